@@ -1,0 +1,150 @@
+//! The shared-memory layout: the 32-bit header words, the 64-bit cursor block and the ring words.
+//!
+//! ```text
+//! header: [AtomicU32; HEADER_WORDS]            data: [AtomicU64; DATA_OFFSET + capacity / 8]
+//!   [0] magic      (written LAST by init)        [0]  tail cursor (bytes, monotonic)
+//!   [1] layout version                           [8]  head cursor (bytes, monotonic, own cache line)
+//!   [2] capacity in bytes                        [16..] ring words (records, 8-byte aligned)
+//!   [3] max_message_size (as given)
+//!   [4] flags (bit 0 = closed)
+//!   [5] queued messages   [6] queued bytes
+//!   [16] notify futex word   [17] reader-sleeping flag
+//!   [18] reader lock (0 = free, owner + 1)
+//!   [32] space futex word    [33] waiting-writer count
+//! ```
+
+use crate::error::{AttachError, Corruption};
+use crate::record;
+use crate::sync::{AtomicU32, AtomicU64, Ordering};
+
+/// `"WRNG"`: the first header word of an initialized ring.
+pub const MAGIC: u32 = 0x5752_4E47;
+/// Layout version; bumped on any incompatible change.
+pub const LAYOUT_VERSION: u32 = 1;
+/// Number of `u32` words the header needs.
+pub const HEADER_WORDS: usize = 48;
+/// Index of the first ring word in the data slice (the cursors live before it).
+pub const DATA_OFFSET: usize = 16;
+/// Smallest capacity accepted, in bytes.
+pub const MIN_CAPACITY: u32 = 32;
+/// Largest capacity accepted, in bytes (record lengths are 28-bit fields).
+pub const MAX_CAPACITY: u32 = 1 << 27;
+
+pub(crate) const H_MAGIC: usize = 0;
+pub(crate) const H_VERSION: usize = 1;
+pub(crate) const H_CAPACITY: usize = 2;
+pub(crate) const H_MAX_MESSAGE: usize = 3;
+pub(crate) const H_FLAGS: usize = 4;
+pub(crate) const H_MESSAGES: usize = 5;
+pub(crate) const H_BYTES: usize = 6;
+pub(crate) const H_NOTIFY: usize = 16;
+pub(crate) const H_SLEEPING: usize = 17;
+pub(crate) const H_READER_LOCK: usize = 18;
+pub(crate) const H_SPACE: usize = 32;
+pub(crate) const H_WAITING_WRITERS: usize = 33;
+
+pub(crate) const D_TAIL: usize = 0;
+pub(crate) const D_HEAD: usize = 8;
+
+pub(crate) const FLAG_CLOSED: u32 = 1;
+
+/// The shared memory of one ring, as two views of one mapping built by the caller.
+///
+/// The caller maps the slot file and hands out a `&[AtomicU32]` view of its first
+/// [`HEADER_WORDS`] × 4 bytes and a `&[AtomicU64]` view of the rest (8-byte aligned), at least
+/// [`RingMemory::data_words`]`(capacity)` long. Any process may scribble on this memory: the ring
+/// validates everything it reads from it.
+#[derive(Debug, Clone, Copy)]
+pub struct RingMemory<'a> {
+    /// The 32-bit header words (futex words live here).
+    pub header: &'a [AtomicU32],
+    /// The cursor block followed by the ring words.
+    pub data: &'a [AtomicU64],
+}
+
+impl<'a> RingMemory<'a> {
+    /// Pairs the two views.
+    pub fn new(header: &'a [AtomicU32], data: &'a [AtomicU64]) -> Self {
+        RingMemory { header, data }
+    }
+
+    /// Number of `u64` words the data view needs for `capacity` bytes of ring.
+    pub fn data_words(capacity: u32) -> usize {
+        DATA_OFFSET + (capacity as usize).div_ceil(8)
+    }
+
+    /// Total bytes of one mapping holding both views (header first, then data).
+    pub fn mapping_bytes(capacity: u32) -> usize {
+        HEADER_WORDS * 4 + Self::data_words(capacity) * 8
+    }
+}
+
+/// Validated, locally cached geometry. Never re-read from shared memory after `attach`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Geometry {
+    pub capacity: u32,
+    pub max_message_size: u32,
+}
+
+pub(crate) fn check_capacity(capacity: u32) -> bool {
+    (MIN_CAPACITY..=MAX_CAPACITY).contains(&capacity) && capacity % 8 == 0
+}
+
+/// Writes a fresh header and tags every ring word as free; the magic is stored last (Release).
+pub(crate) fn init(
+    mem: &RingMemory<'_>,
+    capacity: u32,
+    max_message_size: u32,
+) -> Result<Geometry, AttachError> {
+    if !check_capacity(capacity) {
+        return Err(AttachError::InvalidCapacity(capacity.into()));
+    }
+    if mem.header.len() < HEADER_WORDS || mem.data.len() < RingMemory::data_words(capacity) {
+        return Err(Corruption::MemoryTooSmall.into());
+    }
+    let h = mem.header;
+    h[H_MAGIC].store(0, Ordering::Relaxed);
+    for w in &h[1..HEADER_WORDS] {
+        w.store(0, Ordering::Relaxed);
+    }
+    h[H_VERSION].store(LAYOUT_VERSION, Ordering::Relaxed);
+    h[H_CAPACITY].store(capacity, Ordering::Relaxed);
+    h[H_MAX_MESSAGE].store(max_message_size, Ordering::Relaxed);
+    for w in &mem.data[..DATA_OFFSET] {
+        w.store(0, Ordering::Relaxed);
+    }
+    let ring = &mem.data[DATA_OFFSET..RingMemory::data_words(capacity)];
+    for (i, w) in ring.iter().enumerate() {
+        w.store(record::free_tag(i as u64 * 8), Ordering::Relaxed);
+    }
+    h[H_MAGIC].store(MAGIC, Ordering::Release);
+    Ok(Geometry {
+        capacity,
+        max_message_size,
+    })
+}
+
+/// Validates magic, version and sizes against the actual memory length.
+pub(crate) fn attach(mem: &RingMemory<'_>) -> Result<Geometry, AttachError> {
+    let h = mem.header;
+    if h.len() < HEADER_WORDS || mem.data.len() < DATA_OFFSET {
+        return Err(Corruption::MemoryTooSmall.into());
+    }
+    if h[H_MAGIC].load(Ordering::Acquire) != MAGIC {
+        return Err(Corruption::BadMagic.into());
+    }
+    if h[H_VERSION].load(Ordering::Relaxed) != LAYOUT_VERSION {
+        return Err(Corruption::BadVersion.into());
+    }
+    let capacity = h[H_CAPACITY].load(Ordering::Relaxed);
+    if !check_capacity(capacity) {
+        return Err(Corruption::BadCapacity.into());
+    }
+    if mem.data.len() < RingMemory::data_words(capacity) {
+        return Err(Corruption::MemoryTooSmall.into());
+    }
+    Ok(Geometry {
+        capacity,
+        max_message_size: h[H_MAX_MESSAGE].load(Ordering::Relaxed),
+    })
+}

@@ -1,0 +1,265 @@
+//! `winipc-ring`: the bounded multi-producer byte ring in shared memory behind winipc mailslots.
+//!
+//! Pure: no syscalls. The caller maps the slot's shared memory, hands it over as a
+//! [`RingMemory`] (a `&[AtomicU32]` header view and a `&[AtomicU64]` data view of one mapping),
+//! and implements blocking with futexes through the [`Futex`] trait and death detection through
+//! [`Liveness`].
+//!
+//! # Protocol
+//! - **Writers** (any number of processes) reserve a record at the tail: they CAS the ring word at
+//!   the tail from its *free tag* to a claim word (state WRITING, length, writer id), then CAS the
+//!   tail forward (any writer that finds a claimed word advances the tail for its owner). The
+//!   tail never passes `head + capacity`. A record that would cross the ring end is preceded by a
+//!   PADDING record. The writer then stores the sequence stamp and the payload (Relaxed 64-bit
+//!   stores), bumps the message/byte counters and publishes READY with Release.
+//! - **The reader** consumes strictly in reservation order: READY records are delivered,
+//!   PADDING and SKIPPED ones are stepped over, and a WRITING record whose writer
+//!   [`Liveness::is_alive`] reports dead is marked SKIPPED (a torn message is never delivered).
+//!   Consumed words are re-tagged for the next lap before the head advances.
+//! - **Wake-ups cost a syscall only when someone sleeps.** A reader arms a "sleeping" flag,
+//!   fences (SeqCst) and re-checks before futex-waiting on the notify word; a writer fences after
+//!   publishing and wakes only if the flag is set. Blocked writers count themselves in the
+//!   header and the reader wakes them after consuming, only if the count is nonzero.
+//! - **Quota policy:** the capacity fixed at [`Ring::init`] is a hard byte bound. A full ring makes
+//!   [`Ring::try_send`] fail with [`SendError::Full`]; [`Ring::send`] sleeps until space frees up
+//!   or its deadline passes, then fails with `Full`. Nothing is ever silently dropped.
+//! - **Several readers:** receive handles duplicated into several processes share the ring. Each
+//!   consumption takes a tiny reader lock (owner id = [`Ring::set_reader_id`]); a lock whose owner
+//!   is dead is taken over, and a reader that died mid-consumption is recovered from (at most the
+//!   message it was consuming is lost, never duplicated or torn).
+//! - **Hostile peers** may write anything into the mapping at any time. Geometry is validated at
+//!   [`Ring::attach`] and cached locally; every cursor, record length, state, stamp and wrap
+//!   position read later is range-checked, every loop is bounded, and impossible values are
+//!   reported as [`Corruption`]; nothing panics or indexes out of bounds.
+//!
+//! # Known limits
+//! - A writer killed between bumping the counters and publishing READY (two adjacent atomic
+//!   instructions) leaves [`Ring::info`]'s counters one message high; a reader killed between
+//!   marking a record consumed and decrementing them leaves them one high likewise. The data path
+//!   itself is not affected.
+//! - The liveness oracle is trusted: a writer reported dead while alive can corrupt the ring.
+//!
+//! # Model checking
+//! The atomics all come from one internal `sync` module, which `--cfg loom` switches to loom's.
+//! Run the model check (two writers, a reader, a 32-byte ring so records wrap and writers block):
+//!
+//! ```text
+//! RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=/tmp/target-ring-loom \
+//!     cargo test -p winipc-ring --release --lib loom
+//! ```
+//!
+//! # Example
+//! ```
+//! use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+//! use std::time::Instant;
+//! use winipc_ring::{Futex, Liveness, Ring, RingMemory, HEADER_WORDS};
+//!
+//! /// A trivial futex stand-in: "sleeping" is a short spin; spurious wake-ups are allowed.
+//! struct SpinFutex;
+//! impl Futex for SpinFutex {
+//!     fn wait(&self, word: &AtomicU32, expected: u32, _deadline: Option<Instant>) {
+//!         for _ in 0..100 {
+//!             if word.load(Ordering::Acquire) != expected { break; }
+//!             std::hint::spin_loop();
+//!         }
+//!     }
+//!     fn wake(&self, _word: &AtomicU32, _count: u32) {}
+//! }
+//! struct AllAlive;
+//! impl Liveness for AllAlive {
+//!     fn is_alive(&self, _writer: u32) -> bool { true }
+//! }
+//!
+//! let capacity = 4096;
+//! let header: Vec<AtomicU32> = (0..HEADER_WORDS).map(|_| AtomicU32::new(0)).collect();
+//! let data: Vec<AtomicU64> =
+//!     (0..RingMemory::data_words(capacity)).map(|_| AtomicU64::new(0)).collect();
+//! let mem = RingMemory::new(&header, &data);
+//!
+//! let ring = Ring::init(mem, capacity, 0, SpinFutex)?;
+//! ring.try_send(7, b"hello")?;
+//! ring.try_send(8, b"")?; // zero-length messages are real messages
+//! assert_eq!(ring.info().messages, 2);
+//! assert_eq!(ring.info().next_size, Some(5));
+//!
+//! let mut buf = [0u8; 64];
+//! let n = ring.recv(&mut buf, None, &AllAlive)?.unwrap();
+//! assert_eq!(&buf[..n], b"hello");
+//! assert_eq!(ring.try_recv(&mut buf, &AllAlive)?, Some(0));
+//! assert_eq!(ring.try_recv(&mut buf, &AllAlive)?, None);
+//!
+//! // Another process attaches to the same memory.
+//! let other = Ring::attach(mem, SpinFutex)?;
+//! assert_eq!(other.capacity(), capacity);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod error;
+mod layout;
+mod reader;
+mod record;
+mod sync;
+mod writer;
+
+#[cfg(not(loom))]
+pub mod park;
+
+#[cfg(all(test, loom))]
+mod loom_tests;
+
+pub use error::{AttachError, Corruption, RecvError, SendError};
+pub use layout::{DATA_OFFSET, HEADER_WORDS, LAYOUT_VERSION, MAGIC, MAX_CAPACITY, MIN_CAPACITY, RingMemory};
+/// The atomic types of the shared memory (loom's under `--cfg loom`).
+pub use sync::{AtomicU32, AtomicU64};
+
+use layout::{D_HEAD, DATA_OFFSET as OFF, FLAG_CLOSED, Geometry, H_FLAGS, H_NOTIFY, H_SPACE};
+use sync::Ordering;
+use std::time::Instant;
+
+/// Blocking primitive, implemented by the caller over `FUTEX_WAIT`/`FUTEX_WAKE` on shared memory.
+pub trait Futex {
+    /// Sleep while `*word == expected`, until woken or `deadline` (`None` = forever).
+    /// Spurious wake-ups are allowed.
+    fn wait(&self, word: &AtomicU32, expected: u32, deadline: Option<Instant>);
+    /// Wake up to `count` sleepers on `word`.
+    fn wake(&self, word: &AtomicU32, count: u32);
+}
+
+impl<T: Futex + ?Sized> Futex for &T {
+    fn wait(&self, word: &AtomicU32, expected: u32, deadline: Option<Instant>) {
+        (**self).wait(word, expected, deadline);
+    }
+    fn wake(&self, word: &AtomicU32, count: u32) {
+        (**self).wake(word, count);
+    }
+}
+
+/// Death oracle, implemented by the caller (liveness tokens, pidfds).
+pub trait Liveness {
+    /// Is the process or thread with this writer (or reader) id alive?
+    fn is_alive(&self, writer: u32) -> bool;
+}
+
+impl<T: Liveness + ?Sized> Liveness for &T {
+    fn is_alive(&self, writer: u32) -> bool {
+        (**self).is_alive(writer)
+    }
+}
+
+/// Answer of [`Ring::info`] (`GetMailslotInfo`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MailslotInfo {
+    /// Size of the next message, `None` when no complete message is at the head
+    /// (`MAILSLOT_NO_MESSAGE`).
+    pub next_size: Option<u32>,
+    /// Queued messages.
+    pub messages: u32,
+    /// Queued payload bytes.
+    pub bytes: u32,
+    /// The maximum message size as given at creation (0 = unlimited).
+    pub max_message_size: u32,
+}
+
+/// One process's handle on a ring in shared memory. Cheap; `Sync`, so threads may share it.
+#[derive(Debug)]
+pub struct Ring<'a, F> {
+    header: &'a [AtomicU32],
+    cursors: &'a [AtomicU64],
+    ring: &'a [AtomicU64],
+    geo: Geometry,
+    futex: F,
+    reader_id: u32,
+    /// Process-local adaptive spin budget of `recv` (not in shared memory).
+    spin_budget: std::sync::atomic::AtomicU32,
+}
+
+impl<'a, F: Futex> Ring<'a, F> {
+    /// Creates a ring: writes the header and tags every ring word free, storing the magic and
+    /// layout version last (Release). Only the creator calls this, before anyone attaches.
+    ///
+    /// `capacity` is the byte quota (a multiple of 8 in [`MIN_CAPACITY`]`..=`[`MAX_CAPACITY`]);
+    /// `max_message_size` is stored as given (0 = unlimited; `u32::MAX` reads back as such).
+    ///
+    /// # Errors
+    /// [`AttachError::InvalidCapacity`], or `Corrupt(MemoryTooSmall)` when the views are short.
+    pub fn init(mem: RingMemory<'a>, capacity: u32, max_message_size: u32, futex: F) -> Result<Self, AttachError> {
+        let geo = layout::init(&mem, capacity, max_message_size)?;
+        Ok(Self::with_geometry(mem, geo, futex))
+    }
+
+    /// Attaches to an initialized ring, validating magic, version and sizes against the memory.
+    ///
+    /// # Errors
+    /// `Corrupt(BadMagic | BadVersion | BadCapacity | MemoryTooSmall)`.
+    pub fn attach(mem: RingMemory<'a>, futex: F) -> Result<Self, AttachError> {
+        let geo = layout::attach(&mem)?;
+        Ok(Self::with_geometry(mem, geo, futex))
+    }
+
+    fn with_geometry(mem: RingMemory<'a>, geo: Geometry, futex: F) -> Self {
+        let end = OFF + geo.capacity as usize / 8;
+        Ring {
+            header: mem.header,
+            cursors: &mem.data[..OFF],
+            ring: &mem.data[OFF..end],
+            geo,
+            futex,
+            reader_id: 0,
+            spin_budget: std::sync::atomic::AtomicU32::new(reader::SPIN_MIN * 4),
+        }
+    }
+
+    /// Sets the id this handle's reader uses for the reader lock; another reader may take the
+    /// lock over when [`Liveness::is_alive`] says this id is dead. Ids of concurrently live
+    /// readers must differ; `u32::MAX` is reserved and mapped to `u32::MAX - 1`.
+    pub fn set_reader_id(&mut self, id: u32) {
+        self.reader_id = id.min(u32::MAX - 1);
+    }
+
+    /// The ring capacity in bytes (the slot's quota).
+    pub fn capacity(&self) -> u32 {
+        self.geo.capacity
+    }
+
+    /// The maximum message size as given at creation (0 = unlimited).
+    pub fn max_message_size(&self) -> u32 {
+        self.geo.max_message_size
+    }
+
+    /// Marks the ring closed: later sends fail with [`SendError::Closed`]; blocked writers and
+    /// sleeping readers are woken. Queued messages can still be drained.
+    pub fn close(&self) {
+        self.hdr(H_FLAGS).fetch_or(FLAG_CLOSED, Ordering::SeqCst);
+        for w in [H_SPACE, H_NOTIFY] {
+            let word = self.hdr(w);
+            word.fetch_add(1, Ordering::Release);
+            self.futex.wake(word, u32::MAX);
+        }
+    }
+
+    /// Whether [`close`](Ring::close) was called.
+    pub fn is_closed(&self) -> bool {
+        self.hdr(H_FLAGS).load(Ordering::Acquire) & FLAG_CLOSED != 0
+    }
+
+    /// Header word `i` (in bounds: `attach` checked the header length).
+    fn hdr(&self, i: usize) -> &AtomicU32 {
+        &self.header[i]
+    }
+
+    /// Cursor word `i` of the data view (in bounds: `attach` checked the data length).
+    fn data(&self, i: usize) -> &AtomicU64 {
+        &self.cursors[i]
+    }
+
+    fn head(&self) -> &AtomicU64 {
+        self.data(D_HEAD)
+    }
+
+    /// The ring word at byte position `pos` (reduced modulo the capacity, so never out of bounds).
+    fn ring_word(&self, pos: u64) -> &AtomicU64 {
+        &self.ring[((pos % u64::from(self.geo.capacity)) / 8) as usize]
+    }
+}

@@ -1,0 +1,337 @@
+//! The consumer side: reader lock, in-order consumption, dead-writer skipping, sleep/wake.
+
+use crate::error::{Corruption, RecvError};
+use crate::layout::{D_TAIL, H_BYTES, H_MESSAGES, H_NOTIFY, H_READER_LOCK, H_SLEEPING, H_SPACE, H_WAITING_WRITERS};
+use crate::record::{self, Claim, State};
+use crate::sync::{AtomicU32, Ordering, fence, spin_hint};
+use crate::{Futex, Liveness, MailslotInfo, Ring};
+use std::time::{Duration, Instant};
+
+/// How often a reader blocked on a live writer's WRITING record (or on a busy reader lock)
+/// re-checks liveness.
+const RECHECK: Duration = Duration::from_millis(1);
+/// Spins on a contended reader lock before reporting `Busy`.
+const LOCK_SPINS: u32 = 128;
+/// Records `peek` looks past (padding, skipped) before giving up.
+const PEEK_LIMIT: u32 = 4;
+/// Adaptive spin budget bounds (iterations of a cheap `has_message` check).
+pub(crate) const SPIN_MIN: u32 = 16;
+pub(crate) const SPIN_MAX: u32 = 4096;
+
+/// Outcome of one consumption attempt under the reader lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Delivered(usize),
+    Empty,
+    /// The head record is being written by a live writer.
+    Pending,
+    /// Another live reader holds the lock.
+    Busy,
+}
+
+impl<F: Futex> Ring<'_, F> {
+    /// Receives the next message into `buf` without blocking.
+    ///
+    /// Returns `Ok(Some(len))` (a zero-length message gives `Some(0)`), or `Ok(None)` when no
+    /// complete message is at the head. Records of dead writers stuck in WRITING are skipped
+    /// (asking `liveness` about the writer id in the record).
+    ///
+    /// # Errors
+    /// [`RecvError::InsufficientBuffer`] leaves the message queued; [`RecvError::Busy`] when
+    /// another live reader holds the reader lock for longer than a short spin;
+    /// [`RecvError::Corrupt`] on impossible shared state.
+    pub fn try_recv(&self, buf: &mut [u8], liveness: &impl Liveness) -> Result<Option<usize>, RecvError> {
+        match self.locked_step(buf, liveness)? {
+            Step::Delivered(n) => Ok(Some(n)),
+            Step::Empty | Step::Pending => Ok(None),
+            Step::Busy => Err(RecvError::Busy),
+        }
+    }
+
+    /// Receives the next message, blocking until one arrives or `deadline` passes (`None` =
+    /// forever); `Ok(None)` on timeout.
+    ///
+    /// Spins briefly (an adaptive, bounded budget), then sets the reader-sleeping flag and
+    /// futex-waits on the notify word; writers issue a wake only when that flag is set. While the
+    /// head record is being written by a live writer it waits in 1 ms slices, re-checking the
+    /// writer's liveness.
+    ///
+    /// # Errors
+    /// As [`try_recv`](Ring::try_recv), except that a busy reader lock is waited for.
+    pub fn recv(
+        &self,
+        buf: &mut [u8],
+        deadline: Option<Instant>,
+        liveness: &impl Liveness,
+    ) -> Result<Option<usize>, RecvError> {
+        let budget = if cfg!(loom) { 0 } else { self.spin_budget.load(std::sync::atomic::Ordering::Relaxed) };
+        let mut spins = 0u32;
+        loop {
+            let step = self.locked_step(buf, liveness)?;
+            if let Step::Delivered(n) = step {
+                if spins > 0 && spins <= budget {
+                    self.adapt_spin(true);
+                }
+                return Ok(Some(n));
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Ok(None);
+            }
+            if spins < budget {
+                spins += 1;
+                // Cheap check between full attempts.
+                let mut n = 0;
+                while n < 8 && !self.has_message() {
+                    spin_hint();
+                    n += 1;
+                }
+                continue;
+            }
+            if spins == budget {
+                spins += 1;
+                if budget > 0 {
+                    self.adapt_spin(false);
+                }
+            }
+            let wait_until = match step {
+                Step::Empty => deadline,
+                _ => {
+                    let slice = Instant::now() + RECHECK;
+                    Some(deadline.map_or(slice, |d| d.min(slice)))
+                }
+            };
+            let (word, seen) = self.notify_word();
+            if !self.has_message() {
+                self.futex.wait(word, seen, wait_until);
+            }
+        }
+    }
+
+    /// The notify futex word and the value to wait for, for a multi-object wait
+    /// (`futex_waitv`).
+    ///
+    /// Calling this *arms* the reader-sleeping flag (followed by a SeqCst fence), so the next
+    /// publishing writer bumps the word and issues a wake. After calling it, check
+    /// [`has_message`](Ring::has_message): if it is true, do not wait. Otherwise wait while
+    /// `*word == value`. The flag is cleared by the writer that wakes you.
+    pub fn notify_word(&self) -> (&AtomicU32, u32) {
+        let notify = self.hdr(H_NOTIFY);
+        let seen = notify.load(Ordering::Acquire);
+        self.hdr(H_SLEEPING).store(1, Ordering::Relaxed);
+        fence(Ordering::SeqCst);
+        (notify, seen)
+    }
+
+    /// Whether a complete (READY) message is at the head, looking past padding and skipped
+    /// records. Lock-free and read-only; `false` on any inconsistency.
+    pub fn has_message(&self) -> bool {
+        self.peek().is_some()
+    }
+
+    /// `GetMailslotInfo` in O(1) without a lock: next message size, queued message count and
+    /// bytes, and the stored maximum message size.
+    ///
+    /// The counters are a snapshot maintained on publish and consume; values beyond what the
+    /// ring could hold (a hostile peer) are clamped.
+    pub fn info(&self) -> MailslotInfo {
+        let cap = self.geo.capacity;
+        MailslotInfo {
+            next_size: self.peek(),
+            messages: self.hdr(H_MESSAGES).load(Ordering::Relaxed).min(cap / 16),
+            bytes: self.hdr(H_BYTES).load(Ordering::Relaxed).min(cap),
+            max_message_size: self.geo.max_message_size,
+        }
+    }
+
+    /// Length of the first READY message at or just past the head, if any.
+    fn peek(&self) -> Option<u32> {
+        let cap = u64::from(self.geo.capacity);
+        let mut h = self.head().load(Ordering::Acquire);
+        let t = self.data(D_TAIL).load(Ordering::Acquire);
+        for _ in 0..PEEK_LIMIT {
+            if h % 8 != 0 || t % 8 != 0 || h >= t || t - h > cap {
+                return None;
+            }
+            let pos = h % cap;
+            let claim = Claim::decode(self.ring_word(pos).load(Ordering::Acquire))?;
+            let size = claim.record_size();
+            if !self.plausible(claim, size, pos, t - h) {
+                return None;
+            }
+            match claim.state {
+                State::Ready => return Some(claim.len),
+                State::Writing => return None,
+                State::Padding | State::Skipped => h += size,
+            }
+        }
+        None
+    }
+
+    /// Structural checks on a claim word found at `pos` with `queued` bytes from it to the tail.
+    fn plausible(&self, claim: Claim, size: u64, pos: u64, queued: u64) -> bool {
+        let room = u64::from(self.geo.capacity) - pos;
+        let shape = match claim.state {
+            State::Padding => size == room,
+            _ => size >= record::HEADER_BYTES,
+        };
+        shape && size % 8 == 0 && size <= room && size <= queued
+    }
+
+    fn locked_step(&self, buf: &mut [u8], liveness: &impl Liveness) -> Result<Step, RecvError> {
+        if !self.lock_reader(liveness) {
+            return Ok(Step::Busy);
+        }
+        let step = self.step(buf, liveness);
+        self.hdr(H_READER_LOCK).store(0, Ordering::Release);
+        step
+    }
+
+    /// Takes the reader lock (0 = free, else owner id + 1), taking it over from a dead owner.
+    /// Serializes receive handles shared by several processes; held only for one consumption.
+    fn lock_reader(&self, liveness: &impl Liveness) -> bool {
+        let lock = self.hdr(H_READER_LOCK);
+        let me = self.reader_id.wrapping_add(1);
+        for i in 0..LOCK_SPINS {
+            let cur = lock.load(Ordering::Relaxed);
+            if cur == 0 {
+                if lock.compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed).is_ok() {
+                    return true;
+                }
+            } else if i % 32 == 0
+                && cur != me
+                && !liveness.is_alive(cur.wrapping_sub(1))
+                && lock.compare_exchange(cur, me, Ordering::Acquire, Ordering::Relaxed).is_ok()
+            {
+                return true;
+            }
+            spin_hint();
+        }
+        false
+    }
+
+    /// Consumes records from the head until one message is delivered, the ring is empty, or the
+    /// head record is still being written by a live writer. Bounded by the ring's record count.
+    fn step(&self, buf: &mut [u8], liveness: &impl Liveness) -> Result<Step, RecvError> {
+        let cap = u64::from(self.geo.capacity);
+        for _ in 0..(cap / 8 + 4) {
+            let h = self.head().load(Ordering::Acquire);
+            let t = self.data(D_TAIL).load(Ordering::Acquire);
+            if h % 8 != 0 || t % 8 != 0 || h > t || t - h > cap {
+                return Err(Corruption::BadCursor.into());
+            }
+            if h == t {
+                return Ok(Step::Empty);
+            }
+            let pos = h % cap;
+            let word = self.ring_word(pos).load(Ordering::Acquire);
+            let Some(claim) = Claim::decode(word) else {
+                if word == record::free_tag(h + cap) {
+                    // A reader died after re-tagging a record but before advancing the head.
+                    self.recover_head(h, t)?;
+                    continue;
+                }
+                return Err(Corruption::UnexpectedFreeWord.into());
+            };
+            let size = claim.record_size();
+            if !self.plausible(claim, size, pos, t - h) {
+                return Err(Corruption::BadRecord.into());
+            }
+            match claim.state {
+                State::Ready => {
+                    if self.ring_word(pos + 8).load(Ordering::Relaxed) != h {
+                        return Err(Corruption::BadSequence.into());
+                    }
+                    let len = claim.len as usize;
+                    let Some(out) = buf.get_mut(..len) else {
+                        return Err(RecvError::InsufficientBuffer { needed: len });
+                    };
+                    self.copy_out(pos + 16, out);
+                    // Mark consumed before anything else, so a reader taking over after our
+                    // death never delivers this message twice.
+                    self.ring_word(pos)
+                        .store(claim.with_state(State::Skipped).encode(), Ordering::Release);
+                    self.hdr(H_MESSAGES).fetch_sub(1, Ordering::Relaxed);
+                    self.hdr(H_BYTES).fetch_sub(claim.len, Ordering::Relaxed);
+                    self.retire(h, size);
+                    return Ok(Step::Delivered(len));
+                }
+                State::Writing => {
+                    if liveness.is_alive(claim.writer) {
+                        return Ok(Step::Pending);
+                    }
+                    let skipped = claim.with_state(State::Skipped).encode();
+                    if self
+                        .ring_word(pos)
+                        .compare_exchange(word, skipped, Ordering::AcqRel, Ordering::Acquire)
+                        .is_ok()
+                    {
+                        self.retire(h, size);
+                    }
+                }
+                State::Padding | State::Skipped => self.retire(h, size),
+            }
+        }
+        Err(Corruption::RetryLimit.into())
+    }
+
+    /// Copies a payload out through Relaxed word loads (the bytes are untrusted).
+    fn copy_out(&self, mut at: u64, out: &mut [u8]) {
+        let mut chunks = out.chunks_exact_mut(8);
+        for chunk in &mut chunks {
+            chunk.copy_from_slice(&self.ring_word(at).load(Ordering::Relaxed).to_le_bytes());
+            at += 8;
+        }
+        let rest = chunks.into_remainder();
+        if !rest.is_empty() {
+            let bytes = self.ring_word(at).load(Ordering::Relaxed).to_le_bytes();
+            rest.copy_from_slice(&bytes[..rest.len()]);
+        }
+    }
+
+    /// Re-tags a consumed record's words for the next lap (claim word last), advances the head
+    /// and wakes blocked writers.
+    fn retire(&self, h: u64, size: u64) {
+        let cap = u64::from(self.geo.capacity);
+        let pos = h % cap;
+        let mut off = size;
+        while off > 8 {
+            off -= 8;
+            self.ring_word(pos + off).store(record::free_tag(h + off + cap), Ordering::Relaxed);
+        }
+        self.ring_word(pos).store(record::free_tag(h + cap), Ordering::Release);
+        self.head().store(h + size, Ordering::Release);
+        self.wake_writers();
+    }
+
+    /// Finishes a dead reader's retirement: skips words already re-tagged for the next lap.
+    fn recover_head(&self, h: u64, t: u64) -> Result<(), Corruption> {
+        let cap = u64::from(self.geo.capacity);
+        let mut k = h;
+        while k < t && self.ring_word(k % cap).load(Ordering::Acquire) == record::free_tag(k + cap) {
+            k += 8;
+        }
+        if k == h {
+            return Err(Corruption::UnexpectedFreeWord);
+        }
+        self.head().store(k, Ordering::Release);
+        self.wake_writers();
+        Ok(())
+    }
+
+    /// Reader half of the writer-space handshake: a FUTEX_WAKE only when a writer waits.
+    fn wake_writers(&self) {
+        fence(Ordering::SeqCst);
+        if self.hdr(H_WAITING_WRITERS).load(Ordering::Relaxed) != 0 {
+            let space = self.hdr(H_SPACE);
+            space.fetch_add(1, Ordering::Release);
+            self.futex.wake(space, u32::MAX);
+        }
+    }
+
+    fn adapt_spin(&self, spinning_paid_off: bool) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let b = self.spin_budget.load(Relaxed);
+        let nb = if spinning_paid_off { (b * 2).min(SPIN_MAX) } else { (b / 2).max(SPIN_MIN) };
+        self.spin_budget.store(nb, Relaxed);
+    }
+}

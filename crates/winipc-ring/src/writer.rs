@@ -1,0 +1,193 @@
+//! The producer side: reserve (claim + advance tail), fill, publish, wake the reader.
+
+use crate::error::SendError;
+use crate::layout::{D_TAIL, FLAG_CLOSED, H_BYTES, H_FLAGS, H_MESSAGES, H_NOTIFY, H_SLEEPING, H_SPACE, H_WAITING_WRITERS};
+use crate::record::{self, Claim, State};
+use crate::sync::{Ordering, fence};
+use crate::{Futex, Ring};
+use std::time::Instant;
+
+/// Bound on reservation attempts in one `try_send` (contention or a hostile peer).
+const RETRY_LIMIT: u32 = 100_000;
+
+impl<F: Futex> Ring<'_, F> {
+    /// Queues `msg` without blocking.
+    ///
+    /// `writer` identifies the calling process or thread for [`Liveness`](crate::Liveness)
+    /// checks: if the writer dies mid-write its record is skipped, never delivered torn.
+    ///
+    /// # Errors
+    /// [`SendError::TooBig`] over `max_message_size`, [`SendError::ExceedsCapacity`] when the
+    /// message could never fit, [`SendError::Full`] when the quota is used up now,
+    /// [`SendError::Closed`] after [`close`](Ring::close), [`SendError::Corrupt`] when shared
+    /// memory is inconsistent. On error nothing is queued.
+    pub fn try_send(&self, writer: u32, msg: &[u8]) -> Result<(), SendError> {
+        let size = self.check_message(msg.len())?;
+        let t = self.reserve(writer, msg.len(), size)?;
+        self.publish(t, writer, msg);
+        Ok(())
+    }
+
+    /// Queues `msg`, blocking while the ring is full until space frees up or `deadline` passes
+    /// (`None` = forever).
+    ///
+    /// Quota policy: a writer never overruns the slot's byte capacity and nothing is silently
+    /// dropped; a writer that finds the ring full sleeps (registering itself so the reader wakes
+    /// it after consuming) and fails with [`SendError::Full`] when the deadline passes.
+    ///
+    /// # Errors
+    /// As [`try_send`](Ring::try_send); `Full` only once the deadline has passed.
+    pub fn send(&self, writer: u32, msg: &[u8], deadline: Option<Instant>) -> Result<(), SendError> {
+        let size = self.check_message(msg.len())?;
+        loop {
+            match self.reserve(writer, msg.len(), size) {
+                Ok(t) => {
+                    self.publish(t, writer, msg);
+                    return Ok(());
+                }
+                Err(SendError::Full) => {}
+                Err(e) => return Err(e),
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(SendError::Full);
+            }
+            // Dekker handshake with `wake_writers`: announce, fence, re-check, sleep.
+            let space = self.hdr(H_SPACE);
+            let seen = space.load(Ordering::Acquire);
+            self.hdr(H_WAITING_WRITERS).fetch_add(1, Ordering::Relaxed);
+            fence(Ordering::SeqCst);
+            let retry = self.reserve(writer, msg.len(), size);
+            if let Err(SendError::Full) = retry {
+                self.futex.wait(space, seen, deadline);
+            }
+            self.hdr(H_WAITING_WRITERS).fetch_sub(1, Ordering::Relaxed);
+            match retry {
+                Ok(t) => {
+                    self.publish(t, writer, msg);
+                    return Ok(());
+                }
+                Err(SendError::Full) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Checks the size limits; returns the record size.
+    fn check_message(&self, len: usize) -> Result<u64, SendError> {
+        let max = self.geo.max_message_size;
+        if max != 0 && len > max as usize {
+            return Err(SendError::TooBig { len, max });
+        }
+        let size = record::message_record_size(len);
+        if size > u64::from(self.geo.capacity) {
+            return Err(SendError::ExceedsCapacity {
+                len,
+                capacity: self.geo.capacity,
+            });
+        }
+        Ok(size)
+    }
+
+    /// Reserves `size` bytes: claims the word at the tail (free tag → WRITING claim word), then
+    /// advances the tail. Inserts a PADDING record first when the record would cross the ring
+    /// end. Returns the record's cursor.
+    fn reserve(&self, writer: u32, len: usize, size: u64) -> Result<u64, SendError> {
+        let cap = u64::from(self.geo.capacity);
+        for _ in 0..RETRY_LIMIT {
+            if self.hdr(H_FLAGS).load(Ordering::Acquire) & FLAG_CLOSED != 0 {
+                return Err(SendError::Closed);
+            }
+            // Head first: then `head <= tail` holds for the pair unless memory is corrupt.
+            let h = self.head().load(Ordering::Acquire);
+            let t = self.data(D_TAIL).load(Ordering::Acquire);
+            if h % 8 != 0 || t % 8 != 0 || t < h {
+                return Err(crate::Corruption::BadCursor.into());
+            }
+            let used = t - h;
+            if used > cap {
+                // The reader moved on and other writers refilled between our two loads.
+                crate::sync::spin_hint();
+                continue;
+            }
+            let free = cap - used;
+            let pos = t % cap;
+            let room = cap - pos;
+            let (claim, advance) = if size > room {
+                if room > free {
+                    return Err(SendError::Full);
+                }
+                (Claim { state: State::Padding, len: room as u32, writer }, room)
+            } else {
+                if size > free {
+                    return Err(SendError::Full);
+                }
+                (Claim { state: State::Writing, len: len as u32, writer }, size)
+            };
+            let word = self.ring_word(pos);
+            match word.compare_exchange(record::free_tag(t), claim.encode(), Ordering::AcqRel, Ordering::Acquire) {
+                Ok(_) => {
+                    // Failure means a helper already advanced the tail past our record.
+                    let _ = self.data(D_TAIL).compare_exchange(t, t + advance, Ordering::AcqRel, Ordering::Relaxed);
+                    if claim.state == State::Writing {
+                        return Ok(t);
+                    }
+                }
+                Err(seen) => self.help_advance(t, pos, seen),
+            }
+        }
+        Err(crate::Corruption::RetryLimit.into())
+    }
+
+    /// Another writer claimed the record at cursor `t` but may not have advanced the tail yet:
+    /// advance it for them (lock-free helping). Stale observations are harmless because the
+    /// tail is monotonic and the CAS expects exactly `t`.
+    fn help_advance(&self, t: u64, pos: u64, seen: u64) {
+        let cap = u64::from(self.geo.capacity);
+        if let Some(claim) = Claim::decode(seen) {
+            let size = claim.record_size();
+            if size >= 8 && size % 8 == 0 && size <= cap - pos {
+                let _ = self.data(D_TAIL).compare_exchange(t, t + size, Ordering::AcqRel, Ordering::Relaxed);
+                return;
+            }
+        }
+        crate::sync::spin_hint();
+    }
+
+    /// Writes stamp and payload, bumps the counters, publishes READY (Release), wakes the reader.
+    fn publish(&self, t: u64, writer: u32, msg: &[u8]) {
+        let pos = t % u64::from(self.geo.capacity);
+        self.ring_word(pos + 8).store(t, Ordering::Relaxed);
+        let mut at = pos + 16;
+        let mut chunks = msg.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(chunk);
+            self.ring_word(at).store(u64::from_le_bytes(b), Ordering::Relaxed);
+            at += 8;
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.ring_word(at).store(u64::from_le_bytes(b), Ordering::Relaxed);
+        }
+        // Counted before READY so the reader's decrement (after its Acquire of READY) never
+        // underflows. See the crate docs for the crash window this leaves.
+        self.hdr(H_MESSAGES).fetch_add(1, Ordering::Relaxed);
+        self.hdr(H_BYTES).fetch_add(msg.len() as u32, Ordering::Relaxed);
+        let ready = Claim { state: State::Ready, len: msg.len() as u32, writer };
+        self.ring_word(pos).store(ready.encode(), Ordering::Release);
+        self.wake_reader();
+    }
+
+    /// Writer half of the reader-sleep handshake: a FUTEX_WAKE only when a reader sleeps.
+    pub(crate) fn wake_reader(&self) {
+        fence(Ordering::SeqCst);
+        let sleeping = self.hdr(H_SLEEPING);
+        if sleeping.load(Ordering::Relaxed) != 0 && sleeping.swap(0, Ordering::AcqRel) != 0 {
+            let notify = self.hdr(H_NOTIFY);
+            notify.fetch_add(1, Ordering::Release);
+            self.futex.wake(notify, u32::MAX);
+        }
+    }
+}
