@@ -1,0 +1,759 @@
+/*
+ * tchar.h - generic-text mappings for Win32 programs built against winipc.
+ *
+ * Without _UNICODE (the supported, complete configuration) every _t name maps
+ * to the C library's char function, exactly like MSVC's tchar.h in its
+ * single-byte mode, and strings are UTF-8.
+ *
+ * With _UNICODE, _TCHAR is the 16-bit WCHAR and _T("x") is a 16-bit literal
+ * (L"x" under -fshort-wchar; u"x" in C11/C++11).  glibc's wide functions
+ * assume a 32-bit wchar_t, so they are never used: the string, ctype and
+ * number functions below are implemented inline for UTF-16, a few stdio
+ * functions convert to/from UTF-8, and the printf/scanf family (which cannot
+ * be provided honestly) expands to an undeclared identifier naming the
+ * problem.  docs/c-abi.md lists exactly what works.
+ *
+ * _tmain under _UNICODE is wmain(int, wchar_t **), which Linux never calls.
+ * Define WINIPC_WMAIN_SHIM before including <tchar.h> in exactly one
+ * translation unit to get a main() that converts argv from UTF-8 to UTF-16
+ * and calls wmain.
+ */
+#ifndef WINIPC_TCHAR_H
+#define WINIPC_TCHAR_H
+
+#if defined(__cplusplus) && __cplusplus >= 201103L
+#  define WINIPC_NULLPTR nullptr
+#else
+#  define WINIPC_NULLPTR NULL
+#endif
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef _UNICODE
+/* ======================================================================== */
+/* Single-byte (ANSI) mapping.                                              */
+/* ======================================================================== */
+
+typedef char          _TCHAR;
+typedef char          _TSCHAR;
+typedef unsigned char _TUCHAR;
+typedef char          _TXCHAR;
+typedef int           _TINT;
+#ifndef _TCHAR_DEFINED
+#  define _TCHAR_DEFINED
+typedef char          TCHAR, *PTCHAR;
+typedef unsigned char TBYTE, *PTBYTE;
+#endif
+
+#define __T(x)     x
+#define _T(x)      __T(x)
+#define _TEXT(x)   __T(x)
+#define _TEOF      EOF
+
+#define _tmain     main
+
+/* Formatted I/O. */
+#define _tprintf   printf
+#define _ftprintf  fprintf
+#define _stprintf  sprintf
+#define _sntprintf snprintf   /* NB: C snprintf, which always terminates (MSVC's _snprintf may not) */
+#define _vtprintf  vprintf
+#define _vftprintf vfprintf
+#define _vstprintf vsprintf
+#define _vsntprintf vsnprintf
+#define _tscanf    scanf
+#define _ftscanf   fscanf
+#define _stscanf   sscanf
+
+/* Unformatted I/O. */
+#define _fputts    fputs
+#define _fgetts    fgets
+#define _putts     puts
+#define _fputtc    fputc
+#define _puttc     putc
+#define _puttchar  putchar
+#define _fgettc    fgetc
+#define _gettc     getc
+#define _gettchar  getchar
+#define _ungettc   ungetc
+
+/* Strings. */
+#define _tcslen    strlen
+#define _tcscmp    strcmp
+#define _tcsncmp   strncmp
+#define _tcsicmp   winipc_stricmp
+#define _tcsnicmp  winipc_strnicmp
+#define _tcscpy    strcpy
+#define _tcsncpy   strncpy
+#define _tcscat    strcat
+#define _tcsncat   strncat
+#define _tcschr    strchr
+#define _tcsrchr   strrchr
+#define _tcsstr    strstr
+#define _tcstok    strtok
+#define _tcsspn    strspn
+#define _tcscspn   strcspn
+#define _tcspbrk   strpbrk
+#define _tcsdup    winipc_strdup
+#define _tcscoll   strcoll
+#define _tcsftime  strftime
+#define _tcserror  strerror
+
+/* Conversions. */
+#define _ttoi      atoi
+#define _tstoi     atoi
+#define _ttol      atol
+#define _tstol     atol
+#define _ttoi64    atoll
+#define _tstoi64   atoll
+#define _tcstol    strtol
+#define _tcstoul   strtoul
+#define _tcstoi64  strtoll
+#define _tcstoui64 strtoull
+#define _tcstod    strtod
+#define _ttof      atof
+
+/* Character classes. */
+#define _totupper  toupper
+#define _totlower  tolower
+#define _istspace  isspace
+#define _istdigit  isdigit
+#define _istxdigit isxdigit
+#define _istalpha  isalpha
+#define _istalnum  isalnum
+#define _istupper  isupper
+#define _istlower  islower
+#define _istpunct  ispunct
+#define _istprint  isprint
+#define _istcntrl  iscntrl
+
+/* Environment, files, processes. */
+#define _tfopen    fopen
+#define _tfreopen  freopen
+#define _tremove   remove
+#define _trename   rename
+#define _tperror   perror
+#define _tgetenv   getenv
+#define _tsystem   system
+
+/* MSVC's _stricmp/_strnicmp/_strdup, which strict ISO C modes of glibc do not
+ * declare: case folding is ASCII (the "C" locale), as in MSVC's default. */
+static inline int winipc_stricmp(const char *a, const char *b)
+{
+    int ca, cb;
+    do {
+        ca = tolower((unsigned char)*a++);
+        cb = tolower((unsigned char)*b++);
+    } while (ca == cb && ca != 0);
+    return ca - cb;
+}
+
+static inline int winipc_strnicmp(const char *a, const char *b, size_t n)
+{
+    int ca = 0, cb = 0;
+    while (n-- > 0) {
+        ca = tolower((unsigned char)*a++);
+        cb = tolower((unsigned char)*b++);
+        if (ca != cb || ca == 0)
+            break;
+    }
+    return ca - cb;
+}
+
+static inline char *winipc_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = (char *)malloc(n);
+    if (p != WINIPC_NULLPTR)
+        memcpy(p, s, n);
+    return p;
+}
+
+#else /* _UNICODE */
+/* ======================================================================== */
+/* UTF-16 mapping (_UNICODE).  See the header comment and docs/c-abi.md.    */
+/* ======================================================================== */
+
+#include <wctype.h>
+#include "winipc_wchar.h"
+
+typedef winipc_wchar  _TCHAR;
+typedef winipc_wchar  _TSCHAR;
+typedef winipc_wchar  _TUCHAR;
+typedef winipc_wchar  _TXCHAR;
+typedef int           _TINT;     /* holds any code unit and _TEOF */
+#ifndef _TCHAR_DEFINED
+#  define _TCHAR_DEFINED
+typedef winipc_wchar  TCHAR, *PTCHAR;
+typedef winipc_wchar  TBYTE, *PTBYTE;
+#endif
+
+#define __T(x)     WINIPC_WIDE_(x)
+#define _T(x)      __T(x)
+#define _TEXT(x)   __T(x)
+#define _TEOF      (-1)
+
+#define _tmain     wmain
+int wmain(int argc, _TCHAR **argv);
+
+/* Not available: glibc's wide printf/scanf take a 32-bit wchar_t format. */
+#define _tprintf(...)    (winipc_tprintf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
+#define _ftprintf(...)   (winipc_tprintf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
+#define _stprintf(...)   (winipc_tprintf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
+#define _sntprintf(...)  (winipc_tprintf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
+#define _vtprintf(...)   (winipc_tprintf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
+#define _vftprintf(...)  (winipc_tprintf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
+#define _vstprintf(...)  (winipc_tprintf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
+#define _vsntprintf(...) (winipc_tprintf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
+#define _tscanf(...)     (winipc_tscanf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
+#define _ftscanf(...)    (winipc_tscanf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
+#define _stscanf(...)    (winipc_tscanf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
+#define _tgetenv(...)    (winipc_tgetenv_unavailable_under_UNICODE_see_docs_c_abi_md)
+
+/* ---- UTF-8 <-> UTF-16 helpers ------------------------------------------ */
+
+/* Returns a malloc'd UTF-8 copy of s (lone surrogates become U+FFFD). */
+static inline char *winipc_utf16_to_utf8(const winipc_wchar *s)
+{
+    size_t n = 0, i = 0, o = 0;
+    char *out;
+    while (s[n] != 0)
+        n++;
+    out = (char *)malloc(n * 3 + 1);
+    if (out == WINIPC_NULLPTR)
+        return WINIPC_NULLPTR;
+    while (i < n) {
+        unsigned long cp = s[i++];
+        if (cp >= 0xD800 && cp <= 0xDBFF && i < n && s[i] >= 0xDC00 && s[i] <= 0xDFFF)
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (unsigned long)(s[i++] - 0xDC00);
+        else if (cp >= 0xD800 && cp <= 0xDFFF)
+            cp = 0xFFFD;
+        if (cp < 0x80) {
+            out[o++] = (char)cp;
+        } else if (cp < 0x800) {
+            out[o++] = (char)(0xC0 | (cp >> 6));
+            out[o++] = (char)(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out[o++] = (char)(0xE0 | (cp >> 12));
+            out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            out[o++] = (char)(0x80 | (cp & 0x3F));
+        } else {
+            out[o++] = (char)(0xF0 | (cp >> 18));
+            out[o++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+            out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            out[o++] = (char)(0x80 | (cp & 0x3F));
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* Decodes one UTF-8 sequence from *p (invalid input yields U+FFFD and
+ * consumes one byte); returns the code point and advances *p. */
+static inline unsigned long winipc_utf8_next(const unsigned char **p)
+{
+    const unsigned char *s = *p;
+    unsigned long cp;
+    int len, k;
+    if (s[0] < 0x80) { *p = s + 1; return s[0]; }
+    if (s[0] >= 0xC2 && s[0] <= 0xDF) { len = 2; cp = s[0] & 0x1Fu; }
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF) { len = 3; cp = s[0] & 0x0Fu; }
+    else if (s[0] >= 0xF0 && s[0] <= 0xF4) { len = 4; cp = s[0] & 0x07u; }
+    else { *p = s + 1; return 0xFFFD; }
+    for (k = 1; k < len; k++) {
+        if ((s[k] & 0xC0) != 0x80) { *p = s + 1; return 0xFFFD; }
+        cp = (cp << 6) | (s[k] & 0x3Fu);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+        *p = s + 1;
+        return 0xFFFD;
+    }
+    *p = s + len;
+    return cp;
+}
+
+/* Returns a malloc'd UTF-16 copy of the UTF-8 string s. */
+static inline winipc_wchar *winipc_utf8_to_utf16(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t o = 0;
+    winipc_wchar *out = (winipc_wchar *)malloc((strlen(s) + 1) * sizeof(winipc_wchar));
+    if (out == WINIPC_NULLPTR)
+        return WINIPC_NULLPTR;
+    while (*p != 0) {
+        unsigned long cp = winipc_utf8_next(&p);
+        if (cp >= 0x10000) {
+            out[o++] = (winipc_wchar)(0xD800 + ((cp - 0x10000) >> 10));
+            out[o++] = (winipc_wchar)(0xDC00 + ((cp - 0x10000) & 0x3FF));
+        } else {
+            out[o++] = (winipc_wchar)cp;
+        }
+    }
+    out[o] = 0;
+    return out;
+}
+
+/* ---- Strings ------------------------------------------------------------ */
+
+static inline size_t winipc_tcslen(const winipc_wchar *s)
+{
+    size_t n = 0;
+    while (s[n] != 0)
+        n++;
+    return n;
+}
+
+static inline int winipc_tcsncmp(const winipc_wchar *a, const winipc_wchar *b, size_t n)
+{
+    for (; n > 0; n--, a++, b++) {
+        if (*a != *b)
+            return (*a < *b) ? -1 : 1;
+        if (*a == 0)
+            break;
+    }
+    return 0;
+}
+
+static inline int winipc_tcscmp(const winipc_wchar *a, const winipc_wchar *b)
+{
+    return winipc_tcsncmp(a, b, (size_t)-1);
+}
+
+/* ASCII-only case folding, like MSVC's _wcsicmp in the "C" locale. */
+static inline unsigned winipc_tcsfold(winipc_wchar c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned)c + 32u : (unsigned)c;
+}
+
+static inline int winipc_tcsnicmp(const winipc_wchar *a, const winipc_wchar *b, size_t n)
+{
+    for (; n > 0; n--, a++, b++) {
+        unsigned ca = winipc_tcsfold(*a), cb = winipc_tcsfold(*b);
+        if (ca != cb)
+            return (ca < cb) ? -1 : 1;
+        if (ca == 0)
+            break;
+    }
+    return 0;
+}
+
+static inline int winipc_tcsicmp(const winipc_wchar *a, const winipc_wchar *b)
+{
+    return winipc_tcsnicmp(a, b, (size_t)-1);
+}
+
+static inline winipc_wchar *winipc_tcscpy(winipc_wchar *d, const winipc_wchar *s)
+{
+    winipc_wchar *r = d;
+    while ((*d++ = *s++) != 0) {
+    }
+    return r;
+}
+
+static inline winipc_wchar *winipc_tcsncpy(winipc_wchar *d, const winipc_wchar *s, size_t n)
+{
+    size_t i = 0;
+    for (; i < n && s[i] != 0; i++)
+        d[i] = s[i];
+    for (; i < n; i++)
+        d[i] = 0;
+    return d;
+}
+
+static inline winipc_wchar *winipc_tcscat(winipc_wchar *d, const winipc_wchar *s)
+{
+    winipc_tcscpy(d + winipc_tcslen(d), s);
+    return d;
+}
+
+static inline winipc_wchar *winipc_tcsncat(winipc_wchar *d, const winipc_wchar *s, size_t n)
+{
+    winipc_wchar *e = d + winipc_tcslen(d);
+    for (; n > 0 && *s != 0; n--)
+        *e++ = *s++;
+    *e = 0;
+    return d;
+}
+
+/* As in C, the result is non-const even for a const argument. */
+static inline winipc_wchar *winipc_tcschr(const winipc_wchar *s, int c)
+{
+    winipc_wchar ch = (winipc_wchar)c;
+    for (;; s++) {
+        if (*s == ch)
+            return (winipc_wchar *)(uintptr_t)s;
+        if (*s == 0)
+            return WINIPC_NULLPTR;
+    }
+}
+
+static inline winipc_wchar *winipc_tcsrchr(const winipc_wchar *s, int c)
+{
+    winipc_wchar ch = (winipc_wchar)c;
+    const winipc_wchar *r = WINIPC_NULLPTR;
+    for (;; s++) {
+        if (*s == ch)
+            r = s;
+        if (*s == 0)
+            return (winipc_wchar *)(uintptr_t)r;
+    }
+}
+
+static inline winipc_wchar *winipc_tcsstr(const winipc_wchar *h, const winipc_wchar *n)
+{
+    size_t ln = winipc_tcslen(n);
+    for (; *h != 0 || ln == 0; h++) {
+        if (winipc_tcsncmp(h, n, ln) == 0)
+            return (winipc_wchar *)(uintptr_t)h;
+        if (*h == 0)
+            break;
+    }
+    return WINIPC_NULLPTR;
+}
+
+static inline size_t winipc_tcsspn(const winipc_wchar *s, const winipc_wchar *set)
+{
+    size_t n = 0;
+    while (s[n] != 0 && winipc_tcschr(set, s[n]) != WINIPC_NULLPTR)
+        n++;
+    return n;
+}
+
+static inline size_t winipc_tcscspn(const winipc_wchar *s, const winipc_wchar *set)
+{
+    size_t n = 0;
+    while (s[n] != 0 && winipc_tcschr(set, s[n]) == WINIPC_NULLPTR)
+        n++;
+    return n;
+}
+
+/* strtok semantics; the saved position is per translation unit and not
+ * thread-safe (MSVC's is per thread). */
+static inline winipc_wchar *winipc_tcstok(winipc_wchar *s, const winipc_wchar *delim)
+{
+    static winipc_wchar *next;
+    winipc_wchar *tok;
+    if (s == WINIPC_NULLPTR)
+        s = next;
+    if (s == WINIPC_NULLPTR)
+        return WINIPC_NULLPTR;
+    s += winipc_tcsspn(s, delim);
+    if (*s == 0) {
+        next = WINIPC_NULLPTR;
+        return WINIPC_NULLPTR;
+    }
+    tok = s;
+    s += winipc_tcscspn(s, delim);
+    if (*s != 0) {
+        *s = 0;
+        next = s + 1;
+    } else {
+        next = WINIPC_NULLPTR;
+    }
+    return tok;
+}
+
+static inline winipc_wchar *winipc_tcsdup(const winipc_wchar *s)
+{
+    size_t n = (winipc_tcslen(s) + 1) * sizeof(winipc_wchar);
+    winipc_wchar *p = (winipc_wchar *)malloc(n);
+    if (p != WINIPC_NULLPTR)
+        memcpy(p, s, n);
+    return p;
+}
+
+/* ---- Numbers: parse the ASCII prefix with the C library ----------------- */
+
+static inline char *winipc_tcs_ascii_prefix(const winipc_wchar *s)
+{
+    size_t n = 0, i;
+    char *a;
+    while (s[n] != 0 && s[n] < 0x80)
+        n++;
+    a = (char *)malloc(n + 1);
+    if (a == WINIPC_NULLPTR)
+        return WINIPC_NULLPTR;
+    for (i = 0; i < n; i++)
+        a[i] = (char)s[i];
+    a[n] = '\0';
+    return a;
+}
+
+static inline long winipc_tcstol(const winipc_wchar *s, winipc_wchar **end, int base)
+{
+    char *a = winipc_tcs_ascii_prefix(s), *e = WINIPC_NULLPTR;
+    long v = 0;
+    if (a != WINIPC_NULLPTR) {
+        v = strtol(a, &e, base);
+        if (end != WINIPC_NULLPTR)
+            *end = (winipc_wchar *)(uintptr_t)(s + (e - a));
+        free(a);
+    } else if (end != WINIPC_NULLPTR) {
+        *end = (winipc_wchar *)(uintptr_t)s;
+    }
+    return v;
+}
+
+static inline unsigned long winipc_tcstoul(const winipc_wchar *s, winipc_wchar **end, int base)
+{
+    char *a = winipc_tcs_ascii_prefix(s), *e = WINIPC_NULLPTR;
+    unsigned long v = 0;
+    if (a != WINIPC_NULLPTR) {
+        v = strtoul(a, &e, base);
+        if (end != WINIPC_NULLPTR)
+            *end = (winipc_wchar *)(uintptr_t)(s + (e - a));
+        free(a);
+    } else if (end != WINIPC_NULLPTR) {
+        *end = (winipc_wchar *)(uintptr_t)s;
+    }
+    return v;
+}
+
+static inline long long winipc_tcstoll(const winipc_wchar *s, winipc_wchar **end, int base)
+{
+    char *a = winipc_tcs_ascii_prefix(s), *e = WINIPC_NULLPTR;
+    long long v = 0;
+    if (a != WINIPC_NULLPTR) {
+        v = strtoll(a, &e, base);
+        if (end != WINIPC_NULLPTR)
+            *end = (winipc_wchar *)(uintptr_t)(s + (e - a));
+        free(a);
+    } else if (end != WINIPC_NULLPTR) {
+        *end = (winipc_wchar *)(uintptr_t)s;
+    }
+    return v;
+}
+
+static inline unsigned long long winipc_tcstoull(const winipc_wchar *s, winipc_wchar **end, int base)
+{
+    char *a = winipc_tcs_ascii_prefix(s), *e = WINIPC_NULLPTR;
+    unsigned long long v = 0;
+    if (a != WINIPC_NULLPTR) {
+        v = strtoull(a, &e, base);
+        if (end != WINIPC_NULLPTR)
+            *end = (winipc_wchar *)(uintptr_t)(s + (e - a));
+        free(a);
+    } else if (end != WINIPC_NULLPTR) {
+        *end = (winipc_wchar *)(uintptr_t)s;
+    }
+    return v;
+}
+
+static inline int winipc_ttoi(const winipc_wchar *s)
+{
+    return (int)winipc_tcstol(s, WINIPC_NULLPTR, 10);
+}
+
+static inline long winipc_ttol(const winipc_wchar *s)
+{
+    return winipc_tcstol(s, WINIPC_NULLPTR, 10);
+}
+
+static inline long long winipc_ttoi64(const winipc_wchar *s)
+{
+    return winipc_tcstoll(s, WINIPC_NULLPTR, 10);
+}
+
+/* ---- stdio, files, processes (UTF-8 on the Linux side) ------------------ */
+
+static inline int winipc_fputts(const winipc_wchar *s, FILE *f)
+{
+    char *u = winipc_utf16_to_utf8(s);
+    int r;
+    if (u == WINIPC_NULLPTR)
+        return EOF;
+    r = fputs(u, f);
+    free(u);
+    return r;
+}
+
+static inline int winipc_putts(const winipc_wchar *s)
+{
+    int r = winipc_fputts(s, stdout);
+    return (r == EOF) ? EOF : putchar('\n');
+}
+
+/* fgets for UTF-16: reads UTF-8 bytes until a newline (kept), EOF or until
+ * n - 1 code units are stored; a character that does not fit is left for
+ * the next call. */
+static inline winipc_wchar *winipc_fgetts(winipc_wchar *buf, int n, FILE *f)
+{
+    int i = 0;
+    if (n <= 0)
+        return WINIPC_NULLPTR;
+    while (i < n - 1) {
+        unsigned char seq[5];
+        const unsigned char *p = seq;
+        unsigned long cp;
+        int c = fgetc(f), len, k;
+        if (c == EOF)
+            break;
+        len = (c < 0x80) ? 1 : (c >= 0xF0) ? 4 : (c >= 0xE0) ? 3 : (c >= 0xC0) ? 2 : 1;
+        if (len == 4 && i + 2 > n - 1) {
+            ungetc(c, f);
+            break;
+        }
+        seq[0] = (unsigned char)c;
+        for (k = 1; k < len; k++) {
+            int d = fgetc(f);
+            if (d == EOF)
+                break;
+            if ((d & 0xC0) != 0x80) {
+                ungetc(d, f);
+                break;
+            }
+            seq[k] = (unsigned char)d;
+        }
+        seq[k < len ? k : len] = 0;
+        if (k < len)
+            seq[0] = 0xFF;          /* truncated sequence: force U+FFFD */
+        cp = winipc_utf8_next(&p);
+        if (cp >= 0x10000) {
+            buf[i++] = (winipc_wchar)(0xD800 + ((cp - 0x10000) >> 10));
+            buf[i++] = (winipc_wchar)(0xDC00 + ((cp - 0x10000) & 0x3FF));
+        } else {
+            buf[i++] = (winipc_wchar)cp;
+        }
+        if (cp == '\n')
+            break;
+    }
+    if (i == 0)
+        return WINIPC_NULLPTR;
+    buf[i] = 0;
+    return buf;
+}
+
+static inline int winipc_fputtc(winipc_wchar c, FILE *f)
+{
+    winipc_wchar s[2];
+    s[0] = c;
+    s[1] = 0;
+    return (winipc_fputts(s, f) == EOF) ? _TEOF : (int)c;
+}
+
+static inline FILE *winipc_tfopen(const winipc_wchar *name, const winipc_wchar *mode)
+{
+    char *n = winipc_utf16_to_utf8(name), *m = winipc_utf16_to_utf8(mode);
+    FILE *f = (n != WINIPC_NULLPTR && m != WINIPC_NULLPTR) ? fopen(n, m) : WINIPC_NULLPTR;
+    free(n);
+    free(m);
+    return f;
+}
+
+static inline int winipc_tremove(const winipc_wchar *name)
+{
+    char *n = winipc_utf16_to_utf8(name);
+    int r = (n != WINIPC_NULLPTR) ? remove(n) : -1;
+    free(n);
+    return r;
+}
+
+static inline int winipc_tsystem(const winipc_wchar *cmd)
+{
+    char *c;
+    int r;
+    if (cmd == WINIPC_NULLPTR)
+        return system(WINIPC_NULLPTR);
+    c = winipc_utf16_to_utf8(cmd);
+    r = (c != WINIPC_NULLPTR) ? system(c) : -1;
+    free(c);
+    return r;
+}
+
+static inline void winipc_tperror(const winipc_wchar *s)
+{
+    char *u = (s != WINIPC_NULLPTR) ? winipc_utf16_to_utf8(s) : WINIPC_NULLPTR;
+    perror(u);
+    free(u);
+}
+
+#define _tcslen    winipc_tcslen
+#define _tcscmp    winipc_tcscmp
+#define _tcsncmp   winipc_tcsncmp
+#define _tcsicmp   winipc_tcsicmp
+#define _tcsnicmp  winipc_tcsnicmp
+#define _tcscpy    winipc_tcscpy
+#define _tcsncpy   winipc_tcsncpy
+#define _tcscat    winipc_tcscat
+#define _tcsncat   winipc_tcsncat
+#define _tcschr    winipc_tcschr
+#define _tcsrchr   winipc_tcsrchr
+#define _tcsstr    winipc_tcsstr
+#define _tcstok    winipc_tcstok
+#define _tcsspn    winipc_tcsspn
+#define _tcscspn   winipc_tcscspn
+#define _tcsdup    winipc_tcsdup
+
+#define _ttoi      winipc_ttoi
+#define _tstoi     winipc_ttoi
+#define _ttol      winipc_ttol
+#define _tstol     winipc_ttol
+#define _ttoi64    winipc_ttoi64
+#define _tstoi64   winipc_ttoi64
+#define _tcstol    winipc_tcstol
+#define _tcstoul   winipc_tcstoul
+#define _tcstoi64  winipc_tcstoll
+#define _tcstoui64 winipc_tcstoull
+
+/* Classification of one UTF-16 code unit as a code point: exact for the
+ * BMP; surrogate halves classify as nothing and map to themselves. */
+#define _totupper(c) ((winipc_wchar)towupper((wint_t)(winipc_wchar)(c)))
+#define _totlower(c) ((winipc_wchar)towlower((wint_t)(winipc_wchar)(c)))
+#define _istspace(c)  iswspace((wint_t)(winipc_wchar)(c))
+#define _istdigit(c)  iswdigit((wint_t)(winipc_wchar)(c))
+#define _istxdigit(c) iswxdigit((wint_t)(winipc_wchar)(c))
+#define _istalpha(c)  iswalpha((wint_t)(winipc_wchar)(c))
+#define _istalnum(c)  iswalnum((wint_t)(winipc_wchar)(c))
+#define _istupper(c)  iswupper((wint_t)(winipc_wchar)(c))
+#define _istlower(c)  iswlower((wint_t)(winipc_wchar)(c))
+#define _istpunct(c)  iswpunct((wint_t)(winipc_wchar)(c))
+#define _istprint(c)  iswprint((wint_t)(winipc_wchar)(c))
+#define _istcntrl(c)  iswcntrl((wint_t)(winipc_wchar)(c))
+
+#define _fputts    winipc_fputts
+#define _putts     winipc_putts
+#define _fgetts    winipc_fgetts
+#define _fputtc    winipc_fputtc
+#define _puttc     winipc_fputtc
+#define _puttchar(c) winipc_fputtc((c), stdout)
+#define _tfopen    winipc_tfopen
+#define _tremove   winipc_tremove
+#define _tsystem   winipc_tsystem
+#define _tperror   winipc_tperror
+
+
+#endif /* _UNICODE */
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#if defined(_UNICODE) && defined(WINIPC_WMAIN_SHIM)
+/* main() for _UNICODE programs: argv converted from UTF-8 to UTF-16. */
+int main(int argc, char **argv);
+int main(int argc, char **argv)
+{
+    int i;
+    _TCHAR **wargv = (_TCHAR **)calloc((size_t)argc + 1, sizeof(_TCHAR *));
+    if (wargv == WINIPC_NULLPTR)
+        return 1;
+    for (i = 0; i < argc; i++) {
+        wargv[i] = winipc_utf8_to_utf16(argv[i]);
+        if (wargv[i] == WINIPC_NULLPTR)
+            return 1;
+    }
+    return wmain(argc, wargv);
+}
+#endif
+
+#endif /* WINIPC_TCHAR_H */

@@ -1,0 +1,714 @@
+/*
+ * windows.h - the Win32 subset implemented by libwinipc on Linux.
+ *
+ * This header is the ABI contract between Win32-style C/C++ programs and
+ * libwinipc (Rust, C linkage).  Every type, constant and prototype here has
+ * the layout and value documented by Microsoft, adapted to LP64 Linux so that
+ * Windows sizes are kept (DWORD and LONG are 32-bit, handles are pointers).
+ * The behaviour each function must have is specified in docs/c-abi.md.
+ *
+ *     cc -Iinclude prog.c -Ltarget/release -lwinipc
+ *
+ * Character sets: every string function exists as ...A (char, UTF-8 on Linux)
+ * and ...W (WCHAR, UTF-16).  The undecorated name maps to ...W when UNICODE is
+ * defined and to ...A otherwise.  See winipc_wchar.h for the WCHAR type.
+ *
+ * Macros that change what this header declares:
+ *   UNICODE          undecorated names, TCHAR and TEXT() become wide.
+ *   NOMINMAX         suppresses the min()/max() macros (never defined in C++).
+ *   NONAMELESSUNION  gives OVERLAPPED/LARGE_INTEGER only their named members.
+ */
+#ifndef WINIPC_WINDOWS_H
+#define WINIPC_WINDOWS_H
+
+#include <stdarg.h>  /* va_list (FormatMessage) */
+#include <stddef.h>  /* size_t, wchar_t */
+#include <stdint.h>  /* intptr_t, uintptr_t */
+#include <string.h>  /* memset/memcpy/memmove/memcmp used by the *Memory macros */
+
+#include "winipc_wchar.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Calling conventions and decorations: all empty on Linux.                 */
+/* ------------------------------------------------------------------------ */
+
+#define WINAPI
+#define WINAPIV
+#define APIENTRY
+#define CALLBACK
+#define WINBASEAPI
+#define NTAPI
+
+#if defined(__GNUC__) || defined(__clang__)
+#  define DECLSPEC_NORETURN __attribute__((__noreturn__))
+#elif defined(__cplusplus) && __cplusplus >= 201103L
+#  define DECLSPEC_NORETURN [[noreturn]]
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#  define DECLSPEC_NORETURN _Noreturn
+#else
+#  define DECLSPEC_NORETURN
+#endif
+
+/* Anonymous struct/union members: standard in C11, a GNU extension elsewhere
+ * (silenced with __extension__).  Without either, only the named members. */
+#if !defined(NONAMELESSUNION) && (defined(__GNUC__) || defined(__clang__))
+#  define WINIPC_NAMELESS_OK 1
+#  define WINIPC_EXTENSION __extension__
+#elif !defined(NONAMELESSUNION) && !defined(__cplusplus) && \
+    defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#  define WINIPC_NAMELESS_OK 1
+#  define WINIPC_EXTENSION
+#endif
+
+#define VOID void
+#define CONST const
+#ifndef FALSE
+#  define FALSE 0
+#endif
+#ifndef TRUE
+#  define TRUE 1
+#endif
+#ifndef NULL
+#  define NULL ((void *)0)
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Basic types (Windows sizes on LP64: DWORD/LONG/ULONG are 32-bit).        */
+/* ------------------------------------------------------------------------ */
+
+typedef unsigned char       BYTE, *PBYTE, *LPBYTE;
+typedef unsigned char       UCHAR, *PUCHAR;
+typedef unsigned short      WORD, *PWORD, *LPWORD;
+typedef unsigned short      USHORT, *PUSHORT;
+typedef short               SHORT, *PSHORT;
+typedef unsigned int        DWORD, *PDWORD, *LPDWORD;
+typedef int                 LONG, *PLONG, *LPLONG;
+typedef unsigned int        ULONG, *PULONG;
+typedef int                 BOOL, *PBOOL, *LPBOOL;
+typedef BYTE                BOOLEAN, *PBOOLEAN;
+typedef unsigned int        UINT, *PUINT;
+typedef int                 INT, *PINT, *LPINT;
+typedef float               FLOAT, *PFLOAT;
+typedef signed char         INT8;
+typedef unsigned char       UINT8;
+typedef short               INT16;
+typedef unsigned short      UINT16;
+typedef int                 INT32, LONG32;
+typedef unsigned int        UINT32, ULONG32, DWORD32;
+typedef long long           LONGLONG, *PLONGLONG, INT64, LONG64;
+typedef unsigned long long  ULONGLONG, *PULONGLONG, DWORDLONG, DWORD64, UINT64, ULONG64;
+
+/* Pointer-sized integers (64-bit on LP64, like Win64). */
+typedef intptr_t            INT_PTR, *PINT_PTR, LONG_PTR, *PLONG_PTR, SSIZE_T;
+typedef uintptr_t           UINT_PTR, *PUINT_PTR, ULONG_PTR, *PULONG_PTR, DWORD_PTR, *PDWORD_PTR;
+typedef size_t              SIZE_T, *PSIZE_T;
+
+typedef void               *PVOID, *LPVOID;
+typedef const void         *LPCVOID, *PCVOID;
+
+/* Handles are opaque pointers.  The values are process-local (as on
+ * Windows); an inherited handle has the same value in the child. */
+typedef void               *HANDLE, **PHANDLE, **LPHANDLE;
+typedef HANDLE              HMODULE, HINSTANCE, HLOCAL, HGLOBAL;
+
+/* Characters and strings.  CHAR strings are UTF-8 on Linux. */
+typedef char                CHAR, *PCHAR, *LPCH, *PCH;
+typedef char               *LPSTR, *PSTR, *NPSTR;
+typedef const char         *LPCSTR, *PCSTR, *LPCCH, *PCCH;
+typedef winipc_wchar        WCHAR, *PWCHAR, *LPWCH, *PWCH;
+typedef WCHAR              *LPWSTR, *PWSTR, *NWPSTR;
+typedef const WCHAR        *LPCWSTR, *PCWSTR, *LPCWCH, *PCWCH;
+
+#ifdef UNICODE
+#  ifndef _TCHAR_DEFINED
+#    define _TCHAR_DEFINED
+typedef WCHAR               TCHAR, *PTCHAR;
+typedef WCHAR               TBYTE, *PTBYTE;
+#  endif
+typedef LPWSTR              LPTSTR, PTSTR, LPTCH, PTCH;
+typedef LPCWSTR             LPCTSTR, PCTSTR;
+#  define __TEXT(quote) WINIPC_WIDE_(quote)
+#else
+#  ifndef _TCHAR_DEFINED
+#    define _TCHAR_DEFINED
+typedef char                TCHAR, *PTCHAR;
+typedef unsigned char       TBYTE, *PTBYTE;
+#  endif
+typedef LPSTR               LPTSTR, PTSTR, LPTCH, PTCH;
+typedef LPCSTR              LPCTSTR, PCTSTR;
+#  define __TEXT(quote) quote
+#endif
+#define TEXT(quote) __TEXT(quote)
+
+/* Compile-time checks of the ABI sizes (valid C89/C99/C++ without warnings). */
+typedef char winipc_assert_dword_is_32bit[(sizeof(DWORD) == 4) ? 1 : -1];
+typedef char winipc_assert_long_is_32bit[(sizeof(LONG) == 4) ? 1 : -1];
+typedef char winipc_assert_longlong_is_64bit[(sizeof(LONGLONG) == 8) ? 1 : -1];
+typedef char winipc_assert_handle_is_pointer[(sizeof(HANDLE) == sizeof(void *)) ? 1 : -1];
+typedef char winipc_assert_ulong_ptr_is_pointer[(sizeof(ULONG_PTR) == sizeof(void *)) ? 1 : -1];
+
+/* ------------------------------------------------------------------------ */
+/* Structures.                                                              */
+/* ------------------------------------------------------------------------ */
+
+typedef union _LARGE_INTEGER {
+#ifdef WINIPC_NAMELESS_OK
+    WINIPC_EXTENSION struct {
+        DWORD LowPart;
+        LONG  HighPart;
+    };
+#endif
+    struct {
+        DWORD LowPart;
+        LONG  HighPart;
+    } u;
+    LONGLONG QuadPart;
+} LARGE_INTEGER, *PLARGE_INTEGER;
+
+typedef union _ULARGE_INTEGER {
+#ifdef WINIPC_NAMELESS_OK
+    WINIPC_EXTENSION struct {
+        DWORD LowPart;
+        DWORD HighPart;
+    };
+#endif
+    struct {
+        DWORD LowPart;
+        DWORD HighPart;
+    } u;
+    ULONGLONG QuadPart;
+} ULARGE_INTEGER, *PULARGE_INTEGER;
+
+typedef struct _SECURITY_ATTRIBUTES {
+    DWORD  nLength;               /* sizeof(SECURITY_ATTRIBUTES) */
+    LPVOID lpSecurityDescriptor;  /* ignored by winipc (must be NULL or is ignored) */
+    BOOL   bInheritHandle;        /* handle inherited by CreateProcess(bInheritHandles=TRUE) */
+} SECURITY_ATTRIBUTES, *PSECURITY_ATTRIBUTES, *LPSECURITY_ATTRIBUTES;
+
+typedef struct _STARTUPINFOA {
+    DWORD  cb;
+    LPSTR  lpReserved;
+    LPSTR  lpDesktop;
+    LPSTR  lpTitle;
+    DWORD  dwX;
+    DWORD  dwY;
+    DWORD  dwXSize;
+    DWORD  dwYSize;
+    DWORD  dwXCountChars;
+    DWORD  dwYCountChars;
+    DWORD  dwFillAttribute;
+    DWORD  dwFlags;
+    WORD   wShowWindow;
+    WORD   cbReserved2;
+    LPBYTE lpReserved2;
+    HANDLE hStdInput;
+    HANDLE hStdOutput;
+    HANDLE hStdError;
+} STARTUPINFOA, *LPSTARTUPINFOA;
+
+typedef struct _STARTUPINFOW {
+    DWORD  cb;
+    LPWSTR lpReserved;
+    LPWSTR lpDesktop;
+    LPWSTR lpTitle;
+    DWORD  dwX;
+    DWORD  dwY;
+    DWORD  dwXSize;
+    DWORD  dwYSize;
+    DWORD  dwXCountChars;
+    DWORD  dwYCountChars;
+    DWORD  dwFillAttribute;
+    DWORD  dwFlags;
+    WORD   wShowWindow;
+    WORD   cbReserved2;
+    LPBYTE lpReserved2;
+    HANDLE hStdInput;
+    HANDLE hStdOutput;
+    HANDLE hStdError;
+} STARTUPINFOW, *LPSTARTUPINFOW;
+
+typedef struct _PROCESS_INFORMATION {
+    HANDLE hProcess;
+    HANDLE hThread;
+    DWORD  dwProcessId;
+    DWORD  dwThreadId;
+} PROCESS_INFORMATION, *PPROCESS_INFORMATION, *LPPROCESS_INFORMATION;
+
+typedef struct _FILETIME {
+    DWORD dwLowDateTime;
+    DWORD dwHighDateTime;
+} FILETIME, *PFILETIME, *LPFILETIME;
+
+typedef struct _SYSTEMTIME {
+    WORD wYear;
+    WORD wMonth;
+    WORD wDayOfWeek;
+    WORD wDay;
+    WORD wHour;
+    WORD wMinute;
+    WORD wSecond;
+    WORD wMilliseconds;
+} SYSTEMTIME, *PSYSTEMTIME, *LPSYSTEMTIME;
+
+/* Present for ReadFile/WriteFile signatures; winipc supports only NULL. */
+typedef struct _OVERLAPPED {
+    ULONG_PTR Internal;
+    ULONG_PTR InternalHigh;
+#ifdef WINIPC_NAMELESS_OK
+    WINIPC_EXTENSION union {
+        WINIPC_EXTENSION struct {
+            DWORD Offset;
+            DWORD OffsetHigh;
+        };
+        PVOID Pointer;
+    };
+#else
+    union {
+        struct {
+            DWORD Offset;
+            DWORD OffsetHigh;
+        } s;
+        PVOID Pointer;
+    } u;
+#endif
+    HANDLE hEvent;
+} OVERLAPPED, *LPOVERLAPPED;
+
+typedef DWORD (WINAPI *PTHREAD_START_ROUTINE)(LPVOID lpThreadParameter);
+typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
+
+/* Completion routine of SetWaitableTimer (accepted, never called: no APCs). */
+typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
+                                          DWORD dwTimerLowValue,
+                                          DWORD dwTimerHighValue);
+
+/* ------------------------------------------------------------------------ */
+/* Constants.                                                               */
+/* ------------------------------------------------------------------------ */
+
+#define INFINITE              0xFFFFFFFF
+#define INVALID_HANDLE_VALUE  ((HANDLE)(LONG_PTR)-1)
+#define MAX_PATH              260
+#define MAXIMUM_WAIT_OBJECTS  64
+
+/* Wait results. */
+#define STATUS_WAIT_0         0x00000000
+#define STATUS_ABANDONED_WAIT_0 0x00000080
+#define STATUS_TIMEOUT        0x00000102
+#define STATUS_PENDING        0x00000103
+#define WAIT_OBJECT_0         ((STATUS_WAIT_0) + 0)
+#define WAIT_ABANDONED        ((STATUS_ABANDONED_WAIT_0) + 0)
+#define WAIT_ABANDONED_0      ((STATUS_ABANDONED_WAIT_0) + 0)
+#define WAIT_TIMEOUT          258
+#define WAIT_FAILED           ((DWORD)0xFFFFFFFF)
+#define WAIT_IO_COMPLETION    0x000000C0
+#define STILL_ACTIVE          STATUS_PENDING   /* 259 */
+
+/* Mailslots. */
+#define MAILSLOT_NO_MESSAGE   ((DWORD)-1)
+#define MAILSLOT_WAIT_FOREVER ((DWORD)-1)
+
+/* Generic and standard access rights. */
+#define DELETE                    0x00010000
+#define READ_CONTROL              0x00020000
+#define WRITE_DAC                 0x00040000
+#define WRITE_OWNER               0x00080000
+#define SYNCHRONIZE               0x00100000
+#define STANDARD_RIGHTS_REQUIRED  0x000F0000
+#define STANDARD_RIGHTS_READ      READ_CONTROL
+#define STANDARD_RIGHTS_WRITE     READ_CONTROL
+#define STANDARD_RIGHTS_EXECUTE   READ_CONTROL
+#define STANDARD_RIGHTS_ALL       0x001F0000
+#define SPECIFIC_RIGHTS_ALL       0x0000FFFF
+#define MAXIMUM_ALLOWED           0x02000000
+#define GENERIC_READ              0x80000000
+#define GENERIC_WRITE             0x40000000
+#define GENERIC_EXECUTE           0x20000000
+#define GENERIC_ALL               0x10000000
+
+/* CreateFile. */
+#define FILE_SHARE_READ           0x00000001
+#define FILE_SHARE_WRITE          0x00000002
+#define FILE_SHARE_DELETE         0x00000004
+#define CREATE_NEW                1
+#define CREATE_ALWAYS             2
+#define OPEN_EXISTING             3
+#define OPEN_ALWAYS               4
+#define TRUNCATE_EXISTING         5
+#define FILE_ATTRIBUTE_READONLY   0x00000001
+#define FILE_ATTRIBUTE_NORMAL     0x00000080
+#define FILE_FLAG_OVERLAPPED      0x40000000
+
+/* Handles. */
+#define DUPLICATE_CLOSE_SOURCE          0x00000001
+#define DUPLICATE_SAME_ACCESS           0x00000002
+#define HANDLE_FLAG_INHERIT             0x00000001
+#define HANDLE_FLAG_PROTECT_FROM_CLOSE  0x00000002
+
+/* Object-specific access rights. */
+#define EVENT_QUERY_STATE         0x0001
+#define EVENT_MODIFY_STATE        0x0002
+#define EVENT_ALL_ACCESS          (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3)
+#define MUTANT_QUERY_STATE        0x0001
+#define MUTANT_ALL_ACCESS         (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | MUTANT_QUERY_STATE)
+#define MUTEX_MODIFY_STATE        MUTANT_QUERY_STATE
+#define MUTEX_ALL_ACCESS          MUTANT_ALL_ACCESS
+#define SEMAPHORE_QUERY_STATE     0x0001
+#define SEMAPHORE_MODIFY_STATE    0x0002
+#define SEMAPHORE_ALL_ACCESS      (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3)
+#define TIMER_QUERY_STATE         0x0001
+#define TIMER_MODIFY_STATE        0x0002
+#define TIMER_ALL_ACCESS          (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | \
+                                   TIMER_QUERY_STATE | TIMER_MODIFY_STATE)
+
+#define PROCESS_TERMINATE                  0x0001
+#define PROCESS_CREATE_THREAD              0x0002
+#define PROCESS_SET_SESSIONID              0x0004
+#define PROCESS_VM_OPERATION               0x0008
+#define PROCESS_VM_READ                    0x0010
+#define PROCESS_VM_WRITE                   0x0020
+#define PROCESS_DUP_HANDLE                 0x0040
+#define PROCESS_CREATE_PROCESS             0x0080
+#define PROCESS_SET_QUOTA                  0x0100
+#define PROCESS_SET_INFORMATION            0x0200
+#define PROCESS_QUERY_INFORMATION          0x0400
+#define PROCESS_SUSPEND_RESUME             0x0800
+#define PROCESS_QUERY_LIMITED_INFORMATION  0x1000
+#define PROCESS_ALL_ACCESS                 (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0xFFFF)
+
+#define THREAD_TERMINATE                   0x0001
+#define THREAD_SUSPEND_RESUME              0x0002
+#define THREAD_GET_CONTEXT                 0x0008
+#define THREAD_SET_CONTEXT                 0x0010
+#define THREAD_SET_INFORMATION             0x0020
+#define THREAD_QUERY_INFORMATION           0x0040
+#define THREAD_QUERY_LIMITED_INFORMATION   0x0800
+#define THREAD_ALL_ACCESS                  (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0xFFFF)
+
+/* CreateProcess / CreateThread creation flags. */
+#define DEBUG_PROCESS                      0x00000001
+#define DEBUG_ONLY_THIS_PROCESS            0x00000002
+#define CREATE_SUSPENDED                   0x00000004
+#define DETACHED_PROCESS                   0x00000008
+#define CREATE_NEW_CONSOLE                 0x00000010
+#define NORMAL_PRIORITY_CLASS              0x00000020
+#define IDLE_PRIORITY_CLASS                0x00000040
+#define HIGH_PRIORITY_CLASS                0x00000080
+#define REALTIME_PRIORITY_CLASS            0x00000100
+#define CREATE_NEW_PROCESS_GROUP           0x00000200
+#define CREATE_UNICODE_ENVIRONMENT         0x00000400
+#define STACK_SIZE_PARAM_IS_A_RESERVATION  0x00010000
+#define CREATE_NO_WINDOW                   0x08000000
+
+/* STARTUPINFO.dwFlags. */
+#define STARTF_USESHOWWINDOW   0x00000001
+#define STARTF_USESIZE         0x00000002
+#define STARTF_USEPOSITION     0x00000004
+#define STARTF_USESTDHANDLES   0x00000100
+
+/* GetStdHandle. */
+#define STD_INPUT_HANDLE       ((DWORD)-10)
+#define STD_OUTPUT_HANDLE      ((DWORD)-11)
+#define STD_ERROR_HANDLE       ((DWORD)-12)
+
+/* FormatMessage. */
+#define FORMAT_MESSAGE_ALLOCATE_BUFFER  0x00000100
+#define FORMAT_MESSAGE_IGNORE_INSERTS   0x00000200
+#define FORMAT_MESSAGE_FROM_STRING      0x00000400
+#define FORMAT_MESSAGE_FROM_HMODULE     0x00000800
+#define FORMAT_MESSAGE_FROM_SYSTEM      0x00001000
+#define FORMAT_MESSAGE_ARGUMENT_ARRAY   0x00002000
+#define FORMAT_MESSAGE_MAX_WIDTH_MASK   0x000000FF
+
+#define LANG_NEUTRAL        0x00
+#define LANG_ENGLISH        0x09
+#define SUBLANG_NEUTRAL     0x00
+#define SUBLANG_DEFAULT     0x01
+#define SUBLANG_ENGLISH_US  0x01
+#define MAKELANGID(p, s)    ((((WORD)(s)) << 10) | (WORD)(p))
+#define PRIMARYLANGID(lgid) ((WORD)(lgid) & 0x3ff)
+#define SUBLANGID(lgid)     ((WORD)(lgid) >> 10)
+
+/* Error codes (GetLastError). */
+#define NO_ERROR                    0
+#define ERROR_SUCCESS               0
+#define ERROR_INVALID_FUNCTION      1
+#define ERROR_FILE_NOT_FOUND        2
+#define ERROR_PATH_NOT_FOUND        3
+#define ERROR_TOO_MANY_OPEN_FILES   4
+#define ERROR_ACCESS_DENIED         5
+#define ERROR_INVALID_HANDLE        6
+#define ERROR_NOT_ENOUGH_MEMORY     8
+#define ERROR_INVALID_ACCESS        12
+#define ERROR_INVALID_DATA          13
+#define ERROR_OUTOFMEMORY           14
+#define ERROR_SHARING_VIOLATION     32
+#define ERROR_HANDLE_EOF            38
+#define ERROR_NOT_SUPPORTED         50
+#define ERROR_BAD_NETPATH           53
+#define ERROR_INVALID_PARAMETER     87
+#define ERROR_BROKEN_PIPE           109
+#define ERROR_CALL_NOT_IMPLEMENTED  120
+#define ERROR_SEM_TIMEOUT           121
+#define ERROR_INSUFFICIENT_BUFFER   122
+#define ERROR_INVALID_NAME          123
+#define ERROR_ALREADY_EXISTS        183
+#define ERROR_BAD_EXE_FORMAT        193
+#define ERROR_FILENAME_EXCED_RANGE  206
+#define ERROR_NO_DATA               232
+#define ERROR_MORE_DATA             234
+#define ERROR_DIRECTORY             267
+#define ERROR_NOT_OWNER             288
+#define ERROR_TOO_MANY_POSTS        298
+#define ERROR_ABANDONED_WAIT_0      735
+#define ERROR_NOACCESS              998
+#define ERROR_INVALID_FLAGS         1004
+#define ERROR_FILE_CORRUPT          1392
+#define ERROR_TIMEOUT               1460
+
+/* ------------------------------------------------------------------------ */
+/* Small helper macros.                                                     */
+/* ------------------------------------------------------------------------ */
+
+#define ZeroMemory(Destination, Length)       memset((Destination), 0, (Length))
+#define FillMemory(Destination, Length, Fill) memset((Destination), (Fill), (Length))
+#define CopyMemory(Destination, Source, Length) memcpy((Destination), (Source), (Length))
+#define MoveMemory(Destination, Source, Length) memmove((Destination), (Source), (Length))
+#define EqualMemory(Destination, Source, Length) (!memcmp((Destination), (Source), (Length)))
+#define RtlZeroMemory   ZeroMemory
+#define RtlFillMemory   FillMemory
+#define RtlCopyMemory   CopyMemory
+#define RtlMoveMemory   MoveMemory
+#define RtlEqualMemory  EqualMemory
+
+#define MAKEWORD(a, b)  ((WORD)(((BYTE)((DWORD_PTR)(a) & 0xff)) | ((WORD)((BYTE)((DWORD_PTR)(b) & 0xff))) << 8))
+#define MAKELONG(a, b)  ((LONG)(((WORD)((DWORD_PTR)(a) & 0xffff)) | ((DWORD)((WORD)((DWORD_PTR)(b) & 0xffff))) << 16))
+#define LOWORD(l)       ((WORD)((DWORD_PTR)(l) & 0xffff))
+#define HIWORD(l)       ((WORD)((DWORD_PTR)(l) >> 16))
+#define LOBYTE(w)       ((BYTE)((DWORD_PTR)(w) & 0xff))
+#define HIBYTE(w)       ((BYTE)((DWORD_PTR)(w) >> 8))
+
+#define UNREFERENCED_PARAMETER(P) ((void)(P))
+#define ARRAYSIZE(A)    (sizeof(A) / sizeof((A)[0]))
+#ifndef _countof
+#  define _countof(A)   (sizeof(A) / sizeof((A)[0]))
+#endif
+
+/* min/max as in <windef.h>, but never in C++ (they would break std::min). */
+#if !defined(NOMINMAX) && !defined(__cplusplus)
+#  ifndef max
+#    define max(a, b) (((a) > (b)) ? (a) : (b))
+#  endif
+#  ifndef min
+#    define min(a, b) (((a) < (b)) ? (a) : (b))
+#  endif
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Functions (all implemented by libwinipc, C linkage).                     */
+/* ------------------------------------------------------------------------ */
+
+/* Mailslots and files. */
+WINBASEAPI HANDLE WINAPI CreateMailslotA(LPCSTR lpName, DWORD nMaxMessageSize,
+                                         DWORD lReadTimeout,
+                                         LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+WINBASEAPI HANDLE WINAPI CreateMailslotW(LPCWSTR lpName, DWORD nMaxMessageSize,
+                                         DWORD lReadTimeout,
+                                         LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+WINBASEAPI BOOL WINAPI GetMailslotInfo(HANDLE hMailslot, LPDWORD lpMaxMessageSize,
+                                       LPDWORD lpNextSize, LPDWORD lpMessageCount,
+                                       LPDWORD lpReadTimeout);
+WINBASEAPI BOOL WINAPI SetMailslotInfo(HANDLE hMailslot, DWORD lReadTimeout);
+WINBASEAPI HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
+                                     DWORD dwShareMode,
+                                     LPSECURITY_ATTRIBUTES lpSecurityAttributes,
+                                     DWORD dwCreationDisposition,
+                                     DWORD dwFlagsAndAttributes, HANDLE hTemplateFile);
+WINBASEAPI HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess,
+                                     DWORD dwShareMode,
+                                     LPSECURITY_ATTRIBUTES lpSecurityAttributes,
+                                     DWORD dwCreationDisposition,
+                                     DWORD dwFlagsAndAttributes, HANDLE hTemplateFile);
+WINBASEAPI BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
+                                LPDWORD lpNumberOfBytesRead, LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite,
+                                 LPDWORD lpNumberOfBytesWritten, LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI CloseHandle(HANDLE hObject);
+
+/* Handles. */
+WINBASEAPI BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
+                                       HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle,
+                                       DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                       DWORD dwOptions);
+WINBASEAPI BOOL WINAPI GetHandleInformation(HANDLE hObject, LPDWORD lpdwFlags);
+WINBASEAPI BOOL WINAPI SetHandleInformation(HANDLE hObject, DWORD dwMask, DWORD dwFlags);
+WINBASEAPI HANDLE WINAPI GetCurrentProcess(void);
+WINBASEAPI DWORD WINAPI GetCurrentProcessId(void);
+WINBASEAPI DWORD WINAPI GetProcessId(HANDLE Process);
+WINBASEAPI HANDLE WINAPI GetCurrentThread(void);
+WINBASEAPI DWORD WINAPI GetCurrentThreadId(void);
+WINBASEAPI DWORD WINAPI GetThreadId(HANDLE Thread);
+WINBASEAPI HANDLE WINAPI GetStdHandle(DWORD nStdHandle);
+
+/* Events. */
+WINBASEAPI HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes,
+                                      BOOL bManualReset, BOOL bInitialState, LPCSTR lpName);
+WINBASEAPI HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes,
+                                      BOOL bManualReset, BOOL bInitialState, LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenEventA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenEventW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);
+WINBASEAPI BOOL WINAPI SetEvent(HANDLE hEvent);
+WINBASEAPI BOOL WINAPI ResetEvent(HANDLE hEvent);
+WINBASEAPI BOOL WINAPI PulseEvent(HANDLE hEvent);
+
+/* Mutexes. */
+WINBASEAPI HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES lpMutexAttributes,
+                                      BOOL bInitialOwner, LPCSTR lpName);
+WINBASEAPI HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES lpMutexAttributes,
+                                      BOOL bInitialOwner, LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenMutexA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenMutexW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);
+WINBASEAPI BOOL WINAPI ReleaseMutex(HANDLE hMutex);
+
+/* Semaphores. */
+WINBASEAPI HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+                                          LONG lInitialCount, LONG lMaximumCount,
+                                          LPCSTR lpName);
+WINBASEAPI HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+                                          LONG lInitialCount, LONG lMaximumCount,
+                                          LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenSemaphoreA(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                        LPCSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenSemaphoreW(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                        LPCWSTR lpName);
+WINBASEAPI BOOL WINAPI ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount,
+                                        LPLONG lpPreviousCount);
+
+/* Waitable timers. */
+WINBASEAPI HANDLE WINAPI CreateWaitableTimerA(LPSECURITY_ATTRIBUTES lpTimerAttributes,
+                                              BOOL bManualReset, LPCSTR lpTimerName);
+WINBASEAPI HANDLE WINAPI CreateWaitableTimerW(LPSECURITY_ATTRIBUTES lpTimerAttributes,
+                                              BOOL bManualReset, LPCWSTR lpTimerName);
+WINBASEAPI HANDLE WINAPI OpenWaitableTimerA(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                            LPCSTR lpTimerName);
+WINBASEAPI HANDLE WINAPI OpenWaitableTimerW(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                            LPCWSTR lpTimerName);
+WINBASEAPI BOOL WINAPI SetWaitableTimer(HANDLE hTimer, const LARGE_INTEGER *lpDueTime,
+                                        LONG lPeriod, PTIMERAPCROUTINE pfnCompletionRoutine,
+                                        LPVOID lpArgToCompletionRoutine, BOOL fResume);
+WINBASEAPI BOOL WINAPI CancelWaitableTimer(HANDLE hTimer);
+
+/* Waits. */
+WINBASEAPI DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);
+WINBASEAPI DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHandles,
+                                               BOOL bWaitAll, DWORD dwMilliseconds);
+WINBASEAPI DWORD WINAPI SignalObjectAndWait(HANDLE hObjectToSignal, HANDLE hObjectToWaitOn,
+                                            DWORD dwMilliseconds, BOOL bAlertable);
+
+/* Processes and threads. */
+WINBASEAPI BOOL WINAPI CreateProcessA(LPCSTR lpApplicationName, LPSTR lpCommandLine,
+                                      LPSECURITY_ATTRIBUTES lpProcessAttributes,
+                                      LPSECURITY_ATTRIBUTES lpThreadAttributes,
+                                      BOOL bInheritHandles, DWORD dwCreationFlags,
+                                      LPVOID lpEnvironment, LPCSTR lpCurrentDirectory,
+                                      LPSTARTUPINFOA lpStartupInfo,
+                                      LPPROCESS_INFORMATION lpProcessInformation);
+WINBASEAPI BOOL WINAPI CreateProcessW(LPCWSTR lpApplicationName, LPWSTR lpCommandLine,
+                                      LPSECURITY_ATTRIBUTES lpProcessAttributes,
+                                      LPSECURITY_ATTRIBUTES lpThreadAttributes,
+                                      BOOL bInheritHandles, DWORD dwCreationFlags,
+                                      LPVOID lpEnvironment, LPCWSTR lpCurrentDirectory,
+                                      LPSTARTUPINFOW lpStartupInfo,
+                                      LPPROCESS_INFORMATION lpProcessInformation);
+WINBASEAPI HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                     DWORD dwProcessId);
+WINBASEAPI BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode);
+WINBASEAPI BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode);
+WINBASEAPI DECLSPEC_NORETURN VOID WINAPI ExitProcess(UINT uExitCode);
+WINBASEAPI HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes,
+                                      SIZE_T dwStackSize,
+                                      LPTHREAD_START_ROUTINE lpStartAddress,
+                                      LPVOID lpParameter, DWORD dwCreationFlags,
+                                      LPDWORD lpThreadId);
+WINBASEAPI BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode);
+WINBASEAPI DECLSPEC_NORETURN VOID WINAPI ExitThread(DWORD dwExitCode);
+
+/* Time, errors, memory, strings. */
+WINBASEAPI VOID WINAPI Sleep(DWORD dwMilliseconds);
+WINBASEAPI DWORD WINAPI GetTickCount(void);
+WINBASEAPI ULONGLONG WINAPI GetTickCount64(void);
+WINBASEAPI DWORD WINAPI GetLastError(void);
+WINBASEAPI VOID WINAPI SetLastError(DWORD dwErrCode);
+WINBASEAPI DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId,
+                                       DWORD dwLanguageId, LPSTR lpBuffer, DWORD nSize,
+                                       va_list *Arguments);
+WINBASEAPI DWORD WINAPI FormatMessageW(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId,
+                                       DWORD dwLanguageId, LPWSTR lpBuffer, DWORD nSize,
+                                       va_list *Arguments);
+WINBASEAPI HLOCAL WINAPI LocalFree(HLOCAL hMem);
+WINBASEAPI LPSTR WINAPI GetCommandLineA(void);
+WINBASEAPI LPWSTR WINAPI GetCommandLineW(void);
+WINBASEAPI BOOL WINAPI GetComputerNameA(LPSTR lpBuffer, LPDWORD nSize);
+WINBASEAPI BOOL WINAPI GetComputerNameW(LPWSTR lpBuffer, LPDWORD nSize);
+WINBASEAPI int WINAPI lstrlenA(LPCSTR lpString);
+WINBASEAPI int WINAPI lstrlenW(LPCWSTR lpString);
+WINBASEAPI LPSTR WINAPI lstrcpyA(LPSTR lpString1, LPCSTR lpString2);
+WINBASEAPI LPWSTR WINAPI lstrcpyW(LPWSTR lpString1, LPCWSTR lpString2);
+WINBASEAPI int WINAPI lstrcmpA(LPCSTR lpString1, LPCSTR lpString2);
+WINBASEAPI int WINAPI lstrcmpW(LPCWSTR lpString1, LPCWSTR lpString2);
+
+/* ------------------------------------------------------------------------ */
+/* UNICODE switching.                                                       */
+/* ------------------------------------------------------------------------ */
+
+#ifdef UNICODE
+#  define CreateMailslot       CreateMailslotW
+#  define CreateFile           CreateFileW
+#  define CreateEvent          CreateEventW
+#  define OpenEvent            OpenEventW
+#  define CreateMutex          CreateMutexW
+#  define OpenMutex            OpenMutexW
+#  define CreateSemaphore      CreateSemaphoreW
+#  define OpenSemaphore        OpenSemaphoreW
+#  define CreateWaitableTimer  CreateWaitableTimerW
+#  define OpenWaitableTimer    OpenWaitableTimerW
+#  define CreateProcess        CreateProcessW
+#  define FormatMessage        FormatMessageW
+#  define GetCommandLine       GetCommandLineW
+#  define GetComputerName      GetComputerNameW
+#  define lstrlen              lstrlenW
+#  define lstrcpy              lstrcpyW
+#  define lstrcmp              lstrcmpW
+typedef STARTUPINFOW   STARTUPINFO;
+typedef LPSTARTUPINFOW LPSTARTUPINFO;
+#else
+#  define CreateMailslot       CreateMailslotA
+#  define CreateFile           CreateFileA
+#  define CreateEvent          CreateEventA
+#  define OpenEvent            OpenEventA
+#  define CreateMutex          CreateMutexA
+#  define OpenMutex            OpenMutexA
+#  define CreateSemaphore      CreateSemaphoreA
+#  define OpenSemaphore        OpenSemaphoreA
+#  define CreateWaitableTimer  CreateWaitableTimerA
+#  define OpenWaitableTimer    OpenWaitableTimerA
+#  define CreateProcess        CreateProcessA
+#  define FormatMessage        FormatMessageA
+#  define GetCommandLine       GetCommandLineA
+#  define GetComputerName      GetComputerNameA
+#  define lstrlen              lstrlenA
+#  define lstrcpy              lstrcpyA
+#  define lstrcmp              lstrcmpA
+typedef STARTUPINFOA   STARTUPINFO;
+typedef LPSTARTUPINFOA LPSTARTUPINFO;
+#endif
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* WINIPC_WINDOWS_H */
