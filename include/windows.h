@@ -294,6 +294,7 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define INVALID_HANDLE_VALUE  ((HANDLE)(LONG_PTR)-1)
 #define MAX_PATH              260
 #define MAXIMUM_WAIT_OBJECTS  64
+#define MAX_COMPUTERNAME_LENGTH 15
 
 /* Wait results. */
 #define STATUS_WAIT_0         0x00000000
@@ -452,6 +453,7 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define ERROR_BAD_NETPATH           53
 #define ERROR_INVALID_PARAMETER     87
 #define ERROR_BROKEN_PIPE           109
+#define ERROR_BUFFER_OVERFLOW       111
 #define ERROR_CALL_NOT_IMPLEMENTED  120
 #define ERROR_SEM_TIMEOUT           121
 #define ERROR_INSUFFICIENT_BUFFER   122
@@ -464,6 +466,7 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define ERROR_DIRECTORY             267
 #define ERROR_NOT_OWNER             288
 #define ERROR_TOO_MANY_POSTS        298
+#define ERROR_MR_MID_NOT_FOUND      317
 #define ERROR_ABANDONED_WAIT_0      735
 #define ERROR_NOACCESS              998
 #define ERROR_INVALID_FLAGS         1004

@@ -46,7 +46,7 @@ static int Child(LPCTSTR lpszMutex, LPCTSTR lpszEventName)
         PrintError(TEXT("CreateEvent (child)"));
         return 1;
     }
-    _tprintf(TEXT("child: CreateEvent(\"%s\") opened the existing event: %s\n"), lpszEventName,
+    _tprintf(TEXT("child: CreateEvent(name) opened the existing event: %s\n"),
              GetLastError() == ERROR_ALREADY_EXISTS ? TEXT("yes") : TEXT("no"));
     _tprintf(TEXT("child: setting the event and exiting without ReleaseMutex\n"));
     fflush(stdout);
