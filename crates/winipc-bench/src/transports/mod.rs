@@ -1,0 +1,39 @@
+//! Every transport the benchmark knows, one file each, and the registry that lists them.
+
+mod fifo;
+mod futex_slot;
+mod local_socket;
+mod mux;
+mod posix_mq;
+mod shm_ring;
+mod unix_dgram;
+mod unix_seqpacket;
+
+use crate::transport::Transport;
+
+/// All transports, in table order.
+///
+/// ┌──────────────────────────────────────────────────────────────────────────────────────┐
+/// │ WINIPC GOES HERE. Add `&WinipcMailslot` and `&WinipcEvent` at the top of this list    │
+/// │ (see the crate documentation, "Adding a transport"). The reference column of the     │
+/// │ report switches to `winipc-mailslot` by itself once that id is registered.          │
+/// └──────────────────────────────────────────────────────────────────────────────────────┘
+pub static REGISTRY: &[&dyn Transport] = &[
+    // &winipc_mailslot::WinipcMailslot,
+    // &winipc_event::WinipcEvent,
+    &unix_dgram::UnixDgram,
+    &unix_seqpacket::UnixSeqpacket,
+    &posix_mq::PosixMq,
+    &fifo::Fifo,
+    &local_socket::LocalSocket,
+    &shm_ring::ShmRing,
+    &futex_slot::FutexSlot,
+];
+
+/// Ratios are computed against the first of these ids that took part in the run.
+pub const REFERENCE_PREFERENCE: &[&str] = &["winipc-mailslot", "unix-dgram"];
+
+/// Looks a transport up by id.
+pub fn by_id(id: &str) -> Option<&'static dyn Transport> {
+    REGISTRY.iter().copied().find(|t| t.id() == id)
+}
