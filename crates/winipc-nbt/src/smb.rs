@@ -78,8 +78,7 @@ pub enum Layout {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MailslotWrite<'a> {
     /// The slot name after `\MAILSLOT\`, e.g. `BROWSE` or `NET\NETLOGON`: 1 to 255 bytes of
-    /// printable ASCII. Peers
-    /// compare it case-insensitively (see [`Self::is_for`]).
+    /// printable ASCII. Peers compare it case-insensitively (see [`Self::is_for`]).
     pub mailslot: &'a str,
     /// Setup\[1\], 0–9; ignored by receivers.
     pub priority: u16,
