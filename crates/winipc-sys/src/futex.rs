@@ -1,0 +1,86 @@
+//! Shared futexes: sleeping on words of shared memory, and waking their sleepers.
+//!
+//! All operations are *shared* (no `FUTEX_PRIVATE_FLAG`): the words live in files mapped by
+//! several processes, and the kernel keys them by (inode, offset).
+
+use std::sync::atomic::AtomicU32;
+
+use rustix::io::Errno;
+use rustix::thread::futex::{self, Wait, WaitFlags, WaitPtr, WaitvFlags};
+use rustix::time::{ClockId, Timespec};
+
+/// The most words one [`wait_any`] can sleep on (the kernel's `FUTEX_WAITV_MAX`).
+pub const WAITV_MAX: usize = 128;
+
+/// Why a futex wait returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Woken {
+    /// Woken (possibly spuriously), or a word no longer held its expected value; carries the
+    /// index of the word when the kernel names one.
+    Woken(Option<usize>),
+    /// The deadline passed.
+    TimedOut,
+}
+
+fn timespec(deadline_ns: u64) -> Timespec {
+    Timespec {
+        tv_sec: (deadline_ns / 1_000_000_000) as i64,
+        tv_nsec: (deadline_ns % 1_000_000_000) as i64,
+    }
+}
+
+/// Sleeps while every `word` still holds its `expected` value, until one of them is woken, or
+/// until `deadline_ns` (absolute `CLOCK_MONOTONIC` nanoseconds; `None` = forever).
+///
+/// Spurious wake-ups are possible; callers re-check their condition.
+///
+/// ```
+/// use std::sync::atomic::AtomicU32;
+/// use winipc_sys::futex::{wait_any, Woken};
+/// let w = AtomicU32::new(1);
+/// // The word does not hold 0, so this returns at once.
+/// assert!(matches!(wait_any(&[(&w, 0)], None), Woken::Woken(_)));
+/// let soon = winipc_sys::time::monotonic_ns() + 1_000_000;
+/// assert_eq!(wait_any(&[(&w, 1)], Some(soon)), Woken::TimedOut);
+/// ```
+pub fn wait_any(words: &[(&AtomicU32, u32)], deadline_ns: Option<u64>) -> Woken {
+    debug_assert!(!words.is_empty() && words.len() <= WAITV_MAX);
+    let mut waits = [Wait::new(); WAITV_MAX];
+    let n = words.len().min(WAITV_MAX);
+    for (slot, (word, expected)) in waits.iter_mut().zip(words) {
+        slot.val = u64::from(*expected);
+        slot.uaddr = WaitPtr::new(word.as_ptr().cast());
+        slot.flags = WaitFlags::SIZE_U32;
+    }
+    let ts = deadline_ns.map(timespec);
+    match futex::waitv(&waits[..n], WaitvFlags::empty(), ts.as_ref(), ClockId::Monotonic) {
+        Ok(i) => Woken::Woken(Some(i)),
+        Err(Errno::TIMEDOUT) => Woken::TimedOut,
+        // EAGAIN: a value differed; EINTR: a signal. Both are "look again".
+        Err(_) => Woken::Woken(None),
+    }
+}
+
+/// Sleeps while `*word == expected`; see [`wait_any`].
+///
+/// ```
+/// use std::sync::atomic::AtomicU32;
+/// let w = AtomicU32::new(0);
+/// let soon = winipc_sys::time::monotonic_ns() + 1_000_000;
+/// assert_eq!(winipc_sys::futex::wait(&w, 0, Some(soon)), winipc_sys::futex::Woken::TimedOut);
+/// ```
+pub fn wait(word: &AtomicU32, expected: u32, deadline_ns: Option<u64>) -> Woken {
+    wait_any(&[(word, expected)], deadline_ns)
+}
+
+/// Wakes up to `count` sleepers on `word` (`u32::MAX` = all); returns how many woke.
+///
+/// ```
+/// use std::sync::atomic::AtomicU32;
+/// let w = AtomicU32::new(0);
+/// assert_eq!(winipc_sys::futex::wake(&w, u32::MAX), 0);
+/// ```
+pub fn wake(word: &AtomicU32, count: u32) -> usize {
+    let count = count.min(i32::MAX as u32);
+    futex::wake(word, futex::Flags::empty(), count).unwrap_or(0)
+}

@@ -1,0 +1,28 @@
+//! `winipc-sys`: the one layer of winipc that talks to the kernel.
+//!
+//! Everything above this crate is safe Rust over shared memory seen as slices of atomics.
+//! This crate provides:
+//!
+//! - [`shm`]: shared-memory files (created atomically, owner and mode checked) and their mappings;
+//! - [`futex`]: shared (inter-process) futex wait / wake, including `futex_waitv` over many words;
+//! - [`token`]: liveness tokens — robust process-shared mutexes that the kernel marks
+//!   `FUTEX_OWNER_DIED` when their thread dies, SIGKILL included;
+//! - [`proc`]: process identity (pid, tid, start time), pidfds, exit statuses, signals;
+//! - [`time`]: the monotonic and real-time clocks as nanosecond counts.
+//!
+//! `unsafe` is confined to the few functions that must dereference raw pointers (the mapping, the
+//! token's pthread calls and one ioctl); each block carries a `// SAFETY:` comment.
+//!
+//! ```
+//! let now = winipc_sys::time::monotonic_ns();
+//! assert!(now > 0);
+//! ```
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
+
+pub mod futex;
+pub mod proc;
+pub mod shm;
+pub mod time;
+pub mod token;
+pub mod epoll;

@@ -1,0 +1,124 @@
+//! Process and thread identity, pidfds and exit statuses.
+
+use std::fs;
+use std::io;
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+
+use rustix::process::{Pid, PidfdFlags, Signal, WaitIdOptions, WaitId};
+
+/// The calling thread's kernel thread id.
+///
+/// ```
+/// assert!(winipc_sys::proc::gettid() > 0);
+/// ```
+pub fn gettid() -> u32 {
+    rustix::thread::gettid().as_raw_nonzero().get() as u32
+}
+
+/// The calling process's id.
+pub fn getpid() -> u32 {
+    rustix::process::getpid().as_raw_nonzero().get() as u32
+}
+
+/// The parent's process id (0 if none).
+pub fn getppid() -> u32 {
+    rustix::process::getppid().map_or(0, |p| p.as_raw_nonzero().get() as u32)
+}
+
+/// The effective user id.
+pub fn geteuid() -> u32 {
+    rustix::process::geteuid().as_raw()
+}
+
+/// The start time of process (or thread) `pid` in clock ticks since boot, from
+/// `/proc/<pid>/stat` field 22. Together with the pid it names a process uniquely, even after
+/// the pid is reused. `None` if there is no such process.
+///
+/// ```
+/// let me = winipc_sys::proc::getpid();
+/// assert!(winipc_sys::proc::start_time(me).is_some());
+/// ```
+pub fn start_time(pid: u32) -> Option<u64> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may contain spaces and parentheses: parse after the last ')'.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    // After ')' come fields 3.. ; field 22 is the 20th of them.
+    rest.split_ascii_whitespace().nth(19)?.parse().ok()
+}
+
+/// Whether the process `pid` with start time `start` is still running (a zombie counts as
+/// exited).
+pub fn is_running(pid: u32, start: u64) -> bool {
+    let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else { return false };
+    let Some(close) = stat.rfind(')') else { return false };
+    let mut fields = stat[close + 1..].split_ascii_whitespace();
+    let state = fields.next().unwrap_or("X");
+    let started = fields.nth(18).and_then(|s| s.parse::<u64>().ok());
+    started == Some(start) && state != "Z" && state != "X"
+}
+
+/// Opens a pidfd for process `pid`.
+pub fn pidfd_open(pid: u32) -> io::Result<OwnedFd> {
+    let pid = Pid::from_raw(pid as i32).ok_or_else(|| io::Error::from(io::ErrorKind::InvalidInput))?;
+    rustix::process::pidfd_open(pid, PidfdFlags::empty()).map_err(Into::into)
+}
+
+/// How a process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// It called `exit(code)` (8 bits survive).
+    Code(u8),
+    /// It was killed by this signal.
+    Signal(u8),
+}
+
+/// Reaps our child behind `pidfd` if it has exited (`waitid(P_PIDFD, WEXITED | WNOHANG)`).
+/// `Ok(None)` while it runs; an error if it is not our child.
+pub fn reap_child(pidfd: &OwnedFd) -> io::Result<Option<Exit>> {
+    let st = rustix::process::waitid(
+        WaitId::PidFd(pidfd.as_fd()),
+        WaitIdOptions::EXITED | WaitIdOptions::NOHANG,
+    )?;
+    Ok(st.and_then(|s| {
+        if let Some(code) = s.exit_status() {
+            Some(Exit::Code(code as u8))
+        } else {
+            s.terminating_signal().map(|sig| Exit::Signal(sig as u8))
+        }
+    }))
+}
+
+/// The exit status of any process behind `pidfd` once it has exited, through
+/// `PIDFD_GET_INFO` with `PIDFD_INFO_EXIT` (Linux 6.15+). `Ok(None)` if the kernel does not have
+/// it (still running, not yet reaped by its parent, or an older kernel).
+pub fn exit_info(pidfd: &OwnedFd) -> io::Result<Option<Exit>> {
+    let mut info: libc::pidfd_info = {
+        // SAFETY: `pidfd_info` is a plain C struct of integers; all-zero is a valid value.
+        unsafe { std::mem::zeroed() }
+    };
+    info.mask = libc::PIDFD_INFO_EXIT as u64;
+    // SAFETY: PIDFD_GET_INFO reads and writes exactly one `pidfd_info`, which `info` is; the fd
+    // is open for the duration of the call.
+    let rc = unsafe { libc::ioctl(pidfd.as_raw_fd(), libc::PIDFD_GET_INFO, &mut info) };
+    if rc != 0 {
+        let e = io::Error::last_os_error();
+        return match e.raw_os_error() {
+            Some(libc::ESRCH | libc::ENOTTY | libc::EINVAL) => Ok(None),
+            _ => Err(e),
+        };
+    }
+    if info.mask & libc::PIDFD_INFO_EXIT as u64 == 0 {
+        return Ok(None);
+    }
+    let status = info.exit_code;
+    Ok(Some(if status & 0x7f == 0 {
+        Exit::Code(((status >> 8) & 0xff) as u8)
+    } else {
+        Exit::Signal((status & 0x7f) as u8)
+    }))
+}
+
+/// Sends SIGKILL through a pidfd.
+pub fn kill_pidfd(pidfd: &OwnedFd) -> io::Result<()> {
+    rustix::process::pidfd_send_signal(pidfd, Signal::KILL).map_err(Into::into)
+}

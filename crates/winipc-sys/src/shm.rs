@@ -1,0 +1,223 @@
+//! Shared-memory files and their mappings.
+//!
+//! A winipc region (an object store, a mailslot ring) is a file in a tmpfs directory, mapped
+//! `MAP_SHARED` by every process that uses it. Files appear *atomically and fully initialised*:
+//! [`create_exclusive`] builds the file unnamed (`O_TMPFILE`), lets the caller initialise it, and
+//! only then links it under its name, so no process ever maps a half-written header.
+
+use std::ffi::CString;
+use std::fs::File;
+use std::io;
+use std::os::fd::{AsFd, OwnedFd};
+use std::path::{Path, PathBuf};
+use std::ptr::NonNull;
+use std::sync::atomic::{AtomicU32, AtomicU64};
+
+use rustix::fs::{self as rfs, AtFlags, Mode, OFlags};
+use rustix::mm::{self, MapFlags, ProtFlags};
+
+/// A shared mapping of a whole file.
+///
+/// The memory is only ever exposed as slices of atomics, because other processes — possibly
+/// hostile ones — may write it at any time.
+#[derive(Debug)]
+pub struct Mapping {
+    ptr: NonNull<u8>,
+    len: usize,
+    file: File,
+    id: FileId,
+}
+
+/// Identity of a mapped file: device and inode. Two mappings with the same id share memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId {
+    /// `st_dev`.
+    pub dev: u64,
+    /// `st_ino`.
+    pub ino: u64,
+}
+
+// SAFETY: the mapping is plain shared memory reached only through atomics; the pointer stays
+// valid until `Drop`, which needs `&mut self`.
+unsafe impl Send for Mapping {}
+// SAFETY: as above; every access goes through atomic types, which are `Sync`.
+unsafe impl Sync for Mapping {}
+
+impl Mapping {
+    fn map(file: File, len: usize, writable: bool) -> io::Result<Mapping> {
+        if len == 0 || len % 8 != 0 {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "mapping length"));
+        }
+        let st = rfs::fstat(&file)?;
+        let prot = if writable { ProtFlags::READ | ProtFlags::WRITE } else { ProtFlags::READ };
+        // SAFETY: we ask for a fresh mapping (null hint, no MAP_FIXED), so no existing memory is
+        // replaced; the file descriptor is valid for the call.
+        let ptr = unsafe { mm::mmap(std::ptr::null_mut(), len, prot, MapFlags::SHARED, &file, 0)? };
+        let ptr = NonNull::new(ptr.cast::<u8>()).ok_or_else(|| io::Error::other("mmap null"))?;
+        let id = FileId { dev: st.st_dev, ino: st.st_ino };
+        Ok(Mapping { ptr, len, file, id })
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the mapping is empty (never true for a successful mapping).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Device and inode of the mapped file.
+    pub fn id(&self) -> FileId {
+        self.id
+    }
+
+    /// The mapped file.
+    pub fn file(&self) -> &File {
+        &self.file
+    }
+
+    /// The whole mapping as 32-bit atomic words.
+    pub fn u32s(&self) -> &[AtomicU32] {
+        // SAFETY: the mapping is page-aligned, `len` is a multiple of 8 and stays mapped for the
+        // lifetime of `&self`. `AtomicU32` has the size and alignment of `u32`, every bit pattern
+        // is valid, and concurrent writes by other processes are atomic accesses as far as this
+        // process can tell (they are the same machine instructions).
+        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr().cast::<AtomicU32>(), self.len / 4) }
+    }
+
+    /// The whole mapping as 64-bit atomic words.
+    ///
+    /// Use either this view or [`Mapping::u32s`] for any one location, never both.
+    pub fn u64s(&self) -> &[AtomicU64] {
+        // SAFETY: as for `u32s`; the mapping is page-aligned, so 8-byte alignment holds.
+        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr().cast::<AtomicU64>(), self.len / 8) }
+    }
+
+    /// Raw address of the byte at `offset`, for the few kernel interfaces (robust futexes) that
+    /// must be handed a pointer into shared memory. `None` if out of range.
+    pub fn addr_of(&self, offset: usize) -> Option<*mut u8> {
+        // `offset < len` keeps the result inside the mapping.
+        (offset < self.len).then(|| self.ptr.as_ptr().wrapping_add(offset))
+    }
+}
+
+impl Drop for Mapping {
+    fn drop(&mut self) {
+        // SAFETY: `ptr`/`len` describe a mapping this value created and owns; after `drop` no
+        // reference into it survives (all borrows were tied to `&self`).
+        let _ = unsafe { mm::munmap(self.ptr.as_ptr().cast(), self.len) };
+    }
+}
+
+/// Who may own an existing file that we are about to map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnerCheck {
+    /// The file must belong to the calling user and grant nothing to group or others: used for
+    /// per-user regions, so that another user cannot plant a file for us to trust.
+    PrivateToMe,
+    /// Any owner; the kernel's permission check on `open` is the access check.
+    Any,
+}
+
+/// What [`create_exclusive`] did.
+#[derive(Debug)]
+pub enum Created {
+    /// The file did not exist: it was created, initialised and published.
+    New(Mapping),
+    /// A file of that name already existed; nothing was changed.
+    Exists,
+}
+
+fn proc_fd_path(fd: &OwnedFd) -> CString {
+    use std::os::fd::AsRawFd;
+    CString::new(format!("/proc/self/fd/{}", fd.as_raw_fd())).expect("no NUL in a number")
+}
+
+/// Creates `dir/name` with permission bits `mode` and size `len`, initialised by `init` before
+/// any other process can see it. Returns [`Created::Exists`] when the name is taken.
+///
+/// ```
+/// let dir = std::env::temp_dir();
+/// let name = format!("winipc-doc-{}", std::process::id());
+/// let made = winipc_sys::shm::create_exclusive(&dir, &name, 0o600, 4096, |m| {
+///     m.u32s()[0].store(7, std::sync::atomic::Ordering::Release);
+///     Ok(())
+/// }).unwrap();
+/// assert!(matches!(made, winipc_sys::shm::Created::New(_)));
+/// let again = winipc_sys::shm::open_existing(&dir.join(&name), winipc_sys::shm::OwnerCheck::Any).unwrap();
+/// assert_eq!(again.u32s()[0].load(std::sync::atomic::Ordering::Acquire), 7);
+/// winipc_sys::shm::unlink(&dir.join(&name)).unwrap();
+/// ```
+pub fn create_exclusive(
+    dir: &Path,
+    name: &str,
+    mode: u32,
+    len: usize,
+    init: impl FnOnce(&Mapping) -> io::Result<()>,
+) -> io::Result<Created> {
+    let fd = rfs::open(
+        dir,
+        OFlags::TMPFILE | OFlags::RDWR | OFlags::CLOEXEC,
+        Mode::from_bits_truncate(mode),
+    )?;
+    // The umask may have cleared bits the caller asked for; set them exactly.
+    rfs::fchmod(&fd, Mode::from_bits_truncate(mode))?;
+    rfs::ftruncate(&fd, len as u64)?;
+    let path = proc_fd_path(&fd);
+    let mapping = Mapping::map(File::from(fd), len, true)?;
+    init(&mapping)?;
+    let target = dir.join(name);
+    match rfs::linkat(rfs::CWD, path.as_c_str(), rfs::CWD, &target, AtFlags::SYMLINK_FOLLOW) {
+        Ok(()) => Ok(Created::New(mapping)),
+        Err(rustix::io::Errno::EXIST) => Ok(Created::Exists),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Opens and maps an existing region file read-write, checking its owner as `check` says.
+/// The mapping covers the whole file.
+pub fn open_existing(path: &Path, check: OwnerCheck) -> io::Result<Mapping> {
+    open_mapped(path, check, true)
+}
+
+/// Opens and maps an existing region file read-only (for inspectors that must never disturb
+/// the processes using it).
+pub fn open_read_only(path: &Path) -> io::Result<Mapping> {
+    open_mapped(path, OwnerCheck::Any, false)
+}
+
+fn open_mapped(path: &Path, check: OwnerCheck, writable: bool) -> io::Result<Mapping> {
+    let access = if writable { OFlags::RDWR } else { OFlags::RDONLY };
+    let fd = rfs::open(path, access | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())?;
+    let st = rfs::fstat(&fd)?;
+    if rfs::FileType::from_raw_mode(st.st_mode) != rfs::FileType::RegularFile {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, "not a regular file"));
+    }
+    if check == OwnerCheck::PrivateToMe
+        && (st.st_uid != rustix::process::geteuid().as_raw() || st.st_mode & 0o077 != 0)
+    {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!("{} is not private to this user", path.display()),
+        ));
+    }
+    Mapping::map(File::from(fd), st.st_size as usize, writable)
+}
+
+/// Removes a region's name; processes that have it mapped keep their mapping.
+pub fn unlink(path: &Path) -> io::Result<()> {
+    rfs::unlink(path).map_err(Into::into)
+}
+
+/// Owner uid and permission bits of an open mapping's file.
+pub fn owner_and_mode(m: &Mapping) -> io::Result<(u32, u32)> {
+    let st = rfs::fstat(m.file().as_fd())?;
+    Ok((st.st_uid, st.st_mode & 0o7777))
+}
+
+/// The default directory for regions: `$WINIPC_DIR` if set, else `/dev/shm`.
+pub fn default_dir() -> PathBuf {
+    std::env::var_os("WINIPC_DIR").map_or_else(|| PathBuf::from("/dev/shm"), PathBuf::from)
+}

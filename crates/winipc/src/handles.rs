@@ -1,0 +1,292 @@
+//! Handles and the per-process handle tables.
+//!
+//! Each process has a handle table in each store it uses, inside the store itself, so that
+//! another process can duplicate a handle *into* it, a child can inherit entries at the same
+//! values, a dead process's handles can be closed by whoever reaps it, and `winipc handles PID`
+//! can show any table. A handle value encodes (store, table index):
+//! `4 × (store × HANDLES_PER_PROC + index + 1)` — small, stable, never 0 and never −1.
+
+use std::fmt;
+
+use crate::error::{Error, Result};
+use crate::objects::{self, Kind, ObjRef};
+use crate::store::layout::*;
+use crate::store::lock::Guard;
+use crate::store::{Namespace, Store};
+
+/// Access rights recorded in a handle (a subset of Win32's).
+pub mod access {
+    /// Waiting on the object (`SYNCHRONIZE`).
+    pub const SYNCHRONIZE: u32 = 0x0010_0000;
+    /// Changing the object's state (`EVENT_MODIFY_STATE`, `MUTEX_MODIFY_STATE`, ...).
+    pub const MODIFY_STATE: u32 = 0x0002;
+    /// Reading from a mailslot (`GENERIC_READ`).
+    pub const GENERIC_READ: u32 = 0x8000_0000;
+    /// Writing to a mailslot (`GENERIC_WRITE`).
+    pub const GENERIC_WRITE: u32 = 0x4000_0000;
+    /// Full access to an event, mutex, semaphore, timer, process or thread.
+    pub const ALL: u32 = 0x001F_0003;
+}
+
+/// A raw handle value, as Win32 code sees it.
+pub type RawHandle = u32;
+
+/// Encodes (store, table index) as a handle value.
+pub(crate) fn value(ns: Namespace, index: u32) -> RawHandle {
+    4 * (ns as u32 * HANDLES_PER_PROC + index + 1)
+}
+
+/// Decodes a handle value; `None` for values that no handle can have.
+pub(crate) fn decode(v: RawHandle) -> Option<(Namespace, u32)> {
+    if v == 0 || v % 4 != 0 {
+        return None;
+    }
+    let n = v / 4 - 1;
+    let ns = match n / HANDLES_PER_PROC {
+        0 => Namespace::Local,
+        1 => Namespace::Global,
+        _ => return None,
+    };
+    Some((ns, n % HANDLES_PER_PROC))
+}
+
+/// One entry of a handle table, as read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Entry {
+    pub obj: ObjRef,
+    pub kind: Kind,
+    pub access: u32,
+    pub flags: u32,
+}
+
+/// Resolves handle `v` of the calling process (lock-free read of its table entry).
+pub(crate) fn resolve(v: RawHandle) -> Result<Entry> {
+    let (ns, index) = decode(v).ok_or(Error::InvalidHandle)?;
+    let s = Store::get(ns)?;
+    let p = s.my_proc().ok_or(Error::InvalidHandle)?;
+    read_entry(s, p, index).ok_or(Error::InvalidHandle)
+}
+
+/// Reads entry `index` of process slot `p`'s table in `s`, if it holds a live object.
+pub(crate) fn read_entry(s: &Store, p: u32, index: u32) -> Option<Entry> {
+    if p >= MAX_PROCS || index >= HANDLES_PER_PROC {
+        return None;
+    }
+    let ix = s.load(Store::hd(p, index, hd::OBJ)).checked_sub(1)?;
+    if ix >= MAX_OBJECTS {
+        return None;
+    }
+    let generation = s.load(Store::hd(p, index, hd::GEN));
+    let (kind, live_gen) = objects::kind_gen(s, ix);
+    let kind = kind.filter(|_| live_gen == generation)?;
+    Some(Entry {
+        obj: ObjRef { ns: s.ns, ix, generation },
+        kind,
+        access: s.load(Store::hd(p, index, hd::ACCESS)),
+        flags: s.load(Store::hd(p, index, hd::FLAGS)),
+    })
+}
+
+/// Adds a handle to `ix` in process slot `p`'s table; returns the table index.
+pub(crate) fn insert(g: &mut Guard<'_>, p: u32, ix: u32, access: u32, flags: u32) -> Result<u32> {
+    let hint = g.get(Store::pr(p, pr::HANDLE_HINT)).min(HANDLES_PER_PROC);
+    let index = (hint..HANDLES_PER_PROC)
+        .find(|&h| g.get(Store::hd(p, h, hd::OBJ)) == 0)
+        .ok_or(Error::NoResources("handle table full"))?;
+    let generation = g.get(Store::ob(ix, ob::KIND_GEN)) >> 8;
+    g.set(Store::hd(p, index, hd::OBJ), ix + 1)?;
+    g.set(Store::hd(p, index, hd::GEN), generation)?;
+    g.set(Store::hd(p, index, hd::ACCESS), access)?;
+    g.set(Store::hd(p, index, hd::FLAGS), flags)?;
+    g.set(Store::pr(p, pr::HANDLE_HINT), index + 1)?;
+    g.add(Store::pr(p, pr::HANDLE_COUNT), 1)?;
+    objects::add_ref(g, ix)?;
+    crate::mailslot::on_handle_added(g, ix, access)?;
+    Ok(index)
+}
+
+/// Clears entry `index` of process slot `p` and drops its reference.
+pub(crate) fn release_entry(g: &mut Guard<'_>, p: u32, index: u32) -> Result<()> {
+    let ix = g.get(Store::hd(p, index, hd::OBJ)).wrapping_sub(1);
+    let generation = g.get(Store::hd(p, index, hd::GEN));
+    let access = g.get(Store::hd(p, index, hd::ACCESS));
+    for f in [hd::OBJ, hd::GEN, hd::ACCESS, hd::FLAGS] {
+        g.set(Store::hd(p, index, f), 0)?;
+    }
+    let hint = g.get(Store::pr(p, pr::HANDLE_HINT));
+    g.set(Store::pr(p, pr::HANDLE_HINT), hint.min(index))?;
+    g.add(Store::pr(p, pr::HANDLE_COUNT), -1)?;
+    if ix >= MAX_OBJECTS || objects::kind_gen(g.s, ix).1 != generation {
+        return Err(g.s.corrupt("handle refers to a dead object"));
+    }
+    crate::mailslot::on_handle_released(g, ix, access)?;
+    objects::release_ref(g, ix)
+}
+
+/// An owned handle: closed when dropped.
+///
+/// Every winipc object type wraps one. Raw values are what Win32 code passes around; they are
+/// valid in the process that holds them (and in children that inherited them).
+///
+/// ```
+/// let ev = winipc::Event::new(winipc::EventReset::Manual, false).unwrap();
+/// let h = ev.handle();
+/// assert_ne!(h.as_raw(), 0);
+/// assert!(!h.is_inheritable().unwrap());
+/// ```
+pub struct Handle {
+    raw: RawHandle,
+    obj: ObjRef,
+    kind: Kind,
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handle").field("raw", &self.raw).field("kind", &self.kind).finish()
+    }
+}
+
+impl Handle {
+    pub(crate) fn new(raw: RawHandle, obj: ObjRef, kind: Kind) -> Handle {
+        Handle { raw, obj, kind }
+    }
+
+    /// Takes ownership of a raw handle value of this process (for example one inherited from a
+    /// parent, or duplicated into this process by another).
+    pub fn from_raw(raw: RawHandle) -> std::io::Result<Handle> {
+        let e = resolve(raw)?;
+        Ok(Handle { raw, obj: e.obj, kind: e.kind })
+    }
+
+    /// The raw value.
+    pub fn as_raw(&self) -> RawHandle {
+        self.raw
+    }
+
+    /// Gives up ownership without closing.
+    pub fn into_raw(self) -> RawHandle {
+        let raw = self.raw;
+        std::mem::forget(self);
+        raw
+    }
+
+    /// The kind of object this handle refers to.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    pub(crate) fn obj(&self) -> ObjRef {
+        self.obj
+    }
+
+    /// Whether children spawned with inheritance receive this handle.
+    pub fn is_inheritable(&self) -> std::io::Result<bool> {
+        Ok(resolve(self.raw)?.flags & HF_INHERIT != 0)
+    }
+
+    /// Sets whether children spawned with inheritance receive this handle.
+    pub fn set_inheritable(&self, inherit: bool) -> std::io::Result<()> {
+        set_flags(self.raw, HF_INHERIT, if inherit { HF_INHERIT } else { 0 })?;
+        Ok(())
+    }
+
+    /// Duplicates the handle within this process (`DuplicateHandle` with
+    /// `DUPLICATE_SAME_ACCESS`); the copy is not inheritable.
+    pub fn try_clone(&self) -> std::io::Result<Handle> {
+        let raw = duplicate(self.raw, None, false)?;
+        Ok(Handle { raw, obj: self.obj, kind: self.kind })
+    }
+
+    /// How many handles (in all processes) and pending waits refer to the object.
+    pub fn usage_count(&self) -> std::io::Result<u32> {
+        let s = Store::get(self.obj.ns)?;
+        let e = resolve(self.raw)?;
+        Ok(s.load(Store::ob(e.obj.ix, ob::REFS)))
+    }
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        if let Err(e) = close(self.raw) {
+            tracing::debug!(handle = self.raw, error = %e, "closing a handle failed");
+        }
+    }
+}
+
+/// Runs `f` on the calling process's store of handle `v`, under the lock, with the entry.
+pub(crate) fn with_entry<T>(
+    v: RawHandle,
+    f: impl FnOnce(&mut Guard<'_>, u32, u32, Entry) -> Result<T>,
+) -> Result<T> {
+    let (ns, index) = decode(v).ok_or(Error::InvalidHandle)?;
+    let s = Store::get(ns)?;
+    let me = s.me()?;
+    let p = s.my_proc().ok_or(Error::InvalidHandle)?;
+    let mut g = s.lock(me, None)?;
+    let entry = read_entry(s, p, index).ok_or(Error::InvalidHandle)?;
+    let r = f(&mut g, p, index, entry)?;
+    g.commit();
+    Ok(r)
+}
+
+/// `CloseHandle`.
+pub(crate) fn close(v: RawHandle) -> Result<()> {
+    with_entry(v, |g, p, index, e| {
+        if e.flags & HF_PROTECT != 0 {
+            return Err(Error::InvalidHandle);
+        }
+        release_entry(g, p, index)
+    })
+}
+
+/// `SetHandleInformation`: replaces the flag bits in `mask` with `value`.
+pub(crate) fn set_flags(v: RawHandle, mask: u32, value: u32) -> Result<()> {
+    with_entry(v, |g, p, index, e| {
+        g.set(Store::hd(p, index, hd::FLAGS), (e.flags & !mask) | (value & mask))
+    })
+}
+
+/// `GetHandleInformation`.
+pub(crate) fn flags(v: RawHandle) -> Result<u32> {
+    Ok(resolve(v)?.flags)
+}
+
+/// `DuplicateHandle` within this process, or into the process slot `target` of the same store.
+/// Returns the new value.
+pub(crate) fn duplicate(v: RawHandle, target: Option<u32>, inherit: bool) -> Result<RawHandle> {
+    with_entry(v, |g, p, _index, e| {
+        let to = target.unwrap_or(p);
+        if to >= MAX_PROCS || g.get(Store::pr(to, pr::STATE)) == SLOT_FREE {
+            return Err(Error::InvalidHandle);
+        }
+        let flags = if inherit { HF_INHERIT } else { 0 };
+        let index = insert(g, to, e.obj.ix, e.access, flags)?;
+        Ok(value(g.s.ns, index))
+    })
+}
+
+/// Creates or opens an object and returns a handle to it: the common path of every
+/// `Create*`/`Open*` call. `make` runs under the lock and returns the object slot and whether
+/// it already existed.
+pub(crate) fn open_with(
+    ns: Namespace,
+    kind: Kind,
+    access: u32,
+    inherit: bool,
+    make: impl FnOnce(&mut Guard<'_>) -> Result<objects::Made>,
+) -> Result<(Handle, bool)> {
+    let s = Store::get(ns)?;
+    let me = s.me()?;
+    let p = s.my_proc().ok_or(Error::InvalidHandle)?;
+    let mut g = s.lock(me, None)?;
+    let (ix, existed) = match make(&mut g)? {
+        objects::Made::New(ix) => (ix, false),
+        objects::Made::Existing(ix) => (ix, true),
+    };
+    let flags = if inherit { HF_INHERIT } else { 0 };
+    let index = insert(&mut g, p, ix, access, flags)?;
+    let generation = objects::kind_gen(s, ix).1;
+    g.commit();
+    let raw = value(ns, index);
+    Ok((Handle::new(raw, ObjRef { ns, ix, generation }, kind), existed))
+}

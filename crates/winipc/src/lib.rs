@@ -1,0 +1,122 @@
+//! # winipc — Win32 kernel objects, waits, handles and mailslots for Linux
+//!
+//! winipc gives Linux processes the Win32 IPC model: events, mutexes (with abandonment),
+//! semaphores, waitable timers, process and thread objects and mailslots, shared between
+//! processes by name or by handle, with `WaitForSingleObject` / `WaitForMultipleObjects`
+//! semantics — wait-any (lowest signaled index wins), atomic wait-all, timeouts,
+//! `WAIT_ABANDONED`.
+//!
+//! ```
+//! use std::time::Duration;
+//! use winipc::{wait_any, Event, EventReset, Semaphore, WaitOutcome};
+//!
+//! let ev = Event::new(EventReset::Manual, false)?;
+//! let sem = Semaphore::new(1, 10)?;
+//! // The semaphore (index 1) is the only signaled object: it wins.
+//! assert_eq!(wait_any(&[ev.handle(), sem.handle()], Some(Duration::ZERO))?, WaitOutcome::Signaled(1));
+//! ev.set()?;
+//! assert_eq!(wait_any(&[ev.handle(), sem.handle()], Some(Duration::ZERO))?, WaitOutcome::Signaled(0));
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! Objects live in shared memory (`/dev/shm`, or `$WINIPC_DIR`), in one store per user
+//! (`Local\` names and unnamed objects) and one machine-wide store (`Global\` names). See
+//! `ARCHITECTURE.md` for how it works and `docs/` for the design decisions.
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+
+mod error;
+mod event;
+mod handles;
+mod mailslot;
+mod monitor;
+mod mutex;
+mod names;
+mod objects;
+mod process;
+mod security;
+mod semaphore;
+mod store;
+mod thread;
+mod timer;
+mod wait;
+
+use std::io;
+use std::time::Duration;
+
+pub use error::{Error, code};
+pub use event::{Event, EventReset};
+pub use handles::{Handle, RawHandle, access};
+pub use mutex::{Mutex, MutexGuard};
+pub use names::{MAX_PATH, MailslotName, MailslotTarget};
+pub use objects::Kind;
+pub use process::{Process, STILL_ACTIVE, exit_process};
+pub use security::Security;
+pub use semaphore::{MAX_SEMAPHORE_COUNT, Semaphore};
+pub use store::Namespace;
+pub use thread::{PANIC_EXIT_CODE, Thread};
+pub use timer::{DueTime, Timer};
+pub use wait::WaitOutcome;
+
+/// Waits for one object (`WaitForSingleObject`). `None` waits forever; zero polls.
+///
+/// ```
+/// use std::time::Duration;
+/// let ev = winipc::Event::new(winipc::EventReset::Manual, true)?;
+/// assert!(winipc::wait_for(ev.handle(), Some(Duration::ZERO))?.is_signaled());
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn wait_for(h: &Handle, timeout: Option<Duration>) -> io::Result<WaitOutcome> {
+    wait_raw(&[h.as_raw()], false, timeout)
+}
+
+/// Waits until any one of `handles` is signaled (`WaitForMultipleObjects`, `bWaitAll =
+/// FALSE`): the lowest signaled index wins and only that object is acquired. There is no
+/// 64-object limit.
+pub fn wait_any(handles: &[&Handle], timeout: Option<Duration>) -> io::Result<WaitOutcome> {
+    let raws: Vec<RawHandle> = handles.iter().map(|h| h.as_raw()).collect();
+    wait_raw(&raws, false, timeout)
+}
+
+/// Waits until all of `handles` are signaled at the same moment, then acquires them all
+/// atomically (`bWaitAll = TRUE`); on timeout nothing is changed. The same object twice is
+/// [`Error::InvalidParameter`].
+///
+/// ```
+/// use std::time::Duration;
+/// use winipc::{wait_all, Mutex, Semaphore, WaitOutcome};
+/// let m = Mutex::new(false)?;
+/// let s = Semaphore::new(0, 1)?;
+/// assert_eq!(wait_all(&[m.handle(), s.handle()], Some(Duration::ZERO))?, WaitOutcome::TimedOut);
+/// assert!(m.release().is_err()); // the failed wait-all did not take the mutex
+/// s.release(1)?;
+/// assert_eq!(wait_all(&[m.handle(), s.handle()], Some(Duration::ZERO))?, WaitOutcome::Signaled(0));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn wait_all(handles: &[&Handle], timeout: Option<Duration>) -> io::Result<WaitOutcome> {
+    let raws: Vec<RawHandle> = handles.iter().map(|h| h.as_raw()).collect();
+    wait_raw(&raws, true, timeout)
+}
+
+/// Waits on raw handle values (the C ABI's entry point).
+pub fn wait_raw(handles: &[RawHandle], all: bool, timeout: Option<Duration>) -> io::Result<WaitOutcome> {
+    let targets = handles
+        .iter()
+        .map(|&h| mailslot::wait_target(h))
+        .collect::<error::Result<Vec<_>>>()?;
+    Ok(wait::wait(&targets, all, wait::deadline(timeout))?)
+}
+
+/// Closes a raw handle (`CloseHandle`). Closing twice fails with [`Error::InvalidHandle`].
+pub fn close_handle(h: RawHandle) -> io::Result<()> {
+    Ok(handles::close(h)?)
+}
+
+#[doc(hidden)]
+pub mod __doc {
+    //! Internal items exposed for doctests only.
+    /// Parses an object name into (namespace, name).
+    pub fn parse_object_name(s: &str) -> Result<(crate::Namespace, String), crate::Error> {
+        crate::names::parse_object_name(s).map(|n| (n.ns, n.name))
+    }
+}

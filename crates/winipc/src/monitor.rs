@@ -1,0 +1,148 @@
+//! Noticing process exits: a lazily started thread that polls pidfds.
+//!
+//! Every process that holds a handle to a process object and waits on it (or spawned it)
+//! registers the process's pidfd here. When one becomes readable, the monitor reads the exit
+//! status — `waitid(P_PIDFD)` for our children, `PIDFD_GET_INFO` for others — and publishes it
+//! into the process object under the store lock, which wakes its waiters. The first process to
+//! notice publishes; the others find the object already exited.
+
+use std::collections::HashMap;
+use std::os::fd::OwnedFd;
+use std::sync::{Mutex, OnceLock};
+
+use winipc_sys::{epoll::Poller, proc};
+
+use crate::error::Result;
+use crate::objects::{self, Kind, ObjRef, st, sw};
+use crate::store::Store;
+
+/// Exit code reported for a process killed by signal N: 128 + N, as shells report it.
+pub(crate) fn signal_exit_code(sig: u8) -> u32 {
+    128 + u32::from(sig)
+}
+
+#[derive(Debug)]
+struct Watched {
+    pidfd: OwnedFd,
+    obj: ObjRef,
+    child: bool,
+}
+
+#[derive(Debug)]
+struct Monitor {
+    poller: Poller,
+    watched: Mutex<HashMap<u64, Watched>>,
+}
+
+static MONITOR: OnceLock<Monitor> = OnceLock::new();
+
+fn monitor() -> Result<&'static Monitor> {
+    if let Some(m) = MONITOR.get() {
+        return Ok(m);
+    }
+    let m = Monitor { poller: Poller::new()?, watched: Mutex::new(HashMap::new()) };
+    let m = MONITOR.get_or_init(|| m);
+    std::thread::Builder::new()
+        .name("winipc-monitor".into())
+        .spawn(|| run(MONITOR.get().expect("initialised")))?;
+    Ok(m)
+}
+
+fn key(r: ObjRef) -> u64 {
+    u64::from(r.ix) | u64::from(r.generation) << 32
+}
+
+/// Makes sure the exit of the process behind `r` (if `r` is a process object) will be
+/// published.
+pub(crate) fn watch_if_process(r: ObjRef) -> Result<()> {
+    let s = Store::get(r.ns)?;
+    if objects::kind_gen(s, r.ix) != (Some(Kind::Process), r.generation) || s.load(sw(r.ix, st::PR_EXITED)) != 0 {
+        return Ok(());
+    }
+    if MONITOR.get().is_some_and(|m| m.watched.lock().expect("monitor lock").contains_key(&key(r))) {
+        return Ok(());
+    }
+    let pid = s.load(sw(r.ix, st::PR_PID));
+    let start = u64::from(s.load(sw(r.ix, st::PR_START_LO))) | u64::from(s.load(sw(r.ix, st::PR_START_HI))) << 32;
+    match proc::pidfd_open(pid) {
+        Ok(fd) if proc::start_time(pid) == Some(start) => watch(r, fd, false),
+        // Gone before anyone could watch it: publish what we can.
+        _ => publish(r, None),
+    }
+}
+
+/// Watches `pidfd` (of our child if `child`) for the process object `r`.
+pub(crate) fn watch(r: ObjRef, pidfd: OwnedFd, child: bool) -> Result<()> {
+    let m = monitor()?;
+    let k = key(r);
+    let mut w = m.watched.lock().expect("monitor lock");
+    if w.contains_key(&k) {
+        return Ok(());
+    }
+    m.poller.add(&pidfd, k)?;
+    w.insert(k, Watched { pidfd, obj: r, child });
+    Ok(())
+}
+
+fn run(m: &'static Monitor) {
+    loop {
+        let ready = match m.poller.wait(None) {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!(error = %e, "process monitor stopped");
+                return;
+            }
+        };
+        for k in ready {
+            let done = {
+                let w = m.watched.lock().expect("monitor lock");
+                let Some(entry) = w.get(&k) else { continue };
+                let status = if entry.child { proc::reap_child(&entry.pidfd) } else { proc::exit_info(&entry.pidfd) };
+                match status {
+                    Ok(Some(exit)) => Some((entry.obj, Some(exit))),
+                    // Exited but the kernel has no status for us (not reaped yet, or no
+                    // PIDFD_INFO_EXIT): publish without one rather than spin.
+                    Ok(None) | Err(_) => Some((entry.obj, None)),
+                }
+            };
+            if let Some((obj, exit)) = done {
+                if let Err(e) = publish(obj, exit) {
+                    tracing::warn!(error = %e, "publishing a process exit failed");
+                }
+                let mut w = m.watched.lock().expect("monitor lock");
+                if let Some(entry) = w.remove(&k) {
+                    let _ = m.poller.remove(&entry.pidfd);
+                }
+            }
+        }
+    }
+}
+
+/// Marks process object `r` exited and wakes its waiters. The exit code is, in order: one
+/// set by `ExitProcess`/`TerminateProcess` through winipc (all 32 bits), the 8-bit exit
+/// status, 128 + signal for a killed process, or 0 when nothing is known.
+pub(crate) fn publish(r: ObjRef, exit: Option<proc::Exit>) -> Result<()> {
+    let s = Store::get(r.ns)?;
+    let me = s.me()?;
+    let mut g = s.lock(me, None)?;
+    if objects::kind_gen(s, r.ix) != (Some(Kind::Process), r.generation) || g.get(sw(r.ix, st::PR_EXITED)) != 0 {
+        return Ok(());
+    }
+    let code = if g.get(sw(r.ix, st::PR_PRESET)) != 0 {
+        g.get(sw(r.ix, st::PR_PRESET_CODE))
+    } else {
+        match exit {
+            Some(proc::Exit::Code(c)) => u32::from(c),
+            Some(proc::Exit::Signal(sig)) => signal_exit_code(sig),
+            None => 0,
+        }
+    };
+    g.set(sw(r.ix, st::PR_CODE), code)?;
+    g.set(sw(r.ix, st::PR_EXITED), 1)?;
+    objects::wake_waiters(&mut g, r.ix)?;
+    if let Some(t) = g.s.obj_link(g.get(sw(r.ix, st::PR_MAIN_THREAD)))? {
+        objects::thread_exited(&mut g, t, code)?;
+    }
+    g.commit();
+    Ok(())
+}

@@ -1,0 +1,139 @@
+//! Mutexes: an owner thread, recursion, and abandonment.
+
+use std::io;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::handles::{self, Handle};
+use crate::objects::{self, Kind, st, sw};
+use crate::security::{Security, create_object, open_object};
+use crate::wait::WaitOutcome;
+
+/// A Win32 mutex object: owned by one thread at a time, re-entrant, and *abandoned* when its
+/// owner thread dies — the next waiter then acquires it with [`WaitOutcome::Abandoned`].
+///
+/// ```
+/// use winipc::{Mutex, WaitOutcome};
+/// let m = Mutex::new(false)?;
+/// assert_eq!(m.wait(None)?, WaitOutcome::Signaled(0));
+/// assert_eq!(m.wait(None)?, WaitOutcome::Signaled(0)); // recursion
+/// m.release()?;
+/// m.release()?;
+/// assert!(m.release().is_err()); // not the owner any more
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Mutex {
+    handle: Handle,
+    existed: bool,
+}
+
+impl Mutex {
+    /// Creates an unnamed mutex, owned by the calling thread if `initial_owner`.
+    pub fn new(initial_owner: bool) -> io::Result<Mutex> {
+        Mutex::make(None, initial_owner, &Security::default())
+    }
+
+    /// Creates the mutex `name`, or opens it if it exists (then `initial_owner` is ignored and
+    /// [`Mutex::already_existed`] is true).
+    pub fn create(name: &str, initial_owner: bool) -> io::Result<Mutex> {
+        Mutex::make(Some(name), initial_owner, &Security::default())
+    }
+
+    /// Creates (or opens) a mutex with security attributes.
+    pub fn make(name: Option<&str>, initial_owner: bool, sec: &Security) -> io::Result<Mutex> {
+        let (handle, existed) = create_object(name, Kind::Mutex, sec, |g, ix| {
+            if initial_owner {
+                let me = g.me;
+                objects::acquire(g, ix, me)?;
+            }
+            Ok(())
+        })?;
+        Ok(Mutex { handle, existed })
+    }
+
+    /// Opens the existing mutex `name`.
+    pub fn open(name: &str) -> io::Result<Mutex> {
+        Ok(Mutex { handle: open_object(name, Kind::Mutex, false)?, existed: true })
+    }
+
+    /// Whether creation opened an existing mutex.
+    pub fn already_existed(&self) -> bool {
+        self.existed
+    }
+
+    /// The mutex's handle.
+    pub fn handle(&self) -> &Handle {
+        &self.handle
+    }
+
+    /// Wraps a handle (which must refer to a mutex).
+    pub fn from_handle(handle: Handle) -> io::Result<Mutex> {
+        if handle.kind() != Kind::Mutex {
+            return Err(Error::InvalidHandle.into());
+        }
+        Ok(Mutex { handle, existed: false })
+    }
+
+    /// Waits to own the mutex (`None` = forever).
+    pub fn wait(&self, timeout: Option<Duration>) -> io::Result<WaitOutcome> {
+        crate::wait_for(&self.handle, timeout)
+    }
+
+    /// Acquires the mutex and returns a guard that releases it when dropped. The guard tells
+    /// whether the previous owner died holding it.
+    pub fn lock(&self) -> io::Result<MutexGuard<'_>> {
+        let abandoned = matches!(self.wait(None)?, WaitOutcome::Abandoned(_));
+        Ok(MutexGuard { mutex: self, abandoned })
+    }
+
+    /// Releases one level of ownership; fails with [`Error::NotOwner`] unless the calling
+    /// thread owns the mutex. Returns the recursion count before the release.
+    pub fn release(&self) -> io::Result<u32> {
+        Ok(release(self.handle.as_raw())?)
+    }
+}
+
+/// `ReleaseMutex` on a raw handle.
+pub(crate) fn release(h: handles::RawHandle) -> Result<u32> {
+    handles::with_entry(h, |g, _, _, e| {
+        if e.kind != Kind::Mutex {
+            return Err(Error::InvalidHandle);
+        }
+        let me = g.me;
+        objects::mutex_release(g, e.obj.ix, me)
+    })
+}
+
+/// What [`Mutex::lock`] returns; releases the mutex when dropped.
+#[derive(Debug)]
+pub struct MutexGuard<'a> {
+    mutex: &'a Mutex,
+    abandoned: bool,
+}
+
+impl MutexGuard<'_> {
+    /// Whether the previous owner died holding the mutex (the protected state may be
+    /// inconsistent).
+    pub fn was_abandoned(&self) -> bool {
+        self.abandoned
+    }
+}
+
+impl Drop for MutexGuard<'_> {
+    fn drop(&mut self) {
+        if let Err(e) = self.mutex.release() {
+            tracing::warn!(error = %e, "releasing a mutex guard failed");
+        }
+    }
+}
+
+/// Owner (pid, tid), recursion count and abandoned flag, for inspection.
+pub(crate) fn state(g: &crate::store::lock::Guard<'_>, ix: u32) -> (u32, u32, u32, bool) {
+    (
+        g.get(sw(ix, st::MX_OWNER_PID)),
+        g.get(sw(ix, st::MX_OWNER_TID)),
+        g.get(sw(ix, st::MX_COUNT)),
+        g.get(sw(ix, st::MX_ABANDONED)) != 0,
+    )
+}

@@ -1,0 +1,121 @@
+//! Parsing and validation of object and mailslot names.
+//!
+//! - Kernel-object names are case-sensitive and share one namespace across kinds. A `Global\`
+//!   prefix puts the object in the machine-wide store; `Local\` (or no prefix) in the caller's
+//!   per-user store. The rest may not contain a backslash and is at most `MAX_PATH` characters.
+//! - Mailslot names are `\\.\mailslot\[path\]name`, case-insensitive; `\\*\`, `\\DOMAIN\` and
+//!   `\\HOST\` address other machines.
+
+use crate::error::{Error, Result};
+use crate::store::Namespace;
+use crate::store::layout::MAX_NAME_BYTES;
+
+/// Longest name Win32 accepts, in characters.
+pub const MAX_PATH: usize = 260;
+
+/// A parsed kernel-object name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ObjectName {
+    pub ns: Namespace,
+    pub name: String,
+}
+
+/// Parses `Local\x`, `Global\x` or `x`.
+///
+/// ```
+/// # use winipc::__doc::parse_object_name as parse;
+/// assert_eq!(parse("Global\\jobs").unwrap().1, "jobs");
+/// assert!(parse("a\\b").is_err());
+/// assert!(parse("").is_err());
+/// ```
+pub(crate) fn parse_object_name(full: &str) -> Result<ObjectName> {
+    let (ns, rest) = if let Some(r) = full.strip_prefix("Global\\") {
+        (Namespace::Global, r)
+    } else if let Some(r) = full.strip_prefix("Local\\") {
+        (Namespace::Local, r)
+    } else {
+        (Namespace::Local, full)
+    };
+    if rest.is_empty() {
+        return Err(Error::InvalidName("empty object name"));
+    }
+    if rest.contains('\\') {
+        return Err(Error::InvalidName("a backslash is only allowed after Local or Global"));
+    }
+    if rest.contains('\0') {
+        return Err(Error::InvalidName("NUL in an object name"));
+    }
+    if full.chars().count() > MAX_PATH || rest.len() > MAX_NAME_BYTES {
+        return Err(Error::NameTooLong);
+    }
+    Ok(ObjectName { ns, name: rest.to_owned() })
+}
+
+/// Where a mailslot name points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailslotTarget {
+    /// `\\.\mailslot\…`: this machine.
+    Local,
+    /// `\\*\mailslot\…`: every machine of the primary domain or workgroup.
+    AllInDomain,
+    /// `\\NAME\mailslot\…`: a host or a domain named NAME (resolved when sending).
+    Remote(String),
+}
+
+/// A parsed mailslot name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailslotName {
+    /// Where it points.
+    pub target: MailslotTarget,
+    /// The path after `mailslot\`, lower-cased (names are case-insensitive), with `\`
+    /// separators, e.g. `"net\\netlogon"`.
+    pub path: String,
+}
+
+impl MailslotName {
+    /// Parses a mailslot name.
+    ///
+    /// ```
+    /// use winipc::{MailslotName, MailslotTarget};
+    /// let n = MailslotName::parse(r"\\.\MailSlot\Jobs\Print").unwrap();
+    /// assert_eq!(n.target, MailslotTarget::Local);
+    /// assert_eq!(n.path, r"jobs\print");
+    /// assert!(MailslotName::parse("blah").is_err());
+    /// assert_eq!(MailslotName::parse(r"\\*\mailslot\x").unwrap().target, MailslotTarget::AllInDomain);
+    /// ```
+    pub fn parse(full: &str) -> Result<MailslotName> {
+        let rest = full
+            .strip_prefix(r"\\")
+            .ok_or(Error::InvalidName(r"a mailslot name starts with \\"))?;
+        let (server, rest) =
+            rest.split_once('\\').ok_or(Error::InvalidName(r"a mailslot name has a server part"))?;
+        let (kw, path) = rest.split_once('\\').ok_or(Error::InvalidName(r"missing \mailslot\"))?;
+        if !kw.eq_ignore_ascii_case("mailslot") {
+            return Err(Error::InvalidName(r"not a \mailslot\ name"));
+        }
+        if path.is_empty() || path.split('\\').any(str::is_empty) {
+            return Err(Error::InvalidName("empty mailslot path component"));
+        }
+        if path.chars().any(|c| c.is_control() || "<>:\"/|?*".contains(c)) {
+            return Err(Error::InvalidName("character not allowed in a mailslot name"));
+        }
+        if full.chars().count() >= MAX_PATH || path.len() > MAX_NAME_BYTES {
+            return Err(Error::NameTooLong);
+        }
+        let target = match server {
+            "." => MailslotTarget::Local,
+            "*" => MailslotTarget::AllInDomain,
+            "" => return Err(Error::InvalidName("empty server in a mailslot name")),
+            s if s.len() > 15 || s.chars().any(|c| c.is_control() || "\\/:*?\"<>|".contains(c)) => {
+                return Err(Error::InvalidName("bad server or domain name"));
+            }
+            s => MailslotTarget::Remote(s.to_owned()),
+        };
+        Ok(MailslotName { target, path: path.to_lowercase() })
+    }
+
+    /// The canonical local form, `\\.\mailslot\path`.
+    pub fn local_form(&self) -> String {
+        format!(r"\\.\mailslot\{}", self.path)
+    }
+}

@@ -1,0 +1,279 @@
+//! Process objects: spawning with handle inheritance, opening by pid, exit codes.
+
+use std::io;
+use std::process::Command;
+use std::time::Duration;
+
+use winipc_sys::proc;
+
+use crate::error::{Error, Result};
+use crate::handles::{self, Handle, access};
+use crate::objects::{self, Kind, Made, ObjRef, st, sw};
+use crate::store::layout::*;
+use crate::store::lock::Guard;
+use crate::store::names::Tag;
+use crate::store::{Namespace, Store, registry};
+use crate::thread::Thread;
+use crate::wait::WaitOutcome;
+
+/// `GetExitCodeProcess` / `GetExitCodeThread` while the process or thread runs.
+pub const STILL_ACTIVE: u32 = 259;
+
+/// A Win32 process object: signaled when the process exits, with a readable exit code.
+///
+/// ```no_run
+/// use std::process::Command;
+/// use winipc::Process;
+/// let child = Process::spawn(Command::new("true"), false)?;
+/// child.wait(None)?;
+/// assert_eq!(child.exit_code()?, 0);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Process {
+    handle: Handle,
+    pid: u32,
+    main_thread: Option<Thread>,
+}
+
+fn key(pid: u32, start: u64) -> String {
+    format!("{pid}:{start}")
+}
+
+/// Creates or opens the process object for (pid, start) in the Local store.
+fn object_for(pid: u32, start: u64, with_main_thread: bool) -> Result<(Handle, Option<Thread>)> {
+    let k = key(pid, start);
+    let (handle, _) = handles::open_with(Namespace::Local, Kind::Process, access::ALL, false, |g| {
+        let made = objects::create(g, Kind::Process, Some((Tag::Process, k.as_bytes())), |g, ix| {
+            g.set(sw(ix, st::PR_PID), pid)?;
+            g.set(sw(ix, st::PR_START_LO), start as u32)?;
+            g.set(sw(ix, st::PR_START_HI), (start >> 32) as u32)
+        })?;
+        Ok(made)
+    })?;
+    let main = if with_main_thread { Some(main_thread_of(&handle, pid)?) } else { None };
+    Ok((handle, main))
+}
+
+/// A thread object standing for the main thread of the process behind `ph`: it exits when
+/// the process does, with the same code (`PROCESS_INFORMATION.hThread`).
+fn main_thread_of(ph: &Handle, pid: u32) -> Result<Thread> {
+    let pix = ph.obj().ix;
+    let (h, _) = handles::open_with(Namespace::Local, Kind::Thread, access::ALL, false, |g| {
+        if let Some(t) = g.s.obj_link(g.get(sw(pix, st::PR_MAIN_THREAD)))? {
+            return Ok(Made::Existing(t));
+        }
+        let made = objects::create(g, Kind::Thread, None, |g, ix| {
+            g.set(sw(ix, st::TH_TID), pid)?;
+            g.set(sw(ix, st::TH_PID), pid)
+        })?;
+        if let Made::New(t) = made {
+            g.set(sw(pix, st::PR_MAIN_THREAD), t + 1)?;
+            // The process object keeps its main thread object alive.
+            objects::add_ref(g, t)?;
+        }
+        Ok(made)
+    })?;
+    Ok(Thread::from_parts(h))
+}
+
+impl Process {
+    /// Spawns `cmd` as a process object. With `inherit_handles`, every handle of this process
+    /// marked inheritable appears in the child **at the same value** (the child finds them
+    /// with [`Handle::from_raw`]).
+    pub fn spawn(mut cmd: Command, inherit_handles: bool) -> io::Result<Process> {
+        let mut pending: Vec<(Namespace, u32)> = Vec::new();
+        for ns in Namespace::ALL {
+            let Ok(s) = Store::get(ns) else { continue };
+            if inherit_handles && s.my_proc().is_some() {
+                let (slot, generation) = prepare_inheritance(s)?;
+                cmd.env(registry::inherit_var(ns), format!("{slot}.{generation}"));
+                pending.push((ns, slot));
+            } else {
+                cmd.env_remove(registry::inherit_var(ns));
+            }
+        }
+        let child = match cmd.spawn() {
+            Ok(c) => c,
+            Err(e) => {
+                for (ns, slot) in pending {
+                    let _ = abandon_pending(ns, slot);
+                }
+                return Err(e);
+            }
+        };
+        let pid = child.id();
+        for &(ns, slot) in &pending {
+            let s = Store::get(ns)?;
+            let mut g = s.lock(s.me()?, None)?;
+            if g.get(Store::pr(slot, pr::STATE)) == SLOT_PENDING {
+                g.set(Store::pr(slot, pr::PID), pid)?;
+            }
+            g.commit();
+        }
+        // std's Child is not waited: the monitor reaps it through its pidfd.
+        let pidfd = proc::pidfd_open(pid)?;
+        let start = proc::start_time(pid).unwrap_or(0);
+        let (handle, main) = object_for(pid, start, true)?;
+        crate::monitor::watch(handle.obj(), pidfd, true)?;
+        drop(child);
+        Ok(Process { handle, pid, main_thread: main })
+    }
+
+    /// Opens the running process `pid` (`OpenProcess`). Fails with
+    /// [`Error::InvalidParameter`] if there is no such process.
+    pub fn open(pid: u32) -> io::Result<Process> {
+        let start = proc::start_time(pid).ok_or(Error::InvalidParameter("no such process"))?;
+        let (handle, _) = object_for(pid, start, false)?;
+        Ok(Process { handle, pid, main_thread: None })
+    }
+
+    /// A handle to the calling process's own object.
+    pub fn current() -> io::Result<Process> {
+        Process::open(proc::getpid())
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.pid
+    }
+
+    /// The process's handle.
+    pub fn handle(&self) -> &Handle {
+        &self.handle
+    }
+
+    /// The thread object of the process's main thread, for processes started with
+    /// [`Process::spawn`].
+    pub fn main_thread(&self) -> Option<&Thread> {
+        self.main_thread.as_ref()
+    }
+
+    /// Takes the main thread object out (for `PROCESS_INFORMATION.hThread`).
+    pub fn take_main_thread(&mut self) -> Option<Thread> {
+        self.main_thread.take()
+    }
+
+    /// Wraps a handle (which must refer to a process).
+    pub fn from_handle(handle: Handle) -> io::Result<Process> {
+        if handle.kind() != Kind::Process {
+            return Err(Error::InvalidHandle.into());
+        }
+        let s = Store::get(handle.obj().ns)?;
+        let pid = s.load(sw(handle.obj().ix, st::PR_PID));
+        Ok(Process { handle, pid, main_thread: None })
+    }
+
+    /// The exit code, or [`STILL_ACTIVE`] while the process runs.
+    pub fn exit_code(&self) -> io::Result<u32> {
+        Ok(exit_code(self.handle.as_raw())?)
+    }
+
+    /// Waits for the process to exit.
+    pub fn wait(&self, timeout: Option<Duration>) -> io::Result<WaitOutcome> {
+        crate::wait_for(&self.handle, timeout)
+    }
+
+    /// Ends the process (`TerminateProcess`): its exit code becomes `code` (all 32 bits, for
+    /// observers using winipc), then it is killed with SIGKILL.
+    pub fn terminate(&self, code: u32) -> io::Result<()> {
+        Ok(terminate(self.handle.as_raw(), code)?)
+    }
+}
+
+/// Copies every inheritable handle of this process into a fresh pending process slot, at the
+/// same table indices. Returns (slot, generation).
+fn prepare_inheritance(s: &Store) -> Result<(u32, u32)> {
+    let me = s.me()?;
+    let mine = s.my_proc().ok_or(Error::InvalidHandle)?;
+    let mut g = s.lock(me, None)?;
+    let (slot, generation) = registry::prepare_child(&mut g)?;
+    for h in 0..HANDLES_PER_PROC {
+        let obj = g.get(Store::hd(mine, h, hd::OBJ));
+        if obj == 0 || g.get(Store::hd(mine, h, hd::FLAGS)) & HF_INHERIT == 0 {
+            continue;
+        }
+        copy_entry(&mut g, mine, slot, h)?;
+    }
+    g.commit();
+    Ok((slot, generation))
+}
+
+fn copy_entry(g: &mut Guard<'_>, from: u32, to: u32, h: u32) -> Result<()> {
+    let ix = g.get(Store::hd(from, h, hd::OBJ)) - 1;
+    for f in [hd::OBJ, hd::GEN, hd::ACCESS, hd::FLAGS] {
+        let v = g.get(Store::hd(from, h, f));
+        g.set(Store::hd(to, h, f), v)?;
+    }
+    g.add(Store::pr(to, pr::HANDLE_COUNT), 1)?;
+    let access = g.get(Store::hd(from, h, hd::ACCESS));
+    objects::add_ref(g, ix)?;
+    crate::mailslot::on_handle_added(g, ix, access)
+}
+
+fn abandon_pending(ns: Namespace, slot: u32) -> Result<()> {
+    let s = Store::get(ns)?;
+    let mut g = s.lock(s.me()?, None)?;
+    registry::reap_process(&mut g, slot)?;
+    g.commit();
+    Ok(())
+}
+
+fn process_entry(h: handles::RawHandle) -> Result<(ObjRef, &'static Store)> {
+    let e = handles::resolve(h)?;
+    if e.kind != Kind::Process {
+        return Err(Error::InvalidHandle);
+    }
+    Ok((e.obj, Store::get(e.obj.ns)?))
+}
+
+/// `GetExitCodeProcess`.
+pub(crate) fn exit_code(h: handles::RawHandle) -> Result<u32> {
+    let (r, s) = process_entry(h)?;
+    crate::monitor::watch_if_process(r)?;
+    Ok(if s.load(sw(r.ix, st::PR_EXITED)) != 0 { s.load(sw(r.ix, st::PR_CODE)) } else { STILL_ACTIVE })
+}
+
+/// `TerminateProcess`.
+pub(crate) fn terminate(h: handles::RawHandle, code: u32) -> Result<()> {
+    let (r, s) = process_entry(h)?;
+    let pid = s.load(sw(r.ix, st::PR_PID));
+    let start = u64::from(s.load(sw(r.ix, st::PR_START_LO))) | u64::from(s.load(sw(r.ix, st::PR_START_HI))) << 32;
+    if s.load(sw(r.ix, st::PR_EXITED)) != 0 || proc::start_time(pid) != Some(start) {
+        return Err(Error::AccessDenied); // Win32: terminating an exited process is denied
+    }
+    set_preset(s, r.ix, code)?;
+    let fd = proc::pidfd_open(pid)?;
+    proc::kill_pidfd(&fd)?;
+    crate::monitor::watch_if_process(r)
+}
+
+fn set_preset(s: &Store, ix: u32, code: u32) -> Result<()> {
+    let mut g = s.lock(s.me()?, None)?;
+    if g.get(sw(ix, st::PR_PRESET)) == 0 {
+        g.set(sw(ix, st::PR_PRESET_CODE), code)?;
+        g.set(sw(ix, st::PR_PRESET), 1)?;
+    }
+    g.commit();
+    Ok(())
+}
+
+/// Ends the calling process with a 32-bit exit code (`ExitProcess`). Observers that use
+/// winipc read the full code; the Linux exit status carries only its low 8 bits.
+pub fn exit_process(code: u32) -> ! {
+    if let Ok(s) = Store::get(Namespace::Local)
+        && let Some(start) = proc::start_time(proc::getpid())
+    {
+        let k = key(proc::getpid(), start);
+        let found = (|| -> Result<Option<u32>> {
+            let mut g = s.lock(s.me()?, None)?;
+            let ix = crate::store::names::lookup(&g, Tag::Process, k.as_bytes())?;
+            g.commit();
+            Ok(ix)
+        })();
+        if let Ok(Some(ix)) = found {
+            let _ = set_preset(s, ix, code);
+        }
+    }
+    std::process::exit(code as i32 & 0xff)
+}

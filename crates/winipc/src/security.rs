@@ -1,0 +1,115 @@
+//! Security attributes, mapped to Unix permissions.
+//!
+//! Win32's `SECURITY_ATTRIBUTES` carries an inherit flag and a security descriptor. winipc
+//! honours the inherit flag exactly and maps the descriptor to Unix permission bits:
+//!
+//! - `Local\` objects live in a store only their user can open (mode 0600), so no other user
+//!   can reach them, whatever the descriptor says;
+//! - `Global\` objects record their creator's uid and a mode (default 0600: creator only).
+//!   Opening one as another user needs the "other" read/write bits (mode 0666, or
+//!   [`Security::everyone`]); root may open anything. This check is made by the library: see
+//!   `docs/security.md` for what that means against a hostile local user;
+//! - mailslots are files whose mode is the descriptor's mode (default 0600), so the kernel
+//!   itself refuses other users' senders.
+
+use crate::error::{Error, Result};
+use crate::objects::{self, Made};
+use crate::store::layout::ob;
+use crate::store::lock::Guard;
+use crate::store::{Namespace, Store};
+
+/// Security attributes: inheritance and a Unix mode.
+///
+/// ```
+/// let sec = winipc::Security::everyone().inheritable(true);
+/// assert!(sec.inherit);
+/// assert_eq!(sec.mode, 0o666);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Security {
+    /// Whether handles created with these attributes are inherited by children spawned with
+    /// inheritance (`bInheritHandle`).
+    pub inherit: bool,
+    /// Unix permission bits for the object (`lpSecurityDescriptor`'s meaning here).
+    pub mode: u32,
+}
+
+impl Default for Security {
+    fn default() -> Security {
+        Security { inherit: false, mode: 0o600 }
+    }
+}
+
+impl Security {
+    /// Open to every user (a NULL DACL in Win32 terms).
+    pub fn everyone() -> Security {
+        Security { inherit: false, mode: 0o666 }
+    }
+
+    /// Sets the inherit flag.
+    pub fn inheritable(mut self, inherit: bool) -> Security {
+        self.inherit = inherit;
+        self
+    }
+
+    /// Records the mode on a new object.
+    pub(crate) fn apply(&self, g: &mut Guard<'_>, ix: u32) -> Result<()> {
+        let flags = g.get(Store::ob(ix, ob::FLAGS)) & 0xff;
+        g.set(Store::ob(ix, ob::FLAGS), flags | (self.mode & 0o777) << 8)
+    }
+}
+
+/// Whether the caller may open object `ix` of namespace `ns`.
+pub(crate) fn check_access(g: &Guard<'_>, ix: u32, ns: Namespace) -> Result<()> {
+    if ns == Namespace::Local {
+        return Ok(()); // the store file itself admits only its user
+    }
+    let me = winipc_sys::proc::geteuid();
+    let owner = g.get(Store::ob(ix, ob::UID));
+    let mode = g.get(Store::ob(ix, ob::FLAGS)) >> 8;
+    if me == 0 || me == owner || mode & 0o006 == 0o006 {
+        Ok(())
+    } else {
+        Err(Error::AccessDenied)
+    }
+}
+
+/// [`check_access`] for the object `create` found, when it already existed.
+pub(crate) fn check_existing(g: &Guard<'_>, made: &Made, ns: Namespace) -> Result<()> {
+    match made {
+        Made::Existing(ix) => check_access(g, *ix, ns),
+        Made::New(_) => Ok(()),
+    }
+}
+
+/// Creates (or opens) a possibly named object of `kind` and returns a handle to it, with
+/// whether it already existed. `init` sets a new object's state words.
+pub(crate) fn create_object(
+    name: Option<&str>,
+    kind: objects::Kind,
+    sec: &Security,
+    init: impl FnOnce(&mut Guard<'_>, u32) -> Result<()>,
+) -> Result<(crate::Handle, bool)> {
+    let parsed = name.map(crate::names::parse_object_name).transpose()?;
+    let ns = parsed.as_ref().map_or(Namespace::Local, |n| n.ns);
+    crate::handles::open_with(ns, kind, crate::handles::access::ALL, sec.inherit, |g| {
+        let key = parsed.as_ref().map(|n| (crate::store::names::Tag::Object, n.name.as_bytes()));
+        let made = objects::create(g, kind, key, |g, ix| {
+            init(g, ix)?;
+            sec.apply(g, ix)
+        })?;
+        check_existing(g, &made, ns)?;
+        Ok(made)
+    })
+}
+
+/// Opens the existing object `name` of `kind`.
+pub(crate) fn open_object(name: &str, kind: objects::Kind, inherit: bool) -> Result<crate::Handle> {
+    let n = crate::names::parse_object_name(name)?;
+    let (h, _) = crate::handles::open_with(n.ns, kind, crate::handles::access::ALL, inherit, |g| {
+        let ix = objects::open(g, kind, crate::store::names::Tag::Object, n.name.as_bytes())?;
+        check_access(g, ix, n.ns)?;
+        Ok(Made::Existing(ix))
+    })?;
+    Ok(h)
+}

@@ -1,0 +1,243 @@
+//! The store lock and its transactions.
+//!
+//! The lock word holds the holder's thread slot + 1 (and [`LOCK_WAITERS`]). It is taken with
+//! one compare-and-swap when free; a contended locker sleeps on the lock word *and* on the
+//! holder's liveness token, so a holder that dies wakes it at once. It then steals the lock and
+//! rolls back the dead holder's transaction from the undo log.
+//!
+//! Every write to shared state under the lock goes through [`Guard::set`], which first appends
+//! `(index, old value)` to the undo log. [`Guard::commit`] empties the log; dropping a guard
+//! without committing rolls its writes back. Wake-ups are issued after the commit but *before*
+//! the unlock, so a holder killed between the two still holds the lock and its successor
+//! re-wakes every waiter.
+
+use std::sync::atomic::{Ordering, fence};
+
+use winipc_sys::{futex, token};
+
+use super::Store;
+use super::layout::*;
+use crate::error::{Error, Result};
+
+/// How long a non-wait operation waits for a lock held by a live process before reporting an
+/// error rather than hanging (the lock is normally held for nanoseconds).
+pub(crate) const LOCK_PATIENCE_NS: u64 = 10_000_000_000;
+
+/// An open transaction on a store: the lock is held while this lives.
+#[derive(Debug)]
+pub(crate) struct Guard<'s> {
+    pub(crate) s: &'s Store,
+    /// The locking thread's slot.
+    pub(crate) me: u32,
+    log_len: u32,
+    committed: bool,
+    /// (thread slot, new wait state) to publish and wake after commit.
+    wakes: Vec<(u32, u32)>,
+}
+
+impl Store {
+    /// Takes the lock as thread slot `me`, waiting until `deadline_ns` (monotonic) at most.
+    pub(crate) fn lock(&self, me: u32, deadline_ns: Option<u64>) -> Result<Guard<'_>> {
+        let lw = self.w(hdr::LOCK);
+        let mine = me + 1;
+        if lw.compare_exchange(0, mine, Ordering::Acquire, Ordering::Relaxed).is_err() {
+            self.lock_slow(me, deadline_ns)?;
+        }
+        let mut g = Guard { s: self, me, log_len: 0, committed: false, wakes: Vec::new() };
+        if self.load(hdr::LOG_LEN) != 0 {
+            // The previous holder died after stealing but before finishing, or released the lock
+            // without committing — either way, its writes must be undone.
+            g.recover();
+        }
+        Ok(g)
+    }
+
+    #[cold]
+    fn lock_slow(&self, me: u32, deadline_ns: Option<u64>) -> Result<()> {
+        let lw = self.w(hdr::LOCK);
+        let mine = me + 1;
+        let deadline = deadline_ns
+            .unwrap_or_else(|| winipc_sys::time::monotonic_ns().saturating_add(LOCK_PATIENCE_NS));
+        let mut spins = 0u32;
+        loop {
+            let cur = lw.load(Ordering::Relaxed);
+            if cur == 0 {
+                // Keep the waiters bit: others may still sleep.
+                if lw
+                    .compare_exchange(0, mine | LOCK_WAITERS, Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok()
+                {
+                    return Ok(());
+                }
+                continue;
+            }
+            let holder = (cur & !LOCK_WAITERS).wrapping_sub(1);
+            let holder_tid = self.live_tid(holder);
+            if holder_tid.is_none() {
+                // Dead (or garbage) holder: steal; the caller rolls back its transaction.
+                if lw
+                    .compare_exchange(cur, mine | (cur & LOCK_WAITERS), Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok()
+                {
+                    self.w(hdr::RECOVERIES).fetch_add(1, Ordering::Relaxed);
+                    tracing::warn!(store = %self.path.display(), holder, "stole the lock of a dead holder");
+                    return Ok(());
+                }
+                continue;
+            }
+            if spins < 64 {
+                spins += 1;
+                std::hint::spin_loop();
+                continue;
+            }
+            if cur & LOCK_WAITERS == 0
+                && lw.compare_exchange(cur, cur | LOCK_WAITERS, Ordering::Relaxed, Ordering::Relaxed).is_err()
+            {
+                continue;
+            }
+            let tok = self.w(Store::th(holder, THREAD_TOKEN));
+            let mut words = vec![(lw, cur | LOCK_WAITERS)];
+            if let Some(v) = holder_tid.and_then(|tid| token::arm_death_watch(tok, tid)) {
+                words.push((tok, v));
+            }
+            if futex::wait_any(&words, Some(deadline)) == futex::Woken::TimedOut {
+                return Err(if deadline_ns.is_some() {
+                    Error::Timeout
+                } else {
+                    Error::Corrupt("the store lock stayed held by a live process for too long")
+                });
+            }
+        }
+    }
+
+    /// The TID of the live thread in slot `slot`, or `None` if the slot is out of range, free,
+    /// or its thread is dead.
+    pub(crate) fn live_tid(&self, slot: u32) -> Option<u32> {
+        if slot >= MAX_THREADS {
+            return None;
+        }
+        let tid = self.load(Store::th(slot, th::TID));
+        let owner = token::owner(self.w(Store::th(slot, THREAD_TOKEN)))?;
+        (owner == tid && tid != 0).then_some(tid)
+    }
+}
+
+impl Guard<'_> {
+    /// Reads a word.
+    #[inline]
+    pub(crate) fn get(&self, i: u32) -> u32 {
+        self.s.w(i).load(Ordering::Relaxed)
+    }
+
+    /// Writes a word, undo-logged.
+    #[inline]
+    pub(crate) fn set(&mut self, i: u32, v: u32) -> Result<()> {
+        let word = self.s.w(i);
+        let old = word.load(Ordering::Relaxed);
+        if old == v {
+            return Ok(());
+        }
+        let n = self.log_len;
+        if n >= LOG_ENTRIES {
+            return Err(Error::NoResources("transaction too large for the undo log"));
+        }
+        self.s.w(LOG + 2 * n).store(i, Ordering::Relaxed);
+        self.s.w(LOG + 2 * n + 1).store(old, Ordering::Relaxed);
+        fence(Ordering::Release);
+        self.s.w(hdr::LOG_LEN).store(n + 1, Ordering::Relaxed);
+        fence(Ordering::Release);
+        word.store(v, Ordering::Relaxed);
+        self.log_len = n + 1;
+        Ok(())
+    }
+
+    /// Adds `delta` (wrapping) to a word, undo-logged.
+    pub(crate) fn add(&mut self, i: u32, delta: i32) -> Result<u32> {
+        let v = self.get(i).wrapping_add_signed(delta);
+        self.set(i, v)?;
+        Ok(v)
+    }
+
+    /// Schedules, for after the commit, storing `state` into thread slot `t`'s wait word and
+    /// waking it. The word changes only once the transaction is durable, so a waiter that sees
+    /// it never sees a result that a rollback could take back.
+    pub(crate) fn wake_later(&mut self, t: u32, state: u32) {
+        match self.wakes.iter_mut().find(|(w, _)| *w == t) {
+            Some(entry) => entry.1 = entry.1.max(state),
+            None => self.wakes.push((t, state)),
+        }
+    }
+
+    /// Schedules a bare wake-up of thread slot `t` (no state change) so that it re-examines
+    /// its wait, e.g. because a timer it waits for was re-armed.
+    pub(crate) fn nudge_later(&mut self, t: u32) {
+        if !self.wakes.iter().any(|(w, _)| *w == t) {
+            self.wakes.push((t, WAIT_IDLE));
+        }
+    }
+
+    /// Makes the transaction's writes permanent, wakes who must be woken, and unlocks.
+    pub(crate) fn commit(mut self) {
+        self.finish_commit();
+    }
+
+    fn finish_commit(&mut self) {
+        fence(Ordering::Release);
+        self.s.w(hdr::LOG_LEN).store(0, Ordering::Release);
+        self.log_len = 0;
+        self.committed = true;
+        self.s.w(hdr::CHANGES).fetch_add(1, Ordering::Relaxed);
+        for &(t, state) in &self.wakes {
+            let word = self.s.w(Store::th(t, th::WAIT_STATE));
+            if state != WAIT_IDLE {
+                word.store(state, Ordering::Release);
+            }
+            futex::wake(word, u32::MAX);
+        }
+    }
+
+    /// Undoes the log left by a dead holder (or by this guard), then wakes every waiter so that
+    /// each re-examines its wait: a signal that was rolled back may have been its wake-up.
+    fn recover(&mut self) {
+        let n = self.get(hdr::LOG_LEN);
+        if n > LOG_ENTRIES {
+            self.s.corrupt("undo log length");
+        }
+        self.rollback(n.min(LOG_ENTRIES));
+        for t in 0..MAX_THREADS {
+            if self.get(Store::th(t, th::WAIT_STATE)) == WAIT_WAITING {
+                futex::wake(self.s.w(Store::th(t, th::WAIT_STATE)), u32::MAX);
+            }
+        }
+    }
+
+    fn rollback(&mut self, n: u32) {
+        for k in (0..n).rev() {
+            let i = self.get(LOG + 2 * k);
+            let old = self.get(LOG + 2 * k + 1);
+            // Never "restore" the lock, the log itself, or anything outside the store.
+            if i < TOTAL_WORDS && i >= THREADS || (i >= hdr::FREE_OBJ && i < HEADER_WORDS) {
+                self.s.w(i).store(old, Ordering::Relaxed);
+            } else {
+                self.s.corrupt("undo-log entry out of range");
+            }
+        }
+        fence(Ordering::Release);
+        self.s.w(hdr::LOG_LEN).store(0, Ordering::Release);
+        self.log_len = 0;
+    }
+}
+
+impl Drop for Guard<'_> {
+    fn drop(&mut self) {
+        if !self.committed {
+            let n = self.log_len;
+            self.rollback(n);
+            self.wakes.clear();
+        }
+        let prev = self.s.w(hdr::LOCK).swap(0, Ordering::Release);
+        if prev & LOCK_WAITERS != 0 {
+            futex::wake(self.s.w(hdr::LOCK), 1);
+        }
+    }
+}

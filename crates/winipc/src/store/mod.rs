@@ -1,0 +1,225 @@
+//! The object store: one shared-memory file per namespace holding every object, name, handle
+//! table and waiter of that namespace.
+//!
+//! - `Local` stores are per user (`winipc-local-<uid>.store`, mode 0600, owner checked on open);
+//! - the `Global` store is machine-wide (`winipc-global.store`, mode 0666). Its per-object
+//!   permissions are enforced by this library when objects are opened; a process that maps the
+//!   file directly can corrupt Global objects (never Local ones) — see `docs/security.md`.
+//!
+//! Every state change happens under the store's lock inside a transaction ([`lock::Guard`])
+//! whose writes are undo-logged, so a holder killed at any instruction is rolled back by the
+//! next locker. Threads are identified by slots carrying liveness tokens
+//! ([`winipc_sys::token`]); processes by slots with their pid and start time.
+
+pub(crate) mod layout;
+pub(crate) mod lock;
+pub(crate) mod names;
+pub(crate) mod registry;
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use winipc_sys::shm::{self, Created, Mapping, OwnerCheck};
+
+use crate::error::{Error, Result};
+use layout::*;
+
+/// Which store an object lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Namespace {
+    /// Per-user objects (`Local\name`, unprefixed names, and unnamed objects).
+    Local = 0,
+    /// Machine-wide objects (`Global\name`) and mailslots.
+    Global = 1,
+}
+
+impl Namespace {
+    /// Both namespaces, in lock order.
+    pub const ALL: [Namespace; 2] = [Namespace::Local, Namespace::Global];
+}
+
+/// A mapped store.
+#[derive(Debug)]
+pub(crate) struct Store {
+    map: Mapping,
+    pub(crate) ns: Namespace,
+    pub(crate) path: PathBuf,
+    /// This process's slot in the store, once registered (slot + 1; 0 = not yet).
+    proc_slot: AtomicU32,
+}
+
+static STORES: [OnceLock<Store>; 2] = [OnceLock::new(), OnceLock::new()];
+
+impl Store {
+    /// The store of `ns` for this process, opened (or created) on first use.
+    pub(crate) fn get(ns: Namespace) -> Result<&'static Store> {
+        let cell = &STORES[ns as usize];
+        if let Some(s) = cell.get() {
+            return Ok(s);
+        }
+        let opened = Store::open(ns, &shm::default_dir())?;
+        Ok(cell.get_or_init(|| opened))
+    }
+
+    /// The file name of a namespace's store.
+    pub(crate) fn file_name(ns: Namespace) -> String {
+        match ns {
+            Namespace::Local => format!("winipc-local-{}.store", winipc_sys::proc::geteuid()),
+            Namespace::Global => "winipc-global.store".to_owned(),
+        }
+    }
+
+    fn open(ns: Namespace, dir: &std::path::Path) -> Result<Store> {
+        let name = Store::file_name(ns);
+        let path = dir.join(&name);
+        let (mode, check) = match ns {
+            Namespace::Local => (0o600, OwnerCheck::PrivateToMe),
+            Namespace::Global => (0o666, OwnerCheck::Any),
+        };
+        let map = loop {
+            match shm::open_existing(&path, check) {
+                Ok(m) => break m,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                    return Err(Error::AccessDenied);
+                }
+                Err(e) => return Err(e.into()),
+            }
+            match shm::create_exclusive(dir, &name, mode, TOTAL_BYTES, |m| {
+                Store::format(m, ns);
+                Ok(())
+            })? {
+                Created::New(m) => break m,
+                Created::Exists => continue, // someone else won the race: open theirs
+            }
+        };
+        Store::validate(&map)?;
+        Ok(Store { map, ns, path, proc_slot: AtomicU32::new(0) })
+    }
+
+    /// Opens a store file read-only, for inspection (`winipc ls`).
+    pub(crate) fn open_read_only(ns: Namespace, path: PathBuf) -> Result<Store> {
+        let map = shm::open_read_only(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::PermissionDenied => Error::AccessDenied,
+            std::io::ErrorKind::NotFound => Error::NotFound,
+            _ => Error::Io(e),
+        })?;
+        Store::validate(&map)?;
+        Ok(Store { map, ns, path, proc_slot: AtomicU32::new(0) })
+    }
+
+    fn format(m: &Mapping, ns: Namespace) {
+        let w = m.u32s();
+        w[hdr::VERSION as usize].store(VERSION, Ordering::Relaxed);
+        w[hdr::SHAPE as usize].store(shape(), Ordering::Relaxed);
+        w[hdr::UID as usize].store(winipc_sys::proc::geteuid(), Ordering::Relaxed);
+        w[hdr::GLOBAL as usize].store(ns as u32, Ordering::Relaxed);
+        // Everything else starts at zero: free slots, empty lists, no lock holder.
+        w[hdr::MAGIC as usize].store(MAGIC, Ordering::Release);
+    }
+
+    fn validate(m: &Mapping) -> Result<()> {
+        if m.len() < TOTAL_BYTES {
+            return Err(Error::Corrupt("store file is too small"));
+        }
+        let w = m.u32s();
+        if w[hdr::MAGIC as usize].load(Ordering::Acquire) != MAGIC {
+            return Err(Error::Corrupt("store file has no winipc header"));
+        }
+        if w[hdr::VERSION as usize].load(Ordering::Relaxed) != VERSION
+            || w[hdr::SHAPE as usize].load(Ordering::Relaxed) != shape()
+        {
+            return Err(Error::Corrupt("store file was made by an incompatible winipc version"));
+        }
+        Ok(())
+    }
+
+    /// The word at index `i`. Every index passed here is computed from constants and indices
+    /// that were range-checked, so it is always inside the mapping.
+    #[inline]
+    pub(crate) fn w(&self, i: u32) -> &AtomicU32 {
+        &self.map.u32s()[i as usize]
+    }
+
+    #[inline]
+    pub(crate) fn load(&self, i: u32) -> u32 {
+        self.w(i).load(Ordering::Acquire)
+    }
+
+    pub(crate) fn mapping(&self) -> &Mapping {
+        &self.map
+    }
+
+    /// Records that corrupt data was seen, and returns the error to report.
+    pub(crate) fn corrupt(&self, what: &'static str) -> Error {
+        self.w(hdr::CORRUPTIONS).fetch_add(1, Ordering::Relaxed);
+        tracing::warn!(store = %self.path.display(), what, "corrupt shared state refused");
+        Error::Corrupt(what)
+    }
+
+    // ---- word addresses of table fields -------------------------------------------------
+
+    #[inline]
+    pub(crate) fn th(slot: u32, field: u32) -> u32 {
+        THREADS + slot * THREAD_WORDS + field
+    }
+    #[inline]
+    pub(crate) fn pr(slot: u32, field: u32) -> u32 {
+        PROCS + slot * PROC_WORDS + field
+    }
+    #[inline]
+    pub(crate) fn ob(ix: u32, field: u32) -> u32 {
+        OBJECTS + ix * OBJ_WORDS + field
+    }
+    #[inline]
+    pub(crate) fn en(ix: u32, field: u32) -> u32 {
+        ENTRIES + ix * ENTRY_WORDS + field
+    }
+    #[inline]
+    pub(crate) fn hd(proc: u32, ix: u32, field: u32) -> u32 {
+        HANDLES + (proc * HANDLES_PER_PROC + ix) * HANDLE_WORDS + field
+    }
+    #[inline]
+    pub(crate) fn name_w(ix: u32, word: u32) -> u32 {
+        NAMES + ix * NAME_WORDS + word
+    }
+    #[inline]
+    pub(crate) fn bucket(b: u32) -> u32 {
+        BUCKETS + b
+    }
+
+    // ---- checked decoding of "index + 1" links read from shared memory -----------------
+
+    /// Decodes a link to an object: `Ok(None)` for 0, an error if out of range.
+    pub(crate) fn obj_link(&self, v: u32) -> Result<Option<u32>> {
+        link(v, MAX_OBJECTS).ok_or_else(|| self.corrupt("object link out of range"))
+    }
+    /// Decodes a link to a wait entry.
+    pub(crate) fn entry_link(&self, v: u32) -> Result<Option<u32>> {
+        link(v, MAX_WAIT_ENTRIES).ok_or_else(|| self.corrupt("wait-entry link out of range"))
+    }
+    /// Decodes a link to a thread slot.
+    pub(crate) fn thread_link(&self, v: u32) -> Result<Option<u32>> {
+        link(v, MAX_THREADS).ok_or_else(|| self.corrupt("thread link out of range"))
+    }
+    /// Decodes a link to a process slot.
+    pub(crate) fn proc_link(&self, v: u32) -> Result<Option<u32>> {
+        link(v, MAX_PROCS).ok_or_else(|| self.corrupt("process link out of range"))
+    }
+
+    /// This process's slot, if registered.
+    pub(crate) fn my_proc(&self) -> Option<u32> {
+        self.proc_slot.load(Ordering::Acquire).checked_sub(1)
+    }
+}
+
+/// `Some(None)` for 0, `Some(Some(v - 1))` when `v - 1 < cap`, `None` when out of range.
+#[inline]
+fn link(v: u32, cap: u32) -> Option<Option<u32>> {
+    match v {
+        0 => Some(None),
+        v if v - 1 < cap => Some(Some(v - 1)),
+        _ => None,
+    }
+}

@@ -1,0 +1,256 @@
+//! Who is using a store: thread slots (with liveness tokens) and process slots (with pid and
+//! start time), their registration, and the reaping of the dead.
+//!
+//! A thread claims a slot lock-free (compare-and-swap on the slot state), locks the slot's
+//! token for the rest of its life, and only then takes the store lock. A process slot holds the
+//! process's handle table. Reaping a dead thread abandons its mutexes and cancels its wait;
+//! reaping a dead process closes its handles (freeing names whose last handle it was).
+
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use winipc_sys::{proc, token};
+
+use super::layout::*;
+use super::lock::Guard;
+use super::{Namespace, Store};
+use crate::error::{Error, Result};
+
+/// Exit code reported for winipc threads whose process died under them.
+pub(crate) const KILLED_EXIT_CODE: u32 = 1;
+
+/// Bumped in a child after `fork`, which invalidates every registration the parent had.
+static FORK_EPOCH: AtomicU32 = AtomicU32::new(1);
+
+thread_local! {
+    /// Per namespace: (fork epoch, thread slot + 1).
+    static ME: [Cell<(u32, u32)>; 2] = const { [Cell::new((0, 0)), Cell::new((0, 0))] };
+}
+
+/// Called in the child after `fork()`: the child is a new process with one new thread.
+pub(crate) fn after_fork_in_child() {
+    FORK_EPOCH.fetch_add(1, Ordering::Relaxed);
+    for s in super::STORES.iter().filter_map(|c| c.get()) {
+        s.proc_slot.store(0, Ordering::Relaxed);
+    }
+}
+
+/// Environment variable that hands a child its pre-made process slot: `"<slot>.<generation>"`.
+pub(crate) fn inherit_var(ns: Namespace) -> &'static str {
+    match ns {
+        Namespace::Local => "WINIPC_INHERIT_LOCAL",
+        Namespace::Global => "WINIPC_INHERIT_GLOBAL",
+    }
+}
+
+impl Store {
+    /// The calling thread's slot in this store, registering the thread (and the process) on
+    /// first use.
+    pub(crate) fn me(&self) -> Result<u32> {
+        let epoch = FORK_EPOCH.load(Ordering::Relaxed);
+        let (e, slot) = ME.with(|m| m[self.ns as usize].get());
+        if e == epoch && slot != 0 && self.my_proc().is_some() {
+            return Ok(slot - 1);
+        }
+        let slot = self.register_thread()?;
+        ME.with(|m| m[self.ns as usize].set((epoch, slot + 1)));
+        Ok(slot)
+    }
+
+    fn register_thread(&self) -> Result<u32> {
+        let tid = proc::gettid();
+        let slot = (0..MAX_THREADS)
+            .find(|&t| {
+                self.w(Store::th(t, th::STATE))
+                    .compare_exchange(SLOT_FREE, SLOT_CLAIMING | tid, Ordering::AcqRel, Ordering::Relaxed)
+                    .is_ok()
+            })
+            .ok_or(Error::NoResources("thread slots"))?;
+        self.w(Store::th(slot, th::TID)).store(tid, Ordering::Relaxed);
+        self.w(Store::th(slot, th::PID)).store(proc::getpid(), Ordering::Relaxed);
+        let token_at = (Store::th(slot, THREAD_TOKEN) * 4) as usize;
+        if let Err(e) = token::acquire(self.mapping(), token_at) {
+            self.w(Store::th(slot, th::STATE)).store(SLOT_FREE, Ordering::Release);
+            return Err(e.into());
+        }
+        let mut g = self.lock(slot, None)?;
+        let p = match self.my_proc() {
+            Some(p) if g.get(Store::pr(p, pr::STATE)) == SLOT_LIVE => p,
+            _ => {
+                let p = register_process(&mut g)?;
+                g.set(Store::th(slot, th::PROC), p + 1)?;
+                g.set(Store::th(slot, th::STATE), SLOT_LIVE)?;
+                g.commit();
+                self.proc_slot.store(p + 1, Ordering::Release);
+                return Ok(slot);
+            }
+        };
+        g.set(Store::th(slot, th::PROC), p + 1)?;
+        g.set(Store::th(slot, th::STATE), SLOT_LIVE)?;
+        g.commit();
+        Ok(slot)
+    }
+}
+
+fn register_process(g: &mut Guard<'_>) -> Result<u32> {
+    let s = g.s;
+    let pid = proc::getpid();
+    let start = proc::start_time(pid).unwrap_or(0);
+    if let Some(p) = claim_inherited(g, pid)? {
+        set_identity(g, p, pid, start)?;
+        return Ok(p);
+    }
+    let free = |g: &Guard<'_>| (0..MAX_PROCS).find(|&p| g.get(Store::pr(p, pr::STATE)) == SLOT_FREE);
+    let p = match free(g) {
+        Some(p) => p,
+        None => {
+            reap_dead(g)?;
+            free(g).ok_or(Error::NoResources("process slots"))?
+        }
+    };
+    let _ = s;
+    g.set(Store::pr(p, pr::STATE), SLOT_LIVE)?;
+    set_identity(g, p, pid, start)?;
+    Ok(p)
+}
+
+fn set_identity(g: &mut Guard<'_>, p: u32, pid: u32, start: u64) -> Result<()> {
+    g.set(Store::pr(p, pr::STATE), SLOT_LIVE)?;
+    g.set(Store::pr(p, pr::PID), pid)?;
+    g.set(Store::pr(p, pr::START_LO), start as u32)?;
+    g.set(Store::pr(p, pr::START_HI), (start >> 32) as u32)?;
+    g.set(Store::pr(p, pr::PARENT), 0)
+}
+
+/// Takes over the process slot a parent prepared for us, if the environment names one that
+/// is still pending for this process.
+fn claim_inherited(g: &mut Guard<'_>, pid: u32) -> Result<Option<u32>> {
+    let Ok(v) = std::env::var(inherit_var(g.s.ns)) else { return Ok(None) };
+    let Some((slot, generation)) = v.split_once('.') else { return Ok(None) };
+    let (Ok(p), Ok(generation)) = (slot.parse::<u32>(), generation.parse::<u32>()) else { return Ok(None) };
+    if p >= MAX_PROCS
+        || g.get(Store::pr(p, pr::STATE)) != SLOT_PENDING
+        || g.get(Store::pr(p, pr::GEN)) != generation
+    {
+        return Ok(None);
+    }
+    let want = g.get(Store::pr(p, pr::PID));
+    let parent_pid = g
+        .s
+        .proc_link(g.get(Store::pr(p, pr::PARENT)))?
+        .map(|pp| g.get(Store::pr(pp, pr::PID)));
+    let ours = if want != 0 { want == pid } else { parent_pid == Some(proc::getppid()) };
+    Ok(ours.then_some(p))
+}
+
+/// Whether thread slot `t` (in any non-free state) belongs to a live thread.
+fn thread_alive(g: &Guard<'_>, t: u32) -> bool {
+    if t == g.me || g.s.live_tid(t).is_some() {
+        return true;
+    }
+    let st = g.get(Store::th(t, th::STATE));
+    // A slot being claimed whose thread still exists has not locked its token yet.
+    st & SLOT_CLAIMING != 0 && proc::start_time(st & !SLOT_CLAIMING).is_some()
+}
+
+/// Whether process slot `p` belongs to a live process (or a pending child that may still
+/// start).
+fn process_alive(g: &Guard<'_>, p: u32, has_live_thread: bool) -> bool {
+    if has_live_thread || g.s.my_proc() == Some(p) {
+        return true;
+    }
+    let pid = g.get(Store::pr(p, pr::PID));
+    let start = u64::from(g.get(Store::pr(p, pr::START_LO)))
+        | u64::from(g.get(Store::pr(p, pr::START_HI))) << 32;
+    match g.get(Store::pr(p, pr::STATE)) {
+        SLOT_LIVE => proc::is_running(pid, start),
+        SLOT_PENDING if pid != 0 => proc::start_time(pid).is_some(),
+        SLOT_PENDING => match g.s.proc_link(g.get(Store::pr(p, pr::PARENT))) {
+            Ok(Some(parent)) => {
+                g.get(Store::pr(parent, pr::STATE)) == SLOT_LIVE && process_alive(g, parent, false)
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Finds every dead thread and process in the store and reaps it.
+pub(crate) fn reap_dead(g: &mut Guard<'_>) -> Result<()> {
+    let mut proc_has_live_thread = vec![false; MAX_PROCS as usize];
+    for t in 0..MAX_THREADS {
+        let st = g.get(Store::th(t, th::STATE));
+        if st == SLOT_FREE {
+            continue;
+        }
+        if thread_alive(g, t) {
+            if let Ok(Some(p)) = g.s.proc_link(g.get(Store::th(t, th::PROC))) {
+                proc_has_live_thread[p as usize] = true;
+            }
+        } else {
+            reap_thread(g, t)?;
+        }
+    }
+    for p in 0..MAX_PROCS {
+        if g.get(Store::pr(p, pr::STATE)) != SLOT_FREE
+            && !process_alive(g, p, proc_has_live_thread[p as usize])
+        {
+            reap_process(g, p)?;
+        }
+    }
+    Ok(())
+}
+
+/// Reaps a dead thread: its mutexes become abandoned, its wait is cancelled, its slot freed.
+pub(crate) fn reap_thread(g: &mut Guard<'_>, t: u32) -> Result<()> {
+    tracing::debug!(slot = t, tid = g.get(Store::th(t, th::TID)), "reaping dead thread");
+    crate::objects::abandon_owned(g, t)?;
+    crate::wait::cancel(g, t)?;
+    g.set(Store::th(t, th::WAIT_STATE), WAIT_IDLE)?;
+    g.set(Store::th(t, th::PROC), 0)?;
+    g.set(Store::th(t, th::TID), 0)?;
+    g.set(Store::th(t, th::PID), 0)?;
+    g.set(Store::th(t, th::STATE), SLOT_FREE)
+}
+
+/// Reaps a dead process: closes all its handles and frees its slot.
+pub(crate) fn reap_process(g: &mut Guard<'_>, p: u32) -> Result<()> {
+    tracing::debug!(slot = p, pid = g.get(Store::pr(p, pr::PID)), "reaping dead process");
+    for t in 0..MAX_THREADS {
+        if g.get(Store::th(t, th::STATE)) != SLOT_FREE && g.get(Store::th(t, th::PROC)) == p + 1 && t != g.me {
+            reap_thread(g, t)?;
+        }
+    }
+    crate::objects::finish_thread_objects(g, p, KILLED_EXIT_CODE)?;
+    for h in 0..HANDLES_PER_PROC {
+        if g.get(Store::hd(p, h, hd::OBJ)) != 0 {
+            crate::handles::release_entry(g, p, h)?;
+        }
+    }
+    g.set(Store::pr(p, pr::HANDLE_COUNT), 0)?;
+    g.set(Store::pr(p, pr::HANDLE_HINT), 0)?;
+    g.set(Store::pr(p, pr::PID), 0)?;
+    g.set(Store::pr(p, pr::PARENT), 0)?;
+    g.add(Store::pr(p, pr::GEN), 1)?;
+    g.set(Store::pr(p, pr::STATE), SLOT_FREE)
+}
+
+/// Prepares a pending process slot for a child about to be spawned by this process, owned by
+/// us until the child claims it. Returns (slot, generation).
+pub(crate) fn prepare_child(g: &mut Guard<'_>) -> Result<(u32, u32)> {
+    let me = g.s.my_proc().ok_or(Error::InvalidHandle)?;
+    let free = |g: &Guard<'_>| (0..MAX_PROCS).find(|&p| g.get(Store::pr(p, pr::STATE)) == SLOT_FREE);
+    let p = match free(g) {
+        Some(p) => p,
+        None => {
+            reap_dead(g)?;
+            free(g).ok_or(Error::NoResources("process slots"))?
+        }
+    };
+    g.set(Store::pr(p, pr::STATE), SLOT_PENDING)?;
+    g.set(Store::pr(p, pr::PID), 0)?;
+    g.set(Store::pr(p, pr::PARENT), me + 1)?;
+    g.set(Store::pr(p, pr::HANDLE_COUNT), 0)?;
+    g.set(Store::pr(p, pr::HANDLE_HINT), 0)?;
+    Ok((p, g.get(Store::pr(p, pr::GEN))))
+}

@@ -1,0 +1,121 @@
+//! Thread objects for threads started through winipc.
+
+use std::io;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::handles::{self, Handle, access};
+use crate::objects::{self, Kind, st, sw};
+use crate::process::STILL_ACTIVE;
+use crate::store::layout::pr;
+use crate::store::{Namespace, Store};
+use crate::wait::WaitOutcome;
+
+/// Exit code of a winipc thread whose function panicked.
+pub const PANIC_EXIT_CODE: u32 = 101;
+
+/// A Win32 thread object: signaled when the thread exits, with an exit code.
+///
+/// ```
+/// let t = winipc::Thread::spawn(|| 42)?;
+/// t.wait(None)?;
+/// assert_eq!(t.exit_code()?, 42);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Thread {
+    handle: Handle,
+}
+
+impl Thread {
+    pub(crate) fn from_parts(handle: Handle) -> Thread {
+        Thread { handle }
+    }
+
+    /// Starts `f` on a new thread; its return value becomes the exit code.
+    pub fn spawn<F>(f: F) -> io::Result<Thread>
+    where
+        F: FnOnce() -> u32 + Send + 'static,
+    {
+        let s = Store::get(Namespace::Local)?;
+        s.me()?;
+        let p = s.my_proc().ok_or(Error::InvalidHandle)?;
+        let (handle, _) = handles::open_with(Namespace::Local, Kind::Thread, access::ALL, false, |g| {
+            let made = objects::create(g, Kind::Thread, None, |g, ix| {
+                g.set(sw(ix, st::TH_PID), winipc_sys::proc::getpid())?;
+                g.set(sw(ix, st::TH_PROC), p + 1)?;
+                let head = g.get(Store::pr(p, pr::THREAD_OBJS));
+                g.set(Store::ob(ix, crate::store::layout::ob::LINK), head)?;
+                g.set(Store::pr(p, pr::THREAD_OBJS), ix + 1)
+            })?;
+            Ok(made)
+        })?;
+        // The running thread holds its own handle, so the object outlives the caller's.
+        let own = handle.try_clone()?;
+        std::thread::Builder::new().spawn(move || {
+            let tid = winipc_sys::proc::gettid();
+            let _ = with_object(&own, |g, ix| g.set(sw(ix, st::TH_TID), tid));
+            let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or(PANIC_EXIT_CODE);
+            finish(&own, code);
+        })?;
+        Ok(Thread { handle })
+    }
+
+    /// The thread's handle.
+    pub fn handle(&self) -> &Handle {
+        &self.handle
+    }
+
+    /// Wraps a handle (which must refer to a thread).
+    pub fn from_handle(handle: Handle) -> io::Result<Thread> {
+        if handle.kind() != Kind::Thread {
+            return Err(Error::InvalidHandle.into());
+        }
+        Ok(Thread { handle })
+    }
+
+    /// The exit code, or [`STILL_ACTIVE`] while the thread runs.
+    pub fn exit_code(&self) -> io::Result<u32> {
+        Ok(exit_code(self.handle.as_raw())?)
+    }
+
+    /// The kernel thread id (0 until the thread has started).
+    pub fn id(&self) -> io::Result<u32> {
+        Ok(with_object(&self.handle, |g, ix| Ok(g.get(sw(ix, st::TH_TID))))?)
+    }
+
+    /// Waits for the thread to exit.
+    pub fn wait(&self, timeout: Option<Duration>) -> io::Result<WaitOutcome> {
+        crate::wait_for(&self.handle, timeout)
+    }
+}
+
+fn with_object<T>(h: &Handle, f: impl FnOnce(&mut crate::store::lock::Guard<'_>, u32) -> Result<T>) -> Result<T> {
+    handles::with_entry(h.as_raw(), |g, _, _, e| {
+        if e.kind != Kind::Thread {
+            return Err(Error::InvalidHandle);
+        }
+        f(g, e.obj.ix)
+    })
+}
+
+/// Publishes a winipc thread's exit (also used by `ExitThread`).
+pub(crate) fn finish(own: &Handle, code: u32) {
+    let r = with_object(own, |g, ix| {
+        objects::unlink_thread_object(g, ix)?;
+        objects::thread_exited(g, ix, code)
+    });
+    if let Err(e) = r {
+        tracing::warn!(error = %e, "publishing a thread exit failed");
+    }
+}
+
+/// `GetExitCodeThread`.
+pub(crate) fn exit_code(h: handles::RawHandle) -> Result<u32> {
+    let e = handles::resolve(h)?;
+    if e.kind != Kind::Thread {
+        return Err(Error::InvalidHandle);
+    }
+    let s = Store::get(e.obj.ns)?;
+    Ok(if s.load(sw(e.obj.ix, st::TH_EXITED)) != 0 { s.load(sw(e.obj.ix, st::TH_CODE)) } else { STILL_ACTIVE })
+}

@@ -1,0 +1,631 @@
+//! Waiting on objects: `WaitForSingleObject` / `WaitForMultipleObjects` semantics.
+//!
+//! The algorithm is the ntsync driver's, in user space:
+//!
+//! 1. Under the store lock the waiter tries to satisfy itself (wait-any: the lowest signaled
+//!    index; wait-all: every object at once, or nothing).
+//! 2. If it cannot, it links one wait entry into each object's FIFO waiter list and sleeps on
+//!    its own futex word — and on the liveness token of every mutex owner it waits for, so an
+//!    owner's death wakes it at once, and until the earliest timer due time.
+//! 3. Signalers satisfy waiters directly inside their transaction ([`crate::objects::wake_waiters`]):
+//!    a satisfied waiter wakes with its result ready and never touches the lock again.
+//!
+//! A wait that spans several stores, or includes mailslots (whose state lives in their rings),
+//! is a *multi* wait: signalers only wake it, and it re-polls everything with all its stores
+//! locked (in a fixed order), which keeps wait-all atomic across stores.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use winipc_sys::{futex, time, token};
+
+use crate::error::{Error, Result};
+use crate::objects::{self, Kind, ObjRef, st, sw};
+use crate::store::layout::*;
+use crate::store::lock::Guard;
+use crate::store::{Namespace, Store, registry};
+
+/// The result of a wait.
+///
+/// ```
+/// use winipc::WaitOutcome;
+/// assert!(WaitOutcome::Signaled(0).is_signaled());
+/// assert_eq!(WaitOutcome::Abandoned(2).index(), Some(2));
+/// assert_eq!(WaitOutcome::TimedOut.index(), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitOutcome {
+    /// The object at this index was signaled and acquired (wait-all: index 0).
+    Signaled(usize),
+    /// The object at this index is a mutex whose owner died holding it; the caller now owns
+    /// it (wait-all: index 0, at least one mutex was abandoned).
+    Abandoned(usize),
+    /// The timeout expired; nothing was acquired.
+    TimedOut,
+}
+
+impl WaitOutcome {
+    /// Whether the wait succeeded, abandoned or not.
+    pub fn is_signaled(self) -> bool {
+        !matches!(self, WaitOutcome::TimedOut)
+    }
+    /// The index reported, if the wait succeeded.
+    pub fn index(self) -> Option<usize> {
+        match self {
+            WaitOutcome::Signaled(i) | WaitOutcome::Abandoned(i) => Some(i),
+            WaitOutcome::TimedOut => None,
+        }
+    }
+}
+
+/// Something waitable whose state lives outside the stores (a mailslot's ring).
+pub(crate) trait External: Send + Sync + std::fmt::Debug {
+    /// Whether it is signaled now.
+    fn is_signaled(&self) -> bool;
+    /// Announces a sleeper and returns the word to sleep on with its current value. Must be
+    /// called before the final check of [`External::is_signaled`] so no wake-up is lost.
+    fn arm(&self) -> (&AtomicU32, u32);
+    /// Withdraws the announcement.
+    fn disarm(&self);
+    /// Identity, to detect the same object twice.
+    fn id(&self) -> usize;
+}
+
+/// One object of a wait.
+#[derive(Debug, Clone)]
+pub(crate) enum Target {
+    /// An object in a store.
+    Obj(ObjRef),
+    /// A mailslot ring.
+    External(Arc<dyn External>),
+}
+
+/// Absolute deadline (monotonic ns) for a timeout; `None` = forever.
+pub(crate) fn deadline(timeout: Option<std::time::Duration>) -> Option<u64> {
+    timeout.map(|d| {
+        time::monotonic_ns().saturating_add(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+    })
+}
+
+fn outcome(index: u32, abandoned: bool) -> WaitOutcome {
+    if abandoned {
+        WaitOutcome::Abandoned(index as usize)
+    } else {
+        WaitOutcome::Signaled(index as usize)
+    }
+}
+
+/// Waits for one (`all == false`) or all of `targets`, until `deadline_ns`.
+pub(crate) fn wait(targets: &[Target], all: bool, deadline_ns: Option<u64>) -> Result<WaitOutcome> {
+    if targets.is_empty() {
+        return Err(Error::InvalidParameter("no objects to wait for"));
+    }
+    if targets.len() > (MAX_WAIT_ENTRIES / 4) as usize {
+        return Err(Error::InvalidParameter("too many objects in one wait"));
+    }
+    if all && has_duplicates(targets) {
+        return Err(Error::InvalidParameter("the same object twice in a wait-all"));
+    }
+    let mut stores: Vec<Namespace> = Vec::new();
+    let mut external = false;
+    for t in targets {
+        match t {
+            Target::Obj(r) if !stores.contains(&r.ns) => stores.push(r.ns),
+            Target::Obj(_) => {}
+            Target::External(_) => external = true,
+        }
+    }
+    stores.sort();
+    for t in targets {
+        if let Target::Obj(r) = t {
+            crate::monitor::watch_if_process(*r)?;
+        }
+    }
+    if stores.len() == 1 && !external {
+        let objs: Vec<ObjRef> = targets
+            .iter()
+            .map(|t| match t {
+                Target::Obj(r) => *r,
+                Target::External(_) => unreachable!("no externals in a single-store wait"),
+            })
+            .collect();
+        single(Store::get(stores[0])?, &objs, all, deadline_ns)
+    } else {
+        multi(&stores, targets, all, deadline_ns)
+    }
+}
+
+fn has_duplicates(targets: &[Target]) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    targets.iter().any(|t| {
+        let key = match t {
+            Target::Obj(r) => (r.ns as usize, r.ix as usize, 0),
+            Target::External(e) => (usize::MAX, e.id(), 1),
+        };
+        !seen.insert(key)
+    })
+}
+
+/// How long to wait for a store lock during a wait with `deadline_ns`.
+fn lock_deadline(deadline_ns: Option<u64>) -> Option<u64> {
+    deadline_ns.map(|d| d.max(time::monotonic_ns() + 2_000_000))
+}
+
+// ---- the single-store wait --------------------------------------------------------------
+
+fn single(s: &Store, objs: &[ObjRef], all: bool, deadline_ns: Option<u64>) -> Result<WaitOutcome> {
+    let me = s.me()?;
+    let mut g = match s.lock(me, lock_deadline(deadline_ns)) {
+        Err(Error::Timeout) => return Ok(WaitOutcome::TimedOut),
+        r => r?,
+    };
+    for r in objs {
+        objects::check(&g, *r, None)?;
+    }
+    let ixs: Vec<u32> = objs.iter().map(|r| r.ix).collect();
+    if let Some(r) = poll(&mut g, &ixs, all)? {
+        g.commit();
+        return Ok(r);
+    }
+    if deadline_ns.is_some_and(|d| time::monotonic_ns() >= d) {
+        g.commit();
+        return Ok(WaitOutcome::TimedOut);
+    }
+    link(&mut g, &ixs, all, false)?;
+    g.commit();
+    let state = s.w(Store::th(me, th::WAIT_STATE));
+    loop {
+        sleep(s, me, &ixs, deadline_ns, &[]);
+        if state.load(Ordering::Acquire) == WAIT_SATISFIED {
+            return Ok(take_result(s, me));
+        }
+        // Timeout, a dead owner, a due timer, a recovery or a spurious wake: look again.
+        let mut g = s.lock(me, None)?;
+        if let Some(r) = recheck(&mut g, &ixs, all, deadline_ns)? {
+            g.commit();
+            return Ok(r);
+        }
+        g.commit();
+    }
+}
+
+/// Under the lock, after a wake-up that did not carry a result: reap dead owners, retry the
+/// wait, or give up at the deadline. Returns the outcome if the wait is over.
+fn recheck(g: &mut Guard<'_>, ixs: &[u32], all: bool, deadline_ns: Option<u64>) -> Result<Option<WaitOutcome>> {
+    let me = g.me;
+    if let Some(r) = done_result(g) {
+        return Ok(Some(r));
+    }
+    if ixs.iter().any(|&ix| owner_dead(g.s, ix)) {
+        registry::reap_dead(g)?;
+        if let Some(r) = done_result(g) {
+            return Ok(Some(r));
+        }
+    }
+    if let Some(r) = poll(g, ixs, all)? {
+        cancel(g, me)?;
+        return Ok(Some(r));
+    }
+    if deadline_ns.is_some_and(|d| time::monotonic_ns() >= d) {
+        cancel(g, me)?;
+        return Ok(Some(WaitOutcome::TimedOut));
+    }
+    Ok(None)
+}
+
+/// If a signaler satisfied our wait (committed), collects the result.
+fn done_result(g: &mut Guard<'_>) -> Option<WaitOutcome> {
+    let me = g.me;
+    let flags = g.get(Store::th(me, th::WAIT_FLAGS));
+    if flags & WF_DONE == 0 {
+        return None;
+    }
+    let r = outcome(g.get(Store::th(me, th::WAIT_RESULT)), flags & WF_ABANDONED != 0);
+    // Our own slot: nobody else writes it once the wait is done.
+    let _ = g.set(Store::th(me, th::WAIT_FLAGS), 0);
+    let _ = g.set(Store::th(me, th::WAIT_STATE), WAIT_IDLE);
+    Some(r)
+}
+
+/// Reads the result a signaler left (the waiter saw `WAIT_SATISFIED`, which is only stored
+/// after the signaler's commit) and returns the slot to idle.
+fn take_result(s: &Store, me: u32) -> WaitOutcome {
+    let flags = s.load(Store::th(me, th::WAIT_FLAGS));
+    let r = outcome(s.load(Store::th(me, th::WAIT_RESULT)), flags & WF_ABANDONED != 0);
+    s.w(Store::th(me, th::WAIT_FLAGS)).store(0, Ordering::Relaxed);
+    s.w(Store::th(me, th::WAIT_STATE)).store(WAIT_IDLE, Ordering::Release);
+    r
+}
+
+/// Whether `ix` is a mutex whose owner thread is dead (so reaping would abandon it).
+fn owner_dead(s: &Store, ix: u32) -> bool {
+    if objects::kind_gen(s, ix).0 != Some(Kind::Mutex) {
+        return false;
+    }
+    let owner = s.load(sw(ix, st::MX_OWNER));
+    owner != 0 && s.live_tid(owner - 1).is_none()
+}
+
+/// Sleeps once: on our wait word, the tokens of the mutex owners we wait for, external
+/// objects' words, until the deadline or the earliest timer.
+fn sleep(s: &Store, me: u32, ixs: &[u32], deadline_ns: Option<u64>, extra: &[(&AtomicU32, u32)]) {
+    let mut words: Vec<(&AtomicU32, u32)> = Vec::with_capacity(4);
+    words.push((s.w(Store::th(me, th::WAIT_STATE)), WAIT_WAITING));
+    words.extend_from_slice(extra);
+    let (watches, wake_at) = watches(s, me, ixs);
+    let mut until = deadline_ns;
+    if let Some(t) = wake_at {
+        until = Some(until.map_or(t, |d| d.min(t)));
+    }
+    for (w, v) in watches {
+        if words.len() < futex::WAITV_MAX {
+            words.push((w, v));
+        } else {
+            // Too many owners to watch at once: look again now and then instead.
+            let soon = time::monotonic_ns() + 50_000_000;
+            until = Some(until.map_or(soon, |d| d.min(soon)));
+            break;
+        }
+    }
+    futex::wait_any(&words, until);
+}
+
+/// Death watches for owners of the mutexes in `ixs`, and the earliest timer due time.
+fn watches<'s>(s: &'s Store, me: u32, ixs: &[u32]) -> (Vec<(&'s AtomicU32, u32)>, Option<u64>) {
+    let mut out = Vec::new();
+    let mut wake_at: Option<u64> = None;
+    for &ix in ixs {
+        match objects::kind_gen(s, ix).0 {
+            Some(Kind::Mutex) => {
+                let owner = s.load(sw(ix, st::MX_OWNER));
+                if owner == 0 || owner - 1 == me || owner > MAX_THREADS {
+                    continue;
+                }
+                let tok = s.w(Store::th(owner - 1, THREAD_TOKEN));
+                match s.live_tid(owner - 1).and_then(|tid| token::arm_death_watch(tok, tid)) {
+                    Some(v) => out.push((tok, v)),
+                    // Already dead: do not sleep; the recheck reaps it.
+                    None => wake_at = Some(0),
+                }
+            }
+            Some(Kind::Timer) => {
+                let due = objects::timer_due(s, ix);
+                if due != u64::MAX {
+                    wake_at = Some(wake_at.map_or(due, |w| w.min(due)));
+                }
+            }
+            _ => {}
+        }
+    }
+    (out, wake_at)
+}
+
+/// Tries to satisfy the wait now. Wait-any: the lowest signaled index; wait-all: all or none.
+fn poll(g: &mut Guard<'_>, ixs: &[u32], all: bool) -> Result<Option<WaitOutcome>> {
+    let me = g.me;
+    if !all {
+        for (i, &ix) in ixs.iter().enumerate() {
+            if objects::is_signaled(g, ix, Some(me))? {
+                let abandoned = objects::acquire(g, ix, me)?;
+                return Ok(Some(outcome(i as u32, abandoned)));
+            }
+        }
+        return Ok(None);
+    }
+    for &ix in ixs {
+        if !objects::is_signaled(g, ix, Some(me))? {
+            return Ok(None);
+        }
+    }
+    let mut abandoned = false;
+    for &ix in ixs {
+        abandoned |= objects::acquire(g, ix, me)?;
+    }
+    Ok(Some(outcome(0, abandoned)))
+}
+
+// ---- wait entries ---------------------------------------------------------------------------
+
+fn alloc_entry(g: &mut Guard<'_>) -> Result<u32> {
+    match g.s.entry_link(g.get(hdr::FREE_ENTRY))? {
+        Some(e) => {
+            let next = g.get(Store::en(e, en::NEXT));
+            g.set(hdr::FREE_ENTRY, next)?;
+            Ok(e)
+        }
+        None => {
+            let high = g.get(hdr::ENTRY_HIGH);
+            if high >= MAX_WAIT_ENTRIES {
+                return Err(Error::NoResources("wait entries"));
+            }
+            g.set(hdr::ENTRY_HIGH, high + 1)?;
+            Ok(high)
+        }
+    }
+}
+
+/// Links the calling thread's wait on `ixs` into the objects' waiter lists.
+fn link(g: &mut Guard<'_>, ixs: &[u32], all: bool, multi: bool) -> Result<()> {
+    let me = g.me;
+    let mut head = 0u32;
+    for (i, &ix) in ixs.iter().enumerate().rev() {
+        let e = alloc_entry(g)?;
+        g.set(Store::en(e, en::THREAD), me + 1)?;
+        g.set(Store::en(e, en::OBJ), ix)?;
+        g.set(Store::en(e, en::INDEX), i as u32)?;
+        g.set(Store::en(e, en::SIBLING), head)?;
+        head = e + 1;
+        let tail = g.get(Store::ob(ix, ob::WTAIL));
+        g.set(Store::en(e, en::PREV), tail)?;
+        g.set(Store::en(e, en::NEXT), 0)?;
+        match g.s.entry_link(tail)? {
+            Some(t) => g.set(Store::en(t, en::NEXT), e + 1)?,
+            None => g.set(Store::ob(ix, ob::WHEAD), e + 1)?,
+        }
+        g.set(Store::ob(ix, ob::WTAIL), e + 1)?;
+        objects::add_ref(g, ix)?;
+    }
+    let flags = if all { WF_ALL } else { 0 } | if multi { WF_MULTI } else { 0 };
+    g.set(Store::th(me, th::WAIT_ENTRIES), head)?;
+    g.set(Store::th(me, th::WAIT_COUNT), ixs.len() as u32)?;
+    g.set(Store::th(me, th::WAIT_RESULT), 0)?;
+    g.set(Store::th(me, th::WAIT_FLAGS), flags)?;
+    g.set(Store::th(me, th::WAIT_STATE), WAIT_WAITING)
+}
+
+/// Unlinks and frees every wait entry of thread slot `t`.
+fn unlink_all(g: &mut Guard<'_>, t: u32) -> Result<()> {
+    let s = g.s;
+    let mut cur = s.entry_link(g.get(Store::th(t, th::WAIT_ENTRIES)))?;
+    let mut steps = 0;
+    while let Some(e) = cur {
+        steps += 1;
+        if steps > MAX_WAIT_ENTRIES {
+            return Err(s.corrupt("cycle in a wait's entries"));
+        }
+        let sibling = g.get(Store::en(e, en::SIBLING));
+        let ix = g.get(Store::en(e, en::OBJ));
+        if ix >= MAX_OBJECTS || g.get(Store::en(e, en::THREAD)) != t + 1 {
+            return Err(s.corrupt("wait entry does not belong to its wait"));
+        }
+        let prev = g.get(Store::en(e, en::PREV));
+        let next = g.get(Store::en(e, en::NEXT));
+        match s.entry_link(prev)? {
+            Some(p) => g.set(Store::en(p, en::NEXT), next)?,
+            None => g.set(Store::ob(ix, ob::WHEAD), next)?,
+        }
+        match s.entry_link(next)? {
+            Some(n) => g.set(Store::en(n, en::PREV), prev)?,
+            None => g.set(Store::ob(ix, ob::WTAIL), prev)?,
+        }
+        g.set(Store::en(e, en::THREAD), 0)?;
+        g.set(Store::en(e, en::PREV), 0)?;
+        g.set(Store::en(e, en::SIBLING), 0)?;
+        let free = g.get(hdr::FREE_ENTRY);
+        g.set(Store::en(e, en::NEXT), free)?;
+        g.set(hdr::FREE_ENTRY, e + 1)?;
+        objects::release_ref(g, ix)?;
+        cur = s.entry_link(sibling)?;
+    }
+    g.set(Store::th(t, th::WAIT_ENTRIES), 0)?;
+    g.set(Store::th(t, th::WAIT_COUNT), 0)
+}
+
+/// Ends thread `t`'s wait with a result: unlinks it, records the result, and schedules the
+/// wake-up (the futex word flips to `WAIT_SATISFIED` only after the commit).
+pub(crate) fn finish(g: &mut Guard<'_>, t: u32, index: u32, abandoned: bool) -> Result<()> {
+    unlink_all(g, t)?;
+    g.set(Store::th(t, th::WAIT_RESULT), index)?;
+    let flags = g.get(Store::th(t, th::WAIT_FLAGS));
+    let flags = flags | WF_DONE | if abandoned { WF_ABANDONED } else { 0 };
+    g.set(Store::th(t, th::WAIT_FLAGS), flags)?;
+    g.wake_later(t, WAIT_SATISFIED);
+    Ok(())
+}
+
+/// Cancels thread `t`'s wait, if any (timeout, or the thread died).
+pub(crate) fn cancel(g: &mut Guard<'_>, t: u32) -> Result<()> {
+    unlink_all(g, t)?;
+    g.set(Store::th(t, th::WAIT_FLAGS), 0)?;
+    g.set(Store::th(t, th::WAIT_STATE), WAIT_IDLE)
+}
+
+/// For a wait-all waiter: takes all its objects if every one is available to it now.
+pub(crate) fn try_satisfy_all(g: &mut Guard<'_>, t: u32) -> Result<bool> {
+    let s = g.s;
+    let mut ixs = Vec::new();
+    let mut cur = s.entry_link(g.get(Store::th(t, th::WAIT_ENTRIES)))?;
+    while let Some(e) = cur {
+        if ixs.len() > MAX_WAIT_ENTRIES as usize {
+            return Err(s.corrupt("cycle in a wait's entries"));
+        }
+        let ix = g.get(Store::en(e, en::OBJ));
+        if ix >= MAX_OBJECTS {
+            return Err(s.corrupt("wait entry object out of range"));
+        }
+        if !objects::is_signaled(g, ix, Some(t))? {
+            return Ok(false);
+        }
+        ixs.push(ix);
+        cur = s.entry_link(g.get(Store::en(e, en::SIBLING)))?;
+    }
+    let mut abandoned = false;
+    for ix in ixs {
+        abandoned |= objects::acquire(g, ix, t)?;
+    }
+    finish(g, t, 0, abandoned)?;
+    Ok(true)
+}
+
+// ---- the multi-store wait ------------------------------------------------------------------
+
+fn multi(namespaces: &[Namespace], targets: &[Target], all: bool, deadline_ns: Option<u64>) -> Result<WaitOutcome> {
+    let stores: Vec<&Store> = namespaces.iter().map(|&ns| Store::get(ns)).collect::<Result<_>>()?;
+    let mes: Vec<u32> = stores.iter().map(|s| s.me()).collect::<Result<_>>()?;
+    let externals: Vec<&Arc<dyn External>> = targets
+        .iter()
+        .filter_map(|t| if let Target::External(e) = t { Some(e) } else { None })
+        .collect();
+    let mut linked = false;
+    let result = loop {
+        // Arm externals first, so a message arriving after our check still changes the word.
+        let armed: Vec<(&AtomicU32, u32)> = externals.iter().map(|e| e.arm()).collect();
+        let mut guards: Vec<Guard<'_>> = Vec::with_capacity(stores.len());
+        for (s, &me) in stores.iter().zip(&mes) {
+            guards.push(match s.lock(me, lock_deadline(deadline_ns)) {
+                Err(Error::Timeout) => break,
+                r => r?,
+            });
+        }
+        if guards.len() < stores.len() {
+            drop(guards);
+            if linked {
+                cancel_all(&stores, &mes)?;
+            }
+            break WaitOutcome::TimedOut;
+        }
+        let g_of = |ns: Namespace| namespaces.iter().position(|&n| n == ns).expect("store of target");
+        for t in targets {
+            if let Target::Obj(r) = t {
+                objects::check(&guards[g_of(r.ns)], *r, None)?;
+            }
+        }
+        if linked {
+            for g in &mut guards {
+                if g.s.ixs_dead_owner(g.me) {
+                    registry::reap_dead(g)?;
+                }
+            }
+        }
+        if let Some(r) = poll_multi(&mut guards, &g_of, targets, all)? {
+            if linked {
+                for g in &mut guards {
+                    let me = g.me;
+                    cancel(g, me)?;
+                }
+            }
+            guards.into_iter().for_each(Guard::commit);
+            break r;
+        }
+        if deadline_ns.is_some_and(|d| time::monotonic_ns() >= d) {
+            if linked {
+                for g in &mut guards {
+                    let me = g.me;
+                    cancel(g, me)?;
+                }
+            }
+            guards.into_iter().for_each(Guard::commit);
+            break WaitOutcome::TimedOut;
+        }
+        for (k, g) in guards.iter_mut().enumerate() {
+            let ns = namespaces[k];
+            if linked {
+                let me = g.me;
+                g.set(Store::th(me, th::WAIT_STATE), WAIT_WAITING)?;
+            } else {
+                let ixs: Vec<u32> = targets
+                    .iter()
+                    .filter_map(|t| match t {
+                        Target::Obj(r) if r.ns == ns => Some(r.ix),
+                        _ => None,
+                    })
+                    .collect();
+                link(g, &ixs, all, true)?;
+            }
+        }
+        linked = true;
+        guards.into_iter().for_each(Guard::commit);
+        // Sleep on every store's wait word and every external's word.
+        let primary = stores[0];
+        let ixs0: Vec<u32> = targets
+            .iter()
+            .filter_map(|t| match t {
+                Target::Obj(r) if r.ns == namespaces[0] => Some(r.ix),
+                _ => None,
+            })
+            .collect();
+        let mut extra = armed.clone();
+        for (s, &me) in stores.iter().zip(&mes).skip(1) {
+            extra.push((s.w(Store::th(me, th::WAIT_STATE)), WAIT_WAITING));
+        }
+        sleep(primary, mes[0], &ixs0, deadline_ns, &extra);
+    };
+    for e in &externals {
+        e.disarm();
+    }
+    Ok(result)
+}
+
+fn cancel_all(stores: &[&Store], mes: &[u32]) -> Result<()> {
+    for (s, &me) in stores.iter().zip(mes) {
+        let mut g = s.lock(me, None)?;
+        cancel(&mut g, me)?;
+        g.commit();
+    }
+    Ok(())
+}
+
+fn poll_multi(
+    guards: &mut [Guard<'_>],
+    g_of: &dyn Fn(Namespace) -> usize,
+    targets: &[Target],
+    all: bool,
+) -> Result<Option<WaitOutcome>> {
+    let mut ready = Vec::with_capacity(targets.len());
+    for t in targets {
+        let signaled = match t {
+            Target::Obj(r) => {
+                let g = &mut guards[g_of(r.ns)];
+                let me = g.me;
+                objects::is_signaled(g, r.ix, Some(me))?
+            }
+            Target::External(e) => e.is_signaled(),
+        };
+        if signaled && !all {
+            let abandoned = match t {
+                Target::Obj(r) => {
+                    let g = &mut guards[g_of(r.ns)];
+                    let me = g.me;
+                    objects::acquire(g, r.ix, me)?
+                }
+                Target::External(_) => false,
+            };
+            return Ok(Some(outcome(ready.len() as u32, abandoned)));
+        }
+        if !signaled && all {
+            return Ok(None);
+        }
+        ready.push(signaled);
+    }
+    if !all {
+        return Ok(None);
+    }
+    let mut abandoned = false;
+    for t in targets {
+        if let Target::Obj(r) = t {
+            let g = &mut guards[g_of(r.ns)];
+            let me = g.me;
+            abandoned |= objects::acquire(g, r.ix, me)?;
+        }
+    }
+    Ok(Some(outcome(0, abandoned)))
+}
+
+impl Store {
+    /// Whether any mutex that thread `me` waits for here has a dead owner.
+    fn ixs_dead_owner(&self, me: u32) -> bool {
+        let mut cur = self.entry_link(self.load(Store::th(me, th::WAIT_ENTRIES))).ok().flatten();
+        let mut steps = 0;
+        while let Some(e) = cur {
+            steps += 1;
+            if steps > MAX_WAIT_ENTRIES {
+                return false;
+            }
+            if owner_dead(self, self.load(Store::en(e, en::OBJ)).min(MAX_OBJECTS - 1)) {
+                return true;
+            }
+            cur = self.entry_link(self.load(Store::en(e, en::SIBLING))).ok().flatten();
+        }
+        false
+    }
+}
