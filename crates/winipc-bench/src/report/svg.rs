@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use super::{Cell, Results, format_figure};
 
 const LABEL_W: f64 = 200.0;
-const COL_W: f64 = 172.0;
-const BAR_MAX: f64 = 92.0;
+const COL_W: f64 = 176.0;
+const BAR_MAX: f64 = 72.0;
 const ROW_H: f64 = 26.0;
 const TOP: f64 = 64.0;
 const PALETTE: [&str; 8] = [
