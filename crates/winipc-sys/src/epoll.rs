@@ -20,13 +20,20 @@ impl Poller {
     /// assert!(p.wait(Some(soon)).unwrap().is_empty());
     /// ```
     pub fn new() -> io::Result<Poller> {
-        Ok(Poller { ep: epoll::create(epoll::CreateFlags::CLOEXEC)? })
+        Ok(Poller {
+            ep: epoll::create(epoll::CreateFlags::CLOEXEC)?,
+        })
     }
 
     /// Adds `fd`, reported with `key` when readable.
     pub fn add(&self, fd: &impl AsFd, key: u64) -> io::Result<()> {
-        epoll::add(&self.ep, fd, epoll::EventData::new_u64(key), epoll::EventFlags::IN)
-            .map_err(Into::into)
+        epoll::add(
+            &self.ep,
+            fd,
+            epoll::EventData::new_u64(key),
+            epoll::EventFlags::IN,
+        )
+        .map_err(Into::into)
     }
 
     /// Removes `fd`.
@@ -45,7 +52,11 @@ impl Poller {
             }
         });
         let mut buf = Vec::with_capacity(64);
-        match epoll::wait(&self.ep, rustix::buffer::spare_capacity(&mut buf), timeout.as_ref()) {
+        match epoll::wait(
+            &self.ep,
+            rustix::buffer::spare_capacity(&mut buf),
+            timeout.as_ref(),
+        ) {
             Ok(_) | Err(rustix::io::Errno::INTR) => {}
             Err(e) => return Err(e.into()),
         }

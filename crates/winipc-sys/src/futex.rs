@@ -53,7 +53,12 @@ pub fn wait_any(words: &[(&AtomicU32, u32)], deadline_ns: Option<u64>) -> Woken 
         slot.flags = WaitFlags::SIZE_U32;
     }
     let ts = deadline_ns.map(timespec);
-    match futex::waitv(&waits[..n], WaitvFlags::empty(), ts.as_ref(), ClockId::Monotonic) {
+    match futex::waitv(
+        &waits[..n],
+        WaitvFlags::empty(),
+        ts.as_ref(),
+        ClockId::Monotonic,
+    ) {
         Ok(i) => Woken::Woken(Some(i)),
         Err(Errno::TIMEDOUT) => Woken::TimedOut,
         // EAGAIN: a value differed; EINTR: a signal. Both are "look again".

@@ -20,9 +20,9 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
+pub mod epoll;
 pub mod futex;
 pub mod proc;
 pub mod shm;
 pub mod time;
 pub mod token;
-pub mod epoll;

@@ -4,7 +4,7 @@ use std::fs;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 
-use rustix::process::{Pid, PidfdFlags, Signal, WaitIdOptions, WaitId};
+use rustix::process::{Pid, PidfdFlags, Signal, WaitId, WaitIdOptions};
 
 /// The calling thread's kernel thread id.
 ///
@@ -49,8 +49,12 @@ pub fn start_time(pid: u32) -> Option<u64> {
 /// Whether the process `pid` with start time `start` is still running (a zombie counts as
 /// exited).
 pub fn is_running(pid: u32, start: u64) -> bool {
-    let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else { return false };
-    let Some(close) = stat.rfind(')') else { return false };
+    let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    let Some(close) = stat.rfind(')') else {
+        return false;
+    };
     let mut fields = stat[close + 1..].split_ascii_whitespace();
     let state = fields.next().unwrap_or("X");
     let started = fields.nth(18).and_then(|s| s.parse::<u64>().ok());
@@ -59,7 +63,8 @@ pub fn is_running(pid: u32, start: u64) -> bool {
 
 /// Opens a pidfd for process `pid`.
 pub fn pidfd_open(pid: u32) -> io::Result<OwnedFd> {
-    let pid = Pid::from_raw(pid as i32).ok_or_else(|| io::Error::from(io::ErrorKind::InvalidInput))?;
+    let pid =
+        Pid::from_raw(pid as i32).ok_or_else(|| io::Error::from(io::ErrorKind::InvalidInput))?;
     rustix::process::pidfd_open(pid, PidfdFlags::empty()).map_err(Into::into)
 }
 

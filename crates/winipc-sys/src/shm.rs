@@ -49,12 +49,19 @@ impl Mapping {
             return Err(io::Error::new(io::ErrorKind::InvalidData, "mapping length"));
         }
         let st = rfs::fstat(&file)?;
-        let prot = if writable { ProtFlags::READ | ProtFlags::WRITE } else { ProtFlags::READ };
+        let prot = if writable {
+            ProtFlags::READ | ProtFlags::WRITE
+        } else {
+            ProtFlags::READ
+        };
         // SAFETY: we ask for a fresh mapping (null hint, no MAP_FIXED), so no existing memory is
         // replaced; the file descriptor is valid for the call.
         let ptr = unsafe { mm::mmap(std::ptr::null_mut(), len, prot, MapFlags::SHARED, &file, 0)? };
         let ptr = NonNull::new(ptr.cast::<u8>()).ok_or_else(|| io::Error::other("mmap null"))?;
-        let id = FileId { dev: st.st_dev, ino: st.st_ino };
+        let id = FileId {
+            dev: st.st_dev,
+            ino: st.st_ino,
+        };
         Ok(Mapping { ptr, len, file, id })
     }
 
@@ -169,7 +176,13 @@ pub fn create_exclusive(
     let mapping = Mapping::map(File::from(fd), len, true)?;
     init(&mapping)?;
     let target = dir.join(name);
-    match rfs::linkat(rfs::CWD, path.as_c_str(), rfs::CWD, &target, AtFlags::SYMLINK_FOLLOW) {
+    match rfs::linkat(
+        rfs::CWD,
+        path.as_c_str(),
+        rfs::CWD,
+        &target,
+        AtFlags::SYMLINK_FOLLOW,
+    ) {
         Ok(()) => Ok(Created::New(mapping)),
         Err(rustix::io::Errno::EXIST) => Ok(Created::Exists),
         Err(e) => Err(e.into()),
@@ -189,11 +202,22 @@ pub fn open_read_only(path: &Path) -> io::Result<Mapping> {
 }
 
 fn open_mapped(path: &Path, check: OwnerCheck, writable: bool) -> io::Result<Mapping> {
-    let access = if writable { OFlags::RDWR } else { OFlags::RDONLY };
-    let fd = rfs::open(path, access | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())?;
+    let access = if writable {
+        OFlags::RDWR
+    } else {
+        OFlags::RDONLY
+    };
+    let fd = rfs::open(
+        path,
+        access | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
     let st = rfs::fstat(&fd)?;
     if rfs::FileType::from_raw_mode(st.st_mode) != rfs::FileType::RegularFile {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, "not a regular file"));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "not a regular file",
+        ));
     }
     if check == OwnerCheck::PrivateToMe
         && (st.st_uid != rustix::process::geteuid().as_raw() || st.st_mode & 0o077 != 0)

@@ -48,10 +48,17 @@ pub const TID_MASK: u32 = 0x3fff_ffff;
 /// winipc_sys::shm::unlink(&dir.join(&name)).unwrap();
 /// ```
 pub fn acquire(m: &Mapping, offset: usize) -> io::Result<()> {
-    if offset % 8 != 0 || offset.checked_add(TOKEN_BYTES).is_none_or(|end| end > m.len()) {
+    if offset % 8 != 0
+        || offset
+            .checked_add(TOKEN_BYTES)
+            .is_none_or(|end| end > m.len())
+    {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, "token offset"));
     }
-    let ptr = m.addr_of(offset).expect("checked above").cast::<libc::pthread_mutex_t>();
+    let ptr = m
+        .addr_of(offset)
+        .expect("checked above")
+        .cast::<libc::pthread_mutex_t>();
     // SAFETY: `ptr` points to TOKEN_BYTES (≥ size_of pthread_mutex_t) bytes inside a live
     // MAP_SHARED mapping, 8-aligned; the attribute object is local and destroyed before return.
     // The caller guarantees no live thread holds this mutex, so re-initialising it is allowed.
@@ -60,8 +67,14 @@ pub fn acquire(m: &Mapping, offset: usize) -> io::Result<()> {
         check(libc::pthread_mutexattr_init(attr.as_mut_ptr()))?;
         let attr_ptr = attr.as_mut_ptr();
         let r = (|| {
-            check(libc::pthread_mutexattr_setpshared(attr_ptr, libc::PTHREAD_PROCESS_SHARED))?;
-            check(libc::pthread_mutexattr_setrobust(attr_ptr, libc::PTHREAD_MUTEX_ROBUST))?;
+            check(libc::pthread_mutexattr_setpshared(
+                attr_ptr,
+                libc::PTHREAD_PROCESS_SHARED,
+            ))?;
+            check(libc::pthread_mutexattr_setrobust(
+                attr_ptr,
+                libc::PTHREAD_MUTEX_ROBUST,
+            ))?;
             check(libc::pthread_mutex_init(ptr, attr_ptr))?;
             match libc::pthread_mutex_trylock(ptr) {
                 0 => Ok(()),
@@ -75,7 +88,11 @@ pub fn acquire(m: &Mapping, offset: usize) -> io::Result<()> {
 }
 
 fn check(rc: libc::c_int) -> io::Result<()> {
-    if rc == 0 { Ok(()) } else { Err(io::Error::from_raw_os_error(rc)) }
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::from_raw_os_error(rc))
+    }
 }
 
 /// The TID of the live owner of the token whose first word is `word`, or `None` when the

@@ -187,10 +187,10 @@ impl Error {
 fn errno_code(errno: Option<i32>) -> u32 {
     use code::*;
     match errno {
-        Some(1 | 13) => ERROR_ACCESS_DENIED, // EPERM, EACCES
-        Some(2) => ERROR_FILE_NOT_FOUND,     // ENOENT
+        Some(1 | 13) => ERROR_ACCESS_DENIED,      // EPERM, EACCES
+        Some(2) => ERROR_FILE_NOT_FOUND,          // ENOENT
         Some(12 | 28) => ERROR_NOT_ENOUGH_MEMORY, // ENOMEM, ENOSPC
-        Some(22) => ERROR_INVALID_PARAMETER, // EINVAL
+        Some(22) => ERROR_INVALID_PARAMETER,      // EINVAL
         _ => ERROR_GEN_FAILURE,
     }
 }

@@ -50,9 +50,17 @@ impl Event {
     }
 
     /// Creates (or opens) an event, possibly unnamed, with security attributes.
-    pub fn make(name: Option<&str>, reset: EventReset, initial: bool, sec: &Security) -> io::Result<Event> {
+    pub fn make(
+        name: Option<&str>,
+        reset: EventReset,
+        initial: bool,
+        sec: &Security,
+    ) -> io::Result<Event> {
         let (handle, existed) = create_object(name, Kind::Event, sec, |g, ix| {
-            g.set(sw(ix, st::EV_MANUAL), u32::from(reset == EventReset::Manual))?;
+            g.set(
+                sw(ix, st::EV_MANUAL),
+                u32::from(reset == EventReset::Manual),
+            )?;
             g.set(sw(ix, st::EV_SIGNALED), u32::from(initial))
         })?;
         Ok(Event { handle, existed })
@@ -60,7 +68,10 @@ impl Event {
 
     /// Opens the existing event `name`.
     pub fn open(name: &str) -> io::Result<Event> {
-        Ok(Event { handle: open_object(name, Kind::Event, false)?, existed: true })
+        Ok(Event {
+            handle: open_object(name, Kind::Event, false)?,
+            existed: true,
+        })
     }
 
     /// Whether [`Event::create`] opened an existing event.
@@ -78,7 +89,10 @@ impl Event {
         if handle.kind() != Kind::Event {
             return Err(Error::InvalidHandle.into());
         }
-        Ok(Event { handle, existed: false })
+        Ok(Event {
+            handle,
+            existed: false,
+        })
     }
 
     /// Sets the event; returns whether it was already signaled.
@@ -99,7 +113,9 @@ impl Event {
 
     /// Whether the event is signaled, without waiting or changing it.
     pub fn is_signaled(&self) -> io::Result<bool> {
-        Ok(handles::with_entry(self.handle.as_raw(), |g, _, _, e| Ok(g.get(sw(e.obj.ix, st::EV_SIGNALED)) != 0))?)
+        Ok(handles::with_entry(self.handle.as_raw(), |g, _, _, e| {
+            Ok(g.get(sw(e.obj.ix, st::EV_SIGNALED)) != 0)
+        })?)
     }
 
     /// Waits for the event (`None` = forever, zero = poll).
@@ -108,7 +124,10 @@ impl Event {
     }
 }
 
-fn modify<T>(h: handles::RawHandle, f: impl FnOnce(&mut crate::store::lock::Guard<'_>, u32) -> Result<T>) -> Result<T> {
+fn modify<T>(
+    h: handles::RawHandle,
+    f: impl FnOnce(&mut crate::store::lock::Guard<'_>, u32) -> Result<T>,
+) -> Result<T> {
     handles::with_entry(h, |g, _, _, e| {
         if e.kind != Kind::Event {
             return Err(Error::InvalidHandle);

@@ -80,7 +80,11 @@ pub(crate) fn read_entry(s: &Store, p: u32, index: u32) -> Option<Entry> {
     let (kind, live_gen) = objects::kind_gen(s, ix);
     let kind = kind.filter(|_| live_gen == generation)?;
     Some(Entry {
-        obj: ObjRef { ns: s.ns, ix, generation },
+        obj: ObjRef {
+            ns: s.ns,
+            ix,
+            generation,
+        },
         kind,
         access: s.load(Store::hd(p, index, hd::ACCESS)),
         flags: s.load(Store::hd(p, index, hd::FLAGS)),
@@ -142,7 +146,10 @@ pub struct Handle {
 
 impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Handle").field("raw", &self.raw).field("kind", &self.kind).finish()
+        f.debug_struct("Handle")
+            .field("raw", &self.raw)
+            .field("kind", &self.kind)
+            .finish()
     }
 }
 
@@ -155,7 +162,11 @@ impl Handle {
     /// parent, or duplicated into this process by another).
     pub fn from_raw(raw: RawHandle) -> std::io::Result<Handle> {
         let e = resolve(raw)?;
-        Ok(Handle { raw, obj: e.obj, kind: e.kind })
+        Ok(Handle {
+            raw,
+            obj: e.obj,
+            kind: e.kind,
+        })
     }
 
     /// The raw value.
@@ -194,7 +205,11 @@ impl Handle {
     /// `DUPLICATE_SAME_ACCESS`); the copy is not inheritable.
     pub fn try_clone(&self) -> std::io::Result<Handle> {
         let raw = duplicate(self.raw, None, false)?;
-        Ok(Handle { raw, obj: self.obj, kind: self.kind })
+        Ok(Handle {
+            raw,
+            obj: self.obj,
+            kind: self.kind,
+        })
     }
 
     /// How many handles (in all processes) and pending waits refer to the object.
@@ -242,7 +257,10 @@ pub(crate) fn close(v: RawHandle) -> Result<()> {
 /// `SetHandleInformation`: replaces the flag bits in `mask` with `value`.
 pub(crate) fn set_flags(v: RawHandle, mask: u32, value: u32) -> Result<()> {
     with_entry(v, |g, p, index, e| {
-        g.set(Store::hd(p, index, hd::FLAGS), (e.flags & !mask) | (value & mask))
+        g.set(
+            Store::hd(p, index, hd::FLAGS),
+            (e.flags & !mask) | (value & mask),
+        )
     })
 }
 
@@ -288,5 +306,8 @@ pub(crate) fn open_with(
     let generation = objects::kind_gen(s, ix).1;
     g.commit();
     let raw = value(ns, index);
-    Ok((Handle::new(raw, ObjRef { ns, ix, generation }, kind), existed))
+    Ok((
+        Handle::new(raw, ObjRef { ns, ix, generation }, kind),
+        existed,
+    ))
 }

@@ -99,12 +99,37 @@ pub fn wait_all(handles: &[&Handle], timeout: Option<Duration>) -> io::Result<Wa
 }
 
 /// Waits on raw handle values (the C ABI's entry point).
-pub fn wait_raw(handles: &[RawHandle], all: bool, timeout: Option<Duration>) -> io::Result<WaitOutcome> {
+pub fn wait_raw(
+    handles: &[RawHandle],
+    all: bool,
+    timeout: Option<Duration>,
+) -> io::Result<WaitOutcome> {
     let targets = handles
         .iter()
         .map(|&h| mailslot::wait_target(h))
         .collect::<error::Result<Vec<_>>>()?;
     Ok(wait::wait(&targets, all, wait::deadline(timeout))?)
+}
+
+/// Chooses the directory that holds the stores and mailslot rings (default `$WINIPC_DIR`, else
+/// `/dev/shm`). Only processes using the same directory see each other's objects; children
+/// spawned with [`Process::spawn`] inherit it. Must be called before any object is used.
+///
+/// ```
+/// // In a fresh process: isolate this program's objects from everyone else's.
+/// let dir = std::env::temp_dir().join(format!("winipc-doc-dir-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// winipc::set_store_dir(&dir)?;
+/// let _ev = winipc::Event::create("isolated", winipc::EventReset::Manual, false)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn set_store_dir(dir: impl AsRef<std::path::Path>) -> io::Result<()> {
+    Ok(store::set_dir(dir.as_ref().to_path_buf())?)
+}
+
+/// The directory in use for stores and mailslot rings.
+pub fn store_dir() -> &'static std::path::Path {
+    store::dir()
 }
 
 /// Closes a raw handle (`CloseHandle`). Closing twice fails with [`Error::InvalidHandle`].

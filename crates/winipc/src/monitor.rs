@@ -40,7 +40,10 @@ fn monitor() -> Result<&'static Monitor> {
     if let Some(m) = MONITOR.get() {
         return Ok(m);
     }
-    let m = Monitor { poller: Poller::new()?, watched: Mutex::new(HashMap::new()) };
+    let m = Monitor {
+        poller: Poller::new()?,
+        watched: Mutex::new(HashMap::new()),
+    };
     let m = MONITOR.get_or_init(|| m);
     std::thread::Builder::new()
         .name("winipc-monitor".into())
@@ -56,14 +59,22 @@ fn key(r: ObjRef) -> u64 {
 /// published.
 pub(crate) fn watch_if_process(r: ObjRef) -> Result<()> {
     let s = Store::get(r.ns)?;
-    if objects::kind_gen(s, r.ix) != (Some(Kind::Process), r.generation) || s.load(sw(r.ix, st::PR_EXITED)) != 0 {
+    if objects::kind_gen(s, r.ix) != (Some(Kind::Process), r.generation)
+        || s.load(sw(r.ix, st::PR_EXITED)) != 0
+    {
         return Ok(());
     }
-    if MONITOR.get().is_some_and(|m| m.watched.lock().expect("monitor lock").contains_key(&key(r))) {
+    if MONITOR.get().is_some_and(|m| {
+        m.watched
+            .lock()
+            .expect("monitor lock")
+            .contains_key(&key(r))
+    }) {
         return Ok(());
     }
     let pid = s.load(sw(r.ix, st::PR_PID));
-    let start = u64::from(s.load(sw(r.ix, st::PR_START_LO))) | u64::from(s.load(sw(r.ix, st::PR_START_HI))) << 32;
+    let start = u64::from(s.load(sw(r.ix, st::PR_START_LO)))
+        | u64::from(s.load(sw(r.ix, st::PR_START_HI))) << 32;
     match proc::pidfd_open(pid) {
         Ok(fd) if proc::start_time(pid) == Some(start) => watch(r, fd, false),
         // Gone before anyone could watch it: publish what we can.
@@ -80,7 +91,14 @@ pub(crate) fn watch(r: ObjRef, pidfd: OwnedFd, child: bool) -> Result<()> {
         return Ok(());
     }
     m.poller.add(&pidfd, k)?;
-    w.insert(k, Watched { pidfd, obj: r, child });
+    w.insert(
+        k,
+        Watched {
+            pidfd,
+            obj: r,
+            child,
+        },
+    );
     Ok(())
 }
 
@@ -97,7 +115,11 @@ fn run(m: &'static Monitor) {
             let done = {
                 let w = m.watched.lock().expect("monitor lock");
                 let Some(entry) = w.get(&k) else { continue };
-                let status = if entry.child { proc::reap_child(&entry.pidfd) } else { proc::exit_info(&entry.pidfd) };
+                let status = if entry.child {
+                    proc::reap_child(&entry.pidfd)
+                } else {
+                    proc::exit_info(&entry.pidfd)
+                };
                 match status {
                     Ok(Some(exit)) => Some((entry.obj, Some(exit))),
                     // Exited but the kernel has no status for us (not reaped yet, or no
@@ -125,7 +147,9 @@ pub(crate) fn publish(r: ObjRef, exit: Option<proc::Exit>) -> Result<()> {
     let s = Store::get(r.ns)?;
     let me = s.me()?;
     let mut g = s.lock(me, None)?;
-    if objects::kind_gen(s, r.ix) != (Some(Kind::Process), r.generation) || g.get(sw(r.ix, st::PR_EXITED)) != 0 {
+    if objects::kind_gen(s, r.ix) != (Some(Kind::Process), r.generation)
+        || g.get(sw(r.ix, st::PR_EXITED)) != 0
+    {
         return Ok(());
     }
     let code = if g.get(sw(r.ix, st::PR_PRESET)) != 0 {

@@ -54,7 +54,10 @@ impl Mutex {
 
     /// Opens the existing mutex `name`.
     pub fn open(name: &str) -> io::Result<Mutex> {
-        Ok(Mutex { handle: open_object(name, Kind::Mutex, false)?, existed: true })
+        Ok(Mutex {
+            handle: open_object(name, Kind::Mutex, false)?,
+            existed: true,
+        })
     }
 
     /// Whether creation opened an existing mutex.
@@ -72,7 +75,10 @@ impl Mutex {
         if handle.kind() != Kind::Mutex {
             return Err(Error::InvalidHandle.into());
         }
-        Ok(Mutex { handle, existed: false })
+        Ok(Mutex {
+            handle,
+            existed: false,
+        })
     }
 
     /// Waits to own the mutex (`None` = forever).
@@ -84,7 +90,10 @@ impl Mutex {
     /// whether the previous owner died holding it.
     pub fn lock(&self) -> io::Result<MutexGuard<'_>> {
         let abandoned = matches!(self.wait(None)?, WaitOutcome::Abandoned(_));
-        Ok(MutexGuard { mutex: self, abandoned })
+        Ok(MutexGuard {
+            mutex: self,
+            abandoned,
+        })
     }
 
     /// Releases one level of ownership; fails with [`Error::NotOwner`] unless the calling

@@ -2,7 +2,9 @@
 //!
 //! - Kernel-object names are case-sensitive and share one namespace across kinds. A `Global\`
 //!   prefix puts the object in the machine-wide store; `Local\` (or no prefix) in the caller's
-//!   per-user store. The rest may not contain a backslash and is at most `MAX_PATH` characters.
+//!   per-user store; `Session\<uid>\` names a user's `Local` namespace explicitly (another user's
+//!   is refused with access denied). The rest may not contain a backslash and is at most
+//!   `MAX_PATH` characters.
 //! - Mailslot names are `\\.\mailslot\[path\]name`, case-insensitive; `\\*\`, `\\DOMAIN\` and
 //!   `\\HOST\` address other machines.
 
@@ -33,6 +35,17 @@ pub(crate) fn parse_object_name(full: &str) -> Result<ObjectName> {
         (Namespace::Global, r)
     } else if let Some(r) = full.strip_prefix("Local\\") {
         (Namespace::Local, r)
+    } else if let Some(r) = full.strip_prefix("Session\\") {
+        let (uid, rest) = r
+            .split_once('\\')
+            .ok_or(Error::InvalidName("Session\\<uid>\\name"))?;
+        let uid: u32 = uid
+            .parse()
+            .map_err(|_| Error::InvalidName("Session\\<uid>\\name"))?;
+        if uid != winipc_sys::proc::geteuid() {
+            return Err(other_users_session(uid));
+        }
+        (Namespace::Local, rest)
     } else {
         (Namespace::Local, full)
     };
@@ -40,7 +53,9 @@ pub(crate) fn parse_object_name(full: &str) -> Result<ObjectName> {
         return Err(Error::InvalidName("empty object name"));
     }
     if rest.contains('\\') {
-        return Err(Error::InvalidName("a backslash is only allowed after Local or Global"));
+        return Err(Error::InvalidName(
+            "a backslash is only allowed after Local or Global",
+        ));
     }
     if rest.contains('\0') {
         return Err(Error::InvalidName("NUL in an object name"));
@@ -48,7 +63,20 @@ pub(crate) fn parse_object_name(full: &str) -> Result<ObjectName> {
     if full.chars().count() > MAX_PATH || rest.len() > MAX_NAME_BYTES {
         return Err(Error::NameTooLong);
     }
-    Ok(ObjectName { ns, name: rest.to_owned() })
+    Ok(ObjectName {
+        ns,
+        name: rest.to_owned(),
+    })
+}
+
+/// Why another user's `Local` namespace cannot be opened: their store admits only them.
+fn other_users_session(uid: u32) -> Error {
+    let path = crate::store::dir().join(format!("winipc-local-{uid}.store"));
+    match winipc_sys::shm::open_existing(&path, winipc_sys::shm::OwnerCheck::Any) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Error::NotFound,
+        Err(_) => Error::AccessDenied,
+        Ok(_) => Error::NotSupported("opening another user's Local objects (even as root)"),
+    }
 }
 
 /// Where a mailslot name points.
@@ -87,17 +115,25 @@ impl MailslotName {
         let rest = full
             .strip_prefix(r"\\")
             .ok_or(Error::InvalidName(r"a mailslot name starts with \\"))?;
-        let (server, rest) =
-            rest.split_once('\\').ok_or(Error::InvalidName(r"a mailslot name has a server part"))?;
-        let (kw, path) = rest.split_once('\\').ok_or(Error::InvalidName(r"missing \mailslot\"))?;
+        let (server, rest) = rest
+            .split_once('\\')
+            .ok_or(Error::InvalidName(r"a mailslot name has a server part"))?;
+        let (kw, path) = rest
+            .split_once('\\')
+            .ok_or(Error::InvalidName(r"missing \mailslot\"))?;
         if !kw.eq_ignore_ascii_case("mailslot") {
             return Err(Error::InvalidName(r"not a \mailslot\ name"));
         }
         if path.is_empty() || path.split('\\').any(str::is_empty) {
             return Err(Error::InvalidName("empty mailslot path component"));
         }
-        if path.chars().any(|c| c.is_control() || "<>:\"/|?*".contains(c)) {
-            return Err(Error::InvalidName("character not allowed in a mailslot name"));
+        if path
+            .chars()
+            .any(|c| c.is_control() || "<>:\"/|?*".contains(c))
+        {
+            return Err(Error::InvalidName(
+                "character not allowed in a mailslot name",
+            ));
         }
         if full.chars().count() >= MAX_PATH || path.len() > MAX_NAME_BYTES {
             return Err(Error::NameTooLong);
@@ -106,12 +142,18 @@ impl MailslotName {
             "." => MailslotTarget::Local,
             "*" => MailslotTarget::AllInDomain,
             "" => return Err(Error::InvalidName("empty server in a mailslot name")),
-            s if s.len() > 15 || s.chars().any(|c| c.is_control() || "\\/:*?\"<>|".contains(c)) => {
+            s if s.len() > 15
+                || s.chars()
+                    .any(|c| c.is_control() || "\\/:*?\"<>|".contains(c)) =>
+            {
                 return Err(Error::InvalidName("bad server or domain name"));
             }
             s => MailslotTarget::Remote(s.to_owned()),
         };
-        Ok(MailslotName { target, path: path.to_lowercase() })
+        Ok(MailslotName {
+            target,
+            path: path.to_lowercase(),
+        })
     }
 
     /// The canonical local form, `\\.\mailslot\path`.

@@ -138,7 +138,11 @@ pub(crate) fn check(g: &Guard<'_>, r: ObjRef, kind: Option<Kind>) -> Result<Kind
         return Err(Error::InvalidHandle);
     }
     match kind_gen(g.s, r.ix) {
-        (Some(k), generation) if generation == r.generation && kind.is_none_or(|want| want == k) => Ok(k),
+        (Some(k), generation)
+            if generation == r.generation && kind.is_none_or(|want| want == k) =>
+        {
+            Ok(k)
+        }
         _ => Err(Error::InvalidHandle),
     }
 }
@@ -165,7 +169,14 @@ fn alloc(g: &mut Guard<'_>, kind: Kind) -> Result<u32> {
     }
     let generation = (g.get(Store::ob(ix, ob::KIND_GEN)) >> 8).wrapping_add(1) & 0x00ff_ffff;
     g.set(Store::ob(ix, ob::KIND_GEN), generation << 8 | kind as u32)?;
-    for f in [ob::REFS, ob::NEXT, ob::WHEAD, ob::WTAIL, ob::LINK, ob::FLAGS] {
+    for f in [
+        ob::REFS,
+        ob::NEXT,
+        ob::WHEAD,
+        ob::WTAIL,
+        ob::LINK,
+        ob::FLAGS,
+    ] {
         g.set(Store::ob(ix, f), 0)?;
     }
     for k in 0..STATE_WORDS {
@@ -181,6 +192,13 @@ fn free(g: &mut Guard<'_>, ix: u32) -> Result<()> {
     names::remove(g, ix)?;
     match kind_gen(g.s, ix).0 {
         Some(Kind::Mailslot) => crate::mailslot::on_destroy(g, ix)?,
+        Some(Kind::Mutex) => {
+            // Destroyed while owned: take it off its owner's list.
+            if let Some(owner) = g.s.thread_link(g.get(sw(ix, st::MX_OWNER)))? {
+                unlink_owned(g, owner, ix)?;
+                g.set(sw(ix, st::MX_OWNER), 0)?;
+            }
+        }
         Some(Kind::Process) => {
             if let Some(t) = g.s.obj_link(g.get(sw(ix, st::PR_MAIN_THREAD)))? {
                 g.set(sw(ix, st::PR_MAIN_THREAD), 0)?;
@@ -278,7 +296,11 @@ pub(crate) fn tick_timer(g: &mut Guard<'_>, ix: u32, now: u64) -> Result<()> {
     }
     g.set(sw(ix, st::TM_SIGNALED), 1)?;
     let period = u64::from(g.get(sw(ix, st::TM_PERIOD_MS))) * 1_000_000;
-    let next = if period == 0 { u64::MAX } else { due + period * ((now - due) / period + 1) };
+    let next = if period == 0 {
+        u64::MAX
+    } else {
+        due + period * ((now - due) / period + 1)
+    };
     g.set(sw(ix, st::TM_DUE_LO), next as u32)?;
     g.set(sw(ix, st::TM_DUE_HI), (next >> 32) as u32)
 }
@@ -290,13 +312,16 @@ pub(crate) fn timer_due(s: &Store, ix: u32) -> u64 {
 
 /// Whether `ix` is signaled for thread slot `t` (`None`: for a thread that owns nothing).
 pub(crate) fn is_signaled(g: &mut Guard<'_>, ix: u32, t: Option<u32>) -> Result<bool> {
-    let Some(kind) = kind_gen(g.s, ix).0 else { return Ok(false) };
+    let Some(kind) = kind_gen(g.s, ix).0 else {
+        return Ok(false);
+    };
     Ok(match kind {
         Kind::Event => g.get(sw(ix, st::EV_SIGNALED)) != 0,
         Kind::Semaphore => g.get(sw(ix, st::SEM_COUNT)) != 0,
         Kind::Mutex => {
             let owner = g.get(sw(ix, st::MX_OWNER));
-            owner == 0 || (t.is_some_and(|t| owner == t + 1) && g.get(sw(ix, st::MX_COUNT)) < u32::MAX)
+            owner == 0
+                || (t.is_some_and(|t| owner == t + 1) && g.get(sw(ix, st::MX_COUNT)) < u32::MAX)
         }
         Kind::Timer => {
             tick_timer(g, ix, winipc_sys::time::monotonic_ns())?;
@@ -311,7 +336,9 @@ pub(crate) fn is_signaled(g: &mut Guard<'_>, ix: u32, t: Option<u32>) -> Result<
 /// Takes `ix` for thread slot `t` (the caller checked [`is_signaled`]). Returns whether a
 /// mutex was abandoned.
 pub(crate) fn acquire(g: &mut Guard<'_>, ix: u32, t: u32) -> Result<bool> {
-    let Some(kind) = kind_gen(g.s, ix).0 else { return Ok(false) };
+    let Some(kind) = kind_gen(g.s, ix).0 else {
+        return Ok(false);
+    };
     match kind {
         Kind::Event => {
             if g.get(sw(ix, st::EV_MANUAL)) == 0 {
@@ -414,7 +441,9 @@ fn unlink_owned(g: &mut Guard<'_>, t: u32, ix: u32) -> Result<()> {
     let mut prev: Option<u32> = None;
     let mut cur = s.obj_link(g.get(Store::th(t, th::OWNED)))?;
     for _ in 0..MAX_OBJECTS {
-        let Some(c) = cur else { return Err(s.corrupt("owned mutex missing from owner list")) };
+        let Some(c) = cur else {
+            return Err(s.corrupt("owned mutex missing from owner list"));
+        };
         let next = g.get(Store::ob(c, ob::LINK));
         if c == ix {
             match prev {
@@ -452,7 +481,9 @@ pub(crate) fn mutex_release(g: &mut Guard<'_>, ix: u32, t: u32) -> Result<u32> {
 pub(crate) fn abandon_owned(g: &mut Guard<'_>, t: u32) -> Result<()> {
     let s = g.s;
     for _ in 0..MAX_OBJECTS {
-        let Some(ix) = s.obj_link(g.get(Store::th(t, th::OWNED)))? else { return Ok(()) };
+        let Some(ix) = s.obj_link(g.get(Store::th(t, th::OWNED)))? else {
+            return Ok(());
+        };
         let next = g.get(Store::ob(ix, ob::LINK));
         g.set(Store::th(t, th::OWNED), next)?;
         g.set(Store::ob(ix, ob::LINK), 0)?;
@@ -486,7 +517,9 @@ pub(crate) fn thread_exited(g: &mut Guard<'_>, ix: u32, code: u32) -> Result<()>
 pub(crate) fn finish_thread_objects(g: &mut Guard<'_>, p: u32, code: u32) -> Result<()> {
     let s = g.s;
     for _ in 0..MAX_OBJECTS {
-        let Some(ix) = s.obj_link(g.get(Store::pr(p, pr::THREAD_OBJS)))? else { return Ok(()) };
+        let Some(ix) = s.obj_link(g.get(Store::pr(p, pr::THREAD_OBJS)))? else {
+            return Ok(());
+        };
         let next = g.get(Store::ob(ix, ob::LINK));
         g.set(Store::pr(p, pr::THREAD_OBJS), next)?;
         g.set(Store::ob(ix, ob::LINK), 0)?;
@@ -499,7 +532,9 @@ pub(crate) fn finish_thread_objects(g: &mut Guard<'_>, p: u32, code: u32) -> Res
 /// Removes thread object `ix` from its process's list (the thread finished normally).
 pub(crate) fn unlink_thread_object(g: &mut Guard<'_>, ix: u32) -> Result<()> {
     let s = g.s;
-    let Some(p) = s.proc_link(g.get(sw(ix, st::TH_PROC)))? else { return Ok(()) };
+    let Some(p) = s.proc_link(g.get(sw(ix, st::TH_PROC)))? else {
+        return Ok(());
+    };
     let mut prev: Option<u32> = None;
     let mut cur = s.obj_link(g.get(Store::pr(p, pr::THREAD_OBJS)))?;
     for _ in 0..MAX_OBJECTS {

@@ -43,15 +43,25 @@ fn key(pid: u32, start: u64) -> String {
 /// Creates or opens the process object for (pid, start) in the Local store.
 fn object_for(pid: u32, start: u64, with_main_thread: bool) -> Result<(Handle, Option<Thread>)> {
     let k = key(pid, start);
-    let (handle, _) = handles::open_with(Namespace::Local, Kind::Process, access::ALL, false, |g| {
-        let made = objects::create(g, Kind::Process, Some((Tag::Process, k.as_bytes())), |g, ix| {
-            g.set(sw(ix, st::PR_PID), pid)?;
-            g.set(sw(ix, st::PR_START_LO), start as u32)?;
-            g.set(sw(ix, st::PR_START_HI), (start >> 32) as u32)
+    let (handle, _) =
+        handles::open_with(Namespace::Local, Kind::Process, access::ALL, false, |g| {
+            let made = objects::create(
+                g,
+                Kind::Process,
+                Some((Tag::Process, k.as_bytes())),
+                |g, ix| {
+                    g.set(sw(ix, st::PR_PID), pid)?;
+                    g.set(sw(ix, st::PR_START_LO), start as u32)?;
+                    g.set(sw(ix, st::PR_START_HI), (start >> 32) as u32)
+                },
+            )?;
+            Ok(made)
         })?;
-        Ok(made)
-    })?;
-    let main = if with_main_thread { Some(main_thread_of(&handle, pid)?) } else { None };
+    let main = if with_main_thread {
+        Some(main_thread_of(&handle, pid)?)
+    } else {
+        None
+    };
     Ok((handle, main))
 }
 
@@ -82,6 +92,7 @@ impl Process {
     /// marked inheritable appears in the child **at the same value** (the child finds them
     /// with [`Handle::from_raw`]).
     pub fn spawn(mut cmd: Command, inherit_handles: bool) -> io::Result<Process> {
+        cmd.env("WINIPC_DIR", crate::store::dir());
         let mut pending: Vec<(Namespace, u32)> = Vec::new();
         for ns in Namespace::ALL {
             let Ok(s) = Store::get(ns) else { continue };
@@ -117,7 +128,11 @@ impl Process {
         let (handle, main) = object_for(pid, start, true)?;
         crate::monitor::watch(handle.obj(), pidfd, true)?;
         drop(child);
-        Ok(Process { handle, pid, main_thread: main })
+        Ok(Process {
+            handle,
+            pid,
+            main_thread: main,
+        })
     }
 
     /// Opens the running process `pid` (`OpenProcess`). Fails with
@@ -125,7 +140,11 @@ impl Process {
     pub fn open(pid: u32) -> io::Result<Process> {
         let start = proc::start_time(pid).ok_or(Error::InvalidParameter("no such process"))?;
         let (handle, _) = object_for(pid, start, false)?;
-        Ok(Process { handle, pid, main_thread: None })
+        Ok(Process {
+            handle,
+            pid,
+            main_thread: None,
+        })
     }
 
     /// A handle to the calling process's own object.
@@ -161,7 +180,11 @@ impl Process {
         }
         let s = Store::get(handle.obj().ns)?;
         let pid = s.load(sw(handle.obj().ix, st::PR_PID));
-        Ok(Process { handle, pid, main_thread: None })
+        Ok(Process {
+            handle,
+            pid,
+            main_thread: None,
+        })
     }
 
     /// The exit code, or [`STILL_ACTIVE`] while the process runs.
@@ -231,14 +254,19 @@ fn process_entry(h: handles::RawHandle) -> Result<(ObjRef, &'static Store)> {
 pub(crate) fn exit_code(h: handles::RawHandle) -> Result<u32> {
     let (r, s) = process_entry(h)?;
     crate::monitor::watch_if_process(r)?;
-    Ok(if s.load(sw(r.ix, st::PR_EXITED)) != 0 { s.load(sw(r.ix, st::PR_CODE)) } else { STILL_ACTIVE })
+    Ok(if s.load(sw(r.ix, st::PR_EXITED)) != 0 {
+        s.load(sw(r.ix, st::PR_CODE))
+    } else {
+        STILL_ACTIVE
+    })
 }
 
 /// `TerminateProcess`.
 pub(crate) fn terminate(h: handles::RawHandle, code: u32) -> Result<()> {
     let (r, s) = process_entry(h)?;
     let pid = s.load(sw(r.ix, st::PR_PID));
-    let start = u64::from(s.load(sw(r.ix, st::PR_START_LO))) | u64::from(s.load(sw(r.ix, st::PR_START_HI))) << 32;
+    let start = u64::from(s.load(sw(r.ix, st::PR_START_LO)))
+        | u64::from(s.load(sw(r.ix, st::PR_START_HI))) << 32;
     if s.load(sw(r.ix, st::PR_EXITED)) != 0 || proc::start_time(pid) != Some(start) {
         return Err(Error::AccessDenied); // Win32: terminating an exited process is denied
     }

@@ -36,14 +36,20 @@ pub struct Security {
 
 impl Default for Security {
     fn default() -> Security {
-        Security { inherit: false, mode: 0o600 }
+        Security {
+            inherit: false,
+            mode: 0o600,
+        }
     }
 }
 
 impl Security {
     /// Open to every user (a NULL DACL in Win32 terms).
     pub fn everyone() -> Security {
-        Security { inherit: false, mode: 0o666 }
+        Security {
+            inherit: false,
+            mode: 0o666,
+        }
     }
 
     /// Sets the inherit flag.
@@ -93,7 +99,9 @@ pub(crate) fn create_object(
     let parsed = name.map(crate::names::parse_object_name).transpose()?;
     let ns = parsed.as_ref().map_or(Namespace::Local, |n| n.ns);
     crate::handles::open_with(ns, kind, crate::handles::access::ALL, sec.inherit, |g| {
-        let key = parsed.as_ref().map(|n| (crate::store::names::Tag::Object, n.name.as_bytes()));
+        let key = parsed
+            .as_ref()
+            .map(|n| (crate::store::names::Tag::Object, n.name.as_bytes()));
         let made = objects::create(g, kind, key, |g, ix| {
             init(g, ix)?;
             sec.apply(g, ix)
@@ -106,10 +114,11 @@ pub(crate) fn create_object(
 /// Opens the existing object `name` of `kind`.
 pub(crate) fn open_object(name: &str, kind: objects::Kind, inherit: bool) -> Result<crate::Handle> {
     let n = crate::names::parse_object_name(name)?;
-    let (h, _) = crate::handles::open_with(n.ns, kind, crate::handles::access::ALL, inherit, |g| {
-        let ix = objects::open(g, kind, crate::store::names::Tag::Object, n.name.as_bytes())?;
-        check_access(g, ix, n.ns)?;
-        Ok(Made::Existing(ix))
-    })?;
+    let (h, _) =
+        crate::handles::open_with(n.ns, kind, crate::handles::access::ALL, inherit, |g| {
+            let ix = objects::open(g, kind, crate::store::names::Tag::Object, n.name.as_bytes())?;
+            check_access(g, ix, n.ns)?;
+            Ok(Made::Existing(ix))
+        })?;
     Ok(h)
 }

@@ -43,7 +43,12 @@ impl Semaphore {
 
     /// Creates (or opens) a semaphore with security attributes. `max` must be 1 to
     /// [`MAX_SEMAPHORE_COUNT`] and `initial` at most `max` ([`Error::InvalidParameter`]).
-    pub fn make(name: Option<&str>, initial: u32, max: u32, sec: &Security) -> io::Result<Semaphore> {
+    pub fn make(
+        name: Option<&str>,
+        initial: u32,
+        max: u32,
+        sec: &Security,
+    ) -> io::Result<Semaphore> {
         if max == 0 || max > MAX_SEMAPHORE_COUNT || initial > max {
             return Err(Error::InvalidParameter("semaphore counts").into());
         }
@@ -56,7 +61,10 @@ impl Semaphore {
 
     /// Opens the existing semaphore `name`.
     pub fn open(name: &str) -> io::Result<Semaphore> {
-        Ok(Semaphore { handle: open_object(name, Kind::Semaphore, false)?, existed: true })
+        Ok(Semaphore {
+            handle: open_object(name, Kind::Semaphore, false)?,
+            existed: true,
+        })
     }
 
     /// Whether creation opened an existing semaphore.
@@ -74,7 +82,10 @@ impl Semaphore {
         if handle.kind() != Kind::Semaphore {
             return Err(Error::InvalidHandle.into());
         }
-        Ok(Semaphore { handle, existed: false })
+        Ok(Semaphore {
+            handle,
+            existed: false,
+        })
     }
 
     /// Waits to take one count.

@@ -40,22 +40,24 @@ impl Thread {
         let s = Store::get(Namespace::Local)?;
         s.me()?;
         let p = s.my_proc().ok_or(Error::InvalidHandle)?;
-        let (handle, _) = handles::open_with(Namespace::Local, Kind::Thread, access::ALL, false, |g| {
-            let made = objects::create(g, Kind::Thread, None, |g, ix| {
-                g.set(sw(ix, st::TH_PID), winipc_sys::proc::getpid())?;
-                g.set(sw(ix, st::TH_PROC), p + 1)?;
-                let head = g.get(Store::pr(p, pr::THREAD_OBJS));
-                g.set(Store::ob(ix, crate::store::layout::ob::LINK), head)?;
-                g.set(Store::pr(p, pr::THREAD_OBJS), ix + 1)
+        let (handle, _) =
+            handles::open_with(Namespace::Local, Kind::Thread, access::ALL, false, |g| {
+                let made = objects::create(g, Kind::Thread, None, |g, ix| {
+                    g.set(sw(ix, st::TH_PID), winipc_sys::proc::getpid())?;
+                    g.set(sw(ix, st::TH_PROC), p + 1)?;
+                    let head = g.get(Store::pr(p, pr::THREAD_OBJS));
+                    g.set(Store::ob(ix, crate::store::layout::ob::LINK), head)?;
+                    g.set(Store::pr(p, pr::THREAD_OBJS), ix + 1)
+                })?;
+                Ok(made)
             })?;
-            Ok(made)
-        })?;
         // The running thread holds its own handle, so the object outlives the caller's.
         let own = handle.try_clone()?;
         std::thread::Builder::new().spawn(move || {
             let tid = winipc_sys::proc::gettid();
             let _ = with_object(&own, |g, ix| g.set(sw(ix, st::TH_TID), tid));
-            let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or(PANIC_EXIT_CODE);
+            let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+                .unwrap_or(PANIC_EXIT_CODE);
             finish(&own, code);
         })?;
         Ok(Thread { handle })
@@ -81,7 +83,9 @@ impl Thread {
 
     /// The kernel thread id (0 until the thread has started).
     pub fn id(&self) -> io::Result<u32> {
-        Ok(with_object(&self.handle, |g, ix| Ok(g.get(sw(ix, st::TH_TID))))?)
+        Ok(with_object(&self.handle, |g, ix| {
+            Ok(g.get(sw(ix, st::TH_TID)))
+        })?)
     }
 
     /// Waits for the thread to exit.
@@ -90,7 +94,10 @@ impl Thread {
     }
 }
 
-fn with_object<T>(h: &Handle, f: impl FnOnce(&mut crate::store::lock::Guard<'_>, u32) -> Result<T>) -> Result<T> {
+fn with_object<T>(
+    h: &Handle,
+    f: impl FnOnce(&mut crate::store::lock::Guard<'_>, u32) -> Result<T>,
+) -> Result<T> {
     handles::with_entry(h.as_raw(), |g, _, _, e| {
         if e.kind != Kind::Thread {
             return Err(Error::InvalidHandle);
@@ -117,5 +124,9 @@ pub(crate) fn exit_code(h: handles::RawHandle) -> Result<u32> {
         return Err(Error::InvalidHandle);
     }
     let s = Store::get(e.obj.ns)?;
-    Ok(if s.load(sw(e.obj.ix, st::TH_EXITED)) != 0 { s.load(sw(e.obj.ix, st::TH_CODE)) } else { STILL_ACTIVE })
+    Ok(if s.load(sw(e.obj.ix, st::TH_EXITED)) != 0 {
+        s.load(sw(e.obj.ix, st::TH_CODE))
+    } else {
+        STILL_ACTIVE
+    })
 }

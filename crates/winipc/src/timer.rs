@@ -62,7 +62,10 @@ impl Timer {
 
     /// Opens the existing timer `name`.
     pub fn open(name: &str) -> io::Result<Timer> {
-        Ok(Timer { handle: open_object(name, Kind::Timer, false)?, existed: true })
+        Ok(Timer {
+            handle: open_object(name, Kind::Timer, false)?,
+            existed: true,
+        })
     }
 
     /// Whether creation opened an existing timer.
@@ -80,7 +83,10 @@ impl Timer {
         if handle.kind() != Kind::Timer {
             return Err(Error::InvalidHandle.into());
         }
-        Ok(Timer { handle, existed: false })
+        Ok(Timer {
+            handle,
+            existed: false,
+        })
     }
 
     /// Arms the timer (`SetWaitableTimer`): it becomes non-signaled and fires at `due`, then
@@ -121,7 +127,10 @@ pub(crate) fn due_to_monotonic(due: DueTime) -> u64 {
     .min(u64::MAX - 1)
 }
 
-fn timer_op<T>(h: handles::RawHandle, f: impl FnOnce(&mut crate::store::lock::Guard<'_>, u32) -> Result<T>) -> Result<T> {
+fn timer_op<T>(
+    h: handles::RawHandle,
+    f: impl FnOnce(&mut crate::store::lock::Guard<'_>, u32) -> Result<T>,
+) -> Result<T> {
     handles::with_entry(h, |g, _, _, e| {
         if e.kind != Kind::Timer {
             return Err(Error::InvalidHandle);

@@ -104,7 +104,9 @@ pub(crate) fn wait(targets: &[Target], all: bool, deadline_ns: Option<u64>) -> R
         return Err(Error::InvalidParameter("too many objects in one wait"));
     }
     if all && has_duplicates(targets) {
-        return Err(Error::InvalidParameter("the same object twice in a wait-all"));
+        return Err(Error::InvalidParameter(
+            "the same object twice in a wait-all",
+        ));
     }
     let mut stores: Vec<Namespace> = Vec::new();
     let mut external = false;
@@ -191,7 +193,12 @@ fn single(s: &Store, objs: &[ObjRef], all: bool, deadline_ns: Option<u64>) -> Re
 
 /// Under the lock, after a wake-up that did not carry a result: reap dead owners, retry the
 /// wait, or give up at the deadline. Returns the outcome if the wait is over.
-fn recheck(g: &mut Guard<'_>, ixs: &[u32], all: bool, deadline_ns: Option<u64>) -> Result<Option<WaitOutcome>> {
+fn recheck(
+    g: &mut Guard<'_>,
+    ixs: &[u32],
+    all: bool,
+    deadline_ns: Option<u64>,
+) -> Result<Option<WaitOutcome>> {
     let me = g.me;
     if let Some(r) = done_result(g) {
         return Ok(Some(r));
@@ -220,7 +227,10 @@ fn done_result(g: &mut Guard<'_>) -> Option<WaitOutcome> {
     if flags & WF_DONE == 0 {
         return None;
     }
-    let r = outcome(g.get(Store::th(me, th::WAIT_RESULT)), flags & WF_ABANDONED != 0);
+    let r = outcome(
+        g.get(Store::th(me, th::WAIT_RESULT)),
+        flags & WF_ABANDONED != 0,
+    );
     // Our own slot: nobody else writes it once the wait is done.
     let _ = g.set(Store::th(me, th::WAIT_FLAGS), 0);
     let _ = g.set(Store::th(me, th::WAIT_STATE), WAIT_IDLE);
@@ -231,9 +241,14 @@ fn done_result(g: &mut Guard<'_>) -> Option<WaitOutcome> {
 /// after the signaler's commit) and returns the slot to idle.
 fn take_result(s: &Store, me: u32) -> WaitOutcome {
     let flags = s.load(Store::th(me, th::WAIT_FLAGS));
-    let r = outcome(s.load(Store::th(me, th::WAIT_RESULT)), flags & WF_ABANDONED != 0);
-    s.w(Store::th(me, th::WAIT_FLAGS)).store(0, Ordering::Relaxed);
-    s.w(Store::th(me, th::WAIT_STATE)).store(WAIT_IDLE, Ordering::Release);
+    let r = outcome(
+        s.load(Store::th(me, th::WAIT_RESULT)),
+        flags & WF_ABANDONED != 0,
+    );
+    s.w(Store::th(me, th::WAIT_FLAGS))
+        .store(0, Ordering::Relaxed);
+    s.w(Store::th(me, th::WAIT_STATE))
+        .store(WAIT_IDLE, Ordering::Release);
     r
 }
 
@@ -282,7 +297,10 @@ fn watches<'s>(s: &'s Store, me: u32, ixs: &[u32]) -> (Vec<(&'s AtomicU32, u32)>
                     continue;
                 }
                 let tok = s.w(Store::th(owner - 1, THREAD_TOKEN));
-                match s.live_tid(owner - 1).and_then(|tid| token::arm_death_watch(tok, tid)) {
+                match s
+                    .live_tid(owner - 1)
+                    .and_then(|tid| token::arm_death_watch(tok, tid))
+                {
                     Some(v) => out.push((tok, v)),
                     // Already dead: do not sleep; the recheck reaps it.
                     None => wake_at = Some(0),
@@ -459,12 +477,26 @@ pub(crate) fn try_satisfy_all(g: &mut Guard<'_>, t: u32) -> Result<bool> {
 
 // ---- the multi-store wait ------------------------------------------------------------------
 
-fn multi(namespaces: &[Namespace], targets: &[Target], all: bool, deadline_ns: Option<u64>) -> Result<WaitOutcome> {
-    let stores: Vec<&Store> = namespaces.iter().map(|&ns| Store::get(ns)).collect::<Result<_>>()?;
+fn multi(
+    namespaces: &[Namespace],
+    targets: &[Target],
+    all: bool,
+    deadline_ns: Option<u64>,
+) -> Result<WaitOutcome> {
+    let stores: Vec<&Store> = namespaces
+        .iter()
+        .map(|&ns| Store::get(ns))
+        .collect::<Result<_>>()?;
     let mes: Vec<u32> = stores.iter().map(|s| s.me()).collect::<Result<_>>()?;
     let externals: Vec<&Arc<dyn External>> = targets
         .iter()
-        .filter_map(|t| if let Target::External(e) = t { Some(e) } else { None })
+        .filter_map(|t| {
+            if let Target::External(e) = t {
+                Some(e)
+            } else {
+                None
+            }
+        })
         .collect();
     let mut linked = false;
     let result = loop {
@@ -484,7 +516,12 @@ fn multi(namespaces: &[Namespace], targets: &[Target], all: bool, deadline_ns: O
             }
             break WaitOutcome::TimedOut;
         }
-        let g_of = |ns: Namespace| namespaces.iter().position(|&n| n == ns).expect("store of target");
+        let g_of = |ns: Namespace| {
+            namespaces
+                .iter()
+                .position(|&n| n == ns)
+                .expect("store of target")
+        };
         for t in targets {
             if let Target::Obj(r) = t {
                 objects::check(&guards[g_of(r.ns)], *r, None)?;
@@ -614,7 +651,10 @@ fn poll_multi(
 impl Store {
     /// Whether any mutex that thread `me` waits for here has a dead owner.
     fn ixs_dead_owner(&self, me: u32) -> bool {
-        let mut cur = self.entry_link(self.load(Store::th(me, th::WAIT_ENTRIES))).ok().flatten();
+        let mut cur = self
+            .entry_link(self.load(Store::th(me, th::WAIT_ENTRIES)))
+            .ok()
+            .flatten();
         let mut steps = 0;
         while let Some(e) = cur {
             steps += 1;
@@ -624,7 +664,10 @@ impl Store {
             if owner_dead(self, self.load(Store::en(e, en::OBJ)).min(MAX_OBJECTS - 1)) {
                 return true;
             }
-            cur = self.entry_link(self.load(Store::en(e, en::SIBLING))).ok().flatten();
+            cur = self
+                .entry_link(self.load(Store::en(e, en::SIBLING)))
+                .ok()
+                .flatten();
         }
         false
     }

@@ -16,7 +16,7 @@ pub const MAX_PROCS: u32 = 512;
 /// Object slots.
 pub const MAX_OBJECTS: u32 = 32768;
 /// Handle-table entries per process per store.
-pub const HANDLES_PER_PROC: u32 = 8192;
+pub const HANDLES_PER_PROC: u32 = 16384;
 /// Wait entries: one per (waiting thread, object) pair.
 pub const MAX_WAIT_ENTRIES: u32 = 131_072;
 /// Name hash buckets.
@@ -108,8 +108,19 @@ const fn align(x: u32, to: u32) -> u32 {
 /// The shape checksum stored in [`hdr::SHAPE`].
 pub const fn shape() -> u32 {
     let parts = [
-        MAX_THREADS, MAX_PROCS, MAX_OBJECTS, HANDLES_PER_PROC, MAX_WAIT_ENTRIES, NAME_BUCKETS,
-        NAME_WORDS, LOG_ENTRIES, THREAD_WORDS, PROC_WORDS, OBJ_WORDS, HANDLE_WORDS, ENTRY_WORDS,
+        MAX_THREADS,
+        MAX_PROCS,
+        MAX_OBJECTS,
+        HANDLES_PER_PROC,
+        MAX_WAIT_ENTRIES,
+        NAME_BUCKETS,
+        NAME_WORDS,
+        LOG_ENTRIES,
+        THREAD_WORDS,
+        PROC_WORDS,
+        OBJ_WORDS,
+        HANDLE_WORDS,
+        ENTRY_WORDS,
     ];
     let mut h: u32 = 0x811c_9dc5;
     let mut i = 0;

@@ -40,10 +40,19 @@ impl Store {
     pub(crate) fn lock(&self, me: u32, deadline_ns: Option<u64>) -> Result<Guard<'_>> {
         let lw = self.w(hdr::LOCK);
         let mine = me + 1;
-        if lw.compare_exchange(0, mine, Ordering::Acquire, Ordering::Relaxed).is_err() {
+        if lw
+            .compare_exchange(0, mine, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
             self.lock_slow(me, deadline_ns)?;
         }
-        let mut g = Guard { s: self, me, log_len: 0, committed: false, wakes: Vec::new() };
+        let mut g = Guard {
+            s: self,
+            me,
+            log_len: 0,
+            committed: false,
+            wakes: Vec::new(),
+        };
         if self.load(hdr::LOG_LEN) != 0 {
             // The previous holder died after stealing but before finishing, or released the lock
             // without committing — either way, its writes must be undone.
@@ -76,7 +85,12 @@ impl Store {
             if holder_tid.is_none() {
                 // Dead (or garbage) holder: steal; the caller rolls back its transaction.
                 if lw
-                    .compare_exchange(cur, mine | (cur & LOCK_WAITERS), Ordering::Acquire, Ordering::Relaxed)
+                    .compare_exchange(
+                        cur,
+                        mine | (cur & LOCK_WAITERS),
+                        Ordering::Acquire,
+                        Ordering::Relaxed,
+                    )
                     .is_ok()
                 {
                     self.w(hdr::RECOVERIES).fetch_add(1, Ordering::Relaxed);
@@ -91,7 +105,14 @@ impl Store {
                 continue;
             }
             if cur & LOCK_WAITERS == 0
-                && lw.compare_exchange(cur, cur | LOCK_WAITERS, Ordering::Relaxed, Ordering::Relaxed).is_err()
+                && lw
+                    .compare_exchange(
+                        cur,
+                        cur | LOCK_WAITERS,
+                        Ordering::Relaxed,
+                        Ordering::Relaxed,
+                    )
+                    .is_err()
             {
                 continue;
             }

@@ -50,6 +50,19 @@ pub(crate) struct Store {
 }
 
 static STORES: [OnceLock<Store>; 2] = [OnceLock::new(), OnceLock::new()];
+static DIR: OnceLock<PathBuf> = OnceLock::new();
+
+/// The directory holding stores and mailslot rings: set by [`set_dir`], else `$WINIPC_DIR`,
+/// else `/dev/shm`.
+pub(crate) fn dir() -> &'static std::path::Path {
+    DIR.get_or_init(shm::default_dir)
+}
+
+/// Chooses the directory for stores and mailslot rings; only before first use.
+pub(crate) fn set_dir(path: PathBuf) -> Result<()> {
+    DIR.set(path)
+        .map_err(|_| Error::InvalidParameter("the store directory is already in use"))
+}
 
 impl Store {
     /// The store of `ns` for this process, opened (or created) on first use.
@@ -58,7 +71,7 @@ impl Store {
         if let Some(s) = cell.get() {
             return Ok(s);
         }
-        let opened = Store::open(ns, &shm::default_dir())?;
+        let opened = Store::open(ns, dir())?;
         Ok(cell.get_or_init(|| opened))
     }
 
@@ -95,7 +108,12 @@ impl Store {
             }
         };
         Store::validate(&map)?;
-        Ok(Store { map, ns, path, proc_slot: AtomicU32::new(0) })
+        Ok(Store {
+            map,
+            ns,
+            path,
+            proc_slot: AtomicU32::new(0),
+        })
     }
 
     /// Opens a store file read-only, for inspection (`winipc ls`).
@@ -106,7 +124,12 @@ impl Store {
             _ => Error::Io(e),
         })?;
         Store::validate(&map)?;
-        Ok(Store { map, ns, path, proc_slot: AtomicU32::new(0) })
+        Ok(Store {
+            map,
+            ns,
+            path,
+            proc_slot: AtomicU32::new(0),
+        })
     }
 
     fn format(m: &Mapping, ns: Namespace) {
@@ -130,7 +153,9 @@ impl Store {
         if w[hdr::VERSION as usize].load(Ordering::Relaxed) != VERSION
             || w[hdr::SHAPE as usize].load(Ordering::Relaxed) != shape()
         {
-            return Err(Error::Corrupt("store file was made by an incompatible winipc version"));
+            return Err(Error::Corrupt(
+                "store file was made by an incompatible winipc version",
+            ));
         }
         Ok(())
     }

@@ -62,7 +62,10 @@ pub(crate) fn insert(g: &mut Guard<'_>, ix: u32, tag: Tag, bytes: &[u8]) -> Resu
     if bytes.len() > MAX_NAME_BYTES {
         return Err(Error::NameTooLong);
     }
-    g.set(Store::name_w(ix, 0), bytes.len() as u32 | (tag as u32) << 16)?;
+    g.set(
+        Store::name_w(ix, 0),
+        bytes.len() as u32 | (tag as u32) << 16,
+    )?;
     for (k, chunk) in bytes.chunks(4).enumerate() {
         let mut word = [0u8; 4];
         word[..chunk.len()].copy_from_slice(chunk);
@@ -87,7 +90,9 @@ pub(crate) fn remove(g: &mut Guard<'_>, ix: u32) -> Result<()> {
     let mut prev: Option<u32> = None;
     let mut cur = s.obj_link(g.get(b))?;
     for _ in 0..MAX_OBJECTS {
-        let Some(c) = cur else { return Err(s.corrupt("named object missing from its bucket")) };
+        let Some(c) = cur else {
+            return Err(s.corrupt("named object missing from its bucket"));
+        };
         let next = g.get(Store::ob(c, ob::NEXT));
         if c == ix {
             match prev {

@@ -62,15 +62,23 @@ impl Store {
         let slot = (0..MAX_THREADS)
             .find(|&t| {
                 self.w(Store::th(t, th::STATE))
-                    .compare_exchange(SLOT_FREE, SLOT_CLAIMING | tid, Ordering::AcqRel, Ordering::Relaxed)
+                    .compare_exchange(
+                        SLOT_FREE,
+                        SLOT_CLAIMING | tid,
+                        Ordering::AcqRel,
+                        Ordering::Relaxed,
+                    )
                     .is_ok()
             })
             .ok_or(Error::NoResources("thread slots"))?;
-        self.w(Store::th(slot, th::TID)).store(tid, Ordering::Relaxed);
-        self.w(Store::th(slot, th::PID)).store(proc::getpid(), Ordering::Relaxed);
+        self.w(Store::th(slot, th::TID))
+            .store(tid, Ordering::Relaxed);
+        self.w(Store::th(slot, th::PID))
+            .store(proc::getpid(), Ordering::Relaxed);
         let token_at = (Store::th(slot, THREAD_TOKEN) * 4) as usize;
         if let Err(e) = token::acquire(self.mapping(), token_at) {
-            self.w(Store::th(slot, th::STATE)).store(SLOT_FREE, Ordering::Release);
+            self.w(Store::th(slot, th::STATE))
+                .store(SLOT_FREE, Ordering::Release);
             return Err(e.into());
         }
         let mut g = self.lock(slot, None)?;
@@ -100,7 +108,8 @@ fn register_process(g: &mut Guard<'_>) -> Result<u32> {
         set_identity(g, p, pid, start)?;
         return Ok(p);
     }
-    let free = |g: &Guard<'_>| (0..MAX_PROCS).find(|&p| g.get(Store::pr(p, pr::STATE)) == SLOT_FREE);
+    let free =
+        |g: &Guard<'_>| (0..MAX_PROCS).find(|&p| g.get(Store::pr(p, pr::STATE)) == SLOT_FREE);
     let p = match free(g) {
         Some(p) => p,
         None => {
@@ -125,9 +134,15 @@ fn set_identity(g: &mut Guard<'_>, p: u32, pid: u32, start: u64) -> Result<()> {
 /// Takes over the process slot a parent prepared for us, if the environment names one that
 /// is still pending for this process.
 fn claim_inherited(g: &mut Guard<'_>, pid: u32) -> Result<Option<u32>> {
-    let Ok(v) = std::env::var(inherit_var(g.s.ns)) else { return Ok(None) };
-    let Some((slot, generation)) = v.split_once('.') else { return Ok(None) };
-    let (Ok(p), Ok(generation)) = (slot.parse::<u32>(), generation.parse::<u32>()) else { return Ok(None) };
+    let Ok(v) = std::env::var(inherit_var(g.s.ns)) else {
+        return Ok(None);
+    };
+    let Some((slot, generation)) = v.split_once('.') else {
+        return Ok(None);
+    };
+    let (Ok(p), Ok(generation)) = (slot.parse::<u32>(), generation.parse::<u32>()) else {
+        return Ok(None);
+    };
     if p >= MAX_PROCS
         || g.get(Store::pr(p, pr::STATE)) != SLOT_PENDING
         || g.get(Store::pr(p, pr::GEN)) != generation
@@ -135,11 +150,14 @@ fn claim_inherited(g: &mut Guard<'_>, pid: u32) -> Result<Option<u32>> {
         return Ok(None);
     }
     let want = g.get(Store::pr(p, pr::PID));
-    let parent_pid = g
-        .s
-        .proc_link(g.get(Store::pr(p, pr::PARENT)))?
-        .map(|pp| g.get(Store::pr(pp, pr::PID)));
-    let ours = if want != 0 { want == pid } else { parent_pid == Some(proc::getppid()) };
+    let parent_pid =
+        g.s.proc_link(g.get(Store::pr(p, pr::PARENT)))?
+            .map(|pp| g.get(Store::pr(pp, pr::PID)));
+    let ours = if want != 0 {
+        want == pid
+    } else {
+        parent_pid == Some(proc::getppid())
+    };
     Ok(ours.then_some(p))
 }
 
@@ -203,7 +221,11 @@ pub(crate) fn reap_dead(g: &mut Guard<'_>) -> Result<()> {
 
 /// Reaps a dead thread: its mutexes become abandoned, its wait is cancelled, its slot freed.
 pub(crate) fn reap_thread(g: &mut Guard<'_>, t: u32) -> Result<()> {
-    tracing::debug!(slot = t, tid = g.get(Store::th(t, th::TID)), "reaping dead thread");
+    tracing::debug!(
+        slot = t,
+        tid = g.get(Store::th(t, th::TID)),
+        "reaping dead thread"
+    );
     crate::objects::abandon_owned(g, t)?;
     crate::wait::cancel(g, t)?;
     g.set(Store::th(t, th::WAIT_STATE), WAIT_IDLE)?;
@@ -215,9 +237,16 @@ pub(crate) fn reap_thread(g: &mut Guard<'_>, t: u32) -> Result<()> {
 
 /// Reaps a dead process: closes all its handles and frees its slot.
 pub(crate) fn reap_process(g: &mut Guard<'_>, p: u32) -> Result<()> {
-    tracing::debug!(slot = p, pid = g.get(Store::pr(p, pr::PID)), "reaping dead process");
+    tracing::debug!(
+        slot = p,
+        pid = g.get(Store::pr(p, pr::PID)),
+        "reaping dead process"
+    );
     for t in 0..MAX_THREADS {
-        if g.get(Store::th(t, th::STATE)) != SLOT_FREE && g.get(Store::th(t, th::PROC)) == p + 1 && t != g.me {
+        if g.get(Store::th(t, th::STATE)) != SLOT_FREE
+            && g.get(Store::th(t, th::PROC)) == p + 1
+            && t != g.me
+        {
             reap_thread(g, t)?;
         }
     }
@@ -239,7 +268,8 @@ pub(crate) fn reap_process(g: &mut Guard<'_>, p: u32) -> Result<()> {
 /// us until the child claims it. Returns (slot, generation).
 pub(crate) fn prepare_child(g: &mut Guard<'_>) -> Result<(u32, u32)> {
     let me = g.s.my_proc().ok_or(Error::InvalidHandle)?;
-    let free = |g: &Guard<'_>| (0..MAX_PROCS).find(|&p| g.get(Store::pr(p, pr::STATE)) == SLOT_FREE);
+    let free =
+        |g: &Guard<'_>| (0..MAX_PROCS).find(|&p| g.get(Store::pr(p, pr::STATE)) == SLOT_FREE);
     let p = match free(g) {
         Some(p) => p,
         None => {
