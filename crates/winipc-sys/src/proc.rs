@@ -61,6 +61,25 @@ pub fn is_running(pid: u32, start: u64) -> bool {
     started == Some(start) && state != "Z" && state != "X"
 }
 
+/// The exit status of process `pid` (started at `start`) while it is a zombie — exited but
+/// not yet reaped by its parent — from `/proc/<pid>/stat` field 52. `None` if it is not a
+/// zombie (still running, already reaped, or another process now has the pid).
+pub fn zombie_exit(pid: u32, start: u64) -> Option<Exit> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_ascii_whitespace().collect();
+    // fields[0] is field 3 (state); field N is fields[N - 3].
+    if fields.first() != Some(&"Z") || fields.get(19)?.parse::<u64>().ok()? != start {
+        return None;
+    }
+    let status: i32 = fields.get(49)?.parse().ok()?;
+    Some(if status & 0x7f == 0 {
+        Exit::Code(((status >> 8) & 0xff) as u8)
+    } else {
+        Exit::Signal((status & 0x7f) as u8)
+    })
+}
+
 /// Opens a pidfd for process `pid`.
 pub fn pidfd_open(pid: u32) -> io::Result<OwnedFd> {
     let pid =

@@ -63,6 +63,7 @@ pub(crate) struct Entry {
 pub(crate) fn resolve(v: RawHandle) -> Result<Entry> {
     let (ns, index) = decode(v).ok_or(Error::InvalidHandle)?;
     let s = Store::get(ns)?;
+    s.me()?; // registers this process (claiming inherited handles) on first use
     let p = s.my_proc().ok_or(Error::InvalidHandle)?;
     read_entry(s, p, index).ok_or(Error::InvalidHandle)
 }

@@ -26,7 +26,19 @@ struct Watched {
     pidfd: OwnedFd,
     obj: ObjRef,
     child: bool,
+    pid: u32,
+    start: u64,
+    /// Set once the process has exited but its status is not known yet (a non-child whose
+    /// parent has not reaped it): the monitor retries until this deadline, then publishes
+    /// without a status.
+    give_up_at: Option<u64>,
 }
+
+/// How long to wait for the real parent to reap a non-child before publishing its exit
+/// without a status.
+const STATUS_PATIENCE_NS: u64 = 2_000_000_000;
+/// Retry interval for exits whose status is not known yet.
+const RETRY_NS: u64 = 5_000_000;
 
 #[derive(Debug)]
 struct Monitor {
@@ -77,6 +89,7 @@ pub(crate) fn watch_if_process(r: ObjRef) -> Result<()> {
         | u64::from(s.load(sw(r.ix, st::PR_START_HI))) << 32;
     match proc::pidfd_open(pid) {
         Ok(fd) if proc::start_time(pid) == Some(start) => watch(r, fd, false),
+        _ if proc::zombie_exit(pid, start).is_some() => publish(r, proc::zombie_exit(pid, start)),
         // Gone before anyone could watch it: publish what we can.
         _ => publish(r, None),
     }
@@ -86,55 +99,82 @@ pub(crate) fn watch_if_process(r: ObjRef) -> Result<()> {
 pub(crate) fn watch(r: ObjRef, pidfd: OwnedFd, child: bool) -> Result<()> {
     let m = monitor()?;
     let k = key(r);
+    let s = Store::get(r.ns)?;
+    let pid = s.load(sw(r.ix, st::PR_PID));
+    let start = u64::from(s.load(sw(r.ix, st::PR_START_LO)))
+        | u64::from(s.load(sw(r.ix, st::PR_START_HI))) << 32;
     let mut w = m.watched.lock().expect("monitor lock");
     if w.contains_key(&k) {
         return Ok(());
     }
     m.poller.add(&pidfd, k)?;
-    w.insert(
-        k,
-        Watched {
-            pidfd,
-            obj: r,
-            child,
-        },
-    );
+    let entry = Watched {
+        pidfd,
+        obj: r,
+        child,
+        pid,
+        start,
+        give_up_at: None,
+    };
+    w.insert(k, entry);
     Ok(())
+}
+
+/// The exit status of a watched process that has exited, if it can be known now.
+fn status_of(e: &Watched) -> Option<proc::Exit> {
+    if e.child {
+        return proc::reap_child(&e.pidfd).ok().flatten();
+    }
+    proc::exit_info(&e.pidfd)
+        .ok()
+        .flatten()
+        .or_else(|| proc::zombie_exit(e.pid, e.start))
 }
 
 fn run(m: &'static Monitor) {
     loop {
-        let ready = match m.poller.wait(None) {
+        let retrying = m
+            .watched
+            .lock()
+            .expect("monitor lock")
+            .values()
+            .any(|e| e.give_up_at.is_some());
+        let wake = retrying.then(|| winipc_sys::time::monotonic_ns() + RETRY_NS);
+        let mut ready = match m.poller.wait(wake) {
             Ok(r) => r,
             Err(e) => {
                 tracing::error!(error = %e, "process monitor stopped");
                 return;
             }
         };
+        {
+            let w = m.watched.lock().expect("monitor lock");
+            ready.extend(
+                w.iter()
+                    .filter(|(_, e)| e.give_up_at.is_some())
+                    .map(|(k, _)| *k),
+            );
+        }
         for k in ready {
-            let done = {
-                let w = m.watched.lock().expect("monitor lock");
-                let Some(entry) = w.get(&k) else { continue };
-                let status = if entry.child {
-                    proc::reap_child(&entry.pidfd)
-                } else {
-                    proc::exit_info(&entry.pidfd)
-                };
-                match status {
-                    Ok(Some(exit)) => Some((entry.obj, Some(exit))),
-                    // Exited but the kernel has no status for us (not reaped yet, or no
-                    // PIDFD_INFO_EXIT): publish without one rather than spin.
-                    Ok(None) | Err(_) => Some((entry.obj, None)),
-                }
-            };
-            if let Some((obj, exit)) = done {
-                if let Err(e) = publish(obj, exit) {
-                    tracing::warn!(error = %e, "publishing a process exit failed");
-                }
-                let mut w = m.watched.lock().expect("monitor lock");
-                if let Some(entry) = w.remove(&k) {
+            let mut w = m.watched.lock().expect("monitor lock");
+            let Some(entry) = w.get_mut(&k) else { continue };
+            let now = winipc_sys::time::monotonic_ns();
+            let exit = status_of(entry);
+            if exit.is_none() && entry.give_up_at.is_none_or(|t| now < t) {
+                if entry.give_up_at.is_none() {
+                    // Exited, status not known yet: stop polling the fd, retry on a timer.
                     let _ = m.poller.remove(&entry.pidfd);
+                    entry.give_up_at = Some(now + STATUS_PATIENCE_NS);
                 }
+                continue;
+            }
+            let entry = w.remove(&k).expect("present");
+            drop(w);
+            if entry.give_up_at.is_none() {
+                let _ = m.poller.remove(&entry.pidfd);
+            }
+            if let Err(e) = publish(entry.obj, exit) {
+                tracing::warn!(error = %e, "publishing a process exit failed");
             }
         }
     }
