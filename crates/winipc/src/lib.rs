@@ -47,6 +47,10 @@ use std::time::Duration;
 pub use error::{Error, code};
 pub use event::{Event, EventReset};
 pub use handles::{Handle, RawHandle, access};
+pub use mailslot::{
+    DEFAULT_QUOTA, MAILSLOT_NO_MESSAGE, MAILSLOT_WAIT_FOREVER, Mailslot, MailslotInfo,
+    MailslotOptions, MailslotWriter,
+};
 pub use mutex::{Mutex, MutexGuard};
 pub use names::{MAX_PATH, MailslotName, MailslotTarget};
 pub use objects::Kind;
@@ -143,5 +147,12 @@ pub mod __doc {
     /// Parses an object name into (namespace, name).
     pub fn parse_object_name(s: &str) -> Result<(crate::Namespace, String), crate::Error> {
         crate::names::parse_object_name(s).map(|n| (n.ns, n.name))
+    }
+
+    /// Gives a doctest process a private store directory.
+    pub fn isolate() {
+        let dir = std::env::temp_dir().join(format!("winipc-doc-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = crate::set_store_dir(&dir);
     }
 }

@@ -1,20 +1,777 @@
-//! Mailslots (placeholder accounting until the ring lands).
+//! Mailslots: one receiver, any number of senders, discrete messages, one way.
+//!
+//! A mailslot is split in two:
+//!
+//! - its **object** lives in the machine-wide store: the lower-cased name (mailslot names are
+//!   case-insensitive and machine-wide), the read timeout, the counts of receive and send
+//!   handles, the "closed" flag — so names, handles, inheritance and the reaping of dead
+//!   processes work exactly as for every other object;
+//! - its **messages** live in a ring file of their own (`winipc-ms-<id>.ring`) whose Unix mode
+//!   comes from the security attributes, so the kernel refuses senders of other users unless
+//!   the creator allowed them. The ring is [`winipc_ring::Ring`]: writers reserve space with a
+//!   compare-and-swap, the receiver consumes in order, and a syscall happens only when the
+//!   receiver sleeps.
+//!
+//! When the last receive handle closes — or its process dies — the object is marked closed,
+//! its name is freed at once, the ring is closed (senders then fail with
+//! [`Error::ReceiverGone`]) and the ring file is removed; unread messages are dropped.
+//!
+//! **Quota.** Each slot's memory is bounded by its quota (default [`DEFAULT_QUOTA`]). A writer
+//! that finds the quota used up *blocks* until the receiver makes room or the writer's timeout
+//! ([`MailslotWriter::set_write_timeout`], default forever) passes, and then fails with
+//! [`Error::MailslotFull`]. A write never silently loses a message; a blocked writer fails
+//! with [`Error::ReceiverGone`] as soon as the receiver is gone.
 
-use crate::error::Result;
+use std::collections::HashMap;
+use std::io;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use winipc_ring::{Futex, Liveness, RecvError, Ring, RingMemory, SendError};
+use winipc_sys::shm::{self, Created, Mapping, OwnerCheck};
+
+use crate::error::{Error, Result};
+use crate::handles::{self, Handle, RawHandle, access};
+use crate::names::{MailslotName, MailslotTarget};
+use crate::objects::{self, Kind, Made, st, sw};
+use crate::security::Security;
+use crate::store::layout::{MAX_THREADS, ob};
 use crate::store::lock::Guard;
+use crate::store::names::{self, Tag};
+use crate::store::{Namespace, Store, registry};
+use crate::wait::{External, Target, WaitOutcome};
 
-pub(crate) fn on_destroy(_g: &mut Guard<'_>, _ix: u32) -> Result<()> {
-    Ok(())
+/// Default per-slot memory quota: 1 MiB of queued records.
+pub const DEFAULT_QUOTA: u32 = 1 << 20;
+/// `MAILSLOT_WAIT_FOREVER`: a read timeout that never expires.
+pub const MAILSLOT_WAIT_FOREVER: u32 = u32::MAX;
+/// `MAILSLOT_NO_MESSAGE`: what `GetMailslotInfo` reports as the next size when empty.
+pub const MAILSLOT_NO_MESSAGE: u32 = u32::MAX;
+
+/// How often a writer blocked on a full slot checks that the receiver is still alive.
+const RECEIVER_CHECK: Duration = Duration::from_millis(100);
+
+// ---- the ring files ----------------------------------------------------------------------
+
+/// Futexes over shared memory, for the ring.
+#[derive(Debug, Clone, Copy)]
+struct SysFutex;
+
+impl Futex for SysFutex {
+    fn wait(&self, word: &winipc_ring::AtomicU32, expected: u32, deadline: Option<Instant>) {
+        let deadline_ns = deadline.map(|d| {
+            let left = d.saturating_duration_since(Instant::now());
+            winipc_sys::time::monotonic_ns().saturating_add(left.as_nanos() as u64)
+        });
+        winipc_sys::futex::wait(word, expected, deadline_ns);
+    }
+    fn wake(&self, word: &winipc_ring::AtomicU32, count: u32) {
+        winipc_sys::futex::wake(word, count);
+    }
 }
-pub(crate) fn on_handle_added(_g: &mut Guard<'_>, _ix: u32, _access: u32) -> Result<()> {
-    Ok(())
+
+type SlotRing<'a> = Ring<'a, SysFutex>;
+
+self_cell::self_cell!(
+    struct RingCell {
+        owner: Mapping,
+        #[covariant]
+        dependent: SlotRing,
+    }
+    impl {Debug}
+);
+
+/// A ring file mapped into this process.
+#[derive(Debug)]
+pub(crate) struct OpenRing {
+    cell: RingCell,
+    id: u64,
 }
-pub(crate) fn on_handle_released(_g: &mut Guard<'_>, _ix: u32, _access: u32) -> Result<()> {
+
+fn ring_memory(m: &Mapping) -> RingMemory<'_> {
+    let header = &m.u32s()[..winipc_ring::HEADER_WORDS];
+    let data = &m.u64s()[winipc_ring::HEADER_WORDS / 2..];
+    RingMemory::new(header, data)
+}
+
+fn ring_path(id: u64) -> PathBuf {
+    crate::store::dir().join(format!("winipc-ms-{id:016x}.ring"))
+}
+
+fn ring_error(e: winipc_ring::AttachError) -> Error {
+    match e {
+        winipc_ring::AttachError::InvalidCapacity(_) => Error::InvalidParameter("mailslot quota"),
+        _ => Error::Corrupt("mailslot ring"),
+    }
+}
+
+impl OpenRing {
+    fn create(quota: u32, max_message_size: u32, mode: u32) -> Result<OpenRing> {
+        static SEQ: AtomicU64 = AtomicU64::new(0);
+        for _ in 0..16 {
+            let id = unique_id(SEQ.fetch_add(1, Ordering::Relaxed));
+            let name = ring_path(id)
+                .file_name()
+                .expect("file name")
+                .to_string_lossy()
+                .into_owned();
+            let bytes = RingMemory::mapping_bytes(quota).next_multiple_of(4096);
+            let made = shm::create_exclusive(crate::store::dir(), &name, mode, bytes, |m| {
+                Ring::init(ring_memory(m), quota, max_message_size, SysFutex)
+                    .map(drop)
+                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, ring_error(e)))
+            });
+            match made {
+                Ok(Created::New(m)) => return OpenRing::wrap(m, id),
+                Ok(Created::Exists) => continue,
+                Err(e) => return Err(unwrap_io(e)),
+            }
+        }
+        Err(Error::NoResources("mailslot ring names"))
+    }
+
+    fn open(id: u64) -> Result<OpenRing> {
+        let m =
+            shm::open_existing(&ring_path(id), OwnerCheck::Any).map_err(|e| match e.kind() {
+                io::ErrorKind::PermissionDenied => Error::AccessDenied,
+                io::ErrorKind::NotFound => Error::NotFound,
+                _ => Error::Io(e),
+            })?;
+        OpenRing::wrap(m, id)
+    }
+
+    fn wrap(m: Mapping, id: u64) -> Result<OpenRing> {
+        let cell =
+            RingCell::try_new(m, |m| Ring::attach(ring_memory(m), SysFutex)).map_err(ring_error)?;
+        Ok(OpenRing { cell, id })
+    }
+
+    fn ring(&self) -> &SlotRing<'_> {
+        self.cell.borrow_dependent()
+    }
+}
+
+fn unwrap_io(e: io::Error) -> Error {
+    if e.get_ref().is_some_and(|i| i.is::<Error>()) {
+        match e.into_inner().map(|i| i.downcast::<Error>()) {
+            Some(Ok(inner)) => *inner,
+            _ => Error::Corrupt("mailslot ring"),
+        }
+    } else {
+        Error::Io(e)
+    }
+}
+
+fn unique_id(seq: u64) -> u64 {
+    let mut x = winipc_sys::time::realtime_ns()
+        ^ u64::from(winipc_sys::proc::getpid()) << 32
+        ^ u64::from(winipc_sys::proc::gettid()) << 16
+        ^ seq.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    // splitmix64 finaliser
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// Rings this process has mapped, by ring id (several handles share one mapping).
+fn open_rings() -> &'static Mutex<HashMap<u64, Arc<OpenRing>>> {
+    static RINGS: OnceLock<Mutex<HashMap<u64, Arc<OpenRing>>>> = OnceLock::new();
+    RINGS.get_or_init(Default::default)
+}
+
+fn ring_for(id: u64) -> Result<Arc<OpenRing>> {
+    let mut map = open_rings().lock().expect("ring registry");
+    if let Some(r) = map.get(&id) {
+        return Ok(r.clone());
+    }
+    let r = Arc::new(OpenRing::open(id)?);
+    map.insert(id, r.clone());
+    Ok(r)
+}
+
+fn ring_id(s: &Store, ix: u32) -> u64 {
+    u64::from(s.load(sw(ix, st::MS_RING_LO))) | u64::from(s.load(sw(ix, st::MS_RING_HI))) << 32
+}
+
+// ---- identities for the ring's liveness questions ----------------------------------------
+
+/// A writer (or reader) id: the thread's slot in the Global store and the low 22 bits of its
+/// tid, so a reused slot is not mistaken for the thread that died.
+fn my_id(s: &Store) -> Result<u32> {
+    let slot = s.me()?;
+    Ok(slot | (winipc_sys::proc::gettid() & 0x3f_ffff) << 10)
+}
+
+/// Answers the ring's "is this writer alive?" from the Global store's liveness tokens.
+#[derive(Debug, Clone, Copy)]
+struct Tokens(&'static Store);
+
+impl Liveness for Tokens {
+    fn is_alive(&self, id: u32) -> bool {
+        let slot = id & 0x3ff;
+        slot < MAX_THREADS
+            && self
+                .0
+                .live_tid(slot)
+                .is_some_and(|tid| tid & 0x3f_ffff == id >> 10)
+    }
+}
+
+// ---- store hooks -------------------------------------------------------------------------
+
+/// Counts receive and send handles as they are made.
+pub(crate) fn on_handle_added(g: &mut Guard<'_>, ix: u32, acc: u32) -> Result<()> {
+    if objects::kind_gen(g.s, ix).0 != Some(Kind::Mailslot) {
+        return Ok(());
+    }
+    if acc & access::GENERIC_READ != 0 {
+        g.add(sw(ix, st::MS_RECEIVERS), 1)?;
+    } else {
+        g.add(sw(ix, st::MS_SENDERS), 1)?;
+    }
     Ok(())
 }
 
-/// The wait target for a raw handle.
-pub(crate) fn wait_target(h: crate::handles::RawHandle) -> Result<crate::wait::Target> {
-    let e = crate::handles::resolve(h)?;
-    Ok(crate::wait::Target::Obj(e.obj))
+/// When the last receive handle goes, the slot closes: name freed, ring closed and removed.
+pub(crate) fn on_handle_released(g: &mut Guard<'_>, ix: u32, acc: u32) -> Result<()> {
+    if objects::kind_gen(g.s, ix).0 != Some(Kind::Mailslot) {
+        return Ok(());
+    }
+    if acc & access::GENERIC_READ == 0 {
+        let n = g.get(sw(ix, st::MS_SENDERS));
+        return g.set(sw(ix, st::MS_SENDERS), n.saturating_sub(1));
+    }
+    let n = g.get(sw(ix, st::MS_RECEIVERS)).saturating_sub(1);
+    g.set(sw(ix, st::MS_RECEIVERS), n)?;
+    if n == 0 { close(g, ix) } else { Ok(()) }
 }
+
+/// Destroying a slot that is still open closes it.
+pub(crate) fn on_destroy(g: &mut Guard<'_>, ix: u32) -> Result<()> {
+    close(g, ix)
+}
+
+fn close(g: &mut Guard<'_>, ix: u32) -> Result<()> {
+    if g.get(sw(ix, st::MS_CLOSED)) != 0 {
+        return Ok(());
+    }
+    g.set(sw(ix, st::MS_CLOSED), 1)?;
+    names::remove(g, ix)?;
+    g.after_commit(ring_id(g.s, ix));
+    Ok(())
+}
+
+/// Closes and removes a ring after the transaction that closed its slot committed.
+pub(crate) fn close_ring_file(id: u64) {
+    let ring = open_rings()
+        .lock()
+        .expect("ring registry")
+        .remove(&id)
+        .or_else(|| OpenRing::open(id).ok().map(Arc::new));
+    if let Some(r) = ring {
+        r.ring().close();
+    }
+    let _ = shm::unlink(&ring_path(id));
+}
+
+// ---- the public types ------------------------------------------------------------------
+
+/// Settings for [`Mailslot::create_with`].
+///
+/// ```
+/// let opts = winipc::MailslotOptions { max_message_size: 424, ..Default::default() };
+/// assert_eq!(opts.read_timeout, winipc::MAILSLOT_WAIT_FOREVER);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MailslotOptions {
+    /// Largest message accepted, in bytes; 0 means any size. Stored and reported as given.
+    pub max_message_size: u32,
+    /// Read timeout in ms: 0 returns at once, [`MAILSLOT_WAIT_FOREVER`] waits forever.
+    pub read_timeout: u32,
+    /// Bytes of queued messages the slot may hold (its memory quota).
+    pub quota: u32,
+    /// Inheritance and who may send (mode 0600 by default: only the creator's user).
+    pub security: Security,
+}
+
+impl Default for MailslotOptions {
+    fn default() -> MailslotOptions {
+        MailslotOptions {
+            max_message_size: 0,
+            read_timeout: MAILSLOT_WAIT_FOREVER,
+            quota: DEFAULT_QUOTA,
+            security: Security::default(),
+        }
+    }
+}
+
+/// `GetMailslotInfo`'s answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MailslotInfo {
+    /// The maximum message size as given at creation (0 = any size).
+    pub max_message_size: u32,
+    /// Size of the next message, `None` when the slot is empty (`MAILSLOT_NO_MESSAGE`).
+    pub next_size: Option<u32>,
+    /// Messages queued.
+    pub message_count: u32,
+    /// Read timeout in ms ([`MAILSLOT_WAIT_FOREVER`] = forever).
+    pub read_timeout: u32,
+}
+
+/// The receiving end of a mailslot (`CreateMailslot`'s handle).
+///
+/// ```
+/// use winipc::{Mailslot, MailslotWriter};
+/// # winipc::__doc::isolate();
+/// let slot = Mailslot::create(r"\\.\mailslot\doc\inbox", 0, 0)?;
+/// let w = MailslotWriter::open(r"\\.\MAILSLOT\Doc\Inbox")?;   // names are case-insensitive
+/// w.send(b"hello")?;
+/// w.send(b"")?;                                               // zero-length messages count
+/// assert_eq!(slot.info()?.message_count, 2);
+/// let mut buf = [0u8; 16];
+/// assert_eq!(slot.recv(&mut buf)?, 5);
+/// assert_eq!(slot.recv(&mut buf)?, 0);
+/// assert_eq!(winipc::Error::win32_code_of(&slot.recv(&mut buf).unwrap_err()), 121); // ERROR_SEM_TIMEOUT
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Mailslot {
+    handle: Handle,
+    ring: Arc<OpenRing>,
+    name: String,
+}
+
+impl Mailslot {
+    /// Creates the mailslot `name` (`\\.\mailslot\[path\]name`) with a maximum message size
+    /// (0 = any) and a read timeout in ms. A live name fails with [`Error::AlreadyExists`].
+    pub fn create(name: &str, max_message_size: u32, read_timeout: u32) -> io::Result<Mailslot> {
+        Mailslot::create_with(
+            name,
+            MailslotOptions {
+                max_message_size,
+                read_timeout,
+                ..Default::default()
+            },
+        )
+    }
+
+    /// Creates a mailslot with all options.
+    pub fn create_with(name: &str, opts: MailslotOptions) -> io::Result<Mailslot> {
+        Ok(create(name, opts)?)
+    }
+
+    /// The receive handle.
+    pub fn handle(&self) -> &Handle {
+        &self.handle
+    }
+
+    /// The slot's canonical name (`\\.\mailslot\…`, lower-cased).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Wraps a receive handle (inherited or duplicated).
+    pub fn from_handle(handle: Handle) -> io::Result<Mailslot> {
+        let (ring, name) = ring_of(handle.as_raw(), true)?;
+        Ok(Mailslot { handle, ring, name })
+    }
+
+    /// Reads the next message into `buf`, waiting up to the slot's read timeout. Returns its
+    /// length (0 for a zero-length message). Errors: [`Error::SemTimeout`] when no message
+    /// arrived in time; [`Error::InsufficientBuffer`] when `buf` is smaller than the next
+    /// message, which then stays queued.
+    pub fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        Ok(read(self.handle.as_raw(), &self.ring, buf, None)?)
+    }
+
+    /// Like [`Mailslot::recv`] with an explicit timeout instead of the slot's.
+    pub fn recv_timeout(&self, buf: &mut [u8], timeout: Option<Duration>) -> io::Result<usize> {
+        Ok(read(self.handle.as_raw(), &self.ring, buf, Some(timeout))?)
+    }
+
+    /// Reads the next message into a new vector of its exact size.
+    pub fn recv_vec(&self) -> io::Result<Vec<u8>> {
+        let mut buf = vec![0u8; 512];
+        loop {
+            match self.recv(&mut buf) {
+                Ok(n) => {
+                    buf.truncate(n);
+                    return Ok(buf);
+                }
+                Err(e) => match Error::from_io(&e) {
+                    Some(Error::InsufficientBuffer { needed }) => buf.resize(*needed, 0),
+                    _ => return Err(e),
+                },
+            }
+        }
+    }
+
+    /// `GetMailslotInfo`.
+    pub fn info(&self) -> io::Result<MailslotInfo> {
+        Ok(info(self.handle.as_raw())?)
+    }
+
+    /// `SetMailslotInfo`: changes the read timeout (ms).
+    pub fn set_read_timeout(&self, timeout_ms: u32) -> io::Result<()> {
+        Ok(set_read_timeout(self.handle.as_raw(), timeout_ms)?)
+    }
+
+    /// Waits until a message is queued (without reading it).
+    pub fn wait(&self, timeout: Option<Duration>) -> io::Result<WaitOutcome> {
+        crate::wait_for(&self.handle, timeout)
+    }
+}
+
+/// `Read` gives one message per call; a buffer smaller than the message is an error
+/// ([`Error::InsufficientBuffer`]) and the message stays queued.
+impl io::Read for &Mailslot {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.recv(buf)
+    }
+}
+
+/// The sending end of a mailslot (`CreateFile` on a mailslot name).
+#[derive(Debug)]
+pub struct MailslotWriter {
+    handle: Handle,
+    ring: Arc<OpenRing>,
+    write_timeout: Option<Duration>,
+}
+
+impl MailslotWriter {
+    /// Opens a sender for `name`. A local name with no live receiver fails with
+    /// [`Error::NotFound`] (ERROR_FILE_NOT_FOUND); a slot whose security does not admit the
+    /// caller with [`Error::AccessDenied`].
+    pub fn open(name: &str) -> io::Result<MailslotWriter> {
+        Ok(open_writer(name, false)?)
+    }
+
+    /// Opens a sender whose handle children inherit.
+    pub fn open_inheritable(name: &str) -> io::Result<MailslotWriter> {
+        Ok(open_writer(name, true)?)
+    }
+
+    /// The send handle.
+    pub fn handle(&self) -> &Handle {
+        &self.handle
+    }
+
+    /// Wraps a send handle (inherited or duplicated).
+    pub fn from_handle(handle: Handle) -> io::Result<MailslotWriter> {
+        let (ring, _) = ring_of(handle.as_raw(), false)?;
+        Ok(MailslotWriter {
+            handle,
+            ring,
+            write_timeout: None,
+        })
+    }
+
+    /// How long a write may wait for room when the slot's quota is used up (`None` = as long
+    /// as the receiver lives).
+    pub fn set_write_timeout(&mut self, timeout: Option<Duration>) {
+        self.write_timeout = timeout;
+    }
+
+    /// Sends one message. Fails with [`Error::MessageTooLarge`] over the slot's maximum
+    /// (nothing is queued), [`Error::ReceiverGone`] once the receiver closed the slot, and
+    /// [`Error::MailslotFull`] if the quota stayed full for the whole write timeout.
+    pub fn send(&self, msg: &[u8]) -> io::Result<()> {
+        Ok(write(
+            &self.ring,
+            self.handle.obj(),
+            msg,
+            self.write_timeout,
+        )?)
+    }
+}
+
+/// `Write` sends each `write` call as one message (all of `buf`, or an error).
+impl io::Write for &MailslotWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.send(buf)?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+// ---- operations on raw handles (shared with the C ABI) ------------------------------------
+
+fn create(name: &str, opts: MailslotOptions) -> Result<Mailslot> {
+    let parsed = MailslotName::parse(name)?;
+    if parsed.target != MailslotTarget::Local {
+        return Err(Error::InvalidName(
+            "a mailslot is created on this machine (\\\\.\\mailslot\\…)",
+        ));
+    }
+    let ring = OpenRing::create(
+        opts.quota,
+        opts.max_message_size,
+        opts.security.mode & 0o777,
+    )?;
+    let made = handles::open_with(
+        Namespace::Global,
+        Kind::Mailslot,
+        access::GENERIC_READ | access::SYNCHRONIZE,
+        opts.security.inherit,
+        |g| {
+            if objects::lookup_live(g, Tag::Mailslot, parsed.path.as_bytes())?.is_some() {
+                return Err(Error::AlreadyExists);
+            }
+            objects::create(
+                g,
+                Kind::Mailslot,
+                Some((Tag::Mailslot, parsed.path.as_bytes())),
+                |g, ix| {
+                    g.set(sw(ix, st::MS_MAX_MSG), opts.max_message_size)?;
+                    g.set(sw(ix, st::MS_TIMEOUT), opts.read_timeout)?;
+                    g.set(sw(ix, st::MS_RING_LO), ring.id as u32)?;
+                    g.set(sw(ix, st::MS_RING_HI), (ring.id >> 32) as u32)?;
+                    g.set(sw(ix, st::MS_QUOTA), opts.quota)?;
+                    opts.security.apply(g, ix)
+                },
+            )
+        },
+    );
+    let (handle, _) = match made {
+        Ok(h) => h,
+        Err(e) => {
+            let _ = shm::unlink(&ring_path(ring.id));
+            return Err(e);
+        }
+    };
+    let ring = Arc::new(ring);
+    open_rings()
+        .lock()
+        .expect("ring registry")
+        .insert(ring.id, ring.clone());
+    Ok(Mailslot {
+        handle,
+        ring,
+        name: parsed.local_form(),
+    })
+}
+
+fn open_writer(name: &str, inherit: bool) -> Result<MailslotWriter> {
+    let parsed = MailslotName::parse(name)?;
+    if parsed.target != MailslotTarget::Local {
+        return Err(Error::NotSupported(
+            "remote mailslots need the winipc network daemon",
+        ));
+    }
+    let mut ring = None;
+    let (handle, _) = handles::open_with(
+        Namespace::Global,
+        Kind::Mailslot,
+        access::GENERIC_WRITE | access::SYNCHRONIZE,
+        inherit,
+        |g| {
+            let ix = objects::lookup_live(g, Tag::Mailslot, parsed.path.as_bytes())?
+                .ok_or(Error::NotFound)?;
+            if g.get(sw(ix, st::MS_CLOSED)) != 0 {
+                return Err(Error::NotFound);
+            }
+            ring = Some(ring_for(ring_id(g.s, ix))?);
+            Ok(Made::Existing(ix))
+        },
+    )?;
+    let ring = ring.expect("set when the handle was made");
+    Ok(MailslotWriter {
+        handle,
+        ring,
+        write_timeout: None,
+    })
+}
+
+/// The ring behind a mailslot handle, checking the handle's direction.
+fn ring_of(h: RawHandle, receive: bool) -> Result<(Arc<OpenRing>, String)> {
+    let e = handles::resolve(h)?;
+    if e.kind != Kind::Mailslot {
+        return Err(Error::InvalidHandle);
+    }
+    if receive && e.access & access::GENERIC_READ == 0 {
+        return Err(Error::AccessDenied);
+    }
+    if !receive && e.access & access::GENERIC_WRITE == 0 {
+        return Err(Error::AccessDenied);
+    }
+    let s = Store::get(e.obj.ns)?;
+    let name = names::read(s, e.obj.ix)
+        .map(|(_, b)| format!(r"\\.\mailslot\{}", String::from_utf8_lossy(&b)))
+        .unwrap_or_default();
+    Ok((ring_for(ring_id(s, e.obj.ix))?, name))
+}
+
+fn write(
+    ring: &OpenRing,
+    obj: objects::ObjRef,
+    msg: &[u8],
+    timeout: Option<Duration>,
+) -> Result<()> {
+    let s = Store::get(Namespace::Global)?;
+    if s.load(sw(obj.ix, st::MS_CLOSED)) != 0 || objects::kind_gen(s, obj.ix).1 != obj.generation {
+        return Err(Error::ReceiverGone);
+    }
+    let id = my_id(s)?;
+    let r = ring.ring();
+    let give_up = timeout.map(|t| Instant::now() + t);
+    loop {
+        let slice = Instant::now() + RECEIVER_CHECK;
+        let until = give_up.map_or(slice, |g| g.min(slice));
+        match r.send(id, msg, Some(until)) {
+            Ok(()) => return Ok(()),
+            Err(SendError::Full) => {
+                if give_up.is_some_and(|g| Instant::now() >= g) {
+                    return Err(Error::MailslotFull);
+                }
+                // Still full: make sure the receiver is alive (reaping a dead one closes it).
+                let mut g = s.lock(s.me()?, None)?;
+                registry::reap_dead(&mut g)?;
+                g.commit();
+            }
+            Err(SendError::TooBig { len, max }) => {
+                return Err(Error::MessageTooLarge {
+                    len,
+                    max: max as usize,
+                });
+            }
+            Err(SendError::ExceedsCapacity { len, capacity }) => {
+                return Err(Error::MessageTooLarge {
+                    len,
+                    max: capacity as usize,
+                });
+            }
+            Err(SendError::Closed) => return Err(Error::ReceiverGone),
+            Err(_) => return Err(s.corrupt("mailslot ring")),
+        }
+    }
+}
+
+/// `ReadFile` on a receive handle: `timeout` overrides the slot's read timeout if given.
+fn read(
+    h: RawHandle,
+    ring: &OpenRing,
+    buf: &mut [u8],
+    timeout: Option<Option<Duration>>,
+) -> Result<usize> {
+    let e = handles::resolve(h)?;
+    let s = Store::get(e.obj.ns)?;
+    let deadline = match timeout {
+        Some(t) => t.map(|d| Instant::now() + d),
+        None => match s.load(sw(e.obj.ix, st::MS_TIMEOUT)) {
+            MAILSLOT_WAIT_FOREVER => None,
+            ms => Some(Instant::now() + Duration::from_millis(u64::from(ms))),
+        },
+    };
+    let live = Tokens(s);
+    let r = ring.ring();
+    let got = if deadline.is_some_and(|d| d <= Instant::now()) {
+        loop {
+            match r.try_recv(buf, &live) {
+                Err(RecvError::Busy) => std::thread::yield_now(),
+                other => break other,
+            }
+        }
+    } else {
+        r.recv(buf, deadline, &live)
+    };
+    match got {
+        Ok(Some(n)) => Ok(n),
+        Ok(None) => Err(Error::SemTimeout),
+        Err(RecvError::InsufficientBuffer { needed }) => Err(Error::InsufficientBuffer { needed }),
+        Err(_) => Err(s.corrupt("mailslot ring")),
+    }
+}
+
+/// `GetMailslotInfo` on a raw handle.
+pub(crate) fn info(h: RawHandle) -> Result<MailslotInfo> {
+    let e = handles::resolve(h)?;
+    if e.kind != Kind::Mailslot {
+        return Err(Error::InvalidHandle);
+    }
+    let s = Store::get(e.obj.ns)?;
+    let ring = ring_for(ring_id(s, e.obj.ix))?;
+    let i = ring.ring().info();
+    Ok(MailslotInfo {
+        max_message_size: s.load(sw(e.obj.ix, st::MS_MAX_MSG)),
+        next_size: i.next_size,
+        message_count: if i.next_size.is_some() {
+            i.messages.max(1)
+        } else {
+            i.messages
+        },
+        read_timeout: s.load(sw(e.obj.ix, st::MS_TIMEOUT)),
+    })
+}
+
+/// `SetMailslotInfo` on a raw handle (receive handles only).
+pub(crate) fn set_read_timeout(h: RawHandle, ms: u32) -> Result<()> {
+    handles::with_entry(h, |g, _, _, e| {
+        if e.kind != Kind::Mailslot || e.access & access::GENERIC_READ == 0 {
+            return Err(Error::InvalidHandle);
+        }
+        g.set(sw(e.obj.ix, st::MS_TIMEOUT), ms)
+    })
+}
+
+/// `ReadFile` on a raw handle (the C ABI's path).
+pub(crate) fn read_raw(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
+    let (ring, _) = ring_of(h, true)?;
+    read(h, &ring, buf, None)
+}
+
+/// `WriteFile` on a raw handle (the C ABI's path).
+pub(crate) fn write_raw(h: RawHandle, msg: &[u8]) -> Result<()> {
+    let e = handles::resolve(h)?;
+    let (ring, _) = ring_of(h, false)?;
+    write(&ring, e.obj, msg, None)
+}
+
+impl External for OpenRing {
+    fn is_signaled(&self) -> bool {
+        self.ring().has_message()
+    }
+    fn arm(&self) -> (&AtomicU32, u32) {
+        self.ring().notify_word()
+    }
+    fn disarm(&self) {}
+    fn id(&self) -> usize {
+        self.id as usize
+    }
+}
+
+/// The wait target for a raw handle: mailslots wait on their ring, others on their object.
+pub(crate) fn wait_target(h: RawHandle) -> Result<Target> {
+    let e = handles::resolve(h)?;
+    if e.kind != Kind::Mailslot {
+        return Ok(Target::Obj(e.obj));
+    }
+    let s = Store::get(e.obj.ns)?;
+    Ok(Target::External(ring_for(ring_id(s, e.obj.ix))?))
+}
+
+/// Details for inspection: (queued messages, queued bytes, max size, timeout, senders,
+/// receivers, closed).
+pub(crate) fn details(s: &Store, ix: u32) -> (u32, u32, u32, u32, u32, u32, bool) {
+    let (msgs, bytes) = ring_for(ring_id(s, ix))
+        .map(|r| {
+            let i = r.ring().info();
+            (i.messages, i.bytes)
+        })
+        .unwrap_or((0, 0));
+    (
+        msgs,
+        bytes,
+        s.load(sw(ix, st::MS_MAX_MSG)),
+        s.load(sw(ix, st::MS_TIMEOUT)),
+        s.load(sw(ix, st::MS_SENDERS)),
+        s.load(sw(ix, st::MS_RECEIVERS)),
+        s.load(sw(ix, st::MS_CLOSED)) != 0,
+    )
+}
+
+#[allow(dead_code)]
+const _: u32 = ob::FLAGS;

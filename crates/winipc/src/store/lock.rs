@@ -33,6 +33,8 @@ pub(crate) struct Guard<'s> {
     committed: bool,
     /// (thread slot, new wait state) to publish and wake after commit.
     wakes: Vec<(u32, u32)>,
+    /// Mailslot rings to close and remove once the lock is released (after a commit).
+    rings_to_close: Vec<u64>,
 }
 
 impl Store {
@@ -52,6 +54,7 @@ impl Store {
             log_len: 0,
             committed: false,
             wakes: Vec::new(),
+            rings_to_close: Vec::new(),
         };
         if self.load(hdr::LOG_LEN) != 0 {
             // The previous holder died after stealing but before finishing, or released the lock
@@ -189,6 +192,11 @@ impl Guard<'_> {
         }
     }
 
+    /// Schedules closing and removing mailslot ring `id` after a successful commit.
+    pub(crate) fn after_commit(&mut self, id: u64) {
+        self.rings_to_close.push(id);
+    }
+
     /// Schedules a bare wake-up of thread slot `t` (no state change) so that it re-examines
     /// its wait, e.g. because a timer it waits for was re-armed.
     pub(crate) fn nudge_later(&mut self, t: u32) {
@@ -259,6 +267,11 @@ impl Drop for Guard<'_> {
         let prev = self.s.w(hdr::LOCK).swap(0, Ordering::Release);
         if prev & LOCK_WAITERS != 0 {
             futex::wake(self.s.w(hdr::LOCK), 1);
+        }
+        if self.committed {
+            for id in std::mem::take(&mut self.rings_to_close) {
+                crate::mailslot::close_ring_file(id);
+            }
         }
     }
 }
