@@ -79,6 +79,11 @@ impl Event {
         self.existed
     }
 
+    /// Gives up the object wrapper and returns its handle (still open).
+    pub fn into_handle(self) -> Handle {
+        self.handle
+    }
+
     /// The event's handle.
     pub fn handle(&self) -> &Handle {
         &self.handle

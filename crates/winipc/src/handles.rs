@@ -265,11 +265,6 @@ pub(crate) fn set_flags(v: RawHandle, mask: u32, value: u32) -> Result<()> {
     })
 }
 
-/// `GetHandleInformation`.
-pub(crate) fn flags(v: RawHandle) -> Result<u32> {
-    Ok(resolve(v)?.flags)
-}
-
 /// `DuplicateHandle` within this process, or into the process slot `target` of the same store.
 /// Returns the new value.
 pub(crate) fn duplicate(v: RawHandle, target: Option<u32>, inherit: bool) -> Result<RawHandle> {

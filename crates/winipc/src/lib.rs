@@ -34,6 +34,7 @@ mod mutex;
 mod names;
 mod objects;
 mod process;
+pub mod raw;
 mod security;
 mod semaphore;
 mod store;

@@ -362,6 +362,11 @@ impl Mailslot {
         Ok(create(name, opts)?)
     }
 
+    /// Gives up the object wrapper and returns its handle (still open).
+    pub fn into_handle(self) -> Handle {
+        self.handle
+    }
+
     /// The receive handle.
     pub fn handle(&self) -> &Handle {
         &self.handle
@@ -451,6 +456,11 @@ impl MailslotWriter {
     /// Opens a sender whose handle children inherit.
     pub fn open_inheritable(name: &str) -> io::Result<MailslotWriter> {
         Ok(open_writer(name, true)?)
+    }
+
+    /// Gives up the object wrapper and returns its handle (still open).
+    pub fn into_handle(self) -> Handle {
+        self.handle
     }
 
     /// The send handle.

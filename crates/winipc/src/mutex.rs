@@ -65,6 +65,11 @@ impl Mutex {
         self.existed
     }
 
+    /// Gives up the object wrapper and returns its handle (still open).
+    pub fn into_handle(self) -> Handle {
+        self.handle
+    }
+
     /// The mutex's handle.
     pub fn handle(&self) -> &Handle {
         &self.handle

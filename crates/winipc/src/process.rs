@@ -157,6 +157,11 @@ impl Process {
         self.pid
     }
 
+    /// Gives up the object wrapper and returns its handle (still open).
+    pub fn into_handle(self) -> Handle {
+        self.handle
+    }
+
     /// The process's handle.
     pub fn handle(&self) -> &Handle {
         &self.handle
@@ -294,7 +299,7 @@ pub fn exit_process(code: u32) -> ! {
     {
         let k = key(proc::getpid(), start);
         let found = (|| -> Result<Option<u32>> {
-            let mut g = s.lock(s.me()?, None)?;
+            let g = s.lock(s.me()?, None)?;
             let ix = crate::store::names::lookup(&g, Tag::Process, k.as_bytes())?;
             g.commit();
             Ok(ix)

@@ -72,6 +72,11 @@ impl Semaphore {
         self.existed
     }
 
+    /// Gives up the object wrapper and returns its handle (still open).
+    pub fn into_handle(self) -> Handle {
+        self.handle
+    }
+
     /// The semaphore's handle.
     pub fn handle(&self) -> &Handle {
         &self.handle

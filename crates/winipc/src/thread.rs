@@ -63,6 +63,11 @@ impl Thread {
         Ok(Thread { handle })
     }
 
+    /// Gives up the object wrapper and returns its handle (still open).
+    pub fn into_handle(self) -> Handle {
+        self.handle
+    }
+
     /// The thread's handle.
     pub fn handle(&self) -> &Handle {
         &self.handle
@@ -104,6 +109,44 @@ fn with_object<T>(
         }
         f(g, e.obj.ix)
     })
+}
+
+/// A new thread object owned by the calling process, not yet running.
+pub(crate) fn new_object(inherit: bool) -> Result<Thread> {
+    let s = Store::get(Namespace::Local)?;
+    s.me()?;
+    let p = s.my_proc().ok_or(Error::InvalidHandle)?;
+    let (handle, _) =
+        handles::open_with(Namespace::Local, Kind::Thread, access::ALL, inherit, |g| {
+            objects::create(g, Kind::Thread, None, |g, ix| {
+                g.set(sw(ix, st::TH_PID), winipc_sys::proc::getpid())?;
+                g.set(sw(ix, st::TH_PROC), p + 1)?;
+                let head = g.get(Store::pr(p, pr::THREAD_OBJS));
+                g.set(Store::ob(ix, crate::store::layout::ob::LINK), head)?;
+                g.set(Store::pr(p, pr::THREAD_OBJS), ix + 1)
+            })
+        })?;
+    Ok(Thread { handle })
+}
+
+/// Records the calling thread's tid in the object behind `own`.
+pub(crate) fn started(own: handles::RawHandle) -> Result<()> {
+    let tid = winipc_sys::proc::gettid();
+    let h = Handle::from_raw(own)?;
+    let r = with_object(&h, |g, ix| g.set(sw(ix, st::TH_TID), tid));
+    let _ = h.into_raw();
+    r
+}
+
+/// Publishes the exit of the thread behind `own`; the first publication wins.
+pub(crate) fn finished(own: handles::RawHandle, code: u32) -> Result<()> {
+    let h = Handle::from_raw(own)?;
+    let r = with_object(&h, |g, ix| {
+        objects::unlink_thread_object(g, ix)?;
+        objects::thread_exited(g, ix, code)
+    });
+    let _ = h.into_raw();
+    r
 }
 
 /// Publishes a winipc thread's exit (also used by `ExitThread`).

@@ -73,6 +73,11 @@ impl Timer {
         self.existed
     }
 
+    /// Gives up the object wrapper and returns its handle (still open).
+    pub fn into_handle(self) -> Handle {
+        self.handle
+    }
+
     /// The timer's handle.
     pub fn handle(&self) -> &Handle {
         &self.handle

@@ -1,0 +1,216 @@
+//! Operations on raw handle values — the layer the C ABI (`libwinipc`) is built on.
+//!
+//! Every function takes handle values as Win32 code holds them and returns winipc's
+//! [`Error`], whose [`Error::win32_code`] is what `GetLastError` must report.
+//!
+//! ```
+//! # winipc::__doc::isolate();
+//! use winipc::raw;
+//! let ev = winipc::Event::new(winipc::EventReset::Manual, false)?.into_handle().into_raw();
+//! assert!(!raw::event_set(ev)?);
+//! assert_eq!(raw::wait(&[ev], false, Some(std::time::Duration::ZERO))?, winipc::WaitOutcome::Signaled(0));
+//! raw::close(ev)?;
+//! assert_eq!(raw::close(ev).unwrap_err().win32_code(), 6); // ERROR_INVALID_HANDLE
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::handles::{self, RawHandle, access};
+use crate::objects::Kind;
+use crate::store::layout::{HANDLES_PER_PROC, MAX_PROCS, SLOT_LIVE, pr};
+use crate::store::{Namespace, Store};
+use crate::timer::DueTime;
+use crate::wait::WaitOutcome;
+use crate::{MailslotInfo, event, mailslot, mutex, process, semaphore, thread, timer, wait};
+
+/// `CloseHandle`.
+pub fn close(h: RawHandle) -> Result<()> {
+    handles::close(h)
+}
+
+/// The kind of object behind `h`.
+pub fn kind(h: RawHandle) -> Result<Kind> {
+    Ok(handles::resolve(h)?.kind)
+}
+
+/// The access mask recorded in `h`.
+pub fn access_mask(h: RawHandle) -> Result<u32> {
+    Ok(handles::resolve(h)?.access)
+}
+
+/// `DuplicateHandle` within this process.
+pub fn duplicate(h: RawHandle, inherit: bool) -> Result<RawHandle> {
+    handles::duplicate(h, None, inherit)
+}
+
+/// `DuplicateHandle` into another process (of the same user for `Local` objects), which must
+/// already use winipc. Returns the value in the target process.
+pub fn duplicate_into(h: RawHandle, target_pid: u32, inherit: bool) -> Result<RawHandle> {
+    let (ns, _) = handles::decode(h).ok_or(Error::InvalidHandle)?;
+    let s = Store::get(ns)?;
+    let target = (0..MAX_PROCS)
+        .find(|&p| {
+            s.load(Store::pr(p, pr::STATE)) == SLOT_LIVE
+                && s.load(Store::pr(p, pr::PID)) == target_pid
+        })
+        .ok_or(Error::InvalidParameter(
+            "the target process does not use winipc",
+        ))?;
+    handles::duplicate(h, Some(target), inherit)
+}
+
+/// `GetHandleInformation`: [`HANDLE_FLAG_INHERIT`] and [`HANDLE_FLAG_PROTECT_FROM_CLOSE`].
+pub fn handle_flags(h: RawHandle) -> Result<u32> {
+    Ok(handles::resolve(h)?.flags)
+}
+
+/// `SetHandleInformation`.
+pub fn set_handle_flags(h: RawHandle, mask: u32, flags: u32) -> Result<()> {
+    handles::set_flags(h, mask & 3, flags & 3)
+}
+
+/// `HANDLE_FLAG_INHERIT`.
+pub const HANDLE_FLAG_INHERIT: u32 = crate::store::layout::HF_INHERIT;
+/// `HANDLE_FLAG_PROTECT_FROM_CLOSE`.
+pub const HANDLE_FLAG_PROTECT_FROM_CLOSE: u32 = crate::store::layout::HF_PROTECT;
+/// Handle values are below this bound (useful for validating `HANDLE`s from C).
+pub const HANDLE_VALUE_LIMIT: RawHandle = 4 * (2 * HANDLES_PER_PROC + 1);
+
+/// `WaitForSingleObject` / `WaitForMultipleObjects` on raw handles (no 64-object limit here).
+pub fn wait(handles: &[RawHandle], all: bool, timeout: Option<Duration>) -> Result<WaitOutcome> {
+    let targets = handles
+        .iter()
+        .map(|&h| mailslot::wait_target(h))
+        .collect::<Result<Vec<_>>>()?;
+    wait::wait(&targets, all, wait::deadline(timeout))
+}
+
+/// `SignalObjectAndWait`: signals `signal` (sets an event, releases a mutex once or a
+/// semaphore by one), then waits on `wait_on`.
+pub fn signal_and_wait(
+    signal: RawHandle,
+    wait_on: RawHandle,
+    timeout: Option<Duration>,
+) -> Result<WaitOutcome> {
+    match kind(signal)? {
+        Kind::Event => event::set(signal).map(drop)?,
+        Kind::Mutex => mutex::release(signal).map(drop)?,
+        Kind::Semaphore => semaphore::release(signal, 1).map(drop)?,
+        _ => return Err(Error::InvalidHandle),
+    }
+    wait(&[wait_on], false, timeout)
+}
+
+/// `SetEvent`; returns the previous state.
+pub fn event_set(h: RawHandle) -> Result<bool> {
+    event::set(h)
+}
+/// `ResetEvent`; returns the previous state.
+pub fn event_reset(h: RawHandle) -> Result<bool> {
+    event::reset(h)
+}
+/// `PulseEvent`; returns the previous state.
+pub fn event_pulse(h: RawHandle) -> Result<bool> {
+    event::pulse(h)
+}
+/// `ReleaseMutex`; returns the recursion count before.
+pub fn mutex_release(h: RawHandle) -> Result<u32> {
+    mutex::release(h)
+}
+/// `ReleaseSemaphore`; returns the previous count.
+pub fn semaphore_release(h: RawHandle, count: u32) -> Result<u32> {
+    semaphore::release(h, count)
+}
+/// `SetWaitableTimer`; `period_ms` 0 = one-shot.
+pub fn timer_set(h: RawHandle, due: DueTime, period_ms: u32) -> Result<()> {
+    if period_ms > i32::MAX as u32 {
+        return Err(Error::InvalidParameter("timer period"));
+    }
+    timer::set(h, timer::due_to_monotonic(due), period_ms)
+}
+/// `CancelWaitableTimer`.
+pub fn timer_cancel(h: RawHandle) -> Result<()> {
+    timer::cancel(h)
+}
+
+/// `GetExitCodeProcess` (`STILL_ACTIVE` while running).
+pub fn process_exit_code(h: RawHandle) -> Result<u32> {
+    process::exit_code(h)
+}
+/// `TerminateProcess`.
+pub fn process_terminate(h: RawHandle, code: u32) -> Result<()> {
+    process::terminate(h, code)
+}
+/// `GetProcessId`.
+pub fn process_id(h: RawHandle) -> Result<u32> {
+    let e = handles::resolve(h)?;
+    if e.kind != Kind::Process {
+        return Err(Error::InvalidHandle);
+    }
+    Ok(Store::get(e.obj.ns)?.load(crate::objects::sw(e.obj.ix, crate::objects::st::PR_PID)))
+}
+/// `GetExitCodeThread` (`STILL_ACTIVE` while running).
+pub fn thread_exit_code(h: RawHandle) -> Result<u32> {
+    thread::exit_code(h)
+}
+/// `GetThreadId`.
+pub fn thread_id(h: RawHandle) -> Result<u32> {
+    let e = handles::resolve(h)?;
+    if e.kind != Kind::Thread {
+        return Err(Error::InvalidHandle);
+    }
+    Ok(Store::get(e.obj.ns)?.load(crate::objects::sw(e.obj.ix, crate::objects::st::TH_TID)))
+}
+
+/// Creates a thread object for a thread the caller is about to start itself (the C ABI's
+/// `CreateThread` runs C functions on its own pthreads). Returns (the creator's handle, the
+/// thread's own handle); the new thread calls [`thread_started`] first and
+/// [`thread_finished`] last.
+pub fn thread_object_new(inherit: bool) -> Result<(RawHandle, RawHandle)> {
+    let t = thread::new_object(inherit)?;
+    let own = t.handle().try_clone()?.into_raw();
+    Ok((t.into_handle().into_raw(), own))
+}
+/// Records the calling thread's id in its thread object (`own` from [`thread_object_new`]).
+pub fn thread_started(own: RawHandle) -> Result<()> {
+    thread::started(own)
+}
+/// Publishes a thread's exit code and closes its own handle. The first call wins, so
+/// `ExitThread` followed by the wrapper's own call keeps `ExitThread`'s code.
+pub fn thread_finished(own: RawHandle, code: u32) -> Result<()> {
+    thread::finished(own, code)?;
+    handles::close(own)
+}
+
+/// `ReadFile` on a mailslot receive handle: one message, waiting up to the slot's read
+/// timeout.
+pub fn mailslot_read(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
+    mailslot::read_raw(h, buf)
+}
+/// `WriteFile` on a mailslot send handle: one message.
+pub fn mailslot_write(h: RawHandle, msg: &[u8]) -> Result<()> {
+    mailslot::write_raw(h, msg)
+}
+/// `GetMailslotInfo`.
+pub fn mailslot_info(h: RawHandle) -> Result<MailslotInfo> {
+    mailslot::info(h)
+}
+/// `SetMailslotInfo`.
+pub fn mailslot_set_read_timeout(h: RawHandle, ms: u32) -> Result<()> {
+    mailslot::set_read_timeout(h, ms)
+}
+/// Whether `h` is a mailslot handle that may receive (`true`) or send (`false`).
+pub fn mailslot_direction(h: RawHandle) -> Result<bool> {
+    let e = handles::resolve(h)?;
+    if e.kind != Kind::Mailslot {
+        return Err(Error::InvalidHandle);
+    }
+    Ok(e.access & access::GENERIC_READ != 0)
+}
+
+/// Which store a handle value belongs to (`None` for values no handle has).
+pub fn namespace_of(h: RawHandle) -> Option<Namespace> {
+    handles::decode(h).map(|(ns, _)| ns)
+}
