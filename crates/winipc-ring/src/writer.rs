@@ -72,6 +72,22 @@ impl<F: Futex> Ring<'_, F> {
         }
     }
 
+    /// Test hook: reserves a record and writes half the payload, then stops as if the writer
+    /// had been killed mid-write, leaving the record in WRITING.
+    #[doc(hidden)]
+    pub fn simulate_crashed_send(&self, writer: u32, msg: &[u8]) -> Result<(), SendError> {
+        let size = self.check_message(msg.len())?;
+        let t = self.reserve(writer, msg.len(), size)?;
+        let pos = t % u64::from(self.geo.capacity);
+        self.ring_word(pos + 8).store(t, Ordering::Relaxed);
+        for (i, chunk) in msg[..msg.len() / 2].chunks(8).enumerate() {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.ring_word(pos + 16 + 8 * i as u64).store(u64::from_le_bytes(b), Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
     /// Checks the size limits; returns the record size.
     fn check_message(&self, len: usize) -> Result<u64, SendError> {
         let max = self.geo.max_message_size;

@@ -1,0 +1,356 @@
+//! One test per ring semantic.
+
+mod common;
+
+use common::{AllAlive, Dead, Mem};
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+use winipc_ring::park::ParkFutex;
+use winipc_ring::{AttachError, Corruption, MAGIC, RecvError, Ring, SendError};
+
+fn ring(mem: &Mem, cap: u32, max: u32) -> Ring<'_, ParkFutex> {
+    Ring::init(mem.view(), cap, max, ParkFutex::new()).unwrap()
+}
+
+fn recv_vec<F: winipc_ring::Futex>(r: &Ring<'_, F>) -> Option<Vec<u8>> {
+    let mut buf = vec![0u8; r.capacity() as usize];
+    r.try_recv(&mut buf, &AllAlive).unwrap().map(|n| buf[..n].to_vec())
+}
+
+#[test]
+fn init_then_attach_validates() {
+    let mem = Mem::new(256);
+    assert!(matches!(Ring::attach(mem.view(), ParkFutex::new()), Err(AttachError::Corrupt(Corruption::BadMagic))));
+    let r = ring(&mem, 256, u32::MAX);
+    assert_eq!(mem.header[0].load(Ordering::Relaxed), MAGIC);
+    let a = Ring::attach(mem.view(), ParkFutex::new()).unwrap();
+    assert_eq!(a.capacity(), 256);
+    assert_eq!(a.max_message_size(), u32::MAX, "max_message_size is stored as given");
+    assert_eq!(r.info().max_message_size, u32::MAX);
+
+    // Version, capacity and memory size are all checked.
+    mem.header[1].store(99, Ordering::Relaxed);
+    assert!(matches!(Ring::attach(mem.view(), ParkFutex::new()), Err(AttachError::Corrupt(Corruption::BadVersion))));
+    mem.header[1].store(1, Ordering::Relaxed);
+    mem.header[2].store(257, Ordering::Relaxed);
+    assert!(matches!(Ring::attach(mem.view(), ParkFutex::new()), Err(AttachError::Corrupt(Corruption::BadCapacity))));
+    mem.header[2].store(1024, Ordering::Relaxed);
+    assert!(matches!(Ring::attach(mem.view(), ParkFutex::new()), Err(AttachError::Corrupt(Corruption::MemoryTooSmall))));
+    let short = winipc_ring::RingMemory::new(&mem.header[..10], &mem.data);
+    assert!(matches!(Ring::attach(short, ParkFutex::new()), Err(AttachError::Corrupt(Corruption::MemoryTooSmall))));
+}
+
+#[test]
+fn init_rejects_bad_capacity() {
+    let mem = Mem::new(1024);
+    for cap in [0, 8, 31, 100, 2048] {
+        assert!(Ring::init(mem.view(), cap, 0, ParkFutex::new()).is_err(), "capacity {cap}");
+    }
+}
+
+#[test]
+fn fifo_across_writers_and_info_counters() {
+    // Wine's checklist steps 21–27.
+    let mem = Mem::new(1024);
+    let r = ring(&mem, 1024, 0);
+    let i = r.info();
+    assert_eq!((i.next_size, i.messages, i.bytes, i.max_message_size), (None, 0, 0, 0));
+    r.try_send(1, b"a").unwrap();
+    assert_eq!((r.info().next_size, r.info().messages), (Some(1), 1));
+    r.try_send(2, b"bc").unwrap();
+    assert_eq!((r.info().next_size, r.info().messages), (Some(1), 2));
+    r.try_send(3, b"").unwrap();
+    assert_eq!((r.info().next_size, r.info().messages, r.info().bytes), (Some(1), 3, 3));
+    assert!(r.has_message());
+    assert_eq!(recv_vec(&r).unwrap(), b"a");
+    assert_eq!((r.info().next_size, r.info().messages), (Some(2), 2));
+    assert_eq!(recv_vec(&r).unwrap(), b"bc");
+    assert_eq!((r.info().next_size, r.info().messages), (Some(0), 1));
+    assert_eq!(recv_vec(&r).unwrap(), b"", "zero-length message is delivered");
+    assert_eq!((r.info().next_size, r.info().messages, r.info().bytes), (None, 0, 0));
+    assert_eq!(recv_vec(&r), None);
+    assert!(!r.has_message());
+}
+
+#[test]
+fn insufficient_buffer_keeps_message() {
+    let mem = Mem::new(256);
+    let r = ring(&mem, 256, 0);
+    r.try_send(1, b"xy").unwrap();
+    let mut small = [0u8; 1];
+    assert_eq!(r.try_recv(&mut small, &AllAlive), Err(RecvError::InsufficientBuffer { needed: 2 }));
+    assert_eq!((r.info().next_size, r.info().messages), (Some(2), 1));
+    let mut empty: [u8; 0] = [];
+    assert_eq!(r.try_recv(&mut empty, &AllAlive), Err(RecvError::InsufficientBuffer { needed: 2 }));
+    assert_eq!(recv_vec(&r).unwrap(), b"xy");
+    // A zero-length message fits a zero-length buffer.
+    r.try_send(1, b"").unwrap();
+    assert_eq!(r.try_recv(&mut empty, &AllAlive), Ok(Some(0)));
+}
+
+#[test]
+fn too_big_and_never_fits() {
+    let mem = Mem::new(256);
+    let r = ring(&mem, 256, 10);
+    assert_eq!(r.try_send(1, &[0; 11]), Err(SendError::TooBig { len: 11, max: 10 }));
+    r.try_send(1, &[0; 10]).unwrap();
+    assert_eq!(r.info().messages, 1, "the failed send queued nothing");
+
+    let mem = Mem::new(256);
+    let r = ring(&mem, 256, 0);
+    assert_eq!(r.try_send(1, &[0; 241]), Err(SendError::ExceedsCapacity { len: 241, capacity: 256 }));
+    assert_eq!(r.send(1, &[0; 1000], None), Err(SendError::ExceedsCapacity { len: 1000, capacity: 256 }));
+    r.try_send(1, &[7; 240]).unwrap(); // exactly the whole ring
+    assert_eq!(recv_vec(&r).unwrap(), vec![7; 240]);
+    assert_eq!(r.info().messages, 0);
+}
+
+#[test]
+fn full_then_space_after_recv() {
+    let mem = Mem::new(64);
+    let r = ring(&mem, 64, 0);
+    r.try_send(1, &[1; 16]).unwrap(); // 32-byte records
+    r.try_send(1, &[2; 16]).unwrap();
+    assert_eq!(r.try_send(1, &[3; 1]), Err(SendError::Full));
+    let t0 = Instant::now();
+    assert_eq!(r.send(1, &[3; 1], Some(t0 + Duration::from_millis(50))), Err(SendError::Full));
+    assert!(t0.elapsed() >= Duration::from_millis(50), "send waited for its deadline");
+    assert_eq!(r.info().messages, 2, "nothing silently dropped or added");
+    assert_eq!(recv_vec(&r).unwrap(), [1; 16]);
+    r.try_send(1, &[3; 1]).unwrap();
+    assert_eq!(recv_vec(&r).unwrap(), [2; 16]);
+    assert_eq!(recv_vec(&r).unwrap(), [3; 1]);
+}
+
+#[test]
+fn wrap_around_with_padding_many_laps() {
+    let mem = Mem::new(200);
+    let r = ring(&mem, 200, 0);
+    let mut buf = [0u8; 200];
+    for i in 0..2000u32 {
+        let len = (i as usize * 7) % 60;
+        let msg: Vec<u8> = (0..len).map(|k| (i as usize + k) as u8).collect();
+        r.try_send(i, &msg).unwrap();
+        if i % 3 == 0 {
+            let msg2 = [i as u8; 5];
+            r.try_send(i, &msg2).unwrap();
+            assert_eq!(r.try_recv(&mut buf, &AllAlive).unwrap(), Some(len));
+            assert_eq!(&buf[..len], &msg[..]);
+            assert_eq!(r.try_recv(&mut buf, &AllAlive).unwrap(), Some(5));
+            assert_eq!(buf[..5], msg2);
+        } else {
+            assert_eq!(r.try_recv(&mut buf, &AllAlive).unwrap(), Some(len));
+            assert_eq!(&buf[..len], &msg[..]);
+        }
+        assert_eq!(r.try_recv(&mut buf, &AllAlive).unwrap(), None);
+    }
+    assert_eq!(r.info().messages, 0);
+    assert_eq!(r.info().bytes, 0);
+}
+
+#[test]
+fn wrap_when_big_message_needs_padding_on_empty_ring() {
+    let mem = Mem::new(64);
+    let r = ring(&mem, 64, 0);
+    r.try_send(1, &[1; 24]).unwrap(); // 40 bytes: 0..40
+    assert_eq!(recv_vec(&r).unwrap(), [1; 24]);
+    // Empty ring, tail at 40: a 48-byte record needs padding (24) and then 48 at 0: Full until the
+    // reader steps over the padding.
+    assert_eq!(r.try_send(1, &[2; 32]), Err(SendError::Full));
+    assert_eq!(recv_vec(&r), None); // consumes the padding
+    r.try_send(1, &[2; 32]).unwrap();
+    assert_eq!(recv_vec(&r).unwrap(), [2; 32]);
+}
+
+#[test]
+fn closed_rejects_sends_and_wakes_blocked_writer() {
+    let mem = Mem::new(64);
+    let r = ring(&mem, 64, 0);
+    r.try_send(1, &[0; 40]).unwrap();
+    std::thread::scope(|s| {
+        let h = s.spawn(|| r.send(2, &[0; 40], None));
+        std::thread::sleep(Duration::from_millis(30));
+        r.close();
+        assert_eq!(h.join().unwrap(), Err(SendError::Closed));
+    });
+    assert!(r.is_closed());
+    assert_eq!(r.try_send(1, b"x"), Err(SendError::Closed));
+    assert_eq!(recv_vec(&r).unwrap(), [0; 40], "queued messages can still be drained");
+}
+
+#[test]
+fn dead_writers_stuck_record_is_skipped() {
+    let mem = Mem::new(512);
+    let r = ring(&mem, 512, 0);
+    r.try_send(1, b"before").unwrap();
+    r.simulate_crashed_send(66, b"torn torn torn torn").unwrap();
+    r.try_send(2, b"after").unwrap();
+    let mut buf = [0u8; 64];
+    let dead = Dead::of(&[66]);
+    assert_eq!(r.try_recv(&mut buf, &AllAlive).unwrap(), Some(6));
+    // While 66 is alive the reader waits for it.
+    assert_eq!(r.try_recv(&mut buf, &AllAlive).unwrap(), None);
+    assert!(!r.has_message());
+    assert_eq!(r.info().next_size, None);
+    let t0 = Instant::now();
+    assert_eq!(r.recv(&mut buf, Some(t0 + Duration::from_millis(20)), &AllAlive).unwrap(), None);
+    // Once it is dead, its record is skipped and the torn message never delivered.
+    assert_eq!(r.try_recv(&mut buf, &dead).unwrap(), Some(5));
+    assert_eq!(&buf[..5], b"after");
+    assert_eq!(r.try_recv(&mut buf, &dead).unwrap(), None);
+}
+
+#[test]
+fn blocked_reader_notices_writer_death() {
+    let mem = Mem::new(512);
+    let r = ring(&mem, 512, 0);
+    let dead = Dead::default();
+    r.simulate_crashed_send(9, b"partial").unwrap();
+    r.try_send(3, b"ok").unwrap();
+    std::thread::scope(|s| {
+        let h = s.spawn(|| {
+            let mut buf = [0u8; 16];
+            let n = r.recv(&mut buf, Some(Instant::now() + Duration::from_secs(10)), &dead).unwrap();
+            (n, buf)
+        });
+        std::thread::sleep(Duration::from_millis(20));
+        dead.0.lock().unwrap().insert(9);
+        let (n, buf) = h.join().unwrap();
+        assert_eq!(n, Some(2));
+        assert_eq!(&buf[..2], b"ok");
+    });
+}
+
+#[test]
+fn blocking_recv_is_woken_by_a_writer() {
+    let mem = Mem::new(1024);
+    let r = ring(&mem, 1024, 0);
+    std::thread::scope(|s| {
+        let h = s.spawn(|| {
+            let mut buf = [0u8; 16];
+            let n = r.recv(&mut buf, None, &AllAlive).unwrap().unwrap();
+            buf[..n].to_vec()
+        });
+        std::thread::sleep(Duration::from_millis(50));
+        r.try_send(1, b"wake").unwrap();
+        assert_eq!(h.join().unwrap(), b"wake");
+    });
+    let t0 = Instant::now();
+    let mut buf = [0u8; 4];
+    assert_eq!(r.recv(&mut buf, Some(t0 + Duration::from_millis(30)), &AllAlive), Ok(None));
+    assert!(t0.elapsed() >= Duration::from_millis(30));
+}
+
+#[test]
+fn blocked_writer_is_woken_by_reader() {
+    let mem = Mem::new(64);
+    let r = ring(&mem, 64, 0);
+    r.try_send(1, &[5; 40]).unwrap();
+    std::thread::scope(|s| {
+        let h = s.spawn(|| r.send(2, &[6; 40], Some(Instant::now() + Duration::from_secs(10))));
+        std::thread::sleep(Duration::from_millis(30));
+        assert_eq!(recv_vec(&r).unwrap(), [5; 40]);
+        assert_eq!(h.join().unwrap(), Ok(()));
+    });
+    // The padding then the second message.
+    assert_eq!(recv_vec(&r), Some(vec![6; 40]));
+}
+
+#[test]
+fn notify_word_handshake() {
+    let mem = Mem::new(256);
+    let r = ring(&mem, 256, 0);
+    let (word, seen) = r.notify_word();
+    assert_eq!(word.load(Ordering::Relaxed), seen);
+    assert!(!r.has_message());
+    r.try_send(1, b"x").unwrap();
+    assert_ne!(word.load(Ordering::Relaxed), seen, "an armed reader is notified by the writer");
+    let (_, seen2) = r.notify_word();
+    assert!(r.has_message(), "caller must not wait: a message is already queued");
+    assert_eq!(recv_vec(&r).unwrap(), b"x");
+    let _ = seen2;
+}
+
+#[test]
+fn reader_lock_busy_and_dead_owner_takeover() {
+    let mem = Mem::new(256);
+    let mut r = ring(&mem, 256, 0);
+    r.set_reader_id(1);
+    r.try_send(1, b"m").unwrap();
+    // Another reader (id 41) holds the lock.
+    mem.header[18].store(42, Ordering::Relaxed);
+    let mut buf = [0u8; 8];
+    assert_eq!(r.try_recv(&mut buf, &AllAlive), Err(RecvError::Busy));
+    assert_eq!(r.try_recv(&mut buf, &Dead::of(&[41])), Ok(Some(1)), "dead owner's lock taken over");
+    assert_eq!(mem.header[18].load(Ordering::Relaxed), 0, "released after the consumption");
+}
+
+#[test]
+fn two_readers_share_one_ring() {
+    let mem = Mem::new(4096);
+    let r = ring(&mem, 4096, 0);
+    let mut r1 = Ring::attach(mem.view(), ParkFutex::new()).unwrap();
+    let mut r2 = Ring::attach(mem.view(), ParkFutex::new()).unwrap();
+    r1.set_reader_id(1);
+    r2.set_reader_id(2);
+    let n = 20_000u32;
+    let got = std::thread::scope(|s| {
+        let w = s.spawn(|| {
+            for i in 0..n {
+                r.send(7, &i.to_le_bytes(), None).unwrap();
+            }
+        });
+        let readers: Vec<_> = [&r1, &r2]
+            .into_iter()
+            .map(|rd| {
+                s.spawn(move || {
+                    let mut seen = Vec::new();
+                    let mut buf = [0u8; 4];
+                    let deadline = Instant::now() + Duration::from_secs(20);
+                    while Instant::now() < deadline {
+                        match rd.recv(&mut buf, Some(Instant::now() + Duration::from_millis(100)), &AllAlive) {
+                            Ok(Some(4)) => seen.push(u32::from_le_bytes(buf)),
+                            Ok(None) => {
+                                if rd.info().messages == 0 && rd.is_closed() {
+                                    break;
+                                }
+                            }
+                            other => panic!("{other:?}"),
+                        }
+                    }
+                    seen
+                })
+            })
+            .collect();
+        w.join().unwrap();
+        while r.info().messages > 0 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        r.close();
+        readers.into_iter().map(|h| h.join().unwrap()).collect::<Vec<_>>()
+    });
+    let mut all: Vec<u32> = got.iter().flatten().copied().collect();
+    for g in &got {
+        assert!(g.windows(2).all(|w| w[0] < w[1]), "each reader sees increasing order");
+    }
+    all.sort_unstable();
+    assert_eq!(all, (0..n).collect::<Vec<_>>(), "no loss, no duplicate");
+}
+
+#[test]
+fn hostile_cursor_is_reported_not_followed() {
+    let mem = Mem::new(256);
+    let r = ring(&mem, 256, 0);
+    r.try_send(1, b"abc").unwrap();
+    mem.data[8].store(3, Ordering::Relaxed); // misaligned head
+    let mut buf = [0u8; 8];
+    assert_eq!(r.try_recv(&mut buf, &AllAlive), Err(RecvError::Corrupt(Corruption::BadCursor)));
+    assert_eq!(r.try_send(1, b"x"), Err(SendError::Corrupt(Corruption::BadCursor)));
+    mem.data[8].store(0, Ordering::Relaxed);
+    mem.data[0].store(10_000, Ordering::Relaxed); // tail beyond capacity
+    assert_eq!(r.try_recv(&mut buf, &AllAlive), Err(RecvError::Corrupt(Corruption::BadCursor)));
+    mem.data[0].store(24, Ordering::Relaxed);
+    mem.data[16].store(u64::MAX, Ordering::Relaxed); // garbage record header
+    assert!(matches!(r.try_recv(&mut buf, &AllAlive), Err(RecvError::Corrupt(_))));
+    assert_eq!(r.info().next_size, None);
+}
