@@ -1,0 +1,495 @@
+//! Local mailslots: Wine's conformance checklist (kernel32/tests/mailslot.c) in order, then
+//! cross-process behaviour: many writers, FIFO, receiver death, quotas, waits.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use winipc::{
+    Event, EventReset, MAILSLOT_WAIT_FOREVER, Mailslot, MailslotOptions, MailslotWriter, Security,
+    WaitOutcome, code, wait_any,
+};
+
+fn slot_name(base: &str) -> String {
+    format!(r"\\.\mailslot\winipc_test\{}", uniq(base))
+}
+
+#[test]
+fn child() {
+    let Some((role, args)) = role_args() else {
+        return;
+    };
+    match role.as_str() {
+        // Send N numbered messages "<writer>:<seq>:<checksum>" as fast as possible.
+        "writer" => {
+            let w = MailslotWriter::open(&args[0]).unwrap();
+            let id: u32 = args[1].parse().unwrap();
+            let n: u32 = args[2].parse().unwrap();
+            for seq in 0..n {
+                let body = format!("{id}:{seq}:{}", id.wrapping_mul(31).wrapping_add(seq));
+                w.send(body.as_bytes()).unwrap();
+            }
+        }
+        "send-one" => match MailslotWriter::open(&args[0]) {
+            Ok(w) => say(match w.send(args[1].as_bytes()) {
+                Ok(()) => "sent".to_string(),
+                Err(e) => code(&e).to_string(),
+            }),
+            Err(e) => say(code(&e)),
+        },
+        // Create a slot, announce it, then sleep (to be killed).
+        "receiver" => {
+            let _s = Mailslot::create(&args[0], 0, 0).unwrap();
+            say("created");
+            std::thread::sleep(Duration::from_secs(30));
+        }
+        // Open a writer, announce it, then write after a go message on stdin... (kept simple)
+        "hold-writer" => {
+            let w = MailslotWriter::open(&args[0]).unwrap();
+            say("open");
+            std::thread::sleep(Duration::from_millis(args[1].parse().unwrap()));
+            say(match w.send(b"late") {
+                Ok(()) => "sent".to_string(),
+                Err(e) => code(&e).to_string(),
+            });
+        }
+        other => panic!("unknown role {other}"),
+    }
+}
+
+#[test]
+fn wine_checklist() {
+    init();
+    let _w = watchdog(Duration::from_secs(30));
+    let path = slot_name("wine");
+    let mut buf = [0u8; 16];
+    // 2. Opening a sender before the slot exists fails.
+    assert_eq!(code(&MailslotWriter::open(&path).unwrap_err()), 2);
+    // 3, 4. Bad names.
+    assert_eq!(code(&Mailslot::create("blah", 0, 0).unwrap_err()), 123);
+    assert_eq!(code(&Mailslot::create("", 0, 0).unwrap_err()), 123);
+    // 5. Create(path, -1, -1): everything reported back as given.
+    let s = Mailslot::create(&path, u32::MAX, u32::MAX).unwrap();
+    let i = s.info().unwrap();
+    assert_eq!(
+        (
+            i.max_message_size,
+            i.next_size,
+            i.message_count,
+            i.read_timeout
+        ),
+        (u32::MAX, None, 0, u32::MAX)
+    );
+    drop(s);
+    // 6. Create(path, 0, 0).
+    let s = Mailslot::create(&path, 0, 0).unwrap();
+    // 8, 9. Empty reads time out at once with ERROR_SEM_TIMEOUT.
+    assert_eq!(code(&s.recv(&mut buf[..0]).unwrap_err()), 121);
+    assert_eq!(code(&s.recv(&mut buf).unwrap_err()), 121);
+    // 13. A sender opens.
+    let w1 = MailslotWriter::open(&path).unwrap();
+    // 15. A sender's handle cannot read.
+    assert_eq!(
+        code(&Mailslot::from_handle(w1.handle().try_clone().unwrap()).unwrap_err()),
+        5
+    );
+    // 10. The receiver's handle cannot write.
+    assert_eq!(
+        code(&MailslotWriter::from_handle(s.handle().try_clone().unwrap()).unwrap_err()),
+        5
+    );
+    // 15, 17. Write 8 bytes; read them; the next read times out.
+    w1.send(b"12345678").unwrap();
+    assert_eq!(s.recv(&mut buf).unwrap(), 8);
+    assert_eq!(&buf[..8], b"12345678");
+    assert_eq!(code(&s.recv(&mut buf).unwrap_err()), 121);
+    // 19. A second receiver for a live name fails.
+    assert_eq!(code(&Mailslot::create(&path, 0, 0).unwrap_err()), 183);
+    // 20-27. Two senders, counts and next sizes, zero-length messages.
+    let w2 = MailslotWriter::open(&path.to_uppercase()).unwrap();
+    let i = s.info().unwrap();
+    assert_eq!(
+        (
+            i.next_size,
+            i.max_message_size,
+            i.message_count,
+            i.read_timeout
+        ),
+        (None, 0, 0, 0)
+    );
+    w1.send(b"a").unwrap();
+    assert_eq!(
+        (s.info().unwrap().next_size, s.info().unwrap().message_count),
+        (Some(1), 1)
+    );
+    w2.send(b"bc").unwrap();
+    assert_eq!(
+        (s.info().unwrap().next_size, s.info().unwrap().message_count),
+        (Some(1), 2)
+    );
+    w1.send(b"").unwrap();
+    assert_eq!(
+        (s.info().unwrap().next_size, s.info().unwrap().message_count),
+        (Some(1), 3)
+    );
+    assert_eq!(s.recv(&mut buf).unwrap(), 1);
+    assert_eq!(&buf[..1], b"a");
+    assert_eq!(
+        (s.info().unwrap().next_size, s.info().unwrap().message_count),
+        (Some(2), 2)
+    );
+    assert_eq!(s.recv(&mut buf).unwrap(), 2);
+    assert_eq!(&buf[..2], b"bc");
+    assert_eq!(
+        (s.info().unwrap().next_size, s.info().unwrap().message_count),
+        (Some(0), 1)
+    );
+    assert_eq!(s.recv(&mut buf).unwrap(), 0);
+    assert_eq!(
+        (s.info().unwrap().next_size, s.info().unwrap().message_count),
+        (None, 0)
+    );
+    assert_eq!(code(&s.recv(&mut buf).unwrap_err()), 121);
+    // 28. A too-small buffer fails with ERROR_INSUFFICIENT_BUFFER and keeps the message.
+    w1.send(b"xy").unwrap();
+    let e = s.recv(&mut buf[..1]).unwrap_err();
+    assert_eq!(code(&e), 122);
+    assert_eq!(
+        (s.info().unwrap().next_size, s.info().unwrap().message_count),
+        (Some(2), 1)
+    );
+    assert_eq!(s.recv(&mut buf).unwrap(), 2);
+    // 29. Close everything; the name is free again.
+    drop((w1, w2, s));
+    // 30. A finite timeout waits about that long, then ERROR_SEM_TIMEOUT.
+    let s = Mailslot::create(&path, 0, 1000).unwrap();
+    let t = Instant::now();
+    assert_eq!(code(&s.recv(&mut buf).unwrap_err()), 121);
+    assert!(
+        t.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        t.elapsed()
+    );
+    // 31. Waiting on an empty slot times out; SetMailslotInfo changes the timeout.
+    assert_eq!(s.wait(Some(Duration::ZERO)).unwrap(), WaitOutcome::TimedOut);
+    s.set_read_timeout(0).unwrap();
+    assert_eq!(s.info().unwrap().read_timeout, 0);
+    let t = Instant::now();
+    assert_eq!(code(&s.recv(&mut buf).unwrap_err()), 121);
+    assert!(t.elapsed() < Duration::from_millis(500));
+}
+
+#[test]
+fn maximum_message_size_is_enforced_and_nothing_arrives() {
+    init();
+    let _w = watchdog(Duration::from_secs(20));
+    let path = slot_name("max");
+    let s = Mailslot::create(&path, 8, 0).unwrap();
+    let w = MailslotWriter::open(&path).unwrap();
+    assert_eq!(code(&w.send(b"123456789").unwrap_err()), 87);
+    assert_eq!(s.info().unwrap().message_count, 0);
+    w.send(b"12345678").unwrap();
+    assert_eq!(s.recv_vec().unwrap(), b"12345678");
+}
+
+#[test]
+fn many_writer_processes_deliver_everything_in_per_writer_order() {
+    init();
+    let _w = watchdog(Duration::from_secs(60));
+    let path = slot_name("fanin");
+    let s = Mailslot::create_with(
+        &path,
+        MailslotOptions {
+            read_timeout: 10_000,
+            quota: 64 * 1024,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let writers = 8u32;
+    let per = 5_000u32;
+    let kids: Vec<Kid> = (0..writers)
+        .map(|i| spawn("writer", &[&path, &i.to_string(), &per.to_string()]))
+        .collect();
+    let mut next = vec![0u32; writers as usize];
+    let mut buf = [0u8; 64];
+    for _ in 0..writers * per {
+        let n = s.recv(&mut buf).unwrap();
+        let text = std::str::from_utf8(&buf[..n]).unwrap();
+        let f: Vec<u32> = text.split(':').map(|x| x.parse().unwrap()).collect();
+        let (id, seq, sum) = (f[0], f[1], f[2]);
+        assert_eq!(sum, id.wrapping_mul(31).wrapping_add(seq), "checksum");
+        assert_eq!(
+            seq, next[id as usize],
+            "writer {id}: lost, duplicated or reordered"
+        );
+        next[id as usize] += 1;
+    }
+    for k in kids {
+        assert_eq!(k.finish(), 0);
+    }
+    assert_eq!(s.info().unwrap().message_count, 0);
+}
+
+#[test]
+fn writes_fail_clearly_once_the_receiver_closes_and_the_name_is_free_again() {
+    init();
+    let _w = watchdog(Duration::from_secs(30));
+    let path = slot_name("close");
+    let s = Mailslot::create(&path, 0, 0).unwrap();
+    let w = MailslotWriter::open(&path).unwrap();
+    w.send(b"unread").unwrap();
+    drop(s);
+    assert_eq!(code(&w.send(b"x").unwrap_err()), 109, "ERROR_BROKEN_PIPE");
+    assert_eq!(code(&MailslotWriter::open(&path).unwrap_err()), 2);
+    let s2 = Mailslot::create(&path, 0, 0).unwrap();
+    assert_eq!(
+        s2.info().unwrap().message_count,
+        0,
+        "unread messages were dropped"
+    );
+    assert_eq!(
+        code(&w.send(b"x").unwrap_err()),
+        109,
+        "old senders stay detached"
+    );
+}
+
+#[test]
+fn a_killed_receiver_frees_the_name_and_fails_its_senders() {
+    init();
+    let _w = watchdog(Duration::from_secs(30));
+    let path = slot_name("killed");
+    let mut r = spawn("receiver", &[&path]);
+    assert_eq!(r.line(), "created");
+    let w = MailslotWriter::open(&path).unwrap();
+    w.send(b"before").unwrap();
+    r.kill();
+    // The name can be created again (the dead receiver is reaped on lookup).
+    let s = Mailslot::create(&path, 0, 0).unwrap();
+    assert_eq!(s.info().unwrap().message_count, 0);
+    assert_eq!(code(&w.send(b"after").unwrap_err()), 109);
+}
+
+#[test]
+fn a_writer_blocked_on_a_full_quota_fails_when_the_receiver_dies() {
+    init();
+    let _w = watchdog(Duration::from_secs(30));
+    let path = slot_name("full");
+    let mut r = spawn("receiver", &[&path]);
+    assert_eq!(r.line(), "created");
+    let mut w = MailslotWriter::open(&path).unwrap();
+    // The default quota is 1 MiB: fill it.
+    let chunk = vec![7u8; 60_000];
+    w.set_write_timeout(Some(Duration::ZERO));
+    let mut sent = 0;
+    loop {
+        match w.send(&chunk) {
+            Ok(()) => sent += 1,
+            Err(e) => {
+                assert_eq!(
+                    code(&e),
+                    1816,
+                    "ERROR_NOT_ENOUGH_QUOTA when full and not waiting"
+                );
+                break;
+            }
+        }
+    }
+    assert!(sent >= 10);
+    w.set_write_timeout(None);
+    let t = Instant::now();
+    let killer = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        r.kill();
+    });
+    assert_eq!(
+        code(&w.send(&chunk).unwrap_err()),
+        109,
+        "blocked writer learns the receiver is gone"
+    );
+    assert!(t.elapsed() < Duration::from_secs(5));
+    killer.join().unwrap();
+}
+
+#[test]
+fn a_full_slot_blocks_the_writer_until_the_receiver_reads() {
+    init();
+    let _w = watchdog(Duration::from_secs(30));
+    let path = slot_name("block");
+    let s = Mailslot::create_with(
+        &path,
+        MailslotOptions {
+            quota: 4096,
+            read_timeout: 5000,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let w = MailslotWriter::open(&path).unwrap();
+    let msg = [1u8; 1000];
+    for _ in 0..4 {
+        w.send(&msg).unwrap();
+    }
+    let path2 = path.clone();
+    let t = std::thread::spawn(move || {
+        let w = MailslotWriter::open(&path2).unwrap();
+        w.send(&[2u8; 1000]).map_err(|e| code(&e))
+    });
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(!t.is_finished(), "the writer waits for room");
+    let mut buf = [0u8; 1000];
+    s.recv(&mut buf).unwrap();
+    assert_eq!(t.join().unwrap(), Ok(()));
+    let mut count = 0;
+    while s.info().unwrap().message_count > 0 {
+        s.recv(&mut buf).unwrap();
+        count += 1;
+    }
+    assert_eq!(count, 4);
+    assert_eq!(buf[0], 2, "the blocked message arrived last");
+}
+
+#[test]
+fn another_user_cannot_send_unless_security_allows() {
+    init();
+    let _w = watchdog(Duration::from_secs(30));
+    if winipc_sys::proc::geteuid() != 0 {
+        eprintln!("SKIP: needs root to create a second user");
+        return;
+    }
+    let uid = second_user();
+    let closed = slot_name("private");
+    let open = slot_name("public");
+    let _a = Mailslot::create(&closed, 0, 0).unwrap();
+    let _b = Mailslot::create_with(
+        &open,
+        MailslotOptions {
+            security: Security::everyone(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    // The store directory must be reachable by the other user.
+    let dir = winipc::store_dir().to_path_buf();
+    std::process::Command::new("chmod")
+        .arg("1777")
+        .arg(&dir)
+        .status()
+        .unwrap();
+    for (path, want) in [(&closed, "5"), (&open, "sent")] {
+        use std::os::unix::process::CommandExt;
+        let out = child_cmd("send-one", &[path, "hi"])
+            .uid(uid)
+            .stdout(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.find("@@").map(|a| l[a + 2..].trim().to_owned()))
+            .collect();
+        assert_eq!(
+            lines,
+            [want],
+            "{path}: stderr {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// Creates (once) an unprivileged user for tests and returns its uid.
+fn second_user() -> u32 {
+    let name = "winipc-test";
+    let _ = std::process::Command::new("useradd")
+        .args([
+            "--system",
+            "--no-create-home",
+            "--shell",
+            "/usr/sbin/nologin",
+            name,
+        ])
+        .stderr(std::process::Stdio::null())
+        .status();
+    let out = std::process::Command::new("id")
+        .args(["-u", name])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("uid of the test user")
+}
+
+#[test]
+fn a_wait_any_mixes_mailslots_events_and_processes() {
+    init();
+    let _w = watchdog(Duration::from_secs(30));
+    let path = slot_name("mix");
+    let s = Mailslot::create(&path, 0, MAILSLOT_WAIT_FOREVER).unwrap();
+    let ev = Event::new(EventReset::Auto, false).unwrap();
+    assert_eq!(
+        wait_any(&[ev.handle(), s.handle()], Some(Duration::from_millis(20))).unwrap(),
+        WaitOutcome::TimedOut
+    );
+    let h = [
+        ev.handle().try_clone().unwrap().into_raw(),
+        s.handle().try_clone().unwrap().into_raw(),
+    ];
+    let t = std::thread::spawn(move || {
+        winipc::wait_raw(&h, false, Some(Duration::from_secs(10))).unwrap()
+    });
+    std::thread::sleep(Duration::from_millis(50));
+    let mut k = spawn("send-one", &[&path, "wake"]);
+    assert_eq!(k.line(), "sent");
+    assert_eq!(
+        t.join().unwrap(),
+        WaitOutcome::Signaled(1),
+        "the mailslot woke the wait"
+    );
+    assert_eq!(
+        s.info().unwrap().message_count,
+        1,
+        "waiting does not consume the message"
+    );
+    ev.set().unwrap();
+    assert_eq!(
+        wait_any(&[ev.handle(), s.handle()], Some(Duration::ZERO)).unwrap(),
+        WaitOutcome::Signaled(0),
+        "lowest index"
+    );
+    assert_eq!(s.recv_vec().unwrap(), b"wake");
+    assert_eq!(k.finish(), 0);
+}
+
+#[test]
+fn inherited_and_duplicated_receive_handles_keep_the_slot_open() {
+    init();
+    let _w = watchdog(Duration::from_secs(20));
+    let path = slot_name("dup");
+    let s = Mailslot::create(&path, 0, 0).unwrap();
+    let dup = Mailslot::from_handle(s.handle().try_clone().unwrap()).unwrap();
+    let w = MailslotWriter::open(&path).unwrap();
+    drop(s);
+    w.send(b"still open").unwrap();
+    assert_eq!(dup.recv_vec().unwrap(), b"still open");
+    assert_eq!(code(&Mailslot::create(&path, 0, 0).unwrap_err()), 183);
+    drop(dup);
+    assert!(Mailslot::create(&path, 0, 0).is_ok());
+}
+
+#[test]
+fn io_read_and_write_carry_one_message_per_call() {
+    use std::io::{Read, Write};
+    init();
+    let _w = watchdog(Duration::from_secs(20));
+    let path = slot_name("io");
+    let s = Mailslot::create(&path, 0, 0).unwrap();
+    let w = MailslotWriter::open(&path).unwrap();
+    (&w).write_all(b"one").unwrap();
+    (&w).write_all(b"two").unwrap();
+    let mut buf = [0u8; 8];
+    assert_eq!((&s).read(&mut buf).unwrap(), 3);
+    assert_eq!((&s).read(&mut buf).unwrap(), 3);
+    assert_eq!(&buf[..3], b"two");
+}
