@@ -146,3 +146,16 @@ pub fn exit_info(pidfd: &OwnedFd) -> io::Result<Option<Exit>> {
 pub fn kill_pidfd(pidfd: &OwnedFd) -> io::Result<()> {
     rustix::process::pidfd_send_signal(pidfd, Signal::KILL).map_err(Into::into)
 }
+
+/// Registers `f` to run in the child after every `fork()` (`pthread_atfork`). The child of a
+/// fork is a new process with one thread: it must not keep using its parent's identities.
+pub fn on_fork_child(f: extern "C" fn()) -> io::Result<()> {
+    // SAFETY: `f` is a plain function pointer valid for the life of the program; no prepare or
+    // parent handlers are registered.
+    let rc = unsafe { libc::pthread_atfork(None, None, Some(f)) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::from_raw_os_error(rc))
+    }
+}

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::os::fd::OwnedFd;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 use winipc_sys::{epoll::Poller, proc};
 
@@ -46,21 +46,34 @@ struct Monitor {
     watched: Mutex<HashMap<u64, Watched>>,
 }
 
-static MONITOR: OnceLock<Monitor> = OnceLock::new();
+/// This process's monitor. A child of `fork()` gets a new one: the parent's thread does not
+/// exist there, and its epoll instance is shared with the parent.
+static MONITOR: Mutex<Option<(u32, &'static Monitor)>> = Mutex::new(None);
 
 fn monitor() -> Result<&'static Monitor> {
-    if let Some(m) = MONITOR.get() {
+    let pid = proc::getpid();
+    let mut cur = MONITOR.lock().expect("monitor lock");
+    if let Some((owner, m)) = *cur
+        && owner == pid
+    {
         return Ok(m);
     }
-    let m = Monitor {
+    let m: &'static Monitor = Box::leak(Box::new(Monitor {
         poller: Poller::new()?,
         watched: Mutex::new(HashMap::new()),
-    };
-    let m = MONITOR.get_or_init(|| m);
+    }));
     std::thread::Builder::new()
         .name("winipc-monitor".into())
-        .spawn(|| run(MONITOR.get().expect("initialised")))?;
+        .spawn(move || run(m))?;
+    *cur = Some((pid, m));
     Ok(m)
+}
+
+/// The monitor if this process already started one.
+fn current_monitor() -> Option<&'static Monitor> {
+    let cur = MONITOR.lock().expect("monitor lock");
+    cur.filter(|(owner, _)| *owner == proc::getpid())
+        .map(|(_, m)| m)
 }
 
 fn key(r: ObjRef) -> u64 {
@@ -76,7 +89,7 @@ pub(crate) fn watch_if_process(r: ObjRef) -> Result<()> {
     {
         return Ok(());
     }
-    if MONITOR.get().is_some_and(|m| {
+    if current_monitor().is_some_and(|m| {
         m.watched
             .lock()
             .expect("monitor lock")

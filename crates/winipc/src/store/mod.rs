@@ -71,6 +71,15 @@ impl Store {
         if let Some(s) = cell.get() {
             return Ok(s);
         }
+        static AT_FORK: std::sync::Once = std::sync::Once::new();
+        AT_FORK.call_once(|| {
+            extern "C" fn child() {
+                registry::after_fork_in_child();
+            }
+            if let Err(e) = winipc_sys::proc::on_fork_child(child) {
+                tracing::warn!(error = %e, "cannot register the after-fork hook");
+            }
+        });
         let opened = Store::open(ns, dir())?;
         Ok(cell.get_or_init(|| opened))
     }
