@@ -35,6 +35,7 @@ mod names;
 mod objects;
 mod process;
 pub mod raw;
+mod remote;
 mod security;
 mod semaphore;
 mod store;

@@ -441,14 +441,25 @@ impl io::Read for &Mailslot {
 #[derive(Debug)]
 pub struct MailslotWriter {
     handle: Handle,
-    ring: Arc<OpenRing>,
+    dest: Dest,
     write_timeout: Option<Duration>,
+}
+
+/// Where a writer's messages go.
+#[derive(Debug)]
+enum Dest {
+    /// A slot on this machine: its ring.
+    Local(Arc<OpenRing>),
+    /// Other machines, through the network daemon (`\\*\`, `\\DOMAIN\`, `\\HOST\`).
+    Remote(crate::remote::RemoteWriter),
 }
 
 impl MailslotWriter {
     /// Opens a sender for `name`. A local name with no live receiver fails with
     /// [`Error::NotFound`] (ERROR_FILE_NOT_FOUND); a slot whose security does not admit the
-    /// caller with [`Error::AccessDenied`].
+    /// caller with [`Error::AccessDenied`]. A remote name (`\\*\`, `\\DOMAIN\`, `\\HOST\`)
+    /// sends through the winipc network daemon, and fails with [`Error::BadNetPath`] when it
+    /// is not running.
     pub fn open(name: &str) -> io::Result<MailslotWriter> {
         Ok(open_writer(name, false)?)
     }
@@ -473,7 +484,7 @@ impl MailslotWriter {
         let (ring, _) = ring_of(handle.as_raw(), false)?;
         Ok(MailslotWriter {
             handle,
-            ring,
+            dest: Dest::Local(ring),
             write_timeout: None,
         })
     }
@@ -488,12 +499,10 @@ impl MailslotWriter {
     /// (nothing is queued), [`Error::ReceiverGone`] once the receiver closed the slot, and
     /// [`Error::MailslotFull`] if the quota stayed full for the whole write timeout.
     pub fn send(&self, msg: &[u8]) -> io::Result<()> {
-        Ok(write(
-            &self.ring,
-            self.handle.obj(),
-            msg,
-            self.write_timeout,
-        )?)
+        match &self.dest {
+            Dest::Local(ring) => Ok(write(ring, self.handle.obj(), msg, self.write_timeout)?),
+            Dest::Remote(remote) => Ok(remote.send(msg)?),
+        }
     }
 }
 
@@ -568,9 +577,12 @@ fn create(name: &str, opts: MailslotOptions) -> Result<Mailslot> {
 fn open_writer(name: &str, inherit: bool) -> Result<MailslotWriter> {
     let parsed = MailslotName::parse(name)?;
     if parsed.target != MailslotTarget::Local {
-        return Err(Error::NotSupported(
-            "remote mailslots need the winipc network daemon",
-        ));
+        let (handle, remote) = crate::remote::RemoteWriter::open(name, &parsed.target, inherit)?;
+        return Ok(MailslotWriter {
+            handle,
+            dest: Dest::Remote(remote),
+            write_timeout: None,
+        });
     }
     let mut ring = None;
     let (handle, _) = handles::open_with(
@@ -591,7 +603,7 @@ fn open_writer(name: &str, inherit: bool) -> Result<MailslotWriter> {
     let ring = ring.expect("set when the handle was made");
     Ok(MailslotWriter {
         handle,
-        ring,
+        dest: Dest::Local(ring),
         write_timeout: None,
     })
 }

@@ -1,0 +1,197 @@
+//! Remote mailslot writers: `\\*\mailslot\x`, `\\DOMAIN\mailslot\x`, `\\HOST\mailslot\x`.
+//!
+//! Remote writes travel as NetBIOS datagrams from UDP port 138, which unprivileged processes
+//! cannot bind, so they are handed to the winipc network daemon (`winipc netd`, crate
+//! `winipc-net`) over its Unix datagram socket `<store dir>/winipc-netd.sock`. Each write is
+//! one request datagram; the daemon answers with one status datagram, so `send` returns
+//! success once the datagram left (delivery itself is unreliable, as in Win32) or the error the
+//! daemon reports: `ERROR_BAD_NETPATH` for a write over the mailslot size limit (424 bytes for
+//! a 5–8 character name) or a host that cannot be resolved.
+//!
+//! The request format is `winipc_net::proto` (version 1); the two sides are tested against each
+//! other in `crates/winipc-net/tests/loopback.rs`.
+//!
+//! A remote writer's [`Handle`] stands for the open, as a Win32 file handle does: it is a
+//! signaled manual-reset event (a write to a remote mailslot never leaves I/O pending), closing
+//! it closes nothing else, and raw-handle writes (the C ABI's `WriteFile`) on it fail with
+//! `ERROR_INVALID_HANDLE`: remote writes go through [`crate::MailslotWriter::send`].
+
+use std::io;
+use std::os::linux::net::SocketAddrExt;
+use std::os::unix::net::{SocketAddr, UnixDatagram};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::handles::Handle;
+use crate::names::MailslotTarget;
+
+/// The daemon socket's file name in the store directory.
+const SOCKET_NAME: &str = "winipc-netd.sock";
+const MAGIC: [u8; 4] = *b"WNMS";
+const VERSION: u8 = 1;
+const OP_WRITE: u8 = 1;
+const OP_REPLY: u8 = 0x81;
+const REPLY_LEN: usize = 11;
+/// Largest payload the request format carries; the wire limit (≤ 428) is the daemon's check.
+const MAX_REQUEST_PAYLOAD: usize = 4096;
+/// How long a write waits for the daemon's status: name resolution included.
+const REPLY_TIMEOUT: Duration = Duration::from_secs(10);
+
+const NOT_RUNNING: Error = Error::BadNetPath("the winipc network daemon is not running");
+
+/// The sending end of a remote mailslot: a socket connected to the daemon.
+#[derive(Debug)]
+pub(crate) struct RemoteWriter {
+    kind: u8,
+    server: String,
+    path: String,
+    socket: Mutex<UnixDatagram>,
+}
+
+/// The `Error` inside an `io::Error` from winipc's public API, or `Error::Io`.
+fn unwrap_io(e: io::Error) -> Error {
+    if Error::from_io(&e).is_some() {
+        match e.into_inner().map(|inner| inner.downcast::<Error>()) {
+            Some(Ok(inner)) => *inner,
+            _ => NOT_RUNNING,
+        }
+    } else {
+        Error::Io(e)
+    }
+}
+
+fn connect() -> Result<UnixDatagram> {
+    static SEQ: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "winipc-netc-{}-{}-{}",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed),
+        winipc_sys::time::realtime_ns()
+    );
+    let addr = SocketAddr::from_abstract_name(name.as_bytes())?;
+    let socket = UnixDatagram::bind_addr(&addr)?;
+    socket
+        .connect(crate::store::dir().join(SOCKET_NAME))
+        .map_err(|_| NOT_RUNNING)?;
+    socket.set_read_timeout(Some(REPLY_TIMEOUT))?;
+    Ok(socket)
+}
+
+impl RemoteWriter {
+    /// Opens a writer for `full` (a remote mailslot name already parsed to `target`), and the
+    /// handle that stands for it. Fails with `BadNetPath` when the daemon is not running.
+    pub(crate) fn open(
+        full: &str,
+        target: &MailslotTarget,
+        inherit: bool,
+    ) -> Result<(Handle, RemoteWriter)> {
+        let (kind, server) = match target {
+            MailslotTarget::AllInDomain => (0, String::new()),
+            MailslotTarget::Remote(s) => (1, s.clone()),
+            MailslotTarget::Local => return Err(Error::InvalidParameter("a local mailslot name")),
+        };
+        // The path after `\mailslot\`, in the caller's case (peers compare it case-insensitively).
+        let path = full
+            .get(2..)
+            .and_then(|rest| rest.split_once('\\'))
+            .and_then(|(_, rest)| rest.split_once('\\'))
+            .map(|(_, path)| path.to_owned())
+            .ok_or(Error::InvalidName(r"missing \mailslot\"))?;
+        let printable = |s: &str| s.bytes().all(|b| (b' '..=b'~').contains(&b));
+        if !printable(&server) || server.contains('.') || !printable(&path) || path.len() > 255 {
+            return Err(Error::InvalidName(
+                "a remote mailslot name is printable ASCII (NetBIOS names have no dot)",
+            ));
+        }
+        let socket = connect()?;
+        let event = crate::Event::new(crate::EventReset::Manual, true).map_err(unwrap_io)?;
+        let handle = event.into_handle();
+        if inherit {
+            handle.set_inheritable(true).map_err(unwrap_io)?;
+        }
+        Ok((
+            handle,
+            RemoteWriter {
+                kind,
+                server,
+                path,
+                socket: Mutex::new(socket),
+            },
+        ))
+    }
+
+    /// Hands one message to the daemon and waits for its status.
+    pub(crate) fn send(&self, msg: &[u8]) -> Result<()> {
+        static IDS: AtomicU32 = AtomicU32::new(1);
+        if msg.len() > MAX_REQUEST_PAYLOAD {
+            return Err(Error::BadNetPath("message too large for a remote mailslot"));
+        }
+        let id = IDS.fetch_add(1, Ordering::Relaxed);
+        let mut req = Vec::with_capacity(16 + self.server.len() + self.path.len() + msg.len());
+        req.extend_from_slice(&MAGIC);
+        req.extend_from_slice(&[VERSION, OP_WRITE]);
+        req.extend_from_slice(&id.to_le_bytes());
+        req.extend_from_slice(&[self.kind, self.server.len() as u8]);
+        req.extend_from_slice(self.server.as_bytes());
+        req.extend_from_slice(&(self.path.len() as u16).to_le_bytes());
+        req.extend_from_slice(self.path.as_bytes());
+        req.extend_from_slice(&(msg.len() as u16).to_le_bytes());
+        req.extend_from_slice(msg);
+        let socket = self.socket.lock().unwrap_or_else(|p| p.into_inner());
+        match socket.send(&req) {
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused
+                ) =>
+            {
+                return Err(NOT_RUNNING);
+            }
+            Err(e) => return Err(Error::Io(e)),
+        }
+        let mut buf = [0u8; 64];
+        loop {
+            let n = match socket.recv(&mut buf) {
+                Ok(n) => n,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    return Err(Error::BadNetPath(
+                        "no answer from the winipc network daemon",
+                    ));
+                }
+                Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => return Err(NOT_RUNNING),
+                Err(e) => return Err(Error::Io(e)),
+            };
+            let reply = &buf[..n];
+            if n != REPLY_LEN
+                || reply[..4] != MAGIC
+                || reply[4] != VERSION
+                || reply[5] != OP_REPLY
+                || reply[6..10] != id.to_le_bytes()
+            {
+                continue; // a late answer to an earlier, timed-out request
+            }
+            return match reply[10] {
+                0 => Ok(()),
+                1 => Err(Error::BadNetPath(
+                    "message too large for a remote mailslot (the limit is 432 bytes less the \
+                     slot name's length rounded up to 4)",
+                )),
+                2 => Err(Error::BadNetPath("the network name cannot be found")),
+                3 => Err(Error::BadNetPath("the winipc network daemon is busy")),
+                4 => Err(Error::InvalidName("not a valid remote mailslot name")),
+                6 => Err(Error::BadNetPath(
+                    "the winipc network daemon speaks another protocol version",
+                )),
+                _ => Err(Error::BadNetPath("the network send failed")),
+            };
+        }
+    }
+}
