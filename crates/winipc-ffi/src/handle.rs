@@ -1,0 +1,308 @@
+//! `HANDLE` values: the core's raw handles, pseudo-handles, standard-stream handles; and the
+//! handle functions (`CloseHandle`, `DuplicateHandle`, `Get/SetHandleInformation`, identity).
+
+use std::sync::OnceLock;
+
+use winipc_core::{EventReset, Process, RawHandle, raw};
+
+use crate::util::*;
+
+/// `GetCurrentProcess()` = `(HANDLE)-1` (also `INVALID_HANDLE_VALUE`).
+pub(crate) const CURRENT_PROCESS: usize = usize::MAX;
+/// `GetCurrentThread()` = `(HANDLE)-2`.
+pub(crate) const CURRENT_THREAD: usize = usize::MAX - 1;
+/// `GetStdHandle` values: `STD_BASE + 4 * fd`, far above every core handle value.
+const STD_BASE: usize = 0x0F00_0000;
+
+/// What a `HANDLE` value stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum H {
+    /// A core handle value (not necessarily open).
+    Raw(RawHandle),
+    CurrentProcess,
+    CurrentThread,
+    /// Descriptor 0, 1 or 2 (`GetStdHandle`).
+    Std(i32),
+}
+
+pub(crate) fn classify(h: HANDLE) -> R<H> {
+    let v = h as usize;
+    match v {
+        CURRENT_PROCESS => Ok(H::CurrentProcess),
+        CURRENT_THREAD => Ok(H::CurrentThread),
+        _ if (STD_BASE..STD_BASE + 12).contains(&v) && v % 4 == 0 => {
+            Ok(H::Std(((v - STD_BASE) / 4) as i32))
+        }
+        _ => RawHandle::try_from(v)
+            .ok()
+            .filter(|&r| r != 0 && r < raw::HANDLE_VALUE_LIMIT)
+            .map(H::Raw)
+            .ok_or_else(invalid_handle),
+    }
+}
+
+/// A handle that must be a core handle (pseudo and standard handles are invalid here).
+pub(crate) fn raw_of(h: HANDLE) -> R<RawHandle> {
+    match classify(h)? {
+        H::Raw(r) => Ok(r),
+        _ => Err(invalid_handle()),
+    }
+}
+
+pub(crate) fn to_handle(r: RawHandle) -> HANDLE {
+    r as usize as HANDLE
+}
+
+/// A process handle argument: the caller, or a core handle (checked to be a process).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ProcArg {
+    Current,
+    Raw(RawHandle),
+}
+
+pub(crate) fn process_arg(h: HANDLE) -> R<ProcArg> {
+    match classify(h)? {
+        H::CurrentProcess => Ok(ProcArg::Current),
+        H::Raw(r) if raw::kind(r)? == winipc_core::Kind::Process => Ok(ProcArg::Raw(r)),
+        _ => Err(invalid_handle()),
+    }
+}
+
+/// The pid a process argument refers to.
+pub(crate) fn pid_of(p: ProcArg) -> R<u32> {
+    match p {
+        ProcArg::Current => Ok(std::process::id()),
+        ProcArg::Raw(r) => Ok(raw::process_id(r)?),
+    }
+}
+
+/// Handles of never-signaled objects standing in for the pseudo-handles in waits: index 0 for
+/// `GetCurrentProcess()`, 1 for `GetCurrentThread()` (two objects, so a wait-all on both is
+/// not "the same object twice").
+pub(crate) fn never_signaled(which: H) -> R<RawHandle> {
+    static NEVER: [OnceLock<RawHandle>; 2] = [OnceLock::new(), OnceLock::new()];
+    let cell = &NEVER[usize::from(which == H::CurrentThread)];
+    if let Some(&r) = cell.get() {
+        return Ok(r);
+    }
+    let ev = winipc_core::Event::make(
+        None,
+        EventReset::Manual,
+        false,
+        &winipc_core::Security::default(),
+    )?;
+    let r = ev.into_handle().into_raw();
+    match cell.set(r) {
+        Ok(()) => Ok(r),
+        Err(_) => {
+            let _ = raw::close(r); // another thread won the race
+            Ok(*cell.get().expect("set"))
+        }
+    }
+}
+
+/// A handle for a wait: core handles as they are, pseudo-handles as never-signaled objects.
+pub(crate) fn waitable(h: HANDLE) -> R<RawHandle> {
+    match classify(h)? {
+        H::Raw(r) => Ok(r),
+        which @ (H::CurrentProcess | H::CurrentThread) => never_signaled(which),
+        H::Std(_) => Err(invalid_handle()),
+    }
+}
+
+// ---- CloseHandle ---------------------------------------------------------------------------
+
+#[unsafe(no_mangle)]
+pub extern "C" fn CloseHandle(h: HANDLE) -> BOOL {
+    ffi_bool(|| match classify(h)? {
+        H::Raw(r) => Ok(raw::close(r)?),
+        H::Std(fd) => {
+            // SAFETY: closing a descriptor number has no memory-safety preconditions.
+            if unsafe { libc::close(fd) } != 0 {
+                return Err(invalid_handle());
+            }
+            Ok(())
+        }
+        // Pseudo-handles are not in the handle table (and -1 is INVALID_HANDLE_VALUE).
+        H::CurrentProcess | H::CurrentThread => Err(invalid_handle()),
+    })
+}
+
+// ---- DuplicateHandle -----------------------------------------------------------------------
+
+const DUPLICATE_CLOSE_SOURCE: DWORD = 1;
+const DUPLICATE_SAME_ACCESS: DWORD = 2;
+
+/// # Safety
+/// `lp_target` is NULL or valid for a write of a `HANDLE`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn DuplicateHandle(
+    source_process: HANDLE,
+    source: HANDLE,
+    target_process: HANDLE,
+    lp_target: *mut HANDLE,
+    _desired_access: DWORD,
+    inherit: BOOL,
+    options: DWORD,
+) -> BOOL {
+    ffi_bool(|| {
+        if options & !(DUPLICATE_CLOSE_SOURCE | DUPLICATE_SAME_ACCESS) != 0 {
+            return Err(invalid_parameter("DuplicateHandle options"));
+        }
+        let src = classify(source);
+        let result = duplicate(source_process, src, target_process, inherit != 0);
+        if options & DUPLICATE_CLOSE_SOURCE != 0
+            && let Ok(H::Raw(r)) = src
+        {
+            let _ = raw::close(r); // closed even if the duplication failed
+        }
+        let new = result?;
+        // SAFETY: the caller's contract; NULL is allowed (the value is then not returned).
+        unsafe { write_opt(lp_target, to_handle(new)) };
+        Ok(())
+    })
+}
+
+fn duplicate(
+    source_process: HANDLE,
+    src: R<H>,
+    target_process: HANDLE,
+    inherit: bool,
+) -> R<RawHandle> {
+    let me = std::process::id();
+    if pid_of(process_arg(source_process)?)? != me {
+        return Err(not_supported("duplicating a handle out of another process"));
+    }
+    let target_pid = pid_of(process_arg(target_process)?)?;
+    // A handle of this process first.
+    let (local, temporary) = match src? {
+        H::Raw(r) if target_pid == me => (raw::duplicate(r, inherit)?, false),
+        H::Raw(r) => return Ok(raw::duplicate_into(r, target_pid, inherit)?),
+        H::CurrentProcess => (Process::current()?.into_handle().into_raw(), true),
+        H::CurrentThread => (crate::thread::current_thread_handle()?, true),
+        H::Std(_) => return Err(not_supported("duplicating a standard handle")),
+    };
+    if target_pid == me {
+        if inherit {
+            raw::set_handle_flags(
+                local,
+                raw::HANDLE_FLAG_INHERIT,
+                raw::HANDLE_FLAG_INHERIT,
+            )?;
+        }
+        return Ok(local);
+    }
+    let r = raw::duplicate_into(local, target_pid, inherit);
+    if temporary {
+        let _ = raw::close(local);
+    }
+    Ok(r?)
+}
+
+// ---- handle information ----------------------------------------------------------------------
+
+const HANDLE_FLAGS: DWORD = 3; // HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE
+
+/// # Safety
+/// `lp_flags` is NULL or valid for a write of a `DWORD`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GetHandleInformation(h: HANDLE, lp_flags: *mut DWORD) -> BOOL {
+    ffi_bool(|| {
+        let flags = raw::handle_flags(raw_of(h)?)?;
+        // SAFETY: the caller's contract.
+        unsafe { write_req(lp_flags, flags & HANDLE_FLAGS) }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn SetHandleInformation(h: HANDLE, mask: DWORD, flags: DWORD) -> BOOL {
+    ffi_bool(|| {
+        if mask & !HANDLE_FLAGS != 0 {
+            return Err(invalid_parameter("SetHandleInformation mask"));
+        }
+        Ok(raw::set_handle_flags(raw_of(h)?, mask, flags)?)
+    })
+}
+
+// ---- identity ------------------------------------------------------------------------------
+
+#[unsafe(no_mangle)]
+pub extern "C" fn GetCurrentProcess() -> HANDLE {
+    CURRENT_PROCESS as HANDLE
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn GetCurrentThread() -> HANDLE {
+    CURRENT_THREAD as HANDLE
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn GetCurrentProcessId() -> DWORD {
+    std::process::id()
+}
+
+pub(crate) fn gettid() -> u32 {
+    // SAFETY: gettid has no preconditions.
+    unsafe { libc::gettid() as u32 }
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn GetCurrentThreadId() -> DWORD {
+    gettid()
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn GetProcessId(h: HANDLE) -> DWORD {
+    ffi(0, || pid_of(process_arg(h)?))
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn GetThreadId(h: HANDLE) -> DWORD {
+    ffi(0, || match classify(h)? {
+        H::CurrentThread => Ok(gettid()),
+        H::Raw(r) => Ok(raw::thread_id(r)?),
+        _ => Err(invalid_handle()),
+    })
+}
+
+// ---- standard handles ----------------------------------------------------------------------
+
+const STD_INPUT_HANDLE: DWORD = -10i32 as DWORD;
+const STD_OUTPUT_HANDLE: DWORD = -11i32 as DWORD;
+const STD_ERROR_HANDLE: DWORD = -12i32 as DWORD;
+
+#[unsafe(no_mangle)]
+pub extern "C" fn GetStdHandle(which: DWORD) -> HANDLE {
+    ffi(CURRENT_PROCESS as HANDLE, || {
+        let fd = match which {
+            STD_INPUT_HANDLE => 0,
+            STD_OUTPUT_HANDLE => 1,
+            STD_ERROR_HANDLE => 2,
+            _ => return Err(invalid_handle()),
+        };
+        // SAFETY: F_GETFD on a descriptor number has no memory-safety preconditions.
+        if unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
+            return Ok(std::ptr::null_mut()); // not open: NULL, last error unchanged
+        }
+        Ok(std_handle(fd))
+    })
+}
+
+pub(crate) fn std_handle(fd: i32) -> HANDLE {
+    (STD_BASE + 4 * fd as usize) as HANDLE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classification() {
+        assert_eq!(classify(usize::MAX as HANDLE), Ok(H::CurrentProcess));
+        assert_eq!(classify((usize::MAX - 1) as HANDLE), Ok(H::CurrentThread));
+        assert_eq!(classify(std_handle(2)), Ok(H::Std(2)));
+        assert_eq!(classify(8 as HANDLE), Ok(H::Raw(8)));
+        assert!(classify(std::ptr::null_mut()).is_err());
+        assert!(classify((1usize << 40) as HANDLE).is_err());
+    }
+}

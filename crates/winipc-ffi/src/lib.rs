@@ -1,0 +1,21 @@
+//! `libwinipc`: the Win32 C ABI of `include/windows.h` over the winipc core.
+//!
+//! Every exported function has C linkage and the exact prototype of the header; the behaviour
+//! is specified in `docs/c-abi.md`. Rules kept throughout:
+//!
+//! - no panic unwinds into C ([`util::ffi`] turns one into a failure with
+//!   `ERROR_GEN_FAILURE`);
+//! - every pointer Windows allows to be NULL is checked, and C memory is touched only in the
+//!   small helpers of [`util`];
+//! - the last error is thread-local and set as the specification says; errors from the core
+//!   reach it through `winipc::Error::win32_code`, the one mapping.
+#![deny(unsafe_op_in_unsafe_fn)]
+#![allow(non_snake_case)]
+
+mod handle;
+mod mailslot;
+mod misc;
+mod process;
+mod sync;
+mod thread;
+mod util;

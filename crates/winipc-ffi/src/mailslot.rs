@@ -1,0 +1,300 @@
+//! Mailslots and the file functions on them: `CreateMailslot`, `CreateFile`, `ReadFile`,
+//! `WriteFile`, `GetMailslotInfo`, `SetMailslotInfo`.
+
+use std::ffi::{c_char, c_void};
+
+use winipc_core::{
+    Error, MAILSLOT_NO_MESSAGE, Mailslot, MailslotName, MailslotOptions, MailslotTarget,
+    MailslotWriter, raw,
+};
+
+use crate::handle::{CURRENT_PROCESS, H, classify, raw_of, to_handle};
+use crate::util::*;
+
+const INVALID_HANDLE_VALUE: HANDLE = CURRENT_PROCESS as HANDLE;
+const OPEN_EXISTING: DWORD = 3;
+const FILE_FLAG_OVERLAPPED: DWORD = 0x4000_0000;
+
+/// # Safety
+/// `sa` NULL or valid.
+unsafe fn create_mailslot(
+    name: R<Option<String>>,
+    max_message_size: DWORD,
+    read_timeout: DWORD,
+    sa: *const SecurityAttributes,
+) -> HANDLE {
+    ffi(INVALID_HANDLE_VALUE, || {
+        let name = name?.ok_or(Error::PathNotFound)?;
+        let opts = MailslotOptions {
+            max_message_size,
+            read_timeout,
+            // SAFETY: forwarded contract.
+            security: unsafe { security(sa) }?,
+            ..Default::default()
+        };
+        let slot = Mailslot::create_with(&name, opts)?;
+        set_last_error(code::ERROR_SUCCESS);
+        Ok(to_handle(slot.into_handle().into_raw()))
+    })
+}
+
+/// # Safety
+/// `name` NULL or a NUL-terminated UTF-8 string; `sa` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateMailslotA(
+    name: *const c_char,
+    max_message_size: DWORD,
+    read_timeout: DWORD,
+    sa: *const SecurityAttributes,
+) -> HANDLE {
+    // SAFETY: the caller's contract.
+    unsafe {
+        create_mailslot(
+            arg_a(name, Text::Name),
+            max_message_size,
+            read_timeout,
+            sa,
+        )
+    }
+}
+
+/// # Safety
+/// `name` NULL or a NUL-terminated UTF-16 string; `sa` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateMailslotW(
+    name: *const WCHAR,
+    max_message_size: DWORD,
+    read_timeout: DWORD,
+    sa: *const SecurityAttributes,
+) -> HANDLE {
+    // SAFETY: the caller's contract.
+    unsafe {
+        create_mailslot(
+            arg_w(name, Text::Name),
+            max_message_size,
+            read_timeout,
+            sa,
+        )
+    }
+}
+
+/// Whether `name` is meant as a mailslot (`\\X\mailslot\...`, case-insensitive).
+fn looks_like_mailslot(name: &str) -> bool {
+    name.strip_prefix(r"\\")
+        .and_then(|r| r.split_once('\\'))
+        .is_some_and(|(_, rest)| {
+            rest.get(..9)
+                .is_some_and(|k| k.eq_ignore_ascii_case("mailslot\\"))
+                || rest.eq_ignore_ascii_case("mailslot")
+        })
+}
+
+fn create_file(
+    name: R<Option<String>>,
+    disposition: DWORD,
+    flags: DWORD,
+    inherit: bool,
+) -> HANDLE {
+    ffi(INVALID_HANDLE_VALUE, || {
+        let name = name?.ok_or(Error::PathNotFound)?;
+        if !looks_like_mailslot(&name) {
+            return Err(not_supported(
+                "CreateFile opens mailslots only (\\\\.\\mailslot\\name)",
+            ));
+        }
+        let parsed = MailslotName::parse(&name)?;
+        if disposition != OPEN_EXISTING {
+            return Err(invalid_parameter("dwCreationDisposition must be OPEN_EXISTING"));
+        }
+        if flags & FILE_FLAG_OVERLAPPED != 0 {
+            return Err(not_supported("overlapped I/O"));
+        }
+        // \\THIS-COMPUTER\mailslot\x is the local slot.
+        let local = match &parsed.target {
+            MailslotTarget::Local => true,
+            MailslotTarget::Remote(host) => crate::misc::computer_name().eq_ignore_ascii_case(host),
+            MailslotTarget::AllInDomain => false,
+        };
+        let target = if local { parsed.local_form() } else { name };
+        let w = if inherit {
+            MailslotWriter::open_inheritable(&target)?
+        } else {
+            MailslotWriter::open(&target)?
+        };
+        set_last_error(code::ERROR_SUCCESS);
+        Ok(to_handle(w.into_handle().into_raw()))
+    })
+}
+
+/// # Safety
+/// `name` NULL or a NUL-terminated UTF-8 string; `sa` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateFileA(
+    name: *const c_char,
+    _access: DWORD,
+    _share: DWORD,
+    sa: *const SecurityAttributes,
+    disposition: DWORD,
+    flags: DWORD,
+    _template: HANDLE,
+) -> HANDLE {
+    // SAFETY: the caller's contract.
+    let (name, inherit) = unsafe { (arg_a(name, Text::Name), inherit_of(sa)) };
+    create_file(name, disposition, flags, inherit)
+}
+
+/// # Safety
+/// `name` NULL or a NUL-terminated UTF-16 string; `sa` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateFileW(
+    name: *const WCHAR,
+    _access: DWORD,
+    _share: DWORD,
+    sa: *const SecurityAttributes,
+    disposition: DWORD,
+    flags: DWORD,
+    _template: HANDLE,
+) -> HANDLE {
+    // SAFETY: the caller's contract.
+    let (name, inherit) = unsafe { (arg_w(name, Text::Name), inherit_of(sa)) };
+    create_file(name, disposition, flags, inherit)
+}
+
+/// `read(2)`/`write(2)` result → bytes or the core's mapping of the errno.
+fn os_result(n: isize) -> R<usize> {
+    if n < 0 {
+        Err(std::io::Error::last_os_error().into())
+    } else {
+        Ok(n as usize)
+    }
+}
+
+/// # Safety
+/// `buf` NULL or valid for `len` bytes of writes; `read` NULL or valid for a `DWORD` write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ReadFile(
+    h: HANDLE,
+    buf: *mut c_void,
+    len: DWORD,
+    read: *mut DWORD,
+    overlapped: *mut c_void,
+) -> BOOL {
+    // SAFETY: the caller's contract.
+    unsafe { write_opt(read, 0) };
+    ffi_bool(|| {
+        if !overlapped.is_null() {
+            return Err(not_supported("overlapped I/O"));
+        }
+        if read.is_null() {
+            return Err(invalid_parameter("lpNumberOfBytesRead is NULL"));
+        }
+        let what = classify(h)?;
+        // SAFETY: the caller's contract.
+        let buf = unsafe { bytes_mut(buf, len as usize) }?;
+        let n = match what {
+            H::Raw(r) => raw::mailslot_read(r, buf)?,
+            H::Std(fd) => loop {
+                // SAFETY: `buf` is a valid writable slice.
+                let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+                if n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
+                {
+                    continue;
+                }
+                break os_result(n)?;
+            },
+            H::CurrentProcess | H::CurrentThread => return Err(invalid_handle()),
+        };
+        // SAFETY: checked non-NULL above; the caller's contract.
+        unsafe { write_opt(read, n as DWORD) };
+        Ok(())
+    })
+}
+
+/// # Safety
+/// `buf` NULL or valid for `len` bytes of reads; `written` NULL or valid for a `DWORD` write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WriteFile(
+    h: HANDLE,
+    buf: *const c_void,
+    len: DWORD,
+    written: *mut DWORD,
+    overlapped: *mut c_void,
+) -> BOOL {
+    // SAFETY: the caller's contract.
+    unsafe { write_opt(written, 0) };
+    ffi_bool(|| {
+        if !overlapped.is_null() {
+            return Err(not_supported("overlapped I/O"));
+        }
+        if written.is_null() {
+            return Err(invalid_parameter("lpNumberOfBytesWritten is NULL"));
+        }
+        let what = classify(h)?;
+        // SAFETY: the caller's contract.
+        let msg = unsafe { bytes(buf, len as usize) }?;
+        match what {
+            H::Raw(r) => raw::mailslot_write(r, msg)?,
+            H::Std(fd) => {
+                let mut rest = msg;
+                while !rest.is_empty() {
+                    // SAFETY: `rest` is a valid readable slice.
+                    let n = unsafe { libc::write(fd, rest.as_ptr().cast(), rest.len()) };
+                    if n < 0
+                        && std::io::Error::last_os_error().kind()
+                            == std::io::ErrorKind::Interrupted
+                    {
+                        continue;
+                    }
+                    rest = &rest[os_result(n)?..];
+                }
+            }
+            H::CurrentProcess | H::CurrentThread => return Err(invalid_handle()),
+        }
+        // SAFETY: checked non-NULL above; the caller's contract.
+        unsafe { write_opt(written, len) };
+        Ok(())
+    })
+}
+
+/// # Safety
+/// Each out-pointer is NULL or valid for a `DWORD` write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GetMailslotInfo(
+    h: HANDLE,
+    max_message_size: *mut DWORD,
+    next_size: *mut DWORD,
+    message_count: *mut DWORD,
+    read_timeout: *mut DWORD,
+) -> BOOL {
+    ffi_bool(|| {
+        let i = raw::mailslot_info(raw_of(h)?)?;
+        // SAFETY: the caller's contract (all optional).
+        unsafe {
+            write_opt(max_message_size, i.max_message_size);
+            write_opt(next_size, i.next_size.unwrap_or(MAILSLOT_NO_MESSAGE));
+            write_opt(message_count, i.message_count);
+            write_opt(read_timeout, i.read_timeout);
+        }
+        Ok(())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn SetMailslotInfo(h: HANDLE, read_timeout: DWORD) -> BOOL {
+    ffi_bool(|| Ok(raw::mailslot_set_read_timeout(raw_of(h)?, read_timeout)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mailslot_names() {
+        assert!(looks_like_mailslot(r"\\.\mailslot\x"));
+        assert!(looks_like_mailslot(r"\\HOST\MailSlot\x\y"));
+        assert!(looks_like_mailslot(r"\\.\mailslot"));
+        assert!(!looks_like_mailslot(r"\\.\pipe\x"));
+        assert!(!looks_like_mailslot("/tmp/file"));
+        assert!(!looks_like_mailslot("blah"));
+    }
+}

@@ -1,0 +1,679 @@
+//! Processes: `CreateProcess` (Windows command-line rules and program lookup), `OpenProcess`,
+//! exit codes, `TerminateProcess`, `ExitProcess`, `GetCommandLine`.
+
+use std::ffi::{CString, c_char, c_void};
+use std::os::fd::{BorrowedFd, OwnedFd};
+use std::os::unix::ffi::OsStringExt;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::ptr::null_mut;
+use std::sync::OnceLock;
+
+use winipc_core::{Error, Process, STILL_ACTIVE, raw};
+
+use crate::handle::{H, ProcArg, classify, process_arg, to_handle};
+use crate::util::*;
+
+/// Carries the exact command line to a child, for its `GetCommandLine`.
+const CMDLINE_VAR: &str = "WINIPC_CMDLINE";
+
+// ---- command lines -------------------------------------------------------------------------
+
+/// Splits a command line with the Microsoft C runtime's rules (as `CommandLineToArgvW` and the
+/// 2008+ CRT do):
+/// - `argv[0]`: up to the first space/tab, or between the first pair of `"` (no escapes);
+/// - then spaces/tabs separate arguments, `"` toggles quoting;
+/// - `2n` backslashes + `"` → `n` backslashes and the quote toggles; `2n+1` backslashes + `"` →
+///   `n` backslashes and a literal `"`; other backslashes are literal;
+/// - inside quotes, `""` is a literal `"` (quoting continues).
+pub(crate) fn split_command_line(s: &str) -> Vec<String> {
+    let c: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    let mut argv = Vec::new();
+    // argv[0]
+    let mut first = String::new();
+    if c.first() == Some(&'"') {
+        i = 1;
+        while i < c.len() && c[i] != '"' {
+            first.push(c[i]);
+            i += 1;
+        }
+        i += 1; // the closing quote
+    } else {
+        while i < c.len() && c[i] != ' ' && c[i] != '\t' {
+            first.push(c[i]);
+            i += 1;
+        }
+    }
+    if c.is_empty() {
+        return argv;
+    }
+    argv.push(first);
+    loop {
+        while i < c.len() && (c[i] == ' ' || c[i] == '\t') {
+            i += 1;
+        }
+        if i >= c.len() {
+            return argv;
+        }
+        let mut arg = String::new();
+        let mut quoted = false;
+        loop {
+            let mut n = 0;
+            while i < c.len() && c[i] == '\\' {
+                n += 1;
+                i += 1;
+            }
+            if i < c.len() && c[i] == '"' {
+                arg.extend(std::iter::repeat_n('\\', n / 2));
+                if n % 2 == 1 {
+                    arg.push('"');
+                    i += 1;
+                } else if quoted && c.get(i + 1) == Some(&'"') {
+                    arg.push('"');
+                    i += 2;
+                } else {
+                    quoted = !quoted;
+                    i += 1;
+                }
+                continue;
+            }
+            arg.extend(std::iter::repeat_n('\\', n));
+            if i >= c.len() || (!quoted && (c[i] == ' ' || c[i] == '\t')) {
+                break;
+            }
+            arg.push(c[i]);
+            i += 1;
+        }
+        argv.push(arg);
+    }
+}
+
+/// Quotes one argument so that [`split_command_line`] gives it back.
+pub(crate) fn quote_arg(a: &str) -> String {
+    if !a.is_empty() && !a.contains([' ', '\t', '\n', '\x0b', '"']) {
+        return a.to_owned();
+    }
+    let mut out = String::from('"');
+    let mut backslashes = 0;
+    for ch in a.chars() {
+        match ch {
+            '\\' => backslashes += 1,
+            '"' => {
+                out.extend(std::iter::repeat_n('\\', 2 * backslashes + 1));
+                out.push('"');
+                backslashes = 0;
+            }
+            _ => {
+                out.extend(std::iter::repeat_n('\\', backslashes));
+                out.push(ch);
+                backslashes = 0;
+            }
+        }
+    }
+    out.extend(std::iter::repeat_n('\\', 2 * backslashes));
+    out.push('"');
+    out
+}
+
+/// Joins `argv` into a command line that [`split_command_line`] inverts (`argv[0]` is quoted
+/// without escapes, as its rule requires).
+pub(crate) fn join_command_line(argv: &[String]) -> String {
+    let mut out = String::new();
+    for (i, a) in argv.iter().enumerate() {
+        if i == 0 {
+            if a.is_empty() || a.contains([' ', '\t']) {
+                out.push('"');
+                out.push_str(a);
+                out.push('"');
+            } else {
+                out.push_str(a);
+            }
+        } else {
+            out.push(' ');
+            out.push_str(&quote_arg(a));
+        }
+    }
+    out
+}
+
+// ---- program lookup ------------------------------------------------------------------------
+
+/// The names tried for `name`: itself, then without a trailing `.exe` (any case).
+fn candidates(name: &str) -> Vec<String> {
+    let mut v = vec![name.to_owned()];
+    if name.len() > 4 && name.is_char_boundary(name.len() - 4) {
+        let (stem, ext) = name.split_at(name.len() - 4);
+        if ext.eq_ignore_ascii_case(".exe") {
+            v.push(stem.to_owned());
+        }
+    }
+    v
+}
+
+/// Finds the program the Windows way: a name with a `/` is a path (relative to the current
+/// directory); a bare name is searched in the caller's executable's directory, the current
+/// directory, then `PATH`; in each place the exact name first, then without `.exe`.
+pub(crate) fn find_program(name: &str) -> R<PathBuf> {
+    if name.is_empty() {
+        return Err(Error::NotFound.into());
+    }
+    let is_file = |p: &Path| p.metadata().is_ok_and(|m| m.is_file());
+    if name.contains('/') {
+        for c in candidates(name) {
+            let p = PathBuf::from(&c);
+            if is_file(&p) {
+                return Ok(p);
+            }
+        }
+        let parent_missing = Path::new(name)
+            .parent()
+            .is_some_and(|d| !d.as_os_str().is_empty() && !d.is_dir());
+        return Err(if parent_missing {
+            Error::PathNotFound.into()
+        } else {
+            Error::NotFound.into()
+        });
+    }
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    if let Some(d) = std::env::current_exe().ok().and_then(|e| e.parent().map(PathBuf::from)) {
+        dirs.push(d);
+    }
+    dirs.push(PathBuf::from("."));
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path).map(|d| {
+            if d.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                d
+            }
+        }));
+    }
+    for d in dirs {
+        for c in candidates(name) {
+            let p = d.join(&c);
+            if is_file(&p) {
+                return Ok(p);
+            }
+        }
+    }
+    Err(Error::NotFound.into())
+}
+
+/// Refuses what `exec` would refuse, with the Win32 codes of CreateProcess.
+fn check_executable(p: &Path) -> R<()> {
+    let m = p.metadata()?;
+    if m.permissions().mode() & 0o111 == 0 {
+        return Err(Error::AccessDenied.into());
+    }
+    let mut head = [0u8; 4];
+    let n = std::fs::File::open(p)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .map_err(Fail::from)?;
+    if !(head[..n].starts_with(b"\x7fELF") || head[..n].starts_with(b"#!")) {
+        return Err(Fail(code::ERROR_BAD_EXE_FORMAT));
+    }
+    Ok(())
+}
+
+// ---- CreateProcess -------------------------------------------------------------------------
+
+/// `STARTUPINFOA`/`STARTUPINFOW` (same layout; the string fields are unused).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StartupInfo {
+    cb: DWORD,
+    reserved: *mut c_void,
+    desktop: *mut c_void,
+    title: *mut c_void,
+    x: DWORD,
+    y: DWORD,
+    x_size: DWORD,
+    y_size: DWORD,
+    x_count_chars: DWORD,
+    y_count_chars: DWORD,
+    fill_attribute: DWORD,
+    flags: DWORD,
+    show_window: u16,
+    cb_reserved2: u16,
+    reserved2: *mut u8,
+    std_input: HANDLE,
+    std_output: HANDLE,
+    std_error: HANDLE,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ProcessInformation {
+    process: HANDLE,
+    thread: HANDLE,
+    process_id: DWORD,
+    thread_id: DWORD,
+}
+
+const DEBUG_PROCESS: DWORD = 0x1;
+const DEBUG_ONLY_THIS_PROCESS: DWORD = 0x2;
+const CREATE_SUSPENDED: DWORD = 0x4;
+const CREATE_UNICODE_ENVIRONMENT: DWORD = 0x400;
+/// Accepted and without effect: console, window, priority, group and error-mode flags.
+const HARMLESS_FLAGS: DWORD = 0x8 // DETACHED_PROCESS
+    | 0x10 // CREATE_NEW_CONSOLE
+    | 0x20 | 0x40 | 0x80 | 0x100 | 0x4000 | 0x8000 // priority classes
+    | 0x200 // CREATE_NEW_PROCESS_GROUP
+    | 0x0100_0000 // CREATE_BREAKAWAY_FROM_JOB
+    | 0x0400_0000 // CREATE_DEFAULT_ERROR_MODE
+    | 0x0800_0000; // CREATE_NO_WINDOW
+const STARTF_USESTDHANDLES: DWORD = 0x100;
+
+/// An environment block: `NAME=value\0...\0\0`, in `char` or `WCHAR` units.
+///
+/// # Safety
+/// `env` is a valid, doubly NUL-terminated block of the given width.
+unsafe fn environment(env: *const c_void, wide: bool) -> R<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    let mut p = env;
+    loop {
+        let s = if wide {
+            // SAFETY: within the block (the caller's contract).
+            let w = unsafe { wstr(p.cast()) }.unwrap_or_default();
+            // SAFETY: skipping the string and its terminator stays within the block.
+            p = unsafe { p.cast::<u16>().add(w.len() + 1).cast() };
+            utf16(w, Text::Other)?
+        } else {
+            // SAFETY: within the block (the caller's contract).
+            let b = unsafe { cstr(p.cast()) }.unwrap_or_default();
+            // SAFETY: skipping the string and its terminator stays within the block.
+            p = unsafe { p.cast::<u8>().add(b.len() + 1).cast() };
+            utf8(b, Text::Other)?
+        };
+        if s.is_empty() {
+            return Ok(out);
+        }
+        // "=C:=C:\\" style entries (a leading '=') are kept whole as names.
+        match s[1..].find('=') {
+            Some(i) => out.push((s[..i + 1].to_owned(), s[i + 2..].to_owned())),
+            None => out.push((s, String::new())),
+        }
+    }
+}
+
+/// A child's standard stream from `STARTUPINFO.hStd*` (only `GetStdHandle` handles and NULL
+/// are meaningful; anything else leaves the caller's descriptor).
+fn stdio_of(h: HANDLE) -> R<Option<Stdio>> {
+    if h.is_null() {
+        return Ok(Some(Stdio::null()));
+    }
+    match classify(h) {
+        Ok(H::Std(fd)) => {
+            // SAFETY: fd 0..=2 is open (GetStdHandle checked it) for the duration of the call.
+            let b = unsafe { BorrowedFd::borrow_raw(fd) };
+            let owned: OwnedFd = b.try_clone_to_owned()?;
+            Ok(Some(Stdio::from(owned)))
+        }
+        _ => Ok(None),
+    }
+}
+
+struct Args {
+    application: Option<String>,
+    command_line: Option<String>,
+    inherit: bool,
+    flags: DWORD,
+    env: Option<Vec<(String, String)>>,
+    directory: Option<String>,
+    startup: StartupInfo,
+    process_inherit: bool,
+    thread_inherit: bool,
+}
+
+fn create_process(a: Args) -> R<ProcessInformation> {
+    if a.flags & (CREATE_SUSPENDED | DEBUG_PROCESS | DEBUG_ONLY_THIS_PROCESS) != 0 {
+        return Err(not_supported("CREATE_SUSPENDED and debugging"));
+    }
+    if a.flags & !(HARMLESS_FLAGS | CREATE_UNICODE_ENVIRONMENT) != 0 {
+        return Err(invalid_parameter("dwCreationFlags"));
+    }
+    let (argv, cmdline) = match (&a.application, &a.command_line) {
+        (None, None) => return Err(invalid_parameter("no program")),
+        (Some(app), None) => (
+            vec![app.clone()],
+            join_command_line(std::slice::from_ref(app)),
+        ),
+        (_, Some(cl)) => (split_command_line(cl), cl.clone()),
+    };
+    let program = match &a.application {
+        // lpApplicationName: a path (relative to the current directory), `.exe` optional.
+        Some(app) if app.contains('/') => find_program(app)?,
+        Some(app) => find_program(&format!("./{app}"))?,
+        None => find_program(argv.first().map_or("", String::as_str))?,
+    };
+    check_executable(&program)?;
+    // Absolute, so lpCurrentDirectory does not change which program runs.
+    let program = std::path::absolute(&program)?;
+
+    let mut cmd = Command::new(&program);
+    if let Some((first, rest)) = argv.split_first() {
+        cmd.arg0(first).args(rest);
+    }
+    if let Some(env) = &a.env {
+        cmd.env_clear().envs(env.iter().map(|(k, v)| (k, v)));
+    }
+    cmd.env(CMDLINE_VAR, &cmdline);
+    if let Some(d) = &a.directory {
+        if !Path::new(d).is_dir() {
+            return Err(Fail(code::ERROR_DIRECTORY));
+        }
+        cmd.current_dir(d);
+    }
+    if a.startup.flags & STARTF_USESTDHANDLES != 0 {
+        if let Some(s) = stdio_of(a.startup.std_input)? {
+            cmd.stdin(s);
+        }
+        if let Some(s) = stdio_of(a.startup.std_output)? {
+            cmd.stdout(s);
+        }
+        if let Some(s) = stdio_of(a.startup.std_error)? {
+            cmd.stderr(s);
+        }
+    }
+    let mut p = Process::spawn(cmd, a.inherit)?;
+    let pid = p.pid();
+    let thread = p.take_main_thread().map(|t| t.into_handle().into_raw());
+    let process = p.into_handle().into_raw();
+    let Some(thread) = thread else {
+        let _ = raw::close(process);
+        return Err(Fail(code::ERROR_GEN_FAILURE));
+    };
+    for (h, inherit) in [(process, a.process_inherit), (thread, a.thread_inherit)] {
+        if inherit {
+            raw::set_handle_flags(h, raw::HANDLE_FLAG_INHERIT, raw::HANDLE_FLAG_INHERIT)?;
+        }
+    }
+    Ok(ProcessInformation {
+        process: to_handle(process),
+        thread: to_handle(thread),
+        process_id: pid,
+        thread_id: pid,
+    })
+}
+
+/// Everything of `CreateProcessA/W` except the character width of the strings.
+///
+/// # Safety
+/// The pointers satisfy the Win32 contract of `CreateProcess`.
+#[allow(clippy::too_many_arguments)]
+unsafe fn create_process_ffi(
+    application: R<Option<String>>,
+    command_line: R<Option<String>>,
+    process_sa: *const SecurityAttributes,
+    thread_sa: *const SecurityAttributes,
+    inherit: BOOL,
+    flags: DWORD,
+    env: *const c_void,
+    directory: R<Option<String>>,
+    startup: *const StartupInfo,
+    info: *mut ProcessInformation,
+) -> BOOL {
+    ffi_bool(|| {
+        // SAFETY: the caller's contract.
+        let startup = unsafe { read_req(startup) }?;
+        if info.is_null() {
+            return Err(noaccess());
+        }
+        let env = if env.is_null() {
+            None
+        } else {
+            // SAFETY: the caller's contract.
+            Some(unsafe { environment(env, flags & CREATE_UNICODE_ENVIRONMENT != 0) }?)
+        };
+        let pi = create_process(Args {
+            application: application?,
+            command_line: command_line?,
+            inherit: inherit != 0,
+            flags,
+            env,
+            directory: directory?,
+            startup,
+            // SAFETY: the caller's contract.
+            process_inherit: unsafe { inherit_of(process_sa) },
+            // SAFETY: the caller's contract.
+            thread_inherit: unsafe { inherit_of(thread_sa) },
+        })?;
+        // SAFETY: checked non-NULL; the caller's contract.
+        unsafe { write_req(info, pi) }
+    })
+}
+
+/// # Safety
+/// The pointers satisfy the Win32 contract of `CreateProcessA` (strings UTF-8).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateProcessA(
+    application: *const c_char,
+    command_line: *mut c_char,
+    process_sa: *const SecurityAttributes,
+    thread_sa: *const SecurityAttributes,
+    inherit: BOOL,
+    flags: DWORD,
+    env: *const c_void,
+    directory: *const c_char,
+    startup: *const StartupInfo,
+    info: *mut ProcessInformation,
+) -> BOOL {
+    // SAFETY: the caller's contract.
+    unsafe {
+        create_process_ffi(
+            arg_a(application, Text::Other),
+            arg_a(command_line, Text::Other),
+            process_sa,
+            thread_sa,
+            inherit,
+            flags,
+            env,
+            arg_a(directory, Text::Other),
+            startup,
+            info,
+        )
+    }
+}
+
+/// # Safety
+/// The pointers satisfy the Win32 contract of `CreateProcessW` (strings UTF-16).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateProcessW(
+    application: *const WCHAR,
+    command_line: *mut WCHAR,
+    process_sa: *const SecurityAttributes,
+    thread_sa: *const SecurityAttributes,
+    inherit: BOOL,
+    flags: DWORD,
+    env: *const c_void,
+    directory: *const WCHAR,
+    startup: *const StartupInfo,
+    info: *mut ProcessInformation,
+) -> BOOL {
+    // SAFETY: the caller's contract.
+    unsafe {
+        create_process_ffi(
+            arg_w(application, Text::Other),
+            arg_w(command_line, Text::Other),
+            process_sa,
+            thread_sa,
+            inherit,
+            flags,
+            env,
+            arg_w(directory, Text::Other),
+            startup,
+            info,
+        )
+    }
+}
+
+// ---- other process functions ---------------------------------------------------------------
+
+#[unsafe(no_mangle)]
+pub extern "C" fn OpenProcess(_access: DWORD, inherit: BOOL, pid: DWORD) -> HANDLE {
+    ffi(null_mut(), || {
+        if pid == 0 {
+            return Err(invalid_parameter("process id 0"));
+        }
+        let h = Process::open(pid)?.into_handle();
+        if inherit != 0 {
+            h.set_inheritable(true)?;
+        }
+        Ok(to_handle(h.into_raw()))
+    })
+}
+
+/// # Safety
+/// `code` is NULL or valid for a `DWORD` write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GetExitCodeProcess(h: HANDLE, code: *mut DWORD) -> BOOL {
+    ffi_bool(|| {
+        let c = match process_arg(h)? {
+            ProcArg::Current => STILL_ACTIVE,
+            ProcArg::Raw(r) => raw::process_exit_code(r)?,
+        };
+        // SAFETY: the caller's contract.
+        unsafe { write_req(code, c) }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn TerminateProcess(h: HANDLE, code: u32) -> BOOL {
+    ffi_bool(|| match process_arg(h)? {
+        ProcArg::Raw(r) => Ok(raw::process_terminate(r, code)?),
+        ProcArg::Current => {
+            let me = Process::current()?.into_handle().into_raw();
+            raw::process_terminate(me, code)?;
+            // SIGKILL is on its way; never return to the caller.
+            loop {
+                std::thread::park();
+            }
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn ExitProcess(code: u32) -> ! {
+    winipc_core::exit_process(code)
+}
+
+fn command_line() -> &'static str {
+    static LINE: OnceLock<String> = OnceLock::new();
+    LINE.get_or_init(|| {
+        let argv: Vec<String> = std::env::args_os()
+            .map(|a| String::from_utf8_lossy(&a.into_vec()).into_owned())
+            .collect();
+        // The exact string our parent passed, if it still describes this process.
+        match std::env::var(CMDLINE_VAR) {
+            Ok(line) if split_command_line(&line) == argv => line,
+            _ => join_command_line(&argv),
+        }
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn GetCommandLineA() -> *mut c_char {
+    static A: OnceLock<CString> = OnceLock::new();
+    ffi(null_mut(), || {
+        let s = A.get_or_init(|| {
+            CString::new(command_line().replace('\0', " ")).unwrap_or_default()
+        });
+        Ok(s.as_ptr().cast_mut())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn GetCommandLineW() -> *mut WCHAR {
+    static W: OnceLock<Vec<u16>> = OnceLock::new();
+    ffi(null_mut(), || {
+        let w = W.get_or_init(|| command_line().encode_utf16().chain([0]).collect());
+        Ok(w.as_ptr().cast_mut())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(s: &str) -> Vec<String> {
+        split_command_line(s)
+    }
+
+    #[test]
+    fn microsoft_examples() {
+        // The table of "Parsing C command-line arguments" (Microsoft Learn), argv[1..].
+        let cases: &[(&str, &[&str])] = &[
+            (r#"p "a b c" d e"#, &["a b c", "d", "e"]),
+            (r#"p "ab\"c" "\\" d"#, &["ab\"c", "\\", "d"]),
+            (r#"p a\\\b d"e f"g h"#, &[r"a\\\b", "de fg", "h"]),
+            (r#"p a\\\"b c d"#, &[r#"a\"b"#, "c", "d"]),
+            (r#"p a\\\\"b c" d e"#, &[r"a\\b c", "d", "e"]),
+            // Since the 2008 CRT, `""` inside quotes is a literal quote and quoting goes on.
+            (r#"p a"b"" c d"#, &[r#"ab" c d"#]),
+        ];
+        for (line, want) in cases {
+            let got = split(line);
+            assert_eq!(got[0], "p");
+            assert_eq!(&got[1..], *want, "{line}");
+        }
+    }
+
+    #[test]
+    fn argv0_rules() {
+        assert_eq!(split(r#""C:\Program Files\x.exe" a"#), [r"C:\Program Files\x.exe", "a"]);
+        assert_eq!(split(r#"a\"b c"#), [r#"a\"b"#, "c"]); // no escapes in argv[0]
+        assert_eq!(split("prog"), ["prog"]);
+        assert_eq!(split("prog   "), ["prog"]);
+        assert_eq!(split(""), Vec::<String>::new());
+        assert_eq!(split(r#"p """#), ["p", ""]);
+        assert_eq!(split("p\ta\t\tb"), ["p", "a", "b"]);
+        assert_eq!(split(r#"p "unterminated arg"#), ["p", "unterminated arg"]);
+        assert_eq!(split(r"p trailing\\"), ["p", r"trailing\\"]);
+    }
+
+    #[test]
+    fn quoting_round_trips() {
+        let args = [
+            "prog",
+            "",
+            "plain",
+            "with space",
+            r#"quote"inside"#,
+            r"back\slash",
+            r"ends\",
+            r#"ends\""#,
+            r#"\\"\\"#,
+            "tab\there",
+            "héllo €",
+        ];
+        let argv: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let line = join_command_line(&argv);
+        assert_eq!(split(&line), argv, "{line}");
+        let argv0 = vec!["my prog".to_owned(), "x".to_owned()];
+        assert_eq!(split(&join_command_line(&argv0)), argv0);
+    }
+
+    #[test]
+    fn exe_suffix() {
+        assert_eq!(candidates("a.EXE"), ["a.EXE", "a"]);
+        assert_eq!(candidates("a"), ["a"]);
+        assert_eq!(candidates(".exe"), [".exe"]);
+    }
+
+    #[test]
+    fn lookup() {
+        assert!(find_program("sh").is_ok());
+        assert!(find_program("sh.exe").is_ok());
+        assert_eq!(
+            find_program("no-such-program-winipc").unwrap_err(),
+            Fail(code::ERROR_FILE_NOT_FOUND)
+        );
+        assert_eq!(
+            find_program("/no/such/dir/prog").unwrap_err(),
+            Fail(code::ERROR_PATH_NOT_FOUND)
+        );
+    }
+}

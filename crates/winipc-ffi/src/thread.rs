@@ -1,0 +1,221 @@
+//! Threads: `CreateThread` runs the C routine on a pthread of our own, with a winipc thread
+//! object (signaled at exit, with the exit code); `ExitThread`, `GetExitCodeThread`.
+
+use std::cell::Cell;
+use std::ffi::c_void;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::ptr::null_mut;
+use std::sync::mpsc;
+
+use winipc_core::{Error, RawHandle, STILL_ACTIVE, raw};
+
+use crate::handle::{H, classify, gettid, to_handle};
+use crate::util::*;
+
+/// `LPTHREAD_START_ROUTINE`. "C-unwind": `ExitThread` ends a thread with `pthread_exit`,
+/// whose forced unwind passes through the routine's frames.
+type StartRoutine = unsafe extern "C-unwind" fn(*mut c_void) -> DWORD;
+
+unsafe extern "C" {
+    /// `pthread_create` with a start routine that may be unwound by `pthread_exit`.
+    #[link_name = "pthread_create"]
+    fn pthread_create_unwind(
+        thread: *mut libc::pthread_t,
+        attr: *const libc::pthread_attr_t,
+        start: extern "C-unwind" fn(*mut c_void) -> *mut c_void,
+        arg: *mut c_void,
+    ) -> libc::c_int;
+}
+
+unsafe extern "C-unwind" {
+    /// `pthread_exit` unwinds (a forced unwind): it must be declared "C-unwind".
+    #[link_name = "pthread_exit"]
+    fn pthread_exit_unwind(value: *mut c_void) -> !;
+}
+
+thread_local! {
+    /// The calling thread's own handle to its thread object (0: none yet).
+    static OWN: Cell<RawHandle> = const { Cell::new(0) };
+    /// Publishes the exit of a thread we adopted (a thread not started by `CreateThread`).
+    static ADOPTED: Adopted = const { Adopted };
+}
+
+#[derive(Debug)]
+struct Adopted;
+
+impl Adopted {
+    fn arm(&self) {}
+}
+
+impl Drop for Adopted {
+    fn drop(&mut self) {
+        finish_current(0);
+    }
+}
+
+/// Publishes the calling thread's exit code to its thread object, once.
+fn finish_current(code: DWORD) {
+    let _ = catch_unwind(|| {
+        let own = OWN.with(|o| o.replace(0));
+        if own != 0 {
+            let _ = raw::thread_finished(own, code);
+        }
+    });
+}
+
+/// A new handle to the calling thread's object (`DuplicateHandle(GetCurrentThread())`). A
+/// thread not started by `CreateThread` gets an object on first use: the main thread's ends
+/// with the process (and its exit code), another thread's when it exits (code 0, or
+/// `ExitThread`'s).
+pub(crate) fn current_thread_handle() -> R<RawHandle> {
+    let own = OWN.with(Cell::get);
+    if own != 0 {
+        return Ok(raw::duplicate(own, false)?);
+    }
+    let (creator, own) = raw::thread_object_new(false)?;
+    raw::thread_started(own)?;
+    OWN.with(|o| o.set(own));
+    if gettid() != std::process::id() {
+        ADOPTED.with(Adopted::arm); // registers the destructor
+    }
+    Ok(creator)
+}
+
+struct Start {
+    routine: StartRoutine,
+    arg: *mut c_void,
+    own: RawHandle,
+    ready: mpsc::SyncSender<u32>,
+}
+
+extern "C-unwind" fn trampoline(p: *mut c_void) -> *mut c_void {
+    let prepared = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: `p` is the `Box<Start>` leaked by CreateThread, handed over exactly once.
+        let start = unsafe { Box::from_raw(p.cast::<Start>()) };
+        let Start {
+            routine,
+            arg,
+            own,
+            ready,
+        } = *start;
+        let _ = raw::thread_started(own);
+        OWN.with(|o| o.set(own));
+        let _ = ready.send(gettid());
+        (routine, arg)
+    }));
+    let Ok((routine, arg)) = prepared else {
+        return null_mut();
+    };
+    // Nothing with a destructor is alive here: a forced unwind from ExitThread may pass.
+    // SAFETY: the routine and its argument come from the CreateThread caller.
+    let code = unsafe { routine(arg) };
+    finish_current(code);
+    null_mut()
+}
+
+const CREATE_SUSPENDED: DWORD = 0x4;
+const STACK_SIZE_PARAM_IS_A_RESERVATION: DWORD = 0x1_0000;
+
+/// # Safety
+/// `sa` NULL or valid; `thread_id` NULL or valid for a `DWORD` write; `start` a function
+/// callable with `param` on another thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateThread(
+    sa: *const SecurityAttributes,
+    stack_size: usize,
+    start: Option<StartRoutine>,
+    param: *mut c_void,
+    flags: DWORD,
+    thread_id: *mut DWORD,
+) -> HANDLE {
+    ffi(null_mut(), || {
+        let routine = start.ok_or_else(|| invalid_parameter("lpStartAddress is NULL"))?;
+        if flags & CREATE_SUSPENDED != 0 {
+            return Err(not_supported("CREATE_SUSPENDED"));
+        }
+        if flags & !STACK_SIZE_PARAM_IS_A_RESERVATION != 0 {
+            return Err(invalid_parameter("dwCreationFlags"));
+        }
+        // SAFETY: the caller's contract.
+        let inherit = unsafe { inherit_of(sa) };
+        let (creator, own) = raw::thread_object_new(inherit)?;
+        let (tx, rx) = mpsc::sync_channel(1);
+        let boxed = Box::into_raw(Box::new(Start {
+            routine,
+            arg: param,
+            own,
+            ready: tx,
+        }));
+        // SAFETY: the attribute object is initialised before use and destroyed after.
+        let rc = unsafe { spawn(stack_size, boxed) };
+        if rc != 0 {
+            // SAFETY: the thread was not created, so the box is still ours.
+            drop(unsafe { Box::from_raw(boxed) });
+            let _ = raw::close(own);
+            let _ = raw::close(creator);
+            return Err(Error::NoResources("threads").into());
+        }
+        let tid = rx.recv().unwrap_or(0);
+        // SAFETY: the caller's contract.
+        unsafe { write_opt(thread_id, tid) };
+        Ok(to_handle(creator))
+    })
+}
+
+/// Starts a detached pthread running [`trampoline`] with `boxed`.
+///
+/// # Safety
+/// `boxed` is a leaked `Box<Start>`; on success the new thread owns it.
+unsafe fn spawn(stack_size: usize, boxed: *mut Start) -> libc::c_int {
+    let mut attr = std::mem::MaybeUninit::<libc::pthread_attr_t>::uninit();
+    // SAFETY: pthread_attr_init initialises the object; every later call uses it initialised.
+    unsafe {
+        let rc = libc::pthread_attr_init(attr.as_mut_ptr());
+        if rc != 0 {
+            return rc;
+        }
+        let attr = attr.as_mut_ptr();
+        libc::pthread_attr_setdetachstate(attr, libc::PTHREAD_CREATE_DETACHED);
+        if stack_size > 0 {
+            let page = 4096usize;
+            let size = stack_size
+                .saturating_add(page - 1)
+                .max(libc::PTHREAD_STACK_MIN)
+                / page
+                * page;
+            let rc = libc::pthread_attr_setstacksize(attr, size);
+            if rc != 0 {
+                libc::pthread_attr_destroy(attr);
+                return rc;
+            }
+        }
+        let mut t: libc::pthread_t = 0;
+        let rc = pthread_create_unwind(&mut t, attr, trampoline, boxed.cast());
+        libc::pthread_attr_destroy(attr);
+        rc
+    }
+}
+
+/// # Safety
+/// `code` is NULL or valid for a `DWORD` write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GetExitCodeThread(h: HANDLE, code: *mut DWORD) -> BOOL {
+    ffi_bool(|| {
+        let c = match classify(h)? {
+            H::CurrentThread => STILL_ACTIVE,
+            H::Raw(r) => raw::thread_exit_code(r)?,
+            _ => return Err(invalid_handle()),
+        };
+        // SAFETY: the caller's contract.
+        unsafe { write_req(code, c) }
+    })
+}
+
+/// Ends the calling thread: publishes `code` to its thread object, then `pthread_exit`.
+#[unsafe(no_mangle)]
+pub extern "C-unwind" fn ExitThread(code: DWORD) -> ! {
+    finish_current(code);
+    // SAFETY: ends the calling thread; no Rust frame with a pending destructor is between
+    // here and the C caller.
+    unsafe { pthread_exit_unwind(null_mut()) }
+}

@@ -1,0 +1,392 @@
+//! The C boundary: Win32 types, the thread-local last error, panic containment, and the only
+//! places where C pointers are read or written.
+
+use std::cell::Cell;
+use std::ffi::{CStr, c_char, c_void};
+use std::io;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use winipc_core::Error;
+
+pub(crate) type HANDLE = *mut c_void;
+pub(crate) type BOOL = i32;
+pub(crate) type DWORD = u32;
+pub(crate) type LONG = i32;
+pub(crate) type WCHAR = u16;
+
+pub(crate) const TRUE: BOOL = 1;
+pub(crate) const FALSE: BOOL = 0;
+
+/// Win32 codes the C layer reports itself, for conditions that never reach the core (bad
+/// pointers, CreateProcess directories, buffer sizes). Every error *from the core* goes
+/// through [`Error::win32_code`] instead.
+pub(crate) mod code {
+    pub use winipc_core::code::*;
+    pub const ERROR_BUFFER_OVERFLOW: u32 = 111;
+    pub const ERROR_DIRECTORY: u32 = 267;
+    pub const ERROR_MR_MID_NOT_FOUND: u32 = 317;
+    pub const ERROR_NOACCESS: u32 = 998;
+    pub const ERROR_BAD_EXE_FORMAT: u32 = 193;
+}
+
+thread_local! {
+    static LAST_ERROR: Cell<u32> = const { Cell::new(0) };
+}
+
+pub(crate) fn set_last_error(code: u32) {
+    LAST_ERROR.with(|e| e.set(code));
+}
+
+pub(crate) fn last_error() -> u32 {
+    LAST_ERROR.with(|e| e.get())
+}
+
+/// A failed call: the Win32 code `GetLastError` will report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Fail(pub u32);
+
+impl From<Error> for Fail {
+    fn from(e: Error) -> Fail {
+        Fail(e.win32_code())
+    }
+}
+
+impl From<io::Error> for Fail {
+    fn from(e: io::Error) -> Fail {
+        Fail(Error::win32_code_of(&e))
+    }
+}
+
+pub(crate) type R<T> = Result<T, Fail>;
+
+/// `ERROR_INVALID_PARAMETER` through the core's mapping.
+pub(crate) fn invalid_parameter(what: &'static str) -> Fail {
+    Error::InvalidParameter(what).into()
+}
+
+pub(crate) fn invalid_handle() -> Fail {
+    Error::InvalidHandle.into()
+}
+
+pub(crate) fn not_supported(what: &'static str) -> Fail {
+    Error::NotSupported(what).into()
+}
+
+pub(crate) fn noaccess() -> Fail {
+    Fail(code::ERROR_NOACCESS)
+}
+
+/// Runs the body of an exported function: an `Err` sets the last error and returns `failed`;
+/// a panic is contained (it never unwinds into C) and reported as `ERROR_GEN_FAILURE`.
+pub(crate) fn ffi<T>(failed: T, body: impl FnOnce() -> R<T>) -> T {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(v)) => v,
+        Ok(Err(Fail(code))) => {
+            set_last_error(code);
+            failed
+        }
+        Err(_) => {
+            set_last_error(code::ERROR_GEN_FAILURE);
+            failed
+        }
+    }
+}
+
+/// [`ffi`] for functions returning `BOOL`.
+pub(crate) fn ffi_bool(body: impl FnOnce() -> R<()>) -> BOOL {
+    ffi(FALSE, || body().map(|()| TRUE))
+}
+
+// ---- pointers ------------------------------------------------------------------------------
+
+/// Writes `v` through an optional out-pointer; NULL is skipped.
+///
+/// # Safety
+/// `p` is NULL or valid for a write of `T` (aligned).
+pub(crate) unsafe fn write_opt<T>(p: *mut T, v: T) {
+    if !p.is_null() {
+        // SAFETY: non-NULL, and the caller guarantees validity.
+        unsafe { p.write(v) }
+    }
+}
+
+/// Writes `v` through a required out-pointer; NULL fails with `ERROR_NOACCESS` (where Windows
+/// would fault).
+///
+/// # Safety
+/// `p` is NULL or valid for a write of `T` (aligned).
+pub(crate) unsafe fn write_req<T>(p: *mut T, v: T) -> R<()> {
+    if p.is_null() {
+        return Err(noaccess());
+    }
+    // SAFETY: non-NULL, and the caller guarantees validity.
+    unsafe { p.write(v) };
+    Ok(())
+}
+
+/// Reads a required in-pointer.
+///
+/// # Safety
+/// `p` is NULL or valid for a read of `T`.
+pub(crate) unsafe fn read_req<T: Copy>(p: *const T) -> R<T> {
+    if p.is_null() {
+        return Err(noaccess());
+    }
+    // SAFETY: non-NULL, and the caller guarantees validity.
+    Ok(unsafe { p.read() })
+}
+
+/// Reads an optional in-pointer.
+///
+/// # Safety
+/// `p` is NULL or valid for a read of `T`.
+pub(crate) unsafe fn read_opt<T: Copy>(p: *const T) -> Option<T> {
+    // SAFETY: the caller guarantees validity when non-NULL.
+    (!p.is_null()).then(|| unsafe { p.read() })
+}
+
+/// A byte buffer from C; NULL is allowed only for length 0.
+///
+/// # Safety
+/// `p` is NULL or valid for `len` bytes of reads for `'a`.
+pub(crate) unsafe fn bytes<'a>(p: *const c_void, len: usize) -> R<&'a [u8]> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if p.is_null() {
+        return Err(noaccess());
+    }
+    // SAFETY: non-NULL, len > 0, validity guaranteed by the caller.
+    Ok(unsafe { std::slice::from_raw_parts(p.cast::<u8>(), len) })
+}
+
+/// A mutable byte buffer from C; NULL is allowed only for length 0.
+///
+/// # Safety
+/// `p` is NULL or valid for `len` bytes of reads and writes for `'a`, not aliased.
+pub(crate) unsafe fn bytes_mut<'a>(p: *mut c_void, len: usize) -> R<&'a mut [u8]> {
+    if len == 0 {
+        return Ok(&mut []);
+    }
+    if p.is_null() {
+        return Err(noaccess());
+    }
+    // SAFETY: non-NULL, len > 0, validity and exclusivity guaranteed by the caller.
+    Ok(unsafe { std::slice::from_raw_parts_mut(p.cast::<u8>(), len) })
+}
+
+/// A NUL-terminated `char` string (NULL → `None`).
+///
+/// # Safety
+/// `p` is NULL or points to a NUL-terminated string valid for `'a`.
+pub(crate) unsafe fn cstr<'a>(p: *const c_char) -> Option<&'a [u8]> {
+    // SAFETY: the caller guarantees a NUL-terminated string when non-NULL.
+    (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes())
+}
+
+/// A NUL-terminated `WCHAR` string (NULL → `None`), without the terminator.
+///
+/// # Safety
+/// `p` is NULL or points to a NUL-terminated UTF-16 string valid for `'a`.
+pub(crate) unsafe fn wstr<'a>(p: *const WCHAR) -> Option<&'a [u16]> {
+    if p.is_null() {
+        return None;
+    }
+    let mut n = 0usize;
+    // SAFETY: the string is NUL-terminated, so every unit up to the terminator is readable.
+    while unsafe { p.add(n).read() } != 0 {
+        n += 1;
+    }
+    // SAFETY: the `n` units before the terminator were just read.
+    Some(unsafe { std::slice::from_raw_parts(p, n) })
+}
+
+/// Which argument is being converted: names fail with `ERROR_INVALID_NAME`, other strings
+/// with `ERROR_INVALID_PARAMETER`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Text {
+    Name,
+    Other,
+}
+
+fn bad_text(t: Text) -> Fail {
+    match t {
+        Text::Name => Error::InvalidName("not valid UTF-8/UTF-16").into(),
+        Text::Other => invalid_parameter("not valid UTF-8/UTF-16"),
+    }
+}
+
+/// UTF-8 bytes from an A function → `String`.
+pub(crate) fn utf8(b: &[u8], t: Text) -> R<String> {
+    String::from_utf8(b.to_vec()).map_err(|_| bad_text(t))
+}
+
+/// UTF-16 units from a W function → `String` (unpaired surrogates fail).
+pub(crate) fn utf16(w: &[u16], t: Text) -> R<String> {
+    String::from_utf16(w).map_err(|_| bad_text(t))
+}
+
+/// An A string argument (NULL → `None`).
+///
+/// # Safety
+/// As [`cstr`].
+pub(crate) unsafe fn arg_a(p: *const c_char, t: Text) -> R<Option<String>> {
+    // SAFETY: forwarded contract.
+    unsafe { cstr(p) }.map(|b| utf8(b, t)).transpose()
+}
+
+/// A W string argument (NULL → `None`).
+///
+/// # Safety
+/// As [`wstr`].
+pub(crate) unsafe fn arg_w(p: *const WCHAR, t: Text) -> R<Option<String>> {
+    // SAFETY: forwarded contract.
+    unsafe { wstr(p) }.map(|w| utf16(w, t)).transpose()
+}
+
+/// Copies `units` plus a NUL terminator into a C buffer of `cap` units.
+///
+/// # Safety
+/// `dst` is valid for `cap` writes of `T`.
+pub(crate) unsafe fn copy_terminated<T: Copy + Default>(dst: *mut T, cap: usize, units: &[T]) {
+    debug_assert!(units.len() < cap);
+    // SAFETY: units.len() + 1 <= cap, and dst is valid for cap elements.
+    unsafe {
+        std::ptr::copy_nonoverlapping(units.as_ptr(), dst, units.len());
+        dst.add(units.len()).write(T::default());
+    }
+}
+
+// ---- SECURITY_ATTRIBUTES -------------------------------------------------------------------
+
+/// `SECURITY_ATTRIBUTES` (24 bytes on x86-64).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SecurityAttributes {
+    pub n_length: DWORD,
+    pub security_descriptor: *mut c_void,
+    pub inherit_handle: BOOL,
+}
+
+/// `SECURITY_DESCRIPTOR` in absolute format (x86-64 layout, 40 bytes).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SecurityDescriptor {
+    pub revision: u8,
+    pub sbz1: u8,
+    pub control: u16,
+    pub owner: *mut c_void,
+    pub group: *mut c_void,
+    pub sacl: *mut c_void,
+    pub dacl: *mut c_void,
+}
+
+pub(crate) const SECURITY_DESCRIPTOR_REVISION: u8 = 1;
+pub(crate) const SE_DACL_PRESENT: u16 = 0x0004;
+pub(crate) const SE_SELF_RELATIVE: u16 = 0x8000;
+/// First DWORD of a `WINIPC_UNIX_MODE_DESCRIPTOR` ("WIPC" in memory order).
+pub(crate) const WINIPC_UNIX_MODE_MAGIC: u32 = 0x4350_4957;
+pub(crate) const DEFAULT_MODE: u32 = 0o600;
+pub(crate) const EVERYONE_MODE: u32 = 0o666;
+
+/// The Unix mode a security descriptor stands for (see docs/c-abi.md, "Security attributes").
+///
+/// # Safety
+/// `sd` is NULL, or points to a `WINIPC_UNIX_MODE_DESCRIPTOR` (8 bytes) or a
+/// `SECURITY_DESCRIPTOR` (absolute: 40 bytes; self-relative: at least 20 bytes).
+pub(crate) unsafe fn descriptor_mode(sd: *const c_void) -> R<u32> {
+    if sd.is_null() {
+        return Ok(DEFAULT_MODE);
+    }
+    // SAFETY: every accepted layout has at least 8 readable bytes.
+    let head: [u32; 2] = unsafe { sd.cast::<[u32; 2]>().read_unaligned() };
+    if head[0] == WINIPC_UNIX_MODE_MAGIC {
+        return Ok(head[1] & 0o777);
+    }
+    let [revision, _sbz1, c0, c1] = head[0].to_le_bytes();
+    let control = u16::from_le_bytes([c0, c1]);
+    if revision != SECURITY_DESCRIPTOR_REVISION {
+        return Err(invalid_parameter("unknown security descriptor"));
+    }
+    if control & SE_DACL_PRESENT == 0 {
+        return Ok(DEFAULT_MODE); // no DACL given: the default (creator only)
+    }
+    let null_dacl = if control & SE_SELF_RELATIVE != 0 {
+        // SAFETY: a self-relative descriptor has 5 DWORDs; the DACL offset is the fifth.
+        let words: [u32; 5] = unsafe { sd.cast::<[u32; 5]>().read_unaligned() };
+        words[4] == 0
+    } else {
+        // SAFETY: absolute format, 40 bytes on x86-64 (checked by the caller's contract).
+        unsafe { sd.cast::<SecurityDescriptor>().read_unaligned() }
+            .dacl
+            .is_null()
+    };
+    // A NULL DACL admits everyone; a real ACL is not interpreted: creator only.
+    Ok(if null_dacl {
+        EVERYONE_MODE
+    } else {
+        DEFAULT_MODE
+    })
+}
+
+/// `SECURITY_ATTRIBUTES` → the core's [`winipc_core::Security`].
+///
+/// # Safety
+/// `sa` is NULL or a valid `SECURITY_ATTRIBUTES` whose descriptor satisfies
+/// [`descriptor_mode`].
+pub(crate) unsafe fn security(sa: *const SecurityAttributes) -> R<winipc_core::Security> {
+    // SAFETY: forwarded contract.
+    let Some(sa) = (unsafe { read_opt(sa) }) else {
+        return Ok(winipc_core::Security::default());
+    };
+    Ok(winipc_core::Security {
+        inherit: sa.inherit_handle != 0,
+        // SAFETY: forwarded contract.
+        mode: unsafe { descriptor_mode(sa.security_descriptor) }?,
+    })
+}
+
+/// Whether `sa` asks for an inheritable handle.
+///
+/// # Safety
+/// `sa` is NULL or a valid `SECURITY_ATTRIBUTES`.
+pub(crate) unsafe fn inherit_of(sa: *const SecurityAttributes) -> bool {
+    // SAFETY: forwarded contract.
+    unsafe { read_opt(sa) }.is_some_and(|s| s.inherit_handle != 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ffi_contains_panics() {
+        let v = ffi(7, || panic!("boom"));
+        assert_eq!(v, 7);
+        assert_eq!(last_error(), code::ERROR_GEN_FAILURE);
+    }
+
+    #[test]
+    fn descriptor_modes() {
+        // SAFETY: pointers to live locals of the documented layouts.
+        unsafe {
+            assert_eq!(descriptor_mode(std::ptr::null()), Ok(0o600));
+            let m: [u32; 2] = [WINIPC_UNIX_MODE_MAGIC, 0o640];
+            assert_eq!(descriptor_mode(m.as_ptr().cast()), Ok(0o640));
+            let mut sd = SecurityDescriptor {
+                revision: 1,
+                sbz1: 0,
+                control: SE_DACL_PRESENT,
+                owner: std::ptr::null_mut(),
+                group: std::ptr::null_mut(),
+                sacl: std::ptr::null_mut(),
+                dacl: std::ptr::null_mut(),
+            };
+            assert_eq!(descriptor_mode((&raw const sd).cast()), Ok(0o666));
+            sd.control = 0;
+            assert_eq!(descriptor_mode((&raw const sd).cast()), Ok(0o600));
+            sd.revision = 9;
+            assert!(descriptor_mode((&raw const sd).cast()).is_err());
+        }
+    }
+}
