@@ -80,7 +80,7 @@ pub fn wait_for(h: &Handle, timeout: Option<Duration>) -> io::Result<WaitOutcome
 /// FALSE`): the lowest signaled index wins and only that object is acquired. There is no
 /// 64-object limit.
 pub fn wait_any(handles: &[&Handle], timeout: Option<Duration>) -> io::Result<WaitOutcome> {
-    let raws: Vec<RawHandle> = handles.iter().map(|h| h.as_raw()).collect();
+    let raws: smallvec::SmallVec<[RawHandle; 8]> = handles.iter().map(|h| h.as_raw()).collect();
     wait_raw(&raws, false, timeout)
 }
 
@@ -100,7 +100,7 @@ pub fn wait_any(handles: &[&Handle], timeout: Option<Duration>) -> io::Result<Wa
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn wait_all(handles: &[&Handle], timeout: Option<Duration>) -> io::Result<WaitOutcome> {
-    let raws: Vec<RawHandle> = handles.iter().map(|h| h.as_raw()).collect();
+    let raws: smallvec::SmallVec<[RawHandle; 8]> = handles.iter().map(|h| h.as_raw()).collect();
     wait_raw(&raws, true, timeout)
 }
 
@@ -142,6 +142,11 @@ pub fn store_dir() -> &'static std::path::Path {
 pub fn close_handle(h: RawHandle) -> io::Result<()> {
     Ok(handles::close(h)?)
 }
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 
 #[doc(hidden)]
 pub mod __doc {

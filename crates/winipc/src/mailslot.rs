@@ -50,6 +50,10 @@ pub const MAILSLOT_WAIT_FOREVER: u32 = u32::MAX;
 /// `MAILSLOT_NO_MESSAGE`: what `GetMailslotInfo` reports as the next size when empty.
 pub const MAILSLOT_NO_MESSAGE: u32 = u32::MAX;
 
+/// How many times a reader facing an empty slot (or a writer facing a full one) yields the CPU,
+/// re-checking in between, before it sleeps on a futex. See `docs/decisions`.
+const YIELD_SPINS: u32 = 16;
+
 /// How often a writer blocked on a full slot checks that the receiver is still alive.
 const RECEIVER_CHECK: Duration = Duration::from_millis(100);
 
@@ -201,7 +205,8 @@ fn ring_id(s: &Store, ix: u32) -> u64 {
 /// tid, so a reused slot is not mistaken for the thread that died.
 fn my_id(s: &Store) -> Result<u32> {
     let slot = s.me()?;
-    Ok(slot | (winipc_sys::proc::gettid() & 0x3f_ffff) << 10)
+    thread_local!(static TID: u32 = winipc_sys::proc::gettid());
+    Ok(slot | (TID.with(|t| *t) & 0x3f_ffff) << 10)
 }
 
 /// Answers the ring's "is this writer alive?" from the Global store's liveness tokens.
@@ -388,12 +393,12 @@ impl Mailslot {
     /// arrived in time; [`Error::InsufficientBuffer`] when `buf` is smaller than the next
     /// message, which then stays queued.
     pub fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        Ok(read(self.handle.as_raw(), &self.ring, buf, None)?)
+        Ok(read(self.handle.obj(), &self.ring, buf, None)?)
     }
 
     /// Like [`Mailslot::recv`] with an explicit timeout instead of the slot's.
     pub fn recv_timeout(&self, buf: &mut [u8], timeout: Option<Duration>) -> io::Result<usize> {
-        Ok(read(self.handle.as_raw(), &self.ring, buf, Some(timeout))?)
+        Ok(read(self.handle.obj(), &self.ring, buf, Some(timeout))?)
     }
 
     /// Reads the next message into a new vector of its exact size.
@@ -639,6 +644,21 @@ fn write(
     }
     let id = my_id(s)?;
     let r = ring.ring();
+    // The fast path: room in the ring (no clock, no syscall).
+    match r.try_send(id, msg) {
+        Ok(()) => return Ok(()),
+        Err(SendError::Full) => {}
+        Err(e) => return Err(send_error(s, e)),
+    }
+    // Full: let the receiver run for a moment (it may share our CPU) before sleeping.
+    for _ in 0..YIELD_SPINS {
+        std::thread::yield_now();
+        match r.try_send(id, msg) {
+            Ok(()) => return Ok(()),
+            Err(SendError::Full) => {}
+            Err(e) => return Err(send_error(s, e)),
+        }
+    }
     let give_up = timeout.map(|t| Instant::now() + t);
     loop {
         let slice = Instant::now() + RECEIVER_CHECK;
@@ -654,43 +674,50 @@ fn write(
                 registry::reap_dead(&mut g)?;
                 g.commit();
             }
-            Err(SendError::TooBig { len, max }) => {
-                return Err(Error::MessageTooLarge {
-                    len,
-                    max: max as usize,
-                });
-            }
-            Err(SendError::ExceedsCapacity { len, capacity }) => {
-                return Err(Error::MessageTooLarge {
-                    len,
-                    max: capacity as usize,
-                });
-            }
-            Err(SendError::Closed) => return Err(Error::ReceiverGone),
-            Err(_) => return Err(s.corrupt("mailslot ring")),
+            Err(e) => return Err(send_error(s, e)),
         }
+    }
+}
+
+fn send_error(s: &Store, e: SendError) -> Error {
+    match e {
+        SendError::Full => Error::MailslotFull,
+        SendError::TooBig { len, max } => Error::MessageTooLarge {
+            len,
+            max: max as usize,
+        },
+        SendError::ExceedsCapacity { len, capacity } => Error::MessageTooLarge {
+            len,
+            max: capacity as usize,
+        },
+        SendError::Closed => Error::ReceiverGone,
+        _ => s.corrupt("mailslot ring"),
     }
 }
 
 /// `ReadFile` on a receive handle: `timeout` overrides the slot's read timeout if given.
 fn read(
-    h: RawHandle,
+    obj: objects::ObjRef,
     ring: &OpenRing,
     buf: &mut [u8],
     timeout: Option<Option<Duration>>,
 ) -> Result<usize> {
-    let e = handles::resolve(h)?;
-    let s = Store::get(e.obj.ns)?;
-    let deadline = match timeout {
-        Some(t) => t.map(|d| Instant::now() + d),
-        None => match s.load(sw(e.obj.ix, st::MS_TIMEOUT)) {
-            MAILSLOT_WAIT_FOREVER => None,
-            ms => Some(Instant::now() + Duration::from_millis(u64::from(ms))),
-        },
-    };
+    let s = Store::get(obj.ns)?;
     let live = Tokens(s);
     let r = ring.ring();
-    let got = if deadline.is_some_and(|d| d <= Instant::now()) {
+    // The fast path: a message is there (no clock, no syscall).
+    let first = r.try_recv(buf, &live);
+    if !matches!(first, Ok(None) | Err(RecvError::Busy)) {
+        return recv_result(s, first);
+    }
+    let timeout = match timeout {
+        Some(t) => t,
+        None => match s.load(sw(obj.ix, st::MS_TIMEOUT)) {
+            MAILSLOT_WAIT_FOREVER => None,
+            ms => Some(Duration::from_millis(u64::from(ms))),
+        },
+    };
+    let got = if timeout.is_some_and(|t| t.is_zero()) {
         loop {
             match r.try_recv(buf, &live) {
                 Err(RecvError::Busy) => std::thread::yield_now(),
@@ -698,8 +725,21 @@ fn read(
             }
         }
     } else {
-        r.recv(buf, deadline, &live)
+        // Give the writers the CPU for a moment before sleeping: on a shared CPU they can then
+        // fill the ring in a batch instead of waking us once per message.
+        for _ in 0..YIELD_SPINS {
+            std::thread::yield_now();
+            match r.try_recv(buf, &live) {
+                Ok(None) | Err(RecvError::Busy) => {}
+                other => return recv_result(s, other),
+            }
+        }
+        r.recv(buf, timeout.map(|t| Instant::now() + t), &live)
     };
+    recv_result(s, got)
+}
+
+fn recv_result(s: &Store, got: std::result::Result<Option<usize>, RecvError>) -> Result<usize> {
     match got {
         Ok(Some(n)) => Ok(n),
         Ok(None) => Err(Error::SemTimeout),
@@ -742,7 +782,7 @@ pub(crate) fn set_read_timeout(h: RawHandle, ms: u32) -> Result<()> {
 /// `ReadFile` on a raw handle (the C ABI's path).
 pub(crate) fn read_raw(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
     let (ring, _) = ring_of(h, true)?;
-    read(h, &ring, buf, None)
+    read(handles::resolve(h)?.obj, &ring, buf, None)
 }
 
 /// `WriteFile` on a raw handle (the C ABI's path).

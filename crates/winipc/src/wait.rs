@@ -15,6 +15,8 @@
 //! locked (in a fixed order), which keeps wait-all atomic across stores.
 
 use std::sync::Arc;
+
+use smallvec::SmallVec;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use winipc_sys::{futex, time, token};
@@ -80,11 +82,24 @@ pub(crate) enum Target {
     External(Arc<dyn External>),
 }
 
-/// Absolute deadline (monotonic ns) for a timeout; `None` = forever.
+/// Absolute deadline (monotonic ns) for a timeout; `None` = forever. A zero timeout (a poll)
+/// is the deadline [`POLL`], so that polling never reads the clock.
 pub(crate) fn deadline(timeout: Option<std::time::Duration>) -> Option<u64> {
     timeout.map(|d| {
-        time::monotonic_ns().saturating_add(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+        if d.is_zero() {
+            POLL
+        } else {
+            time::monotonic_ns().saturating_add(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+        }
     })
+}
+
+/// The deadline of a poll: already passed at any time.
+pub(crate) const POLL: u64 = 0;
+
+/// Whether `deadline_ns` has passed (reads the clock only for real deadlines).
+fn expired(deadline_ns: Option<u64>) -> bool {
+    deadline_ns.is_some_and(|d| d == POLL || time::monotonic_ns() >= d)
 }
 
 fn outcome(index: u32, abandoned: bool) -> WaitOutcome {
@@ -108,7 +123,7 @@ pub(crate) fn wait(targets: &[Target], all: bool, deadline_ns: Option<u64>) -> R
             "the same object twice in a wait-all",
         ));
     }
-    let mut stores: Vec<Namespace> = Vec::new();
+    let mut stores: SmallVec<[Namespace; 2]> = SmallVec::new();
     let mut external = false;
     for t in targets {
         match t {
@@ -124,7 +139,7 @@ pub(crate) fn wait(targets: &[Target], all: bool, deadline_ns: Option<u64>) -> R
         }
     }
     if stores.len() == 1 && !external {
-        let objs: Vec<ObjRef> = targets
+        let objs: SmallVec<[ObjRef; 8]> = targets
             .iter()
             .map(|t| match t {
                 Target::Obj(r) => *r,
@@ -148,7 +163,9 @@ fn has_duplicates(targets: &[Target]) -> bool {
     })
 }
 
-/// How long to wait for a store lock during a wait with `deadline_ns`.
+/// How long to wait for a store lock during a wait with `deadline_ns`: at least a little
+/// past the wait's own deadline, since the lock is normally held for nanoseconds. Computed
+/// lazily: only a contended lock needs it.
 fn lock_deadline(deadline_ns: Option<u64>) -> Option<u64> {
     deadline_ns.map(|d| d.max(time::monotonic_ns() + 2_000_000))
 }
@@ -157,19 +174,22 @@ fn lock_deadline(deadline_ns: Option<u64>) -> Option<u64> {
 
 fn single(s: &Store, objs: &[ObjRef], all: bool, deadline_ns: Option<u64>) -> Result<WaitOutcome> {
     let me = s.me()?;
-    let mut g = match s.lock(me, lock_deadline(deadline_ns)) {
-        Err(Error::Timeout) => return Ok(WaitOutcome::TimedOut),
-        r => r?,
+    let mut g = match s.try_lock(me) {
+        Some(g) => g,
+        None => match s.lock(me, lock_deadline(deadline_ns)) {
+            Err(Error::Timeout) => return Ok(WaitOutcome::TimedOut),
+            r => r?,
+        },
     };
     for r in objs {
         objects::check(&g, *r, None)?;
     }
-    let ixs: Vec<u32> = objs.iter().map(|r| r.ix).collect();
+    let ixs: SmallVec<[u32; 8]> = objs.iter().map(|r| r.ix).collect();
     if let Some(r) = poll(&mut g, &ixs, all)? {
         g.commit();
         return Ok(r);
     }
-    if deadline_ns.is_some_and(|d| time::monotonic_ns() >= d) {
+    if expired(deadline_ns) {
         g.commit();
         return Ok(WaitOutcome::TimedOut);
     }
@@ -213,7 +233,7 @@ fn recheck(
         cancel(g, me)?;
         return Ok(Some(r));
     }
-    if deadline_ns.is_some_and(|d| time::monotonic_ns() >= d) {
+    if expired(deadline_ns) {
         cancel(g, me)?;
         return Ok(Some(WaitOutcome::TimedOut));
     }
@@ -544,7 +564,7 @@ fn multi(
             guards.into_iter().for_each(Guard::commit);
             break r;
         }
-        if deadline_ns.is_some_and(|d| time::monotonic_ns() >= d) {
+        if expired(deadline_ns) {
             if linked {
                 for g in &mut guards {
                     let me = g.me;

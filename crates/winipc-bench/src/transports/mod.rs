@@ -8,19 +8,18 @@ mod posix_mq;
 mod shm_ring;
 mod unix_dgram;
 mod unix_seqpacket;
+mod winipc_event;
+mod winipc_mailslot;
 
 use crate::transport::Transport;
 
 /// All transports, in table order.
 ///
-/// ┌──────────────────────────────────────────────────────────────────────────────────────┐
-/// │ WINIPC GOES HERE. Add `&WinipcMailslot` and `&WinipcEvent` at the top of this list    │
-/// │ (see the crate documentation, "Adding a transport"). The reference column of the     │
-/// │ report switches to `winipc-mailslot` by itself once that id is registered.          │
-/// └──────────────────────────────────────────────────────────────────────────────────────┘
+/// winipc's own transports come first; the report's ratios are taken against
+/// `winipc-mailslot`.
 pub static REGISTRY: &[&dyn Transport] = &[
-    // &winipc_mailslot::WinipcMailslot,
-    // &winipc_event::WinipcEvent,
+    &winipc_mailslot::WinipcMailslot,
+    &winipc_event::WinipcEvent,
     &unix_dgram::UnixDgram,
     &unix_seqpacket::UnixSeqpacket,
     &posix_mq::PosixMq,

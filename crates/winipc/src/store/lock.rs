@@ -64,6 +64,27 @@ impl Store {
         Ok(g)
     }
 
+    /// Takes the lock if it is free right now (one compare-and-swap).
+    #[inline]
+    pub(crate) fn try_lock(&self, me: u32) -> Option<Guard<'_>> {
+        let free =
+            self.w(hdr::LOCK)
+                .compare_exchange(0, me + 1, Ordering::Acquire, Ordering::Relaxed);
+        free.ok()?;
+        let mut g = Guard {
+            s: self,
+            me,
+            log_len: 0,
+            committed: false,
+            wakes: Vec::new(),
+            rings_to_close: Vec::new(),
+        };
+        if self.load(hdr::LOG_LEN) != 0 {
+            g.recover();
+        }
+        Some(g)
+    }
+
     #[cold]
     fn lock_slow(&self, me: u32, deadline_ns: Option<u64>) -> Result<()> {
         let lw = self.w(hdr::LOCK);
@@ -215,7 +236,12 @@ impl Guard<'_> {
         self.s.w(hdr::LOG_LEN).store(0, Ordering::Release);
         self.log_len = 0;
         self.committed = true;
-        self.s.w(hdr::CHANGES).fetch_add(1, Ordering::Relaxed);
+        // We hold the lock: a plain increment, no locked instruction.
+        let changes = self.s.w(hdr::CHANGES);
+        changes.store(
+            changes.load(Ordering::Relaxed).wrapping_add(1),
+            Ordering::Relaxed,
+        );
         for &(t, state) in &self.wakes {
             let word = self.s.w(Store::th(t, th::WAIT_STATE));
             if state != WAIT_IDLE {

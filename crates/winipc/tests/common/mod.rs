@@ -116,7 +116,10 @@ pub fn spawn(role: &str, args: &[&str]) -> Kid {
 
 /// Runs a child role to completion and returns its protocol lines.
 pub fn run(role: &str, args: &[&str]) -> Vec<String> {
-    let out = child_cmd(role, args).stdout(Stdio::piped()).output().expect("run child");
+    let out = child_cmd(role, args)
+        .stdout(Stdio::piped())
+        .output()
+        .expect("run child");
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|l| l.find("@@").map(|at| l[at + 2..].trim_end().to_owned()))
