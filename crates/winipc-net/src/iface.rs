@@ -40,6 +40,16 @@ pub fn addresses(name: &str) -> io::Result<Vec<InterfaceAddr>> {
             .as_ref()
             .and_then(|a| a.as_sockaddr_in())
             .map_or(Ipv4Addr::BROADCAST, |a| a.ip());
+        let can_broadcast = ifa
+            .flags
+            .contains(nix::net::if_::InterfaceFlags::IFF_BROADCAST);
+        // `ip addr add A/N` without `brd +` records no broadcast address, yet the kernel
+        // still routes the subnet's all-ones address as broadcast: derive it then.
+        let broadcast = broadcast.or_else(|| {
+            let mask = u32::from(netmask);
+            (can_broadcast && mask.count_ones() < 31)
+                .then(|| Ipv4Addr::from(u32::from(address) | !mask))
+        });
         out.push(InterfaceAddr {
             address,
             netmask,

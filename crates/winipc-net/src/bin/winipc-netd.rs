@@ -1,6 +1,8 @@
 //! `winipc-netd`: the winipc network daemon, standalone (the `winipc` CLI runs the same code as
 //! `winipc netd`). Logs go to stderr; `RUST_LOG` sets the level (default `info`).
 
+use std::io::IsTerminal;
+
 use clap::Parser;
 
 /// Remote mailslots over NetBIOS datagrams (UDP 138) for winipc.
@@ -18,6 +20,7 @@ fn main() -> std::process::ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let cli = Cli::parse();
     let result = cli
