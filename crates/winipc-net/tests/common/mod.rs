@@ -414,6 +414,17 @@ impl Net {
         registry().lock().unwrap().0.push(ns.to_owned());
     }
 
+    /// The bridge namespace as a host (for captures on `br<s>`).
+    pub fn bridge_host(&self) -> Host {
+        let dir = self.dir.join("bridge");
+        std::fs::create_dir_all(&dir).expect("bridge dir");
+        Host {
+            ns: self.bridge_ns.clone(),
+            ifaces: Vec::new(),
+            dir,
+        }
+    }
+
     /// A command in the bridge namespace.
     pub fn bridge_command(&self, program: &str) -> Command {
         let mut c = Command::new("ip");
