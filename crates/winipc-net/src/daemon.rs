@@ -56,7 +56,7 @@ pub const MAX_CACHED_NAMES: usize = 256;
 /// How long a positive answer is used.
 const CACHE_TTL: Duration = Duration::from_secs(60);
 /// How long a failed resolution is remembered.
-const NEGATIVE_TTL: Duration = Duration::from_secs(5);
+const NEGATIVE_TTL: Duration = Duration::from_secs(2);
 /// Name queries are repeated this often while unanswered.
 const QUERY_RETRY: Duration = Duration::from_millis(250);
 /// How often the counters are logged (when they changed).

@@ -160,10 +160,17 @@ fn samba_nmbd_interop() {
     }
 
     // 2. A winipc write to nmbd's name: resolved by nmbd's name service answer, accepted.
-    assert_eq!(
-        win.probe(&["send", r"\\NMBDHOST\mailslot\winipc_test", "hello nmbd"]),
-        "ok"
-    );
+    // nmbd answers name queries once it has registered its names (a few seconds after
+    // start-up), so the first writes may find no answer: retry for a while.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let out = win.probe(&["send", r"\\NMBDHOST\mailslot\winipc_test", "hello nmbd"]);
+        if out == "ok" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{out}");
+        std::thread::sleep(Duration::from_millis(1000));
+    }
     assert_eq!(
         win.probe(&["send", r"\\*\mailslot\winipc_group", "hello workgroup"]),
         "ok"
