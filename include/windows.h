@@ -184,10 +184,38 @@ typedef union _ULARGE_INTEGER {
 } ULARGE_INTEGER, *PULARGE_INTEGER;
 
 typedef struct _SECURITY_ATTRIBUTES {
-    DWORD  nLength;               /* sizeof(SECURITY_ATTRIBUTES) */
-    LPVOID lpSecurityDescriptor;  /* ignored by winipc (must be NULL or is ignored) */
+    DWORD  nLength;               /* sizeof(SECURITY_ATTRIBUTES) (not checked) */
+    LPVOID lpSecurityDescriptor;  /* NULL, a SECURITY_DESCRIPTOR or a WINIPC_UNIX_MODE_DESCRIPTOR:
+                                     mapped to Unix permissions, see docs/c-abi.md */
     BOOL   bInheritHandle;        /* handle inherited by CreateProcess(bInheritHandles=TRUE) */
 } SECURITY_ATTRIBUTES, *PSECURITY_ATTRIBUTES, *LPSECURITY_ATTRIBUTES;
+
+/* Security descriptors, absolute format (Windows layout).  winipc reads only whether a DACL
+ * is present and whether it is NULL (a NULL DACL admits everyone: mode 0666); ACLs are
+ * opaque and never interpreted. */
+typedef struct _ACL ACL, *PACL;
+typedef WORD SECURITY_DESCRIPTOR_CONTROL, *PSECURITY_DESCRIPTOR_CONTROL;
+typedef struct _SECURITY_DESCRIPTOR {
+    BYTE  Revision;
+    BYTE  Sbz1;
+    SECURITY_DESCRIPTOR_CONTROL Control;
+    PVOID Owner;
+    PVOID Group;
+    PACL  Sacl;
+    PACL  Dacl;
+} SECURITY_DESCRIPTOR, *PISECURITY_DESCRIPTOR;
+typedef PVOID PSECURITY_DESCRIPTOR;
+
+/* winipc extension: pass a pointer to this as lpSecurityDescriptor to give the object
+ * exactly these Unix permission bits (e.g. 0660), e.g.
+ *     WINIPC_UNIX_MODE_DESCRIPTOR md = WINIPC_UNIX_MODE_DESCRIPTOR_INIT(0660);
+ *     sa.lpSecurityDescriptor = &md;                                              */
+typedef struct _WINIPC_UNIX_MODE_DESCRIPTOR {
+    DWORD dwMagic;   /* WINIPC_UNIX_MODE_MAGIC */
+    DWORD dwMode;    /* permission bits; only 0777 is used */
+} WINIPC_UNIX_MODE_DESCRIPTOR;
+#define WINIPC_UNIX_MODE_MAGIC 0x43504957 /* "WIPC" */
+#define WINIPC_UNIX_MODE_DESCRIPTOR_INIT(mode) { WINIPC_UNIX_MODE_MAGIC, (DWORD)(mode) }
 
 typedef struct _STARTUPINFOA {
     DWORD  cb;
@@ -312,6 +340,12 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 /* Mailslots. */
 #define MAILSLOT_NO_MESSAGE   ((DWORD)-1)
 #define MAILSLOT_WAIT_FOREVER ((DWORD)-1)
+
+/* Security descriptors. */
+#define SECURITY_DESCRIPTOR_REVISION    1
+#define SECURITY_DESCRIPTOR_MIN_LENGTH  ((DWORD)sizeof(SECURITY_DESCRIPTOR))
+#define SE_DACL_PRESENT                 0x0004
+#define SE_SELF_RELATIVE                0x8000
 
 /* Generic and standard access rights. */
 #define DELETE                    0x00010000
@@ -447,6 +481,7 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define ERROR_INVALID_ACCESS        12
 #define ERROR_INVALID_DATA          13
 #define ERROR_OUTOFMEMORY           14
+#define ERROR_GEN_FAILURE           31
 #define ERROR_SHARING_VIOLATION     32
 #define ERROR_HANDLE_EOF            38
 #define ERROR_NOT_SUPPORTED         50
@@ -472,6 +507,7 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define ERROR_INVALID_FLAGS         1004
 #define ERROR_FILE_CORRUPT          1392
 #define ERROR_TIMEOUT               1460
+#define ERROR_NOT_ENOUGH_QUOTA      1816
 
 /* ------------------------------------------------------------------------ */
 /* Small helper macros.                                                     */
@@ -541,6 +577,13 @@ WINBASEAPI BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBy
 WINBASEAPI BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite,
                                  LPDWORD lpNumberOfBytesWritten, LPOVERLAPPED lpOverlapped);
 WINBASEAPI BOOL WINAPI CloseHandle(HANDLE hObject);
+
+/* Security descriptors (for a NULL DACL: "everyone may open"). */
+WINBASEAPI BOOL WINAPI InitializeSecurityDescriptor(PSECURITY_DESCRIPTOR pSecurityDescriptor,
+                                                    DWORD dwRevision);
+WINBASEAPI BOOL WINAPI SetSecurityDescriptorDacl(PSECURITY_DESCRIPTOR pSecurityDescriptor,
+                                                 BOOL bDaclPresent, PACL pDacl,
+                                                 BOOL bDaclDefaulted);
 
 /* Handles. */
 WINBASEAPI BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
