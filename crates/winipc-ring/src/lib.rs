@@ -110,13 +110,15 @@ pub mod park;
 mod loom_tests;
 
 pub use error::{AttachError, Corruption, RecvError, SendError};
-pub use layout::{DATA_OFFSET, HEADER_WORDS, LAYOUT_VERSION, MAGIC, MAX_CAPACITY, MIN_CAPACITY, RingMemory};
+pub use layout::{
+    DATA_OFFSET, HEADER_WORDS, LAYOUT_VERSION, MAGIC, MAX_CAPACITY, MIN_CAPACITY, RingMemory,
+};
 /// The atomic types of the shared memory (loom's under `--cfg loom`).
 pub use sync::{AtomicU32, AtomicU64};
 
 use layout::{D_HEAD, DATA_OFFSET as OFF, FLAG_CLOSED, Geometry, H_FLAGS, H_NOTIFY, H_SPACE};
-use sync::Ordering;
 use std::time::Instant;
+use sync::Ordering;
 
 /// Blocking primitive, implemented by the caller over `FUTEX_WAIT`/`FUTEX_WAKE` on shared memory.
 pub trait Futex {
@@ -184,7 +186,12 @@ impl<'a, F: Futex> Ring<'a, F> {
     ///
     /// # Errors
     /// [`AttachError::InvalidCapacity`], or `Corrupt(MemoryTooSmall)` when the views are short.
-    pub fn init(mem: RingMemory<'a>, capacity: u32, max_message_size: u32, futex: F) -> Result<Self, AttachError> {
+    pub fn init(
+        mem: RingMemory<'a>,
+        capacity: u32,
+        max_message_size: u32,
+        futex: F,
+    ) -> Result<Self, AttachError> {
         let geo = layout::init(&mem, capacity, max_message_size)?;
         Ok(Self::with_geometry(mem, geo, futex))
     }

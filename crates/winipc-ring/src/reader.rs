@@ -1,9 +1,11 @@
 //! The consumer side: reader lock, in-order consumption, dead-writer skipping, sleep/wake.
 
 use crate::error::{Corruption, RecvError};
-use crate::layout::{D_TAIL, H_BYTES, H_MESSAGES, H_NOTIFY, H_READER_LOCK, H_SLEEPING, H_SPACE, H_WAITING_WRITERS};
+use crate::layout::{
+    D_TAIL, H_BYTES, H_MESSAGES, H_NOTIFY, H_READER_LOCK, H_SLEEPING, H_SPACE, H_WAITING_WRITERS,
+};
 use crate::record::{self, Claim, State};
-use crate::sync::{AtomicU32, Ordering, fence, spin_hint};
+use crate::sync::{AtomicU32, Ordering, fence, spin_hint, trace};
 use crate::{Futex, Liveness, MailslotInfo, Ring};
 use std::time::{Duration, Instant};
 
@@ -40,7 +42,11 @@ impl<F: Futex> Ring<'_, F> {
     /// [`RecvError::InsufficientBuffer`] leaves the message queued; [`RecvError::Busy`] when
     /// another live reader holds the reader lock for longer than a short spin;
     /// [`RecvError::Corrupt`] on impossible shared state.
-    pub fn try_recv(&self, buf: &mut [u8], liveness: &impl Liveness) -> Result<Option<usize>, RecvError> {
+    pub fn try_recv(
+        &self,
+        buf: &mut [u8],
+        liveness: &impl Liveness,
+    ) -> Result<Option<usize>, RecvError> {
         match self.locked_step(buf, liveness)? {
             Step::Delivered(n) => Ok(Some(n)),
             Step::Empty | Step::Pending => Ok(None),
@@ -64,7 +70,11 @@ impl<F: Futex> Ring<'_, F> {
         deadline: Option<Instant>,
         liveness: &impl Liveness,
     ) -> Result<Option<usize>, RecvError> {
-        let budget = if cfg!(loom) { 0 } else { self.spin_budget.load(std::sync::atomic::Ordering::Relaxed) };
+        let budget = if cfg!(loom) {
+            0
+        } else {
+            self.spin_budget.load(std::sync::atomic::Ordering::Relaxed)
+        };
         let mut spins = 0u32;
         loop {
             let step = self.locked_step(buf, liveness)?;
@@ -101,8 +111,11 @@ impl<F: Futex> Ring<'_, F> {
                 }
             };
             let (word, seen) = self.notify_word();
-            if !self.has_message() {
+            let has = self.has_message();
+            trace!("recv step={step:?} seen={seen} has={has}");
+            if !has {
                 self.futex.wait(word, seen, wait_until);
+                trace!("recv woke");
             }
         }
     }
@@ -117,7 +130,10 @@ impl<F: Futex> Ring<'_, F> {
     pub fn notify_word(&self) -> (&AtomicU32, u32) {
         let notify = self.hdr(H_NOTIFY);
         let seen = notify.load(Ordering::Acquire);
-        self.hdr(H_SLEEPING).store(1, Ordering::Relaxed);
+        // An RMW rather than a plain store: same C11 meaning here, but loom 0.7 reported a
+        // lost wake-up (an outcome C11 forbids) with a Relaxed store; this path is slow anyway.
+        self.hdr(H_SLEEPING).swap(1, Ordering::SeqCst);
+        trace!("armed");
         fence(Ordering::SeqCst);
         (notify, seen)
     }
@@ -148,6 +164,7 @@ impl<F: Futex> Ring<'_, F> {
         let cap = u64::from(self.geo.capacity);
         let mut h = self.head().load(Ordering::Acquire);
         let t = self.data(D_TAIL).load(Ordering::Acquire);
+        trace!("peek h={h} t={t} w={:x}", self.ring_word(h % cap).load(Ordering::Relaxed));
         for _ in 0..PEEK_LIMIT {
             if h % 8 != 0 || t % 8 != 0 || h >= t || t - h > cap {
                 return None;
@@ -194,13 +211,18 @@ impl<F: Futex> Ring<'_, F> {
         for i in 0..LOCK_SPINS {
             let cur = lock.load(Ordering::Relaxed);
             if cur == 0 {
-                if lock.compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed).is_ok() {
+                if lock
+                    .compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok()
+                {
                     return true;
                 }
             } else if i % 32 == 0
                 && cur != me
                 && !liveness.is_alive(cur.wrapping_sub(1))
-                && lock.compare_exchange(cur, me, Ordering::Acquire, Ordering::Relaxed).is_ok()
+                && lock
+                    .compare_exchange(cur, me, Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok()
             {
                 return true;
             }
@@ -220,6 +242,7 @@ impl<F: Futex> Ring<'_, F> {
                 return Err(Corruption::BadCursor.into());
             }
             if h == t {
+                trace!("step empty h={h}");
                 return Ok(Step::Empty);
             }
             let pos = h % cap;
@@ -253,10 +276,12 @@ impl<F: Futex> Ring<'_, F> {
                     self.hdr(H_MESSAGES).fetch_sub(1, Ordering::Relaxed);
                     self.hdr(H_BYTES).fetch_sub(claim.len, Ordering::Relaxed);
                     self.retire(h, size);
+                    trace!("step delivered h={h} size={size}");
                     return Ok(Step::Delivered(len));
                 }
                 State::Writing => {
                     if liveness.is_alive(claim.writer) {
+                        trace!("step pending h={h}");
                         return Ok(Step::Pending);
                     }
                     let skipped = claim.with_state(State::Skipped).encode();
@@ -296,9 +321,11 @@ impl<F: Futex> Ring<'_, F> {
         let mut off = size;
         while off > 8 {
             off -= 8;
-            self.ring_word(pos + off).store(record::free_tag(h + off + cap), Ordering::Relaxed);
+            self.ring_word(pos + off)
+                .store(record::free_tag(h + off + cap), Ordering::Relaxed);
         }
-        self.ring_word(pos).store(record::free_tag(h + cap), Ordering::Release);
+        self.ring_word(pos)
+            .store(record::free_tag(h + cap), Ordering::Release);
         self.head().store(h + size, Ordering::Release);
         self.wake_writers();
     }
@@ -307,7 +334,8 @@ impl<F: Futex> Ring<'_, F> {
     fn recover_head(&self, h: u64, t: u64) -> Result<(), Corruption> {
         let cap = u64::from(self.geo.capacity);
         let mut k = h;
-        while k < t && self.ring_word(k % cap).load(Ordering::Acquire) == record::free_tag(k + cap) {
+        while k < t && self.ring_word(k % cap).load(Ordering::Acquire) == record::free_tag(k + cap)
+        {
             k += 8;
         }
         if k == h {
@@ -331,7 +359,11 @@ impl<F: Futex> Ring<'_, F> {
     fn adapt_spin(&self, spinning_paid_off: bool) {
         use std::sync::atomic::Ordering::Relaxed;
         let b = self.spin_budget.load(Relaxed);
-        let nb = if spinning_paid_off { (b * 2).min(SPIN_MAX) } else { (b / 2).max(SPIN_MIN) };
+        let nb = if spinning_paid_off {
+            (b * 2).min(SPIN_MAX)
+        } else {
+            (b / 2).max(SPIN_MIN)
+        };
         self.spin_budget.store(nb, Relaxed);
     }
 }

@@ -45,7 +45,9 @@ pub(crate) struct Claim {
 
 impl Claim {
     pub fn encode(self) -> u64 {
-        (self.state as u64) | ((u64::from(self.len) & LEN_MASK) << LEN_SHIFT) | (u64::from(self.writer) << 32)
+        (self.state as u64)
+            | ((u64::from(self.len) & LEN_MASK) << LEN_SHIFT)
+            | (u64::from(self.writer) << 32)
     }
 
     /// Decodes a claim word; `None` for free tags and unknown states.
@@ -97,7 +99,11 @@ mod tests {
     #[test]
     fn claim_roundtrip_and_tags_are_not_claims() {
         for state in [State::Writing, State::Ready, State::Padding, State::Skipped] {
-            let c = Claim { state, len: (1 << 27) - 3, writer: u32::MAX };
+            let c = Claim {
+                state,
+                len: (1 << 27) - 3,
+                writer: u32::MAX,
+            };
             assert_eq!(Claim::decode(c.encode()), Some(c));
         }
         for cursor in (0..4096u64).map(|i| i * 8) {

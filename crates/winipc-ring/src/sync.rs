@@ -14,3 +14,22 @@ pub fn spin_hint() {
     #[cfg(not(loom))]
     std::hint::spin_loop();
 }
+
+/// Event log of the current loom execution, printed when a model check fails
+/// (collected only when `WINIPC_RING_LOOM_TRACE=1`).
+#[cfg(loom)]
+pub static TRACE: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+#[cfg(loom)]
+pub static TRACE_ON: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Records an event for the loom failure trace (no-op outside loom).
+macro_rules! trace {
+    ($($arg:tt)*) => {
+        #[cfg(loom)]
+        if $crate::sync::TRACE_ON.load(std::sync::atomic::Ordering::Relaxed) {
+            let line = format!("{:?}: {}", loom::thread::current().id(), format!($($arg)*));
+            if let Ok(mut t) = $crate::sync::TRACE.try_lock() { t.push(line); }
+        }
+    };
+}
+pub(crate) use trace;

@@ -1,9 +1,12 @@
 //! The producer side: reserve (claim + advance tail), fill, publish, wake the reader.
 
 use crate::error::SendError;
-use crate::layout::{D_TAIL, FLAG_CLOSED, H_BYTES, H_FLAGS, H_MESSAGES, H_NOTIFY, H_SLEEPING, H_SPACE, H_WAITING_WRITERS};
+use crate::layout::{
+    D_TAIL, FLAG_CLOSED, H_BYTES, H_FLAGS, H_MESSAGES, H_NOTIFY, H_SLEEPING, H_SPACE,
+    H_WAITING_WRITERS,
+};
 use crate::record::{self, Claim, State};
-use crate::sync::{Ordering, fence};
+use crate::sync::{Ordering, fence, trace};
 use crate::{Futex, Ring};
 use std::time::Instant;
 
@@ -37,7 +40,12 @@ impl<F: Futex> Ring<'_, F> {
     ///
     /// # Errors
     /// As [`try_send`](Ring::try_send); `Full` only once the deadline has passed.
-    pub fn send(&self, writer: u32, msg: &[u8], deadline: Option<Instant>) -> Result<(), SendError> {
+    pub fn send(
+        &self,
+        writer: u32,
+        msg: &[u8],
+        deadline: Option<Instant>,
+    ) -> Result<(), SendError> {
         let size = self.check_message(msg.len())?;
         loop {
             match self.reserve(writer, msg.len(), size) {
@@ -58,7 +66,9 @@ impl<F: Futex> Ring<'_, F> {
             fence(Ordering::SeqCst);
             let retry = self.reserve(writer, msg.len(), size);
             if let Err(SendError::Full) = retry {
+                trace!("writer sleeps");
                 self.futex.wait(space, seen, deadline);
+                trace!("writer woke");
             }
             self.hdr(H_WAITING_WRITERS).fetch_sub(1, Ordering::Relaxed);
             match retry {
@@ -83,7 +93,8 @@ impl<F: Futex> Ring<'_, F> {
         for (i, chunk) in msg[..msg.len() / 2].chunks(8).enumerate() {
             let mut b = [0u8; 8];
             b[..chunk.len()].copy_from_slice(chunk);
-            self.ring_word(pos + 16 + 8 * i as u64).store(u64::from_le_bytes(b), Ordering::Relaxed);
+            self.ring_word(pos + 16 + 8 * i as u64)
+                .store(u64::from_le_bytes(b), Ordering::Relaxed);
         }
         Ok(())
     }
@@ -132,18 +143,46 @@ impl<F: Futex> Ring<'_, F> {
                 if room > free {
                     return Err(SendError::Full);
                 }
-                (Claim { state: State::Padding, len: room as u32, writer }, room)
+                (
+                    Claim {
+                        state: State::Padding,
+                        len: room as u32,
+                        writer,
+                    },
+                    room,
+                )
             } else {
                 if size > free {
                     return Err(SendError::Full);
                 }
-                (Claim { state: State::Writing, len: len as u32, writer }, size)
+                (
+                    Claim {
+                        state: State::Writing,
+                        len: len as u32,
+                        writer,
+                    },
+                    size,
+                )
             };
             let word = self.ring_word(pos);
-            match word.compare_exchange(record::free_tag(t), claim.encode(), Ordering::AcqRel, Ordering::Acquire) {
+            match word.compare_exchange(
+                record::free_tag(t),
+                claim.encode(),
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
                 Ok(_) => {
-                    // Failure means a helper already advanced the tail past our record.
-                    let _ = self.data(D_TAIL).compare_exchange(t, t + advance, Ordering::AcqRel, Ordering::Relaxed);
+                    // Failure means a helper already advanced the tail past our record. The
+                    // failure ordering must be Acquire: our READY (Release) then carries the
+                    // helper's tail advance, so a reader that sees READY also sees the tail
+                    // (loom found the lost wake-up a Relaxed failure ordering allows).
+                    let _ = self.data(D_TAIL).compare_exchange(
+                        t,
+                        t + advance,
+                        Ordering::AcqRel,
+                        Ordering::Acquire,
+                    );
+                    trace!("claimed t={t} {claim:?}");
                     if claim.state == State::Writing {
                         return Ok(t);
                     }
@@ -162,7 +201,12 @@ impl<F: Futex> Ring<'_, F> {
         if let Some(claim) = Claim::decode(seen) {
             let size = claim.record_size();
             if size >= 8 && size % 8 == 0 && size <= cap - pos {
-                let _ = self.data(D_TAIL).compare_exchange(t, t + size, Ordering::AcqRel, Ordering::Relaxed);
+                let _ = self.data(D_TAIL).compare_exchange(
+                    t,
+                    t + size,
+                    Ordering::AcqRel,
+                    Ordering::Relaxed,
+                );
                 return;
             }
         }
@@ -178,21 +222,29 @@ impl<F: Futex> Ring<'_, F> {
         for chunk in &mut chunks {
             let mut b = [0u8; 8];
             b.copy_from_slice(chunk);
-            self.ring_word(at).store(u64::from_le_bytes(b), Ordering::Relaxed);
+            self.ring_word(at)
+                .store(u64::from_le_bytes(b), Ordering::Relaxed);
             at += 8;
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
             let mut b = [0u8; 8];
             b[..rest.len()].copy_from_slice(rest);
-            self.ring_word(at).store(u64::from_le_bytes(b), Ordering::Relaxed);
+            self.ring_word(at)
+                .store(u64::from_le_bytes(b), Ordering::Relaxed);
         }
         // Counted before READY so the reader's decrement (after its Acquire of READY) never
         // underflows. See the crate docs for the crash window this leaves.
         self.hdr(H_MESSAGES).fetch_add(1, Ordering::Relaxed);
-        self.hdr(H_BYTES).fetch_add(msg.len() as u32, Ordering::Relaxed);
-        let ready = Claim { state: State::Ready, len: msg.len() as u32, writer };
+        self.hdr(H_BYTES)
+            .fetch_add(msg.len() as u32, Ordering::Relaxed);
+        let ready = Claim {
+            state: State::Ready,
+            len: msg.len() as u32,
+            writer,
+        };
         self.ring_word(pos).store(ready.encode(), Ordering::Release);
+        trace!("published t={t}");
         self.wake_reader();
     }
 
@@ -200,9 +252,12 @@ impl<F: Futex> Ring<'_, F> {
     pub(crate) fn wake_reader(&self) {
         fence(Ordering::SeqCst);
         let sleeping = self.hdr(H_SLEEPING);
-        if sleeping.load(Ordering::Relaxed) != 0 && sleeping.swap(0, Ordering::AcqRel) != 0 {
+        let _s = sleeping.load(Ordering::Relaxed);
+        trace!("wake_reader sees sleeping={_s}");
+        if _s != 0 && sleeping.swap(0, Ordering::AcqRel) != 0 {
             let notify = self.hdr(H_NOTIFY);
-            notify.fetch_add(1, Ordering::Release);
+            let _n = notify.fetch_add(1, Ordering::Release);
+            trace!("woke reader notify={}", _n + 1);
             self.futex.wake(notify, u32::MAX);
         }
     }

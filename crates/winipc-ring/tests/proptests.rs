@@ -25,7 +25,9 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 fn payload(len: usize, seed: u8) -> Vec<u8> {
-    (0..len).map(|i| seed.wrapping_add(i as u8).wrapping_mul(31)).collect()
+    (0..len)
+        .map(|i| seed.wrapping_add(i as u8).wrapping_mul(31))
+        .collect()
 }
 
 fn record_size(len: usize) -> usize {
@@ -69,7 +71,9 @@ impl Model {
     }
 
     fn next_len(&self) -> Option<usize> {
-        self.queue.iter().find_map(|(m, _)| m.as_ref().map(Vec::len))
+        self.queue
+            .iter()
+            .find_map(|(m, _)| m.as_ref().map(Vec::len))
     }
 }
 

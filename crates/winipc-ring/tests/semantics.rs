@@ -14,37 +14,61 @@ fn ring(mem: &Mem, cap: u32, max: u32) -> Ring<'_, ParkFutex> {
 
 fn recv_vec<F: winipc_ring::Futex>(r: &Ring<'_, F>) -> Option<Vec<u8>> {
     let mut buf = vec![0u8; r.capacity() as usize];
-    r.try_recv(&mut buf, &AllAlive).unwrap().map(|n| buf[..n].to_vec())
+    r.try_recv(&mut buf, &AllAlive)
+        .unwrap()
+        .map(|n| buf[..n].to_vec())
 }
 
 #[test]
 fn init_then_attach_validates() {
     let mem = Mem::new(256);
-    assert!(matches!(Ring::attach(mem.view(), ParkFutex::new()), Err(AttachError::Corrupt(Corruption::BadMagic))));
+    assert!(matches!(
+        Ring::attach(mem.view(), ParkFutex::new()),
+        Err(AttachError::Corrupt(Corruption::BadMagic))
+    ));
     let r = ring(&mem, 256, u32::MAX);
     assert_eq!(mem.header[0].load(Ordering::Relaxed), MAGIC);
     let a = Ring::attach(mem.view(), ParkFutex::new()).unwrap();
     assert_eq!(a.capacity(), 256);
-    assert_eq!(a.max_message_size(), u32::MAX, "max_message_size is stored as given");
+    assert_eq!(
+        a.max_message_size(),
+        u32::MAX,
+        "max_message_size is stored as given"
+    );
     assert_eq!(r.info().max_message_size, u32::MAX);
 
     // Version, capacity and memory size are all checked.
     mem.header[1].store(99, Ordering::Relaxed);
-    assert!(matches!(Ring::attach(mem.view(), ParkFutex::new()), Err(AttachError::Corrupt(Corruption::BadVersion))));
+    assert!(matches!(
+        Ring::attach(mem.view(), ParkFutex::new()),
+        Err(AttachError::Corrupt(Corruption::BadVersion))
+    ));
     mem.header[1].store(1, Ordering::Relaxed);
     mem.header[2].store(257, Ordering::Relaxed);
-    assert!(matches!(Ring::attach(mem.view(), ParkFutex::new()), Err(AttachError::Corrupt(Corruption::BadCapacity))));
+    assert!(matches!(
+        Ring::attach(mem.view(), ParkFutex::new()),
+        Err(AttachError::Corrupt(Corruption::BadCapacity))
+    ));
     mem.header[2].store(1024, Ordering::Relaxed);
-    assert!(matches!(Ring::attach(mem.view(), ParkFutex::new()), Err(AttachError::Corrupt(Corruption::MemoryTooSmall))));
+    assert!(matches!(
+        Ring::attach(mem.view(), ParkFutex::new()),
+        Err(AttachError::Corrupt(Corruption::MemoryTooSmall))
+    ));
     let short = winipc_ring::RingMemory::new(&mem.header[..10], &mem.data);
-    assert!(matches!(Ring::attach(short, ParkFutex::new()), Err(AttachError::Corrupt(Corruption::MemoryTooSmall))));
+    assert!(matches!(
+        Ring::attach(short, ParkFutex::new()),
+        Err(AttachError::Corrupt(Corruption::MemoryTooSmall))
+    ));
 }
 
 #[test]
 fn init_rejects_bad_capacity() {
     let mem = Mem::new(1024);
     for cap in [0, 8, 31, 100, 2048] {
-        assert!(Ring::init(mem.view(), cap, 0, ParkFutex::new()).is_err(), "capacity {cap}");
+        assert!(
+            Ring::init(mem.view(), cap, 0, ParkFutex::new()).is_err(),
+            "capacity {cap}"
+        );
     }
 }
 
@@ -54,20 +78,33 @@ fn fifo_across_writers_and_info_counters() {
     let mem = Mem::new(1024);
     let r = ring(&mem, 1024, 0);
     let i = r.info();
-    assert_eq!((i.next_size, i.messages, i.bytes, i.max_message_size), (None, 0, 0, 0));
+    assert_eq!(
+        (i.next_size, i.messages, i.bytes, i.max_message_size),
+        (None, 0, 0, 0)
+    );
     r.try_send(1, b"a").unwrap();
     assert_eq!((r.info().next_size, r.info().messages), (Some(1), 1));
     r.try_send(2, b"bc").unwrap();
     assert_eq!((r.info().next_size, r.info().messages), (Some(1), 2));
     r.try_send(3, b"").unwrap();
-    assert_eq!((r.info().next_size, r.info().messages, r.info().bytes), (Some(1), 3, 3));
+    assert_eq!(
+        (r.info().next_size, r.info().messages, r.info().bytes),
+        (Some(1), 3, 3)
+    );
     assert!(r.has_message());
     assert_eq!(recv_vec(&r).unwrap(), b"a");
     assert_eq!((r.info().next_size, r.info().messages), (Some(2), 2));
     assert_eq!(recv_vec(&r).unwrap(), b"bc");
     assert_eq!((r.info().next_size, r.info().messages), (Some(0), 1));
-    assert_eq!(recv_vec(&r).unwrap(), b"", "zero-length message is delivered");
-    assert_eq!((r.info().next_size, r.info().messages, r.info().bytes), (None, 0, 0));
+    assert_eq!(
+        recv_vec(&r).unwrap(),
+        b"",
+        "zero-length message is delivered"
+    );
+    assert_eq!(
+        (r.info().next_size, r.info().messages, r.info().bytes),
+        (None, 0, 0)
+    );
     assert_eq!(recv_vec(&r), None);
     assert!(!r.has_message());
 }
@@ -78,10 +115,16 @@ fn insufficient_buffer_keeps_message() {
     let r = ring(&mem, 256, 0);
     r.try_send(1, b"xy").unwrap();
     let mut small = [0u8; 1];
-    assert_eq!(r.try_recv(&mut small, &AllAlive), Err(RecvError::InsufficientBuffer { needed: 2 }));
+    assert_eq!(
+        r.try_recv(&mut small, &AllAlive),
+        Err(RecvError::InsufficientBuffer { needed: 2 })
+    );
     assert_eq!((r.info().next_size, r.info().messages), (Some(2), 1));
     let mut empty: [u8; 0] = [];
-    assert_eq!(r.try_recv(&mut empty, &AllAlive), Err(RecvError::InsufficientBuffer { needed: 2 }));
+    assert_eq!(
+        r.try_recv(&mut empty, &AllAlive),
+        Err(RecvError::InsufficientBuffer { needed: 2 })
+    );
     assert_eq!(recv_vec(&r).unwrap(), b"xy");
     // A zero-length message fits a zero-length buffer.
     r.try_send(1, b"").unwrap();
@@ -92,14 +135,29 @@ fn insufficient_buffer_keeps_message() {
 fn too_big_and_never_fits() {
     let mem = Mem::new(256);
     let r = ring(&mem, 256, 10);
-    assert_eq!(r.try_send(1, &[0; 11]), Err(SendError::TooBig { len: 11, max: 10 }));
+    assert_eq!(
+        r.try_send(1, &[0; 11]),
+        Err(SendError::TooBig { len: 11, max: 10 })
+    );
     r.try_send(1, &[0; 10]).unwrap();
     assert_eq!(r.info().messages, 1, "the failed send queued nothing");
 
     let mem = Mem::new(256);
     let r = ring(&mem, 256, 0);
-    assert_eq!(r.try_send(1, &[0; 241]), Err(SendError::ExceedsCapacity { len: 241, capacity: 256 }));
-    assert_eq!(r.send(1, &[0; 1000], None), Err(SendError::ExceedsCapacity { len: 1000, capacity: 256 }));
+    assert_eq!(
+        r.try_send(1, &[0; 241]),
+        Err(SendError::ExceedsCapacity {
+            len: 241,
+            capacity: 256
+        })
+    );
+    assert_eq!(
+        r.send(1, &[0; 1000], None),
+        Err(SendError::ExceedsCapacity {
+            len: 1000,
+            capacity: 256
+        })
+    );
     r.try_send(1, &[7; 240]).unwrap(); // exactly the whole ring
     assert_eq!(recv_vec(&r).unwrap(), vec![7; 240]);
     assert_eq!(r.info().messages, 0);
@@ -113,8 +171,14 @@ fn full_then_space_after_recv() {
     r.try_send(1, &[2; 16]).unwrap();
     assert_eq!(r.try_send(1, &[3; 1]), Err(SendError::Full));
     let t0 = Instant::now();
-    assert_eq!(r.send(1, &[3; 1], Some(t0 + Duration::from_millis(50))), Err(SendError::Full));
-    assert!(t0.elapsed() >= Duration::from_millis(50), "send waited for its deadline");
+    assert_eq!(
+        r.send(1, &[3; 1], Some(t0 + Duration::from_millis(50))),
+        Err(SendError::Full)
+    );
+    assert!(
+        t0.elapsed() >= Duration::from_millis(50),
+        "send waited for its deadline"
+    );
     assert_eq!(r.info().messages, 2, "nothing silently dropped or added");
     assert_eq!(recv_vec(&r).unwrap(), [1; 16]);
     r.try_send(1, &[3; 1]).unwrap();
@@ -175,7 +239,11 @@ fn closed_rejects_sends_and_wakes_blocked_writer() {
     });
     assert!(r.is_closed());
     assert_eq!(r.try_send(1, b"x"), Err(SendError::Closed));
-    assert_eq!(recv_vec(&r).unwrap(), [0; 40], "queued messages can still be drained");
+    assert_eq!(
+        recv_vec(&r).unwrap(),
+        [0; 40],
+        "queued messages can still be drained"
+    );
 }
 
 #[test]
@@ -193,7 +261,11 @@ fn dead_writers_stuck_record_is_skipped() {
     assert!(!r.has_message());
     assert_eq!(r.info().next_size, None);
     let t0 = Instant::now();
-    assert_eq!(r.recv(&mut buf, Some(t0 + Duration::from_millis(20)), &AllAlive).unwrap(), None);
+    assert_eq!(
+        r.recv(&mut buf, Some(t0 + Duration::from_millis(20)), &AllAlive)
+            .unwrap(),
+        None
+    );
     // Once it is dead, its record is skipped and the torn message never delivered.
     assert_eq!(r.try_recv(&mut buf, &dead).unwrap(), Some(5));
     assert_eq!(&buf[..5], b"after");
@@ -210,7 +282,13 @@ fn blocked_reader_notices_writer_death() {
     std::thread::scope(|s| {
         let h = s.spawn(|| {
             let mut buf = [0u8; 16];
-            let n = r.recv(&mut buf, Some(Instant::now() + Duration::from_secs(10)), &dead).unwrap();
+            let n = r
+                .recv(
+                    &mut buf,
+                    Some(Instant::now() + Duration::from_secs(10)),
+                    &dead,
+                )
+                .unwrap();
             (n, buf)
         });
         std::thread::sleep(Duration::from_millis(20));
@@ -237,7 +315,10 @@ fn blocking_recv_is_woken_by_a_writer() {
     });
     let t0 = Instant::now();
     let mut buf = [0u8; 4];
-    assert_eq!(r.recv(&mut buf, Some(t0 + Duration::from_millis(30)), &AllAlive), Ok(None));
+    assert_eq!(
+        r.recv(&mut buf, Some(t0 + Duration::from_millis(30)), &AllAlive),
+        Ok(None)
+    );
     assert!(t0.elapsed() >= Duration::from_millis(30));
 }
 
@@ -264,9 +345,16 @@ fn notify_word_handshake() {
     assert_eq!(word.load(Ordering::Relaxed), seen);
     assert!(!r.has_message());
     r.try_send(1, b"x").unwrap();
-    assert_ne!(word.load(Ordering::Relaxed), seen, "an armed reader is notified by the writer");
+    assert_ne!(
+        word.load(Ordering::Relaxed),
+        seen,
+        "an armed reader is notified by the writer"
+    );
     let (_, seen2) = r.notify_word();
-    assert!(r.has_message(), "caller must not wait: a message is already queued");
+    assert!(
+        r.has_message(),
+        "caller must not wait: a message is already queued"
+    );
     assert_eq!(recv_vec(&r).unwrap(), b"x");
     let _ = seen2;
 }
@@ -281,8 +369,16 @@ fn reader_lock_busy_and_dead_owner_takeover() {
     mem.header[18].store(42, Ordering::Relaxed);
     let mut buf = [0u8; 8];
     assert_eq!(r.try_recv(&mut buf, &AllAlive), Err(RecvError::Busy));
-    assert_eq!(r.try_recv(&mut buf, &Dead::of(&[41])), Ok(Some(1)), "dead owner's lock taken over");
-    assert_eq!(mem.header[18].load(Ordering::Relaxed), 0, "released after the consumption");
+    assert_eq!(
+        r.try_recv(&mut buf, &Dead::of(&[41])),
+        Ok(Some(1)),
+        "dead owner's lock taken over"
+    );
+    assert_eq!(
+        mem.header[18].load(Ordering::Relaxed),
+        0,
+        "released after the consumption"
+    );
 }
 
 #[test]
@@ -308,7 +404,11 @@ fn two_readers_share_one_ring() {
                     let mut buf = [0u8; 4];
                     let deadline = Instant::now() + Duration::from_secs(20);
                     while Instant::now() < deadline {
-                        match rd.recv(&mut buf, Some(Instant::now() + Duration::from_millis(100)), &AllAlive) {
+                        match rd.recv(
+                            &mut buf,
+                            Some(Instant::now() + Duration::from_millis(100)),
+                            &AllAlive,
+                        ) {
                             Ok(Some(4)) => seen.push(u32::from_le_bytes(buf)),
                             Ok(None) => {
                                 if rd.info().messages == 0 && rd.is_closed() {
@@ -327,11 +427,17 @@ fn two_readers_share_one_ring() {
             std::thread::sleep(Duration::from_millis(1));
         }
         r.close();
-        readers.into_iter().map(|h| h.join().unwrap()).collect::<Vec<_>>()
+        readers
+            .into_iter()
+            .map(|h| h.join().unwrap())
+            .collect::<Vec<_>>()
     });
     let mut all: Vec<u32> = got.iter().flatten().copied().collect();
     for g in &got {
-        assert!(g.windows(2).all(|w| w[0] < w[1]), "each reader sees increasing order");
+        assert!(
+            g.windows(2).all(|w| w[0] < w[1]),
+            "each reader sees increasing order"
+        );
     }
     all.sort_unstable();
     assert_eq!(all, (0..n).collect::<Vec<_>>(), "no loss, no duplicate");
@@ -344,13 +450,25 @@ fn hostile_cursor_is_reported_not_followed() {
     r.try_send(1, b"abc").unwrap();
     mem.data[8].store(3, Ordering::Relaxed); // misaligned head
     let mut buf = [0u8; 8];
-    assert_eq!(r.try_recv(&mut buf, &AllAlive), Err(RecvError::Corrupt(Corruption::BadCursor)));
-    assert_eq!(r.try_send(1, b"x"), Err(SendError::Corrupt(Corruption::BadCursor)));
+    assert_eq!(
+        r.try_recv(&mut buf, &AllAlive),
+        Err(RecvError::Corrupt(Corruption::BadCursor))
+    );
+    assert_eq!(
+        r.try_send(1, b"x"),
+        Err(SendError::Corrupt(Corruption::BadCursor))
+    );
     mem.data[8].store(0, Ordering::Relaxed);
     mem.data[0].store(10_000, Ordering::Relaxed); // tail beyond capacity
-    assert_eq!(r.try_recv(&mut buf, &AllAlive), Err(RecvError::Corrupt(Corruption::BadCursor)));
+    assert_eq!(
+        r.try_recv(&mut buf, &AllAlive),
+        Err(RecvError::Corrupt(Corruption::BadCursor))
+    );
     mem.data[0].store(24, Ordering::Relaxed);
     mem.data[16].store(u64::MAX, Ordering::Relaxed); // garbage record header
-    assert!(matches!(r.try_recv(&mut buf, &AllAlive), Err(RecvError::Corrupt(_))));
+    assert!(matches!(
+        r.try_recv(&mut buf, &AllAlive),
+        Err(RecvError::Corrupt(_))
+    ));
     assert_eq!(r.info().next_size, None);
 }

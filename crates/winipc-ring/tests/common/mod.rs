@@ -16,7 +16,9 @@ impl Mem {
     pub fn new(capacity: u32) -> Self {
         Mem {
             header: (0..HEADER_WORDS).map(|_| AtomicU32::new(0)).collect(),
-            data: (0..RingMemory::data_words(capacity)).map(|_| AtomicU64::new(0)).collect(),
+            data: (0..RingMemory::data_words(capacity))
+                .map(|_| AtomicU64::new(0))
+                .collect(),
         }
     }
 

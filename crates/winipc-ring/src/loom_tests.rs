@@ -1,0 +1,156 @@
+//! Loom model checks: two writers and a reader on a 32-byte ring (records wrap with padding and
+//! writers block on a full ring), with the [`Futex`] trait modelled by loom's Mutex/Condvar.
+//!
+//! Run: `RUSTFLAGS="--cfg loom" cargo test -p winipc-ring --release --lib loom`.
+//! Set `WINIPC_RING_LOOM_TRACE=1` to print the ring's event log of a failing execution.
+
+use crate::sync::{AtomicU32, AtomicU64, Ordering};
+use crate::{Futex, HEADER_WORDS, Liveness, Ring, RingMemory};
+use loom::sync::{Arc, Condvar, Mutex};
+use loom::thread;
+use std::time::Instant;
+
+/// A futex model: the value check and the sleep are atomic with respect to `wake`. Deadlines
+/// are ignored (a wait only ends by a wake), so a lost wake-up shows up as a deadlock.
+#[derive(Default)]
+struct LoomFutex {
+    lock: Mutex<()>,
+    cond: Condvar,
+}
+
+impl Futex for LoomFutex {
+    fn wait(&self, word: &AtomicU32, expected: u32, _deadline: Option<Instant>) {
+        let guard = self.lock.lock().unwrap();
+        if word.load(Ordering::SeqCst) == expected {
+            drop(self.cond.wait(guard).unwrap());
+        }
+    }
+    fn wake(&self, _word: &AtomicU32, _count: u32) {
+        let _guard = self.lock.lock().unwrap();
+        self.cond.notify_all();
+    }
+}
+
+struct AllAlive;
+impl Liveness for AllAlive {
+    fn is_alive(&self, _: u32) -> bool {
+        true
+    }
+}
+
+struct Shared {
+    header: Vec<AtomicU32>,
+    data: Vec<AtomicU64>,
+    futex: LoomFutex,
+}
+
+fn shared(capacity: u32) -> Arc<Shared> {
+    let s = Shared {
+        header: (0..HEADER_WORDS).map(|_| AtomicU32::new(0)).collect(),
+        data: (0..RingMemory::data_words(capacity))
+            .map(|_| AtomicU64::new(0))
+            .collect(),
+        futex: LoomFutex::default(),
+    };
+    Ring::init(RingMemory::new(&s.header, &s.data), capacity, 0, &s.futex).unwrap();
+    Arc::new(s)
+}
+
+fn attach(s: &Shared) -> Ring<'_, &LoomFutex> {
+    Ring::attach(RingMemory::new(&s.header, &s.data), &s.futex).unwrap()
+}
+
+fn model(f: impl Fn() + Sync + Send + 'static) {
+    let mut b = loom::model::Builder::new();
+    if b.preemption_bound.is_none() {
+        b.preemption_bound = Some(2);
+    }
+    let on = std::env::var_os("WINIPC_RING_LOOM_TRACE").is_some();
+    crate::sync::TRACE_ON.store(on, std::sync::atomic::Ordering::Relaxed);
+    std::panic::set_hook(Box::new(|info| {
+        let Ok(t) = crate::sync::TRACE.try_lock() else { return };
+        for line in t.iter().rev().take(80).collect::<Vec<_>>().into_iter().rev() {
+            eprintln!("  {line}");
+        }
+        eprintln!("{info}");
+    }));
+    b.check(move || {
+        if let Ok(mut t) = crate::sync::TRACE.try_lock() { t.clear(); }
+        f()
+    });
+}
+
+/// Writer `w` sends `n` messages `[w, i, w^i]`; the reader blocks (no deadline) for all of them
+/// and checks none is lost, duplicated, torn or reordered per writer.
+fn two_writers_one_reader(capacity: u32, per_writer: u8) {
+    model(move || {
+        let s = shared(capacity);
+        let writers: Vec<_> = (0..2u8)
+            .map(|w| {
+                let s = s.clone();
+                thread::spawn(move || {
+                    let ring = attach(&s);
+                    for i in 0..per_writer {
+                        ring.send(u32::from(w), &[w, i, w ^ i], None).unwrap();
+                    }
+                })
+            })
+            .collect();
+        let ring = attach(&s);
+        let mut next = [0u8; 2];
+        let mut buf = [0u8; 8];
+        for _ in 0..2 * per_writer {
+            let n = ring.recv(&mut buf, None, &AllAlive).unwrap().unwrap();
+            assert_eq!(n, 3, "torn length");
+            let (w, i) = (buf[0], buf[1]);
+            assert!(w < 2, "torn writer byte");
+            assert_eq!(buf[2], w ^ i, "torn payload");
+            assert_eq!(i, next[w as usize], "lost, duplicated or reordered");
+            next[w as usize] += 1;
+        }
+        for h in writers {
+            h.join().unwrap();
+        }
+        assert_eq!(ring.try_recv(&mut buf, &AllAlive), Ok(None));
+        assert_eq!(ring.info().messages, 0);
+    });
+}
+
+/// One message per writer into a roomy ring: contention on claim/tail helping and the
+/// reader's sleep/wake handshake.
+#[test]
+fn loom_two_writers_roomy() {
+    two_writers_one_reader(64, 1);
+}
+
+/// A 32-byte ring holds one 24-byte record: the second writer pads to the end, blocks on a
+/// full ring and must be woken by the reader; the reader must be woken by each writer.
+#[test]
+fn loom_two_writers_full_ring_wraps() {
+    two_writers_one_reader(32, 1);
+}
+
+/// Two messages per writer through a 48-byte ring: several laps, padding, blocking on both sides.
+#[test]
+fn loom_two_writers_two_each_laps() {
+    two_writers_one_reader(48, 2);
+}
+
+#[test]
+fn loom_litmus_sb_fences() {
+    loom::model(|| {
+        let a = Arc::new(AtomicU32::new(0));
+        let b = Arc::new(AtomicU32::new(0));
+        let (a2, b2) = (a.clone(), b.clone());
+        let t = thread::spawn(move || {
+            a2.store(1, Ordering::Relaxed);
+            crate::sync::fence(Ordering::SeqCst);
+            b2.load(Ordering::Relaxed)
+        });
+        b.store(1, Ordering::Relaxed);
+        crate::sync::fence(Ordering::SeqCst);
+        let ra = a.load(Ordering::Relaxed);
+        let rb = t.join().unwrap();
+        assert!(ra == 1 || rb == 1, "SB with SeqCst fences");
+    });
+}
