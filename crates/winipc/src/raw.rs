@@ -191,7 +191,13 @@ pub fn mailslot_read(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
 }
 /// `WriteFile` on a mailslot send handle: one message.
 pub fn mailslot_write(h: RawHandle, msg: &[u8]) -> Result<()> {
-    mailslot::write_raw(h, msg)
+    mailslot::write_raw(h, msg).map_err(|e| match e {
+        // Closing the slot unlinks its ring file and drops it from the closing process's ring
+        // registry, so a sender that must (re)open the ring by id finds no file: that is the
+        // receiver being gone, not a missing file.
+        Error::NotFound => Error::ReceiverGone,
+        e => e,
+    })
 }
 /// `GetMailslotInfo`.
 pub fn mailslot_info(h: RawHandle) -> Result<MailslotInfo> {

@@ -1,0 +1,316 @@
+/*
+ * mailslot.c - CreateMailslot, CreateFile, ReadFile, WriteFile, GetMailslotInfo,
+ * SetMailslotInfo, CloseHandle on mailslots; a second process as the writer.
+ *
+ *   mailslot                 the tests
+ *   mailslot child NAME N    (role) writes N messages "msg <i>" to NAME
+ */
+#include "harness.h"
+
+static void slot_name(char *buf, size_t n, const char *tag)
+{
+    snprintf(buf, n, "\\\\.\\mailslot\\winipc_suite\\%s", uniq(tag));
+}
+
+static void test_create(void)
+{
+    char name[200], upper[200], longname[400];
+    HANDLE s, s2;
+    size_t i;
+
+    CHECK_FAIL(CreateMailslotA(NULL, 0, 0, NULL), INVALID_HANDLE_VALUE, ERROR_PATH_NOT_FOUND);
+    CHECK_FAIL(CreateMailslotA("blah", 0, 0, NULL), INVALID_HANDLE_VALUE, ERROR_INVALID_NAME);
+    CHECK_FAIL(CreateMailslotA("\\\\.\\mailslot\\", 0, 0, NULL), INVALID_HANDLE_VALUE,
+               ERROR_INVALID_NAME);
+    CHECK_FAIL(CreateMailslotA("\\\\server\\mailslot\\x", 0, 0, NULL), INVALID_HANDLE_VALUE,
+               ERROR_INVALID_NAME);
+    CHECK_FAIL(CreateMailslotA("\\\\*\\mailslot\\x", 0, 0, NULL), INVALID_HANDLE_VALUE,
+               ERROR_INVALID_NAME);
+    snprintf(longname, sizeof longname, "\\\\.\\mailslot\\");
+    memset(longname + 13, 'x', 300);
+    longname[313] = 0;
+    CHECK_FAIL(CreateMailslotA(longname, 0, 0, NULL), INVALID_HANDLE_VALUE,
+               ERROR_FILENAME_EXCED_RANGE);
+
+    slot_name(name, sizeof name, "create");
+    SetLastError(55);
+    s = CreateMailslotA(name, 0, 0, NULL);
+    CHECK(s != INVALID_HANDLE_VALUE);
+    CHECK_EQ(GetLastError(), 0);
+    /* Names are case-insensitive: the same slot. */
+    for (i = 0; name[i]; i++)
+        upper[i] = (char)((name[i] >= 'a' && name[i] <= 'z') ? name[i] - 32 : name[i]);
+    upper[i] = 0;
+    CHECK_FAIL(CreateMailslotA(upper, 0, 0, NULL), INVALID_HANDLE_VALUE, ERROR_ALREADY_EXISTS);
+    CHECK_OK(CloseHandle(s));
+    /* Closing the last server handle deletes it: the name is free again. */
+    s2 = CreateMailslotA(upper, 0, 0, NULL);
+    CHECK(s2 != INVALID_HANDLE_VALUE);
+    CloseHandle(s2);
+    CHECK_FAIL(CreateFileA(name, GENERIC_WRITE, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL),
+               INVALID_HANDLE_VALUE, ERROR_FILE_NOT_FOUND);
+}
+
+static void test_io(void)
+{
+    char name[200], buf[64];
+    HANDLE s, c, c2;
+    DWORD n = 77, max = 1, next = 1, count = 1, timeout = 1;
+
+    slot_name(name, sizeof name, "io");
+    s = CreateMailslotA(name, 16, 0, NULL);
+    CHECK(s != INVALID_HANDLE_VALUE);
+
+    /* CreateFile errors. */
+    CHECK_FAIL(CreateFileA(NULL, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL),
+               INVALID_HANDLE_VALUE, ERROR_PATH_NOT_FOUND);
+    CHECK_FAIL(CreateFileA("/etc/passwd", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL),
+               INVALID_HANDLE_VALUE, ERROR_NOT_SUPPORTED);
+    CHECK_FAIL(CreateFileA(name, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL),
+               INVALID_HANDLE_VALUE, ERROR_INVALID_PARAMETER);
+    CHECK_FAIL(CreateFileA(name, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, FILE_FLAG_OVERLAPPED,
+                           NULL),
+               INVALID_HANDLE_VALUE, ERROR_NOT_SUPPORTED);
+    CHECK_FAIL(CreateFileA("\\\\.\\mailslot\\a\\\\b", GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0,
+                           NULL),
+               INVALID_HANDLE_VALUE, ERROR_INVALID_NAME);
+
+    /* Share mode is not enforced: two writers with share mode 0. */
+    SetLastError(99);
+    c = CreateFileA(name, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    CHECK_EQ(GetLastError(), 0);
+    c2 = CreateFileA(name, GENERIC_WRITE, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(c2 != INVALID_HANDLE_VALUE);
+
+    /* Empty slot. */
+    CHECK_OK(GetMailslotInfo(s, &max, &next, &count, &timeout));
+    CHECK_EQ(max, 16);
+    CHECK_EQ(next, MAILSLOT_NO_MESSAGE);
+    CHECK_EQ(count, 0);
+    CHECK_EQ(timeout, 0);
+    CHECK_OK(GetMailslotInfo(s, NULL, NULL, NULL, NULL));
+    CHECK_FAIL(ReadFile(s, buf, sizeof buf, &n, NULL), FALSE, ERROR_SEM_TIMEOUT);
+    CHECK_EQ(n, 0);
+    CHECK_EQ(WaitForSingleObject(s, 0), WAIT_TIMEOUT);
+
+    /* Messages keep their boundaries, FIFO across writers; zero-length counts. */
+    CHECK_OK(WriteFile(c, "hello", 5, &n, NULL));
+    CHECK_EQ(n, 5);
+    CHECK_OK(WriteFile(c2, "", 0, &n, NULL));
+    CHECK_EQ(n, 0);
+    CHECK_OK(WriteFile(c, NULL, 0, &n, NULL));
+    CHECK_OK(WriteFile(c, "0123456789abcdef", 16, &n, NULL));
+    CHECK_FAIL(WriteFile(c, "0123456789abcdefg", 17, &n, NULL), FALSE,
+               ERROR_INVALID_PARAMETER);
+    CHECK_EQ(n, 0);
+    CHECK_EQ(WaitForSingleObject(s, 0), WAIT_OBJECT_0);
+    CHECK_OK(GetMailslotInfo(s, NULL, &next, &count, NULL));
+    CHECK_EQ(next, 5);
+    CHECK_EQ(count, 4);
+    /* The client handle reports the same (local slot). */
+    CHECK_OK(GetMailslotInfo(c, &max, &next, &count, NULL));
+    CHECK_EQ(max, 16);
+    CHECK_EQ(count, 4);
+    /* Too small a buffer: 122 and the message stays. */
+    CHECK_FAIL(ReadFile(s, buf, 4, &n, NULL), FALSE, ERROR_INSUFFICIENT_BUFFER);
+    CHECK_EQ(n, 0);
+    CHECK_OK(ReadFile(s, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 5);
+    CHECK(memcmp(buf, "hello", 5) == 0);
+    CHECK_OK(ReadFile(s, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 0);
+    CHECK_OK(ReadFile(s, NULL, 0, &n, NULL)); /* zero-length into no buffer */
+    CHECK_EQ(n, 0);
+    CHECK_OK(ReadFile(s, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 16);
+
+    /* Directions. */
+    CHECK_FAIL(ReadFile(c, buf, sizeof buf, &n, NULL), FALSE, ERROR_ACCESS_DENIED);
+    CHECK_FAIL(WriteFile(s, "x", 1, &n, NULL), FALSE, ERROR_ACCESS_DENIED);
+    CHECK_FAIL(SetMailslotInfo(c, 5), FALSE, ERROR_INVALID_HANDLE);
+
+    /* Parameters. */
+    {
+        OVERLAPPED ov;
+        ZeroMemory(&ov, sizeof ov);
+        CHECK_FAIL(ReadFile(s, buf, sizeof buf, &n, &ov), FALSE, ERROR_NOT_SUPPORTED);
+        CHECK_FAIL(WriteFile(c, "x", 1, &n, &ov), FALSE, ERROR_NOT_SUPPORTED);
+    }
+    CHECK_FAIL(ReadFile(s, buf, sizeof buf, NULL, NULL), FALSE, ERROR_INVALID_PARAMETER);
+    CHECK_FAIL(WriteFile(c, "x", 1, NULL, NULL), FALSE, ERROR_INVALID_PARAMETER);
+    CHECK_FAIL(WriteFile(c, NULL, 3, &n, NULL), FALSE, ERROR_NOACCESS);
+    CHECK_FAIL(ReadFile(s, NULL, 3, &n, NULL), FALSE, ERROR_NOACCESS);
+
+    /* Read timeout. */
+    CHECK_OK(SetMailslotInfo(s, 100));
+    CHECK_OK(GetMailslotInfo(s, NULL, NULL, NULL, &timeout));
+    CHECK_EQ(timeout, 100);
+    {
+        DWORD t0 = GetTickCount();
+        CHECK_FAIL(ReadFile(s, buf, sizeof buf, &n, NULL), FALSE, ERROR_SEM_TIMEOUT);
+        CHECK(GetTickCount() - t0 >= 90);
+    }
+    CHECK_OK(SetMailslotInfo(s, MAILSLOT_WAIT_FOREVER));
+    CHECK_OK(GetMailslotInfo(s, NULL, NULL, NULL, &timeout));
+    CHECK_EQ(timeout, MAILSLOT_WAIT_FOREVER);
+
+    /* Wrong kinds, invalid and pseudo handles. */
+    {
+        HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+        CHECK_FAIL(GetMailslotInfo(ev, NULL, NULL, NULL, NULL), FALSE, ERROR_INVALID_HANDLE);
+        CHECK_FAIL(SetMailslotInfo(ev, 0), FALSE, ERROR_INVALID_HANDLE);
+        CHECK_FAIL(ReadFile(ev, buf, sizeof buf, &n, NULL), FALSE, ERROR_INVALID_HANDLE);
+        CHECK_FAIL(WriteFile(ev, "x", 1, &n, NULL), FALSE, ERROR_INVALID_HANDLE);
+        CloseHandle(ev);
+    }
+    CHECK_FAIL(GetMailslotInfo(INVALID_HANDLE_VALUE, NULL, NULL, NULL, NULL), FALSE,
+               ERROR_INVALID_HANDLE);
+    CHECK_FAIL(ReadFile(INVALID_HANDLE_VALUE, buf, sizeof buf, &n, NULL), FALSE,
+               ERROR_INVALID_HANDLE);
+    CHECK_FAIL(WriteFile(INVALID_HANDLE_VALUE, "x", 1, &n, NULL), FALSE, ERROR_INVALID_HANDLE);
+    CHECK_FAIL(CloseHandle(INVALID_HANDLE_VALUE), FALSE, ERROR_INVALID_HANDLE);
+    CHECK_FAIL(ReadFile(NULL, buf, sizeof buf, &n, NULL), FALSE, ERROR_INVALID_HANDLE);
+
+    /* The receiver goes away: writes fail with ERROR_BROKEN_PIPE. */
+    CHECK_OK(CloseHandle(s));
+    CHECK_FAIL(WriteFile(c, "late", 4, &n, NULL), FALSE, ERROR_BROKEN_PIPE);
+    CHECK_OK(CloseHandle(c));
+    CHECK_OK(CloseHandle(c2));
+    /* Used after close. */
+    CHECK_FAIL(WriteFile(c, "x", 1, &n, NULL), FALSE, ERROR_INVALID_HANDLE);
+    CHECK_FAIL(ReadFile(s, buf, sizeof buf, &n, NULL), FALSE, ERROR_INVALID_HANDLE);
+    CHECK_FAIL(GetMailslotInfo(s, NULL, NULL, NULL, NULL), FALSE, ERROR_INVALID_HANDLE);
+    CHECK_FAIL(SetMailslotInfo(s, 0), FALSE, ERROR_INVALID_HANDLE);
+    CHECK_FAIL(CloseHandle(s), FALSE, ERROR_INVALID_HANDLE);
+}
+
+static void test_wide_and_local_names(void)
+{
+    char name[200], computer[MAX_COMPUTERNAME_LENGTH + 1], remote[300];
+    WCHAR wname[200];
+    DWORD n = sizeof computer, i;
+    HANDLE s, c;
+
+    slot_name(name, sizeof name, "wide");
+    for (i = 0; name[i]; i++)
+        wname[i] = (WCHAR)name[i];
+    wname[i] = 0;
+    s = CreateMailslotW(wname, 0, MAILSLOT_WAIT_FOREVER, NULL);
+    CHECK(s != INVALID_HANDLE_VALUE);
+    c = CreateFileW(wname, GENERIC_WRITE, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    CHECK_OK(WriteFile(c, "w", 1, &n, NULL));
+    CloseHandle(c);
+    /* \\COMPUTERNAME\mailslot\... is this machine. */
+    n = sizeof computer;
+    CHECK_OK(GetComputerNameA(computer, &n));
+    snprintf(remote, sizeof remote, "\\\\%s\\%s", computer, name + 4);
+    c = CreateFileA(remote, GENERIC_WRITE, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    CHECK_OK(WriteFile(c, "r", 1, &n, NULL));
+    CloseHandle(c);
+    CHECK_OK(GetMailslotInfo(s, NULL, NULL, &n, NULL));
+    CHECK_EQ(n, 2);
+    {
+        WCHAR bad[] = {'\\', '\\', '.', '\\', 'm', 'a', 'i', 'l', 's', 'l', 'o', 't', '\\',
+                       0xDC00, 0};
+        CHECK_FAIL(CreateMailslotW(bad, 0, 0, NULL), INVALID_HANDLE_VALUE, ERROR_INVALID_NAME);
+        CHECK_FAIL(CreateFileW(bad, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL),
+                   INVALID_HANDLE_VALUE, ERROR_INVALID_NAME);
+    }
+    CloseHandle(s);
+}
+
+static void test_inherited_slot(void)
+{
+    /* An inheritable server handle via SECURITY_ATTRIBUTES, and DuplicateHandle. */
+    SECURITY_ATTRIBUTES sa;
+    char name[200];
+    HANDLE s, d;
+    DWORD f = 0;
+
+    sa.nLength = sizeof sa;
+    sa.lpSecurityDescriptor = NULL;
+    sa.bInheritHandle = TRUE;
+    slot_name(name, sizeof name, "inh");
+    s = CreateMailslotA(name, 0, 0, &sa);
+    CHECK(s != INVALID_HANDLE_VALUE);
+    CHECK_OK(GetHandleInformation(s, &f));
+    CHECK_EQ(f, HANDLE_FLAG_INHERIT);
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), s, GetCurrentProcess(), &d, 0, FALSE,
+                             DUPLICATE_SAME_ACCESS));
+    CHECK_OK(CloseHandle(s));
+    /* The duplicate keeps the slot alive and can read. */
+    {
+        HANDLE c = CreateFileA(name, GENERIC_WRITE, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+        char buf[8];
+        DWORD n = 0;
+        CHECK(c != INVALID_HANDLE_VALUE);
+        CHECK_OK(WriteFile(c, "dup", 3, &n, NULL));
+        CHECK_OK(ReadFile(d, buf, sizeof buf, &n, NULL));
+        CHECK_EQ(n, 3);
+        CloseHandle(c);
+    }
+    CloseHandle(d);
+}
+
+static int child(const char *name, int count)
+{
+    HANDLE c = CreateFileA(name, GENERIC_WRITE, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    char msg[32];
+    DWORD n;
+    int i;
+    if (c == INVALID_HANDLE_VALUE)
+        return 10;
+    for (i = 0; i < count; i++) {
+        snprintf(msg, sizeof msg, "msg %d", i);
+        if (!WriteFile(c, msg, (DWORD)strlen(msg), &n, NULL))
+            return 11;
+    }
+    CloseHandle(c);
+    return 0;
+}
+
+static void test_cross_process(void)
+{
+    char name[200], cmd[400], buf[64], want[32];
+    STARTUPINFOA si;
+    PROCESS_INFORMATION pi;
+    HANDLE s;
+    DWORD n, code = 1;
+    int i, ok = 1;
+
+    slot_name(name, sizeof name, "xproc");
+    s = CreateMailslotA(name, 0, 5000, NULL);
+    CHECK(s != INVALID_HANDLE_VALUE);
+    ZeroMemory(&si, sizeof si);
+    si.cb = sizeof si;
+    snprintf(cmd, sizeof cmd, "mailslot child \"%s\" 50", name);
+    CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
+    for (i = 0; i < 50; i++) {
+        snprintf(want, sizeof want, "msg %d", i);
+        if (!ReadFile(s, buf, sizeof buf, &n, NULL) || n != strlen(want) ||
+            memcmp(buf, want, n) != 0)
+            ok = 0;
+    }
+    CHECK(ok);
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 10000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(pi.hProcess, &code));
+    CHECK_EQ(code, 0);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    CloseHandle(s);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 4 && strcmp(argv[1], "child") == 0)
+        return child(argv[2], atoi(argv[3]));
+    test_create();
+    test_io();
+    test_wide_and_local_names();
+    test_inherited_slot();
+    test_cross_process();
+    return SUMMARY();
+}
