@@ -74,7 +74,7 @@ static void harness_report(int ok, const char *file, int line, const char *expr,
      g_failed == 0 ? 0 : 1)
 
 /* A name unique to this process: prefix + pid + counter. */
-static const char *uniq(const char *prefix)
+static __attribute__((unused)) const char *uniq(const char *prefix)
 {
     static char buf[8][128];
     static unsigned n;

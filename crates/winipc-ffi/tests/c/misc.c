@@ -1,0 +1,282 @@
+/*
+ * misc.c - handle functions (CloseHandle, DuplicateHandle, Get/SetHandleInformation,
+ * identity, GetStdHandle) and the rest: Sleep, GetTickCount(64), Get/SetLastError,
+ * FormatMessageA/W, LocalFree, lstr*, GetCommandLineA/W, GetComputerNameA/W.
+ *
+ *   misc [args...]     (extra arguments are checked against GetCommandLine)
+ */
+#include "harness.h"
+#include <unistd.h>
+
+static void test_handles(void)
+{
+    HANDLE h, d = NULL, p = NULL;
+    DWORD f = 0;
+
+    h = CreateEventA(NULL, TRUE, FALSE, NULL);
+    /* Handle values: small multiples of 4, never NULL or -1. */
+    CHECK(h != NULL && h != INVALID_HANDLE_VALUE);
+    CHECK_EQ(U64(h) % 4, 0);
+
+    /* Flags. */
+    CHECK_OK(GetHandleInformation(h, &f));
+    CHECK_EQ(f, 0);
+    CHECK_OK(SetHandleInformation(h, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT));
+    CHECK_OK(GetHandleInformation(h, &f));
+    CHECK_EQ(f, HANDLE_FLAG_INHERIT);
+    CHECK_OK(SetHandleInformation(h, HANDLE_FLAG_PROTECT_FROM_CLOSE,
+                                  HANDLE_FLAG_PROTECT_FROM_CLOSE));
+    CHECK_OK(GetHandleInformation(h, &f));
+    CHECK_EQ(f, HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE);
+    CHECK_FAIL(CloseHandle(h), FALSE, ERROR_INVALID_HANDLE); /* protected: stays open */
+    CHECK_OK(SetEvent(h));
+    CHECK_OK(SetHandleInformation(h, HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE, 0));
+    CHECK_OK(GetHandleInformation(h, &f));
+    CHECK_EQ(f, 0);
+    CHECK_FAIL(SetHandleInformation(h, 4, 4), FALSE, ERROR_INVALID_PARAMETER);
+    CHECK_FAIL(GetHandleInformation(h, NULL), FALSE, ERROR_NOACCESS);
+    CHECK_FAIL(GetHandleInformation(GetCurrentProcess(), &f), FALSE, ERROR_INVALID_HANDLE);
+
+    /* DuplicateHandle within the process. */
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), h, GetCurrentProcess(), &d, 0, TRUE,
+                             DUPLICATE_SAME_ACCESS));
+    CHECK(d != h && d != NULL);
+    CHECK_OK(GetHandleInformation(d, &f));
+    CHECK_EQ(f, HANDLE_FLAG_INHERIT);
+    CHECK_EQ(WaitForSingleObject(d, 0), WAIT_OBJECT_0); /* the same event */
+    /* DUPLICATE_CLOSE_SOURCE, target NULL: only closes. */
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), d, GetCurrentProcess(), NULL, 0, FALSE,
+                             DUPLICATE_CLOSE_SOURCE));
+    CHECK_FAIL(CloseHandle(d), FALSE, ERROR_INVALID_HANDLE);
+    /* The source is closed even when the duplication fails. */
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), h, GetCurrentProcess(), &d, 0, FALSE,
+                             DUPLICATE_SAME_ACCESS));
+    CHECK_FAIL(DuplicateHandle(GetCurrentProcess(), d, NULL, &p, 0, FALSE,
+                               DUPLICATE_CLOSE_SOURCE),
+               FALSE, ERROR_INVALID_HANDLE);
+    CHECK_FAIL(CloseHandle(d), FALSE, ERROR_INVALID_HANDLE);
+    /* Errors. */
+    CHECK_FAIL(DuplicateHandle(GetCurrentProcess(), h, GetCurrentProcess(), &d, 0, FALSE, 8),
+               FALSE, ERROR_INVALID_PARAMETER);
+    CHECK_FAIL(DuplicateHandle(GetCurrentProcess(), NULL, GetCurrentProcess(), &d, 0, FALSE,
+                               DUPLICATE_SAME_ACCESS),
+               FALSE, ERROR_INVALID_HANDLE);
+    CHECK_FAIL(DuplicateHandle(h, h, GetCurrentProcess(), &d, 0, FALSE, DUPLICATE_SAME_ACCESS),
+               FALSE, ERROR_INVALID_HANDLE); /* an event is not a process */
+    /* Duplicating the pseudo-handle gives a real process handle. */
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), GetCurrentProcess(), GetCurrentProcess(), &p,
+                             0, FALSE, DUPLICATE_SAME_ACCESS));
+    CHECK(p != GetCurrentProcess());
+    CHECK_EQ(GetProcessId(p), GetCurrentProcessId());
+    CHECK_EQ(WaitForSingleObject(p, 0), WAIT_TIMEOUT);
+    CHECK_OK(GetExitCodeProcess(p, &f));
+    CHECK_EQ(f, STILL_ACTIVE);
+    /* A real handle to ourselves works as the process argument too. */
+    CHECK_OK(DuplicateHandle(p, h, p, &d, 0, FALSE, DUPLICATE_SAME_ACCESS));
+    CHECK_OK(CloseHandle(d));
+    CHECK_OK(CloseHandle(p));
+
+    /* Identity. */
+    CHECK_EQ(U64(GetCurrentProcess()), U64((HANDLE)(LONG_PTR)-1));
+    CHECK_EQ(U64(GetCurrentThread()), U64((HANDLE)(LONG_PTR)-2));
+    CHECK_EQ(GetCurrentProcessId(), (DWORD)getpid());
+    CHECK_EQ(GetProcessId(GetCurrentProcess()), (DWORD)getpid());
+    CHECK(GetCurrentThreadId() != 0);
+    CHECK_FAIL(GetProcessId(h), 0, ERROR_INVALID_HANDLE);
+    CHECK_FAIL(GetProcessId(NULL), 0, ERROR_INVALID_HANDLE);
+
+    /* CloseHandle. */
+    CHECK_OK(CloseHandle(h));
+    CHECK_FAIL(CloseHandle(h), FALSE, ERROR_INVALID_HANDLE);
+    CHECK_FAIL(CloseHandle(NULL), FALSE, ERROR_INVALID_HANDLE);
+    CHECK_FAIL(CloseHandle(GetCurrentThread()), FALSE, ERROR_INVALID_HANDLE);
+    CHECK_FAIL(CloseHandle((HANDLE)(ULONG_PTR)3), FALSE, ERROR_INVALID_HANDLE);
+    CHECK_FAIL(GetHandleInformation(h, &f), FALSE, ERROR_INVALID_HANDLE);
+    CHECK_FAIL(SetHandleInformation(h, 1, 1), FALSE, ERROR_INVALID_HANDLE);
+
+    /* Standard handles. */
+    {
+        HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+        DWORD n = 0;
+        CHECK(out != NULL && out != INVALID_HANDLE_VALUE);
+        CHECK_EQ(U64(out), U64(GetStdHandle(STD_OUTPUT_HANDLE)));
+        CHECK(GetStdHandle(STD_INPUT_HANDLE) != GetStdHandle(STD_ERROR_HANDLE));
+        fflush(stdout);
+        CHECK_OK(WriteFile(out, "stdout via WriteFile\n", 21, &n, NULL));
+        CHECK_EQ(n, 21);
+        CHECK_FAIL(GetStdHandle(5), INVALID_HANDLE_VALUE, ERROR_INVALID_HANDLE);
+        CHECK_FAIL(GetMailslotInfo(out, NULL, NULL, NULL, NULL), FALSE, ERROR_INVALID_HANDLE);
+    }
+}
+
+static void test_time(void)
+{
+    DWORD t0 = GetTickCount();
+    ULONGLONG t64 = GetTickCount64();
+    Sleep(0);
+    Sleep(60);
+    CHECK(GetTickCount() - t0 >= 55);
+    CHECK(GetTickCount64() - t64 >= 55);
+    CHECK(GetTickCount64() >= t64);
+    CHECK_EQ((DWORD)GetTickCount64() - GetTickCount() < 100, 1);
+}
+
+static void test_format_message(void)
+{
+    char buf[256];
+    WCHAR wbuf[256];
+    LPSTR p = NULL;
+    LPWSTR wp = NULL;
+    DWORD n;
+    DWORD_PTR args[3];
+
+    SetLastError(0);
+    n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, 2,
+                       MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT), buf, sizeof buf, NULL);
+    CHECK_EQ(n, strlen("The system cannot find the file specified.\r\n"));
+    CHECK(strcmp(buf, "The system cannot find the file specified.\r\n") == 0);
+    n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM, NULL, ERROR_INVALID_PARAMETER, 0, buf,
+                       sizeof buf, NULL);
+    CHECK(strcmp(buf, "The parameter is incorrect.\r\n") == 0);
+    n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM, NULL, ERROR_SEM_TIMEOUT, 0, buf, sizeof buf,
+                       NULL);
+    CHECK(strcmp(buf, "The semaphore timeout period has expired.\r\n") == 0);
+    /* Every code the library reports has a text. */
+    {
+        static const DWORD codes[] = {0, 2, 3, 5, 6, 8, 31, 50, 53, 87, 109, 111, 121, 122,
+                                      123, 183, 193, 206, 267, 288, 298, 998, 1460, 1816};
+        size_t i;
+        int all = 1;
+        for (i = 0; i < sizeof codes / sizeof codes[0]; i++)
+            if (FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
+                               codes[i], 0, buf, sizeof buf, NULL) == 0)
+                all = 0;
+        CHECK(all);
+    }
+    /* Allocated buffer. */
+    n = FormatMessageA(FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM, NULL,
+                       ERROR_ACCESS_DENIED, 0, (LPSTR)&p, 0, NULL);
+    CHECK(p != NULL && n == strlen(p));
+    CHECK(p != NULL && strcmp(p, "Access is denied.\r\n") == 0);
+    CHECK(LocalFree(p) == NULL);
+    /* Errors. */
+    CHECK_FAIL(FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM, NULL, 2, 0, buf, 5, NULL), 0,
+               ERROR_INSUFFICIENT_BUFFER);
+    CHECK_FAIL(FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM, NULL, 0x12345, 0, buf, sizeof buf,
+                              NULL),
+               0, ERROR_MR_MID_NOT_FOUND);
+    CHECK_FAIL(FormatMessageA(FORMAT_MESSAGE_FROM_HMODULE, (LPCVOID)buf, 2, 0, buf, sizeof buf,
+                              NULL),
+               0, ERROR_NOT_SUPPORTED);
+    CHECK_FAIL(FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM, NULL, 2, 0, NULL, 100, NULL), 0,
+               ERROR_NOACCESS);
+    /* From a string: escapes, inserts. */
+    n = FormatMessageA(FORMAT_MESSAGE_FROM_STRING | FORMAT_MESSAGE_IGNORE_INSERTS,
+                       "a%%b%nc %1 d%0ignored", 0, 0, buf, sizeof buf, NULL);
+    CHECK(strcmp(buf, "a%b\r\nc %1 d") == 0);
+    CHECK_EQ(n, strlen("a%b\r\nc %1 d"));
+    args[0] = (DWORD_PTR) "world";
+    args[1] = 42;
+    args[2] = (DWORD_PTR)(DWORD)-7;
+    n = FormatMessageA(FORMAT_MESSAGE_FROM_STRING | FORMAT_MESSAGE_ARGUMENT_ARRAY,
+                       "hello %1 %2!u! %3!d! %2!x!", 0, 0, buf, sizeof buf, (va_list *)args);
+    CHECK(strcmp(buf, "hello world 42 -7 2a") == 0);
+    CHECK_FAIL(FormatMessageA(FORMAT_MESSAGE_FROM_STRING, "x %1", 0, 0, buf, sizeof buf, NULL),
+               0, ERROR_NOT_SUPPORTED);
+
+    /* W. */
+    n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM, NULL, ERROR_INVALID_HANDLE, 0, wbuf, 256,
+                       NULL);
+    CHECK_EQ(n, strlen("The handle is invalid.\r\n"));
+    CHECK(wbuf[0] == 'T' && wbuf[n - 1] == '\n' && wbuf[n] == 0);
+    n = FormatMessageW(FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM, NULL, 6, 0,
+                       (LPWSTR)&wp, 0, NULL);
+    CHECK(wp != NULL && lstrlenW(wp) == (int)n);
+    CHECK(LocalFree(wp) == NULL);
+    CHECK_FAIL(FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM, NULL, 6, 0, wbuf, 3, NULL), 0,
+               ERROR_INSUFFICIENT_BUFFER);
+
+    /* LocalFree. */
+    CHECK(LocalFree(NULL) == NULL);
+    CHECK_FAIL(LocalFree(buf), (ULONG_PTR)buf, ERROR_INVALID_HANDLE);
+}
+
+static void test_strings(void)
+{
+    char a[32];
+    WCHAR w[32], w2[] = {'a', 'b', 'c', 0}, w3[] = {'a', 'b', 'd', 0};
+
+    CHECK_EQ(lstrlenA("hello"), 5);
+    CHECK_EQ(lstrlenA(""), 0);
+    CHECK_EQ(lstrlenA(NULL), 0);
+    CHECK_EQ(lstrlenW(w2), 3);
+    CHECK_EQ(lstrlenW(NULL), 0);
+    CHECK(lstrcpyA(a, "copy") == a && strcmp(a, "copy") == 0);
+    CHECK(lstrcpyA(NULL, "x") == NULL);
+    CHECK(lstrcpyA(a, NULL) == NULL);
+    CHECK(lstrcpyW(w, w2) == w && w[2] == 'c' && w[3] == 0);
+    CHECK(lstrcpyW(NULL, w2) == NULL);
+    CHECK_EQ(lstrcmpA("abc", "abc"), 0);
+    CHECK(lstrcmpA("abc", "abd") < 0);
+    CHECK(lstrcmpA("b", "a") > 0);
+    CHECK(lstrcmpA(NULL, "a") < 0);
+    CHECK_EQ(lstrcmpA(NULL, NULL), 0);
+    CHECK(lstrcmpW(w2, w3) < 0);
+    CHECK_EQ(lstrcmpW(w2, w), 0);
+    CHECK(lstrcmpW(w3, NULL) > 0);
+}
+
+static void test_command_line(int argc, char **argv)
+{
+    /* Without a winipc parent, argv joined with the quoting the splitting rules invert. */
+    LPSTR cl = GetCommandLineA();
+    LPWSTR wcl = GetCommandLineW();
+    CHECK(cl != NULL && wcl != NULL);
+    CHECK(cl == GetCommandLineA()); /* the same string every time */
+    CHECK_EQ(lstrlenW(wcl), strlen(cl));
+    if (argc == 3) {
+        /* run as: misc "two words" 'q"uote' */
+        char want[512];
+        snprintf(want, sizeof want, "%s \"two words\" \"q\\\"uote\"", argv[0]);
+        CHECK(strcmp(cl, want) == 0);
+        if (strcmp(cl, want) != 0)
+            printf("GetCommandLineA = [%s], want [%s]\n", cl, want);
+    }
+}
+
+static void test_computer_name(void)
+{
+    char name[MAX_COMPUTERNAME_LENGTH + 1];
+    WCHAR wname[MAX_COMPUTERNAME_LENGTH + 1];
+    DWORD n = sizeof name, len, i;
+
+    CHECK_OK(GetComputerNameA(name, &n));
+    len = n;
+    CHECK(len > 0 && len <= MAX_COMPUTERNAME_LENGTH && strlen(name) == len);
+    for (i = 0; i < len; i++)
+        CHECK(!(name[i] >= 'a' && name[i] <= 'z') && name[i] != '.');
+    n = len; /* no room for the NUL */
+    CHECK_FAIL(GetComputerNameA(name, &n), FALSE, ERROR_BUFFER_OVERFLOW);
+    CHECK_EQ(n, len + 1);
+    CHECK_FAIL(GetComputerNameA(name, NULL), FALSE, ERROR_NOACCESS);
+    n = MAX_COMPUTERNAME_LENGTH + 1;
+    CHECK_OK(GetComputerNameW(wname, &n));
+    CHECK_EQ(n, len);
+    CHECK(wname[0] == (WCHAR)(unsigned char)name[0]);
+    n = 0;
+    CHECK_FAIL(GetComputerNameW(wname, &n), FALSE, ERROR_BUFFER_OVERFLOW);
+    CHECK_EQ(n, len + 1);
+}
+
+int main(int argc, char **argv)
+{
+    test_handles();
+    test_time();
+    test_format_message();
+    test_strings();
+    test_command_line(argc, argv);
+    test_computer_name();
+    SetLastError(31337);
+    CHECK_EQ(GetLastError(), 31337);
+    return SUMMARY();
+}
