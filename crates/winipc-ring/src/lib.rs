@@ -265,6 +265,14 @@ impl<'a, F: Futex> Ring<'a, F> {
         self.data(D_HEAD)
     }
 
+    /// The ring words covering byte positions `pos..pos + len` (callers pass ranges that do not
+    /// cross the ring end; an impossible range yields an empty slice rather than a panic).
+    fn ring_words(&self, pos: u64, len: u64) -> &[AtomicU64] {
+        let start = (pos / 8) as usize;
+        let end = start.saturating_add(len.div_ceil(8) as usize);
+        self.ring.get(start..end).unwrap_or(&[])
+    }
+
     /// The ring word at byte position `pos` (reduced modulo the capacity, so never out of bounds).
     fn ring_word(&self, pos: u64) -> &AtomicU64 {
         &self.ring[((pos % u64::from(self.geo.capacity)) / 8) as usize]

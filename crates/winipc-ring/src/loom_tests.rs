@@ -68,14 +68,25 @@ fn model(f: impl Fn() + Sync + Send + 'static) {
     let on = std::env::var_os("WINIPC_RING_LOOM_TRACE").is_some();
     crate::sync::TRACE_ON.store(on, std::sync::atomic::Ordering::Relaxed);
     std::panic::set_hook(Box::new(|info| {
-        let Ok(t) = crate::sync::TRACE.try_lock() else { return };
-        for line in t.iter().rev().take(80).collect::<Vec<_>>().into_iter().rev() {
+        let Ok(t) = crate::sync::TRACE.try_lock() else {
+            return;
+        };
+        for line in t
+            .iter()
+            .rev()
+            .take(80)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+        {
             eprintln!("  {line}");
         }
         eprintln!("{info}");
     }));
     b.check(move || {
-        if let Ok(mut t) = crate::sync::TRACE.try_lock() { t.clear(); }
+        if let Ok(mut t) = crate::sync::TRACE.try_lock() {
+            t.clear();
+        }
         f()
     });
 }

@@ -164,7 +164,10 @@ impl<F: Futex> Ring<'_, F> {
         let cap = u64::from(self.geo.capacity);
         let mut h = self.head().load(Ordering::Acquire);
         let t = self.data(D_TAIL).load(Ordering::Acquire);
-        trace!("peek h={h} t={t} w={:x}", self.ring_word(h % cap).load(Ordering::Relaxed));
+        trace!(
+            "peek h={h} t={t} w={:x}",
+            self.ring_word(h % cap).load(Ordering::Relaxed)
+        );
         for _ in 0..PEEK_LIMIT {
             if h % 8 != 0 || t % 8 != 0 || h >= t || t - h > cap {
                 return None;
@@ -318,11 +321,9 @@ impl<F: Futex> Ring<'_, F> {
     fn retire(&self, h: u64, size: u64) {
         let cap = u64::from(self.geo.capacity);
         let pos = h % cap;
-        let mut off = size;
-        while off > 8 {
-            off -= 8;
-            self.ring_word(pos + off)
-                .store(record::free_tag(h + off + cap), Ordering::Relaxed);
+        let next_lap = h + cap;
+        for (k, word) in self.ring_words(pos, size).iter().enumerate().skip(1) {
+            word.store(record::free_tag(next_lap + 8 * k as u64), Ordering::Relaxed);
         }
         self.ring_word(pos)
             .store(record::free_tag(h + cap), Ordering::Release);

@@ -12,6 +12,8 @@ use std::time::Instant;
 
 /// Bound on reservation attempts in one `try_send` (contention or a hostile peer).
 const RETRY_LIMIT: u32 = 100_000;
+/// Bound on consecutive attempts that see the same cursors (no progress anywhere).
+const STALL_LIMIT: u32 = 256;
 
 impl<F: Futex> Ring<'_, F> {
     /// Queues `msg` without blocking.
@@ -120,6 +122,10 @@ impl<F: Futex> Ring<'_, F> {
     /// end. Returns the record's cursor.
     fn reserve(&self, writer: u32, len: usize, size: u64) -> Result<u64, SendError> {
         let cap = u64::from(self.geo.capacity);
+        // Retrying is right only while the cursors move (contention); a state that stays
+        // unusable with unchanged cursors is corruption.
+        let mut last = (u64::MAX, u64::MAX);
+        let mut stalls = 0u32;
         for _ in 0..RETRY_LIMIT {
             if self.hdr(H_FLAGS).load(Ordering::Acquire) & FLAG_CLOSED != 0 {
                 return Err(SendError::Closed);
@@ -129,6 +135,15 @@ impl<F: Futex> Ring<'_, F> {
             let t = self.data(D_TAIL).load(Ordering::Acquire);
             if h % 8 != 0 || t % 8 != 0 || t < h {
                 return Err(crate::Corruption::BadCursor.into());
+            }
+            if (h, t) == last {
+                stalls += 1;
+                if stalls > STALL_LIMIT {
+                    return Err(crate::Corruption::RetryLimit.into());
+                }
+            } else {
+                stalls = 0;
+                last = (h, t);
             }
             let used = t - h;
             if used > cap {
@@ -217,21 +232,18 @@ impl<F: Futex> Ring<'_, F> {
     fn publish(&self, t: u64, writer: u32, msg: &[u8]) {
         let pos = t % u64::from(self.geo.capacity);
         self.ring_word(pos + 8).store(t, Ordering::Relaxed);
-        let mut at = pos + 16;
+        let words = self.ring_words(pos + 16, msg.len() as u64);
         let mut chunks = msg.chunks_exact(8);
-        for chunk in &mut chunks {
+        for (word, chunk) in words.iter().zip(&mut chunks) {
             let mut b = [0u8; 8];
             b.copy_from_slice(chunk);
-            self.ring_word(at)
-                .store(u64::from_le_bytes(b), Ordering::Relaxed);
-            at += 8;
+            word.store(u64::from_le_bytes(b), Ordering::Relaxed);
         }
         let rest = chunks.remainder();
-        if !rest.is_empty() {
+        if let (false, Some(word)) = (rest.is_empty(), words.last()) {
             let mut b = [0u8; 8];
             b[..rest.len()].copy_from_slice(rest);
-            self.ring_word(at)
-                .store(u64::from_le_bytes(b), Ordering::Relaxed);
+            word.store(u64::from_le_bytes(b), Ordering::Relaxed);
         }
         // Counted before READY so the reader's decrement (after its Acquire of READY) never
         // underflows. See the crate docs for the crash window this leaves.
