@@ -307,3 +307,17 @@ pub(crate) fn open_with(
         existed,
     ))
 }
+
+impl Handle {
+    /// How many threads (in any process) are blocked in a wait that includes this object.
+    ///
+    /// ```
+    /// let ev = winipc::Event::new(winipc::EventReset::Manual, false)?;
+    /// assert_eq!(ev.handle().waiter_count()?, 0);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn waiter_count(&self) -> std::io::Result<usize> {
+        let e = resolve(self.raw)?;
+        Ok(crate::objects::waiters(Store::get(e.obj.ns)?, e.obj.ix).len())
+    }
+}

@@ -194,8 +194,9 @@ fn run(m: &'static Monitor) {
 }
 
 /// Marks process object `r` exited and wakes its waiters. The exit code is, in order: one
-/// set by `ExitProcess`/`TerminateProcess` through winipc (all 32 bits), the 8-bit exit
-/// status, 128 + signal for a killed process, or 0 when nothing is known.
+/// set by `TerminateProcess` through winipc, one the process recorded with `ExitProcess` (all
+/// 32 bits, kept in its process slot and then the store's exit log), the 8-bit exit status,
+/// 128 + signal for a killed process, or 0 when nothing is known.
 pub(crate) fn publish(r: ObjRef, exit: Option<proc::Exit>) -> Result<()> {
     let s = Store::get(r.ns)?;
     let me = s.me()?;
@@ -205,8 +206,13 @@ pub(crate) fn publish(r: ObjRef, exit: Option<proc::Exit>) -> Result<()> {
     {
         return Ok(());
     }
+    let pid = g.get(sw(r.ix, st::PR_PID));
+    let start = u64::from(g.get(sw(r.ix, st::PR_START_LO)))
+        | u64::from(g.get(sw(r.ix, st::PR_START_HI))) << 32;
     let code = if g.get(sw(r.ix, st::PR_PRESET)) != 0 {
         g.get(sw(r.ix, st::PR_PRESET_CODE))
+    } else if let Some(code) = crate::store::registry::recorded_exit_code(&g, pid, start) {
+        code
     } else {
         match exit {
             Some(proc::Exit::Code(c)) => u32::from(c),

@@ -553,3 +553,38 @@ pub(crate) fn unlink_thread_object(g: &mut Guard<'_>, ix: u32) -> Result<()> {
     }
     Err(s.corrupt("cycle in a thread-object list"))
 }
+
+/// A thread blocked on an object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Waiter {
+    pub pid: u32,
+    pub tid: u32,
+    pub all: bool,
+}
+
+/// The threads waiting on `ix`, in FIFO order. Lock-free and read-only (an inspector may see a
+/// list that is changing; it never follows a link out of range or loops).
+pub(crate) fn waiters(s: &Store, ix: u32) -> Vec<Waiter> {
+    let mut out = Vec::new();
+    if ix >= MAX_OBJECTS {
+        return out;
+    }
+    let mut cur = s
+        .entry_link(s.load(Store::ob(ix, ob::WHEAD)))
+        .ok()
+        .flatten();
+    while let Some(e) = cur {
+        if out.len() >= MAX_WAIT_ENTRIES as usize {
+            break;
+        }
+        if let Ok(Some(t)) = s.thread_link(s.load(Store::en(e, en::THREAD))) {
+            out.push(Waiter {
+                pid: s.load(Store::th(t, th::PID)),
+                tid: s.load(Store::th(t, th::TID)),
+                all: s.load(Store::th(t, th::WAIT_FLAGS)) & WF_ALL != 0,
+            });
+        }
+        cur = s.entry_link(s.load(Store::en(e, en::NEXT))).ok().flatten();
+    }
+    out
+}

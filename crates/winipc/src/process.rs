@@ -294,19 +294,15 @@ fn set_preset(s: &Store, ix: u32, code: u32) -> Result<()> {
 /// Ends the calling process with a 32-bit exit code (`ExitProcess`). Observers that use
 /// winipc read the full code; the Linux exit status carries only its low 8 bits.
 pub fn exit_process(code: u32) -> ! {
-    if let Ok(s) = Store::get(Namespace::Local)
-        && let Some(start) = proc::start_time(proc::getpid())
-    {
-        let k = key(proc::getpid(), start);
-        let found = (|| -> Result<Option<u32>> {
-            let g = s.lock(s.me()?, None)?;
-            let ix = crate::store::names::lookup(&g, Tag::Process, k.as_bytes())?;
-            g.commit();
-            Ok(ix)
-        })();
-        if let Ok(Some(ix)) = found {
-            let _ = set_preset(s, ix, code);
-        }
+    let recorded = (|| -> Result<()> {
+        let s = Store::get(Namespace::Local)?;
+        let mut g = s.lock(s.me()?, None)?;
+        registry::record_exit_code(&mut g, code)?;
+        g.commit();
+        Ok(())
+    })();
+    if let Err(e) = recorded {
+        tracing::warn!(error = %e, "could not record the full exit code");
     }
     std::process::exit(code as i32 & 0xff)
 }

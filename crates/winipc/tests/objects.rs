@@ -136,10 +136,22 @@ fn auto_reset_event_releases_exactly_one_of_many_waiting_processes() {
     for k in &mut kids {
         assert_eq!(k.line(), "ready");
     }
-    std::thread::sleep(Duration::from_millis(100));
+    assert!(eventually(Duration::from_secs(10), || ev
+        .handle()
+        .waiter_count()
+        .unwrap()
+        == 3));
     ev.set().unwrap();
     // Exactly one is released: the others time out after 10 s unless we set twice more.
-    std::thread::sleep(Duration::from_millis(300));
+    assert!(eventually(Duration::from_secs(10), || ev
+        .handle()
+        .waiter_count()
+        .unwrap()
+        == 2));
+    assert!(eventually(Duration::from_secs(10), || kids
+        .iter_mut()
+        .any(Kid::done)));
+    std::thread::sleep(Duration::from_millis(200));
     let done = kids.iter_mut().map(Kid::done).filter(|&d| d).count();
     assert_eq!(
         done, 1,
@@ -164,10 +176,22 @@ fn pulse_releases_all_current_waiters_of_a_manual_event_and_one_of_an_auto_event
         for k in &mut kids {
             assert_eq!(k.line(), "ready");
         }
-        std::thread::sleep(Duration::from_millis(150));
+        assert!(eventually(Duration::from_secs(10), || ev
+            .handle()
+            .waiter_count()
+            .unwrap()
+            == 3));
         assert!(!ev.pulse().unwrap());
         assert!(!ev.is_signaled().unwrap());
-        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(
+            ev.handle().waiter_count().unwrap(),
+            3 - expect,
+            "{reset:?}: released at once"
+        );
+        assert!(eventually(Duration::from_secs(10), || {
+            kids.iter_mut().map(Kid::done).filter(|&d| d).count() == expect
+        }));
+        std::thread::sleep(Duration::from_millis(200));
         let done = kids.iter_mut().map(Kid::done).filter(|&d| d).count();
         assert_eq!(done, expect, "{reset:?}");
         for _ in 0..3 {

@@ -7,7 +7,7 @@
 /// `"WIPC"`: the first word of every store.
 pub const MAGIC: u32 = 0x5749_5043;
 /// Bumped whenever the layout or the meaning of a word changes.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// Thread slots (threads registered in this store at once).
 pub const MAX_THREADS: u32 = 1024;
@@ -75,6 +75,8 @@ pub mod hdr {
     pub const CHANGES: u32 = 13;
     /// Live objects.
     pub const OBJ_LIVE: u32 = 14;
+    /// Next entry of the exit log to overwrite.
+    pub const EXIT_LOG_NEXT: u32 = 15;
 }
 
 /// Lock-word bit: someone sleeps on the lock.
@@ -96,8 +98,12 @@ pub const BUCKETS: u32 = NAMES + MAX_OBJECTS * NAME_WORDS;
 pub const HANDLES: u32 = BUCKETS + NAME_BUCKETS;
 /// Word offset of the wait entries.
 pub const ENTRIES: u32 = HANDLES + MAX_PROCS * HANDLES_PER_PROC * HANDLE_WORDS;
+/// Entries of the exit log: full exit codes of reaped processes (pid, start lo, start hi, code).
+pub const EXIT_LOG_ENTRIES: u32 = 256;
+/// Word offset of the exit log.
+pub const EXIT_LOG: u32 = ENTRIES + MAX_WAIT_ENTRIES * ENTRY_WORDS;
 /// Total words.
-pub const TOTAL_WORDS: u32 = align(ENTRIES + MAX_WAIT_ENTRIES * ENTRY_WORDS, 1024);
+pub const TOTAL_WORDS: u32 = align(EXIT_LOG + EXIT_LOG_ENTRIES * 4, 1024);
 /// Total bytes of a store file.
 pub const TOTAL_BYTES: usize = TOTAL_WORDS as usize * 4;
 
@@ -203,6 +209,10 @@ pub mod pr {
     pub const HANDLE_HINT: u32 = 7;
     /// Head of the list of thread objects this process started (object index + 1).
     pub const THREAD_OBJS: u32 = 8;
+    /// 1 once the process recorded its full exit code (`ExitProcess`).
+    pub const EXIT_SET: u32 = 9;
+    /// The full 32-bit exit code.
+    pub const EXIT_CODE: u32 = 10;
 }
 
 /// Object-slot fields.
@@ -268,12 +278,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn header_fields_are_distinct_words() {
+        let fields = [
+            hdr::MAGIC,
+            hdr::VERSION,
+            hdr::SHAPE,
+            hdr::LOCK,
+            hdr::LOG_LEN,
+            hdr::FREE_OBJ,
+            hdr::FREE_ENTRY,
+            hdr::OBJ_HIGH,
+            hdr::ENTRY_HIGH,
+            hdr::UID,
+            hdr::GLOBAL,
+            hdr::RECOVERIES,
+            hdr::CORRUPTIONS,
+            hdr::CHANGES,
+            hdr::OBJ_LIVE,
+            hdr::EXIT_LOG_NEXT,
+        ];
+        for (i, f) in fields.iter().enumerate() {
+            assert_eq!(*f as usize, i, "header word {i}");
+        }
+    }
+
+    #[test]
     fn tables_do_not_overlap_and_fit() {
         assert!(THREADS >= LOG + 2 * LOG_ENTRIES);
         assert_eq!(THREADS % 32, 0, "tokens must be 8-byte aligned");
         assert!(PROCS > THREADS && OBJECTS > PROCS && NAMES > OBJECTS);
         assert!(BUCKETS > NAMES && HANDLES > BUCKETS && ENTRIES > HANDLES);
-        assert!(TOTAL_WORDS >= ENTRIES + MAX_WAIT_ENTRIES * ENTRY_WORDS);
+        assert!(EXIT_LOG >= ENTRIES + MAX_WAIT_ENTRIES * ENTRY_WORDS);
+        assert!(TOTAL_WORDS >= EXIT_LOG + EXIT_LOG_ENTRIES * 4);
         assert!(TOTAL_BYTES < 256 << 20);
     }
 }

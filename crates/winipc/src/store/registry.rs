@@ -82,19 +82,15 @@ impl Store {
             return Err(e.into());
         }
         let mut g = self.lock(slot, None)?;
+        // Decided under the lock, so two threads registering at once agree on one process slot.
         let p = match self.my_proc() {
             Some(p) if g.get(Store::pr(p, pr::STATE)) == SLOT_LIVE => p,
-            _ => {
-                let p = register_process(&mut g)?;
-                g.set(Store::th(slot, th::PROC), p + 1)?;
-                g.set(Store::th(slot, th::STATE), SLOT_LIVE)?;
-                g.commit();
-                self.proc_slot.store(p + 1, Ordering::Release);
-                return Ok(slot);
-            }
+            _ => register_process(&mut g)?,
         };
         g.set(Store::th(slot, th::PROC), p + 1)?;
         g.set(Store::th(slot, th::STATE), SLOT_LIVE)?;
+        // Published before the unlock; a commit cannot fail.
+        self.proc_slot.store(p + 1, Ordering::Release);
         g.commit();
         Ok(slot)
     }
@@ -256,12 +252,60 @@ pub(crate) fn reap_process(g: &mut Guard<'_>, p: u32) -> Result<()> {
             crate::handles::release_entry(g, p, h)?;
         }
     }
+    if g.get(Store::pr(p, pr::EXIT_SET)) != 0 {
+        log_exit(g, p)?;
+    }
+    g.set(Store::pr(p, pr::EXIT_SET), 0)?;
+    g.set(Store::pr(p, pr::EXIT_CODE), 0)?;
     g.set(Store::pr(p, pr::HANDLE_COUNT), 0)?;
     g.set(Store::pr(p, pr::HANDLE_HINT), 0)?;
     g.set(Store::pr(p, pr::PID), 0)?;
     g.set(Store::pr(p, pr::PARENT), 0)?;
     g.add(Store::pr(p, pr::GEN), 1)?;
     g.set(Store::pr(p, pr::STATE), SLOT_FREE)
+}
+
+/// Keeps a reaped process's full exit code in the store's exit log (a ring of the last
+/// [`EXIT_LOG_ENTRIES`]), for observers that open its process object later.
+fn log_exit(g: &mut Guard<'_>, p: u32) -> Result<()> {
+    let k = g.get(hdr::EXIT_LOG_NEXT) % EXIT_LOG_ENTRIES;
+    let at = EXIT_LOG + 4 * k;
+    for (i, f) in [pr::PID, pr::START_LO, pr::START_HI, pr::EXIT_CODE]
+        .into_iter()
+        .enumerate()
+    {
+        let v = g.get(Store::pr(p, f));
+        g.set(at + i as u32, v)?;
+    }
+    g.set(hdr::EXIT_LOG_NEXT, (k + 1) % EXIT_LOG_ENTRIES)
+}
+
+/// Records the calling process's full exit code in its process slot (`ExitProcess`).
+pub(crate) fn record_exit_code(g: &mut Guard<'_>, code: u32) -> Result<()> {
+    let p = g.s.my_proc().ok_or(Error::InvalidHandle)?;
+    g.set(Store::pr(p, pr::EXIT_CODE), code)?;
+    g.set(Store::pr(p, pr::EXIT_SET), 1)
+}
+
+/// The full exit code recorded by process (pid, start) with `ExitProcess`, if any: from its
+/// process slot while it is not yet reaped, else from the exit log.
+pub(crate) fn recorded_exit_code(g: &Guard<'_>, pid: u32, start: u64) -> Option<u32> {
+    let (lo, hi) = (start as u32, (start >> 32) as u32);
+    let slot = (0..MAX_PROCS).find(|&p| {
+        g.get(Store::pr(p, pr::STATE)) == SLOT_LIVE
+            && g.get(Store::pr(p, pr::PID)) == pid
+            && g.get(Store::pr(p, pr::START_LO)) == lo
+            && g.get(Store::pr(p, pr::START_HI)) == hi
+            && g.get(Store::pr(p, pr::EXIT_SET)) != 0
+    });
+    if let Some(p) = slot {
+        return Some(g.get(Store::pr(p, pr::EXIT_CODE)));
+    }
+    (0..EXIT_LOG_ENTRIES)
+        .map(|k| EXIT_LOG + 4 * k)
+        .find_map(|at| {
+            (g.get(at) == pid && g.get(at + 1) == lo && g.get(at + 2) == hi).then(|| g.get(at + 3))
+        })
 }
 
 /// Prepares a pending process slot for a child about to be spawned by this process, owned by

@@ -18,7 +18,11 @@ pub fn init() {
         if std::env::var_os(ROLE).is_some() {
             return; // a child: WINIPC_DIR came from the parent
         }
-        let dir = std::env::temp_dir().join(format!("winipc-test-{}", std::process::id()));
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let dir = std::env::temp_dir().join(format!("winipc-test-{}-{nanos}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("test dir");
         winipc::set_store_dir(&dir).expect("store dir");
     });
