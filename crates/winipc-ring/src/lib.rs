@@ -48,6 +48,10 @@
 //!     cargo test -p winipc-ring --release --lib loom
 //! ```
 //!
+//! It takes about 25 s here (preemption bound 2; `LOOM_MAX_PREEMPTIONS` overrides it). Only the
+//! lib tests build under `--cfg loom`: the public atomic types become loom's. Set
+//! `WINIPC_RING_LOOM_TRACE=1` to print the ring's event log of a failing execution.
+//!
 //! # Example
 //! ```
 //! use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
