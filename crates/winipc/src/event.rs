@@ -21,6 +21,7 @@ pub enum EventReset {
 /// A Win32 event object.
 ///
 /// ```
+/// # winipc::__doc::isolate();
 /// use std::time::Duration;
 /// use winipc::{Event, EventReset, WaitOutcome};
 /// let ev = Event::new(EventReset::Auto, false)?;
@@ -30,6 +31,7 @@ pub enum EventReset {
 /// assert!(!ev.is_signaled()?);          // auto-reset: the wait reset it
 /// # Ok::<(), std::io::Error>(())
 /// ```
+/// # winipc::__doc::isolate();
 #[derive(Debug)]
 pub struct Event {
     handle: Handle,

@@ -134,6 +134,7 @@ pub(crate) fn release_entry(g: &mut Guard<'_>, p: u32, index: u32) -> Result<()>
 /// valid in the process that holds them (and in children that inherited them).
 ///
 /// ```
+/// # winipc::__doc::isolate();
 /// let ev = winipc::Event::new(winipc::EventReset::Manual, false).unwrap();
 /// let h = ev.handle();
 /// assert_ne!(h.as_raw(), 0);
@@ -312,6 +313,7 @@ impl Handle {
     /// How many threads (in any process) are blocked in a wait that includes this object.
     ///
     /// ```
+    /// # winipc::__doc::isolate();
     /// let ev = winipc::Event::new(winipc::EventReset::Manual, false)?;
     /// assert_eq!(ev.handle().waiter_count()?, 0);
     /// # Ok::<(), std::io::Error>(())

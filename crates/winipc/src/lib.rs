@@ -7,6 +7,7 @@
 //! `WAIT_ABANDONED`.
 //!
 //! ```
+//! # winipc::__doc::isolate();
 //! use std::time::Duration;
 //! use winipc::{wait_any, Event, EventReset, Semaphore, WaitOutcome};
 //!
@@ -28,6 +29,7 @@
 mod error;
 mod event;
 mod handles;
+pub mod inspect;
 mod mailslot;
 mod monitor;
 mod mutex;
@@ -67,6 +69,7 @@ pub use wait::WaitOutcome;
 /// Waits for one object (`WaitForSingleObject`). `None` waits forever; zero polls.
 ///
 /// ```
+/// # winipc::__doc::isolate();
 /// use std::time::Duration;
 /// let ev = winipc::Event::new(winipc::EventReset::Manual, true)?;
 /// assert!(winipc::wait_for(ev.handle(), Some(Duration::ZERO))?.is_signaled());
@@ -89,6 +92,7 @@ pub fn wait_any(handles: &[&Handle], timeout: Option<Duration>) -> io::Result<Wa
 /// [`Error::InvalidParameter`].
 ///
 /// ```
+/// # winipc::__doc::isolate();
 /// use std::time::Duration;
 /// use winipc::{wait_all, Mutex, Semaphore, WaitOutcome};
 /// let m = Mutex::new(false)?;
@@ -99,6 +103,7 @@ pub fn wait_any(handles: &[&Handle], timeout: Option<Duration>) -> io::Result<Wa
 /// assert_eq!(wait_all(&[m.handle(), s.handle()], Some(Duration::ZERO))?, WaitOutcome::Signaled(0));
 /// # Ok::<(), std::io::Error>(())
 /// ```
+/// # winipc::__doc::isolate();
 pub fn wait_all(handles: &[&Handle], timeout: Option<Duration>) -> io::Result<WaitOutcome> {
     let raws: smallvec::SmallVec<[RawHandle; 8]> = handles.iter().map(|h| h.as_raw()).collect();
     wait_raw(&raws, true, timeout)

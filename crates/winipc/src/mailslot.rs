@@ -37,7 +37,7 @@ use crate::handles::{self, Handle, RawHandle, access};
 use crate::names::{MailslotName, MailslotTarget};
 use crate::objects::{self, Kind, Made, st, sw};
 use crate::security::Security;
-use crate::store::layout::{MAX_THREADS, ob};
+use crate::store::layout::MAX_THREADS;
 use crate::store::lock::Guard;
 use crate::store::names::{self, Tag};
 use crate::store::{Namespace, Store, registry};
@@ -341,6 +341,7 @@ pub struct MailslotInfo {
 /// assert_eq!(winipc::Error::win32_code_of(&slot.recv(&mut buf).unwrap_err()), 121); // ERROR_SEM_TIMEOUT
 /// # Ok::<(), std::io::Error>(())
 /// ```
+/// # winipc::__doc::isolate();
 #[derive(Debug)]
 pub struct Mailslot {
     handle: Handle,
@@ -814,26 +815,3 @@ pub(crate) fn wait_target(h: RawHandle) -> Result<Target> {
     let s = Store::get(e.obj.ns)?;
     Ok(Target::External(ring_for(ring_id(s, e.obj.ix))?))
 }
-
-/// Details for inspection: (queued messages, queued bytes, max size, timeout, senders,
-/// receivers, closed).
-pub(crate) fn details(s: &Store, ix: u32) -> (u32, u32, u32, u32, u32, u32, bool) {
-    let (msgs, bytes) = ring_for(ring_id(s, ix))
-        .map(|r| {
-            let i = r.ring().info();
-            (i.messages, i.bytes)
-        })
-        .unwrap_or((0, 0));
-    (
-        msgs,
-        bytes,
-        s.load(sw(ix, st::MS_MAX_MSG)),
-        s.load(sw(ix, st::MS_TIMEOUT)),
-        s.load(sw(ix, st::MS_SENDERS)),
-        s.load(sw(ix, st::MS_RECEIVERS)),
-        s.load(sw(ix, st::MS_CLOSED)) != 0,
-    )
-}
-
-#[allow(dead_code)]
-const _: u32 = ob::FLAGS;

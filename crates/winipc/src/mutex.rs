@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::handles::{self, Handle};
-use crate::objects::{self, Kind, st, sw};
+use crate::objects::{self, Kind};
 use crate::security::{Security, create_object, open_object};
 use crate::wait::WaitOutcome;
 
@@ -13,6 +13,7 @@ use crate::wait::WaitOutcome;
 /// owner thread dies — the next waiter then acquires it with [`WaitOutcome::Abandoned`].
 ///
 /// ```
+/// # winipc::__doc::isolate();
 /// use winipc::{Mutex, WaitOutcome};
 /// let m = Mutex::new(false)?;
 /// assert_eq!(m.wait(None)?, WaitOutcome::Signaled(0));
@@ -22,6 +23,7 @@ use crate::wait::WaitOutcome;
 /// assert!(m.release().is_err()); // not the owner any more
 /// # Ok::<(), std::io::Error>(())
 /// ```
+/// # winipc::__doc::isolate();
 #[derive(Debug)]
 pub struct Mutex {
     handle: Handle,
@@ -140,14 +142,4 @@ impl Drop for MutexGuard<'_> {
             tracing::warn!(error = %e, "releasing a mutex guard failed");
         }
     }
-}
-
-/// Owner (pid, tid), recursion count and abandoned flag, for inspection.
-pub(crate) fn state(g: &crate::store::lock::Guard<'_>, ix: u32) -> (u32, u32, u32, bool) {
-    (
-        g.get(sw(ix, st::MX_OWNER_PID)),
-        g.get(sw(ix, st::MX_OWNER_TID)),
-        g.get(sw(ix, st::MX_COUNT)),
-        g.get(sw(ix, st::MX_ABANDONED)) != 0,
-    )
 }

@@ -12,6 +12,7 @@ use crate::wait::WaitOutcome;
 /// A Win32 semaphore: a count between 0 and a maximum; each satisfied wait takes one.
 ///
 /// ```
+/// # winipc::__doc::isolate();
 /// use std::time::Duration;
 /// use winipc::{Semaphore, WaitOutcome};
 /// let s = Semaphore::new(1, 2)?;
@@ -21,6 +22,7 @@ use crate::wait::WaitOutcome;
 /// assert!(Semaphore::new(3, 2).is_err());   // initial > maximum
 /// # Ok::<(), std::io::Error>(())
 /// ```
+/// # winipc::__doc::isolate();
 #[derive(Debug)]
 pub struct Semaphore {
     handle: Handle,

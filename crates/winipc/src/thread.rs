@@ -17,6 +17,7 @@ pub const PANIC_EXIT_CODE: u32 = 101;
 /// A Win32 thread object: signaled when the thread exits, with an exit code.
 ///
 /// ```
+/// # winipc::__doc::isolate();
 /// let t = winipc::Thread::spawn(|| 42)?;
 /// t.wait(None)?;
 /// assert_eq!(t.exit_code()?, 42);

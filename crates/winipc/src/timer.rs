@@ -25,6 +25,7 @@ pub enum DueTime {
 /// waiter per expiry), one-shot or periodic.
 ///
 /// ```
+/// # winipc::__doc::isolate();
 /// use std::time::Duration;
 /// use winipc::{DueTime, Timer, WaitOutcome};
 /// let t = Timer::new(false)?;
@@ -32,6 +33,7 @@ pub enum DueTime {
 /// assert_eq!(t.wait(Some(Duration::from_secs(5)))?, WaitOutcome::Signaled(0));
 /// # Ok::<(), std::io::Error>(())
 /// ```
+/// # winipc::__doc::isolate();
 #[derive(Debug)]
 pub struct Timer {
     handle: Handle,

@@ -84,11 +84,15 @@ impl Store {
         Ok(cell.get_or_init(|| opened))
     }
 
-    /// The file name of a namespace's store.
+    /// The file name of a namespace's store. It carries the layout version, so programs built
+    /// with incompatible winipc versions use separate stores instead of refusing each other's.
     pub(crate) fn file_name(ns: Namespace) -> String {
         match ns {
-            Namespace::Local => format!("winipc-local-{}.store", winipc_sys::proc::geteuid()),
-            Namespace::Global => "winipc-global.store".to_owned(),
+            Namespace::Local => format!(
+                "winipc-local-{}.v{VERSION}.store",
+                winipc_sys::proc::geteuid()
+            ),
+            Namespace::Global => format!("winipc-global.v{VERSION}.store"),
         }
     }
 
