@@ -31,7 +31,6 @@ pub enum EventReset {
 /// assert!(!ev.is_signaled()?);          // auto-reset: the wait reset it
 /// # Ok::<(), std::io::Error>(())
 /// ```
-/// # winipc::__doc::isolate();
 #[derive(Debug)]
 pub struct Event {
     handle: Handle,

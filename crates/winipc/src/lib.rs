@@ -103,7 +103,6 @@ pub fn wait_any(handles: &[&Handle], timeout: Option<Duration>) -> io::Result<Wa
 /// assert_eq!(wait_all(&[m.handle(), s.handle()], Some(Duration::ZERO))?, WaitOutcome::Signaled(0));
 /// # Ok::<(), std::io::Error>(())
 /// ```
-/// # winipc::__doc::isolate();
 pub fn wait_all(handles: &[&Handle], timeout: Option<Duration>) -> io::Result<WaitOutcome> {
     let raws: smallvec::SmallVec<[RawHandle; 8]> = handles.iter().map(|h| h.as_raw()).collect();
     wait_raw(&raws, true, timeout)

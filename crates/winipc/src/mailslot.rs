@@ -341,7 +341,6 @@ pub struct MailslotInfo {
 /// assert_eq!(winipc::Error::win32_code_of(&slot.recv(&mut buf).unwrap_err()), 121); // ERROR_SEM_TIMEOUT
 /// # Ok::<(), std::io::Error>(())
 /// ```
-/// # winipc::__doc::isolate();
 #[derive(Debug)]
 pub struct Mailslot {
     handle: Handle,

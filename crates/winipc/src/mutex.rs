@@ -23,7 +23,6 @@ use crate::wait::WaitOutcome;
 /// assert!(m.release().is_err()); // not the owner any more
 /// # Ok::<(), std::io::Error>(())
 /// ```
-/// # winipc::__doc::isolate();
 #[derive(Debug)]
 pub struct Mutex {
     handle: Handle,

@@ -29,7 +29,6 @@ pub const STILL_ACTIVE: u32 = 259;
 /// assert_eq!(child.exit_code()?, 0);
 /// # Ok::<(), std::io::Error>(())
 /// ```
-/// # winipc::__doc::isolate();
 #[derive(Debug)]
 pub struct Process {
     handle: Handle,

@@ -22,7 +22,6 @@ use crate::wait::WaitOutcome;
 /// assert!(Semaphore::new(3, 2).is_err());   // initial > maximum
 /// # Ok::<(), std::io::Error>(())
 /// ```
-/// # winipc::__doc::isolate();
 #[derive(Debug)]
 pub struct Semaphore {
     handle: Handle,

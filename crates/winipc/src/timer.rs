@@ -33,7 +33,6 @@ pub enum DueTime {
 /// assert_eq!(t.wait(Some(Duration::from_secs(5)))?, WaitOutcome::Signaled(0));
 /// # Ok::<(), std::io::Error>(())
 /// ```
-/// # winipc::__doc::isolate();
 #[derive(Debug)]
 pub struct Timer {
     handle: Handle,
