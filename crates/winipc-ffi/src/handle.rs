@@ -184,11 +184,7 @@ fn duplicate(
     };
     if target_pid == me {
         if inherit {
-            raw::set_handle_flags(
-                local,
-                raw::HANDLE_FLAG_INHERIT,
-                raw::HANDLE_FLAG_INHERIT,
-            )?;
+            raw::set_handle_flags(local, raw::HANDLE_FLAG_INHERIT, raw::HANDLE_FLAG_INHERIT)?;
         }
         return Ok(local);
     }

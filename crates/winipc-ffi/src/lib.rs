@@ -11,6 +11,8 @@
 //!   reach it through `winipc::Error::win32_code`, the one mapping.
 #![deny(unsafe_op_in_unsafe_fn)]
 #![allow(non_snake_case)]
+// The Win32 type names (HANDLE, DWORD, ...) are kept as the header spells them.
+#![allow(clippy::upper_case_acronyms)]
 
 mod handle;
 mod mailslot;

@@ -48,14 +48,7 @@ pub unsafe extern "C" fn CreateMailslotA(
     sa: *const SecurityAttributes,
 ) -> HANDLE {
     // SAFETY: the caller's contract.
-    unsafe {
-        create_mailslot(
-            arg_a(name, Text::Name),
-            max_message_size,
-            read_timeout,
-            sa,
-        )
-    }
+    unsafe { create_mailslot(arg_a(name, Text::Name), max_message_size, read_timeout, sa) }
 }
 
 /// # Safety
@@ -68,14 +61,7 @@ pub unsafe extern "C" fn CreateMailslotW(
     sa: *const SecurityAttributes,
 ) -> HANDLE {
     // SAFETY: the caller's contract.
-    unsafe {
-        create_mailslot(
-            arg_w(name, Text::Name),
-            max_message_size,
-            read_timeout,
-            sa,
-        )
-    }
+    unsafe { create_mailslot(arg_w(name, Text::Name), max_message_size, read_timeout, sa) }
 }
 
 /// Whether `name` is meant as a mailslot (`\\X\mailslot\...`, case-insensitive).
@@ -89,12 +75,7 @@ fn looks_like_mailslot(name: &str) -> bool {
         })
 }
 
-fn create_file(
-    name: R<Option<String>>,
-    disposition: DWORD,
-    flags: DWORD,
-    inherit: bool,
-) -> HANDLE {
+fn create_file(name: R<Option<String>>, disposition: DWORD, flags: DWORD, inherit: bool) -> HANDLE {
     ffi(INVALID_HANDLE_VALUE, || {
         let name = name?.ok_or(Error::PathNotFound)?;
         if !looks_like_mailslot(&name) {
@@ -104,7 +85,9 @@ fn create_file(
         }
         let parsed = MailslotName::parse(&name)?;
         if disposition != OPEN_EXISTING {
-            return Err(invalid_parameter("dwCreationDisposition must be OPEN_EXISTING"));
+            return Err(invalid_parameter(
+                "dwCreationDisposition must be OPEN_EXISTING",
+            ));
         }
         if flags & FILE_FLAG_OVERLAPPED != 0 {
             return Err(not_supported("overlapped I/O"));
@@ -196,7 +179,8 @@ pub unsafe extern "C" fn ReadFile(
             H::Std(fd) => loop {
                 // SAFETY: `buf` is a valid writable slice.
                 let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
-                if n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
+                if n < 0
+                    && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
                 {
                     continue;
                 }
@@ -240,8 +224,7 @@ pub unsafe extern "C" fn WriteFile(
                     // SAFETY: `rest` is a valid readable slice.
                     let n = unsafe { libc::write(fd, rest.as_ptr().cast(), rest.len()) };
                     if n < 0
-                        && std::io::Error::last_os_error().kind()
-                            == std::io::ErrorKind::Interrupted
+                        && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
                     {
                         continue;
                     }

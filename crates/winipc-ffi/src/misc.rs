@@ -73,9 +73,7 @@ pub(crate) fn system_message(code: u32) -> Option<&'static str> {
         13 => "The data is invalid.",
         14 => "Not enough memory resources are available to complete this operation.",
         31 => "A device attached to the system is not functioning.",
-        32 => {
-            "The process cannot access the file because it is being used by another process."
-        }
+        32 => "The process cannot access the file because it is being used by another process.",
         38 => "Reached the end of the file.",
         50 => "The request is not supported.",
         53 => "The network path was not found.",
@@ -479,7 +477,11 @@ pub(crate) fn computer_name() -> String {
 
 /// # Safety
 /// `buf` valid for `*size` units; `size` NULL or valid.
-unsafe fn get_computer_name<T: Copy + Default>(units: &[T], buf: *mut T, size: *mut DWORD) -> R<()> {
+unsafe fn get_computer_name<T: Copy + Default>(
+    units: &[T],
+    buf: *mut T,
+    size: *mut DWORD,
+) -> R<()> {
     // SAFETY: the caller's contract.
     let cap = unsafe { read_req(size) }? as usize;
     if cap < units.len() + 1 {
@@ -582,7 +584,10 @@ mod tests {
     fn escapes() {
         assert_eq!(ex("a%nb%%c%0d", true).unwrap(), "a\r\nb%c");
         assert_eq!(ex("x %1 y %2!d! z", true).unwrap(), "x %1 y %2!d! z");
-        assert_eq!(ex("%1", false).unwrap_err(), Fail(code::ERROR_NOT_SUPPORTED));
+        assert_eq!(
+            ex("%1", false).unwrap_err(),
+            Fail(code::ERROR_NOT_SUPPORTED)
+        );
         assert_eq!(ex("tab%tcr%r", true).unwrap(), "tab\tcr\r");
     }
 
@@ -592,14 +597,22 @@ mod tests {
         let args: [usize; 3] = [s.as_ptr() as usize, 42, (-7i32) as u32 as usize];
         // SAFETY: three valid arguments, a NUL-terminated string first.
         let out = unsafe {
-            expand("hello %1, %2!u! %3!d! %2!x!", false, Some(args.as_ptr()), Width::Narrow, 0)
+            expand(
+                "hello %1, %2!u! %3!d! %2!x!",
+                false,
+                Some(args.as_ptr()),
+                Width::Narrow,
+                0,
+            )
         };
         assert_eq!(out.unwrap(), "hello world, 42 -7 2a");
     }
 
     #[test]
     fn texts_exist_for_every_reported_code() {
-        for c in [0, 2, 3, 5, 6, 8, 31, 50, 53, 87, 109, 121, 122, 123, 183, 206, 288, 298] {
+        for c in [
+            0, 2, 3, 5, 6, 8, 31, 50, 53, 87, 109, 121, 122, 123, 183, 206, 288, 298,
+        ] {
             assert!(system_message(c).is_some(), "{c}");
         }
         assert!(system_message(12345).is_none());

@@ -178,7 +178,10 @@ pub(crate) fn find_program(name: &str) -> R<PathBuf> {
         });
     }
     let mut dirs: Vec<PathBuf> = Vec::new();
-    if let Some(d) = std::env::current_exe().ok().and_then(|e| e.parent().map(PathBuf::from)) {
+    if let Some(d) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(PathBuf::from))
+    {
         dirs.push(d);
     }
     dirs.push(PathBuf::from("."));
@@ -557,6 +560,11 @@ pub extern "C" fn TerminateProcess(h: HANDLE, code: u32) -> BOOL {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn ExitProcess(code: u32) -> ! {
+    // `exit_process` records the 32-bit code in this process's object, which our parent's
+    // `Process::spawn` creates only after the child is running: a child that exits at once
+    // could find none and leave only the 8-bit status. Creating (or opening) the object here
+    // first closes that window; the handle stays open until the process is gone.
+    let _ = std::panic::catch_unwind(|| Process::current().map(|p| p.into_handle().into_raw()));
     winipc_core::exit_process(code)
 }
 
@@ -578,9 +586,8 @@ fn command_line() -> &'static str {
 pub extern "C" fn GetCommandLineA() -> *mut c_char {
     static A: OnceLock<CString> = OnceLock::new();
     ffi(null_mut(), || {
-        let s = A.get_or_init(|| {
-            CString::new(command_line().replace('\0', " ")).unwrap_or_default()
-        });
+        let s =
+            A.get_or_init(|| CString::new(command_line().replace('\0', " ")).unwrap_or_default());
         Ok(s.as_ptr().cast_mut())
     })
 }
@@ -623,7 +630,10 @@ mod tests {
 
     #[test]
     fn argv0_rules() {
-        assert_eq!(split(r#""C:\Program Files\x.exe" a"#), [r"C:\Program Files\x.exe", "a"]);
+        assert_eq!(
+            split(r#""C:\Program Files\x.exe" a"#),
+            [r"C:\Program Files\x.exe", "a"]
+        );
         assert_eq!(split(r#"a\"b c"#), [r#"a\"b"#, "c"]); // no escapes in argv[0]
         assert_eq!(split("prog"), ["prog"]);
         assert_eq!(split("prog   "), ["prog"]);

@@ -267,7 +267,15 @@ pub unsafe extern "C" fn CreateWaitableTimerA(
     name: *const c_char,
 ) -> HANDLE {
     // SAFETY: see above.
-    unsafe { create(sa, arg_a(name, Text::Name), Ob::Timer { manual: manual != 0 }) }
+    unsafe {
+        create(
+            sa,
+            arg_a(name, Text::Name),
+            Ob::Timer {
+                manual: manual != 0,
+            },
+        )
+    }
 }
 
 /// # Safety
@@ -279,7 +287,15 @@ pub unsafe extern "C" fn CreateWaitableTimerW(
     name: *const WCHAR,
 ) -> HANDLE {
     // SAFETY: see above.
-    unsafe { create(sa, arg_w(name, Text::Name), Ob::Timer { manual: manual != 0 }) }
+    unsafe {
+        create(
+            sa,
+            arg_w(name, Text::Name),
+            Ob::Timer {
+                manual: manual != 0,
+            },
+        )
+    }
 }
 
 /// # Safety
@@ -459,15 +475,15 @@ mod tests {
 
     #[test]
     fn due_times() {
-        assert_eq!(
-            due_time(-10_000),
-            DueTime::After(Duration::from_millis(1))
-        );
+        assert_eq!(due_time(-10_000), DueTime::After(Duration::from_millis(1)));
         assert_eq!(due_time(0), DueTime::At(SystemTime::UNIX_EPOCH));
         assert_eq!(
             due_time(FILETIME_UNIX_EPOCH + 10_000_000),
             DueTime::At(SystemTime::UNIX_EPOCH + Duration::from_secs(1))
         );
-        assert_eq!(due_time(i64::MIN), DueTime::After(Duration::from_nanos(u64::MAX)));
+        assert_eq!(
+            due_time(i64::MIN),
+            DueTime::After(Duration::from_nanos(u64::MAX))
+        );
     }
 }

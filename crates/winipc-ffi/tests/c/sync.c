@@ -372,15 +372,14 @@ static void test_timers(void)
         CHECK_OK(CancelWaitableTimer(h));
         CloseHandle(h);
     }
-    /* Absolute time in the future: now + 1 s as a FILETIME (100 ns since 1601). */
+    /* Absolute time in the future: the next second + 1 s, as a FILETIME (100 ns since
+     * 1601): not signaled after 0.5 s, signaled within 3 s. */
     {
-        DWORD t1;
         h = CreateWaitableTimerA(NULL, TRUE, NULL);
-        due.QuadPart = ((LONGLONG)time(NULL) + 11644473600LL + 1) * 10000000LL;
-        t1 = GetTickCount();
+        due.QuadPart = ((LONGLONG)time(NULL) + 11644473600LL + 2) * 10000000LL;
         CHECK_OK(SetWaitableTimer(h, &due, 0, NULL, NULL, FALSE));
-        CHECK_EQ(WaitForSingleObject(h, 5000), WAIT_OBJECT_0);
-        CHECK(GetTickCount() - t1 >= 1);
+        CHECK_EQ(WaitForSingleObject(h, 500), WAIT_TIMEOUT);
+        CHECK_EQ(WaitForSingleObject(h, 3000), WAIT_OBJECT_0);
         CloseHandle(h);
     }
 }

@@ -1,0 +1,371 @@
+//! Builds the C test suite (`tests/c/*.c`) and the Win32 examples (`examples/c/`) against
+//! libwinipc with gcc and with clang (`-Wall -Wextra -Werror`), runs them with a private
+//! `WINIPC_DIR`, and checks their output.
+//!
+//! The library is the one cargo built for this test run (`target/<profile>/libwinipc.so`,
+//! next to `deps/` where this test binary lives); if it is missing, it is built once with
+//! `cargo build --release -p winipc-ffi`. clang is skipped, with a printed reason, only when
+//! it is not installed.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+const TIMEOUT: Duration = Duration::from_secs(180);
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repository root")
+}
+
+/// The directory holding libwinipc.so and libwinipc.a.
+fn lib_dir() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    static BUILD: Mutex<()> = Mutex::new(());
+    DIR.get_or_init(|| {
+        let exe = std::env::current_exe().expect("test executable");
+        let profile_dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("target/<profile>/deps")
+            .to_path_buf();
+        if profile_dir.join("libwinipc.so").exists() {
+            return profile_dir;
+        }
+        let _lock = BUILD.lock().unwrap_or_else(|e| e.into_inner());
+        let target = profile_dir.parent().expect("target dir").to_path_buf();
+        eprintln!("c_suite: libwinipc.so not in {profile_dir:?}; building the release library");
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "--release", "-p", "winipc-ffi"])
+            .env("CARGO_TARGET_DIR", &target)
+            .status()
+            .expect("run cargo");
+        assert!(
+            status.success(),
+            "cargo build --release -p winipc-ffi failed"
+        );
+        target.join("release")
+    })
+    .clone()
+}
+
+fn have(cc: &str) -> bool {
+    Command::new(cc)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// gcc always; clang unless it is not installed.
+fn compiler_available(cc: &str) -> bool {
+    if have(cc) {
+        return true;
+    }
+    assert_ne!(cc, "gcc", "gcc is required for the C suite");
+    eprintln!(
+        "c_suite: SKIPPED for {cc}: `{cc} --version` failed (install clang: apt-get install clang)"
+    );
+    false
+}
+
+/// A fresh directory under the cargo test tmpdir.
+fn work_dir(name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("c-suite-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(d.join("bin")).expect("work dir");
+    std::fs::create_dir_all(d.join("store")).expect("store dir");
+    d
+}
+
+/// Compiles one C file to `out`, dynamically linked with `-lwinipc` (or statically with
+/// `libwinipc.a` when `static_lib`).
+fn compile(cc: &str, src: &Path, out: &Path, static_lib: bool) {
+    let lib = lib_dir();
+    let mut cmd = Command::new(cc);
+    cmd.args(["-std=gnu11", "-O1", "-g", "-Wall", "-Wextra", "-Werror"])
+        .arg(format!("-I{}", repo().join("include").display()))
+        .arg(format!(
+            "-I{}",
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/c")
+                .display()
+        ))
+        .arg(src)
+        .arg("-o")
+        .arg(out);
+    if static_lib {
+        cmd.arg(lib.join("libwinipc.a"))
+            .args(["-lpthread", "-ldl", "-lm"]);
+    } else {
+        cmd.arg(format!("-L{}", lib.display()))
+            .arg(format!("-Wl,-rpath,{}", lib.display()))
+            .args(["-lwinipc", "-lpthread"]);
+    }
+    let o = cmd.output().expect("run the C compiler");
+    assert!(
+        o.status.success(),
+        "{cc} {} failed:\n{}",
+        src.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// Waits for `child` with the suite's timeout (killing it on expiry).
+fn wait_output(mut child: Child, what: &str) -> Output {
+    let start = Instant::now();
+    loop {
+        match child.try_wait().expect("try_wait") {
+            Some(_) => return child.wait_with_output().expect("output"),
+            None if start.elapsed() > TIMEOUT => {
+                let _ = child.kill();
+                let o = child.wait_with_output().expect("output");
+                panic!(
+                    "{what} timed out; stdout so far:\n{}",
+                    String::from_utf8_lossy(&o.stdout)
+                );
+            }
+            None => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+}
+
+fn command(bin: &Path, dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(bin);
+    c.args(args)
+        .current_dir(dir)
+        .env("WINIPC_DIR", dir.join("store"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    c
+}
+
+fn run(bin: &Path, dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut cmd = command(bin, dir, args);
+    if stdin.is_some() {
+        cmd.stdin(Stdio::piped());
+    }
+    let mut child = cmd.spawn().expect("spawn");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input)
+            .expect("write stdin");
+    }
+    wait_output(child, &format!("{} {args:?}", bin.display()))
+}
+
+// ---- the C suite ---------------------------------------------------------------------------
+
+const PROGRAMS: &[(&str, &[&str])] = &[
+    ("sync", &[]),
+    ("mailslot", &[]),
+    ("threads", &[]),
+    ("misc", &["two words", "q\"uote"]),
+    ("process", &[]),
+];
+
+fn suite(cc: &str) {
+    if !compiler_available(cc) {
+        return;
+    }
+    let dir = work_dir(cc);
+    let started = Instant::now();
+    let (mut passed, mut failed) = (0u32, 0u32);
+    let mut report = String::new();
+    for (prog, args) in PROGRAMS {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/c/{prog}.c"));
+        let bin = dir.join("bin").join(prog);
+        compile(cc, &src, &bin, false);
+        let o = run(&bin, &dir, args, None);
+        let out = String::from_utf8_lossy(&o.stdout);
+        let summary = out.lines().last().unwrap_or("").to_owned();
+        let counts: Vec<u32> = summary
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        let ok = o.status.success() && counts.len() == 2 && counts[1] == 0;
+        if let [p, f] = counts[..] {
+            passed += p;
+            failed += f;
+        } else {
+            failed += 1;
+        }
+        if !ok {
+            report.push_str(&format!(
+                "--- {prog} ({cc}) exit {:?}\n{out}{}\n",
+                o.status,
+                String::from_utf8_lossy(&o.stderr)
+            ));
+        }
+        eprintln!("c_suite {cc}: {prog}: {summary}");
+    }
+    eprintln!(
+        "c_suite {cc}: {passed} passed, {failed} failed in {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(report.is_empty(), "C suite failures with {cc}:\n{report}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn c_suite_gcc() {
+    suite("gcc");
+}
+
+#[test]
+fn c_suite_clang() {
+    suite("clang");
+}
+
+// ---- the examples --------------------------------------------------------------------------
+
+const EXAMPLES: &[&str] = &[
+    "mailslot_server",
+    "mailslot_client",
+    "sum_child",
+    "sum_manager",
+    "events_demo",
+];
+
+fn expected(name: &str) -> String {
+    std::fs::read_to_string(repo().join("examples/c/expected").join(name))
+        .unwrap_or_else(|e| panic!("expected/{name}: {e}"))
+}
+
+fn build_examples(cc: &str, dir: &Path, static_lib: bool) {
+    for ex in EXAMPLES {
+        let src = repo().join("examples/c").join(format!("{ex}.c"));
+        compile(cc, &src, &dir.join("bin").join(ex), static_lib);
+    }
+}
+
+fn check_stdout(o: &Output, want: &str, what: &str) {
+    assert!(
+        o.status.success(),
+        "{what}: exit {:?}\nstderr: {}",
+        o.status,
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&o.stdout), want, "{what}: stdout");
+}
+
+fn sum_manager(dir: &Path) {
+    let bin = dir.join("bin/sum_manager");
+    for (args, file) in [
+        (["single", "1", "1000"], "sum_manager_single_1_1000.out"),
+        (["multiple", "1", "1000"], "sum_manager_multiple_1_1000.out"),
+        (["multiple", "5", "5"], "sum_manager_multiple_5_5.out"),
+        (["single", "1", "100000"], "sum_manager_single_1_100000.out"),
+    ] {
+        // Run from an unrelated directory: the child is found next to the manager.
+        let o = run(&bin, dir, &args, None);
+        check_stdout(&o, &expected(file), &format!("sum_manager {args:?}"));
+        eprintln!(
+            "examples: sum_manager {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .last()
+                .unwrap_or("")
+        );
+    }
+    let o = run(&bin, dir, &["bogus", "1", "2"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    // The shell sees 8 bits of the exit code; GetExitCodeProcess saw all 32 above.
+    let o = run(&dir.join("bin/sum_child"), dir, &["1", "1000"], None);
+    assert_eq!(o.status.code(), Some(500_500 & 0xff));
+}
+
+fn examples(cc: &str) {
+    if !compiler_available(cc) {
+        return;
+    }
+    let dir = work_dir(&format!("examples-{cc}"));
+    build_examples(cc, &dir, false);
+    sum_manager(&dir);
+
+    let o = run(&dir.join("bin/events_demo"), &dir, &[], None);
+    check_stdout(&o, &expected("events_demo.out"), "events_demo");
+
+    // Mailslot server and client.
+    let name = format!(r"\\.\mailslot\winipc_test_{}_{cc}", std::process::id());
+    let server_bin = dir.join("bin/mailslot_server");
+    let client_bin = dir.join("bin/mailslot_client");
+    let mut server = command(&server_bin, &dir, &[&name])
+        .spawn()
+        .expect("server");
+    let mut lines = BufReader::new(server.stdout.take().expect("server stdout"));
+    let mut first = String::new();
+    lines.read_line(&mut first).expect("first line");
+    assert_eq!(first, format!("Mailslot {name} ready.\n"));
+    // A second server on the same name fails with ERROR_ALREADY_EXISTS.
+    let o = run(&server_bin, &dir, &[&name], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).starts_with("CreateMailslot failed with error 183: "),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let input = expected("mailslot_client.in");
+    let o = run(&client_bin, &dir, &["-x", &name], Some(input.as_bytes()));
+    check_stdout(&o, &expected("mailslot_client.out"), "mailslot_client");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut lines, &mut rest).expect("server output");
+    let status = wait_output(server, "mailslot_server").status;
+    assert!(status.success(), "mailslot_server: {status:?}");
+    let server_out = format!("{first}{rest}").replace(&name, r"\\.\mailslot\winipc_demo");
+    assert_eq!(
+        server_out,
+        expected("mailslot_server.out"),
+        "mailslot_server stdout"
+    );
+    eprintln!(
+        "examples: mailslot exchange ok ({} lines)",
+        server_out.lines().count()
+    );
+
+    // Error cases.
+    let missing = format!(r"\\.\mailslot\winipc_missing_{}", std::process::id());
+    let o = run(&client_bin, &dir, &[&missing], Some(b""));
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "CreateFile failed with error 2: The system cannot find the file specified.\n"
+    );
+    let o = run(&server_bin, &dir, &["blah"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).starts_with("CreateMailslot failed with error 123: ")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn examples_gcc() {
+    examples("gcc");
+}
+
+#[test]
+fn examples_clang() {
+    examples("clang");
+}
+
+/// `libwinipc.a`: the sum example linked statically.
+#[test]
+fn examples_static_library() {
+    let dir = work_dir("static");
+    build_examples("gcc", &dir, true);
+    sum_manager(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
+}
