@@ -160,6 +160,12 @@ pub mod __doc {
         crate::names::parse_object_name(s).map(|n| (n.ns, n.name))
     }
 
+    /// Test hook: the next transaction that changes anything stops forever just before its
+    /// commit, holding its store's lock (for crash-recovery tests).
+    pub fn stall_in_next_transaction() {
+        crate::store::lock::STALL_BEFORE_COMMIT.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Gives a doctest process a private store directory.
     pub fn isolate() {
         let dir = std::env::temp_dir().join(format!("winipc-doc-{}", std::process::id()));

@@ -23,6 +23,20 @@ use crate::error::{Error, Result};
 /// error rather than hanging (the lock is normally held for nanoseconds).
 pub(crate) const LOCK_PATIENCE_NS: u64 = 10_000_000_000;
 
+/// Test hook: the next transaction with writes stops forever just before its commit, holding
+/// the lock, so a test can kill the process there and watch the rollback.
+pub(crate) static STALL_BEFORE_COMMIT: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+#[cold]
+fn stall() -> ! {
+    eprintln!("winipc: stalled before commit (test hook)");
+    println!("\n@@stalled");
+    loop {
+        std::thread::sleep(std::time::Duration::from_secs(3600));
+    }
+}
+
 /// An open transaction on a store: the lock is held while this lives.
 #[derive(Debug)]
 pub(crate) struct Guard<'s> {
@@ -228,6 +242,9 @@ impl Guard<'_> {
 
     /// Makes the transaction's writes permanent, wakes who must be woken, and unlocks.
     pub(crate) fn commit(mut self) {
+        if STALL_BEFORE_COMMIT.load(Ordering::Relaxed) && self.log_len > 0 {
+            stall();
+        }
         self.finish_commit();
     }
 
