@@ -1,0 +1,169 @@
+//! The daemon on 127.0.0.1 with high ports (no root needed), driven by the real `winipc`
+//! library client: remote writers, their errors, raw datagrams, the request protocol from both
+//! sides, and a clean stop on SIGTERM.
+
+mod common;
+
+use std::net::UdpSocket;
+use std::os::unix::net::UnixDatagram;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use winipc::{Error, Mailslot, MailslotWriter};
+use winipc_net::proto::{Reply, Request, Status, Target};
+
+fn code(e: &std::io::Error) -> u32 {
+    Error::win32_code_of(e)
+}
+
+#[test]
+fn loopback_end_to_end() {
+    let _dog = common::watchdog("loopback_end_to_end", Duration::from_secs(60));
+    let dir = std::env::temp_dir().join(format!("winipc-net-loopback-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    winipc::set_store_dir(&dir).unwrap();
+    let sock = dir.join("winipc-netd.sock");
+    let port = 20_000 + (std::process::id() % 20_000) as u16 * 2 % 20_000;
+    let (port_s, nbns_s) = (port.to_string(), (port + 1).to_string());
+
+    // Without the daemon, a remote name fails with ERROR_BAD_NETPATH.
+    let e = MailslotWriter::open(r"\\*\mailslot\lb").unwrap_err();
+    assert_eq!(code(&e), 53);
+    assert!(e.to_string().contains("not running"), "{e}");
+
+    let slot = Mailslot::create(r"\\.\mailslot\lb", 0, 2000).unwrap();
+    let mut daemon = Command::new(common::NETD)
+        .args([
+            "--interface",
+            "lo",
+            "--name",
+            "LOOPHOST",
+            "--port",
+            &port_s,
+            "--nbns",
+            "--nbns-port",
+            &nbns_s,
+            "--no-system-resolver",
+        ])
+        .env("WINIPC_DIR", &dir)
+        .env("RUST_LOG", "winipc_net=debug")
+        .stdin(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("netd.log")).unwrap())
+        .spawn()
+        .unwrap();
+    assert!(
+        common::wait_for_file(&sock, Duration::from_secs(10)),
+        "daemon did not start"
+    );
+    let log = || std::fs::read_to_string(dir.join("netd.log")).unwrap_or_default();
+
+    // Group and unique writes through the library: on loopback, group datagrams go to
+    // 127.0.0.1 itself, so they come back to this host's slot.
+    for name in [
+        r"\\*\mailslot\lb",
+        r"\\WORKGROUP\mailslot\LB",
+        r"\\loophost\MAILSLOT\lb",
+    ] {
+        let w = MailslotWriter::open(name).unwrap();
+        w.send(name.as_bytes()).unwrap();
+        assert_eq!(
+            slot.recv_vec().unwrap(),
+            name.as_bytes(),
+            "{name}\n{}",
+            log()
+        );
+    }
+    let w = MailslotWriter::open(r"\\*\mailslot\lb").unwrap();
+    assert!(w.handle().as_raw() != 0);
+    w.send(&[0x5a; 428]).unwrap(); // the limit for a 1-4 character slot name
+    assert_eq!(slot.recv_vec().unwrap().len(), 428);
+    let e = w.send(&[0x5a; 429]).unwrap_err();
+    assert_eq!(code(&e), 53, "{e}");
+    let e = w.send(&[0; 5000]).unwrap_err();
+    assert_eq!(code(&e), 53, "{e}");
+
+    // An unknown host: no name query answer, no system resolver: ERROR_BAD_NETPATH.
+    let start = Instant::now();
+    let e = MailslotWriter::open(r"\\NOSUCHHOST\mailslot\lb")
+        .unwrap()
+        .send(b"x")
+        .unwrap_err();
+    assert_eq!(code(&e), 53, "{e}");
+    assert!(start.elapsed() < Duration::from_secs(5));
+
+    // A raw datagram from the "network".
+    let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let d = common::datagram("LOOPHOST", "LB", b"raw", "127.0.0.1".parse().unwrap());
+    udp.send_to(&d, ("127.0.0.1", port)).unwrap();
+    assert_eq!(slot.recv_vec().unwrap(), b"raw");
+
+    // The request protocol spoken directly: a good request, a malformed one, a newer version.
+    let client = UnixDatagram::bind(dir.join("client.sock")).unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    client.connect(&sock).unwrap();
+    let request = Request {
+        id: 77,
+        target: Target::AllInDomain,
+        path: "lb".into(),
+        payload: b"proto".to_vec(),
+    };
+    client.send(&request.encode().unwrap()).unwrap();
+    let mut buf = [0u8; 64];
+    let n = client.recv(&mut buf).unwrap();
+    assert_eq!(
+        Reply::decode(&buf[..n]).unwrap(),
+        Reply {
+            id: 77,
+            status: Status::Ok
+        }
+    );
+    assert_eq!(slot.recv_vec().unwrap(), b"proto");
+    let mut bad = request.encode().unwrap();
+    bad.truncate(bad.len() - 1);
+    client.send(&bad).unwrap();
+    let n = client.recv(&mut buf).unwrap();
+    assert_eq!(Reply::decode(&buf[..n]).unwrap().status, Status::BadRequest);
+    let mut newer = request.encode().unwrap();
+    newer[4] = 2;
+    client.send(&newer).unwrap();
+    let n = client.recv(&mut buf).unwrap();
+    assert_eq!(
+        Reply::decode(&buf[..n]).unwrap(),
+        Reply {
+            id: 77,
+            status: Status::UnsupportedVersion
+        }
+    );
+
+    // A second daemon on the same addresses refuses to start.
+    let second = Command::new(common::NETD)
+        .args(["--interface", "lo", "--name", "OTHER", "--port", &port_s])
+        .args(["--socket", dir.join("second.sock").to_str().unwrap()])
+        .env("WINIPC_DIR", &dir)
+        .output()
+        .unwrap();
+    assert!(!second.status.success());
+    assert!(
+        String::from_utf8_lossy(&second.stderr).contains("in use"),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+
+    // SIGTERM: a clean exit that removes the socket; then writes fail as "not running".
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(daemon.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let status = daemon.wait().unwrap();
+    assert!(status.success(), "{status}: {}", log());
+    assert!(!sock.exists());
+    assert!(log().contains("winipc-netd stopping"));
+    let e = w.send(b"late").unwrap_err();
+    assert_eq!(code(&e), 53, "{e}");
+    assert!(e.to_string().contains("not running"), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
