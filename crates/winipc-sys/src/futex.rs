@@ -45,6 +45,9 @@ fn timespec(deadline_ns: u64) -> Timespec {
 /// ```
 pub fn wait_any(words: &[(&AtomicU32, u32)], deadline_ns: Option<u64>) -> Woken {
     debug_assert!(!words.is_empty() && words.len() <= WAITV_MAX);
+    if let [(word, expected)] = words {
+        return wait(word, *expected, deadline_ns);
+    }
     let mut waits = [Wait::new(); WAITV_MAX];
     let n = words.len().min(WAITV_MAX);
     for (slot, (word, expected)) in waits.iter_mut().zip(words) {
@@ -75,7 +78,15 @@ pub fn wait_any(words: &[(&AtomicU32, u32)], deadline_ns: Option<u64>) -> Woken 
 /// assert_eq!(winipc_sys::futex::wait(&w, 0, Some(soon)), winipc_sys::futex::Woken::TimedOut);
 /// ```
 pub fn wait(word: &AtomicU32, expected: u32, deadline_ns: Option<u64>) -> Woken {
-    wait_any(&[(word, expected)], deadline_ns)
+    // FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC deadline, like futex_waitv, and is
+    // the cheaper call for one word.
+    let ts = deadline_ns.map(timespec);
+    let all = std::num::NonZeroU32::MAX;
+    match futex::wait_bitset(word, futex::Flags::empty(), expected, ts.as_ref(), all) {
+        Ok(()) => Woken::Woken(Some(0)),
+        Err(Errno::TIMEDOUT) => Woken::TimedOut,
+        Err(_) => Woken::Woken(None),
+    }
 }
 
 /// Wakes up to `count` sleepers on `word` (`u32::MAX` = all); returns how many woke.

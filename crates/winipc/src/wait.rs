@@ -94,6 +94,10 @@ pub(crate) fn deadline(timeout: Option<std::time::Duration>) -> Option<u64> {
     })
 }
 
+/// Longest a waiter sleeps without re-checking its own wait word: the backstop for a waker
+/// killed between publishing a result and issuing the wake-up.
+pub(crate) const BACKSTOP_NS: u64 = 1_000_000_000;
+
 /// The deadline of a poll: already passed at any time.
 pub(crate) const POLL: u64 = 0;
 
@@ -284,13 +288,14 @@ fn owner_dead(s: &Store, ix: u32) -> bool {
 /// Sleeps once: on our wait word, the tokens of the mutex owners we wait for, external
 /// objects' words, until the deadline or the earliest timer.
 fn sleep(s: &Store, me: u32, ixs: &[u32], deadline_ns: Option<u64>, extra: &[(&AtomicU32, u32)]) {
-    let mut words: Vec<(&AtomicU32, u32)> = Vec::with_capacity(4);
+    let mut words: SmallVec<[(&AtomicU32, u32); 8]> = SmallVec::new();
     words.push((s.w(Store::th(me, th::WAIT_STATE)), WAIT_WAITING));
     words.extend_from_slice(extra);
     let (watches, wake_at) = watches(s, me, ixs);
-    let mut until = deadline_ns;
+    let backstop = time::monotonic_ns().saturating_add(BACKSTOP_NS);
+    let mut until = Some(deadline_ns.map_or(backstop, |d| d.min(backstop)));
     if let Some(t) = wake_at {
-        until = Some(until.map_or(t, |d| d.min(t)));
+        until = until.map(|d| d.min(t));
     }
     for (w, v) in watches {
         if words.len() < futex::WAITV_MAX {
@@ -305,9 +310,12 @@ fn sleep(s: &Store, me: u32, ixs: &[u32], deadline_ns: Option<u64>, extra: &[(&A
     futex::wait_any(&words, until);
 }
 
+/// Futex words to sleep on, with the values they must still hold.
+type Words<'s> = SmallVec<[(&'s AtomicU32, u32); 4]>;
+
 /// Death watches for owners of the mutexes in `ixs`, and the earliest timer due time.
-fn watches<'s>(s: &'s Store, me: u32, ixs: &[u32]) -> (Vec<(&'s AtomicU32, u32)>, Option<u64>) {
-    let mut out = Vec::new();
+fn watches<'s>(s: &'s Store, me: u32, ixs: &[u32]) -> (Words<'s>, Option<u64>) {
+    let mut out = SmallVec::new();
     let mut wake_at: Option<u64> = None;
     for &ix in ixs {
         match objects::kind_gen(s, ix).0 {

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use winipc::{
-    Event, EventReset, Mailslot, MailslotWriter, Mutex, Semaphore, WaitOutcome, code, wait_any,
+    Event, EventReset, Mailslot, MailslotWriter, Mutex, Semaphore, WaitOutcome, wait_any,
 };
 
 const NAMES: usize = 4;
@@ -145,7 +145,7 @@ fn crash_storm_leaves_nothing_wedged_or_stale() {
     let mut rng = 0x9E37_79B9_7F4A_7C15u64 ^ u64::from(std::process::id());
     let workers = 6;
     let mut seed = 1u64;
-    let mut spawn_worker = |seed: &mut u64| {
+    let spawn_worker = |seed: &mut u64| {
         *seed += 1;
         spawn("chaos", &[&prefix, &seed.to_string()])
     };

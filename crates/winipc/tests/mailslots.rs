@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use common::*;
 use winipc::{
     Event, EventReset, MAILSLOT_WAIT_FOREVER, Mailslot, MailslotOptions, MailslotWriter, Security,
-    WaitOutcome, code, wait_any,
+    WaitOutcome, wait_any,
 };
 
 fn slot_name(base: &str) -> String {

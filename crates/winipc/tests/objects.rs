@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use winipc::{
-    DueTime, Event, EventReset, Handle, Kind, Mutex, Semaphore, Timer, WaitOutcome, code, wait_all,
+    DueTime, Event, EventReset, Handle, Kind, Mutex, Semaphore, Timer, WaitOutcome, wait_all,
     wait_any,
 };
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use common::*;
 use winipc::{
     Event, EventReset, Handle, Process, STILL_ACTIVE, Security, Semaphore, Thread, WaitOutcome,
-    code, wait_all,
+    wait_all,
 };
 
 #[test]

@@ -273,6 +273,17 @@ pub const HF_INHERIT: u32 = 1;
 /// Handle flag: closing fails (HANDLE_FLAG_PROTECT_FROM_CLOSE).
 pub const HF_PROTECT: u32 = 2;
 
+// The tables never overlap, tokens are 8-byte aligned, and the file stays a sane size.
+const _: () = {
+    assert!(THREADS >= LOG + 2 * LOG_ENTRIES);
+    assert!(THREADS % 32 == 0, "tokens must be 8-byte aligned");
+    assert!(PROCS > THREADS && OBJECTS > PROCS && NAMES > OBJECTS);
+    assert!(BUCKETS > NAMES && HANDLES > BUCKETS && ENTRIES > HANDLES);
+    assert!(EXIT_LOG >= ENTRIES + MAX_WAIT_ENTRIES * ENTRY_WORDS);
+    assert!(TOTAL_WORDS >= EXIT_LOG + EXIT_LOG_ENTRIES * 4);
+    assert!(TOTAL_BYTES < 256 << 20);
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,16 +311,5 @@ mod tests {
         for (i, f) in fields.iter().enumerate() {
             assert_eq!(*f as usize, i, "header word {i}");
         }
-    }
-
-    #[test]
-    fn tables_do_not_overlap_and_fit() {
-        assert!(THREADS >= LOG + 2 * LOG_ENTRIES);
-        assert_eq!(THREADS % 32, 0, "tokens must be 8-byte aligned");
-        assert!(PROCS > THREADS && OBJECTS > PROCS && NAMES > OBJECTS);
-        assert!(BUCKETS > NAMES && HANDLES > BUCKETS && ENTRIES > HANDLES);
-        assert!(EXIT_LOG >= ENTRIES + MAX_WAIT_ENTRIES * ENTRY_WORDS);
-        assert!(TOTAL_WORDS >= EXIT_LOG + EXIT_LOG_ENTRIES * 4);
-        assert!(TOTAL_BYTES < 256 << 20);
     }
 }

@@ -7,9 +7,10 @@
 //!
 //! Every write to shared state under the lock goes through [`Guard::set`], which first appends
 //! `(index, old value)` to the undo log. [`Guard::commit`] empties the log; dropping a guard
-//! without committing rolls its writes back. Wake-ups are issued after the commit but *before*
-//! the unlock, so a holder killed between the two still holds the lock and its successor
-//! re-wakes every waiter.
+//! without committing rolls its writes back. A satisfied waiter's futex word is flipped after
+//! the commit (so a waiter never sees a result a rollback could take back) and before the
+//! unlock; the `FUTEX_WAKE` calls follow the unlock (so a waiter woken on the same CPU does not
+//! run into a lock its preempted waker still holds).
 
 use std::sync::atomic::{Ordering, fence};
 
@@ -46,7 +47,7 @@ pub(crate) struct Guard<'s> {
     log_len: u32,
     committed: bool,
     /// (thread slot, new wait state) to publish and wake after commit.
-    wakes: Vec<(u32, u32)>,
+    wakes: smallvec::SmallVec<[(u32, u32); 4]>,
     /// Mailslot rings to close and remove once the lock is released (after a commit).
     rings_to_close: Vec<u64>,
 }
@@ -67,7 +68,7 @@ impl Store {
             me,
             log_len: 0,
             committed: false,
-            wakes: Vec::new(),
+            wakes: smallvec::SmallVec::new(),
             rings_to_close: Vec::new(),
         };
         if self.load(hdr::LOG_LEN) != 0 {
@@ -90,7 +91,7 @@ impl Store {
             me,
             log_len: 0,
             committed: false,
-            wakes: Vec::new(),
+            wakes: smallvec::SmallVec::new(),
             rings_to_close: Vec::new(),
         };
         if self.load(hdr::LOG_LEN) != 0 {
@@ -259,12 +260,14 @@ impl Guard<'_> {
             changes.load(Ordering::Relaxed).wrapping_add(1),
             Ordering::Relaxed,
         );
+        // Publish the new wait states now (still under the lock, after the commit); the
+        // wake-ups themselves are issued after the unlock (see `Drop`).
         for &(t, state) in &self.wakes {
-            let word = self.s.w(Store::th(t, th::WAIT_STATE));
             if state != WAIT_IDLE {
-                word.store(state, Ordering::Release);
+                self.s
+                    .w(Store::th(t, th::WAIT_STATE))
+                    .store(state, Ordering::Release);
             }
-            futex::wake(word, u32::MAX);
         }
     }
 
@@ -288,7 +291,7 @@ impl Guard<'_> {
             let i = self.get(LOG + 2 * k);
             let old = self.get(LOG + 2 * k + 1);
             // Never "restore" the lock, the log itself, or anything outside the store.
-            if i < TOTAL_WORDS && i >= THREADS || (i >= hdr::FREE_OBJ && i < HEADER_WORDS) {
+            if (THREADS..TOTAL_WORDS).contains(&i) || (hdr::FREE_OBJ..HEADER_WORDS).contains(&i) {
                 self.s.w(i).store(old, Ordering::Relaxed);
             } else {
                 self.s.corrupt("undo-log entry out of range");
@@ -310,6 +313,13 @@ impl Drop for Guard<'_> {
         let prev = self.s.w(hdr::LOCK).swap(0, Ordering::Release);
         if prev & LOCK_WAITERS != 0 {
             futex::wake(self.s.w(hdr::LOCK), 1);
+        }
+        // Wake after unlocking: a woken waiter that runs at once (same CPU) must not find the
+        // lock still held by its waker. A waker killed between the unlock and these calls
+        // leaves a published state unwoken; waiters re-check their word at least every
+        // `wait::BACKSTOP`, so that costs at most that long, never a wedge.
+        for &(t, _) in &self.wakes {
+            futex::wake(self.s.w(Store::th(t, th::WAIT_STATE)), u32::MAX);
         }
         if self.committed {
             for id in std::mem::take(&mut self.rings_to_close) {
