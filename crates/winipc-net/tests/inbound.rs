@@ -334,3 +334,27 @@ fn writer_cache_is_bounded() {
     }
     assert!(slots.iter().all(|s| drain(s) == [b"m".to_vec()]));
 }
+
+#[test]
+fn fuzz_seeds_are_valid() {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    for seed in [
+        "unique-fz",
+        "group-aligned",
+        "broadcast-any",
+        "browse-announcement",
+        "max-payload",
+        "not-for-us",
+    ] {
+        let bytes = std::fs::read(corpus.join("datagram_path").join(seed)).unwrap();
+        let d = winipc_nbt::decode_mailslot_datagram(&bytes)
+            .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        if seed == "browse-announcement" {
+            assert!(winipc_nbt::BrowseFrame::decode(d.write.data).is_ok());
+        }
+    }
+    for seed in ["all-in-domain", "host"] {
+        let bytes = std::fs::read(corpus.join("proto").join(seed)).unwrap();
+        winipc_net::proto::Request::decode(&bytes).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+    }
+}
