@@ -255,10 +255,22 @@ fn main() -> ExitCode {
 
 /// The manual page of `winipc(1)`, or of one command (`winipc-wait(1)`).
 fn man(command: Option<&str>) -> io::Result<u8> {
-    let mut cmd = Cli::command();
+    let mut cmd = Cli::command().term_width(100);
     cmd.build();
     let page = match command {
-        None => cmd,
+        None => {
+            // winipc(1), then every command's full help (`winipc man CMD` renders one alone).
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cmd.clone()).render(&mut out)?;
+            out.extend_from_slice(b".SH \"COMMANDS IN DETAIL\"\n");
+            for sub in cmd.get_subcommands_mut() {
+                if !sub.is_hide_set() && sub.get_name() != "help" {
+                    man_details(&mut out, sub, "winipc");
+                }
+            }
+            io::Write::write_all(&mut io::stdout().lock(), &out)?;
+            return Ok(status::OK);
+        }
         Some(name) => {
             let sub = cmd
                 .find_subcommand(name)
@@ -270,4 +282,25 @@ fn man(command: Option<&str>) -> io::Result<u8> {
     };
     clap_mangen::Man::new(page).render(&mut io::stdout().lock())?;
     Ok(status::OK)
+}
+
+/// Appends a command's full help (and its subcommands') as a no-fill man page subsection.
+fn man_details(out: &mut Vec<u8>, cmd: &mut clap::Command, parent: &str) {
+    let path = format!("{parent} {}", cmd.get_name());
+    let help = cmd.render_long_help().to_string();
+    out.extend_from_slice(format!(".SS \"{path}\"\n.nf\n").as_bytes());
+    for line in help.lines() {
+        let line = line.replace('\\', "\\e");
+        if line.starts_with('.') || line.starts_with('\'') {
+            out.extend_from_slice(b"\\&");
+        }
+        out.extend_from_slice(line.as_bytes());
+        out.push(b'\n');
+    }
+    out.extend_from_slice(b".fi\n");
+    for sub in cmd.get_subcommands_mut() {
+        if !sub.is_hide_set() && sub.get_name() != "help" {
+            man_details(out, sub, &path);
+        }
+    }
 }

@@ -1,0 +1,206 @@
+//! `winipc top` in a real terminal: tmux runs it, `send-keys` types, `capture-pane` reads.
+
+mod common;
+
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{BIN, Env, eventually};
+
+const LIMIT: Duration = Duration::from_secs(10);
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn cmd(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .args(["-S", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    fn screen(&self, escapes: bool) -> String {
+        let mut args = vec!["capture-pane", "-p", "-t", "top"];
+        if escapes {
+            args.push("-e");
+        }
+        String::from_utf8_lossy(&self.cmd(&args).stdout).into_owned()
+    }
+
+    /// Waits until the screen satisfies `f`; returns it.
+    fn wait_screen(&self, what: &str, f: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen(false);
+            if f(&s) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < LIMIT,
+                "timed out waiting for {what}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "top"];
+        args.extend(keys);
+        assert!(self.cmd(&args).status.success());
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+/// The table row of the object named `name`.
+fn row<'a>(screen: &'a str, name: &str) -> Option<&'a str> {
+    screen
+        .lines()
+        .find(|l| {
+            l.split_whitespace().nth(2) == Some(name) || l.split_whitespace().nth(1) == Some(name)
+        })
+        .filter(|l| l.starts_with('│'))
+}
+
+fn tmux_available() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn top_shows_changes_waiters_and_quits() {
+    if !tmux_available() {
+        println!("skipped: tmux is not installed (CI installs it with .ci/install-deps.sh)");
+        return;
+    }
+    let mut env = Env::new("top", Duration::from_secs(60));
+    let holder = env.spawn_holder(&["event", "create", "tev", "--manual"]);
+    let wq_holder = env.spawn_holder(&["event", "create", "wq"]);
+    let waiter = env.spawn_piped(&["wait", "event:wq"]);
+    eventually("the waiter", LIMIT, || {
+        let o = env.object("event", "wq")?;
+        (o["waiters"].as_array().unwrap().len() == 1).then_some(())
+    });
+
+    let tmux = Tmux {
+        socket: env.dir.join("tmux.sock").to_string_lossy().into_owned(),
+    };
+    let command = format!(
+        "env WINIPC_DIR='{}' '{BIN}' top --interval 100",
+        env.dir.display()
+    );
+    let o = tmux.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        "top",
+        "-x",
+        "160",
+        "-y",
+        "40",
+        &command,
+        ";",
+        "set-option",
+        "-t",
+        "top",
+        "remain-on-exit",
+        "on",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // Both events, non-signaled; tev (first by kind and name) is selected.
+    let s = tmux.wait_screen("the events", |s| {
+        row(s, "tev").is_some_and(|r| r.contains(" - ")) && row(s, "wq").is_some()
+    });
+    assert!(s.contains("winipc top"), "{s}");
+    assert!(row(&s, "tev").unwrap().contains(">event"), "{s}");
+    assert!(s.contains(&format!("handles (1): pid {holder} 0x4")), "{s}");
+
+    // Another process sets the event: the row turns signaled, highlighted, then not.
+    env.ok(&["event", "set", "tev"]);
+    tmux.wait_screen("tev signaled", |s| {
+        row(s, "tev").is_some_and(|r| r.contains("signaled"))
+    });
+    let colored = tmux.screen(true);
+    let line = colored
+        .lines()
+        .find(|l| l.contains("tev") && l.contains("signaled"))
+        .unwrap();
+    assert!(
+        line.contains("48;5;3") || line.contains("43m") || line.contains(";43"),
+        "the changed row is highlighted: {line:?}"
+    );
+    let start = Instant::now();
+    loop {
+        let colored = tmux.screen(true);
+        let line = colored
+            .lines()
+            .find(|l| l.contains("tev") && l.contains("signaled"))
+            .unwrap();
+        if !(line.contains("48;5;3") || line.contains("43m") || line.contains(";43")) {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "the highlight never ended"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // Select wq (arrow down): its waiter and both handles show.
+    tmux.keys(&["Down"]);
+    let s = tmux.wait_screen("wq selected", |s| s.contains("event wq ("));
+    assert!(
+        s.contains(&format!("waiters (1): pid {waiter} tid {waiter} (any)")),
+        "{s}"
+    );
+    assert!(s.contains(&format!("pid {wq_holder} 0x4")), "{s}");
+    assert!(s.contains(&format!("pid {waiter} 0x4")), "{s}");
+    // Releasing the waiter shows up too.
+    env.ok(&["event", "set", "wq"]);
+    tmux.wait_screen("the waiter released", |s| s.contains("waiters (0): none"));
+    let (code, out, _) = env.finish(waiter, LIMIT);
+    assert_eq!((code, out.trim()), (0, "signaled event:wq"));
+
+    // Sort and filter.
+    tmux.keys(&["s"]);
+    tmux.wait_screen("sort by name", |s| s.contains("sort: name"));
+    tmux.keys(&["/", "t", "e", "v", "Enter"]);
+    let s = tmux.wait_screen("the filter", |s| s.contains("(1 shown)"));
+    assert!(row(&s, "tev").is_some() && row(&s, "wq").is_none(), "{s}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_screen("no filter", |s| s.contains("(2 shown)"));
+
+    // q quits cleanly: the pane's process is gone, with status 0.
+    tmux.keys(&["q"]);
+    let start = Instant::now();
+    loop {
+        let o = tmux.cmd(&[
+            "display-message",
+            "-p",
+            "-t",
+            "top",
+            "#{pane_dead} #{pane_dead_status}",
+        ]);
+        let st = String::from_utf8_lossy(&o.stdout).trim().to_owned();
+        if st == "1 0" {
+            break;
+        }
+        assert!(
+            start.elapsed() < LIMIT,
+            "top did not quit: {st:?}\n{}",
+            tmux.screen(false)
+        );
+        std::thread::sleep(Duration::from_millis(30));
+    }
+}
