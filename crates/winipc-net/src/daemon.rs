@@ -293,7 +293,7 @@ impl Daemon {
             lookups: 0,
             lookup_tx,
             lookup_rx,
-            next_dgm_id: (now.elapsed().subsec_nanos() as u16) | 1,
+            next_dgm_id: (std::process::id() as u16).rotate_left(7),
             next_trn_id: std::process::id() as u16,
             sent: 0,
             send_errors: 0,
