@@ -47,10 +47,10 @@ pub struct TopArgs {
     /// Start with this filter.
     #[arg(long)]
     pub filter: Option<String>,
+    /// How long a changed row stays highlighted, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 1200)]
+    pub highlight_ms: u64,
 }
-
-/// How long a changed row stays highlighted.
-const HIGHLIGHT: Duration = Duration::from_millis(1200);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Sort {
@@ -112,6 +112,7 @@ fn sig(o: &ObjectInfo) -> Sig {
 #[derive(Debug)]
 struct App {
     all_users: bool,
+    highlight_for: Duration,
     snap: Snapshot,
     generation: u64,
     /// Signatures of the previous snapshot's objects.
@@ -132,10 +133,11 @@ struct App {
 }
 
 impl App {
-    fn new(all_users: bool, filter: String) -> io::Result<App> {
+    fn new(all_users: bool, filter: String, highlight_for: Duration) -> io::Result<App> {
         let snap = winipc::inspect::snapshot(all_users)?;
         let mut app = App {
             all_users,
+            highlight_for,
             generation: snap.generation(),
             snap,
             prev: HashMap::new(),
@@ -192,7 +194,7 @@ impl App {
             let k = view::key(o);
             let s = sig(o);
             if self.prev.get(&k) != Some(&s) {
-                self.highlight.insert(k, now + HIGHLIGHT);
+                self.highlight.insert(k, now + self.highlight_for);
                 changed = true;
             }
             seen.insert(k);
@@ -502,7 +504,11 @@ impl App {
 }
 
 pub fn top(a: TopArgs) -> io::Result<u8> {
-    let mut app = App::new(a.all_users, a.filter.unwrap_or_default())?;
+    let mut app = App::new(
+        a.all_users,
+        a.filter.unwrap_or_default(),
+        Duration::from_millis(a.highlight_ms),
+    )?;
     let mut terminal = ratatui::try_init()?;
     let result = run(
         &mut terminal,

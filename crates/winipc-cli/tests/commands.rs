@@ -32,8 +32,8 @@ fn create_holds_until_signal_or_hold_ms() {
     let pid = env.spawn_holder(&["event", "create", "held"]);
     assert!(env.object("event", "held").is_some());
     // SIGTERM: closes its handle and exits 0.
-    std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
+    std::process::Command::new("sh")
+        .args(["-c", &format!("kill -TERM {pid}")])
         .status()
         .unwrap();
     let mut c = env.take(pid);

@@ -70,6 +70,24 @@ fn row<'a>(screen: &'a str, name: &str) -> Option<&'a str> {
         .filter(|l| l.starts_with('│'))
 }
 
+/// `s` without SGR escape sequences.
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn tmux_available() -> bool {
     Command::new("tmux")
         .arg("-V")
@@ -96,7 +114,7 @@ fn top_shows_changes_waiters_and_quits() {
         socket: env.dir.join("tmux.sock").to_string_lossy().into_owned(),
     };
     let command = format!(
-        "env WINIPC_DIR='{}' '{BIN}' top --interval 100",
+        "env WINIPC_DIR='{}' '{BIN}' top --interval 100 --highlight-ms 3000",
         env.dir.display()
     );
     let o = tmux.cmd(&[
@@ -128,30 +146,43 @@ fn top_shows_changes_waiters_and_quits() {
 
     // Another process sets the event: the row turns signaled, highlighted, then not.
     env.ok(&["event", "set", "tev"]);
-    tmux.wait_screen("tev signaled", |s| {
-        row(s, "tev").is_some_and(|r| r.contains("signaled"))
-    });
-    let colored = tmux.screen(true);
-    let line = colored
-        .lines()
-        .find(|l| l.contains("tev") && l.contains("signaled"))
-        .unwrap();
+    // Judge the highlight on the very screen that first shows the change.
+    let highlighted =
+        |line: &str| line.contains("48;5;3") || line.contains("43m") || line.contains(";43");
+    // The table row of tev in an escaped capture, if it shows `signaled`.
+    let tev_row = |colored: &str| -> Option<String> {
+        colored
+            .lines()
+            .find(|l| {
+                let plain = strip_ansi(l);
+                row(&plain, "tev").is_some() && plain.split_whitespace().any(|w| w == "signaled")
+            })
+            .map(str::to_owned)
+    };
+    let start = Instant::now();
+    let line = loop {
+        let colored = tmux.screen(true);
+        if let Some(l) = tev_row(&colored) {
+            break l;
+        }
+        assert!(
+            start.elapsed() < LIMIT,
+            "tev never turned signaled:\n{colored}"
+        );
+        std::thread::sleep(Duration::from_millis(30));
+    };
     assert!(
-        line.contains("48;5;3") || line.contains("43m") || line.contains(";43"),
+        highlighted(&line),
         "the changed row is highlighted: {line:?}"
     );
     let start = Instant::now();
     loop {
-        let colored = tmux.screen(true);
-        let line = colored
-            .lines()
-            .find(|l| l.contains("tev") && l.contains("signaled"))
-            .unwrap();
-        if !(line.contains("48;5;3") || line.contains("43m") || line.contains(";43")) {
+        let line = tev_row(&tmux.screen(true)).expect("tev stays signaled");
+        if !highlighted(&line) {
             break;
         }
         assert!(
-            start.elapsed() < Duration::from_secs(5),
+            start.elapsed() < Duration::from_secs(8),
             "the highlight never ended"
         );
         std::thread::sleep(Duration::from_millis(100));

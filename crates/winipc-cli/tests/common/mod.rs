@@ -154,6 +154,7 @@ impl Env {
     pub fn kill(&mut self, pid: u32) {
         let mut c = self.take(pid);
         kill_group(pid);
+        let _ = c.kill();
         let _ = c.wait();
     }
 
@@ -186,6 +187,7 @@ impl Env {
 impl Drop for Env {
     fn drop(&mut self) {
         for mut c in self.children.drain(..) {
+            let _ = c.kill();
             kill_group(c.id());
             let _ = c.wait();
         }
@@ -196,8 +198,9 @@ impl Drop for Env {
 
 /// SIGKILL to process group `pgid` (a child started with `process_group(0)`).
 pub fn kill_group(pgid: u32) {
-    let _ = Command::new("kill")
-        .args(["-KILL", "--", &format!("-{pgid}")])
+    // The shell's builtin: no dependency on procps.
+    let _ = Command::new("sh")
+        .args(["-c", &format!("kill -9 -{pgid}")])
         .stderr(Stdio::null())
         .status();
 }
