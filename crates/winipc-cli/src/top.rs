@@ -339,7 +339,13 @@ impl App {
             Constraint::Length(1),
         ])
         .areas(f.area());
-        let procs = self.snap.processes().filter(|p| p.alive).count();
+        let procs = self
+            .snap
+            .processes()
+            .filter(|p| p.alive)
+            .map(|p| p.pid)
+            .collect::<HashSet<_>>()
+            .len();
         let mut title = format!(
             " winipc top  {} objects ({} shown)  {procs} processes  {} closed  generation {}  sort: {}",
             self.objects.len(),
@@ -504,6 +510,12 @@ impl App {
 }
 
 pub fn top(a: TopArgs) -> io::Result<u8> {
+    use std::io::IsTerminal;
+    if !io::stdout().is_terminal() {
+        return Err(crate::output::msg(
+            "winipc top needs a terminal; in scripts use `winipc ls --json`",
+        ));
+    }
     let mut app = App::new(
         a.all_users,
         a.filter.unwrap_or_default(),

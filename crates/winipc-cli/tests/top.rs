@@ -54,6 +54,73 @@ impl Tmux {
     }
 }
 
+impl Tmux {
+    /// Runs `winipc top ARGS` in a detached 160x40 session named `top`.
+    fn start(env: &Env, args: &str) -> Tmux {
+        let tmux = Tmux {
+            socket: env.dir.join("tmux.sock").to_string_lossy().into_owned(),
+        };
+        let command = format!("env WINIPC_DIR='{}' '{BIN}' top {args}", env.dir.display());
+        let o = tmux.cmd(&[
+            "new-session",
+            "-d",
+            "-s",
+            "top",
+            "-x",
+            "160",
+            "-y",
+            "40",
+            &command,
+            ";",
+            "set-option",
+            "-t",
+            "top",
+            "remain-on-exit",
+            "on",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        tmux
+    }
+
+    /// CPU time (user + system, in clock ticks) of the pane's process.
+    fn cpu_ticks(&self) -> u64 {
+        let o = self.cmd(&["display-message", "-p", "-t", "top", "#{pane_pid}"]);
+        let pid = String::from_utf8_lossy(&o.stdout).trim().to_owned();
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .unwrap()
+            .1
+            .split_whitespace()
+            .collect();
+        fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+    }
+
+    fn quit(&self) {
+        self.keys(&["q"]);
+        let start = Instant::now();
+        loop {
+            let o = self.cmd(&[
+                "display-message",
+                "-p",
+                "-t",
+                "top",
+                "#{pane_dead} #{pane_dead_status}",
+            ]);
+            let st = String::from_utf8_lossy(&o.stdout).trim().to_owned();
+            if st == "1 0" {
+                break;
+            }
+            assert!(
+                start.elapsed() < LIMIT,
+                "top did not quit: {st:?}\n{}",
+                self.screen(false)
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = self.cmd(&["kill-server"]);
@@ -110,31 +177,7 @@ fn top_shows_changes_waiters_and_quits() {
         (o["waiters"].as_array().unwrap().len() == 1).then_some(())
     });
 
-    let tmux = Tmux {
-        socket: env.dir.join("tmux.sock").to_string_lossy().into_owned(),
-    };
-    let command = format!(
-        "env WINIPC_DIR='{}' '{BIN}' top --interval 100 --highlight-ms 3000",
-        env.dir.display()
-    );
-    let o = tmux.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        "top",
-        "-x",
-        "160",
-        "-y",
-        "40",
-        &command,
-        ";",
-        "set-option",
-        "-t",
-        "top",
-        "remain-on-exit",
-        "on",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let tmux = Tmux::start(&env, "--interval 100 --highlight-ms 3000");
 
     // Both events, non-signaled; tev (first by kind and name) is selected.
     let s = tmux.wait_screen("the events", |s| {
@@ -213,25 +256,34 @@ fn top_shows_changes_waiters_and_quits() {
     tmux.wait_screen("no filter", |s| s.contains("(2 shown)"));
 
     // q quits cleanly: the pane's process is gone, with status 0.
-    tmux.keys(&["q"]);
-    let start = Instant::now();
-    loop {
-        let o = tmux.cmd(&[
-            "display-message",
-            "-p",
-            "-t",
-            "top",
-            "#{pane_dead} #{pane_dead_status}",
-        ]);
-        let st = String::from_utf8_lossy(&o.stdout).trim().to_owned();
-        if st == "1 0" {
-            break;
-        }
-        assert!(
-            start.elapsed() < LIMIT,
-            "top did not quit: {st:?}\n{}",
-            tmux.screen(false)
-        );
-        std::thread::sleep(Duration::from_millis(30));
+    tmux.quit();
+}
+
+#[test]
+fn top_stays_cheap_with_thousands_of_objects() {
+    if !tmux_available() {
+        println!("skipped: tmux is not installed (CI installs it with .ci/install-deps.sh)");
+        return;
     }
+    let mut env = Env::new("top-many", Duration::from_secs(60));
+    let mut args: Vec<String> = vec!["hold".into()];
+    args.extend((0..2000).map(|i| format!("event:e{i}")));
+    args.extend(["--".into(), "sleep".into(), "60".into()]);
+    env.spawn(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    eventually("2000 events", Duration::from_secs(30), || {
+        (env.ls(None).len() == 2000).then_some(())
+    });
+    let tmux = Tmux::start(&env, "--filter e1500");
+    tmux.wait_screen("2000 objects", |s| s.contains("2000 objects (1 shown)"));
+    // Idle: nothing changes, so nothing is redrawn; the snapshots alone are cheap.
+    let t0 = tmux.cpu_ticks();
+    std::thread::sleep(Duration::from_secs(2));
+    let idle = tmux.cpu_ticks() - t0;
+    println!("top with 2000 objects: {idle} clock ticks of CPU in 2 s idle");
+    assert!(idle < 100, "top used {idle} ticks in 2 s while idle");
+    env.ok(&["event", "set", "e1500"]);
+    tmux.wait_screen("e1500 signaled", |s| {
+        row(s, "e1500").is_some_and(|r| r.split_whitespace().any(|w| w == "signaled"))
+    });
+    tmux.quit();
 }
