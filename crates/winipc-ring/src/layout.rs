@@ -2,16 +2,26 @@
 //!
 //! ```text
 //! header: [AtomicU32; HEADER_WORDS]            data: [AtomicU64; DATA_OFFSET + capacity / 8]
-//!   [0] magic      (written LAST by init)        [0]  tail cursor (bytes, monotonic)
-//!   [1] layout version                           [8]  head cursor (bytes, monotonic, own cache line)
-//!   [2] capacity in bytes                        [16..] ring words (records, 8-byte aligned)
-//!   [3] max_message_size (as given)
-//!   [4] flags (bit 0 = closed)
-//!   [5] queued messages   [6] queued bytes
-//!   [16] notify futex word   [17] reader-sleeping flag
-//!   [18] reader lock (0 = free, owner + 1)
+//!  line 0 (read-mostly):                         line 3 (written by writers only):
+//!   [0] magic      (written LAST by init)          [0]  tail cursor (bytes, monotonic)
+//!   [1] layout version                             [1]  published counter (see below)
+//!   [2] capacity in bytes                        line 4 (written by the reader only):
+//!   [3] max_message_size (as given)                [8]  head cursor (bytes, monotonic)
+//!   [4] flags (bit 0 = closed)                     [9]  consumed counter
+//!  line 1 (written only around a reader sleep):    [10] reader lock (0 = free, owner + 1)
+//!   [16] notify futex word                       [16..] ring words (records, 8-byte aligned)
+//!   [17] reader-sleeping flag
+//!  line 2 (written only around a writer sleep):
 //!   [32] space futex word    [33] waiting-writer count
 //! ```
+//!
+//! Lines are 64 bytes when the mapping is page aligned (the header is 192 bytes). Each side
+//! writes only its own lines on the fast path; the other side reads them only when its locally
+//! cached copy of a cursor runs out (writers cache the head, the reader caches the tail).
+//!
+//! The counters pack `messages << COUNT_SHIFT | bytes` into one `u64` each, so one add updates
+//! both; queued = published − consumed (wrapping), which stays exact across carries because
+//! queued bytes are always far below `2^COUNT_SHIFT`.
 
 use crate::error::{AttachError, Corruption};
 use crate::record;
@@ -20,7 +30,7 @@ use crate::sync::{AtomicU32, AtomicU64, Ordering};
 /// `"WRNG"`: the first header word of an initialized ring.
 pub const MAGIC: u32 = 0x5752_4E47;
 /// Layout version; bumped on any incompatible change.
-pub const LAYOUT_VERSION: u32 = 1;
+pub const LAYOUT_VERSION: u32 = 2;
 /// Number of `u32` words the header needs.
 pub const HEADER_WORDS: usize = 48;
 /// Index of the first ring word in the data slice (the cursors live before it).
@@ -35,16 +45,33 @@ pub(crate) const H_VERSION: usize = 1;
 pub(crate) const H_CAPACITY: usize = 2;
 pub(crate) const H_MAX_MESSAGE: usize = 3;
 pub(crate) const H_FLAGS: usize = 4;
-pub(crate) const H_MESSAGES: usize = 5;
-pub(crate) const H_BYTES: usize = 6;
 pub(crate) const H_NOTIFY: usize = 16;
 pub(crate) const H_SLEEPING: usize = 17;
-pub(crate) const H_READER_LOCK: usize = 18;
 pub(crate) const H_SPACE: usize = 32;
 pub(crate) const H_WAITING_WRITERS: usize = 33;
 
 pub(crate) const D_TAIL: usize = 0;
+pub(crate) const D_PUBLISHED: usize = 1;
 pub(crate) const D_HEAD: usize = 8;
+pub(crate) const D_CONSUMED: usize = 9;
+pub(crate) const D_READER_LOCK: usize = 10;
+
+/// Cursors at or beyond this are impossible (2^62 bytes) and reported as corruption, so cursor
+/// arithmetic (`cursor + capacity`, `cursor + size`) never overflows.
+pub(crate) const MAX_CURSOR: u64 = 1 << 62;
+
+/// A plausible cursor: 8-byte aligned and far from overflowing.
+pub(crate) fn cursor_ok(c: u64) -> bool {
+    c % 8 == 0 && c < MAX_CURSOR
+}
+
+/// Bit position of the message count in the packed counters (bytes below it).
+pub(crate) const COUNT_SHIFT: u32 = 40;
+
+/// One message of `len` bytes in packed-counter units.
+pub(crate) fn count_unit(len: u32) -> u64 {
+    (1u64 << COUNT_SHIFT) + u64::from(len)
+}
 
 pub(crate) const FLAG_CLOSED: u32 = 1;
 

@@ -179,6 +179,14 @@ pub struct Ring<'a, F> {
     reader_id: u32,
     /// Process-local adaptive spin budget of `recv` (not in shared memory).
     spin_budget: std::sync::atomic::AtomicU32,
+    /// Process-local copy of the head cursor last read by a writer of this handle: a lower bound
+    /// of the shared head (Release/Acquire, so a thread using another's copy inherits its
+    /// synchronization with the reader). Writers re-read the shared head only when this copy
+    /// shows too little room, so the reader's line is not pulled over on every message.
+    head_cache: sync::AtomicU64,
+    /// Process-local copy of the tail cursor last read by a reader of this handle (a lower bound
+    /// of the shared tail), re-read only when a record at the head extends past it.
+    tail_cache: sync::AtomicU64,
 }
 
 impl<'a, F: Futex> Ring<'a, F> {
@@ -219,6 +227,8 @@ impl<'a, F: Futex> Ring<'a, F> {
             futex,
             reader_id: 0,
             spin_budget: std::sync::atomic::AtomicU32::new(reader::SPIN_MIN * 4),
+            head_cache: sync::AtomicU64::new(0),
+            tail_cache: sync::AtomicU64::new(0),
         }
     }
 

@@ -2,10 +2,11 @@
 
 use crate::error::{Corruption, RecvError};
 use crate::layout::{
-    D_TAIL, H_BYTES, H_MESSAGES, H_NOTIFY, H_READER_LOCK, H_SLEEPING, H_SPACE, H_WAITING_WRITERS,
+    COUNT_SHIFT, D_CONSUMED, D_PUBLISHED, D_READER_LOCK, D_TAIL, H_NOTIFY, H_SLEEPING, H_SPACE,
+    H_WAITING_WRITERS, count_unit, cursor_ok,
 };
 use crate::record::{self, Claim, State};
-use crate::sync::{AtomicU32, Ordering, fence, spin_hint, trace};
+use crate::sync::{AtomicU32, AtomicU64, Ordering, fence, spin_hint, trace};
 use crate::{Futex, Liveness, MailslotInfo, Ring};
 use std::time::{Duration, Instant};
 
@@ -151,10 +152,23 @@ impl<F: Futex> Ring<'_, F> {
     /// ring could hold (a hostile peer) are clamped.
     pub fn info(&self) -> MailslotInfo {
         let cap = self.geo.capacity;
+        // Consumed first (Acquire): every publication it counts is then visible in `published`,
+        // so the difference does not go negative unless memory is corrupt.
+        let consumed = self.data(D_CONSUMED).load(Ordering::Acquire);
+        let published = self.data(D_PUBLISHED).load(Ordering::Relaxed);
+        let queued = published.wrapping_sub(consumed);
+        let (messages, bytes) = if queued >> 63 != 0 {
+            (0, 0)
+        } else {
+            (
+                (queued >> COUNT_SHIFT).min(u64::from(cap / 16)) as u32,
+                (queued & ((1 << COUNT_SHIFT) - 1)).min(u64::from(cap)) as u32,
+            )
+        };
         MailslotInfo {
             next_size: self.peek(),
-            messages: self.hdr(H_MESSAGES).load(Ordering::Relaxed).min(cap / 16),
-            bytes: self.hdr(H_BYTES).load(Ordering::Relaxed).min(cap),
+            messages,
+            bytes,
             max_message_size: self.geo.max_message_size,
         }
     }
@@ -163,19 +177,20 @@ impl<F: Futex> Ring<'_, F> {
     fn peek(&self) -> Option<u32> {
         let cap = u64::from(self.geo.capacity);
         let mut h = self.head().load(Ordering::Acquire);
-        let t = self.data(D_TAIL).load(Ordering::Acquire);
         trace!(
-            "peek h={h} t={t} w={:x}",
+            "peek h={h} w={:x}",
             self.ring_word(h % cap).load(Ordering::Relaxed)
         );
+        // The tail is not read: a READY record at the head implies the tail is past it, and a
+        // free tag there means nothing was claimed. Read-only, so a stale walk is harmless.
         for _ in 0..PEEK_LIMIT {
-            if h % 8 != 0 || t % 8 != 0 || h >= t || t - h > cap {
+            if !cursor_ok(h) {
                 return None;
             }
             let pos = h % cap;
             let claim = Claim::decode(self.ring_word(pos).load(Ordering::Acquire))?;
             let size = claim.record_size();
-            if !self.plausible(claim, size, pos, t - h) {
+            if !self.plausible(claim, size, pos, cap) {
                 return None;
             }
             match claim.state {
@@ -185,6 +200,18 @@ impl<F: Futex> Ring<'_, F> {
             }
         }
         None
+    }
+
+    /// A tail value at least `need` if the tail is there: the cached copy when it suffices,
+    /// else a fresh read (cached for next time).
+    fn tail_at_least(&self, need: u64) -> u64 {
+        let cached = self.tail_cache.load(Ordering::Relaxed);
+        if cached >= need {
+            return cached;
+        }
+        let t = self.data(D_TAIL).load(Ordering::Acquire);
+        self.tail_cache.store(t, Ordering::Relaxed);
+        t
     }
 
     /// Structural checks on a claim word found at `pos` with `queued` bytes from it to the tail.
@@ -202,15 +229,15 @@ impl<F: Futex> Ring<'_, F> {
             return Ok(Step::Busy);
         }
         let step = self.step(buf, liveness);
-        self.hdr(H_READER_LOCK).store(0, Ordering::Release);
+        self.data(D_READER_LOCK).store(0, Ordering::Release);
         step
     }
 
     /// Takes the reader lock (0 = free, else owner id + 1), taking it over from a dead owner.
     /// Serializes receive handles shared by several processes; held only for one consumption.
     fn lock_reader(&self, liveness: &impl Liveness) -> bool {
-        let lock = self.hdr(H_READER_LOCK);
-        let me = self.reader_id.wrapping_add(1);
+        let lock: &AtomicU64 = self.data(D_READER_LOCK);
+        let me = u64::from(self.reader_id) + 1;
         for i in 0..LOCK_SPINS {
             let cur = lock.load(Ordering::Relaxed);
             if cur == 0 {
@@ -222,7 +249,7 @@ impl<F: Futex> Ring<'_, F> {
                 }
             } else if i % 32 == 0
                 && cur != me
-                && !liveness.is_alive(cur.wrapping_sub(1))
+                && !liveness.is_alive(u32::try_from(cur - 1).unwrap_or(u32::MAX))
                 && lock
                     .compare_exchange(cur, me, Ordering::Acquire, Ordering::Relaxed)
                     .is_ok()
@@ -240,27 +267,50 @@ impl<F: Futex> Ring<'_, F> {
         let cap = u64::from(self.geo.capacity);
         for _ in 0..(cap / 8 + 4) {
             let h = self.head().load(Ordering::Acquire);
-            let t = self.data(D_TAIL).load(Ordering::Acquire);
-            if h % 8 != 0 || t % 8 != 0 || h > t || t - h > cap {
+            if !cursor_ok(h) {
                 return Err(Corruption::BadCursor.into());
-            }
-            if h == t {
-                trace!("step empty h={h}");
-                return Ok(Step::Empty);
             }
             let pos = h % cap;
             let word = self.ring_word(pos).load(Ordering::Acquire);
+            if word == record::free_tag(h) {
+                // Nothing claimed at the head: empty (no need to look at the writers' tail).
+                trace!("step empty h={h}");
+                return Ok(Step::Empty);
+            }
             let Some(claim) = Claim::decode(word) else {
                 if word == record::free_tag(h + cap) {
                     // A reader died after re-tagging a record but before advancing the head.
+                    let t = self.tail_at_least(h + 8);
+                    if !cursor_ok(t) || h >= t || t - h > cap {
+                        return Err(Corruption::BadCursor.into());
+                    }
                     self.recover_head(h, t)?;
                     continue;
                 }
                 return Err(Corruption::UnexpectedFreeWord.into());
             };
             let size = claim.record_size();
-            if !self.plausible(claim, size, pos, t - h) {
+            if !self.plausible(claim, size, pos, cap) {
                 return Err(Corruption::BadRecord.into());
+            }
+            if claim.state != State::Ready {
+                // Claimed but possibly not yet covered by the tail (the claimer advances it right
+                // after claiming): such a record may not be retired yet. A READY record needs no
+                // check: its writer saw the tail past it before publishing (Release/Acquire).
+                let t = self.tail_at_least(h + size);
+                if !cursor_ok(t) || t < h || t - h > cap {
+                    return Err(Corruption::BadCursor.into());
+                }
+                if t - h < size {
+                    trace!("step: claim at h={h} not yet covered by the tail");
+                    return Ok(
+                        if claim.state == State::Writing && liveness.is_alive(claim.writer) {
+                            Step::Pending
+                        } else {
+                            Step::Empty
+                        },
+                    );
+                }
             }
             match claim.state {
                 State::Ready => {
@@ -276,8 +326,14 @@ impl<F: Futex> Ring<'_, F> {
                     // death never delivers this message twice.
                     self.ring_word(pos)
                         .store(claim.with_state(State::Skipped).encode(), Ordering::Release);
-                    self.hdr(H_MESSAGES).fetch_sub(1, Ordering::Relaxed);
-                    self.hdr(H_BYTES).fetch_sub(claim.len, Ordering::Relaxed);
+                    // Only the lock holder writes the consumed counter: no RMW needed.
+                    let consumed = self.data(D_CONSUMED);
+                    consumed.store(
+                        consumed
+                            .load(Ordering::Relaxed)
+                            .wrapping_add(count_unit(claim.len)),
+                        Ordering::Release,
+                    );
                     self.retire(h, size);
                     trace!("step delivered h={h} size={size}");
                     return Ok(Step::Delivered(len));
@@ -302,6 +358,50 @@ impl<F: Futex> Ring<'_, F> {
         Err(Corruption::RetryLimit.into())
     }
 
+    /// Test hook: a reader killed mid-consumption. Takes the reader lock and consumes the READY
+    /// message at the head up to `stage`, then stops without releasing the lock, as if the
+    /// process died: `0` = lock taken only; `1` = payload copied and the record marked consumed;
+    /// `2` = also the consumed counter updated and every word of the record re-tagged for the
+    /// next lap, but the head not advanced. Returns whether a READY message was at the head
+    /// (the lock is held either way).
+    #[doc(hidden)]
+    pub fn simulate_crashed_recv(
+        &self,
+        stage: u8,
+        liveness: &impl Liveness,
+    ) -> Result<bool, RecvError> {
+        if !self.lock_reader(liveness) {
+            return Err(RecvError::Busy);
+        }
+        let cap = u64::from(self.geo.capacity);
+        let h = self.head().load(Ordering::Acquire);
+        let pos = h % cap;
+        let Some(claim) = Claim::decode(self.ring_word(pos).load(Ordering::Acquire)) else {
+            return Ok(false);
+        };
+        if !cursor_ok(h) {
+            return Ok(false);
+        }
+        if claim.state != State::Ready || stage == 0 {
+            return Ok(claim.state == State::Ready);
+        }
+        let mut scratch = vec![0u8; claim.len as usize];
+        self.copy_out(pos + 16, &mut scratch);
+        self.ring_word(pos)
+            .store(claim.with_state(State::Skipped).encode(), Ordering::Release);
+        if stage >= 2 {
+            let consumed = self.data(D_CONSUMED);
+            consumed.store(
+                consumed
+                    .load(Ordering::Relaxed)
+                    .wrapping_add(count_unit(claim.len)),
+                Ordering::Release,
+            );
+            self.retag(h, claim.record_size());
+        }
+        Ok(true)
+    }
+
     /// Copies a payload out through Relaxed word loads (the bytes are untrusted).
     fn copy_out(&self, mut at: u64, out: &mut [u8]) {
         let mut chunks = out.chunks_exact_mut(8);
@@ -319,6 +419,13 @@ impl<F: Futex> Ring<'_, F> {
     /// Re-tags a consumed record's words for the next lap (claim word last), advances the head
     /// and wakes blocked writers.
     fn retire(&self, h: u64, size: u64) {
+        self.retag(h, size);
+        self.head().store(h + size, Ordering::Release);
+        self.wake_writers();
+    }
+
+    /// Re-tags the words of the record at cursor `h` for the next lap, claim word last.
+    fn retag(&self, h: u64, size: u64) {
         let cap = u64::from(self.geo.capacity);
         let pos = h % cap;
         let next_lap = h + cap;
@@ -327,8 +434,6 @@ impl<F: Futex> Ring<'_, F> {
         }
         self.ring_word(pos)
             .store(record::free_tag(h + cap), Ordering::Release);
-        self.head().store(h + size, Ordering::Release);
-        self.wake_writers();
     }
 
     /// Finishes a dead reader's retirement: skips words already re-tagged for the next lap.

@@ -2,8 +2,8 @@
 
 use crate::error::SendError;
 use crate::layout::{
-    D_TAIL, FLAG_CLOSED, H_BYTES, H_FLAGS, H_MESSAGES, H_NOTIFY, H_SLEEPING, H_SPACE,
-    H_WAITING_WRITERS,
+    D_PUBLISHED, D_TAIL, FLAG_CLOSED, H_FLAGS, H_NOTIFY, H_SLEEPING, H_SPACE, H_WAITING_WRITERS,
+    count_unit, cursor_ok,
 };
 use crate::record::{self, Claim, State};
 use crate::sync::{Ordering, fence, trace};
@@ -130,10 +130,20 @@ impl<F: Futex> Ring<'_, F> {
             if self.hdr(H_FLAGS).load(Ordering::Acquire) & FLAG_CLOSED != 0 {
                 return Err(SendError::Closed);
             }
-            // Head first: then `head <= tail` holds for the pair unless memory is corrupt.
-            let h = self.head().load(Ordering::Acquire);
-            let t = self.data(D_TAIL).load(Ordering::Acquire);
-            if h % 8 != 0 || t % 8 != 0 || t < h {
+            // Head first: then `head <= tail` holds for the pair unless memory is corrupt. The
+            // cached head is an older head value, so this holds for it too.
+            let mut h = self.head_cache.load(Ordering::Acquire);
+            let mut t = self.data(D_TAIL).load(Ordering::Acquire);
+            if !Self::has_room(h, t, cap, size) {
+                // Only now pull the reader's line over: the cached head shows too little room.
+                // Re-read the tail after it so the pair keeps `head <= tail`.
+                h = self.head().load(Ordering::Acquire);
+                t = self.data(D_TAIL).load(Ordering::Acquire);
+                if h % 8 == 0 && h <= t {
+                    self.head_cache.store(h, Ordering::Release);
+                }
+            }
+            if !cursor_ok(h) || !cursor_ok(t) || t < h {
                 return Err(crate::Corruption::BadCursor.into());
             }
             if (h, t) == last {
@@ -208,6 +218,17 @@ impl<F: Futex> Ring<'_, F> {
         Err(crate::Corruption::RetryLimit.into())
     }
 
+    /// Whether a record of `size` bytes (or the padding before it) fits at tail `t` given head
+    /// `h`, with plausible cursors. Decides only whether the cached head suffices.
+    fn has_room(h: u64, t: u64, cap: u64, size: u64) -> bool {
+        if !cursor_ok(h) || !cursor_ok(t) || t < h || t - h > cap {
+            return false;
+        }
+        let room = cap - t % cap;
+        let need = if size > room { room } else { size };
+        t - h <= cap - need
+    }
+
     /// Another writer claimed the record at cursor `t` but may not have advanced the tail yet:
     /// advance it for them (lock-free helping). Stale observations are harmless because the
     /// tail is monotonic and the CAS expects exactly `t`.
@@ -247,9 +268,8 @@ impl<F: Futex> Ring<'_, F> {
         }
         // Counted before READY so the reader's decrement (after its Acquire of READY) never
         // underflows. See the crate docs for the crash window this leaves.
-        self.hdr(H_MESSAGES).fetch_add(1, Ordering::Relaxed);
-        self.hdr(H_BYTES)
-            .fetch_add(msg.len() as u32, Ordering::Relaxed);
+        self.data(D_PUBLISHED)
+            .fetch_add(count_unit(msg.len() as u32), Ordering::Relaxed);
         let ready = Claim {
             state: State::Ready,
             len: msg.len() as u32,
