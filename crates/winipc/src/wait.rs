@@ -601,7 +601,11 @@ fn multi(
         linked = true;
         guards.into_iter().for_each(Guard::commit);
         // Sleep on every store's wait word and every external's word.
-        let primary = stores[0];
+        let Some(&primary) = stores.first() else {
+            // Only external objects (mailslots): sleep on their words alone.
+            sleep_externals(&armed, deadline_ns);
+            continue;
+        };
         let ixs0: Vec<u32> = targets
             .iter()
             .filter_map(|t| match t {
@@ -619,6 +623,14 @@ fn multi(
         e.disarm();
     }
     Ok(result)
+}
+
+/// Sleeps on external objects' words only, until the deadline or the backstop.
+fn sleep_externals(words: &[(&AtomicU32, u32)], deadline_ns: Option<u64>) {
+    let backstop = time::monotonic_ns().saturating_add(BACKSTOP_NS);
+    let until = deadline_ns.map_or(backstop, |d| d.min(backstop));
+    let n = words.len().min(futex::WAITV_MAX);
+    futex::wait_any(&words[..n], Some(until));
 }
 
 fn cancel_all(stores: &[&Store], mes: &[u32]) -> Result<()> {

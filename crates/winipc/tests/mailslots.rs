@@ -493,3 +493,27 @@ fn io_read_and_write_carry_one_message_per_call() {
     assert_eq!((&s).read(&mut buf).unwrap(), 3);
     assert_eq!(&buf[..3], b"two");
 }
+
+#[test]
+fn waits_on_mailslots_alone_block_until_a_message_and_time_out_cleanly() {
+    init();
+    let _w = watchdog(Duration::from_secs(20));
+    let a = Mailslot::create(&slot_name("alone-a"), 0, 0).unwrap();
+    let path_b = slot_name("alone-b");
+    let b = Mailslot::create(&path_b, 0, 0).unwrap();
+    assert_eq!(a.wait(Some(Duration::ZERO)).unwrap(), WaitOutcome::TimedOut);
+    assert_eq!(
+        a.wait(Some(Duration::from_millis(30))).unwrap(),
+        WaitOutcome::TimedOut
+    );
+    let h = [
+        a.handle().try_clone().unwrap().into_raw(),
+        b.handle().try_clone().unwrap().into_raw(),
+    ];
+    let t = std::thread::spawn(move || {
+        winipc::wait_raw(&h, false, Some(Duration::from_secs(10))).unwrap()
+    });
+    std::thread::sleep(Duration::from_millis(50));
+    MailslotWriter::open(&path_b).unwrap().send(b"b").unwrap();
+    assert_eq!(t.join().unwrap(), WaitOutcome::Signaled(1));
+}

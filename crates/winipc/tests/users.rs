@@ -13,7 +13,9 @@ use winipc::{Event, EventReset, Security};
 
 #[test]
 fn child() {
-    let Some((role, args)) = role_args() else { return };
+    let Some((role, args)) = role_args() else {
+        return;
+    };
     assert_eq!(role, "open-as-other");
     for name in &args {
         say(match Event::open(name) {
@@ -31,10 +33,19 @@ fn second_user() -> Option<u32> {
         return None;
     }
     let _ = std::process::Command::new("useradd")
-        .args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "winipc-test"])
+        .args([
+            "--system",
+            "--no-create-home",
+            "--shell",
+            "/usr/sbin/nologin",
+            "winipc-test",
+        ])
         .stderr(std::process::Stdio::null())
         .status();
-    let out = std::process::Command::new("id").args(["-u", "winipc-test"]).output().ok()?;
+    let out = std::process::Command::new("id")
+        .args(["-u", "winipc-test"])
+        .output()
+        .ok()?;
     String::from_utf8_lossy(&out.stdout).trim().parse().ok()
 }
 
@@ -51,11 +62,25 @@ fn another_user_is_refused_unless_security_attributes_open_the_object() {
     let private_global = uniq("private");
     let public_global = uniq("public");
     let _a = Event::create(&local, EventReset::Manual, false).unwrap();
-    let _b = Event::create(&format!("Global\\{private_global}"), EventReset::Manual, false).unwrap();
-    let c = Event::make(Some(&format!("Global\\{public_global}")), EventReset::Manual, false, &Security::everyone())
-        .unwrap();
+    let _b = Event::create(
+        &format!("Global\\{private_global}"),
+        EventReset::Manual,
+        false,
+    )
+    .unwrap();
+    let c = Event::make(
+        Some(&format!("Global\\{public_global}")),
+        EventReset::Manual,
+        false,
+        &Security::everyone(),
+    )
+    .unwrap();
     // The other user must be able to enter the store directory (as with /dev/shm).
-    std::process::Command::new("chmod").arg("1777").arg(winipc::store_dir()).status().unwrap();
+    std::process::Command::new("chmod")
+        .arg("1777")
+        .arg(winipc::store_dir())
+        .status()
+        .unwrap();
     let names = [
         format!("Session\\{me}\\{local}"),
         format!("Global\\{private_global}"),
@@ -63,7 +88,11 @@ fn another_user_is_refused_unless_security_attributes_open_the_object() {
         local.clone(),
     ];
     let args: Vec<&str> = names.iter().map(String::as_str).collect();
-    let out = child_cmd("open-as-other", &args).uid(uid).stdout(std::process::Stdio::piped()).output().unwrap();
+    let out = child_cmd("open-as-other", &args)
+        .uid(uid)
+        .stdout(std::process::Stdio::piped())
+        .output()
+        .unwrap();
     let lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|l| l.find("@@").map(|at| l[at + 2..].trim().to_owned()))
@@ -75,5 +104,8 @@ fn another_user_is_refused_unless_security_attributes_open_the_object() {
          the bare name is the other user's own Local namespace: not found. stderr: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(c.is_signaled().unwrap(), "the other user did signal the public object");
+    assert!(
+        c.is_signaled().unwrap(),
+        "the other user did signal the public object"
+    );
 }
