@@ -287,8 +287,11 @@ impl<'a, F: Futex> Ring<'a, F> {
         self.ring.get(start..end).unwrap_or(&[])
     }
 
-    /// The ring word at byte position `pos` (reduced modulo the capacity, so never out of bounds).
+    /// The ring word at byte position `pos` (callers pass `pos < capacity`; anything else is
+    /// reduced modulo the capacity, so never out of bounds; the common case costs no division).
     fn ring_word(&self, pos: u64) -> &AtomicU64 {
-        &self.ring[((pos % u64::from(self.geo.capacity)) / 8) as usize]
+        let cap = u64::from(self.geo.capacity);
+        let pos = if pos < cap { pos } else { pos % cap };
+        &self.ring[(pos / 8) as usize]
     }
 }

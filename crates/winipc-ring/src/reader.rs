@@ -403,15 +403,16 @@ impl<F: Futex> Ring<'_, F> {
     }
 
     /// Copies a payload out through Relaxed word loads (the bytes are untrusted).
-    fn copy_out(&self, mut at: u64, out: &mut [u8]) {
+    fn copy_out(&self, at: u64, out: &mut [u8]) {
+        let words = self.ring_words(at, out.len() as u64);
         let mut chunks = out.chunks_exact_mut(8);
-        for chunk in &mut chunks {
-            chunk.copy_from_slice(&self.ring_word(at).load(Ordering::Relaxed).to_le_bytes());
-            at += 8;
+        let mut words = words.iter();
+        for (chunk, word) in (&mut chunks).zip(&mut words) {
+            chunk.copy_from_slice(&word.load(Ordering::Relaxed).to_le_bytes());
         }
         let rest = chunks.into_remainder();
-        if !rest.is_empty() {
-            let bytes = self.ring_word(at).load(Ordering::Relaxed).to_le_bytes();
+        if let (false, Some(word)) = (rest.is_empty(), words.next()) {
+            let bytes = word.load(Ordering::Relaxed).to_le_bytes();
             rest.copy_from_slice(&bytes[..rest.len()]);
         }
     }

@@ -28,8 +28,8 @@ impl<F: Futex> Ring<'_, F> {
     /// memory is inconsistent. On error nothing is queued.
     pub fn try_send(&self, writer: u32, msg: &[u8]) -> Result<(), SendError> {
         let size = self.check_message(msg.len())?;
-        let t = self.reserve(writer, msg.len(), size)?;
-        self.publish(t, writer, msg);
+        let (t, pos) = self.reserve(writer, msg.len(), size)?;
+        self.publish(t, pos, writer, msg);
         Ok(())
     }
 
@@ -51,8 +51,8 @@ impl<F: Futex> Ring<'_, F> {
         let size = self.check_message(msg.len())?;
         loop {
             match self.reserve(writer, msg.len(), size) {
-                Ok(t) => {
-                    self.publish(t, writer, msg);
+                Ok((t, pos)) => {
+                    self.publish(t, pos, writer, msg);
                     return Ok(());
                 }
                 Err(SendError::Full) => {}
@@ -74,8 +74,8 @@ impl<F: Futex> Ring<'_, F> {
             }
             self.hdr(H_WAITING_WRITERS).fetch_sub(1, Ordering::Relaxed);
             match retry {
-                Ok(t) => {
-                    self.publish(t, writer, msg);
+                Ok((t, pos)) => {
+                    self.publish(t, pos, writer, msg);
                     return Ok(());
                 }
                 Err(SendError::Full) => {}
@@ -89,8 +89,7 @@ impl<F: Futex> Ring<'_, F> {
     #[doc(hidden)]
     pub fn simulate_crashed_send(&self, writer: u32, msg: &[u8]) -> Result<(), SendError> {
         let size = self.check_message(msg.len())?;
-        let t = self.reserve(writer, msg.len(), size)?;
-        let pos = t % u64::from(self.geo.capacity);
+        let (t, pos) = self.reserve(writer, msg.len(), size)?;
         self.ring_word(pos + 8).store(t, Ordering::Relaxed);
         for (i, chunk) in msg[..msg.len() / 2].chunks(8).enumerate() {
             let mut b = [0u8; 8];
@@ -119,8 +118,8 @@ impl<F: Futex> Ring<'_, F> {
 
     /// Reserves `size` bytes: claims the word at the tail (free tag → WRITING claim word), then
     /// advances the tail. Inserts a PADDING record first when the record would cross the ring
-    /// end. Returns the record's cursor.
-    fn reserve(&self, writer: u32, len: usize, size: u64) -> Result<u64, SendError> {
+    /// end. Returns the record's cursor and its ring position.
+    fn reserve(&self, writer: u32, len: usize, size: u64) -> Result<(u64, u64), SendError> {
         let cap = u64::from(self.geo.capacity);
         // Retrying is right only while the cursors move (contention); a state that stays
         // unusable with unchanged cursors is corruption.
@@ -134,11 +133,13 @@ impl<F: Futex> Ring<'_, F> {
             // cached head is an older head value, so this holds for it too.
             let mut h = self.head_cache.load(Ordering::Acquire);
             let mut t = self.data(D_TAIL).load(Ordering::Acquire);
-            if !Self::has_room(h, t, cap, size) {
+            let mut pos = t % cap;
+            if !Self::has_room(h, t, pos, cap, size) {
                 // Only now pull the reader's line over: the cached head shows too little room.
                 // Re-read the tail after it so the pair keeps `head <= tail`.
                 h = self.head().load(Ordering::Acquire);
                 t = self.data(D_TAIL).load(Ordering::Acquire);
+                pos = t % cap;
                 if h % 8 == 0 && h <= t {
                     self.head_cache.store(h, Ordering::Release);
                 }
@@ -162,7 +163,6 @@ impl<F: Futex> Ring<'_, F> {
                 continue;
             }
             let free = cap - used;
-            let pos = t % cap;
             let room = cap - pos;
             let (claim, advance) = if size > room {
                 if room > free {
@@ -209,7 +209,7 @@ impl<F: Futex> Ring<'_, F> {
                     );
                     trace!("claimed t={t} {claim:?}");
                     if claim.state == State::Writing {
-                        return Ok(t);
+                        return Ok((t, pos));
                     }
                 }
                 Err(seen) => self.help_advance(t, pos, seen),
@@ -220,11 +220,11 @@ impl<F: Futex> Ring<'_, F> {
 
     /// Whether a record of `size` bytes (or the padding before it) fits at tail `t` given head
     /// `h`, with plausible cursors. Decides only whether the cached head suffices.
-    fn has_room(h: u64, t: u64, cap: u64, size: u64) -> bool {
+    fn has_room(h: u64, t: u64, pos: u64, cap: u64, size: u64) -> bool {
         if !cursor_ok(h) || !cursor_ok(t) || t < h || t - h > cap {
             return false;
         }
-        let room = cap - t % cap;
+        let room = cap - pos;
         let need = if size > room { room } else { size };
         t - h <= cap - need
     }
@@ -250,8 +250,7 @@ impl<F: Futex> Ring<'_, F> {
     }
 
     /// Writes stamp and payload, bumps the counters, publishes READY (Release), wakes the reader.
-    fn publish(&self, t: u64, writer: u32, msg: &[u8]) {
-        let pos = t % u64::from(self.geo.capacity);
+    fn publish(&self, t: u64, pos: u64, writer: u32, msg: &[u8]) {
         self.ring_word(pos + 8).store(t, Ordering::Relaxed);
         let words = self.ring_words(pos + 16, msg.len() as u64);
         let mut chunks = msg.chunks_exact(8);
