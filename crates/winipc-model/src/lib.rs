@@ -144,8 +144,11 @@ impl Store {
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut Protected) -> T) -> T {
-        // SAFETY (model): only called with the lock held; loom verifies the exclusion.
-        self.state.with_mut(|p| f(unsafe { &mut *p }))
+        self.state.with_mut(|p| {
+            // SAFETY: only called with the model's lock held, so no other reference exists;
+            // loom's race detector checks exactly this claim on every interleaving.
+            f(unsafe { &mut *p })
+        })
     }
 
     /// `SetEvent`: set, then satisfy the first waiter (auto-reset: at most one), publishing its
