@@ -2,26 +2,32 @@
 //!
 //! ```text
 //! header: [AtomicU32; HEADER_WORDS]            data: [AtomicU64; DATA_OFFSET + capacity / 8]
-//!  line 0 (read-mostly):                         line 3 (written by writers only):
-//!   [0] magic      (written LAST by init)          [0]  tail cursor (bytes, monotonic)
-//!   [1] layout version                             [1]  published counter (see below)
-//!   [2] capacity in bytes                        line 4 (written by the reader only):
-//!   [3] max_message_size (as given)                [8]  head cursor (bytes, monotonic)
-//!   [4] flags (bit 0 = closed)                     [9]  consumed counter
-//!  line 1 (written only around a reader sleep):    [10] reader lock (0 = free, owner + 1)
-//!   [16] notify futex word                       [16..] ring words (records, 8-byte aligned)
-//!   [17] reader-sleeping flag
-//!  line 2 (written only around a writer sleep):
-//!   [32] space futex word    [33] waiting-writer count
+//!  line 0 (read-mostly):                         line 3 (written by writers; by the reader
+//!   [0] magic      (written LAST by init)                  only when it goes to sleep):
+//!   [1] layout version                             [0]  tail cursor (bytes, monotonic)
+//!   [2] capacity in bytes                          [1]  published counter << 1 | reader-sleeping
+//!   [3] max_message_size (as given)              line 4 (written by the reader; by writers
+//!   [4] flags (bit 0 = closed)                             only when they go to sleep):
+//!  line 1 (written only around a reader sleep):    [8]  head cursor (bytes, monotonic)
+//!   [16] notify futex word                         [9]  consumed counter
+//!  line 2 (written only around a writer sleep):    [10] waiting writers << 32 | reader lock
+//!   [32] space futex word                                (lock: 0 = free, owner + 1)
+//!                                                [16..] ring words (records, 8-byte aligned)
 //! ```
+//!
+//! The sleep handshakes need no fence on the fast path: a writer's publishing add on word 1
+//! and a sleeping reader's flag-setting RMW on the same word are ordered against each other
+//! (whichever comes second sees the first), and likewise a blocked writer's registration on
+//! word 10 and the reader's lock-releasing RMW after it advanced the head.
 //!
 //! Lines are 64 bytes when the mapping is page aligned (the header is 192 bytes). Each side
 //! writes only its own lines on the fast path; the other side reads them only when its locally
 //! cached copy of a cursor runs out (writers cache the head, the reader caches the tail).
 //!
 //! The counters pack `messages << COUNT_SHIFT | bytes` into one `u64` each, so one add updates
-//! both; queued = published − consumed (wrapping), which stays exact across carries because
-//! queued bytes are always far below `2^COUNT_SHIFT`.
+//! both (the published word holds them shifted left by one, above the reader-sleeping bit);
+//! queued = published − consumed (wrapping, modulo 2^63), which stays exact across carries
+//! because queued bytes are always far below `2^COUNT_SHIFT`.
 
 use crate::error::{AttachError, Corruption};
 use crate::record;
@@ -30,7 +36,7 @@ use crate::sync::{AtomicU32, AtomicU64, Ordering};
 /// `"WRNG"`: the first header word of an initialized ring.
 pub const MAGIC: u32 = 0x5752_4E47;
 /// Layout version; bumped on any incompatible change.
-pub const LAYOUT_VERSION: u32 = 2;
+pub const LAYOUT_VERSION: u32 = 3;
 /// Number of `u32` words the header needs.
 pub const HEADER_WORDS: usize = 48;
 /// Index of the first ring word in the data slice (the cursors live before it).
@@ -46,9 +52,7 @@ pub(crate) const H_CAPACITY: usize = 2;
 pub(crate) const H_MAX_MESSAGE: usize = 3;
 pub(crate) const H_FLAGS: usize = 4;
 pub(crate) const H_NOTIFY: usize = 16;
-pub(crate) const H_SLEEPING: usize = 17;
 pub(crate) const H_SPACE: usize = 32;
-pub(crate) const H_WAITING_WRITERS: usize = 33;
 
 pub(crate) const D_TAIL: usize = 0;
 pub(crate) const D_PUBLISHED: usize = 1;
@@ -67,6 +71,13 @@ pub(crate) fn cursor_ok(c: u64) -> bool {
 
 /// Bit position of the message count in the packed counters (bytes below it).
 pub(crate) const COUNT_SHIFT: u32 = 40;
+
+/// The reader-sleeping bit of the published word (counter units are shifted past it).
+pub(crate) const SLEEPING_BIT: u64 = 1;
+/// Owner bits of the reader-lock word (owner id + 1; 0 = free).
+pub(crate) const LOCK_OWNER_MASK: u64 = 0xFFFF_FFFF;
+/// One waiting writer in the reader-lock word.
+pub(crate) const LOCK_WAITER: u64 = 1 << 32;
 
 /// One message of `len` bytes in packed-counter units.
 pub(crate) fn count_unit(len: u32) -> u64 {

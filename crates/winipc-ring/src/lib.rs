@@ -11,15 +11,22 @@
 //!   tail forward (any writer that finds a claimed word advances the tail for its owner). The
 //!   tail never passes `head + capacity`. A record that would cross the ring end is preceded by a
 //!   PADDING record. The writer then stores the sequence stamp and the payload (Relaxed 64-bit
-//!   stores), bumps the message/byte counters and publishes READY with Release.
+//!   stores), publishes READY with Release and then bumps the published message/byte counter.
 //! - **The reader** consumes strictly in reservation order: READY records are delivered,
 //!   PADDING and SKIPPED ones are stepped over, and a WRITING record whose writer
 //!   [`Liveness::is_alive`] reports dead is marked SKIPPED (a torn message is never delivered).
-//!   Consumed words are re-tagged for the next lap before the head advances.
-//! - **Wake-ups cost a syscall only when someone sleeps.** A reader arms a "sleeping" flag,
-//!   fences (SeqCst) and re-checks before futex-waiting on the notify word; a writer fences after
-//!   publishing and wakes only if the flag is set. Blocked writers count themselves in the
-//!   header and the reader wakes them after consuming, only if the count is nonzero.
+//!   Consumed words are re-tagged for the next lap before the head advances. "Empty" is read
+//!   off the free tag at the head, so the reader reads the writers' tail only for records that
+//!   are not READY; writers keep a process-local copy of the head and re-read the reader's
+//!   head only when that copy shows too little room. Each side thus writes only its own cache
+//!   line per message (see the layout module).
+//! - **Wake-ups cost a syscall only when someone sleeps, and no fence when nobody does.** A
+//!   reader arms a "sleeping" bit in the writers' published-counter word with an RMW and
+//!   re-checks before futex-waiting on the notify word; a writer's counter bump after READY is
+//!   an RMW on that same word, so one of the two sees the other, and the writer wakes only if
+//!   the bit is set. Blocked writers register in the reader-lock word with an RMW and re-check;
+//!   the reader releases its lock (after advancing the head) with an RMW that reads that count,
+//!   and wakes them only if it is nonzero.
 //! - **Quota policy:** the capacity fixed at [`Ring::init`] is a hard byte bound. A full ring makes
 //!   [`Ring::try_send`] fail with [`SendError::Full`]; [`Ring::send`] sleeps until space frees up
 //!   or its deadline passes, then fails with `Full`. Nothing is ever silently dropped.
@@ -33,10 +40,13 @@
 //!   reported as [`Corruption`]; nothing panics or indexes out of bounds.
 //!
 //! # Known limits
-//! - A writer killed between bumping the counters and publishing READY (two adjacent atomic
-//!   instructions) leaves [`Ring::info`]'s counters one message high; a reader killed between
-//!   marking a record consumed and decrementing them leaves them one high likewise. The data path
-//!   itself is not affected.
+//! - [`Ring::info`]'s counts are published − consumed. A writer killed between publishing READY
+//!   and bumping the published counter (two adjacent atomic instructions) leaves them one message
+//!   low (never below zero: the difference is clamped); a reader killed between marking a record
+//!   consumed and bumping the consumed counter leaves them one high. Transiently, a message
+//!   consumed before its writer counted it reads as not queued. The data path is not affected.
+//! - Some corruption is noticed later than it is written: a reader does not re-read the tail for
+//!   READY records, and writers re-read the head only when their copy shows too little room.
 //! - The liveness oracle is trusted: a writer reported dead while alive can corrupt the ring.
 //!
 //! # Model checking
@@ -48,7 +58,7 @@
 //!     cargo test -p winipc-ring --release --lib loom
 //! ```
 //!
-//! It takes about 25 s here (preemption bound 2; `LOOM_MAX_PREEMPTIONS` overrides it). Only the
+//! It takes about 80 s here (preemption bound 2; `LOOM_MAX_PREEMPTIONS` overrides it). Only the
 //! lib tests build under `--cfg loom`: the public atomic types become loom's. Set
 //! `WINIPC_RING_LOOM_TRACE=1` to print the ring's event log of a failing execution.
 //!

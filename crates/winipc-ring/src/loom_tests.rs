@@ -3,6 +3,9 @@
 //!
 //! Run: `RUSTFLAGS="--cfg loom" cargo test -p winipc-ring --release --lib loom`.
 //! Set `WINIPC_RING_LOOM_TRACE=1` to print the ring's event log of a failing execution.
+//!
+//! Sanity: weakening either fence-free handshake to Relaxed (the writer's counter RMW after
+//! READY, or the reader's lock-releasing RMW) makes these models deadlock (checked by hand).
 
 use crate::sync::{AtomicU32, AtomicU64, Ordering};
 use crate::{Futex, HEADER_WORDS, Liveness, Ring, RingMemory};

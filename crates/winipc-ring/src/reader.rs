@@ -2,8 +2,8 @@
 
 use crate::error::{Corruption, RecvError};
 use crate::layout::{
-    COUNT_SHIFT, D_CONSUMED, D_PUBLISHED, D_READER_LOCK, D_TAIL, H_NOTIFY, H_SLEEPING, H_SPACE,
-    H_WAITING_WRITERS, count_unit, cursor_ok,
+    COUNT_SHIFT, D_CONSUMED, D_PUBLISHED, D_READER_LOCK, D_TAIL, H_NOTIFY, H_SPACE,
+    LOCK_OWNER_MASK, LOCK_WAITER, SLEEPING_BIT, count_unit, cursor_ok,
 };
 use crate::record::{self, Claim, State};
 use crate::sync::{AtomicU32, AtomicU64, Ordering, fence, spin_hint, trace};
@@ -131,9 +131,10 @@ impl<F: Futex> Ring<'_, F> {
     pub fn notify_word(&self) -> (&AtomicU32, u32) {
         let notify = self.hdr(H_NOTIFY);
         let seen = notify.load(Ordering::Acquire);
-        // An RMW rather than a plain store: same C11 meaning here, but loom 0.7 reported a
-        // lost wake-up (an outcome C11 forbids) with a Relaxed store; this path is slow anyway.
-        self.hdr(H_SLEEPING).swap(1, Ordering::SeqCst);
+        // An RMW on the writers' published word: publishing writers RMW it after READY, so
+        // either they see the bit or this RMW synchronizes with theirs (see `publish`).
+        self.data(D_PUBLISHED)
+            .fetch_or(SLEEPING_BIT, Ordering::SeqCst);
         trace!("armed");
         fence(Ordering::SeqCst);
         (notify, seen)
@@ -155,9 +156,11 @@ impl<F: Futex> Ring<'_, F> {
         // Consumed first (Acquire): every publication it counts is then visible in `published`,
         // so the difference does not go negative unless memory is corrupt.
         let consumed = self.data(D_CONSUMED).load(Ordering::Acquire);
-        let published = self.data(D_PUBLISHED).load(Ordering::Relaxed);
-        let queued = published.wrapping_sub(consumed);
-        let (messages, bytes) = if queued >> 63 != 0 {
+        let published = self.data(D_PUBLISHED).load(Ordering::Acquire) >> 1;
+        let queued = published.wrapping_sub(consumed) & (u64::MAX >> 1);
+        // A publication counted after its READY may be consumed before it is counted: a
+        // "negative" difference reads as empty.
+        let (messages, bytes) = if queued >> 62 != 0 {
             (0, 0)
         } else {
             (
@@ -229,7 +232,7 @@ impl<F: Futex> Ring<'_, F> {
             return Ok(Step::Busy);
         }
         let step = self.step(buf, liveness);
-        self.data(D_READER_LOCK).store(0, Ordering::Release);
+        self.unlock_reader();
         step
     }
 
@@ -238,27 +241,48 @@ impl<F: Futex> Ring<'_, F> {
     fn lock_reader(&self, liveness: &impl Liveness) -> bool {
         let lock: &AtomicU64 = self.data(D_READER_LOCK);
         let me = u64::from(self.reader_id) + 1;
-        for i in 0..LOCK_SPINS {
+        // Waiting writers change the high half: a CAS lost to them is retried (bounded).
+        let mut races = 0u32;
+        let mut i = 0;
+        while i < LOCK_SPINS {
             let cur = lock.load(Ordering::Relaxed);
-            if cur == 0 {
-                if lock
-                    .compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed)
-                    .is_ok()
-                {
-                    return true;
+            let owner = cur & LOCK_OWNER_MASK;
+            let take = if owner == 0 {
+                true
+            } else {
+                i % 32 == 0
+                    && owner != me
+                    && !liveness.is_alive(u32::try_from(owner - 1).unwrap_or(u32::MAX))
+            };
+            if take {
+                let new = (cur & !LOCK_OWNER_MASK) | me;
+                match lock.compare_exchange(cur, new, Ordering::Acquire, Ordering::Relaxed) {
+                    Ok(_) => return true,
+                    Err(now) if now & LOCK_OWNER_MASK == owner && races < LOCK_SPINS => {
+                        races += 1;
+                        continue;
+                    }
+                    Err(_) => {}
                 }
-            } else if i % 32 == 0
-                && cur != me
-                && !liveness.is_alive(u32::try_from(cur - 1).unwrap_or(u32::MAX))
-                && lock
-                    .compare_exchange(cur, me, Ordering::Acquire, Ordering::Relaxed)
-                    .is_ok()
-            {
-                return true;
             }
             spin_hint();
+            i += 1;
         }
         false
+    }
+
+    /// Releases the reader lock with an RMW that also reads the waiting-writer count: the
+    /// reader half of the writer-space handshake (every head advance happens under the lock,
+    /// before this). A FUTEX_WAKE only when a writer waits.
+    fn unlock_reader(&self) {
+        let old = self
+            .data(D_READER_LOCK)
+            .fetch_and(!LOCK_OWNER_MASK, Ordering::AcqRel);
+        if old >= LOCK_WAITER {
+            let space = self.hdr(H_SPACE);
+            space.fetch_add(1, Ordering::Release);
+            self.futex.wake(space, u32::MAX);
+        }
     }
 
     /// Consumes records from the head until one message is delivered, the ring is empty, or the
@@ -417,12 +441,11 @@ impl<F: Futex> Ring<'_, F> {
         }
     }
 
-    /// Re-tags a consumed record's words for the next lap (claim word last), advances the head
-    /// and wakes blocked writers.
+    /// Re-tags a consumed record's words for the next lap (claim word last) and advances the
+    /// head (blocked writers are woken by the lock release that follows).
     fn retire(&self, h: u64, size: u64) {
         self.retag(h, size);
         self.head().store(h + size, Ordering::Release);
-        self.wake_writers();
     }
 
     /// Re-tags the words of the record at cursor `h` for the next lap, claim word last.
@@ -449,18 +472,7 @@ impl<F: Futex> Ring<'_, F> {
             return Err(Corruption::UnexpectedFreeWord);
         }
         self.head().store(k, Ordering::Release);
-        self.wake_writers();
         Ok(())
-    }
-
-    /// Reader half of the writer-space handshake: a FUTEX_WAKE only when a writer waits.
-    fn wake_writers(&self) {
-        fence(Ordering::SeqCst);
-        if self.hdr(H_WAITING_WRITERS).load(Ordering::Relaxed) != 0 {
-            let space = self.hdr(H_SPACE);
-            space.fetch_add(1, Ordering::Release);
-            self.futex.wake(space, u32::MAX);
-        }
     }
 
     fn adapt_spin(&self, spinning_paid_off: bool) {

@@ -2,11 +2,11 @@
 
 use crate::error::SendError;
 use crate::layout::{
-    D_PUBLISHED, D_TAIL, FLAG_CLOSED, H_FLAGS, H_NOTIFY, H_SLEEPING, H_SPACE, H_WAITING_WRITERS,
-    count_unit, cursor_ok,
+    D_PUBLISHED, D_READER_LOCK, D_TAIL, FLAG_CLOSED, H_FLAGS, H_NOTIFY, H_SPACE, LOCK_WAITER,
+    SLEEPING_BIT, count_unit, cursor_ok,
 };
 use crate::record::{self, Claim, State};
-use crate::sync::{Ordering, fence, trace};
+use crate::sync::{Ordering, trace};
 use crate::{Futex, Ring};
 use std::time::Instant;
 
@@ -61,18 +61,21 @@ impl<F: Futex> Ring<'_, F> {
             if deadline.is_some_and(|d| Instant::now() >= d) {
                 return Err(SendError::Full);
             }
-            // Dekker handshake with `wake_writers`: announce, fence, re-check, sleep.
+            // Handshake with the reader's lock release (`unlock_reader`): register with an RMW on
+            // the lock word, re-check (re-reading the head), sleep. The reader advances the head
+            // before its releasing RMW on the same word: whichever RMW comes second sees the
+            // other's effect (the head, or our registration).
             let space = self.hdr(H_SPACE);
             let seen = space.load(Ordering::Acquire);
-            self.hdr(H_WAITING_WRITERS).fetch_add(1, Ordering::Relaxed);
-            fence(Ordering::SeqCst);
+            let lock = self.data(D_READER_LOCK);
+            lock.fetch_add(LOCK_WAITER, Ordering::AcqRel);
             let retry = self.reserve(writer, msg.len(), size);
             if let Err(SendError::Full) = retry {
                 trace!("writer sleeps");
                 self.futex.wait(space, seen, deadline);
                 trace!("writer woke");
             }
-            self.hdr(H_WAITING_WRITERS).fetch_sub(1, Ordering::Relaxed);
+            lock.fetch_sub(LOCK_WAITER, Ordering::Relaxed);
             match retry {
                 Ok((t, pos)) => {
                     self.publish(t, pos, writer, msg);
@@ -265,10 +268,6 @@ impl<F: Futex> Ring<'_, F> {
             b[..rest.len()].copy_from_slice(rest);
             word.store(u64::from_le_bytes(b), Ordering::Relaxed);
         }
-        // Counted before READY so the reader's decrement (after its Acquire of READY) never
-        // underflows. See the crate docs for the crash window this leaves.
-        self.data(D_PUBLISHED)
-            .fetch_add(count_unit(msg.len() as u32), Ordering::Relaxed);
         let ready = Claim {
             state: State::Ready,
             len: msg.len() as u32,
@@ -276,16 +275,25 @@ impl<F: Futex> Ring<'_, F> {
         };
         self.ring_word(pos).store(ready.encode(), Ordering::Release);
         trace!("published t={t}");
-        self.wake_reader();
+        // Counted after READY: this RMW is also the writer half of the reader-sleep handshake
+        // (it replaces a fence). A reader arms by setting SLEEPING_BIT with an RMW on this word
+        // and then looks for a message: if its RMW came first we see the bit and wake it; if
+        // ours came first its RMW synchronizes with ours and it sees READY. See the crate docs
+        // for the counter's crash window.
+        let old = self
+            .data(D_PUBLISHED)
+            .fetch_add(count_unit(msg.len() as u32) << 1, Ordering::AcqRel);
+        trace!("publish sees sleeping={}", old & SLEEPING_BIT);
+        if old & SLEEPING_BIT != 0 {
+            self.wake_reader();
+        }
     }
 
-    /// Writer half of the reader-sleep handshake: a FUTEX_WAKE only when a reader sleeps.
-    pub(crate) fn wake_reader(&self) {
-        fence(Ordering::SeqCst);
-        let sleeping = self.hdr(H_SLEEPING);
-        let _s = sleeping.load(Ordering::Relaxed);
-        trace!("wake_reader sees sleeping={_s}");
-        if _s != 0 && sleeping.swap(0, Ordering::AcqRel) != 0 {
+    /// Clears the reader-sleeping bit and wakes sleeping readers (only the writer that clears
+    /// it issues the FUTEX_WAKE).
+    fn wake_reader(&self) {
+        let published = self.data(D_PUBLISHED);
+        if published.fetch_and(!SLEEPING_BIT, Ordering::AcqRel) & SLEEPING_BIT != 0 {
             let notify = self.hdr(H_NOTIFY);
             let _n = notify.fetch_add(1, Ordering::Release);
             trace!("woke reader notify={}", _n + 1);
