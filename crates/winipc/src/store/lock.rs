@@ -161,11 +161,10 @@ impl Store {
                 words.push((tok, v));
             }
             if futex::wait_any(&words, Some(deadline)) == futex::Woken::TimedOut {
-                return Err(if deadline_ns.is_some() {
-                    Error::Timeout
-                } else {
-                    Error::Corrupt("the store lock stayed held by a live process for too long")
-                });
+                if deadline_ns.is_none() {
+                    tracing::warn!(store = %self.path.display(), holder, "store lock held too long");
+                }
+                return Err(Error::Timeout);
             }
         }
     }

@@ -97,7 +97,6 @@ impl Store {
 }
 
 fn register_process(g: &mut Guard<'_>) -> Result<u32> {
-    let s = g.s;
     let pid = proc::getpid();
     let start = proc::start_time(pid).unwrap_or(0);
     if let Some(p) = claim_inherited(g, pid)? {
@@ -113,7 +112,6 @@ fn register_process(g: &mut Guard<'_>) -> Result<u32> {
             free(g).ok_or(Error::NoResources("process slots"))?
         }
     };
-    let _ = s;
     g.set(Store::pr(p, pr::STATE), SLOT_LIVE)?;
     set_identity(g, p, pid, start)?;
     Ok(p)
