@@ -145,9 +145,12 @@ fn crash_storm_leaves_nothing_wedged_or_stale() {
     let mut rng = 0x9E37_79B9_7F4A_7C15u64 ^ u64::from(std::process::id());
     let workers = 6;
     let mut seed = 1u64;
-    let spawn_worker = |seed: &mut u64| {
+    let mut pids = Vec::new();
+    let mut spawn_worker = |seed: &mut u64| {
         *seed += 1;
-        spawn("chaos", &[&prefix, &seed.to_string()])
+        let k = spawn("chaos", &[&prefix, &seed.to_string()]);
+        pids.push(k.child.id());
+        k
     };
     let mut kids: Vec<Kid> = (0..workers).map(|_| spawn_worker(&mut seed)).collect();
     std::thread::sleep(Duration::from_millis(200));
