@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::error::{Error, Result};
 use crate::handles::{self, Handle, access};
 use crate::objects::{self, Kind, st, sw};
-use crate::security::{Security, create_object, open_object};
+use crate::security::{Security, create_object, named_object_methods};
 use crate::wait::WaitOutcome;
 
 /// How an event resets after releasing waiters.
@@ -37,6 +37,8 @@ pub struct Event {
     existed: bool,
 }
 
+named_object_methods!(Event, Kind::Event, "event");
+
 impl Event {
     /// Creates an unnamed event.
     pub fn new(reset: EventReset, initial: bool) -> io::Result<Event> {
@@ -65,40 +67,6 @@ impl Event {
             g.set(sw(ix, st::EV_SIGNALED), u32::from(initial))
         })?;
         Ok(Event { handle, existed })
-    }
-
-    /// Opens the existing event `name`.
-    pub fn open(name: &str) -> io::Result<Event> {
-        Ok(Event {
-            handle: open_object(name, Kind::Event, false)?,
-            existed: true,
-        })
-    }
-
-    /// Whether [`Event::create`] opened an existing event.
-    pub fn already_existed(&self) -> bool {
-        self.existed
-    }
-
-    /// Gives up the object wrapper and returns its handle (still open).
-    pub fn into_handle(self) -> Handle {
-        self.handle
-    }
-
-    /// The event's handle.
-    pub fn handle(&self) -> &Handle {
-        &self.handle
-    }
-
-    /// Wraps a handle (which must refer to an event).
-    pub fn from_handle(handle: Handle) -> io::Result<Event> {
-        if handle.kind() != Kind::Event {
-            return Err(Error::InvalidHandle.into());
-        }
-        Ok(Event {
-            handle,
-            existed: false,
-        })
     }
 
     /// Sets the event; returns whether it was already signaled.

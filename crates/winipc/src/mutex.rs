@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::error::{Error, Result};
 use crate::handles::{self, Handle};
 use crate::objects::{self, Kind};
-use crate::security::{Security, create_object, open_object};
+use crate::security::{Security, create_object, named_object_methods};
 use crate::wait::WaitOutcome;
 
 /// A Win32 mutex object: owned by one thread at a time, re-entrant, and *abandoned* when its
@@ -28,6 +28,8 @@ pub struct Mutex {
     handle: Handle,
     existed: bool,
 }
+
+named_object_methods!(Mutex, Kind::Mutex, "mutex");
 
 impl Mutex {
     /// Creates an unnamed mutex, owned by the calling thread if `initial_owner`.
@@ -51,40 +53,6 @@ impl Mutex {
             Ok(())
         })?;
         Ok(Mutex { handle, existed })
-    }
-
-    /// Opens the existing mutex `name`.
-    pub fn open(name: &str) -> io::Result<Mutex> {
-        Ok(Mutex {
-            handle: open_object(name, Kind::Mutex, false)?,
-            existed: true,
-        })
-    }
-
-    /// Whether creation opened an existing mutex.
-    pub fn already_existed(&self) -> bool {
-        self.existed
-    }
-
-    /// Gives up the object wrapper and returns its handle (still open).
-    pub fn into_handle(self) -> Handle {
-        self.handle
-    }
-
-    /// The mutex's handle.
-    pub fn handle(&self) -> &Handle {
-        &self.handle
-    }
-
-    /// Wraps a handle (which must refer to a mutex).
-    pub fn from_handle(handle: Handle) -> io::Result<Mutex> {
-        if handle.kind() != Kind::Mutex {
-            return Err(Error::InvalidHandle.into());
-        }
-        Ok(Mutex {
-            handle,
-            existed: false,
-        })
     }
 
     /// Waits to own the mutex (`None` = forever).

@@ -122,3 +122,47 @@ pub(crate) fn open_object(name: &str, kind: objects::Kind, inherit: bool) -> Res
         })?;
     Ok(h)
 }
+
+/// The handle plumbing every named object type shares: `open`, `already_existed`, `handle`,
+/// `into_handle`, `from_handle`. The type must have fields `handle: Handle, existed: bool`.
+macro_rules! named_object_methods {
+    ($ty:ident, $kind:expr, $what:literal) => {
+        impl $ty {
+            #[doc = concat!("Opens the existing ", $what, " `name`.")]
+            pub fn open(name: &str) -> std::io::Result<$ty> {
+                let handle = $crate::security::open_object(name, $kind, false)?;
+                Ok($ty {
+                    handle,
+                    existed: true,
+                })
+            }
+
+            #[doc = concat!("Whether creating the ", $what, " opened an existing one.")]
+            pub fn already_existed(&self) -> bool {
+                self.existed
+            }
+
+            #[doc = concat!("The ", $what, "'s handle.")]
+            pub fn handle(&self) -> &$crate::Handle {
+                &self.handle
+            }
+
+            /// Gives up the object wrapper and returns its handle (still open).
+            pub fn into_handle(self) -> $crate::Handle {
+                self.handle
+            }
+
+            #[doc = concat!("Wraps a handle, which must refer to a ", $what, ".")]
+            pub fn from_handle(handle: $crate::Handle) -> std::io::Result<$ty> {
+                if handle.kind() != $kind {
+                    return Err($crate::Error::InvalidHandle.into());
+                }
+                Ok($ty {
+                    handle,
+                    existed: false,
+                })
+            }
+        }
+    };
+}
+pub(crate) use named_object_methods;

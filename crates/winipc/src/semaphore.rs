@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::error::{Error, Result};
 use crate::handles::{self, Handle};
 use crate::objects::{self, Kind, st, sw};
-use crate::security::{Security, create_object, open_object};
+use crate::security::{Security, create_object, named_object_methods};
 use crate::wait::WaitOutcome;
 
 /// A Win32 semaphore: a count between 0 and a maximum; each satisfied wait takes one.
@@ -27,6 +27,8 @@ pub struct Semaphore {
     handle: Handle,
     existed: bool,
 }
+
+named_object_methods!(Semaphore, Kind::Semaphore, "semaphore");
 
 /// The largest maximum count (Win32's `LONG`).
 pub const MAX_SEMAPHORE_COUNT: u32 = i32::MAX as u32;
@@ -58,40 +60,6 @@ impl Semaphore {
             g.set(sw(ix, st::SEM_MAX), max)
         })?;
         Ok(Semaphore { handle, existed })
-    }
-
-    /// Opens the existing semaphore `name`.
-    pub fn open(name: &str) -> io::Result<Semaphore> {
-        Ok(Semaphore {
-            handle: open_object(name, Kind::Semaphore, false)?,
-            existed: true,
-        })
-    }
-
-    /// Whether creation opened an existing semaphore.
-    pub fn already_existed(&self) -> bool {
-        self.existed
-    }
-
-    /// Gives up the object wrapper and returns its handle (still open).
-    pub fn into_handle(self) -> Handle {
-        self.handle
-    }
-
-    /// The semaphore's handle.
-    pub fn handle(&self) -> &Handle {
-        &self.handle
-    }
-
-    /// Wraps a handle (which must refer to a semaphore).
-    pub fn from_handle(handle: Handle) -> io::Result<Semaphore> {
-        if handle.kind() != Kind::Semaphore {
-            return Err(Error::InvalidHandle.into());
-        }
-        Ok(Semaphore {
-            handle,
-            existed: false,
-        })
     }
 
     /// Waits to take one count.

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 use crate::error::{Error, Result};
 use crate::handles::{self, Handle};
 use crate::objects::{self, Kind, st, sw};
-use crate::security::{Security, create_object, open_object};
+use crate::security::{Security, create_object, named_object_methods};
 use crate::store::Store;
 use crate::store::layout::{en, ob};
 use crate::wait::WaitOutcome;
@@ -39,6 +39,8 @@ pub struct Timer {
     existed: bool,
 }
 
+named_object_methods!(Timer, Kind::Timer, "timer");
+
 impl Timer {
     /// Creates an unnamed timer; `manual_reset` picks the kind.
     pub fn new(manual_reset: bool) -> io::Result<Timer> {
@@ -59,40 +61,6 @@ impl Timer {
             g.set(sw(ix, st::TM_DUE_HI), u32::MAX)
         })?;
         Ok(Timer { handle, existed })
-    }
-
-    /// Opens the existing timer `name`.
-    pub fn open(name: &str) -> io::Result<Timer> {
-        Ok(Timer {
-            handle: open_object(name, Kind::Timer, false)?,
-            existed: true,
-        })
-    }
-
-    /// Whether creation opened an existing timer.
-    pub fn already_existed(&self) -> bool {
-        self.existed
-    }
-
-    /// Gives up the object wrapper and returns its handle (still open).
-    pub fn into_handle(self) -> Handle {
-        self.handle
-    }
-
-    /// The timer's handle.
-    pub fn handle(&self) -> &Handle {
-        &self.handle
-    }
-
-    /// Wraps a handle (which must refer to a timer).
-    pub fn from_handle(handle: Handle) -> io::Result<Timer> {
-        if handle.kind() != Kind::Timer {
-            return Err(Error::InvalidHandle.into());
-        }
-        Ok(Timer {
-            handle,
-            existed: false,
-        })
     }
 
     /// Arms the timer (`SetWaitableTimer`): it becomes non-signaled and fires at `due`, then
