@@ -35,3 +35,39 @@ pub fn proc_status_kib(field: &str) -> Option<u64> {
         .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
+
+/// Word offset of the thread table in a v2 store (`store/layout.rs`: the 64-word header, then
+/// the undo log of 2 × 262,144 words, aligned to 32 words).
+pub const STORE_THREADS: usize = 524_352;
+/// Words per thread slot; the liveness token starts at word 16.
+pub const STORE_THREAD_WORDS: usize = 32;
+
+/// A diagnostic dump of a store's used thread slots: (slot, state, tid, process link, pid,
+/// token word, whether /proc still lists the thread). Read-only; for failure messages.
+pub fn dump_thread_slots(path: &std::path::Path) -> Vec<(usize, u32, u32, u32, u32, u32, bool)> {
+    use std::sync::atomic::Ordering::Relaxed;
+    let Ok(m) = winipc_sys::shm::open_read_only(path) else {
+        return Vec::new();
+    };
+    let w = m.u32s();
+    (0..1024)
+        .filter_map(|t| {
+            let at = STORE_THREADS + t * STORE_THREAD_WORDS;
+            let state = w.get(at)?.load(Relaxed);
+            (state != 0).then(|| {
+                let tid = w[at + 1].load(Relaxed);
+                let pid = w[at + 9].load(Relaxed);
+                let alive = std::path::Path::new(&format!("/proc/{pid}/task/{tid}")).exists();
+                (
+                    t,
+                    state,
+                    tid,
+                    w[at + 2].load(Relaxed),
+                    pid,
+                    w[at + 16].load(Relaxed),
+                    alive,
+                )
+            })
+        })
+        .collect()
+}
