@@ -80,6 +80,37 @@ fn child() {
                 s.wait(Some(Duration::from_secs(10))).unwrap()
             ));
         }
+        // Wait for all (or any) of named objects given as kind:name, print the outcome; then
+        // report each object's state as seen by this process.
+        "wait-named" => {
+            let all = a(0) == "all";
+            let objs: Vec<Handle> = args[1..]
+                .iter()
+                .map(|spec| {
+                    let (kind, name) = spec.split_once(':').unwrap();
+                    match kind {
+                        "sem" => Semaphore::open(name).unwrap().into_handle(),
+                        "mutex" => Mutex::open(name).unwrap().into_handle(),
+                        "event" => Event::open(name).unwrap().into_handle(),
+                        _ => panic!("kind {kind}"),
+                    }
+                })
+                .collect();
+            let hs: Vec<&Handle> = objs.iter().collect();
+            say("ready");
+            let r = if all {
+                wait_all(&hs, Some(Duration::from_secs(20))).unwrap()
+            } else {
+                wait_any(&hs, Some(Duration::from_secs(20))).unwrap()
+            };
+            say(format!("{r:?}"));
+            // Release a mutex we got, so that our exit does not abandon it.
+            for h in &objs {
+                if h.kind() == Kind::Mutex {
+                    let _ = winipc::raw::mutex_release(h.as_raw());
+                }
+            }
+        }
         other => panic!("unknown role {other}"),
     }
 }
@@ -706,4 +737,125 @@ fn waits_mix_local_and_global_objects() {
         WaitOutcome::Signaled(0)
     );
     assert!(!l.is_signaled().unwrap() && !g.is_signaled().unwrap());
+}
+
+#[test]
+fn wake_all_across_processes_needs_every_object_at_once() {
+    init();
+    let _w = watchdog(Duration::from_secs(40));
+    let (sn, mn, man_n, auto_n) = (
+        uniq("wa-sem"),
+        uniq("wa-mx"),
+        uniq("wa-man"),
+        uniq("wa-auto"),
+    );
+    let s = Semaphore::create(&sn, 0, 2).unwrap();
+    let m = Mutex::create(&mn, true).unwrap(); // we own it: not available
+    let man = Event::create(&man_n, EventReset::Manual, false).unwrap();
+    let auto = Event::create(&auto_n, EventReset::Auto, false).unwrap();
+    let specs = [
+        format!("sem:{sn}"),
+        format!("mutex:{mn}"),
+        format!("event:{man_n}"),
+        format!("event:{auto_n}"),
+    ];
+    let mut args: Vec<&str> = vec!["all"];
+    args.extend(specs.iter().map(String::as_str));
+    let mut c = spawn("wait-named", &args);
+    assert_eq!(c.line(), "ready");
+    assert!(eventually(Duration::from_secs(10), || s
+        .handle()
+        .waiter_count()
+        .unwrap()
+        == 1));
+    // Partial availability releases nothing and consumes nothing.
+    s.release(1).unwrap();
+    man.set().unwrap();
+    auto.set().unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(!c.done());
+    assert_eq!(
+        s.wait(POLL).unwrap(),
+        WaitOutcome::Signaled(0),
+        "the semaphore was not taken"
+    );
+    assert!(auto.is_signaled().unwrap(), "the auto event was not taken");
+    s.release(1).unwrap();
+    // The last one: the waiter takes everything at once.
+    m.release().unwrap();
+    assert_eq!(c.line(), "Signaled(0)");
+    assert_eq!(c.finish(), 0);
+    assert_eq!(
+        s.wait(POLL).unwrap(),
+        WaitOutcome::TimedOut,
+        "semaphore taken"
+    );
+    assert!(!auto.is_signaled().unwrap(), "auto event taken");
+    assert!(man.is_signaled().unwrap(), "manual event left set");
+}
+
+#[test]
+fn wait_all_reports_an_abandoned_mutex_and_takes_the_rest_atomically() {
+    init();
+    let _w = watchdog(Duration::from_secs(40));
+    let (sn, mn) = (uniq("ab-sem"), uniq("ab-mx"));
+    let s = Semaphore::create(&sn, 1, 2).unwrap();
+    let _m = Mutex::create(&mn, false).unwrap();
+    let mut holder = spawn("hold-mutex", &[&mn, "sleep"]);
+    assert_eq!(holder.line(), "holding");
+    let a = format!("sem:{sn}");
+    let b = format!("mutex:{mn}");
+    let mut w = spawn("wait-named", &["all", &a, &b]);
+    assert_eq!(w.line(), "ready");
+    assert!(eventually(Duration::from_secs(10), || s
+        .handle()
+        .waiter_count()
+        .unwrap()
+        == 1));
+    holder.kill();
+    assert_eq!(w.line(), "Abandoned(0)", "wait-all reports the abandonment");
+    assert_eq!(w.finish(), 0);
+    assert_eq!(
+        s.wait(POLL).unwrap(),
+        WaitOutcome::TimedOut,
+        "and took the semaphore with it"
+    );
+}
+
+#[test]
+fn wake_any_across_processes_reports_the_right_index() {
+    init();
+    let _w = watchdog(Duration::from_secs(40));
+    let (sn, mn, en) = (uniq("wy-sem"), uniq("wy-mx"), uniq("wy-ev"));
+    let s = Semaphore::create(&sn, 0, 3).unwrap();
+    let m = Mutex::create(&mn, true).unwrap();
+    let e = Event::create(&en, EventReset::Auto, false).unwrap();
+    let specs = [
+        format!("sem:{sn}"),
+        format!("mutex:{mn}"),
+        format!("event:{en}"),
+    ];
+    let signal: [&dyn Fn(); 3] = [
+        &|| drop(s.release(1).unwrap()),
+        &|| drop(m.release().unwrap()),
+        &|| drop(e.pulse().unwrap()),
+    ];
+    for (want, fire) in signal.iter().enumerate() {
+        // Each round starts with nothing available: we own the mutex (again).
+        if want > 1 {
+            assert_eq!(m.wait(POLL).unwrap(), WaitOutcome::Signaled(0));
+        }
+        let mut args: Vec<&str> = vec!["any"];
+        args.extend(specs.iter().map(String::as_str));
+        let mut c = spawn("wait-named", &args);
+        assert_eq!(c.line(), "ready");
+        assert!(eventually(Duration::from_secs(10), || e
+            .handle()
+            .waiter_count()
+            .unwrap()
+            == 1));
+        fire();
+        assert_eq!(c.line(), format!("Signaled({want})"));
+        assert_eq!(c.finish(), 0);
+    }
 }
