@@ -639,16 +639,20 @@ fn write(
     timeout: Option<Duration>,
 ) -> Result<()> {
     let s = Store::get(Namespace::Global)?;
-    if s.load(sw(obj.ix, st::MS_CLOSED)) != 0 || objects::kind_gen(s, obj.ix).1 != obj.generation {
-        return Err(Error::ReceiverGone);
-    }
     let id = my_id(s)?;
     let r = ring.ring();
-    // The fast path: room in the ring (no clock, no syscall).
+    // The fast path: room in the ring (no clock, no syscall, no look at the store: closing a
+    // slot closes its ring, which fails the send).
     match r.try_send(id, msg) {
         Ok(()) => return Ok(()),
         Err(SendError::Full) => {}
         Err(e) => return Err(send_error(s, e)),
+    }
+    // Full. A slot closed by a process that died before closing the ring shows only in the
+    // store: check it here, and finish the close.
+    if s.load(sw(obj.ix, st::MS_CLOSED)) != 0 || objects::kind_gen(s, obj.ix).1 != obj.generation {
+        r.close();
+        return Err(Error::ReceiverGone);
     }
     // Full: let the receiver run for a moment (it may share our CPU) before sleeping.
     for _ in 0..YIELD_SPINS {
