@@ -28,6 +28,8 @@
 
 mod error;
 mod event;
+#[doc(hidden)]
+pub mod fuzz_support;
 mod handles;
 pub mod inspect;
 mod mailslot;
