@@ -646,8 +646,8 @@ fn wait_all_is_not_released_by_partial_availability_and_takes_all_atomically() {
     assert!(man.is_signaled().unwrap(), "manual event left set");
     assert_eq!(
         m.wait(POLL).unwrap(),
-        WaitOutcome::TimedOut,
-        "mutex owned by the waiter thread"
+        WaitOutcome::Abandoned(0),
+        "the wait-all took the mutex; its thread then exited owning it"
     );
     for r in raws {
         winipc::close_handle(r).unwrap();
@@ -836,9 +836,15 @@ fn wake_any_across_processes_reports_the_right_index() {
         format!("event:{en}"),
     ];
     let signal: [&dyn Fn(); 3] = [
-        &|| drop(s.release(1).unwrap()),
-        &|| drop(m.release().unwrap()),
-        &|| drop(e.pulse().unwrap()),
+        &|| {
+            s.release(1).unwrap();
+        },
+        &|| {
+            m.release().unwrap();
+        },
+        &|| {
+            e.pulse().unwrap();
+        },
     ];
     for (want, fire) in signal.iter().enumerate() {
         // Each round starts with nothing available: we own the mutex (again).
@@ -857,5 +863,41 @@ fn wake_any_across_processes_reports_the_right_index() {
         fire();
         assert_eq!(c.line(), format!("Signaled({want})"));
         assert_eq!(c.finish(), 0);
+    }
+}
+
+#[test]
+fn thousands_of_short_lived_threads_do_not_exhaust_thread_slots() {
+    init();
+    let _w = watchdog(Duration::from_secs(60));
+    let ev = Event::new(EventReset::Manual, true).unwrap();
+    let m = Mutex::create(&uniq("short-lived"), false).unwrap();
+    for i in 0..3000 {
+        let h = ev.handle().try_clone().unwrap();
+        let mh = m.handle().try_clone().unwrap();
+        std::thread::spawn(move || {
+            assert!(
+                winipc::wait_for(&h, Some(Duration::ZERO))
+                    .unwrap()
+                    .is_signaled()
+            );
+            // Every tenth thread exits owning the mutex: its exit abandons it at once.
+            if i % 10 == 0 {
+                assert!(
+                    winipc::wait_for(&mh, Some(Duration::from_secs(5)))
+                        .unwrap()
+                        .is_signaled()
+                );
+            }
+        })
+        .join()
+        .unwrap();
+        if i % 10 == 0 {
+            assert_eq!(
+                m.wait(Some(Duration::from_secs(5))).unwrap(),
+                WaitOutcome::Abandoned(0)
+            );
+            m.release().unwrap();
+        }
     }
 }

@@ -168,6 +168,9 @@ pub const SLOT_FREE: u32 = 0;
 pub const SLOT_LIVE: u32 = 1;
 /// A process slot prepared by a parent for a child that has not started yet.
 pub const SLOT_PENDING: u32 = 2;
+/// A thread slot whose thread has run its exit hook (mutexes abandoned, wait cancelled). It is
+/// reused once its token shows the thread dead.
+pub const SLOT_RETIRED: u32 = 3;
 /// High bit of a thread slot's state while a thread claims it (low bits: its tid).
 pub const SLOT_CLAIMING: u32 = 0x8000_0000;
 

@@ -25,6 +25,43 @@ static FORK_EPOCH: AtomicU32 = AtomicU32::new(1);
 thread_local! {
     /// Per namespace: (fork epoch, thread slot + 1).
     static ME: [Cell<(u32, u32)>; 2] = const { [Cell::new((0, 0)), Cell::new((0, 0))] };
+    /// Retires this thread's slots when the thread exits (armed at registration).
+    static RETIRE: RetireOnExit = const { RetireOnExit };
+}
+
+/// Runs at thread exit: as Win32 specifies, mutexes the thread still owns become abandoned;
+/// its wait (if any) is cancelled and its slots retired, to be reused once the kernel marks
+/// its token dead.
+struct RetireOnExit;
+
+impl Drop for RetireOnExit {
+    fn drop(&mut self) {
+        let epoch = FORK_EPOCH.load(Ordering::Relaxed);
+        for ns in Namespace::ALL {
+            let Some(s) = super::STORES[ns as usize].get() else {
+                continue;
+            };
+            let Ok((e, slot)) = ME.try_with(|m| m[ns as usize].get()) else {
+                continue;
+            };
+            if e != epoch || slot == 0 {
+                continue;
+            }
+            if let Err(err) = retire(s, slot - 1) {
+                tracing::debug!(error = %err, "retiring a thread slot failed; it will be reaped");
+            }
+        }
+    }
+}
+
+fn retire(s: &Store, t: u32) -> Result<()> {
+    let deadline = winipc_sys::time::monotonic_ns() + 1_000_000_000;
+    let mut g = s.lock(t, Some(deadline))?;
+    crate::objects::abandon_owned(&mut g, t)?;
+    crate::wait::cancel(&mut g, t)?;
+    g.set(Store::th(t, th::STATE), SLOT_RETIRED)?;
+    g.commit();
+    Ok(())
 }
 
 /// Called in the child after `fork()`: the child is a new process with one new thread.
@@ -54,21 +91,32 @@ impl Store {
         }
         let slot = self.register_thread()?;
         ME.with(|m| m[self.ns as usize].set((epoch, slot + 1)));
+        RETIRE.with(|_| {}); // arm the exit hook
         Ok(slot)
     }
 
     fn register_thread(&self) -> Result<u32> {
         let tid = proc::gettid();
+        let claim = |t: u32, from: u32| {
+            self.w(Store::th(t, th::STATE))
+                .compare_exchange(
+                    from,
+                    SLOT_CLAIMING | tid,
+                    Ordering::AcqRel,
+                    Ordering::Relaxed,
+                )
+                .is_ok()
+        };
+        // A free slot, else a retired one whose thread the kernel has seen die (its token must
+        // not be re-initialised while its old thread may still have it on its robust list).
         let slot = (0..MAX_THREADS)
-            .find(|&t| {
-                self.w(Store::th(t, th::STATE))
-                    .compare_exchange(
-                        SLOT_FREE,
-                        SLOT_CLAIMING | tid,
-                        Ordering::AcqRel,
-                        Ordering::Relaxed,
-                    )
-                    .is_ok()
+            .find(|&t| claim(t, SLOT_FREE))
+            .or_else(|| {
+                (0..MAX_THREADS).find(|&t| {
+                    self.load(Store::th(t, th::STATE)) == SLOT_RETIRED
+                        && self.live_tid(t).is_none()
+                        && claim(t, SLOT_RETIRED)
+                })
             })
             .ok_or(Error::NoResources("thread slots"))?;
         self.w(Store::th(slot, th::TID))
