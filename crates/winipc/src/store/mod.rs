@@ -47,6 +47,8 @@ pub(crate) struct Store {
     pub(crate) path: PathBuf,
     /// This process's slot in the store, once registered (slot + 1; 0 = not yet).
     proc_slot: AtomicU32,
+    /// Mapped read-only (inspection): nothing may be written, not even statistics.
+    read_only: bool,
 }
 
 static STORES: [OnceLock<Store>; 2] = [OnceLock::new(), OnceLock::new()];
@@ -120,12 +122,16 @@ impl Store {
                 Created::Exists => continue, // someone else won the race: open theirs
             }
         };
-        Store::validate(&map)?;
+        Store::validate(&map).map_err(|e| {
+            tracing::error!(store = %path.display(), "{e}");
+            e
+        })?;
         Ok(Store {
             map,
             ns,
             path,
             proc_slot: AtomicU32::new(0),
+            read_only: false,
         })
     }
 
@@ -142,6 +148,7 @@ impl Store {
             ns,
             path,
             proc_slot: AtomicU32::new(0),
+            read_only: true,
         })
     }
 
@@ -191,7 +198,9 @@ impl Store {
 
     /// Records that corrupt data was seen, and returns the error to report.
     pub(crate) fn corrupt(&self, what: &'static str) -> Error {
-        self.w(hdr::CORRUPTIONS).fetch_add(1, Ordering::Relaxed);
+        if !self.read_only {
+            self.w(hdr::CORRUPTIONS).fetch_add(1, Ordering::Relaxed);
+        }
         tracing::warn!(store = %self.path.display(), what, "corrupt shared state refused");
         Error::Corrupt(what)
     }
