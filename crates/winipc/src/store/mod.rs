@@ -68,11 +68,17 @@ pub(crate) fn set_dir(path: PathBuf) -> Result<()> {
 
 impl Store {
     /// The store of `ns` for this process, opened (or created) on first use.
+    #[inline]
     pub(crate) fn get(ns: Namespace) -> Result<&'static Store> {
-        let cell = &STORES[ns as usize];
-        if let Some(s) = cell.get() {
-            return Ok(s);
+        match STORES[ns as usize].get() {
+            Some(s) => Ok(s),
+            None => Store::get_slow(ns),
         }
+    }
+
+    #[cold]
+    fn get_slow(ns: Namespace) -> Result<&'static Store> {
+        let cell = &STORES[ns as usize];
         static AT_FORK: std::sync::Once = std::sync::Once::new();
         AT_FORK.call_once(|| {
             extern "C" fn child() {

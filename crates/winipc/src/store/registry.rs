@@ -83,6 +83,7 @@ pub(crate) fn inherit_var(ns: Namespace) -> &'static str {
 impl Store {
     /// The calling thread's slot in this store, registering the thread (and the process) on
     /// first use.
+    #[inline]
     pub(crate) fn me(&self) -> Result<u32> {
         let epoch = FORK_EPOCH.load(Ordering::Relaxed);
         let (e, slot) = ME.with(|m| m[self.ns as usize].get());
@@ -95,6 +96,7 @@ impl Store {
         Ok(slot)
     }
 
+    #[cold]
     fn register_thread(&self) -> Result<u32> {
         let tid = proc::gettid();
         let claim = |t: u32, from: u32| {
