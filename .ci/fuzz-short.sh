@@ -5,6 +5,7 @@
 #   FUZZ_SECONDS=600 .ci/fuzz-short.sh      # long form (docs/reliability.md)
 # Committed seeds (crates/*/fuzz/seeds/TARGET) are copied into scratch corpora under
 # $FUZZ_WORK (default /tmp/winipc-fuzz-short); crash inputs land in $FUZZ_WORK/artifacts.
+# FUZZ_CRATES="winipc winipc-nbt" limits the run to those crates.
 # Prints one line per target with its executions, and a summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +29,14 @@ for dir in crates/*/fuzz; do
     [ -f "$dir/Cargo.toml" ] || continue
     crate=$(basename "$(dirname "$dir")")
     export CARGO_TARGET_DIR="${FUZZ_TARGET_DIR:-/tmp/target-fuzz}/$crate"
-    (cd "$dir" && cargo fuzz build -O 2>&1 | tail -n 1)
+    if [ -n "${FUZZ_CRATES:-}" ] && [[ " $FUZZ_CRATES " != *" $crate "* ]]; then continue; fi
+    if ! (cd "$dir" && cargo fuzz build -O >"$work/$crate-build.log" 2>&1); then
+        tail -n 30 "$work/$crate-build.log"
+        summary+=("$crate: BUILD FAILED (see $work/$crate-build.log)")
+        failed=1
+        continue
+    fi
+    tail -n 1 "$work/$crate-build.log"
     for target in $(cd "$dir" && cargo fuzz list); do
         if [[ " $skip " == *" $target "* ]]; then
             summary+=("$crate/$target: SKIPPED (known core bug)")

@@ -69,11 +69,18 @@ fn finish_within(mut r: Role, limit: Duration) -> String {
         .filter_map(|l| l.strip_prefix("@@").map(str::to_owned))
         .collect();
     let last = lines.last().cloned().unwrap_or_default();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let crashed = text.contains("received signal");
     assert!(
-        out.status.success() && !last.starts_with("HUNG"),
-        "role {} failed: {:?}, {lines:?}",
+        out.status.success() && !last.starts_with("HUNG") && !crashed,
+        "role {} failed: {:?}, {lines:?}\n{}",
         r.name,
-        out.status
+        out.status,
+        if crashed {
+            &text[text.find("received signal").unwrap()..]
+        } else {
+            ""
+        }
     );
     last
 }

@@ -96,7 +96,10 @@ fn owner(secs: u64, t: &mut Tally) {
     let (mut good, mut garbage) = (0u64, 0u64);
     let mut buf = vec![0u8; 64 * 1024];
     while Instant::now() < end {
-        if let Some(n) = t.call(Duration::from_millis(20), || slot.recv(&mut buf)) {
+        // An explicit timeout: `recv` would take the slot's read timeout from the Global store,
+        // where an attacker can set it to "forever" (see docs/reliability.md).
+        let timeout = Duration::from_millis(20);
+        if let Some(n) = t.call(timeout, || slot.recv_timeout(&mut buf, Some(timeout))) {
             // Bytes an attacker wrote into the ring's data may be delivered as a message:
             // whoever may write the ring may send anything anyway. Counted, not fatal.
             match msg::check(&buf[..n]) {

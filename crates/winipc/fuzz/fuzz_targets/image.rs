@@ -20,15 +20,15 @@ const EXIT_LOG: usize = ENTRIES + 131_072 * 8;
 
 /// (start, words) of the windows inputs may write and reset restores.
 const WINDOWS: [(usize, usize); 9] = [
-    (0, 64 + 512),           // header and the start of the undo log
-    (THREADS, 64 * 32),      // 64 thread slots
-    (PROCS, 64 * 16),        // 64 process slots
-    (OBJECTS, 256 * 16),     // 256 objects
-    (NAMES, 64 * 128),       // 64 names
-    (BUCKETS, 65536),        // every name bucket
-    (HANDLES, 64 * 4),       // process slot 0's first 64 handles
+    (0, 64 + 512),                 // header and the start of the undo log
+    (THREADS, 64 * 32),            // 64 thread slots
+    (PROCS, 64 * 16),              // 64 process slots
+    (OBJECTS, 256 * 16),           // 256 objects
+    (NAMES, 64 * 128),             // 64 names
+    (BUCKETS, 65536),              // every name bucket
+    (HANDLES, 64 * 4),             // process slot 0's first 64 handles
     (HANDLES + 16384 * 4, 64 * 4), // process slot 1's
-    (ENTRIES, 256 * 8),      // 256 wait entries
+    (ENTRIES, 256 * 8),            // 256 wait entries
 ];
 
 pub struct Image {
@@ -46,10 +46,18 @@ impl Image {
         std::fs::create_dir_all(&dir).unwrap();
         winipc::set_store_dir(&dir).unwrap();
         // Creating an object formats the Global store (and registers this thread in it).
-        drop(winipc::Event::create(r"Global\fuzz-format", winipc::EventReset::Manual, false));
+        drop(winipc::Event::create(
+            r"Global\fuzz-format",
+            winipc::EventReset::Manual,
+            false,
+        ));
         let path = dir.join("winipc-global.v2.store");
         let map = shm::open_existing(&path, OwnerCheck::Any).unwrap();
-        assert_eq!(map.len(), (EXIT_LOG + 1024).div_ceil(1024) * 1024 * 4, "layout changed");
+        assert_eq!(
+            map.len(),
+            (EXIT_LOG + 1024).div_ceil(1024) * 1024 * 4,
+            "layout changed"
+        );
         let img = Image {
             path,
             map,
