@@ -171,6 +171,11 @@ pub const SLOT_PENDING: u32 = 2;
 /// A thread slot whose thread has run its exit hook (mutexes abandoned, wait cancelled). It is
 /// reused once its token shows the thread dead.
 pub const SLOT_RETIRED: u32 = 3;
+/// A thread slot being reaped or retired by a transaction. Thread slots are *claimed* without
+/// the lock, so a claimable state (`FREE`, `RETIRED`) must never be one a rollback could take
+/// back: transactions write `SLOT_RELEASING | next` and the committer publishes `next` after
+/// its commit. A committer that dies in between leaves this committed state for the next reap.
+pub const SLOT_RELEASING: u32 = 0x4000_0000;
 /// High bit of a thread slot's state while a thread claims it (low bits: its tid).
 pub const SLOT_CLAIMING: u32 = 0x8000_0000;
 

@@ -50,6 +50,8 @@ pub(crate) struct Guard<'s> {
     wakes: smallvec::SmallVec<[(u32, u32); 4]>,
     /// Mailslot rings to close and remove once the lock is released (after a commit).
     rings_to_close: Vec<u64>,
+    /// Thread slots to make claimable after the commit: (slot, state).
+    release_slots: smallvec::SmallVec<[(u32, u32); 2]>,
 }
 
 impl Store {
@@ -70,6 +72,7 @@ impl Store {
             committed: false,
             wakes: smallvec::SmallVec::new(),
             rings_to_close: Vec::new(),
+            release_slots: smallvec::SmallVec::new(),
         };
         if self.load(hdr::LOG_LEN) != 0 {
             // The previous holder died after stealing but before finishing, or released the lock
@@ -93,6 +96,7 @@ impl Store {
             committed: false,
             wakes: smallvec::SmallVec::new(),
             rings_to_close: Vec::new(),
+            release_slots: smallvec::SmallVec::new(),
         };
         if self.load(hdr::LOG_LEN) != 0 {
             g.recover();
@@ -232,6 +236,20 @@ impl Guard<'_> {
         self.rings_to_close.push(id);
     }
 
+    /// Marks thread slot `t` as released (in this transaction) and schedules publishing the
+    /// claimable state `next` (`SLOT_FREE` or `SLOT_RETIRED`) after the commit.
+    pub(crate) fn release_thread_slot(&mut self, t: u32, next: u32) -> Result<()> {
+        self.set(Store::th(t, th::STATE), SLOT_RELEASING | next)?;
+        self.release_slots.push((t, next));
+        Ok(())
+    }
+
+    /// Schedules publishing a committed `SLOT_RELEASING` slot's claimable state after the
+    /// commit (its releaser died before doing so).
+    pub(crate) fn republish_release(&mut self, t: u32, next: u32) {
+        self.release_slots.push((t, next));
+    }
+
     /// Schedules a bare wake-up of thread slot `t` (no state change) so that it re-examines
     /// its wait, e.g. because a timer it waits for was re-armed.
     pub(crate) fn nudge_later(&mut self, t: u32) {
@@ -259,6 +277,12 @@ impl Guard<'_> {
             changes.load(Ordering::Relaxed).wrapping_add(1),
             Ordering::Relaxed,
         );
+        // Claimable slot states become visible only now, after the commit.
+        for &(t, next) in &self.release_slots {
+            self.s
+                .w(Store::th(t, th::STATE))
+                .store(next, Ordering::Release);
+        }
         // Publish the new wait states now (still under the lock, after the commit); the
         // wake-ups themselves are issued after the unlock (see `Drop`).
         for &(t, state) in &self.wakes {

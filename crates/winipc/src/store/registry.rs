@@ -59,7 +59,7 @@ fn retire(s: &Store, t: u32) -> Result<()> {
     let mut g = s.lock(t, Some(deadline))?;
     crate::objects::abandon_owned(&mut g, t)?;
     crate::wait::cancel(&mut g, t)?;
-    g.set(Store::th(t, th::STATE), SLOT_RETIRED)?;
+    g.release_thread_slot(t, SLOT_RETIRED)?;
     g.commit();
     Ok(())
 }
@@ -245,6 +245,12 @@ pub(crate) fn reap_dead(g: &mut Guard<'_>) -> Result<()> {
         if st == SLOT_FREE {
             continue;
         }
+        if st & SLOT_RELEASING != 0 {
+            // Committed by a holder that died before publishing it (we hold the lock, so no
+            // transaction is in flight): publish it now.
+            g.republish_release(t, st & !SLOT_RELEASING);
+            continue;
+        }
         if thread_alive(g, t) {
             if let Ok(Some(p)) = g.s.proc_link(g.get(Store::th(t, th::PROC))) {
                 proc_has_live_thread[p as usize] = true;
@@ -276,7 +282,7 @@ pub(crate) fn reap_thread(g: &mut Guard<'_>, t: u32) -> Result<()> {
     g.set(Store::th(t, th::PROC), 0)?;
     g.set(Store::th(t, th::TID), 0)?;
     g.set(Store::th(t, th::PID), 0)?;
-    g.set(Store::th(t, th::STATE), SLOT_FREE)
+    g.release_thread_slot(t, SLOT_FREE)
 }
 
 /// Reaps a dead process: closes all its handles and frees its slot.
