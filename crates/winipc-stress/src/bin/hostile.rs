@@ -155,6 +155,9 @@ fn globals(secs: u64, seed: u64, t: &mut Tally) {
         let _ = t.call(ms, || {
             winipc::inspect::snapshot(false).map(|s| s.stores.len())
         });
+        let _ = t.call(ms, || {
+            winipc::inspect::snapshot(false).map(|s| s.stores.len())
+        });
     }
     say(t.summary("globals"));
 }

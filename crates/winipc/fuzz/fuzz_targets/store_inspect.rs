@@ -1,6 +1,6 @@
 //! `winipc::inspect::snapshot` (what `winipc ls` runs) over a corrupted Global store.
-//! Known to crash until the core bug in docs/reliability.md is fixed (inspection counts a
-//! corrupt link by writing into its read-only mapping); `.ci/fuzz-short.sh` skips it until then.
+//! Regression target for a core bug the hostile-memory suite found (inspection counted a corrupt
+//! link by writing into its read-only mapping: SIGSEGV; fixed in f5185fe).
 #![no_main]
 use std::sync::OnceLock;
 
