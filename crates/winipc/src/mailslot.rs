@@ -54,6 +54,9 @@ pub const MAILSLOT_NO_MESSAGE: u32 = u32::MAX;
 /// re-checking in between, before it sleeps on a futex. See `docs/decisions`.
 const YIELD_SPINS: u32 = 16;
 
+/// How many times a polling read retries a reader lock held by another reader.
+const BUSY_RETRIES: u32 = 10_000;
+
 /// How often a writer blocked on a full slot checks that the receiver is still alive.
 const RECEIVER_CHECK: Duration = Duration::from_millis(100);
 
@@ -722,12 +725,19 @@ fn read(
         },
     };
     let got = if timeout.is_some_and(|t| t.is_zero()) {
-        loop {
+        // Another reader of a shared receive handle holds the reader lock for nanoseconds; a
+        // lock word that stays busy (a hostile peer) must not make a poll spin forever.
+        let mut got = Ok(None);
+        for _ in 0..BUSY_RETRIES {
             match r.try_recv(buf, &live) {
                 Err(RecvError::Busy) => std::thread::yield_now(),
-                other => break other,
+                other => {
+                    got = other;
+                    break;
+                }
             }
         }
+        got
     } else {
         // Give the writers the CPU for a moment before sleeping: on a shared CPU they can then
         // fill the ring in a batch instead of waking us once per message.
