@@ -14,6 +14,7 @@
 //! Short form (CI): 8 workers, 60 kills. Long form:
 //! `WINIPC_CRASH_KILLS=1000 WINIPC_CRASH_WORKERS=50 cargo test -p winipc-stress --release --test crash -- --nocapture`
 
+#[path = "../../winipc/tests/common/mod.rs"]
 mod common;
 
 use std::collections::{HashMap, HashSet};

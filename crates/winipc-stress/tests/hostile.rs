@@ -9,6 +9,7 @@
 //! `WINIPC_HOSTILE_ROUNDS=200 cargo test -p winipc-stress --release --test hostile -- --nocapture`
 //! Under valgrind: the `valgrind` test below (skips when valgrind is missing).
 
+#[path = "../../winipc/tests/common/mod.rs"]
 mod common;
 
 use std::collections::BTreeMap;

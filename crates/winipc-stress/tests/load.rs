@@ -6,6 +6,7 @@
 //! Short form (CI): 2,000 messages per writer. Long form:
 //! `WINIPC_LOAD_MESSAGES=1000000 cargo test -p winipc-stress --release --test load -- --nocapture`
 
+#[path = "../../winipc/tests/common/mod.rs"]
 mod common;
 
 use std::os::unix::fs::MetadataExt;
