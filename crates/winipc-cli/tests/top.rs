@@ -11,6 +11,8 @@ const LIMIT: Duration = Duration::from_secs(10);
 
 struct Tmux {
     socket: String,
+    /// Where the pane's shell writes `winipc top`'s exit status when it ends.
+    status: std::path::PathBuf,
 }
 
 impl Tmux {
@@ -59,8 +61,15 @@ impl Tmux {
     fn start(env: &Env, args: &str) -> Tmux {
         let tmux = Tmux {
             socket: env.dir.join("tmux.sock").to_string_lossy().into_owned(),
+            status: env.dir.join("top.status"),
         };
-        let command = format!("env WINIPC_DIR='{}' '{BIN}' top {args}", env.dir.display());
+        // The exit status is recorded by the pane's shell: tmux may reap its pane's child late,
+        // leaving `#{pane_dead_status}` unknown for a while.
+        let command = format!(
+            "env WINIPC_DIR='{}' '{BIN}' top {args}; echo $? > '{}'",
+            env.dir.display(),
+            tmux.status.display()
+        );
         let o = tmux.cmd(&[
             "new-session",
             "-d",
@@ -100,20 +109,13 @@ impl Tmux {
         self.keys(&["q"]);
         let start = Instant::now();
         loop {
-            let o = self.cmd(&[
-                "display-message",
-                "-p",
-                "-t",
-                "top",
-                "#{pane_dead} #{pane_dead_status}",
-            ]);
-            let st = String::from_utf8_lossy(&o.stdout).trim().to_owned();
-            if st == "1 0" {
+            let st = std::fs::read_to_string(&self.status).unwrap_or_default();
+            if st.trim() == "0" {
                 break;
             }
             assert!(
                 start.elapsed() < LIMIT,
-                "top did not quit: {st:?}\n{}",
+                "top did not quit with status 0 (status file: {st:?})\n{}",
                 self.screen(false)
             );
             std::thread::sleep(Duration::from_millis(30));
