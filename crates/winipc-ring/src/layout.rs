@@ -7,7 +7,8 @@
 //!   [1] layout version                             [0]  tail cursor (bytes, monotonic)
 //!   [2] capacity in bytes                          [1]  published counter << 1 | reader-sleeping
 //!   [3] max_message_size (as given)              line 4 (written by the reader; by writers
-//!   [4] flags (bit 0 = closed)                             only when they go to sleep):
+//!   [4] flags (bit 0 = closed)
+//!   [5] read timeout in ms (kept for the mailslot; not interpreted by the ring)                             only when they go to sleep):
 //!  line 1 (written only around a reader sleep):    [8]  head cursor (bytes, monotonic)
 //!   [16] notify futex word                         [9]  consumed counter
 //!  line 2 (written only around a writer sleep):    [10] waiting writers << 32 | reader lock
@@ -51,6 +52,7 @@ pub(crate) const H_VERSION: usize = 1;
 pub(crate) const H_CAPACITY: usize = 2;
 pub(crate) const H_MAX_MESSAGE: usize = 3;
 pub(crate) const H_FLAGS: usize = 4;
+pub(crate) const H_READ_TIMEOUT: usize = 5;
 pub(crate) const H_NOTIFY: usize = 16;
 pub(crate) const H_SPACE: usize = 32;
 

@@ -130,7 +130,9 @@ pub use layout::{
 /// The atomic types of the shared memory (loom's under `--cfg loom`).
 pub use sync::{AtomicU32, AtomicU64};
 
-use layout::{D_HEAD, DATA_OFFSET as OFF, FLAG_CLOSED, Geometry, H_FLAGS, H_NOTIFY, H_SPACE};
+use layout::{
+    D_HEAD, DATA_OFFSET as OFF, FLAG_CLOSED, Geometry, H_FLAGS, H_NOTIFY, H_READ_TIMEOUT, H_SPACE,
+};
 use std::time::Instant;
 use sync::Ordering;
 
@@ -268,6 +270,18 @@ impl<'a, F: Futex> Ring<'a, F> {
             word.fetch_add(1, Ordering::Release);
             self.futex.wake(word, u32::MAX);
         }
+    }
+
+    /// The read timeout stored with the ring (ms; its meaning belongs to the mailslot). It lives
+    /// here, in memory only the slot's permitted users can write, rather than with the slot's
+    /// name in a world-writable store.
+    pub fn read_timeout(&self) -> u32 {
+        self.hdr(H_READ_TIMEOUT).load(Ordering::Relaxed)
+    }
+
+    /// Stores the read timeout (`SetMailslotInfo`).
+    pub fn set_read_timeout(&self, ms: u32) {
+        self.hdr(H_READ_TIMEOUT).store(ms, Ordering::Relaxed);
     }
 
     /// Whether [`close`](Ring::close) was called.

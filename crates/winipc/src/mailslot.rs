@@ -115,7 +115,7 @@ fn ring_error(e: winipc_ring::AttachError) -> Error {
 }
 
 impl OpenRing {
-    fn create(quota: u32, max_message_size: u32, mode: u32) -> Result<OpenRing> {
+    fn create(quota: u32, max_message_size: u32, read_timeout: u32, mode: u32) -> Result<OpenRing> {
         static SEQ: AtomicU64 = AtomicU64::new(0);
         for _ in 0..16 {
             let id = unique_id(SEQ.fetch_add(1, Ordering::Relaxed));
@@ -127,7 +127,7 @@ impl OpenRing {
             let bytes = RingMemory::mapping_bytes(quota).next_multiple_of(4096);
             let made = shm::create_exclusive(crate::store::dir(), &name, mode, bytes, |m| {
                 Ring::init(ring_memory(m), quota, max_message_size, SysFutex)
-                    .map(drop)
+                    .map(|r| r.set_read_timeout(read_timeout))
                     .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, ring_error(e)))
             });
             match made {
@@ -537,6 +537,7 @@ fn create(name: &str, opts: MailslotOptions) -> Result<Mailslot> {
     let ring = OpenRing::create(
         opts.quota,
         opts.max_message_size,
+        opts.read_timeout,
         opts.security.mode & 0o777,
     )?;
     let made = handles::open_with(
@@ -719,7 +720,9 @@ fn read(
     }
     let timeout = match timeout {
         Some(t) => t,
-        None => match s.load(sw(obj.ix, st::MS_TIMEOUT)) {
+        // The ring's copy: the Global store is writable by every user, the ring only by
+        // the slot's permitted ones.
+        None => match r.read_timeout() {
             MAILSLOT_WAIT_FOREVER => None,
             ms => Some(Duration::from_millis(u64::from(ms))),
         },
@@ -779,7 +782,7 @@ pub(crate) fn info(h: RawHandle) -> Result<MailslotInfo> {
         } else {
             i.messages
         },
-        read_timeout: s.load(sw(e.obj.ix, st::MS_TIMEOUT)),
+        read_timeout: ring.ring().read_timeout(),
     })
 }
 
@@ -789,6 +792,10 @@ pub(crate) fn set_read_timeout(h: RawHandle, ms: u32) -> Result<()> {
         if e.kind != Kind::Mailslot || e.access & access::GENERIC_READ == 0 {
             return Err(Error::InvalidHandle);
         }
+        ring_for(ring_id(g.s, e.obj.ix))?
+            .ring()
+            .set_read_timeout(ms);
+        // The store's copy is only for display (`winipc ls`).
         g.set(sw(e.obj.ix, st::MS_TIMEOUT), ms)
     })
 }

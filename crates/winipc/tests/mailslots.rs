@@ -517,3 +517,51 @@ fn waits_on_mailslots_alone_block_until_a_message_and_time_out_cleanly() {
     MailslotWriter::open(&path_b).unwrap().send(b"b").unwrap();
     assert_eq!(t.join().unwrap(), WaitOutcome::Signaled(1));
 }
+
+/// Regression (docs/reliability.md, core bug 3): the Global store is writable by every local
+/// user, so the read timeout `recv` obeys must not come from it. Overwrite the store's copy
+/// with "forever"; `recv` must still time out after the slot's own 300 ms.
+#[test]
+fn a_read_timeout_forged_in_the_global_store_is_not_obeyed() {
+    use std::os::unix::fs::FileExt;
+    init();
+    let _w = watchdog(Duration::from_secs(20));
+    let s = Mailslot::create(&slot_name("forged-timeout"), 0, 0).unwrap();
+    let store = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(winipc::store_dir().join("winipc-global.v2.store"))
+        .unwrap();
+    let words_equal = |v: u32| -> Vec<u64> {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut &store, &mut bytes).unwrap();
+        let mut at = Vec::new();
+        for (i, w) in bytes.chunks_exact(4).enumerate() {
+            if u32::from_ne_bytes(w.try_into().unwrap()) == v {
+                at.push(i as u64 * 4);
+            }
+        }
+        at
+    };
+    // Find the store's copy: the word that follows two distinctive timeouts.
+    s.set_read_timeout(0x5EC7_0A11).unwrap();
+    let first = words_equal(0x5EC7_0A11);
+    s.set_read_timeout(300).unwrap();
+    let found: Vec<u64> = first
+        .into_iter()
+        .filter(|&off| {
+            let mut w = [0u8; 4];
+            store.read_exact_at(&mut w, off).unwrap();
+            u32::from_ne_bytes(w) == 300
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "the store keeps one copy of the timeout");
+    store
+        .write_all_at(&MAILSLOT_WAIT_FOREVER.to_ne_bytes(), found[0])
+        .unwrap();
+    let started = Instant::now();
+    let err = s.recv(&mut [0u8; 16]).unwrap_err();
+    assert_eq!(code(&err), 121, "ERROR_SEM_TIMEOUT");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(s.info().unwrap().read_timeout, 300);
+}

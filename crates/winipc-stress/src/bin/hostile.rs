@@ -96,8 +96,8 @@ fn owner(secs: u64, t: &mut Tally) {
     let (mut good, mut garbage) = (0u64, 0u64);
     let mut buf = vec![0u8; 64 * 1024];
     while Instant::now() < end {
-        // An explicit timeout: `recv` would take the slot's read timeout from the Global store,
-        // where an attacker can set it to "forever" (see docs/reliability.md).
+        // An explicit timeout: the attacker may write this slot's ring (it is 0666), read
+        // timeout word included, and so set it to "forever".
         let timeout = Duration::from_millis(20);
         if let Some(n) = t.call(timeout, || slot.recv_timeout(&mut buf, Some(timeout))) {
             // Bytes an attacker wrote into the ring's data may be delivered as a message:
@@ -281,7 +281,9 @@ fn solo(rounds: u64, seed: u64, t: &mut Tally) {
                 t.call(ms, || w.send(&buf[..100]));
             }
             if let Some(slot) = &slot {
-                t.call(ms, || slot.recv(&mut buf));
+                // An explicit timeout: this role scribbles over its own ring, read timeout
+                // word included, and a permitted user may damage its own slot that way.
+                t.call(ms, || slot.recv_timeout(&mut buf, Some(ms)));
                 t.call(ms, || slot.info());
                 t.call(ms, || slot.wait(Some(ms)));
             }
