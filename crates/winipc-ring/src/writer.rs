@@ -103,6 +103,20 @@ impl<F: Futex> Ring<'_, F> {
         Ok(())
     }
 
+    /// Test hook: queues `msg` completely but stops before waking a sleeping reader, as if the
+    /// writer had been killed between publishing and its `FUTEX_WAKE`.
+    #[doc(hidden)]
+    pub fn simulate_send_killed_before_wake(
+        &self,
+        writer: u32,
+        msg: &[u8],
+    ) -> Result<(), SendError> {
+        let size = self.check_message(msg.len())?;
+        let (t, pos) = self.reserve(writer, msg.len(), size)?;
+        self.publish_only(t, pos, writer, msg);
+        Ok(())
+    }
+
     /// Checks the size limits; returns the record size.
     fn check_message(&self, len: usize) -> Result<u64, SendError> {
         let max = self.geo.max_message_size;
@@ -254,6 +268,13 @@ impl<F: Futex> Ring<'_, F> {
 
     /// Writes stamp and payload, bumps the counters, publishes READY (Release), wakes the reader.
     fn publish(&self, t: u64, pos: u64, writer: u32, msg: &[u8]) {
+        if self.publish_only(t, pos, writer, msg) {
+            self.wake_reader();
+        }
+    }
+
+    /// [`publish`](Self::publish) without the wake-up; returns whether a reader sleeps.
+    fn publish_only(&self, t: u64, pos: u64, writer: u32, msg: &[u8]) -> bool {
         self.ring_word(pos + 8).store(t, Ordering::Relaxed);
         let words = self.ring_words(pos + 16, msg.len() as u64);
         let mut chunks = msg.chunks_exact(8);
@@ -284,9 +305,7 @@ impl<F: Futex> Ring<'_, F> {
             .data(D_PUBLISHED)
             .fetch_add(count_unit(msg.len() as u32) << 1, Ordering::AcqRel);
         trace!("publish sees sleeping={}", old & SLEEPING_BIT);
-        if old & SLEEPING_BIT != 0 {
-            self.wake_reader();
-        }
+        old & SLEEPING_BIT != 0
     }
 
     /// Clears the reader-sleeping bit and wakes sleeping readers (only the writer that clears

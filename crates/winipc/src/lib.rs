@@ -168,6 +168,12 @@ pub mod __doc {
         crate::store::lock::STALL_BEFORE_COMMIT.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// Test hook: queues `msg` on a local mailslot but skips waking its receiver, as a writer
+    /// killed between publishing and waking would.
+    pub fn send_killed_before_wake(w: &crate::MailslotWriter, msg: &[u8]) -> std::io::Result<()> {
+        crate::mailslot::send_killed_before_wake(w, msg).map_err(Into::into)
+    }
+
     /// Gives a doctest process a private store directory.
     pub fn isolate() {
         let dir = std::env::temp_dir().join(format!("winipc-doc-{}", std::process::id()));

@@ -68,11 +68,16 @@ struct SysFutex;
 
 impl Futex for SysFutex {
     fn wait(&self, word: &winipc_ring::AtomicU32, expected: u32, deadline: Option<Instant>) {
-        let deadline_ns = deadline.map(|d| {
+        // Never longer than the backstop: a writer killed between publishing a message and
+        // waking us would otherwise leave us asleep beside a queued message. The ring's
+        // callers treat an early return as "look again".
+        let now = winipc_sys::time::monotonic_ns();
+        let backstop = now.saturating_add(crate::wait::BACKSTOP_NS);
+        let deadline_ns = deadline.map_or(backstop, |d| {
             let left = d.saturating_duration_since(Instant::now());
-            winipc_sys::time::monotonic_ns().saturating_add(left.as_nanos() as u64)
+            now.saturating_add(left.as_nanos() as u64).min(backstop)
         });
-        winipc_sys::futex::wait(word, expected, deadline_ns);
+        winipc_sys::futex::wait(word, expected, Some(deadline_ns));
     }
     fn wake(&self, word: &winipc_ring::AtomicU32, count: u32) {
         winipc_sys::futex::wake(word, count);
@@ -834,4 +839,15 @@ pub(crate) fn wait_target(h: RawHandle) -> Result<Target> {
     }
     let s = Store::get(e.obj.ns)?;
     Ok(Target::External(ring_for(ring_id(s, e.obj.ix))?))
+}
+
+/// Test hook behind [`crate::__doc::send_killed_before_wake`].
+pub(crate) fn send_killed_before_wake(w: &MailslotWriter, msg: &[u8]) -> Result<()> {
+    let Dest::Local(ring) = &w.dest else {
+        return Err(Error::InvalidParameter("a local mailslot writer"));
+    };
+    let s = Store::get(Namespace::Global)?;
+    ring.ring()
+        .simulate_send_killed_before_wake(my_id(s)?, msg)
+        .map_err(|e| send_error(s, e))
 }

@@ -565,3 +565,26 @@ fn a_read_timeout_forged_in_the_global_store_is_not_obeyed() {
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(s.info().unwrap().read_timeout, 300);
 }
+
+/// A writer killed between queuing a message and waking the sleeping receiver must not leave
+/// the receiver asleep beside that message forever: it notices within the 1 s backstop.
+#[test]
+fn a_receiver_notices_a_message_whose_writer_died_before_waking_it() {
+    init();
+    let _w = watchdog(Duration::from_secs(20));
+    let path = slot_name("unwoken");
+    let s = Mailslot::create(&path, 0, MAILSLOT_WAIT_FOREVER).unwrap();
+    let w = MailslotWriter::open(&path).unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 16];
+        let n = s.recv(&mut buf).unwrap();
+        (buf[..n].to_vec(), Instant::now())
+    });
+    // Let the receiver spin, yield and fall asleep first.
+    std::thread::sleep(Duration::from_millis(300));
+    let sent = Instant::now();
+    winipc::__doc::send_killed_before_wake(&w, b"orphan").unwrap();
+    let (got, at) = reader.join().unwrap();
+    assert_eq!(got, b"orphan");
+    assert!(at.duration_since(sent) < Duration::from_secs(3));
+}
