@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use crate::Rng;
 
-/// Word offsets of a v2 store's tables.
+/// Word offsets of a v3 store's tables.
 #[derive(Debug, Clone, Copy)]
 pub struct StoreLayout;
 
@@ -38,7 +38,7 @@ impl StoreLayout {
     /// Total words.
     pub const TOTAL: usize = (Self::EXIT_LOG + 256 * 4).div_ceil(1024) * 1024;
 
-    /// Whether a mapping has the size of a v2 store.
+    /// Whether a mapping has the size of a v3 store.
     pub fn check(words: usize) -> bool {
         words == Self::TOTAL
     }
@@ -77,7 +77,7 @@ pub fn attack_store(path: &Path, rng: &mut Rng) -> std::io::Result<String> {
     let m = winipc_sys::shm::open_existing(path, winipc_sys::shm::OwnerCheck::Any)?;
     let w = m.u32s();
     if !StoreLayout::check(w.len()) {
-        return Err(std::io::Error::other("not a v2 store: update StoreLayout"));
+        return Err(std::io::Error::other("not a v3 store: update StoreLayout"));
     }
     type L = StoreLayout;
     // The regions that are in use in a small store, with their record size.

@@ -36,7 +36,7 @@ pub fn proc_status_kib(field: &str) -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-/// Word offset of the thread table in a v2 store (`store/layout.rs`: the 64-word header, then
+/// Word offset of the thread table in a v3 store (`store/layout.rs`: the 64-word header, then
 /// the undo log of 2 × 262,144 words, aligned to 32 words).
 pub const STORE_THREADS: usize = 524_352;
 /// Words per thread slot; the liveness token starts at word 16.

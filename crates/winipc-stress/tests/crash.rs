@@ -215,13 +215,13 @@ fn drain(mut k: Kid) {
 fn slot_dump() -> String {
     let dir = winipc::store_dir();
     let local = dir.join(format!(
-        "winipc-local-{}.v2.store",
+        "winipc-local-{}.v3.store",
         winipc_sys::proc::geteuid()
     ));
     format!(
         "(slot, state, tid, proc, pid, token, alive) local {:?} global {:?}",
         winipc_stress::dump_thread_slots(&local),
-        winipc_stress::dump_thread_slots(&dir.join("winipc-global.v2.store"))
+        winipc_stress::dump_thread_slots(&dir.join("winipc-global.v3.store"))
     )
 }
 

@@ -119,7 +119,7 @@ pub fn wait_raw(
     let targets = handles
         .iter()
         .map(|&h| mailslot::wait_target(h))
-        .collect::<error::Result<Vec<_>>>()?;
+        .collect::<error::Result<smallvec::SmallVec<[_; 4]>>>()?;
     Ok(wait::wait(&targets, all, wait::deadline(timeout))?)
 }
 
@@ -172,6 +172,12 @@ pub mod __doc {
     /// killed between publishing and waking would.
     pub fn send_killed_before_wake(w: &crate::MailslotWriter, msg: &[u8]) -> std::io::Result<()> {
         crate::mailslot::send_killed_before_wake(w, msg).map_err(Into::into)
+    }
+
+    /// Test hook: the next transaction that wakes waiters publishes their results but skips
+    /// the wake-ups, as a waker killed just after unlocking the store would.
+    pub fn lose_next_wakes() {
+        crate::store::lock::LOSE_NEXT_WAKES.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Gives a doctest process a private store directory.

@@ -1,5 +1,14 @@
-//! Noticing process exits: a lazily started thread that polls pidfds.
+//! The process's helper thread, started lazily: it notices process exits, and it is the
+//! re-check backstop of this process's sleeping waiters.
 //!
+//! **Re-check ticks.** A waker publishes a waiter's result, unlocks the store and only then
+//! issues the `FUTEX_WAKE`; a waker killed in between would leave the waiter asleep beside its
+//! result. Rather than arming a timer in every sleep (a measurable cost on every hand-off),
+//! this thread wakes each of the process's waiting threads once a second
+//! ([`crate::wait::BACKSTOP_NS`]); a woken waiter re-examines its wait and sleeps again. If the
+//! thread cannot be started, waiters arm the timer themselves.
+//!
+//! **Process exits.**
 //! Every process that holds a handle to a process object and waits on it (or spawned it)
 //! registers the process's pidfd here. When one becomes readable, the monitor reads the exit
 //! status — `waitid(P_PIDFD)` for our children, `PIDFD_GET_INFO` for others — and publishes it
@@ -12,9 +21,15 @@ use std::sync::Mutex;
 
 use winipc_sys::{epoll::Poller, proc};
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use winipc_sys::futex;
+
 use crate::error::Result;
 use crate::objects::{self, Kind, ObjRef, st, sw};
-use crate::store::Store;
+use crate::store::layout::{MAX_THREADS, WAIT_SATISFIED, WAIT_WAITING, th};
+use crate::store::{Namespace, Store, registry};
+use crate::wait::BACKSTOP_NS;
 
 /// Exit code reported for a process killed by signal N: 128 + N, as shells report it.
 pub(crate) fn signal_exit_code(sig: u8) -> u32 {
@@ -49,6 +64,47 @@ struct Monitor {
 /// This process's monitor. A child of `fork()` gets a new one: the parent's thread does not
 /// exist there, and its epoll instance is shared with the parent.
 static MONITOR: Mutex<Option<(u32, &'static Monitor)>> = Mutex::new(None);
+
+/// The fork epoch ([`registry::fork_epoch`]) in which this process's monitor thread was
+/// started, so that waiters can rely on its re-check ticks; 0 = not started.
+static TICKING: AtomicU32 = AtomicU32::new(0);
+
+/// Whether the monitor thread ticks for this process's waiters, starting it if needed
+/// (cheap once started: one load). `false` if it cannot be started.
+pub(crate) fn ticking() -> bool {
+    let epoch = registry::fork_epoch();
+    if TICKING.load(Ordering::Acquire) == epoch {
+        return true;
+    }
+    match monitor() {
+        Ok(_) => {
+            TICKING.store(epoch, Ordering::Release);
+            true
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot start the monitor thread; waiters re-arm timers");
+            false
+        }
+    }
+}
+
+/// Wakes every thread of this process that waits (or was just satisfied) in a store, so that
+/// it re-examines its wait: the backstop for wake-ups lost to a killed waker.
+fn tick() {
+    for ns in Namespace::ALL {
+        let Some(s) = Store::opened(ns) else { continue };
+        let Some(p) = s.my_proc() else { continue };
+        for t in 0..MAX_THREADS {
+            if s.load(Store::th(t, th::PROC)) != p + 1 {
+                continue;
+            }
+            let state = s.w(Store::th(t, th::WAIT_STATE));
+            if matches!(state.load(Ordering::Relaxed), WAIT_WAITING | WAIT_SATISFIED) {
+                futex::wake(state, u32::MAX);
+            }
+        }
+    }
+}
 
 fn monitor() -> Result<&'static Monitor> {
     let pid = proc::getpid();
@@ -145,6 +201,7 @@ fn status_of(e: &Watched) -> Option<proc::Exit> {
 }
 
 fn run(m: &'static Monitor) {
+    let mut next_tick = winipc_sys::time::monotonic_ns() + BACKSTOP_NS;
     loop {
         let retrying = m
             .watched
@@ -152,8 +209,17 @@ fn run(m: &'static Monitor) {
             .expect("monitor lock")
             .values()
             .any(|e| e.give_up_at.is_some());
-        let wake = retrying.then(|| winipc_sys::time::monotonic_ns() + RETRY_NS);
-        let mut ready = match m.poller.wait(wake) {
+        let wake = if retrying {
+            next_tick.min(winipc_sys::time::monotonic_ns() + RETRY_NS)
+        } else {
+            next_tick
+        };
+        let polled = m.poller.wait(Some(wake));
+        if winipc_sys::time::monotonic_ns() >= next_tick {
+            tick();
+            next_tick = winipc_sys::time::monotonic_ns() + BACKSTOP_NS;
+        }
+        let mut ready = match polled {
             Ok(r) => r,
             Err(e) => {
                 tracing::error!(error = %e, "process monitor stopped");

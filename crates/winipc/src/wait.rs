@@ -95,7 +95,8 @@ pub(crate) fn deadline(timeout: Option<std::time::Duration>) -> Option<u64> {
 }
 
 /// Longest a waiter sleeps without re-checking its own wait word: the backstop for a waker
-/// killed between publishing a result and issuing the wake-up.
+/// killed between publishing a result and issuing the wake-up. The monitor thread's ticks
+/// provide it ([`crate::monitor`]); a waiter arms a timer only if that thread cannot run.
 pub(crate) const BACKSTOP_NS: u64 = 1_000_000_000;
 
 /// The deadline of a poll: already passed at any time.
@@ -292,10 +293,14 @@ fn sleep(s: &Store, me: u32, ixs: &[u32], deadline_ns: Option<u64>, extra: &[(&A
     words.push((s.w(Store::th(me, th::WAIT_STATE)), WAIT_WAITING));
     words.extend_from_slice(extra);
     let (watches, wake_at) = watches(s, me, ixs);
-    let backstop = time::monotonic_ns().saturating_add(BACKSTOP_NS);
-    let mut until = Some(deadline_ns.map_or(backstop, |d| d.min(backstop)));
+    let mut until = if crate::monitor::ticking() {
+        deadline_ns
+    } else {
+        let backstop = time::monotonic_ns().saturating_add(BACKSTOP_NS);
+        Some(deadline_ns.map_or(backstop, |d| d.min(backstop)))
+    };
     if let Some(t) = wake_at {
-        until = until.map(|d| d.min(t));
+        until = Some(until.map_or(t, |d| d.min(t)));
     }
     for (w, v) in watches {
         if words.len() < futex::WAITV_MAX {
@@ -372,20 +377,28 @@ fn poll(g: &mut Guard<'_>, ixs: &[u32], all: bool) -> Result<Option<WaitOutcome>
 
 // ---- wait entries ---------------------------------------------------------------------------
 
-fn alloc_entry(g: &mut Guard<'_>) -> Result<u32> {
+/// The wait entry for the `i`-th object of thread `t`'s wait: one of its reserved entries,
+/// else one from the pool.
+fn alloc_entry(g: &mut Guard<'_>, t: u32, i: usize) -> Result<u32> {
+    if let Ok(i) = u32::try_from(i)
+        && i < RESERVED_ENTRIES
+    {
+        return Ok(t * RESERVED_ENTRIES + i);
+    }
     match g.s.entry_link(g.get(hdr::FREE_ENTRY))? {
-        Some(e) => {
+        Some(e) if e >= POOLED_ENTRIES => {
             let next = g.get(Store::en(e, en::NEXT));
             g.set(hdr::FREE_ENTRY, next)?;
             Ok(e)
         }
+        Some(_) => Err(g.s.corrupt("a reserved wait entry on the free list")),
         None => {
             let high = g.get(hdr::ENTRY_HIGH);
-            if high >= MAX_WAIT_ENTRIES {
+            if high >= MAX_WAIT_ENTRIES - POOLED_ENTRIES {
                 return Err(Error::NoResources("wait entries"));
             }
             g.set(hdr::ENTRY_HIGH, high + 1)?;
-            Ok(high)
+            Ok(POOLED_ENTRIES + high)
         }
     }
 }
@@ -395,7 +408,9 @@ fn link(g: &mut Guard<'_>, ixs: &[u32], all: bool, multi: bool) -> Result<()> {
     let me = g.me;
     let mut head = 0u32;
     for (i, &ix) in ixs.iter().enumerate().rev() {
-        let e = alloc_entry(g)?;
+        // Most of these writes store what the entry already holds from this thread's last
+        // wait, and cost no undo-log entry.
+        let e = alloc_entry(g, me, i)?;
         g.set(Store::en(e, en::THREAD), me + 1)?;
         g.set(Store::en(e, en::OBJ), ix)?;
         g.set(Store::en(e, en::INDEX), i as u32)?;
@@ -444,12 +459,18 @@ fn unlink_all(g: &mut Guard<'_>, t: u32) -> Result<()> {
             Some(n) => g.set(Store::en(n, en::PREV), prev)?,
             None => g.set(Store::ob(ix, ob::WTAIL), prev)?,
         }
-        g.set(Store::en(e, en::THREAD), 0)?;
-        g.set(Store::en(e, en::PREV), 0)?;
-        g.set(Store::en(e, en::SIBLING), 0)?;
-        let free = g.get(hdr::FREE_ENTRY);
-        g.set(Store::en(e, en::NEXT), free)?;
-        g.set(hdr::FREE_ENTRY, e + 1)?;
+        if e >= POOLED_ENTRIES {
+            g.set(Store::en(e, en::THREAD), 0)?;
+            g.set(Store::en(e, en::PREV), 0)?;
+            g.set(Store::en(e, en::SIBLING), 0)?;
+            let free = g.get(hdr::FREE_ENTRY);
+            g.set(Store::en(e, en::NEXT), free)?;
+            g.set(hdr::FREE_ENTRY, e + 1)?;
+        } else if e / RESERVED_ENTRIES != t {
+            return Err(s.corrupt("a reserved wait entry in another thread's wait"));
+        }
+        // A reserved entry keeps its words: unreachable once unlinked, and mostly what the
+        // thread's next wait writes again.
         objects::release_ref(g, ix)?;
         cur = s.entry_link(sibling)?;
     }

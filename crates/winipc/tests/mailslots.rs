@@ -530,7 +530,7 @@ fn a_read_timeout_forged_in_the_global_store_is_not_obeyed() {
     let store = std::fs::OpenOptions::new()
         .read(true)
         .write(true)
-        .open(winipc::store_dir().join("winipc-global.v2.store"))
+        .open(winipc::store_dir().join("winipc-global.v3.store"))
         .unwrap();
     let words_equal = |v: u32| -> Vec<u64> {
         let mut bytes = Vec::new();

@@ -32,6 +32,12 @@ fn child() {
         "set-event" => {
             Event::open(a(0)).unwrap().set().unwrap();
         }
+        // Set a named event as a waker killed right after unlocking would: no wake-up.
+        "set-event-losing-wakes" => {
+            let ev = Event::open(a(0)).unwrap();
+            winipc::__doc::lose_next_wakes();
+            ev.set().unwrap();
+        }
         // Take a named mutex, announce it, then wait to be killed (or exit holding it).
         "hold-mutex" => {
             let m = Mutex::open(a(0)).unwrap();
@@ -154,6 +160,25 @@ fn event_wakes_a_waiter_in_another_process() {
     std::thread::sleep(Duration::from_millis(50));
     ev.set().unwrap();
     assert_eq!(c.line(), "Signaled(0)");
+    assert_eq!(finish(c), 0);
+}
+
+/// A waker killed between publishing a waiter's result and its `FUTEX_WAKE` delays that
+/// waiter by at most the re-check backstop (1 s), not until its 10 s timeout.
+#[test]
+fn a_wake_up_lost_with_its_waker_arrives_within_the_backstop() {
+    init();
+    let _w = watchdog(Duration::from_secs(30));
+    let name = uniq("ev-lost");
+    let _ev = Event::create(&name, EventReset::Auto, false).unwrap();
+    let mut c = spawn("wait-event", &[&name]);
+    assert_eq!(c.line(), "ready");
+    std::thread::sleep(Duration::from_millis(200));
+    let set_at = Instant::now();
+    assert_eq!(finish(spawn("set-event-losing-wakes", &[&name])), 0);
+    assert_eq!(c.line(), "Signaled(0)");
+    let took = set_at.elapsed();
+    assert!(took < Duration::from_secs(3), "woke after {took:?}");
     assert_eq!(finish(c), 0);
 }
 

@@ -254,7 +254,7 @@ fn solo(rounds: u64, seed: u64, t: &mut Tally) {
             w.set_write_timeout(Some(ms));
             Ok(w)
         });
-        let store = dir.join("winipc-global.v2.store");
+        let store = dir.join("winipc-global.v3.store");
         let _ = hostile::attack_store(&store, &mut rng);
         for r in hostile::rings(&dir) {
             let _ = hostile::attack_ring(&r, &mut rng);
@@ -326,7 +326,7 @@ fn main() {
             // Minimal reproducer: one out-of-range wait-entry link in a Global object, then
             // `winipc ls`'s snapshot. Expected: a snapshot (the link is skipped) or an error.
             let e = Event::create(r"Global\bad-link", EventReset::Manual, false).unwrap();
-            let store = winipc::store_dir().join("winipc-global.v2.store");
+            let store = winipc::store_dir().join("winipc-global.v3.store");
             let m =
                 winipc_sys::shm::open_existing(&store, winipc_sys::shm::OwnerCheck::Any).unwrap();
             let snap = winipc::inspect::snapshot(false).unwrap();

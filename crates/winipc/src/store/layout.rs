@@ -7,7 +7,7 @@
 /// `"WIPC"`: the first word of every store.
 pub const MAGIC: u32 = 0x5749_5043;
 /// Bumped whenever the layout or the meaning of a word changes.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Thread slots (threads registered in this store at once).
 pub const MAX_THREADS: u32 = 1024;
@@ -19,6 +19,12 @@ pub const MAX_OBJECTS: u32 = 32768;
 pub const HANDLES_PER_PROC: u32 = 16384;
 /// Wait entries: one per (waiting thread, object) pair.
 pub const MAX_WAIT_ENTRIES: u32 = 131_072;
+/// Wait entries reserved per thread slot (thread `t` owns entries `t * R .. t * R + R`), so a
+/// wait on up to this many objects allocates nothing and mostly rewrites unchanged words;
+/// larger waits take the rest from the shared pool.
+pub const RESERVED_ENTRIES: u32 = 4;
+/// First pooled wait entry (the reserved ones come first).
+pub const POOLED_ENTRIES: u32 = MAX_THREADS * RESERVED_ENTRIES;
 /// Name hash buckets.
 pub const NAME_BUCKETS: u32 = 65536;
 /// Words per stored name (the first holds the length and tag): 508 bytes of name.
@@ -57,11 +63,11 @@ pub mod hdr {
     pub const LOG_LEN: u32 = 4;
     /// Head of the free object list (index + 1).
     pub const FREE_OBJ: u32 = 5;
-    /// Head of the free wait-entry list (index + 1).
+    /// Head of the free list of pooled wait entries (index + 1).
     pub const FREE_ENTRY: u32 = 6;
     /// Object slots ever handed out (the rest are untouched and free).
     pub const OBJ_HIGH: u32 = 7;
-    /// Wait entries ever handed out.
+    /// Pooled wait entries ever handed out (entry index − [`super::POOLED_ENTRIES`]).
     pub const ENTRY_HIGH: u32 = 8;
     /// Creator's uid.
     pub const UID: u32 = 9;
@@ -127,6 +133,7 @@ pub const fn shape() -> u32 {
         OBJ_WORDS,
         HANDLE_WORDS,
         ENTRY_WORDS,
+        RESERVED_ENTRIES,
     ];
     let mut h: u32 = 0x811c_9dc5;
     let mut i = 0;
@@ -290,6 +297,7 @@ const _: () = {
     assert!(EXIT_LOG >= ENTRIES + MAX_WAIT_ENTRIES * ENTRY_WORDS);
     assert!(TOTAL_WORDS >= EXIT_LOG + EXIT_LOG_ENTRIES * 4);
     assert!(TOTAL_BYTES < 256 << 20);
+    assert!(POOLED_ENTRIES < MAX_WAIT_ENTRIES / 2);
 };
 
 #[cfg(test)]

@@ -29,6 +29,11 @@ pub(crate) const LOCK_PATIENCE_NS: u64 = 10_000_000_000;
 pub(crate) static STALL_BEFORE_COMMIT: std::sync::atomic::AtomicBool =
     std::sync::atomic::AtomicBool::new(false);
 
+/// Test hook: the next committed transaction skips its `FUTEX_WAKE` calls, as a waker killed
+/// between the unlock and its wake-ups would.
+pub(crate) static LOSE_NEXT_WAKES: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
 #[cold]
 fn stall() -> ! {
     eprintln!("winipc: stalled before commit (test hook)");
@@ -340,7 +345,11 @@ impl Drop for Guard<'_> {
         // Wake after unlocking: a woken waiter that runs at once (same CPU) must not find the
         // lock still held by its waker. A waker killed between the unlock and these calls
         // leaves a published state unwoken; waiters re-check their word at least every
-        // `wait::BACKSTOP`, so that costs at most that long, never a wedge.
+        // `wait::BACKSTOP_NS` (the monitor thread's ticks), so that costs at most that long,
+        // never a wedge.
+        if !self.wakes.is_empty() && LOSE_NEXT_WAKES.swap(false, Ordering::Relaxed) {
+            return;
+        }
         for &(t, _) in &self.wakes {
             futex::wake(self.s.w(Store::th(t, th::WAIT_STATE)), u32::MAX);
         }

@@ -76,6 +76,11 @@ impl Store {
         }
     }
 
+    /// The store of `ns` if this process has opened it.
+    pub(crate) fn opened(ns: Namespace) -> Option<&'static Store> {
+        STORES[ns as usize].get()
+    }
+
     #[cold]
     fn get_slow(ns: Namespace) -> Result<&'static Store> {
         let cell = &STORES[ns as usize];
