@@ -1,8 +1,15 @@
-//! winipc events as a signal primitive: a one-message slot in shared memory (as in
-//! `futex_slot.rs`) handed over with two auto-reset events, "full" and "empty". Only `rtt` and
-//! `wake`: it measures the event's set → wait wake-up against the raw futex.
+//! winipc events as the wake-up primitive of the same single-slot mailbox as `futex_slot.rs`.
+//!
+//! The slot's state word says who may touch the message, exactly as in the raw futex
+//! transport; where that one sleeps on and wakes the state word with `futex(2)`, this one
+//! waits on and sets two auto-reset events: "full" wakes the receiver, "empty" wakes a sender
+//! that found the slot still occupied. So the `rtt` and `wake` figures differ from the raw
+//! futex's only in the wake-up primitive (event set → the waiter's wait returns, in another
+//! process). Only `rtt` and `wake`.
 
 use std::io;
+use std::sync::atomic::AtomicU32;
+use std::sync::atomic::Ordering::{AcqRel, Acquire, Release};
 
 use winipc::{Event, EventReset};
 
@@ -11,6 +18,15 @@ use crate::scenario::Scenario;
 use crate::sys::SharedMem;
 use crate::transport::{Channel, Receiver, Sender, Transport};
 use crate::words::{copy_in, copy_out, words_for};
+
+const STATE: usize = 0;
+const DATA: usize = 16;
+/// Slot free.
+const EMPTY: u32 = 0;
+/// Slot holds a message.
+const FULL: u32 = 1;
+/// Slot holds a message and the sender waits on "empty" until it is taken.
+const FULL_SENDER_WAITING: u32 = 2;
 
 /// winipc's event.
 #[derive(Debug)]
@@ -34,9 +50,13 @@ impl End {
         let empty = Event::create(
             &format!("bench-{}-empty", channel.name),
             EventReset::Auto,
-            true,
+            false,
         )?;
         Ok(End { slot, full, empty })
+    }
+
+    fn state(&self) -> &AtomicU32 {
+        &self.slot.words()[STATE]
     }
 }
 
@@ -51,7 +71,10 @@ impl Transport for WinipcEvent {
         matches!(scenario, Scenario::Rtt | Scenario::Wake)
     }
     fn setup(&self, channel: &Channel) -> io::Result<()> {
-        SharedMem::create(&channel.posix_name("wevent"), words_for(channel.msg_size))
+        SharedMem::create(
+            &channel.posix_name("wevent"),
+            DATA + words_for(channel.msg_size),
+        )
     }
     fn teardown(&self, channel: &Channel) {
         let _ = SharedMem::unlink(&channel.posix_name("wevent"));
@@ -66,8 +89,21 @@ impl Transport for WinipcEvent {
 
 impl Sender for End {
     fn send(&mut self, msg: &[u8]) -> io::Result<()> {
-        self.empty.wait(None)?;
-        copy_in(self.slot.words(), msg);
+        let state = self.state();
+        loop {
+            match state.load(Acquire) {
+                EMPTY => break,
+                FULL => {
+                    let _ = state.compare_exchange(FULL, FULL_SENDER_WAITING, Acquire, Acquire);
+                }
+                // A stale "empty" from an earlier round only makes this loop look again.
+                _ => {
+                    self.empty.wait(None)?;
+                }
+            }
+        }
+        copy_in(&self.slot.words()[DATA..], msg);
+        state.store(FULL, Release);
         self.full.set()?;
         Ok(())
     }
@@ -75,9 +111,15 @@ impl Sender for End {
 
 impl Receiver for End {
     fn recv(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.full.wait(None)?;
-        copy_out(self.slot.words(), buf);
-        self.empty.set()?;
+        let state = self.state();
+        // A stale "full" (a message taken before its wait) only makes this loop look again.
+        while state.load(Acquire) == EMPTY {
+            self.full.wait(None)?;
+        }
+        copy_out(&self.slot.words()[DATA..], buf);
+        if state.swap(EMPTY, AcqRel) == FULL_SENDER_WAITING {
+            self.empty.set()?;
+        }
         Ok(buf.len())
     }
 }
