@@ -6,6 +6,7 @@ mod local_socket;
 mod mux;
 mod posix_mq;
 mod shm_ring;
+mod slot;
 mod unix_dgram;
 mod unix_seqpacket;
 mod winipc_event;
