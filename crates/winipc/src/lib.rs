@@ -174,6 +174,12 @@ pub mod __doc {
         crate::mailslot::send_killed_before_wake(w, msg).map_err(Into::into)
     }
 
+    /// Test hook: the next transaction that changes anything pauses `ms` just before its
+    /// commit, holding its store's lock (prints `@@paused` first).
+    pub fn pause_in_next_transaction(ms: u64) {
+        crate::store::lock::PAUSE_BEFORE_COMMIT_MS.store(ms, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Test hook: the next transaction that wakes waiters publishes their results but skips
     /// the wake-ups, as a waker killed just after unlocking the store would.
     pub fn lose_next_wakes() {

@@ -168,12 +168,11 @@ fn has_duplicates(targets: &[Target]) -> bool {
     })
 }
 
-/// How long to wait for a store lock during a wait with `deadline_ns`: at least a little
-/// past the wait's own deadline, since the lock is normally held for nanoseconds. Computed
-/// lazily: only a contended lock needs it.
-fn lock_deadline(deadline_ns: Option<u64>) -> Option<u64> {
-    deadline_ns.map(|d| d.max(time::monotonic_ns() + 2_000_000))
-}
+/// How long a wait waits for a store lock: the lock's full patience, whatever the wait's own
+/// deadline, so that a wait always looks at its objects (a poll of a signaled object must not
+/// time out). The holder is alive (a dead one's lock is stolen) and holds it for nanoseconds,
+/// unless the scheduler preempted it — on a loaded machine, for milliseconds.
+const LOCK_DEADLINE: Option<u64> = None;
 
 // ---- the single-store wait --------------------------------------------------------------
 
@@ -181,7 +180,7 @@ fn single(s: &Store, objs: &[ObjRef], all: bool, deadline_ns: Option<u64>) -> Re
     let me = s.me()?;
     let mut g = match s.try_lock(me) {
         Some(g) => g,
-        None => match s.lock(me, lock_deadline(deadline_ns)) {
+        None => match s.lock(me, LOCK_DEADLINE) {
             Err(Error::Timeout) => return Ok(WaitOutcome::TimedOut),
             r => r?,
         },
@@ -553,7 +552,7 @@ fn multi(
         let armed: Vec<(&AtomicU32, u32)> = externals.iter().map(|e| e.arm()).collect();
         let mut guards: Vec<Guard<'_>> = Vec::with_capacity(stores.len());
         for (s, &me) in stores.iter().zip(&mes) {
-            guards.push(match s.lock(me, lock_deadline(deadline_ns)) {
+            guards.push(match s.lock(me, LOCK_DEADLINE) {
                 Err(Error::Timeout) => break,
                 r => r?,
             });

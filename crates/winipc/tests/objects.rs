@@ -32,6 +32,12 @@ fn child() {
         "set-event" => {
             Event::open(a(0)).unwrap().set().unwrap();
         }
+        // Hold the store lock for a while inside a transaction (a preempted holder).
+        "pause-in-set" => {
+            let ev = Event::open(a(0)).unwrap();
+            winipc::__doc::pause_in_next_transaction(a(1).parse().unwrap());
+            ev.set().unwrap();
+        }
         // Set a named event as a waker killed right after unlocking would: no wake-up.
         "set-event-losing-wakes" => {
             let ev = Event::open(a(0)).unwrap();
@@ -161,6 +167,27 @@ fn event_wakes_a_waiter_in_another_process() {
     ev.set().unwrap();
     assert_eq!(c.line(), "Signaled(0)");
     assert_eq!(finish(c), 0);
+}
+
+/// A poll of a signaled object reports it signaled even while another process holds the
+/// store lock for a long time (a lock holder preempted on a loaded machine): the wait waits
+/// for the lock rather than timing out without looking.
+#[test]
+fn a_poll_of_a_signaled_object_waits_out_a_slow_lock_holder() {
+    init();
+    let _w = watchdog(Duration::from_secs(30));
+    let name = uniq("ev-slow-holder");
+    let ev = Event::create(&name, EventReset::Manual, false).unwrap();
+    let other = Event::new(EventReset::Manual, true).unwrap();
+    let mut c = spawn("pause-in-set", &[&name, "300"]);
+    assert_eq!(c.line(), "paused");
+    assert_eq!(other.wait(POLL).unwrap(), WaitOutcome::Signaled(0));
+    assert_eq!(
+        other.wait(Some(Duration::from_millis(5))).unwrap(),
+        WaitOutcome::Signaled(0)
+    );
+    assert_eq!(c.finish(), 0);
+    assert!(ev.is_signaled().unwrap());
 }
 
 /// A waker killed between publishing a waiter's result and its `FUTEX_WAKE` delays that

@@ -29,6 +29,11 @@ pub(crate) const LOCK_PATIENCE_NS: u64 = 10_000_000_000;
 pub(crate) static STALL_BEFORE_COMMIT: std::sync::atomic::AtomicBool =
     std::sync::atomic::AtomicBool::new(false);
 
+/// Test hook: the next transaction with writes pauses this many ms just before its commit,
+/// holding the lock (a lock holder preempted for that long).
+pub(crate) static PAUSE_BEFORE_COMMIT_MS: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(0);
+
 /// Test hook: the next committed transaction skips its `FUTEX_WAKE` calls, as a waker killed
 /// between the unlock and its wake-ups would.
 pub(crate) static LOSE_NEXT_WAKES: std::sync::atomic::AtomicBool =
@@ -267,6 +272,13 @@ impl Guard<'_> {
     pub(crate) fn commit(mut self) {
         if STALL_BEFORE_COMMIT.load(Ordering::Relaxed) && self.log_len > 0 {
             stall();
+        }
+        if self.log_len > 0 {
+            let ms = PAUSE_BEFORE_COMMIT_MS.swap(0, Ordering::Relaxed);
+            if ms > 0 {
+                println!("\n@@paused");
+                std::thread::sleep(std::time::Duration::from_millis(ms));
+            }
         }
         self.finish_commit();
     }
