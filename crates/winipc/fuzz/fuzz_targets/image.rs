@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use winipc_sys::shm::{self, Mapping, OwnerCheck};
 
-// Word offsets of a v2 store (crates/winipc/src/store/layout.rs).
+// Word offsets of a v3 store (crates/winipc/src/store/layout.rs).
 const THREADS: usize = 524_352;
 const PROCS: usize = THREADS + 1024 * 32;
 const OBJECTS: usize = PROCS + 512 * 16;
@@ -51,7 +51,7 @@ impl Image {
             winipc::EventReset::Manual,
             false,
         ));
-        let path = dir.join("winipc-global.v2.store");
+        let path = dir.join("winipc-global.v3.store");
         let map = shm::open_existing(&path, OwnerCheck::Any).unwrap();
         assert_eq!(
             map.len(),
