@@ -69,12 +69,18 @@ static MONITOR: Mutex<Option<(u32, &'static Monitor)>> = Mutex::new(None);
 /// started, so that waiters can rely on its re-check ticks; 0 = not started.
 static TICKING: AtomicU32 = AtomicU32::new(0);
 
+/// The fork epoch in which this process's monitor thread stopped (on an error), if it did.
+static STOPPED: AtomicU32 = AtomicU32::new(0);
+
 /// Whether the monitor thread ticks for this process's waiters, starting it if needed
-/// (cheap once started: one load). `false` if it cannot be started.
+/// (cheap once started: one load). `false` if it cannot be started or has stopped.
 pub(crate) fn ticking() -> bool {
     let epoch = registry::fork_epoch();
     if TICKING.load(Ordering::Acquire) == epoch {
         return true;
+    }
+    if STOPPED.load(Ordering::Acquire) == epoch {
+        return false;
     }
     match monitor() {
         Ok(_) => {
@@ -223,6 +229,9 @@ fn run(m: &'static Monitor) {
             Ok(r) => r,
             Err(e) => {
                 tracing::error!(error = %e, "process monitor stopped");
+                // Waiters arm their own backstop timers from now on.
+                STOPPED.store(registry::fork_epoch(), Ordering::Release);
+                TICKING.store(0, Ordering::Release);
                 return;
             }
         };
