@@ -3,9 +3,11 @@
 # (libFuzzer -timeout) or leak. Installs cargo-fuzz if missing.
 #   .ci/fuzz-short.sh                       # CI form: FUZZ_SECONDS=20 per target
 #   FUZZ_SECONDS=600 .ci/fuzz-short.sh      # long form (docs/reliability.md)
-# Committed seeds (crates/*/fuzz/seeds/TARGET) are copied into scratch corpora under
-# $FUZZ_WORK (default /tmp/winipc-fuzz-short); crash inputs land in $FUZZ_WORK/artifacts.
-# FUZZ_CRATES="winipc winipc-nbt" limits the run to those crates.
+# Committed seeds (crates/*/fuzz/seeds/TARGET or crates/*/fuzz/corpus/TARGET) are copied into
+# scratch corpora under $FUZZ_WORK (default /tmp/winipc-fuzz-short); crash inputs land in
+# $FUZZ_WORK/artifacts.
+# FUZZ_CRATES="winipc winipc-nbt" limits the run to those crates, FUZZ_TARGETS="store_image"
+# to those targets:  FUZZ_CRATES=winipc FUZZ_TARGETS=store_image FUZZ_SECONDS=60 .ci/fuzz-short.sh
 # Prints one line per target with its executions, and a summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,13 +40,16 @@ for dir in crates/*/fuzz; do
     fi
     tail -n 1 "$work/$crate-build.log"
     for target in $(cd "$dir" && cargo fuzz list); do
+        if [ -n "${FUZZ_TARGETS:-}" ] && [[ " $FUZZ_TARGETS " != *" $target "* ]]; then continue; fi
         if [[ " $skip " == *" $target "* ]]; then
             summary+=("$crate/$target: SKIPPED (FUZZ_SKIP)")
             continue
         fi
         corpus="$work/corpus/$crate/$target"
         mkdir -p "$corpus"
-        cp -n "$dir/seeds/$target"/* "$corpus"/ 2>/dev/null || true
+        for seeds in "$dir/seeds/$target" "$dir/corpus/$target"; do
+            if [ -d "$seeds" ]; then cp -n "$seeds"/* "$corpus"/ 2>/dev/null || true; fi
+        done
         log="$work/$crate-$target.log"
         if (cd "$dir" && cargo fuzz run -O "$target" "$corpus" -- \
                 -max_total_time="$secs" -max_len=4096 -timeout=10 -rss_limit_mb=4096 \
