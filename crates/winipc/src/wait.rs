@@ -168,11 +168,17 @@ fn has_duplicates(targets: &[Target]) -> bool {
     })
 }
 
-/// How long a wait waits for a store lock: the lock's full patience, whatever the wait's own
-/// deadline, so that a wait always looks at its objects (a poll of a signaled object must not
-/// time out). The holder is alive (a dead one's lock is stolen) and holds it for nanoseconds,
-/// unless the scheduler preempted it — on a loaded machine, for milliseconds.
-const LOCK_DEADLINE: Option<u64> = None;
+/// How much longer than its own deadline a wait waits for a store lock held by a live
+/// holder. The lock is held for nanoseconds, but a holder preempted on a loaded machine can keep
+/// it for milliseconds, and a poll of a signaled object must not time out because of that. A
+/// holder that keeps it longer is stuck (stopped, or a forged lock word): the wait then honours
+/// its timeout rather than the lock's 10 s patience.
+const LOCK_GRACE_NS: u64 = 100_000_000;
+
+/// The store-lock deadline of a wait with `deadline_ns`.
+fn lock_deadline(deadline_ns: Option<u64>) -> Option<u64> {
+    deadline_ns.map(|d| d.max(time::monotonic_ns().saturating_add(LOCK_GRACE_NS)))
+}
 
 // ---- the single-store wait --------------------------------------------------------------
 
@@ -180,7 +186,7 @@ fn single(s: &Store, objs: &[ObjRef], all: bool, deadline_ns: Option<u64>) -> Re
     let me = s.me()?;
     let mut g = match s.try_lock(me) {
         Some(g) => g,
-        None => match s.lock(me, LOCK_DEADLINE) {
+        None => match s.lock(me, lock_deadline(deadline_ns)) {
             Err(Error::Timeout) => return Ok(WaitOutcome::TimedOut),
             r => r?,
         },
@@ -552,7 +558,7 @@ fn multi(
         let armed: Vec<(&AtomicU32, u32)> = externals.iter().map(|e| e.arm()).collect();
         let mut guards: Vec<Guard<'_>> = Vec::with_capacity(stores.len());
         for (s, &me) in stores.iter().zip(&mes) {
-            guards.push(match s.lock(me, LOCK_DEADLINE) {
+            guards.push(match s.lock(me, lock_deadline(deadline_ns)) {
                 Err(Error::Timeout) => break,
                 r => r?,
             });

@@ -134,7 +134,9 @@ impl Store {
                 continue;
             }
             let holder = (cur & !LOCK_WAITERS).wrapping_sub(1);
-            let holder_tid = self.live_tid(holder);
+            // A lock word naming our own slot is never ours (transactions do not nest): it was
+            // left by a dead earlier owner of the slot, or forged. Treat it as dead.
+            let holder_tid = self.live_tid(holder).filter(|_| holder != me);
             if holder_tid.is_none() {
                 // Dead (or garbage) holder: steal; the caller rolls back its transaction.
                 if lw
