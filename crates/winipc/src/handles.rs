@@ -214,11 +214,13 @@ impl Handle {
         })
     }
 
-    /// How many handles (in all processes) and pending waits refer to the object.
+    /// How many handles (in all processes) and pending waits refer to the object. Handles of
+    /// processes that have died are closed first, as Windows closes them when a process exits.
     pub fn usage_count(&self) -> std::io::Result<u32> {
-        let s = Store::get(self.obj.ns)?;
-        let e = resolve(self.raw)?;
-        Ok(s.load(Store::ob(e.obj.ix, ob::REFS)))
+        Ok(with_entry(self.raw, |g, _, _, e| {
+            crate::store::registry::reap_dead(g)?;
+            Ok(g.get(Store::ob(e.obj.ix, ob::REFS)))
+        })?)
     }
 }
 

@@ -190,6 +190,21 @@ fn a_poll_of_a_signaled_object_waits_out_a_slow_lock_holder() {
     assert!(ev.is_signaled().unwrap());
 }
 
+/// Usage counts do not include the handles of a killed process, even before anything else
+/// (a name lookup, a wait on a mutex it owned) has noticed its death.
+#[test]
+fn usage_counts_drop_a_killed_process_handles_at_once() {
+    init();
+    let _w = watchdog(Duration::from_secs(30));
+    let name = uniq("usage-killed");
+    let m = Mutex::create(&name, false).unwrap();
+    let mut c = spawn("hold-mutex", &[&name, "stay"]);
+    assert_eq!(c.line(), "holding");
+    assert_eq!(m.handle().usage_count().unwrap(), 2);
+    c.kill();
+    assert_eq!(m.handle().usage_count().unwrap(), 1);
+}
+
 /// A waker killed between publishing a waiter's result and its `FUTEX_WAKE` delays that
 /// waiter by at most the re-check backstop (1 s), not until its 10 s timeout.
 #[test]
