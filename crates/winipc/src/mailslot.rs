@@ -71,12 +71,10 @@ impl Futex for SysFutex {
         // Never longer than the backstop: a writer killed between publishing a message and
         // waking us would otherwise leave us asleep beside a queued message. The ring's
         // callers treat an early return as "look again".
-        let now = winipc_sys::time::monotonic_ns();
-        let backstop = now.saturating_add(crate::wait::BACKSTOP_NS);
-        let deadline_ns = deadline.map_or(backstop, |d| {
+        let deadline_ns = crate::wait::capped_by_backstop(deadline.map(|d| {
             let left = d.saturating_duration_since(Instant::now());
-            now.saturating_add(left.as_nanos() as u64).min(backstop)
-        });
+            winipc_sys::time::monotonic_ns().saturating_add(left.as_nanos() as u64)
+        }));
         winipc_sys::futex::wait(word, expected, Some(deadline_ns));
     }
     fn wake(&self, word: &winipc_ring::AtomicU32, count: u32) {

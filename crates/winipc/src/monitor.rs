@@ -19,11 +19,9 @@ use std::collections::HashMap;
 use std::os::fd::OwnedFd;
 use std::sync::Mutex;
 
-use winipc_sys::{epoll::Poller, proc};
-
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use winipc_sys::futex;
+use winipc_sys::{epoll::Poller, futex, proc};
 
 use crate::error::Result;
 use crate::objects::{self, Kind, ObjRef, st, sw};

@@ -99,6 +99,12 @@ pub(crate) fn deadline(timeout: Option<std::time::Duration>) -> Option<u64> {
 /// provide it ([`crate::monitor`]); a waiter arms a timer only if that thread cannot run.
 pub(crate) const BACKSTOP_NS: u64 = 1_000_000_000;
 
+/// `deadline_ns` (monotonic; `None` = forever), but no later than the backstop from now.
+pub(crate) fn capped_by_backstop(deadline_ns: Option<u64>) -> u64 {
+    let backstop = time::monotonic_ns().saturating_add(BACKSTOP_NS);
+    deadline_ns.map_or(backstop, |d| d.min(backstop))
+}
+
 /// The deadline of a poll: already passed at any time.
 pub(crate) const POLL: u64 = 0;
 
@@ -301,8 +307,7 @@ fn sleep(s: &Store, me: u32, ixs: &[u32], deadline_ns: Option<u64>, extra: &[(&A
     let mut until = if crate::monitor::ticking() {
         deadline_ns
     } else {
-        let backstop = time::monotonic_ns().saturating_add(BACKSTOP_NS);
-        Some(deadline_ns.map_or(backstop, |d| d.min(backstop)))
+        Some(capped_by_backstop(deadline_ns))
     };
     if let Some(t) = wake_at {
         until = Some(until.map_or(t, |d| d.min(t)));
@@ -653,8 +658,7 @@ fn multi(
 
 /// Sleeps on external objects' words only, until the deadline or the backstop.
 fn sleep_externals(words: &[(&AtomicU32, u32)], deadline_ns: Option<u64>) {
-    let backstop = time::monotonic_ns().saturating_add(BACKSTOP_NS);
-    let until = deadline_ns.map_or(backstop, |d| d.min(backstop));
+    let until = capped_by_backstop(deadline_ns);
     let n = words.len().min(futex::WAITV_MAX);
     futex::wait_any(&words[..n], Some(until));
 }

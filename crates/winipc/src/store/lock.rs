@@ -276,7 +276,13 @@ impl Guard<'_> {
             stall();
         }
         if self.log_len > 0 {
-            let ms = PAUSE_BEFORE_COMMIT_MS.swap(0, Ordering::Relaxed);
+            // A load first: the hook costs no locked instruction on every commit.
+            let armed = PAUSE_BEFORE_COMMIT_MS.load(Ordering::Relaxed) != 0;
+            let ms = if armed {
+                PAUSE_BEFORE_COMMIT_MS.swap(0, Ordering::Relaxed)
+            } else {
+                0
+            };
             if ms > 0 {
                 println!("\n@@paused");
                 std::thread::sleep(std::time::Duration::from_millis(ms));
@@ -361,7 +367,10 @@ impl Drop for Guard<'_> {
         // leaves a published state unwoken; waiters re-check their word at least every
         // `wait::BACKSTOP_NS` (the monitor thread's ticks), so that costs at most that long,
         // never a wedge.
-        if !self.wakes.is_empty() && LOSE_NEXT_WAKES.swap(false, Ordering::Relaxed) {
+        if !self.wakes.is_empty()
+            && LOSE_NEXT_WAKES.load(Ordering::Relaxed)
+            && LOSE_NEXT_WAKES.swap(false, Ordering::Relaxed)
+        {
             return;
         }
         for &(t, _) in &self.wakes {
