@@ -49,7 +49,7 @@ fn sender(buf: &[u8]) -> u32 {
 fn filler_ok(filler: &[u8], byte: u8) -> bool {
     let pattern = u64::from_ne_bytes([byte; 8]);
     let mut words = filler.chunks_exact(8);
-    let whole = (&mut words).all(|w| u64::from_ne_bytes(w.try_into().expect("8 bytes")) == pattern);
+    let whole = words.all(|w| u64::from_ne_bytes(w.try_into().expect("8 bytes")) == pattern);
     whole && words.remainder().iter().all(|&b| b == byte)
 }
 
