@@ -7,19 +7,30 @@
 //!   [1] layout version                             [0]  tail cursor (bytes, monotonic)
 //!   [2] capacity in bytes                          [1]  published counter << 1 | reader-sleeping
 //!   [3] max_message_size (as given)              line 4 (written by the reader; by writers
-//!   [4] flags (bit 0 = closed)
-//!   [5] read timeout in ms (kept for the mailslot; not interpreted by the ring)                             only when they go to sleep):
-//!  line 1 (written only around a reader sleep):    [8]  head cursor (bytes, monotonic)
-//!   [16] notify futex word                         [9]  consumed counter
-//!  line 2 (written only around a writer sleep):    [10] waiting writers << 32 | reader lock
-//!   [32] space futex word                                (lock: 0 = free, owner + 1)
-//!                                                [16..] ring words (records, 8-byte aligned)
+//!   [4] flags (bit 0 = closed)                             only when they go to sleep):
+//!   [5] read timeout in ms (kept for the           [8]  head cursor (bytes, monotonic)
+//!       mailslot; not interpreted by the ring)     [9]  consumed counter
+//!  line 1 (written only around a reader sleep):    [10] reader lock (see below)
+//!   [16] notify futex word                       lines 5..13, one per reader entry i < 8:
+//!  line 2 (written only around a writer sleep):    [16 + 8i]     reader id + 1 (0 = free)
+//!   [32] space futex word                          [16 + 8i + 1] inside: 1 while consuming
+//!                                                [80..] ring words (records, 8-byte aligned)
 //! ```
+//!
+//! The reader lock word packs `waiting writers << 48 | sequence << 37 | revoke << 36 |
+//! entry + 1 << 32 | owner id + 1` (0 = free). A holder with an entry holds it *biased*: it
+//! keeps the lock between consumptions and enters each one with plain stores to its entry's
+//! `inside` word; another reader takes it over by setting `revoke`, issuing a heavy fence
+//! (`membarrier`), and waiting for `inside` to read 0. A holder without an entry (no free entry,
+//! or no heavy fences in its process) holds it *classic*, for one consumption. The sequence,
+//! bumped by every acquisition, keeps a stale revoker from taking over a later holding.
 //!
 //! The sleep handshakes need no fence on the fast path: a writer's publishing add on word 1
 //! and a sleeping reader's flag-setting RMW on the same word are ordered against each other
-//! (whichever comes second sees the first), and likewise a blocked writer's registration on
-//! word 10 and the reader's lock-releasing RMW after it advanced the head.
+//! (whichever comes second sees the first). A blocked writer registers on word 10 with an RMW
+//! and then issues a heavy fence before it re-checks the head, so the reader's plain load of
+//! word 10 after advancing the head sees the registration or the writer sees the head (a
+//! classic holder's releasing RMW gives the same without the fence).
 //!
 //! Lines are 64 bytes when the mapping is page aligned (the header is 192 bytes). Each side
 //! writes only its own lines on the fast path; the other side reads them only when its locally
@@ -37,11 +48,12 @@ use crate::sync::{AtomicU32, AtomicU64, Ordering};
 /// `"WRNG"`: the first header word of an initialized ring.
 pub const MAGIC: u32 = 0x5752_4E47;
 /// Layout version; bumped on any incompatible change.
-pub const LAYOUT_VERSION: u32 = 3;
+pub const LAYOUT_VERSION: u32 = 4;
 /// Number of `u32` words the header needs.
 pub const HEADER_WORDS: usize = 48;
-/// Index of the first ring word in the data slice (the cursors live before it).
-pub const DATA_OFFSET: usize = 16;
+/// Index of the first ring word in the data slice (the cursors and reader entries live before
+/// it).
+pub const DATA_OFFSET: usize = D_ENTRIES + 8 * READER_ENTRIES;
 /// Smallest capacity accepted, in bytes.
 pub const MIN_CAPACITY: u32 = 32;
 /// Largest capacity accepted, in bytes (record lengths are 28-bit fields).
@@ -61,6 +73,10 @@ pub(crate) const D_PUBLISHED: usize = 1;
 pub(crate) const D_HEAD: usize = 8;
 pub(crate) const D_CONSUMED: usize = 9;
 pub(crate) const D_READER_LOCK: usize = 10;
+/// First reader entry; entry `i` is the line at `D_ENTRIES + 8 * i` (`[0]` id + 1, `[1]` inside).
+pub(crate) const D_ENTRIES: usize = 16;
+/// Readers that can hold the reader lock biased at once (more fall back to classic holds).
+pub(crate) const READER_ENTRIES: usize = 8;
 
 /// Cursors at or beyond this are impossible (2^62 bytes) and reported as corruption, so cursor
 /// arithmetic (`cursor + capacity`, `cursor + size`) never overflows.
@@ -78,8 +94,18 @@ pub(crate) const COUNT_SHIFT: u32 = 40;
 pub(crate) const SLEEPING_BIT: u64 = 1;
 /// Owner bits of the reader-lock word (owner id + 1; 0 = free).
 pub(crate) const LOCK_OWNER_MASK: u64 = 0xFFFF_FFFF;
-/// One waiting writer in the reader-lock word.
-pub(crate) const LOCK_WAITER: u64 = 1 << 32;
+/// Position of the holder's entry + 1 (0 = a classic hold) in the reader-lock word.
+pub(crate) const LOCK_ENTRY_SHIFT: u32 = 32;
+/// Owner and entry bits: who holds the lock, and how.
+pub(crate) const LOCK_HOLDER_MASK: u64 = 0xF_FFFF_FFFF;
+/// Set by a reader taking a biased holding over.
+pub(crate) const LOCK_REVOKE: u64 = 1 << 36;
+/// One step of the acquisition sequence (11 bits above the revoke bit).
+pub(crate) const LOCK_SEQ_UNIT: u64 = 1 << 37;
+pub(crate) const LOCK_SEQ_MASK: u64 = 0x7FF << 37;
+/// One waiting writer in the reader-lock word (the top 16 bits count them).
+pub(crate) const LOCK_WAITER: u64 = 1 << 48;
+pub(crate) const LOCK_WAITERS_MASK: u64 = 0xFFFF << 48;
 
 /// One message of `len` bytes in packed-counter units.
 pub(crate) fn count_unit(len: u32) -> u64 {

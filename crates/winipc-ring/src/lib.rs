@@ -24,16 +24,20 @@
 //!   reader arms a "sleeping" bit in the writers' published-counter word with an RMW and
 //!   re-checks before futex-waiting on the notify word; a writer's counter bump after READY is
 //!   an RMW on that same word, so one of the two sees the other, and the writer wakes only if
-//!   the bit is set. Blocked writers register in the reader-lock word with an RMW and re-check;
-//!   the reader releases its lock (after advancing the head) with an RMW that reads that count,
-//!   and wakes them only if it is nonzero.
+//!   the bit is set. Blocked writers register in the reader-lock word with an RMW, issue a heavy
+//!   fence and re-check; the reader reads that count after advancing the head (a plain load
+//!   under a biased lock, the releasing RMW of a classic one) and wakes them only if it is
+//!   nonzero.
 //! - **Quota policy:** the capacity fixed at [`Ring::init`] is a hard byte bound. A full ring makes
 //!   [`Ring::try_send`] fail with [`SendError::Full`]; [`Ring::send`] sleeps until space frees up
 //!   or its deadline passes, then fails with `Full`. Nothing is ever silently dropped.
 //! - **Several readers:** receive handles duplicated into several processes share the ring. Each
-//!   consumption takes a tiny reader lock (owner id = [`Ring::set_reader_id`]); a lock whose owner
-//!   is dead is taken over, and a reader that died mid-consumption is recovered from (at most the
-//!   message it was consuming is lost, never duplicated or torn).
+//!   consumption happens under a reader lock (owner: the reader id passed to
+//!   [`Ring::try_recv`]); a lock whose owner is dead is taken over, and a reader that died
+//!   mid-consumption is recovered from (at most the message it was consuming is lost, never
+//!   duplicated or torn). A reader whose process can use asymmetric fences
+//!   ([`Futex::heavy_fence`]) keeps the lock *biased* between consumptions, so a lone reader
+//!   pays no locked instruction for it; another reader takes it over with a heavy fence.
 //! - **Hostile peers** may write anything into the mapping at any time. Geometry is validated at
 //!   [`Ring::attach`] and cached locally; every cursor, record length, state, stamp and wrap
 //!   position read later is range-checked, every loop is bounded, and impossible values are
@@ -97,10 +101,11 @@
 //! assert_eq!(ring.info().next_size, Some(5));
 //!
 //! let mut buf = [0u8; 64];
-//! let n = ring.recv(&mut buf, None, &AllAlive)?.unwrap();
+//! let reader = 1; // the receiving thread's id, for the reader lock
+//! let n = ring.recv(reader, &mut buf, None, &AllAlive)?.unwrap();
 //! assert_eq!(&buf[..n], b"hello");
-//! assert_eq!(ring.try_recv(&mut buf, &AllAlive)?, Some(0));
-//! assert_eq!(ring.try_recv(&mut buf, &AllAlive)?, None);
+//! assert_eq!(ring.try_recv(reader, &mut buf, &AllAlive)?, Some(0));
+//! assert_eq!(ring.try_recv(reader, &mut buf, &AllAlive)?, None);
 //!
 //! // Another process attaches to the same memory.
 //! let other = Ring::attach(mem, SpinFutex)?;
@@ -113,6 +118,7 @@
 mod error;
 mod layout;
 mod reader;
+mod reader_lock;
 mod record;
 mod sync;
 mod writer;
@@ -143,6 +149,21 @@ pub trait Futex {
     fn wait(&self, word: &AtomicU32, expected: u32, deadline: Option<Instant>);
     /// Wake up to `count` sleepers on `word`.
     fn wake(&self, word: &AtomicU32, count: u32);
+
+    /// Whether this process is registered for asymmetric fences: another process's
+    /// [`heavy_fence`](Futex::heavy_fence) then runs a full barrier on every CPU running one of
+    /// our threads (`MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED`, which `fork` does not inherit).
+    /// Only a registered reader may hold the reader lock biased. Default: not registered.
+    fn fences_registered(&self) -> bool {
+        false
+    }
+
+    /// Runs a full memory barrier on every CPU that runs a thread of a registered process
+    /// (`MEMBARRIER_CMD_GLOBAL_EXPEDITED`) and returns `true`, or returns `false` when that is
+    /// not available. Default: not available.
+    fn heavy_fence(&self) -> bool {
+        false
+    }
 }
 
 impl<T: Futex + ?Sized> Futex for &T {
@@ -151,6 +172,12 @@ impl<T: Futex + ?Sized> Futex for &T {
     }
     fn wake(&self, word: &AtomicU32, count: u32) {
         (**self).wake(word, count);
+    }
+    fn fences_registered(&self) -> bool {
+        (**self).fences_registered()
+    }
+    fn heavy_fence(&self) -> bool {
+        (**self).heavy_fence()
     }
 }
 
@@ -188,7 +215,9 @@ pub struct Ring<'a, F> {
     ring: &'a [AtomicU64],
     geo: Geometry,
     futex: F,
-    reader_id: u32,
+    /// Process-local mirror of the reader entries claimed by this process's readers (id + 1
+    /// per entry), so a reader finds its entry without reading eight shared lines.
+    entries: [std::sync::atomic::AtomicU32; layout::READER_ENTRIES],
     /// Process-local adaptive spin budget of `recv` (not in shared memory).
     spin_budget: std::sync::atomic::AtomicU32,
     /// Process-local copy of the head cursor last read by a writer of this handle: a lower bound
@@ -199,6 +228,11 @@ pub struct Ring<'a, F> {
     /// Process-local copy of the tail cursor last read by a reader of this handle (a lower bound
     /// of the shared tail), re-read only when a record at the head extends past it.
     tail_cache: sync::AtomicU64,
+    /// Process-local lap bases (multiples of the capacity) last used by this handle's reader
+    /// and writers, so `cursor % capacity` costs a subtraction instead of a division while the
+    /// cursor stays in that lap.
+    reader_lap: std::sync::atomic::AtomicU64,
+    writer_lap: std::sync::atomic::AtomicU64,
 }
 
 impl<'a, F: Futex> Ring<'a, F> {
@@ -237,18 +271,13 @@ impl<'a, F: Futex> Ring<'a, F> {
             ring: &mem.data[OFF..end],
             geo,
             futex,
-            reader_id: 0,
+            entries: Default::default(),
             spin_budget: std::sync::atomic::AtomicU32::new(reader::SPIN_MIN * 4),
             head_cache: sync::AtomicU64::new(0),
             tail_cache: sync::AtomicU64::new(0),
+            reader_lap: std::sync::atomic::AtomicU64::new(0),
+            writer_lap: std::sync::atomic::AtomicU64::new(0),
         }
-    }
-
-    /// Sets the id this handle's reader uses for the reader lock; another reader may take the
-    /// lock over when [`Liveness::is_alive`] says this id is dead. Ids of concurrently live
-    /// readers must differ; `u32::MAX` is reserved and mapped to `u32::MAX - 1`.
-    pub fn set_reader_id(&mut self, id: u32) {
-        self.reader_id = id.min(u32::MAX - 1);
     }
 
     /// The ring capacity in bytes (the slot's quota).
@@ -309,6 +338,21 @@ impl<'a, F: Futex> Ring<'a, F> {
         let start = (pos / 8) as usize;
         let end = start.saturating_add(len.div_ceil(8) as usize);
         self.ring.get(start..end).unwrap_or(&[])
+    }
+
+    /// `cursor % capacity`, through the lap base cached in `lap`: any multiple of the capacity
+    /// that is within one capacity below the cursor gives the same answer, so a stale or racing
+    /// cache only costs the division.
+    fn position(&self, lap: &std::sync::atomic::AtomicU64, cursor: u64) -> u64 {
+        use std::sync::atomic::Ordering::Relaxed;
+        let cap = u64::from(self.geo.capacity);
+        let off = cursor.wrapping_sub(lap.load(Relaxed));
+        if off < cap {
+            return off;
+        }
+        let pos = cursor % cap;
+        lap.store(cursor - pos, Relaxed);
+        pos
     }
 
     /// The ring word at byte position `pos` (callers pass `pos < capacity`; anything else is

@@ -6,6 +6,10 @@
 //!
 //! Sanity: weakening either fence-free handshake to Relaxed (the writer's counter RMW after
 //! READY, or the reader's lock-releasing RMW) makes these models deadlock (checked by hand).
+//!
+//! The reader lock is modelled both ways: biased (the futex model offers heavy fences; loom has
+//! no asymmetric fence pair, so both halves are full fences, which is the guarantee
+//! `membarrier` gives) and classic (no heavy fences).
 
 use crate::sync::{AtomicU32, AtomicU64, Ordering};
 use crate::{Futex, HEADER_WORDS, Liveness, Ring, RingMemory};
@@ -19,6 +23,8 @@ use std::time::Instant;
 struct LoomFutex {
     lock: Mutex<()>,
     cond: Condvar,
+    /// Offer asymmetric fences (biased reader lock).
+    fences: bool,
 }
 
 impl Futex for LoomFutex {
@@ -32,7 +38,19 @@ impl Futex for LoomFutex {
         let _guard = self.lock.lock().unwrap();
         self.cond.notify_all();
     }
+    fn fences_registered(&self) -> bool {
+        self.fences
+    }
+    fn heavy_fence(&self) -> bool {
+        if self.fences {
+            crate::sync::fence(Ordering::SeqCst);
+        }
+        self.fences
+    }
 }
+
+/// The reader id of the model's main reader.
+const READER: u32 = 1;
 
 struct AllAlive;
 impl Liveness for AllAlive {
@@ -47,13 +65,16 @@ struct Shared {
     futex: LoomFutex,
 }
 
-fn shared(capacity: u32) -> Arc<Shared> {
+fn shared(capacity: u32, fences: bool) -> Arc<Shared> {
     let s = Shared {
         header: (0..HEADER_WORDS).map(|_| AtomicU32::new(0)).collect(),
         data: (0..RingMemory::data_words(capacity))
             .map(|_| AtomicU64::new(0))
             .collect(),
-        futex: LoomFutex::default(),
+        futex: LoomFutex {
+            fences,
+            ..LoomFutex::default()
+        },
     };
     Ring::init(RingMemory::new(&s.header, &s.data), capacity, 0, &s.futex).unwrap();
     Arc::new(s)
@@ -96,9 +117,9 @@ fn model(f: impl Fn() + Sync + Send + 'static) {
 
 /// Writer `w` sends `n` messages `[w, i, w^i]`; the reader blocks (no deadline) for all of them
 /// and checks none is lost, duplicated, torn or reordered per writer.
-fn two_writers_one_reader(capacity: u32, per_writer: u8) {
+fn two_writers_one_reader(capacity: u32, per_writer: u8, fences: bool) {
     model(move || {
-        let s = shared(capacity);
+        let s = shared(capacity, fences);
         let writers: Vec<_> = (0..2u8)
             .map(|w| {
                 let s = s.clone();
@@ -114,7 +135,10 @@ fn two_writers_one_reader(capacity: u32, per_writer: u8) {
         let mut next = [0u8; 2];
         let mut buf = [0u8; 8];
         for _ in 0..2 * per_writer {
-            let n = ring.recv(&mut buf, None, &AllAlive).unwrap().unwrap();
+            let n = ring
+                .recv(READER, &mut buf, None, &AllAlive)
+                .unwrap()
+                .unwrap();
             assert_eq!(n, 3, "torn length");
             let (w, i) = (buf[0], buf[1]);
             assert!(w < 2, "torn writer byte");
@@ -125,7 +149,7 @@ fn two_writers_one_reader(capacity: u32, per_writer: u8) {
         for h in writers {
             h.join().unwrap();
         }
-        assert_eq!(ring.try_recv(&mut buf, &AllAlive), Ok(None));
+        assert_eq!(ring.try_recv(READER, &mut buf, &AllAlive), Ok(None));
         assert_eq!(ring.info().messages, 0);
     });
 }
@@ -134,20 +158,77 @@ fn two_writers_one_reader(capacity: u32, per_writer: u8) {
 /// reader's sleep/wake handshake.
 #[test]
 fn loom_two_writers_roomy() {
-    two_writers_one_reader(64, 1);
+    two_writers_one_reader(64, 1, true);
 }
 
 /// A 32-byte ring holds one 24-byte record: the second writer pads to the end, blocks on a
 /// full ring and must be woken by the reader; the reader must be woken by each writer.
 #[test]
 fn loom_two_writers_full_ring_wraps() {
-    two_writers_one_reader(32, 1);
+    two_writers_one_reader(32, 1, true);
+}
+
+/// As above with a classic reader lock (no heavy fences: the writer sleeps in slices, which the
+/// model's futex ignores, so it relies on the releasing RMW).
+#[test]
+fn loom_two_writers_full_ring_wraps_classic() {
+    two_writers_one_reader(32, 1, false);
 }
 
 /// Two messages per writer through a 48-byte ring: several laps, padding, blocking on both sides.
 #[test]
 fn loom_two_writers_two_each_laps() {
-    two_writers_one_reader(48, 2);
+    two_writers_one_reader(48, 2, true);
+}
+
+/// Two readers drain two queued messages: the second takes the first's biased lock over (or
+/// waits for it). Every message is delivered exactly once, in order per reader.
+#[test]
+fn loom_two_readers_revoke_a_biased_lock() {
+    model(|| {
+        let s = shared(64, true);
+        {
+            let ring = attach(&s);
+            ring.try_send(9, &[0]).unwrap();
+            ring.try_send(9, &[1]).unwrap();
+        }
+        let other = {
+            let s = s.clone();
+            thread::spawn(move || {
+                let ring = attach(&s);
+                let mut buf = [0u8; 4];
+                match ring.try_recv(READER + 1, &mut buf, &AllAlive) {
+                    Ok(Some(1)) => vec![buf[0]],
+                    Ok(None) | Err(crate::RecvError::Busy) => vec![],
+                    other => panic!("{other:?}"),
+                }
+            })
+        };
+        let ring = attach(&s);
+        let mut buf = [0u8; 4];
+        let mut mine = Vec::new();
+        for _ in 0..2 {
+            match ring.try_recv(READER, &mut buf, &AllAlive) {
+                Ok(Some(1)) => mine.push(buf[0]),
+                Ok(None) | Err(crate::RecvError::Busy) => {}
+                other => panic!("{other:?}"),
+            }
+        }
+        let theirs = other.join().unwrap();
+        // Whatever is left is still queued, in order.
+        let mut rest = Vec::new();
+        while let Ok(Some(1)) = ring.try_recv(READER, &mut buf, &AllAlive) {
+            rest.push(buf[0]);
+        }
+        assert!(mine.windows(2).all(|w| w[0] < w[1]), "reordered: {mine:?}");
+        let mut all: Vec<u8> = mine.iter().chain(&theirs).chain(&rest).copied().collect();
+        all.sort_unstable();
+        assert_eq!(
+            all,
+            [0, 1],
+            "lost or duplicated: {mine:?} {theirs:?} {rest:?}"
+        );
+    });
 }
 
 #[test]

@@ -1,20 +1,18 @@
-//! The consumer side: reader lock, in-order consumption, dead-writer skipping, sleep/wake.
+//! The consumer side: in-order consumption under the reader lock, dead-writer skipping,
+//! sleep/wake.
 
 use crate::error::{Corruption, RecvError};
 use crate::layout::{
-    COUNT_SHIFT, D_CONSUMED, D_PUBLISHED, D_READER_LOCK, D_TAIL, H_NOTIFY, H_SPACE,
-    LOCK_OWNER_MASK, LOCK_WAITER, SLEEPING_BIT, count_unit, cursor_ok,
+    COUNT_SHIFT, D_CONSUMED, D_PUBLISHED, D_TAIL, H_NOTIFY, SLEEPING_BIT, count_unit, cursor_ok,
 };
 use crate::record::{self, Claim, State};
-use crate::sync::{AtomicU32, AtomicU64, Ordering, fence, spin_hint, trace};
+use crate::sync::{AtomicU32, Ordering, fence, spin_hint, trace};
 use crate::{Futex, Liveness, MailslotInfo, Ring};
 use std::time::{Duration, Instant};
 
 /// How often a reader blocked on a live writer's WRITING record (or on a busy reader lock)
 /// re-checks liveness.
 const RECHECK: Duration = Duration::from_millis(1);
-/// Spins on a contended reader lock before reporting `Busy`.
-const LOCK_SPINS: u32 = 128;
 /// Records `peek` looks past (padding, skipped) before giving up.
 const PEEK_LIMIT: u32 = 4;
 /// Adaptive spin budget bounds (iterations of a cheap `has_message` check).
@@ -35,6 +33,8 @@ enum Step {
 impl<F: Futex> Ring<'_, F> {
     /// Receives the next message into `buf` without blocking.
     ///
+    /// `reader` identifies the calling thread for the reader lock (ids of live readers must
+    /// differ; [`Liveness`] answers for them too, so a dead reader's lock is taken over).
     /// Returns `Ok(Some(len))` (a zero-length message gives `Some(0)`), or `Ok(None)` when no
     /// complete message is at the head. Records of dead writers stuck in WRITING are skipped
     /// (asking `liveness` about the writer id in the record).
@@ -45,10 +45,11 @@ impl<F: Futex> Ring<'_, F> {
     /// [`RecvError::Corrupt`] on impossible shared state.
     pub fn try_recv(
         &self,
+        reader: u32,
         buf: &mut [u8],
         liveness: &impl Liveness,
     ) -> Result<Option<usize>, RecvError> {
-        match self.locked_step(buf, liveness)? {
+        match self.locked_step(reader, buf, liveness)? {
             Step::Delivered(n) => Ok(Some(n)),
             Step::Empty | Step::Pending => Ok(None),
             Step::Busy => Err(RecvError::Busy),
@@ -67,6 +68,7 @@ impl<F: Futex> Ring<'_, F> {
     /// As [`try_recv`](Ring::try_recv), except that a busy reader lock is waited for.
     pub fn recv(
         &self,
+        reader: u32,
         buf: &mut [u8],
         deadline: Option<Instant>,
         liveness: &impl Liveness,
@@ -78,7 +80,7 @@ impl<F: Futex> Ring<'_, F> {
         };
         let mut spins = 0u32;
         loop {
-            let step = self.locked_step(buf, liveness)?;
+            let step = self.locked_step(reader, buf, liveness)?;
             if let Step::Delivered(n) = step {
                 if spins > 0 && spins <= budget {
                     self.adapt_spin(true);
@@ -190,7 +192,7 @@ impl<F: Futex> Ring<'_, F> {
             if !cursor_ok(h) {
                 return None;
             }
-            let pos = h % cap;
+            let pos = self.position(&self.reader_lap, h);
             let claim = Claim::decode(self.ring_word(pos).load(Ordering::Acquire))?;
             let size = claim.record_size();
             if !self.plausible(claim, size, pos, cap) {
@@ -227,62 +229,18 @@ impl<F: Futex> Ring<'_, F> {
         shape && size % 8 == 0 && size <= room && size <= queued
     }
 
-    fn locked_step(&self, buf: &mut [u8], liveness: &impl Liveness) -> Result<Step, RecvError> {
-        if !self.lock_reader(liveness) {
+    fn locked_step(
+        &self,
+        reader: u32,
+        buf: &mut [u8],
+        liveness: &impl Liveness,
+    ) -> Result<Step, RecvError> {
+        let Some(hold) = self.lock_reader(reader, liveness) else {
             return Ok(Step::Busy);
-        }
+        };
         let step = self.step(buf, liveness);
-        self.unlock_reader();
+        self.unlock_reader(hold);
         step
-    }
-
-    /// Takes the reader lock (0 = free, else owner id + 1), taking it over from a dead owner.
-    /// Serializes receive handles shared by several processes; held only for one consumption.
-    fn lock_reader(&self, liveness: &impl Liveness) -> bool {
-        let lock: &AtomicU64 = self.data(D_READER_LOCK);
-        let me = u64::from(self.reader_id) + 1;
-        // Waiting writers change the high half: a CAS lost to them is retried (bounded).
-        let mut races = 0u32;
-        let mut i = 0;
-        while i < LOCK_SPINS {
-            let cur = lock.load(Ordering::Relaxed);
-            let owner = cur & LOCK_OWNER_MASK;
-            let take = if owner == 0 {
-                true
-            } else {
-                i % 32 == 0
-                    && owner != me
-                    && !liveness.is_alive(u32::try_from(owner - 1).unwrap_or(u32::MAX))
-            };
-            if take {
-                let new = (cur & !LOCK_OWNER_MASK) | me;
-                match lock.compare_exchange(cur, new, Ordering::Acquire, Ordering::Relaxed) {
-                    Ok(_) => return true,
-                    Err(now) if now & LOCK_OWNER_MASK == owner && races < LOCK_SPINS => {
-                        races += 1;
-                        continue;
-                    }
-                    Err(_) => {}
-                }
-            }
-            spin_hint();
-            i += 1;
-        }
-        false
-    }
-
-    /// Releases the reader lock with an RMW that also reads the waiting-writer count: the
-    /// reader half of the writer-space handshake (every head advance happens under the lock,
-    /// before this). A FUTEX_WAKE only when a writer waits.
-    fn unlock_reader(&self) {
-        let old = self
-            .data(D_READER_LOCK)
-            .fetch_and(!LOCK_OWNER_MASK, Ordering::AcqRel);
-        if old >= LOCK_WAITER {
-            let space = self.hdr(H_SPACE);
-            space.fetch_add(1, Ordering::Release);
-            self.futex.wake(space, u32::MAX);
-        }
     }
 
     /// Consumes records from the head until one message is delivered, the ring is empty, or the
@@ -294,7 +252,7 @@ impl<F: Futex> Ring<'_, F> {
             if !cursor_ok(h) {
                 return Err(Corruption::BadCursor.into());
             }
-            let pos = h % cap;
+            let pos = self.position(&self.reader_lap, h);
             let word = self.ring_word(pos).load(Ordering::Acquire);
             if word == record::free_tag(h) {
                 // Nothing claimed at the head: empty (no need to look at the writers' tail).
@@ -391,10 +349,11 @@ impl<F: Futex> Ring<'_, F> {
     #[doc(hidden)]
     pub fn simulate_crashed_recv(
         &self,
+        reader: u32,
         stage: u8,
         liveness: &impl Liveness,
     ) -> Result<bool, RecvError> {
-        if !self.lock_reader(liveness) {
+        if self.lock_reader(reader, liveness).is_none() {
             return Err(RecvError::Busy);
         }
         let cap = u64::from(self.geo.capacity);
@@ -451,7 +410,7 @@ impl<F: Futex> Ring<'_, F> {
     /// Re-tags the words of the record at cursor `h` for the next lap, claim word last.
     fn retag(&self, h: u64, size: u64) {
         let cap = u64::from(self.geo.capacity);
-        let pos = h % cap;
+        let pos = self.position(&self.reader_lap, h);
         let next_lap = h + cap;
         for (k, word) in self.ring_words(pos, size).iter().enumerate().skip(1) {
             word.store(record::free_tag(next_lap + 8 * k as u64), Ordering::Relaxed);

@@ -6,6 +6,19 @@ pub use loom::sync::atomic::{AtomicU32, AtomicU64, Ordering, fence};
 #[cfg(not(loom))]
 pub use std::sync::atomic::{AtomicU32, AtomicU64, Ordering, fence};
 
+/// The cheap half of an asymmetric fence: orders nothing in hardware, only keeps the compiler
+/// from moving accesses across it. It is made whole by the other side's heavy fence
+/// ([`Futex::heavy_fence`](crate::Futex::heavy_fence), a `membarrier`), which runs a full barrier
+/// on every CPU that runs a registered process. Loom has no such pair, so under loom it is a
+/// full fence on this side too (the guarantee the pair gives).
+#[inline]
+pub fn light_fence() {
+    #[cfg(loom)]
+    fence(Ordering::SeqCst);
+    #[cfg(not(loom))]
+    std::sync::atomic::compiler_fence(Ordering::SeqCst);
+}
+
 /// A polite busy-wait step. Under loom it yields to the model scheduler so spin loops terminate.
 #[inline]
 pub fn spin_hint() {

@@ -12,6 +12,8 @@ use std::time::Instant;
 
 /// Bound on reservation attempts in one `try_send` (contention or a hostile peer).
 const RETRY_LIMIT: u32 = 100_000;
+/// How long a blocked writer sleeps at a time when it cannot issue a heavy fence.
+const UNFENCED_SLEEP: std::time::Duration = std::time::Duration::from_millis(1);
 /// Bound on consecutive attempts that see the same cursors (no progress anywhere).
 const STALL_LIMIT: u32 = 256;
 
@@ -61,18 +63,27 @@ impl<F: Futex> Ring<'_, F> {
             if deadline.is_some_and(|d| Instant::now() >= d) {
                 return Err(SendError::Full);
             }
-            // Handshake with the reader's lock release (`unlock_reader`): register with an RMW on
-            // the lock word, re-check (re-reading the head), sleep. The reader advances the head
-            // before its releasing RMW on the same word: whichever RMW comes second sees the
-            // other's effect (the head, or our registration).
+            // Handshake with the reader (`unlock_reader`): register with an RMW on the lock
+            // word, issue a heavy fence, re-check (re-reading the head), sleep. The reader
+            // advances the head and then reads the lock word: with a plain load under a biased
+            // lock (the heavy fence orders it against our registration, Dekker-style), or with
+            // its releasing RMW under a classic one (whichever RMW comes second sees the other).
+            // Without a heavy fence a biased reader may miss us: sleep in short slices then.
             let space = self.hdr(H_SPACE);
             let seen = space.load(Ordering::Acquire);
             let lock = self.data(D_READER_LOCK);
             lock.fetch_add(LOCK_WAITER, Ordering::AcqRel);
+            let fenced = self.futex.heavy_fence();
             let retry = self.reserve(writer, msg.len(), size);
             if let Err(SendError::Full) = retry {
                 trace!("writer sleeps");
-                self.futex.wait(space, seen, deadline);
+                let until = if fenced {
+                    deadline
+                } else {
+                    let slice = Instant::now() + UNFENCED_SLEEP;
+                    Some(deadline.map_or(slice, |d| d.min(slice)))
+                };
+                self.futex.wait(space, seen, until);
                 trace!("writer woke");
             }
             lock.fetch_sub(LOCK_WAITER, Ordering::Relaxed);
@@ -150,13 +161,13 @@ impl<F: Futex> Ring<'_, F> {
             // cached head is an older head value, so this holds for it too.
             let mut h = self.head_cache.load(Ordering::Acquire);
             let mut t = self.data(D_TAIL).load(Ordering::Acquire);
-            let mut pos = t % cap;
+            let mut pos = self.position(&self.writer_lap, t);
             if !Self::has_room(h, t, pos, cap, size) {
                 // Only now pull the reader's line over: the cached head shows too little room.
                 // Re-read the tail after it so the pair keeps `head <= tail`.
                 h = self.head().load(Ordering::Acquire);
                 t = self.data(D_TAIL).load(Ordering::Acquire);
-                pos = t % cap;
+                pos = self.position(&self.writer_lap, t);
                 if h % 8 == 0 && h <= t {
                     self.head_cache.store(h, Ordering::Release);
                 }

@@ -102,7 +102,7 @@ proptest! {
                 Op::Recv { buf } => {
                     let mut b = vec![0u8; buf];
                     model.skip_padding();
-                    match ring.try_recv(&mut b, &AllAlive) {
+                    match ring.try_recv(1, &mut b, &AllAlive) {
                         Ok(Some(n)) => {
                             let want = model.queue.pop_front().map(|(m, size)| { model.head += size; m.unwrap() });
                             prop_assert_eq!(Some(&b[..n]), want.as_deref());
@@ -160,15 +160,15 @@ proptest! {
                 Op::Send { writer, len, seed } => { let _ = ring.try_send(writer, &payload(len, seed)); }
                 Op::Recv { buf } => {
                     let mut b = vec![0u8; buf];
-                    let _ = ring.try_recv(&mut b, &dead);
-                    let _ = ring.recv(&mut b, Some(std::time::Instant::now()), &dead);
+                    let _ = ring.try_recv(1, &mut b, &dead);
+                    let _ = ring.recv(1, &mut b, Some(std::time::Instant::now()), &dead);
                 }
                 Op::Info => { let _ = ring.info(); let _ = ring.has_message(); }
             }
             if let Ok(a) = &attached {
                 let _ = a.info();
                 let mut b = [0u8; 64];
-                let _ = a.try_recv(&mut b, &dead);
+                let _ = a.try_recv(1, &mut b, &dead);
             }
         }
     }

@@ -2,19 +2,26 @@
 
 mod common;
 
-use common::{AllAlive, Dead, Mem};
+use common::{AllAlive, Dead, FencedFutex, Mem};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use winipc_ring::park::ParkFutex;
-use winipc_ring::{AttachError, Corruption, MAGIC, RecvError, Ring, SendError};
+use winipc_ring::{AttachError, Corruption, DATA_OFFSET, Futex, MAGIC, RecvError, Ring, SendError};
 
-fn ring(mem: &Mem, cap: u32, max: u32) -> Ring<'_, ParkFutex> {
-    Ring::init(mem.view(), cap, max, ParkFutex::new()).unwrap()
+/// A ring whose readers hold the reader lock biased when the kernel has `membarrier` (as in
+/// winipc).
+fn ring(mem: &Mem, cap: u32, max: u32) -> Ring<'_, FencedFutex> {
+    Ring::init(mem.view(), cap, max, FencedFutex).unwrap()
+}
+
+/// The reader-lock word (data word 10) without its sequence and waiting-writer fields.
+fn lock_holder(mem: &Mem) -> u64 {
+    mem.data[10].load(Ordering::Relaxed) & 0xF_FFFF_FFFF
 }
 
 fn recv_vec<F: winipc_ring::Futex>(r: &Ring<'_, F>) -> Option<Vec<u8>> {
     let mut buf = vec![0u8; r.capacity() as usize];
-    r.try_recv(&mut buf, &AllAlive)
+    r.try_recv(1, &mut buf, &AllAlive)
         .unwrap()
         .map(|n| buf[..n].to_vec())
 }
@@ -116,19 +123,19 @@ fn insufficient_buffer_keeps_message() {
     r.try_send(1, b"xy").unwrap();
     let mut small = [0u8; 1];
     assert_eq!(
-        r.try_recv(&mut small, &AllAlive),
+        r.try_recv(1, &mut small, &AllAlive),
         Err(RecvError::InsufficientBuffer { needed: 2 })
     );
     assert_eq!((r.info().next_size, r.info().messages), (Some(2), 1));
     let mut empty: [u8; 0] = [];
     assert_eq!(
-        r.try_recv(&mut empty, &AllAlive),
+        r.try_recv(1, &mut empty, &AllAlive),
         Err(RecvError::InsufficientBuffer { needed: 2 })
     );
     assert_eq!(recv_vec(&r).unwrap(), b"xy");
     // A zero-length message fits a zero-length buffer.
     r.try_send(1, b"").unwrap();
-    assert_eq!(r.try_recv(&mut empty, &AllAlive), Ok(Some(0)));
+    assert_eq!(r.try_recv(1, &mut empty, &AllAlive), Ok(Some(0)));
 }
 
 #[test]
@@ -198,15 +205,15 @@ fn wrap_around_with_padding_many_laps() {
         if i % 3 == 0 {
             let msg2 = [i as u8; 5];
             r.try_send(i, &msg2).unwrap();
-            assert_eq!(r.try_recv(&mut buf, &AllAlive).unwrap(), Some(len));
+            assert_eq!(r.try_recv(1, &mut buf, &AllAlive).unwrap(), Some(len));
             assert_eq!(&buf[..len], &msg[..]);
-            assert_eq!(r.try_recv(&mut buf, &AllAlive).unwrap(), Some(5));
+            assert_eq!(r.try_recv(1, &mut buf, &AllAlive).unwrap(), Some(5));
             assert_eq!(buf[..5], msg2);
         } else {
-            assert_eq!(r.try_recv(&mut buf, &AllAlive).unwrap(), Some(len));
+            assert_eq!(r.try_recv(1, &mut buf, &AllAlive).unwrap(), Some(len));
             assert_eq!(&buf[..len], &msg[..]);
         }
-        assert_eq!(r.try_recv(&mut buf, &AllAlive).unwrap(), None);
+        assert_eq!(r.try_recv(1, &mut buf, &AllAlive).unwrap(), None);
     }
     assert_eq!(r.info().messages, 0);
     assert_eq!(r.info().bytes, 0);
@@ -255,21 +262,21 @@ fn dead_writers_stuck_record_is_skipped() {
     r.try_send(2, b"after").unwrap();
     let mut buf = [0u8; 64];
     let dead = Dead::of(&[66]);
-    assert_eq!(r.try_recv(&mut buf, &AllAlive).unwrap(), Some(6));
+    assert_eq!(r.try_recv(1, &mut buf, &AllAlive).unwrap(), Some(6));
     // While 66 is alive the reader waits for it.
-    assert_eq!(r.try_recv(&mut buf, &AllAlive).unwrap(), None);
+    assert_eq!(r.try_recv(1, &mut buf, &AllAlive).unwrap(), None);
     assert!(!r.has_message());
     assert_eq!(r.info().next_size, None);
     let t0 = Instant::now();
     assert_eq!(
-        r.recv(&mut buf, Some(t0 + Duration::from_millis(20)), &AllAlive)
+        r.recv(1, &mut buf, Some(t0 + Duration::from_millis(20)), &AllAlive)
             .unwrap(),
         None
     );
     // Once it is dead, its record is skipped and the torn message never delivered.
-    assert_eq!(r.try_recv(&mut buf, &dead).unwrap(), Some(5));
+    assert_eq!(r.try_recv(1, &mut buf, &dead).unwrap(), Some(5));
     assert_eq!(&buf[..5], b"after");
-    assert_eq!(r.try_recv(&mut buf, &dead).unwrap(), None);
+    assert_eq!(r.try_recv(1, &mut buf, &dead).unwrap(), None);
 }
 
 #[test]
@@ -284,6 +291,7 @@ fn blocked_reader_notices_writer_death() {
             let mut buf = [0u8; 16];
             let n = r
                 .recv(
+                    1,
                     &mut buf,
                     Some(Instant::now() + Duration::from_secs(10)),
                     &dead,
@@ -306,7 +314,7 @@ fn blocking_recv_is_woken_by_a_writer() {
     std::thread::scope(|s| {
         let h = s.spawn(|| {
             let mut buf = [0u8; 16];
-            let n = r.recv(&mut buf, None, &AllAlive).unwrap().unwrap();
+            let n = r.recv(1, &mut buf, None, &AllAlive).unwrap().unwrap();
             buf[..n].to_vec()
         });
         std::thread::sleep(Duration::from_millis(50));
@@ -316,7 +324,7 @@ fn blocking_recv_is_woken_by_a_writer() {
     let t0 = Instant::now();
     let mut buf = [0u8; 4];
     assert_eq!(
-        r.recv(&mut buf, Some(t0 + Duration::from_millis(30)), &AllAlive),
+        r.recv(1, &mut buf, Some(t0 + Duration::from_millis(30)), &AllAlive),
         Ok(None)
     );
     assert!(t0.elapsed() >= Duration::from_millis(30));
@@ -362,48 +370,77 @@ fn notify_word_handshake() {
 #[test]
 fn reader_lock_busy_and_dead_owner_takeover() {
     let mem = Mem::new(256);
-    let mut r = ring(&mem, 256, 0);
-    r.set_reader_id(1);
+    let r = Ring::init(mem.view(), 256, 0, ParkFutex::new()).unwrap();
     r.try_send(1, b"m").unwrap();
-    // Another reader (id 41) holds the lock (data word 10, on the reader's cache line).
+    // Another reader (id 41) holds the lock classic (data word 10, on the reader's line).
     mem.data[10].store(42, Ordering::Relaxed);
     let mut buf = [0u8; 8];
-    assert_eq!(r.try_recv(&mut buf, &AllAlive), Err(RecvError::Busy));
+    assert_eq!(r.try_recv(1, &mut buf, &AllAlive), Err(RecvError::Busy));
     assert_eq!(
-        r.try_recv(&mut buf, &Dead::of(&[41])),
+        r.try_recv(1, &mut buf, &Dead::of(&[41])),
         Ok(Some(1)),
         "dead owner's lock taken over"
     );
-    assert_eq!(
-        mem.data[10].load(Ordering::Relaxed),
-        0,
-        "released after the consumption"
-    );
+    assert_eq!(lock_holder(&mem), 0, "released after the consumption");
+}
+
+/// A lone reader keeps its biased holding between consumptions, another reader takes it over
+/// (heavy fence), and the first takes it back; nothing is lost or duplicated on the way.
+#[test]
+fn a_biased_reader_lock_moves_between_readers() {
+    if !FencedFutex.fences_registered() {
+        eprintln!("skipped: no membarrier here, so no biased reader lock");
+        return;
+    }
+    let mem = Mem::new(1024);
+    let r = ring(&mem, 1024, 0);
+    for i in 0..6u8 {
+        r.try_send(9, &[i]).unwrap();
+    }
+    let mut buf = [0u8; 4];
+    let mut got = Vec::new();
+    for reader in [1, 1, 2, 2, 1, 2] {
+        assert_eq!(r.try_recv(reader, &mut buf, &AllAlive), Ok(Some(1)));
+        got.push(buf[0]);
+        let word = lock_holder(&mem);
+        assert_eq!(
+            word & 0xFFFF_FFFF,
+            u64::from(reader) + 1,
+            "kept biased by {reader}"
+        );
+        assert_ne!(word >> 32, 0, "biased, through an entry");
+    }
+    assert_eq!(got, [0, 1, 2, 3, 4, 5]);
+    assert_eq!(r.try_recv(1, &mut buf, &AllAlive), Ok(None));
 }
 
 /// A reader killed mid-consumption (holding the reader lock) at each point of the consumption:
 /// another reader takes the lock over, loses at most the message being consumed, never
-/// delivers it twice or torn, and the ring keeps working for several laps afterwards.
+/// delivers it twice or torn, and the ring keeps working for several laps afterwards. Both with
+/// a biased holding (the dead reader's entry says it was inside) and a classic one.
 #[test]
 fn reader_crash_mid_consume_is_recovered() {
+    reader_crash_mid_consume(FencedFutex);
+    reader_crash_mid_consume(ParkFutex::new());
+}
+
+fn reader_crash_mid_consume<F: winipc_ring::Futex + Copy>(futex: F) {
     for stage in 0..=2u8 {
         let cap = 128;
         let mem = Mem::new(cap);
-        let r = ring(&mem, cap, 0);
-        let mut dying = Ring::attach(mem.view(), ParkFutex::new()).unwrap();
-        dying.set_reader_id(1);
-        let mut heir = Ring::attach(mem.view(), ParkFutex::new()).unwrap();
-        heir.set_reader_id(2);
+        let r = Ring::init(mem.view(), cap, 0, futex).unwrap();
+        let dying = Ring::attach(mem.view(), futex).unwrap();
+        let heir = Ring::attach(mem.view(), futex).unwrap();
         for m in [&b"first message"[..], b"second", b"third"] {
             r.try_send(7, m).unwrap();
         }
-        assert_eq!(dying.simulate_crashed_recv(stage, &AllAlive), Ok(true));
+        assert_eq!(dying.simulate_crashed_recv(1, stage, &AllAlive), Ok(true));
         let mut buf = [0u8; 32];
         // Its owner is alive: the lock stays busy.
-        assert_eq!(heir.try_recv(&mut buf, &AllAlive), Err(RecvError::Busy));
+        assert_eq!(heir.try_recv(2, &mut buf, &AllAlive), Err(RecvError::Busy));
         let dead = Dead::of(&[1]);
         let mut got = Vec::new();
-        while let Some(n) = heir.try_recv(&mut buf, &dead).unwrap() {
+        while let Some(n) = heir.try_recv(2, &mut buf, &dead).unwrap() {
             got.push(buf[..n].to_vec());
         }
         let expected: Vec<&[u8]> = if stage == 0 {
@@ -424,10 +461,10 @@ fn reader_crash_mid_consume_is_recovered() {
         for i in 0..40u32 {
             let msg = i.to_le_bytes().repeat(1 + i as usize % 5);
             r.try_send(3, &msg).unwrap();
-            assert_eq!(heir.try_recv(&mut buf, &dead), Ok(Some(msg.len())));
+            assert_eq!(heir.try_recv(2, &mut buf, &dead), Ok(Some(msg.len())));
             assert_eq!(&buf[..msg.len()], &msg[..]);
         }
-        assert_eq!(heir.try_recv(&mut buf, &dead), Ok(None));
+        assert_eq!(heir.try_recv(2, &mut buf, &dead), Ok(None));
     }
 }
 
@@ -435,10 +472,8 @@ fn reader_crash_mid_consume_is_recovered() {
 fn two_readers_share_one_ring() {
     let mem = Mem::new(4096);
     let r = ring(&mem, 4096, 0);
-    let mut r1 = Ring::attach(mem.view(), ParkFutex::new()).unwrap();
-    let mut r2 = Ring::attach(mem.view(), ParkFutex::new()).unwrap();
-    r1.set_reader_id(1);
-    r2.set_reader_id(2);
+    let r1 = Ring::attach(mem.view(), FencedFutex).unwrap();
+    let r2 = Ring::attach(mem.view(), FencedFutex).unwrap();
     let n = 20_000u32;
     let got = std::thread::scope(|s| {
         let w = s.spawn(|| {
@@ -446,15 +481,16 @@ fn two_readers_share_one_ring() {
                 r.send(7, &i.to_le_bytes(), None).unwrap();
             }
         });
-        let readers: Vec<_> = [&r1, &r2]
+        let readers: Vec<_> = [(&r1, 1), (&r2, 2)]
             .into_iter()
-            .map(|rd| {
+            .map(|(rd, id)| {
                 s.spawn(move || {
                     let mut seen = Vec::new();
                     let mut buf = [0u8; 4];
                     let deadline = Instant::now() + Duration::from_secs(20);
                     while Instant::now() < deadline {
                         match rd.recv(
+                            id,
                             &mut buf,
                             Some(Instant::now() + Duration::from_millis(100)),
                             &AllAlive,
@@ -501,7 +537,7 @@ fn hostile_cursor_is_reported_not_followed() {
     mem.data[8].store(3, Ordering::Relaxed); // misaligned head
     let mut buf = [0u8; 8];
     assert_eq!(
-        r.try_recv(&mut buf, &AllAlive),
+        r.try_recv(1, &mut buf, &AllAlive),
         Err(RecvError::Corrupt(Corruption::BadCursor))
     );
     // Writers read the shared head only when their cached copy shows too little room.
@@ -514,17 +550,17 @@ fn hostile_cursor_is_reported_not_followed() {
     assert!(matches!(r.try_send(1, b"x"), Err(SendError::Corrupt(_))));
     // The reader consults the tail only for records that are not READY: make the head record
     // padding, then the bad tail is reported.
-    let ready = mem.data[16].load(Ordering::Relaxed);
-    mem.data[16].store((ready & !0xF) | 3, Ordering::Relaxed);
+    let ready = mem.data[DATA_OFFSET].load(Ordering::Relaxed);
+    mem.data[DATA_OFFSET].store((ready & !0xF) | 3, Ordering::Relaxed);
     assert!(matches!(
-        r.try_recv(&mut buf, &AllAlive),
+        r.try_recv(1, &mut buf, &AllAlive),
         Err(RecvError::Corrupt(_))
     ));
-    mem.data[16].store(ready, Ordering::Relaxed);
+    mem.data[DATA_OFFSET].store(ready, Ordering::Relaxed);
     mem.data[0].store(24, Ordering::Relaxed);
-    mem.data[16].store(u64::MAX, Ordering::Relaxed); // garbage record header
+    mem.data[DATA_OFFSET].store(u64::MAX, Ordering::Relaxed); // garbage record header
     assert!(matches!(
-        r.try_recv(&mut buf, &AllAlive),
+        r.try_recv(1, &mut buf, &AllAlive),
         Err(RecvError::Corrupt(_))
     ));
     assert_eq!(r.info().next_size, None);

@@ -53,7 +53,7 @@ fn four_writers_one_reader_no_loss_no_dup_no_reorder() {
         let mut buf = vec![0u8; 256];
         for _ in 0..n * u64::from(WRITERS) {
             let len = reader
-                .recv(&mut buf, Some(deadline), &AllAlive)
+                .recv(1, &mut buf, Some(deadline), &AllAlive)
                 .unwrap()
                 .expect("timed out");
             let msg = &buf[..len];
@@ -76,7 +76,7 @@ fn four_writers_one_reader_no_loss_no_dup_no_reorder() {
     assert_eq!(next, [n; WRITERS as usize]);
     let mut buf = [0u8; 8];
     assert_eq!(
-        reader.try_recv(&mut buf, &AllAlive),
+        reader.try_recv(1, &mut buf, &AllAlive),
         Ok(None),
         "nothing extra"
     );

@@ -7,6 +7,7 @@
 //! - [`futex`]: shared (inter-process) futex wait / wake, including `futex_waitv` over many words;
 //! - [`token`]: liveness tokens — robust process-shared mutexes that the kernel marks
 //!   `FUTEX_OWNER_DIED` when their thread dies, SIGKILL included;
+//! - [`membarrier`]: asymmetric memory barriers across processes;
 //! - [`proc`]: process identity (pid, tid, start time), pidfds, exit statuses, signals;
 //! - [`time`]: the monotonic and real-time clocks as nanosecond counts.
 //!
@@ -22,6 +23,7 @@
 
 pub mod epoll;
 pub mod futex;
+pub mod membarrier;
 pub mod proc;
 pub mod shm;
 pub mod time;

@@ -174,6 +174,13 @@ pub mod __doc {
         crate::mailslot::send_killed_before_wake(w, msg).map_err(Into::into)
     }
 
+    /// Test hook: takes the mailslot's reader lock and consumes its next message up to `stage`
+    /// (see `winipc_ring::Ring::simulate_crashed_recv`), then returns holding the lock, as a
+    /// receiver killed mid-read would leave it. Returns whether a message was at the head.
+    pub fn stop_mid_recv(m: &crate::Mailslot, stage: u8) -> std::io::Result<bool> {
+        crate::mailslot::stop_mid_recv(m, stage).map_err(Into::into)
+    }
+
     /// Test hook: the next transaction that changes anything pauses `ms` just before its
     /// commit, holding its store's lock (prints `@@paused` first).
     pub fn pause_in_next_transaction(ms: u64) {

@@ -22,6 +22,7 @@
 //! [`Error::MailslotFull`]. A write never silently loses a message; a blocked writer fails
 //! with [`Error::ReceiverGone`] as soon as the receiver is gone.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::io;
 use std::path::PathBuf;
@@ -79,6 +80,22 @@ impl Futex for SysFutex {
     }
     fn wake(&self, word: &winipc_ring::AtomicU32, count: u32) {
         winipc_sys::futex::wake(word, count);
+    }
+    fn fences_registered(&self) -> bool {
+        // `fork_epoch << 1 | registered`, for the epoch it was tried in: the registration is
+        // per process and a forked child starts unregistered.
+        static REGISTERED: AtomicU64 = AtomicU64::new(0);
+        let epoch = u64::from(crate::store::registry::fork_epoch());
+        let seen = REGISTERED.load(Ordering::Relaxed);
+        if seen >> 1 == epoch {
+            return seen & 1 != 0;
+        }
+        let ok = winipc_sys::membarrier::register_global_expedited().is_ok();
+        REGISTERED.store(epoch << 1 | u64::from(ok), Ordering::Relaxed);
+        ok
+    }
+    fn heavy_fence(&self) -> bool {
+        winipc_sys::membarrier::global_expedited().is_ok()
     }
 }
 
@@ -210,9 +227,21 @@ fn ring_id(s: &Store, ix: u32) -> u64 {
 /// A writer (or reader) id: the thread's slot in the Global store and the low 22 bits of its
 /// tid, so a reused slot is not mistaken for the thread that died.
 fn my_id(s: &Store) -> Result<u32> {
+    // `fork epoch << 32 | id`, cached for the Global store (the only one mailslots live in);
+    // epochs start at 1, so 0 means "not yet". Re-derived in a forked child, and when the
+    // process's slot is gone, as `Store::me` does.
+    thread_local!(static ID: Cell<u64> = const { Cell::new(0) });
+    let epoch = u64::from(crate::store::registry::fork_epoch());
+    let cached = ID.get();
+    if cached >> 32 == epoch && s.ns == Namespace::Global && s.my_proc().is_some() {
+        return Ok(cached as u32);
+    }
     let slot = s.me()?;
-    thread_local!(static TID: u32 = winipc_sys::proc::gettid());
-    Ok(slot | (TID.with(|t| *t) & 0x3f_ffff) << 10)
+    let id = slot | (winipc_sys::proc::gettid() & 0x3f_ffff) << 10;
+    if s.ns == Namespace::Global {
+        ID.set(epoch << 32 | u64::from(id));
+    }
+    Ok(id)
 }
 
 /// Answers the ring's "is this writer alive?" from the Global store's liveness tokens.
@@ -715,9 +744,10 @@ fn read(
 ) -> Result<usize> {
     let s = Store::get(obj.ns)?;
     let live = Tokens(s);
+    let me = my_id(s)?;
     let r = ring.ring();
     // The fast path: a message is there (no clock, no syscall).
-    let first = r.try_recv(buf, &live);
+    let first = r.try_recv(me, buf, &live);
     if !matches!(first, Ok(None) | Err(RecvError::Busy)) {
         return recv_result(s, first);
     }
@@ -735,7 +765,7 @@ fn read(
         // lock word that stays busy (a hostile peer) must not make a poll spin forever.
         let mut got = Ok(None);
         for _ in 0..BUSY_RETRIES {
-            match r.try_recv(buf, &live) {
+            match r.try_recv(me, buf, &live) {
                 Err(RecvError::Busy) => std::thread::yield_now(),
                 other => {
                     got = other;
@@ -749,12 +779,12 @@ fn read(
         // fill the ring in a batch instead of waking us once per message.
         for _ in 0..YIELD_SPINS {
             std::thread::yield_now();
-            match r.try_recv(buf, &live) {
+            match r.try_recv(me, buf, &live) {
                 Ok(None) | Err(RecvError::Busy) => {}
                 other => return recv_result(s, other),
             }
         }
-        r.recv(buf, timeout.map(|t| Instant::now() + t), &live)
+        r.recv(me, buf, timeout.map(|t| Instant::now() + t), &live)
     };
     recv_result(s, got)
 }
@@ -848,4 +878,14 @@ pub(crate) fn send_killed_before_wake(w: &MailslotWriter, msg: &[u8]) -> Result<
     ring.ring()
         .simulate_send_killed_before_wake(my_id(s)?, msg)
         .map_err(|e| send_error(s, e))
+}
+
+/// Test hook behind [`crate::__doc::stop_mid_recv`].
+pub(crate) fn stop_mid_recv(m: &Mailslot, stage: u8) -> Result<bool> {
+    let s = Store::get(m.handle.obj().ns)?;
+    let me = my_id(s)?;
+    m.ring
+        .ring()
+        .simulate_crashed_recv(me, stage, &Tokens(s))
+        .map_err(|_| s.corrupt("mailslot ring"))
 }

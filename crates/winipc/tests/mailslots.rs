@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use winipc::{
-    Event, EventReset, MAILSLOT_WAIT_FOREVER, Mailslot, MailslotOptions, MailslotWriter, Security,
-    WaitOutcome, wait_any,
+    Event, EventReset, Handle, MAILSLOT_WAIT_FOREVER, Mailslot, MailslotOptions, MailslotWriter,
+    Process, Security, WaitOutcome, wait_any,
 };
 
 fn slot_name(base: &str) -> String {
@@ -53,6 +53,15 @@ fn child() {
                 Ok(()) => "sent".to_string(),
                 Err(e) => code(&e).to_string(),
             });
+        }
+        // Take the inherited receive handle's reader lock, consume the next message all but
+        // the head's advance, signal the inherited event, wait to be killed.
+        "stop-mid-recv" => {
+            let raw = |i: usize| Handle::from_raw(args[i].parse().unwrap()).unwrap();
+            let m = Mailslot::from_handle(raw(0)).unwrap();
+            assert!(winipc::__doc::stop_mid_recv(&m, 2).unwrap());
+            Event::from_handle(raw(1)).unwrap().set().unwrap();
+            std::thread::sleep(Duration::from_secs(30));
         }
         other => panic!("unknown role {other}"),
     }
@@ -476,6 +485,52 @@ fn inherited_and_duplicated_receive_handles_keep_the_slot_open() {
     assert_eq!(code(&Mailslot::create(&path, 0, 0).unwrap_err()), 183);
     drop(dup);
     assert!(Mailslot::create(&path, 0, 0).is_ok());
+}
+
+/// Regression: every receiver used the same reader id, so a receiver killed while holding the
+/// ring's reader lock looked like the caller itself to the other receivers, which never took
+/// the lock over: with a receive handle shared with a child that died mid-read, every later
+/// read of the parent timed out although messages were queued.
+#[test]
+fn a_receiver_killed_mid_read_does_not_wedge_the_other_receivers() {
+    init();
+    let _w = watchdog(Duration::from_secs(30));
+    let path = slot_name("reader-killed");
+    let s = Mailslot::create(&path, 0, 0).unwrap();
+    let w = MailslotWriter::open(&path).unwrap();
+    for m in ["one", "two", "three"] {
+        w.send(m.as_bytes()).unwrap();
+    }
+    let shared = s.handle().try_clone().unwrap();
+    shared.set_inheritable(true).unwrap();
+    let stopped = Event::new(EventReset::Manual, false).unwrap();
+    stopped.handle().set_inheritable(true).unwrap();
+    let args = [
+        shared.as_raw().to_string(),
+        stopped.handle().as_raw().to_string(),
+    ];
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let p = Process::spawn(child_cmd("stop-mid-recv", &argv), true).unwrap();
+    assert_eq!(
+        wait_any(
+            &[stopped.handle(), p.handle()],
+            Some(Duration::from_secs(20))
+        )
+        .unwrap(),
+        WaitOutcome::Signaled(0),
+        "the child stopped mid-read"
+    );
+    p.terminate(9).unwrap();
+    p.wait(Some(Duration::from_secs(10))).unwrap();
+    // The child had consumed "one" when it died holding the lock; the rest must come through.
+    let mut buf = [0u8; 16];
+    for want in ["two", "three"] {
+        let n = s
+            .recv_timeout(&mut buf, Some(Duration::from_secs(5)))
+            .expect("the dead receiver's reader lock is taken over");
+        assert_eq!(&buf[..n], want.as_bytes());
+    }
+    assert_eq!(s.info().unwrap().message_count, 0);
 }
 
 #[test]

@@ -68,7 +68,7 @@ fuzz_target!(|input: &[u8]| {
     for (i, &op) in ops.iter().enumerate() {
         match op % 6 {
             0 => {
-                let _ = ring.try_recv(&mut buf[..(op as usize * 3) % 512], &OddDead);
+                let _ = ring.try_recv(1, &mut buf[..(op as usize * 3) % 512], &OddDead);
             }
             1 => {
                 let _ = ring.info();
@@ -81,7 +81,7 @@ fuzz_target!(|input: &[u8]| {
                 let _ = ring.has_message();
             }
             4 => {
-                let _ = ring.recv(&mut buf, Some(Instant::now()), &OddDead);
+                let _ = ring.recv(1, &mut buf, Some(Instant::now()), &OddDead);
             }
             _ => {
                 // A hostile peer scribbles during the run.

@@ -4,7 +4,34 @@
 use std::collections::HashSet;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, AtomicU64};
-use winipc_ring::{HEADER_WORDS, Liveness, RingMemory};
+use std::time::Instant;
+use winipc_ring::park::ParkFutex;
+use winipc_ring::{Futex, HEADER_WORDS, Liveness, RingMemory};
+
+/// [`ParkFutex`] plus real asymmetric fences (`membarrier`), so readers hold the reader lock
+/// biased, as they do in winipc. Falls back to no fences (classic holds) where the kernel has
+/// no `membarrier`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FencedFutex;
+
+impl Futex for FencedFutex {
+    fn wait(&self, word: &winipc_ring::AtomicU32, expected: u32, deadline: Option<Instant>) {
+        ParkFutex.wait(word, expected, deadline);
+    }
+    fn wake(&self, word: &winipc_ring::AtomicU32, count: u32) {
+        ParkFutex.wake(word, count);
+    }
+    fn fences_registered(&self) -> bool {
+        static REGISTERED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        *REGISTERED.get_or_init(|| {
+            rustix::thread::membarrier(rustix::thread::MembarrierCommand::RegisterGlobalExpedited)
+                .is_ok()
+        })
+    }
+    fn heavy_fence(&self) -> bool {
+        rustix::thread::membarrier(rustix::thread::MembarrierCommand::GlobalExpedited).is_ok()
+    }
+}
 
 /// Memory for one ring, owned by the test (stands in for the caller's mapping).
 pub struct Mem {

@@ -64,12 +64,12 @@ fn retire(s: &Store, t: u32) -> Result<()> {
     Ok(())
 }
 
-/// Called in the child after `fork()`: the child is a new process with one new thread.
 /// This process's fork epoch: it changes in the child of every `fork()` (never 0).
 pub(crate) fn fork_epoch() -> u32 {
     FORK_EPOCH.load(Ordering::Relaxed)
 }
 
+/// Called in the child after `fork()`: the child is a new process with one new thread.
 pub(crate) fn after_fork_in_child() {
     FORK_EPOCH.fetch_add(1, Ordering::Relaxed);
     for s in super::STORES.iter().filter_map(|c| c.get()) {
