@@ -4,7 +4,7 @@
 //! header: [AtomicU32; HEADER_WORDS]            data: [AtomicU64; DATA_OFFSET + capacity / 8]
 //!  line 0 (read-mostly):                         line 3 (written by writers; by the reader
 //!   [0] magic      (written LAST by init)                  only when it goes to sleep):
-//!   [1] layout version                             [0]  tail cursor (bytes, monotonic)
+//!   [1] layout version                             [0]  tail hint (bytes; may lag the tail)
 //!   [2] capacity in bytes                          [1]  published counter << 1 | reader-sleeping
 //!   [3] max_message_size (as given)              line 4 (written by the reader; by writers
 //!   [4] flags (bit 0 = closed)                             only when they go to sleep):
@@ -34,7 +34,7 @@
 //!
 //! Lines are 64 bytes when the mapping is page aligned (the header is 192 bytes). Each side
 //! writes only its own lines on the fast path; the other side reads them only when its locally
-//! cached copy of a cursor runs out (writers cache the head, the reader caches the tail).
+//! cached copy of the head runs out (the reader never reads the tail hint).
 //!
 //! The counters pack `messages << COUNT_SHIFT | bytes` into one `u64` each, so one add updates
 //! both (the published word holds them shifted left by one, above the reader-sleeping bit);

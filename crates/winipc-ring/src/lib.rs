@@ -6,20 +6,22 @@
 //! [`Liveness`].
 //!
 //! # Protocol
-//! - **Writers** (any number of processes) reserve a record at the tail: they CAS the ring word at
-//!   the tail from its *free tag* to a claim word (state WRITING, length, writer id), then CAS the
-//!   tail forward (any writer that finds a claimed word advances the tail for its owner). The
-//!   tail never passes `head + capacity`. A record that would cross the ring end is preceded by a
-//!   PADDING record. The writer then stores the sequence stamp and the payload (Relaxed 64-bit
-//!   stores), publishes READY with Release and then bumps the published message/byte counter.
+//! - **Writers** (any number of processes) reserve a record at the tail with one CAS: the ring
+//!   word at the tail goes from its *free tag* to a claim word (state WRITING, length, writer
+//!   id). The tail word itself is only a hint, stored plainly after the claim: a writer starts
+//!   at `max(hint, head)` and walks past records other writers claimed (their claim words give
+//!   the sizes) to the first word still free for its cursor. The tail never passes
+//!   `head + capacity`. A record that would cross the ring end is preceded by a PADDING record.
+//!   The writer then stores the sequence stamp and the payload (Relaxed 64-bit stores),
+//!   publishes READY with Release and then bumps the published message/byte counter.
 //! - **The reader** consumes strictly in reservation order: READY records are delivered,
 //!   PADDING and SKIPPED ones are stepped over, and a WRITING record whose writer
 //!   [`Liveness::is_alive`] reports dead is marked SKIPPED (a torn message is never delivered).
 //!   Consumed words are re-tagged for the next lap before the head advances. "Empty" is read
-//!   off the free tag at the head, so the reader reads the writers' tail only for records that
-//!   are not READY; writers keep a process-local copy of the head and re-read the reader's
-//!   head only when that copy shows too little room. Each side thus writes only its own cache
-//!   line per message (see the layout module).
+//!   off the free tag at the head, so the reader never reads the writers' tail; writers keep a
+//!   process-local copy of the head and re-read the reader's head only when that copy shows too
+//!   little room. Each side thus writes only its own cache lines per message (see the layout
+//!   module).
 //! - **Wake-ups cost a syscall only when someone sleeps, and no fence when nobody does.** A
 //!   reader arms a "sleeping" bit in the writers' published-counter word with an RMW and
 //!   re-checks before futex-waiting on the notify word; a writer's counter bump after READY is
@@ -49,8 +51,8 @@
 //!   low (never below zero: the difference is clamped); a reader killed between marking a record
 //!   consumed and bumping the consumed counter leaves them one high. Transiently, a message
 //!   consumed before its writer counted it reads as not queued. The data path is not affected.
-//! - Some corruption is noticed later than it is written: a reader does not re-read the tail for
-//!   READY records, and writers re-read the head only when their copy shows too little room.
+//! - Some corruption is noticed later than it is written: the reader never reads the tail hint,
+//!   and writers re-read the head only when their copy shows too little room.
 //! - The liveness oracle is trusted: a writer reported dead while alive can corrupt the ring.
 //!
 //! # Model checking
@@ -225,9 +227,6 @@ pub struct Ring<'a, F> {
     /// synchronization with the reader). Writers re-read the shared head only when this copy
     /// shows too little room, so the reader's line is not pulled over on every message.
     head_cache: sync::AtomicU64,
-    /// Process-local copy of the tail cursor last read by a reader of this handle (a lower bound
-    /// of the shared tail), re-read only when a record at the head extends past it.
-    tail_cache: sync::AtomicU64,
     /// Process-local lap bases (multiples of the capacity) last used by this handle's reader
     /// and writers, so `cursor % capacity` costs a subtraction instead of a division while the
     /// cursor stays in that lap.
@@ -274,7 +273,6 @@ impl<'a, F: Futex> Ring<'a, F> {
             entries: Default::default(),
             spin_budget: std::sync::atomic::AtomicU32::new(reader::SPIN_MIN * 4),
             head_cache: sync::AtomicU64::new(0),
-            tail_cache: sync::AtomicU64::new(0),
             reader_lap: std::sync::atomic::AtomicU64::new(0),
             writer_lap: std::sync::atomic::AtomicU64::new(0),
         }

@@ -3,7 +3,7 @@
 
 use crate::error::{Corruption, RecvError};
 use crate::layout::{
-    COUNT_SHIFT, D_CONSUMED, D_PUBLISHED, D_TAIL, H_NOTIFY, SLEEPING_BIT, count_unit, cursor_ok,
+    COUNT_SHIFT, D_CONSUMED, D_PUBLISHED, H_NOTIFY, SLEEPING_BIT, count_unit, cursor_ok,
 };
 use crate::record::{self, Claim, State};
 use crate::sync::{AtomicU32, Ordering, fence, spin_hint, trace};
@@ -207,18 +207,6 @@ impl<F: Futex> Ring<'_, F> {
         None
     }
 
-    /// A tail value at least `need` if the tail is there: the cached copy when it suffices,
-    /// else a fresh read (cached for next time).
-    fn tail_at_least(&self, need: u64) -> u64 {
-        let cached = self.tail_cache.load(Ordering::Relaxed);
-        if cached >= need {
-            return cached;
-        }
-        let t = self.data(D_TAIL).load(Ordering::Acquire);
-        self.tail_cache.store(t, Ordering::Relaxed);
-        t
-    }
-
     /// Structural checks on a claim word found at `pos` with `queued` bytes from it to the tail.
     fn plausible(&self, claim: Claim, size: u64, pos: u64, queued: u64) -> bool {
         let room = u64::from(self.geo.capacity) - pos;
@@ -262,11 +250,7 @@ impl<F: Futex> Ring<'_, F> {
             let Some(claim) = Claim::decode(word) else {
                 if word == record::free_tag(h + cap) {
                     // A reader died after re-tagging a record but before advancing the head.
-                    let t = self.tail_at_least(h + 8);
-                    if !cursor_ok(t) || h >= t || t - h > cap {
-                        return Err(Corruption::BadCursor.into());
-                    }
-                    self.recover_head(h, t)?;
+                    self.recover_head(h)?;
                     continue;
                 }
                 return Err(Corruption::UnexpectedFreeWord.into());
@@ -274,25 +258,6 @@ impl<F: Futex> Ring<'_, F> {
             let size = claim.record_size();
             if !self.plausible(claim, size, pos, cap) {
                 return Err(Corruption::BadRecord.into());
-            }
-            if claim.state != State::Ready {
-                // Claimed but possibly not yet covered by the tail (the claimer advances it right
-                // after claiming): such a record may not be retired yet. A READY record needs no
-                // check: its writer saw the tail past it before publishing (Release/Acquire).
-                let t = self.tail_at_least(h + size);
-                if !cursor_ok(t) || t < h || t - h > cap {
-                    return Err(Corruption::BadCursor.into());
-                }
-                if t - h < size {
-                    trace!("step: claim at h={h} not yet covered by the tail");
-                    return Ok(
-                        if claim.state == State::Writing && liveness.is_alive(claim.writer) {
-                            Step::Pending
-                        } else {
-                            Step::Empty
-                        },
-                    );
-                }
             }
             match claim.state {
                 State::Ready => {
@@ -420,10 +385,12 @@ impl<F: Futex> Ring<'_, F> {
     }
 
     /// Finishes a dead reader's retirement: skips words already re-tagged for the next lap.
-    fn recover_head(&self, h: u64, t: u64) -> Result<(), Corruption> {
+    /// Bounded by one lap: the words after the record hold a claim or this lap's free tag.
+    fn recover_head(&self, h: u64) -> Result<(), Corruption> {
         let cap = u64::from(self.geo.capacity);
         let mut k = h;
-        while k < t && self.ring_word(k % cap).load(Ordering::Acquire) == record::free_tag(k + cap)
+        while k < h + cap
+            && self.ring_word(k % cap).load(Ordering::Acquire) == record::free_tag(k + cap)
         {
             k += 8;
         }

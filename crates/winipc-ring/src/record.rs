@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! word 0  claim word:  bits 0..4 state | bits 4..32 length | bits 32..64 writer id
-//! word 1  stamp:       the record's tail cursor (its global arrival sequence, in bytes)
+//! word 1  stamp:       the record's cursor (its global arrival sequence, in bytes)
 //! word 2.. payload, little-endian, zero-padded to 8 bytes
 //! ```
 //!

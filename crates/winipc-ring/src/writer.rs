@@ -14,7 +14,8 @@ use std::time::Instant;
 const RETRY_LIMIT: u32 = 100_000;
 /// How long a blocked writer sleeps at a time when it cannot issue a heavy fence.
 const UNFENCED_SLEEP: std::time::Duration = std::time::Duration::from_millis(1);
-/// Bound on consecutive attempts that see the same cursors (no progress anywhere).
+/// Bound on re-reads of the head and tail hint within one reservation (a walk that keeps
+/// landing on words that are neither free nor a plausible record).
 const STALL_LIMIT: u32 = 256;
 
 impl<F: Futex> Ring<'_, F> {
@@ -144,137 +145,112 @@ impl<F: Futex> Ring<'_, F> {
         Ok(size)
     }
 
-    /// Reserves `size` bytes: claims the word at the tail (free tag → WRITING claim word), then
-    /// advances the tail. Inserts a PADDING record first when the record would cross the ring
-    /// end. Returns the record's cursor and its ring position.
+    /// Reserves `size` bytes at the tail: claims the word there (its free tag → a WRITING claim
+    /// word, one CAS, which is the whole reservation), then stores the new tail *hint*. Inserts
+    /// a PADDING record first when the record would cross the ring end. Returns the record's
+    /// cursor and its ring position.
+    ///
+    /// The tail word is only a hint, and may lag: writers start at `max(hint, head)`, which is
+    /// always a record boundary, and walk past records other writers have claimed (their claim
+    /// words give the sizes) to the first word still free for its cursor. A position behind
+    /// the head holds the next lap's free tag or a newer record, never this cursor's free tag,
+    /// so a stale walk cannot claim; it re-reads the head instead.
     fn reserve(&self, writer: u32, len: usize, size: u64) -> Result<(u64, u64), SendError> {
         let cap = u64::from(self.geo.capacity);
-        // Retrying is right only while the cursors move (contention); a state that stays
-        // unusable with unchanged cursors is corruption.
-        let mut last = (u64::MAX, u64::MAX);
-        let mut stalls = 0u32;
+        let tail = self.data(D_TAIL);
+        // The cached head is an older head value (a lower bound): it can only under-state room.
+        let mut h = self.head_cache.load(Ordering::Acquire);
+        let mut fresh_head = false;
+        let mut t = tail.load(Ordering::Acquire).max(h);
+        let mut refreshes = 0u32;
         for _ in 0..RETRY_LIMIT {
             if self.hdr(H_FLAGS).load(Ordering::Acquire) & FLAG_CLOSED != 0 {
                 return Err(SendError::Closed);
             }
-            // Head first: then `head <= tail` holds for the pair unless memory is corrupt. The
-            // cached head is an older head value, so this holds for it too.
-            let mut h = self.head_cache.load(Ordering::Acquire);
-            let mut t = self.data(D_TAIL).load(Ordering::Acquire);
-            let mut pos = self.position(&self.writer_lap, t);
-            if !Self::has_room(h, t, pos, cap, size) {
-                // Only now pull the reader's line over: the cached head shows too little room.
-                // Re-read the tail after it so the pair keeps `head <= tail`.
-                h = self.head().load(Ordering::Acquire);
-                t = self.data(D_TAIL).load(Ordering::Acquire);
-                pos = self.position(&self.writer_lap, t);
-                if h % 8 == 0 && h <= t {
-                    self.head_cache.store(h, Ordering::Release);
-                }
-            }
-            if !cursor_ok(h) || !cursor_ok(t) || t < h {
+            if !cursor_ok(h) || !cursor_ok(t) {
                 return Err(crate::Corruption::BadCursor.into());
             }
-            if (h, t) == last {
-                stalls += 1;
-                if stalls > STALL_LIMIT {
-                    return Err(crate::Corruption::RetryLimit.into());
-                }
-            } else {
-                stalls = 0;
-                last = (h, t);
-            }
-            let used = t - h;
-            if used > cap {
-                // The reader moved on and other writers refilled between our two loads.
-                crate::sync::spin_hint();
-                continue;
-            }
-            let free = cap - used;
+            let pos = self.position(&self.writer_lap, t);
             let room = cap - pos;
             let (claim, advance) = if size > room {
-                if room > free {
-                    return Err(SendError::Full);
-                }
-                (
-                    Claim {
-                        state: State::Padding,
-                        len: room as u32,
-                        writer,
-                    },
-                    room,
-                )
+                let padding = Claim {
+                    state: State::Padding,
+                    len: room as u32,
+                    writer,
+                };
+                (padding, room)
             } else {
-                if size > free {
+                let record = Claim {
+                    state: State::Writing,
+                    len: len as u32,
+                    writer,
+                };
+                (record, size)
+            };
+            if t - h > cap - advance {
+                // Too little room after the head we know of: look at the reader's head (only
+                // now pulling its line over), and start again from there.
+                if fresh_head {
                     return Err(SendError::Full);
                 }
-                (
-                    Claim {
-                        state: State::Writing,
-                        len: len as u32,
-                        writer,
-                    },
-                    size,
-                )
-            };
+                h = self.head().load(Ordering::Acquire);
+                if !cursor_ok(h) {
+                    return Err(crate::Corruption::BadCursor.into());
+                }
+                self.head_cache.fetch_max(h, Ordering::AcqRel);
+                fresh_head = true;
+                t = t.max(h);
+                if t - h > cap {
+                    return Err(crate::Corruption::BadCursor.into());
+                }
+                continue;
+            }
             let word = self.ring_word(pos);
-            match word.compare_exchange(
+            let seen = match word.compare_exchange(
                 record::free_tag(t),
                 claim.encode(),
                 Ordering::AcqRel,
                 Ordering::Acquire,
             ) {
                 Ok(_) => {
-                    // Failure means a helper already advanced the tail past our record. The
-                    // failure ordering must be Acquire: our READY (Release) then carries the
-                    // helper's tail advance, so a reader that sees READY also sees the tail
-                    // (loom found the lost wake-up a Relaxed failure ordering allows).
-                    let _ = self.data(D_TAIL).compare_exchange(
-                        t,
-                        t + advance,
-                        Ordering::AcqRel,
-                        Ordering::Acquire,
-                    );
+                    // A plain store: a hint may go backwards when writers race; a lagging
+                    // hint only makes the next writer walk.
+                    tail.store(t + advance, Ordering::Release);
                     trace!("claimed t={t} {claim:?}");
                     if claim.state == State::Writing {
                         return Ok((t, pos));
                     }
+                    t += advance;
+                    continue;
                 }
-                Err(seen) => self.help_advance(t, pos, seen),
+                Err(seen) => seen,
+            };
+            // Not free for cursor `t`: another writer's record (walk past it), or `t` is
+            // behind the head (re-read the head and the hint).
+            if let Some(other) = Claim::decode(seen) {
+                let size = other.record_size();
+                if size >= 8 && size % 8 == 0 && size <= room {
+                    t += size;
+                    continue;
+                }
+            }
+            refreshes += 1;
+            if refreshes > STALL_LIMIT {
+                return Err(crate::Corruption::RetryLimit.into());
+            }
+            crate::sync::spin_hint();
+            h = self.head().load(Ordering::Acquire);
+            if !cursor_ok(h) {
+                return Err(crate::Corruption::BadCursor.into());
+            }
+            self.head_cache.fetch_max(h, Ordering::AcqRel);
+            fresh_head = true;
+            t = tail.load(Ordering::Acquire).max(h);
+            if !cursor_ok(t) || t - h > cap {
+                return Err(crate::Corruption::BadCursor.into());
             }
         }
         Err(crate::Corruption::RetryLimit.into())
-    }
-
-    /// Whether a record of `size` bytes (or the padding before it) fits at tail `t` given head
-    /// `h`, with plausible cursors. Decides only whether the cached head suffices.
-    fn has_room(h: u64, t: u64, pos: u64, cap: u64, size: u64) -> bool {
-        if !cursor_ok(h) || !cursor_ok(t) || t < h || t - h > cap {
-            return false;
-        }
-        let room = cap - pos;
-        let need = if size > room { room } else { size };
-        t - h <= cap - need
-    }
-
-    /// Another writer claimed the record at cursor `t` but may not have advanced the tail yet:
-    /// advance it for them (lock-free helping). Stale observations are harmless because the
-    /// tail is monotonic and the CAS expects exactly `t`.
-    fn help_advance(&self, t: u64, pos: u64, seen: u64) {
-        let cap = u64::from(self.geo.capacity);
-        if let Some(claim) = Claim::decode(seen) {
-            let size = claim.record_size();
-            if size >= 8 && size % 8 == 0 && size <= cap - pos {
-                let _ = self.data(D_TAIL).compare_exchange(
-                    t,
-                    t + size,
-                    Ordering::AcqRel,
-                    Ordering::Relaxed,
-                );
-                return;
-            }
-        }
-        crate::sync::spin_hint();
     }
 
     /// Writes stamp and payload, bumps the counters, publishes READY (Release), wakes the reader.
