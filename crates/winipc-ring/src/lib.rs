@@ -227,11 +227,6 @@ pub struct Ring<'a, F> {
     /// synchronization with the reader). Writers re-read the shared head only when this copy
     /// shows too little room, so the reader's line is not pulled over on every message.
     head_cache: sync::AtomicU64,
-    /// Process-local lap bases (multiples of the capacity) last used by this handle's reader
-    /// and writers, so `cursor % capacity` costs a subtraction instead of a division while the
-    /// cursor stays in that lap.
-    reader_lap: std::sync::atomic::AtomicU64,
-    writer_lap: std::sync::atomic::AtomicU64,
 }
 
 impl<'a, F: Futex> Ring<'a, F> {
@@ -273,8 +268,6 @@ impl<'a, F: Futex> Ring<'a, F> {
             entries: Default::default(),
             spin_budget: std::sync::atomic::AtomicU32::new(reader::SPIN_MIN * 4),
             head_cache: sync::AtomicU64::new(0),
-            reader_lap: std::sync::atomic::AtomicU64::new(0),
-            writer_lap: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -336,21 +329,6 @@ impl<'a, F: Futex> Ring<'a, F> {
         let start = (pos / 8) as usize;
         let end = start.saturating_add(len.div_ceil(8) as usize);
         self.ring.get(start..end).unwrap_or(&[])
-    }
-
-    /// `cursor % capacity`, through the lap base cached in `lap`: any multiple of the capacity
-    /// that is within one capacity below the cursor gives the same answer, so a stale or racing
-    /// cache only costs the division.
-    fn position(&self, lap: &std::sync::atomic::AtomicU64, cursor: u64) -> u64 {
-        use std::sync::atomic::Ordering::Relaxed;
-        let cap = u64::from(self.geo.capacity);
-        let off = cursor.wrapping_sub(lap.load(Relaxed));
-        if off < cap {
-            return off;
-        }
-        let pos = cursor % cap;
-        lap.store(cursor - pos, Relaxed);
-        pos
     }
 
     /// The ring word at byte position `pos` (callers pass `pos < capacity`; anything else is

@@ -192,7 +192,7 @@ impl<F: Futex> Ring<'_, F> {
             if !cursor_ok(h) {
                 return None;
             }
-            let pos = self.position(&self.reader_lap, h);
+            let pos = h % cap;
             let claim = Claim::decode(self.ring_word(pos).load(Ordering::Acquire))?;
             let size = claim.record_size();
             if !self.plausible(claim, size, pos, cap) {
@@ -240,7 +240,7 @@ impl<F: Futex> Ring<'_, F> {
             if !cursor_ok(h) {
                 return Err(Corruption::BadCursor.into());
             }
-            let pos = self.position(&self.reader_lap, h);
+            let pos = h % cap;
             let word = self.ring_word(pos).load(Ordering::Acquire);
             if word == record::free_tag(h) {
                 // Nothing claimed at the head: empty (no need to look at the writers' tail).
@@ -375,7 +375,7 @@ impl<F: Futex> Ring<'_, F> {
     /// Re-tags the words of the record at cursor `h` for the next lap, claim word last.
     fn retag(&self, h: u64, size: u64) {
         let cap = u64::from(self.geo.capacity);
-        let pos = self.position(&self.reader_lap, h);
+        let pos = h % cap;
         let next_lap = h + cap;
         for (k, word) in self.ring_words(pos, size).iter().enumerate().skip(1) {
             word.store(record::free_tag(next_lap + 8 * k as u64), Ordering::Relaxed);

@@ -170,7 +170,7 @@ impl<F: Futex> Ring<'_, F> {
             if !cursor_ok(h) || !cursor_ok(t) {
                 return Err(crate::Corruption::BadCursor.into());
             }
-            let pos = self.position(&self.writer_lap, t);
+            let pos = t % cap;
             let room = cap - pos;
             let (claim, advance) = if size > room {
                 let padding = Claim {

@@ -22,7 +22,6 @@
 //! [`Error::MailslotFull`]. A write never silently loses a message; a blocked writer fails
 //! with [`Error::ReceiverGone`] as soon as the receiver is gone.
 
-use std::cell::Cell;
 use std::collections::HashMap;
 use std::io;
 use std::path::PathBuf;
@@ -227,21 +226,9 @@ fn ring_id(s: &Store, ix: u32) -> u64 {
 /// A writer (or reader) id: the thread's slot in the Global store and the low 22 bits of its
 /// tid, so a reused slot is not mistaken for the thread that died.
 fn my_id(s: &Store) -> Result<u32> {
-    // `fork epoch << 32 | id`, cached for the Global store (the only one mailslots live in);
-    // epochs start at 1, so 0 means "not yet". Re-derived in a forked child, and when the
-    // process's slot is gone, as `Store::me` does.
-    thread_local!(static ID: Cell<u64> = const { Cell::new(0) });
-    let epoch = u64::from(crate::store::registry::fork_epoch());
-    let cached = ID.get();
-    if cached >> 32 == epoch && s.ns == Namespace::Global && s.my_proc().is_some() {
-        return Ok(cached as u32);
-    }
     let slot = s.me()?;
-    let id = slot | (winipc_sys::proc::gettid() & 0x3f_ffff) << 10;
-    if s.ns == Namespace::Global {
-        ID.set(epoch << 32 | u64::from(id));
-    }
-    Ok(id)
+    thread_local!(static TID: u32 = winipc_sys::proc::gettid());
+    Ok(slot | (TID.with(|t| *t) & 0x3f_ffff) << 10)
 }
 
 /// Answers the ring's "is this writer alive?" from the Global store's liveness tokens.
