@@ -9,6 +9,7 @@
 //!   `FUTEX_OWNER_DIED` when their thread dies, SIGKILL included;
 //! - [`membarrier`]: asymmetric memory barriers across processes;
 //! - [`proc`]: process identity (pid, tid, start time), pidfds, exit statuses, signals;
+//! - [`sigbus`]: surviving a peer that truncates a mapped region file;
 //! - [`time`]: the monotonic and real-time clocks as nanosecond counts.
 //!
 //! `unsafe` is confined to the few functions that must dereference raw pointers (the mapping, the
@@ -26,5 +27,6 @@ pub mod futex;
 pub mod membarrier;
 pub mod proc;
 pub mod shm;
+pub mod sigbus;
 pub mod time;
 pub mod token;

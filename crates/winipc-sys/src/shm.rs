@@ -26,6 +26,7 @@ pub struct Mapping {
     len: usize,
     file: File,
     id: FileId,
+    guard: crate::sigbus::Guarded,
 }
 
 /// Identity of a mapped file: device and inode. Two mappings with the same id share memory.
@@ -62,7 +63,14 @@ impl Mapping {
             dev: st.st_dev,
             ino: st.st_ino,
         };
-        Ok(Mapping { ptr, len, file, id })
+        let guard = crate::sigbus::Guarded::new(ptr.as_ptr(), len, writable);
+        Ok(Mapping {
+            ptr,
+            len,
+            file,
+            id,
+            guard,
+        })
     }
 
     /// Length in bytes.
@@ -73,6 +81,14 @@ impl Mapping {
     /// Whether the mapping is empty (never true for a successful mapping).
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+
+    /// Whether a page of this mapping was lost — its file was truncated under it, or tmpfs could
+    /// not allocate it — and replaced by private zeros (see [`crate::sigbus`]). The contents
+    /// can no longer be trusted or shared, so callers refuse to use a poisoned mapping.
+    #[inline]
+    pub fn poisoned(&self) -> bool {
+        self.guard.poisoned()
     }
 
     /// Device and inode of the mapped file.
@@ -112,6 +128,7 @@ impl Mapping {
 
 impl Drop for Mapping {
     fn drop(&mut self) {
+        self.guard.release();
         // SAFETY: `ptr`/`len` describe a mapping this value created and owns; after `drop` no
         // reference into it survives (all borrows were tied to `&self`).
         let _ = unsafe { mm::munmap(self.ptr.as_ptr().cast(), self.len) };

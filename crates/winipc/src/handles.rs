@@ -65,7 +65,9 @@ pub(crate) fn resolve(v: RawHandle) -> Result<Entry> {
     let s = Store::get(ns)?;
     s.me()?; // registers this process (claiming inherited handles) on first use
     let p = s.my_proc().ok_or(Error::InvalidHandle)?;
-    read_entry(s, p, index).ok_or(Error::InvalidHandle)
+    let entry = read_entry(s, p, index);
+    s.check_pages()?;
+    entry.ok_or(Error::InvalidHandle)
 }
 
 /// Reads entry `index` of process slot `p`'s table in `s`, if it holds a live object.
@@ -242,8 +244,12 @@ pub(crate) fn with_entry<T>(
     let me = s.me()?;
     let p = s.my_proc().ok_or(Error::InvalidHandle)?;
     let mut g = s.lock(me, None)?;
-    let entry = read_entry(s, p, index).ok_or(Error::InvalidHandle)?;
-    let r = f(&mut g, p, index, entry)?;
+    let r = read_entry(s, p, index)
+        .ok_or(Error::InvalidHandle)
+        .and_then(|entry| f(&mut g, p, index, entry));
+    // Pages lost during the call (a peer truncated the store) read as zeros: say so.
+    s.check_pages()?;
+    let r = r?;
     g.commit();
     Ok(r)
 }
@@ -296,12 +302,16 @@ pub(crate) fn open_with(
     let me = s.me()?;
     let p = s.my_proc().ok_or(Error::InvalidHandle)?;
     let mut g = s.lock(me, None)?;
-    let (ix, existed) = match make(&mut g)? {
-        objects::Made::New(ix) => (ix, false),
-        objects::Made::Existing(ix) => (ix, true),
-    };
-    let flags = if inherit { HF_INHERIT } else { 0 };
-    let index = insert(&mut g, p, ix, access, flags)?;
+    let made = make(&mut g).and_then(|made| {
+        let (ix, existed) = match made {
+            objects::Made::New(ix) => (ix, false),
+            objects::Made::Existing(ix) => (ix, true),
+        };
+        let flags = if inherit { HF_INHERIT } else { 0 };
+        Ok((ix, existed, insert(&mut g, p, ix, access, flags)?))
+    });
+    s.check_pages()?;
+    let (ix, existed, index) = made?;
     let generation = objects::kind_gen(s, ix).1;
     g.commit();
     let raw = value(ns, index);

@@ -236,7 +236,12 @@ pub fn snapshot(all_users: bool) -> io::Result<Snapshot> {
     let mut stores = Vec::new();
     for (ns, path) in paths {
         match Store::open_read_only(ns, path) {
-            Ok(s) => stores.push(read_store(&s)),
+            Ok(s) => {
+                let snap = read_store(&s);
+                // A store truncated while we read it gave zeros: report it, not the zeros.
+                s.check_pages()?;
+                stores.push(snap);
+            }
             Err(crate::Error::NotFound | crate::Error::AccessDenied) => {}
             Err(e) => return Err(e.into()),
         }
@@ -456,7 +461,7 @@ fn ring_counts(s: &Store, ix: u32) -> Option<(u32, u32)> {
     );
     let ring = Ring::attach(mem, NoFutex).ok()?;
     let info = ring.info();
-    Some((info.messages, info.bytes))
+    (!m.poisoned()).then_some((info.messages, info.bytes))
 }
 
 /// Inspection never sleeps or wakes anyone.

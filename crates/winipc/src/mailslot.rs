@@ -177,6 +177,18 @@ impl OpenRing {
     fn ring(&self) -> &SlotRing<'_> {
         self.cell.borrow_dependent()
     }
+
+    /// Fails once the ring file lost pages under this mapping (another process truncated it):
+    /// what was read or written since cannot be trusted (`winipc_sys::sigbus`).
+    #[inline]
+    fn check_pages(&self) -> Result<()> {
+        if self.cell.borrow_owner().poisoned() {
+            return Err(Error::Corrupt(
+                "mailslot ring file lost pages (truncated by another process)",
+            ));
+        }
+        Ok(())
+    }
 }
 
 fn unwrap_io(e: io::Error) -> Error {
@@ -661,6 +673,17 @@ fn write(
     msg: &[u8],
     timeout: Option<Duration>,
 ) -> Result<()> {
+    let sent = write_to_ring(ring, obj, msg, timeout);
+    ring.check_pages()?;
+    sent
+}
+
+fn write_to_ring(
+    ring: &OpenRing,
+    obj: objects::ObjRef,
+    msg: &[u8],
+    timeout: Option<Duration>,
+) -> Result<()> {
     let s = Store::get(Namespace::Global)?;
     let id = my_id(s)?;
     let r = ring.ring();
@@ -724,6 +747,17 @@ fn send_error(s: &Store, e: SendError) -> Error {
 
 /// `ReadFile` on a receive handle: `timeout` overrides the slot's read timeout if given.
 fn read(
+    obj: objects::ObjRef,
+    ring: &OpenRing,
+    buf: &mut [u8],
+    timeout: Option<Option<Duration>>,
+) -> Result<usize> {
+    let got = read_from_ring(obj, ring, buf, timeout);
+    ring.check_pages()?;
+    got
+}
+
+fn read_from_ring(
     obj: objects::ObjRef,
     ring: &OpenRing,
     buf: &mut [u8],
@@ -794,6 +828,7 @@ pub(crate) fn info(h: RawHandle) -> Result<MailslotInfo> {
     let s = Store::get(e.obj.ns)?;
     let ring = ring_for(ring_id(s, e.obj.ix))?;
     let i = ring.ring().info();
+    ring.check_pages()?;
     Ok(MailslotInfo {
         max_message_size: s.load(sw(e.obj.ix, st::MS_MAX_MSG)),
         next_size: i.next_size,

@@ -157,9 +157,16 @@ pub(crate) fn wait(targets: &[Target], all: bool, deadline_ns: Option<u64>) -> R
                 Target::External(_) => unreachable!("no externals in a single-store wait"),
             })
             .collect();
-        single(Store::get(stores[0])?, &objs, all, deadline_ns)
+        let s = Store::get(stores[0])?;
+        let got = single(s, &objs, all, deadline_ns);
+        s.check_pages()?;
+        got
     } else {
-        multi(&stores, targets, all, deadline_ns)
+        let got = multi(&stores, targets, all, deadline_ns);
+        for ns in &stores {
+            Store::get(*ns)?.check_pages()?;
+        }
+        got
     }
 }
 

@@ -67,6 +67,7 @@ pub(crate) struct Guard<'s> {
 impl Store {
     /// Takes the lock as thread slot `me`, waiting until `deadline_ns` (monotonic) at most.
     pub(crate) fn lock(&self, me: u32, deadline_ns: Option<u64>) -> Result<Guard<'_>> {
+        self.check_pages()?;
         let lw = self.w(hdr::LOCK);
         let mine = me + 1;
         if lw
@@ -95,6 +96,9 @@ impl Store {
     /// Takes the lock if it is free right now (one compare-and-swap).
     #[inline]
     pub(crate) fn try_lock(&self, me: u32) -> Option<Guard<'_>> {
+        if self.map.poisoned() {
+            return None; // `lock` reports it
+        }
         let free =
             self.w(hdr::LOCK)
                 .compare_exchange(0, me + 1, Ordering::Acquire, Ordering::Relaxed);

@@ -207,6 +207,19 @@ impl Store {
         &self.map
     }
 
+    /// Fails once the store file lost pages under this process's mapping (another process
+    /// truncated it): they now read as private zeros, so nothing in the store can be trusted or
+    /// shared any more (`winipc_sys::sigbus`).
+    #[inline]
+    pub(crate) fn check_pages(&self) -> Result<()> {
+        if self.map.poisoned() {
+            return Err(Error::Corrupt(
+                "store file lost pages (truncated by another process)",
+            ));
+        }
+        Ok(())
+    }
+
     /// Records that corrupt data was seen, and returns the error to report.
     pub(crate) fn corrupt(&self, what: &'static str) -> Error {
         if !self.read_only {
