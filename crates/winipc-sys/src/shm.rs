@@ -88,7 +88,16 @@ impl Mapping {
     /// can no longer be trusted or shared, so callers refuse to use a poisoned mapping.
     #[inline]
     pub fn poisoned(&self) -> bool {
-        self.guard.poisoned()
+        self.guard
+            .poison_flag()
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The flag behind [`Mapping::poisoned`], for hot paths that keep it at hand: one load,
+    /// no pointer chase. Meaningful only while this mapping lives.
+    #[inline]
+    pub fn poison_flag(&self) -> &'static std::sync::atomic::AtomicBool {
+        self.guard.poison_flag()
     }
 
     /// Device and inode of the mapped file.

@@ -95,11 +95,13 @@ impl Guarded {
         Guarded { entry }
     }
 
-    /// Whether a page of this mapping was lost and replaced by zeros.
+    /// The flag the handler sets when a page of this mapping is lost and replaced by zeros.
+    /// It is `'static` (entries are never freed), so callers may keep it beside the mapping
+    /// and test it with one load; it stays meaningful only while the mapping lives.
     #[inline]
-    pub(crate) fn poisoned(&self) -> bool {
-        self.entry
-            .is_some_and(|e| e.poisoned.load(Ordering::Relaxed))
+    pub(crate) fn poison_flag(&self) -> &'static AtomicBool {
+        static NEVER: AtomicBool = AtomicBool::new(false);
+        self.entry.map_or(&NEVER, |e| &e.poisoned)
     }
 }
 

@@ -114,6 +114,8 @@ self_cell::self_cell!(
 pub(crate) struct OpenRing {
     cell: RingCell,
     id: u64,
+    /// Set when the ring file lost pages under the mapping (`winipc_sys::sigbus`).
+    poisoned: &'static std::sync::atomic::AtomicBool,
 }
 
 fn ring_memory(m: &Mapping) -> RingMemory<'_> {
@@ -169,9 +171,10 @@ impl OpenRing {
     }
 
     fn wrap(m: Mapping, id: u64) -> Result<OpenRing> {
+        let poisoned = m.poison_flag();
         let cell =
             RingCell::try_new(m, |m| Ring::attach(ring_memory(m), SysFutex)).map_err(ring_error)?;
-        Ok(OpenRing { cell, id })
+        Ok(OpenRing { cell, id, poisoned })
     }
 
     fn ring(&self) -> &SlotRing<'_> {
@@ -182,7 +185,7 @@ impl OpenRing {
     /// what was read or written since cannot be trusted (`winipc_sys::sigbus`).
     #[inline]
     fn check_pages(&self) -> Result<()> {
-        if self.cell.borrow_owner().poisoned() {
+        if self.poisoned.load(Ordering::Relaxed) {
             return Err(Error::Corrupt(
                 "mailslot ring file lost pages (truncated by another process)",
             ));
@@ -673,26 +676,15 @@ fn write(
     msg: &[u8],
     timeout: Option<Duration>,
 ) -> Result<()> {
-    let sent = write_to_ring(ring, obj, msg, timeout);
-    ring.check_pages()?;
-    sent
-}
-
-fn write_to_ring(
-    ring: &OpenRing,
-    obj: objects::ObjRef,
-    msg: &[u8],
-    timeout: Option<Duration>,
-) -> Result<()> {
     let s = Store::get(Namespace::Global)?;
     let id = my_id(s)?;
     let r = ring.ring();
     // The fast path: room in the ring (no clock, no syscall, no look at the store: closing a
     // slot closes its ring, which fails the send).
     match r.try_send(id, msg) {
-        Ok(()) => return Ok(()),
+        Ok(()) => return ring.check_pages(),
         Err(SendError::Full) => {}
-        Err(e) => return Err(send_error(s, e)),
+        Err(e) => return Err(send_error(s, ring, e)),
     }
     // Full. A slot closed by a process that died before closing the ring shows only in the
     // store: check it here, and finish the close.
@@ -704,9 +696,9 @@ fn write_to_ring(
     for _ in 0..YIELD_SPINS {
         std::thread::yield_now();
         match r.try_send(id, msg) {
-            Ok(()) => return Ok(()),
+            Ok(()) => return ring.check_pages(),
             Err(SendError::Full) => {}
-            Err(e) => return Err(send_error(s, e)),
+            Err(e) => return Err(send_error(s, ring, e)),
         }
     }
     let give_up = timeout.map(|t| Instant::now() + t);
@@ -714,7 +706,7 @@ fn write_to_ring(
         let slice = Instant::now() + RECEIVER_CHECK;
         let until = give_up.map_or(slice, |g| g.min(slice));
         match r.send(id, msg, Some(until)) {
-            Ok(()) => return Ok(()),
+            Ok(()) => return ring.check_pages(),
             Err(SendError::Full) => {
                 if give_up.is_some_and(|g| Instant::now() >= g) {
                     return Err(Error::MailslotFull);
@@ -724,12 +716,16 @@ fn write_to_ring(
                 registry::reap_dead(&mut g)?;
                 g.commit();
             }
-            Err(e) => return Err(send_error(s, e)),
+            Err(e) => return Err(send_error(s, ring, e)),
         }
     }
 }
 
-fn send_error(s: &Store, e: SendError) -> Error {
+#[cold]
+fn send_error(s: &Store, ring: &OpenRing, e: SendError) -> Error {
+    if let Err(lost) = ring.check_pages() {
+        return lost;
+    }
     match e {
         SendError::Full => Error::MailslotFull,
         SendError::TooBig { len, max } => Error::MessageTooLarge {
@@ -752,17 +748,6 @@ fn read(
     buf: &mut [u8],
     timeout: Option<Option<Duration>>,
 ) -> Result<usize> {
-    let got = read_from_ring(obj, ring, buf, timeout);
-    ring.check_pages()?;
-    got
-}
-
-fn read_from_ring(
-    obj: objects::ObjRef,
-    ring: &OpenRing,
-    buf: &mut [u8],
-    timeout: Option<Option<Duration>>,
-) -> Result<usize> {
     let s = Store::get(obj.ns)?;
     let live = Tokens(s);
     let me = my_id(s)?;
@@ -770,7 +755,7 @@ fn read_from_ring(
     // The fast path: a message is there (no clock, no syscall).
     let first = r.try_recv(me, buf, &live);
     if !matches!(first, Ok(None) | Err(RecvError::Busy)) {
-        return recv_result(s, first);
+        return recv_result(s, ring, first);
     }
     let timeout = match timeout {
         Some(t) => t,
@@ -802,15 +787,21 @@ fn read_from_ring(
             std::thread::yield_now();
             match r.try_recv(me, buf, &live) {
                 Ok(None) | Err(RecvError::Busy) => {}
-                other => return recv_result(s, other),
+                other => return recv_result(s, ring, other),
             }
         }
         r.recv(me, buf, timeout.map(|t| Instant::now() + t), &live)
     };
-    recv_result(s, got)
+    recv_result(s, ring, got)
 }
 
-fn recv_result(s: &Store, got: std::result::Result<Option<usize>, RecvError>) -> Result<usize> {
+fn recv_result(
+    s: &Store,
+    ring: &OpenRing,
+    got: std::result::Result<Option<usize>, RecvError>,
+) -> Result<usize> {
+    // What was read from pages lost under the mapping is not a message.
+    ring.check_pages()?;
     match got {
         Ok(Some(n)) => Ok(n),
         Ok(None) => Err(Error::SemTimeout),
@@ -899,7 +890,7 @@ pub(crate) fn send_killed_before_wake(w: &MailslotWriter, msg: &[u8]) -> Result<
     let s = Store::get(Namespace::Global)?;
     ring.ring()
         .simulate_send_killed_before_wake(my_id(s)?, msg)
-        .map_err(|e| send_error(s, e))
+        .map_err(|e| send_error(s, ring, e))
 }
 
 /// Test hook behind [`crate::__doc::stop_mid_recv`].
