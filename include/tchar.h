@@ -9,9 +9,10 @@
  * (L"x" under -fshort-wchar; u"x" in C11/C++11).  glibc's wide functions
  * assume a 32-bit wchar_t, so they are never used: the string, ctype and
  * number functions below are implemented inline for UTF-16, a few stdio
- * functions convert to/from UTF-8, and the printf/scanf family (which cannot
- * be provided honestly) expands to an undeclared identifier naming the
- * problem.  docs/c-abi.md lists exactly what works.
+ * functions convert to/from UTF-8, the printf family uses winipc's UTF-16
+ * formatter (winipc_utf16.h), and the scanf family (which cannot be provided
+ * honestly) expands to an undeclared identifier naming the problem.
+ * docs/c-abi.md lists exactly what works.
  *
  * _tmain under _UNICODE is wmain(int, wchar_t **), which Linux never calls.
  * Define WINIPC_WMAIN_SHIM before including <tchar.h> in exactly one
@@ -185,6 +186,7 @@ static inline char *winipc_strdup(const char *s)
 
 #include <wctype.h>
 #include "winipc_wchar.h"
+#include "winipc_utf16.h"
 
 typedef winipc_wchar  _TCHAR;
 typedef winipc_wchar  _TSCHAR;
@@ -205,103 +207,21 @@ typedef winipc_wchar  TBYTE, *PTBYTE;
 #define _tmain     wmain
 int wmain(int argc, _TCHAR **argv);
 
-/* Not available: glibc's wide printf/scanf take a 32-bit wchar_t format. */
-#define _tprintf(...)    (winipc_tprintf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
-#define _ftprintf(...)   (winipc_tprintf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
-#define _stprintf(...)   (winipc_tprintf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
-#define _sntprintf(...)  (winipc_tprintf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
-#define _vtprintf(...)   (winipc_tprintf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
-#define _vftprintf(...)  (winipc_tprintf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
-#define _vstprintf(...)  (winipc_tprintf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
-#define _vsntprintf(...) (winipc_tprintf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
+/* printf family: winipc's UTF-16 formatter (winipc_utf16.h), which writes
+ * UTF-8 to streams.  %s is a _TCHAR string here, %S/%hs a char string. */
+#define _tprintf   winipc_wprintf16
+#define _ftprintf  winipc_fwprintf16
+#define _stprintf  winipc_swprintf16   /* MSVC's _swprintf: no size, like sprintf */
+#define _sntprintf winipc_snwprintf16  /* always terminates, like _sntprintf in ANSI mode */
+#define _vtprintf  winipc_vwprintf16
+#define _vftprintf winipc_vfwprintf16
+#define _vstprintf winipc_vswprintf16
+#define _vsntprintf winipc_vsnwprintf16
+/* Not available: glibc's wide scanf takes a 32-bit wchar_t format. */
 #define _tscanf(...)     (winipc_tscanf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
 #define _ftscanf(...)    (winipc_tscanf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
 #define _stscanf(...)    (winipc_tscanf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
 #define _tgetenv(...)    (winipc_tgetenv_unavailable_under_UNICODE_see_docs_c_abi_md)
-
-/* ---- UTF-8 <-> UTF-16 helpers ------------------------------------------ */
-
-/* Returns a malloc'd UTF-8 copy of s (lone surrogates become U+FFFD). */
-static inline char *winipc_utf16_to_utf8(const winipc_wchar *s)
-{
-    size_t n = 0, i = 0, o = 0;
-    char *out;
-    while (s[n] != 0)
-        n++;
-    out = (char *)malloc(n * 3 + 1);
-    if (out == WINIPC_NULLPTR)
-        return WINIPC_NULLPTR;
-    while (i < n) {
-        unsigned long cp = s[i++];
-        if (cp >= 0xD800 && cp <= 0xDBFF && i < n && s[i] >= 0xDC00 && s[i] <= 0xDFFF)
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (unsigned long)(s[i++] - 0xDC00);
-        else if (cp >= 0xD800 && cp <= 0xDFFF)
-            cp = 0xFFFD;
-        if (cp < 0x80) {
-            out[o++] = (char)cp;
-        } else if (cp < 0x800) {
-            out[o++] = (char)(0xC0 | (cp >> 6));
-            out[o++] = (char)(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out[o++] = (char)(0xE0 | (cp >> 12));
-            out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            out[o++] = (char)(0x80 | (cp & 0x3F));
-        } else {
-            out[o++] = (char)(0xF0 | (cp >> 18));
-            out[o++] = (char)(0x80 | ((cp >> 12) & 0x3F));
-            out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            out[o++] = (char)(0x80 | (cp & 0x3F));
-        }
-    }
-    out[o] = '\0';
-    return out;
-}
-
-/* Decodes one UTF-8 sequence from *p (invalid input yields U+FFFD and
- * consumes one byte); returns the code point and advances *p. */
-static inline unsigned long winipc_utf8_next(const unsigned char **p)
-{
-    const unsigned char *s = *p;
-    unsigned long cp;
-    int len, k;
-    if (s[0] < 0x80) { *p = s + 1; return s[0]; }
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) { len = 2; cp = s[0] & 0x1Fu; }
-    else if (s[0] >= 0xE0 && s[0] <= 0xEF) { len = 3; cp = s[0] & 0x0Fu; }
-    else if (s[0] >= 0xF0 && s[0] <= 0xF4) { len = 4; cp = s[0] & 0x07u; }
-    else { *p = s + 1; return 0xFFFD; }
-    for (k = 1; k < len; k++) {
-        if ((s[k] & 0xC0) != 0x80) { *p = s + 1; return 0xFFFD; }
-        cp = (cp << 6) | (s[k] & 0x3Fu);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
-        *p = s + 1;
-        return 0xFFFD;
-    }
-    *p = s + len;
-    return cp;
-}
-
-/* Returns a malloc'd UTF-16 copy of the UTF-8 string s. */
-static inline winipc_wchar *winipc_utf8_to_utf16(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t o = 0;
-    winipc_wchar *out = (winipc_wchar *)malloc((strlen(s) + 1) * sizeof(winipc_wchar));
-    if (out == WINIPC_NULLPTR)
-        return WINIPC_NULLPTR;
-    while (*p != 0) {
-        unsigned long cp = winipc_utf8_next(&p);
-        if (cp >= 0x10000) {
-            out[o++] = (winipc_wchar)(0xD800 + ((cp - 0x10000) >> 10));
-            out[o++] = (winipc_wchar)(0xDC00 + ((cp - 0x10000) & 0x3FF));
-        } else {
-            out[o++] = (winipc_wchar)cp;
-        }
-    }
-    out[o] = 0;
-    return out;
-}
 
 /* ---- Strings ------------------------------------------------------------ */
 

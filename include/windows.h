@@ -282,7 +282,8 @@ typedef struct _SYSTEMTIME {
     WORD wMilliseconds;
 } SYSTEMTIME, *PSYSTEMTIME, *LPSYSTEMTIME;
 
-/* Present for ReadFile/WriteFile signatures; winipc supports only NULL. */
+/* ReadFile/WriteFile accept one; every winipc handle is synchronous, so the
+ * transfer is complete when they return (Internal, InternalHigh, hEvent set). */
 typedef struct _OVERLAPPED {
     ULONG_PTR Internal;
     ULONG_PTR InternalHigh;
@@ -493,6 +494,7 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define ERROR_SEM_TIMEOUT           121
 #define ERROR_INSUFFICIENT_BUFFER   122
 #define ERROR_INVALID_NAME          123
+#define ERROR_NOT_LOCKED            158
 #define ERROR_ALREADY_EXISTS        183
 #define ERROR_BAD_EXE_FORMAT        193
 #define ERROR_FILENAME_EXCED_RANGE  206
@@ -503,11 +505,44 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define ERROR_TOO_MANY_POSTS        298
 #define ERROR_MR_MID_NOT_FOUND      317
 #define ERROR_ABANDONED_WAIT_0      735
+#define ERROR_IO_INCOMPLETE         996
 #define ERROR_NOACCESS              998
 #define ERROR_INVALID_FLAGS         1004
 #define ERROR_FILE_CORRUPT          1392
 #define ERROR_TIMEOUT               1460
 #define ERROR_NOT_ENOUGH_QUOTA      1816
+
+/* HRESULT (winerror.h): strsafe.h's results. */
+typedef LONG HRESULT;
+#define S_OK                   ((HRESULT)0)
+#define S_FALSE                ((HRESULT)1)
+#define SUCCEEDED(hr)          (((HRESULT)(hr)) >= 0)
+#define FAILED(hr)             (((HRESULT)(hr)) < 0)
+#define FACILITY_WIN32         7
+#define HRESULT_FROM_WIN32(x)  ((HRESULT)(x) <= 0 ? ((HRESULT)(x)) : \
+                                ((HRESULT)(((x) & 0x0000FFFF) | (FACILITY_WIN32 << 16) | 0x80000000)))
+#define E_INVALIDARG           ((HRESULT)0x80070057)
+#define E_OUTOFMEMORY          ((HRESULT)0x8007000E)
+#define E_FAIL                 ((HRESULT)0x80004005)
+
+/* GlobalAlloc / LocalAlloc / HeapAlloc flags. */
+#define GMEM_FIXED             0x0000
+#define GMEM_MOVEABLE          0x0002
+#define GMEM_ZEROINIT          0x0040
+#define GMEM_MODIFY            0x0080
+#define GPTR                   (GMEM_FIXED | GMEM_ZEROINIT)
+#define GHND                   (GMEM_MOVEABLE | GMEM_ZEROINIT)
+#define LMEM_FIXED             0x0000
+#define LMEM_MOVEABLE          0x0002
+#define LMEM_ZEROINIT          0x0040
+#define LMEM_MODIFY            0x0080
+#define LPTR                   (LMEM_FIXED | LMEM_ZEROINIT)
+#define LHND                   (LMEM_MOVEABLE | LMEM_ZEROINIT)
+#define HEAP_NO_SERIALIZE           0x00000001
+#define HEAP_GENERATE_EXCEPTIONS    0x00000004
+#define HEAP_ZERO_MEMORY            0x00000008
+#define HEAP_REALLOC_IN_PLACE_ONLY  0x00000010
+#define HEAP_CREATE_ENABLE_EXECUTE  0x00040000
 
 /* ------------------------------------------------------------------------ */
 /* Small helper macros.                                                     */
@@ -577,6 +612,8 @@ WINBASEAPI BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBy
 WINBASEAPI BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite,
                                  LPDWORD lpNumberOfBytesWritten, LPOVERLAPPED lpOverlapped);
 WINBASEAPI BOOL WINAPI CloseHandle(HANDLE hObject);
+WINBASEAPI BOOL WINAPI GetOverlappedResult(HANDLE hFile, LPOVERLAPPED lpOverlapped,
+                                           LPDWORD lpNumberOfBytesTransferred, BOOL bWait);
 
 /* Security descriptors (for a NULL DACL: "everyone may open"). */
 WINBASEAPI BOOL WINAPI InitializeSecurityDescriptor(PSECURITY_DESCRIPTOR pSecurityDescriptor,
@@ -695,7 +732,25 @@ WINBASEAPI DWORD WINAPI FormatMessageA(DWORD dwFlags, LPCVOID lpSource, DWORD dw
 WINBASEAPI DWORD WINAPI FormatMessageW(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId,
                                        DWORD dwLanguageId, LPWSTR lpBuffer, DWORD nSize,
                                        va_list *Arguments);
+WINBASEAPI HGLOBAL WINAPI GlobalAlloc(UINT uFlags, SIZE_T dwBytes);
+WINBASEAPI HGLOBAL WINAPI GlobalReAlloc(HGLOBAL hMem, SIZE_T dwBytes, UINT uFlags);
+WINBASEAPI HGLOBAL WINAPI GlobalFree(HGLOBAL hMem);
+WINBASEAPI SIZE_T WINAPI GlobalSize(HGLOBAL hMem);
+WINBASEAPI LPVOID WINAPI GlobalLock(HGLOBAL hMem);
+WINBASEAPI BOOL WINAPI GlobalUnlock(HGLOBAL hMem);
+WINBASEAPI HLOCAL WINAPI LocalAlloc(UINT uFlags, SIZE_T uBytes);
+WINBASEAPI HLOCAL WINAPI LocalReAlloc(HLOCAL hMem, SIZE_T uBytes, UINT uFlags);
 WINBASEAPI HLOCAL WINAPI LocalFree(HLOCAL hMem);
+WINBASEAPI SIZE_T WINAPI LocalSize(HLOCAL hMem);
+WINBASEAPI LPVOID WINAPI LocalLock(HLOCAL hMem);
+WINBASEAPI BOOL WINAPI LocalUnlock(HLOCAL hMem);
+WINBASEAPI HANDLE WINAPI GetProcessHeap(void);
+WINBASEAPI HANDLE WINAPI HeapCreate(DWORD flOptions, SIZE_T dwInitialSize, SIZE_T dwMaximumSize);
+WINBASEAPI BOOL WINAPI HeapDestroy(HANDLE hHeap);
+WINBASEAPI LPVOID WINAPI HeapAlloc(HANDLE hHeap, DWORD dwFlags, SIZE_T dwBytes);
+WINBASEAPI LPVOID WINAPI HeapReAlloc(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem, SIZE_T dwBytes);
+WINBASEAPI BOOL WINAPI HeapFree(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem);
+WINBASEAPI SIZE_T WINAPI HeapSize(HANDLE hHeap, DWORD dwFlags, LPCVOID lpMem);
 WINBASEAPI LPSTR WINAPI GetCommandLineA(void);
 WINBASEAPI LPWSTR WINAPI GetCommandLineW(void);
 WINBASEAPI BOOL WINAPI GetComputerNameA(LPSTR lpBuffer, LPDWORD nSize);
@@ -704,6 +759,10 @@ WINBASEAPI int WINAPI lstrlenA(LPCSTR lpString);
 WINBASEAPI int WINAPI lstrlenW(LPCWSTR lpString);
 WINBASEAPI LPSTR WINAPI lstrcpyA(LPSTR lpString1, LPCSTR lpString2);
 WINBASEAPI LPWSTR WINAPI lstrcpyW(LPWSTR lpString1, LPCWSTR lpString2);
+WINBASEAPI LPSTR WINAPI lstrcatA(LPSTR lpString1, LPCSTR lpString2);
+WINBASEAPI LPWSTR WINAPI lstrcatW(LPWSTR lpString1, LPCWSTR lpString2);
+WINBASEAPI LPSTR WINAPI lstrcpynA(LPSTR lpString1, LPCSTR lpString2, int iMaxLength);
+WINBASEAPI LPWSTR WINAPI lstrcpynW(LPWSTR lpString1, LPCWSTR lpString2, int iMaxLength);
 WINBASEAPI int WINAPI lstrcmpA(LPCSTR lpString1, LPCSTR lpString2);
 WINBASEAPI int WINAPI lstrcmpW(LPCWSTR lpString1, LPCWSTR lpString2);
 
@@ -728,6 +787,8 @@ WINBASEAPI int WINAPI lstrcmpW(LPCWSTR lpString1, LPCWSTR lpString2);
 #  define GetComputerName      GetComputerNameW
 #  define lstrlen              lstrlenW
 #  define lstrcpy              lstrcpyW
+#  define lstrcat              lstrcatW
+#  define lstrcpyn             lstrcpynW
 #  define lstrcmp              lstrcmpW
 typedef STARTUPINFOW   STARTUPINFO;
 typedef LPSTARTUPINFOW LPSTARTUPINFO;
@@ -748,6 +809,8 @@ typedef LPSTARTUPINFOW LPSTARTUPINFO;
 #  define GetComputerName      GetComputerNameA
 #  define lstrlen              lstrlenA
 #  define lstrcpy              lstrcpyA
+#  define lstrcat              lstrcatA
+#  define lstrcpyn             lstrcpynA
 #  define lstrcmp              lstrcmpA
 typedef STARTUPINFOA   STARTUPINFO;
 typedef LPSTARTUPINFOA LPSTARTUPINFO;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Self-test of include/windows.h and include/tchar.h (needs no libwinipc).
+# Self-test of include/windows.h, tchar.h and strsafe.h (needs no libwinipc).
 #
 # Compiles the translation units in header_check/ and the example programs
 # with gcc and clang as C (c99, c11) and C++ (c++11, c++17), with
@@ -7,7 +7,7 @@
 # in ANSI mode, in -DUNICODE -D_UNICODE -fshort-wchar mode, and (C11/C++11
 # only) in -DUNICODE -D_UNICODE mode with u"" literals; repeats the header
 # units with a stricter warning set (only diagnostics located in include/
-# count there); runs the tchar.h runtime tests; and
+# count there); runs the tchar.h and strsafe.h runtime tests; and
 # checks that what must not compile does not.
 #
 #   examples/c/header_check.sh          (from anywhere)
@@ -66,7 +66,7 @@ strict_c="$strict_common -Wstrict-prototypes -Wmissing-prototypes -Wold-style-de
 -Wbad-function-cast -Wnested-externs"
 strict_cxx="$strict_common -Wzero-as-null-pointer-constant"
 
-header_units="include_only.c all_decls.c tchar_run.c wmain_shim.c"
+header_units="include_only.c all_decls.c tchar_run.c strsafe_run.c wmain_shim.c"
 examples="mailslot_server.c mailslot_client.c sum_child.c sum_manager.c events_demo.c"
 
 for cc in gcc clang g++ clang++; do
@@ -104,10 +104,10 @@ for cc in gcc clang g++ clang++; do
             # UNICODE for windows.h only / _UNICODE for tchar.h only.
             run "$cc -std=$std $mode UNICODE only" \
                 $cc $lang -std=$std $base $(echo "$mflags" | sed 's/-D_UNICODE//') -fsyntax-only "$hc/all_decls.c"
-            # The printf family must not compile under _UNICODE.
+            # The scanf family must not compile under _UNICODE.
             if [ "$mode" != ansi ]; then
-                run_fails "$cc -std=$std $mode _tprintf under _UNICODE" \
-                    $cc $lang -std=$std $base $mflags -fsyntax-only "$hc/unicode_printf_fails.c"
+                run_fails "$cc -std=$std $mode _tscanf under _UNICODE" \
+                    $cc $lang -std=$std $base $mflags -fsyntax-only "$hc/unicode_scanf_fails.c"
             fi
         done
         # The examples are ANSI programs.
@@ -128,7 +128,8 @@ for cc in gcc clang g++ clang++; do
     esac
 done
 
-# Runtime: tchar.h mappings and the wmain shim (inline code, no libwinipc).
+# Runtime: tchar.h mappings, strsafe.h and the UTF-16 printf family, and the
+# wmain shim (inline code, no libwinipc).
 for cfg in "gcc -std=c99" "gcc -std=c11 -DUNICODE -D_UNICODE" \
            "gcc -std=c99 -DUNICODE -D_UNICODE -fshort-wchar" \
            "clang -std=c11 -DUNICODE -D_UNICODE -fshort-wchar" \
@@ -137,8 +138,10 @@ for cfg in "gcc -std=c99" "gcc -std=c11 -DUNICODE -D_UNICODE" \
            "g++ -x c++ -std=c++17"; do
     set -- $cfg
     have "$1" || continue
-    exe="$tmp/tchar_run"
-    run "run tchar_run ($cfg)" sh -c "$cfg $base '$hc/tchar_run.c' -o '$exe' && '$exe'"
+    for t in tchar_run strsafe_run; do
+        exe="$tmp/$t"
+        run "run $t ($cfg)" sh -c "$cfg $base '$hc/$t.c' -o '$exe' && '$exe'"
+    done
 done
 for cfg in "gcc -std=c99" "clang++ -x c++ -std=c++11"; do
     set -- $cfg
@@ -150,4 +153,5 @@ for cfg in "gcc -std=c99" "clang++ -x c++ -std=c++11"; do
 done
 
 echo "header_check: $pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
 [ "$fail" -eq 0 ]

@@ -16,6 +16,7 @@
 
 mod handle;
 mod mailslot;
+mod memory;
 mod misc;
 mod process;
 mod sync;

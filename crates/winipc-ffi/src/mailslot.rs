@@ -1,5 +1,6 @@
 //! Mailslots and the file functions on them: `CreateMailslot`, `CreateFile`, `ReadFile`,
-//! `WriteFile`, `GetMailslotInfo`, `SetMailslotInfo`.
+//! `WriteFile` (with an optional OVERLAPPED, completed synchronously), `GetOverlappedResult`,
+//! `GetMailslotInfo`, `SetMailslotInfo`.
 
 use std::ffi::{c_char, c_void};
 
@@ -164,13 +165,63 @@ pub unsafe extern "C" fn ReadFile(
 ) -> BOOL {
     // SAFETY: the caller's contract.
     unsafe { write_opt(read, 0) };
+    let ov = overlapped.cast::<OVERLAPPED>();
+    // SAFETY: the caller's contract: NULL or a valid OVERLAPPED, and `buf` valid for `len`.
+    let r = || unsafe { with_overlapped(ov, || read_file(h, buf, len)) };
+    // SAFETY: the caller's contract.
+    unsafe { transfer(r, read, ov.is_null()) }
+}
+
+/// Runs `ReadFile`/`WriteFile`'s transfer `io` and stores its count through `done`, which is
+/// required (checked before anything is transferred) without an OVERLAPPED and optional with
+/// one. The last error is set on failure.
+///
+/// # Safety
+/// `done` NULL or valid for a `DWORD` write.
+unsafe fn transfer(io: impl FnOnce() -> R<usize>, done: *mut DWORD, required: bool) -> BOOL {
     ffi_bool(|| {
-        if !overlapped.is_null() {
-            return Err(not_supported("overlapped I/O"));
+        if required && done.is_null() {
+            return Err(invalid_parameter("lpNumberOfBytes is NULL"));
         }
-        if read.is_null() {
-            return Err(invalid_parameter("lpNumberOfBytesRead is NULL"));
-        }
+        let n = io()?;
+        // SAFETY: the caller's contract.
+        unsafe { write_opt(done, n as DWORD) };
+        Ok(())
+    })
+}
+
+/// Runs a synchronous transfer with Win32's rules for an OVERLAPPED on a handle opened without
+/// `FILE_FLAG_OVERLAPPED` (every winipc handle): the event is reset first, the call returns
+/// only when the transfer is done, and then `Internal` holds its status, `InternalHigh` its
+/// byte count, and the event is set.
+///
+/// # Safety
+/// `ov` NULL or valid for reads and writes of an `OVERLAPPED`.
+unsafe fn with_overlapped(ov: *mut OVERLAPPED, io: impl FnOnce() -> R<usize>) -> R<usize> {
+    if ov.is_null() {
+        return io();
+    }
+    // SAFETY: the caller's contract.
+    let event = unsafe { (*ov).event() };
+    if let Some(e) = event {
+        raw::event_reset(e)?;
+    }
+    let r = io();
+    // SAFETY: the caller's contract.
+    unsafe {
+        (*ov).Internal = r.map_or_else(|Fail(code)| ntstatus_of(code), |_| STATUS_SUCCESS);
+        (*ov).InternalHigh = r.unwrap_or(0);
+    }
+    if let (Ok(_), Some(e)) = (r, event) {
+        raw::event_set(e)?;
+    }
+    r
+}
+
+/// # Safety
+/// `buf` NULL or valid for `len` bytes of writes.
+unsafe fn read_file(h: HANDLE, buf: *mut c_void, len: DWORD) -> R<usize> {
+    {
         let what = classify(h)?;
         // SAFETY: the caller's contract.
         let buf = unsafe { bytes_mut(buf, len as usize) }?;
@@ -188,10 +239,8 @@ pub unsafe extern "C" fn ReadFile(
             },
             H::CurrentProcess | H::CurrentThread => return Err(invalid_handle()),
         };
-        // SAFETY: checked non-NULL above; the caller's contract.
-        unsafe { write_opt(read, n as DWORD) };
-        Ok(())
-    })
+        Ok(n)
+    }
 }
 
 /// # Safety
@@ -206,13 +255,17 @@ pub unsafe extern "C" fn WriteFile(
 ) -> BOOL {
     // SAFETY: the caller's contract.
     unsafe { write_opt(written, 0) };
-    ffi_bool(|| {
-        if !overlapped.is_null() {
-            return Err(not_supported("overlapped I/O"));
-        }
-        if written.is_null() {
-            return Err(invalid_parameter("lpNumberOfBytesWritten is NULL"));
-        }
+    let ov = overlapped.cast::<OVERLAPPED>();
+    // SAFETY: the caller's contract: NULL or a valid OVERLAPPED, and `buf` valid for `len`.
+    let w = || unsafe { with_overlapped(ov, || write_file(h, buf, len)) };
+    // SAFETY: the caller's contract.
+    unsafe { transfer(w, written, ov.is_null()) }
+}
+
+/// # Safety
+/// `buf` NULL or valid for `len` bytes of reads.
+unsafe fn write_file(h: HANDLE, buf: *const c_void, len: DWORD) -> R<usize> {
+    {
         let what = classify(h)?;
         // SAFETY: the caller's contract.
         let msg = unsafe { bytes(buf, len as usize) }?;
@@ -233,9 +286,39 @@ pub unsafe extern "C" fn WriteFile(
             }
             H::CurrentProcess | H::CurrentThread => return Err(invalid_handle()),
         }
-        // SAFETY: checked non-NULL above; the caller's contract.
-        unsafe { write_opt(written, len) };
-        Ok(())
+        Ok(len as usize)
+    }
+}
+
+/// # Safety
+/// `ov` NULL or valid for reads of an `OVERLAPPED`; `done` NULL or valid for a `DWORD` write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GetOverlappedResult(
+    h: HANDLE,
+    ov: *const OVERLAPPED,
+    done: *mut DWORD,
+    wait: BOOL,
+) -> BOOL {
+    ffi_bool(|| {
+        // SAFETY: the caller's contract.
+        let o = unsafe { read_req(ov) }?;
+        if o.Internal == STATUS_PENDING {
+            // Never left by winipc (every transfer completes before ReadFile/WriteFile
+            // return), only by a caller that set it: wait for the completion it names.
+            if wait == FALSE {
+                return Err(Fail(code::ERROR_IO_INCOMPLETE));
+            }
+            let on = o.event().unwrap_or(raw_of(h)?);
+            raw::wait(&[on], false, None)?;
+        }
+        // SAFETY: the caller's contract: re-read after a wait.
+        let o = unsafe { read_req(ov) }?;
+        // SAFETY: the caller's contract.
+        unsafe { write_req(done, o.InternalHigh as DWORD) }?;
+        match win32_of_ntstatus(o.Internal) {
+            0 => Ok(()),
+            code => Err(Fail(code)),
+        }
     })
 }
 

@@ -1,13 +1,10 @@
-//! Time, last error, `FormatMessage`/`LocalFree`, `lstr*`, `GetComputerName`, security
+//! Time, last error, `FormatMessage`, `lstr*`, `GetComputerName`, security
 //! descriptors.
 
-use std::collections::HashSet;
 use std::ffi::{c_char, c_void};
 use std::ptr::null_mut;
-use std::sync::{Mutex, OnceLock};
-use std::time::Duration;
 
-use winipc_core::Error;
+use std::time::Duration;
 
 use crate::util::*;
 
@@ -231,15 +228,6 @@ unsafe fn insert(v: usize, fmt: &str, width: Width) -> R<String> {
     })
 }
 
-static ALLOCATIONS: OnceLock<Mutex<HashSet<usize>>> = OnceLock::new();
-
-fn allocations() -> std::sync::MutexGuard<'static, HashSet<usize>> {
-    ALLOCATIONS
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-}
-
 /// Stores `units` for FormatMessage: a `LocalAlloc`-style buffer or the caller's buffer.
 ///
 /// # Safety
@@ -255,14 +243,9 @@ unsafe fn store<T: Copy + Default>(
     }
     if allocate {
         let n = (units.len() + 1).max(size as usize);
-        // SAFETY: plain allocation; checked for NULL below.
-        let p = unsafe { libc::malloc(n * size_of::<T>()) }.cast::<T>();
-        if p.is_null() {
-            return Err(Error::NoResources("memory").into());
-        }
-        // SAFETY: `p` holds n >= units.len() + 1 units.
+        let p = crate::memory::local_alloc(n * size_of::<T>())?.cast::<T>();
+        // SAFETY: `p` holds n >= units.len() + 1 units (malloc'ed, so aligned for T).
         unsafe { copy_terminated(p, n, units) };
-        allocations().insert(p as usize);
         // SAFETY: the caller's contract.
         unsafe { buffer.cast::<*mut T>().write(p) };
     } else {
@@ -359,23 +342,6 @@ pub unsafe extern "C" fn FormatMessageW(
     })
 }
 
-/// # Safety
-/// `mem` is NULL or a pointer (freed only if it came from `FORMAT_MESSAGE_ALLOCATE_BUFFER`).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn LocalFree(mem: *mut c_void) -> *mut c_void {
-    ffi(mem, || {
-        if mem.is_null() {
-            return Ok(null_mut());
-        }
-        if !allocations().remove(&(mem as usize)) {
-            return Err(invalid_handle());
-        }
-        // SAFETY: allocated by `store` with malloc and not freed yet (it was registered).
-        unsafe { libc::free(mem) };
-        Ok(null_mut())
-    })
-}
-
 // ---- strings -------------------------------------------------------------------------------
 
 /// # Safety
@@ -424,6 +390,86 @@ pub unsafe extern "C" fn lstrcpyW(dst: *mut WCHAR, src: *const WCHAR) -> *mut WC
     // SAFETY: the caller's contract: dst holds w.len() + 1 units.
     unsafe { copy_terminated(dst, w.len() + 1, w) };
     dst
+}
+
+/// `lstrcat`: appends `src` to the string in `dst`.
+///
+/// # Safety
+/// `dst` holds a terminated string and room for `src` after it; `src` terminated; no overlap.
+unsafe fn cat<T: Copy + Default + PartialEq>(dst: *mut T, src: Option<&[T]>) -> *mut T {
+    let Some(src) = src else {
+        return null_mut();
+    };
+    if dst.is_null() {
+        return null_mut();
+    }
+    let mut end = 0;
+    // SAFETY: `dst` is terminated (the caller's contract), so every unit up to it is readable.
+    while unsafe { dst.add(end).read() } != T::default() {
+        end += 1;
+    }
+    // SAFETY: the caller's contract: room for src.len() + 1 more units.
+    unsafe { copy_terminated(dst.add(end), src.len() + 1, src) };
+    dst
+}
+
+/// `lstrcpyn`: copies at most `max - 1` units of `src` and always terminates (when `max > 0`).
+///
+/// # Safety
+/// `dst` valid for `max` units; `src` terminated or at least `max - 1` units long; no overlap.
+unsafe fn cpyn<T: Copy + Default + PartialEq>(dst: *mut T, src: *const T, max: i32) -> *mut T {
+    if dst.is_null() || src.is_null() {
+        return null_mut();
+    }
+    let max = usize::try_from(max).unwrap_or(0);
+    let mut i = 0;
+    while i + 1 < max {
+        // SAFETY: `src` is readable up to its terminator or `max - 1` units (the contract).
+        let c = unsafe { src.add(i).read() };
+        if c == T::default() {
+            break;
+        }
+        // SAFETY: i < max - 1 < max.
+        unsafe { dst.add(i).write(c) };
+        i += 1;
+    }
+    if max > 0 {
+        // SAFETY: i <= max - 1.
+        unsafe { dst.add(i).write(T::default()) };
+    }
+    dst
+}
+
+/// # Safety
+/// See `cat`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lstrcatA(dst: *mut c_char, src: *const c_char) -> *mut c_char {
+    // SAFETY: the caller's contract.
+    unsafe { cat(dst.cast::<u8>(), cstr(src)) }.cast()
+}
+
+/// # Safety
+/// See `cat`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lstrcatW(dst: *mut WCHAR, src: *const WCHAR) -> *mut WCHAR {
+    // SAFETY: the caller's contract.
+    unsafe { cat(dst, wstr(src)) }
+}
+
+/// # Safety
+/// See `cpyn`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lstrcpynA(dst: *mut c_char, src: *const c_char, max: i32) -> *mut c_char {
+    // SAFETY: the caller's contract.
+    unsafe { cpyn(dst.cast::<u8>(), src.cast::<u8>(), max) }.cast()
+}
+
+/// # Safety
+/// See `cpyn`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lstrcpynW(dst: *mut WCHAR, src: *const WCHAR, max: i32) -> *mut WCHAR {
+    // SAFETY: the caller's contract.
+    unsafe { cpyn(dst, src, max) }
 }
 
 fn ordinal<T: Ord>(a: Option<&[T]>, b: Option<&[T]>) -> i32 {

@@ -27,6 +27,69 @@ pub(crate) mod code {
     pub const ERROR_MR_MID_NOT_FOUND: u32 = 317;
     pub const ERROR_NOACCESS: u32 = 998;
     pub const ERROR_BAD_EXE_FORMAT: u32 = 193;
+    pub const ERROR_IO_INCOMPLETE: u32 = 996;
+    pub const ERROR_NOT_LOCKED: u32 = 158;
+}
+
+// ---- OVERLAPPED ----------------------------------------------------------------------------
+
+/// `OVERLAPPED` as `windows.h` lays it out (32 bytes on LP64).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OVERLAPPED {
+    /// The transfer's NTSTATUS.
+    pub Internal: usize,
+    /// Bytes transferred.
+    pub InternalHigh: usize,
+    pub Offset: u32,
+    pub OffsetHigh: u32,
+    pub hEvent: HANDLE,
+}
+
+impl OVERLAPPED {
+    /// The completion event, if any. Bit 0 of `hEvent` only suppresses completion-port
+    /// notification on Windows; it is not part of the handle.
+    pub(crate) fn event(&self) -> Option<winipc_core::RawHandle> {
+        let v = self.hEvent as usize & !1;
+        (v != 0).then(|| winipc_core::RawHandle::try_from(v).unwrap_or(0))
+    }
+}
+
+pub(crate) const STATUS_SUCCESS: usize = 0;
+pub(crate) const STATUS_PENDING: usize = 0x103;
+
+/// Win32 errors and the NTSTATUS values Windows stores in `OVERLAPPED.Internal` for them
+/// (the pairs `RtlNtStatusToDosError` maps), for the errors a transfer can end with here.
+const NTSTATUS: [(u32, usize); 8] = [
+    (code::ERROR_INVALID_HANDLE, 0xC000_0008),
+    (code::ERROR_INVALID_PARAMETER, 0xC000_000D),
+    (code::ERROR_ACCESS_DENIED, 0xC000_0022),
+    (code::ERROR_INSUFFICIENT_BUFFER, 0xC000_0023),
+    (code::ERROR_SEM_TIMEOUT, 0xC000_00B5),
+    (code::ERROR_BROKEN_PIPE, 0xC000_014B),
+    (code::ERROR_NOACCESS, 0xC000_0005),
+    (code::ERROR_FILE_CORRUPT, 0xC000_0102),
+];
+/// `STATUS_UNSUCCESSFUL`, for any other failure (it maps back to `ERROR_GEN_FAILURE`).
+const STATUS_UNSUCCESSFUL: usize = 0xC000_0001;
+
+/// The NTSTATUS a failed transfer leaves in `OVERLAPPED.Internal`.
+pub(crate) fn ntstatus_of(win32: u32) -> usize {
+    NTSTATUS
+        .iter()
+        .find(|(w, _)| *w == win32)
+        .map_or(STATUS_UNSUCCESSFUL, |(_, s)| *s)
+}
+
+/// The Win32 error for an `OVERLAPPED.Internal` value; 0 for success (any non-error status).
+pub(crate) fn win32_of_ntstatus(status: usize) -> u32 {
+    if status as u32 & 0xC000_0000 != 0xC000_0000 {
+        return code::ERROR_SUCCESS;
+    }
+    NTSTATUS
+        .iter()
+        .find(|(_, s)| *s == status)
+        .map_or(code::ERROR_GEN_FAILURE, |(w, _)| *w)
 }
 
 thread_local! {

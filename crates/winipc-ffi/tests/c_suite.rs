@@ -369,3 +369,128 @@ fn examples_static_library() {
     sum_manager(&dir);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ---- textbook Win32 code, unchanged ----------------------------------------------------------
+
+/// Compiles `src` the way a user would: no warning flags, just the headers and the library.
+fn compile_as_user(src: &Path, out: &Path, mode: &[&str]) {
+    let lib = lib_dir();
+    let o = Command::new("gcc")
+        .args(mode)
+        .arg(format!("-I{}", repo().join("include").display()))
+        .arg(src)
+        .arg("-o")
+        .arg(out)
+        .arg(format!("-L{}", lib.display()))
+        .arg(format!("-Wl,-rpath,{}", lib.display()))
+        .arg("-lwinipc")
+        .output()
+        .expect("run gcc");
+    assert!(
+        o.status.success(),
+        "gcc {mode:?} {} failed:\n{}",
+        src.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// The documentation's mailslot reader (which loops forever, polling every 3 s) and writer
+/// (two messages, 5 s, a third), in one language mode: the reader must print the three
+/// messages in order, each with its "Message #i of n" line, as on Windows.
+fn msdocs_pair(tag: &str, mode: &[&str]) {
+    let dir = work_dir(&format!("msdocs-{tag}"));
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/c/msdocs");
+    let (reader, writer) = (dir.join("bin/reader"), dir.join("bin/writer"));
+    compile_as_user(&src.join("reader.c"), &reader, mode);
+    compile_as_user(&src.join("writer.c"), &writer, mode);
+
+    // stdbuf: the reader's printf output is line-buffered although stdout is a pipe.
+    let mut child = Command::new("stdbuf")
+        .arg("-oL")
+        .arg(&reader)
+        .current_dir(&dir)
+        .env("WINIPC_DIR", dir.join("store"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn the reader");
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let out = child.stdout.take().expect("piped");
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut lines = Vec::new();
+    let next_line = |lines: &mut Vec<String>| -> Option<String> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let l = rx.recv_timeout(left).ok()?;
+        lines.push(l.clone());
+        Some(l)
+    };
+    // The reader created its slot once it reports the first empty poll.
+    while next_line(&mut lines).is_some_and(|l| l != "Waiting for a message...") {}
+    let w = run(&writer, &dir, &[], None);
+    let written = String::from_utf8_lossy(&w.stdout);
+    let want_written = "Slot written to successfully.\n".repeat(3);
+    let mut seen_third = false;
+    while !seen_third {
+        match next_line(&mut lines) {
+            Some(l) => seen_third = l.contains("Message three"),
+            None => break,
+        }
+    }
+    // One more line: the third message's "Message #i of n".
+    next_line(&mut lines);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(written, want_written, "{tag}: writer output");
+    let contents: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.starts_with("Contents of the mailslot: "))
+        .collect();
+    assert_eq!(
+        contents,
+        [
+            "Contents of the mailslot: Message one for mailslot.",
+            "Contents of the mailslot: Message two for mailslot.",
+            "Contents of the mailslot: Message three for mailslot.",
+        ],
+        "{tag}: reader output {lines:#?}"
+    );
+    let counts = lines.iter().filter(|l| l.starts_with("Message #")).count();
+    assert_eq!(counts, 3, "{tag}: reader output {lines:#?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Microsoft's own mailslot examples compile unchanged (strsafe.h, GlobalAlloc, an OVERLAPPED
+/// on ReadFile, `void main`) and talk to each other, as ANSI and as UNICODE programs.
+#[test]
+fn microsoft_docs_mailslot_examples() {
+    let ansi = std::thread::spawn(|| msdocs_pair("ansi", &[]));
+    let unicode = std::thread::spawn(|| {
+        msdocs_pair("unicode", &["-DUNICODE", "-D_UNICODE", "-fshort-wchar"])
+    });
+    let (a, u) = (ansi.join(), unicode.join());
+    if let Err(e) = a.and(u) {
+        std::panic::resume_unwind(e);
+    }
+}
+
+/// The headers' self-test (`examples/c/header_check.sh`): every declaration against its exact
+/// Win32 type, C99/C11/C++11/C++17 with gcc and clang, ANSI and both UNICODE modes, a strict
+/// warning pass, and the tchar.h / strsafe.h runtime tests.
+#[test]
+fn header_self_test() {
+    let o = Command::new("sh")
+        .arg(repo().join("examples/c/header_check.sh"))
+        .output()
+        .expect("run header_check.sh");
+    let out = String::from_utf8_lossy(&o.stdout);
+    eprintln!("{}", out.lines().last().unwrap_or(""));
+    assert!(o.status.success(), "header_check.sh failed:\n{out}");
+}

@@ -278,7 +278,26 @@ int winipc_use_everything(void)
     SIG(VOID, SetLastError, (DWORD))
     SIG(DWORD, FormatMessageA, (DWORD, LPCVOID, DWORD, DWORD, LPSTR, DWORD, va_list *))
     SIG(DWORD, FormatMessageW, (DWORD, LPCVOID, DWORD, DWORD, LPWSTR, DWORD, va_list *))
+    SIG(HGLOBAL, GlobalAlloc, (UINT, SIZE_T))
+    SIG(HGLOBAL, GlobalReAlloc, (HGLOBAL, SIZE_T, UINT))
+    SIG(HGLOBAL, GlobalFree, (HGLOBAL))
+    SIG(SIZE_T, GlobalSize, (HGLOBAL))
+    SIG(LPVOID, GlobalLock, (HGLOBAL))
+    SIG(BOOL, GlobalUnlock, (HGLOBAL))
+    SIG(HLOCAL, LocalAlloc, (UINT, SIZE_T))
+    SIG(HLOCAL, LocalReAlloc, (HLOCAL, SIZE_T, UINT))
     SIG(HLOCAL, LocalFree, (HLOCAL))
+    SIG(SIZE_T, LocalSize, (HLOCAL))
+    SIG(LPVOID, LocalLock, (HLOCAL))
+    SIG(BOOL, LocalUnlock, (HLOCAL))
+    SIG(HANDLE, GetProcessHeap, (void))
+    SIG(HANDLE, HeapCreate, (DWORD, SIZE_T, SIZE_T))
+    SIG(BOOL, HeapDestroy, (HANDLE))
+    SIG(LPVOID, HeapAlloc, (HANDLE, DWORD, SIZE_T))
+    SIG(LPVOID, HeapReAlloc, (HANDLE, DWORD, LPVOID, SIZE_T))
+    SIG(BOOL, HeapFree, (HANDLE, DWORD, LPVOID))
+    SIG(SIZE_T, HeapSize, (HANDLE, DWORD, LPCVOID))
+    SIG(BOOL, GetOverlappedResult, (HANDLE, LPOVERLAPPED, LPDWORD, BOOL))
     SIG(LPSTR, GetCommandLineA, (void))
     SIG(LPWSTR, GetCommandLineW, (void))
     SIG(BOOL, GetComputerNameA, (LPSTR, LPDWORD))
@@ -287,6 +306,10 @@ int winipc_use_everything(void)
     SIG(int, lstrlenW, (LPCWSTR))
     SIG(LPSTR, lstrcpyA, (LPSTR, LPCSTR))
     SIG(LPWSTR, lstrcpyW, (LPWSTR, LPCWSTR))
+    SIG(LPSTR, lstrcatA, (LPSTR, LPCSTR))
+    SIG(LPWSTR, lstrcatW, (LPWSTR, LPCWSTR))
+    SIG(LPSTR, lstrcpynA, (LPSTR, LPCSTR, int))
+    SIG(LPWSTR, lstrcpynW, (LPWSTR, LPCWSTR, int))
     SIG(int, lstrcmpA, (LPCSTR, LPCSTR))
     SIG(int, lstrcmpW, (LPCWSTR, LPCWSTR))
 #undef SIG
@@ -312,6 +335,8 @@ int winipc_use_everything(void)
     GENERIC(int, lstrlen, (LPCTSTR))
     GENERIC(LPTSTR, lstrcpy, (LPTSTR, LPCTSTR))
     GENERIC(int, lstrcmp, (LPCTSTR, LPCTSTR))
+    GENERIC(LPTSTR, lstrcat, (LPTSTR, LPCTSTR))
+    GENERIC(LPTSTR, lstrcpyn, (LPTSTR, LPCTSTR, int))
 #undef GENERIC
 
     /* Typical Win32 expressions must type-check without casts. */
@@ -331,6 +356,18 @@ int winipc_use_everything(void)
         dw = PROCESS_ALL_ACCESS | THREAD_ALL_ACCESS | SYNCHRONIZE;
         dw = MAILSLOT_WAIT_FOREVER;
         li.QuadPart = -10000000LL;
+        dw = GMEM_FIXED | GMEM_MOVEABLE | GMEM_ZEROINIT | GMEM_MODIFY | GPTR | GHND;
+        dw = LMEM_FIXED | LMEM_MOVEABLE | LMEM_ZEROINIT | LMEM_MODIFY | LPTR | LHND;
+        dw = HEAP_NO_SERIALIZE | HEAP_GENERATE_EXCEPTIONS | HEAP_ZERO_MEMORY |
+             HEAP_REALLOC_IN_PLACE_ONLY | HEAP_CREATE_ENABLE_EXECUTE;
+        dw = ERROR_NOT_LOCKED + ERROR_IO_INCOMPLETE;
+        {
+            HRESULT hr = S_OK;
+            if (SUCCEEDED(hr) && !FAILED(S_FALSE) && FAILED(E_INVALIDARG) && FAILED(E_OUTOFMEMORY) &&
+                FAILED(E_FAIL) && HRESULT_FROM_WIN32(ERROR_INSUFFICIENT_BUFFER) == (HRESULT)0x8007007A &&
+                HRESULT_FROM_WIN32(ERROR_SUCCESS) == S_OK)
+                acc++;
+        }
     }
 
     /* Keep everything "used". */

@@ -130,13 +130,46 @@ static void test_io(void)
     CHECK_FAIL(WriteFile(s, "x", 1, &n, NULL), FALSE, ERROR_ACCESS_DENIED);
     CHECK_FAIL(SetMailslotInfo(c, 5), FALSE, ERROR_INVALID_HANDLE);
 
-    /* Parameters. */
+    /* An OVERLAPPED on a synchronous handle: the transfer completes before the call
+     * returns; Internal/InternalHigh and the event report it (the classic
+     * "Reading from a Mailslot" example passes one). */
     {
         OVERLAPPED ov;
+        DWORD got = 0;
+        HANDLE ev = CreateEventA(NULL, TRUE, TRUE, NULL); /* signaled: must be reset, then set */
         ZeroMemory(&ov, sizeof ov);
-        CHECK_FAIL(ReadFile(s, buf, sizeof buf, &n, &ov), FALSE, ERROR_NOT_SUPPORTED);
-        CHECK_FAIL(WriteFile(c, "x", 1, &n, &ov), FALSE, ERROR_NOT_SUPPORTED);
+        ov.hEvent = ev;
+        CHECK_OK(WriteFile(c, "overlap", 7, NULL, &ov)); /* count optional with an OVERLAPPED */
+        CHECK_EQ(ov.Internal, 0);
+        CHECK_EQ(ov.InternalHigh, 7);
+        CHECK_EQ(WaitForSingleObject(ev, 0), WAIT_OBJECT_0);
+        ZeroMemory(&ov, sizeof ov);
+        ov.hEvent = ev;
+        CHECK_OK(ReadFile(s, buf, sizeof buf, &n, &ov));
+        CHECK_EQ(n, 7);
+        CHECK(memcmp(buf, "overlap", 7) == 0);
+        CHECK_EQ(ov.InternalHigh, 7);
+        CHECK_OK(GetOverlappedResult(s, &ov, &got, FALSE));
+        CHECK_EQ(got, 7);
+        /* A failed transfer: the event is left reset, the status kept for
+         * GetOverlappedResult. */
+        CHECK_OK(SetMailslotInfo(s, 0));
+        CHECK_FAIL(ReadFile(s, buf, sizeof buf, &n, &ov), FALSE, ERROR_SEM_TIMEOUT);
+        CHECK_EQ(WaitForSingleObject(ev, 0), WAIT_TIMEOUT);
+        CHECK_EQ(ov.Internal, 0xC00000B5); /* STATUS_IO_TIMEOUT */
+        CHECK_FAIL(GetOverlappedResult(s, &ov, &got, FALSE), FALSE, ERROR_SEM_TIMEOUT);
+        /* No event: fine. A pending status (set by the caller) is incomplete. */
+        ZeroMemory(&ov, sizeof ov);
+        CHECK_OK(WriteFile(c, "z", 1, &n, &ov));
+        CHECK_OK(ReadFile(s, buf, sizeof buf, &n, &ov));
+        CHECK_EQ(n, 1);
+        ov.Internal = 0x103; /* STATUS_PENDING */
+        CHECK_FAIL(GetOverlappedResult(s, &ov, &got, FALSE), FALSE, ERROR_IO_INCOMPLETE);
+        CHECK_FAIL(GetOverlappedResult(s, NULL, &got, FALSE), FALSE, ERROR_NOACCESS);
+        CloseHandle(ev);
     }
+
+    /* Parameters. */
     CHECK_FAIL(ReadFile(s, buf, sizeof buf, NULL, NULL), FALSE, ERROR_INVALID_PARAMETER);
     CHECK_FAIL(WriteFile(c, "x", 1, NULL, NULL), FALSE, ERROR_INVALID_PARAMETER);
     CHECK_FAIL(WriteFile(c, NULL, 3, &n, NULL), FALSE, ERROR_NOACCESS);

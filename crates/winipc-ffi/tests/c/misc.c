@@ -1,7 +1,8 @@
 /*
  * misc.c - handle functions (CloseHandle, DuplicateHandle, Get/SetHandleInformation,
  * identity, GetStdHandle) and the rest: Sleep, GetTickCount(64), Get/SetLastError,
- * FormatMessageA/W, LocalFree, lstr*, GetCommandLineA/W, GetComputerNameA/W.
+ * FormatMessageA/W, LocalFree, lstr*, Global/Local/Heap memory, GetCommandLineA/W,
+ * GetComputerNameA/W.
  *
  *   misc [args...]     (extra arguments are checked against GetCommandLine)
  */
@@ -226,6 +227,77 @@ static void test_strings(void)
     CHECK(lstrcmpW(w3, NULL) > 0);
 }
 
+static void test_more_strings(void)
+{
+    char a[16];
+    WCHAR w[8], ab[] = {'a', 'b', 0}, cd[] = {'c', 'd', 0};
+
+    CHECK(lstrcpyA(a, "ab") == a && lstrcatA(a, "cd") == a && strcmp(a, "abcd") == 0);
+    CHECK(lstrcatA(a, NULL) == NULL && lstrcatA(NULL, "x") == NULL);
+    CHECK(lstrcpyW(w, ab) == w && lstrcatW(w, cd) == w && w[3] == 'd' && w[4] == 0);
+    CHECK(lstrcpynA(a, "abcdef", 4) == a && strcmp(a, "abc") == 0);
+    CHECK(lstrcpynA(a, "ab", 8) == a && strcmp(a, "ab") == 0);
+    a[0] = 'x';
+    CHECK(lstrcpynA(a, "ab", 0) == a && a[0] == 'x'); /* nothing written */
+    CHECK(lstrcpynW(w, cd, 2) == w && w[0] == 'c' && w[1] == 0);
+}
+
+static void test_memory(void)
+{
+    char *p, *q;
+    HGLOBAL h;
+    HANDLE heap;
+    SIZE_T i;
+    int zero = 1;
+
+    /* GPTR: fixed and zeroed, as the classic mailslot reader allocates. */
+    p = (char *)GlobalAlloc(GPTR, 100);
+    CHECK(p != NULL);
+    for (i = 0; p != NULL && i < 100; i++)
+        zero &= p[i] == 0;
+    CHECK(zero);
+    CHECK_EQ(GlobalSize(p), 100);
+    q = (char *)GlobalReAlloc(p, 4000, GMEM_MOVEABLE | GMEM_ZEROINIT);
+    CHECK(q != NULL && q[3999] == 0);
+    CHECK_EQ(GlobalSize(q), 4000);
+    CHECK(GlobalFree(q) == NULL);
+    CHECK_FAIL(GlobalFree(q), (ULONG_PTR)q, ERROR_INVALID_HANDLE);
+    CHECK_FAIL(GlobalSize(q), 0, ERROR_INVALID_HANDLE);
+    CHECK_FAIL(GlobalAlloc(0x10000000, 4), 0, ERROR_INVALID_PARAMETER);
+
+    /* Moveable: lock counts. */
+    h = GlobalAlloc(GHND, 8);
+    CHECK(h != NULL);
+    p = (char *)GlobalLock(h);
+    CHECK(p != NULL && p[7] == 0);
+    CHECK(GlobalUnlock(h) == FALSE && GetLastError() == NO_ERROR);
+    CHECK_FAIL(GlobalUnlock(h), FALSE, ERROR_NOT_LOCKED);
+    CHECK(GlobalFree(h) == NULL);
+
+    /* Local* is the same allocator; LocalFree frees LocalAlloc memory. */
+    p = (char *)LocalAlloc(LPTR, 10);
+    CHECK(p != NULL && LocalSize(p) == 10);
+    CHECK(LocalFree(p) == NULL);
+
+    /* Heaps. */
+    heap = GetProcessHeap();
+    CHECK(heap != NULL);
+    p = (char *)HeapAlloc(heap, HEAP_ZERO_MEMORY, 32);
+    CHECK(p != NULL && p[31] == 0);
+    CHECK_EQ(HeapSize(heap, 0, p), 32);
+    p = (char *)HeapReAlloc(heap, 0, p, 64);
+    CHECK(p != NULL && HeapSize(heap, 0, p) == 64);
+    CHECK_OK(HeapFree(heap, 0, p));
+    CHECK(!HeapFree(heap, 0, p)); /* already freed: refused, not a double free */
+    heap = HeapCreate(0, 0, 0);
+    CHECK(heap != NULL && heap != GetProcessHeap());
+    p = (char *)HeapAlloc(heap, 0, 16);
+    CHECK(p != NULL);
+    CHECK_EQ(HeapSize(GetProcessHeap(), 0, p), (SIZE_T)-1); /* not the process heap's */
+    CHECK_OK(HeapDestroy(heap)); /* frees p */
+    CHECK_FAIL(HeapDestroy(GetProcessHeap()), FALSE, ERROR_INVALID_HANDLE);
+}
+
 static void test_command_line(int argc, char **argv)
 {
     /* Without a winipc parent, argv joined with the quoting the splitting rules invert. */
@@ -274,6 +346,8 @@ int main(int argc, char **argv)
     test_time();
     test_format_message();
     test_strings();
+    test_more_strings();
+    test_memory();
     test_command_line(argc, argv);
     test_computer_name();
     SetLastError(31337);
