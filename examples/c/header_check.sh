@@ -143,6 +143,14 @@ for cfg in "gcc -std=c99" "gcc -std=c11 -DUNICODE -D_UNICODE" \
         run "run $t ($cfg)" sh -c "$cfg $base '$hc/$t.c' -o '$exe' && '$exe'"
     done
 done
+# The UTF-16 formatter against the C library's snprintf, under ASan and UBSan.
+for cfg in "gcc -std=c11" "g++ -x c++ -std=c++17"; do
+    set -- $cfg
+    have "$1" || continue
+    exe="$tmp/wprintf_diff"
+    run "run wprintf_diff ($cfg, ASan+UBSan)" sh -c "$cfg $base -O1 -g -fsanitize=address,undefined \
+        -fno-sanitize-recover=all '$hc/wprintf_diff.c' -o '$exe' && '$exe' 200000"
+done
 for cfg in "gcc -std=c99" "clang++ -x c++ -std=c++11"; do
     set -- $cfg
     have "$1" || continue
