@@ -22,15 +22,20 @@ fn child() {
             std::thread::sleep(Duration::from_millis(a(0).parse().unwrap()));
             std::process::exit(a(1).parse().unwrap());
         }
-        // Use inherited handle values directly.
+        // Use inherited handle values directly; exit 1 (not a panic) when they are not there.
         "use-inherited" => {
-            let ev = Event::from_handle(Handle::from_raw(a(0).parse().unwrap()).unwrap()).unwrap();
-            let sem =
-                Semaphore::from_handle(Handle::from_raw(a(1).parse().unwrap()).unwrap()).unwrap();
-            ev.set().unwrap();
-            sem.release(1).unwrap();
+            let handle = |i: usize| Handle::from_raw(a(i).parse().unwrap());
+            let used = handle(0)
+                .and_then(Event::from_handle)
+                .and_then(|ev| ev.set())
+                .and_then(|_| handle(1).and_then(Semaphore::from_handle))
+                .and_then(|sem| sem.release(1));
+            if let Err(e) = used {
+                say(format!("inherited handles unusable: {e}"));
+                std::process::exit(1);
+            }
             // A handle that was not inheritable is not there.
-            say(code(&Handle::from_raw(a(2).parse().unwrap()).unwrap_err()));
+            say(code(&handle(2).unwrap_err()));
         }
         "spawn-grandchild" => {
             // Spawn a child that lives a while, print its pid, exit.
