@@ -83,6 +83,25 @@ fn loopback_end_to_end() {
     let e = w.send(&[0; 5000]).unwrap_err();
     assert_eq!(code(&e), 53, "{e}");
 
+    // Raw-handle writes (the C ABI's WriteFile), duplicates made in this process, and writers
+    // rebuilt from a handle reach the daemon too.
+    let raw = MailslotWriter::open(r"\\*\mailslot\lb")
+        .unwrap()
+        .into_handle();
+    winipc::raw::mailslot_write(raw.as_raw(), b"raw handle").unwrap();
+    assert_eq!(slot.recv_vec().unwrap(), b"raw handle");
+    let dup = winipc::raw::duplicate(raw.as_raw(), false).unwrap();
+    drop(raw);
+    winipc::raw::mailslot_write(dup, b"duplicate").unwrap();
+    assert_eq!(slot.recv_vec().unwrap(), b"duplicate");
+    let again = MailslotWriter::from_handle(winipc::Handle::from_raw(dup).unwrap()).unwrap();
+    again.send(b"from_handle").unwrap();
+    assert_eq!(slot.recv_vec().unwrap(), b"from_handle");
+    drop(again);
+    // Once its last handle is closed, the value is no writer.
+    let e = winipc::raw::mailslot_write(dup, b"closed").unwrap_err();
+    assert_eq!(e.win32_code(), 6, "{e}");
+
     // An unknown host: no name query answer, no system resolver: ERROR_BAD_NETPATH.
     let start = Instant::now();
     let e = MailslotWriter::open(r"\\NOSUCHHOST\mailslot\lb")

@@ -493,7 +493,7 @@ enum Dest {
     /// A slot on this machine: its ring.
     Local(Arc<OpenRing>),
     /// Other machines, through the network daemon (`\\*\`, `\\DOMAIN\`, `\\HOST\`).
-    Remote(crate::remote::RemoteWriter),
+    Remote(Arc<crate::remote::RemoteWriter>),
 }
 
 impl MailslotWriter {
@@ -523,6 +523,13 @@ impl MailslotWriter {
 
     /// Wraps a send handle (inherited or duplicated).
     pub fn from_handle(handle: Handle) -> io::Result<MailslotWriter> {
+        if let Some(remote) = crate::remote::lookup(handle.obj()) {
+            return Ok(MailslotWriter {
+                handle,
+                dest: Dest::Remote(remote),
+                write_timeout: None,
+            });
+        }
         let (ring, _) = ring_of(handle.as_raw(), false)?;
         Ok(MailslotWriter {
             handle,
@@ -621,6 +628,8 @@ fn open_writer(name: &str, inherit: bool) -> Result<MailslotWriter> {
     let parsed = MailslotName::parse(name)?;
     if parsed.target != MailslotTarget::Local {
         let (handle, remote) = crate::remote::RemoteWriter::open(name, &parsed.target, inherit)?;
+        let remote = Arc::new(remote);
+        crate::remote::register(handle.obj(), Arc::clone(&remote));
         return Ok(MailslotWriter {
             handle,
             dest: Dest::Remote(remote),
@@ -855,6 +864,11 @@ pub(crate) fn read_raw(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
 /// `WriteFile` on a raw handle (the C ABI's path).
 pub(crate) fn write_raw(h: RawHandle, msg: &[u8]) -> Result<()> {
     let e = handles::resolve(h)?;
+    if e.kind == Kind::Event
+        && let Some(remote) = crate::remote::lookup(e.obj)
+    {
+        return remote.send(msg);
+    }
     let (ring, _) = ring_of(h, false)?;
     write(&ring, e.obj, msg, None)
 }

@@ -12,20 +12,25 @@
 //! other in `crates/winipc-net/tests/loopback.rs`.
 //!
 //! A remote writer's [`Handle`] stands for the open, as a Win32 file handle does: it is a
-//! signaled manual-reset event (a write to a remote mailslot never leaves I/O pending), closing
-//! it closes nothing else, and raw-handle writes (the C ABI's `WriteFile`) on it fail with
-//! `ERROR_INVALID_HANDLE`: remote writes go through [`crate::MailslotWriter::send`].
+//! signaled manual-reset event (a write to a remote mailslot never leaves I/O pending). The
+//! process keeps its remote writers by that object ([`register`], [`lookup`]), so raw-handle
+//! writes (the C ABI's `WriteFile`), duplicates made in this process, and
+//! [`crate::MailslotWriter::from_handle`] reach the daemon too. The registry is per process:
+//! a handle inherited by a child or duplicated into another process is only the event there,
+//! and a write on it fails with `ERROR_INVALID_HANDLE`.
 
 use std::io;
 use std::os::linux::net::SocketAddrExt;
 use std::os::unix::net::{SocketAddr, UnixDatagram};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::handles::Handle;
 use crate::names::MailslotTarget;
+use crate::objects::ObjRef;
+use crate::store::Store;
 
 /// The daemon socket's file name in the store directory.
 const SOCKET_NAME: &str = "winipc-netd.sock";
@@ -194,4 +199,32 @@ impl RemoteWriter {
             };
         }
     }
+}
+
+/// This process's remote writers, by the object that stands for each.
+static OPEN: Mutex<Vec<(ObjRef, Arc<RemoteWriter>)>> = Mutex::new(Vec::new());
+
+fn open_writers() -> std::sync::MutexGuard<'static, Vec<(ObjRef, Arc<RemoteWriter>)>> {
+    OPEN.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Whether `obj` still is the object it was (its slot may have been freed and reused).
+fn alive(obj: ObjRef) -> bool {
+    Store::get(obj.ns)
+        .is_ok_and(|s| crate::objects::kind_gen(s, obj.ix) == (Some(crate::Kind::Event), obj.generation))
+}
+
+/// Records `writer` as the remote writer behind `obj`; forgets writers whose object is gone.
+pub(crate) fn register(obj: ObjRef, writer: Arc<RemoteWriter>) {
+    let mut open = open_writers();
+    open.retain(|(o, _)| alive(*o));
+    open.push((obj, writer));
+}
+
+/// The remote writer behind `obj`, if `obj` stands for one in this process.
+pub(crate) fn lookup(obj: ObjRef) -> Option<Arc<RemoteWriter>> {
+    open_writers()
+        .iter()
+        .find(|(o, _)| *o == obj)
+        .map(|(_, w)| Arc::clone(w))
 }
