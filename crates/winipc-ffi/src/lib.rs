@@ -14,6 +14,7 @@
 // The Win32 type names (HANDLE, DWORD, ...) are kept as the header spells them.
 #![allow(clippy::upper_case_acronyms)]
 
+mod critical_section;
 mod handle;
 mod mailslot;
 mod memory;
@@ -22,3 +23,4 @@ mod process;
 mod sync;
 mod thread;
 mod util;
+mod wallclock;

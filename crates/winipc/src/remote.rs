@@ -210,8 +210,9 @@ fn open_writers() -> std::sync::MutexGuard<'static, Vec<(ObjRef, Arc<RemoteWrite
 
 /// Whether `obj` still is the object it was (its slot may have been freed and reused).
 fn alive(obj: ObjRef) -> bool {
-    Store::get(obj.ns)
-        .is_ok_and(|s| crate::objects::kind_gen(s, obj.ix) == (Some(crate::Kind::Event), obj.generation))
+    Store::get(obj.ns).is_ok_and(|s| {
+        crate::objects::kind_gen(s, obj.ix) == (Some(crate::Kind::Event), obj.generation)
+    })
 }
 
 /// Records `writer` as the remote writer behind `obj`; forgets writers whose object is gone.

@@ -6,6 +6,8 @@
  */
 #include <windows.h>
 #include <tchar.h>
+#include <process.h>
+#include <strsafe.h>
 
 #define CHECK(name, cond) typedef char check_##name[(cond) ? 1 : -1]
 
@@ -47,6 +49,7 @@ CHECK(pi, sizeof(PROCESS_INFORMATION) == 24);
 CHECK(ft, sizeof(FILETIME) == 8);
 CHECK(st, sizeof(SYSTEMTIME) == 16);
 CHECK(ov, sizeof(OVERLAPPED) == 32);
+CHECK(critical_section, sizeof(CRITICAL_SECTION) == 40);
 
 /* ---- constants ---- */
 CHECK(c_true, TRUE == 1 && FALSE == 0);
@@ -298,6 +301,36 @@ int winipc_use_everything(void)
     SIG(BOOL, HeapFree, (HANDLE, DWORD, LPVOID))
     SIG(SIZE_T, HeapSize, (HANDLE, DWORD, LPCVOID))
     SIG(BOOL, GetOverlappedResult, (HANDLE, LPOVERLAPPED, LPDWORD, BOOL))
+    SIG(VOID, InitializeCriticalSection, (LPCRITICAL_SECTION))
+    SIG(BOOL, InitializeCriticalSectionAndSpinCount, (LPCRITICAL_SECTION, DWORD))
+    SIG(BOOL, InitializeCriticalSectionEx, (LPCRITICAL_SECTION, DWORD, DWORD))
+    SIG(VOID, EnterCriticalSection, (LPCRITICAL_SECTION))
+    SIG(BOOL, TryEnterCriticalSection, (LPCRITICAL_SECTION))
+    SIG(VOID, LeaveCriticalSection, (LPCRITICAL_SECTION))
+    SIG(VOID, DeleteCriticalSection, (LPCRITICAL_SECTION))
+    SIG(DWORD, SetCriticalSectionSpinCount, (LPCRITICAL_SECTION, DWORD))
+    SIG(LONG, InterlockedIncrement, (LONG volatile *))
+    SIG(LONG, InterlockedDecrement, (LONG volatile *))
+    SIG(LONG, InterlockedExchange, (LONG volatile *, LONG))
+    SIG(LONG, InterlockedExchangeAdd, (LONG volatile *, LONG))
+    SIG(LONG, InterlockedCompareExchange, (LONG volatile *, LONG, LONG))
+    SIG(LONG, InterlockedAnd, (LONG volatile *, LONG))
+    SIG(LONG, InterlockedOr, (LONG volatile *, LONG))
+    SIG(LONG, InterlockedXor, (LONG volatile *, LONG))
+    SIG(LONGLONG, InterlockedIncrement64, (LONGLONG volatile *))
+    SIG(LONGLONG, InterlockedDecrement64, (LONGLONG volatile *))
+    SIG(LONGLONG, InterlockedExchange64, (LONGLONG volatile *, LONGLONG))
+    SIG(LONGLONG, InterlockedExchangeAdd64, (LONGLONG volatile *, LONGLONG))
+    SIG(LONGLONG, InterlockedCompareExchange64, (LONGLONG volatile *, LONGLONG, LONGLONG))
+    SIG(PVOID, InterlockedExchangePointer, (PVOID volatile *, PVOID))
+    SIG(PVOID, InterlockedCompareExchangePointer, (PVOID volatile *, PVOID, PVOID))
+    SIG(VOID, GetSystemTime, (LPSYSTEMTIME))
+    SIG(VOID, GetLocalTime, (LPSYSTEMTIME))
+    SIG(VOID, GetSystemTimeAsFileTime, (LPFILETIME))
+    SIG(BOOL, FileTimeToSystemTime, (const FILETIME *, LPSYSTEMTIME))
+    SIG(BOOL, SystemTimeToFileTime, (const SYSTEMTIME *, LPFILETIME))
+    SIG(BOOL, QueryPerformanceCounter, (LARGE_INTEGER *))
+    SIG(BOOL, QueryPerformanceFrequency, (LARGE_INTEGER *))
     SIG(LPSTR, GetCommandLineA, (void))
     SIG(LPWSTR, GetCommandLineW, (void))
     SIG(BOOL, GetComputerNameA, (LPSTR, LPDWORD))
@@ -313,6 +346,13 @@ int winipc_use_everything(void)
     SIG(int, lstrcmpA, (LPCSTR, LPCSTR))
     SIG(int, lstrcmpW, (LPCWSTR, LPCWSTR))
 #undef SIG
+    /* The C runtime's thread functions (process.h). */
+    {
+        uintptr_t (*p_begin)(void *, unsigned, unsigned (WINAPI *)(void *), void *, unsigned,
+                             unsigned *) = _beginthreadex;
+        void (*p_end)(unsigned) = _endthreadex;
+        acc += (p_begin != NULL) + (p_end != NULL);
+    }
 
     /* The generic names resolve to the variant matching TCHAR (compile-time:
      * the pointer types below use LPTSTR/LPCTSTR/LPSTARTUPINFO). */

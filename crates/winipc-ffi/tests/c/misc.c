@@ -298,6 +298,55 @@ static void test_memory(void)
     CHECK_FAIL(HeapDestroy(GetProcessHeap()), FALSE, ERROR_INVALID_HANDLE);
 }
 
+static void test_wall_clock(void)
+{
+    SYSTEMTIME st, local, back;
+    FILETIME ft, ft2;
+    LARGE_INTEGER freq, c1, c2;
+    ULARGE_INTEGER u;
+
+    GetSystemTime(&st);
+    CHECK(st.wYear >= 2024 && st.wMonth >= 1 && st.wMonth <= 12 && st.wDay >= 1 &&
+          st.wDay <= 31 && st.wHour < 24 && st.wDayOfWeek < 7 && st.wMilliseconds < 1000);
+    GetLocalTime(&local);
+    CHECK(local.wYear >= 2024 && local.wHour < 24);
+    GetSystemTimeAsFileTime(&ft);
+    u.LowPart = ft.dwLowDateTime;
+    u.HighPart = ft.dwHighDateTime;
+    CHECK(u.QuadPart > 133000000000000000ULL); /* after 2022 */
+    /* Round trip through SYSTEMTIME, and known dates. */
+    CHECK_OK(FileTimeToSystemTime(&ft, &back));
+    CHECK_OK(SystemTimeToFileTime(&back, &ft2));
+    CHECK_EQ(ft2.dwHighDateTime, ft.dwHighDateTime);
+    CHECK_EQ(ft2.dwLowDateTime / 10000, ft.dwLowDateTime / 10000); /* ms precision */
+    ft.dwLowDateTime = 0xD53E8000; /* 1970-01-01 00:00 = 116444736000000000 */
+    ft.dwHighDateTime = 0x019DB1DE;
+    CHECK_OK(FileTimeToSystemTime(&ft, &back));
+    CHECK(back.wYear == 1970 && back.wMonth == 1 && back.wDay == 1 && back.wDayOfWeek == 4 &&
+          back.wHour == 0 && back.wMilliseconds == 0);
+    back.wYear = 2024;
+    back.wMonth = 2;
+    back.wDay = 29; /* a leap day */
+    CHECK_OK(SystemTimeToFileTime(&back, &ft));
+    back.wYear = 2023; /* not one */
+    CHECK_FAIL(SystemTimeToFileTime(&back, &ft), FALSE, ERROR_INVALID_PARAMETER);
+    back.wYear = 2024;
+    back.wHour = 24;
+    CHECK_FAIL(SystemTimeToFileTime(&back, &ft), FALSE, ERROR_INVALID_PARAMETER);
+    ft.dwHighDateTime = 0x80000000;
+    CHECK_FAIL(FileTimeToSystemTime(&ft, &back), FALSE, ERROR_INVALID_PARAMETER);
+    CHECK_FAIL(FileTimeToSystemTime(NULL, &back), FALSE, ERROR_NOACCESS);
+
+    /* The performance counter: nanoseconds, monotonic. */
+    CHECK_OK(QueryPerformanceFrequency(&freq));
+    CHECK_EQ(freq.QuadPart, 1000000000);
+    CHECK_OK(QueryPerformanceCounter(&c1));
+    Sleep(20);
+    CHECK_OK(QueryPerformanceCounter(&c2));
+    CHECK(c2.QuadPart - c1.QuadPart >= 20 * 1000000LL);
+    CHECK_FAIL(QueryPerformanceCounter(NULL), FALSE, ERROR_NOACCESS);
+}
+
 static void test_command_line(int argc, char **argv)
 {
     /* Without a winipc parent, argv joined with the quoting the splitting rules invert. */
@@ -348,6 +397,7 @@ int main(int argc, char **argv)
     test_strings();
     test_more_strings();
     test_memory();
+    test_wall_clock();
     test_command_line(argc, argv);
     test_computer_name();
     SetLastError(31337);

@@ -1,9 +1,11 @@
 /*
  * threads.c - CreateThread, ExitThread, GetExitCodeThread, GetThreadId,
  * GetCurrentThreadId, thread-local last error, mutex abandonment by ExitThread,
- * DuplicateHandle(GetCurrentThread()), handle functions (handles.c covers the rest).
+ * DuplicateHandle(GetCurrentThread()), handle functions (handles.c covers the rest),
+ * critical sections, Interlocked operations, _beginthreadex.
  */
 #include "harness.h"
+#include <process.h>
 
 static HANDLE g_go, g_mutex;
 static volatile DWORD g_tid;
@@ -192,8 +194,101 @@ static void test_threads(void)
     CloseHandle(g_go);
 }
 
+/* ---- critical sections, interlocked operations, _beginthreadex ---- */
+
+static CRITICAL_SECTION g_cs;
+static long g_plain;            /* guarded by g_cs */
+static LONG volatile g_atomic;  /* Interlocked only */
+static LONGLONG volatile g_atomic64;
+
+static unsigned WINAPI Hammer(void *p)
+{
+    int i;
+    for (i = 0; i < 50000; i++) {
+        EnterCriticalSection(&g_cs);
+        EnterCriticalSection(&g_cs); /* recursive */
+        g_plain++;
+        LeaveCriticalSection(&g_cs);
+        LeaveCriticalSection(&g_cs);
+        InterlockedIncrement(&g_atomic);
+        InterlockedExchangeAdd64(&g_atomic64, 2);
+    }
+    return (unsigned)(UINT_PTR)p;
+}
+
+static DWORD WINAPI TryFromOther(LPVOID p)
+{
+    (void)p;
+    return (DWORD)TryEnterCriticalSection(&g_cs);
+}
+
+static void test_critical_sections(void)
+{
+    HANDLE t[4];
+    unsigned id = 0;
+    DWORD code = 0;
+    int i;
+    LONG v = 5;
+    PVOID ptr = NULL;
+
+    CHECK_OK(InitializeCriticalSectionAndSpinCount(&g_cs, 1000));
+    CHECK_EQ(SetCriticalSectionSpinCount(&g_cs, 4000), 1000);
+    for (i = 0; i < 4; i++) {
+        t[i] = (HANDLE)_beginthreadex(NULL, 0, Hammer, (void *)(UINT_PTR)(100 + i), 0,
+                                      i == 0 ? &id : NULL);
+        CHECK(t[i] != NULL);
+    }
+    CHECK(id != 0);
+    CHECK_EQ(WaitForMultipleObjects(4, t, TRUE, 30000), WAIT_OBJECT_0);
+    CHECK_EQ(g_plain, 200000);
+    CHECK_EQ(g_atomic, 200000);
+    CHECK_EQ(g_atomic64, 400000);
+    CHECK_OK(GetExitCodeThread(t[3], &code));
+    CHECK_EQ(code, 103);
+    for (i = 0; i < 4; i++)
+        CloseHandle(t[i]);
+
+    /* Held by this thread: another thread's TryEnter fails; after Leave it succeeds. */
+    EnterCriticalSection(&g_cs);
+    CHECK(TryEnterCriticalSection(&g_cs)); /* recursion */
+    t[0] = CreateThread(NULL, 0, TryFromOther, NULL, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(t[0], 10000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeThread(t[0], &code));
+    CHECK_EQ(code, FALSE);
+    CloseHandle(t[0]);
+    LeaveCriticalSection(&g_cs);
+    LeaveCriticalSection(&g_cs);
+    DeleteCriticalSection(&g_cs);
+    InitializeCriticalSection(&g_cs);
+    t[0] = CreateThread(NULL, 0, TryFromOther, NULL, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(t[0], 10000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeThread(t[0], &code));
+    CHECK(code != FALSE);
+    CloseHandle(t[0]);
+    DeleteCriticalSection(&g_cs);
+
+    /* Interlocked return values are Windows': new value for Increment/Decrement, old for the rest. */
+    CHECK_EQ(InterlockedIncrement(&v), 6);
+    CHECK_EQ(InterlockedDecrement(&v), 5);
+    CHECK_EQ(InterlockedExchange(&v, 9), 5);
+    CHECK_EQ(InterlockedExchangeAdd(&v, 1), 9);
+    CHECK_EQ(InterlockedCompareExchange(&v, 20, 99), 10); /* no match: unchanged */
+    CHECK_EQ(v, 10);
+    CHECK_EQ(InterlockedCompareExchange(&v, 20, 10), 10);
+    CHECK_EQ(v, 20);
+    CHECK_EQ(InterlockedOr(&v, 1), 20);
+    CHECK_EQ(InterlockedAnd(&v, 3), 21);
+    CHECK_EQ(InterlockedXor(&v, 3), 1);
+    CHECK_EQ(v, 2);
+    CHECK(InterlockedCompareExchangePointer(&ptr, &v, NULL) == NULL && ptr == &v);
+    CHECK(InterlockedExchangePointer(&ptr, NULL) == &v && ptr == NULL);
+    MemoryBarrier();
+    YieldProcessor();
+}
+
 int main(void)
 {
     test_threads();
+    test_critical_sections();
     return SUMMARY();
 }
