@@ -188,6 +188,24 @@ pub fn attack_ring(path: &Path, rng: &mut Rng) -> std::io::Result<String> {
     })
 }
 
+/// Truncates a shared file, as any user who may write it can: to nothing, to a page boundary
+/// inside it, or to an odd length. Processes that touch the lost pages must see
+/// `ERROR_FILE_CORRUPT`, not die of SIGBUS (`winipc_sys::sigbus`).
+pub fn truncate(path: &Path, rng: &mut Rng) -> std::io::Result<String> {
+    let f = std::fs::OpenOptions::new().write(true).open(path)?;
+    let len = f.metadata()?.len();
+    let to = match rng.below(3) {
+        0 => 0,
+        1 => rng.below(len / 4096 + 1) * 4096,
+        _ => rng.below(len.max(1)),
+    };
+    f.set_len(to)?;
+    Ok(format!(
+        "truncated {} from {len} to {to} bytes",
+        path.display()
+    ))
+}
+
 /// The mailslot ring files in `dir`.
 pub fn rings(dir: &Path) -> Vec<std::path::PathBuf> {
     std::fs::read_dir(dir)

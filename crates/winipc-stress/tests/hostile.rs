@@ -132,6 +132,7 @@ fn attacks_on_global_memory_are_refused_and_local_users_undisturbed() {
     let mut codes = BTreeMap::new();
     let mut local_codes = BTreeMap::new();
     let mut attacks = 0u64;
+    let mut truncations = 0u64;
     let mut garbage = 0u64;
     let mut slowest_local = 0u64;
     let mut rng = Rng::new(u64::from(std::process::id()));
@@ -158,7 +159,24 @@ fn attacks_on_global_memory_are_refused_and_local_users_undisturbed() {
             hostile::hold_lock_for(&store, live.0 as u32).unwrap();
             attacks += 1;
         }
+        // Late in some rounds, a truncation: the ring (a permitted sender may), or the
+        // world-writable Global store itself. Every role must go on with clear errors.
+        let truncate_at = end - Duration::from_millis(500);
+        let mut truncate = rng.below(3);
         while Instant::now() < end {
+            if truncate != 0 && Instant::now() >= truncate_at {
+                let target = match (truncate, hostile::rings(&dir).first()) {
+                    (1, Some(ring)) => ring.clone(),
+                    _ => store.clone(),
+                };
+                if let Ok(w) = hostile::truncate(&target, &mut rng) {
+                    truncations += 1;
+                    if std::env::var_os("WINIPC_HOSTILE_VERBOSE").is_some() {
+                        eprintln!("round {r}: {w}");
+                    }
+                }
+                truncate = 0;
+            }
             let what = if rng.below(2) == 0 {
                 hostile::attack_store(&store, &mut rng)
             } else {
@@ -205,7 +223,8 @@ fn attacks_on_global_memory_are_refused_and_local_users_undisturbed() {
     }
     let refused: u64 = codes.iter().filter(|(c, _)| **c != 0).map(|(_, n)| n).sum();
     eprintln!(
-        "hostile: {rounds} rounds, {attacks} attacks in {:.1}s; Global calls by result \
+        "hostile: {rounds} rounds, {attacks} attacks and {truncations} truncations in {:.1}s; \
+         Global calls by result \
          (Win32 code: count) {codes:?} -> {refused} refused/failed cleanly, \
          {} corrupt reports (ERROR_FILE_CORRUPT 1392); {garbage} attacker-written ring bytes delivered as \
          messages; {rounds} inspections of the wreck; Local-only process: {local_codes:?}, slowest call \

@@ -141,7 +141,7 @@ impl Error {
             Error::Corrupt(_) => ERROR_FILE_CORRUPT,
             Error::BadNetPath(_) => ERROR_BAD_NETPATH,
             Error::NotSupported(_) => ERROR_NOT_SUPPORTED,
-            Error::Io(e) => errno_code(e.raw_os_error()),
+            Error::Io(e) => io_code(e),
         }
     }
 
@@ -150,7 +150,7 @@ impl Error {
     pub fn win32_code_of(e: &io::Error) -> u32 {
         match e.get_ref().and_then(|inner| inner.downcast_ref::<Error>()) {
             Some(ours) => ours.win32_code(),
-            None => errno_code(e.raw_os_error()),
+            None => io_code(e),
         }
     }
 
@@ -184,6 +184,15 @@ impl Error {
 }
 
 /// Win32 code for an operating-system error number.
+/// An operating-system error's Win32 code: by errno; without one, a file whose contents or
+/// size make no sense (`InvalidData`, e.g. a region file truncated to nothing) is corrupt.
+fn io_code(e: &io::Error) -> u32 {
+    match (e.raw_os_error(), e.kind()) {
+        (None, io::ErrorKind::InvalidData) => code::ERROR_FILE_CORRUPT,
+        (errno, _) => errno_code(errno),
+    }
+}
+
 fn errno_code(errno: Option<i32>) -> u32 {
     use code::*;
     match errno {
@@ -206,3 +215,29 @@ impl From<Error> for io::Error {
 
 /// winipc's internal result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operating_system_errors_map_by_errno_or_kind() {
+        let code = |e: io::Error| Error::Io(e).win32_code();
+        assert_eq!(
+            code(io::Error::from_raw_os_error(2)),
+            code::ERROR_FILE_NOT_FOUND
+        );
+        assert_eq!(
+            code(io::Error::from_raw_os_error(13)),
+            code::ERROR_ACCESS_DENIED
+        );
+        // A region file truncated to nothing cannot be mapped: corrupt, not a general failure.
+        assert_eq!(
+            code(io::Error::new(io::ErrorKind::InvalidData, "mapping length")),
+            code::ERROR_FILE_CORRUPT
+        );
+        assert_eq!(code(io::Error::other("?")), code::ERROR_GEN_FAILURE);
+        let ours: io::Error = Error::AlreadyExists.into();
+        assert_eq!(Error::win32_code_of(&ours), code::ERROR_ALREADY_EXISTS);
+    }
+}
