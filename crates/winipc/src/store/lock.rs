@@ -76,6 +76,25 @@ impl Store {
         {
             self.lock_slow(me, deadline_ns)?;
         }
+        Ok(self.locked(me))
+    }
+
+    /// Takes the lock if it is free right now (one compare-and-swap).
+    #[inline]
+    pub(crate) fn try_lock(&self, me: u32) -> Option<Guard<'_>> {
+        if self.map.poisoned() {
+            return None; // `lock` reports it
+        }
+        let free =
+            self.w(hdr::LOCK)
+                .compare_exchange(0, me + 1, Ordering::Acquire, Ordering::Relaxed);
+        free.ok()?;
+        Some(self.locked(me))
+    }
+
+    /// The transaction of thread slot `me`, which has just taken the lock.
+    #[inline]
+    fn locked(&self, me: u32) -> Guard<'_> {
         let mut g = Guard {
             s: self,
             me,
@@ -90,32 +109,7 @@ impl Store {
             // without committing — either way, its writes must be undone.
             g.recover();
         }
-        Ok(g)
-    }
-
-    /// Takes the lock if it is free right now (one compare-and-swap).
-    #[inline]
-    pub(crate) fn try_lock(&self, me: u32) -> Option<Guard<'_>> {
-        if self.map.poisoned() {
-            return None; // `lock` reports it
-        }
-        let free =
-            self.w(hdr::LOCK)
-                .compare_exchange(0, me + 1, Ordering::Acquire, Ordering::Relaxed);
-        free.ok()?;
-        let mut g = Guard {
-            s: self,
-            me,
-            log_len: 0,
-            committed: false,
-            wakes: smallvec::SmallVec::new(),
-            rings_to_close: Vec::new(),
-            release_slots: smallvec::SmallVec::new(),
-        };
-        if self.load(hdr::LOG_LEN) != 0 {
-            g.recover();
-        }
-        Some(g)
+        g
     }
 
     #[cold]
