@@ -486,10 +486,14 @@ fn microsoft_docs_mailslot_examples() {
 /// warning pass, and the tchar.h / strsafe.h runtime tests.
 #[test]
 fn header_self_test() {
-    let o = Command::new("sh")
+    let child = Command::new("sh")
         .arg(repo().join("examples/c/header_check.sh"))
-        .output()
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("run header_check.sh");
+    let o = wait_output(child, "header_check.sh");
     let out = String::from_utf8_lossy(&o.stdout);
     eprintln!("{}", out.lines().last().unwrap_or(""));
     assert!(o.status.success(), "header_check.sh failed:\n{out}");

@@ -19,14 +19,27 @@ fn scratch(tag: &str) -> (PathBuf, String) {
     (std::env::temp_dir(), name)
 }
 
+/// Runs a role in a child process; a child still running after 30 s is killed (a watchdog:
+/// a hang fails the test instead of stalling CI).
 fn run_role(role: &str) -> std::process::ExitStatus {
-    Command::new(std::env::current_exe().unwrap())
+    let mut child = Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "child", "--nocapture", "--test-threads=1"])
         .env(ROLE, role)
         .env("RUST_BACKTRACE", "0")
         .stdout(std::process::Stdio::null())
-        .status()
-        .unwrap()
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            return st;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("role {role} hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }
 
 /// The child side: runs the role named in the environment, exits 0 when it held.
