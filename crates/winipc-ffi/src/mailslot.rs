@@ -221,26 +221,22 @@ unsafe fn with_overlapped(ov: *mut OVERLAPPED, io: impl FnOnce() -> R<usize>) ->
 /// # Safety
 /// `buf` NULL or valid for `len` bytes of writes.
 unsafe fn read_file(h: HANDLE, buf: *mut c_void, len: DWORD) -> R<usize> {
-    {
-        let what = classify(h)?;
-        // SAFETY: the caller's contract.
-        let buf = unsafe { bytes_mut(buf, len as usize) }?;
-        let n = match what {
-            H::Raw(r) => raw::mailslot_read(r, buf)?,
-            H::Std(fd) => loop {
-                // SAFETY: `buf` is a valid writable slice.
-                let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
-                if n < 0
-                    && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
-                {
-                    continue;
-                }
-                break os_result(n)?;
-            },
-            H::CurrentProcess | H::CurrentThread => return Err(invalid_handle()),
-        };
-        Ok(n)
-    }
+    let what = classify(h)?;
+    // SAFETY: the caller's contract.
+    let buf = unsafe { bytes_mut(buf, len as usize) }?;
+    let n = match what {
+        H::Raw(r) => raw::mailslot_read(r, buf)?,
+        H::Std(fd) => loop {
+            // SAFETY: `buf` is a valid writable slice.
+            let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+            if n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            break os_result(n)?;
+        },
+        H::CurrentProcess | H::CurrentThread => return Err(invalid_handle()),
+    };
+    Ok(n)
 }
 
 /// # Safety
@@ -265,29 +261,27 @@ pub unsafe extern "C" fn WriteFile(
 /// # Safety
 /// `buf` NULL or valid for `len` bytes of reads.
 unsafe fn write_file(h: HANDLE, buf: *const c_void, len: DWORD) -> R<usize> {
-    {
-        let what = classify(h)?;
-        // SAFETY: the caller's contract.
-        let msg = unsafe { bytes(buf, len as usize) }?;
-        match what {
-            H::Raw(r) => raw::mailslot_write(r, msg)?,
-            H::Std(fd) => {
-                let mut rest = msg;
-                while !rest.is_empty() {
-                    // SAFETY: `rest` is a valid readable slice.
-                    let n = unsafe { libc::write(fd, rest.as_ptr().cast(), rest.len()) };
-                    if n < 0
-                        && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
-                    {
-                        continue;
-                    }
-                    rest = &rest[os_result(n)?..];
+    let what = classify(h)?;
+    // SAFETY: the caller's contract.
+    let msg = unsafe { bytes(buf, len as usize) }?;
+    match what {
+        H::Raw(r) => raw::mailslot_write(r, msg)?,
+        H::Std(fd) => {
+            let mut rest = msg;
+            while !rest.is_empty() {
+                // SAFETY: `rest` is a valid readable slice.
+                let n = unsafe { libc::write(fd, rest.as_ptr().cast(), rest.len()) };
+                if n < 0
+                    && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
+                {
+                    continue;
                 }
+                rest = &rest[os_result(n)?..];
             }
-            H::CurrentProcess | H::CurrentThread => return Err(invalid_handle()),
         }
-        Ok(len as usize)
+        H::CurrentProcess | H::CurrentThread => return Err(invalid_handle()),
     }
+    Ok(len as usize)
 }
 
 /// # Safety
@@ -308,7 +302,10 @@ pub unsafe extern "C" fn GetOverlappedResult(
             if wait == FALSE {
                 return Err(Fail(code::ERROR_IO_INCOMPLETE));
             }
-            let on = o.event().unwrap_or(raw_of(h)?);
+            let on = match o.event() {
+                Some(e) => e,
+                None => raw_of(h)?,
+            };
             raw::wait(&[on], false, None)?;
         }
         // SAFETY: the caller's contract: re-read after a wait.
