@@ -81,6 +81,7 @@ pub(crate) fn system_message(code: u32) -> Option<&'static str> {
         121 => "The semaphore timeout period has expired.",
         122 => "The data area passed to a system call is too small.",
         123 => "The filename, directory name, or volume label syntax is incorrect.",
+        158 => "The segment is already unlocked.",
         183 => "Cannot create a file when that file already exists.",
         193 => "%1 is not a valid Win32 application.",
         206 => "The filename or extension is too long.",
@@ -93,6 +94,7 @@ pub(crate) fn system_message(code: u32) -> Option<&'static str> {
             "The system cannot find message text for message number 0x%1 in the message file for %2."
         }
         735 => "{Abandoned wait}",
+        996 => "Overlapped I/O event is not in a signaled state.",
         998 => "Invalid access to memory location.",
         1004 => "Invalid flags.",
         1392 => "The file or directory is corrupted and unreadable.",
@@ -624,6 +626,30 @@ mod tests {
     fn ex(s: &str, ignore: bool) -> R<String> {
         // SAFETY: no argument array.
         unsafe { expand(s, ignore, None, Width::Narrow, 0) }
+    }
+
+    /// `FormatMessage(FORMAT_MESSAGE_FROM_SYSTEM)` knows every `ERROR_*` that `windows.h`
+    /// defines (docs/c-abi.md promises it).
+    #[test]
+    fn every_error_in_windows_h_has_a_message() {
+        let header = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../include/windows.h"
+        ))
+        .unwrap();
+        let mut n = 0;
+        for line in header.lines() {
+            let mut words = line.split_whitespace();
+            if let (Some("#define"), Some(name), Some(value)) =
+                (words.next(), words.next(), words.next())
+                && name.starts_with("ERROR_")
+                && let Ok(code) = value.parse::<u32>()
+            {
+                assert!(system_message(code).is_some(), "{name} ({code}) has no text");
+                n += 1;
+            }
+        }
+        assert!(n > 30, "found only {n} ERROR_ constants");
     }
 
     #[test]
