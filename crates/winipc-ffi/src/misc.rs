@@ -645,7 +645,10 @@ mod tests {
                 && name.starts_with("ERROR_")
                 && let Ok(code) = value.parse::<u32>()
             {
-                assert!(system_message(code).is_some(), "{name} ({code}) has no text");
+                assert!(
+                    system_message(code).is_some(),
+                    "{name} ({code}) has no text"
+                );
                 n += 1;
             }
         }
