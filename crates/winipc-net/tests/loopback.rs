@@ -16,6 +16,38 @@ fn code(e: &std::io::Error) -> u32 {
     Error::win32_code_of(e)
 }
 
+/// Kills and reaps a child process when dropped (a panicking test included).
+struct KillOnDrop(Option<std::process::Child>);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.0.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// Tells a re-executed test binary which role to play.
+const ROLE: &str = "WINIPC_NET_TEST_ROLE";
+
+/// The child side of the inheritance check: writes through the handle value it was given.
+#[test]
+fn child() {
+    let Ok(role) = std::env::var(ROLE) else {
+        return;
+    };
+    assert_eq!(role, "write-inherited");
+    let h: winipc::RawHandle = std::env::var("WINIPC_NET_TEST_HANDLE")
+        .unwrap()
+        .parse()
+        .unwrap();
+    if let Err(e) = winipc::raw::mailslot_write(h, b"from a child") {
+        eprintln!("child: {e}");
+        std::process::exit(1);
+    }
+}
+
 #[test]
 fn loopback_end_to_end() {
     let _dog = common::watchdog("loopback_end_to_end", Duration::from_secs(60));
@@ -33,7 +65,7 @@ fn loopback_end_to_end() {
     assert!(e.to_string().contains("not running"), "{e}");
 
     let slot = Mailslot::create(r"\\.\mailslot\lb", 0, 2000).unwrap();
-    let mut daemon = Command::new(common::NETD)
+    let daemon = Command::new(common::NETD)
         .args([
             "--interface",
             "lo",
@@ -49,9 +81,14 @@ fn loopback_end_to_end() {
         .env("WINIPC_DIR", &dir)
         .env("RUST_LOG", "winipc_net=debug")
         .stdin(Stdio::null())
+        // Not the test's stdout: a daemon left behind by a failed run must not hold the
+        // test runner's pipe open.
+        .stdout(Stdio::null())
         .stderr(std::fs::File::create(dir.join("netd.log")).unwrap())
         .spawn()
         .unwrap();
+    // A failing assertion below must not leave the daemon running.
+    let mut daemon = KillOnDrop(Some(daemon));
     assert!(
         common::wait_for_file(&sock, Duration::from_secs(10)),
         "daemon did not start"
@@ -101,6 +138,29 @@ fn loopback_end_to_end() {
     // Once its last handle is closed, the value is no writer.
     let e = winipc::raw::mailslot_write(dup, b"closed").unwrap_err();
     assert_eq!(e.win32_code(), 6, "{e}");
+
+    // A handle inherited by a child process writes there too: the child rebuilds the writer
+    // from the name of the event that stands for it.
+    let inheritable = MailslotWriter::open_inheritable(r"\\*\mailslot\lb").unwrap();
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args(["--exact", "child", "--nocapture", "--test-threads=1"])
+        .env(ROLE, "write-inherited")
+        .env(
+            "WINIPC_NET_TEST_HANDLE",
+            inheritable.handle().as_raw().to_string(),
+        )
+        .env("WINIPC_DIR", &dir)
+        .stdout(Stdio::null());
+    let child = winipc::Process::spawn(cmd, true).unwrap();
+    assert!(
+        child
+            .wait(Some(Duration::from_secs(20)))
+            .unwrap()
+            .is_signaled()
+    );
+    assert_eq!(child.exit_code().unwrap(), 0, "the child could not write");
+    assert_eq!(slot.recv_vec().unwrap(), b"from a child");
+    drop(inheritable);
 
     // An unknown host: no name query answer, no system resolver: ERROR_BAD_NETPATH.
     let start = Instant::now();
@@ -172,6 +232,7 @@ fn loopback_end_to_end() {
     );
 
     // SIGTERM: a clean exit that removes the socket; then writes fail as "not running".
+    let mut daemon = daemon.0.take().expect("the daemon");
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(daemon.id() as i32),
         nix::sys::signal::Signal::SIGTERM,

@@ -14,10 +14,12 @@
 //! A remote writer's [`Handle`] stands for the open, as a Win32 file handle does: it is a
 //! signaled manual-reset event (a write to a remote mailslot never leaves I/O pending). The
 //! process keeps its remote writers by that object ([`register`], [`lookup`]), so raw-handle
-//! writes (the C ABI's `WriteFile`), duplicates made in this process, and
-//! [`crate::MailslotWriter::from_handle`] reach the daemon too. The registry is per process:
-//! a handle inherited by a child or duplicated into another process is only the event there,
-//! and a write on it fails with `ERROR_INVALID_HANDLE`.
+//! writes (the C ABI's `WriteFile`), duplicates, and [`crate::MailslotWriter::from_handle`]
+//! reach the daemon too. The event is named after the target (`winipc.remote-mailslot|…`, in
+//! the user's Local namespace), so a process that inherits the handle or receives a duplicate
+//! rebuilds the writer from the name on its first write. A target too long for an object name
+//! (over 260 characters in all) gets an unnamed event, whose handle writes only in the process
+//! that opened it.
 
 use std::io;
 use std::os::linux::net::SocketAddrExt;
@@ -32,6 +34,8 @@ use crate::names::MailslotTarget;
 use crate::objects::ObjRef;
 use crate::store::Store;
 
+/// Names of the events that stand for remote writers begin with this.
+const STAND_IN_PREFIX: &str = "winipc.remote-mailslot|";
 /// The daemon socket's file name in the store directory.
 const SOCKET_NAME: &str = "winipc-netd.sock";
 const MAGIC: [u8; 4] = *b"WNMS";
@@ -110,21 +114,56 @@ impl RemoteWriter {
                 "a remote mailslot name is printable ASCII (NetBIOS names have no dot)",
             ));
         }
-        let socket = connect()?;
-        let event = crate::Event::new(crate::EventReset::Manual, true).map_err(unwrap_io)?;
+        let writer = RemoteWriter::connect_to(kind, server, path)?;
+        let named = crate::Event::create(&writer.stand_in_name(), crate::EventReset::Manual, true);
+        let event = match named {
+            Ok(e) => e,
+            // Too long for a name, or the name taken by another kind of object: an unnamed
+            // event, usable in this process only.
+            Err(_) => crate::Event::new(crate::EventReset::Manual, true).map_err(unwrap_io)?,
+        };
         let handle = event.into_handle();
         if inherit {
             handle.set_inheritable(true).map_err(unwrap_io)?;
         }
-        Ok((
-            handle,
-            RemoteWriter {
-                kind,
-                server,
-                path,
-                socket: Mutex::new(socket),
-            },
-        ))
+        Ok((handle, writer))
+    }
+
+    /// A writer for a target already checked, with its own connection to the daemon.
+    fn connect_to(kind: u8, server: String, path: String) -> Result<RemoteWriter> {
+        Ok(RemoteWriter {
+            kind,
+            server,
+            path,
+            socket: Mutex::new(connect()?),
+        })
+    }
+
+    /// The name of the event that stands for a writer to this target. Backslashes of a
+    /// multi-level path become `/` (object names keep `\` for namespaces).
+    fn stand_in_name(&self) -> String {
+        format!(
+            "{STAND_IN_PREFIX}{}|{}|{}",
+            self.kind,
+            self.server,
+            self.path.replace('\\', "/")
+        )
+    }
+
+    /// The target named by a stand-in event's name: (kind, server, path).
+    fn parse_stand_in(name: &[u8]) -> Option<(u8, String, String)> {
+        let rest = std::str::from_utf8(name)
+            .ok()?
+            .strip_prefix(STAND_IN_PREFIX)?;
+        let mut parts = rest.splitn(3, '|');
+        let kind = match parts.next()? {
+            "0" => 0,
+            "1" => 1,
+            _ => return None,
+        };
+        let server = parts.next()?.to_owned();
+        let path = parts.next()?.replace('/', "\\");
+        Some((kind, server, path))
     }
 
     /// Hands one message to the daemon and waits for its status.
@@ -222,10 +261,23 @@ pub(crate) fn register(obj: ObjRef, writer: Arc<RemoteWriter>) {
     open.push((obj, writer));
 }
 
-/// The remote writer behind `obj`, if `obj` stands for one in this process.
+/// The remote writer behind `obj`, if `obj` stands for one: opened in this process, or named
+/// after its target (a handle inherited or duplicated from another process), in which case the
+/// writer is rebuilt with a connection of this process's own.
 pub(crate) fn lookup(obj: ObjRef) -> Option<Arc<RemoteWriter>> {
-    open_writers()
+    let known = open_writers()
         .iter()
         .find(|(o, _)| *o == obj)
-        .map(|(_, w)| Arc::clone(w))
+        .map(|(_, w)| Arc::clone(w));
+    if known.is_some() {
+        return known;
+    }
+    let (tag, name) = crate::store::names::read(Store::get(obj.ns).ok()?, obj.ix)?;
+    if tag != crate::store::names::Tag::Object as u8 || !alive(obj) {
+        return None;
+    }
+    let (kind, server, path) = RemoteWriter::parse_stand_in(&name)?;
+    let writer = Arc::new(RemoteWriter::connect_to(kind, server, path).ok()?);
+    register(obj, Arc::clone(&writer));
+    Some(writer)
 }
