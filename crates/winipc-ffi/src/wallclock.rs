@@ -30,6 +30,19 @@ pub struct FileTime {
     high: u32,
 }
 
+impl FileTime {
+    fn of_ticks(t: u64) -> FileTime {
+        FileTime {
+            low: t as u32,
+            high: (t >> 32) as u32,
+        }
+    }
+
+    fn ticks(self) -> u64 {
+        u64::from(self.high) << 32 | u64::from(self.low)
+    }
+}
+
 /// 100 ns intervals from 1601-01-01 to 1970-01-01.
 const UNIX_EPOCH_AS_FILETIME: u64 = 116_444_736_000_000_000;
 /// Days from 1601-01-01 to 1970-01-01.
@@ -148,17 +161,8 @@ pub unsafe extern "C" fn GetLocalTime(st: *mut SystemTime) {
 /// `ft` NULL or valid for a `FILETIME` write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn GetSystemTimeAsFileTime(ft: *mut FileTime) {
-    let t = now_ticks();
     // SAFETY: the caller's contract.
-    unsafe {
-        write_opt(
-            ft,
-            FileTime {
-                low: t as u32,
-                high: (t >> 32) as u32,
-            },
-        )
-    };
+    unsafe { write_opt(ft, FileTime::of_ticks(now_ticks())) };
 }
 
 /// # Safety
@@ -168,7 +172,7 @@ pub unsafe extern "C" fn FileTimeToSystemTime(ft: *const FileTime, st: *mut Syst
     ffi_bool(|| {
         // SAFETY: the caller's contract.
         let f = unsafe { read_req(ft) }?;
-        let ticks = u64::from(f.high) << 32 | u64::from(f.low);
+        let ticks = f.ticks();
         // Windows refuses values with the top bit set (after the year 30828).
         if ticks >= 1 << 63 {
             return Err(invalid_parameter("FILETIME out of range"));
@@ -188,15 +192,7 @@ pub unsafe extern "C" fn SystemTimeToFileTime(st: *const SystemTime, ft: *mut Fi
         let t =
             ticks_of_system_time(&s).ok_or_else(|| invalid_parameter("SYSTEMTIME out of range"))?;
         // SAFETY: the caller's contract.
-        unsafe {
-            write_req(
-                ft,
-                FileTime {
-                    low: t as u32,
-                    high: (t >> 32) as u32,
-                },
-            )
-        }
+        unsafe { write_req(ft, FileTime::of_ticks(t)) }
     })
 }
 
