@@ -115,11 +115,16 @@ impl RemoteWriter {
             ));
         }
         let writer = RemoteWriter::connect_to(kind, server, path)?;
-        let named = crate::Event::create(&writer.stand_in_name(), crate::EventReset::Manual, true);
+        // `|` separates the name's fields; the path, last, may hold one, the server may not.
+        let named = if writer.server.contains('|') {
+            Err(io::Error::other("unnamed"))
+        } else {
+            crate::Event::create(&writer.stand_in_name(), crate::EventReset::Manual, true)
+        };
         let event = match named {
             Ok(e) => e,
-            // Too long for a name, or the name taken by another kind of object: an unnamed
-            // event, usable in this process only.
+            // Too long for a name, a server name with `|`, or the name taken by another kind
+            // of object: an unnamed event, usable in this process only.
             Err(_) => crate::Event::new(crate::EventReset::Manual, true).map_err(unwrap_io)?,
         };
         let handle = event.into_handle();
@@ -280,4 +285,36 @@ pub(crate) fn lookup(obj: ObjRef) -> Option<Arc<RemoteWriter>> {
     let writer = Arc::new(RemoteWriter::connect_to(kind, server, path).ok()?);
     register(obj, Arc::clone(&writer));
     Some(writer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stand_in_names_round_trip() {
+        for (kind, server, path) in [
+            (0, "", r"lb"),
+            (1, "BUILDBOX", r"a\b\c"),
+            (1, "HOST", r"with|bar"),
+        ] {
+            let w = RemoteWriter {
+                kind,
+                server: server.to_owned(),
+                path: path.to_owned(),
+                socket: Mutex::new(UnixDatagram::unbound().unwrap()),
+            };
+            let name = w.stand_in_name();
+            assert!(!name.contains('\\'), "{name}");
+            assert_eq!(
+                RemoteWriter::parse_stand_in(name.as_bytes()),
+                Some((kind, server.to_owned(), path.to_owned()))
+            );
+        }
+        assert_eq!(RemoteWriter::parse_stand_in(b"an ordinary event"), None);
+        assert_eq!(
+            RemoteWriter::parse_stand_in(b"winipc.remote-mailslot|7|X|y"),
+            None
+        );
+    }
 }
