@@ -277,8 +277,12 @@ pub(crate) fn lookup(obj: ObjRef) -> Option<Arc<RemoteWriter>> {
     if known.is_some() {
         return known;
     }
+    // Only a live event can stand for a writer: check that before reading any name.
+    if !alive(obj) {
+        return None;
+    }
     let (tag, name) = crate::store::names::read(Store::get(obj.ns).ok()?, obj.ix)?;
-    if tag != crate::store::names::Tag::Object as u8 || !alive(obj) {
+    if tag != crate::store::names::Tag::Object as u8 {
         return None;
     }
     let (kind, server, path) = RemoteWriter::parse_stand_in(&name)?;
