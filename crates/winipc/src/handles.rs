@@ -219,8 +219,9 @@ impl Handle {
     /// How many handles (in all processes) and pending waits refer to the object. Handles of
     /// processes that have died are closed first, as Windows closes them when a process exits.
     pub fn usage_count(&self) -> std::io::Result<u32> {
+        let (ns, _) = decode(self.raw).ok_or(Error::InvalidHandle)?;
+        crate::store::registry::finish_reaping(Store::get(ns)?)?;
         Ok(with_entry(self.raw, |g, _, _, e| {
-            crate::store::registry::reap_dead(g)?;
             Ok(g.get(Store::ob(e.obj.ix, ob::REFS)))
         })?)
     }
@@ -296,13 +297,22 @@ pub(crate) fn open_with(
     kind: Kind,
     access: u32,
     inherit: bool,
-    make: impl FnOnce(&mut Guard<'_>) -> Result<objects::Made>,
+    mut make: impl FnMut(&mut Guard<'_>) -> Result<objects::Made>,
 ) -> Result<(Handle, bool)> {
     let s = Store::get(ns)?;
     let me = s.me()?;
     let p = s.my_proc().ok_or(Error::InvalidHandle)?;
     let mut g = s.lock(me, None)?;
-    let made = make(&mut g).and_then(|made| {
+    // A name lookup that met dead processes it could not finish reaping (`lookup_live`):
+    // keep the reaping done, finish it, and look again. Each round frees handles, so this ends.
+    let mut made = make(&mut g);
+    while made.is_err() && g.reap_retry {
+        g.commit();
+        crate::store::registry::finish_reaping(s)?;
+        g = s.lock(me, None)?;
+        made = make(&mut g);
+    }
+    let made = made.and_then(|made| {
         let (ix, existed) = match made {
             objects::Made::New(ix) => (ix, false),
             objects::Made::Existing(ix) => (ix, true),

@@ -721,9 +721,7 @@ fn write(
                     return Err(Error::MailslotFull);
                 }
                 // Still full: make sure the receiver is alive (reaping a dead one closes it).
-                let mut g = s.lock(s.me()?, None)?;
-                registry::reap_dead(&mut g)?;
-                g.commit();
+                registry::finish_reaping(s)?;
             }
             Err(e) => return Err(send_error(s, ring, e)),
         }

@@ -242,11 +242,20 @@ pub(crate) enum Made {
 
 /// Looks up a name, first reaping dead processes if it is found (so that a name held only by
 /// the dead is gone).
+///
+/// Reaping is bounded per transaction. If it could not finish and the transaction has written
+/// nothing else yet, this fails with [`Guard::reap_retry`] set: the caller (`open_with`)
+/// commits the reaping done so far, finishes it in transactions of its own and runs the
+/// operation again, so the answer never depends on handles the dead still hold.
 pub(crate) fn lookup_live(g: &mut Guard<'_>, tag: Tag, name: &[u8]) -> Result<Option<u32>> {
     if names::lookup(g, tag, name)?.is_none() {
         return Ok(None);
     }
-    registry::reap_dead(g)?;
+    let fresh = g.log_len() == 0;
+    if registry::reap_dead(g)? == registry::Reaped::Partly && fresh {
+        g.reap_retry = true;
+        return Err(Error::NoResources("dead processes still being reaped"));
+    }
     names::lookup(g, tag, name)
 }
 

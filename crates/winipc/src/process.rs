@@ -241,10 +241,14 @@ fn copy_entry(g: &mut Guard<'_>, from: u32, to: u32, h: u32) -> Result<()> {
 
 fn abandon_pending(ns: Namespace, slot: u32) -> Result<()> {
     let s = Store::get(ns)?;
-    let mut g = s.lock(s.me()?, None)?;
-    registry::reap_process(&mut g, slot)?;
-    g.commit();
-    Ok(())
+    loop {
+        let mut g = s.lock(s.me()?, None)?;
+        let done = registry::reap_process(&mut g, slot)?;
+        g.commit();
+        if done == registry::Reaped::All {
+            return Ok(());
+        }
+    }
 }
 
 fn process_entry(h: handles::RawHandle) -> Result<(ObjRef, &'static Store)> {

@@ -94,7 +94,7 @@ pub(crate) fn create_object(
     name: Option<&str>,
     kind: objects::Kind,
     sec: &Security,
-    init: impl FnOnce(&mut Guard<'_>, u32) -> Result<()>,
+    init: impl Fn(&mut Guard<'_>, u32) -> Result<()>,
 ) -> Result<(crate::Handle, bool)> {
     let parsed = name.map(crate::names::parse_object_name).transpose()?;
     let ns = parsed.as_ref().map_or(Namespace::Local, |n| n.ns);

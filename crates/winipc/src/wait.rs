@@ -247,7 +247,9 @@ fn recheck(
         return Ok(Some(r));
     }
     if ixs.iter().any(|&ix| owner_dead(g.s, ix)) {
-        registry::reap_dead(g)?;
+        // Dead threads are reaped in full (their mutexes abandoned); a dead process's handles
+        // may take more transactions, which later lookups finish.
+        let _ = registry::reap_dead(g)?;
         if let Some(r) = done_result(g) {
             return Ok(Some(r));
         }
@@ -596,7 +598,7 @@ fn multi(
         if linked {
             for g in &mut guards {
                 if g.s.ixs_dead_owner(g.me) {
-                    registry::reap_dead(g)?;
+                    let _ = registry::reap_dead(g)?; // threads in full, as above
                 }
             }
         }

@@ -62,6 +62,10 @@ pub(crate) struct Guard<'s> {
     rings_to_close: Vec<u64>,
     /// Thread slots to make claimable after the commit: (slot, state).
     release_slots: smallvec::SmallVec<[(u32, u32); 2]>,
+    /// Set when a name lookup found reaping unfinished before the transaction wrote anything
+    /// of its own: the caller commits the reaping done so far, finishes it in transactions of
+    /// their own and runs its operation again (`registry::finish_reaping`).
+    pub(crate) reap_retry: bool,
 }
 
 impl Store {
@@ -103,6 +107,7 @@ impl Store {
             wakes: smallvec::SmallVec::new(),
             rings_to_close: Vec::new(),
             release_slots: smallvec::SmallVec::new(),
+            reap_retry: false,
         };
         if self.load(hdr::LOG_LEN) != 0 {
             // The previous holder died after stealing but before finishing, or released the lock
@@ -222,6 +227,12 @@ impl Guard<'_> {
         word.store(v, Ordering::Relaxed);
         self.log_len = n + 1;
         Ok(())
+    }
+
+    /// Undo-log entries this transaction has written so far.
+    #[inline]
+    pub(crate) fn log_len(&self) -> u32 {
+        self.log_len
     }
 
     /// Adds `delta` (wrapping) to a word, undo-logged.

@@ -163,7 +163,7 @@ fn register_process(g: &mut Guard<'_>) -> Result<u32> {
     let p = match free(g) {
         Some(p) => p,
         None => {
-            reap_dead(g)?;
+            let _ = reap_dead(g)?; // a partial reap may still have freed a slot
             free(g).ok_or(Error::NoResources("process slots"))?
         }
     };
@@ -242,8 +242,38 @@ fn process_alive(g: &Guard<'_>, p: u32, has_live_thread: bool) -> bool {
     }
 }
 
-/// Finds every dead thread and process in the store and reaps it.
-pub(crate) fn reap_dead(g: &mut Guard<'_>) -> Result<()> {
+/// Undo-log entries that reaping may fill in one transaction. Closing a dead process's
+/// handles writes about eight words each, so one transaction cannot close an unbounded number
+/// of them: reaping stops at this budget — leaving the rest of the log to the caller's own
+/// writes — and the next transaction goes on where it stopped ([`finish_reaping`]).
+pub(crate) const REAP_LOG_BUDGET: u32 = LOG_ENTRIES / 4;
+
+/// How far a call to [`reap_dead`] got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub(crate) enum Reaped {
+    /// Every dead thread and process is gone.
+    All,
+    /// The budget ran out; some dead process still holds handles.
+    Partly,
+}
+
+/// Reaps the dead in transactions of their own until none is left. Each round frees at least
+/// a budget's worth of handles, so this ends; other processes' calls interleave between rounds.
+pub(crate) fn finish_reaping(s: &Store) -> Result<()> {
+    loop {
+        let mut g = s.lock(s.me()?, None)?;
+        let r = reap_dead(&mut g)?;
+        g.commit();
+        if r == Reaped::All {
+            return Ok(());
+        }
+    }
+}
+
+/// Finds every dead thread and process in the store and reaps it, within
+/// [`REAP_LOG_BUDGET`] undo-log entries of this transaction.
+pub(crate) fn reap_dead(g: &mut Guard<'_>) -> Result<Reaped> {
     let mut proc_has_live_thread = vec![false; MAX_PROCS as usize];
     for t in 0..MAX_THREADS {
         let st = g.get(Store::th(t, th::STATE));
@@ -267,11 +297,12 @@ pub(crate) fn reap_dead(g: &mut Guard<'_>) -> Result<()> {
     for p in 0..MAX_PROCS {
         if g.get(Store::pr(p, pr::STATE)) != SLOT_FREE
             && !process_alive(g, p, proc_has_live_thread[p as usize])
+            && reap_process(g, p)? == Reaped::Partly
         {
-            reap_process(g, p)?;
+            return Ok(Reaped::Partly);
         }
     }
-    Ok(())
+    Ok(Reaped::All)
 }
 
 /// Reaps a dead thread: its mutexes become abandoned, its wait is cancelled, its slot freed.
@@ -290,8 +321,10 @@ pub(crate) fn reap_thread(g: &mut Guard<'_>, t: u32) -> Result<()> {
     g.release_thread_slot(t, SLOT_FREE)
 }
 
-/// Reaps a dead process: closes all its handles and frees its slot.
-pub(crate) fn reap_process(g: &mut Guard<'_>, p: u32) -> Result<()> {
+/// Reaps a dead process: closes all its handles and frees its slot — or, once this
+/// transaction has used [`REAP_LOG_BUDGET`] log entries, stops with the slot still holding
+/// the handles not yet closed (a later call goes on).
+pub(crate) fn reap_process(g: &mut Guard<'_>, p: u32) -> Result<Reaped> {
     tracing::debug!(
         slot = p,
         pid = g.get(Store::pr(p, pr::PID)),
@@ -308,6 +341,9 @@ pub(crate) fn reap_process(g: &mut Guard<'_>, p: u32) -> Result<()> {
     crate::objects::finish_thread_objects(g, p, KILLED_EXIT_CODE)?;
     for h in 0..HANDLES_PER_PROC {
         if g.get(Store::hd(p, h, hd::OBJ)) != 0 {
+            if g.log_len() >= REAP_LOG_BUDGET {
+                return Ok(Reaped::Partly);
+            }
             crate::handles::release_entry(g, p, h)?;
         }
     }
@@ -321,7 +357,8 @@ pub(crate) fn reap_process(g: &mut Guard<'_>, p: u32) -> Result<()> {
     g.set(Store::pr(p, pr::PID), 0)?;
     g.set(Store::pr(p, pr::PARENT), 0)?;
     g.add(Store::pr(p, pr::GEN), 1)?;
-    g.set(Store::pr(p, pr::STATE), SLOT_FREE)
+    g.set(Store::pr(p, pr::STATE), SLOT_FREE)?;
+    Ok(Reaped::All)
 }
 
 /// Keeps a reaped process's full exit code in the store's exit log (a ring of the last
@@ -376,7 +413,7 @@ pub(crate) fn prepare_child(g: &mut Guard<'_>) -> Result<(u32, u32)> {
     let p = match free(g) {
         Some(p) => p,
         None => {
-            reap_dead(g)?;
+            let _ = reap_dead(g)?; // a partial reap may still have freed a slot
             free(g).ok_or(Error::NoResources("process slots"))?
         }
     };
