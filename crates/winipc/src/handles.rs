@@ -262,7 +262,9 @@ pub(crate) fn close(v: RawHandle) -> Result<()> {
             return Err(Error::InvalidHandle);
         }
         release_entry(g, p, index)
-    })
+    })?;
+    crate::mailslot::forget_raw_handle(v);
+    Ok(())
 }
 
 /// `SetHandleInformation`: replaces the flag bits in `mask` with `value`.

@@ -26,7 +26,7 @@ use std::collections::HashMap;
 use std::io;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
 use winipc_ring::{Futex, Liveness, RecvError, Ring, RingMemory, SendError};
@@ -216,20 +216,63 @@ fn unique_id(seq: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-/// Rings this process has mapped, by ring id (several handles share one mapping).
-fn open_rings() -> &'static Mutex<HashMap<u64, Arc<OpenRing>>> {
-    static RINGS: OnceLock<Mutex<HashMap<u64, Arc<OpenRing>>>> = OnceLock::new();
+/// Rings this process has mapped, by ring id. Every user of a ring — a [`Mailslot`], a
+/// [`MailslotWriter`], a wait, a raw handle in [`raw_rings`] — holds an `Arc`; this map only
+/// lets them share one mapping, so the mapping and its file descriptor go away with the last
+/// of them. A process that writes once to each of any number of short-lived slots thus holds
+/// at most one mapping per slot it still has a handle to.
+fn open_rings() -> &'static Mutex<HashMap<u64, Weak<OpenRing>>> {
+    static RINGS: OnceLock<Mutex<HashMap<u64, Weak<OpenRing>>>> = OnceLock::new();
     RINGS.get_or_init(Default::default)
 }
 
 fn ring_for(id: u64) -> Result<Arc<OpenRing>> {
     let mut map = open_rings().lock().expect("ring registry");
-    if let Some(r) = map.get(&id) {
-        return Ok(r.clone());
+    if let Some(r) = map.get(&id).and_then(Weak::upgrade) {
+        return Ok(r);
     }
     let r = Arc::new(OpenRing::open(id)?);
-    map.insert(id, r.clone());
+    remember(&mut map, &r);
     Ok(r)
+}
+
+/// Records a ring in the registry, forgetting rings nobody holds any more (so the map stays
+/// as small as the set of rings in use).
+fn remember(map: &mut HashMap<u64, Weak<OpenRing>>, r: &Arc<OpenRing>) {
+    map.retain(|_, w| w.strong_count() > 0);
+    map.insert(r.id, Arc::downgrade(r));
+}
+
+/// Rings of mailslot handles used by raw value (the C ABI's `ReadFile`/`WriteFile`), each
+/// with the object its handle referred to, kept until the handle is closed
+/// ([`forget_raw_handle`]). The object check means a handle value reused for another slot
+/// never reaches the old slot's ring.
+fn raw_rings() -> &'static Mutex<RawRings> {
+    static RAW: OnceLock<Mutex<RawRings>> = OnceLock::new();
+    RAW.get_or_init(Default::default)
+}
+
+type RawRings = HashMap<RawHandle, (objects::ObjRef, Arc<OpenRing>)>;
+
+/// The ring of raw mailslot handle `h`, whose entry is `e`.
+fn raw_ring(h: RawHandle, e: &handles::Entry) -> Result<Arc<OpenRing>> {
+    let mut map = raw_rings().lock().expect("raw ring registry");
+    if let Some((obj, r)) = map.get(&h)
+        && *obj == e.obj
+    {
+        return Ok(r.clone());
+    }
+    let s = Store::get(e.obj.ns)?;
+    let r = ring_for(ring_id(s, e.obj.ix))?;
+    map.insert(h, (e.obj, r.clone()));
+    Ok(r)
+}
+
+/// `CloseHandle` hook: drops the ring a raw handle kept mapped.
+pub(crate) fn forget_raw_handle(h: RawHandle) {
+    if let Ok(mut map) = raw_rings().lock() {
+        map.remove(&h);
+    }
 }
 
 fn ring_id(s: &Store, ix: u32) -> u64 {
@@ -307,11 +350,12 @@ fn close(g: &mut Guard<'_>, ix: u32) -> Result<()> {
 
 /// Closes and removes a ring after the transaction that closed its slot committed.
 pub(crate) fn close_ring_file(id: u64) {
-    let ring = open_rings()
+    let held = open_rings()
         .lock()
         .expect("ring registry")
         .remove(&id)
-        .or_else(|| OpenRing::open(id).ok().map(Arc::new));
+        .and_then(|w| w.upgrade());
+    let ring = held.or_else(|| OpenRing::open(id).ok().map(Arc::new));
     if let Some(r) = ring {
         r.ring().close();
     }
@@ -613,10 +657,7 @@ fn create(name: &str, opts: MailslotOptions) -> Result<Mailslot> {
         }
     };
     let ring = Arc::new(ring);
-    open_rings()
-        .lock()
-        .expect("ring registry")
-        .insert(ring.id, ring.clone());
+    remember(&mut open_rings().lock().expect("ring registry"), &ring);
     Ok(Mailslot {
         handle,
         ring,
@@ -660,18 +701,26 @@ fn open_writer(name: &str, inherit: bool) -> Result<MailslotWriter> {
     })
 }
 
-/// The ring behind a mailslot handle, checking the handle's direction.
-fn ring_of(h: RawHandle, receive: bool) -> Result<(Arc<OpenRing>, String)> {
-    let e = handles::resolve(h)?;
+/// Checks that a handle is a mailslot handle opened for receiving (or for sending).
+fn check_direction(e: &handles::Entry, receive: bool) -> Result<()> {
     if e.kind != Kind::Mailslot {
         return Err(Error::InvalidHandle);
     }
-    if receive && e.access & access::GENERIC_READ == 0 {
+    let need = if receive {
+        access::GENERIC_READ
+    } else {
+        access::GENERIC_WRITE
+    };
+    if e.access & need == 0 {
         return Err(Error::AccessDenied);
     }
-    if !receive && e.access & access::GENERIC_WRITE == 0 {
-        return Err(Error::AccessDenied);
-    }
+    Ok(())
+}
+
+/// The ring behind a mailslot handle, checking the handle's direction.
+fn ring_of(h: RawHandle, receive: bool) -> Result<(Arc<OpenRing>, String)> {
+    let e = handles::resolve(h)?;
+    check_direction(&e, receive)?;
     let s = Store::get(e.obj.ns)?;
     let name = names::read(s, e.obj.ix)
         .map(|(_, b)| format!(r"\\.\mailslot\{}", String::from_utf8_lossy(&b)))
@@ -824,7 +873,7 @@ pub(crate) fn info(h: RawHandle) -> Result<MailslotInfo> {
         return Err(Error::InvalidHandle);
     }
     let s = Store::get(e.obj.ns)?;
-    let ring = ring_for(ring_id(s, e.obj.ix))?;
+    let ring = raw_ring(h, &e)?;
     let i = ring.ring().info();
     ring.check_pages()?;
     Ok(MailslotInfo {
@@ -855,8 +904,10 @@ pub(crate) fn set_read_timeout(h: RawHandle, ms: u32) -> Result<()> {
 
 /// `ReadFile` on a raw handle (the C ABI's path).
 pub(crate) fn read_raw(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
-    let (ring, _) = ring_of(h, true)?;
-    read(handles::resolve(h)?.obj, &ring, buf, None)
+    let e = handles::resolve(h)?;
+    check_direction(&e, true)?;
+    let ring = raw_ring(h, &e)?;
+    read(e.obj, &ring, buf, None)
 }
 
 /// `WriteFile` on a raw handle (the C ABI's path).
@@ -867,7 +918,8 @@ pub(crate) fn write_raw(h: RawHandle, msg: &[u8]) -> Result<()> {
     {
         return remote.send(msg);
     }
-    let (ring, _) = ring_of(h, false)?;
+    check_direction(&e, false)?;
+    let ring = raw_ring(h, &e)?;
     write(&ring, e.obj, msg, None)
 }
 
@@ -890,8 +942,7 @@ pub(crate) fn wait_target(h: RawHandle) -> Result<Target> {
     if e.kind != Kind::Mailslot {
         return Ok(Target::Obj(e.obj));
     }
-    let s = Store::get(e.obj.ns)?;
-    Ok(Target::External(ring_for(ring_id(s, e.obj.ix))?))
+    Ok(Target::External(raw_ring(h, &e)?))
 }
 
 /// Test hook behind [`crate::__doc::send_killed_before_wake`].

@@ -77,6 +77,12 @@ pub struct Kid {
 }
 
 impl Kid {
+    /// Wraps a child spawned with piped stdout.
+    pub fn from_child(mut child: Child) -> Kid {
+        let out = std::io::BufReader::new(child.stdout.take().expect("piped stdout"));
+        Kid { child, out }
+    }
+
     /// The next protocol line (libtest's own output is skipped); "" at end of output.
     pub fn line(&mut self) -> String {
         use std::io::BufRead;
