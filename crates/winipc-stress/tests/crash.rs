@@ -214,10 +214,8 @@ fn drain(mut k: Kid) {
 /// Thread slots of the Local and Global stores, for failure messages.
 fn slot_dump() -> String {
     let dir = winipc::store_dir();
-    let local = dir.join(format!(
-        "winipc-local-{}.v3.store",
-        winipc_sys::proc::geteuid()
-    ));
+    let uid = winipc_sys::proc::geteuid();
+    let local = dir.join(format!("winipc-{uid}.private/winipc-local-{uid}.v3.store"));
     format!(
         "(slot, state, tid, proc, pid, token, alive) local {:?} global {:?}",
         winipc_stress::dump_thread_slots(&local),

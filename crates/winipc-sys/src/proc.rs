@@ -25,6 +25,14 @@ pub fn getppid() -> u32 {
     rustix::process::getppid().map_or(0, |p| p.as_raw_nonzero().get() as u32)
 }
 
+/// The machine's host name (`uname -n`).
+pub fn hostname() -> String {
+    rustix::system::uname()
+        .nodename()
+        .to_string_lossy()
+        .into_owned()
+}
+
 /// The effective user id.
 pub fn geteuid() -> u32 {
     rustix::process::geteuid().as_raw()

@@ -267,6 +267,75 @@ pub fn owner_and_mode(m: &Mapping) -> io::Result<(u32, u32)> {
     Ok((st.st_uid, st.st_mode & 0o7777))
 }
 
+/// Makes sure `path` is a directory private to the calling user — created with mode 0700 if
+/// missing, otherwise it must be a real directory (not a symbolic link) owned by the caller
+/// with no permission for group or others — so that nobody else can create, replace or read
+/// files in it. A directory that fails the check is refused with `PermissionDenied` and a
+/// message naming it; it is never used, chmod'ed or removed.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("winipc-doc-private-{}", std::process::id()));
+/// winipc_sys::shm::private_dir(&dir).unwrap();
+/// winipc_sys::shm::private_dir(&dir).unwrap(); // idempotent
+/// std::fs::remove_dir(&dir).unwrap();
+/// ```
+pub fn private_dir(path: &Path) -> io::Result<()> {
+    match rfs::mkdir(path, Mode::from_bits_truncate(0o700)) {
+        Ok(()) | Err(rustix::io::Errno::EXIST) => {}
+        Err(e) => {
+            return Err(io::Error::new(
+                io::Error::from(e).kind(),
+                format!(
+                    "cannot create the private directory {}: {e}",
+                    path.display()
+                ),
+            ));
+        }
+    }
+    check_private_dir(path)
+}
+
+/// Checks, without creating anything, that `path` is a directory private to the caller (see
+/// [`private_dir`]).
+pub fn check_private_dir(path: &Path) -> io::Result<()> {
+    let st = rfs::lstat(path)?;
+    let me = rustix::process::geteuid().as_raw();
+    let why = if rfs::FileType::from_raw_mode(st.st_mode) != rfs::FileType::Directory {
+        "is not a directory (a symbolic link or a file: refusing to follow it)"
+    } else if st.st_uid != me {
+        "belongs to another user"
+    } else if st.st_mode & 0o077 != 0 {
+        "is open to other users (mode must be 0700)"
+    } else {
+        return Ok(());
+    };
+    Err(io::Error::new(
+        io::ErrorKind::PermissionDenied,
+        format!("unsafe private directory {}: it {why}", path.display()),
+    ))
+}
+
+/// Checks that a directory shared between users is safe to create files in: owned by root
+/// or by the caller, and — if others may write to it — sticky, so that nobody can remove or
+/// rename another user's files there (as `/dev/shm` and `/tmp` are).
+pub fn check_shared_dir(path: &Path) -> io::Result<()> {
+    let st = rfs::stat(path)?;
+    let me = rustix::process::geteuid().as_raw();
+    let why = if rfs::FileType::from_raw_mode(st.st_mode) != rfs::FileType::Directory {
+        "is not a directory"
+    } else if st.st_uid != 0 && st.st_uid != me {
+        "belongs to another user, who could remove or replace any file in it"
+    } else if st.st_mode & 0o022 != 0 && st.st_mode & 0o1000 == 0 {
+        "is writable by others but not sticky, so anyone could remove or replace files in it"
+    } else {
+        return Ok(());
+    };
+    Err(io::Error::new(
+        io::ErrorKind::PermissionDenied,
+        format!("unsafe shared directory {}: it {why}", path.display()),
+    ))
+}
+
 /// The default directory for regions: `$WINIPC_DIR` if set, else `/dev/shm`.
 pub fn default_dir() -> PathBuf {
     std::env::var_os("WINIPC_DIR").map_or_else(|| PathBuf::from("/dev/shm"), PathBuf::from)

@@ -86,6 +86,10 @@ pub enum Error {
     /// The operation is not supported (ERROR_NOT_SUPPORTED).
     #[error("not supported: {0}")]
     NotSupported(&'static str),
+    /// A directory or file winipc would have to trust is not safe: another user owns it, could
+    /// replace it, or it is a symbolic link (ERROR_ACCESS_DENIED). The text names the path.
+    #[error("{0}")]
+    UnsafeLocation(String),
     /// An operating-system error.
     #[error(transparent)]
     Io(#[from] io::Error),
@@ -128,7 +132,7 @@ impl Error {
             Error::InvalidName(_) => ERROR_INVALID_NAME,
             Error::PathNotFound => ERROR_PATH_NOT_FOUND,
             Error::NameTooLong => ERROR_FILENAME_EXCED_RANGE,
-            Error::AccessDenied => ERROR_ACCESS_DENIED,
+            Error::AccessDenied | Error::UnsafeLocation(_) => ERROR_ACCESS_DENIED,
             Error::AlreadyExists => ERROR_ALREADY_EXISTS,
             Error::NotOwner => ERROR_NOT_OWNER,
             Error::TooManyPosts => ERROR_TOO_MANY_POSTS,
@@ -163,7 +167,7 @@ impl Error {
         use io::ErrorKind as K;
         match self {
             Error::NotFound | Error::PathNotFound => K::NotFound,
-            Error::AccessDenied => K::PermissionDenied,
+            Error::AccessDenied | Error::UnsafeLocation(_) => K::PermissionDenied,
             Error::AlreadyExists => K::AlreadyExists,
             Error::Timeout | Error::SemTimeout => K::TimedOut,
             Error::InvalidParameter(_)

@@ -212,24 +212,18 @@ pub struct HandleInfo {
 /// Takes a snapshot of the caller's `Local` store and the `Global` store — and, with
 /// `all_users`, of every other user's `Local` store the caller may read (root may read all).
 pub fn snapshot(all_users: bool) -> io::Result<Snapshot> {
-    let dir = crate::store::dir();
+    let mine = Store::dir_of(Namespace::Local)?.join(Store::file_name(Namespace::Local));
     let mut paths = vec![
-        (
-            Namespace::Local,
-            dir.join(Store::file_name(Namespace::Local)),
-        ),
+        (Namespace::Local, mine.clone()),
         (
             Namespace::Global,
-            dir.join(Store::file_name(Namespace::Global)),
+            Store::dir_of(Namespace::Global)?.join(Store::file_name(Namespace::Global)),
         ),
     ];
     if all_users {
-        let mine = Store::file_name(Namespace::Local);
-        for entry in std::fs::read_dir(dir)?.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let suffix = format!(".v{}.store", crate::store::layout::VERSION);
-            if name.starts_with("winipc-local-") && name.ends_with(&suffix) && name != mine {
-                paths.push((Namespace::Local, entry.path()));
+        for path in crate::store::all_local_stores() {
+            if path != mine {
+                paths.push((Namespace::Local, path));
             }
         }
     }

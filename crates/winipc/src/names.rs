@@ -71,10 +71,9 @@ pub(crate) fn parse_object_name(full: &str) -> Result<ObjectName> {
 
 /// Why another user's `Local` namespace cannot be opened: their store admits only them.
 fn other_users_session(uid: u32) -> Error {
-    let path = crate::store::dir().join(format!(
-        "winipc-local-{uid}.v{}.store",
-        crate::store::layout::VERSION
-    ));
+    let Some(path) = crate::store::local_store_of(uid) else {
+        return Error::NotFound;
+    };
     match winipc_sys::shm::open_existing(&path, winipc_sys::shm::OwnerCheck::Any) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Error::NotFound,
         Err(_) => Error::AccessDenied,

@@ -92,7 +92,11 @@ impl Process {
     /// marked inheritable appears in the child **at the same value** (the child finds them
     /// with [`Handle::from_raw`]).
     pub fn spawn(mut cmd: Command, inherit_handles: bool) -> io::Result<Process> {
-        cmd.env("WINIPC_DIR", crate::store::dir());
+        // The child must find the same stores: pass an explicitly chosen directory on (the
+        // default one, and the private directory, the child finds as we did).
+        if crate::store::dir_is_explicit() {
+            cmd.env("WINIPC_DIR", crate::store::dir());
+        }
         let mut pending: Vec<(Namespace, u32)> = Vec::new();
         for ns in Namespace::ALL {
             let Ok(s) = Store::get(ns) else { continue };

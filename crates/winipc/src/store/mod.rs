@@ -63,7 +63,130 @@ pub(crate) fn dir() -> &'static std::path::Path {
 /// Chooses the directory for stores and mailslot rings; only before first use.
 pub(crate) fn set_dir(path: PathBuf) -> Result<()> {
     DIR.set(path)
-        .map_err(|_| Error::InvalidParameter("the store directory is already in use"))
+        .map_err(|_| Error::InvalidParameter("the store directory is already in use"))?;
+    EXPLICIT_DIR.store(true, Ordering::Relaxed);
+    Ok(())
+}
+
+/// Whether the store directory was chosen ([`set_dir`] or `$WINIPC_DIR`) rather than the
+/// default.
+pub(crate) fn dir_is_explicit() -> bool {
+    EXPLICIT_DIR.load(Ordering::Relaxed) || std::env::var_os("WINIPC_DIR").is_some()
+}
+
+static EXPLICIT_DIR: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The calling user's private directory (mode 0700, owned by the user, checked on every
+/// open): it holds the user's `Local` store, so no other user can pre-create, replace, read or
+/// delete it. Chosen as the first of:
+///
+/// - with an explicit store directory ([`set_dir`] or `$WINIPC_DIR`):
+///   `<dir>/winipc-<uid>.private`;
+/// - `$XDG_RUNTIME_DIR/winipc`, if `$XDG_RUNTIME_DIR` is the user's own 0700 directory;
+/// - `/run/user/<uid>/winipc`, if that is the user's own 0700 directory (logind's);
+/// - for root, `/run/winipc` (only root can create files in `/run`);
+/// - `$HOME/.cache/winipc-<host>` (the user's home: nobody else can create files there).
+///
+/// None of these can be pre-empted by another user; a candidate that exists but is not
+/// private to the user fails the call with [`Error::UnsafeLocation`] naming it — it is never
+/// used. (`/dev/shm/…` is *not* a fallback: any user can create a name there first.)
+pub(crate) fn private_dir() -> Result<&'static std::path::Path> {
+    static PRIVATE: OnceLock<std::result::Result<PathBuf, String>> = OnceLock::new();
+    PRIVATE
+        .get_or_init(choose_private_dir)
+        .as_deref()
+        .map_err(|e| Error::UnsafeLocation(e.clone()))
+}
+
+/// Every user's `Local` store file that may exist on this machine, found where
+/// [`private_dir`] puts them (for inspectors: only root can read other users' stores).
+pub(crate) fn all_local_stores() -> Vec<PathBuf> {
+    let host = winipc_sys::proc::hostname();
+    let explicit = dir_is_explicit();
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    let subdirs = |parent: &std::path::Path, pick: &dyn Fn(&str) -> Option<PathBuf>| {
+        std::fs::read_dir(parent)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| pick(&e.file_name().to_string_lossy()).map(|p| e.path().join(p)))
+            .collect::<Vec<_>>()
+    };
+    if explicit {
+        dirs.extend(subdirs(dir(), &|n| {
+            (n.starts_with("winipc-") && n.ends_with(".private")).then(PathBuf::new)
+        }));
+    } else {
+        dirs.extend(subdirs(std::path::Path::new("/run/user"), &|_| {
+            Some(PathBuf::from("winipc"))
+        }));
+        dirs.push(PathBuf::from("/run/winipc"));
+        dirs.extend(subdirs(std::path::Path::new("/home"), &|_| {
+            Some(PathBuf::from(format!(".cache/winipc-{host}")))
+        }));
+        if let Some(home) = std::env::var_os("HOME") {
+            dirs.push(PathBuf::from(home).join(format!(".cache/winipc-{host}")));
+        }
+    }
+    let suffix = format!(".v{VERSION}.store");
+    let mut out: Vec<PathBuf> = dirs
+        .iter()
+        .flat_map(|d| {
+            subdirs(d, &|n| {
+                (n.starts_with("winipc-local-") && n.ends_with(&suffix)).then(PathBuf::new)
+            })
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Where user `uid`'s `Local` store would be, if it can be told without reading that user's
+/// private directory (which only they and root can).
+pub(crate) fn local_store_of(uid: u32) -> Option<PathBuf> {
+    let file = format!("winipc-local-{uid}.v{VERSION}.store");
+    if dir_is_explicit() {
+        return Some(dir().join(format!("winipc-{uid}.private")).join(file));
+    }
+    [format!("/run/user/{uid}/winipc"), "/run/winipc".to_owned()]
+        .into_iter()
+        .map(|d| PathBuf::from(d).join(&file))
+        .find(|p| p.parent().is_some_and(|d| d.exists()))
+}
+
+fn choose_private_dir() -> std::result::Result<PathBuf, String> {
+    let uid = winipc_sys::proc::geteuid();
+    let explicit = dir_is_explicit();
+    let made = |p: PathBuf| shm::private_dir(&p).map(|()| p).map_err(|e| e.to_string());
+    if explicit {
+        return made(dir().join(format!("winipc-{uid}.private")));
+    }
+    let runtime = std::env::var_os("XDG_RUNTIME_DIR")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .into_iter()
+        .chain([PathBuf::from(format!("/run/user/{uid}"))]);
+    for base in runtime {
+        if shm::check_private_dir(&base).is_ok() {
+            return made(base.join("winipc"));
+        }
+    }
+    if uid == 0 {
+        return made(PathBuf::from("/run/winipc"));
+    }
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .ok_or_else(|| {
+            "no private directory for winipc: $XDG_RUNTIME_DIR and /run/user/<uid> are not \
+             this user's 0700 directories and $HOME is not set; set WINIPC_DIR"
+                .to_owned()
+        })?;
+    let host = winipc_sys::proc::hostname();
+    let cache = home.join(".cache");
+    let _ = std::fs::create_dir(&cache);
+    made(cache.join(format!("winipc-{host}")))
 }
 
 impl Store {
@@ -93,7 +216,7 @@ impl Store {
                 tracing::warn!(error = %e, "cannot register the after-fork hook");
             }
         });
-        let opened = Store::open(ns, dir())?;
+        let opened = Store::open(ns)?;
         Ok(cell.get_or_init(|| opened))
     }
 
@@ -109,7 +232,16 @@ impl Store {
         }
     }
 
-    fn open(ns: Namespace, dir: &std::path::Path) -> Result<Store> {
+    /// The directory holding a namespace's store.
+    pub(crate) fn dir_of(ns: Namespace) -> Result<&'static std::path::Path> {
+        match ns {
+            Namespace::Local => private_dir(),
+            Namespace::Global => Ok(dir()),
+        }
+    }
+
+    fn open(ns: Namespace) -> Result<Store> {
+        let dir = Store::dir_of(ns)?;
         let name = Store::file_name(ns);
         let path = dir.join(&name);
         let (mode, check) = match ns {

@@ -177,3 +177,76 @@ pub fn role_args() -> Option<(String, Vec<String>)> {
     };
     Some((role, args))
 }
+
+/// The uid of a second, unprivileged user (`winipc-test`, created if missing). The tests run
+/// as root in CI (`.ci/run`); run as another user they cannot play the second user, and fail.
+pub fn second_user() -> u32 {
+    assert_eq!(
+        winipc_sys::proc::geteuid(),
+        0,
+        "the second-user tests need root (to create the user and switch to it)"
+    );
+    let _ = std::process::Command::new("useradd")
+        .args([
+            "--system",
+            "--no-create-home",
+            "--shell",
+            "/usr/sbin/nologin",
+            "winipc-test",
+        ])
+        .stderr(std::process::Stdio::null())
+        .status();
+    let out = std::process::Command::new("id")
+        .args(["-u", "winipc-test"])
+        .output()
+        .expect("id");
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("uid of winipc-test")
+}
+
+/// Lets other users enter this test run's store directory, as they can enter `/dev/shm`
+/// (world-writable and sticky).
+pub fn open_store_dir_to_others() {
+    std::process::Command::new("chmod")
+        .arg("1777")
+        .arg(winipc::store_dir())
+        .status()
+        .expect("chmod");
+}
+
+/// The primary group of user `uid`.
+pub fn gid_of(uid: u32) -> u32 {
+    let out = std::process::Command::new("id")
+        .args(["-g", &uid.to_string()])
+        .output()
+        .expect("id -g");
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("gid")
+}
+
+/// A command for child role `role` that runs as user `uid` (with that user's group, no
+/// supplementary groups).
+pub fn child_cmd_as(uid: u32, role: &str, args: &[&str]) -> Command {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = child_cmd(role, args);
+    cmd.uid(uid).gid(gid_of(uid)); // std drops supplementary groups when root sets a uid
+    cmd
+}
+
+/// Runs a child role as user `uid` and returns its protocol lines and its stderr.
+pub fn run_as(uid: u32, role: &str, args: &[&str]) -> (Vec<String>, String) {
+    let out = child_cmd_as(uid, role, args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run child as another user");
+    let lines = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.find("@@").map(|at| l[at + 2..].trim_end().to_owned()))
+        .collect();
+    (lines, String::from_utf8_lossy(&out.stderr).into_owned())
+}
