@@ -214,7 +214,7 @@ pub fn rings(dir: &Path) -> Vec<std::path::PathBuf> {
                 .map(|e| e.path())
                 .filter(|p| {
                     let n = p.file_name().unwrap_or_default().to_string_lossy();
-                    n.starts_with("winipc-ms-") && n.ends_with(".ring")
+                    n.starts_with("winipc-ms.") && n.ends_with(".ring")
                 })
                 .collect()
         })

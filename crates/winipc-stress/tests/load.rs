@@ -55,7 +55,7 @@ fn ring_file() -> std::path::PathBuf {
         .map(|e| e.path())
         .find(|p| {
             let n = p.file_name().unwrap().to_string_lossy();
-            n.starts_with("winipc-ms-") && n.ends_with(".ring")
+            n.starts_with("winipc-ms.") && n.ends_with(".ring")
         })
         .expect("the slot's ring file")
 }

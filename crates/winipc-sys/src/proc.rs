@@ -54,6 +54,44 @@ pub fn start_time(pid: u32) -> Option<u64> {
     rest.split_ascii_whitespace().nth(19)?.parse().ok()
 }
 
+/// A 32-bit identity of the calling thread that any process can check with
+/// [`identity_alive`], without shared memory: its tid (22 bits: `pid_max` is at most 2^22)
+/// and the low 10 bits of its start time, so that a reused tid is not taken for the thread
+/// that died. Cached per thread.
+///
+/// ```
+/// let me = winipc_sys::proc::thread_identity();
+/// assert!(winipc_sys::proc::identity_alive(me));
+/// ```
+pub fn thread_identity() -> u32 {
+    thread_local!(static ID: u32 = {
+        let tid = gettid();
+        tid & 0x3f_ffff | ((start_time(tid).unwrap_or(0) & 0x3ff) as u32) << 22
+    });
+    ID.with(|id| *id)
+}
+
+/// Whether the thread named by a [`thread_identity`] is still running (an exited thread, or a
+/// zombie process, is not).
+pub fn identity_alive(id: u32) -> bool {
+    let tid = id & 0x3f_ffff;
+    if tid == 0 {
+        return false;
+    }
+    let Ok(stat) = fs::read_to_string(format!("/proc/{tid}/stat")) else {
+        return false;
+    };
+    let Some(close) = stat.rfind(')') else {
+        return false;
+    };
+    let mut fields = stat[close + 1..].split_ascii_whitespace();
+    let state = fields.next();
+    let start: Option<u64> = fields.nth(18).and_then(|f| f.parse().ok());
+    state != Some("Z")
+        && state != Some("X")
+        && start.is_some_and(|s| (s & 0x3ff) as u32 == id >> 22)
+}
+
 /// Whether the process `pid` with start time `start` is still running (a zombie counts as
 /// exited).
 pub fn is_running(pid: u32, start: u64) -> bool {

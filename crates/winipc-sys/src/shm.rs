@@ -261,6 +261,20 @@ pub fn unlink(path: &Path) -> io::Result<()> {
     rfs::unlink(path).map_err(Into::into)
 }
 
+/// Owner uid of the file at `path` (not following a symbolic link).
+pub fn owner_of(path: &Path) -> io::Result<u32> {
+    Ok(rfs::lstat(path)?.st_uid)
+}
+
+/// Device and inode of the file at `path` (not following a symbolic link).
+pub fn file_id(path: &Path) -> io::Result<FileId> {
+    let st = rfs::lstat(path)?;
+    Ok(FileId {
+        dev: st.st_dev,
+        ino: st.st_ino,
+    })
+}
+
 /// Owner uid and permission bits of an open mapping's file.
 pub fn owner_and_mode(m: &Mapping) -> io::Result<(u32, u32)> {
     let st = rfs::fstat(m.file().as_fd())?;

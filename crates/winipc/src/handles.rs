@@ -257,13 +257,15 @@ pub(crate) fn with_entry<T>(
 
 /// `CloseHandle`.
 pub(crate) fn close(v: RawHandle) -> Result<()> {
-    with_entry(v, |g, p, index, e| {
+    let obj = with_entry(v, |g, p, index, e| {
         if e.flags & HF_PROTECT != 0 {
             return Err(Error::InvalidHandle);
         }
-        release_entry(g, p, index)
+        release_entry(g, p, index)?;
+        Ok(e.obj)
     })?;
     crate::mailslot::forget_raw_handle(v);
+    crate::machine_names::handle_closed(obj);
     Ok(())
 }
 
@@ -287,6 +289,9 @@ pub(crate) fn duplicate(v: RawHandle, target: Option<u32>, inherit: bool) -> Res
         }
         let flags = if inherit { HF_INHERIT } else { 0 };
         let index = insert(g, to, e.obj.ix, e.access, flags)?;
+        if to == p {
+            crate::machine_names::handle_added(e.obj);
+        }
         Ok(value(g.s.ns, index))
     })
 }

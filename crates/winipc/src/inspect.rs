@@ -435,7 +435,7 @@ fn describe(s: &Store, ix: u32, kind: Kind) -> (bool, Details) {
                     bytes,
                     max_message_size: w(st::MS_MAX_MSG),
                     read_timeout: w(st::MS_TIMEOUT),
-                    senders: w(st::MS_SENDERS),
+                    senders: 0,
                     receivers: w(st::MS_RECEIVERS),
                 },
             )
@@ -445,9 +445,7 @@ fn describe(s: &Store, ix: u32, kind: Kind) -> (bool, Details) {
 
 /// Queued messages and bytes of a mailslot, from a read-only mapping of its ring.
 fn ring_counts(s: &Store, ix: u32) -> Option<(u32, u32)> {
-    let id =
-        u64::from(s.load(sw(ix, st::MS_RING_LO))) | u64::from(s.load(sw(ix, st::MS_RING_HI))) << 32;
-    let path = crate::store::dir().join(format!("winipc-ms-{id:016x}.ring"));
+    let path = crate::mailslot::ring_path(crate::mailslot::ring_id(s, ix));
     let m = shm::open_read_only(&path).ok()?;
     let mem = RingMemory::new(
         &m.u32s()[..winipc_ring::HEADER_WORDS],

@@ -32,6 +32,7 @@ mod event;
 pub mod fuzz_support;
 mod handles;
 pub mod inspect;
+mod machine_names;
 mod mailslot;
 mod monitor;
 mod mutex;
@@ -179,6 +180,12 @@ pub mod __doc {
     /// receiver killed mid-read would leave it. Returns whether a message was at the head.
     pub fn stop_mid_recv(m: &crate::Mailslot, stage: u8) -> std::io::Result<bool> {
         crate::mailslot::stop_mid_recv(m, stage).map_err(Into::into)
+    }
+
+    /// Writes `ms` into the read-timeout word of the slot's ring header, as any sender (who
+    /// may write the ring file) could.
+    pub fn forge_ring_read_timeout(m: &crate::Mailslot, ms: u32) {
+        crate::mailslot::forge_ring_read_timeout(m, ms)
     }
 
     /// Test hook: the next transaction that changes anything pauses `ms` just before its

@@ -34,13 +34,13 @@ use winipc_sys::shm::{self, Created, Mapping, OwnerCheck};
 
 use crate::error::{Error, Result};
 use crate::handles::{self, Handle, RawHandle, access};
+use crate::machine_names::{self, Found, Space};
 use crate::names::{MailslotName, MailslotTarget};
-use crate::objects::{self, Kind, Made, st, sw};
+use crate::objects::{self, Kind, st, sw};
 use crate::security::Security;
-use crate::store::layout::MAX_THREADS;
 use crate::store::lock::Guard;
 use crate::store::names::{self, Tag};
-use crate::store::{Namespace, Store, registry};
+use crate::store::{Namespace, Store};
 use crate::wait::{External, Target, WaitOutcome};
 
 /// Default per-slot memory quota: 1 MiB of queued records.
@@ -109,11 +109,21 @@ self_cell::self_cell!(
     impl {Debug}
 );
 
+/// Which ring file: its owner (the receiver's user) and the digest of the slot's name. The
+/// file is `winipc-ms.<uid>.<digest>.ring` in the shared store directory, and it must belong to
+/// `uid`: another user can create a file of that name first, but never one that belongs to
+/// the receiver, so a sender can never be sent into a ring the receiver did not make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct RingId {
+    uid: u32,
+    digest: u64,
+}
+
 /// A ring file mapped into this process.
 #[derive(Debug)]
 pub(crate) struct OpenRing {
     cell: RingCell,
-    id: u64,
+    id: RingId,
     /// Set when the ring file lost pages under the mapping (`winipc_sys::sigbus`).
     poisoned: &'static std::sync::atomic::AtomicBool,
 }
@@ -124,8 +134,16 @@ fn ring_memory(m: &Mapping) -> RingMemory<'_> {
     RingMemory::new(header, data)
 }
 
-fn ring_path(id: u64) -> PathBuf {
-    crate::store::dir().join(format!("winipc-ms-{id:016x}.ring"))
+pub(crate) fn ring_path(id: RingId) -> PathBuf {
+    crate::store::dir().join(format!("winipc-ms.{}.{:016x}.ring", id.uid, id.digest))
+}
+
+fn open_error(e: io::Error) -> Error {
+    match e.kind() {
+        io::ErrorKind::PermissionDenied => Error::AccessDenied,
+        io::ErrorKind::NotFound => Error::NotFound,
+        _ => Error::Io(e),
+    }
 }
 
 fn ring_error(e: winipc_ring::AttachError) -> Error {
@@ -136,41 +154,59 @@ fn ring_error(e: winipc_ring::AttachError) -> Error {
 }
 
 impl OpenRing {
-    fn create(quota: u32, max_message_size: u32, read_timeout: u32, mode: u32) -> Result<OpenRing> {
-        static SEQ: AtomicU64 = AtomicU64::new(0);
+    /// Creates the ring of a slot whose name this process has just claimed: a file of that
+    /// name left by an earlier slot of ours is stale (its name was free) and is replaced; one
+    /// that belongs to another user is refused, naming it.
+    fn create(id: RingId, quota: u32, max_message_size: u32, mode: u32) -> Result<OpenRing> {
+        let path = ring_path(id);
+        let name = path
+            .file_name()
+            .expect("file name")
+            .to_string_lossy()
+            .into_owned();
+        let bytes = RingMemory::mapping_bytes(quota).next_multiple_of(4096);
         for _ in 0..16 {
-            let id = unique_id(SEQ.fetch_add(1, Ordering::Relaxed));
-            let name = ring_path(id)
-                .file_name()
-                .expect("file name")
-                .to_string_lossy()
-                .into_owned();
-            let bytes = RingMemory::mapping_bytes(quota).next_multiple_of(4096);
             let made = shm::create_exclusive(crate::store::dir(), &name, mode, bytes, |m| {
                 Ring::init(ring_memory(m), quota, max_message_size, SysFutex)
-                    .map(|r| r.set_read_timeout(read_timeout))
+                    .map(|_| ())
                     .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, ring_error(e)))
             });
             match made {
                 Ok(Created::New(m)) => return OpenRing::wrap(m, id),
-                Ok(Created::Exists) => continue,
+                Ok(Created::Exists) => match shm::owner_of(&path) {
+                    Ok(owner) if owner == id.uid => {
+                        // An earlier slot of that name whose receivers died: its senders
+                        // must fail from now on, not write into a ring nobody reads.
+                        if let Ok(old) = OpenRing::open(id) {
+                            old.ring().close();
+                        }
+                        let _ = shm::unlink(&path);
+                    }
+                    Ok(_) => {
+                        return Err(Error::UnsafeLocation(format!(
+                            "{} belongs to another user: the mailslot's ring cannot be made",
+                            path.display()
+                        )));
+                    }
+                    Err(_) => {} // gone meanwhile: try again
+                },
                 Err(e) => return Err(unwrap_io(e)),
             }
         }
-        Err(Error::NoResources("mailslot ring names"))
+        Err(Error::NoResources("mailslot ring file"))
     }
 
-    fn open(id: u64) -> Result<OpenRing> {
-        let m =
-            shm::open_existing(&ring_path(id), OwnerCheck::Any).map_err(|e| match e.kind() {
-                io::ErrorKind::PermissionDenied => Error::AccessDenied,
-                io::ErrorKind::NotFound => Error::NotFound,
-                _ => Error::Io(e),
-            })?;
+    /// Maps the ring `id`, which must belong to `id.uid`.
+    fn open(id: RingId) -> Result<OpenRing> {
+        let m = shm::open_existing(&ring_path(id), OwnerCheck::Any).map_err(open_error)?;
+        if shm::owner_and_mode(&m).map_err(Error::Io)?.0 != id.uid {
+            // Not the receiver's: made by someone else before the receiver existed.
+            return Err(Error::NotFound);
+        }
         OpenRing::wrap(m, id)
     }
 
-    fn wrap(m: Mapping, id: u64) -> Result<OpenRing> {
+    fn wrap(m: Mapping, id: RingId) -> Result<OpenRing> {
         let poisoned = m.poison_flag();
         let cell =
             RingCell::try_new(m, |m| Ring::attach(ring_memory(m), SysFutex)).map_err(ring_error)?;
@@ -205,28 +241,17 @@ fn unwrap_io(e: io::Error) -> Error {
     }
 }
 
-fn unique_id(seq: u64) -> u64 {
-    let mut x = winipc_sys::time::realtime_ns()
-        ^ u64::from(winipc_sys::proc::getpid()) << 32
-        ^ u64::from(winipc_sys::proc::gettid()) << 16
-        ^ seq.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    // splitmix64 finaliser
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
-}
-
 /// Rings this process has mapped, by ring id. Every user of a ring — a [`Mailslot`], a
 /// [`MailslotWriter`], a wait, a raw handle in [`raw_rings`] — holds an `Arc`; this map only
 /// lets them share one mapping, so the mapping and its file descriptor go away with the last
 /// of them. A process that writes once to each of any number of short-lived slots thus holds
 /// at most one mapping per slot it still has a handle to.
-fn open_rings() -> &'static Mutex<HashMap<u64, Weak<OpenRing>>> {
-    static RINGS: OnceLock<Mutex<HashMap<u64, Weak<OpenRing>>>> = OnceLock::new();
+fn open_rings() -> &'static Mutex<HashMap<RingId, Weak<OpenRing>>> {
+    static RINGS: OnceLock<Mutex<HashMap<RingId, Weak<OpenRing>>>> = OnceLock::new();
     RINGS.get_or_init(Default::default)
 }
 
-fn ring_for(id: u64) -> Result<Arc<OpenRing>> {
+fn ring_for(id: RingId) -> Result<Arc<OpenRing>> {
     let mut map = open_rings().lock().expect("ring registry");
     if let Some(r) = map.get(&id).and_then(Weak::upgrade) {
         return Ok(r);
@@ -238,7 +263,7 @@ fn ring_for(id: u64) -> Result<Arc<OpenRing>> {
 
 /// Records a ring in the registry, forgetting rings nobody holds any more (so the map stays
 /// as small as the set of rings in use).
-fn remember(map: &mut HashMap<u64, Weak<OpenRing>>, r: &Arc<OpenRing>) {
+fn remember(map: &mut HashMap<RingId, Weak<OpenRing>>, r: &Arc<OpenRing>) {
     map.retain(|_, w| w.strong_count() > 0);
     map.insert(r.id, Arc::downgrade(r));
 }
@@ -275,58 +300,55 @@ pub(crate) fn forget_raw_handle(h: RawHandle) {
     }
 }
 
-fn ring_id(s: &Store, ix: u32) -> u64 {
-    u64::from(s.load(sw(ix, st::MS_RING_LO))) | u64::from(s.load(sw(ix, st::MS_RING_HI))) << 32
+/// The ring of mailslot object `ix` (a receiver's slot, or a sender's client object).
+pub(crate) fn ring_id(s: &Store, ix: u32) -> RingId {
+    let digest =
+        u64::from(s.load(sw(ix, st::MS_RING_LO))) | u64::from(s.load(sw(ix, st::MS_RING_HI))) << 32;
+    let uid = if s.load(sw(ix, st::MS_ROLE)) == ROLE_CLIENT {
+        s.load(sw(ix, st::MS_OWNER))
+    } else {
+        s.load(Store::ob(ix, crate::store::layout::ob::UID))
+    };
+    RingId { uid, digest }
 }
+
+/// [`st::MS_ROLE`] of a sender's client object (a receiver's slot has 0).
+const ROLE_CLIENT: u32 = 1;
 
 // ---- identities for the ring's liveness questions ----------------------------------------
 
-/// A writer (or reader) id: the thread's slot in the Global store and the low 22 bits of its
-/// tid, so a reused slot is not mistaken for the thread that died.
-fn my_id(s: &Store) -> Result<u32> {
-    let slot = s.me()?;
-    thread_local!(static TID: u32 = winipc_sys::proc::gettid());
-    Ok(slot | (TID.with(|t| *t) & 0x3f_ffff) << 10)
+/// A writer (or reader) id that any process can check for liveness, with no shared store:
+/// the thread's tid and start time ([`winipc_sys::proc::thread_identity`]).
+fn my_id() -> u32 {
+    winipc_sys::proc::thread_identity()
 }
 
-/// Answers the ring's "is this writer alive?" from the Global store's liveness tokens.
+/// Answers the ring's "is this writer alive?" from `/proc` (only asked on slow paths: a record
+/// or a reader lock that stays busy).
 #[derive(Debug, Clone, Copy)]
-struct Tokens(&'static Store);
+struct Threads;
 
-impl Liveness for Tokens {
+impl Liveness for Threads {
     fn is_alive(&self, id: u32) -> bool {
-        let slot = id & 0x3ff;
-        slot < MAX_THREADS
-            && self
-                .0
-                .live_tid(slot)
-                .is_some_and(|tid| tid & 0x3f_ffff == id >> 10)
+        winipc_sys::proc::identity_alive(id)
     }
 }
 
 // ---- store hooks -------------------------------------------------------------------------
 
-/// Counts receive and send handles as they are made.
+/// Counts receive handles as they are made.
 pub(crate) fn on_handle_added(g: &mut Guard<'_>, ix: u32, acc: u32) -> Result<()> {
-    if objects::kind_gen(g.s, ix).0 != Some(Kind::Mailslot) {
+    if objects::kind_gen(g.s, ix).0 != Some(Kind::Mailslot) || acc & access::GENERIC_READ == 0 {
         return Ok(());
     }
-    if acc & access::GENERIC_READ != 0 {
-        g.add(sw(ix, st::MS_RECEIVERS), 1)?;
-    } else {
-        g.add(sw(ix, st::MS_SENDERS), 1)?;
-    }
+    g.add(sw(ix, st::MS_RECEIVERS), 1)?;
     Ok(())
 }
 
 /// When the last receive handle goes, the slot closes: name freed, ring closed and removed.
 pub(crate) fn on_handle_released(g: &mut Guard<'_>, ix: u32, acc: u32) -> Result<()> {
-    if objects::kind_gen(g.s, ix).0 != Some(Kind::Mailslot) {
+    if objects::kind_gen(g.s, ix).0 != Some(Kind::Mailslot) || acc & access::GENERIC_READ == 0 {
         return Ok(());
-    }
-    if acc & access::GENERIC_READ == 0 {
-        let n = g.get(sw(ix, st::MS_SENDERS));
-        return g.set(sw(ix, st::MS_SENDERS), n.saturating_sub(1));
     }
     let n = g.get(sw(ix, st::MS_RECEIVERS)).saturating_sub(1);
     g.set(sw(ix, st::MS_RECEIVERS), n)?;
@@ -335,6 +357,9 @@ pub(crate) fn on_handle_released(g: &mut Guard<'_>, ix: u32, acc: u32) -> Result
 
 /// Destroying a slot that is still open closes it.
 pub(crate) fn on_destroy(g: &mut Guard<'_>, ix: u32) -> Result<()> {
+    if g.get(sw(ix, st::MS_ROLE)) == ROLE_CLIENT {
+        return Ok(()); // a sender's handle: the slot is the receiver's business
+    }
     close(g, ix)
 }
 
@@ -344,22 +369,30 @@ fn close(g: &mut Guard<'_>, ix: u32) -> Result<()> {
     }
     g.set(sw(ix, st::MS_CLOSED), 1)?;
     names::remove(g, ix)?;
-    g.after_commit(ring_id(g.s, ix));
+    let (id, ino) = (ring_id(g.s, ix), g.get(sw(ix, st::MS_RING_INO)));
+    g.after_commit(Box::new(move || close_ring_file(id, ino)));
     Ok(())
 }
 
-/// Closes and removes a ring after the transaction that closed its slot committed.
-pub(crate) fn close_ring_file(id: u64) {
+/// Closes and removes a ring after the transaction that closed its slot committed. The file
+/// is removed only if it is still the one that slot used (a new slot of the same name may
+/// have replaced it).
+fn close_ring_file(id: RingId, ino: u32) {
+    let ours = |r: &Arc<OpenRing>| r.cell.borrow_owner().id().ino as u32 == ino;
     let held = open_rings()
         .lock()
         .expect("ring registry")
-        .remove(&id)
-        .and_then(|w| w.upgrade());
-    let ring = held.or_else(|| OpenRing::open(id).ok().map(Arc::new));
-    if let Some(r) = ring {
-        r.ring().close();
+        .get(&id)
+        .and_then(Weak::upgrade)
+        .filter(ours);
+    let Some(r) = held.or_else(|| OpenRing::open(id).ok().map(Arc::new).filter(ours)) else {
+        return; // the slot's own file is gone already; a file of that name is a newer slot's
+    };
+    r.ring().close();
+    let path = ring_path(id);
+    if shm::file_id(&path).is_ok_and(|f| f == r.cell.borrow_owner().id()) {
+        let _ = shm::unlink(&path);
     }
-    let _ = shm::unlink(&ring_path(id));
 }
 
 // ---- the public types ------------------------------------------------------------------
@@ -593,7 +626,7 @@ impl MailslotWriter {
     /// [`Error::MailslotFull`] if the quota stayed full for the whole write timeout.
     pub fn send(&self, msg: &[u8]) -> io::Result<()> {
         match &self.dest {
-            Dest::Local(ring) => Ok(write(ring, self.handle.obj(), msg, self.write_timeout)?),
+            Dest::Local(ring) => Ok(write(ring, msg, self.write_timeout)?),
             Dest::Remote(remote) => Ok(remote.send(msg)?),
         }
     }
@@ -619,43 +652,53 @@ fn create(name: &str, opts: MailslotOptions) -> Result<Mailslot> {
             "a mailslot is created on this machine (\\\\.\\mailslot\\…)",
         ));
     }
+    let path = parsed.path.as_bytes();
+    // The machine-wide name first: whoever binds it owns the slot (first come, first served).
+    let held = match machine_names::look(Space::Mailslot, path, true)? {
+        Found::Free(fd) => fd,
+        _ => return Err(Error::AlreadyExists),
+    };
+    let id = RingId {
+        uid: winipc_sys::proc::geteuid(),
+        digest: machine_names::digest(Space::Mailslot, path),
+    };
     let ring = OpenRing::create(
+        id,
         opts.quota,
         opts.max_message_size,
-        opts.read_timeout,
         opts.security.mode & 0o777,
     )?;
+    let ino = ring.cell.borrow_owner().id().ino as u32;
     let made = handles::open_with(
-        Namespace::Global,
+        Namespace::Local,
         Kind::Mailslot,
         access::GENERIC_READ | access::SYNCHRONIZE,
         opts.security.inherit,
         |g| {
-            if objects::lookup_live(g, Tag::Mailslot, parsed.path.as_bytes())?.is_some() {
-                return Err(Error::AlreadyExists);
+            if let Some(stale) = names::lookup(g, Tag::Mailslot, path)? {
+                // A slot of ours whose receivers died unreaped: we hold its name now.
+                names::remove(g, stale)?;
             }
-            objects::create(
-                g,
-                Kind::Mailslot,
-                Some((Tag::Mailslot, parsed.path.as_bytes())),
-                |g, ix| {
-                    g.set(sw(ix, st::MS_MAX_MSG), opts.max_message_size)?;
-                    g.set(sw(ix, st::MS_TIMEOUT), opts.read_timeout)?;
-                    g.set(sw(ix, st::MS_RING_LO), ring.id as u32)?;
-                    g.set(sw(ix, st::MS_RING_HI), (ring.id >> 32) as u32)?;
-                    g.set(sw(ix, st::MS_QUOTA), opts.quota)?;
-                    opts.security.apply(g, ix)
-                },
-            )
+            let made = objects::create(g, Kind::Mailslot, Some((Tag::Mailslot, path)), |g, ix| {
+                g.set(sw(ix, st::MS_MAX_MSG), opts.max_message_size)?;
+                g.set(sw(ix, st::MS_TIMEOUT), opts.read_timeout)?;
+                g.set(sw(ix, st::MS_ROLE), 0)?;
+                g.set(sw(ix, st::MS_RING_LO), id.digest as u32)?;
+                g.set(sw(ix, st::MS_RING_HI), (id.digest >> 32) as u32)?;
+                g.set(sw(ix, st::MS_RING_INO), ino)?;
+                opts.security.apply(g, ix)
+            })?;
+            Ok(made)
         },
     );
     let (handle, _) = match made {
         Ok(h) => h,
         Err(e) => {
-            let _ = shm::unlink(&ring_path(ring.id));
+            let _ = shm::unlink(&ring_path(id));
             return Err(e);
         }
     };
+    machine_names::adopt(Space::Mailslot, path, held, handle.obj(), false);
     let ring = Arc::new(ring);
     remember(&mut open_rings().lock().expect("ring registry"), &ring);
     Ok(Mailslot {
@@ -677,23 +720,35 @@ fn open_writer(name: &str, inherit: bool) -> Result<MailslotWriter> {
             write_timeout: None,
         });
     }
-    let mut ring = None;
+    let digest = machine_names::digest(Space::Mailslot, parsed.path.as_bytes());
+    // The kernel says who holds the name: the ring must be that user's.
+    let owner = machine_names::holder(Space::Mailslot, digest)?.ok_or(Error::NotFound)?;
+    let id = RingId {
+        uid: owner.uid,
+        digest,
+    };
+    let ring = ring_for(id)?;
+    if ring.ring().is_closed() {
+        return Err(Error::NotFound);
+    }
     let (handle, _) = handles::open_with(
-        Namespace::Global,
+        Namespace::Local,
         Kind::Mailslot,
         access::GENERIC_WRITE | access::SYNCHRONIZE,
         inherit,
         |g| {
-            let ix = objects::lookup_live(g, Tag::Mailslot, parsed.path.as_bytes())?
-                .ok_or(Error::NotFound)?;
-            if g.get(sw(ix, st::MS_CLOSED)) != 0 {
-                return Err(Error::NotFound);
-            }
-            ring = Some(ring_for(ring_id(g.s, ix))?);
-            Ok(Made::Existing(ix))
+            objects::create(g, Kind::Mailslot, None, |g, ix| {
+                g.set(sw(ix, st::MS_ROLE), ROLE_CLIENT)?;
+                g.set(sw(ix, st::MS_OWNER), id.uid)?;
+                g.set(sw(ix, st::MS_RING_LO), id.digest as u32)?;
+                g.set(sw(ix, st::MS_RING_HI), (id.digest >> 32) as u32)?;
+                g.set(
+                    sw(ix, st::MS_RING_INO),
+                    ring.cell.borrow_owner().id().ino as u32,
+                )
+            })
         },
     )?;
-    let ring = ring.expect("set when the handle was made");
     Ok(MailslotWriter {
         handle,
         dest: Dest::Local(ring),
@@ -728,35 +783,26 @@ fn ring_of(h: RawHandle, receive: bool) -> Result<(Arc<OpenRing>, String)> {
     Ok((ring_for(ring_id(s, e.obj.ix))?, name))
 }
 
-fn write(
-    ring: &OpenRing,
-    obj: objects::ObjRef,
-    msg: &[u8],
-    timeout: Option<Duration>,
-) -> Result<()> {
-    let s = Store::get(Namespace::Global)?;
-    let id = my_id(s)?;
+fn write(ring: &OpenRing, msg: &[u8], timeout: Option<Duration>) -> Result<()> {
+    let id = my_id();
     let r = ring.ring();
-    // The fast path: room in the ring (no clock, no syscall, no look at the store: closing a
+    // The fast path: room in the ring (no clock, no syscall, no look at any store: closing a
     // slot closes its ring, which fails the send).
     match r.try_send(id, msg) {
         Ok(()) => return ring.check_pages(),
         Err(SendError::Full) => {}
-        Err(e) => return Err(send_error(s, ring, e)),
+        Err(e) => return Err(send_error(ring, e)),
     }
-    // Full. A slot closed by a process that died before closing the ring shows only in the
-    // store: check it here, and finish the close.
-    if s.load(sw(obj.ix, st::MS_CLOSED)) != 0 || objects::kind_gen(s, obj.ix).1 != obj.generation {
-        r.close();
-        return Err(Error::ReceiverGone);
-    }
+    // Full. A receiver that died without closing its ring shows in its name: check, and
+    // finish the close.
+    receiver_alive(ring)?;
     // Full: let the receiver run for a moment (it may share our CPU) before sleeping.
     for _ in 0..YIELD_SPINS {
         std::thread::yield_now();
         match r.try_send(id, msg) {
             Ok(()) => return ring.check_pages(),
             Err(SendError::Full) => {}
-            Err(e) => return Err(send_error(s, ring, e)),
+            Err(e) => return Err(send_error(ring, e)),
         }
     }
     let give_up = timeout.map(|t| Instant::now() + t);
@@ -769,16 +815,27 @@ fn write(
                 if give_up.is_some_and(|g| Instant::now() >= g) {
                     return Err(Error::MailslotFull);
                 }
-                // Still full: make sure the receiver is alive (reaping a dead one closes it).
-                registry::finish_reaping(s)?;
+                // Still full: make sure the receiver is alive.
+                receiver_alive(ring)?;
             }
-            Err(e) => return Err(send_error(s, ring, e)),
+            Err(e) => return Err(send_error(ring, e)),
         }
     }
 }
 
+/// Fails with [`Error::ReceiverGone`] (closing the ring for every sender) once no process
+/// holds the slot's name any more: its receivers died without closing it.
+fn receiver_alive(ring: &OpenRing) -> Result<()> {
+    let holder = machine_names::holder(Space::Mailslot, ring.id.digest)?;
+    if holder.is_some_and(|p| p.uid == ring.id.uid) {
+        return Ok(());
+    }
+    ring.ring().close();
+    Err(Error::ReceiverGone)
+}
+
 #[cold]
-fn send_error(s: &Store, ring: &OpenRing, e: SendError) -> Error {
+fn send_error(ring: &OpenRing, e: SendError) -> Error {
     if let Err(lost) = ring.check_pages() {
         return lost;
     }
@@ -793,7 +850,7 @@ fn send_error(s: &Store, ring: &OpenRing, e: SendError) -> Error {
             max: capacity as usize,
         },
         SendError::Closed => Error::ReceiverGone,
-        _ => s.corrupt("mailslot ring"),
+        _ => Error::Corrupt("mailslot ring"),
     }
 }
 
@@ -805,8 +862,8 @@ fn read(
     timeout: Option<Option<Duration>>,
 ) -> Result<usize> {
     let s = Store::get(obj.ns)?;
-    let live = Tokens(s);
-    let me = my_id(s)?;
+    let live = Threads;
+    let me = my_id();
     let r = ring.ring();
     // The fast path: a message is there (no clock, no syscall).
     let first = r.try_recv(me, buf, &live);
@@ -815,9 +872,8 @@ fn read(
     }
     let timeout = match timeout {
         Some(t) => t,
-        // The ring's copy: the Global store is writable by every user, the ring only by
-        // the slot's permitted ones.
-        None => match r.read_timeout() {
+        // The slot's, from the receiver's private store: senders cannot change it.
+        None => match s.load(sw(obj.ix, st::MS_TIMEOUT)) {
             MAILSLOT_WAIT_FOREVER => None,
             ms => Some(Duration::from_millis(u64::from(ms))),
         },
@@ -876,15 +932,25 @@ pub(crate) fn info(h: RawHandle) -> Result<MailslotInfo> {
     let ring = raw_ring(h, &e)?;
     let i = ring.ring().info();
     ring.check_pages()?;
+    // A receive handle's settings come from the receiver's private store (the truth); a send
+    // handle sees what the ring says.
+    let (max_message_size, read_timeout) = if s.load(sw(e.obj.ix, st::MS_ROLE)) == ROLE_CLIENT {
+        (ring.ring().max_message_size(), MAILSLOT_WAIT_FOREVER)
+    } else {
+        (
+            s.load(sw(e.obj.ix, st::MS_MAX_MSG)),
+            s.load(sw(e.obj.ix, st::MS_TIMEOUT)),
+        )
+    };
     Ok(MailslotInfo {
-        max_message_size: s.load(sw(e.obj.ix, st::MS_MAX_MSG)),
+        max_message_size,
         next_size: i.next_size,
         message_count: if i.next_size.is_some() {
             i.messages.max(1)
         } else {
             i.messages
         },
-        read_timeout: ring.ring().read_timeout(),
+        read_timeout,
     })
 }
 
@@ -894,10 +960,7 @@ pub(crate) fn set_read_timeout(h: RawHandle, ms: u32) -> Result<()> {
         if e.kind != Kind::Mailslot || e.access & access::GENERIC_READ == 0 {
             return Err(Error::InvalidHandle);
         }
-        ring_for(ring_id(g.s, e.obj.ix))?
-            .ring()
-            .set_read_timeout(ms);
-        // The store's copy is only for display (`winipc ls`).
+        // Kept in the receiver's private store only: no sender can change it.
         g.set(sw(e.obj.ix, st::MS_TIMEOUT), ms)
     })
 }
@@ -920,7 +983,7 @@ pub(crate) fn write_raw(h: RawHandle, msg: &[u8]) -> Result<()> {
     }
     check_direction(&e, false)?;
     let ring = raw_ring(h, &e)?;
-    write(&ring, e.obj, msg, None)
+    write(&ring, msg, None)
 }
 
 impl External for OpenRing {
@@ -932,7 +995,7 @@ impl External for OpenRing {
     }
     fn disarm(&self) {}
     fn id(&self) -> usize {
-        self.id as usize
+        (self.id.digest ^ u64::from(self.id.uid)) as usize
     }
 }
 
@@ -950,18 +1013,20 @@ pub(crate) fn send_killed_before_wake(w: &MailslotWriter, msg: &[u8]) -> Result<
     let Dest::Local(ring) = &w.dest else {
         return Err(Error::InvalidParameter("a local mailslot writer"));
     };
-    let s = Store::get(Namespace::Global)?;
     ring.ring()
-        .simulate_send_killed_before_wake(my_id(s)?, msg)
-        .map_err(|e| send_error(s, ring, e))
+        .simulate_send_killed_before_wake(my_id(), msg)
+        .map_err(|e| send_error(ring, e))
 }
 
 /// Test hook behind [`crate::__doc::stop_mid_recv`].
 pub(crate) fn stop_mid_recv(m: &Mailslot, stage: u8) -> Result<bool> {
-    let s = Store::get(m.handle.obj().ns)?;
-    let me = my_id(s)?;
     m.ring
         .ring()
-        .simulate_crashed_recv(me, stage, &Tokens(s))
-        .map_err(|_| s.corrupt("mailslot ring"))
+        .simulate_crashed_recv(my_id(), stage, &Threads)
+        .map_err(|_| Error::Corrupt("mailslot ring"))
+}
+
+/// Test hook behind [`crate::__doc::forge_ring_read_timeout`].
+pub(crate) fn forge_ring_read_timeout(m: &Mailslot, ms: u32) {
+    m.ring.ring().set_read_timeout(ms);
 }

@@ -168,6 +168,22 @@ pub(crate) fn watch_if_process(r: ObjRef) -> Result<()> {
     }
 }
 
+/// Adds a descriptor the monitor hands to [`crate::machine_names::serve`] when readable
+/// (`key` carries [`crate::machine_names::POLL_KEY`]).
+pub(crate) fn watch_fd(fd: &OwnedFd, key: u64) -> Result<()> {
+    debug_assert!(key & crate::machine_names::POLL_KEY != 0);
+    monitor()?.poller.add(fd, key)?;
+    Ok(())
+}
+
+/// Removes a descriptor added with [`watch_fd`].
+pub(crate) fn unwatch_fd(fd: &OwnedFd) -> Result<()> {
+    if let Some(m) = current_monitor() {
+        m.poller.remove(fd)?;
+    }
+    Ok(())
+}
+
 /// Watches `pidfd` (of our child if `child`) for the process object `r`.
 pub(crate) fn watch(r: ObjRef, pidfd: OwnedFd, child: bool) -> Result<()> {
     let m = monitor()?;
@@ -242,6 +258,10 @@ fn run(m: &'static Monitor) {
             );
         }
         for k in ready {
+            if k & crate::machine_names::POLL_KEY != 0 {
+                crate::machine_names::serve(k);
+                continue;
+            }
             let mut w = m.watched.lock().expect("monitor lock");
             let Some(entry) = w.get_mut(&k) else { continue };
             let now = winipc_sys::time::monotonic_ns();

@@ -102,14 +102,21 @@ pub(crate) mod st {
     pub const TH_CODE: u32 = 3;
     pub const TH_PROC: u32 = 4; // process slot + 1
 
+    // Mailslots. A receiver's slot lives in the receiver's private store, where no sender
+    // can change its settings; a sender's handle is a client object in the sender's own store.
     pub const MS_MAX_MSG: u32 = 0;
     pub const MS_TIMEOUT: u32 = 1;
+    /// Client objects: the uid that owns the ring (the receiver's user).
+    pub const MS_OWNER: u32 = 1;
     pub const MS_RECEIVERS: u32 = 2;
-    pub const MS_SENDERS: u32 = 3;
+    /// 0 for a receiver's slot, 1 for a sender's client object.
+    pub const MS_ROLE: u32 = 3;
     pub const MS_CLOSED: u32 = 4;
+    /// The digest of the slot's name (names the ring file and the machine-wide name).
     pub const MS_RING_LO: u32 = 5;
     pub const MS_RING_HI: u32 = 6;
-    pub const MS_QUOTA: u32 = 7;
+    /// Low 32 bits of the ring file's inode: which file is this slot's.
+    pub const MS_RING_INO: u32 = 7;
 }
 
 /// A reference to an object: its store, slot and generation.

@@ -52,6 +52,11 @@ impl Security {
         }
     }
 
+    /// Whether every user may open the object (a NULL DACL): it then lives where they can.
+    pub(crate) fn admits_everyone(&self) -> bool {
+        self.mode & 0o006 == 0o006
+    }
+
     /// Sets the inherit flag.
     pub fn inheritable(mut self, inherit: bool) -> Security {
         self.inherit = inherit;
@@ -97,6 +102,9 @@ pub(crate) fn create_object(
     init: impl Fn(&mut Guard<'_>, u32) -> Result<()>,
 ) -> Result<(crate::Handle, bool)> {
     let parsed = name.map(crate::names::parse_object_name).transpose()?;
+    if let Some(n) = parsed.as_ref().filter(|n| n.ns == Namespace::Global) {
+        return global::create(&n.name, kind, sec, &init);
+    }
     let ns = parsed.as_ref().map_or(Namespace::Local, |n| n.ns);
     crate::handles::open_with(ns, kind, crate::handles::access::ALL, sec.inherit, |g| {
         let key = parsed
@@ -114,6 +122,9 @@ pub(crate) fn create_object(
 /// Opens the existing object `name` of `kind`.
 pub(crate) fn open_object(name: &str, kind: objects::Kind, inherit: bool) -> Result<crate::Handle> {
     let n = crate::names::parse_object_name(name)?;
+    if n.ns == Namespace::Global {
+        return global::open(&n.name, kind, inherit);
+    }
     let (h, _) =
         crate::handles::open_with(n.ns, kind, crate::handles::access::ALL, inherit, |g| {
             let ix = objects::open(g, kind, crate::store::names::Tag::Object, n.name.as_bytes())?;
@@ -121,6 +132,115 @@ pub(crate) fn open_object(name: &str, kind: objects::Kind, inherit: bool) -> Res
             Ok(Made::Existing(ix))
         })?;
     Ok(h)
+}
+
+/// `Global\` objects: the machine-wide name is held through [`crate::machine_names`]; the
+/// object lives in its creator's private store (`Local`, under [`Tag::Global`]) or, when its
+/// security attributes open it to everyone, in the shared store (`Global`, [`Tag::Object`]).
+mod global {
+    use super::*;
+    use crate::machine_names::{self, Answer, Found, Space};
+    use crate::store::names::{self, Tag};
+
+    /// Where a `Global\` object lives.
+    fn home(public: bool) -> (Namespace, Tag) {
+        if public {
+            (Namespace::Global, Tag::Object)
+        } else {
+            (Namespace::Local, Tag::Global)
+        }
+    }
+
+    pub(super) fn create(
+        name: &str,
+        kind: objects::Kind,
+        sec: &Security,
+        init: &dyn Fn(&mut Guard<'_>, u32) -> Result<()>,
+    ) -> Result<(crate::Handle, bool)> {
+        let public = sec.admits_everyone();
+        let bytes = name.as_bytes();
+        for _ in 0..16 {
+            let (public, fd) = match machine_names::look(Space::Object, bytes, true)? {
+                Found::Free(fd) => {
+                    let (ns, tag) = home(public);
+                    let made = crate::handles::open_with(
+                        ns,
+                        kind,
+                        crate::handles::access::ALL,
+                        sec.inherit,
+                        |g| {
+                            if public && let Some(stale) = names::lookup(g, tag, bytes)? {
+                                // We hold the name now: whatever the shared store still calls
+                                // by it is stale (or forged) and keeps it no longer.
+                                names::remove(g, stale)?;
+                            }
+                            objects::create(g, kind, Some((tag, bytes)), |g, ix| {
+                                init(g, ix)?;
+                                sec.apply(g, ix)
+                            })
+                        },
+                    )?;
+                    machine_names::adopt(Space::Object, bytes, fd, made.0.obj(), public);
+                    return Ok(made);
+                }
+                Found::Held { public } => (public, None),
+                Found::Elsewhere { owner, answer } => match answer {
+                    Answer::Admitted { fd, public } => (public, Some(fd)),
+                    Answer::Refused => return Err(Error::AccessDenied),
+                    Answer::Silent if owner.uid == winipc_sys::proc::geteuid() => (false, None),
+                    Answer::Silent => return Err(Error::Timeout),
+                },
+                Found::Absent => continue,
+            };
+            match open_existing(name, kind, public, sec.inherit, fd) {
+                Err(Error::NotFound) => continue, // the last holder let go meanwhile
+                other => return other.map(|h| (h, true)),
+            }
+        }
+        Err(Error::Timeout)
+    }
+
+    pub(super) fn open(name: &str, kind: objects::Kind, inherit: bool) -> Result<crate::Handle> {
+        for _ in 0..16 {
+            let (public, fd) = match machine_names::look(Space::Object, name.as_bytes(), false)? {
+                Found::Absent | Found::Free(_) => return Err(Error::NotFound),
+                Found::Held { public } => (public, None),
+                Found::Elsewhere { owner, answer } => match answer {
+                    Answer::Admitted { fd, public } => (public, Some(fd)),
+                    Answer::Refused => return Err(Error::AccessDenied),
+                    Answer::Silent if owner.uid == winipc_sys::proc::geteuid() => (false, None),
+                    Answer::Silent => return Err(Error::Timeout),
+                },
+            };
+            match open_existing(name, kind, public, inherit, fd) {
+                Err(Error::NotFound) => continue,
+                other => return other,
+            }
+        }
+        Err(Error::NotFound)
+    }
+
+    /// Opens the object a held name stands for, and keeps the name held for the new handle.
+    fn open_existing(
+        name: &str,
+        kind: objects::Kind,
+        public: bool,
+        inherit: bool,
+        fd: Option<std::os::fd::OwnedFd>,
+    ) -> Result<crate::Handle> {
+        let (ns, tag) = home(public);
+        let (h, _) =
+            crate::handles::open_with(ns, kind, crate::handles::access::ALL, inherit, |g| {
+                let ix = objects::open(g, kind, tag, name.as_bytes())?;
+                check_access(g, ix, ns)?;
+                Ok(Made::Existing(ix))
+            })?;
+        match fd {
+            Some(fd) => machine_names::adopt(Space::Object, name.as_bytes(), fd, h.obj(), public),
+            None => machine_names::handle_added(h.obj()),
+        }
+        Ok(h)
+    }
 }
 
 /// The handle plumbing every named object type shares: `open`, `already_existed`, `handle`,

@@ -1,6 +1,7 @@
 //! A peer that may write a shared file may also truncate it. Truncating the world-writable
-//! Global store or a public mailslot ring must make calls fail with ERROR_FILE_CORRUPT — never
-//! kill the processes using them with SIGBUS — and must leave Local objects working.
+//! store of public `Global\` objects or a public mailslot ring must make calls fail with
+//! ERROR_FILE_CORRUPT — never kill the processes using them with SIGBUS — and must leave
+//! every private object (Local, default-security Global, mailslots) working.
 //!
 //! Each case runs in a child process with a store directory of its own, so that a regression
 //! shows as a child killed by a signal, and the damage stays out of the other tests.
@@ -58,9 +59,23 @@ fn assert_corrupt<T: std::fmt::Debug>(r: std::io::Result<T>, what: &str) {
 
 fn truncate_global_store() {
     let name = format!("Global\\{}", uniq("trunc"));
-    let ev = Event::make(Some(&name), EventReset::Manual, false, &Security::default()).unwrap();
+    let ev = Event::make(
+        Some(&name),
+        EventReset::Manual,
+        false,
+        &Security::everyone(),
+    )
+    .unwrap();
     ev.set().unwrap();
-    // A hostile user keeps only the first page of the world-writable Global store.
+    let private = format!("Global\\{}", uniq("private"));
+    let mine = Event::make(
+        Some(&private),
+        EventReset::Manual,
+        false,
+        &Security::default(),
+    )
+    .unwrap();
+    // A hostile user keeps only the first page of the world-writable store of public objects.
     truncate(&file_starting("winipc-global"), 4096);
     // Every later call on a Global object fails with a clear error; none kills the process.
     assert_corrupt(ev.set(), "set after truncation");
@@ -70,10 +85,16 @@ fn truncate_global_store() {
         "wait after truncation",
     );
     assert_corrupt(Event::open(&name), "open after truncation");
-    assert_corrupt(
-        Mailslot::create(&format!(r"\\.\mailslot\{}", uniq("t")), 0, 0),
-        "mailslot create after truncation",
-    );
+    // Mailslots and default-security Global objects live in the user's private store and
+    // ring files: untouched.
+    let slot = Mailslot::create(&format!(r"\\.\mailslot\{}", uniq("t")), 0, 0).unwrap();
+    MailslotWriter::open(slot.name())
+        .unwrap()
+        .send(b"ok")
+        .unwrap();
+    assert_eq!(slot.recv_vec().unwrap(), b"ok");
+    mine.set().unwrap();
+    assert!(Event::open(&private).unwrap().is_signaled().unwrap());
     // Local objects live in the per-user store (mode 0600): untouched.
     let local = Event::new(EventReset::Manual, false).unwrap();
     local.set().unwrap();
@@ -101,7 +122,7 @@ fn truncate_ring() {
     assert_eq!(slot.recv(&mut buf).unwrap(), 3);
     w.send(b"two").unwrap();
     // A permitted sender truncates the public ring file to nothing.
-    truncate(&file_starting("winipc-ms-"), 0);
+    truncate(&file_starting("winipc-ms."), 0);
     assert_corrupt(slot.recv_timeout(&mut buf, Some(Duration::ZERO)), "recv");
     assert_corrupt(w.send(b"three"), "send");
     assert_corrupt(slot.info(), "info");

@@ -325,14 +325,21 @@ fn main() {
         "inspect-bad-link" => {
             // Minimal reproducer: one out-of-range wait-entry link in a Global object, then
             // `winipc ls`'s snapshot. Expected: a snapshot (the link is skipped) or an error.
-            let e = Event::create(r"Global\bad-link", EventReset::Manual, false).unwrap();
+            // Open to everyone, so that it lives in the shared store an attacker can write.
+            let e = Event::make(
+                Some(r"Global\bad-link"),
+                EventReset::Manual,
+                false,
+                &Security::everyone(),
+            )
+            .unwrap();
             let store = winipc::store_dir().join("winipc-global.v3.store");
             let m =
                 winipc_sys::shm::open_existing(&store, winipc_sys::shm::OwnerCheck::Any).unwrap();
             let snap = winipc::inspect::snapshot(false).unwrap();
             let id = snap
                 .objects()
-                .find(|o| o.kind == winipc::Kind::Event)
+                .find(|o| o.kind == winipc::Kind::Event && o.namespace == winipc::Namespace::Global)
                 .unwrap()
                 .id as usize;
             // The object's first-waiter link (word 3 of its slot) := out of range.

@@ -48,6 +48,15 @@ fn stall() -> ! {
     }
 }
 
+/// Work for after a commit (see [`Guard::after_commit`]).
+struct Deferred(Vec<Box<dyn FnOnce() + Send>>);
+
+impl std::fmt::Debug for Deferred {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} deferred actions", self.0.len())
+    }
+}
+
 /// An open transaction on a store: the lock is held while this lives.
 #[derive(Debug)]
 pub(crate) struct Guard<'s> {
@@ -58,8 +67,10 @@ pub(crate) struct Guard<'s> {
     committed: bool,
     /// (thread slot, new wait state) to publish and wake after commit.
     wakes: smallvec::SmallVec<[(u32, u32); 4]>,
-    /// Mailslot rings to close and remove once the lock is released (after a commit).
-    rings_to_close: Vec<u64>,
+    /// Actions to run once the lock is released, if the transaction committed (the layers
+    /// above use them for work that must not happen under the lock or be rolled back, such
+    /// as closing and removing a mailslot's ring file).
+    deferred: Deferred,
     /// Thread slots to make claimable after the commit: (slot, state).
     release_slots: smallvec::SmallVec<[(u32, u32); 2]>,
     /// Set when a name lookup found reaping unfinished before the transaction wrote anything
@@ -105,7 +116,7 @@ impl Store {
             log_len: 0,
             committed: false,
             wakes: smallvec::SmallVec::new(),
-            rings_to_close: Vec::new(),
+            deferred: Deferred(Vec::new()),
             release_slots: smallvec::SmallVec::new(),
             reap_retry: false,
         };
@@ -252,9 +263,9 @@ impl Guard<'_> {
         }
     }
 
-    /// Schedules closing and removing mailslot ring `id` after a successful commit.
-    pub(crate) fn after_commit(&mut self, id: u64) {
-        self.rings_to_close.push(id);
+    /// Schedules `action` for after a successful commit, once the lock is released.
+    pub(crate) fn after_commit(&mut self, action: Box<dyn FnOnce() + Send>) {
+        self.deferred.0.push(action);
     }
 
     /// Marks thread slot `t` as released (in this transaction) and schedules publishing the
@@ -386,8 +397,8 @@ impl Drop for Guard<'_> {
             futex::wake(self.s.w(Store::th(t, th::WAIT_STATE)), u32::MAX);
         }
         if self.committed {
-            for id in std::mem::take(&mut self.rings_to_close) {
-                crate::mailslot::close_ring_file(id);
+            for action in std::mem::take(&mut self.deferred.0) {
+                action();
             }
         }
     }

@@ -18,6 +18,9 @@ pub(crate) enum Tag {
     Mailslot = 2,
     /// Process objects, keyed by pid and start time.
     Process = 3,
+    /// `Global\` objects that live in their creator's private store (the machine-wide name
+    /// itself is held by `crate::machine_names`).
+    Global = 4,
 }
 
 /// Object flag: the object has an entry in the name index.
@@ -113,6 +116,7 @@ fn hash_raw(tag: u8, bytes: &[u8]) -> u32 {
     let t = match tag {
         2 => Tag::Mailslot,
         3 => Tag::Process,
+        4 => Tag::Global,
         _ => Tag::Object,
     };
     hash(t, bytes)
