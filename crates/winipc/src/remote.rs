@@ -2,7 +2,8 @@
 //!
 //! Remote writes travel as NetBIOS datagrams from UDP port 138, which unprivileged processes
 //! cannot bind, so they are handed to the winipc network daemon (`winipc netd`, crate
-//! `winipc-net`) over its Unix datagram socket `<store dir>/winipc-netd.sock`. Each write is
+//! `winipc-net`) over its Unix datagram socket ([`netd_socket::path`]: `/run/winipc/netd.sock`,
+//! or `$WINIPC_NETD_SOCKET`). Each write is
 //! one request datagram; the daemon answers with one status datagram, so `send` returns
 //! success once the datagram left (delivery itself is unreliable, as in Win32) or the error the
 //! daemon reports: `ERROR_BAD_NETPATH` for a write over the mailslot size limit (424 bytes for
@@ -12,7 +13,7 @@
 //! Before it sends anything, a writer checks that the socket is the daemon's
 //! ([`netd_socket::verify`]): a socket owned by root (or by the caller itself), in a directory
 //! that no other user can write to. A socket another user could have put there is refused
-//! with an error naming the path, never used.
+//! with an error naming the path (an `io::Error` of kind `PermissionDenied`), never used.
 //!
 //! A remote writer's [`Handle`] stands for the open, as a Win32 file handle does: it is a
 //! signaled manual-reset event (a write to a remote mailslot never leaves I/O pending). The
