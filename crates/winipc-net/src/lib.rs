@@ -24,6 +24,7 @@
 use std::io;
 use std::path::PathBuf;
 
+pub mod cli;
 pub mod config;
 pub mod daemon;
 pub mod iface;
@@ -34,6 +35,7 @@ pub mod outbound;
 /// definition the `winipc` library's remote writers use too.
 pub use winipc_nbt::netd as proto;
 
+pub use cli::NetdCommand;
 pub use config::{Config, ConfigError, NetdArgs};
 pub use daemon::{Daemon, ShutdownHandle};
 pub use inbound::{Inbound, Outcome, Stats};
