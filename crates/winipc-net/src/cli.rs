@@ -92,7 +92,10 @@ pub struct RunArgs {
 /// assert!(!journal_stream_is_stderr(None, Some((8, 1234))));
 /// assert!(!journal_stream_is_stderr(Some(OsStr::new("junk")), Some((8, 1234))));
 /// ```
-pub fn journal_stream_is_stderr(journal_stream: Option<&OsStr>, stderr: Option<(u64, u64)>) -> bool {
+pub fn journal_stream_is_stderr(
+    journal_stream: Option<&OsStr>,
+    stderr: Option<(u64, u64)>,
+) -> bool {
     let (Some(value), Some((dev, ino))) = (journal_stream.and_then(OsStr::to_str), stderr) else {
         return false;
     };
@@ -215,7 +218,10 @@ pub fn query_status(socket: Option<PathBuf>) -> io::Result<StatusReply> {
         if e.kind() == io::ErrorKind::NotFound {
             io::Error::new(
                 e.kind(),
-                format!("the winipc network daemon is not running (no {})", path.display()),
+                format!(
+                    "the winipc network daemon is not running (no {})",
+                    path.display()
+                ),
             )
         } else {
             e
@@ -227,7 +233,10 @@ pub fn query_status(socket: Option<PathBuf>) -> io::Result<StatusReply> {
     )?;
     let client = std::os::unix::net::UnixDatagram::bind_addr(&addr)?;
     client.connect(&verified).map_err(|e| {
-        io::Error::new(e.kind(), format!("connecting to {}: {e}", verified.display()))
+        io::Error::new(
+            e.kind(),
+            format!("connecting to {}: {e}", verified.display()),
+        )
     })?;
     client.set_read_timeout(Some(Duration::from_secs(5)))?;
     let id = std::process::id() ^ nanos() as u32;
@@ -264,7 +273,12 @@ fn nanos() -> u64 {
 
 /// The status as text, one `key  value` line each.
 pub fn format_status(reply: &StatusReply) -> String {
-    let width = reply.entries.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let width = reply
+        .entries
+        .iter()
+        .map(|(k, _)| k.len())
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
     for (k, v) in &reply.entries {
         let _ = writeln!(out, "{k:<width$}  {v}");
