@@ -369,3 +369,93 @@ fn journald_child() {
     );
     println!("journald child done");
 }
+
+/// The systemd unit as shipped: `systemd-analyze verify` accepts it (with ExecStart pointed at
+/// the binary under test), it runs `winipc netd` with flags the command accepts, and its
+/// RuntimeDirectory is the directory of the daemon's default socket.
+#[test]
+fn systemd_unit_verifies_and_matches_the_daemon() {
+    let env = common::Env::new("netd-unit", Duration::from_secs(60));
+    let unit_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packaging/winipc-netd.service");
+    let unit = std::fs::read_to_string(&unit_path).unwrap();
+    let value = |key: &str| {
+        unit.lines()
+            .find_map(|l| l.strip_prefix(&format!("{key}=")))
+            .unwrap_or_else(|| panic!("no {key}= in the unit"))
+            .to_owned()
+    };
+    let exec = value("ExecStart");
+    let mut words = exec.split_whitespace();
+    assert_eq!(words.next(), Some("/usr/bin/winipc"), "{exec}");
+    assert_eq!(words.next(), Some("netd"), "{exec}");
+    let args: Vec<&str> = words.collect();
+    let socket_dir = Path::new(winipc_net::proto::DEFAULT_SOCKET_PATH)
+        .parent()
+        .unwrap();
+    assert_eq!(
+        Path::new("/run").join(value("RuntimeDirectory")),
+        socket_dir
+    );
+    assert_eq!(value("RuntimeDirectoryMode"), "0755");
+    assert!(
+        value("ReadWritePaths")
+            .split_whitespace()
+            .any(|p| p == "/dev/shm")
+    );
+    for family in ["AF_UNIX", "AF_INET", "AF_NETLINK"] {
+        assert!(
+            value("RestrictAddressFamilies").contains(family),
+            "{family}"
+        );
+    }
+
+    // The flags of ExecStart parse: with the configuration file missing, the error is about
+    // the file, not the command line.
+    let missing = env.dir.join("missing.toml");
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| {
+            if *a == "/etc/winipc/netd.toml" {
+                missing.display().to_string()
+            } else {
+                (*a).to_owned()
+            }
+        })
+        .collect();
+    let o = Command::new(common::BIN)
+        .arg("netd")
+        .args(&args)
+        .env("WINIPC_NETD_SOCKET", env.dir.join("run").join("netd.sock"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.contains(&format!("reading {}", missing.display())),
+        "{err}"
+    );
+
+    // systemd's own check of the unit (offline: no running systemd needed).
+    let copy = env.dir.join("winipc-netd.service");
+    std::fs::write(&copy, unit.replace("/usr/bin/winipc", common::BIN)).unwrap();
+    let o = Command::new("systemd-analyze")
+        .args(["verify", "--man=no"])
+        .arg(&copy)
+        .stdin(Stdio::null())
+        .output()
+        .expect("systemd-analyze (crates/winipc-net/tests/install-deps.sh installs systemd)");
+    let err = String::from_utf8_lossy(&o.stderr);
+    eprintln!("systemd-analyze verify: {err}");
+    assert!(o.status.success(), "{err}");
+    for bad in [
+        "Unknown key",
+        "Unknown lvalue",
+        "Failed to parse",
+        "Invalid",
+        "not executable",
+    ] {
+        assert!(!err.contains(bad), "{bad}: {err}");
+    }
+}
