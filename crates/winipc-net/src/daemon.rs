@@ -288,52 +288,17 @@ impl Daemon {
         let workgroup = cfg.workgroup_name().map_err(invalid)?;
         let groups = cfg.group_targets().map_err(invalid)?;
         let names = cfg.accepted_names().map_err(invalid)?;
-        let mut ifaces = Vec::new();
-        let mut socks = Vec::new();
-        for name in &cfg.interfaces {
-            for addr in crate::iface::addresses(name)? {
-                let iface = ifaces.len();
-                let mut push = |role, socket| {
-                    socks.push(Sock {
-                        role,
-                        iface,
-                        socket,
-                    });
-                    socks.len() - 1
-                };
-                let sender = push(Role::Datagram, udp(addr.address, cfg.port)?);
-                if let Some(b) = addr.broadcast {
-                    push(Role::Datagram, udp(b, cfg.port)?);
-                }
-                let nbns = if cfg.nbns {
-                    let i = push(Role::Nbns, udp(addr.address, cfg.nbns_port)?);
-                    if let Some(b) = addr.broadcast {
-                        push(Role::Nbns, udp(b, cfg.nbns_port)?);
-                    }
-                    Some(i)
-                } else {
-                    None
-                };
-                let query = push(Role::Query, udp(addr.address, 0)?);
-                tracing::info!(
-                    interface = %name,
-                    address = %addr.address,
-                    broadcast = ?addr.broadcast,
-                    port = cfg.port,
-                    nbns = cfg.nbns,
-                    "listening"
-                );
-                ifaces.push(Iface {
-                    name: name.clone(),
-                    addr,
-                    sender,
-                    nbns,
-                    query,
-                });
-            }
-        }
+        // The request socket first: a squatted or unsafe path is reported before any port is
+        // taken. If binding the ports fails, the socket file is removed again.
         let socket_path = cfg.socket_path();
         let control = bind_control(&socket_path)?;
+        let (ifaces, socks) = match Self::bind_interfaces(&cfg) {
+            Ok(b) => b,
+            Err(e) => {
+                let _ = std::fs::remove_file(&socket_path);
+                return Err(e);
+            }
+        };
         let (wake_rx, wake_tx) = UnixStream::pair()?;
         wake_rx.set_nonblocking(true)?;
         wake_tx.set_nonblocking(true)?;
@@ -396,6 +361,55 @@ impl Daemon {
             requests_bad: 0,
             status_queries: 0,
         })
+    }
+
+    /// Binds the UDP sockets of every configured interface.
+    fn bind_interfaces(cfg: &Config) -> io::Result<(Vec<Iface>, Vec<Sock>)> {
+        let mut ifaces = Vec::new();
+        let mut socks = Vec::new();
+        for name in &cfg.interfaces {
+            for addr in crate::iface::addresses(name)? {
+                let iface = ifaces.len();
+                let mut push = |role, socket| {
+                    socks.push(Sock {
+                        role,
+                        iface,
+                        socket,
+                    });
+                    socks.len() - 1
+                };
+                let sender = push(Role::Datagram, udp(addr.address, cfg.port)?);
+                if let Some(b) = addr.broadcast {
+                    push(Role::Datagram, udp(b, cfg.port)?);
+                }
+                let nbns = if cfg.nbns {
+                    let i = push(Role::Nbns, udp(addr.address, cfg.nbns_port)?);
+                    if let Some(b) = addr.broadcast {
+                        push(Role::Nbns, udp(b, cfg.nbns_port)?);
+                    }
+                    Some(i)
+                } else {
+                    None
+                };
+                let query = push(Role::Query, udp(addr.address, 0)?);
+                tracing::info!(
+                    interface = %name,
+                    address = %addr.address,
+                    broadcast = ?addr.broadcast,
+                    port = cfg.port,
+                    nbns = cfg.nbns,
+                    "listening"
+                );
+                ifaces.push(Iface {
+                    name: name.clone(),
+                    addr,
+                    sender,
+                    nbns,
+                    query,
+                });
+            }
+        }
+        Ok((ifaces, socks))
     }
 
     /// A handle that stops [`Daemon::run`] from another thread.
