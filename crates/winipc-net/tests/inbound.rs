@@ -458,7 +458,7 @@ fn writer_resources_stay_bounded() {
     let dir = winipc::store_dir();
     let mut child = std::process::Command::new(common::PROBE)
         .args(["slots", "inb_short", "--count", &SLOTS.to_string()])
-        .env("WINIPC_DIR", &dir)
+        .env("WINIPC_DIR", dir)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
