@@ -232,9 +232,15 @@ fn bind_control(path: &Path) -> io::Result<UnixDatagram> {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
         Err(e) => {
+            let hint = if e.kind() == io::ErrorKind::PermissionDenied {
+                " (only root can create the default directory; as another user, name a socket \
+                 in a directory of your own with --socket or WINIPC_NETD_SOCKET)"
+            } else {
+                ""
+            };
             return Err(io::Error::new(
                 e.kind(),
-                format!("creating {}: {e}", dir.display()),
+                format!("creating {}: {e}{hint}", dir.display()),
             ));
         }
     }
