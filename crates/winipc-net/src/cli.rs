@@ -252,7 +252,16 @@ pub fn query_status(socket: Option<PathBuf>) -> io::Result<StatusReply> {
                 format!("no status from the daemon at {}: {e}", verified.display()),
             )
         })?;
-        match StatusReply::decode(buf.get(..n).unwrap_or_default()) {
+        let bytes = buf.get(..n).unwrap_or_default();
+        if let Ok(r) = crate::proto::Reply::decode(bytes)
+            && r.id == id
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::WouldBlock,
+                format!("the daemon did not answer the status query: {:?}", r.status),
+            ));
+        }
+        match StatusReply::decode(bytes) {
             Ok(reply) if reply.id == id => return Ok(reply),
             Ok(_) => continue,
             Err(e) => {

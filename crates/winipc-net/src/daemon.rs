@@ -726,6 +726,11 @@ impl Daemon {
         let request = match Query::decode(data) {
             Ok(Query::Write(r)) => r,
             Ok(Query::Status { id }) => {
+                if !self.user_send_rate.allow(sender.uid, Instant::now()) {
+                    self.requests_busy += 1;
+                    self.reply(peer.as_ref(), id, Status::Busy);
+                    return;
+                }
                 self.status_queries += 1;
                 tracing::debug!(uid = sender.uid, pid = sender.pid, "status query");
                 let reply = StatusReply {
