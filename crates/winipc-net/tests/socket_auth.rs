@@ -247,3 +247,82 @@ fn client_refuses_untrusted_socket() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The daemon takes a request's uid from the kernel (`SO_PASSCRED`), and rate-limits each uid
+/// on its own: root spends its bucket, and a second user (uid 65534) still sends. Root only.
+#[test]
+fn requests_are_limited_per_kernel_reported_uid() {
+    if !is_root() {
+        eprintln!("SKIPPED: not root (needs a second user; CI runs as root)");
+        return;
+    }
+    let _dog = common::watchdog(
+        "requests_are_limited_per_kernel_reported_uid",
+        Duration::from_secs(60),
+    );
+    let dir = scratch("peruid");
+    // A store directory both users can use, like /dev/shm.
+    let store = dir.join("store");
+    std::fs::create_dir_all(&store).unwrap();
+    std::fs::set_permissions(&store, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let socket = dir.join("run").join("netd.sock");
+    let cfg = dir.join("netd.toml");
+    std::fs::write(
+        &cfg,
+        "user_send_rate_limit = { per_second = 1, burst = 5 }\n\
+         send_rate_limit = { per_second = 100000, burst = 100000 }\n",
+    )
+    .unwrap();
+    let log = dir.join("netd.log");
+    let p = port() + 7;
+    let daemon = Command::new(common::NETD)
+        .args(["--config", cfg.to_str().unwrap(), "--interface", "lo"])
+        .args(["--name", "PERUID", "--no-system-resolver", "--port"])
+        .arg(p.to_string())
+        .env("WINIPC_NETD_SOCKET", &socket)
+        .env("WINIPC_DIR", &store)
+        .env("RUST_LOG", "winipc_net=debug")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _daemon = Kill(daemon);
+    assert!(common::wait_for_file(&socket, Duration::from_secs(10)));
+    let send = |uid: Option<u32>, repeat: &str| {
+        let mut c = Command::new(common::PROBE);
+        c.args(["send", r"\\*\mailslot\peruid", "x", "--repeat", repeat])
+            .env("WINIPC_NETD_SOCKET", &socket)
+            .env("WINIPC_DIR", &store)
+            .stdin(Stdio::null());
+        if let Some(uid) = uid {
+            std::os::unix::process::CommandExt::uid(&mut c, uid);
+            std::os::unix::process::CommandExt::gid(&mut c, uid);
+        }
+        let out = c.output().unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+            + &String::from_utf8_lossy(&out.stderr)
+    };
+    // Root spends its bucket of 5.
+    let out = send(None, "20");
+    assert!(out.contains("busy"), "root was not limited: {out}");
+    // Another user has a bucket of its own.
+    let out = send(Some(OTHER_UID), "5");
+    assert_eq!(out, "ok", "uid {OTHER_UID} was limited by root's bucket");
+    let out = send(Some(OTHER_UID), "5");
+    assert!(
+        out.contains("busy"),
+        "uid {OTHER_UID} was not limited: {out}"
+    );
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains(&format!("uid={OTHER_UID}")), "{text}");
+    assert!(text.contains("uid=0"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
