@@ -239,6 +239,22 @@ impl<'a> Reader<'a> {
         let b = self.take(4)?;
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
+    /// Magic, version (only [`VERSION`]) and `op` of a message the other side answers or
+    /// asks with no version negotiation; returns the id.
+    fn header(&mut self, op: u8) -> Result<u32, ProtoError> {
+        if self.take(4)? != MAGIC {
+            return Err(ProtoError::BadMagic);
+        }
+        let version = self.u8()?;
+        if version != VERSION {
+            return Err(ProtoError::UnsupportedVersion { version, id: None });
+        }
+        let value = self.u8()?;
+        if value != op {
+            return Err(ProtoError::Unknown { field: "op", value });
+        }
+        self.u32()
+    }
 }
 
 /// Whether `s` is 1..=`max` bytes of printable ASCII.
@@ -364,21 +380,7 @@ impl Reply {
     /// Decodes a reply. Never panics.
     pub fn decode(buf: &[u8]) -> Result<Reply, ProtoError> {
         let mut r = Reader { buf };
-        if r.take(4)? != MAGIC {
-            return Err(ProtoError::BadMagic);
-        }
-        let version = r.u8()?;
-        if version != VERSION {
-            return Err(ProtoError::UnsupportedVersion { version, id: None });
-        }
-        let op = r.u8()?;
-        if op != OP_REPLY {
-            return Err(ProtoError::Unknown {
-                field: "op",
-                value: op,
-            });
-        }
-        let id = r.u32()?;
+        let id = r.header(OP_REPLY)?;
         let value = r.u8()?;
         let status = Status::from_u8(value).ok_or(ProtoError::Unknown {
             field: "status",
@@ -421,11 +423,7 @@ impl Query {
         match buf.get(5) {
             Some(&OP_STATUS) if buf.get(4) == Some(&VERSION) => {
                 let mut r = Reader { buf };
-                if r.take(4)? != MAGIC {
-                    return Err(ProtoError::BadMagic);
-                }
-                r.take(2)?;
-                let id = r.u32()?;
+                let id = r.header(OP_STATUS)?;
                 if !r.buf.is_empty() {
                     return Err(ProtoError::Trailing);
                 }
@@ -519,21 +517,7 @@ impl StatusReply {
     /// Decodes a status reply. Never panics.
     pub fn decode(buf: &[u8]) -> Result<StatusReply, ProtoError> {
         let mut r = Reader { buf };
-        if r.take(4)? != MAGIC {
-            return Err(ProtoError::BadMagic);
-        }
-        let version = r.u8()?;
-        if version != VERSION {
-            return Err(ProtoError::UnsupportedVersion { version, id: None });
-        }
-        let op = r.u8()?;
-        if op != OP_STATUS_REPLY {
-            return Err(ProtoError::Unknown {
-                field: "op",
-                value: op,
-            });
-        }
-        let id = r.u32()?;
+        let id = r.header(OP_STATUS_REPLY)?;
         let count = usize::from(r.u16()?);
         if count > MAX_STATUS_ENTRIES {
             return Err(ProtoError::TooManyEntries);
