@@ -107,6 +107,25 @@ fn status(socket: Option<&Path>, json: bool) -> (bool, String, String) {
     )
 }
 
+/// Queries the status (JSON) until `key` reaches `min` (datagrams and status queries may be
+/// read in either order).
+fn wait_for_counter(socket: &Path, key: &str, min: u64) -> Value {
+    let start = Instant::now();
+    loop {
+        let (ok, out, err) = status(Some(socket), true);
+        assert!(ok, "{err}");
+        let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+        if v[key].as_u64().is_some_and(|n| n >= min) {
+            return v;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{key} stayed below {min}: {v}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn netd_logs_to_stderr_and_answers_status() {
     let env = common::Env::new("netd-status", Duration::from_secs(60));
@@ -120,6 +139,7 @@ fn netd_logs_to_stderr_and_answers_status() {
     let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     udp.send_to(b"not a netbios datagram", ("127.0.0.1", p))
         .unwrap();
+    wait_for_counter(&socket, "malformed", 1);
 
     // Text: one `key  value` line each.
     let (ok, out, err) = status(Some(&socket), false);
@@ -185,8 +205,7 @@ fn netd_logs_to_stderr_and_answers_status() {
     );
     udp.send_to(b"not a netbios datagram", ("127.0.0.1", p))
         .unwrap();
-    let (ok, _, err) = status(Some(&socket), false);
-    assert!(ok, "{err}");
+    wait_for_counter(&socket, "malformed", 1);
     d.stop();
     let text = std::fs::read_to_string(&log2).unwrap();
     assert!(text.contains("malformed datagram dropped"), "{text}");
