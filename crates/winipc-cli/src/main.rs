@@ -91,12 +91,26 @@ enum Command {
     /// Show a mailslot's settings and queue (GetMailslotInfo).
     Info(mailslot_cmd::InfoArgs),
     /// Run the network mailslot daemon: UDP 138 <-> local mailslots (see docs/network.md).
-    #[command(long_about = "Run the network mailslot daemon.\n\n\
+    #[command(
+        long_about = "Run the network mailslot daemon.\n\n\
 It receives SMB mailslot writes in NetBIOS datagrams (UDP 138) on the configured interfaces and \
 delivers each write for \\MAILSLOT\\X addressed to one of its names to the local receiver of \
 \\\\.\\mailslot\\X; it sends the remote writes of local processes (\\\\*\\, \\\\DOMAIN\\, \\\\HOST\\). \
-It is off unless started, listens only on the interfaces given, never forwards, and rate-limits.")]
-    Netd(winipc_net::NetdArgs),
+It is off unless started, listens only on the interfaces given, never forwards, and rate-limits.\n\n\
+Logs go to the systemd journal when systemd connected standard error to it (JOURNAL_STREAM), \
+else to standard error; --log-level (or RUST_LOG) sets the filter. `winipc netd status` prints \
+the running daemon's settings and counters (--json: one JSON object).",
+        after_long_help = "\
+EXIT STATUS
+  0 stopped by SIGTERM/SIGINT, or status printed; 1 error (configuration, sockets, no daemon)
+
+EXAMPLES
+  winipc netd --interface eth0 --nbns
+  winipc netd --config /etc/winipc/netd.toml --log-level debug
+  winipc netd status
+  winipc netd status --json"
+    )]
+    Netd(winipc_net::NetdCommand),
     /// List objects: kind, name, state, usage, details and waiters.
     #[command(long_about = ls::LS_ABOUT, after_long_help = "\
 EXIT STATUS
@@ -234,11 +248,7 @@ fn main() -> ExitCode {
         Command::Recv(a) => mailslot_cmd::recv(a),
         Command::Send(a) => mailslot_cmd::send(a),
         Command::Info(a) => mailslot_cmd::info(a),
-        Command::Netd(a) => a
-            .into_config()
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
-            .and_then(winipc_net::run_daemon)
-            .map(|()| status::OK),
+        Command::Netd(a) => Ok(winipc_net::cli::main(a, "winipc")),
         Command::Ls(a) => ls::ls(a),
         Command::Handles(a) => ls::handles(a),
         Command::Top(a) => top::top(a),

@@ -62,6 +62,7 @@ pub mod datagram;
 mod error;
 pub mod name;
 pub mod nbns;
+pub mod netd;
 pub mod smb;
 mod wire;
 

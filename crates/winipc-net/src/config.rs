@@ -15,15 +15,18 @@
 //! duplicate_timeout_ms = 0       # 0 = off; Netlogon's MailslotDuplicateTimeout is 2000
 //! max_queued_bytes = 65536       # payload bytes of sends waiting for name resolution
 //! layout = "packed"              # or "aligned" (data padded to 4 bytes, as Windows does)
-//! rate_limit = { per_second = 2000, burst = 500 }      # received datagrams
-//! send_rate_limit = { per_second = 200, burst = 100 }  # datagrams sent for local processes
+//! source_rate_limit = { per_second = 200, burst = 100 } # received datagrams, per source address
+//! rate_limit = { per_second = 2000, burst = 500 }       # received datagrams, all sources
+//! user_send_rate_limit = { per_second = 100, burst = 50 } # local sends, per user
+//! send_rate_limit = { per_second = 200, burst = 100 }   # local sends, all users
 //! system_resolver = true         # `\\HOST\` falls back to getaddrinfo("HOST:138")
-//! # socket = "/dev/shm/winipc-netd.sock"  # default: <winipc store dir>/winipc-netd.sock
+//! # socket = "/run/winipc/netd.sock"  # default: $WINIPC_NETD_SOCKET, else /run/winipc/netd.sock
 //! ```
 //!
 //! The names the daemon accepts datagrams for are `NETBIOS_NAME<00>` (unique) and
 //! `WORKGROUP<00>` (group), plus `browser_names` and `names`. A datagram of type BROADCAST
-//! (0x12) is for every node and is always accepted.
+//! (0x12) is accepted when addressed to the wildcard name `*` (RFC 1002's broadcast) or to one
+//! of those names; anything else is dropped.
 
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
@@ -121,11 +124,19 @@ pub struct Config {
     pub max_queued_bytes: usize,
     /// SMB layout of outgoing writes.
     pub layout: LayoutChoice,
-    /// Token bucket for received datagrams (over all interfaces).
+    /// Token bucket of each source address for received datagrams: one source that floods
+    /// exhausts only its own bucket.
+    pub source_rate_limit: RateLimit,
+    /// Token bucket for received datagrams over all sources and interfaces (applied after the
+    /// source's own bucket).
     pub rate_limit: RateLimit,
-    /// Token bucket for datagrams sent on behalf of local processes.
+    /// Token bucket of each local user (by the uid the kernel reports for the request) for
+    /// datagrams sent on their behalf.
+    pub user_send_rate_limit: RateLimit,
+    /// Token bucket for datagrams sent on behalf of all local processes.
     pub send_rate_limit: RateLimit,
-    /// Path of the request socket; `None` = `<winipc store dir>/winipc-netd.sock`.
+    /// Path of the request socket; `None` = `$WINIPC_NETD_SOCKET`, else
+    /// `/run/winipc/netd.sock`. Its directory must be writable by the daemon's user only.
     pub socket: Option<PathBuf>,
     /// Fall back to the system resolver (`getaddrinfo` of `HOST:port`) when no NetBIOS name
     /// query answers for `\\HOST\`.
@@ -148,6 +159,14 @@ impl Default for Config {
             duplicate_timeout_ms: 0,
             max_queued_bytes: 64 * 1024,
             layout: LayoutChoice::Packed,
+            source_rate_limit: RateLimit {
+                per_second: 200,
+                burst: 100,
+            },
+            user_send_rate_limit: RateLimit {
+                per_second: 100,
+                burst: 50,
+            },
             rate_limit: RateLimit {
                 per_second: 2000,
                 burst: 500,
@@ -197,7 +216,7 @@ pub struct NetdArgs {
     /// Duplicate suppression window in ms (0 = off).
     #[arg(long, value_name = "MS")]
     pub duplicate_timeout_ms: Option<u64>,
-    /// Request socket path (default <store dir>/winipc-netd.sock).
+    /// Request socket path (default $WINIPC_NETD_SOCKET, else /run/winipc/netd.sock).
     #[arg(long, value_name = "PATH")]
     pub socket: Option<PathBuf>,
     /// Resolve `\\HOST\` by NetBIOS name query only, never by the system resolver.
@@ -345,7 +364,9 @@ impl Config {
             return Err(ConfigError::Invalid("port 0".into()));
         }
         for (what, rl) in [
+            ("source_rate_limit", self.source_rate_limit),
             ("rate_limit", self.rate_limit),
+            ("user_send_rate_limit", self.user_send_rate_limit),
             ("send_rate_limit", self.send_rate_limit),
         ] {
             if rl.per_second == 0 || rl.burst == 0 {

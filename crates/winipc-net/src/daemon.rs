@@ -21,31 +21,47 @@
 //! # Work and memory bounds
 //!
 //! One thread does everything, reading at most [`BATCH`] datagrams per socket per turn; the
-//! kernel's socket buffers absorb bursts and drop the excess. Received datagrams pass a token
-//! bucket before they are decoded; local requests pass another; writes to local slots never
-//! wait (a full slot drops). Sends waiting for a name query hold at most `max_queued_bytes` of
+//! kernel's socket buffers absorb bursts and drop the excess. Received datagrams pass their
+//! source address's token bucket, then an overall one, before they are decoded; local requests
+//! pass their user's bucket, then an overall one; writes to local slots never wait (a full slot
+//! drops). Sends waiting for a name query hold at most `max_queued_bytes` of
 //! payload; the name cache, the writer cache and the duplicate window have fixed caps; system
 //! resolver look-ups run on at most [`MAX_LOOKUPS`] helper threads.
+//!
+//! # The request socket
+//!
+//! Local processes reach the daemon over a Unix datagram socket in a directory that only the
+//! daemon's user can create files in (`/run/winipc/netd.sock`, the directory created mode 0755
+//! and checked by [`winipc::netd_socket::check_private_dir`]); a symlink or another user's
+//! file at the socket's path is refused with an error naming it. The socket itself is mode
+//! 0666 (any local user may send remote writes) and `SO_PASSCRED`: the kernel attaches each
+//! request's sender pid and uid, which the daemon logs and rate-limits by (one bucket per uid),
+//! never trusting anything the request says about its sender.
 
 use std::collections::HashMap;
+use std::io::IoSliceMut;
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, ToSocketAddrs, UdpSocket};
-use std::os::fd::AsFd;
-use std::os::linux::net::SocketAddrExt;
-use std::os::unix::fs::PermissionsExt;
-use std::os::unix::net::{SocketAddr as UnixAddr, UnixDatagram, UnixStream};
-use std::path::PathBuf;
+use std::os::fd::{AsFd, AsRawFd};
+use std::os::unix::fs::{DirBuilderExt, FileTypeExt, MetadataExt, PermissionsExt};
+use std::os::unix::net::{UnixDatagram, UnixStream};
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::sys::socket::{
+    ControlMessageOwned, MsgFlags, UnixAddr, UnixCredentials, recvmsg, sendto, setsockopt, sockopt,
+};
 use winipc_nbt::{DataKind, NbName};
 
 use crate::config::{Config, InterfaceAddr};
 use crate::inbound::{Inbound, MAX_DATAGRAM_LEN, Stats};
-use crate::limits::TokenBucket;
-use crate::outbound::{self, Found, Plan, Sender};
-use crate::proto::{self, MAX_REQUEST_LEN, ProtoError, Reply, Request, Status};
+use crate::limits::{FairLimiter, MAX_SOURCES, TokenBucket};
+use crate::outbound::{self, Found, Plan};
+use crate::proto::{
+    self, MAX_REQUEST_LEN, ProtoError, Query, Reply, Request, Status, StatusReply, Value,
+};
 
 /// Datagrams read from one socket before the others get a turn.
 pub const BATCH: usize = 64;
@@ -61,6 +77,16 @@ const NEGATIVE_TTL: Duration = Duration::from_secs(2);
 const QUERY_RETRY: Duration = Duration::from_millis(250);
 /// How often the counters are logged (when they changed).
 const STATS_EVERY: Duration = Duration::from_secs(60);
+/// Receive buffer asked for each UDP socket, so a burst waits in the kernel rather than being
+/// dropped there before the per-source limits can sort it.
+const RCVBUF: usize = 1 << 20;
+
+/// Who sent a request, as the kernel reports it (`SCM_CREDENTIALS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Sender {
+    pid: i32,
+    uid: u32,
+}
 
 fn invalid(e: impl std::fmt::Display) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, e.to_string())
@@ -143,9 +169,11 @@ pub struct Daemon {
     wake_rx: UnixStream,
     wake_tx: UnixStream,
     inbound: Inbound,
+    nbns_sources: FairLimiter<Ipv4Addr>,
     nbns_rate: TokenBucket,
+    user_send_rate: FairLimiter<u32>,
     send_rate: TokenBucket,
-    sender: Sender,
+    sender: outbound::Sender,
     pending: HashMap<NbName, Pending>,
     queued_bytes: usize,
     names: HashMap<NbName, (Option<Found>, Instant)>,
@@ -154,9 +182,15 @@ pub struct Daemon {
     lookup_rx: mpsc::Receiver<(NbName, Option<Ipv4Addr>)>,
     next_dgm_id: u16,
     next_trn_id: u16,
+    started: Instant,
+    last_sweep: Instant,
     sent: u64,
     send_errors: u64,
     answered: u64,
+    requests: u64,
+    requests_busy: u64,
+    requests_bad: u64,
+    status_queries: u64,
 }
 
 fn udp(ip: Ipv4Addr, port: u16) -> io::Result<UdpSocket> {
@@ -172,27 +206,82 @@ fn udp(ip: Ipv4Addr, port: u16) -> io::Result<UdpSocket> {
     })?;
     s.set_broadcast(true)?;
     s.set_nonblocking(true)?;
+    if setsockopt(&s, sockopt::RcvBufForce, &RCVBUF).is_err() {
+        let _ = setsockopt(&s, sockopt::RcvBuf, &RCVBUF);
+    }
     Ok(s)
 }
 
-/// Binds the request socket, replacing a stale file but refusing a live daemon's.
-fn bind_control(path: &PathBuf) -> io::Result<UnixDatagram> {
-    if path.exists() {
-        let probe = UnixDatagram::unbound()?;
-        if probe.connect(path).is_ok() {
+fn refuse(path: &Path, why: impl std::fmt::Display) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::PermissionDenied,
+        format!("refusing {} as the request socket: {why}", path.display()),
+    )
+}
+
+/// Binds the request socket. Its directory is created (mode 0755) if missing and must be
+/// writable by the daemon's user only; at the path itself a stale socket of ours is replaced,
+/// while a live daemon's socket, a symlink (dangling or not), another user's socket or any
+/// other file is refused with an error naming the path.
+fn bind_control(path: &Path) -> io::Result<UnixDatagram> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    match std::fs::DirBuilder::new().mode(0o755).create(dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(e) => {
+            let hint = if e.kind() == io::ErrorKind::PermissionDenied {
+                " (only root can create the default directory; as another user, name a socket \
+                 in a directory of your own with --socket or WINIPC_NETD_SOCKET)"
+            } else {
+                ""
+            };
             return Err(io::Error::new(
-                io::ErrorKind::AddrInUse,
-                format!(
-                    "{} is in use: is winipc-netd already running?",
-                    path.display()
-                ),
+                e.kind(),
+                format!("creating {}: {e}{hint}", dir.display()),
             ));
         }
-        std::fs::remove_file(path)?;
+    }
+    winipc::netd_socket::check_private_dir(dir)?;
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(refuse(path, e)),
+        Ok(meta) if meta.file_type().is_symlink() => {
+            let target = std::fs::read_link(path).unwrap_or_default();
+            return Err(refuse(
+                path,
+                format!("it is a symbolic link (to {})", target.display()),
+            ));
+        }
+        Ok(meta) if !meta.file_type().is_socket() => {
+            return Err(refuse(path, "it exists and is not a socket"));
+        }
+        Ok(meta) if meta.uid() != nix::unistd::geteuid().as_raw() => {
+            return Err(refuse(
+                path,
+                format!("a socket owned by uid {} is there", meta.uid()),
+            ));
+        }
+        Ok(_) => {
+            let probe = UnixDatagram::unbound()?;
+            if probe.connect(path).is_ok() {
+                return Err(io::Error::new(
+                    io::ErrorKind::AddrInUse,
+                    format!(
+                        "{} is in use: is winipc-netd already running?",
+                        path.display()
+                    ),
+                ));
+            }
+            std::fs::remove_file(path)?;
+        }
     }
     let s = UnixDatagram::bind(path)
         .map_err(|e| io::Error::new(e.kind(), format!("binding {}: {e}", path.display())))?;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o666))?;
+    setsockopt(&s, sockopt::PassCred, &true).map_err(io::Error::from)?;
     s.set_nonblocking(true)?;
     Ok(s)
 }
@@ -205,6 +294,83 @@ impl Daemon {
         let workgroup = cfg.workgroup_name().map_err(invalid)?;
         let groups = cfg.group_targets().map_err(invalid)?;
         let names = cfg.accepted_names().map_err(invalid)?;
+        // The request socket first: a squatted or unsafe path is reported before any port is
+        // taken. If binding the ports fails, the socket file is removed again.
+        let socket_path = cfg.socket_path();
+        let control = bind_control(&socket_path)?;
+        let (ifaces, socks) = match Self::bind_interfaces(&cfg) {
+            Ok(b) => b,
+            Err(e) => {
+                let _ = std::fs::remove_file(&socket_path);
+                return Err(e);
+            }
+        };
+        let (wake_rx, wake_tx) = UnixStream::pair()?;
+        wake_rx.set_nonblocking(true)?;
+        wake_tx.set_nonblocking(true)?;
+        let now = Instant::now();
+        let (lookup_tx, lookup_rx) = mpsc::channel();
+        tracing::info!(
+            name = %our_name,
+            workgroup = %workgroup,
+            accepts = %names.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+            socket = %socket_path.display(),
+            source_rate_limit = ?cfg.source_rate_limit,
+            rate_limit = ?cfg.rate_limit,
+            user_send_rate_limit = ?cfg.user_send_rate_limit,
+            send_rate_limit = ?cfg.send_rate_limit,
+            duplicate_timeout_ms = cfg.duplicate_timeout_ms,
+            "winipc-netd ready"
+        );
+        Ok(Daemon {
+            inbound: Inbound::new(
+                names,
+                cfg.rate_limit,
+                Duration::from_millis(cfg.duplicate_timeout_ms),
+                now,
+            )
+            .with_source_limit(cfg.source_rate_limit, MAX_SOURCES),
+            nbns_sources: FairLimiter::new(cfg.source_rate_limit, MAX_SOURCES),
+            nbns_rate: TokenBucket::new(cfg.rate_limit, now),
+            user_send_rate: FairLimiter::new(cfg.user_send_rate_limit, MAX_SOURCES),
+            send_rate: TokenBucket::new(cfg.send_rate_limit, now),
+            sender: outbound::Sender {
+                source_name: our_name,
+                source_port: cfg.port,
+                layout: cfg.layout.into(),
+            },
+            cfg,
+            our_name,
+            workgroup,
+            groups,
+            ifaces,
+            socks,
+            control,
+            socket_path,
+            wake_rx,
+            wake_tx,
+            pending: HashMap::new(),
+            queued_bytes: 0,
+            names: HashMap::new(),
+            lookups: 0,
+            lookup_tx,
+            lookup_rx,
+            next_dgm_id: (std::process::id() as u16).rotate_left(7),
+            next_trn_id: std::process::id() as u16,
+            started: now,
+            last_sweep: now,
+            sent: 0,
+            send_errors: 0,
+            answered: 0,
+            requests: 0,
+            requests_busy: 0,
+            requests_bad: 0,
+            status_queries: 0,
+        })
+    }
+
+    /// Binds the UDP sockets of every configured interface.
+    fn bind_interfaces(cfg: &Config) -> io::Result<(Vec<Iface>, Vec<Sock>)> {
         let mut ifaces = Vec::new();
         let mut socks = Vec::new();
         for name in &cfg.interfaces {
@@ -249,56 +415,7 @@ impl Daemon {
                 });
             }
         }
-        let socket_path = cfg.socket_path();
-        let control = bind_control(&socket_path)?;
-        let (wake_rx, wake_tx) = UnixStream::pair()?;
-        wake_rx.set_nonblocking(true)?;
-        wake_tx.set_nonblocking(true)?;
-        let now = Instant::now();
-        let (lookup_tx, lookup_rx) = mpsc::channel();
-        tracing::info!(
-            name = %our_name,
-            workgroup = %workgroup,
-            accepts = %names.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
-            socket = %socket_path.display(),
-            "winipc-netd ready"
-        );
-        Ok(Daemon {
-            inbound: Inbound::new(
-                names,
-                cfg.rate_limit,
-                Duration::from_millis(cfg.duplicate_timeout_ms),
-                now,
-            ),
-            nbns_rate: TokenBucket::new(cfg.rate_limit, now),
-            send_rate: TokenBucket::new(cfg.send_rate_limit, now),
-            sender: Sender {
-                source_name: our_name,
-                source_port: cfg.port,
-                layout: cfg.layout.into(),
-            },
-            cfg,
-            our_name,
-            workgroup,
-            groups,
-            ifaces,
-            socks,
-            control,
-            socket_path,
-            wake_rx,
-            wake_tx,
-            pending: HashMap::new(),
-            queued_bytes: 0,
-            names: HashMap::new(),
-            lookups: 0,
-            lookup_tx,
-            lookup_rx,
-            next_dgm_id: (std::process::id() as u16).rotate_left(7),
-            next_trn_id: std::process::id() as u16,
-            sent: 0,
-            send_errors: 0,
-            answered: 0,
-        })
+        Ok((ifaces, socks))
     }
 
     /// A handle that stops [`Daemon::run`] from another thread.
@@ -371,7 +488,13 @@ impl Daemon {
             let stats = self.inbound.stats();
             if now.duration_since(last_stats.0) >= STATS_EVERY {
                 if stats != last_stats.1 {
-                    tracing::info!(%stats, sent = self.sent, "counters");
+                    tracing::info!(
+                        %stats,
+                        sent = self.sent,
+                        requests = self.requests,
+                        requests_busy = self.requests_busy,
+                        "counters"
+                    );
                 }
                 last_stats = (now, stats);
             }
@@ -382,6 +505,8 @@ impl Daemon {
             sent = self.sent,
             send_errors = self.send_errors,
             nbns_answers = self.answered,
+            requests = self.requests,
+            requests_busy = self.requests_busy,
             "winipc-netd stopping"
         );
         let _ = std::fs::remove_file(&self.socket_path);
@@ -433,7 +558,8 @@ impl Daemon {
 
     /// Answers a name query for our name arriving on interface `iface`.
     fn answer(&mut self, iface: usize, packet: &[u8], from: SocketAddrV4) {
-        if !self.nbns_rate.allow(Instant::now()) {
+        let now = Instant::now();
+        if !self.nbns_sources.allow(*from.ip(), now) || !self.nbns_rate.allow(now) {
             return;
         }
         let Some(i) = self.ifaces.get(iface) else {
@@ -473,56 +599,188 @@ impl Daemon {
     }
 
     fn read_control(&mut self, buf: &mut [u8]) {
+        let mut cmsg = nix::cmsg_space!(UnixCredentials);
         for _ in 0..BATCH {
-            let (len, from) = match self.control.recv_from(buf) {
-                Ok(got) => got,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
-                Err(e) => {
-                    tracing::debug!(error = %e, "control recv");
-                    return;
-                }
+            let (len, from, sender) = {
+                let mut iov = [IoSliceMut::new(buf)];
+                let msg = match recvmsg::<UnixAddr>(
+                    self.control.as_raw_fd(),
+                    &mut iov,
+                    Some(&mut cmsg),
+                    MsgFlags::MSG_DONTWAIT,
+                ) {
+                    Ok(m) => m,
+                    Err(nix::errno::Errno::EAGAIN) => return,
+                    Err(e) => {
+                        tracing::debug!(error = %e, "control recv");
+                        return;
+                    }
+                };
+                let sender = msg.cmsgs().ok().and_then(|mut c| {
+                    c.find_map(|m| match m {
+                        ControlMessageOwned::ScmCredentials(cred) => Some(Sender {
+                            pid: cred.pid(),
+                            uid: cred.uid(),
+                        }),
+                        _ => None,
+                    })
+                });
+                (msg.bytes, msg.address, sender)
             };
             let data = buf.get(..len).unwrap_or_default();
-            let peer =
-                (from.as_pathname().is_some() || from.as_abstract_name().is_some()).then_some(from);
-            self.request(data, peer);
+            let peer = from.filter(|a| a.path().is_some() || a.as_abstract().is_some());
+            // With SO_PASSCRED the kernel always attaches the sender's credentials; a datagram
+            // without them is not answered.
+            let Some(sender) = sender else {
+                tracing::warn!("request without sender credentials dropped");
+                continue;
+            };
+            self.request(data, peer, sender);
         }
     }
 
     fn reply(&self, peer: Option<&UnixAddr>, id: u32, status: Status) {
+        self.reply_bytes(peer, &Reply { id, status }.encode());
+    }
+
+    fn reply_bytes(&self, peer: Option<&UnixAddr>, bytes: &[u8]) {
         if let Some(peer) = peer
-            && let Err(e) = self
-                .control
-                .send_to_addr(&Reply { id, status }.encode(), peer)
+            && let Err(e) = sendto(
+                self.control.as_raw_fd(),
+                bytes,
+                peer,
+                MsgFlags::MSG_DONTWAIT,
+            )
         {
             tracing::debug!(error = %e, "reply to client");
         }
     }
 
-    /// One request from a local process.
-    fn request(&mut self, data: &[u8], peer: Option<UnixAddr>) {
+    /// The daemon's settings and counters, for `winipc netd status`.
+    pub fn status_entries(&self) -> Vec<(String, Value)> {
+        let stats = self.inbound.stats();
+        let (sources, evicted) = self.inbound.sources();
+        let text = |s: String| {
+            Value::Text(
+                s.chars()
+                    .filter(|c| (' '..='~').contains(c))
+                    .take(1024)
+                    .collect(),
+            )
+        };
+        let mut out: Vec<(&str, Value)> = vec![
+            ("version", text(env!("CARGO_PKG_VERSION").to_owned())),
+            ("pid", Value::Number(u64::from(std::process::id()))),
+            ("uptime_s", Value::Number(self.started.elapsed().as_secs())),
+            ("name", text(self.our_name.to_string())),
+            ("workgroup", text(self.workgroup.to_string())),
+            (
+                "interfaces",
+                text(
+                    self.ifaces
+                        .iter()
+                        .map(|i| format!("{}={}", i.name, i.addr.address))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
+            ),
+            ("port", Value::Number(u64::from(self.cfg.port))),
+            ("nbns", Value::Number(u64::from(self.cfg.nbns))),
+            ("socket", text(self.socket_path.display().to_string())),
+            ("received", Value::Number(stats.received)),
+            ("delivered", Value::Number(stats.delivered)),
+            ("rate_limited", Value::Number(stats.rate_limited)),
+            ("oversize", Value::Number(stats.oversize)),
+            ("malformed", Value::Number(stats.malformed)),
+            ("not_for_us", Value::Number(stats.not_for_us)),
+            ("duplicates", Value::Number(stats.duplicates)),
+            ("no_receiver", Value::Number(stats.no_receiver)),
+            ("slot_full", Value::Number(stats.slot_full)),
+            ("refused", Value::Number(stats.refused)),
+            ("sources_tracked", Value::Number(sources as u64)),
+            ("sources_evicted", Value::Number(evicted)),
+            (
+                "cached_writers",
+                Value::Number(self.inbound.cached_writers() as u64),
+            ),
+            ("requests", Value::Number(self.requests)),
+            ("requests_busy", Value::Number(self.requests_busy)),
+            ("requests_bad", Value::Number(self.requests_bad)),
+            ("status_queries", Value::Number(self.status_queries)),
+            ("sent", Value::Number(self.sent)),
+            ("send_errors", Value::Number(self.send_errors)),
+            ("nbns_answers", Value::Number(self.answered)),
+            ("pending_names", Value::Number(self.pending.len() as u64)),
+            ("queued_bytes", Value::Number(self.queued_bytes as u64)),
+        ];
+        out.drain(..).map(|(k, v)| (k.to_owned(), v)).collect()
+    }
+
+    /// One datagram from a local process (`sender` as the kernel reports it).
+    fn request(&mut self, data: &[u8], peer: Option<UnixAddr>, sender: Sender) {
         let best_effort_id = data
             .get(..4)
             .filter(|m| *m == proto::MAGIC)
             .and(data.get(6..10))
             .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
-        let request = match Request::decode(data) {
-            Ok(r) => r,
+        let request = match Query::decode(data) {
+            Ok(Query::Write(r)) => r,
+            Ok(Query::Status { id }) => {
+                if !self.user_send_rate.allow(sender.uid, Instant::now()) {
+                    self.requests_busy += 1;
+                    self.reply(peer.as_ref(), id, Status::Busy);
+                    return;
+                }
+                self.status_queries += 1;
+                tracing::debug!(uid = sender.uid, pid = sender.pid, "status query");
+                let reply = StatusReply {
+                    id,
+                    entries: self.status_entries(),
+                };
+                match reply.encode() {
+                    Ok(bytes) => self.reply_bytes(peer.as_ref(), &bytes),
+                    Err(e) => tracing::warn!(error = %e, "status reply"),
+                }
+                return;
+            }
             Err(ProtoError::UnsupportedVersion { version, id }) => {
-                tracing::warn!(version, "request of an unsupported version");
+                self.requests_bad += 1;
+                tracing::warn!(
+                    version,
+                    uid = sender.uid,
+                    pid = sender.pid,
+                    "request of an unsupported version"
+                );
                 self.reply(peer.as_ref(), id.unwrap_or(0), Status::UnsupportedVersion);
                 return;
             }
             Err(e) => {
-                tracing::debug!(error = %e, "malformed request");
+                self.requests_bad += 1;
+                tracing::debug!(error = %e, uid = sender.uid, pid = sender.pid, "malformed request");
                 self.reply(peer.as_ref(), best_effort_id, Status::BadRequest);
                 return;
             }
         };
-        if !self.send_rate.allow(Instant::now()) {
+        self.requests += 1;
+        let now = Instant::now();
+        if !self.user_send_rate.allow(sender.uid, now) || !self.send_rate.allow(now) {
+            self.requests_busy += 1;
+            tracing::debug!(
+                uid = sender.uid,
+                pid = sender.pid,
+                "request over the send rate limit"
+            );
             self.reply(peer.as_ref(), request.id, Status::Busy);
             return;
         }
+        tracing::debug!(
+            uid = sender.uid,
+            pid = sender.pid,
+            target = ?request.target,
+            path = %request.path,
+            len = request.payload.len(),
+            "request"
+        );
         let plan = match outbound::plan(&request, self.workgroup, &self.groups) {
             Ok(p) => p,
             Err(status) => {
@@ -731,8 +989,12 @@ impl Daemon {
         }
     }
 
-    /// Timers: query retries and deadlines, finished look-ups.
+    /// Timers: query retries and deadlines, finished look-ups, idle writers.
     fn tick(&mut self, now: Instant) {
+        if now.saturating_duration_since(self.last_sweep) >= Duration::from_secs(1) {
+            self.last_sweep = now;
+            self.inbound.expire_writers(now);
+        }
         while let Ok((name, ip)) = self.lookup_rx.try_recv() {
             self.lookups = self.lookups.saturating_sub(1);
             self.resolved(name, ip.map(Found::Unique));

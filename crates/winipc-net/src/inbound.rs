@@ -1,33 +1,42 @@
 //! The receive path: one datagram in, at most one local mailslot write out.
 //!
 //! [`Inbound::handle`] is the whole decision for a datagram that arrived on UDP 138, without
-//! sockets, so it can be tested and fuzzed directly: rate limit, size bound, decoding, the
-//! destination-name check, duplicate suppression, then delivery to `\\.\mailslot\X` through a
-//! cached [`MailslotWriter`]. Nothing is ever forwarded, and a write never waits: a full slot
-//! drops the datagram.
+//! sockets, so it can be tested and fuzzed directly: the source's own rate limit, the overall
+//! one, size bound, decoding, the destination-name check, duplicate suppression, then delivery
+//! to `\\.\mailslot\X` through a cached [`MailslotWriter`]. Nothing is ever forwarded, and a
+//! write never waits: a full slot drops the datagram.
+//!
+//! # Writers
+//!
+//! The daemon writes to local slots as an ordinary sender. It keeps at most
+//! [`MAX_CACHED_WRITERS`] writers open, least recently used first out; a writer unused for
+//! [`WRITER_IDLE`] is closed, and one whose write finds the receiver gone is closed at once.
 
 use std::collections::HashMap;
 use std::fmt;
-use std::net::SocketAddrV4;
+use std::net::{Ipv4Addr, SocketAddrV4};
 use std::time::{Duration, Instant};
 
 use winipc::{Error as WinError, MailslotWriter};
 use winipc_nbt::{DataKind, NbName};
 
-use crate::limits::{DuplicateWindow, TokenBucket};
+use crate::limits::{DuplicateWindow, FairLimiter, MAX_SOURCES, TokenBucket};
 
 /// Datagrams longer than this are dropped unread: the largest legal mailslot datagram (a 428
 /// byte payload for a short slot name) is about 600 bytes.
 pub const MAX_DATAGRAM_LEN: usize = 1024;
-/// Most open writers kept; past it the cache is emptied (bounding handles and memory).
+/// Most open writers kept; past it the least recently used is closed (bounding handles and
+/// mappings).
 pub const MAX_CACHED_WRITERS: usize = 64;
+/// A cached writer unused this long is closed.
+pub const WRITER_IDLE: Duration = Duration::from_secs(10);
 
 /// What became of one datagram.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Outcome {
     /// Written to the local slot.
     Delivered,
-    /// Over the rate limit; not even decoded.
+    /// Over its source's rate limit or the overall one; not even decoded.
     RateLimited,
     /// Longer than [`MAX_DATAGRAM_LEN`], or a payload over the mailslot limit.
     Oversize,
@@ -108,19 +117,29 @@ impl fmt::Display for Stats {
     }
 }
 
+/// A cached writer and when it was last used.
+#[derive(Debug)]
+struct Cached {
+    writer: MailslotWriter,
+    used: Instant,
+}
+
 /// The receive-path state: accepted names, open writers, limits and counters.
 #[derive(Debug)]
 pub struct Inbound {
     names: Vec<NbName>,
-    writers: HashMap<String, MailslotWriter>,
+    writers: HashMap<String, Cached>,
+    sources: FairLimiter<Ipv4Addr>,
     rate: TokenBucket,
     duplicates: Option<DuplicateWindow>,
     stats: Stats,
 }
 
 impl Inbound {
-    /// A receive path accepting datagrams for `names` (and BROADCAST datagrams), rate-limited
-    /// by `rate`, with duplicate suppression when `duplicate_timeout` is non-zero.
+    /// A receive path accepting datagrams for `names` (and BROADCAST datagrams to `*`),
+    /// rate-limited by `rate` overall and by `rate` per source too (narrow the latter with
+    /// [`Inbound::with_source_limit`]), with duplicate suppression when `duplicate_timeout` is
+    /// non-zero.
     pub fn new(
         names: Vec<NbName>,
         rate: crate::config::RateLimit,
@@ -130,6 +149,7 @@ impl Inbound {
         Inbound {
             names,
             writers: HashMap::new(),
+            sources: FairLimiter::new(rate, MAX_SOURCES),
             rate: TokenBucket::new(rate, now),
             duplicates: (!duplicate_timeout.is_zero())
                 .then(|| DuplicateWindow::new(duplicate_timeout)),
@@ -137,9 +157,31 @@ impl Inbound {
         }
     }
 
+    /// Gives each source address its own bucket of `limit`, tracking at most `max_sources`.
+    #[must_use]
+    pub fn with_source_limit(
+        mut self,
+        limit: crate::config::RateLimit,
+        max_sources: usize,
+    ) -> Self {
+        self.sources = FairLimiter::new(limit, max_sources);
+        self
+    }
+
     /// The counters so far.
     pub fn stats(&self) -> Stats {
         self.stats
+    }
+
+    /// Sources whose rate is being tracked, and buckets evicted so far.
+    pub fn sources(&self) -> (usize, u64) {
+        (self.sources.len(), self.sources.evicted())
+    }
+
+    /// Closes cached writers unused for [`WRITER_IDLE`].
+    pub fn expire_writers(&mut self, now: Instant) {
+        self.writers
+            .retain(|_, c| now.saturating_duration_since(c.used) < WRITER_IDLE);
     }
 
     /// Writers currently cached.
@@ -152,6 +194,13 @@ impl Inbound {
         self.names.contains(name)
     }
 
+    /// Whether a datagram of `kind` addressed to `name` is for this host: one of its names,
+    /// or, for a BROADCAST datagram, the wildcard name `*` (RFC 1002 §5.3.1: "IF NetBIOS
+    /// broadcast THEN … destination name = '*'").
+    pub fn is_for_us(&self, kind: DataKind, name: &NbName) -> bool {
+        self.accepts(name) || (kind == DataKind::Broadcast && is_wildcard(name))
+    }
+
     /// Handles one datagram received from `from`, counting and logging its outcome.
     pub fn handle(&mut self, datagram: &[u8], from: SocketAddrV4, now: Instant) -> Outcome {
         let outcome = self.decide(datagram, from, now);
@@ -160,6 +209,10 @@ impl Inbound {
     }
 
     fn decide(&mut self, datagram: &[u8], from: SocketAddrV4, now: Instant) -> Outcome {
+        if !self.sources.allow(*from.ip(), now) {
+            tracing::trace!(%from, "source over its rate limit");
+            return Outcome::RateLimited;
+        }
         if !self.rate.allow(now) {
             tracing::trace!(%from, "rate limited");
             return Outcome::RateLimited;
@@ -179,7 +232,7 @@ impl Inbound {
                 return Outcome::Malformed;
             }
         };
-        if message.kind != DataKind::Broadcast && !self.accepts(&message.destination_name) {
+        if !self.is_for_us(message.kind, &message.destination_name) {
             tracing::debug!(%from, to = %message.destination_name, "datagram for a name we do not hold");
             return Outcome::NotForUs;
         }
@@ -197,7 +250,7 @@ impl Inbound {
             tracing::debug!(%from, slot, "duplicate dropped");
             return Outcome::Duplicate;
         }
-        let outcome = self.deliver(&slot, message.write.data);
+        let outcome = self.deliver(&slot, message.write.data, now);
         tracing::debug!(
             %from,
             src = %message.source_name,
@@ -212,21 +265,24 @@ impl Inbound {
 
     /// Writes `data` to `\\.\mailslot\slot`, reopening once if the cached writer's receiver
     /// went away (a new receiver may have taken the name).
-    fn deliver(&mut self, slot: &str, data: &[u8]) -> Outcome {
+    fn deliver(&mut self, slot: &str, data: &[u8], now: Instant) -> Outcome {
         for attempt in 0..2 {
-            let writer = match self.writers.get(slot) {
-                Some(w) => w,
-                None => match open(slot) {
-                    Ok(w) => {
-                        if self.writers.len() >= MAX_CACHED_WRITERS {
-                            self.writers.clear();
-                        }
-                        self.writers.entry(slot.to_owned()).or_insert(w)
-                    }
+            if !self.writers.contains_key(slot) {
+                let writer = match open(slot) {
+                    Ok(w) => w,
                     Err(outcome) => return outcome,
-                },
+                };
+                if self.writers.len() >= MAX_CACHED_WRITERS {
+                    self.evict_lru();
+                }
+                self.writers
+                    .insert(slot.to_owned(), Cached { writer, used: now });
+            }
+            let Some(cached) = self.writers.get_mut(slot) else {
+                return Outcome::Refused;
             };
-            match writer.send(data) {
+            cached.used = now;
+            match cached.writer.send(data) {
                 Ok(()) => return Outcome::Delivered,
                 Err(e) => match WinError::from_io(&e) {
                     Some(WinError::ReceiverGone | WinError::NotFound) => {
@@ -246,6 +302,24 @@ impl Inbound {
         }
         Outcome::NoReceiver
     }
+
+    /// Closes the least recently used writer.
+    fn evict_lru(&mut self) {
+        if let Some(oldest) = self
+            .writers
+            .iter()
+            .min_by_key(|(_, c)| c.used)
+            .map(|(k, _)| k.clone())
+        {
+            self.writers.remove(&oldest);
+        }
+    }
+}
+
+/// `*` padded with NULs (or spaces): the wildcard name of NetBIOS broadcast datagrams.
+fn is_wildcard(name: &NbName) -> bool {
+    let bytes = name.name_bytes();
+    bytes[0] == b'*' && bytes[1..].iter().all(|&b| b == 0 || b == b' ')
 }
 
 fn open(slot: &str) -> Result<MailslotWriter, Outcome> {

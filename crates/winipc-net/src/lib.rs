@@ -24,25 +24,26 @@
 use std::io;
 use std::path::PathBuf;
 
+pub mod cli;
 pub mod config;
 pub mod daemon;
 pub mod iface;
 pub mod inbound;
 pub mod limits;
 pub mod outbound;
-pub mod proto;
+/// The request format between local processes and the daemon: [`winipc_nbt::netd`], the one
+/// definition the `winipc` library's remote writers use too.
+pub use winipc_nbt::netd as proto;
 
+pub use cli::NetdCommand;
 pub use config::{Config, ConfigError, NetdArgs};
 pub use daemon::{Daemon, ShutdownHandle};
 pub use inbound::{Inbound, Outcome, Stats};
 
-/// The file name of the daemon's request socket in the winipc store directory.
-pub const SOCKET_NAME: &str = "winipc-netd.sock";
-
-/// The default request socket: `<winipc store dir>/winipc-netd.sock` (the path the `winipc`
-/// library's remote writers connect to).
+/// The default request socket: `$WINIPC_NETD_SOCKET`, else `/run/winipc/netd.sock` — the path
+/// the `winipc` library's remote writers connect to ([`winipc::netd_socket::path`]).
 pub fn socket_path() -> PathBuf {
-    winipc::store_dir().join(SOCKET_NAME)
+    winipc::netd_socket::path()
 }
 
 /// Runs the daemon with `cfg` until SIGTERM or SIGINT (blocking), then removes its socket and

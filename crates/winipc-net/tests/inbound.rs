@@ -90,10 +90,10 @@ fn delivers_for_our_names() {
         Layout::Aligned,
     );
     assert_eq!(i.handle(&group, FROM, now), Outcome::Delivered);
-    // BROADCAST (0x12) is for every node, whatever its destination name.
+    // BROADCAST (0x12) to the wildcard name `*` is for every node.
     let all = datagram(
         DataKind::Broadcast,
-        "ELSEWHERE",
+        "*",
         "Inb_Deliver",
         b"three",
         Layout::Packed,
@@ -202,6 +202,82 @@ fn drops_bad_and_foreign_datagrams() {
     assert_eq!(st.malformed, good.len() as u64 + lies.len() as u64);
     assert_eq!((st.oversize, st.not_for_us, st.no_receiver), (2, 1, 2));
     assert_eq!(st.received, st.malformed + 2 + 1 + 2 + 1);
+}
+
+/// Datagrams to names this host does not hold are never delivered, whatever their type: a
+/// unique or group name of another host, another group, a browser name the daemon was not
+/// told to accept, and a BROADCAST addressed to a name rather than to `*`.
+#[test]
+fn never_delivers_to_names_we_do_not_own() {
+    setup();
+    let _dog = common::watchdog(
+        "never_delivers_to_names_we_do_not_own",
+        Duration::from_secs(30),
+    );
+    let s = slot("inb_foreign");
+    let mut i = inbound();
+    let now = Instant::now();
+    let foreign = |kind, name: NbName| {
+        let message = MailslotDatagram {
+            kind,
+            node_type: NodeType::B,
+            id: 9,
+            source_ip: *FROM.ip(),
+            source_port: 138,
+            source_name: NbName::new("SENDER", 0).unwrap(),
+            destination_name: name,
+            write: MailslotWrite::new("inb_foreign", b"not for you"),
+        };
+        winipc_nbt::encode_mailslot_datagram(&message, Layout::Packed).unwrap()
+    };
+    let names = [
+        NbName::new("OTHERHOST", 0).unwrap(),
+        NbName::new("HOST", 0x20).unwrap(), // our name, another suffix
+        NbName::new("WORKGROUP", 0x1D).unwrap(), // browser names not configured
+        NbName::new("WORKGROUP", 0x1E).unwrap(),
+        NbName::new("OTHERGROUP", 0).unwrap(),
+        NbName::MSBROWSE,
+        NbName::from_raw(*b"**             ", 0),
+        NbName::from_raw(*b"*\0\0\0\0\0\0\0\0\0\0\0\0\0X", 0),
+    ];
+    let mut sent = 0;
+    for name in names {
+        for kind in [
+            DataKind::DirectUnique,
+            DataKind::DirectGroup,
+            DataKind::Broadcast,
+        ] {
+            assert_eq!(
+                i.handle(&foreign(kind, name), FROM, now),
+                Outcome::NotForUs,
+                "{kind:?} to {name}"
+            );
+            sent += 1;
+        }
+    }
+    // The wildcard is only for BROADCAST datagrams.
+    let star = NbName::from_raw(*b"*\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 0);
+    for kind in [DataKind::DirectUnique, DataKind::DirectGroup] {
+        assert_eq!(i.handle(&foreign(kind, star), FROM, now), Outcome::NotForUs);
+        sent += 1;
+    }
+    assert!(drain(&s).is_empty(), "a foreign datagram was delivered");
+    assert_eq!(i.stats().not_for_us, sent);
+    assert_eq!(i.stats().delivered, 0);
+    // The same write to `*` as a BROADCAST, and to our own name, is delivered.
+    assert_eq!(
+        i.handle(&foreign(DataKind::Broadcast, star), FROM, now),
+        Outcome::Delivered
+    );
+    assert_eq!(
+        i.handle(
+            &foreign(DataKind::DirectUnique, NbName::new("host", 0).unwrap()),
+            FROM,
+            now
+        ),
+        Outcome::Delivered
+    );
+    assert_eq!(drain(&s).len(), 2);
 }
 
 #[test]
@@ -353,8 +429,83 @@ fn fuzz_seeds_are_valid() {
             assert!(winipc_nbt::BrowseFrame::decode(d.write.data).is_ok());
         }
     }
+    let nbt = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../winipc-nbt/fuzz/corpus");
     for seed in ["all-in-domain", "host"] {
-        let bytes = std::fs::read(corpus.join("proto").join(seed)).unwrap();
+        let bytes = std::fs::read(nbt.join("netd_request").join(seed)).unwrap();
         winipc_net::proto::Request::decode(&bytes).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
     }
+}
+
+/// Open file descriptors and mappings of this process.
+fn fds_and_maps() -> (usize, usize) {
+    let fds = std::fs::read_dir("/proc/self/fd").unwrap().count();
+    let maps = std::fs::read_to_string("/proc/self/maps")
+        .unwrap()
+        .lines()
+        .count();
+    (fds, maps)
+}
+
+/// Issue 13 item 8: delivering to 1,200 short-lived slots (more than the usual limit of 1,024
+/// open files), each created and closed by another
+/// process (as the daemon's receivers are), leaves this process with a bounded number of open
+/// files and mappings: at most `MAX_CACHED_WRITERS` writers are cached, and the ring of a
+/// writer that is dropped must be released.
+#[test]
+fn writer_resources_stay_bounded() {
+    setup();
+    let _dog = common::watchdog("writer_resources_stay_bounded", Duration::from_secs(120));
+    const SLOTS: usize = 1200;
+    let dir = winipc::store_dir();
+    let mut child = std::process::Command::new(common::PROBE)
+        .args(["slots", "inb_short", "--count", &SLOTS.to_string()])
+        .env("WINIPC_DIR", dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut to_child = child.stdin.take().unwrap();
+    let mut from_child = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    let mut read_line = |line: &mut String| {
+        line.clear();
+        std::io::BufRead::read_line(&mut from_child, line).unwrap();
+        line.trim().to_owned()
+    };
+    let mut i = inbound();
+    let mut before = None;
+    let mut peak = (0, 0);
+    let mut got = 0;
+    for n in 0..SLOTS {
+        assert_eq!(read_line(&mut line), format!("ready {n}"));
+        let d = unique(&format!("inb_short{n}"), b"short-lived");
+        assert_eq!(
+            i.handle(&d, FROM, Instant::now()),
+            Outcome::Delivered,
+            "slot {n}"
+        );
+        std::io::Write::write_all(&mut to_child, b"next\n").unwrap();
+        if read_line(&mut line) == format!("got {n}") {
+            got += 1;
+        }
+        let now = fds_and_maps();
+        if n == 2 * winipc_net::inbound::MAX_CACHED_WRITERS {
+            before = Some(now);
+        }
+        peak = (peak.0.max(now.0), peak.1.max(now.1));
+    }
+    drop(to_child);
+    let _ = child.wait();
+    assert_eq!(got, SLOTS);
+    assert!(i.cached_writers() <= winipc_net::inbound::MAX_CACHED_WRITERS);
+    let before = before.unwrap();
+    let after = fds_and_maps();
+    eprintln!(
+        "fds/maps after {} slots: {before:?}; after {SLOTS}: {after:?}; peak {peak:?}",
+        2 * winipc_net::inbound::MAX_CACHED_WRITERS
+    );
+    assert!(
+        peak.0 <= before.0 + 16 && peak.1 <= before.1 + 16,
+        "open files/mappings grew with the number of slots delivered to: {before:?} -> peak {peak:?}"
+    );
 }

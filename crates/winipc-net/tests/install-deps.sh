@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Packages for winipc-net's namespace and Samba interop tests: iproute2 (ip netns, ss),
-# samba (nmbd) and tshark. Idempotent, and quick when everything is there. Root only (the
+# samba (nmbd) and tshark; and for the `winipc netd` operator tests (crates/winipc-cli/tests/
+# netd.rs): systemd (systemd-analyze verify of the unit; systemd need not run) and util-linux
+# (unshare, mount: the fake journal in a private /run). Idempotent, and quick when everything is there. Root only (the
 # tests that need these skip without root anyway).
 set -euo pipefail
 need=()
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v nmbd >/dev/null 2>&1 || need+=(samba)
 command -v tshark >/dev/null 2>&1 || need+=(tshark)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+{ command -v unshare && command -v mount; } >/dev/null 2>&1 || need+=(util-linux mount)
 if [ ${#need[@]} -eq 0 ]; then
     echo "winipc-net test deps: present"
     exit 0

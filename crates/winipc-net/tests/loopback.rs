@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use winipc::{Error, Mailslot, MailslotWriter};
-use winipc_net::proto::{Reply, Request, Status, Target};
+use winipc_net::proto::{Query, Reply, Request, Status, StatusReply, Target, Value};
 
 fn code(e: &std::io::Error) -> u32 {
     Error::win32_code_of(e)
@@ -37,7 +37,9 @@ fn child() {
     let Ok(role) = std::env::var(ROLE) else {
         return;
     };
-    assert_eq!(role, "write-inherited");
+    if role != "write-inherited" {
+        return;
+    }
     let h: winipc::RawHandle = std::env::var("WINIPC_NET_TEST_HANDLE")
         .unwrap()
         .parse()
@@ -48,14 +50,51 @@ fn child() {
     }
 }
 
+/// Runs [`loopback_body`] in a child process of its own, whose environment names the daemon's
+/// socket (`WINIPC_NETD_SOCKET`: the library reads it, and a test must not change its own
+/// environment while other test threads run).
 #[test]
 fn loopback_end_to_end() {
-    let _dog = common::watchdog("loopback_end_to_end", Duration::from_secs(60));
+    if std::env::var_os(ROLE).is_some() {
+        return;
+    }
+    let _dog = common::watchdog("loopback_end_to_end", Duration::from_secs(90));
     let dir = std::env::temp_dir().join(format!("winipc-net-loopback-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "loopback_body",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(ROLE, "loopback")
+        .env("WINIPC_DIR", &dir)
+        .env("WINIPC_NETD_SOCKET", dir.join("run").join("netd.sock"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("loopback body done"),
+        "the body did not run: {text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn loopback_body() {
+    if std::env::var(ROLE).as_deref() != Ok("loopback") {
+        return;
+    }
+    let _dog = common::watchdog("loopback_body", Duration::from_secs(80));
+    let dir = std::path::PathBuf::from(std::env::var_os("WINIPC_DIR").unwrap());
     winipc::set_store_dir(&dir).unwrap();
-    let sock = dir.join("winipc-netd.sock");
+    let sock = dir.join("run").join("netd.sock");
+    assert_eq!(winipc::netd_socket::path(), sock);
     let port = 20_000 + (std::process::id() % 20_000) as u16 * 2 % 20_000;
     let (port_s, nbns_s) = (port.to_string(), (port + 1).to_string());
 
@@ -179,6 +218,10 @@ fn loopback_end_to_end() {
 
     // The request protocol spoken directly: a good request, a malformed one, a newer version.
     let client = UnixDatagram::bind(dir.join("client.sock")).unwrap();
+    assert_eq!(
+        winipc::netd_socket::verify(&sock).unwrap(),
+        sock.canonicalize().unwrap()
+    );
     client
         .set_read_timeout(Some(Duration::from_secs(5)))
         .unwrap();
@@ -217,10 +260,37 @@ fn loopback_end_to_end() {
         }
     );
 
+    // The status query: settings and counters, over the same socket.
+    client
+        .send(&Query::Status { id: 99 }.encode().unwrap())
+        .unwrap();
+    let mut big = [0u8; 65536];
+    let n = client.recv(&mut big).unwrap();
+    let status = StatusReply::decode(&big[..n]).unwrap();
+    assert_eq!(status.id, 99);
+    assert_eq!(
+        status.get("name"),
+        Some(&Value::Text("LOOPHOST<00>".into()))
+    );
+    assert!(
+        matches!(status.get("delivered"), Some(Value::Number(n)) if *n >= 8),
+        "{status:?}"
+    );
+    assert!(
+        matches!(status.get("requests"), Some(Value::Number(n)) if *n >= 8),
+        "{status:?}"
+    );
+    // Requests are logged with the sender's uid as the kernel reports it.
+    let me = nix::unistd::geteuid().as_raw();
+    assert!(log().contains(&format!("uid={me}")), "{}", log());
+
     // A second daemon on the same addresses refuses to start.
     let second = Command::new(common::NETD)
         .args(["--interface", "lo", "--name", "OTHER", "--port", &port_s])
-        .args(["--socket", dir.join("second.sock").to_str().unwrap()])
+        .args([
+            "--socket",
+            dir.join("run2").join("second.sock").to_str().unwrap(),
+        ])
         .env("WINIPC_DIR", &dir)
         .output()
         .unwrap();
@@ -245,5 +315,5 @@ fn loopback_end_to_end() {
     let e = w.send(b"late").unwrap_err();
     assert_eq!(code(&e), 53, "{e}");
     assert!(e.to_string().contains("not running"), "{e}");
-    let _ = std::fs::remove_dir_all(&dir);
+    println!("loopback body done");
 }

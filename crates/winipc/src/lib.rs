@@ -41,6 +41,7 @@ mod objects;
 mod process;
 pub mod raw;
 mod remote;
+pub use remote::netd_socket;
 mod security;
 mod semaphore;
 mod store;

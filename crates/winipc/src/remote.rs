@@ -2,14 +2,18 @@
 //!
 //! Remote writes travel as NetBIOS datagrams from UDP port 138, which unprivileged processes
 //! cannot bind, so they are handed to the winipc network daemon (`winipc netd`, crate
-//! `winipc-net`) over its Unix datagram socket `<store dir>/winipc-netd.sock`. Each write is
+//! `winipc-net`) over its Unix datagram socket ([`netd_socket::path`]: `/run/winipc/netd.sock`,
+//! or `$WINIPC_NETD_SOCKET`). Each write is
 //! one request datagram; the daemon answers with one status datagram, so `send` returns
 //! success once the datagram left (delivery itself is unreliable, as in Win32) or the error the
 //! daemon reports: `ERROR_BAD_NETPATH` for a write over the mailslot size limit (424 bytes for
 //! a 5–8 character name) or a host that cannot be resolved.
 //!
-//! The request format is `winipc_net::proto` (version 1); the two sides are tested against each
-//! other in `crates/winipc-net/tests/loopback.rs`.
+//! The request format is `winipc_nbt::netd` (version 1), the one definition the daemon uses too.
+//! Before it sends anything, a writer checks that the socket is the daemon's
+//! ([`netd_socket::verify`]): a socket owned by root (or by the caller itself), in a directory
+//! that no other user can write to. A socket another user could have put there is refused
+//! with an error naming the path (an `io::Error` of kind `PermissionDenied`), never used.
 //!
 //! A remote writer's [`Handle`] stands for the open, as a Win32 file handle does: it is a
 //! signaled manual-reset event (a write to a remote mailslot never leaves I/O pending). The
@@ -33,18 +37,10 @@ use crate::handles::Handle;
 use crate::names::MailslotTarget;
 use crate::objects::ObjRef;
 use crate::store::Store;
+use winipc_nbt::netd::{MAX_REQUEST_PAYLOAD, Reply, Request, Status, Target};
 
 /// Names of the events that stand for remote writers begin with this.
 const STAND_IN_PREFIX: &str = "winipc.remote-mailslot|";
-/// The daemon socket's file name in the store directory.
-const SOCKET_NAME: &str = "winipc-netd.sock";
-const MAGIC: [u8; 4] = *b"WNMS";
-const VERSION: u8 = 1;
-const OP_WRITE: u8 = 1;
-const OP_REPLY: u8 = 0x81;
-const REPLY_LEN: usize = 11;
-/// Largest payload the request format carries; the wire limit (≤ 428) is the daemon's check.
-const MAX_REQUEST_PAYLOAD: usize = 4096;
 /// How long a write waits for the daemon's status: name resolution included.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -59,6 +55,21 @@ pub(crate) struct RemoteWriter {
     socket: Mutex<UnixDatagram>,
 }
 
+/// A socket connected to the daemon's request socket, after [`netd_socket::verify`].
+///
+/// The socket is bound to a unique abstract name so that the daemon can answer it.
+pub(crate) fn connect_daemon() -> Result<UnixDatagram> {
+    let path = match netd_socket::verify(&netd_socket::path()) {
+        Ok(p) => p,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(NOT_RUNNING),
+        Err(e) => return Err(Error::Io(e)),
+    };
+    let socket = bind_client()?;
+    socket.connect(&path).map_err(|_| NOT_RUNNING)?;
+    socket.set_read_timeout(Some(REPLY_TIMEOUT))?;
+    Ok(socket)
+}
+
 /// The `Error` inside an `io::Error` from winipc's public API, or `Error::Io`.
 fn unwrap_io(e: io::Error) -> Error {
     if Error::from_io(&e).is_some() {
@@ -71,7 +82,7 @@ fn unwrap_io(e: io::Error) -> Error {
     }
 }
 
-fn connect() -> Result<UnixDatagram> {
+fn bind_client() -> Result<UnixDatagram> {
     static SEQ: AtomicU32 = AtomicU32::new(0);
     let name = format!(
         "winipc-netc-{}-{}-{}",
@@ -80,12 +91,7 @@ fn connect() -> Result<UnixDatagram> {
         winipc_sys::time::realtime_ns()
     );
     let addr = SocketAddr::from_abstract_name(name.as_bytes())?;
-    let socket = UnixDatagram::bind_addr(&addr)?;
-    socket
-        .connect(crate::store::dir().join(SOCKET_NAME))
-        .map_err(|_| NOT_RUNNING)?;
-    socket.set_read_timeout(Some(REPLY_TIMEOUT))?;
-    Ok(socket)
+    Ok(UnixDatagram::bind_addr(&addr)?)
 }
 
 impl RemoteWriter {
@@ -140,7 +146,7 @@ impl RemoteWriter {
             kind,
             server,
             path,
-            socket: Mutex::new(connect()?),
+            socket: Mutex::new(connect_daemon()?),
         })
     }
 
@@ -178,16 +184,18 @@ impl RemoteWriter {
             return Err(Error::BadNetPath("message too large for a remote mailslot"));
         }
         let id = IDS.fetch_add(1, Ordering::Relaxed);
-        let mut req = Vec::with_capacity(16 + self.server.len() + self.path.len() + msg.len());
-        req.extend_from_slice(&MAGIC);
-        req.extend_from_slice(&[VERSION, OP_WRITE]);
-        req.extend_from_slice(&id.to_le_bytes());
-        req.extend_from_slice(&[self.kind, self.server.len() as u8]);
-        req.extend_from_slice(self.server.as_bytes());
-        req.extend_from_slice(&(self.path.len() as u16).to_le_bytes());
-        req.extend_from_slice(self.path.as_bytes());
-        req.extend_from_slice(&(msg.len() as u16).to_le_bytes());
-        req.extend_from_slice(msg);
+        let target = match self.kind {
+            0 => Target::AllInDomain,
+            _ => Target::Name(self.server.clone()),
+        };
+        let req = Request {
+            id,
+            target,
+            path: self.path.clone(),
+            payload: msg.to_vec(),
+        }
+        .encode()
+        .map_err(|_| Error::InvalidName("not a valid remote mailslot name"))?;
         let socket = self.socket.lock().unwrap_or_else(|p| p.into_inner());
         match socket.send(&req) {
             Ok(_) => {}
@@ -218,28 +226,25 @@ impl RemoteWriter {
                 Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => return Err(NOT_RUNNING),
                 Err(e) => return Err(Error::Io(e)),
             };
-            let reply = &buf[..n];
-            if n != REPLY_LEN
-                || reply[..4] != MAGIC
-                || reply[4] != VERSION
-                || reply[5] != OP_REPLY
-                || reply[6..10] != id.to_le_bytes()
-            {
+            let Ok(reply) = Reply::decode(buf.get(..n).unwrap_or_default()) else {
+                continue; // not an answer this version understands
+            };
+            if reply.id != id {
                 continue; // a late answer to an earlier, timed-out request
             }
-            return match reply[10] {
-                0 => Ok(()),
-                1 => Err(Error::BadNetPath(
+            return match reply.status {
+                Status::Ok => Ok(()),
+                Status::TooLarge => Err(Error::BadNetPath(
                     "message too large for a remote mailslot (the limit is 432 bytes less the \
                      slot name's length rounded up to 4)",
                 )),
-                2 => Err(Error::BadNetPath("the network name cannot be found")),
-                3 => Err(Error::BadNetPath("the winipc network daemon is busy")),
-                4 => Err(Error::InvalidName("not a valid remote mailslot name")),
-                6 => Err(Error::BadNetPath(
+                Status::NameNotFound => Err(Error::BadNetPath("the network name cannot be found")),
+                Status::Busy => Err(Error::BadNetPath("the winipc network daemon is busy")),
+                Status::BadRequest => Err(Error::InvalidName("not a valid remote mailslot name")),
+                Status::UnsupportedVersion => Err(Error::BadNetPath(
                     "the winipc network daemon speaks another protocol version",
                 )),
-                _ => Err(Error::BadNetPath("the network send failed")),
+                Status::SendFailed => Err(Error::BadNetPath("the network send failed")),
             };
         }
     }
@@ -289,6 +294,135 @@ pub(crate) fn lookup(obj: ObjRef) -> Option<Arc<RemoteWriter>> {
     let writer = Arc::new(RemoteWriter::connect_to(kind, server, path).ok()?);
     register(obj, Arc::clone(&writer));
     Some(writer)
+}
+
+/// Where the winipc network daemon's request socket is, and whether it can be trusted.
+///
+/// The socket lives in a directory only its user (root) can create files in —
+/// `/run/winipc/netd.sock` by default, or `$WINIPC_NETD_SOCKET` — so no other local user can
+/// bind the name first and receive other users' remote writes. Both sides check: the daemon
+/// refuses to bind in a directory another user could write to ([`check_private_dir`]), and
+/// a client refuses a socket that is not owned by root or by the client's own user, or that
+/// sits in such a directory ([`verify`]). A symlink (dangling or not) is never followed.
+///
+/// ```
+/// use winipc::netd_socket;
+/// let dir = std::env::temp_dir().join(format!("netd-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// // Our own directory (0755 by default umask): usable for a daemon we run ourselves.
+/// std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
+/// netd_socket::check_private_dir(&dir)?;
+/// // A socket that does not exist: the daemon is not running.
+/// assert!(netd_socket::verify(&dir.join("netd.sock")).is_err());
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub mod netd_socket {
+    use std::fs;
+    use std::io;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    use std::path::{Path, PathBuf};
+
+    pub use winipc_nbt::netd::{DEFAULT_SOCKET_PATH, SOCKET_ENV};
+
+    /// The request socket's path: `$WINIPC_NETD_SOCKET` when set, else
+    /// `/run/winipc/netd.sock`.
+    pub fn path() -> PathBuf {
+        winipc_nbt::netd::socket_path(std::env::var_os(SOCKET_ENV).as_deref())
+    }
+
+    /// Whether files owned by `uid` may be trusted: root's, and the caller's own.
+    pub fn trusted_uid(uid: u32) -> bool {
+        uid == 0 || uid == winipc_sys::proc::geteuid()
+    }
+
+    fn refuse(path: &Path, why: impl std::fmt::Display) -> io::Error {
+        io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "refusing {} for the winipc network daemon's socket: {why}",
+                path.display()
+            ),
+        )
+    }
+
+    /// Checks `dir` (which must exist) as the socket's directory: a real directory (not a
+    /// symlink), owned by root or the caller, writable by its owner only; and every directory
+    /// above it owned by root or the caller and not writable by others unless sticky (as
+    /// `/tmp`), so nobody else can rename it away.
+    pub fn check_private_dir(dir: &Path) -> io::Result<()> {
+        let meta = fs::symlink_metadata(dir).map_err(|e| refuse(dir, e))?;
+        if meta.file_type().is_symlink() {
+            return Err(refuse(dir, "it is a symbolic link"));
+        }
+        if !meta.is_dir() {
+            return Err(refuse(dir, "not a directory"));
+        }
+        if !trusted_uid(meta.uid()) {
+            return Err(refuse(dir, format!("owned by uid {}", meta.uid())));
+        }
+        if meta.mode() & 0o022 != 0 {
+            return Err(refuse(
+                dir,
+                format!("writable by other users (mode {:o})", meta.mode() & 0o7777),
+            ));
+        }
+        let canonical = fs::canonicalize(dir).map_err(|e| refuse(dir, e))?;
+        for above in canonical.ancestors().skip(1) {
+            let m = fs::metadata(above).map_err(|e| refuse(above, e))?;
+            if !trusted_uid(m.uid()) {
+                return Err(refuse(
+                    dir,
+                    format!("{} is owned by uid {}", above.display(), m.uid()),
+                ));
+            }
+            if m.mode() & 0o022 != 0 && m.mode() & 0o1000 == 0 {
+                return Err(refuse(
+                    dir,
+                    format!("{} is writable by other users", above.display()),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks the daemon's socket before anything is sent to it: [`check_private_dir`] on
+    /// its directory, then the socket itself, which must be a socket (not a symlink) owned by
+    /// root or the caller. Returns the path to connect to (the directory resolved).
+    ///
+    /// Errors: `NotFound` when there is no socket (the daemon is not running); otherwise
+    /// `PermissionDenied` with a message naming the path and why it is refused.
+    pub fn verify(path: &Path) -> io::Result<PathBuf> {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return Err(refuse(path, "not a file path"));
+        };
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let dir = match fs::canonicalize(dir) {
+            Ok(d) => d,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(e),
+            Err(e) => return Err(refuse(path, e)),
+        };
+        check_private_dir(&dir)?;
+        let socket = dir.join(name);
+        let meta = fs::symlink_metadata(&socket)?;
+        if meta.file_type().is_symlink() {
+            return Err(refuse(&socket, "it is a symbolic link"));
+        }
+        if !meta.file_type().is_socket() {
+            return Err(refuse(&socket, "not a socket"));
+        }
+        if !trusted_uid(meta.uid()) {
+            return Err(refuse(
+                &socket,
+                format!("owned by uid {}, not root", meta.uid()),
+            ));
+        }
+        Ok(socket)
+    }
 }
 
 #[cfg(test)]

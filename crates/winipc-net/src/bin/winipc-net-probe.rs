@@ -55,6 +55,37 @@ enum Cmd {
         #[arg(long, default_value_t = 1)]
         repeat: usize,
     },
+    /// Send COUNT well-formed writes (`TAG n`) for DEST_NAME\<00> to SLOT at RATE per second
+    /// (0: as fast as possible), to ADDR:PORT; prints `ok sent=N in MS ms`.
+    Pace {
+        /// Destination.
+        to: SocketAddrV4,
+        /// Datagrams in all.
+        #[arg(long)]
+        count: usize,
+        /// Datagrams per second (0 = unpaced).
+        #[arg(long, default_value_t = 0)]
+        rate: u64,
+        /// NetBIOS name of the target host.
+        #[arg(long)]
+        dest_name: String,
+        /// Slot of the writes.
+        #[arg(long)]
+        slot: String,
+        /// Payload prefix; each payload is `TAG n`.
+        #[arg(long)]
+        tag: String,
+    },
+    /// Short-lived slots, one after another: for each n in 0..COUNT create
+    /// `\\.\mailslot\PREFIXn`, print `ready n`, wait for a line on stdin, print `got n` or
+    /// `none n` for a message waiting in it, and close it.
+    Slots {
+        /// Slot name prefix.
+        prefix: String,
+        /// How many slots.
+        #[arg(long)]
+        count: usize,
+    },
     /// Send a flood of bad datagrams with a good one every `good_every`, to ADDR:PORT.
     Flood {
         /// Destination.
@@ -217,6 +248,67 @@ fn main() -> std::process::ExitCode {
                 }
             }
             say("ok");
+            std::process::ExitCode::SUCCESS
+        }
+        Cmd::Slots { prefix, count } => {
+            let mut stdin = std::io::stdin().lock();
+            for n in 0..count {
+                let name = format!(r"\\.\mailslot\{prefix}{n}");
+                let ms = match winipc::Mailslot::create(&name, 0, 0) {
+                    Ok(ms) => ms,
+                    Err(e) => {
+                        say(&format!("error {} {e}", winipc::Error::win32_code_of(&e)));
+                        return std::process::ExitCode::FAILURE;
+                    }
+                };
+                say(&format!("ready {n}"));
+                let mut line = String::new();
+                if std::io::BufRead::read_line(&mut stdin, &mut line).unwrap_or(0) == 0 {
+                    break;
+                }
+                match ms.recv_vec() {
+                    Ok(_) => say(&format!("got {n}")),
+                    Err(_) => say(&format!("none {n}")),
+                }
+            }
+            std::process::ExitCode::SUCCESS
+        }
+        Cmd::Pace {
+            to,
+            count,
+            rate,
+            dest_name,
+            slot,
+            tag,
+        } => {
+            let socket = UdpSocket::bind("0.0.0.0:0").expect("bind");
+            let start = Instant::now();
+            let mut sent = 0usize;
+            while sent < count {
+                let due = if rate == 0 {
+                    count
+                } else {
+                    let elapsed = start.elapsed().as_micros() as u64;
+                    ((elapsed * rate / 1_000_000) as usize + 1).min(count)
+                };
+                while sent < due {
+                    let bytes = good_datagram(
+                        &dest_name,
+                        &slot,
+                        format!("{tag} {sent}").as_bytes(),
+                        Ipv4Addr::UNSPECIFIED,
+                    );
+                    let _ = socket.send_to(&bytes, to);
+                    sent += 1;
+                }
+                if rate != 0 && sent < count {
+                    std::thread::sleep(Duration::from_micros(500));
+                }
+            }
+            say(&format!(
+                "ok sent={sent} in {} ms",
+                start.elapsed().as_millis()
+            ));
             std::process::ExitCode::SUCCESS
         }
         Cmd::Flood {

@@ -1,7 +1,7 @@
 //! `winipc-netd`: the winipc network daemon, standalone (the `winipc` CLI runs the same code as
-//! `winipc netd`). Logs go to stderr; `RUST_LOG` sets the level (default `info`).
-
-use std::io::IsTerminal;
+//! `winipc netd`). Logs go to journald when systemd connected standard error to the journal,
+//! else to standard error; `--log-level` or `RUST_LOG` set the filter (default `info`).
+//! `winipc-netd status [--json]` prints the running daemon's counters.
 
 use clap::Parser;
 
@@ -10,29 +10,10 @@ use clap::Parser;
 #[command(name = "winipc-netd", version)]
 struct Cli {
     #[command(flatten)]
-    args: winipc_net::NetdArgs,
+    cmd: winipc_net::NetdCommand,
 }
 
 fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
     let cli = Cli::parse();
-    let result = cli
-        .args
-        .into_config()
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
-        .and_then(winipc_net::run_daemon);
-    match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("winipc-netd: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    std::process::ExitCode::from(winipc_net::cli::main(cli.cmd, "winipc-netd"))
 }

@@ -135,11 +135,18 @@ impl Host {
         self.ifaces[i].1
     }
 
-    /// A command run inside this host's namespace, with its own `WINIPC_DIR`.
+    /// This host's daemon request socket (in a directory the daemon creates).
+    pub fn socket(&self) -> PathBuf {
+        self.dir.join("run").join("netd.sock")
+    }
+
+    /// A command run inside this host's namespace, with its own `WINIPC_DIR` and daemon
+    /// socket (`WINIPC_NETD_SOCKET`).
     pub fn command(&self, program: &str) -> Command {
         let mut c = Command::new("ip");
         c.args(["netns", "exec", &self.ns, program])
             .env("WINIPC_DIR", &self.dir)
+            .env("WINIPC_NETD_SOCKET", self.socket())
             .stdin(Stdio::null());
         c
     }
@@ -182,7 +189,7 @@ impl Host {
 
     /// Starts winipc-netd here with `args`, waiting until its socket exists.
     pub fn netd(&self, label: &str, args: &[&str]) -> Proc {
-        let sock = self.dir.join("winipc-netd.sock");
+        let sock = self.socket();
         let _ = std::fs::remove_file(&sock);
         let mut p = self.spawn(label, NETD, args, &[("RUST_LOG", "winipc_net=debug")]);
         let start = Instant::now();
