@@ -62,6 +62,10 @@ pub(crate) fn connect_daemon() -> Result<UnixDatagram> {
     let path = match netd_socket::verify(&netd_socket::path()) {
         Ok(p) => p,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(NOT_RUNNING),
+        // A socket path we refuse to trust: ERROR_ACCESS_DENIED, naming it.
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied && e.raw_os_error().is_none() => {
+            return Err(Error::UnsafeLocation(e.to_string()));
+        }
         Err(e) => return Err(Error::Io(e)),
     };
     let socket = bind_client()?;
