@@ -117,6 +117,35 @@ pub fn find(name: &[u8]) -> io::Result<Option<(OwnedFd, Peer)>> {
     ))
 }
 
+/// The abstract name a socket is bound to (`None` for any other kind of descriptor): lets a
+/// process check what a descriptor handed to it really is before trusting it.
+pub fn bound_name(fd: &impl AsFd) -> Option<Vec<u8>> {
+    let addr = rnet::getsockname(fd).ok()?;
+    let unix = SocketAddrUnix::try_from(addr).ok()?;
+    unix.abstract_name()
+        .filter(|n| !n.is_empty())
+        .map(<[u8]>::to_vec)
+}
+
+/// Takes ownership of descriptor number `raw`, inherited from a parent that passed it for the
+/// name `name`, if it really is a socket bound to that name; otherwise leaves it alone.
+pub fn adopt_inherited(raw: std::os::fd::RawFd, name: &[u8]) -> Option<OwnedFd> {
+    if raw < 0 {
+        return None;
+    }
+    // SAFETY: we only look at descriptor `raw` here (borrowing it for fcntl/getsockname) and
+    // take ownership only once it is known to be open and bound to the expected name, which
+    // only a descriptor our parent passed us for exactly this purpose can be.
+    let borrowed = unsafe { std::os::fd::BorrowedFd::borrow_raw(raw) };
+    rustix::io::fcntl_getfd(borrowed).ok()?;
+    if bound_name(&borrowed).as_deref() != Some(name) {
+        return None;
+    }
+    // SAFETY: open (checked above), ours alone (the parent passed it to this process, and
+    // nothing else in this process knows its number), and owned from now on by the result.
+    Some(unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(raw) })
+}
+
 /// The credentials of the other end of a connected socket.
 pub fn peer_of(sock: &impl AsFd) -> io::Result<Peer> {
     let c = rnet::sockopt::socket_peercred(sock)?;
@@ -235,6 +264,12 @@ mod tests {
         let second = second.expect("the listening socket came along");
         drop(first);
         assert!(matches!(claim(&name).unwrap(), Claim::Taken), "still held");
+        assert_eq!(bound_name(&second).as_deref(), Some(&name[..]));
+        assert_eq!(
+            bound_name(&conn),
+            None,
+            "a connected socket is bound to no name"
+        );
         drop(second);
         drop((conn, accepted));
         assert!(find(&name).unwrap().is_none(), "freed");

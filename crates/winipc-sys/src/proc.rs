@@ -205,3 +205,44 @@ pub fn on_fork_child(f: extern "C" fn()) -> io::Result<()> {
         Err(io::Error::from_raw_os_error(rc))
     }
 }
+
+/// Makes the descriptors `fds` of this process stay open in the program `cmd` runs (they are
+/// close-on-exec here): the child gets them at the same numbers. Only the child's copies
+/// change; this process's stay close-on-exec.
+///
+/// ```
+/// use std::os::fd::AsRawFd;
+/// let f = std::fs::File::open("/proc/self/stat").unwrap();
+/// let mut cmd = std::process::Command::new("sh");
+/// cmd.args(["-c", &format!("test -e /proc/self/fd/{}", f.as_raw_fd())]);
+/// winipc_sys::proc::keep_across_exec(&mut cmd, vec![f.as_raw_fd()]);
+/// assert!(cmd.status().unwrap().success());
+/// ```
+pub fn keep_across_exec(cmd: &mut std::process::Command, fds: Vec<std::os::fd::RawFd>) {
+    use std::os::unix::process::CommandExt;
+    if fds.is_empty() {
+        return;
+    }
+    let hook = move || {
+        for &fd in &fds {
+            // SAFETY: fcntl on an integer descriptor touches no memory of ours; a descriptor
+            // that is not open just fails with EBADF.
+            let flags = unsafe { libc::fcntl(fd, libc::F_GETFD) };
+            if flags >= 0 {
+                // SAFETY: as above.
+                unsafe { libc::fcntl(fd, libc::F_SETFD, flags & !libc::FD_CLOEXEC) };
+            }
+        }
+        Ok(())
+    };
+    // SAFETY: the hook runs in the child between fork and exec, where only async-signal-safe
+    // calls are allowed: it makes nothing but `fcntl` calls on descriptor numbers and
+    // allocates nothing (the vector was built before the fork and is only read).
+    unsafe { cmd.pre_exec(hook) };
+}
+
+/// Marks descriptor `fd` close-on-exec again (after it was inherited with
+/// [`keep_across_exec`] and adopted).
+pub fn set_cloexec(fd: &impl std::os::fd::AsFd) -> io::Result<()> {
+    rustix::io::fcntl_setfd(fd, rustix::io::FdFlags::CLOEXEC).map_err(Into::into)
+}

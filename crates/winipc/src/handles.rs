@@ -352,3 +352,44 @@ impl Handle {
         Ok(crate::objects::waiters(Store::get(e.obj.ns)?, e.obj.ix).len())
     }
 }
+
+/// This process's handles to the object whose machine-wide name has `digest` in `space`: the
+/// object, whether it lives in the shared store (open to everyone), and how many handles.
+pub(crate) fn my_handles_named(
+    space: crate::machine_names::Space,
+    digest: u64,
+) -> Option<(ObjRef, bool, u32)> {
+    use crate::machine_names::{Space, digest as digest_of};
+    use crate::store::names::{self, Tag};
+    let named_so = |s: &Store, ns: Namespace, e: &Entry| {
+        let Some((tag, name)) = names::read(s, e.obj.ix) else {
+            return false;
+        };
+        let ours = match (space, ns) {
+            (Space::Object, Namespace::Local) => tag == Tag::Global as u8,
+            (Space::Object, Namespace::Global) => tag == Tag::Object as u8,
+            (Space::Mailslot, Namespace::Local) => {
+                tag == Tag::Mailslot as u8 && e.access & access::GENERIC_READ != 0
+            }
+            (Space::Mailslot, Namespace::Global) => false,
+        };
+        ours && digest_of(space, &name) == digest
+    };
+    let mut found: Option<(ObjRef, bool, u32)> = None;
+    for ns in Namespace::ALL {
+        let Some(s) = Store::opened(ns) else { continue };
+        let Some(p) = s.my_proc() else { continue };
+        for index in 0..HANDLES_PER_PROC {
+            let Some(e) = read_entry(s, p, index) else {
+                continue;
+            };
+            match &mut found {
+                Some((obj, _, n)) if *obj == e.obj => *n += 1,
+                Some(_) => {}
+                None if named_so(s, ns, &e) => found = Some((e.obj, ns == Namespace::Global, 1)),
+                None => {}
+            }
+        }
+    }
+    found
+}

@@ -209,12 +209,16 @@ fn decode_reply(b: &[u8]) -> Option<(bool, bool)> {
 /// starts answering other processes that ask for it. A socket for a name already held is
 /// simply dropped (the table's copy keeps the name).
 pub(crate) fn adopt(space: Space, name: &[u8], fd: OwnedFd, obj: ObjRef, public: bool) {
+    adopt_digest(space, digest(space, name), fd, obj, public, 1);
+}
+
+fn adopt_digest(space: Space, digest: u64, fd: OwnedFd, obj: ObjRef, public: bool, n: u32) {
     static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
-    let sock = socket_name(space, digest(space, name));
+    let sock = socket_name(space, digest);
     ANY.store(true, Ordering::Relaxed);
     with_table(|t| {
         if let Some(h) = t.by_name.get_mut(&sock) {
-            h.handles += 1;
+            h.handles += n;
             return;
         }
         let key = POLL_KEY | NEXT_KEY.fetch_add(1, Ordering::Relaxed);
@@ -229,11 +233,81 @@ pub(crate) fn adopt(space: Space, name: &[u8], fd: OwnedFd, obj: ObjRef, public:
                 fd,
                 obj,
                 public,
-                handles: 1,
+                handles: n,
                 key,
             },
         );
     });
+}
+
+/// Environment variable by which a parent hands its child the names of the objects the child
+/// inherits handles to: `<fd>.<o|m>.<digest>` entries separated by commas. The descriptors
+/// stay open across `exec` ([`winipc_sys::proc::keep_across_exec`]), so the names live on
+/// even if the parent exits before the child makes its first call.
+pub(crate) const INHERIT_VAR: &str = "WINIPC_INHERIT_NAMES";
+
+/// For a child that will inherit handles to `objs`: the descriptors of their names, to keep
+/// open across `exec`, and the value of [`INHERIT_VAR`].
+pub(crate) fn for_child(objs: &[ObjRef]) -> (Vec<std::os::fd::RawFd>, String) {
+    use std::os::fd::AsRawFd;
+    if !ANY.load(Ordering::Relaxed) {
+        return (Vec::new(), String::new());
+    }
+    with_table(|t| {
+        let mut fds = Vec::new();
+        let mut var = Vec::new();
+        for (sock, h) in &t.by_name {
+            if !objs.contains(&h.obj) {
+                continue;
+            }
+            // The socket name ends with `<space>.<digest>`.
+            let text = String::from_utf8_lossy(sock);
+            let tail: Vec<&str> = text.rsplitn(3, '.').collect();
+            if let [digest, space, _] = tail[..] {
+                fds.push(h.fd.as_raw_fd());
+                var.push(format!("{}.{space}.{digest}", h.fd.as_raw_fd()));
+            }
+        }
+        (fds, var.join(","))
+    })
+}
+
+/// In a child started with inherited handles: takes over the names its parent passed, each
+/// for this process's handles to the object of that name. Runs once per process.
+pub(crate) fn adopt_inherited() {
+    static DONE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let epoch = crate::store::registry::fork_epoch();
+    if DONE.swap(epoch, Ordering::AcqRel) == epoch {
+        return;
+    }
+    let Ok(var) = std::env::var(INHERIT_VAR) else {
+        return;
+    };
+    // The variable stays in the environment; the descriptors are close-on-exec again once
+    // adopted, so a program this process starts without winipc finds none of them open.
+    for entry in var.split(',') {
+        let mut parts = entry.splitn(3, '.');
+        let (Some(fd), Some(space), Some(digest)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let (Ok(fd), Ok(digest)) = (fd.parse::<i32>(), u64::from_str_radix(digest, 16)) else {
+            continue;
+        };
+        let space = match space {
+            "o" => Space::Object,
+            "m" => Space::Mailslot,
+            _ => continue,
+        };
+        let Some(owned) = sys::adopt_inherited(fd, &socket_name(space, digest)) else {
+            continue;
+        };
+        let _ = winipc_sys::proc::set_cloexec(&owned);
+        match crate::handles::my_handles_named(space, digest) {
+            Some((obj, public, n)) if n > 0 => adopt_digest(space, digest, owned, obj, public, n),
+            _ => {} // no handle of ours needs it: dropping it lets go
+        }
+    }
 }
 
 /// A new handle of this process to `obj` (a duplicate): keeps its name held.

@@ -98,15 +98,26 @@ impl Process {
             cmd.env("WINIPC_DIR", crate::store::dir());
         }
         let mut pending: Vec<(Namespace, u32)> = Vec::new();
+        let mut inherited = Vec::new();
         for ns in Namespace::ALL {
             let Ok(s) = Store::get(ns) else { continue };
             if inherit_handles && s.my_proc().is_some() {
-                let (slot, generation) = prepare_inheritance(s)?;
+                let (slot, generation, objs) = prepare_inheritance(s)?;
                 cmd.env(registry::inherit_var(ns), format!("{slot}.{generation}"));
                 pending.push((ns, slot));
+                inherited.extend(objs);
             } else {
                 cmd.env_remove(registry::inherit_var(ns));
             }
+        }
+        // The machine-wide names of inherited objects go along, so that they live on while
+        // the child holds the handles, even if this process exits first.
+        let (fds, var) = crate::machine_names::for_child(&inherited);
+        if fds.is_empty() {
+            cmd.env_remove(crate::machine_names::INHERIT_VAR);
+        } else {
+            cmd.env(crate::machine_names::INHERIT_VAR, var);
+            winipc_sys::proc::keep_across_exec(&mut cmd, fds);
         }
         let child = match cmd.spawn() {
             Ok(c) => c,
@@ -215,20 +226,28 @@ impl Process {
 
 /// Copies every inheritable handle of this process into a fresh pending process slot, at the
 /// same table indices. Returns (slot, generation).
-fn prepare_inheritance(s: &Store) -> Result<(u32, u32)> {
+/// Copies this process's inheritable handles of `s` into a pending slot for a child; returns
+/// the slot, its generation, and the objects the child inherits.
+fn prepare_inheritance(s: &Store) -> Result<(u32, u32, Vec<ObjRef>)> {
     let me = s.me()?;
     let mine = s.my_proc().ok_or(Error::InvalidHandle)?;
     let mut g = s.lock(me, None)?;
     let (slot, generation) = registry::prepare_child(&mut g)?;
+    let mut objs = Vec::new();
     for h in 0..HANDLES_PER_PROC {
         let obj = g.get(Store::hd(mine, h, hd::OBJ));
         if obj == 0 || g.get(Store::hd(mine, h, hd::FLAGS)) & HF_INHERIT == 0 {
             continue;
         }
         copy_entry(&mut g, mine, slot, h)?;
+        objs.push(ObjRef {
+            ns: s.ns,
+            ix: obj - 1,
+            generation: g.get(Store::hd(mine, h, hd::GEN)),
+        });
     }
     g.commit();
-    Ok((slot, generation))
+    Ok((slot, generation, objs))
 }
 
 fn copy_entry(g: &mut Guard<'_>, from: u32, to: u32, h: u32) -> Result<()> {

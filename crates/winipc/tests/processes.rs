@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use common::*;
 use winipc::{
-    Event, EventReset, Handle, Process, STILL_ACTIVE, Security, Semaphore, Thread, WaitOutcome,
-    wait_all,
+    Event, EventReset, Handle, Mailslot, MailslotWriter, Process, STILL_ACTIVE, Security,
+    Semaphore, Thread, WaitOutcome, wait_all,
 };
 
 #[test]
@@ -43,6 +43,19 @@ fn child() {
             say(p.pid());
             std::thread::sleep(Duration::from_millis(800));
             say(p.exit_code().unwrap());
+        }
+        "hold-inherited-names" => {
+            // Keeps an inherited mailslot and Global event; the parent has closed its own.
+            let slot = Mailslot::from_handle(Handle::from_raw(a(0).parse().unwrap()).unwrap());
+            let ev = Event::from_handle(Handle::from_raw(a(1).parse().unwrap()).unwrap());
+            let (slot, ev) = (slot.unwrap(), ev.unwrap());
+            say("ready");
+            let got = slot.recv_timeout(&mut [0u8; 64], Some(Duration::from_secs(20)));
+            say(format!("got {got:?}"));
+            say(format!(
+                "event {:?}",
+                ev.wait(Some(Duration::from_secs(20)))
+            ));
         }
         other => panic!("unknown role {other}"),
     }
@@ -192,4 +205,44 @@ fn threads_signal_on_exit_with_their_code() {
     let panicky = Thread::spawn(|| panic!("boom")).unwrap();
     panicky.wait(Some(Duration::from_secs(10))).unwrap();
     assert_eq!(panicky.exit_code().unwrap(), winipc::PANIC_EXIT_CODE);
+}
+
+/// A child that inherits handles to a mailslot and a `Global\\` event keeps their names alive
+/// after the parent closes its own handles (even before the child makes its first call, the
+/// names' sockets are open in it): senders and openers still find them by name.
+#[test]
+fn inherited_handles_keep_their_machine_wide_names() {
+    init();
+    let _w = watchdog(Duration::from_secs(60));
+    let slot_name = format!(r"\\.\mailslot\{}", uniq("inherited"));
+    let ev_name = format!("Global\\{}", uniq("inherited"));
+    let slot = Mailslot::create(&slot_name, 0, 0).unwrap();
+    let ev = Event::create(&ev_name, EventReset::Manual, false).unwrap();
+    slot.handle().set_inheritable(true).unwrap();
+    ev.handle().set_inheritable(true).unwrap();
+    let args = [
+        slot.handle().as_raw().to_string(),
+        ev.handle().as_raw().to_string(),
+    ];
+    let cmd = child_cmd("hold-inherited-names", &[&args[0], &args[1]]);
+    let p = Process::spawn(cmd, true).unwrap();
+    drop((slot, ev)); // the parent lets go at once, before the child's first call
+    std::thread::sleep(Duration::from_millis(100));
+    let w = MailslotWriter::open(&slot_name).expect("the child keeps the slot's name");
+    w.send(b"to the child").unwrap();
+    let again = Event::open(&ev_name).expect("the child keeps the event's name");
+    again.set().unwrap();
+    assert_eq!(
+        p.wait(Some(Duration::from_secs(30))).unwrap(),
+        WaitOutcome::Signaled(0)
+    );
+    assert_eq!(p.exit_code().unwrap(), 0);
+    // With the child gone, both names are free.
+    assert!(Mailslot::create(&slot_name, 0, 0).is_ok());
+    drop(again);
+    assert!(
+        !Event::create(&ev_name, EventReset::Manual, false)
+            .unwrap()
+            .already_existed()
+    );
 }

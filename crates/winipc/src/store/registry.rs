@@ -98,6 +98,16 @@ impl Store {
         let slot = self.register_thread()?;
         ME.with(|m| m[self.ns as usize].set((epoch, slot + 1)));
         RETIRE.with(|_| {}); // arm the exit hook
+        if std::env::var_os(inherit_var(self.ns)).is_some() {
+            // Handles inherited from a parent: hold their machine-wide names too. The other
+            // store may hold some of them: register there first.
+            for ns in Namespace::ALL {
+                if ns != self.ns && std::env::var_os(inherit_var(ns)).is_some() {
+                    let _ = Store::get(ns).and_then(|s| s.me());
+                }
+            }
+            crate::machine_names::adopt_inherited();
+        }
         Ok(slot)
     }
 
