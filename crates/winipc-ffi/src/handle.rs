@@ -173,7 +173,13 @@ fn duplicate(
     if pid_of(process_arg(source_process)?)? != me {
         return Err(not_supported("duplicating a handle out of another process"));
     }
-    let target_pid = pid_of(process_arg(target_process)?)?;
+    let target = process_arg(target_process)?;
+    if let ProcArg::Raw(r) = target
+        && raw::access_mask(r)? & winipc_core::access::PROCESS_DUP_HANDLE == 0
+    {
+        return Err(winipc_core::Error::AccessDenied.into());
+    }
+    let target_pid = pid_of(target)?;
     // A handle of this process first.
     let (local, temporary) = match src? {
         H::Raw(r) if target_pid == me => (raw::duplicate(r, inherit)?, false),

@@ -516,12 +516,13 @@ pub unsafe extern "C" fn CreateProcessW(
 // ---- other process functions ---------------------------------------------------------------
 
 #[unsafe(no_mangle)]
-pub extern "C" fn OpenProcess(_access: DWORD, inherit: BOOL, pid: DWORD) -> HANDLE {
+pub extern "C" fn OpenProcess(access: DWORD, inherit: BOOL, pid: DWORD) -> HANDLE {
     ffi(null_mut(), || {
         if pid == 0 {
             return Err(invalid_parameter("process id 0"));
         }
-        let h = Process::open(pid)?.into_handle();
+        // Another user's process: waiting and querying only (ERROR_ACCESS_DENIED otherwise).
+        let h = Process::open_with_access(pid, access)?.into_handle();
         if inherit != 0 {
             h.set_inheritable(true)?;
         }

@@ -246,3 +246,16 @@ pub fn keep_across_exec(cmd: &mut std::process::Command, fds: Vec<std::os::fd::R
 pub fn set_cloexec(fd: &impl std::os::fd::AsFd) -> io::Result<()> {
     rustix::io::fcntl_setfd(fd, rustix::io::FdFlags::CLOEXEC).map_err(Into::into)
 }
+
+/// The user that owns process `pid` (the owner of `/proc/<pid>`: its effective uid, or root
+/// for a process that made itself non-dumpable), or `None` if there is no such process.
+///
+/// ```
+/// let me = winipc_sys::proc::getpid();
+/// assert_eq!(winipc_sys::proc::owner_uid(me), Some(winipc_sys::proc::geteuid()));
+/// ```
+pub fn owner_uid(pid: u32) -> Option<u32> {
+    rustix::fs::stat(format!("/proc/{pid}").as_str())
+        .ok()
+        .map(|st| st.st_uid)
+}

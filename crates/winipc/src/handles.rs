@@ -26,6 +26,17 @@ pub mod access {
     pub const GENERIC_WRITE: u32 = 0x4000_0000;
     /// Full access to an event, mutex, semaphore, timer, process or thread.
     pub const ALL: u32 = 0x001F_0003;
+    /// `PROCESS_TERMINATE`.
+    pub const PROCESS_TERMINATE: u32 = 0x0001;
+    /// `PROCESS_DUP_HANDLE`: duplicating handles into (or out of) the process.
+    pub const PROCESS_DUP_HANDLE: u32 = 0x0040;
+    /// `PROCESS_QUERY_LIMITED_INFORMATION`: the exit code, the pid.
+    pub const PROCESS_QUERY_LIMITED_INFORMATION: u32 = 0x1000;
+    /// `PROCESS_ALL_ACCESS`.
+    pub const PROCESS_ALL: u32 = 0x001F_FFFF;
+    /// What a process of another user may be opened for (without root): waiting on it and
+    /// reading its exit code — never duplicating handles into it, terminating or writing it.
+    pub const PROCESS_OTHER_USER: u32 = SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION;
 }
 
 /// A raw handle value, as Win32 code sees it.

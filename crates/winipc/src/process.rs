@@ -41,22 +41,26 @@ fn key(pid: u32, start: u64) -> String {
 }
 
 /// Creates or opens the process object for (pid, start) in the Local store.
-fn object_for(pid: u32, start: u64, with_main_thread: bool) -> Result<(Handle, Option<Thread>)> {
+fn object_for(
+    pid: u32,
+    start: u64,
+    with_main_thread: bool,
+    rights: u32,
+) -> Result<(Handle, Option<Thread>)> {
     let k = key(pid, start);
-    let (handle, _) =
-        handles::open_with(Namespace::Local, Kind::Process, access::ALL, false, |g| {
-            let made = objects::create(
-                g,
-                Kind::Process,
-                Some((Tag::Process, k.as_bytes())),
-                |g, ix| {
-                    g.set(sw(ix, st::PR_PID), pid)?;
-                    g.set(sw(ix, st::PR_START_LO), start as u32)?;
-                    g.set(sw(ix, st::PR_START_HI), (start >> 32) as u32)
-                },
-            )?;
-            Ok(made)
-        })?;
+    let (handle, _) = handles::open_with(Namespace::Local, Kind::Process, rights, false, |g| {
+        let made = objects::create(
+            g,
+            Kind::Process,
+            Some((Tag::Process, k.as_bytes())),
+            |g, ix| {
+                g.set(sw(ix, st::PR_PID), pid)?;
+                g.set(sw(ix, st::PR_START_LO), start as u32)?;
+                g.set(sw(ix, st::PR_START_HI), (start >> 32) as u32)
+            },
+        )?;
+        Ok(made)
+    })?;
     let main = if with_main_thread {
         Some(main_thread_of(&handle, pid)?)
     } else {
@@ -140,7 +144,7 @@ impl Process {
         // std's Child is not waited: the monitor reaps it through its pidfd.
         let pidfd = proc::pidfd_open(pid)?;
         let start = proc::start_time(pid).unwrap_or(0);
-        let (handle, main) = object_for(pid, start, true)?;
+        let (handle, main) = object_for(pid, start, true, access::PROCESS_ALL)?;
         crate::monitor::watch(handle.obj(), pidfd, true)?;
         drop(child);
         Ok(Process {
@@ -150,11 +154,39 @@ impl Process {
         })
     }
 
-    /// Opens the running process `pid` (`OpenProcess`). Fails with
+    /// Opens the running process `pid` (`OpenProcess`) with every right the caller may have:
+    /// all of them for its own user's processes (or as root), only waiting and reading the
+    /// exit code ([`access::PROCESS_OTHER_USER`]) for another user's. Fails with
     /// [`Error::InvalidParameter`] if there is no such process.
     pub fn open(pid: u32) -> io::Result<Process> {
+        Ok(Process::open_for(pid, None)?)
+    }
+
+    /// Opens the running process `pid` for the rights in `desired` (`OpenProcess`'s
+    /// `dwDesiredAccess`): [`Error::AccessDenied`] if the caller may not have them — any
+    /// right beyond [`access::PROCESS_OTHER_USER`] on another user's process, as Windows'
+    /// default process security allows.
+    ///
+    /// ```
+    /// use winipc::{Process, access};
+    /// # winipc::__doc::isolate();
+    /// let me = Process::open_with_access(std::process::id(), access::PROCESS_DUP_HANDLE)?;
+    /// assert_eq!(me.pid(), std::process::id());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn open_with_access(pid: u32, desired: u32) -> io::Result<Process> {
+        Ok(Process::open_for(pid, Some(desired))?)
+    }
+
+    fn open_for(pid: u32, desired: Option<u32>) -> Result<Process> {
         let start = proc::start_time(pid).ok_or(Error::InvalidParameter("no such process"))?;
-        let (handle, _) = object_for(pid, start, false)?;
+        let allowed = rights_on(pid);
+        let rights = match desired {
+            None => allowed,
+            Some(d) if d & !allowed & access::PROCESS_ALL != 0 => return Err(Error::AccessDenied),
+            Some(d) => d & access::PROCESS_ALL,
+        };
+        let (handle, _) = object_for(pid, start, false, rights)?;
         Ok(Process {
             handle,
             pid,
@@ -282,6 +314,19 @@ fn process_entry(h: handles::RawHandle) -> Result<(ObjRef, &'static Store)> {
     Ok((e.obj, Store::get(e.obj.ns)?))
 }
 
+/// The rights the caller may hold on process `pid`: all on its own user's processes (and as
+/// root), only [`access::PROCESS_OTHER_USER`] on another user's. The kernel keeps the rest
+/// out of reach anyway (signals, handle tables in private stores); this makes the answer the
+/// one Windows gives, at `OpenProcess` time.
+pub(crate) fn rights_on(pid: u32) -> u32 {
+    let me = proc::geteuid();
+    if me == 0 || proc::owner_uid(pid) == Some(me) {
+        access::PROCESS_ALL
+    } else {
+        access::PROCESS_OTHER_USER
+    }
+}
+
 /// `GetExitCodeProcess`.
 pub(crate) fn exit_code(h: handles::RawHandle) -> Result<u32> {
     let (r, s) = process_entry(h)?;
@@ -295,6 +340,9 @@ pub(crate) fn exit_code(h: handles::RawHandle) -> Result<u32> {
 
 /// `TerminateProcess`.
 pub(crate) fn terminate(h: handles::RawHandle, code: u32) -> Result<()> {
+    if handles::resolve(h)?.access & access::PROCESS_TERMINATE == 0 {
+        return Err(Error::AccessDenied);
+    }
     let (r, s) = process_entry(h)?;
     let pid = s.load(sw(r.ix, st::PR_PID));
     let start = u64::from(s.load(sw(r.ix, st::PR_START_LO)))

@@ -49,6 +49,11 @@ pub fn duplicate(h: RawHandle, inherit: bool) -> Result<RawHandle> {
 /// already use winipc. Returns the value in the target process.
 pub fn duplicate_into(h: RawHandle, target_pid: u32, inherit: bool) -> Result<RawHandle> {
     let (ns, _) = handles::decode(h).ok_or(Error::InvalidHandle)?;
+    // PROCESS_DUP_HANDLE on another user's process is never granted (and its handle tables
+    // are in a store we cannot open anyway).
+    if crate::process::rights_on(target_pid) & crate::access::PROCESS_DUP_HANDLE == 0 {
+        return Err(Error::AccessDenied);
+    }
     let s = Store::get(ns)?;
     let target = (0..MAX_PROCS)
         .find(|&p| {

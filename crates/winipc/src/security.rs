@@ -184,12 +184,7 @@ mod global {
                     return Ok(made);
                 }
                 Found::Held { public } => (public, None),
-                Found::Elsewhere { owner, answer } => match answer {
-                    Answer::Admitted { fd, public } => (public, Some(fd)),
-                    Answer::Refused => return Err(Error::AccessDenied),
-                    Answer::Silent if owner.uid == winipc_sys::proc::geteuid() => (false, None),
-                    Answer::Silent => return Err(Error::Timeout),
-                },
+                Found::Elsewhere { owner, answer } => admitted(owner, answer)?,
                 Found::Absent => continue,
             };
             match open_existing(name, kind, public, sec.inherit, fd) {
@@ -205,12 +200,7 @@ mod global {
             let (public, fd) = match machine_names::look(Space::Object, name.as_bytes(), false)? {
                 Found::Absent | Found::Free(_) => return Err(Error::NotFound),
                 Found::Held { public } => (public, None),
-                Found::Elsewhere { owner, answer } => match answer {
-                    Answer::Admitted { fd, public } => (public, Some(fd)),
-                    Answer::Refused => return Err(Error::AccessDenied),
-                    Answer::Silent if owner.uid == winipc_sys::proc::geteuid() => (false, None),
-                    Answer::Silent => return Err(Error::Timeout),
-                },
+                Found::Elsewhere { owner, answer } => admitted(owner, answer)?,
             };
             match open_existing(name, kind, public, inherit, fd) {
                 Err(Error::NotFound) => continue,
@@ -218,6 +208,24 @@ mod global {
             }
         }
         Err(Error::NotFound)
+    }
+
+    /// What a holder's answer lets us open: (open to everyone, the name's socket to keep).
+    fn admitted(
+        owner: winipc_sys::names::Peer,
+        answer: Answer,
+    ) -> Result<(bool, Option<std::os::fd::OwnedFd>)> {
+        let me = winipc_sys::proc::geteuid();
+        match answer {
+            Answer::Admitted { fd, public: true } => Ok((true, Some(fd))),
+            // Another user's private object lives in that user's private store, which this
+            // process does not map: root is admitted by the holder but cannot open it here.
+            Answer::Admitted { .. } if owner.uid != me => Err(Error::AccessDenied),
+            Answer::Admitted { fd, public } => Ok((public, Some(fd))),
+            Answer::Refused => Err(Error::AccessDenied),
+            Answer::Silent if owner.uid == me => Ok((false, None)),
+            Answer::Silent => Err(Error::Timeout),
+        }
     }
 
     /// Opens the object a held name stands for, and keeps the name held for the new handle.
