@@ -1,48 +1,51 @@
 //! Hostile writes into shared memory: what a process with write access to the Global store
-//! (mode 0666) or to a mailslot's ring can do by mapping the file directly. Word offsets follow
-//! `crates/winipc/src/store/layout.rs` (layout version 2); [`StoreLayout::check`] refuses a
-//! file of another size so that a layout change cannot silently aim the attacks elsewhere.
+//! (mode 0666: the store of objects open to everyone) or to a public mailslot's ring can do by
+//! mapping the file directly. Word offsets come from the core (`winipc::store_layout`);
+//! [`StoreLayout::check`] refuses a file of another size.
 
 use std::path::Path;
 use std::sync::atomic::Ordering::Relaxed;
 
 use crate::Rng;
 
-/// Word offsets of a v3 store's tables.
+/// Word offsets of a store's tables: the core's own layout (`winipc::store_layout`), so a
+/// layout change moves the attacks along with it.
 #[derive(Debug, Clone, Copy)]
 pub struct StoreLayout;
 
 impl StoreLayout {
     /// Header words.
-    pub const HEADER: usize = 64;
+    pub const HEADER: usize = L::HEADER_WORDS as usize;
     /// Undo log (2 words per entry).
-    pub const LOG: usize = 64;
+    pub const LOG: usize = L::LOG as usize;
     /// Undo-log entries.
-    pub const LOG_ENTRIES: usize = 262_144;
+    pub const LOG_ENTRIES: usize = L::LOG_ENTRIES as usize;
     /// Thread table.
-    pub const THREADS: usize = crate::STORE_THREADS;
+    pub const THREADS: usize = L::THREADS as usize;
     /// Process table.
-    pub const PROCS: usize = Self::THREADS + 1024 * 32;
+    pub const PROCS: usize = L::PROCS as usize;
     /// Object table.
-    pub const OBJECTS: usize = Self::PROCS + 512 * 16;
-    /// Names (128 words per object).
-    pub const NAMES: usize = Self::OBJECTS + 32768 * 16;
+    pub const OBJECTS: usize = L::OBJECTS as usize;
+    /// Names.
+    pub const NAMES: usize = L::NAMES as usize;
     /// Name buckets.
-    pub const BUCKETS: usize = Self::NAMES + 32768 * 128;
-    /// Handle tables (16384 entries of 4 words per process slot).
-    pub const HANDLES: usize = Self::BUCKETS + 65536;
-    /// Wait entries (8 words each).
-    pub const ENTRIES: usize = Self::HANDLES + 512 * 16384 * 4;
+    pub const BUCKETS: usize = L::BUCKETS as usize;
+    /// Handle tables.
+    pub const HANDLES: usize = L::HANDLES as usize;
+    /// Wait entries.
+    pub const ENTRIES: usize = L::ENTRIES as usize;
     /// Exit log.
-    pub const EXIT_LOG: usize = Self::ENTRIES + 131_072 * 8;
+    pub const EXIT_LOG: usize = L::EXIT_LOG as usize;
     /// Total words.
-    pub const TOTAL: usize = (Self::EXIT_LOG + 256 * 4).div_ceil(1024) * 1024;
+    pub const TOTAL: usize = L::TOTAL_WORDS as usize;
 
-    /// Whether a mapping has the size of a v3 store.
+    /// Whether a mapping has the size of a store.
     pub fn check(words: usize) -> bool {
         words == Self::TOTAL
     }
 }
+
+use winipc::store_layout as L;
 
 /// Values an attacker would try: boundaries of every capacity, all-ones, sign bits.
 const CRAFTED: [u32; 16] = [
@@ -77,7 +80,7 @@ pub fn attack_store(path: &Path, rng: &mut Rng) -> std::io::Result<String> {
     let m = winipc_sys::shm::open_existing(path, winipc_sys::shm::OwnerCheck::Any)?;
     let w = m.u32s();
     if !StoreLayout::check(w.len()) {
-        return Err(std::io::Error::other("not a v3 store: update StoreLayout"));
+        return Err(std::io::Error::other("not a store of this layout"));
     }
     type L = StoreLayout;
     // The regions that are in use in a small store, with their record size.

@@ -36,11 +36,10 @@ pub fn proc_status_kib(field: &str) -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-/// Word offset of the thread table in a v3 store (`store/layout.rs`: the 64-word header, then
-/// the undo log of 2 × 262,144 words, aligned to 32 words).
-pub const STORE_THREADS: usize = 524_352;
+/// Word offset of the thread table in a store (from the core's layout).
+pub const STORE_THREADS: usize = winipc::store_layout::THREADS as usize;
 /// Words per thread slot; the liveness token starts at word 16.
-pub const STORE_THREAD_WORDS: usize = 32;
+pub const STORE_THREAD_WORDS: usize = winipc::store_layout::THREAD_WORDS as usize;
 
 /// A diagnostic dump of a store's used thread slots: (slot, state, tid, process link, pid,
 /// token word, whether /proc still lists the thread). Read-only; for failure messages.

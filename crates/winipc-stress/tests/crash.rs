@@ -215,11 +215,14 @@ fn drain(mut k: Kid) {
 fn slot_dump() -> String {
     let dir = winipc::store_dir();
     let uid = winipc_sys::proc::geteuid();
-    let local = dir.join(format!("winipc-{uid}.private/winipc-local-{uid}.v3.store"));
+    let local = dir.join(format!(
+        "winipc-{uid}.private/winipc-local-{uid}.v{}.store",
+        winipc::store_layout::VERSION
+    ));
     format!(
         "(slot, state, tid, proc, pid, token, alive) local {:?} global {:?}",
         winipc_stress::dump_thread_slots(&local),
-        winipc_stress::dump_thread_slots(&dir.join("winipc-global.v3.store"))
+        winipc_stress::dump_thread_slots(&dir.join(winipc::store_layout::shared_store_file()))
     )
 }
 

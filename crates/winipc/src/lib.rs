@@ -157,6 +157,18 @@ pub fn close_handle(h: RawHandle) -> io::Result<()> {
 pub struct ReadmeDoctests;
 
 #[doc(hidden)]
+/// The store file's layout (word offsets and capacities), for the test and fuzz suites that
+/// attack store images directly: the one definition they share with the core.
+#[doc(hidden)]
+pub mod store_layout {
+    pub use crate::store::layout::*;
+
+    /// The name of the shared store's file in the store directory.
+    pub fn shared_store_file() -> String {
+        format!("winipc-global.v{VERSION}.store")
+    }
+}
+
 pub mod __doc {
     //! Internal items exposed for doctests only.
     /// Parses an object name into (namespace, name).

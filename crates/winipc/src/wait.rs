@@ -348,6 +348,12 @@ fn watches<'s>(s: &'s Store, me: u32, ixs: &[u32]) -> (Words<'s>, Option<u64>) {
                 if owner == 0 || owner - 1 == me || owner > MAX_THREADS {
                     continue;
                 }
+                if !s.tokens {
+                    // No token to sleep on (the shared store): look at the owner again soon.
+                    let soon = time::monotonic_ns() + crate::store::lock::DEATH_POLL_NS;
+                    wake_at = Some(wake_at.map_or(soon, |w| w.min(soon)));
+                    continue;
+                }
                 let tok = s.w(Store::th(owner - 1, THREAD_TOKEN));
                 match s
                     .live_tid(owner - 1)

@@ -423,7 +423,7 @@ fn private_objects_map_nothing_another_user_can_write() {
     std::fs::create_dir(&dir).unwrap();
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o1777)).unwrap();
     // The attacker pre-creates the shared store, private to itself.
-    let squat = dir.join("winipc-global.v3.store");
+    let squat = dir.join(winipc::store_layout::shared_store_file());
     std::fs::write(&squat, b"mine").unwrap();
     std::os::unix::fs::chown(&squat, Some(attacker), None).unwrap();
     std::fs::set_permissions(&squat, std::fs::Permissions::from_mode(0o600)).unwrap();

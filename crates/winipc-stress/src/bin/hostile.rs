@@ -254,7 +254,7 @@ fn solo(rounds: u64, seed: u64, t: &mut Tally) {
             w.set_write_timeout(Some(ms));
             Ok(w)
         });
-        let store = dir.join("winipc-global.v3.store");
+        let store = dir.join(winipc::store_layout::shared_store_file());
         let _ = hostile::attack_store(&store, &mut rng);
         for r in hostile::rings(&dir) {
             let _ = hostile::attack_ring(&r, &mut rng);
@@ -333,7 +333,7 @@ fn main() {
                 &Security::everyone(),
             )
             .unwrap();
-            let store = winipc::store_dir().join("winipc-global.v3.store");
+            let store = winipc::store_dir().join(winipc::store_layout::shared_store_file());
             let m =
                 winipc_sys::shm::open_existing(&store, winipc_sys::shm::OwnerCheck::Any).unwrap();
             let snap = winipc::inspect::snapshot(false).unwrap();

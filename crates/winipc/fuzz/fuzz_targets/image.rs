@@ -8,15 +8,16 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use winipc_sys::shm::{self, Mapping, OwnerCheck};
 
-// Word offsets of a v3 store (crates/winipc/src/store/layout.rs).
-const THREADS: usize = 524_352;
-const PROCS: usize = THREADS + 1024 * 32;
-const OBJECTS: usize = PROCS + 512 * 16;
-const NAMES: usize = OBJECTS + 32768 * 16;
-const BUCKETS: usize = NAMES + 32768 * 128;
-const HANDLES: usize = BUCKETS + 65536;
-const ENTRIES: usize = HANDLES + 512 * 16384 * 4;
-const EXIT_LOG: usize = ENTRIES + 131_072 * 8;
+// Word offsets of a store: the core's own layout.
+use winipc::store_layout as L;
+const THREADS: usize = L::THREADS as usize;
+const PROCS: usize = L::PROCS as usize;
+const OBJECTS: usize = L::OBJECTS as usize;
+const NAMES: usize = L::NAMES as usize;
+const BUCKETS: usize = L::BUCKETS as usize;
+const HANDLES: usize = L::HANDLES as usize;
+const ENTRIES: usize = L::ENTRIES as usize;
+const EXIT_LOG: usize = L::EXIT_LOG as usize;
 
 /// (start, words) of the windows inputs may write and reset restores.
 const WINDOWS: [(usize, usize); 9] = [
@@ -45,13 +46,15 @@ impl Image {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         winipc::set_store_dir(&dir).unwrap();
-        // Creating an object formats the Global store (and registers this thread in it).
-        drop(winipc::Event::create(
-            r"Global\fuzz-format",
+        // Creating an object open to everyone formats the shared store (and registers this
+        // thread in it).
+        drop(winipc::Event::make(
+            Some(r"Global\fuzz-format"),
             winipc::EventReset::Manual,
             false,
+            &winipc::Security::everyone(),
         ));
-        let path = dir.join("winipc-global.v3.store");
+        let path = dir.join(L::shared_store_file());
         let map = shm::open_existing(&path, OwnerCheck::Any).unwrap();
         assert_eq!(
             map.len(),

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
-use winipc::{Event, EventReset, MailslotWriter, Mutex, Semaphore, wait_any};
+use winipc::{Event, EventReset, MailslotWriter, Mutex, Security, Semaphore, wait_any};
 
 mod image;
 
@@ -22,7 +22,13 @@ fuzz_target!(|data: &[u8]| {
     static LIVE: OnceLock<Live> = OnceLock::new();
     let live = LIVE.get_or_init(|| {
         let img = image::Image::new("live", true);
-        let ev = Event::create(r"Global\fuzz-ev", EventReset::Manual, false).unwrap();
+        let ev = Event::make(
+            Some(r"Global\fuzz-ev"),
+            EventReset::Manual,
+            false,
+            &Security::everyone(),
+        )
+        .unwrap();
         let slot = winipc::Mailslot::create(r"\\.\mailslot\fuzz\slot", 0, 0).unwrap();
         img.save_clean();
         Live {
@@ -39,17 +45,22 @@ fuzz_target!(|data: &[u8]| {
     let _ = live.ev.wait(t);
     let _ = live.ev.reset();
     let _ = Event::open(r"Global\fuzz-ev");
-    if let Ok(e) = Event::create(r"Global\fuzz-new", EventReset::Auto, true) {
+    if let Ok(e) = Event::make(
+        Some(r"Global\fuzz-new"),
+        EventReset::Auto,
+        true,
+        &Security::everyone(),
+    ) {
         let _ = e.pulse();
         let _ = e.wait(t);
     }
-    if let Ok(m) = Mutex::create(r"Global\fuzz-mx", false)
+    if let Ok(m) = Mutex::make(Some(r"Global\fuzz-mx"), false, &Security::everyone())
         && let Ok(r) = m.wait(t)
         && (r.is_signaled() || matches!(r, winipc::WaitOutcome::Abandoned(_)))
     {
         let _ = m.release();
     }
-    if let Ok(s) = Semaphore::create(r"Global\fuzz-sem", 1, 4) {
+    if let Ok(s) = Semaphore::make(Some(r"Global\fuzz-sem"), 1, 4, &Security::everyone()) {
         let _ = s.release(1);
         let _ = wait_any(&[live.ev.handle(), s.handle()], t);
     }

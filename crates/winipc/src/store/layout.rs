@@ -7,7 +7,7 @@
 /// `"WIPC"`: the first word of every store.
 pub const MAGIC: u32 = 0x5749_5043;
 /// Bumped whenever the layout or the meaning of a word changes.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// Thread slots (threads registered in this store at once).
 pub const MAX_THREADS: u32 = 1024;
@@ -167,6 +167,9 @@ pub mod th {
     pub const OWNED: u32 = 8;
     /// Process id (for display).
     pub const PID: u32 = 9;
+    /// In a store without liveness tokens (the shared one): the thread's identity
+    /// (`winipc_sys::proc::thread_identity`), checked in `/proc`.
+    pub const IDENT: u32 = 10;
 }
 
 /// Slot states.

@@ -24,6 +24,10 @@ use crate::error::{Error, Result};
 /// error rather than hanging (the lock is normally held for nanoseconds).
 pub(crate) const LOCK_PATIENCE_NS: u64 = 10_000_000_000;
 
+/// How often a thread waiting on a store without liveness tokens checks whether the thread it
+/// waits for (a lock holder, a mutex owner) died.
+pub(crate) const DEATH_POLL_NS: u64 = 20_000_000;
+
 /// Test hook: the next transaction with writes stops forever just before its commit, holding
 /// the lock, so a test can kill the process there and watch the rollback.
 pub(crate) static STALL_BEFORE_COMMIT: std::sync::atomic::AtomicBool =
@@ -187,10 +191,16 @@ impl Store {
             }
             let tok = self.w(Store::th(holder, THREAD_TOKEN));
             let mut words = vec![(lw, cur | LOCK_WAITERS)];
-            if let Some(v) = holder_tid.and_then(|tid| token::arm_death_watch(tok, tid)) {
+            let mut until = deadline;
+            if !self.tokens {
+                // No token to sleep on: look at the holder again now and then.
+                until = until.min(winipc_sys::time::monotonic_ns() + DEATH_POLL_NS);
+            } else if let Some(v) = holder_tid.and_then(|tid| token::arm_death_watch(tok, tid)) {
                 words.push((tok, v));
             }
-            if futex::wait_any(&words, Some(deadline)) == futex::Woken::TimedOut {
+            if futex::wait_any(&words, Some(until)) == futex::Woken::TimedOut
+                && winipc_sys::time::monotonic_ns() >= deadline
+            {
                 if deadline_ns.is_none() {
                     tracing::warn!(store = %self.path.display(), holder, "store lock held too long");
                 }
@@ -206,6 +216,15 @@ impl Store {
             return None;
         }
         let tid = self.load(Store::th(slot, th::TID));
+        if !self.tokens {
+            // A store without tokens: the thread's identity, checked in /proc (a syscall,
+            // only on contention, reaping and waits on this store's mutexes).
+            let ident = self.load(Store::th(slot, th::IDENT));
+            return (tid != 0
+                && ident & 0x3f_ffff == tid
+                && winipc_sys::proc::identity_alive(ident))
+            .then_some(tid);
+        }
         let owner = token::owner(self.w(Store::th(slot, THREAD_TOKEN)))?;
         (owner == tid && tid != 0).then_some(tid)
     }

@@ -49,6 +49,10 @@ pub(crate) struct Store {
     proc_slot: AtomicU32,
     /// Mapped read-only (inspection): nothing may be written, not even statistics.
     read_only: bool,
+    /// Whether threads lock a liveness token in their slot (robust futexes). Only in a store
+    /// no other user can write: a robust mutex's list links are pointers the kernel and glibc
+    /// follow, so the shared store identifies threads by tid and start time instead.
+    pub(crate) tokens: bool,
 }
 
 static STORES: [OnceLock<Store>; 2] = [OnceLock::new(), OnceLock::new()];
@@ -275,6 +279,7 @@ impl Store {
             path,
             proc_slot: AtomicU32::new(0),
             read_only: false,
+            tokens: ns == Namespace::Local,
         })
     }
 
@@ -292,6 +297,7 @@ impl Store {
             path,
             proc_slot: AtomicU32::new(0),
             read_only: true,
+            tokens: ns == Namespace::Local,
         })
     }
 

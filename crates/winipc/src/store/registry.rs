@@ -140,11 +140,16 @@ impl Store {
             .store(tid, Ordering::Relaxed);
         self.w(Store::th(slot, th::PID))
             .store(proc::getpid(), Ordering::Relaxed);
-        let token_at = (Store::th(slot, THREAD_TOKEN) * 4) as usize;
-        if let Err(e) = token::acquire(self.mapping(), token_at) {
-            self.w(Store::th(slot, th::STATE))
-                .store(SLOT_FREE, Ordering::Release);
-            return Err(e.into());
+        if self.tokens {
+            let token_at = (Store::th(slot, THREAD_TOKEN) * 4) as usize;
+            if let Err(e) = token::acquire(self.mapping(), token_at) {
+                self.w(Store::th(slot, th::STATE))
+                    .store(SLOT_FREE, Ordering::Release);
+                return Err(e.into());
+            }
+        } else {
+            self.w(Store::th(slot, th::IDENT))
+                .store(proc::thread_identity(), Ordering::Relaxed);
         }
         let mut g = self.lock(slot, None)?;
         // Decided under the lock, so two threads registering at once agree on one process slot.
