@@ -188,6 +188,12 @@ fn child() {
             );
             say("unharmed");
         }
+        "own-public-mutex" => {
+            let m = winipc::Mutex::make(Some(&args[0]), true, &Security::everyone()).unwrap();
+            say("owned");
+            std::thread::sleep(Duration::from_secs(60));
+            drop(m);
+        }
         // Issue 13 item 3: a name held by a process killed with SIGKILL is free at once.
         "hold-and-wait" => {
             let _e = Event::create(&args[0], EventReset::Manual, false).unwrap();
@@ -474,4 +480,50 @@ fn another_user_scribbling_over_everything_it_can_write_does_not_reach_our_objec
     writeln!(go, "go").unwrap();
     assert_eq!(victim.line(), "unharmed");
     assert_eq!(victim.finish(), 0);
+}
+
+/// Issue 13 item 2: the store of objects open to everyone holds no liveness token (a robust
+/// mutex, whose list links the kernel and glibc follow) of any thread — and a public mutex
+/// whose owner is killed is still abandoned, noticed through `/proc` instead.
+#[test]
+fn the_shared_store_holds_no_tokens_and_public_mutexes_are_still_abandoned() {
+    use winipc::store_layout as L;
+    init();
+    let _w = watchdog(Duration::from_secs(30));
+    let name = format!("Global\\{}", uniq("public-mx"));
+    let mut owner = spawn("own-public-mutex", &[&name]);
+    assert_eq!(owner.line(), "owned");
+    let m = winipc::Mutex::open(&name).unwrap();
+    let path = winipc::store_dir().join(L::shared_store_file());
+    let map = winipc_sys::shm::open_read_only(&path).unwrap();
+    let w = map.u32s();
+    let mut live = 0;
+    for t in 0..L::MAX_THREADS {
+        let slot = (L::THREADS + t * L::THREAD_WORDS) as usize;
+        if w[slot + L::th::STATE as usize].load(std::sync::atomic::Ordering::Relaxed)
+            != L::SLOT_LIVE
+        {
+            continue;
+        }
+        live += 1;
+        let token = slot + L::THREAD_TOKEN as usize;
+        assert!(
+            w[token..token + 16]
+                .iter()
+                .all(|x| x.load(std::sync::atomic::Ordering::Relaxed) == 0),
+            "thread slot {t} of the shared store holds a token"
+        );
+    }
+    assert!(live >= 2, "both processes use the shared store");
+    owner.kill();
+    let started = Instant::now();
+    assert_eq!(
+        m.wait(Some(Duration::from_secs(10))).unwrap(),
+        WaitOutcome::Abandoned(0)
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
 }
