@@ -2,7 +2,8 @@
 //!
 //! - uncontended operations in one thread (no syscall on these paths);
 //! - the signaler's cost as the number of threads waiting on *other* objects grows;
-//! - wait-any over 64 and 4096 objects: polling, and waking a waiter by the last object.
+//! - wait-any over 64 and 4096 objects: polling, and waking a waiter by the last object;
+//! - creating and opening named objects and mailslots.
 //!
 //! `cargo run --release -p winipc --example hotpath` (add `-- --json` for machine-readable output).
 use std::time::{Duration, Instant};
@@ -128,6 +129,57 @@ fn main() -> std::io::Result<()> {
             lat[lat.len() / 2],
         ));
     }
+
+    // 4. Creating and opening named objects (a syscall or two each is the price of names the
+    //    kernel holds; these are not hot paths, but measured all the same).
+    let m = 2_000u32;
+    let cases: [(&str, &str); 3] = [
+        ("Local", ""),
+        ("Global, default security", "Global\\"),
+        ("Global, open to everyone", "Global\\"),
+    ];
+    for (i, (what, prefix)) in cases.iter().enumerate() {
+        let sec = if i == 2 {
+            winipc::Security::everyone()
+        } else {
+            winipc::Security::default()
+        };
+        let t = Instant::now();
+        for k in 0..m {
+            let name = format!("{prefix}hot-create-{i}-{k}");
+            drop(Event::make(Some(&name), EventReset::Manual, false, &sec)?);
+        }
+        rows.push((
+            format!("create + close a named event, {what} (µs)"),
+            per_op(t, m) / 1000.0,
+        ));
+        let name = format!("{prefix}hot-open-{i}");
+        let _held = Event::make(Some(&name), EventReset::Manual, false, &sec)?;
+        let t = Instant::now();
+        for _ in 0..m {
+            drop(Event::open(&name)?);
+        }
+        rows.push((
+            format!("open + close a named event, {what} (µs)"),
+            per_op(t, m) / 1000.0,
+        ));
+    }
+    let t = Instant::now();
+    for k in 0..m {
+        drop(Mailslot::create(&format!(r"\\.\mailslot\hot\c{k}"), 0, 0)?);
+    }
+    rows.push((
+        "create + close a mailslot (µs)".into(),
+        per_op(t, m) / 1000.0,
+    ));
+    let t = Instant::now();
+    for _ in 0..m {
+        drop(MailslotWriter::open(r"\\.\mailslot\hotpath")?);
+    }
+    rows.push((
+        "open + close a mailslot writer (µs)".into(),
+        per_op(t, m) / 1000.0,
+    ));
 
     if json {
         let items: Vec<String> = rows
