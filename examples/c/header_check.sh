@@ -66,7 +66,7 @@ strict_c="$strict_common -Wstrict-prototypes -Wmissing-prototypes -Wold-style-de
 -Wbad-function-cast -Wnested-externs"
 strict_cxx="$strict_common -Wzero-as-null-pointer-constant"
 
-header_units="include_only.c all_decls.c tchar_run.c strsafe_run.c wmain_shim.c"
+header_units="include_only.c all_decls.c tchar_run.c strsafe_run.c wmain_shim.c win32_surface.c"
 examples="mailslot_server.c mailslot_client.c sum_child.c sum_manager.c events_demo.c"
 
 for cc in gcc clang g++ clang++; do

@@ -227,6 +227,119 @@ fn c_suite_clang() {
     suite("clang");
 }
 
+// ---- the Win32-program surface in every language mode (issue 14) ---------------------------
+
+/// Programs of `tests/c/modes/`, each built as C (gnu11) and C++ (gnu++17), ANSI and UNICODE
+/// (`-DUNICODE -D_UNICODE`, 16-bit `u""` literals, no `-fshort-wchar`), with gcc/g++ and
+/// clang/clang++, and run.
+const MODE_PROGRAMS: &[&str] = &["headers"];
+
+/// Compiles `src` in one language mode.
+fn compile_mode(cc: &str, cxx: bool, unicode: bool, src: &Path, out: &Path) {
+    let lib = lib_dir();
+    let compiler = match (cc, cxx) {
+        ("gcc", true) => "g++",
+        ("clang", true) => "clang++",
+        _ => cc,
+    };
+    let mut cmd = Command::new(compiler);
+    if cxx {
+        cmd.args(["-x", "c++", "-std=gnu++17"]);
+    } else {
+        cmd.arg("-std=gnu11");
+    }
+    if unicode {
+        cmd.args(["-DUNICODE", "-D_UNICODE"]);
+    }
+    cmd.args(["-O1", "-g", "-Wall", "-Wextra", "-Werror"])
+        .arg(format!("-I{}", repo().join("include").display()))
+        .arg(format!(
+            "-I{}",
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/c")
+                .display()
+        ))
+        .arg(src)
+        .arg("-o")
+        .arg(out);
+    if cxx {
+        cmd.args(["-x", "none"]);
+    }
+    cmd.arg(format!("-L{}", lib.display()))
+        .arg(format!("-Wl,-rpath,{}", lib.display()))
+        .args(["-lwinipc", "-lpthread"]);
+    let o = cmd.output().expect("run the compiler");
+    assert!(
+        o.status.success(),
+        "{compiler} (unicode={unicode}) {} failed:\n{}",
+        src.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn modes_suite(cc: &str) {
+    if !compiler_available(cc) {
+        return;
+    }
+    let dir = work_dir(&format!("modes-{cc}"));
+    let started = Instant::now();
+    let mut report = String::new();
+    let (mut passed, mut failed) = (0u32, 0u32);
+    for prog in MODE_PROGRAMS {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/c/modes/{prog}.c"));
+        for (cxx, unicode) in [(false, false), (false, true), (true, false), (true, true)] {
+            let tag = format!(
+                "{prog}-{}-{}",
+                if cxx { "cxx" } else { "c" },
+                if unicode { "unicode" } else { "ansi" }
+            );
+            let bin = dir.join("bin").join(&tag);
+            compile_mode(cc, cxx, unicode, &src, &bin);
+            let o = run(&bin, &dir, &[], None);
+            let out = String::from_utf8_lossy(&o.stdout);
+            let summary = out.lines().last().unwrap_or("").to_owned();
+            let counts: Vec<u32> = summary
+                .split(|c: char| !c.is_ascii_digit())
+                .filter_map(|n| n.parse().ok())
+                .collect();
+            let ok = o.status.success() && counts.len() == 2 && counts[1] == 0 && counts[0] > 0;
+            if let [p, f] = counts[..] {
+                passed += p;
+                failed += f;
+            } else {
+                failed += 1;
+            }
+            if !ok {
+                report.push_str(&format!(
+                    "--- {tag} ({cc}) exit {:?}\n{out}{}\n",
+                    o.status,
+                    String::from_utf8_lossy(&o.stderr)
+                ));
+            }
+            eprintln!("c_suite modes {cc}: {tag}: {summary}");
+        }
+    }
+    eprintln!(
+        "c_suite modes {cc}: {passed} passed, {failed} failed in {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        report.is_empty(),
+        "C suite (modes) failures with {cc}:\n{report}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn c_modes_gcc() {
+    modes_suite("gcc");
+}
+
+#[test]
+fn c_modes_clang() {
+    modes_suite("clang");
+}
+
 // ---- the examples --------------------------------------------------------------------------
 
 const EXAMPLES: &[&str] = &[

@@ -1,0 +1,61 @@
+/*
+ * The Win32 surface added for real programs (issue 14): every header spelling
+ * Windows code uses, and each new function assigned to a pointer of its exact
+ * Win32 type (a mismatch is an error in C++ and a -Werror warning in C).
+ */
+#include <Windows.h>
+#include <windows.h>
+#include <WINDOWS.H>
+#include <WinBase.h>
+#include <Winbase.h>
+#include <winbase.h>
+#include <WinDef.h>
+#include <windef.h>
+#include <minwindef.h>
+#include <WinNT.h>
+#include <Winnt.h>
+#include <winnt.h>
+#include <WinError.h>
+#include <Winerror.h>
+#include <winerror.h>
+#include <synchapi.h>
+#include <processthreadsapi.h>
+#include <handleapi.h>
+#include <fileapi.h>
+#include <sysinfoapi.h>
+#include <libloaderapi.h>
+#include <errhandlingapi.h>
+#include <consoleapi.h>
+#include <processenv.h>
+#include <minwinbase.h>
+#include <WinUser.h>
+#include <winuser.h>
+#include <TlHelp32.h>
+#include <Tlhelp32.h>
+#include <tlhelp32.h>
+#include <conio.h>
+#include <tchar.h>
+#include <process.h>
+
+#define SIG(ret, name, args) { ret (WINAPI *p_##name) args = name; acc += p_##name != NULL; }
+#define CRT(ret, name, args) { ret (*p_##name) args = name; acc += p_##name != NULL; }
+
+int win32_surface(void);
+int win32_surface(void)
+{
+    int acc = 0;
+    CRT(int, _getch, (void))
+    CRT(int, _getche, (void))
+    CRT(int, _kbhit, (void))
+    CRT(int, _putch, (int))
+    CRT(int, _ungetch, (int))
+    SIG(HANDLE, CreateToolhelp32Snapshot, (DWORD, DWORD))
+    SIG(BOOL, Process32First, (HANDLE, LPPROCESSENTRY32))
+    SIG(BOOL, Process32Next, (HANDLE, LPPROCESSENTRY32))
+    SIG(BOOL, Process32FirstW, (HANDLE, LPPROCESSENTRY32W))
+    SIG(BOOL, Process32NextW, (HANDLE, LPPROCESSENTRY32W))
+    SIG(BOOL, Thread32First, (HANDLE, LPTHREADENTRY32))
+    SIG(BOOL, Thread32Next, (HANDLE, LPTHREADENTRY32))
+    /* @@MORE@@ */
+    return acc;
+}
