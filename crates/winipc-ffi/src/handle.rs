@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use winipc_core::{EventReset, Process, RawHandle, raw};
+use winipc_core::{EventReset, Kind, Process, RawHandle, raw};
 
 use crate::util::*;
 
@@ -25,11 +25,17 @@ pub(crate) enum H {
     Std(i32),
 }
 
+/// What `h` stands for. As on Windows, the low two bits of a handle value are ignored (they
+/// are free for the application's tags), except in the pseudo-handles' values.
 pub(crate) fn classify(h: HANDLE) -> R<H> {
     let v = h as usize;
     match v {
-        CURRENT_PROCESS => Ok(H::CurrentProcess),
-        CURRENT_THREAD => Ok(H::CurrentThread),
+        CURRENT_PROCESS => return Ok(H::CurrentProcess),
+        CURRENT_THREAD => return Ok(H::CurrentThread),
+        _ => {}
+    }
+    let v = v & !3;
+    match v {
         _ if (STD_BASE..STD_BASE + 12).contains(&v) && v % 4 == 0 => {
             Ok(H::Std(((v - STD_BASE) / 4) as i32))
         }
@@ -63,7 +69,7 @@ pub(crate) enum ProcArg {
 pub(crate) fn process_arg(h: HANDLE) -> R<ProcArg> {
     match classify(h)? {
         H::CurrentProcess => Ok(ProcArg::Current),
-        H::Raw(r) if raw::kind(r)? == winipc_core::Kind::Process => Ok(ProcArg::Raw(r)),
+        H::Raw(r) if raw::kind(r)? == Kind::Process => Ok(ProcArg::Raw(r)),
         _ => Err(invalid_handle()),
     }
 }
@@ -99,6 +105,96 @@ pub(crate) fn never_signaled(which: H) -> R<RawHandle> {
             Ok(*cell.get().expect("set"))
         }
     }
+}
+
+/// A handle for `WaitForMultipleObjects`: pseudo-handles are refused there, as on Windows
+/// (`ERROR_INVALID_HANDLE`), though `WaitForSingleObject` accepts them.
+pub(crate) fn waitable_multi(h: HANDLE) -> R<RawHandle> {
+    match classify(h)? {
+        H::Raw(r) => Ok(r),
+        _ => Err(invalid_handle()),
+    }
+}
+
+// ---- access rights -------------------------------------------------------------------------
+
+const GENERIC_READ: u32 = 0x8000_0000;
+const GENERIC_WRITE: u32 = 0x4000_0000;
+const GENERIC_EXECUTE: u32 = 0x2000_0000;
+const GENERIC_ALL: u32 = 0x1000_0000;
+const MAXIMUM_ALLOWED: u32 = 0x0200_0000;
+const STANDARD_READ: u32 = 0x0002_0000; // READ_CONTROL
+const SYNCHRONIZE: u32 = 0x0010_0000;
+
+/// Windows' generic mapping of each object type: (read, write, execute, all).
+fn generic_mapping(kind: Kind) -> (u32, u32, u32, u32) {
+    match kind {
+        // EVENT/SEMAPHORE/TIMER: QUERY_STATE = 1, MODIFY_STATE = 2.
+        Kind::Event | Kind::Semaphore | Kind::Timer => (
+            STANDARD_READ | 1,
+            STANDARD_READ | 2,
+            STANDARD_READ | SYNCHRONIZE,
+            0x001F_0003,
+        ),
+        Kind::Mutex => (
+            STANDARD_READ | 1,
+            STANDARD_READ,
+            STANDARD_READ | SYNCHRONIZE,
+            0x001F_0001,
+        ),
+        // PROCESS_VM_READ | PROCESS_QUERY_INFORMATION; the write rights; SYNCHRONIZE |
+        // PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_TERMINATE.
+        Kind::Process => (
+            STANDARD_READ | 0x0410,
+            STANDARD_READ | 0x0BEA,
+            STANDARD_READ | SYNCHRONIZE | 0x1001,
+            0x001F_FFFF,
+        ),
+        // THREAD_GET_CONTEXT | THREAD_QUERY_INFORMATION; TERMINATE, SUSPEND_RESUME, ...;
+        // SYNCHRONIZE | THREAD_QUERY_LIMITED_INFORMATION.
+        Kind::Thread => (
+            STANDARD_READ | 0x0048,
+            STANDARD_READ | 0x0037,
+            STANDARD_READ | SYNCHRONIZE | 0x0800,
+            0x001F_FFFF,
+        ),
+        _ => (0, 0, 0, u32::MAX),
+    }
+}
+
+/// `dwDesiredAccess` → the rights a handle to an object of `kind` gets: generic rights mapped
+/// as Windows maps them, `MAXIMUM_ALLOWED` = all rights, bits the type does not have dropped.
+pub(crate) fn map_access(kind: Kind, desired: u32) -> u32 {
+    let (r, w, x, all) = generic_mapping(kind);
+    let mut a = desired & !(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
+    for (bit, mapped) in [
+        (GENERIC_READ, r),
+        (GENERIC_WRITE, w),
+        (GENERIC_EXECUTE, x),
+        (GENERIC_ALL, all),
+        (MAXIMUM_ALLOWED, all),
+    ] {
+        if desired & bit != 0 {
+            a |= mapped;
+        }
+    }
+    a & all
+}
+
+/// Gives the freshly opened handle `r` the rights of `desired` (`Open*`, `OpenProcess`):
+/// 0 → the handle is closed again and the call fails with `ERROR_ACCESS_DENIED`, as on Windows.
+pub(crate) fn restrict_opened(r: RawHandle, desired: u32) -> R<()> {
+    let kind = raw::kind(r)?;
+    let mapped = map_access(kind, desired);
+    if mapped == 0 {
+        let _ = raw::close(r);
+        return Err(winipc_core::Error::AccessDenied.into());
+    }
+    if let Err(e) = raw::set_access(r, mapped) {
+        let _ = raw::close(r);
+        return Err(e.into());
+    }
+    Ok(())
 }
 
 /// A handle for a wait: core handles as they are, pseudo-handles as never-signaled objects.
@@ -141,7 +237,7 @@ pub unsafe extern "C" fn DuplicateHandle(
     source: HANDLE,
     target_process: HANDLE,
     lp_target: *mut HANDLE,
-    _desired_access: DWORD,
+    desired_access: DWORD,
     inherit: BOOL,
     options: DWORD,
 ) -> BOOL {
@@ -150,7 +246,8 @@ pub unsafe extern "C" fn DuplicateHandle(
             return Err(invalid_parameter("DuplicateHandle options"));
         }
         let src = classify(source);
-        let result = duplicate(source_process, src, target_process, inherit != 0);
+        let access = (options & DUPLICATE_SAME_ACCESS == 0).then_some(desired_access);
+        let result = duplicate(source_process, src, target_process, inherit != 0, access);
         if options & DUPLICATE_CLOSE_SOURCE != 0
             && let Ok(H::Raw(r)) = src
         {
@@ -163,25 +260,42 @@ pub unsafe extern "C" fn DuplicateHandle(
     })
 }
 
+/// `DuplicateHandle`'s work: `access` is `dwDesiredAccess` (mapped for the object's type), or
+/// `None` for `DUPLICATE_SAME_ACCESS`.
 fn duplicate(
     source_process: HANDLE,
     src: R<H>,
     target_process: HANDLE,
     inherit: bool,
+    access: Option<DWORD>,
 ) -> R<RawHandle> {
     let me = std::process::id();
     if pid_of(process_arg(source_process)?)? != me {
         return Err(not_supported("duplicating a handle out of another process"));
     }
     let target_pid = pid_of(process_arg(target_process)?)?;
-    // A handle of this process first.
+    // A handle of this process first, with the new rights.
     let (local, temporary) = match src? {
-        H::Raw(r) if target_pid == me => (raw::duplicate(r, inherit)?, false),
-        H::Raw(r) => return Ok(raw::duplicate_into(r, target_pid, inherit)?),
+        H::Raw(r) if access.is_none() && target_pid != me => {
+            return Ok(raw::duplicate_into(r, target_pid, inherit)?);
+        }
+        H::Raw(r) => (
+            raw::duplicate(r, inherit && target_pid == me)?,
+            target_pid != me,
+        ),
         H::CurrentProcess => (Process::current()?.into_handle().into_raw(), true),
         H::CurrentThread => (crate::thread::current_thread_handle()?, true),
         H::Std(_) => return Err(not_supported("duplicating a standard handle")),
     };
+    if let Some(desired) = access {
+        let kind = raw::kind(local)?;
+        if kind != Kind::Mailslot {
+            if let Err(e) = raw::set_access(local, map_access(kind, desired)) {
+                let _ = raw::close(local);
+                return Err(e.into());
+            }
+        }
+    }
     if target_pid == me {
         if inherit {
             raw::set_handle_flags(local, raw::HANDLE_FLAG_INHERIT, raw::HANDLE_FLAG_INHERIT)?;

@@ -350,16 +350,22 @@ pub unsafe extern "C" fn FormatMessageW(
 /// `s` NULL or NUL-terminated.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lstrlenA(s: *const c_char) -> i32 {
-    // SAFETY: the caller's contract.
-    unsafe { cstr(s) }.map_or(0, |b| b.len() as i32)
+    // SAFETY: the caller's contract; a faulting pointer gives 0, as on Windows.
+    unsafe { checked_cstr(s) }
+        .ok()
+        .flatten()
+        .map_or(0, |b| b.len() as i32)
 }
 
 /// # Safety
 /// `s` NULL or NUL-terminated.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lstrlenW(s: *const WCHAR) -> i32 {
-    // SAFETY: the caller's contract.
-    unsafe { wstr(s) }.map_or(0, |w| w.len() as i32)
+    // SAFETY: the caller's contract; a faulting pointer gives 0, as on Windows.
+    unsafe { checked_wstr(s) }
+        .ok()
+        .flatten()
+        .map_or(0, |w| w.len() as i32)
 }
 
 /// # Safety
@@ -370,9 +376,12 @@ pub unsafe extern "C" fn lstrcpyA(dst: *mut c_char, src: *const c_char) -> *mut 
         return null_mut();
     }
     // SAFETY: the caller's contract.
-    let Some(b) = (unsafe { cstr(src) }) else {
+    let Some(b) = (unsafe { checked_cstr(src) }).ok().flatten() else {
         return null_mut();
     };
+    if !writable(dst.cast(), b.len() + 1) {
+        return null_mut(); // Windows catches the fault and returns NULL
+    }
     // SAFETY: the caller's contract: dst holds b.len() + 1 bytes.
     unsafe { copy_terminated(dst.cast::<u8>(), b.len() + 1, b) };
     dst
@@ -386,9 +395,12 @@ pub unsafe extern "C" fn lstrcpyW(dst: *mut WCHAR, src: *const WCHAR) -> *mut WC
         return null_mut();
     }
     // SAFETY: the caller's contract.
-    let Some(w) = (unsafe { wstr(src) }) else {
+    let Some(w) = (unsafe { checked_wstr(src) }).ok().flatten() else {
         return null_mut();
     };
+    if !writable(dst.cast(), 2 * (w.len() + 1)) {
+        return null_mut(); // Windows catches the fault and returns NULL
+    }
     // SAFETY: the caller's contract: dst holds w.len() + 1 units.
     unsafe { copy_terminated(dst, w.len() + 1, w) };
     dst
@@ -405,10 +417,14 @@ unsafe fn cat<T: Copy + Default + PartialEq>(dst: *mut T, src: Option<&[T]>) -> 
     if dst.is_null() {
         return null_mut();
     }
-    let mut end = 0;
-    // SAFETY: `dst` is terminated (the caller's contract), so every unit up to it is readable.
-    while unsafe { dst.add(end).read() } != T::default() {
-        end += 1;
+    let Some(end) = terminated_len(dst.cast_const()) else {
+        return null_mut(); // Windows catches the fault and returns NULL
+    };
+    if !writable(
+        dst.wrapping_add(end).cast(),
+        (src.len() + 1) * std::mem::size_of::<T>(),
+    ) {
+        return null_mut();
     }
     // SAFETY: the caller's contract: room for src.len() + 1 more units.
     unsafe { copy_terminated(dst.add(end), src.len() + 1, src) };
@@ -447,7 +463,7 @@ unsafe fn cpyn<T: Copy + Default + PartialEq>(dst: *mut T, src: *const T, max: i
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lstrcatA(dst: *mut c_char, src: *const c_char) -> *mut c_char {
     // SAFETY: the caller's contract.
-    unsafe { cat(dst.cast::<u8>(), cstr(src)) }.cast()
+    unsafe { cat(dst.cast::<u8>(), checked_cstr(src).ok().flatten()) }.cast()
 }
 
 /// # Safety
@@ -455,7 +471,7 @@ pub unsafe extern "C" fn lstrcatA(dst: *mut c_char, src: *const c_char) -> *mut 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lstrcatW(dst: *mut WCHAR, src: *const WCHAR) -> *mut WCHAR {
     // SAFETY: the caller's contract.
-    unsafe { cat(dst, wstr(src)) }
+    unsafe { cat(dst, checked_wstr(src).ok().flatten()) }
 }
 
 /// # Safety

@@ -516,7 +516,7 @@ pub unsafe extern "C" fn CreateProcessW(
 // ---- other process functions ---------------------------------------------------------------
 
 #[unsafe(no_mangle)]
-pub extern "C" fn OpenProcess(_access: DWORD, inherit: BOOL, pid: DWORD) -> HANDLE {
+pub extern "C" fn OpenProcess(access: DWORD, inherit: BOOL, pid: DWORD) -> HANDLE {
     ffi(null_mut(), || {
         if pid == 0 {
             return Err(invalid_parameter("process id 0"));
@@ -525,7 +525,9 @@ pub extern "C" fn OpenProcess(_access: DWORD, inherit: BOOL, pid: DWORD) -> HAND
         if inherit != 0 {
             h.set_inheritable(true)?;
         }
-        Ok(to_handle(h.into_raw()))
+        let r = h.into_raw();
+        crate::handle::restrict_opened(r, access)?;
+        Ok(to_handle(r))
     })
 }
 
@@ -567,6 +569,39 @@ pub extern "C" fn ExitProcess(code: u32) -> ! {
     let _ = std::panic::catch_unwind(|| Process::current().map(|p| p.into_handle().into_raw()));
     winipc_core::exit_process(code)
 }
+
+// ---- the full exit code of exit(n) and of a return from main ---------------------------------
+
+unsafe extern "C" {
+    /// glibc's `on_exit`: like `atexit`, but the handler receives the status given to `exit`
+    /// (all of its bits; the kernel keeps only the low 8).
+    fn on_exit(f: extern "C" fn(i32, *mut c_void), arg: *mut c_void) -> i32;
+}
+
+/// Runs at `exit(n)` and at a return from `main` (which calls `exit`): records `n` as the full
+/// 32-bit exit code when it does not fit in the 8-bit Linux status, exactly as `ExitProcess`
+/// does. Codes 0..=255 travel in the status itself and cost nothing here.
+extern "C" fn exit_hook(status: i32, _arg: *mut c_void) {
+    let code = status as u32;
+    if code <= 0xff {
+        return;
+    }
+    let _ = std::panic::catch_unwind(|| {
+        let _ = Process::current().map(|p| p.into_handle().into_raw());
+        raw::record_exit_code(code)
+    });
+}
+
+extern "C" fn install_exit_hook() {
+    // SAFETY: registers a handler with the C library; `exit_hook` never unwinds.
+    unsafe { on_exit(exit_hook, null_mut()) };
+}
+
+/// Installed when the library is loaded, before `main`, so it runs after the program's own
+/// `atexit` handlers (handlers run in reverse order of registration).
+#[used]
+#[unsafe(link_section = ".init_array")]
+static INSTALL_EXIT_HOOK: extern "C" fn() = install_exit_hook;
 
 fn command_line() -> &'static str {
     static LINE: OnceLock<String> = OnceLock::new();

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use winipc_core::{DueTime, Event, EventReset, Handle, Mutex, Semaphore, Timer, WaitOutcome, raw};
 
-use crate::handle::{raw_of, to_handle, waitable};
+use crate::handle::{raw_of, restrict_opened, to_handle, waitable, waitable_multi};
 use crate::util::*;
 
 // ---- creation and opening (shared by the A and W variants) ---------------------------------
@@ -96,7 +96,7 @@ enum Kind {
     Timer,
 }
 
-fn open(name: R<Option<String>>, inherit: BOOL, kind: Kind) -> HANDLE {
+fn open(access: DWORD, name: R<Option<String>>, inherit: BOOL, kind: Kind) -> HANDLE {
     ffi(null_mut(), || {
         let name = open_name(name?)?;
         let h = match kind {
@@ -105,7 +105,9 @@ fn open(name: R<Option<String>>, inherit: BOOL, kind: Kind) -> HANDLE {
             Kind::Semaphore => Semaphore::open(&name)?.into_handle(),
             Kind::Timer => Timer::open(&name)?.into_handle(),
         };
-        opened(h, inherit)
+        let h = opened(h, inherit)?;
+        restrict_opened(raw_of(h)?, access)?;
+        Ok(h)
     })
 }
 
@@ -155,17 +157,27 @@ pub unsafe extern "C" fn CreateEventW(
 /// # Safety
 /// `name` NULL or a NUL-terminated UTF-8 string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn OpenEventA(_access: DWORD, inherit: BOOL, name: *const c_char) -> HANDLE {
+pub unsafe extern "C" fn OpenEventA(access: DWORD, inherit: BOOL, name: *const c_char) -> HANDLE {
     // SAFETY: see above.
-    open(unsafe { arg_a(name, Text::Name) }, inherit, Kind::Event)
+    open(
+        access,
+        unsafe { arg_a(name, Text::Name) },
+        inherit,
+        Kind::Event,
+    )
 }
 
 /// # Safety
 /// `name` NULL or a NUL-terminated UTF-16 string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn OpenEventW(_access: DWORD, inherit: BOOL, name: *const WCHAR) -> HANDLE {
+pub unsafe extern "C" fn OpenEventW(access: DWORD, inherit: BOOL, name: *const WCHAR) -> HANDLE {
     // SAFETY: see above.
-    open(unsafe { arg_w(name, Text::Name) }, inherit, Kind::Event)
+    open(
+        access,
+        unsafe { arg_w(name, Text::Name) },
+        inherit,
+        Kind::Event,
+    )
 }
 
 /// # Safety
@@ -195,17 +207,27 @@ pub unsafe extern "C" fn CreateMutexW(
 /// # Safety
 /// `name` NULL or a NUL-terminated UTF-8 string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn OpenMutexA(_access: DWORD, inherit: BOOL, name: *const c_char) -> HANDLE {
+pub unsafe extern "C" fn OpenMutexA(access: DWORD, inherit: BOOL, name: *const c_char) -> HANDLE {
     // SAFETY: see above.
-    open(unsafe { arg_a(name, Text::Name) }, inherit, Kind::Mutex)
+    open(
+        access,
+        unsafe { arg_a(name, Text::Name) },
+        inherit,
+        Kind::Mutex,
+    )
 }
 
 /// # Safety
 /// `name` NULL or a NUL-terminated UTF-16 string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn OpenMutexW(_access: DWORD, inherit: BOOL, name: *const WCHAR) -> HANDLE {
+pub unsafe extern "C" fn OpenMutexW(access: DWORD, inherit: BOOL, name: *const WCHAR) -> HANDLE {
     // SAFETY: see above.
-    open(unsafe { arg_w(name, Text::Name) }, inherit, Kind::Mutex)
+    open(
+        access,
+        unsafe { arg_w(name, Text::Name) },
+        inherit,
+        Kind::Mutex,
+    )
 }
 
 /// # Safety
@@ -238,24 +260,34 @@ pub unsafe extern "C" fn CreateSemaphoreW(
 /// `name` NULL or a NUL-terminated UTF-8 string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn OpenSemaphoreA(
-    _access: DWORD,
+    access: DWORD,
     inherit: BOOL,
     name: *const c_char,
 ) -> HANDLE {
     // SAFETY: see above.
-    open(unsafe { arg_a(name, Text::Name) }, inherit, Kind::Semaphore)
+    open(
+        access,
+        unsafe { arg_a(name, Text::Name) },
+        inherit,
+        Kind::Semaphore,
+    )
 }
 
 /// # Safety
 /// `name` NULL or a NUL-terminated UTF-16 string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn OpenSemaphoreW(
-    _access: DWORD,
+    access: DWORD,
     inherit: BOOL,
     name: *const WCHAR,
 ) -> HANDLE {
     // SAFETY: see above.
-    open(unsafe { arg_w(name, Text::Name) }, inherit, Kind::Semaphore)
+    open(
+        access,
+        unsafe { arg_w(name, Text::Name) },
+        inherit,
+        Kind::Semaphore,
+    )
 }
 
 /// # Safety
@@ -302,24 +334,34 @@ pub unsafe extern "C" fn CreateWaitableTimerW(
 /// `name` NULL or a NUL-terminated UTF-8 string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn OpenWaitableTimerA(
-    _access: DWORD,
+    access: DWORD,
     inherit: BOOL,
     name: *const c_char,
 ) -> HANDLE {
     // SAFETY: see above.
-    open(unsafe { arg_a(name, Text::Name) }, inherit, Kind::Timer)
+    open(
+        access,
+        unsafe { arg_a(name, Text::Name) },
+        inherit,
+        Kind::Timer,
+    )
 }
 
 /// # Safety
 /// `name` NULL or a NUL-terminated UTF-16 string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn OpenWaitableTimerW(
-    _access: DWORD,
+    access: DWORD,
     inherit: BOOL,
     name: *const WCHAR,
 ) -> HANDLE {
     // SAFETY: see above.
-    open(unsafe { arg_w(name, Text::Name) }, inherit, Kind::Timer)
+    open(
+        access,
+        unsafe { arg_w(name, Text::Name) },
+        inherit,
+        Kind::Timer,
+    )
 }
 
 // ---- state changes -------------------------------------------------------------------------
@@ -353,6 +395,7 @@ pub unsafe extern "C" fn ReleaseSemaphore(h: HANDLE, count: LONG, previous: *mut
         if count <= 0 {
             return Err(invalid_parameter("lReleaseCount"));
         }
+        out_ok(previous)?;
         let before = raw::semaphore_release(r, count as u32)?;
         // SAFETY: the caller's contract.
         unsafe { write_opt(previous, before as LONG) };
@@ -445,12 +488,20 @@ pub unsafe extern "C" fn WaitForMultipleObjects(
         if count == 0 || count > MAXIMUM_WAIT_OBJECTS {
             return Err(invalid_parameter("nCount"));
         }
-        if handles.is_null() {
+        if handles.is_null()
+            || !readable(
+                handles.cast(),
+                count as usize * std::mem::size_of::<HANDLE>(),
+            )
+        {
             return Err(noaccess());
         }
         // SAFETY: non-NULL and valid for `count` reads (the caller's contract).
         let hs = unsafe { std::slice::from_raw_parts(handles, count as usize) };
-        let raws = hs.iter().map(|&h| waitable(h)).collect::<R<Vec<_>>>()?;
+        let raws = hs
+            .iter()
+            .map(|&h| waitable_multi(h))
+            .collect::<R<Vec<_>>>()?;
         Ok(wait_result(raw::wait(&raws, wait_all != 0, timeout(ms))?))
     })
 }

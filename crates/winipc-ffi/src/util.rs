@@ -167,9 +167,20 @@ pub(crate) fn ffi_bool(body: impl FnOnce() -> R<()>) -> BOOL {
 /// # Safety
 /// `p` is NULL or valid for a write of `T` (aligned).
 pub(crate) unsafe fn write_opt<T>(p: *mut T, v: T) {
-    if !p.is_null() {
+    // An unwritable pointer is skipped rather than faulted on; functions where Windows
+    // reports ERROR_NOACCESS check with `out_ok` first.
+    if !p.is_null() && writable(p.cast(), std::mem::size_of::<T>()) {
         // SAFETY: non-NULL, and the caller guarantees validity.
         unsafe { p.write(v) }
+    }
+}
+
+/// An optional out-pointer that is NULL or writable; otherwise `ERROR_NOACCESS`.
+pub(crate) fn out_ok<T>(p: *mut T) -> R<()> {
+    if p.is_null() || writable(p.cast(), std::mem::size_of::<T>()) {
+        Ok(())
+    } else {
+        Err(noaccess())
     }
 }
 
@@ -179,7 +190,7 @@ pub(crate) unsafe fn write_opt<T>(p: *mut T, v: T) {
 /// # Safety
 /// `p` is NULL or valid for a write of `T` (aligned).
 pub(crate) unsafe fn write_req<T>(p: *mut T, v: T) -> R<()> {
-    if p.is_null() {
+    if p.is_null() || !writable(p.cast(), std::mem::size_of::<T>()) {
         return Err(noaccess());
     }
     // SAFETY: non-NULL, and the caller guarantees validity.
@@ -192,7 +203,7 @@ pub(crate) unsafe fn write_req<T>(p: *mut T, v: T) -> R<()> {
 /// # Safety
 /// `p` is NULL or valid for a read of `T`.
 pub(crate) unsafe fn read_req<T: Copy>(p: *const T) -> R<T> {
-    if p.is_null() {
+    if p.is_null() || !readable(p.cast(), std::mem::size_of::<T>()) {
         return Err(noaccess());
     }
     // SAFETY: non-NULL, and the caller guarantees validity.
@@ -216,7 +227,7 @@ pub(crate) unsafe fn bytes<'a>(p: *const c_void, len: usize) -> R<&'a [u8]> {
     if len == 0 {
         return Ok(&[]);
     }
-    if p.is_null() {
+    if p.is_null() || !readable(p, len) {
         return Err(noaccess());
     }
     // SAFETY: non-NULL, len > 0, validity guaranteed by the caller.
@@ -231,7 +242,7 @@ pub(crate) unsafe fn bytes_mut<'a>(p: *mut c_void, len: usize) -> R<&'a mut [u8]
     if len == 0 {
         return Ok(&mut []);
     }
-    if p.is_null() {
+    if p.is_null() || !writable(p, len) {
         return Err(noaccess());
     }
     // SAFETY: non-NULL, len > 0, validity and exclusivity guaranteed by the caller.
@@ -262,6 +273,148 @@ pub(crate) unsafe fn wstr<'a>(p: *const WCHAR) -> Option<&'a [u16]> {
     }
     // SAFETY: the `n` units before the terminator were just read.
     Some(unsafe { std::slice::from_raw_parts(p, n) })
+}
+
+// ---- pointers Windows protects: probed, never dereferenced blindly ---------------------------
+//
+// Where Windows catches an access violation (string functions such as `lstrlen`, kernel-side
+// reads and writes of buffers, which then fail with `ERROR_NOACCESS`), winipc first checks
+// the memory with `process_vm_readv`/`process_vm_writev` on its own process: the kernel
+// reports `EFAULT` for an unmapped or protected range instead of delivering `SIGSEGV`. (If a
+// sandbox refuses these calls, the memory is taken as valid, as before.)
+
+const PAGE: usize = 4096;
+
+fn iov(p: *const c_void, len: usize) -> libc::iovec {
+    libc::iovec {
+        iov_base: p.cast_mut(),
+        iov_len: len,
+    }
+}
+
+/// Copies up to `dst.len()` bytes from address `src` of this process; the number copied (less
+/// at the first fault), or `None` when the kernel refuses the call itself.
+fn copy_in(src: usize, dst: &mut [u8]) -> Option<usize> {
+    let local = iov(dst.as_mut_ptr().cast(), dst.len());
+    let remote = iov(src as *const c_void, dst.len());
+    // SAFETY: the local iovec is a live buffer of that length; the remote one is only read by
+    // the kernel, which checks it.
+    let n = unsafe { libc::process_vm_readv(libc::getpid(), &local, 1, &remote, 1, 0) };
+    if n >= 0 {
+        return Some(n as usize);
+    }
+    match std::io::Error::last_os_error().raw_os_error() {
+        Some(libc::EFAULT) => Some(0),
+        _ => None,
+    }
+}
+
+/// Whether the `len` bytes at `p` are readable (one byte per page is checked).
+pub(crate) fn readable(p: *const c_void, len: usize) -> bool {
+    probe(p as usize, len, false)
+}
+
+/// Whether the `len` bytes at `p` are writable: one byte per page is read and written back
+/// unchanged.
+pub(crate) fn writable(p: *mut c_void, len: usize) -> bool {
+    probe(p as usize, len, true)
+}
+
+fn probe(start: usize, len: usize, write: bool) -> bool {
+    if len == 0 {
+        return true;
+    }
+    if start == 0 || start.checked_add(len).is_none() {
+        return false;
+    }
+    let last = start + len - 1;
+    let mut at = start;
+    loop {
+        let mut b = [0u8; 1];
+        match copy_in(at, &mut b) {
+            None => return true, // the probe is unavailable: trust the pointer
+            Some(0) => return false,
+            Some(_) => {}
+        }
+        if write {
+            let local = iov(b.as_ptr().cast(), 1);
+            let remote = iov(at as *const c_void, 1);
+            // SAFETY: the kernel writes the byte just read back to `at`, checking the address.
+            let n = unsafe { libc::process_vm_writev(libc::getpid(), &local, 1, &remote, 1, 0) };
+            if n != 1 {
+                return std::io::Error::last_os_error().raw_os_error() != Some(libc::EFAULT);
+            }
+        }
+        if at >= last {
+            return true;
+        }
+        at = ((at / PAGE + 1) * PAGE).min(last);
+    }
+}
+
+/// The number of `T` units before the first zero unit at `p`, or `None` if the memory faults
+/// before a terminator.
+pub(crate) fn terminated_len<T: Copy + Default + PartialEq>(p: *const T) -> Option<usize> {
+    let size = std::mem::size_of::<T>();
+    let mut at = p as usize;
+    let mut units = 0usize;
+    let mut chunk = [0u8; PAGE];
+    loop {
+        let want = (PAGE - at % PAGE).max(size) / size * size;
+        let got = match copy_in(at, &mut chunk[..want]) {
+            // Unavailable probe: read directly (the caller vouched for the pointer).
+            None => {
+                let mut n = 0;
+                // SAFETY: the caller's contract of a terminated string.
+                while unsafe { p.add(n).read_unaligned() } != T::default() {
+                    n += 1;
+                }
+                return Some(n);
+            }
+            Some(n) => n,
+        };
+        for u in chunk[..got].chunks_exact(size) {
+            // SAFETY: `u` holds `size_of::<T>()` bytes; `T` is a plain integer type.
+            let v = unsafe { u.as_ptr().cast::<T>().read_unaligned() };
+            if v == T::default() {
+                return Some(units);
+            }
+            units += 1;
+        }
+        if got < want {
+            return None;
+        }
+        at += want;
+    }
+}
+
+/// A NUL-terminated `char` string whose memory is checked first: `Ok(None)` for NULL,
+/// `ERROR_NOACCESS` for memory that is not readable up to a terminator.
+///
+/// # Safety
+/// The memory, once found readable, stays valid for `'a`.
+pub(crate) unsafe fn checked_cstr<'a>(p: *const c_char) -> R<Option<&'a [u8]>> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    let n = terminated_len(p.cast::<u8>()).ok_or_else(noaccess)?;
+    // SAFETY: the `n` bytes before the terminator were just found readable.
+    Ok(Some(unsafe {
+        std::slice::from_raw_parts(p.cast::<u8>(), n)
+    }))
+}
+
+/// [`checked_cstr`] for `WCHAR` strings.
+///
+/// # Safety
+/// As [`checked_cstr`]; `p` is aligned for `u16`.
+pub(crate) unsafe fn checked_wstr<'a>(p: *const WCHAR) -> R<Option<&'a [u16]>> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    let n = terminated_len(p).ok_or_else(noaccess)?;
+    // SAFETY: the `n` units before the terminator were just found readable.
+    Ok(Some(unsafe { std::slice::from_raw_parts(p, n) }))
 }
 
 /// Which argument is being converted: names fail with `ERROR_INVALID_NAME`, other strings
@@ -295,7 +448,7 @@ pub(crate) fn utf16(w: &[u16], t: Text) -> R<String> {
 /// As [`cstr`].
 pub(crate) unsafe fn arg_a(p: *const c_char, t: Text) -> R<Option<String>> {
     // SAFETY: forwarded contract.
-    unsafe { cstr(p) }.map(|b| utf8(b, t)).transpose()
+    unsafe { checked_cstr(p) }?.map(|b| utf8(b, t)).transpose()
 }
 
 /// A W string argument (NULL → `None`).
@@ -304,7 +457,7 @@ pub(crate) unsafe fn arg_a(p: *const c_char, t: Text) -> R<Option<String>> {
 /// As [`wstr`].
 pub(crate) unsafe fn arg_w(p: *const WCHAR, t: Text) -> R<Option<String>> {
     // SAFETY: forwarded contract.
-    unsafe { wstr(p) }.map(|w| utf16(w, t)).transpose()
+    unsafe { checked_wstr(p) }?.map(|w| utf16(w, t)).transpose()
 }
 
 /// Copies `units` plus a NUL terminator into a C buffer of `cap` units.
