@@ -744,6 +744,54 @@ WINBASEAPI VOID WINAPI DeleteCriticalSection(LPCRITICAL_SECTION lpCriticalSectio
 WINBASEAPI DWORD WINAPI SetCriticalSectionSpinCount(LPCRITICAL_SECTION lpCriticalSection,
                                                     DWORD dwSpinCount);
 
+/* Thread control (suspend counts, termination), TLS, slim reader/writer locks, condition
+ * variables and one-time initialisation (threads of one process). */
+#if defined(__cplusplus) && __cplusplus >= 201103L
+#  define WINIPC_NULL_INIT nullptr
+#else
+#  define WINIPC_NULL_INIT NULL
+#endif
+#define TLS_OUT_OF_INDEXES                 ((DWORD)0xFFFFFFFF)
+typedef struct _RTL_SRWLOCK { PVOID Ptr; } SRWLOCK, *PSRWLOCK;
+#define SRWLOCK_INIT                       { WINIPC_NULL_INIT }
+typedef struct _RTL_CONDITION_VARIABLE { PVOID Ptr; } CONDITION_VARIABLE, *PCONDITION_VARIABLE;
+#define CONDITION_VARIABLE_INIT            { WINIPC_NULL_INIT }
+#define CONDITION_VARIABLE_LOCKMODE_SHARED 0x1
+typedef union _RTL_RUN_ONCE { PVOID Ptr; } INIT_ONCE, *PINIT_ONCE, *LPINIT_ONCE;
+#define INIT_ONCE_STATIC_INIT              { WINIPC_NULL_INIT }
+#define INIT_ONCE_CHECK_ONLY               0x00000001
+#define INIT_ONCE_ASYNC                    0x00000002
+#define INIT_ONCE_INIT_FAILED              0x00000004
+#define INIT_ONCE_CTX_RESERVED_BITS        2
+typedef BOOL (WINAPI *PINIT_ONCE_FN)(PINIT_ONCE InitOnce, PVOID Parameter, PVOID *Context);
+WINBASEAPI DWORD WINAPI SuspendThread(HANDLE hThread);
+WINBASEAPI DWORD WINAPI ResumeThread(HANDLE hThread);
+WINBASEAPI BOOL WINAPI TerminateThread(HANDLE hThread, DWORD dwExitCode);
+WINBASEAPI BOOL WINAPI SwitchToThread(void);
+WINBASEAPI DWORD WINAPI TlsAlloc(void);
+WINBASEAPI LPVOID WINAPI TlsGetValue(DWORD dwTlsIndex);
+WINBASEAPI BOOL WINAPI TlsSetValue(DWORD dwTlsIndex, LPVOID lpTlsValue);
+WINBASEAPI BOOL WINAPI TlsFree(DWORD dwTlsIndex);
+WINBASEAPI VOID WINAPI InitializeSRWLock(PSRWLOCK SRWLock);
+WINBASEAPI VOID WINAPI AcquireSRWLockExclusive(PSRWLOCK SRWLock);
+WINBASEAPI VOID WINAPI AcquireSRWLockShared(PSRWLOCK SRWLock);
+WINBASEAPI VOID WINAPI ReleaseSRWLockExclusive(PSRWLOCK SRWLock);
+WINBASEAPI VOID WINAPI ReleaseSRWLockShared(PSRWLOCK SRWLock);
+WINBASEAPI BOOLEAN WINAPI TryAcquireSRWLockExclusive(PSRWLOCK SRWLock);
+WINBASEAPI BOOLEAN WINAPI TryAcquireSRWLockShared(PSRWLOCK SRWLock);
+WINBASEAPI VOID WINAPI InitializeConditionVariable(PCONDITION_VARIABLE ConditionVariable);
+WINBASEAPI BOOL WINAPI SleepConditionVariableCS(PCONDITION_VARIABLE ConditionVariable,
+                                                PCRITICAL_SECTION CriticalSection,
+                                                DWORD dwMilliseconds);
+WINBASEAPI BOOL WINAPI SleepConditionVariableSRW(PCONDITION_VARIABLE ConditionVariable,
+                                                 PSRWLOCK SRWLock, DWORD dwMilliseconds,
+                                                 ULONG Flags);
+WINBASEAPI VOID WINAPI WakeConditionVariable(PCONDITION_VARIABLE ConditionVariable);
+WINBASEAPI VOID WINAPI WakeAllConditionVariable(PCONDITION_VARIABLE ConditionVariable);
+WINBASEAPI VOID WINAPI InitOnceInitialize(PINIT_ONCE InitOnce);
+WINBASEAPI BOOL WINAPI InitOnceExecuteOnce(PINIT_ONCE InitOnce, PINIT_ONCE_FN InitFn,
+                                           PVOID Parameter, LPVOID *Context);
+
 /* Interlocked operations: sequentially consistent, inline (compiler builtins). */
 #define MemoryBarrier() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #if defined(__x86_64__) || defined(__i386__)

@@ -223,6 +223,22 @@ fn check_executable(p: &Path) -> R<()> {
 
 // ---- CreateProcess -------------------------------------------------------------------------
 
+/// A pipe, both ends close-on-exec.
+fn pipe_cloexec() -> R<(OwnedFd, OwnedFd)> {
+    let mut fds = [0i32; 2];
+    // SAFETY: pipe2 writes two descriptors into the array on success.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(std::io::Error::last_os_error().into());
+    }
+    // SAFETY: both descriptors were just created and are owned here.
+    Ok(unsafe {
+        (
+            std::os::fd::FromRawFd::from_raw_fd(fds[0]),
+            std::os::fd::FromRawFd::from_raw_fd(fds[1]),
+        )
+    })
+}
+
 /// `STARTUPINFOA`/`STARTUPINFOW` (same layout; the string fields are unused).
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
@@ -332,10 +348,10 @@ struct Args {
 }
 
 fn create_process(a: Args) -> R<ProcessInformation> {
-    if a.flags & (CREATE_SUSPENDED | DEBUG_PROCESS | DEBUG_ONLY_THIS_PROCESS) != 0 {
-        return Err(not_supported("CREATE_SUSPENDED and debugging"));
+    if a.flags & (DEBUG_PROCESS | DEBUG_ONLY_THIS_PROCESS) != 0 {
+        return Err(not_supported("debugging"));
     }
-    if a.flags & !(HARMLESS_FLAGS | CREATE_UNICODE_ENVIRONMENT) != 0 {
+    if a.flags & !(HARMLESS_FLAGS | CREATE_UNICODE_ENVIRONMENT | CREATE_SUSPENDED) != 0 {
         return Err(invalid_parameter("dwCreationFlags"));
     }
     let (argv, cmdline) = match (&a.application, &a.command_line) {
@@ -356,10 +372,42 @@ fn create_process(a: Args) -> R<ProcessInformation> {
     // Absolute, so lpCurrentDirectory does not change which program runs.
     let program = std::path::absolute(&program)?;
 
-    let mut cmd = Command::new(&program);
-    if let Some((first, rest)) = argv.split_first() {
-        cmd.arg0(first).args(rest);
-    }
+    let suspended = a.flags & CREATE_SUSPENDED != 0;
+    let mut hold: Option<(OwnedFd, OwnedFd)> = None;
+    let mut cmd = if suspended {
+        // Held before exec: a shell stub waits for a line on a pipe (ResumeThread writes it),
+        // then execs the program with the same argv (bash keeps argv[0] with `exec -a`).
+        let (r, w) = pipe_cloexec()?;
+        let fd = std::os::fd::AsRawFd::as_raw_fd(&r);
+        let bash = Path::new("/bin/bash").exists();
+        let script = format!(
+            "read _ <&{fd} || exit 1; exec {fd}<&-; exec {} \"$@\"",
+            if bash { "-a \"$0\"" } else { "" }
+        );
+        let mut c = Command::new(if bash { "/bin/bash" } else { "/bin/sh" });
+        c.arg("-c")
+            .arg(script)
+            .arg(argv.first().map_or("", String::as_str))
+            .arg(&program)
+            .args(argv.iter().skip(1));
+        // SAFETY: fcntl on a descriptor number is async-signal-safe.
+        unsafe {
+            c.pre_exec(move || {
+                if libc::fcntl(fd, libc::F_SETFD, 0) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        hold = Some((r, w));
+        c
+    } else {
+        let mut c = Command::new(&program);
+        if let Some((first, rest)) = argv.split_first() {
+            c.arg0(first).args(rest);
+        }
+        c
+    };
     if let Some(env) = &a.env {
         cmd.env_clear().envs(env.iter().map(|(k, v)| (k, v)));
     }
@@ -383,6 +431,10 @@ fn create_process(a: Args) -> R<ProcessInformation> {
     }
     let mut p = Process::spawn(cmd, a.inherit)?;
     let pid = p.pid();
+    if let Some((r, w)) = hold {
+        drop(r); // the child has its copy
+        crate::threadctl::hold_child(pid, w);
+    }
     let thread = p.take_main_thread().map(|t| t.into_handle().into_raw());
     let process = p.into_handle().into_raw();
     let Some(thread) = thread else {

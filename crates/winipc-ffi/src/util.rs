@@ -142,7 +142,10 @@ pub(crate) fn noaccess() -> Fail {
 /// Runs the body of an exported function: an `Err` sets the last error and returns `failed`;
 /// a panic is contained (it never unwinds into C) and reported as `ERROR_GEN_FAILURE`.
 pub(crate) fn ffi<T>(failed: T, body: impl FnOnce() -> R<T>) -> T {
-    match catch_unwind(AssertUnwindSafe(body)) {
+    crate::threadctl::enter_library();
+    let r = catch_unwind(AssertUnwindSafe(body));
+    crate::threadctl::leave_library();
+    match r {
         Ok(Ok(v)) => v,
         Ok(Err(Fail(code))) => {
             set_last_error(code);

@@ -56,6 +56,31 @@ int win32_surface(void)
     SIG(BOOL, Process32NextW, (HANDLE, LPPROCESSENTRY32W))
     SIG(BOOL, Thread32First, (HANDLE, LPTHREADENTRY32))
     SIG(BOOL, Thread32Next, (HANDLE, LPTHREADENTRY32))
+    SIG(DWORD, SuspendThread, (HANDLE))
+    SIG(DWORD, ResumeThread, (HANDLE))
+    SIG(BOOL, TerminateThread, (HANDLE, DWORD))
+    SIG(BOOL, SwitchToThread, (void))
+    SIG(DWORD, TlsAlloc, (void))
+    SIG(LPVOID, TlsGetValue, (DWORD))
+    SIG(BOOL, TlsSetValue, (DWORD, LPVOID))
+    SIG(BOOL, TlsFree, (DWORD))
+    SIG(VOID, InitializeSRWLock, (PSRWLOCK))
+    SIG(VOID, AcquireSRWLockExclusive, (PSRWLOCK))
+    SIG(VOID, AcquireSRWLockShared, (PSRWLOCK))
+    SIG(VOID, ReleaseSRWLockExclusive, (PSRWLOCK))
+    SIG(VOID, ReleaseSRWLockShared, (PSRWLOCK))
+    SIG(BOOLEAN, TryAcquireSRWLockExclusive, (PSRWLOCK))
+    SIG(BOOLEAN, TryAcquireSRWLockShared, (PSRWLOCK))
+    SIG(VOID, InitializeConditionVariable, (PCONDITION_VARIABLE))
+    SIG(BOOL, SleepConditionVariableCS, (PCONDITION_VARIABLE, PCRITICAL_SECTION, DWORD))
+    SIG(BOOL, SleepConditionVariableSRW, (PCONDITION_VARIABLE, PSRWLOCK, DWORD, ULONG))
+    SIG(VOID, WakeConditionVariable, (PCONDITION_VARIABLE))
+    SIG(VOID, WakeAllConditionVariable, (PCONDITION_VARIABLE))
+    SIG(VOID, InitOnceInitialize, (PINIT_ONCE))
+    SIG(BOOL, InitOnceExecuteOnce, (PINIT_ONCE, PINIT_ONCE_FN, PVOID, LPVOID *))
+    { SRWLOCK l = SRWLOCK_INIT; CONDITION_VARIABLE cv = CONDITION_VARIABLE_INIT;
+      INIT_ONCE o = INIT_ONCE_STATIC_INIT; acc += (l.Ptr == NULL) + (cv.Ptr == NULL) + (o.Ptr == NULL);
+      acc += TLS_OUT_OF_INDEXES == 0xFFFFFFFF && CONDITION_VARIABLE_LOCKMODE_SHARED == 1; }
     /* @@MORE@@ */
     return acc;
 }
