@@ -493,10 +493,13 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define ERROR_INVALID_ACCESS        12
 #define ERROR_INVALID_DATA          13
 #define ERROR_OUTOFMEMORY           14
+#define ERROR_NO_MORE_FILES         18
+#define ERROR_BAD_LENGTH            24
 #define ERROR_GEN_FAILURE           31
 #define ERROR_SHARING_VIOLATION     32
 #define ERROR_HANDLE_EOF            38
 #define ERROR_NOT_SUPPORTED         50
+#define ERROR_FILE_EXISTS           80
 #define ERROR_BAD_NETPATH           53
 #define ERROR_INVALID_PARAMETER     87
 #define ERROR_BROKEN_PIPE           109
@@ -506,11 +509,15 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define ERROR_INSUFFICIENT_BUFFER   122
 #define ERROR_INVALID_NAME          123
 #define ERROR_NOT_LOCKED            158
+#define ERROR_MOD_NOT_FOUND         126
+#define ERROR_PROC_NOT_FOUND        127
 #define ERROR_ALREADY_EXISTS        183
 #define ERROR_BAD_EXE_FORMAT        193
+#define ERROR_ENVVAR_NOT_FOUND      203
 #define ERROR_FILENAME_EXCED_RANGE  206
 #define ERROR_NO_DATA               232
 #define ERROR_MORE_DATA             234
+#define ERROR_NO_MORE_ITEMS         259
 #define ERROR_DIRECTORY             267
 #define ERROR_NOT_OWNER             288
 #define ERROR_TOO_MANY_POSTS        298
@@ -924,6 +931,43 @@ WINBASEAPI LPWSTR WINAPI lstrcpynW(LPWSTR lpString1, LPCWSTR lpString2, int iMax
 WINBASEAPI int WINAPI lstrcmpA(LPCSTR lpString1, LPCSTR lpString2);
 WINBASEAPI int WINAPI lstrcmpW(LPCWSTR lpString1, LPCWSTR lpString2);
 
+/* The process environment, directories, modules (dlopen), temporary files. */
+WINBASEAPI DWORD WINAPI GetEnvironmentVariableA(LPCSTR lpName, LPSTR lpBuffer, DWORD nSize);
+WINBASEAPI DWORD WINAPI GetEnvironmentVariableW(LPCWSTR lpName, LPWSTR lpBuffer, DWORD nSize);
+WINBASEAPI BOOL WINAPI SetEnvironmentVariableA(LPCSTR lpName, LPCSTR lpValue);
+WINBASEAPI BOOL WINAPI SetEnvironmentVariableW(LPCWSTR lpName, LPCWSTR lpValue);
+WINBASEAPI LPCH WINAPI GetEnvironmentStringsA(void);
+WINBASEAPI LPWCH WINAPI GetEnvironmentStringsW(void);
+WINBASEAPI BOOL WINAPI FreeEnvironmentStringsA(LPCH penv);
+WINBASEAPI BOOL WINAPI FreeEnvironmentStringsW(LPWCH penv);
+WINBASEAPI DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst, DWORD nSize);
+WINBASEAPI DWORD WINAPI ExpandEnvironmentStringsW(LPCWSTR lpSrc, LPWSTR lpDst, DWORD nSize);
+WINBASEAPI VOID WINAPI GetStartupInfoA(LPSTARTUPINFOA lpStartupInfo);
+WINBASEAPI VOID WINAPI GetStartupInfoW(LPSTARTUPINFOW lpStartupInfo);
+WINBASEAPI DWORD WINAPI GetCurrentDirectoryA(DWORD nBufferLength, LPSTR lpBuffer);
+WINBASEAPI DWORD WINAPI GetCurrentDirectoryW(DWORD nBufferLength, LPWSTR lpBuffer);
+WINBASEAPI BOOL WINAPI SetCurrentDirectoryA(LPCSTR lpPathName);
+WINBASEAPI BOOL WINAPI SetCurrentDirectoryW(LPCWSTR lpPathName);
+WINBASEAPI UINT WINAPI GetSystemDirectoryA(LPSTR lpBuffer, UINT uSize);
+WINBASEAPI UINT WINAPI GetSystemDirectoryW(LPWSTR lpBuffer, UINT uSize);
+WINBASEAPI UINT WINAPI GetWindowsDirectoryA(LPSTR lpBuffer, UINT uSize);
+WINBASEAPI UINT WINAPI GetWindowsDirectoryW(LPWSTR lpBuffer, UINT uSize);
+WINBASEAPI DWORD WINAPI GetTempPathA(DWORD nBufferLength, LPSTR lpBuffer);
+WINBASEAPI DWORD WINAPI GetTempPathW(DWORD nBufferLength, LPWSTR lpBuffer);
+WINBASEAPI UINT WINAPI GetTempFileNameA(LPCSTR lpPathName, LPCSTR lpPrefixString, UINT uUnique,
+                                        LPSTR lpTempFileName);
+WINBASEAPI UINT WINAPI GetTempFileNameW(LPCWSTR lpPathName, LPCWSTR lpPrefixString,
+                                        UINT uUnique, LPWSTR lpTempFileName);
+typedef INT_PTR (WINAPI *FARPROC)(void);
+WINBASEAPI HMODULE WINAPI GetModuleHandleA(LPCSTR lpModuleName);
+WINBASEAPI HMODULE WINAPI GetModuleHandleW(LPCWSTR lpModuleName);
+WINBASEAPI HMODULE WINAPI LoadLibraryA(LPCSTR lpLibFileName);
+WINBASEAPI HMODULE WINAPI LoadLibraryW(LPCWSTR lpLibFileName);
+WINBASEAPI FARPROC WINAPI GetProcAddress(HMODULE hModule, LPCSTR lpProcName);
+WINBASEAPI BOOL WINAPI FreeLibrary(HMODULE hLibModule);
+WINBASEAPI DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize);
+WINBASEAPI DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, DWORD nSize);
+
 /* ------------------------------------------------------------------------ */
 /* UNICODE switching.                                                       */
 /* ------------------------------------------------------------------------ */
@@ -948,6 +992,21 @@ WINBASEAPI int WINAPI lstrcmpW(LPCWSTR lpString1, LPCWSTR lpString2);
 #  define lstrcat              lstrcatW
 #  define lstrcpyn             lstrcpynW
 #  define lstrcmp              lstrcmpW
+#  define GetEnvironmentVariable   GetEnvironmentVariableW
+#  define SetEnvironmentVariable   SetEnvironmentVariableW
+#  define GetEnvironmentStrings    GetEnvironmentStringsW
+#  define FreeEnvironmentStrings   FreeEnvironmentStringsW
+#  define ExpandEnvironmentStrings ExpandEnvironmentStringsW
+#  define GetStartupInfo           GetStartupInfoW
+#  define GetCurrentDirectory      GetCurrentDirectoryW
+#  define SetCurrentDirectory      SetCurrentDirectoryW
+#  define GetSystemDirectory       GetSystemDirectoryW
+#  define GetWindowsDirectory      GetWindowsDirectoryW
+#  define GetTempPath              GetTempPathW
+#  define GetTempFileName          GetTempFileNameW
+#  define GetModuleHandle          GetModuleHandleW
+#  define LoadLibrary              LoadLibraryW
+#  define GetModuleFileName        GetModuleFileNameW
 typedef STARTUPINFOW   STARTUPINFO;
 typedef LPSTARTUPINFOW LPSTARTUPINFO;
 #else
@@ -970,6 +1029,21 @@ typedef LPSTARTUPINFOW LPSTARTUPINFO;
 #  define lstrcat              lstrcatA
 #  define lstrcpyn             lstrcpynA
 #  define lstrcmp              lstrcmpA
+#  define GetEnvironmentVariable   GetEnvironmentVariableA
+#  define SetEnvironmentVariable   SetEnvironmentVariableA
+#  define GetEnvironmentStrings    GetEnvironmentStringsA
+#  define FreeEnvironmentStrings   FreeEnvironmentStringsA
+#  define ExpandEnvironmentStrings ExpandEnvironmentStringsA
+#  define GetStartupInfo           GetStartupInfoA
+#  define GetCurrentDirectory      GetCurrentDirectoryA
+#  define SetCurrentDirectory      SetCurrentDirectoryA
+#  define GetSystemDirectory       GetSystemDirectoryA
+#  define GetWindowsDirectory      GetWindowsDirectoryA
+#  define GetTempPath              GetTempPathA
+#  define GetTempFileName          GetTempFileNameA
+#  define GetModuleHandle          GetModuleHandleA
+#  define LoadLibrary              LoadLibraryA
+#  define GetModuleFileName        GetModuleFileNameA
 typedef STARTUPINFOA   STARTUPINFO;
 typedef LPSTARTUPINFOA LPSTARTUPINFO;
 #endif

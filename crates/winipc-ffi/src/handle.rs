@@ -23,6 +23,54 @@ pub(crate) enum H {
     CurrentThread,
     /// Descriptor 0, 1 or 2 (`GetStdHandle`).
     Std(i32),
+    /// An object of this process only (a Tool Help snapshot), by index.
+    Local(usize),
+}
+
+/// Handles of objects that live in this process only: `LOCAL_BASE + 4 * index`.
+const LOCAL_BASE: usize = 0x0E00_0000;
+const LOCAL_MAX: usize = 0x1_0000;
+
+/// An object behind an [`H::Local`] handle.
+pub(crate) enum Local {
+    Snapshot(crate::toolhelp::Snapshot),
+}
+
+static LOCALS: std::sync::Mutex<Vec<Option<Local>>> = std::sync::Mutex::new(Vec::new());
+
+/// A new handle to `l` (`ERROR_NOT_ENOUGH_MEMORY` when 65536 are open).
+pub(crate) fn local_insert(l: Local) -> R<HANDLE> {
+    let mut t = LOCALS.lock().unwrap_or_else(|e| e.into_inner());
+    let i = match t.iter().position(Option::is_none) {
+        Some(i) => i,
+        None if t.len() < LOCAL_MAX => {
+            t.push(None);
+            t.len() - 1
+        }
+        None => return Err(Fail(code::ERROR_NOT_ENOUGH_MEMORY)),
+    };
+    t[i] = Some(l);
+    Ok((LOCAL_BASE + 4 * i) as HANDLE)
+}
+
+/// Runs `f` on the local object behind `h` (`ERROR_INVALID_HANDLE` if there is none).
+pub(crate) fn with_local<T>(h: HANDLE, f: impl FnOnce(&mut Local) -> R<T>) -> R<T> {
+    let H::Local(i) = classify(h)? else {
+        return Err(invalid_handle());
+    };
+    let mut t = LOCALS.lock().unwrap_or_else(|e| e.into_inner());
+    match t.get_mut(i).and_then(Option::as_mut) {
+        Some(l) => f(l),
+        None => Err(invalid_handle()),
+    }
+}
+
+fn local_close(i: usize) -> R<()> {
+    let mut t = LOCALS.lock().unwrap_or_else(|e| e.into_inner());
+    match t.get_mut(i).and_then(Option::take) {
+        Some(_) => Ok(()),
+        None => Err(invalid_handle()),
+    }
 }
 
 /// What `h` stands for. As on Windows, the low two bits of a handle value are ignored (they
@@ -38,6 +86,9 @@ pub(crate) fn classify(h: HANDLE) -> R<H> {
     match v {
         _ if (STD_BASE..STD_BASE + 12).contains(&v) && v % 4 == 0 => {
             Ok(H::Std(((v - STD_BASE) / 4) as i32))
+        }
+        _ if (LOCAL_BASE..LOCAL_BASE + 4 * LOCAL_MAX).contains(&v) => {
+            Ok(H::Local((v - LOCAL_BASE) / 4))
         }
         _ => RawHandle::try_from(v)
             .ok()
@@ -202,7 +253,7 @@ pub(crate) fn waitable(h: HANDLE) -> R<RawHandle> {
     match classify(h)? {
         H::Raw(r) => Ok(r),
         which @ (H::CurrentProcess | H::CurrentThread) => never_signaled(which),
-        H::Std(_) => Err(invalid_handle()),
+        H::Std(_) | H::Local(_) => Err(invalid_handle()),
     }
 }
 
@@ -220,6 +271,7 @@ pub extern "C" fn CloseHandle(h: HANDLE) -> BOOL {
             Ok(())
         }
         // Pseudo-handles are not in the handle table (and -1 is INVALID_HANDLE_VALUE).
+        H::Local(i) => local_close(i),
         H::CurrentProcess | H::CurrentThread => Err(invalid_handle()),
     })
 }
@@ -286,6 +338,7 @@ fn duplicate(
         H::CurrentProcess => (Process::current()?.into_handle().into_raw(), true),
         H::CurrentThread => (crate::thread::current_thread_handle()?, true),
         H::Std(_) => return Err(not_supported("duplicating a standard handle")),
+        H::Local(_) => return Err(not_supported("duplicating a snapshot handle")),
     };
     if let Some(desired) = access {
         let kind = raw::kind(local)?;

@@ -16,6 +16,7 @@
 
 mod console;
 mod critical_section;
+mod env;
 mod handle;
 mod mailslot;
 mod memory;
@@ -25,5 +26,6 @@ mod slim;
 mod sync;
 mod thread;
 mod threadctl;
+mod toolhelp;
 mod util;
 mod wallclock;

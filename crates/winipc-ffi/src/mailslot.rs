@@ -235,7 +235,7 @@ unsafe fn read_file(h: HANDLE, buf: *mut c_void, len: DWORD) -> R<usize> {
             }
             break os_result(n)?;
         },
-        H::CurrentProcess | H::CurrentThread => return Err(invalid_handle()),
+        H::CurrentProcess | H::CurrentThread | H::Local(_) => return Err(invalid_handle()),
     };
     Ok(n)
 }
@@ -280,7 +280,7 @@ unsafe fn write_file(h: HANDLE, buf: *const c_void, len: DWORD) -> R<usize> {
                 rest = &rest[os_result(n)?..];
             }
         }
-        H::CurrentProcess | H::CurrentThread => return Err(invalid_handle()),
+        H::CurrentProcess | H::CurrentThread | H::Local(_) => return Err(invalid_handle()),
     }
     Ok(len as usize)
 }

@@ -240,6 +240,31 @@ fn pipe_cloexec() -> R<(OwnedFd, OwnedFd)> {
 }
 
 /// `STARTUPINFOA`/`STARTUPINFOW` (same layout; the string fields are unused).
+/// What `GetStartupInfo` reports: the size, and `STARTF_USESTDHANDLES` with the current
+/// standard handles.
+pub(crate) fn own_startup_info() -> StartupInfo {
+    StartupInfo {
+        cb: std::mem::size_of::<StartupInfo>() as DWORD,
+        reserved: null_mut(),
+        desktop: null_mut(),
+        title: null_mut(),
+        x: 0,
+        y: 0,
+        x_size: 0,
+        y_size: 0,
+        x_count_chars: 0,
+        y_count_chars: 0,
+        fill_attribute: 0,
+        flags: STARTF_USESTDHANDLES,
+        show_window: 0,
+        cb_reserved2: 0,
+        reserved2: null_mut(),
+        std_input: crate::handle::GetStdHandle(-10i32 as DWORD),
+        std_output: crate::handle::GetStdHandle(-11i32 as DWORD),
+        std_error: crate::handle::GetStdHandle(-12i32 as DWORD),
+    }
+}
+
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct StartupInfo {
@@ -413,6 +438,7 @@ fn create_process(a: Args) -> R<ProcessInformation> {
     }
     cmd.env(CMDLINE_VAR, &cmdline);
     if let Some(d) = &a.directory {
+        let d = &crate::env::linux_path(d);
         if !Path::new(d).is_dir() {
             return Err(Fail(code::ERROR_DIRECTORY));
         }

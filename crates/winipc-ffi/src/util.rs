@@ -29,6 +29,12 @@ pub(crate) mod code {
     pub const ERROR_BAD_EXE_FORMAT: u32 = 193;
     pub const ERROR_IO_INCOMPLETE: u32 = 996;
     pub const ERROR_NOT_LOCKED: u32 = 158;
+    pub const ERROR_NO_MORE_FILES: u32 = 18;
+    pub const ERROR_BAD_LENGTH: u32 = 24;
+    pub const ERROR_MOD_NOT_FOUND: u32 = 126;
+    pub const ERROR_PROC_NOT_FOUND: u32 = 127;
+    pub const ERROR_ENVVAR_NOT_FOUND: u32 = 203;
+    pub const ERROR_FILE_EXISTS_ALL: u32 = 80; // ERROR_FILE_EXISTS
 }
 
 // ---- OVERLAPPED ----------------------------------------------------------------------------
