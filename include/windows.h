@@ -389,6 +389,27 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define FILE_ATTRIBUTE_READONLY   0x00000001
 #define FILE_ATTRIBUTE_NORMAL     0x00000080
 #define FILE_FLAG_OVERLAPPED      0x40000000
+#define FILE_FLAG_DELETE_ON_CLOSE 0x04000000
+#define FILE_FLAG_BACKUP_SEMANTICS 0x02000000
+#define FILE_FLAG_WRITE_THROUGH   0x80000000
+#define FILE_FLAG_SEQUENTIAL_SCAN 0x08000000
+#define FILE_FLAG_RANDOM_ACCESS   0x10000000
+#define FILE_ATTRIBUTE_HIDDEN     0x00000002
+#define FILE_ATTRIBUTE_SYSTEM     0x00000004
+#define FILE_ATTRIBUTE_ARCHIVE    0x00000020
+#define FILE_ATTRIBUTE_TEMPORARY  0x00000100
+#define FILE_READ_DATA            0x0001
+#define FILE_WRITE_DATA           0x0002
+#define FILE_APPEND_DATA          0x0004
+#define FILE_BEGIN                0
+#define FILE_CURRENT              1
+#define FILE_END                  2
+#define INVALID_SET_FILE_POINTER  ((DWORD)-1)
+#define INVALID_FILE_SIZE         ((DWORD)0xFFFFFFFF)
+#define FILE_TYPE_UNKNOWN         0x0000
+#define FILE_TYPE_DISK            0x0001
+#define FILE_TYPE_CHAR            0x0002
+#define FILE_TYPE_PIPE            0x0003
 
 /* Handles. */
 #define DUPLICATE_CLOSE_SOURCE          0x00000001
@@ -507,6 +528,7 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define ERROR_CALL_NOT_IMPLEMENTED  120
 #define ERROR_SEM_TIMEOUT           121
 #define ERROR_INSUFFICIENT_BUFFER   122
+#define ERROR_NEGATIVE_SEEK         131
 #define ERROR_INVALID_NAME          123
 #define ERROR_NOT_LOCKED            158
 #define ERROR_MOD_NOT_FOUND         126
@@ -632,6 +654,17 @@ WINBASEAPI BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOf
 WINBASEAPI BOOL WINAPI CloseHandle(HANDLE hObject);
 WINBASEAPI BOOL WINAPI GetOverlappedResult(HANDLE hFile, LPOVERLAPPED lpOverlapped,
                                            LPDWORD lpNumberOfBytesTransferred, BOOL bWait);
+WINBASEAPI DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove,
+                                       PLONG lpDistanceToMoveHigh, DWORD dwMoveMethod);
+WINBASEAPI BOOL WINAPI SetFilePointerEx(HANDLE hFile, LARGE_INTEGER liDistanceToMove,
+                                        PLARGE_INTEGER lpNewFilePointer, DWORD dwMoveMethod);
+WINBASEAPI DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh);
+WINBASEAPI BOOL WINAPI GetFileSizeEx(HANDLE hFile, PLARGE_INTEGER lpFileSize);
+WINBASEAPI BOOL WINAPI FlushFileBuffers(HANDLE hFile);
+WINBASEAPI DWORD WINAPI GetFileType(HANDLE hFile);
+WINBASEAPI BOOL WINAPI DeleteFileA(LPCSTR lpFileName);
+WINBASEAPI BOOL WINAPI DeleteFileW(LPCWSTR lpFileName);
+WINBASEAPI BOOL WINAPI SetStdHandle(DWORD nStdHandle, HANDLE hHandle);
 
 /* Security descriptors (for a NULL DACL: "everyone may open"). */
 WINBASEAPI BOOL WINAPI InitializeSecurityDescriptor(PSECURITY_DESCRIPTOR pSecurityDescriptor,
@@ -992,6 +1025,7 @@ WINBASEAPI DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, D
 #  define lstrcat              lstrcatW
 #  define lstrcpyn             lstrcpynW
 #  define lstrcmp              lstrcmpW
+#  define DeleteFile               DeleteFileW
 #  define GetEnvironmentVariable   GetEnvironmentVariableW
 #  define SetEnvironmentVariable   SetEnvironmentVariableW
 #  define GetEnvironmentStrings    GetEnvironmentStringsW
@@ -1029,6 +1063,7 @@ typedef LPSTARTUPINFOW LPSTARTUPINFO;
 #  define lstrcat              lstrcatA
 #  define lstrcpyn             lstrcpynA
 #  define lstrcmp              lstrcmpA
+#  define DeleteFile               DeleteFileA
 #  define GetEnvironmentVariable   GetEnvironmentVariableA
 #  define SetEnvironmentVariable   SetEnvironmentVariableA
 #  define GetEnvironmentStrings    GetEnvironmentStringsA

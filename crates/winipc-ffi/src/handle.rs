@@ -11,8 +11,11 @@ use crate::util::*;
 pub(crate) const CURRENT_PROCESS: usize = usize::MAX;
 /// `GetCurrentThread()` = `(HANDLE)-2`.
 pub(crate) const CURRENT_THREAD: usize = usize::MAX - 1;
-/// `GetStdHandle` values: `STD_BASE + 4 * fd`, far above every core handle value.
+/// Descriptor handles (`GetStdHandle`, files from `CreateFile`): `STD_BASE + 4 * fd`, far
+/// above every core handle value.
 const STD_BASE: usize = 0x0F00_0000;
+/// Descriptors that can have a handle (below 2^20).
+const FD_LIMIT: usize = 1 << 20;
 
 /// What a `HANDLE` value stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +24,7 @@ pub(crate) enum H {
     Raw(RawHandle),
     CurrentProcess,
     CurrentThread,
-    /// Descriptor 0, 1 or 2 (`GetStdHandle`).
+    /// A file descriptor: 0, 1 or 2 (`GetStdHandle`) or a file opened by `CreateFile`.
     Std(i32),
     /// An object of this process only (a Tool Help snapshot), by index.
     Local(usize),
@@ -84,7 +87,7 @@ pub(crate) fn classify(h: HANDLE) -> R<H> {
     }
     let v = v & !3;
     match v {
-        _ if (STD_BASE..STD_BASE + 12).contains(&v) && v % 4 == 0 => {
+        _ if (STD_BASE..STD_BASE + 4 * FD_LIMIT).contains(&v) => {
             Ok(H::Std(((v - STD_BASE) / 4) as i32))
         }
         _ if (LOCAL_BASE..LOCAL_BASE + 4 * LOCAL_MAX).contains(&v) => {
@@ -263,13 +266,7 @@ pub(crate) fn waitable(h: HANDLE) -> R<RawHandle> {
 pub extern "C" fn CloseHandle(h: HANDLE) -> BOOL {
     ffi_bool(|| match classify(h)? {
         H::Raw(r) => Ok(raw::close(r)?),
-        H::Std(fd) => {
-            // SAFETY: closing a descriptor number has no memory-safety preconditions.
-            if unsafe { libc::close(fd) } != 0 {
-                return Err(invalid_handle());
-            }
-            Ok(())
-        }
+        H::Std(fd) => crate::files::close_fd(fd),
         // Pseudo-handles are not in the handle table (and -1 is INVALID_HANDLE_VALUE).
         H::Local(i) => local_close(i),
         H::CurrentProcess | H::CurrentThread => Err(invalid_handle()),
@@ -337,7 +334,14 @@ fn duplicate(
         ),
         H::CurrentProcess => (Process::current()?.into_handle().into_raw(), true),
         H::CurrentThread => (crate::thread::current_thread_handle()?, true),
-        H::Std(_) => return Err(not_supported("duplicating a standard handle")),
+        H::Std(fd) if target_pid == me => {
+            return Ok(crate::files::dup_fd(fd, inherit)? as usize as RawHandle);
+        }
+        H::Std(_) => {
+            return Err(not_supported(
+                "duplicating a file handle into another process",
+            ));
+        }
         H::Local(_) => return Err(not_supported("duplicating a snapshot handle")),
     };
     if let Some(desired) = access {
@@ -371,7 +375,10 @@ const HANDLE_FLAGS: DWORD = 3; // HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn GetHandleInformation(h: HANDLE, lp_flags: *mut DWORD) -> BOOL {
     ffi_bool(|| {
-        let flags = raw::handle_flags(raw_of(h)?)?;
+        let flags = match classify(h)? {
+            H::Std(fd) => crate::files::fd_flags(fd)?,
+            _ => raw::handle_flags(raw_of(h)?)?,
+        };
         // SAFETY: the caller's contract.
         unsafe { write_req(lp_flags, flags & HANDLE_FLAGS) }
     })
@@ -383,7 +390,10 @@ pub extern "C" fn SetHandleInformation(h: HANDLE, mask: DWORD, flags: DWORD) -> 
         if mask & !HANDLE_FLAGS != 0 {
             return Err(invalid_parameter("SetHandleInformation mask"));
         }
-        Ok(raw::set_handle_flags(raw_of(h)?, mask, flags)?)
+        match classify(h)? {
+            H::Std(fd) => crate::files::set_fd_flags(fd, mask, flags),
+            _ => Ok(raw::set_handle_flags(raw_of(h)?, mask, flags)?),
+        }
     })
 }
 
@@ -434,15 +444,41 @@ const STD_INPUT_HANDLE: DWORD = -10i32 as DWORD;
 const STD_OUTPUT_HANDLE: DWORD = -11i32 as DWORD;
 const STD_ERROR_HANDLE: DWORD = -12i32 as DWORD;
 
+/// `SetStdHandle`'s values (0: not set, the descriptor's own handle is used).
+static STD_SET: [std::sync::atomic::AtomicUsize; 3] =
+    [const { std::sync::atomic::AtomicUsize::new(0) }; 3];
+
+fn std_index(which: DWORD) -> R<usize> {
+    match which {
+        STD_INPUT_HANDLE => Ok(0),
+        STD_OUTPUT_HANDLE => Ok(1),
+        STD_ERROR_HANDLE => Ok(2),
+        _ => Err(invalid_handle()),
+    }
+}
+
+/// The handle `SetStdHandle` gave for stream `i` (0, 1, 2), if any.
+pub(crate) fn std_override(i: usize) -> Option<HANDLE> {
+    let v = STD_SET[i].load(std::sync::atomic::Ordering::Acquire);
+    (v != 0).then_some(v as HANDLE)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn SetStdHandle(which: DWORD, h: HANDLE) -> BOOL {
+    ffi_bool(|| {
+        let i = std_index(which)?;
+        STD_SET[i].store(h as usize, std::sync::atomic::Ordering::Release);
+        Ok(())
+    })
+}
+
 #[unsafe(no_mangle)]
 pub extern "C" fn GetStdHandle(which: DWORD) -> HANDLE {
     ffi(CURRENT_PROCESS as HANDLE, || {
-        let fd = match which {
-            STD_INPUT_HANDLE => 0,
-            STD_OUTPUT_HANDLE => 1,
-            STD_ERROR_HANDLE => 2,
-            _ => return Err(invalid_handle()),
-        };
+        let fd = std_index(which)? as i32;
+        if let Some(h) = std_override(fd as usize) {
+            return Ok(h);
+        }
         // SAFETY: F_GETFD on a descriptor number has no memory-safety preconditions.
         if unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
             return Ok(std::ptr::null_mut()); // not open: NULL, last error unchanged

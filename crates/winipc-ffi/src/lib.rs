@@ -17,6 +17,7 @@
 mod console;
 mod critical_section;
 mod env;
+mod files;
 mod handle;
 mod mailslot;
 mod memory;

@@ -76,13 +76,17 @@ fn looks_like_mailslot(name: &str) -> bool {
         })
 }
 
-fn create_file(name: R<Option<String>>, disposition: DWORD, flags: DWORD, inherit: bool) -> HANDLE {
+fn create_file(
+    name: R<Option<String>>,
+    access: DWORD,
+    disposition: DWORD,
+    flags: DWORD,
+    inherit: bool,
+) -> HANDLE {
     ffi(INVALID_HANDLE_VALUE, || {
         let name = name?.ok_or(Error::PathNotFound)?;
         if !looks_like_mailslot(&name) {
-            return Err(not_supported(
-                "CreateFile opens mailslots only (\\\\.\\mailslot\\name)",
-            ));
+            return crate::files::open(&name, access, disposition, flags, inherit);
         }
         let parsed = MailslotName::parse(&name)?;
         if disposition != OPEN_EXISTING {
@@ -115,7 +119,7 @@ fn create_file(name: R<Option<String>>, disposition: DWORD, flags: DWORD, inheri
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn CreateFileA(
     name: *const c_char,
-    _access: DWORD,
+    access: DWORD,
     _share: DWORD,
     sa: *const SecurityAttributes,
     disposition: DWORD,
@@ -124,7 +128,7 @@ pub unsafe extern "C" fn CreateFileA(
 ) -> HANDLE {
     // SAFETY: the caller's contract.
     let (name, inherit) = unsafe { (arg_a(name, Text::Name), inherit_of(sa)) };
-    create_file(name, disposition, flags, inherit)
+    create_file(name, access, disposition, flags, inherit)
 }
 
 /// # Safety
@@ -132,7 +136,7 @@ pub unsafe extern "C" fn CreateFileA(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn CreateFileW(
     name: *const WCHAR,
-    _access: DWORD,
+    access: DWORD,
     _share: DWORD,
     sa: *const SecurityAttributes,
     disposition: DWORD,
@@ -141,16 +145,7 @@ pub unsafe extern "C" fn CreateFileW(
 ) -> HANDLE {
     // SAFETY: the caller's contract.
     let (name, inherit) = unsafe { (arg_w(name, Text::Name), inherit_of(sa)) };
-    create_file(name, disposition, flags, inherit)
-}
-
-/// `read(2)`/`write(2)` result → bytes or the core's mapping of the errno.
-fn os_result(n: isize) -> R<usize> {
-    if n < 0 {
-        Err(std::io::Error::last_os_error().into())
-    } else {
-        Ok(n as usize)
-    }
+    create_file(name, access, disposition, flags, inherit)
 }
 
 /// # Safety
@@ -233,7 +228,7 @@ unsafe fn read_file(h: HANDLE, buf: *mut c_void, len: DWORD) -> R<usize> {
             if n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
                 continue;
             }
-            break os_result(n)?;
+            break crate::files::fd_result(fd, n)?;
         },
         H::CurrentProcess | H::CurrentThread | H::Local(_) => return Err(invalid_handle()),
     };
@@ -277,7 +272,7 @@ unsafe fn write_file(h: HANDLE, buf: *const c_void, len: DWORD) -> R<usize> {
                 {
                     continue;
                 }
-                rest = &rest[os_result(n)?..];
+                rest = &rest[crate::files::fd_result(fd, n)?..];
             }
         }
         H::CurrentProcess | H::CurrentThread | H::Local(_) => return Err(invalid_handle()),

@@ -88,6 +88,7 @@ pub(crate) fn system_message(code: u32) -> Option<&'static str> {
         183 => "Cannot create a file when that file already exists.",
         126 => "The specified module could not be found.",
         127 => "The specified procedure could not be found.",
+        131 => "An attempt was made to move the file pointer before the beginning of the file.",
         193 => "%1 is not a valid Win32 application.",
         203 => "The system could not find the environment option that was entered.",
         206 => "The filename or extension is too long.",

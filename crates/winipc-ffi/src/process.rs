@@ -351,7 +351,12 @@ fn stdio_of(h: HANDLE) -> R<Option<Stdio>> {
     }
     match classify(h) {
         Ok(H::Std(fd)) => {
-            // SAFETY: fd 0..=2 is open (GetStdHandle checked it) for the duration of the call.
+            // A closed descriptor is an invalid handle.
+            // SAFETY: F_GETFD on a descriptor number.
+            if unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
+                return Err(invalid_handle());
+            }
+            // SAFETY: the descriptor is open (just checked) for the duration of the call.
             let b = unsafe { BorrowedFd::borrow_raw(fd) };
             let owned: OwnedFd = b.try_clone_to_owned()?;
             Ok(Some(Stdio::from(owned)))
@@ -443,6 +448,33 @@ fn create_process(a: Args) -> R<ProcessInformation> {
             return Err(Fail(code::ERROR_DIRECTORY));
         }
         cmd.current_dir(d);
+    }
+    if !a.inherit {
+        // Descriptors made inheritable through winipc stay in this process.
+        let fds = crate::files::inheritable_fds();
+        // SAFETY: fcntl on descriptor numbers is async-signal-safe.
+        unsafe {
+            cmd.pre_exec(move || {
+                for &fd in &fds {
+                    libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
+                }
+                Ok(())
+            });
+        }
+    }
+    if a.startup.flags & STARTF_USESTDHANDLES == 0 {
+        // The standard handles SetStdHandle changed are the child's standard streams.
+        for i in 0..3 {
+            if let Some(h) = crate::handle::std_override(i)
+                && let Some(s) = stdio_of(h)?
+            {
+                match i {
+                    0 => cmd.stdin(s),
+                    1 => cmd.stdout(s),
+                    _ => cmd.stderr(s),
+                };
+            }
+        }
     }
     if a.startup.flags & STARTF_USESTDHANDLES != 0 {
         if let Some(s) = stdio_of(a.startup.std_input)? {

@@ -35,6 +35,7 @@ pub(crate) mod code {
     pub const ERROR_PROC_NOT_FOUND: u32 = 127;
     pub const ERROR_ENVVAR_NOT_FOUND: u32 = 203;
     pub const ERROR_FILE_EXISTS_ALL: u32 = 80; // ERROR_FILE_EXISTS
+    pub const ERROR_TOO_MANY_OPEN_FILES: u32 = 4;
 }
 
 // ---- OVERLAPPED ----------------------------------------------------------------------------

@@ -113,6 +113,15 @@ int win32_surface(void)
     SIG(BOOL, FreeLibrary, (HMODULE))
     SIG(DWORD, GetModuleFileNameA, (HMODULE, LPSTR, DWORD))
     SIG(DWORD, GetModuleFileNameW, (HMODULE, LPWSTR, DWORD))
+    SIG(DWORD, SetFilePointer, (HANDLE, LONG, PLONG, DWORD))
+    SIG(BOOL, SetFilePointerEx, (HANDLE, LARGE_INTEGER, PLARGE_INTEGER, DWORD))
+    SIG(DWORD, GetFileSize, (HANDLE, LPDWORD))
+    SIG(BOOL, GetFileSizeEx, (HANDLE, PLARGE_INTEGER))
+    SIG(BOOL, FlushFileBuffers, (HANDLE))
+    SIG(DWORD, GetFileType, (HANDLE))
+    SIG(BOOL, DeleteFileA, (LPCSTR))
+    SIG(BOOL, DeleteFileW, (LPCWSTR))
+    SIG(BOOL, SetStdHandle, (DWORD, HANDLE))
     /* @@MORE@@ */
     return acc;
 }
