@@ -468,6 +468,8 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define HIGH_PRIORITY_CLASS                0x00000080
 #define REALTIME_PRIORITY_CLASS            0x00000100
 #define CREATE_NEW_PROCESS_GROUP           0x00000200
+#define BELOW_NORMAL_PRIORITY_CLASS        0x00004000
+#define ABOVE_NORMAL_PRIORITY_CLASS        0x00008000
 #define CREATE_UNICODE_ENVIRONMENT         0x00000400
 #define STACK_SIZE_PARAM_IS_A_RESERVATION  0x00010000
 #define CREATE_NO_WINDOW                   0x08000000
@@ -963,6 +965,60 @@ WINBASEAPI LPSTR WINAPI lstrcpynA(LPSTR lpString1, LPCSTR lpString2, int iMaxLen
 WINBASEAPI LPWSTR WINAPI lstrcpynW(LPWSTR lpString1, LPCWSTR lpString2, int iMaxLength);
 WINBASEAPI int WINAPI lstrcmpA(LPCSTR lpString1, LPCSTR lpString2);
 WINBASEAPI int WINAPI lstrcmpW(LPCWSTR lpString1, LPCWSTR lpString2);
+
+/* Scheduling: priority classes and thread priorities (nice values), affinity. */
+#define THREAD_PRIORITY_IDLE           (-15)
+#define THREAD_PRIORITY_LOWEST         (-2)
+#define THREAD_PRIORITY_BELOW_NORMAL   (-1)
+#define THREAD_PRIORITY_NORMAL         0
+#define THREAD_PRIORITY_ABOVE_NORMAL   1
+#define THREAD_PRIORITY_HIGHEST        2
+#define THREAD_PRIORITY_TIME_CRITICAL  15
+#define THREAD_PRIORITY_ERROR_RETURN   0x7FFFFFFF
+#define PROCESSOR_ARCHITECTURE_INTEL   0
+#define PROCESSOR_ARCHITECTURE_AMD64   9
+#define PROCESSOR_ARCHITECTURE_ARM64   12
+#define PROCESSOR_ARCHITECTURE_UNKNOWN 0xFFFF
+#define PROCESSOR_AMD_X8664            8664
+typedef struct _SYSTEM_INFO {
+#ifdef WINIPC_NAMELESS_OK
+    WINIPC_EXTENSION union {
+        DWORD dwOemId;
+        WINIPC_EXTENSION struct {
+            WORD wProcessorArchitecture;
+            WORD wReserved;
+        };
+    };
+#else
+    union {
+        DWORD dwOemId;
+        struct {
+            WORD wProcessorArchitecture;
+            WORD wReserved;
+        } s;
+    } u;
+#endif
+    DWORD     dwPageSize;
+    LPVOID    lpMinimumApplicationAddress;
+    LPVOID    lpMaximumApplicationAddress;
+    DWORD_PTR dwActiveProcessorMask;
+    DWORD     dwNumberOfProcessors;
+    DWORD     dwProcessorType;
+    DWORD     dwAllocationGranularity;
+    WORD      wProcessorLevel;
+    WORD      wProcessorRevision;
+} SYSTEM_INFO, *LPSYSTEM_INFO;
+WINBASEAPI BOOL WINAPI SetPriorityClass(HANDLE hProcess, DWORD dwPriorityClass);
+WINBASEAPI DWORD WINAPI GetPriorityClass(HANDLE hProcess);
+WINBASEAPI BOOL WINAPI SetThreadPriority(HANDLE hThread, int nPriority);
+WINBASEAPI int WINAPI GetThreadPriority(HANDLE hThread);
+WINBASEAPI BOOL WINAPI GetProcessAffinityMask(HANDLE hProcess, PDWORD_PTR lpProcessAffinityMask,
+                                              PDWORD_PTR lpSystemAffinityMask);
+WINBASEAPI BOOL WINAPI SetProcessAffinityMask(HANDLE hProcess, DWORD_PTR dwProcessAffinityMask);
+WINBASEAPI DWORD_PTR WINAPI SetThreadAffinityMask(HANDLE hThread, DWORD_PTR dwThreadAffinityMask);
+WINBASEAPI DWORD WINAPI GetCurrentProcessorNumber(void);
+WINBASEAPI VOID WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo);
+WINBASEAPI VOID WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo);
 
 /* The process environment, directories, modules (dlopen), temporary files. */
 WINBASEAPI DWORD WINAPI GetEnvironmentVariableA(LPCSTR lpName, LPSTR lpBuffer, DWORD nSize);

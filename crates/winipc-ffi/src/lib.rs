@@ -23,6 +23,7 @@ mod mailslot;
 mod memory;
 mod misc;
 mod process;
+mod sched;
 mod slim;
 mod sync;
 mod thread;

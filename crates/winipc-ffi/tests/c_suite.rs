@@ -232,7 +232,14 @@ fn c_suite_clang() {
 /// Programs of `tests/c/modes/`, each built as C (gnu11) and C++ (gnu++17), ANSI and UNICODE
 /// (`-DUNICODE -D_UNICODE`, 16-bit `u""` literals, no `-fshort-wchar`), with gcc/g++ and
 /// clang/clang++, and run.
-const MODE_PROGRAMS: &[&str] = &["headers", "semantics", "threads", "environment", "files"];
+const MODE_PROGRAMS: &[&str] = &[
+    "headers",
+    "semantics",
+    "threads",
+    "environment",
+    "files",
+    "sched",
+];
 
 /// Compiles `src` in one language mode.
 fn compile_mode(cc: &str, cxx: bool, unicode: bool, src: &Path, out: &Path) {

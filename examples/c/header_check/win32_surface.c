@@ -122,6 +122,17 @@ int win32_surface(void)
     SIG(BOOL, DeleteFileA, (LPCSTR))
     SIG(BOOL, DeleteFileW, (LPCWSTR))
     SIG(BOOL, SetStdHandle, (DWORD, HANDLE))
+    SIG(BOOL, SetPriorityClass, (HANDLE, DWORD))
+    SIG(DWORD, GetPriorityClass, (HANDLE))
+    SIG(BOOL, SetThreadPriority, (HANDLE, int))
+    SIG(int, GetThreadPriority, (HANDLE))
+    SIG(BOOL, GetProcessAffinityMask, (HANDLE, PDWORD_PTR, PDWORD_PTR))
+    SIG(BOOL, SetProcessAffinityMask, (HANDLE, DWORD_PTR))
+    SIG(DWORD_PTR, SetThreadAffinityMask, (HANDLE, DWORD_PTR))
+    SIG(DWORD, GetCurrentProcessorNumber, (void))
+    SIG(VOID, GetSystemInfo, (LPSYSTEM_INFO))
+    SIG(VOID, GetNativeSystemInfo, (LPSYSTEM_INFO))
+    { typedef char sysinfo_size[sizeof(SYSTEM_INFO) == 48 ? 1 : -1]; acc += (int)sizeof(sysinfo_size); }
     /* @@MORE@@ */
     return acc;
 }
