@@ -966,6 +966,24 @@ WINBASEAPI LPWSTR WINAPI lstrcpynW(LPWSTR lpString1, LPCWSTR lpString2, int iMax
 WINBASEAPI int WINAPI lstrcmpA(LPCSTR lpString1, LPCSTR lpString2);
 WINBASEAPI int WINAPI lstrcmpW(LPCWSTR lpString1, LPCWSTR lpString2);
 
+/* Console odds: a bell, the terminal's title, attaching a terminal. */
+#define MB_OK                0x00000000
+#define MB_ICONHAND          0x00000010
+#define MB_ICONERROR         MB_ICONHAND
+#define MB_ICONQUESTION      0x00000020
+#define MB_ICONEXCLAMATION   0x00000030
+#define MB_ICONWARNING       MB_ICONEXCLAMATION
+#define MB_ICONASTERISK      0x00000040
+#define MB_ICONINFORMATION   MB_ICONASTERISK
+WINBASEAPI BOOL WINAPI MessageBeep(UINT uType);
+WINBASEAPI BOOL WINAPI Beep(DWORD dwFreq, DWORD dwDuration);
+WINBASEAPI BOOL WINAPI SetConsoleTitleA(LPCSTR lpConsoleTitle);
+WINBASEAPI BOOL WINAPI SetConsoleTitleW(LPCWSTR lpConsoleTitle);
+WINBASEAPI DWORD WINAPI GetConsoleTitleA(LPSTR lpConsoleTitle, DWORD nSize);
+WINBASEAPI DWORD WINAPI GetConsoleTitleW(LPWSTR lpConsoleTitle, DWORD nSize);
+WINBASEAPI BOOL WINAPI AllocConsole(void);
+WINBASEAPI BOOL WINAPI FreeConsole(void);
+
 /* Scheduling: priority classes and thread priorities (nice values), affinity. */
 #define THREAD_PRIORITY_IDLE           (-15)
 #define THREAD_PRIORITY_LOWEST         (-2)
@@ -1082,6 +1100,8 @@ WINBASEAPI DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, D
 #  define lstrcpyn             lstrcpynW
 #  define lstrcmp              lstrcmpW
 #  define DeleteFile               DeleteFileW
+#  define SetConsoleTitle          SetConsoleTitleW
+#  define GetConsoleTitle          GetConsoleTitleW
 #  define GetEnvironmentVariable   GetEnvironmentVariableW
 #  define SetEnvironmentVariable   SetEnvironmentVariableW
 #  define GetEnvironmentStrings    GetEnvironmentStringsW
@@ -1120,6 +1140,8 @@ typedef LPSTARTUPINFOW LPSTARTUPINFO;
 #  define lstrcpyn             lstrcpynA
 #  define lstrcmp              lstrcmpA
 #  define DeleteFile               DeleteFileA
+#  define SetConsoleTitle          SetConsoleTitleA
+#  define GetConsoleTitle          GetConsoleTitleA
 #  define GetEnvironmentVariable   GetEnvironmentVariableA
 #  define SetEnvironmentVariable   SetEnvironmentVariableA
 #  define GetEnvironmentStrings    GetEnvironmentStringsA

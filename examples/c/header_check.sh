@@ -104,10 +104,10 @@ for cc in gcc clang g++ clang++; do
             # UNICODE for windows.h only / _UNICODE for tchar.h only.
             run "$cc -std=$std $mode UNICODE only" \
                 $cc $lang -std=$std $base $(echo "$mflags" | sed 's/-D_UNICODE//') -fsyntax-only "$hc/all_decls.c"
-            # The scanf family must not compile under _UNICODE.
+            # _tgetenv must not compile under _UNICODE.
             if [ "$mode" != ansi ]; then
-                run_fails "$cc -std=$std $mode _tscanf under _UNICODE" \
-                    $cc $lang -std=$std $base $mflags -fsyntax-only "$hc/unicode_scanf_fails.c"
+                run_fails "$cc -std=$std $mode _tgetenv under _UNICODE" \
+                    $cc $lang -std=$std $base $mflags -fsyntax-only "$hc/unicode_getenv_fails.c"
             fi
         done
         # The examples are ANSI programs.

@@ -133,6 +133,15 @@ int win32_surface(void)
     SIG(VOID, GetSystemInfo, (LPSYSTEM_INFO))
     SIG(VOID, GetNativeSystemInfo, (LPSYSTEM_INFO))
     { typedef char sysinfo_size[sizeof(SYSTEM_INFO) == 48 ? 1 : -1]; acc += (int)sizeof(sysinfo_size); }
+    SIG(BOOL, MessageBeep, (UINT))
+    SIG(BOOL, Beep, (DWORD, DWORD))
+    SIG(BOOL, SetConsoleTitleA, (LPCSTR))
+    SIG(BOOL, SetConsoleTitleW, (LPCWSTR))
+    SIG(DWORD, GetConsoleTitleA, (LPSTR, DWORD))
+    SIG(DWORD, GetConsoleTitleW, (LPWSTR, DWORD))
+    SIG(BOOL, AllocConsole, (void))
+    SIG(BOOL, FreeConsole, (void))
+    { _beginthreadex_proc_type p = 0; acc += p == 0; }
     /* @@MORE@@ */
     return acc;
 }
