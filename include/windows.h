@@ -321,7 +321,8 @@ typedef struct _OVERLAPPED {
 typedef DWORD (WINAPI *PTHREAD_START_ROUTINE)(LPVOID lpThreadParameter);
 typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
 
-/* Completion routine of SetWaitableTimer (accepted, never called: no APCs). */
+/* Completion routine of SetWaitableTimer: queued as an APC to the thread that set the
+ * timer, run when that thread waits alertably (SleepEx, Wait*Ex, SignalObjectAndWait). */
 typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
                                           DWORD dwTimerLowValue,
                                           DWORD dwTimerHighValue);
@@ -745,6 +746,44 @@ WINBASEAPI DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHan
 WINBASEAPI DWORD WINAPI SignalObjectAndWait(HANDLE hObjectToSignal, HANDLE hObjectToWaitOn,
                                             DWORD dwMilliseconds, BOOL bAlertable);
 
+/* Alertable waits and asynchronous procedure calls (threads of this process). */
+typedef VOID (NTAPI *PAPCFUNC)(ULONG_PTR Parameter);
+WINBASEAPI DWORD WINAPI QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwData);
+WINBASEAPI DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable);
+WINBASEAPI DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds,
+                                              BOOL bAlertable);
+WINBASEAPI DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles,
+                                                 BOOL bWaitAll, DWORD dwMilliseconds,
+                                                 BOOL bAlertable);
+
+/* The Create*Ex constructors: flags, and the access of the returned handle. */
+#define CREATE_EVENT_MANUAL_RESET            0x00000001
+#define CREATE_EVENT_INITIAL_SET             0x00000002
+#define CREATE_MUTEX_INITIAL_OWNER           0x00000001
+#define CREATE_WAITABLE_TIMER_MANUAL_RESET   0x00000001
+#define CREATE_WAITABLE_TIMER_HIGH_RESOLUTION 0x00000002
+WINBASEAPI HANDLE WINAPI CreateEventExA(LPSECURITY_ATTRIBUTES lpEventAttributes, LPCSTR lpName,
+                                        DWORD dwFlags, DWORD dwDesiredAccess);
+WINBASEAPI HANDLE WINAPI CreateEventExW(LPSECURITY_ATTRIBUTES lpEventAttributes, LPCWSTR lpName,
+                                        DWORD dwFlags, DWORD dwDesiredAccess);
+WINBASEAPI HANDLE WINAPI CreateMutexExA(LPSECURITY_ATTRIBUTES lpMutexAttributes, LPCSTR lpName,
+                                        DWORD dwFlags, DWORD dwDesiredAccess);
+WINBASEAPI HANDLE WINAPI CreateMutexExW(LPSECURITY_ATTRIBUTES lpMutexAttributes, LPCWSTR lpName,
+                                        DWORD dwFlags, DWORD dwDesiredAccess);
+WINBASEAPI HANDLE WINAPI CreateSemaphoreExA(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+                                            LONG lInitialCount, LONG lMaximumCount,
+                                            LPCSTR lpName, DWORD dwFlags, DWORD dwDesiredAccess);
+WINBASEAPI HANDLE WINAPI CreateSemaphoreExW(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+                                            LONG lInitialCount, LONG lMaximumCount,
+                                            LPCWSTR lpName, DWORD dwFlags,
+                                            DWORD dwDesiredAccess);
+WINBASEAPI HANDLE WINAPI CreateWaitableTimerExA(LPSECURITY_ATTRIBUTES lpTimerAttributes,
+                                                LPCSTR lpTimerName, DWORD dwFlags,
+                                                DWORD dwDesiredAccess);
+WINBASEAPI HANDLE WINAPI CreateWaitableTimerExW(LPSECURITY_ATTRIBUTES lpTimerAttributes,
+                                                LPCWSTR lpTimerName, DWORD dwFlags,
+                                                DWORD dwDesiredAccess);
+
 /* Processes and threads. */
 WINBASEAPI BOOL WINAPI CreateProcessA(LPCSTR lpApplicationName, LPSTR lpCommandLine,
                                       LPSECURITY_ATTRIBUTES lpProcessAttributes,
@@ -1100,6 +1139,10 @@ WINBASEAPI DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, D
 #  define lstrcpyn             lstrcpynW
 #  define lstrcmp              lstrcmpW
 #  define DeleteFile               DeleteFileW
+#  define CreateEventEx            CreateEventExW
+#  define CreateMutexEx            CreateMutexExW
+#  define CreateSemaphoreEx        CreateSemaphoreExW
+#  define CreateWaitableTimerEx    CreateWaitableTimerExW
 #  define SetConsoleTitle          SetConsoleTitleW
 #  define GetConsoleTitle          GetConsoleTitleW
 #  define GetEnvironmentVariable   GetEnvironmentVariableW
@@ -1140,6 +1183,10 @@ typedef LPSTARTUPINFOW LPSTARTUPINFO;
 #  define lstrcpyn             lstrcpynA
 #  define lstrcmp              lstrcmpA
 #  define DeleteFile               DeleteFileA
+#  define CreateEventEx            CreateEventExA
+#  define CreateMutexEx            CreateMutexExA
+#  define CreateSemaphoreEx        CreateSemaphoreExA
+#  define CreateWaitableTimerEx    CreateWaitableTimerExA
 #  define SetConsoleTitle          SetConsoleTitleA
 #  define GetConsoleTitle          GetConsoleTitleA
 #  define GetEnvironmentVariable   GetEnvironmentVariableA

@@ -14,6 +14,7 @@
 // The Win32 type names (HANDLE, DWORD, ...) are kept as the header spells them.
 #![allow(clippy::upper_case_acronyms)]
 
+mod apc;
 mod console;
 mod critical_section;
 mod env;

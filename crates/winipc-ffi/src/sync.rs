@@ -88,6 +88,185 @@ unsafe fn create(sa: *const SecurityAttributes, name: R<Option<String>>, ob: Ob)
     })
 }
 
+// ---- the Create*Ex constructors: flags instead of BOOLs, and the handle's access -----------
+
+const CREATE_EVENT_MANUAL_RESET: DWORD = 1;
+const CREATE_EVENT_INITIAL_SET: DWORD = 2;
+const CREATE_MUTEX_INITIAL_OWNER: DWORD = 1;
+const CREATE_WAITABLE_TIMER_MANUAL_RESET: DWORD = 1;
+
+/// # Safety
+/// As `create`.
+unsafe fn create_ex(
+    sa: *const SecurityAttributes,
+    name: R<Option<String>>,
+    ob: R<Ob>,
+    access: DWORD,
+) -> HANDLE {
+    let ob = match ob {
+        Ok(o) => o,
+        Err(Fail(c)) => {
+            set_last_error(c);
+            return null_mut();
+        }
+    };
+    // SAFETY: forwarded contract.
+    let h = unsafe { create(sa, name, ob) };
+    if h.is_null() {
+        return h;
+    }
+    let existed = last_error();
+    let r = ffi(FALSE, || {
+        let r = raw_of(h)?;
+        let kind = raw::kind(r)?;
+        raw::set_access(r, crate::handle::map_access(kind, access))?;
+        Ok(TRUE)
+    });
+    if r == FALSE {
+        let _ = raw::close(h as usize as u32);
+        return null_mut();
+    }
+    set_last_error(existed);
+    h
+}
+
+fn flags_ok(flags: DWORD, known: DWORD) -> R<()> {
+    if flags & !known != 0 {
+        return Err(invalid_parameter("dwFlags"));
+    }
+    Ok(())
+}
+
+/// # Safety
+/// `sa` NULL or valid; `name` NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateEventExA(
+    sa: *const SecurityAttributes,
+    name: *const c_char,
+    flags: DWORD,
+    access: DWORD,
+) -> HANDLE {
+    let ob = flags_ok(flags, 3).map(|()| Ob::Event {
+        manual: flags & CREATE_EVENT_MANUAL_RESET != 0,
+        initial: flags & CREATE_EVENT_INITIAL_SET != 0,
+    });
+    // SAFETY: the caller's contract.
+    unsafe { create_ex(sa, arg_a(name, Text::Name), ob, access) }
+}
+
+/// # Safety
+/// As `CreateEventExA` (UTF-16 name).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateEventExW(
+    sa: *const SecurityAttributes,
+    name: *const WCHAR,
+    flags: DWORD,
+    access: DWORD,
+) -> HANDLE {
+    let ob = flags_ok(flags, 3).map(|()| Ob::Event {
+        manual: flags & CREATE_EVENT_MANUAL_RESET != 0,
+        initial: flags & CREATE_EVENT_INITIAL_SET != 0,
+    });
+    // SAFETY: the caller's contract.
+    unsafe { create_ex(sa, arg_w(name, Text::Name), ob, access) }
+}
+
+/// # Safety
+/// As `CreateEventExA`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateMutexExA(
+    sa: *const SecurityAttributes,
+    name: *const c_char,
+    flags: DWORD,
+    access: DWORD,
+) -> HANDLE {
+    let ob = flags_ok(flags, 1).map(|()| Ob::Mutex {
+        owner: flags & CREATE_MUTEX_INITIAL_OWNER != 0,
+    });
+    // SAFETY: the caller's contract.
+    unsafe { create_ex(sa, arg_a(name, Text::Name), ob, access) }
+}
+
+/// # Safety
+/// As `CreateEventExW`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateMutexExW(
+    sa: *const SecurityAttributes,
+    name: *const WCHAR,
+    flags: DWORD,
+    access: DWORD,
+) -> HANDLE {
+    let ob = flags_ok(flags, 1).map(|()| Ob::Mutex {
+        owner: flags & CREATE_MUTEX_INITIAL_OWNER != 0,
+    });
+    // SAFETY: the caller's contract.
+    unsafe { create_ex(sa, arg_w(name, Text::Name), ob, access) }
+}
+
+/// # Safety
+/// As `CreateEventExA`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateSemaphoreExA(
+    sa: *const SecurityAttributes,
+    initial: LONG,
+    max: LONG,
+    name: *const c_char,
+    flags: DWORD,
+    access: DWORD,
+) -> HANDLE {
+    let ob = flags_ok(flags, 0).map(|()| Ob::Semaphore { initial, max });
+    // SAFETY: the caller's contract.
+    unsafe { create_ex(sa, arg_a(name, Text::Name), ob, access) }
+}
+
+/// # Safety
+/// As `CreateEventExW`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateSemaphoreExW(
+    sa: *const SecurityAttributes,
+    initial: LONG,
+    max: LONG,
+    name: *const WCHAR,
+    flags: DWORD,
+    access: DWORD,
+) -> HANDLE {
+    let ob = flags_ok(flags, 0).map(|()| Ob::Semaphore { initial, max });
+    // SAFETY: the caller's contract.
+    unsafe { create_ex(sa, arg_w(name, Text::Name), ob, access) }
+}
+
+/// # Safety
+/// As `CreateEventExA`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateWaitableTimerExA(
+    sa: *const SecurityAttributes,
+    name: *const c_char,
+    flags: DWORD,
+    access: DWORD,
+) -> HANDLE {
+    let ob = flags_ok(flags, 1).map(|()| Ob::Timer {
+        manual: flags & CREATE_WAITABLE_TIMER_MANUAL_RESET != 0,
+    });
+    // SAFETY: the caller's contract.
+    unsafe { create_ex(sa, arg_a(name, Text::Name), ob, access) }
+}
+
+/// # Safety
+/// As `CreateEventExW`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateWaitableTimerExW(
+    sa: *const SecurityAttributes,
+    name: *const WCHAR,
+    flags: DWORD,
+    access: DWORD,
+) -> HANDLE {
+    let ob = flags_ok(flags, 1).map(|()| Ob::Timer {
+        manual: flags & CREATE_WAITABLE_TIMER_MANUAL_RESET != 0,
+    });
+    // SAFETY: the caller's contract.
+    unsafe { create_ex(sa, arg_w(name, Text::Name), ob, access) }
+}
+
 #[derive(Debug, Clone, Copy)]
 enum Kind {
     Event,
@@ -426,8 +605,8 @@ pub unsafe extern "C" fn SetWaitableTimer(
     h: HANDLE,
     due: *const i64,
     period: LONG,
-    _completion_routine: *const std::ffi::c_void,
-    _completion_arg: *mut std::ffi::c_void,
+    completion_routine: Option<unsafe extern "C" fn(*mut std::ffi::c_void, DWORD, DWORD)>,
+    completion_arg: *mut std::ffi::c_void,
     _resume: BOOL,
 ) -> BOOL {
     ffi_bool(|| {
@@ -437,13 +616,26 @@ pub unsafe extern "C" fn SetWaitableTimer(
         if period < 0 {
             return Err(invalid_parameter("lPeriod"));
         }
-        Ok(raw::timer_set(r, due_time(due), period as u32)?)
+        raw::timer_set(r, due_time(due), period as u32)?;
+        crate::apc::timer_routine(
+            r,
+            due,
+            period as u32,
+            completion_routine,
+            completion_arg as usize,
+        );
+        Ok(())
     })
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn CancelWaitableTimer(h: HANDLE) -> BOOL {
-    ffi_bool(|| Ok(raw::timer_cancel(raw_of(h)?)?))
+    ffi_bool(|| {
+        let r = raw_of(h)?;
+        raw::timer_cancel(r)?;
+        crate::apc::timer_routine(r, 0, 0, None, 0);
+        Ok(())
+    })
 }
 
 // ---- waits ---------------------------------------------------------------------------------
@@ -459,7 +651,7 @@ pub(crate) fn timeout(ms: DWORD) -> Option<Duration> {
     (ms != INFINITE).then(|| Duration::from_millis(u64::from(ms)))
 }
 
-fn wait_result(o: WaitOutcome) -> DWORD {
+pub(crate) fn wait_result(o: WaitOutcome) -> DWORD {
     match o {
         WaitOutcome::Signaled(i) => WAIT_OBJECT_0 + i as DWORD,
         WaitOutcome::Abandoned(i) => WAIT_ABANDONED_0 + i as DWORD,
@@ -511,8 +703,11 @@ pub extern "C" fn SignalObjectAndWait(
     signal: HANDLE,
     wait_on: HANDLE,
     ms: DWORD,
-    _alertable: BOOL,
+    alertable: BOOL,
 ) -> DWORD {
+    if alertable != 0 {
+        return crate::apc::signal_and_wait_alertable(signal, wait_on, ms);
+    }
     ffi(WAIT_FAILED, || {
         let s = raw_of(signal)?;
         let w = waitable(wait_on)?;

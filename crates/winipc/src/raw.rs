@@ -133,6 +133,26 @@ pub fn wait(handles: &[RawHandle], all: bool, timeout: Option<Duration>) -> Resu
     wait::wait(&targets, all, wait::deadline(timeout))
 }
 
+/// An alertable wait (`WaitForSingleObjectEx`/`WaitForMultipleObjectsEx` with `bAlertable`):
+/// as [`wait`], but `alert` (a futex word and the value it held when the caller last looked)
+/// ends the wait early when another thread changes the word and wakes it: then `Ok(None)`,
+/// and nothing was acquired.
+pub fn wait_alertable(
+    handles: &[RawHandle],
+    all: bool,
+    timeout: Option<Duration>,
+    alert: (&std::sync::atomic::AtomicU32, u32),
+) -> Result<Option<WaitOutcome>> {
+    let targets = handles
+        .iter()
+        .map(|&h| {
+            check_access(h, access::SYNCHRONIZE)?;
+            mailslot::wait_target(h)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    wait::wait_alertable(&targets, all, wait::deadline(timeout), Some(alert))
+}
+
 /// `SignalObjectAndWait`: signals `signal` (sets an event, releases a mutex once or a
 /// semaphore by one), then waits on `wait_on`.
 pub fn signal_and_wait(

@@ -142,6 +142,18 @@ int win32_surface(void)
     SIG(BOOL, AllocConsole, (void))
     SIG(BOOL, FreeConsole, (void))
     { _beginthreadex_proc_type p = 0; acc += p == 0; }
+    SIG(DWORD, QueueUserAPC, (PAPCFUNC, HANDLE, ULONG_PTR))
+    SIG(DWORD, SleepEx, (DWORD, BOOL))
+    SIG(DWORD, WaitForSingleObjectEx, (HANDLE, DWORD, BOOL))
+    SIG(DWORD, WaitForMultipleObjectsEx, (DWORD, const HANDLE *, BOOL, DWORD, BOOL))
+    SIG(HANDLE, CreateEventExA, (LPSECURITY_ATTRIBUTES, LPCSTR, DWORD, DWORD))
+    SIG(HANDLE, CreateEventExW, (LPSECURITY_ATTRIBUTES, LPCWSTR, DWORD, DWORD))
+    SIG(HANDLE, CreateMutexExA, (LPSECURITY_ATTRIBUTES, LPCSTR, DWORD, DWORD))
+    SIG(HANDLE, CreateMutexExW, (LPSECURITY_ATTRIBUTES, LPCWSTR, DWORD, DWORD))
+    SIG(HANDLE, CreateSemaphoreExA, (LPSECURITY_ATTRIBUTES, LONG, LONG, LPCSTR, DWORD, DWORD))
+    SIG(HANDLE, CreateSemaphoreExW, (LPSECURITY_ATTRIBUTES, LONG, LONG, LPCWSTR, DWORD, DWORD))
+    SIG(HANDLE, CreateWaitableTimerExA, (LPSECURITY_ATTRIBUTES, LPCSTR, DWORD, DWORD))
+    SIG(HANDLE, CreateWaitableTimerExW, (LPSECURITY_ATTRIBUTES, LPCWSTR, DWORD, DWORD))
     /* @@MORE@@ */
     return acc;
 }
