@@ -67,7 +67,8 @@ strict_c="$strict_common -Wstrict-prototypes -Wmissing-prototypes -Wold-style-de
 strict_cxx="$strict_common -Wzero-as-null-pointer-constant"
 
 header_units="include_only.c all_decls.c tchar_run.c strsafe_run.c wmain_shim.c win32_surface.c"
-examples="mailslot_server.c mailslot_client.c sum_child.c sum_manager.c events_demo.c"
+examples="mailslot_server.c mailslot_client.c sum_child.c sum_manager.c events_demo.c \
+          process_manager.c redirect_sort.c apc_pool.c proc_list.c"
 
 for cc in gcc clang g++ clang++; do
     if ! have "$cc"; then

@@ -355,7 +355,32 @@ const EXAMPLES: &[&str] = &[
     "sum_child",
     "sum_manager",
     "events_demo",
+    "process_manager",
+    "redirect_sort",
+    "apc_pool",
+    "proc_list",
 ];
+
+/// The textbook programs of issue 14 (a process manager with suspended children and 32-bit
+/// exit codes, `sort` redirected to files, an APC-driven thread pool, a process lister):
+/// each run must print exactly its expected output.
+fn win32_programs(dir: &Path) {
+    for (prog, args) in [
+        ("process_manager", &[][..]),
+        ("redirect_sort", &[][..]),
+        ("apc_pool", &[][..]),
+        ("proc_list", &[][..]),
+    ] {
+        let o = run(&dir.join("bin").join(prog), dir, args, None);
+        check_stdout(&o, &expected(&format!("{prog}.out")), prog);
+        eprintln!("examples: {prog} ok");
+    }
+    // The list itself: this process's line is in it, with its name.
+    let o = run(&dir.join("bin/proc_list"), dir, &["-l"], None);
+    assert!(o.status.success());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.lines().any(|l| l.ends_with("  proc_list")), "{out}");
+}
 
 fn expected(name: &str) -> String {
     std::fs::read_to_string(repo().join("examples/c/expected").join(name))
@@ -417,6 +442,7 @@ fn examples(cc: &str) {
 
     let o = run(&dir.join("bin/events_demo"), &dir, &[], None);
     check_stdout(&o, &expected("events_demo.out"), "events_demo");
+    win32_programs(&dir);
 
     // Mailslot server and client.
     let name = format!(r"\\.\mailslot\winipc_test_{}_{cc}", std::process::id());
