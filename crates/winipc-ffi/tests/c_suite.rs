@@ -644,3 +644,39 @@ fn header_self_test() {
     eprintln!("{}", out.lines().last().unwrap_or(""));
     assert!(o.status.success(), "header_check.sh failed:\n{out}");
 }
+
+/// Every function the headers declare (`WINAPI Name(` and `<conio.h>`'s) is exported by
+/// libwinipc.so, so that no program compiles and then fails to link.
+#[test]
+fn every_declared_function_is_exported() {
+    let mut declared = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(repo().join("include")).expect("include/") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        for part in text.split("WINAPI ").skip(1) {
+            let name: String = part
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if part[name.len()..].starts_with('(') && !name.is_empty() {
+                declared.insert(name);
+            }
+        }
+    }
+    for f in ["_getch", "_getche", "_kbhit", "_putch", "_ungetch"] {
+        declared.insert(f.to_owned());
+    }
+    let o = Command::new("nm")
+        .args(["-D", "--defined-only"])
+        .arg(lib_dir().join("libwinipc.so"))
+        .output()
+        .expect("run nm");
+    assert!(o.status.success(), "nm failed");
+    let exported: std::collections::BTreeSet<String> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(2).map(str::to_owned))
+        .collect();
+    let missing: Vec<&String> = declared.difference(&exported).collect();
+    assert!(missing.is_empty(), "declared but not exported: {missing:?}");
+    assert!(declared.len() > 200, "only {} declarations found", declared.len());
+}
