@@ -178,7 +178,6 @@ unsafe fn transfer(io: impl FnOnce() -> R<usize>, done: *mut DWORD, required: bo
         if required && done.is_null() {
             return Err(invalid_parameter("lpNumberOfBytes is NULL"));
         }
-        out_ok(done)?;
         let n = io()?;
         // SAFETY: the caller's contract.
         unsafe { write_opt(done, n as DWORD) };

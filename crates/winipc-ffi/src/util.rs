@@ -177,9 +177,9 @@ pub(crate) fn ffi_bool(body: impl FnOnce() -> R<()>) -> BOOL {
 /// # Safety
 /// `p` is NULL or valid for a write of `T` (aligned).
 pub(crate) unsafe fn write_opt<T>(p: *mut T, v: T) {
-    // An unwritable pointer is skipped rather than faulted on; functions where Windows
-    // reports ERROR_NOACCESS check with `out_ok` first.
-    if !p.is_null() && writable(p.cast(), std::mem::size_of::<T>()) {
+    // Functions where Windows reports ERROR_NOACCESS for a bad pointer check it with `out_ok`
+    // first; elsewhere a bad pointer faults, as it does on Windows.
+    if !p.is_null() {
         // SAFETY: non-NULL, and the caller guarantees validity.
         unsafe { p.write(v) }
     }
@@ -337,29 +337,50 @@ fn probe(start: usize, len: usize, write: bool) -> bool {
     if start == 0 || start.checked_add(len).is_none() {
         return false;
     }
+    // One byte of every page the range touches, IOV_MAX pages per system call pair.
+    const BATCH: usize = 1024;
     let last = start + len - 1;
-    let mut at = start;
-    loop {
-        let mut b = [0u8; 1];
-        match copy_in(at, &mut b) {
-            None => return true, // the probe is unavailable: trust the pointer
-            Some(0) => return false,
-            Some(_) => {}
+    let mut next = Some(start);
+    let mut bytes = [0u8; BATCH];
+    while next.is_some() {
+        let mut remote: Vec<libc::iovec> = Vec::with_capacity(BATCH.min(len / PAGE + 2));
+        while let Some(at) = next {
+            if remote.len() == BATCH {
+                break;
+            }
+            remote.push(iov(at as *const c_void, 1));
+            next = (at < last).then(|| ((at / PAGE + 1) * PAGE).min(last));
+        }
+        let n = remote.len();
+        let local = iov(bytes.as_mut_ptr().cast(), n);
+        // SAFETY: the local iovec is a live buffer of `n` bytes; the kernel checks the remote
+        // addresses and copies at most one byte from each.
+        let got = unsafe {
+            libc::process_vm_readv(libc::getpid(), &local, 1, remote.as_ptr(), n as _, 0)
+        };
+        if got < 0 {
+            // EFAULT at the first byte: not readable; any other error: no probe available.
+            return std::io::Error::last_os_error().raw_os_error() != Some(libc::EFAULT);
+        }
+        if got as usize != n {
+            return false;
         }
         if write {
-            let local = iov(b.as_ptr().cast(), 1);
-            let remote = iov(at as *const c_void, 1);
-            // SAFETY: the kernel writes the byte just read back to `at`, checking the address.
-            let n = unsafe { libc::process_vm_writev(libc::getpid(), &local, 1, &remote, 1, 0) };
-            if n != 1 {
+            let local = iov(bytes.as_ptr().cast(), n);
+            // SAFETY: writes the bytes just read back to the same addresses (the kernel checks
+            // them); memory that is readable but read-only fails with EFAULT.
+            let put = unsafe {
+                libc::process_vm_writev(libc::getpid(), &local, 1, remote.as_ptr(), n as _, 0)
+            };
+            if put < 0 {
                 return std::io::Error::last_os_error().raw_os_error() != Some(libc::EFAULT);
             }
+            if put as usize != n {
+                return false;
+            }
         }
-        if at >= last {
-            return true;
-        }
-        at = ((at / PAGE + 1) * PAGE).min(last);
     }
+    true
 }
 
 /// The number of `T` units before the first zero unit at `p`, or `None` if the memory faults
@@ -590,6 +611,41 @@ mod tests {
         let v = ffi(7, || panic!("boom"));
         assert_eq!(v, 7);
         assert_eq!(last_error(), code::ERROR_GEN_FAILURE);
+    }
+
+    #[test]
+    fn probes() {
+        let mut v = vec![7u8; 10 << 20]; // more pages than one system call's batch
+        assert!(readable(v.as_ptr().cast(), v.len()));
+        assert!(writable(v.as_mut_ptr().cast(), v.len()));
+        assert!(v.iter().all(|&b| b == 7)); // written back unchanged
+        assert!(!readable(std::ptr::null(), 1));
+        assert!(!readable(16 as *const c_void, 4));
+        assert!(readable(std::ptr::null(), 0));
+        static RO: [u8; 4] = [1, 2, 3, 4];
+        assert!(readable(RO.as_ptr().cast(), 4));
+        assert!(!writable(RO.as_ptr().cast_mut().cast(), 4)); // read-only data
+        // A range running off the end of a mapping.
+        // SAFETY: maps two fresh pages and unmaps the second; only probes touch them.
+        unsafe {
+            let p = libc::mmap(
+                std::ptr::null_mut(),
+                2 * PAGE,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            );
+            assert_ne!(p, libc::MAP_FAILED);
+            libc::munmap(p.cast::<u8>().add(PAGE).cast(), PAGE);
+            assert!(readable(p, PAGE));
+            assert!(!readable(p, PAGE + 1));
+            assert!(!writable(p, 2 * PAGE));
+            libc::munmap(p, PAGE);
+        }
+        let s = b"abc\0";
+        assert_eq!(terminated_len(s.as_ptr()), Some(3));
+        assert_eq!(terminated_len(8 as *const u8), None);
     }
 
     #[test]
