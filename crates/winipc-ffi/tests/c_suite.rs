@@ -678,5 +678,9 @@ fn every_declared_function_is_exported() {
         .collect();
     let missing: Vec<&String> = declared.difference(&exported).collect();
     assert!(missing.is_empty(), "declared but not exported: {missing:?}");
-    assert!(declared.len() > 200, "only {} declarations found", declared.len());
+    assert!(
+        declared.len() > 200,
+        "only {} declarations found",
+        declared.len()
+    );
 }
