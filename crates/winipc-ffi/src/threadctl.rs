@@ -3,7 +3,9 @@
 //!
 //! A thread of this process is suspended by a real-time signal whose handler parks it on a
 //! futex (its suspend count, in a fixed table indexed by thread id) until the count returns to
-//! 0. A thread of another process is the main thread of a child: one started suspended is held
+//! 0; a thread inside libwinipc when the signal arrives parks when it leaves (as a Windows
+//! thread suspended in a system call stops on its return), so the shared store is never held
+//! by a suspended thread. A thread of another process is the main thread of a child: one started suspended is held
 //! before its `exec` (see `process.rs`) and released by writing to a pipe; a running one is
 //! stopped with `SIGSTOP` and continued with `SIGCONT` (which stops every thread of it).
 
@@ -94,7 +96,15 @@ extern "C" fn on_suspend(_sig: i32) {
     // SAFETY: errno is thread-local; saved and restored around the handler.
     let errno = unsafe { *libc::__errno_location() };
     if let Some(slot) = find(winipc_sys::proc::gettid()) {
-        park(slot);
+        if DEPTH.with(Cell::get) == 0 {
+            park(slot);
+        } else {
+            // Inside libwinipc (maybe holding the store lock, or blocked in a wait): like a
+            // Windows thread suspended in a system call, it finishes the call and stops on
+            // its way out. SuspendThread may return now.
+            SUSPEND_PENDING.with(|p| p.set(true));
+            slot.parked.store(1, Ordering::Release);
+        }
     }
     // SAFETY: as above.
     unsafe { *libc::__errno_location() = errno };
@@ -105,6 +115,8 @@ thread_local! {
     static DEPTH: Cell<u32> = const { Cell::new(0) };
     /// A `TerminateThread` arrived while the thread was inside libwinipc.
     static TERMINATED: Cell<bool> = const { Cell::new(false) };
+    /// A `SuspendThread` arrived while the thread was inside libwinipc.
+    static SUSPEND_PENDING: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Parks the calling thread forever: what `TerminateThread` leaves of it.
@@ -136,6 +148,12 @@ pub(crate) fn leave_library() {
     });
     if d == 0 && TERMINATED.with(Cell::get) {
         park_forever();
+    }
+    if d == 0
+        && SUSPEND_PENDING.with(|p| p.replace(false))
+        && let Some(slot) = find(gettid())
+    {
+        park(slot);
     }
 }
 

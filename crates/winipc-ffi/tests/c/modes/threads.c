@@ -34,6 +34,17 @@ static unsigned WINAPI OnceEx(void *p)
     return 4;
 }
 
+/* Spends its time inside libwinipc (store transactions). */
+static DWORD WINAPI Hammer(LPVOID p)
+{
+    while (!g_stop) {
+        SetEvent((HANDLE)p);
+        ResetEvent((HANDLE)p);
+        InterlockedIncrement(&g_count);
+    }
+    return 0;
+}
+
 static DWORD WINAPI WaitThenCount(LPVOID p)
 {
     if (WaitForSingleObject((HANDLE)p, INFINITE) == WAIT_OBJECT_0)
@@ -221,6 +232,35 @@ int main(int argc, char **argv)
     CHECK_FAIL(SuspendThread(h), (DWORD)-1, ERROR_ACCESS_DENIED);
     CloseHandle(h);
     g_stop = 1;
+
+    /* A thread suspended while inside libwinipc stops when it leaves the call: it never
+     * holds the shared store while suspended, so other threads keep working. */
+    g_count = 0;
+    g_stop = 0;
+    ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    h = CreateThread(NULL, 0, Hammer, ev, 0, NULL);
+    while (g_count < 100)
+        SwitchToThread();
+    CHECK_EQ(SuspendThread(h), 0);
+    Sleep(20);
+    c1 = g_count;
+    {
+        HANDLE other = CreateEventA(NULL, TRUE, FALSE, NULL);
+        for (i = 0; i < 2000; i++) {
+            SetEvent(other);
+            ResetEvent(other);
+        }
+        CHECK_EQ(WaitForSingleObject(other, 0), WAIT_TIMEOUT);
+        CloseHandle(other);
+    }
+    CHECK_EQ(g_count, c1);
+    CHECK_EQ(ResumeThread(h), 1);
+    Sleep(20);
+    CHECK(g_count > c1);
+    g_stop = 1;
+    CHECK_EQ(WaitForSingleObject(h, 10000), WAIT_OBJECT_0);
+    CloseHandle(h);
+    CloseHandle(ev);
 
     /* A thread blocked in a wait: the wait completes only after ResumeThread. */
     g_count = 0;
