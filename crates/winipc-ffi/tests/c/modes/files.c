@@ -115,6 +115,24 @@ int main(int argc, char **argv)
     CHECK_FAIL(SetFilePointer(h, -100, NULL, FILE_CURRENT), INVALID_SET_FILE_POINTER,
                ERROR_NEGATIVE_SEEK);
     CHECK_FAIL(SetFilePointer(h, 0, NULL, 7), INVALID_SET_FILE_POINTER, ERROR_INVALID_PARAMETER);
+    /* An OVERLAPPED on a synchronous file handle: the transfer is at its Offset, and the
+     * file pointer follows. */
+    {
+        OVERLAPPED ov;
+        ZeroMemory(&ov, sizeof ov);
+        ov.Offset = 6;
+        CHECK_OK(ReadFile(h, buf, 5, &n, &ov));
+        CHECK_EQ(n, 5);
+        CHECK(memcmp(buf, "world", 5) == 0);
+        CHECK_EQ(ov.InternalHigh, 5);
+        CHECK_EQ(SetFilePointer(h, 0, NULL, FILE_CURRENT), 11);
+        ov.Offset = 0;
+        CHECK_OK(WriteFile(h, "HE", 2, &n, &ov));
+        CHECK_EQ(SetFilePointer(h, 0, NULL, FILE_CURRENT), 2);
+        ov.Offset = 0;
+        CHECK_OK(ReadFile(h, buf, 5, &n, &ov));
+        CHECK(memcmp(buf, "HEllo", 5) == 0);
+    }
     CHECK_OK(FlushFileBuffers(h));
     CHECK_EQ(GetFileType(h), FILE_TYPE_DISK);
     CHECK_EQ(GetFileType(GetStdHandle(STD_INPUT_HANDLE)), FILE_TYPE_CHAR); /* /dev/null */
