@@ -46,6 +46,15 @@ fn apcs_of(tid: u32) -> Arc<Apcs> {
         .clone()
 }
 
+/// Drops the APC queue of a thread that is ending (its tid may be reused by a new thread,
+/// which must not receive the calls queued to this one).
+pub(crate) fn forget(tid: u32) {
+    let mut m = THREADS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(m) = m.as_mut() {
+        m.remove(&tid);
+    }
+}
+
 fn queue(tid: u32, call: Call) {
     let a = apcs_of(tid);
     a.queue

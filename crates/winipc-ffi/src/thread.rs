@@ -56,6 +56,7 @@ impl Drop for Adopted {
 /// Publishes the calling thread's exit code to its thread object, once.
 fn finish_current(code: DWORD) {
     let _ = catch_unwind(|| {
+        crate::apc::forget(gettid());
         let own = OWN.with(|o| o.replace(0));
         if own != 0 {
             let _ = raw::thread_finished(own, code);
