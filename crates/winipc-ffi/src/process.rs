@@ -449,6 +449,17 @@ fn create_process(a: Args) -> R<ProcessInformation> {
         }
         cmd.current_dir(d);
     }
+    if let Some(nice) = crate::sched::nice_of_class_flags(a.flags) {
+        // The priority class, set in the child before it runs the program (a class above
+        // the caller's needs privileges; without them the child keeps the caller's).
+        // SAFETY: setpriority is async-signal-safe.
+        unsafe {
+            cmd.pre_exec(move || {
+                libc::setpriority(libc::PRIO_PROCESS, 0, nice);
+                Ok(())
+            });
+        }
+    }
     if !a.inherit {
         // Descriptors made inheritable through winipc stay in this process.
         let fds = crate::files::inheritable_fds();

@@ -27,6 +27,14 @@ const CLASSES: [(DWORD, i32); 6] = [
     (REALTIME, -20),
 ];
 
+/// The nice value of a `CreateProcess` priority-class flag, if `flags` holds one.
+pub(crate) fn nice_of_class_flags(flags: DWORD) -> Option<i32> {
+    CLASSES
+        .iter()
+        .find(|(c, _)| flags & c != 0)
+        .map(|(_, n)| *n)
+}
+
 fn class_of_nice(n: i32) -> DWORD {
     match n {
         15.. => IDLE,

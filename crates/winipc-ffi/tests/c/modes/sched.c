@@ -53,6 +53,16 @@ int main(int argc, char **argv)
                    ERROR_ACCESS_DENIED);
     }
     CHECK_FAIL(SetPriorityClass(pi.hProcess, 0x12345), FALSE, ERROR_INVALID_PARAMETER);
+    {   /* CreateProcess's priority-class flag */
+        PROCESS_INFORMATION pi2;
+        CHECK_OK(CreateProcessA(NULL, line, NULL, NULL, FALSE, IDLE_PRIORITY_CLASS, NULL, NULL,
+                                &si, &pi2));
+        CHECK_EQ(GetPriorityClass(pi2.hProcess), IDLE_PRIORITY_CLASS);
+        TerminateProcess(pi2.hProcess, 0);
+        WaitForSingleObject(pi2.hProcess, INFINITE);
+        CloseHandle(pi2.hProcess);
+        CloseHandle(pi2.hThread);
+    }
 
     /* ---- affinity of a child ---- */
     CHECK_OK(GetProcessAffinityMask(pi.hProcess, &pm, &sm));
