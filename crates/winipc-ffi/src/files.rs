@@ -275,6 +275,47 @@ pub(crate) fn set_fd_flags(fd: i32, mask: u32, flags: u32) -> R<()> {
     Ok(())
 }
 
+/// `WaitForSingleObject` on a descriptor handle: signaled when a transfer would not block -
+/// at once for a file, when input is available for a terminal or pipe opened for reading
+/// (the console-input behaviour), when there is room for one opened for writing only.
+pub(crate) fn wait_fd(fd: i32, ms: DWORD) -> R<DWORD> {
+    // SAFETY: F_GETFL on a descriptor number.
+    let fl = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if fl < 0 {
+        return Err(invalid_handle());
+    }
+    let events = if fl & libc::O_ACCMODE == libc::O_WRONLY {
+        libc::POLLOUT
+    } else {
+        libc::POLLIN
+    };
+    let deadline = (ms != u32::MAX)
+        .then(|| std::time::Instant::now() + std::time::Duration::from_millis(u64::from(ms)));
+    loop {
+        let left = deadline.map_or(-1, |d| {
+            d.saturating_duration_since(std::time::Instant::now())
+                .as_millis()
+                .min(i32::MAX as u128) as i32
+        });
+        let mut p = libc::pollfd {
+            fd,
+            events,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd.
+        let n = unsafe { libc::poll(&mut p, 1, left) };
+        if n > 0 {
+            return Ok(0); // WAIT_OBJECT_0 (also at end of input or a hang-up)
+        }
+        if n == 0 {
+            return Ok(0x102); // WAIT_TIMEOUT
+        }
+        if std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+            return Err(std::io::Error::last_os_error().into());
+        }
+    }
+}
+
 fn fd_of(h: HANDLE) -> R<i32> {
     match classify(h)? {
         H::Std(fd) => Ok(fd),

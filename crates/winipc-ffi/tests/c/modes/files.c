@@ -134,6 +134,8 @@ int main(int argc, char **argv)
         CHECK(memcmp(buf, "HEllo", 5) == 0);
     }
     CHECK_OK(FlushFileBuffers(h));
+    CHECK_EQ(WaitForSingleObject(h, 0), WAIT_OBJECT_0); /* a file is signaled */
+    CHECK_EQ(WaitForSingleObject(GetStdHandle(STD_INPUT_HANDLE), 1000), WAIT_OBJECT_0); /* EOF */
     CHECK_EQ(GetFileType(h), FILE_TYPE_DISK);
     CHECK_EQ(GetFileType(GetStdHandle(STD_INPUT_HANDLE)), FILE_TYPE_CHAR); /* /dev/null */
     CHECK_EQ(GetFileType(GetStdHandle(STD_OUTPUT_HANDLE)), FILE_TYPE_PIPE);
