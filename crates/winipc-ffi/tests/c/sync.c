@@ -474,9 +474,11 @@ static void test_waits(void)
     CHECK_EQ(r, WAIT_OBJECT_0);
     CHECK_EQ(GetLastError(), 4242);
 
-    /* Handle kinds that are not waitable: standard handles. */
-    CHECK_FAIL(WaitForSingleObject(GetStdHandle(STD_OUTPUT_HANDLE), 0), WAIT_FAILED,
-               ERROR_INVALID_HANDLE);
+    /* Standard handles: WaitForSingleObject polls the descriptor (stdout, a pipe, is
+     * writable); the multiple-object waits do not take them. */
+    CHECK_EQ(WaitForSingleObject(GetStdHandle(STD_OUTPUT_HANDLE), 0), WAIT_OBJECT_0);
+    hs[0] = GetStdHandle(STD_OUTPUT_HANDLE);
+    CHECK_FAIL(WaitForMultipleObjects(1, hs, FALSE, 0), WAIT_FAILED, ERROR_INVALID_HANDLE);
     for (i = 0; i < 3; i++)
         CloseHandle(e[i]);
     CloseHandle(m);
