@@ -25,6 +25,9 @@
 extern "C" {
 #endif
 
+/* The start routine type of _beginthreadex. */
+typedef unsigned (WINAPI *_beginthreadex_proc_type)(void *);
+
 static inline uintptr_t _beginthreadex(void *security, unsigned stack_size,
                                        unsigned (WINAPI *start_address)(void *), void *arglist,
                                        unsigned initflag, unsigned *thrdaddr)

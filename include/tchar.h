@@ -29,14 +29,25 @@
 #endif
 
 #include <ctype.h>
+#include <errno.h>
+#include <locale.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "winipc_scanf.h"
+
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+/* MSVC's errno_t (the return type of the _s functions). */
+#ifndef _ERRNO_T_DEFINED
+#  define _ERRNO_T_DEFINED
+typedef int errno_t;
 #endif
 
 #ifndef _UNICODE
@@ -74,6 +85,15 @@ typedef unsigned char TBYTE, *PTBYTE;
 #define _tscanf    scanf
 #define _ftscanf   fscanf
 #define _stscanf   sscanf
+#define _tscanf_s  winipc_scanf_s   /* MSVC's scanf_s: a size follows %s/%c/%[ buffers */
+#define _ftscanf_s winipc_fscanf_s
+#define _stscanf_s winipc_sscanf_s
+#define _stprintf_s winipc_sprintf_s
+#define _tcscpy_s  winipc_strcpy_s
+#define _tcstok_s  winipc_strtok_s  /* strtok_s(str, delim, context) */
+#define _getts_s   winipc_gets_s
+#define _tfopen_s  winipc_fopen_s
+#define _tsetlocale setlocale
 
 /* Unformatted I/O. */
 #define _fputts    fputs
@@ -217,10 +237,22 @@ int wmain(int argc, _TCHAR **argv);
 #define _vftprintf winipc_vfwprintf16
 #define _vstprintf winipc_vswprintf16
 #define _vsntprintf winipc_vsnwprintf16
-/* Not available: glibc's wide scanf takes a 32-bit wchar_t format. */
-#define _tscanf(...)     (winipc_tscanf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
-#define _ftscanf(...)    (winipc_tscanf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
-#define _stscanf(...)    (winipc_tscanf_family_unavailable_under_UNICODE_see_docs_c_abi_md)
+/* scanf family: winipc's engine (winipc_scanf.h) over UTF-8 input; %s stores _TCHARs. */
+#define _tscanf    winipc_wscanf16
+#define _ftscanf   winipc_fwscanf16
+#define _stscanf   winipc_swscanf16
+#define _tscanf_s  winipc_wscanf16_s
+#define _ftscanf_s winipc_fwscanf16_s
+#define _stscanf_s winipc_swscanf16_s
+#define _stprintf_s winipc_swprintf16_s
+#define _tcscpy_s  winipc_tcscpy_s
+#define _tcstok_s  winipc_tcstok_s
+#define _getts_s   winipc_getts_s
+#define _tfopen_s  winipc_tfopen_s
+#define _tsetlocale winipc_tsetlocale
+#define _gettchar() winipc_fgettc(stdin)
+#define _fgettc    winipc_fgettc
+#define _gettc     winipc_fgettc
 #define _tgetenv(...)    (winipc_tgetenv_unavailable_under_UNICODE_see_docs_c_abi_md)
 
 /* ---- Strings ------------------------------------------------------------ */
@@ -651,8 +683,238 @@ static inline void winipc_tperror(const winipc_wchar *s)
 #define _tsystem   winipc_tsystem
 #define _tperror   winipc_tperror
 
+/* One UTF-16 code unit from a UTF-8 stream (a character outside the BMP comes as two
+ * calls: high then low surrogate); _TEOF at the end. */
+static inline int winipc_fgettc(FILE *f)
+{
+    static int pending = -1;
+    unsigned char seq[5];
+    const unsigned char *p = seq;
+    unsigned long cp;
+    int c, len, k;
+    if (pending >= 0) {
+        c = pending;
+        pending = -1;
+        return c;
+    }
+    c = fgetc(f);
+    if (c == EOF)
+        return _TEOF;
+    len = (c < 0x80) ? 1 : (c >= 0xF0) ? 4 : (c >= 0xE0) ? 3 : (c >= 0xC0) ? 2 : 1;
+    seq[0] = (unsigned char)c;
+    for (k = 1; k < len; k++) {
+        int d = fgetc(f);
+        if (d == EOF || (d & 0xC0) != 0x80) {
+            if (d != EOF)
+                ungetc(d, f);
+            seq[0] = 0xFF;
+            break;
+        }
+        seq[k] = (unsigned char)d;
+    }
+    seq[k < len ? k : len] = 0;
+    cp = winipc_utf8_next(&p);
+    if (cp >= 0x10000) {
+        pending = (int)(0xDC00 + ((cp - 0x10000) & 0x3FF));
+        return (int)(0xD800 + ((cp - 0x10000) >> 10));
+    }
+    return (int)cp;
+}
+
+static inline winipc_wchar *winipc_tsetlocale(int category, const winipc_wchar *locale)
+{
+    static winipc_wchar result[256];
+    char *l = (locale != WINIPC_NULLPTR) ? winipc_utf16_to_utf8(locale) : WINIPC_NULLPTR;
+    const char *r = setlocale(category, l);
+    winipc_wchar *w;
+    size_t i;
+    free(l);
+    if (r == WINIPC_NULLPTR || (w = winipc_utf8_to_utf16(r)) == WINIPC_NULLPTR)
+        return WINIPC_NULLPTR;
+    for (i = 0; i < 255 && w[i] != 0; i++)
+        result[i] = w[i];
+    result[i] = 0;
+    free(w);
+    return result;
+}
+
+static inline winipc_wchar *winipc_tcstok_s(winipc_wchar *s, const winipc_wchar *delim,
+                                            winipc_wchar **context)
+{
+    winipc_wchar *end;
+    if (s == WINIPC_NULLPTR)
+        s = *context;
+    if (s == WINIPC_NULLPTR)
+        return WINIPC_NULLPTR;
+    s += winipc_tcsspn(s, delim);
+    if (*s == 0) {
+        *context = s;
+        return WINIPC_NULLPTR;
+    }
+    end = s + winipc_tcscspn(s, delim);
+    if (*end != 0)
+        *end++ = 0;
+    *context = end;
+    return s;
+}
+
+static inline int winipc_swprintf16_s(winipc_wchar *dst, size_t cap, const winipc_wchar *fmt,
+                                      ...)
+{
+    int n;
+    va_list ap;
+    if (dst == WINIPC_NULLPTR || cap == 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    va_start(ap, fmt);
+    n = winipc_vsnwprintf16(dst, cap, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= cap) {
+        dst[0] = 0;
+        errno = ERANGE;
+        return -1;
+    }
+    return n;
+}
+
+static inline errno_t winipc_tcscpy_s(winipc_wchar *dst, size_t cap, const winipc_wchar *src)
+{
+    size_t n;
+    if (dst == WINIPC_NULLPTR || cap == 0)
+        return EINVAL;
+    if (src == WINIPC_NULLPTR) {
+        dst[0] = 0;
+        return EINVAL;
+    }
+    n = winipc_tcslen(src);
+    if (n >= cap) {
+        dst[0] = 0;
+        return ERANGE;
+    }
+    memcpy(dst, src, (n + 1) * sizeof(winipc_wchar));
+    return 0;
+}
+
+/* gets_s: one line without its newline; NULL at end of input, or (emptied) when the line
+ * does not fit (the rest of the line is consumed). */
+static inline winipc_wchar *winipc_getts_s(winipc_wchar *buf, size_t cap)
+{
+    size_t i = 0;
+    int c, any = 0, overflow = 0;
+    if (buf == WINIPC_NULLPTR || cap == 0)
+        return WINIPC_NULLPTR;
+    while ((c = winipc_fgettc(stdin)) != _TEOF) {
+        any = 1;
+        if (c == '\n')
+            break;
+        if (i + 1 < cap)
+            buf[i++] = (winipc_wchar)c;
+        else
+            overflow = 1;
+    }
+    buf[overflow ? 0 : i] = 0;
+    return (!any || overflow) ? WINIPC_NULLPTR : buf;
+}
+
+static inline errno_t winipc_tfopen_s(FILE **pf, const winipc_wchar *name,
+                                      const winipc_wchar *mode)
+{
+    if (pf == WINIPC_NULLPTR || name == WINIPC_NULLPTR || mode == WINIPC_NULLPTR)
+        return EINVAL;
+    *pf = winipc_tfopen(name, mode);
+    return (*pf == WINIPC_NULLPTR) ? (errno != 0 ? errno : EINVAL) : 0;
+}
 
 #endif /* _UNICODE */
+
+/* ---- the char forms of MSVC's _s functions (used by the ANSI mapping) ---------------- */
+
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static inline int winipc_sprintf_s(char *dst, size_t cap, const char *fmt, ...)
+{
+    int n;
+    va_list ap;
+    if (dst == WINIPC_NULLPTR || cap == 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    va_start(ap, fmt);
+    n = vsnprintf(dst, cap, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= cap) {
+        dst[0] = 0;
+        errno = ERANGE;
+        return -1;
+    }
+    return n;
+}
+
+static inline errno_t winipc_strcpy_s(char *dst, size_t cap, const char *src)
+{
+    size_t n;
+    if (dst == WINIPC_NULLPTR || cap == 0)
+        return EINVAL;
+    if (src == WINIPC_NULLPTR) {
+        dst[0] = 0;
+        return EINVAL;
+    }
+    n = strlen(src);
+    if (n >= cap) {
+        dst[0] = 0;
+        return ERANGE;
+    }
+    memcpy(dst, src, n + 1);
+    return 0;
+}
+
+static inline char *winipc_gets_s(char *buf, size_t cap)
+{
+    size_t i = 0;
+    int c, any = 0, overflow = 0;
+    if (buf == WINIPC_NULLPTR || cap == 0)
+        return WINIPC_NULLPTR;
+    while ((c = getchar()) != EOF) {
+        any = 1;
+        if (c == '\n')
+            break;
+        if (i + 1 < cap)
+            buf[i++] = (char)c;
+        else
+            overflow = 1;
+    }
+    buf[overflow ? 0 : i] = 0;
+    return (!any || overflow) ? WINIPC_NULLPTR : buf;
+}
+
+static inline char *winipc_strtok_s(char *s, const char *delim, char **context)
+{
+    char *end;
+    if (s == WINIPC_NULLPTR)
+        s = *context;
+    if (s == WINIPC_NULLPTR)
+        return WINIPC_NULLPTR;
+    s += strspn(s, delim);
+    if (*s == 0) {
+        *context = s;
+        return WINIPC_NULLPTR;
+    }
+    end = s + strcspn(s, delim);
+    if (*end != 0)
+        *end++ = 0;
+    *context = end;
+    return s;
+}
+
+static inline errno_t winipc_fopen_s(FILE **pf, const char *name, const char *mode)
+{
+    if (pf == WINIPC_NULLPTR || name == WINIPC_NULLPTR || mode == WINIPC_NULLPTR)
+        return EINVAL;
+    *pf = fopen(name, mode);
+    return (*pf == WINIPC_NULLPTR) ? (errno != 0 ? errno : EINVAL) : 0;
+}
 
 #ifdef __cplusplus
 } /* extern "C" */

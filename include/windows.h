@@ -321,7 +321,8 @@ typedef struct _OVERLAPPED {
 typedef DWORD (WINAPI *PTHREAD_START_ROUTINE)(LPVOID lpThreadParameter);
 typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
 
-/* Completion routine of SetWaitableTimer (accepted, never called: no APCs). */
+/* Completion routine of SetWaitableTimer: queued as an APC to the thread that set the
+ * timer, run when that thread waits alertably (SleepEx, Wait*Ex, SignalObjectAndWait). */
 typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
                                           DWORD dwTimerLowValue,
                                           DWORD dwTimerHighValue);
@@ -389,6 +390,27 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define FILE_ATTRIBUTE_READONLY   0x00000001
 #define FILE_ATTRIBUTE_NORMAL     0x00000080
 #define FILE_FLAG_OVERLAPPED      0x40000000
+#define FILE_FLAG_DELETE_ON_CLOSE 0x04000000
+#define FILE_FLAG_BACKUP_SEMANTICS 0x02000000
+#define FILE_FLAG_WRITE_THROUGH   0x80000000
+#define FILE_FLAG_SEQUENTIAL_SCAN 0x08000000
+#define FILE_FLAG_RANDOM_ACCESS   0x10000000
+#define FILE_ATTRIBUTE_HIDDEN     0x00000002
+#define FILE_ATTRIBUTE_SYSTEM     0x00000004
+#define FILE_ATTRIBUTE_ARCHIVE    0x00000020
+#define FILE_ATTRIBUTE_TEMPORARY  0x00000100
+#define FILE_READ_DATA            0x0001
+#define FILE_WRITE_DATA           0x0002
+#define FILE_APPEND_DATA          0x0004
+#define FILE_BEGIN                0
+#define FILE_CURRENT              1
+#define FILE_END                  2
+#define INVALID_SET_FILE_POINTER  ((DWORD)-1)
+#define INVALID_FILE_SIZE         ((DWORD)0xFFFFFFFF)
+#define FILE_TYPE_UNKNOWN         0x0000
+#define FILE_TYPE_DISK            0x0001
+#define FILE_TYPE_CHAR            0x0002
+#define FILE_TYPE_PIPE            0x0003
 
 /* Handles. */
 #define DUPLICATE_CLOSE_SOURCE          0x00000001
@@ -447,6 +469,8 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define HIGH_PRIORITY_CLASS                0x00000080
 #define REALTIME_PRIORITY_CLASS            0x00000100
 #define CREATE_NEW_PROCESS_GROUP           0x00000200
+#define BELOW_NORMAL_PRIORITY_CLASS        0x00004000
+#define ABOVE_NORMAL_PRIORITY_CLASS        0x00008000
 #define CREATE_UNICODE_ENVIRONMENT         0x00000400
 #define STACK_SIZE_PARAM_IS_A_RESERVATION  0x00010000
 #define CREATE_NO_WINDOW                   0x08000000
@@ -493,10 +517,13 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define ERROR_INVALID_ACCESS        12
 #define ERROR_INVALID_DATA          13
 #define ERROR_OUTOFMEMORY           14
+#define ERROR_NO_MORE_FILES         18
+#define ERROR_BAD_LENGTH            24
 #define ERROR_GEN_FAILURE           31
 #define ERROR_SHARING_VIOLATION     32
 #define ERROR_HANDLE_EOF            38
 #define ERROR_NOT_SUPPORTED         50
+#define ERROR_FILE_EXISTS           80
 #define ERROR_BAD_NETPATH           53
 #define ERROR_INVALID_PARAMETER     87
 #define ERROR_BROKEN_PIPE           109
@@ -504,13 +531,18 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define ERROR_CALL_NOT_IMPLEMENTED  120
 #define ERROR_SEM_TIMEOUT           121
 #define ERROR_INSUFFICIENT_BUFFER   122
+#define ERROR_NEGATIVE_SEEK         131
 #define ERROR_INVALID_NAME          123
 #define ERROR_NOT_LOCKED            158
+#define ERROR_MOD_NOT_FOUND         126
+#define ERROR_PROC_NOT_FOUND        127
 #define ERROR_ALREADY_EXISTS        183
 #define ERROR_BAD_EXE_FORMAT        193
+#define ERROR_ENVVAR_NOT_FOUND      203
 #define ERROR_FILENAME_EXCED_RANGE  206
 #define ERROR_NO_DATA               232
 #define ERROR_MORE_DATA             234
+#define ERROR_NO_MORE_ITEMS         259
 #define ERROR_DIRECTORY             267
 #define ERROR_NOT_OWNER             288
 #define ERROR_TOO_MANY_POSTS        298
@@ -625,6 +657,17 @@ WINBASEAPI BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOf
 WINBASEAPI BOOL WINAPI CloseHandle(HANDLE hObject);
 WINBASEAPI BOOL WINAPI GetOverlappedResult(HANDLE hFile, LPOVERLAPPED lpOverlapped,
                                            LPDWORD lpNumberOfBytesTransferred, BOOL bWait);
+WINBASEAPI DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove,
+                                       PLONG lpDistanceToMoveHigh, DWORD dwMoveMethod);
+WINBASEAPI BOOL WINAPI SetFilePointerEx(HANDLE hFile, LARGE_INTEGER liDistanceToMove,
+                                        PLARGE_INTEGER lpNewFilePointer, DWORD dwMoveMethod);
+WINBASEAPI DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh);
+WINBASEAPI BOOL WINAPI GetFileSizeEx(HANDLE hFile, PLARGE_INTEGER lpFileSize);
+WINBASEAPI BOOL WINAPI FlushFileBuffers(HANDLE hFile);
+WINBASEAPI DWORD WINAPI GetFileType(HANDLE hFile);
+WINBASEAPI BOOL WINAPI DeleteFileA(LPCSTR lpFileName);
+WINBASEAPI BOOL WINAPI DeleteFileW(LPCWSTR lpFileName);
+WINBASEAPI BOOL WINAPI SetStdHandle(DWORD nStdHandle, HANDLE hHandle);
 
 /* Security descriptors (for a NULL DACL: "everyone may open"). */
 WINBASEAPI BOOL WINAPI InitializeSecurityDescriptor(PSECURITY_DESCRIPTOR pSecurityDescriptor,
@@ -703,6 +746,44 @@ WINBASEAPI DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHan
 WINBASEAPI DWORD WINAPI SignalObjectAndWait(HANDLE hObjectToSignal, HANDLE hObjectToWaitOn,
                                             DWORD dwMilliseconds, BOOL bAlertable);
 
+/* Alertable waits and asynchronous procedure calls (threads of this process). */
+typedef VOID (NTAPI *PAPCFUNC)(ULONG_PTR Parameter);
+WINBASEAPI DWORD WINAPI QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwData);
+WINBASEAPI DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable);
+WINBASEAPI DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds,
+                                              BOOL bAlertable);
+WINBASEAPI DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles,
+                                                 BOOL bWaitAll, DWORD dwMilliseconds,
+                                                 BOOL bAlertable);
+
+/* The Create*Ex constructors: flags, and the access of the returned handle. */
+#define CREATE_EVENT_MANUAL_RESET            0x00000001
+#define CREATE_EVENT_INITIAL_SET             0x00000002
+#define CREATE_MUTEX_INITIAL_OWNER           0x00000001
+#define CREATE_WAITABLE_TIMER_MANUAL_RESET   0x00000001
+#define CREATE_WAITABLE_TIMER_HIGH_RESOLUTION 0x00000002
+WINBASEAPI HANDLE WINAPI CreateEventExA(LPSECURITY_ATTRIBUTES lpEventAttributes, LPCSTR lpName,
+                                        DWORD dwFlags, DWORD dwDesiredAccess);
+WINBASEAPI HANDLE WINAPI CreateEventExW(LPSECURITY_ATTRIBUTES lpEventAttributes, LPCWSTR lpName,
+                                        DWORD dwFlags, DWORD dwDesiredAccess);
+WINBASEAPI HANDLE WINAPI CreateMutexExA(LPSECURITY_ATTRIBUTES lpMutexAttributes, LPCSTR lpName,
+                                        DWORD dwFlags, DWORD dwDesiredAccess);
+WINBASEAPI HANDLE WINAPI CreateMutexExW(LPSECURITY_ATTRIBUTES lpMutexAttributes, LPCWSTR lpName,
+                                        DWORD dwFlags, DWORD dwDesiredAccess);
+WINBASEAPI HANDLE WINAPI CreateSemaphoreExA(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+                                            LONG lInitialCount, LONG lMaximumCount,
+                                            LPCSTR lpName, DWORD dwFlags, DWORD dwDesiredAccess);
+WINBASEAPI HANDLE WINAPI CreateSemaphoreExW(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+                                            LONG lInitialCount, LONG lMaximumCount,
+                                            LPCWSTR lpName, DWORD dwFlags,
+                                            DWORD dwDesiredAccess);
+WINBASEAPI HANDLE WINAPI CreateWaitableTimerExA(LPSECURITY_ATTRIBUTES lpTimerAttributes,
+                                                LPCSTR lpTimerName, DWORD dwFlags,
+                                                DWORD dwDesiredAccess);
+WINBASEAPI HANDLE WINAPI CreateWaitableTimerExW(LPSECURITY_ATTRIBUTES lpTimerAttributes,
+                                                LPCWSTR lpTimerName, DWORD dwFlags,
+                                                DWORD dwDesiredAccess);
+
 /* Processes and threads. */
 WINBASEAPI BOOL WINAPI CreateProcessA(LPCSTR lpApplicationName, LPSTR lpCommandLine,
                                       LPSECURITY_ATTRIBUTES lpProcessAttributes,
@@ -743,6 +824,54 @@ WINBASEAPI VOID WINAPI LeaveCriticalSection(LPCRITICAL_SECTION lpCriticalSection
 WINBASEAPI VOID WINAPI DeleteCriticalSection(LPCRITICAL_SECTION lpCriticalSection);
 WINBASEAPI DWORD WINAPI SetCriticalSectionSpinCount(LPCRITICAL_SECTION lpCriticalSection,
                                                     DWORD dwSpinCount);
+
+/* Thread control (suspend counts, termination), TLS, slim reader/writer locks, condition
+ * variables and one-time initialisation (threads of one process). */
+#if defined(__cplusplus) && __cplusplus >= 201103L
+#  define WINIPC_NULL_INIT nullptr
+#else
+#  define WINIPC_NULL_INIT NULL
+#endif
+#define TLS_OUT_OF_INDEXES                 ((DWORD)0xFFFFFFFF)
+typedef struct _RTL_SRWLOCK { PVOID Ptr; } SRWLOCK, *PSRWLOCK;
+#define SRWLOCK_INIT                       { WINIPC_NULL_INIT }
+typedef struct _RTL_CONDITION_VARIABLE { PVOID Ptr; } CONDITION_VARIABLE, *PCONDITION_VARIABLE;
+#define CONDITION_VARIABLE_INIT            { WINIPC_NULL_INIT }
+#define CONDITION_VARIABLE_LOCKMODE_SHARED 0x1
+typedef union _RTL_RUN_ONCE { PVOID Ptr; } INIT_ONCE, *PINIT_ONCE, *LPINIT_ONCE;
+#define INIT_ONCE_STATIC_INIT              { WINIPC_NULL_INIT }
+#define INIT_ONCE_CHECK_ONLY               0x00000001
+#define INIT_ONCE_ASYNC                    0x00000002
+#define INIT_ONCE_INIT_FAILED              0x00000004
+#define INIT_ONCE_CTX_RESERVED_BITS        2
+typedef BOOL (WINAPI *PINIT_ONCE_FN)(PINIT_ONCE InitOnce, PVOID Parameter, PVOID *Context);
+WINBASEAPI DWORD WINAPI SuspendThread(HANDLE hThread);
+WINBASEAPI DWORD WINAPI ResumeThread(HANDLE hThread);
+WINBASEAPI BOOL WINAPI TerminateThread(HANDLE hThread, DWORD dwExitCode);
+WINBASEAPI BOOL WINAPI SwitchToThread(void);
+WINBASEAPI DWORD WINAPI TlsAlloc(void);
+WINBASEAPI LPVOID WINAPI TlsGetValue(DWORD dwTlsIndex);
+WINBASEAPI BOOL WINAPI TlsSetValue(DWORD dwTlsIndex, LPVOID lpTlsValue);
+WINBASEAPI BOOL WINAPI TlsFree(DWORD dwTlsIndex);
+WINBASEAPI VOID WINAPI InitializeSRWLock(PSRWLOCK SRWLock);
+WINBASEAPI VOID WINAPI AcquireSRWLockExclusive(PSRWLOCK SRWLock);
+WINBASEAPI VOID WINAPI AcquireSRWLockShared(PSRWLOCK SRWLock);
+WINBASEAPI VOID WINAPI ReleaseSRWLockExclusive(PSRWLOCK SRWLock);
+WINBASEAPI VOID WINAPI ReleaseSRWLockShared(PSRWLOCK SRWLock);
+WINBASEAPI BOOLEAN WINAPI TryAcquireSRWLockExclusive(PSRWLOCK SRWLock);
+WINBASEAPI BOOLEAN WINAPI TryAcquireSRWLockShared(PSRWLOCK SRWLock);
+WINBASEAPI VOID WINAPI InitializeConditionVariable(PCONDITION_VARIABLE ConditionVariable);
+WINBASEAPI BOOL WINAPI SleepConditionVariableCS(PCONDITION_VARIABLE ConditionVariable,
+                                                PCRITICAL_SECTION CriticalSection,
+                                                DWORD dwMilliseconds);
+WINBASEAPI BOOL WINAPI SleepConditionVariableSRW(PCONDITION_VARIABLE ConditionVariable,
+                                                 PSRWLOCK SRWLock, DWORD dwMilliseconds,
+                                                 ULONG Flags);
+WINBASEAPI VOID WINAPI WakeConditionVariable(PCONDITION_VARIABLE ConditionVariable);
+WINBASEAPI VOID WINAPI WakeAllConditionVariable(PCONDITION_VARIABLE ConditionVariable);
+WINBASEAPI VOID WINAPI InitOnceInitialize(PINIT_ONCE InitOnce);
+WINBASEAPI BOOL WINAPI InitOnceExecuteOnce(PINIT_ONCE InitOnce, PINIT_ONCE_FN InitFn,
+                                           PVOID Parameter, LPVOID *Context);
 
 /* Interlocked operations: sequentially consistent, inline (compiler builtins). */
 #define MemoryBarrier() __atomic_thread_fence(__ATOMIC_SEQ_CST)
@@ -876,6 +1005,115 @@ WINBASEAPI LPWSTR WINAPI lstrcpynW(LPWSTR lpString1, LPCWSTR lpString2, int iMax
 WINBASEAPI int WINAPI lstrcmpA(LPCSTR lpString1, LPCSTR lpString2);
 WINBASEAPI int WINAPI lstrcmpW(LPCWSTR lpString1, LPCWSTR lpString2);
 
+/* Console odds: a bell, the terminal's title, attaching a terminal. */
+#define MB_OK                0x00000000
+#define MB_ICONHAND          0x00000010
+#define MB_ICONERROR         MB_ICONHAND
+#define MB_ICONQUESTION      0x00000020
+#define MB_ICONEXCLAMATION   0x00000030
+#define MB_ICONWARNING       MB_ICONEXCLAMATION
+#define MB_ICONASTERISK      0x00000040
+#define MB_ICONINFORMATION   MB_ICONASTERISK
+WINBASEAPI BOOL WINAPI MessageBeep(UINT uType);
+WINBASEAPI BOOL WINAPI Beep(DWORD dwFreq, DWORD dwDuration);
+WINBASEAPI BOOL WINAPI SetConsoleTitleA(LPCSTR lpConsoleTitle);
+WINBASEAPI BOOL WINAPI SetConsoleTitleW(LPCWSTR lpConsoleTitle);
+WINBASEAPI DWORD WINAPI GetConsoleTitleA(LPSTR lpConsoleTitle, DWORD nSize);
+WINBASEAPI DWORD WINAPI GetConsoleTitleW(LPWSTR lpConsoleTitle, DWORD nSize);
+WINBASEAPI BOOL WINAPI AllocConsole(void);
+WINBASEAPI BOOL WINAPI FreeConsole(void);
+
+/* Scheduling: priority classes and thread priorities (nice values), affinity. */
+#define THREAD_PRIORITY_IDLE           (-15)
+#define THREAD_PRIORITY_LOWEST         (-2)
+#define THREAD_PRIORITY_BELOW_NORMAL   (-1)
+#define THREAD_PRIORITY_NORMAL         0
+#define THREAD_PRIORITY_ABOVE_NORMAL   1
+#define THREAD_PRIORITY_HIGHEST        2
+#define THREAD_PRIORITY_TIME_CRITICAL  15
+#define THREAD_PRIORITY_ERROR_RETURN   0x7FFFFFFF
+#define PROCESSOR_ARCHITECTURE_INTEL   0
+#define PROCESSOR_ARCHITECTURE_AMD64   9
+#define PROCESSOR_ARCHITECTURE_ARM64   12
+#define PROCESSOR_ARCHITECTURE_UNKNOWN 0xFFFF
+#define PROCESSOR_AMD_X8664            8664
+typedef struct _SYSTEM_INFO {
+#ifdef WINIPC_NAMELESS_OK
+    WINIPC_EXTENSION union {
+        DWORD dwOemId;
+        WINIPC_EXTENSION struct {
+            WORD wProcessorArchitecture;
+            WORD wReserved;
+        };
+    };
+#else
+    union {
+        DWORD dwOemId;
+        struct {
+            WORD wProcessorArchitecture;
+            WORD wReserved;
+        } s;
+    } u;
+#endif
+    DWORD     dwPageSize;
+    LPVOID    lpMinimumApplicationAddress;
+    LPVOID    lpMaximumApplicationAddress;
+    DWORD_PTR dwActiveProcessorMask;
+    DWORD     dwNumberOfProcessors;
+    DWORD     dwProcessorType;
+    DWORD     dwAllocationGranularity;
+    WORD      wProcessorLevel;
+    WORD      wProcessorRevision;
+} SYSTEM_INFO, *LPSYSTEM_INFO;
+WINBASEAPI BOOL WINAPI SetPriorityClass(HANDLE hProcess, DWORD dwPriorityClass);
+WINBASEAPI DWORD WINAPI GetPriorityClass(HANDLE hProcess);
+WINBASEAPI BOOL WINAPI SetThreadPriority(HANDLE hThread, int nPriority);
+WINBASEAPI int WINAPI GetThreadPriority(HANDLE hThread);
+WINBASEAPI BOOL WINAPI GetProcessAffinityMask(HANDLE hProcess, PDWORD_PTR lpProcessAffinityMask,
+                                              PDWORD_PTR lpSystemAffinityMask);
+WINBASEAPI BOOL WINAPI SetProcessAffinityMask(HANDLE hProcess, DWORD_PTR dwProcessAffinityMask);
+WINBASEAPI DWORD_PTR WINAPI SetThreadAffinityMask(HANDLE hThread, DWORD_PTR dwThreadAffinityMask);
+WINBASEAPI DWORD WINAPI GetCurrentProcessorNumber(void);
+WINBASEAPI VOID WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo);
+WINBASEAPI VOID WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo);
+
+/* The process environment, directories, modules (dlopen), temporary files. */
+WINBASEAPI DWORD WINAPI GetEnvironmentVariableA(LPCSTR lpName, LPSTR lpBuffer, DWORD nSize);
+WINBASEAPI DWORD WINAPI GetEnvironmentVariableW(LPCWSTR lpName, LPWSTR lpBuffer, DWORD nSize);
+WINBASEAPI BOOL WINAPI SetEnvironmentVariableA(LPCSTR lpName, LPCSTR lpValue);
+WINBASEAPI BOOL WINAPI SetEnvironmentVariableW(LPCWSTR lpName, LPCWSTR lpValue);
+WINBASEAPI LPCH WINAPI GetEnvironmentStringsA(void);
+WINBASEAPI LPWCH WINAPI GetEnvironmentStringsW(void);
+WINBASEAPI BOOL WINAPI FreeEnvironmentStringsA(LPCH penv);
+WINBASEAPI BOOL WINAPI FreeEnvironmentStringsW(LPWCH penv);
+WINBASEAPI DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR lpSrc, LPSTR lpDst, DWORD nSize);
+WINBASEAPI DWORD WINAPI ExpandEnvironmentStringsW(LPCWSTR lpSrc, LPWSTR lpDst, DWORD nSize);
+WINBASEAPI VOID WINAPI GetStartupInfoA(LPSTARTUPINFOA lpStartupInfo);
+WINBASEAPI VOID WINAPI GetStartupInfoW(LPSTARTUPINFOW lpStartupInfo);
+WINBASEAPI DWORD WINAPI GetCurrentDirectoryA(DWORD nBufferLength, LPSTR lpBuffer);
+WINBASEAPI DWORD WINAPI GetCurrentDirectoryW(DWORD nBufferLength, LPWSTR lpBuffer);
+WINBASEAPI BOOL WINAPI SetCurrentDirectoryA(LPCSTR lpPathName);
+WINBASEAPI BOOL WINAPI SetCurrentDirectoryW(LPCWSTR lpPathName);
+WINBASEAPI UINT WINAPI GetSystemDirectoryA(LPSTR lpBuffer, UINT uSize);
+WINBASEAPI UINT WINAPI GetSystemDirectoryW(LPWSTR lpBuffer, UINT uSize);
+WINBASEAPI UINT WINAPI GetWindowsDirectoryA(LPSTR lpBuffer, UINT uSize);
+WINBASEAPI UINT WINAPI GetWindowsDirectoryW(LPWSTR lpBuffer, UINT uSize);
+WINBASEAPI DWORD WINAPI GetTempPathA(DWORD nBufferLength, LPSTR lpBuffer);
+WINBASEAPI DWORD WINAPI GetTempPathW(DWORD nBufferLength, LPWSTR lpBuffer);
+WINBASEAPI UINT WINAPI GetTempFileNameA(LPCSTR lpPathName, LPCSTR lpPrefixString, UINT uUnique,
+                                        LPSTR lpTempFileName);
+WINBASEAPI UINT WINAPI GetTempFileNameW(LPCWSTR lpPathName, LPCWSTR lpPrefixString,
+                                        UINT uUnique, LPWSTR lpTempFileName);
+typedef INT_PTR (WINAPI *FARPROC)(void);
+WINBASEAPI HMODULE WINAPI GetModuleHandleA(LPCSTR lpModuleName);
+WINBASEAPI HMODULE WINAPI GetModuleHandleW(LPCWSTR lpModuleName);
+WINBASEAPI HMODULE WINAPI LoadLibraryA(LPCSTR lpLibFileName);
+WINBASEAPI HMODULE WINAPI LoadLibraryW(LPCWSTR lpLibFileName);
+WINBASEAPI FARPROC WINAPI GetProcAddress(HMODULE hModule, LPCSTR lpProcName);
+WINBASEAPI BOOL WINAPI FreeLibrary(HMODULE hLibModule);
+WINBASEAPI DWORD WINAPI GetModuleFileNameA(HMODULE hModule, LPSTR lpFilename, DWORD nSize);
+WINBASEAPI DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, DWORD nSize);
+
 /* ------------------------------------------------------------------------ */
 /* UNICODE switching.                                                       */
 /* ------------------------------------------------------------------------ */
@@ -900,6 +1138,28 @@ WINBASEAPI int WINAPI lstrcmpW(LPCWSTR lpString1, LPCWSTR lpString2);
 #  define lstrcat              lstrcatW
 #  define lstrcpyn             lstrcpynW
 #  define lstrcmp              lstrcmpW
+#  define DeleteFile               DeleteFileW
+#  define CreateEventEx            CreateEventExW
+#  define CreateMutexEx            CreateMutexExW
+#  define CreateSemaphoreEx        CreateSemaphoreExW
+#  define CreateWaitableTimerEx    CreateWaitableTimerExW
+#  define SetConsoleTitle          SetConsoleTitleW
+#  define GetConsoleTitle          GetConsoleTitleW
+#  define GetEnvironmentVariable   GetEnvironmentVariableW
+#  define SetEnvironmentVariable   SetEnvironmentVariableW
+#  define GetEnvironmentStrings    GetEnvironmentStringsW
+#  define FreeEnvironmentStrings   FreeEnvironmentStringsW
+#  define ExpandEnvironmentStrings ExpandEnvironmentStringsW
+#  define GetStartupInfo           GetStartupInfoW
+#  define GetCurrentDirectory      GetCurrentDirectoryW
+#  define SetCurrentDirectory      SetCurrentDirectoryW
+#  define GetSystemDirectory       GetSystemDirectoryW
+#  define GetWindowsDirectory      GetWindowsDirectoryW
+#  define GetTempPath              GetTempPathW
+#  define GetTempFileName          GetTempFileNameW
+#  define GetModuleHandle          GetModuleHandleW
+#  define LoadLibrary              LoadLibraryW
+#  define GetModuleFileName        GetModuleFileNameW
 typedef STARTUPINFOW   STARTUPINFO;
 typedef LPSTARTUPINFOW LPSTARTUPINFO;
 #else
@@ -922,6 +1182,28 @@ typedef LPSTARTUPINFOW LPSTARTUPINFO;
 #  define lstrcat              lstrcatA
 #  define lstrcpyn             lstrcpynA
 #  define lstrcmp              lstrcmpA
+#  define DeleteFile               DeleteFileA
+#  define CreateEventEx            CreateEventExA
+#  define CreateMutexEx            CreateMutexExA
+#  define CreateSemaphoreEx        CreateSemaphoreExA
+#  define CreateWaitableTimerEx    CreateWaitableTimerExA
+#  define SetConsoleTitle          SetConsoleTitleA
+#  define GetConsoleTitle          GetConsoleTitleA
+#  define GetEnvironmentVariable   GetEnvironmentVariableA
+#  define SetEnvironmentVariable   SetEnvironmentVariableA
+#  define GetEnvironmentStrings    GetEnvironmentStringsA
+#  define FreeEnvironmentStrings   FreeEnvironmentStringsA
+#  define ExpandEnvironmentStrings ExpandEnvironmentStringsA
+#  define GetStartupInfo           GetStartupInfoA
+#  define GetCurrentDirectory      GetCurrentDirectoryA
+#  define SetCurrentDirectory      SetCurrentDirectoryA
+#  define GetSystemDirectory       GetSystemDirectoryA
+#  define GetWindowsDirectory      GetWindowsDirectoryA
+#  define GetTempPath              GetTempPathA
+#  define GetTempFileName          GetTempFileNameA
+#  define GetModuleHandle          GetModuleHandleA
+#  define LoadLibrary              LoadLibraryA
+#  define GetModuleFileName        GetModuleFileNameA
 typedef STARTUPINFOA   STARTUPINFO;
 typedef LPSTARTUPINFOA LPSTARTUPINFO;
 #endif

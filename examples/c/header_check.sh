@@ -66,8 +66,9 @@ strict_c="$strict_common -Wstrict-prototypes -Wmissing-prototypes -Wold-style-de
 -Wbad-function-cast -Wnested-externs"
 strict_cxx="$strict_common -Wzero-as-null-pointer-constant"
 
-header_units="include_only.c all_decls.c tchar_run.c strsafe_run.c wmain_shim.c"
-examples="mailslot_server.c mailslot_client.c sum_child.c sum_manager.c events_demo.c"
+header_units="include_only.c all_decls.c tchar_run.c strsafe_run.c wmain_shim.c win32_surface.c"
+examples="mailslot_server.c mailslot_client.c sum_child.c sum_manager.c events_demo.c \
+          process_manager.c redirect_sort.c apc_pool.c proc_list.c"
 
 for cc in gcc clang g++ clang++; do
     if ! have "$cc"; then
@@ -104,10 +105,10 @@ for cc in gcc clang g++ clang++; do
             # UNICODE for windows.h only / _UNICODE for tchar.h only.
             run "$cc -std=$std $mode UNICODE only" \
                 $cc $lang -std=$std $base $(echo "$mflags" | sed 's/-D_UNICODE//') -fsyntax-only "$hc/all_decls.c"
-            # The scanf family must not compile under _UNICODE.
+            # _tgetenv must not compile under _UNICODE.
             if [ "$mode" != ansi ]; then
-                run_fails "$cc -std=$std $mode _tscanf under _UNICODE" \
-                    $cc $lang -std=$std $base $mflags -fsyntax-only "$hc/unicode_scanf_fails.c"
+                run_fails "$cc -std=$std $mode _tgetenv under _UNICODE" \
+                    $cc $lang -std=$std $base $mflags -fsyntax-only "$hc/unicode_getenv_fails.c"
             fi
         done
         # The examples are ANSI programs.

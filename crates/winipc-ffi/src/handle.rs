@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use winipc_core::{EventReset, Process, RawHandle, raw};
+use winipc_core::{EventReset, Kind, Process, RawHandle, raw};
 
 use crate::util::*;
 
@@ -11,8 +11,11 @@ use crate::util::*;
 pub(crate) const CURRENT_PROCESS: usize = usize::MAX;
 /// `GetCurrentThread()` = `(HANDLE)-2`.
 pub(crate) const CURRENT_THREAD: usize = usize::MAX - 1;
-/// `GetStdHandle` values: `STD_BASE + 4 * fd`, far above every core handle value.
+/// Descriptor handles (`GetStdHandle`, files from `CreateFile`): `STD_BASE + 4 * fd`, far
+/// above every core handle value.
 const STD_BASE: usize = 0x0F00_0000;
+/// Descriptors that can have a handle (below 2^20).
+const FD_LIMIT: usize = 1 << 20;
 
 /// What a `HANDLE` value stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,17 +24,74 @@ pub(crate) enum H {
     Raw(RawHandle),
     CurrentProcess,
     CurrentThread,
-    /// Descriptor 0, 1 or 2 (`GetStdHandle`).
+    /// A file descriptor: 0, 1 or 2 (`GetStdHandle`) or a file opened by `CreateFile`.
     Std(i32),
+    /// An object of this process only (a Tool Help snapshot), by index.
+    Local(usize),
 }
 
+/// Handles of objects that live in this process only: `LOCAL_BASE + 4 * index`.
+const LOCAL_BASE: usize = 0x0E00_0000;
+const LOCAL_MAX: usize = 0x1_0000;
+
+/// An object behind an [`H::Local`] handle.
+pub(crate) enum Local {
+    Snapshot(crate::toolhelp::Snapshot),
+}
+
+static LOCALS: std::sync::Mutex<Vec<Option<Local>>> = std::sync::Mutex::new(Vec::new());
+
+/// A new handle to `l` (`ERROR_NOT_ENOUGH_MEMORY` when 65536 are open).
+pub(crate) fn local_insert(l: Local) -> R<HANDLE> {
+    let mut t = LOCALS.lock().unwrap_or_else(|e| e.into_inner());
+    let i = match t.iter().position(Option::is_none) {
+        Some(i) => i,
+        None if t.len() < LOCAL_MAX => {
+            t.push(None);
+            t.len() - 1
+        }
+        None => return Err(Fail(code::ERROR_NOT_ENOUGH_MEMORY)),
+    };
+    t[i] = Some(l);
+    Ok((LOCAL_BASE + 4 * i) as HANDLE)
+}
+
+/// Runs `f` on the local object behind `h` (`ERROR_INVALID_HANDLE` if there is none).
+pub(crate) fn with_local<T>(h: HANDLE, f: impl FnOnce(&mut Local) -> R<T>) -> R<T> {
+    let H::Local(i) = classify(h)? else {
+        return Err(invalid_handle());
+    };
+    let mut t = LOCALS.lock().unwrap_or_else(|e| e.into_inner());
+    match t.get_mut(i).and_then(Option::as_mut) {
+        Some(l) => f(l),
+        None => Err(invalid_handle()),
+    }
+}
+
+fn local_close(i: usize) -> R<()> {
+    let mut t = LOCALS.lock().unwrap_or_else(|e| e.into_inner());
+    match t.get_mut(i).and_then(Option::take) {
+        Some(_) => Ok(()),
+        None => Err(invalid_handle()),
+    }
+}
+
+/// What `h` stands for. As on Windows, the low two bits of a handle value are ignored (they
+/// are free for the application's tags), except in the pseudo-handles' values.
 pub(crate) fn classify(h: HANDLE) -> R<H> {
     let v = h as usize;
     match v {
-        CURRENT_PROCESS => Ok(H::CurrentProcess),
-        CURRENT_THREAD => Ok(H::CurrentThread),
-        _ if (STD_BASE..STD_BASE + 12).contains(&v) && v % 4 == 0 => {
+        CURRENT_PROCESS => return Ok(H::CurrentProcess),
+        CURRENT_THREAD => return Ok(H::CurrentThread),
+        _ => {}
+    }
+    let v = v & !3;
+    match v {
+        _ if (STD_BASE..STD_BASE + 4 * FD_LIMIT).contains(&v) => {
             Ok(H::Std(((v - STD_BASE) / 4) as i32))
+        }
+        _ if (LOCAL_BASE..LOCAL_BASE + 4 * LOCAL_MAX).contains(&v) => {
+            Ok(H::Local((v - LOCAL_BASE) / 4))
         }
         _ => RawHandle::try_from(v)
             .ok()
@@ -63,7 +123,7 @@ pub(crate) enum ProcArg {
 pub(crate) fn process_arg(h: HANDLE) -> R<ProcArg> {
     match classify(h)? {
         H::CurrentProcess => Ok(ProcArg::Current),
-        H::Raw(r) if raw::kind(r)? == winipc_core::Kind::Process => Ok(ProcArg::Raw(r)),
+        H::Raw(r) if raw::kind(r)? == Kind::Process => Ok(ProcArg::Raw(r)),
         _ => Err(invalid_handle()),
     }
 }
@@ -101,12 +161,102 @@ pub(crate) fn never_signaled(which: H) -> R<RawHandle> {
     }
 }
 
+/// A handle for `WaitForMultipleObjects`: pseudo-handles are refused there, as on Windows
+/// (`ERROR_INVALID_HANDLE`), though `WaitForSingleObject` accepts them.
+pub(crate) fn waitable_multi(h: HANDLE) -> R<RawHandle> {
+    match classify(h)? {
+        H::Raw(r) => Ok(r),
+        _ => Err(invalid_handle()),
+    }
+}
+
+// ---- access rights -------------------------------------------------------------------------
+
+const GENERIC_READ: u32 = 0x8000_0000;
+const GENERIC_WRITE: u32 = 0x4000_0000;
+const GENERIC_EXECUTE: u32 = 0x2000_0000;
+const GENERIC_ALL: u32 = 0x1000_0000;
+const MAXIMUM_ALLOWED: u32 = 0x0200_0000;
+const STANDARD_READ: u32 = 0x0002_0000; // READ_CONTROL
+const SYNCHRONIZE: u32 = 0x0010_0000;
+
+/// Windows' generic mapping of each object type: (read, write, execute, all).
+fn generic_mapping(kind: Kind) -> (u32, u32, u32, u32) {
+    match kind {
+        // EVENT/SEMAPHORE/TIMER: QUERY_STATE = 1, MODIFY_STATE = 2.
+        Kind::Event | Kind::Semaphore | Kind::Timer => (
+            STANDARD_READ | 1,
+            STANDARD_READ | 2,
+            STANDARD_READ | SYNCHRONIZE,
+            0x001F_0003,
+        ),
+        Kind::Mutex => (
+            STANDARD_READ | 1,
+            STANDARD_READ,
+            STANDARD_READ | SYNCHRONIZE,
+            0x001F_0001,
+        ),
+        // PROCESS_VM_READ | PROCESS_QUERY_INFORMATION; the write rights; SYNCHRONIZE |
+        // PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_TERMINATE.
+        Kind::Process => (
+            STANDARD_READ | 0x0410,
+            STANDARD_READ | 0x0BEA,
+            STANDARD_READ | SYNCHRONIZE | 0x1001,
+            0x001F_FFFF,
+        ),
+        // THREAD_GET_CONTEXT | THREAD_QUERY_INFORMATION; TERMINATE, SUSPEND_RESUME, ...;
+        // SYNCHRONIZE | THREAD_QUERY_LIMITED_INFORMATION.
+        Kind::Thread => (
+            STANDARD_READ | 0x0048,
+            STANDARD_READ | 0x0037,
+            STANDARD_READ | SYNCHRONIZE | 0x0800,
+            0x001F_FFFF,
+        ),
+        _ => (0, 0, 0, u32::MAX),
+    }
+}
+
+/// `dwDesiredAccess` → the rights a handle to an object of `kind` gets: generic rights mapped
+/// as Windows maps them, `MAXIMUM_ALLOWED` = all rights, bits the type does not have dropped.
+pub(crate) fn map_access(kind: Kind, desired: u32) -> u32 {
+    let (r, w, x, all) = generic_mapping(kind);
+    let mut a = desired & !(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
+    for (bit, mapped) in [
+        (GENERIC_READ, r),
+        (GENERIC_WRITE, w),
+        (GENERIC_EXECUTE, x),
+        (GENERIC_ALL, all),
+        (MAXIMUM_ALLOWED, all),
+    ] {
+        if desired & bit != 0 {
+            a |= mapped;
+        }
+    }
+    a & all
+}
+
+/// Gives the freshly opened handle `r` the rights of `desired` (`Open*`, `OpenProcess`):
+/// 0 → the handle is closed again and the call fails with `ERROR_ACCESS_DENIED`, as on Windows.
+pub(crate) fn restrict_opened(r: RawHandle, desired: u32) -> R<()> {
+    let kind = raw::kind(r)?;
+    let mapped = map_access(kind, desired);
+    if mapped == 0 {
+        let _ = raw::close(r);
+        return Err(winipc_core::Error::AccessDenied.into());
+    }
+    if let Err(e) = raw::set_access(r, mapped) {
+        let _ = raw::close(r);
+        return Err(e.into());
+    }
+    Ok(())
+}
+
 /// A handle for a wait: core handles as they are, pseudo-handles as never-signaled objects.
 pub(crate) fn waitable(h: HANDLE) -> R<RawHandle> {
     match classify(h)? {
         H::Raw(r) => Ok(r),
         which @ (H::CurrentProcess | H::CurrentThread) => never_signaled(which),
-        H::Std(_) => Err(invalid_handle()),
+        H::Std(_) | H::Local(_) => Err(invalid_handle()),
     }
 }
 
@@ -116,14 +266,9 @@ pub(crate) fn waitable(h: HANDLE) -> R<RawHandle> {
 pub extern "C" fn CloseHandle(h: HANDLE) -> BOOL {
     ffi_bool(|| match classify(h)? {
         H::Raw(r) => Ok(raw::close(r)?),
-        H::Std(fd) => {
-            // SAFETY: closing a descriptor number has no memory-safety preconditions.
-            if unsafe { libc::close(fd) } != 0 {
-                return Err(invalid_handle());
-            }
-            Ok(())
-        }
+        H::Std(fd) => crate::files::close_fd(fd),
         // Pseudo-handles are not in the handle table (and -1 is INVALID_HANDLE_VALUE).
+        H::Local(i) => local_close(i),
         H::CurrentProcess | H::CurrentThread => Err(invalid_handle()),
     })
 }
@@ -141,7 +286,7 @@ pub unsafe extern "C" fn DuplicateHandle(
     source: HANDLE,
     target_process: HANDLE,
     lp_target: *mut HANDLE,
-    _desired_access: DWORD,
+    desired_access: DWORD,
     inherit: BOOL,
     options: DWORD,
 ) -> BOOL {
@@ -150,7 +295,8 @@ pub unsafe extern "C" fn DuplicateHandle(
             return Err(invalid_parameter("DuplicateHandle options"));
         }
         let src = classify(source);
-        let result = duplicate(source_process, src, target_process, inherit != 0);
+        let access = (options & DUPLICATE_SAME_ACCESS == 0).then_some(desired_access);
+        let result = duplicate(source_process, src, target_process, inherit != 0, access);
         if options & DUPLICATE_CLOSE_SOURCE != 0
             && let Ok(H::Raw(r)) = src
         {
@@ -163,11 +309,14 @@ pub unsafe extern "C" fn DuplicateHandle(
     })
 }
 
+/// `DuplicateHandle`'s work: `access` is `dwDesiredAccess` (mapped for the object's type), or
+/// `None` for `DUPLICATE_SAME_ACCESS`.
 fn duplicate(
     source_process: HANDLE,
     src: R<H>,
     target_process: HANDLE,
     inherit: bool,
+    access: Option<DWORD>,
 ) -> R<RawHandle> {
     let me = std::process::id();
     if pid_of(process_arg(source_process)?)? != me {
@@ -180,14 +329,36 @@ fn duplicate(
         return Err(winipc_core::Error::AccessDenied.into());
     }
     let target_pid = pid_of(target)?;
-    // A handle of this process first.
+    // A handle of this process first, with the new rights.
     let (local, temporary) = match src? {
-        H::Raw(r) if target_pid == me => (raw::duplicate(r, inherit)?, false),
-        H::Raw(r) => return Ok(raw::duplicate_into(r, target_pid, inherit)?),
+        H::Raw(r) if access.is_none() && target_pid != me => {
+            return Ok(raw::duplicate_into(r, target_pid, inherit)?);
+        }
+        H::Raw(r) => (
+            raw::duplicate(r, inherit && target_pid == me)?,
+            target_pid != me,
+        ),
         H::CurrentProcess => (Process::current()?.into_handle().into_raw(), true),
         H::CurrentThread => (crate::thread::current_thread_handle()?, true),
-        H::Std(_) => return Err(not_supported("duplicating a standard handle")),
+        H::Std(fd) if target_pid == me => {
+            return Ok(crate::files::dup_fd(fd, inherit)? as usize as RawHandle);
+        }
+        H::Std(_) => {
+            return Err(not_supported(
+                "duplicating a file handle into another process",
+            ));
+        }
+        H::Local(_) => return Err(not_supported("duplicating a snapshot handle")),
     };
+    if let Some(desired) = access {
+        let kind = raw::kind(local)?;
+        if kind != Kind::Mailslot {
+            if let Err(e) = raw::set_access(local, map_access(kind, desired)) {
+                let _ = raw::close(local);
+                return Err(e.into());
+            }
+        }
+    }
     if target_pid == me {
         if inherit {
             raw::set_handle_flags(local, raw::HANDLE_FLAG_INHERIT, raw::HANDLE_FLAG_INHERIT)?;
@@ -210,7 +381,10 @@ const HANDLE_FLAGS: DWORD = 3; // HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn GetHandleInformation(h: HANDLE, lp_flags: *mut DWORD) -> BOOL {
     ffi_bool(|| {
-        let flags = raw::handle_flags(raw_of(h)?)?;
+        let flags = match classify(h)? {
+            H::Std(fd) => crate::files::fd_flags(fd)?,
+            _ => raw::handle_flags(raw_of(h)?)?,
+        };
         // SAFETY: the caller's contract.
         unsafe { write_req(lp_flags, flags & HANDLE_FLAGS) }
     })
@@ -222,7 +396,10 @@ pub extern "C" fn SetHandleInformation(h: HANDLE, mask: DWORD, flags: DWORD) -> 
         if mask & !HANDLE_FLAGS != 0 {
             return Err(invalid_parameter("SetHandleInformation mask"));
         }
-        Ok(raw::set_handle_flags(raw_of(h)?, mask, flags)?)
+        match classify(h)? {
+            H::Std(fd) => crate::files::set_fd_flags(fd, mask, flags),
+            _ => Ok(raw::set_handle_flags(raw_of(h)?, mask, flags)?),
+        }
     })
 }
 
@@ -273,15 +450,41 @@ const STD_INPUT_HANDLE: DWORD = -10i32 as DWORD;
 const STD_OUTPUT_HANDLE: DWORD = -11i32 as DWORD;
 const STD_ERROR_HANDLE: DWORD = -12i32 as DWORD;
 
+/// `SetStdHandle`'s values (0: not set, the descriptor's own handle is used).
+static STD_SET: [std::sync::atomic::AtomicUsize; 3] =
+    [const { std::sync::atomic::AtomicUsize::new(0) }; 3];
+
+fn std_index(which: DWORD) -> R<usize> {
+    match which {
+        STD_INPUT_HANDLE => Ok(0),
+        STD_OUTPUT_HANDLE => Ok(1),
+        STD_ERROR_HANDLE => Ok(2),
+        _ => Err(invalid_handle()),
+    }
+}
+
+/// The handle `SetStdHandle` gave for stream `i` (0, 1, 2), if any.
+pub(crate) fn std_override(i: usize) -> Option<HANDLE> {
+    let v = STD_SET[i].load(std::sync::atomic::Ordering::Acquire);
+    (v != 0).then_some(v as HANDLE)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn SetStdHandle(which: DWORD, h: HANDLE) -> BOOL {
+    ffi_bool(|| {
+        let i = std_index(which)?;
+        STD_SET[i].store(h as usize, std::sync::atomic::Ordering::Release);
+        Ok(())
+    })
+}
+
 #[unsafe(no_mangle)]
 pub extern "C" fn GetStdHandle(which: DWORD) -> HANDLE {
     ffi(CURRENT_PROCESS as HANDLE, || {
-        let fd = match which {
-            STD_INPUT_HANDLE => 0,
-            STD_OUTPUT_HANDLE => 1,
-            STD_ERROR_HANDLE => 2,
-            _ => return Err(invalid_handle()),
-        };
+        let fd = std_index(which)? as i32;
+        if let Some(h) = std_override(fd as usize) {
+            return Ok(h);
+        }
         // SAFETY: F_GETFD on a descriptor number has no memory-safety preconditions.
         if unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
             return Ok(std::ptr::null_mut()); // not open: NULL, last error unchanged

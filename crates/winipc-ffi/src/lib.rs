@@ -14,13 +14,21 @@
 // The Win32 type names (HANDLE, DWORD, ...) are kept as the header spells them.
 #![allow(clippy::upper_case_acronyms)]
 
+mod apc;
+mod console;
 mod critical_section;
+mod env;
+mod files;
 mod handle;
 mod mailslot;
 mod memory;
 mod misc;
 mod process;
+mod sched;
+mod slim;
 mod sync;
 mod thread;
+mod threadctl;
+mod toolhelp;
 mod util;
 mod wallclock;

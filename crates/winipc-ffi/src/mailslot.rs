@@ -76,13 +76,17 @@ fn looks_like_mailslot(name: &str) -> bool {
         })
 }
 
-fn create_file(name: R<Option<String>>, disposition: DWORD, flags: DWORD, inherit: bool) -> HANDLE {
+fn create_file(
+    name: R<Option<String>>,
+    access: DWORD,
+    disposition: DWORD,
+    flags: DWORD,
+    inherit: bool,
+) -> HANDLE {
     ffi(INVALID_HANDLE_VALUE, || {
         let name = name?.ok_or(Error::PathNotFound)?;
         if !looks_like_mailslot(&name) {
-            return Err(not_supported(
-                "CreateFile opens mailslots only (\\\\.\\mailslot\\name)",
-            ));
+            return crate::files::open(&name, access, disposition, flags, inherit);
         }
         let parsed = MailslotName::parse(&name)?;
         if disposition != OPEN_EXISTING {
@@ -115,7 +119,7 @@ fn create_file(name: R<Option<String>>, disposition: DWORD, flags: DWORD, inheri
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn CreateFileA(
     name: *const c_char,
-    _access: DWORD,
+    access: DWORD,
     _share: DWORD,
     sa: *const SecurityAttributes,
     disposition: DWORD,
@@ -124,7 +128,7 @@ pub unsafe extern "C" fn CreateFileA(
 ) -> HANDLE {
     // SAFETY: the caller's contract.
     let (name, inherit) = unsafe { (arg_a(name, Text::Name), inherit_of(sa)) };
-    create_file(name, disposition, flags, inherit)
+    create_file(name, access, disposition, flags, inherit)
 }
 
 /// # Safety
@@ -132,7 +136,7 @@ pub unsafe extern "C" fn CreateFileA(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn CreateFileW(
     name: *const WCHAR,
-    _access: DWORD,
+    access: DWORD,
     _share: DWORD,
     sa: *const SecurityAttributes,
     disposition: DWORD,
@@ -141,16 +145,7 @@ pub unsafe extern "C" fn CreateFileW(
 ) -> HANDLE {
     // SAFETY: the caller's contract.
     let (name, inherit) = unsafe { (arg_w(name, Text::Name), inherit_of(sa)) };
-    create_file(name, disposition, flags, inherit)
-}
-
-/// `read(2)`/`write(2)` result → bytes or the core's mapping of the errno.
-fn os_result(n: isize) -> R<usize> {
-    if n < 0 {
-        Err(std::io::Error::last_os_error().into())
-    } else {
-        Ok(n as usize)
-    }
+    create_file(name, access, disposition, flags, inherit)
 }
 
 /// # Safety
@@ -166,8 +161,10 @@ pub unsafe extern "C" fn ReadFile(
     // SAFETY: the caller's contract.
     unsafe { write_opt(read, 0) };
     let ov = overlapped.cast::<OVERLAPPED>();
+    // SAFETY: the caller's contract: NULL or a valid OVERLAPPED.
+    let offset = unsafe { file_offset(ov) };
     // SAFETY: the caller's contract: NULL or a valid OVERLAPPED, and `buf` valid for `len`.
-    let r = || unsafe { with_overlapped(ov, || read_file(h, buf, len)) };
+    let r = || unsafe { with_overlapped(ov, || read_file(h, buf, len, offset)) };
     // SAFETY: the caller's contract.
     unsafe { transfer(r, read, ov.is_null()) }
 }
@@ -218,23 +215,60 @@ unsafe fn with_overlapped(ov: *mut OVERLAPPED, io: impl FnOnce() -> R<usize>) ->
     r
 }
 
+/// The file position an `OVERLAPPED` names (`Offset`, `OffsetHigh`), if one is given.
+///
+/// # Safety
+/// `ov` NULL or valid for reads of an `OVERLAPPED`.
+unsafe fn file_offset(ov: *const OVERLAPPED) -> Option<i64> {
+    // SAFETY: the caller's contract.
+    unsafe { read_opt(ov) }.map(|o| (i64::from(o.OffsetHigh) << 32) | i64::from(o.Offset))
+}
+
+/// Whether `fd` has a file position (a pipe or terminal has none; an OVERLAPPED's offset is
+/// then ignored, as Windows ignores it for such devices).
+fn seekable(fd: i32) -> bool {
+    // SAFETY: lseek on a descriptor number.
+    unsafe { libc::lseek(fd, 0, libc::SEEK_CUR) >= 0 }
+}
+
+/// After a transfer at an OVERLAPPED's offset, the file pointer follows it (as on Windows for
+/// handles without FILE_FLAG_OVERLAPPED).
+fn advance(fd: i32, offset: i64, n: usize) {
+    // SAFETY: lseek on a descriptor number.
+    unsafe { libc::lseek(fd, offset + n as i64, libc::SEEK_SET) };
+}
+
 /// # Safety
 /// `buf` NULL or valid for `len` bytes of writes.
-unsafe fn read_file(h: HANDLE, buf: *mut c_void, len: DWORD) -> R<usize> {
+unsafe fn read_file(h: HANDLE, buf: *mut c_void, len: DWORD, offset: Option<i64>) -> R<usize> {
     let what = classify(h)?;
     // SAFETY: the caller's contract.
     let buf = unsafe { bytes_mut(buf, len as usize) }?;
     let n = match what {
         H::Raw(r) => raw::mailslot_read(r, buf)?,
-        H::Std(fd) => loop {
-            // SAFETY: `buf` is a valid writable slice.
-            let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
-            if n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
-                continue;
+        H::Std(fd) => {
+            let at = offset.filter(|_| seekable(fd));
+            let n = loop {
+                // SAFETY: `buf` is a valid writable slice.
+                let n = unsafe {
+                    match at {
+                        Some(o) => libc::pread(fd, buf.as_mut_ptr().cast(), buf.len(), o),
+                        None => libc::read(fd, buf.as_mut_ptr().cast(), buf.len()),
+                    }
+                };
+                if n < 0
+                    && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
+                {
+                    continue;
+                }
+                break crate::files::fd_result(fd, n)?;
+            };
+            if let Some(o) = at {
+                advance(fd, o, n);
             }
-            break os_result(n)?;
-        },
-        H::CurrentProcess | H::CurrentThread => return Err(invalid_handle()),
+            n
+        }
+        H::CurrentProcess | H::CurrentThread | H::Local(_) => return Err(invalid_handle()),
     };
     Ok(n)
 }
@@ -252,34 +286,46 @@ pub unsafe extern "C" fn WriteFile(
     // SAFETY: the caller's contract.
     unsafe { write_opt(written, 0) };
     let ov = overlapped.cast::<OVERLAPPED>();
+    // SAFETY: the caller's contract: NULL or a valid OVERLAPPED.
+    let offset = unsafe { file_offset(ov) };
     // SAFETY: the caller's contract: NULL or a valid OVERLAPPED, and `buf` valid for `len`.
-    let w = || unsafe { with_overlapped(ov, || write_file(h, buf, len)) };
+    let w = || unsafe { with_overlapped(ov, || write_file(h, buf, len, offset)) };
     // SAFETY: the caller's contract.
     unsafe { transfer(w, written, ov.is_null()) }
 }
 
 /// # Safety
 /// `buf` NULL or valid for `len` bytes of reads.
-unsafe fn write_file(h: HANDLE, buf: *const c_void, len: DWORD) -> R<usize> {
+unsafe fn write_file(h: HANDLE, buf: *const c_void, len: DWORD, offset: Option<i64>) -> R<usize> {
     let what = classify(h)?;
     // SAFETY: the caller's contract.
     let msg = unsafe { bytes(buf, len as usize) }?;
     match what {
         H::Raw(r) => raw::mailslot_write(r, msg)?,
         H::Std(fd) => {
+            let at = offset.filter(|_| seekable(fd));
             let mut rest = msg;
             while !rest.is_empty() {
+                let done = (msg.len() - rest.len()) as i64;
                 // SAFETY: `rest` is a valid readable slice.
-                let n = unsafe { libc::write(fd, rest.as_ptr().cast(), rest.len()) };
+                let n = unsafe {
+                    match at {
+                        Some(o) => libc::pwrite(fd, rest.as_ptr().cast(), rest.len(), o + done),
+                        None => libc::write(fd, rest.as_ptr().cast(), rest.len()),
+                    }
+                };
                 if n < 0
                     && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
                 {
                     continue;
                 }
-                rest = &rest[os_result(n)?..];
+                rest = &rest[crate::files::fd_result(fd, n)?..];
+            }
+            if let Some(o) = at {
+                advance(fd, o, msg.len());
             }
         }
-        H::CurrentProcess | H::CurrentThread => return Err(invalid_handle()),
+        H::CurrentProcess | H::CurrentThread | H::Local(_) => return Err(invalid_handle()),
     }
     Ok(len as usize)
 }

@@ -69,11 +69,14 @@ pub(crate) fn system_message(code: u32) -> Option<&'static str> {
         12 => "The access code is invalid.",
         13 => "The data is invalid.",
         14 => "Not enough memory resources are available to complete this operation.",
+        18 => "There are no more files.",
+        24 => "The program issued a command but the command length is incorrect.",
         31 => "A device attached to the system is not functioning.",
         32 => "The process cannot access the file because it is being used by another process.",
         38 => "Reached the end of the file.",
         50 => "The request is not supported.",
         53 => "The network path was not found.",
+        80 => "The file exists.",
         87 => "The parameter is incorrect.",
         109 => "The pipe has been ended.",
         111 => "The file name is too long.",
@@ -83,10 +86,15 @@ pub(crate) fn system_message(code: u32) -> Option<&'static str> {
         123 => "The filename, directory name, or volume label syntax is incorrect.",
         158 => "The segment is already unlocked.",
         183 => "Cannot create a file when that file already exists.",
+        126 => "The specified module could not be found.",
+        127 => "The specified procedure could not be found.",
+        131 => "An attempt was made to move the file pointer before the beginning of the file.",
         193 => "%1 is not a valid Win32 application.",
+        203 => "The system could not find the environment option that was entered.",
         206 => "The filename or extension is too long.",
         232 => "The pipe is being closed.",
         234 => "More data is available.",
+        259 => "No more data is available.",
         267 => "The directory name is invalid.",
         288 => "Attempt to release mutex not owned by caller.",
         298 => "Too many posts were made to a semaphore.",
@@ -350,16 +358,22 @@ pub unsafe extern "C" fn FormatMessageW(
 /// `s` NULL or NUL-terminated.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lstrlenA(s: *const c_char) -> i32 {
-    // SAFETY: the caller's contract.
-    unsafe { cstr(s) }.map_or(0, |b| b.len() as i32)
+    // SAFETY: the caller's contract; a faulting pointer gives 0, as on Windows.
+    unsafe { checked_cstr(s) }
+        .ok()
+        .flatten()
+        .map_or(0, |b| b.len() as i32)
 }
 
 /// # Safety
 /// `s` NULL or NUL-terminated.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lstrlenW(s: *const WCHAR) -> i32 {
-    // SAFETY: the caller's contract.
-    unsafe { wstr(s) }.map_or(0, |w| w.len() as i32)
+    // SAFETY: the caller's contract; a faulting pointer gives 0, as on Windows.
+    unsafe { checked_wstr(s) }
+        .ok()
+        .flatten()
+        .map_or(0, |w| w.len() as i32)
 }
 
 /// # Safety
@@ -370,9 +384,12 @@ pub unsafe extern "C" fn lstrcpyA(dst: *mut c_char, src: *const c_char) -> *mut 
         return null_mut();
     }
     // SAFETY: the caller's contract.
-    let Some(b) = (unsafe { cstr(src) }) else {
+    let Some(b) = (unsafe { checked_cstr(src) }).ok().flatten() else {
         return null_mut();
     };
+    if !writable(dst.cast(), b.len() + 1) {
+        return null_mut(); // Windows catches the fault and returns NULL
+    }
     // SAFETY: the caller's contract: dst holds b.len() + 1 bytes.
     unsafe { copy_terminated(dst.cast::<u8>(), b.len() + 1, b) };
     dst
@@ -386,9 +403,12 @@ pub unsafe extern "C" fn lstrcpyW(dst: *mut WCHAR, src: *const WCHAR) -> *mut WC
         return null_mut();
     }
     // SAFETY: the caller's contract.
-    let Some(w) = (unsafe { wstr(src) }) else {
+    let Some(w) = (unsafe { checked_wstr(src) }).ok().flatten() else {
         return null_mut();
     };
+    if !writable(dst.cast(), 2 * (w.len() + 1)) {
+        return null_mut(); // Windows catches the fault and returns NULL
+    }
     // SAFETY: the caller's contract: dst holds w.len() + 1 units.
     unsafe { copy_terminated(dst, w.len() + 1, w) };
     dst
@@ -405,10 +425,14 @@ unsafe fn cat<T: Copy + Default + PartialEq>(dst: *mut T, src: Option<&[T]>) -> 
     if dst.is_null() {
         return null_mut();
     }
-    let mut end = 0;
-    // SAFETY: `dst` is terminated (the caller's contract), so every unit up to it is readable.
-    while unsafe { dst.add(end).read() } != T::default() {
-        end += 1;
+    let Some(end) = terminated_len(dst.cast_const()) else {
+        return null_mut(); // Windows catches the fault and returns NULL
+    };
+    if !writable(
+        dst.wrapping_add(end).cast(),
+        (src.len() + 1) * std::mem::size_of::<T>(),
+    ) {
+        return null_mut();
     }
     // SAFETY: the caller's contract: room for src.len() + 1 more units.
     unsafe { copy_terminated(dst.add(end), src.len() + 1, src) };
@@ -447,7 +471,7 @@ unsafe fn cpyn<T: Copy + Default + PartialEq>(dst: *mut T, src: *const T, max: i
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lstrcatA(dst: *mut c_char, src: *const c_char) -> *mut c_char {
     // SAFETY: the caller's contract.
-    unsafe { cat(dst.cast::<u8>(), cstr(src)) }.cast()
+    unsafe { cat(dst.cast::<u8>(), checked_cstr(src).ok().flatten()) }.cast()
 }
 
 /// # Safety
@@ -455,7 +479,7 @@ pub unsafe extern "C" fn lstrcatA(dst: *mut c_char, src: *const c_char) -> *mut 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lstrcatW(dst: *mut WCHAR, src: *const WCHAR) -> *mut WCHAR {
     // SAFETY: the caller's contract.
-    unsafe { cat(dst, wstr(src)) }
+    unsafe { cat(dst, checked_wstr(src).ok().flatten()) }
 }
 
 /// # Safety

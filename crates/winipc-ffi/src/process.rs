@@ -223,7 +223,48 @@ fn check_executable(p: &Path) -> R<()> {
 
 // ---- CreateProcess -------------------------------------------------------------------------
 
+/// A pipe, both ends close-on-exec.
+fn pipe_cloexec() -> R<(OwnedFd, OwnedFd)> {
+    let mut fds = [0i32; 2];
+    // SAFETY: pipe2 writes two descriptors into the array on success.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(std::io::Error::last_os_error().into());
+    }
+    // SAFETY: both descriptors were just created and are owned here.
+    Ok(unsafe {
+        (
+            std::os::fd::FromRawFd::from_raw_fd(fds[0]),
+            std::os::fd::FromRawFd::from_raw_fd(fds[1]),
+        )
+    })
+}
+
 /// `STARTUPINFOA`/`STARTUPINFOW` (same layout; the string fields are unused).
+/// What `GetStartupInfo` reports: the size, and `STARTF_USESTDHANDLES` with the current
+/// standard handles.
+pub(crate) fn own_startup_info() -> StartupInfo {
+    StartupInfo {
+        cb: std::mem::size_of::<StartupInfo>() as DWORD,
+        reserved: null_mut(),
+        desktop: null_mut(),
+        title: null_mut(),
+        x: 0,
+        y: 0,
+        x_size: 0,
+        y_size: 0,
+        x_count_chars: 0,
+        y_count_chars: 0,
+        fill_attribute: 0,
+        flags: STARTF_USESTDHANDLES,
+        show_window: 0,
+        cb_reserved2: 0,
+        reserved2: null_mut(),
+        std_input: crate::handle::GetStdHandle(-10i32 as DWORD),
+        std_output: crate::handle::GetStdHandle(-11i32 as DWORD),
+        std_error: crate::handle::GetStdHandle(-12i32 as DWORD),
+    }
+}
+
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct StartupInfo {
@@ -310,7 +351,12 @@ fn stdio_of(h: HANDLE) -> R<Option<Stdio>> {
     }
     match classify(h) {
         Ok(H::Std(fd)) => {
-            // SAFETY: fd 0..=2 is open (GetStdHandle checked it) for the duration of the call.
+            // A closed descriptor is an invalid handle.
+            // SAFETY: F_GETFD on a descriptor number.
+            if unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
+                return Err(invalid_handle());
+            }
+            // SAFETY: the descriptor is open (just checked) for the duration of the call.
             let b = unsafe { BorrowedFd::borrow_raw(fd) };
             let owned: OwnedFd = b.try_clone_to_owned()?;
             Ok(Some(Stdio::from(owned)))
@@ -332,10 +378,10 @@ struct Args {
 }
 
 fn create_process(a: Args) -> R<ProcessInformation> {
-    if a.flags & (CREATE_SUSPENDED | DEBUG_PROCESS | DEBUG_ONLY_THIS_PROCESS) != 0 {
-        return Err(not_supported("CREATE_SUSPENDED and debugging"));
+    if a.flags & (DEBUG_PROCESS | DEBUG_ONLY_THIS_PROCESS) != 0 {
+        return Err(not_supported("debugging"));
     }
-    if a.flags & !(HARMLESS_FLAGS | CREATE_UNICODE_ENVIRONMENT) != 0 {
+    if a.flags & !(HARMLESS_FLAGS | CREATE_UNICODE_ENVIRONMENT | CREATE_SUSPENDED) != 0 {
         return Err(invalid_parameter("dwCreationFlags"));
     }
     let (argv, cmdline) = match (&a.application, &a.command_line) {
@@ -356,19 +402,90 @@ fn create_process(a: Args) -> R<ProcessInformation> {
     // Absolute, so lpCurrentDirectory does not change which program runs.
     let program = std::path::absolute(&program)?;
 
-    let mut cmd = Command::new(&program);
-    if let Some((first, rest)) = argv.split_first() {
-        cmd.arg0(first).args(rest);
-    }
+    let suspended = a.flags & CREATE_SUSPENDED != 0;
+    let mut hold: Option<(OwnedFd, OwnedFd)> = None;
+    let mut cmd = if suspended {
+        // Held before exec: a shell stub waits for a line on a pipe (ResumeThread writes it),
+        // then execs the program with the same argv (bash keeps argv[0] with `exec -a`).
+        let (r, w) = pipe_cloexec()?;
+        let fd = std::os::fd::AsRawFd::as_raw_fd(&r);
+        let bash = Path::new("/bin/bash").exists();
+        let script = format!(
+            "read _ <&{fd} || exit 1; exec {fd}<&-; exec {} \"$@\"",
+            if bash { "-a \"$0\"" } else { "" }
+        );
+        let mut c = Command::new(if bash { "/bin/bash" } else { "/bin/sh" });
+        c.arg("-c")
+            .arg(script)
+            .arg(argv.first().map_or("", String::as_str))
+            .arg(&program)
+            .args(argv.iter().skip(1));
+        // SAFETY: fcntl on a descriptor number is async-signal-safe.
+        unsafe {
+            c.pre_exec(move || {
+                if libc::fcntl(fd, libc::F_SETFD, 0) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        hold = Some((r, w));
+        c
+    } else {
+        let mut c = Command::new(&program);
+        if let Some((first, rest)) = argv.split_first() {
+            c.arg0(first).args(rest);
+        }
+        c
+    };
     if let Some(env) = &a.env {
         cmd.env_clear().envs(env.iter().map(|(k, v)| (k, v)));
     }
     cmd.env(CMDLINE_VAR, &cmdline);
     if let Some(d) = &a.directory {
+        let d = &crate::env::linux_path(d);
         if !Path::new(d).is_dir() {
             return Err(Fail(code::ERROR_DIRECTORY));
         }
         cmd.current_dir(d);
+    }
+    if let Some(nice) = crate::sched::nice_of_class_flags(a.flags) {
+        // The priority class, set in the child before it runs the program (a class above
+        // the caller's needs privileges; without them the child keeps the caller's).
+        // SAFETY: setpriority is async-signal-safe.
+        unsafe {
+            cmd.pre_exec(move || {
+                libc::setpriority(libc::PRIO_PROCESS, 0, nice);
+                Ok(())
+            });
+        }
+    }
+    if !a.inherit {
+        // Descriptors made inheritable through winipc stay in this process.
+        let fds = crate::files::inheritable_fds();
+        // SAFETY: fcntl on descriptor numbers is async-signal-safe.
+        unsafe {
+            cmd.pre_exec(move || {
+                for &fd in &fds {
+                    libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
+                }
+                Ok(())
+            });
+        }
+    }
+    if a.startup.flags & STARTF_USESTDHANDLES == 0 {
+        // The standard handles SetStdHandle changed are the child's standard streams.
+        for i in 0..3 {
+            if let Some(h) = crate::handle::std_override(i)
+                && let Some(s) = stdio_of(h)?
+            {
+                match i {
+                    0 => cmd.stdin(s),
+                    1 => cmd.stdout(s),
+                    _ => cmd.stderr(s),
+                };
+            }
+        }
     }
     if a.startup.flags & STARTF_USESTDHANDLES != 0 {
         if let Some(s) = stdio_of(a.startup.std_input)? {
@@ -383,6 +500,10 @@ fn create_process(a: Args) -> R<ProcessInformation> {
     }
     let mut p = Process::spawn(cmd, a.inherit)?;
     let pid = p.pid();
+    if let Some((r, w)) = hold {
+        drop(r); // the child has its copy
+        crate::threadctl::hold_child(pid, w);
+    }
     let thread = p.take_main_thread().map(|t| t.into_handle().into_raw());
     let process = p.into_handle().into_raw();
     let Some(thread) = thread else {
@@ -521,12 +642,16 @@ pub extern "C" fn OpenProcess(access: DWORD, inherit: BOOL, pid: DWORD) -> HANDL
         if pid == 0 {
             return Err(invalid_parameter("process id 0"));
         }
-        // Another user's process: waiting and querying only (ERROR_ACCESS_DENIED otherwise).
-        let h = Process::open_with_access(pid, access)?.into_handle();
+        // Generic rights mapped first, then checked: another user's process may be opened for
+        // waiting and querying only (ERROR_ACCESS_DENIED otherwise).
+        let specific = crate::handle::map_access(winipc_core::Kind::Process, access);
+        let h = Process::open_with_access(pid, specific)?.into_handle();
         if inherit != 0 {
             h.set_inheritable(true)?;
         }
-        Ok(to_handle(h.into_raw()))
+        let r = h.into_raw();
+        crate::handle::restrict_opened(r, access)?;
+        Ok(to_handle(r))
     })
 }
 
@@ -568,6 +693,39 @@ pub extern "C" fn ExitProcess(code: u32) -> ! {
     let _ = std::panic::catch_unwind(|| Process::current().map(|p| p.into_handle().into_raw()));
     winipc_core::exit_process(code)
 }
+
+// ---- the full exit code of exit(n) and of a return from main ---------------------------------
+
+unsafe extern "C" {
+    /// glibc's `on_exit`: like `atexit`, but the handler receives the status given to `exit`
+    /// (all of its bits; the kernel keeps only the low 8).
+    fn on_exit(f: extern "C" fn(i32, *mut c_void), arg: *mut c_void) -> i32;
+}
+
+/// Runs at `exit(n)` and at a return from `main` (which calls `exit`): records `n` as the full
+/// 32-bit exit code when it does not fit in the 8-bit Linux status, exactly as `ExitProcess`
+/// does. Codes 0..=255 travel in the status itself and cost nothing here.
+extern "C" fn exit_hook(status: i32, _arg: *mut c_void) {
+    let code = status as u32;
+    if code <= 0xff {
+        return;
+    }
+    let _ = std::panic::catch_unwind(|| {
+        let _ = Process::current().map(|p| p.into_handle().into_raw());
+        raw::record_exit_code(code)
+    });
+}
+
+extern "C" fn install_exit_hook() {
+    // SAFETY: registers a handler with the C library; `exit_hook` never unwinds.
+    unsafe { on_exit(exit_hook, null_mut()) };
+}
+
+/// Installed when the library is loaded, before `main`, so it runs after the program's own
+/// `atexit` handlers (handlers run in reverse order of registration).
+#[used]
+#[unsafe(link_section = ".init_array")]
+static INSTALL_EXIT_HOOK: extern "C" fn() = install_exit_hook;
 
 fn command_line() -> &'static str {
     static LINE: OnceLock<String> = OnceLock::new();

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use winipc_core::{DueTime, Event, EventReset, Handle, Mutex, Semaphore, Timer, WaitOutcome, raw};
 
-use crate::handle::{raw_of, to_handle, waitable};
+use crate::handle::{raw_of, restrict_opened, to_handle, waitable, waitable_multi};
 use crate::util::*;
 
 // ---- creation and opening (shared by the A and W variants) ---------------------------------
@@ -88,6 +88,185 @@ unsafe fn create(sa: *const SecurityAttributes, name: R<Option<String>>, ob: Ob)
     })
 }
 
+// ---- the Create*Ex constructors: flags instead of BOOLs, and the handle's access -----------
+
+const CREATE_EVENT_MANUAL_RESET: DWORD = 1;
+const CREATE_EVENT_INITIAL_SET: DWORD = 2;
+const CREATE_MUTEX_INITIAL_OWNER: DWORD = 1;
+const CREATE_WAITABLE_TIMER_MANUAL_RESET: DWORD = 1;
+
+/// # Safety
+/// As `create`.
+unsafe fn create_ex(
+    sa: *const SecurityAttributes,
+    name: R<Option<String>>,
+    ob: R<Ob>,
+    access: DWORD,
+) -> HANDLE {
+    let ob = match ob {
+        Ok(o) => o,
+        Err(Fail(c)) => {
+            set_last_error(c);
+            return null_mut();
+        }
+    };
+    // SAFETY: forwarded contract.
+    let h = unsafe { create(sa, name, ob) };
+    if h.is_null() {
+        return h;
+    }
+    let existed = last_error();
+    let r = ffi(FALSE, || {
+        let r = raw_of(h)?;
+        let kind = raw::kind(r)?;
+        raw::set_access(r, crate::handle::map_access(kind, access))?;
+        Ok(TRUE)
+    });
+    if r == FALSE {
+        let _ = raw::close(h as usize as u32);
+        return null_mut();
+    }
+    set_last_error(existed);
+    h
+}
+
+fn flags_ok(flags: DWORD, known: DWORD) -> R<()> {
+    if flags & !known != 0 {
+        return Err(invalid_parameter("dwFlags"));
+    }
+    Ok(())
+}
+
+/// # Safety
+/// `sa` NULL or valid; `name` NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateEventExA(
+    sa: *const SecurityAttributes,
+    name: *const c_char,
+    flags: DWORD,
+    access: DWORD,
+) -> HANDLE {
+    let ob = flags_ok(flags, 3).map(|()| Ob::Event {
+        manual: flags & CREATE_EVENT_MANUAL_RESET != 0,
+        initial: flags & CREATE_EVENT_INITIAL_SET != 0,
+    });
+    // SAFETY: the caller's contract.
+    unsafe { create_ex(sa, arg_a(name, Text::Name), ob, access) }
+}
+
+/// # Safety
+/// As `CreateEventExA` (UTF-16 name).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateEventExW(
+    sa: *const SecurityAttributes,
+    name: *const WCHAR,
+    flags: DWORD,
+    access: DWORD,
+) -> HANDLE {
+    let ob = flags_ok(flags, 3).map(|()| Ob::Event {
+        manual: flags & CREATE_EVENT_MANUAL_RESET != 0,
+        initial: flags & CREATE_EVENT_INITIAL_SET != 0,
+    });
+    // SAFETY: the caller's contract.
+    unsafe { create_ex(sa, arg_w(name, Text::Name), ob, access) }
+}
+
+/// # Safety
+/// As `CreateEventExA`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateMutexExA(
+    sa: *const SecurityAttributes,
+    name: *const c_char,
+    flags: DWORD,
+    access: DWORD,
+) -> HANDLE {
+    let ob = flags_ok(flags, 1).map(|()| Ob::Mutex {
+        owner: flags & CREATE_MUTEX_INITIAL_OWNER != 0,
+    });
+    // SAFETY: the caller's contract.
+    unsafe { create_ex(sa, arg_a(name, Text::Name), ob, access) }
+}
+
+/// # Safety
+/// As `CreateEventExW`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateMutexExW(
+    sa: *const SecurityAttributes,
+    name: *const WCHAR,
+    flags: DWORD,
+    access: DWORD,
+) -> HANDLE {
+    let ob = flags_ok(flags, 1).map(|()| Ob::Mutex {
+        owner: flags & CREATE_MUTEX_INITIAL_OWNER != 0,
+    });
+    // SAFETY: the caller's contract.
+    unsafe { create_ex(sa, arg_w(name, Text::Name), ob, access) }
+}
+
+/// # Safety
+/// As `CreateEventExA`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateSemaphoreExA(
+    sa: *const SecurityAttributes,
+    initial: LONG,
+    max: LONG,
+    name: *const c_char,
+    flags: DWORD,
+    access: DWORD,
+) -> HANDLE {
+    let ob = flags_ok(flags, 0).map(|()| Ob::Semaphore { initial, max });
+    // SAFETY: the caller's contract.
+    unsafe { create_ex(sa, arg_a(name, Text::Name), ob, access) }
+}
+
+/// # Safety
+/// As `CreateEventExW`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateSemaphoreExW(
+    sa: *const SecurityAttributes,
+    initial: LONG,
+    max: LONG,
+    name: *const WCHAR,
+    flags: DWORD,
+    access: DWORD,
+) -> HANDLE {
+    let ob = flags_ok(flags, 0).map(|()| Ob::Semaphore { initial, max });
+    // SAFETY: the caller's contract.
+    unsafe { create_ex(sa, arg_w(name, Text::Name), ob, access) }
+}
+
+/// # Safety
+/// As `CreateEventExA`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateWaitableTimerExA(
+    sa: *const SecurityAttributes,
+    name: *const c_char,
+    flags: DWORD,
+    access: DWORD,
+) -> HANDLE {
+    let ob = flags_ok(flags, 1).map(|()| Ob::Timer {
+        manual: flags & CREATE_WAITABLE_TIMER_MANUAL_RESET != 0,
+    });
+    // SAFETY: the caller's contract.
+    unsafe { create_ex(sa, arg_a(name, Text::Name), ob, access) }
+}
+
+/// # Safety
+/// As `CreateEventExW`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CreateWaitableTimerExW(
+    sa: *const SecurityAttributes,
+    name: *const WCHAR,
+    flags: DWORD,
+    access: DWORD,
+) -> HANDLE {
+    let ob = flags_ok(flags, 1).map(|()| Ob::Timer {
+        manual: flags & CREATE_WAITABLE_TIMER_MANUAL_RESET != 0,
+    });
+    // SAFETY: the caller's contract.
+    unsafe { create_ex(sa, arg_w(name, Text::Name), ob, access) }
+}
+
 #[derive(Debug, Clone, Copy)]
 enum Kind {
     Event,
@@ -96,7 +275,7 @@ enum Kind {
     Timer,
 }
 
-fn open(name: R<Option<String>>, inherit: BOOL, kind: Kind) -> HANDLE {
+fn open(access: DWORD, name: R<Option<String>>, inherit: BOOL, kind: Kind) -> HANDLE {
     ffi(null_mut(), || {
         let name = open_name(name?)?;
         let h = match kind {
@@ -105,7 +284,9 @@ fn open(name: R<Option<String>>, inherit: BOOL, kind: Kind) -> HANDLE {
             Kind::Semaphore => Semaphore::open(&name)?.into_handle(),
             Kind::Timer => Timer::open(&name)?.into_handle(),
         };
-        opened(h, inherit)
+        let h = opened(h, inherit)?;
+        restrict_opened(raw_of(h)?, access)?;
+        Ok(h)
     })
 }
 
@@ -155,17 +336,27 @@ pub unsafe extern "C" fn CreateEventW(
 /// # Safety
 /// `name` NULL or a NUL-terminated UTF-8 string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn OpenEventA(_access: DWORD, inherit: BOOL, name: *const c_char) -> HANDLE {
+pub unsafe extern "C" fn OpenEventA(access: DWORD, inherit: BOOL, name: *const c_char) -> HANDLE {
     // SAFETY: see above.
-    open(unsafe { arg_a(name, Text::Name) }, inherit, Kind::Event)
+    open(
+        access,
+        unsafe { arg_a(name, Text::Name) },
+        inherit,
+        Kind::Event,
+    )
 }
 
 /// # Safety
 /// `name` NULL or a NUL-terminated UTF-16 string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn OpenEventW(_access: DWORD, inherit: BOOL, name: *const WCHAR) -> HANDLE {
+pub unsafe extern "C" fn OpenEventW(access: DWORD, inherit: BOOL, name: *const WCHAR) -> HANDLE {
     // SAFETY: see above.
-    open(unsafe { arg_w(name, Text::Name) }, inherit, Kind::Event)
+    open(
+        access,
+        unsafe { arg_w(name, Text::Name) },
+        inherit,
+        Kind::Event,
+    )
 }
 
 /// # Safety
@@ -195,17 +386,27 @@ pub unsafe extern "C" fn CreateMutexW(
 /// # Safety
 /// `name` NULL or a NUL-terminated UTF-8 string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn OpenMutexA(_access: DWORD, inherit: BOOL, name: *const c_char) -> HANDLE {
+pub unsafe extern "C" fn OpenMutexA(access: DWORD, inherit: BOOL, name: *const c_char) -> HANDLE {
     // SAFETY: see above.
-    open(unsafe { arg_a(name, Text::Name) }, inherit, Kind::Mutex)
+    open(
+        access,
+        unsafe { arg_a(name, Text::Name) },
+        inherit,
+        Kind::Mutex,
+    )
 }
 
 /// # Safety
 /// `name` NULL or a NUL-terminated UTF-16 string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn OpenMutexW(_access: DWORD, inherit: BOOL, name: *const WCHAR) -> HANDLE {
+pub unsafe extern "C" fn OpenMutexW(access: DWORD, inherit: BOOL, name: *const WCHAR) -> HANDLE {
     // SAFETY: see above.
-    open(unsafe { arg_w(name, Text::Name) }, inherit, Kind::Mutex)
+    open(
+        access,
+        unsafe { arg_w(name, Text::Name) },
+        inherit,
+        Kind::Mutex,
+    )
 }
 
 /// # Safety
@@ -238,24 +439,34 @@ pub unsafe extern "C" fn CreateSemaphoreW(
 /// `name` NULL or a NUL-terminated UTF-8 string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn OpenSemaphoreA(
-    _access: DWORD,
+    access: DWORD,
     inherit: BOOL,
     name: *const c_char,
 ) -> HANDLE {
     // SAFETY: see above.
-    open(unsafe { arg_a(name, Text::Name) }, inherit, Kind::Semaphore)
+    open(
+        access,
+        unsafe { arg_a(name, Text::Name) },
+        inherit,
+        Kind::Semaphore,
+    )
 }
 
 /// # Safety
 /// `name` NULL or a NUL-terminated UTF-16 string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn OpenSemaphoreW(
-    _access: DWORD,
+    access: DWORD,
     inherit: BOOL,
     name: *const WCHAR,
 ) -> HANDLE {
     // SAFETY: see above.
-    open(unsafe { arg_w(name, Text::Name) }, inherit, Kind::Semaphore)
+    open(
+        access,
+        unsafe { arg_w(name, Text::Name) },
+        inherit,
+        Kind::Semaphore,
+    )
 }
 
 /// # Safety
@@ -302,24 +513,34 @@ pub unsafe extern "C" fn CreateWaitableTimerW(
 /// `name` NULL or a NUL-terminated UTF-8 string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn OpenWaitableTimerA(
-    _access: DWORD,
+    access: DWORD,
     inherit: BOOL,
     name: *const c_char,
 ) -> HANDLE {
     // SAFETY: see above.
-    open(unsafe { arg_a(name, Text::Name) }, inherit, Kind::Timer)
+    open(
+        access,
+        unsafe { arg_a(name, Text::Name) },
+        inherit,
+        Kind::Timer,
+    )
 }
 
 /// # Safety
 /// `name` NULL or a NUL-terminated UTF-16 string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn OpenWaitableTimerW(
-    _access: DWORD,
+    access: DWORD,
     inherit: BOOL,
     name: *const WCHAR,
 ) -> HANDLE {
     // SAFETY: see above.
-    open(unsafe { arg_w(name, Text::Name) }, inherit, Kind::Timer)
+    open(
+        access,
+        unsafe { arg_w(name, Text::Name) },
+        inherit,
+        Kind::Timer,
+    )
 }
 
 // ---- state changes -------------------------------------------------------------------------
@@ -353,6 +574,7 @@ pub unsafe extern "C" fn ReleaseSemaphore(h: HANDLE, count: LONG, previous: *mut
         if count <= 0 {
             return Err(invalid_parameter("lReleaseCount"));
         }
+        out_ok(previous)?;
         let before = raw::semaphore_release(r, count as u32)?;
         // SAFETY: the caller's contract.
         unsafe { write_opt(previous, before as LONG) };
@@ -383,8 +605,8 @@ pub unsafe extern "C" fn SetWaitableTimer(
     h: HANDLE,
     due: *const i64,
     period: LONG,
-    _completion_routine: *const std::ffi::c_void,
-    _completion_arg: *mut std::ffi::c_void,
+    completion_routine: Option<unsafe extern "C" fn(*mut std::ffi::c_void, DWORD, DWORD)>,
+    completion_arg: *mut std::ffi::c_void,
     _resume: BOOL,
 ) -> BOOL {
     ffi_bool(|| {
@@ -394,13 +616,26 @@ pub unsafe extern "C" fn SetWaitableTimer(
         if period < 0 {
             return Err(invalid_parameter("lPeriod"));
         }
-        Ok(raw::timer_set(r, due_time(due), period as u32)?)
+        raw::timer_set(r, due_time(due), period as u32)?;
+        crate::apc::timer_routine(
+            r,
+            due,
+            period as u32,
+            completion_routine,
+            completion_arg as usize,
+        );
+        Ok(())
     })
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn CancelWaitableTimer(h: HANDLE) -> BOOL {
-    ffi_bool(|| Ok(raw::timer_cancel(raw_of(h)?)?))
+    ffi_bool(|| {
+        let r = raw_of(h)?;
+        raw::timer_cancel(r)?;
+        crate::apc::timer_routine(r, 0, 0, None, 0);
+        Ok(())
+    })
 }
 
 // ---- waits ---------------------------------------------------------------------------------
@@ -416,7 +651,7 @@ pub(crate) fn timeout(ms: DWORD) -> Option<Duration> {
     (ms != INFINITE).then(|| Duration::from_millis(u64::from(ms)))
 }
 
-fn wait_result(o: WaitOutcome) -> DWORD {
+pub(crate) fn wait_result(o: WaitOutcome) -> DWORD {
     match o {
         WaitOutcome::Signaled(i) => WAIT_OBJECT_0 + i as DWORD,
         WaitOutcome::Abandoned(i) => WAIT_ABANDONED_0 + i as DWORD,
@@ -427,6 +662,9 @@ fn wait_result(o: WaitOutcome) -> DWORD {
 #[unsafe(no_mangle)]
 pub extern "C" fn WaitForSingleObject(h: HANDLE, ms: DWORD) -> DWORD {
     ffi(WAIT_FAILED, || {
+        if let crate::handle::H::Std(fd) = crate::handle::classify(h)? {
+            return crate::files::wait_fd(fd, ms);
+        }
         let r = waitable(h)?;
         Ok(wait_result(raw::wait(&[r], false, timeout(ms))?))
     })
@@ -445,12 +683,20 @@ pub unsafe extern "C" fn WaitForMultipleObjects(
         if count == 0 || count > MAXIMUM_WAIT_OBJECTS {
             return Err(invalid_parameter("nCount"));
         }
-        if handles.is_null() {
+        if handles.is_null()
+            || !readable(
+                handles.cast(),
+                count as usize * std::mem::size_of::<HANDLE>(),
+            )
+        {
             return Err(noaccess());
         }
         // SAFETY: non-NULL and valid for `count` reads (the caller's contract).
         let hs = unsafe { std::slice::from_raw_parts(handles, count as usize) };
-        let raws = hs.iter().map(|&h| waitable(h)).collect::<R<Vec<_>>>()?;
+        let raws = hs
+            .iter()
+            .map(|&h| waitable_multi(h))
+            .collect::<R<Vec<_>>>()?;
         Ok(wait_result(raw::wait(&raws, wait_all != 0, timeout(ms))?))
     })
 }
@@ -460,8 +706,11 @@ pub extern "C" fn SignalObjectAndWait(
     signal: HANDLE,
     wait_on: HANDLE,
     ms: DWORD,
-    _alertable: BOOL,
+    alertable: BOOL,
 ) -> DWORD {
+    if alertable != 0 {
+        return crate::apc::signal_and_wait_alertable(signal, wait_on, ms);
+    }
     ffi(WAIT_FAILED, || {
         let s = raw_of(signal)?;
         let w = waitable(wait_on)?;

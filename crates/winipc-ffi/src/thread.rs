@@ -56,6 +56,7 @@ impl Drop for Adopted {
 /// Publishes the calling thread's exit code to its thread object, once.
 fn finish_current(code: DWORD) {
     let _ = catch_unwind(|| {
+        crate::apc::forget(gettid());
         let own = OWN.with(|o| o.replace(0));
         if own != 0 {
             let _ = raw::thread_finished(own, code);
@@ -86,6 +87,7 @@ struct Start {
     arg: *mut c_void,
     own: RawHandle,
     ready: mpsc::SyncSender<u32>,
+    suspended: bool,
 }
 
 extern "C-unwind" fn trampoline(p: *mut c_void) -> *mut c_void {
@@ -97,15 +99,23 @@ extern "C-unwind" fn trampoline(p: *mut c_void) -> *mut c_void {
             arg,
             own,
             ready,
+            suspended,
         } = *start;
         let _ = raw::thread_started(own);
         OWN.with(|o| o.set(own));
+        // CREATE_SUSPENDED: the suspend count is 1 before CreateThread returns.
+        let slot = if suspended {
+            crate::threadctl::suspend_new()
+        } else {
+            None
+        };
         let _ = ready.send(gettid());
-        (routine, arg)
+        (routine, arg, slot)
     }));
-    let Ok((routine, arg)) = prepared else {
+    let Ok((routine, arg, slot)) = prepared else {
         return null_mut();
     };
+    crate::threadctl::park_new(slot);
     // Nothing with a destructor is alive here: a forced unwind from ExitThread may pass.
     // SAFETY: the routine and its argument come from the CreateThread caller.
     let code = unsafe { routine(arg) };
@@ -130,10 +140,7 @@ pub unsafe extern "C" fn CreateThread(
 ) -> HANDLE {
     ffi(null_mut(), || {
         let routine = start.ok_or_else(|| invalid_parameter("lpStartAddress is NULL"))?;
-        if flags & CREATE_SUSPENDED != 0 {
-            return Err(not_supported("CREATE_SUSPENDED"));
-        }
-        if flags & !STACK_SIZE_PARAM_IS_A_RESERVATION != 0 {
+        if flags & !(STACK_SIZE_PARAM_IS_A_RESERVATION | CREATE_SUSPENDED) != 0 {
             return Err(invalid_parameter("dwCreationFlags"));
         }
         // SAFETY: the caller's contract.
@@ -145,6 +152,7 @@ pub unsafe extern "C" fn CreateThread(
             arg: param,
             own,
             ready: tx,
+            suspended: flags & CREATE_SUSPENDED != 0,
         }));
         // SAFETY: the attribute object is initialised before use and destroyed after.
         let rc = unsafe { spawn(stack_size, boxed) };

@@ -29,6 +29,13 @@ pub(crate) mod code {
     pub const ERROR_BAD_EXE_FORMAT: u32 = 193;
     pub const ERROR_IO_INCOMPLETE: u32 = 996;
     pub const ERROR_NOT_LOCKED: u32 = 158;
+    pub const ERROR_NO_MORE_FILES: u32 = 18;
+    pub const ERROR_BAD_LENGTH: u32 = 24;
+    pub const ERROR_MOD_NOT_FOUND: u32 = 126;
+    pub const ERROR_PROC_NOT_FOUND: u32 = 127;
+    pub const ERROR_ENVVAR_NOT_FOUND: u32 = 203;
+    pub const ERROR_FILE_EXISTS_ALL: u32 = 80; // ERROR_FILE_EXISTS
+    pub const ERROR_TOO_MANY_OPEN_FILES: u32 = 4;
 }
 
 // ---- OVERLAPPED ----------------------------------------------------------------------------
@@ -142,7 +149,10 @@ pub(crate) fn noaccess() -> Fail {
 /// Runs the body of an exported function: an `Err` sets the last error and returns `failed`;
 /// a panic is contained (it never unwinds into C) and reported as `ERROR_GEN_FAILURE`.
 pub(crate) fn ffi<T>(failed: T, body: impl FnOnce() -> R<T>) -> T {
-    match catch_unwind(AssertUnwindSafe(body)) {
+    crate::threadctl::enter_library();
+    let r = catch_unwind(AssertUnwindSafe(body));
+    crate::threadctl::leave_library();
+    match r {
         Ok(Ok(v)) => v,
         Ok(Err(Fail(code))) => {
             set_last_error(code);
@@ -167,9 +177,20 @@ pub(crate) fn ffi_bool(body: impl FnOnce() -> R<()>) -> BOOL {
 /// # Safety
 /// `p` is NULL or valid for a write of `T` (aligned).
 pub(crate) unsafe fn write_opt<T>(p: *mut T, v: T) {
+    // Functions where Windows reports ERROR_NOACCESS for a bad pointer check it with `out_ok`
+    // first; elsewhere a bad pointer faults, as it does on Windows.
     if !p.is_null() {
         // SAFETY: non-NULL, and the caller guarantees validity.
         unsafe { p.write(v) }
+    }
+}
+
+/// An optional out-pointer that is NULL or writable; otherwise `ERROR_NOACCESS`.
+pub(crate) fn out_ok<T>(p: *mut T) -> R<()> {
+    if p.is_null() || writable(p.cast(), std::mem::size_of::<T>()) {
+        Ok(())
+    } else {
+        Err(noaccess())
     }
 }
 
@@ -179,7 +200,7 @@ pub(crate) unsafe fn write_opt<T>(p: *mut T, v: T) {
 /// # Safety
 /// `p` is NULL or valid for a write of `T` (aligned).
 pub(crate) unsafe fn write_req<T>(p: *mut T, v: T) -> R<()> {
-    if p.is_null() {
+    if p.is_null() || !writable(p.cast(), std::mem::size_of::<T>()) {
         return Err(noaccess());
     }
     // SAFETY: non-NULL, and the caller guarantees validity.
@@ -192,7 +213,7 @@ pub(crate) unsafe fn write_req<T>(p: *mut T, v: T) -> R<()> {
 /// # Safety
 /// `p` is NULL or valid for a read of `T`.
 pub(crate) unsafe fn read_req<T: Copy>(p: *const T) -> R<T> {
-    if p.is_null() {
+    if p.is_null() || !readable(p.cast(), std::mem::size_of::<T>()) {
         return Err(noaccess());
     }
     // SAFETY: non-NULL, and the caller guarantees validity.
@@ -216,7 +237,7 @@ pub(crate) unsafe fn bytes<'a>(p: *const c_void, len: usize) -> R<&'a [u8]> {
     if len == 0 {
         return Ok(&[]);
     }
-    if p.is_null() {
+    if p.is_null() || !readable(p, len) {
         return Err(noaccess());
     }
     // SAFETY: non-NULL, len > 0, validity guaranteed by the caller.
@@ -231,7 +252,7 @@ pub(crate) unsafe fn bytes_mut<'a>(p: *mut c_void, len: usize) -> R<&'a mut [u8]
     if len == 0 {
         return Ok(&mut []);
     }
-    if p.is_null() {
+    if p.is_null() || !writable(p, len) {
         return Err(noaccess());
     }
     // SAFETY: non-NULL, len > 0, validity and exclusivity guaranteed by the caller.
@@ -262,6 +283,169 @@ pub(crate) unsafe fn wstr<'a>(p: *const WCHAR) -> Option<&'a [u16]> {
     }
     // SAFETY: the `n` units before the terminator were just read.
     Some(unsafe { std::slice::from_raw_parts(p, n) })
+}
+
+// ---- pointers Windows protects: probed, never dereferenced blindly ---------------------------
+//
+// Where Windows catches an access violation (string functions such as `lstrlen`, kernel-side
+// reads and writes of buffers, which then fail with `ERROR_NOACCESS`), winipc first checks
+// the memory with `process_vm_readv`/`process_vm_writev` on its own process: the kernel
+// reports `EFAULT` for an unmapped or protected range instead of delivering `SIGSEGV`. (If a
+// sandbox refuses these calls, the memory is taken as valid, as before.)
+
+const PAGE: usize = 4096;
+
+fn iov(p: *const c_void, len: usize) -> libc::iovec {
+    libc::iovec {
+        iov_base: p.cast_mut(),
+        iov_len: len,
+    }
+}
+
+/// Copies up to `dst.len()` bytes from address `src` of this process; the number copied (less
+/// at the first fault), or `None` when the kernel refuses the call itself.
+fn copy_in(src: usize, dst: &mut [u8]) -> Option<usize> {
+    let local = iov(dst.as_mut_ptr().cast(), dst.len());
+    let remote = iov(src as *const c_void, dst.len());
+    // SAFETY: the local iovec is a live buffer of that length; the remote one is only read by
+    // the kernel, which checks it.
+    let n = unsafe { libc::process_vm_readv(libc::getpid(), &local, 1, &remote, 1, 0) };
+    if n >= 0 {
+        return Some(n as usize);
+    }
+    match std::io::Error::last_os_error().raw_os_error() {
+        Some(libc::EFAULT) => Some(0),
+        _ => None,
+    }
+}
+
+/// Whether the `len` bytes at `p` are readable (one byte per page is checked).
+pub(crate) fn readable(p: *const c_void, len: usize) -> bool {
+    probe(p as usize, len, false)
+}
+
+/// Whether the `len` bytes at `p` are writable: one byte per page is read and written back
+/// unchanged.
+pub(crate) fn writable(p: *mut c_void, len: usize) -> bool {
+    probe(p as usize, len, true)
+}
+
+fn probe(start: usize, len: usize, write: bool) -> bool {
+    if len == 0 {
+        return true;
+    }
+    if start == 0 || start.checked_add(len).is_none() {
+        return false;
+    }
+    // One byte of every page the range touches, IOV_MAX pages per system call pair.
+    const BATCH: usize = 1024;
+    let last = start + len - 1;
+    let mut next = Some(start);
+    let mut bytes = [0u8; BATCH];
+    while next.is_some() {
+        let mut remote: Vec<libc::iovec> = Vec::with_capacity(BATCH.min(len / PAGE + 2));
+        while let Some(at) = next {
+            if remote.len() == BATCH {
+                break;
+            }
+            remote.push(iov(at as *const c_void, 1));
+            next = (at < last).then(|| ((at / PAGE + 1) * PAGE).min(last));
+        }
+        let n = remote.len();
+        let local = iov(bytes.as_mut_ptr().cast(), n);
+        // SAFETY: the local iovec is a live buffer of `n` bytes; the kernel checks the remote
+        // addresses and copies at most one byte from each.
+        let got = unsafe {
+            libc::process_vm_readv(libc::getpid(), &local, 1, remote.as_ptr(), n as _, 0)
+        };
+        if got < 0 {
+            // EFAULT at the first byte: not readable; any other error: no probe available.
+            return std::io::Error::last_os_error().raw_os_error() != Some(libc::EFAULT);
+        }
+        if got as usize != n {
+            return false;
+        }
+        if write {
+            let local = iov(bytes.as_ptr().cast(), n);
+            // SAFETY: writes the bytes just read back to the same addresses (the kernel checks
+            // them); memory that is readable but read-only fails with EFAULT.
+            let put = unsafe {
+                libc::process_vm_writev(libc::getpid(), &local, 1, remote.as_ptr(), n as _, 0)
+            };
+            if put < 0 {
+                return std::io::Error::last_os_error().raw_os_error() != Some(libc::EFAULT);
+            }
+            if put as usize != n {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// The number of `T` units before the first zero unit at `p`, or `None` if the memory faults
+/// before a terminator.
+pub(crate) fn terminated_len<T: Copy + Default + PartialEq>(p: *const T) -> Option<usize> {
+    let size = std::mem::size_of::<T>();
+    let mut at = p as usize;
+    let mut units = 0usize;
+    let mut chunk = [0u8; PAGE];
+    loop {
+        let want = (PAGE - at % PAGE).max(size) / size * size;
+        let got = match copy_in(at, &mut chunk[..want]) {
+            // Unavailable probe: read directly (the caller vouched for the pointer).
+            None => {
+                let mut n = 0;
+                // SAFETY: the caller's contract of a terminated string.
+                while unsafe { p.add(n).read_unaligned() } != T::default() {
+                    n += 1;
+                }
+                return Some(n);
+            }
+            Some(n) => n,
+        };
+        for u in chunk[..got].chunks_exact(size) {
+            // SAFETY: `u` holds `size_of::<T>()` bytes; `T` is a plain integer type.
+            let v = unsafe { u.as_ptr().cast::<T>().read_unaligned() };
+            if v == T::default() {
+                return Some(units);
+            }
+            units += 1;
+        }
+        if got < want {
+            return None;
+        }
+        at += want;
+    }
+}
+
+/// A NUL-terminated `char` string whose memory is checked first: `Ok(None)` for NULL,
+/// `ERROR_NOACCESS` for memory that is not readable up to a terminator.
+///
+/// # Safety
+/// The memory, once found readable, stays valid for `'a`.
+pub(crate) unsafe fn checked_cstr<'a>(p: *const c_char) -> R<Option<&'a [u8]>> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    let n = terminated_len(p.cast::<u8>()).ok_or_else(noaccess)?;
+    // SAFETY: the `n` bytes before the terminator were just found readable.
+    Ok(Some(unsafe {
+        std::slice::from_raw_parts(p.cast::<u8>(), n)
+    }))
+}
+
+/// [`checked_cstr`] for `WCHAR` strings.
+///
+/// # Safety
+/// As [`checked_cstr`]; `p` is aligned for `u16`.
+pub(crate) unsafe fn checked_wstr<'a>(p: *const WCHAR) -> R<Option<&'a [u16]>> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    let n = terminated_len(p).ok_or_else(noaccess)?;
+    // SAFETY: the `n` units before the terminator were just found readable.
+    Ok(Some(unsafe { std::slice::from_raw_parts(p, n) }))
 }
 
 /// Which argument is being converted: names fail with `ERROR_INVALID_NAME`, other strings
@@ -295,7 +479,7 @@ pub(crate) fn utf16(w: &[u16], t: Text) -> R<String> {
 /// As [`cstr`].
 pub(crate) unsafe fn arg_a(p: *const c_char, t: Text) -> R<Option<String>> {
     // SAFETY: forwarded contract.
-    unsafe { cstr(p) }.map(|b| utf8(b, t)).transpose()
+    unsafe { checked_cstr(p) }?.map(|b| utf8(b, t)).transpose()
 }
 
 /// A W string argument (NULL → `None`).
@@ -304,7 +488,7 @@ pub(crate) unsafe fn arg_a(p: *const c_char, t: Text) -> R<Option<String>> {
 /// As [`wstr`].
 pub(crate) unsafe fn arg_w(p: *const WCHAR, t: Text) -> R<Option<String>> {
     // SAFETY: forwarded contract.
-    unsafe { wstr(p) }.map(|w| utf16(w, t)).transpose()
+    unsafe { checked_wstr(p) }?.map(|w| utf16(w, t)).transpose()
 }
 
 /// Copies `units` plus a NUL terminator into a C buffer of `cap` units.
@@ -427,6 +611,41 @@ mod tests {
         let v = ffi(7, || panic!("boom"));
         assert_eq!(v, 7);
         assert_eq!(last_error(), code::ERROR_GEN_FAILURE);
+    }
+
+    #[test]
+    fn probes() {
+        let mut v = vec![7u8; 10 << 20]; // more pages than one system call's batch
+        assert!(readable(v.as_ptr().cast(), v.len()));
+        assert!(writable(v.as_mut_ptr().cast(), v.len()));
+        assert!(v.iter().all(|&b| b == 7)); // written back unchanged
+        assert!(!readable(std::ptr::null(), 1));
+        assert!(!readable(16 as *const c_void, 4));
+        assert!(readable(std::ptr::null(), 0));
+        static RO: [u8; 4] = [1, 2, 3, 4];
+        assert!(readable(RO.as_ptr().cast(), 4));
+        assert!(!writable(RO.as_ptr().cast_mut().cast(), 4)); // read-only data
+        // A range running off the end of a mapping.
+        // SAFETY: maps two fresh pages and unmaps the second; only probes touch them.
+        unsafe {
+            let p = libc::mmap(
+                std::ptr::null_mut(),
+                2 * PAGE,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            );
+            assert_ne!(p, libc::MAP_FAILED);
+            libc::munmap(p.cast::<u8>().add(PAGE).cast(), PAGE);
+            assert!(readable(p, PAGE));
+            assert!(!readable(p, PAGE + 1));
+            assert!(!writable(p, 2 * PAGE));
+            libc::munmap(p, PAGE);
+        }
+        let s = b"abc\0";
+        assert_eq!(terminated_len(s.as_ptr()), Some(3));
+        assert_eq!(terminated_len(8 as *const u8), None);
     }
 
     #[test]

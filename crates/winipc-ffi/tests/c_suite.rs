@@ -227,6 +227,126 @@ fn c_suite_clang() {
     suite("clang");
 }
 
+// ---- the Win32-program surface in every language mode (issue 14) ---------------------------
+
+/// Programs of `tests/c/modes/`, each built as C (gnu11) and C++ (gnu++17), ANSI and UNICODE
+/// (`-DUNICODE -D_UNICODE`, 16-bit `u""` literals, no `-fshort-wchar`), with gcc/g++ and
+/// clang/clang++, and run.
+const MODE_PROGRAMS: &[&str] = &[
+    "headers",
+    "semantics",
+    "threads",
+    "environment",
+    "files",
+    "sched",
+];
+
+/// Compiles `src` in one language mode.
+fn compile_mode(cc: &str, cxx: bool, unicode: bool, src: &Path, out: &Path) {
+    let lib = lib_dir();
+    let compiler = match (cc, cxx) {
+        ("gcc", true) => "g++",
+        ("clang", true) => "clang++",
+        _ => cc,
+    };
+    let mut cmd = Command::new(compiler);
+    if cxx {
+        cmd.args(["-x", "c++", "-std=gnu++17"]);
+    } else {
+        cmd.arg("-std=gnu11");
+    }
+    if unicode {
+        cmd.args(["-DUNICODE", "-D_UNICODE"]);
+    }
+    cmd.args(["-O1", "-g", "-Wall", "-Wextra", "-Werror"])
+        .arg(format!("-I{}", repo().join("include").display()))
+        .arg(format!(
+            "-I{}",
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/c")
+                .display()
+        ))
+        .arg(src)
+        .arg("-o")
+        .arg(out);
+    if cxx {
+        cmd.args(["-x", "none"]);
+    }
+    cmd.arg(format!("-L{}", lib.display()))
+        .arg(format!("-Wl,-rpath,{}", lib.display()))
+        .args(["-lwinipc", "-lpthread"]);
+    let o = cmd.output().expect("run the compiler");
+    assert!(
+        o.status.success(),
+        "{compiler} (unicode={unicode}) {} failed:\n{}",
+        src.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn modes_suite(cc: &str) {
+    if !compiler_available(cc) {
+        return;
+    }
+    let dir = work_dir(&format!("modes-{cc}"));
+    let started = Instant::now();
+    let mut report = String::new();
+    let (mut passed, mut failed) = (0u32, 0u32);
+    for prog in MODE_PROGRAMS {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/c/modes/{prog}.c"));
+        for (cxx, unicode) in [(false, false), (false, true), (true, false), (true, true)] {
+            let tag = format!(
+                "{prog}-{}-{}",
+                if cxx { "cxx" } else { "c" },
+                if unicode { "unicode" } else { "ansi" }
+            );
+            let bin = dir.join("bin").join(&tag);
+            compile_mode(cc, cxx, unicode, &src, &bin);
+            let o = run(&bin, &dir, &[], None);
+            let out = String::from_utf8_lossy(&o.stdout);
+            let summary = out.lines().last().unwrap_or("").to_owned();
+            let counts: Vec<u32> = summary
+                .split(|c: char| !c.is_ascii_digit())
+                .filter_map(|n| n.parse().ok())
+                .collect();
+            let ok = o.status.success() && counts.len() == 2 && counts[1] == 0 && counts[0] > 0;
+            if let [p, f] = counts[..] {
+                passed += p;
+                failed += f;
+            } else {
+                failed += 1;
+            }
+            if !ok {
+                report.push_str(&format!(
+                    "--- {tag} ({cc}) exit {:?}\n{out}{}\n",
+                    o.status,
+                    String::from_utf8_lossy(&o.stderr)
+                ));
+            }
+            eprintln!("c_suite modes {cc}: {tag}: {summary}");
+        }
+    }
+    eprintln!(
+        "c_suite modes {cc}: {passed} passed, {failed} failed in {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        report.is_empty(),
+        "C suite (modes) failures with {cc}:\n{report}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn c_modes_gcc() {
+    modes_suite("gcc");
+}
+
+#[test]
+fn c_modes_clang() {
+    modes_suite("clang");
+}
+
 // ---- the examples --------------------------------------------------------------------------
 
 const EXAMPLES: &[&str] = &[
@@ -235,7 +355,32 @@ const EXAMPLES: &[&str] = &[
     "sum_child",
     "sum_manager",
     "events_demo",
+    "process_manager",
+    "redirect_sort",
+    "apc_pool",
+    "proc_list",
 ];
+
+/// The textbook programs of issue 14 (a process manager with suspended children and 32-bit
+/// exit codes, `sort` redirected to files, an APC-driven thread pool, a process lister):
+/// each run must print exactly its expected output.
+fn win32_programs(dir: &Path) {
+    for (prog, args) in [
+        ("process_manager", &[][..]),
+        ("redirect_sort", &[][..]),
+        ("apc_pool", &[][..]),
+        ("proc_list", &[][..]),
+    ] {
+        let o = run(&dir.join("bin").join(prog), dir, args, None);
+        check_stdout(&o, &expected(&format!("{prog}.out")), prog);
+        eprintln!("examples: {prog} ok");
+    }
+    // The list itself: this process's line is in it, with its name.
+    let o = run(&dir.join("bin/proc_list"), dir, &["-l"], None);
+    assert!(o.status.success());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.lines().any(|l| l.ends_with("  proc_list")), "{out}");
+}
 
 fn expected(name: &str) -> String {
     std::fs::read_to_string(repo().join("examples/c/expected").join(name))
@@ -297,6 +442,7 @@ fn examples(cc: &str) {
 
     let o = run(&dir.join("bin/events_demo"), &dir, &[], None);
     check_stdout(&o, &expected("events_demo.out"), "events_demo");
+    win32_programs(&dir);
 
     // Mailslot server and client.
     let name = format!(r"\\.\mailslot\winipc_test_{}_{cc}", std::process::id());
@@ -497,4 +643,44 @@ fn header_self_test() {
     let out = String::from_utf8_lossy(&o.stdout);
     eprintln!("{}", out.lines().last().unwrap_or(""));
     assert!(o.status.success(), "header_check.sh failed:\n{out}");
+}
+
+/// Every function the headers declare (`WINAPI Name(` and `<conio.h>`'s) is exported by
+/// libwinipc.so, so that no program compiles and then fails to link.
+#[test]
+fn every_declared_function_is_exported() {
+    let mut declared = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(repo().join("include")).expect("include/") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        for part in text.split("WINAPI ").skip(1) {
+            let name: String = part
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if part[name.len()..].starts_with('(') && !name.is_empty() {
+                declared.insert(name);
+            }
+        }
+    }
+    for f in ["_getch", "_getche", "_kbhit", "_putch", "_ungetch"] {
+        declared.insert(f.to_owned());
+    }
+    let o = Command::new("nm")
+        .args(["-D", "--defined-only"])
+        .arg(lib_dir().join("libwinipc.so"))
+        .output()
+        .expect("run nm");
+    assert!(o.status.success(), "nm failed");
+    let exported: std::collections::BTreeSet<String> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(2).map(str::to_owned))
+        .collect();
+    let missing: Vec<&String> = declared.difference(&exported).collect();
+    assert!(missing.is_empty(), "declared but not exported: {missing:?}");
+    assert!(
+        declared.len() > 200,
+        "only {} declarations found",
+        declared.len()
+    );
 }

@@ -274,13 +274,17 @@ fn run(m: &'static Monitor) {
                 }
                 continue;
             }
+            // Publish while the entry is still in the map: until the exit is published,
+            // `watch_if_process` must see the process as watched. (Removed first, a waiter
+            // arriving in between found it unwatched and already reaped, and published
+            // "unknown", exit code 0, before this thread published the real code.)
+            if let Err(e) = publish(entry.obj, exit) {
+                tracing::warn!(error = %e, "publishing a process exit failed");
+            }
             let entry = w.remove(&k).expect("present");
             drop(w);
             if entry.give_up_at.is_none() {
                 let _ = m.poller.remove(&entry.pidfd);
-            }
-            if let Err(e) = publish(entry.obj, exit) {
-                tracing::warn!(error = %e, "publishing a process exit failed");
             }
         }
     }

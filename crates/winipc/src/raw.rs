@@ -40,6 +40,42 @@ pub fn access_mask(h: RawHandle) -> Result<u32> {
     Ok(handles::resolve(h)?.access)
 }
 
+/// Replaces the access mask recorded in `h` (the C ABI maps `dwDesiredAccess` of `Open*`,
+/// `OpenProcess` and `DuplicateHandle` with the object type's generic mapping first). A
+/// mailslot handle's mask is its direction and is never changed here.
+pub fn set_access(h: RawHandle, mask: u32) -> Result<()> {
+    handles::with_entry(h, |g, p, index, e| {
+        if e.kind == Kind::Mailslot {
+            return Err(Error::InvalidHandle);
+        }
+        g.set(Store::hd(p, index, crate::store::layout::hd::ACCESS), mask)
+    })
+}
+
+/// Fails with [`Error::AccessDenied`] unless handle `h` holds every right in `need`
+/// (`SYNCHRONIZE` to wait, `*_MODIFY_STATE` to set or release, `PROCESS_TERMINATE`, ...).
+/// Mailslot handles carry their direction instead of object rights and always pass.
+///
+/// The one access check of the C ABI's layer, until the core resolves handles by kind and
+/// access itself.
+pub fn check_access(h: RawHandle, need: u32) -> Result<Kind> {
+    let e = handles::resolve(h)?;
+    if e.kind != Kind::Mailslot && e.access & need != need {
+        return Err(Error::AccessDenied);
+    }
+    Ok(e.kind)
+}
+
+/// Records `code` as the calling process's full 32-bit exit code (what `ExitProcess` records
+/// before exiting), for an exit that happens another way (`exit(n)`, a return from `main`).
+pub fn record_exit_code(code: u32) -> Result<()> {
+    let s = Store::get(Namespace::Local)?;
+    let mut g = s.lock(s.me()?, None)?;
+    crate::store::registry::record_exit_code(&mut g, code)?;
+    g.commit();
+    Ok(())
+}
+
 /// `DuplicateHandle` within this process.
 pub fn duplicate(h: RawHandle, inherit: bool) -> Result<RawHandle> {
     handles::duplicate(h, None, inherit)
@@ -76,6 +112,13 @@ pub fn set_handle_flags(h: RawHandle, mask: u32, flags: u32) -> Result<()> {
     handles::set_flags(h, mask & 3, flags & 3)
 }
 
+/// `PROCESS_TERMINATE` (and `THREAD_TERMINATE`): the right `TerminateProcess` needs.
+pub const PROCESS_TERMINATE: u32 = 0x0001;
+/// `SYNCHRONIZE`: the right every wait needs.
+pub const SYNCHRONIZE: u32 = access::SYNCHRONIZE;
+/// `EVENT_MODIFY_STATE`, `SEMAPHORE_MODIFY_STATE`, `TIMER_MODIFY_STATE`.
+pub const MODIFY_STATE: u32 = access::MODIFY_STATE;
+
 /// `HANDLE_FLAG_INHERIT`.
 pub const HANDLE_FLAG_INHERIT: u32 = crate::store::layout::HF_INHERIT;
 /// `HANDLE_FLAG_PROTECT_FROM_CLOSE`.
@@ -87,9 +130,32 @@ pub const HANDLE_VALUE_LIMIT: RawHandle = 4 * (2 * HANDLES_PER_PROC + 1);
 pub fn wait(handles: &[RawHandle], all: bool, timeout: Option<Duration>) -> Result<WaitOutcome> {
     let targets = handles
         .iter()
-        .map(|&h| mailslot::wait_target(h))
+        .map(|&h| {
+            check_access(h, access::SYNCHRONIZE)?;
+            mailslot::wait_target(h)
+        })
         .collect::<Result<Vec<_>>>()?;
     wait::wait(&targets, all, wait::deadline(timeout))
+}
+
+/// An alertable wait (`WaitForSingleObjectEx`/`WaitForMultipleObjectsEx` with `bAlertable`):
+/// as [`wait`], but `alert` (a futex word and the value it held when the caller last looked)
+/// ends the wait early when another thread changes the word and wakes it: then `Ok(None)`,
+/// and nothing was acquired.
+pub fn wait_alertable(
+    handles: &[RawHandle],
+    all: bool,
+    timeout: Option<Duration>,
+    alert: (&std::sync::atomic::AtomicU32, u32),
+) -> Result<Option<WaitOutcome>> {
+    let targets = handles
+        .iter()
+        .map(|&h| {
+            check_access(h, access::SYNCHRONIZE)?;
+            mailslot::wait_target(h)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    wait::wait_alertable(&targets, all, wait::deadline(timeout), Some(alert))
 }
 
 /// `SignalObjectAndWait`: signals `signal` (sets an event, releases a mutex once or a
@@ -99,7 +165,11 @@ pub fn signal_and_wait(
     wait_on: RawHandle,
     timeout: Option<Duration>,
 ) -> Result<WaitOutcome> {
-    match kind(signal)? {
+    let need = match kind(signal)? {
+        Kind::Event | Kind::Semaphore => access::MODIFY_STATE,
+        _ => 0,
+    };
+    match check_access(signal, need)? {
         Kind::Event => event::set(signal).map(drop)?,
         Kind::Mutex => mutex::release(signal).map(drop)?,
         Kind::Semaphore => semaphore::release(signal, 1).map(drop)?,
@@ -110,14 +180,17 @@ pub fn signal_and_wait(
 
 /// `SetEvent`; returns the previous state.
 pub fn event_set(h: RawHandle) -> Result<bool> {
+    check_access(h, access::MODIFY_STATE)?;
     event::set(h)
 }
 /// `ResetEvent`; returns the previous state.
 pub fn event_reset(h: RawHandle) -> Result<bool> {
+    check_access(h, access::MODIFY_STATE)?;
     event::reset(h)
 }
 /// `PulseEvent`; returns the previous state.
 pub fn event_pulse(h: RawHandle) -> Result<bool> {
+    check_access(h, access::MODIFY_STATE)?;
     event::pulse(h)
 }
 /// `ReleaseMutex`; returns the recursion count before.
@@ -126,6 +199,7 @@ pub fn mutex_release(h: RawHandle) -> Result<u32> {
 }
 /// `ReleaseSemaphore`; returns the previous count.
 pub fn semaphore_release(h: RawHandle, count: u32) -> Result<u32> {
+    check_access(h, access::MODIFY_STATE)?;
     semaphore::release(h, count)
 }
 /// `SetWaitableTimer`; `period_ms` 0 = one-shot.
@@ -133,10 +207,12 @@ pub fn timer_set(h: RawHandle, due: DueTime, period_ms: u32) -> Result<()> {
     if period_ms > i32::MAX as u32 {
         return Err(Error::InvalidParameter("timer period"));
     }
+    check_access(h, access::MODIFY_STATE)?;
     timer::set(h, timer::due_to_monotonic(due), period_ms)
 }
 /// `CancelWaitableTimer`.
 pub fn timer_cancel(h: RawHandle) -> Result<()> {
+    check_access(h, access::MODIFY_STATE)?;
     timer::cancel(h)
 }
 
@@ -146,6 +222,7 @@ pub fn process_exit_code(h: RawHandle) -> Result<u32> {
 }
 /// `TerminateProcess`.
 pub fn process_terminate(h: RawHandle, code: u32) -> Result<()> {
+    check_access(h, PROCESS_TERMINATE)?;
     process::terminate(h, code)
 }
 /// `GetProcessId`.

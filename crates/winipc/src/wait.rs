@@ -123,6 +123,27 @@ fn outcome(index: u32, abandoned: bool) -> WaitOutcome {
 
 /// Waits for one (`all == false`) or all of `targets`, until `deadline_ns`.
 pub(crate) fn wait(targets: &[Target], all: bool, deadline_ns: Option<u64>) -> Result<WaitOutcome> {
+    Ok(wait_alertable(targets, all, deadline_ns, None)?.unwrap_or(WaitOutcome::TimedOut))
+}
+
+/// An *alert* for an alertable wait (`WaitForSingleObjectEx(..., TRUE)`): a futex word and the
+/// value it held when the waiter last looked. Whoever wants the waiter back (`QueueUserAPC`)
+/// changes the word and wakes it; the wait then gives up — its links are cancelled under the
+/// lock, nothing is acquired — and returns `Ok(None)`. A wait that is satisfied first returns
+/// its outcome as usual.
+pub(crate) type Alert<'a> = Option<(&'a AtomicU32, u32)>;
+
+fn alerted(alert: Alert<'_>) -> bool {
+    alert.is_some_and(|(w, v)| w.load(Ordering::Acquire) != v)
+}
+
+/// [`wait`] with an optional [`Alert`]: `Ok(None)` when the alert ended the wait.
+pub(crate) fn wait_alertable(
+    targets: &[Target],
+    all: bool,
+    deadline_ns: Option<u64>,
+    alert: Alert<'_>,
+) -> Result<Option<WaitOutcome>> {
     if targets.is_empty() {
         return Err(Error::InvalidParameter("no objects to wait for"));
     }
@@ -158,11 +179,11 @@ pub(crate) fn wait(targets: &[Target], all: bool, deadline_ns: Option<u64>) -> R
             })
             .collect();
         let s = Store::get(stores[0])?;
-        let got = single(s, &objs, all, deadline_ns);
+        let got = single(s, &objs, all, deadline_ns, alert);
         s.check_pages()?;
         got
     } else {
-        let got = multi(&stores, targets, all, deadline_ns);
+        let got = multi(&stores, targets, all, deadline_ns, alert);
         for ns in &stores {
             Store::get(*ns)?.check_pages()?;
         }
@@ -195,12 +216,18 @@ fn lock_deadline(deadline_ns: Option<u64>) -> Option<u64> {
 
 // ---- the single-store wait --------------------------------------------------------------
 
-fn single(s: &Store, objs: &[ObjRef], all: bool, deadline_ns: Option<u64>) -> Result<WaitOutcome> {
+fn single(
+    s: &Store,
+    objs: &[ObjRef],
+    all: bool,
+    deadline_ns: Option<u64>,
+    alert: Alert<'_>,
+) -> Result<Option<WaitOutcome>> {
     let me = s.me()?;
     let mut g = match s.try_lock(me) {
         Some(g) => g,
         None => match s.lock(me, lock_deadline(deadline_ns)) {
-            Err(Error::Timeout) => return Ok(WaitOutcome::TimedOut),
+            Err(Error::Timeout) => return Ok(Some(WaitOutcome::TimedOut)),
             r => r?,
         },
     };
@@ -210,25 +237,36 @@ fn single(s: &Store, objs: &[ObjRef], all: bool, deadline_ns: Option<u64>) -> Re
     let ixs: SmallVec<[u32; 8]> = objs.iter().map(|r| r.ix).collect();
     if let Some(r) = poll(&mut g, &ixs, all)? {
         g.commit();
-        return Ok(r);
+        return Ok(Some(r));
     }
     if expired(deadline_ns) {
         g.commit();
-        return Ok(WaitOutcome::TimedOut);
+        return Ok(Some(WaitOutcome::TimedOut));
+    }
+    if alerted(alert) {
+        g.commit();
+        return Ok(None);
     }
     link(&mut g, &ixs, all, false)?;
     g.commit();
     let state = s.w(Store::th(me, th::WAIT_STATE));
+    let extra: SmallVec<[(&AtomicU32, u32); 1]> = alert.into_iter().collect();
     loop {
-        sleep(s, me, &ixs, deadline_ns, &[]);
+        sleep(s, me, &ixs, deadline_ns, &extra);
         if state.load(Ordering::Acquire) == WAIT_SATISFIED {
-            return Ok(take_result(s, me));
+            return Ok(Some(take_result(s, me)));
         }
-        // Timeout, a dead owner, a due timer, a recovery or a spurious wake: look again.
+        // Timeout, a dead owner, a due timer, a recovery, an alert or a spurious wake: look
+        // again.
         let mut g = s.lock(me, None)?;
         if let Some(r) = recheck(&mut g, &ixs, all, deadline_ns)? {
             g.commit();
-            return Ok(r);
+            return Ok(Some(r));
+        }
+        if alerted(alert) {
+            cancel(&mut g, me)?;
+            g.commit();
+            return Ok(None);
         }
         g.commit();
     }
@@ -556,7 +594,8 @@ fn multi(
     targets: &[Target],
     all: bool,
     deadline_ns: Option<u64>,
-) -> Result<WaitOutcome> {
+    alert: Alert<'_>,
+) -> Result<Option<WaitOutcome>> {
     let stores: Vec<&Store> = namespaces
         .iter()
         .map(|&ns| Store::get(ns))
@@ -588,7 +627,7 @@ fn multi(
             if linked {
                 cancel_all(&stores, &mes)?;
             }
-            break WaitOutcome::TimedOut;
+            break Some(WaitOutcome::TimedOut);
         }
         let g_of = |ns: Namespace| {
             namespaces
@@ -616,9 +655,10 @@ fn multi(
                 }
             }
             guards.into_iter().for_each(Guard::commit);
-            break r;
+            break Some(r);
         }
-        if expired(deadline_ns) {
+        let timed_out = expired(deadline_ns);
+        if timed_out || alerted(alert) {
             if linked {
                 for g in &mut guards {
                     let me = g.me;
@@ -626,7 +666,7 @@ fn multi(
                 }
             }
             guards.into_iter().for_each(Guard::commit);
-            break WaitOutcome::TimedOut;
+            break timed_out.then_some(WaitOutcome::TimedOut);
         }
         for (k, g) in guards.iter_mut().enumerate() {
             let ns = namespaces[k];
@@ -647,6 +687,8 @@ fn multi(
         linked = true;
         guards.into_iter().for_each(Guard::commit);
         // Sleep on every store's wait word and every external's word.
+        let mut armed = armed;
+        armed.extend(alert);
         let Some(&primary) = stores.first() else {
             // Only external objects (mailslots): sleep on their words alone.
             sleep_externals(&armed, deadline_ns);

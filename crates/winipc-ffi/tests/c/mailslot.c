@@ -64,7 +64,8 @@ static void test_io(void)
     /* CreateFile errors. */
     CHECK_FAIL(CreateFileA(NULL, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL),
                INVALID_HANDLE_VALUE, ERROR_PATH_NOT_FOUND);
-    CHECK_FAIL(CreateFileA("/etc/passwd", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL),
+    /* Ordinary files open (modes/files.c); named pipes do not (yet). */
+    CHECK_FAIL(CreateFileA("\\\\.\\pipe\\x", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL),
                INVALID_HANDLE_VALUE, ERROR_NOT_SUPPORTED);
     CHECK_FAIL(CreateFileA(name, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL),
                INVALID_HANDLE_VALUE, ERROR_INVALID_PARAMETER);

@@ -169,6 +169,11 @@ static void test_names(void)
     wname[i] = 0;
     c = OpenEventW(SYNCHRONIZE, FALSE, wname);
     CHECK(c != NULL);
+    /* Access is enforced: SYNCHRONIZE only may wait, not set. */
+    CHECK_FAIL(SetEvent(c), FALSE, ERROR_ACCESS_DENIED);
+    CloseHandle(c);
+    c = OpenEventW(EVENT_MODIFY_STATE, FALSE, wname);
+    CHECK(c != NULL);
     CHECK_OK(SetEvent(c));
     CHECK_EQ(WaitForSingleObject(a, 0), WAIT_OBJECT_0);
     CloseHandle(c);
@@ -456,20 +461,24 @@ static void test_waits(void)
     /* Pseudo-handles: the current process/thread never become signaled. */
     CHECK_EQ(WaitForSingleObject(GetCurrentProcess(), 0), WAIT_TIMEOUT);
     CHECK_EQ(WaitForSingleObject(GetCurrentThread(), 50), WAIT_TIMEOUT);
+    /* ... but WaitForMultipleObjects refuses them, as Windows does. */
     hs[0] = GetCurrentProcess();
     hs[1] = e[0];
-    CHECK_EQ(WaitForMultipleObjects(2, hs, FALSE, 0), WAIT_OBJECT_0 + 1);
+    CHECK_FAIL(WaitForMultipleObjects(2, hs, FALSE, 0), WAIT_FAILED, ERROR_INVALID_HANDLE);
+    hs[0] = e[0];
     hs[1] = GetCurrentThread();
-    CHECK_EQ(WaitForMultipleObjects(2, hs, TRUE, 0), WAIT_TIMEOUT);
+    CHECK_FAIL(WaitForMultipleObjects(2, hs, TRUE, 0), WAIT_FAILED, ERROR_INVALID_HANDLE);
     /* Successful waits leave the last error alone. */
     SetLastError(4242);
     r = WaitForSingleObject(e[0], 0);
     CHECK_EQ(r, WAIT_OBJECT_0);
     CHECK_EQ(GetLastError(), 4242);
 
-    /* Handle kinds that are not waitable: standard handles. */
-    CHECK_FAIL(WaitForSingleObject(GetStdHandle(STD_OUTPUT_HANDLE), 0), WAIT_FAILED,
-               ERROR_INVALID_HANDLE);
+    /* Standard handles: WaitForSingleObject polls the descriptor (stdout, a pipe, is
+     * writable); the multiple-object waits do not take them. */
+    CHECK_EQ(WaitForSingleObject(GetStdHandle(STD_OUTPUT_HANDLE), 0), WAIT_OBJECT_0);
+    hs[0] = GetStdHandle(STD_OUTPUT_HANDLE);
+    CHECK_FAIL(WaitForMultipleObjects(1, hs, FALSE, 0), WAIT_FAILED, ERROR_INVALID_HANDLE);
     for (i = 0; i < 3; i++)
         CloseHandle(e[i]);
     CloseHandle(m);

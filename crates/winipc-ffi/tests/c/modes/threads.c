@@ -1,0 +1,415 @@
+/*
+ * threads.c - CREATE_SUSPENDED (CreateThread, _beginthreadex, CreateProcess), SuspendThread /
+ * ResumeThread with suspend counts (a running thread, a thread blocked in a wait, a child's
+ * main thread), TerminateThread, GetThreadId, SwitchToThread, TLS, SRW locks, condition
+ * variables and InitOnceExecuteOnce.
+ */
+#include <windows.h>
+#include <process.h>
+#include <tchar.h>
+#include "harness.h"
+
+static volatile LONG g_count;
+static volatile LONG g_stop;
+
+static DWORD WINAPI Spin(LPVOID p)
+{
+    (void)p;
+    while (!g_stop)
+        InterlockedIncrement(&g_count);
+    return 7;
+}
+
+static DWORD WINAPI Once(LPVOID p)
+{
+    (void)p;
+    InterlockedIncrement(&g_count);
+    return 3;
+}
+
+static unsigned WINAPI OnceEx(void *p)
+{
+    (void)p;
+    InterlockedIncrement(&g_count);
+    return 4;
+}
+
+/* Spends its time inside libwinipc (store transactions). */
+static DWORD WINAPI Hammer(LPVOID p)
+{
+    while (!g_stop) {
+        SetEvent((HANDLE)p);
+        ResetEvent((HANDLE)p);
+        InterlockedIncrement(&g_count);
+    }
+    return 0;
+}
+
+static DWORD WINAPI WaitThenCount(LPVOID p)
+{
+    if (WaitForSingleObject((HANDLE)p, INFINITE) == WAIT_OBJECT_0)
+        InterlockedIncrement(&g_count);
+    return 0;
+}
+
+/* ---- TLS ---- */
+static DWORD g_tls;
+static DWORD WINAPI TlsThread(LPVOID p)
+{
+    if (TlsGetValue(g_tls) != NULL)
+        return 1;
+    if (!TlsSetValue(g_tls, p))
+        return 2;
+    Sleep(20);
+    return TlsGetValue(g_tls) == p ? 0 : 3;
+}
+
+/* ---- SRW lock + condition variable queue ---- */
+static SRWLOCK g_srw = SRWLOCK_INIT;
+static CONDITION_VARIABLE g_cv = CONDITION_VARIABLE_INIT;
+static CRITICAL_SECTION g_cs;
+static CONDITION_VARIABLE g_cv2 = CONDITION_VARIABLE_INIT;
+static long g_shared_total;
+static int g_queue, g_consumed;
+
+static DWORD WINAPI SrwAdder(LPVOID p)
+{
+    int i;
+    (void)p;
+    for (i = 0; i < 20000; i++) {
+        AcquireSRWLockExclusive(&g_srw);
+        g_shared_total++;
+        ReleaseSRWLockExclusive(&g_srw);
+    }
+    return 0;
+}
+
+static DWORD WINAPI Consumer(LPVOID p)
+{
+    int got = 0;
+    (void)p;
+    while (got < 100) {
+        EnterCriticalSection(&g_cs);
+        while (g_queue == 0)
+            SleepConditionVariableCS(&g_cv2, &g_cs, INFINITE);
+        g_queue--;
+        got++;
+        g_consumed++;
+        LeaveCriticalSection(&g_cs);
+    }
+    return 0;
+}
+
+static DWORD WINAPI SrwConsumer(LPVOID p)
+{
+    (void)p;
+    AcquireSRWLockExclusive(&g_srw);
+    while (g_queue == 0)
+        SleepConditionVariableSRW(&g_cv, &g_srw, INFINITE, 0);
+    g_queue--;
+    ReleaseSRWLockExclusive(&g_srw);
+    return 0;
+}
+
+/* ---- InitOnce ---- */
+static INIT_ONCE g_once = INIT_ONCE_STATIC_INIT;
+static volatile LONG g_once_runs;
+static int g_value = 42;
+
+static BOOL WINAPI InitFn(PINIT_ONCE once, PVOID param, PVOID *ctx)
+{
+    (void)once;
+    InterlockedIncrement(&g_once_runs);
+    Sleep(20);
+    *ctx = param;
+    return TRUE;
+}
+
+static BOOL WINAPI FailFn(PINIT_ONCE once, PVOID param, PVOID *ctx)
+{
+    (void)once;
+    (void)param;
+    (void)ctx;
+    InterlockedIncrement(&g_once_runs);
+    return FALSE;
+}
+
+static DWORD WINAPI OnceThread(LPVOID p)
+{
+    PVOID ctx = NULL;
+    (void)p;
+    if (!InitOnceExecuteOnce(&g_once, InitFn, &g_value, &ctx))
+        return 1;
+    return ctx == &g_value ? 0 : 2;
+}
+
+static int child(char **argv)
+{
+    HANDLE ev = OpenEventA(EVENT_MODIFY_STATE | SYNCHRONIZE, FALSE, argv[2]);
+    if (ev == NULL)
+        return 2;
+    if (!strcmp(argv[1], "started")) {
+        SetEvent(ev);
+        return 100000;
+    }
+    /* "wait": wait for the event, then exit 200000 */
+    WaitForSingleObject(ev, INFINITE);
+    return 200000;
+}
+
+int main(int argc, char **argv)
+{
+    HANDLE h, hs[4], ev;
+    DWORD id, code, i;
+    LONG c1, c2;
+    unsigned uid;
+    uintptr_t th;
+    PVOID ctx;
+    char line[512];
+    STARTUPINFOA si;
+    PROCESS_INFORMATION pi;
+    const char *evname;
+
+    if (argc == 3)
+        return child(argv);
+
+    /* ---- CREATE_SUSPENDED threads ---- */
+    g_count = 0;
+    h = CreateThread(NULL, 0, Once, NULL, CREATE_SUSPENDED, &id);
+    CHECK(h != NULL);
+    CHECK_EQ(GetThreadId(h), id);
+    Sleep(50);
+    CHECK_EQ(g_count, 0);
+    CHECK_EQ(WaitForSingleObject(h, 0), WAIT_TIMEOUT);
+    CHECK_EQ(SuspendThread(h), 1);
+    CHECK_EQ(ResumeThread(h), 2);
+    Sleep(20);
+    CHECK_EQ(g_count, 0);
+    CHECK_EQ(ResumeThread(h), 1);
+    CHECK_EQ(WaitForSingleObject(h, 10000), WAIT_OBJECT_0);
+    CHECK_EQ(g_count, 1);
+    CHECK_OK(GetExitCodeThread(h, &code));
+    CHECK_EQ(code, 3);
+    CloseHandle(h);
+
+    th = _beginthreadex(NULL, 0, OnceEx, NULL, CREATE_SUSPENDED, &uid);
+    CHECK(th != 0);
+    Sleep(20);
+    CHECK_EQ(g_count, 1);
+    CHECK_EQ(ResumeThread((HANDLE)th), 1);
+    CHECK_EQ(WaitForSingleObject((HANDLE)th, 10000), WAIT_OBJECT_0);
+    CHECK_EQ(g_count, 2);
+    CHECK_EQ(ResumeThread((HANDLE)th) , (DWORD)-1); /* exited */
+    CloseHandle((HANDLE)th);
+
+    /* ---- suspending a running thread ---- */
+    g_count = 0;
+    g_stop = 0;
+    h = CreateThread(NULL, 0, Spin, NULL, 0, NULL);
+    while (g_count < 1000)
+        SwitchToThread();
+    CHECK_EQ(SuspendThread(h), 0);
+    c1 = g_count;
+    Sleep(50);
+    c2 = g_count;
+    CHECK_EQ(c1, c2);
+    CHECK_EQ(SuspendThread(h), 1);
+    CHECK_EQ(ResumeThread(h), 2);
+    Sleep(30);
+    CHECK_EQ(g_count, c2);
+    CHECK_EQ(ResumeThread(h), 1);
+    Sleep(30);
+    CHECK(g_count > c2);
+    CHECK_EQ(ResumeThread(h), 0);
+    /* TerminateThread: the code is the thread's exit code; it never runs again. */
+    CHECK_OK(TerminateThread(h, 42));
+    CHECK_EQ(WaitForSingleObject(h, 10000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeThread(h, &code));
+    CHECK_EQ(code, 42);
+    c1 = g_count;
+    Sleep(30);
+    CHECK_EQ(g_count, c1);
+    CHECK_FAIL(SuspendThread(h), (DWORD)-1, ERROR_ACCESS_DENIED);
+    CloseHandle(h);
+    g_stop = 1;
+
+    /* A thread suspended while inside libwinipc stops when it leaves the call: it never
+     * holds the shared store while suspended, so other threads keep working. */
+    g_count = 0;
+    g_stop = 0;
+    ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    h = CreateThread(NULL, 0, Hammer, ev, 0, NULL);
+    while (g_count < 100)
+        SwitchToThread();
+    CHECK_EQ(SuspendThread(h), 0);
+    Sleep(20);
+    c1 = g_count;
+    {
+        HANDLE other = CreateEventA(NULL, TRUE, FALSE, NULL);
+        for (i = 0; i < 2000; i++) {
+            SetEvent(other);
+            ResetEvent(other);
+        }
+        CHECK_EQ(WaitForSingleObject(other, 0), WAIT_TIMEOUT);
+        CloseHandle(other);
+    }
+    CHECK_EQ(g_count, c1);
+    CHECK_EQ(ResumeThread(h), 1);
+    Sleep(20);
+    CHECK(g_count > c1);
+    g_stop = 1;
+    CHECK_EQ(WaitForSingleObject(h, 10000), WAIT_OBJECT_0);
+    CloseHandle(h);
+    CloseHandle(ev);
+
+    /* A thread blocked in a wait: the wait completes only after ResumeThread. */
+    g_count = 0;
+    ev = CreateEventA(NULL, FALSE, FALSE, NULL);
+    h = CreateThread(NULL, 0, WaitThenCount, ev, 0, NULL);
+    Sleep(30);
+    CHECK_EQ(SuspendThread(h), 0);
+    CHECK_OK(SetEvent(ev));
+    Sleep(50);
+    CHECK_EQ(g_count, 0);
+    CHECK_EQ(ResumeThread(h), 1);
+    CHECK_EQ(WaitForSingleObject(h, 10000), WAIT_OBJECT_0);
+    CHECK_EQ(g_count, 1);
+    CloseHandle(h);
+    CloseHandle(ev);
+
+    CHECK_FAIL(SuspendThread(NULL), (DWORD)-1, ERROR_INVALID_HANDLE);
+    CHECK_FAIL(ResumeThread(GetCurrentProcess()), (DWORD)-1, ERROR_INVALID_HANDLE);
+    CHECK_OK(SwitchToThread());
+    CHECK_EQ(GetThreadId(GetCurrentThread()), GetCurrentThreadId());
+
+    /* ---- TLS ---- */
+    g_tls = TlsAlloc();
+    CHECK(g_tls != TLS_OUT_OF_INDEXES);
+    CHECK_OK(TlsSetValue(g_tls, &g_value));
+    for (i = 0; i < 3; i++)
+        hs[i] = CreateThread(NULL, 0, TlsThread, &hs[i], 0, NULL);
+    CHECK_EQ(WaitForMultipleObjects(3, hs, TRUE, 10000), WAIT_OBJECT_0);
+    for (i = 0; i < 3; i++) {
+        CHECK_OK(GetExitCodeThread(hs[i], &code));
+        CHECK_EQ(code, 0);
+        CloseHandle(hs[i]);
+    }
+    SetLastError(1234);
+    CHECK(TlsGetValue(g_tls) == &g_value);
+    CHECK_EQ(GetLastError(), 0);
+    CHECK_OK(TlsFree(g_tls));
+    CHECK_FAIL(TlsGetValue(g_tls), 0, ERROR_INVALID_PARAMETER);
+    CHECK_FAIL(TlsSetValue(g_tls, NULL), FALSE, ERROR_INVALID_PARAMETER);
+    CHECK_FAIL(TlsFree(g_tls), FALSE, ERROR_INVALID_PARAMETER);
+
+    /* ---- SRW locks ---- */
+    for (i = 0; i < 4; i++)
+        hs[i] = CreateThread(NULL, 0, SrwAdder, NULL, 0, NULL);
+    CHECK_EQ(WaitForMultipleObjects(4, hs, TRUE, 30000), WAIT_OBJECT_0);
+    for (i = 0; i < 4; i++)
+        CloseHandle(hs[i]);
+    CHECK_EQ(g_shared_total, 80000);
+    AcquireSRWLockShared(&g_srw);
+    CHECK(TryAcquireSRWLockShared(&g_srw));
+    CHECK(!TryAcquireSRWLockExclusive(&g_srw));
+    ReleaseSRWLockShared(&g_srw);
+    ReleaseSRWLockShared(&g_srw);
+    CHECK(TryAcquireSRWLockExclusive(&g_srw));
+    CHECK(!TryAcquireSRWLockShared(&g_srw));
+    ReleaseSRWLockExclusive(&g_srw);
+
+    /* ---- condition variables ---- */
+    InitializeCriticalSection(&g_cs);
+    g_queue = 0;
+    h = CreateThread(NULL, 0, Consumer, NULL, 0, NULL);
+    for (i = 0; i < 100; i++) {
+        EnterCriticalSection(&g_cs);
+        g_queue++;
+        LeaveCriticalSection(&g_cs);
+        WakeConditionVariable(&g_cv2);
+        if (i % 10 == 0)
+            Sleep(1);
+    }
+    CHECK_EQ(WaitForSingleObject(h, 30000), WAIT_OBJECT_0);
+    CHECK_EQ(g_consumed, 100);
+    CloseHandle(h);
+    EnterCriticalSection(&g_cs);
+    CHECK_FAIL(SleepConditionVariableCS(&g_cv2, &g_cs, 30), FALSE, ERROR_TIMEOUT);
+    LeaveCriticalSection(&g_cs);
+    AcquireSRWLockShared(&g_srw);
+    CHECK_FAIL(SleepConditionVariableSRW(&g_cv, &g_srw, 10, CONDITION_VARIABLE_LOCKMODE_SHARED),
+               FALSE, ERROR_TIMEOUT);
+    ReleaseSRWLockShared(&g_srw);
+    g_queue = 0;
+    for (i = 0; i < 3; i++)
+        hs[i] = CreateThread(NULL, 0, SrwConsumer, NULL, 0, NULL);
+    Sleep(30);
+    AcquireSRWLockExclusive(&g_srw);
+    g_queue = 3;
+    ReleaseSRWLockExclusive(&g_srw);
+    WakeAllConditionVariable(&g_cv);
+    CHECK_EQ(WaitForMultipleObjects(3, hs, TRUE, 30000), WAIT_OBJECT_0);
+    for (i = 0; i < 3; i++)
+        CloseHandle(hs[i]);
+    CHECK_EQ(g_queue, 0);
+    DeleteCriticalSection(&g_cs);
+
+    /* ---- InitOnceExecuteOnce ---- */
+    for (i = 0; i < 4; i++)
+        hs[i] = CreateThread(NULL, 0, OnceThread, NULL, 0, NULL);
+    CHECK_EQ(WaitForMultipleObjects(4, hs, TRUE, 30000), WAIT_OBJECT_0);
+    for (i = 0; i < 4; i++) {
+        CHECK_OK(GetExitCodeThread(hs[i], &code));
+        CHECK_EQ(code, 0);
+        CloseHandle(hs[i]);
+    }
+    CHECK_EQ(g_once_runs, 1);
+    ctx = NULL;
+    CHECK_OK(InitOnceExecuteOnce(&g_once, InitFn, NULL, &ctx));
+    CHECK(ctx == &g_value);
+    CHECK_EQ(g_once_runs, 1);
+    InitOnceInitialize(&g_once);
+    CHECK(!InitOnceExecuteOnce(&g_once, FailFn, NULL, NULL));
+    CHECK(!InitOnceExecuteOnce(&g_once, FailFn, NULL, NULL));
+    CHECK_EQ(g_once_runs, 3);
+
+    /* ---- CREATE_SUSPENDED processes and a child's main thread ---- */
+    evname = uniq("started14");
+    ev = CreateEventA(NULL, TRUE, FALSE, evname);
+    ZeroMemory(&si, sizeof si);
+    si.cb = sizeof si;
+    snprintf(line, sizeof line, "\"%s\" started %s", argv[0], evname);
+    CHECK_OK(CreateProcessA(NULL, line, NULL, NULL, FALSE, CREATE_SUSPENDED, NULL, NULL, &si,
+                            &pi));
+    CHECK_EQ(WaitForSingleObject(ev, 300), WAIT_TIMEOUT);
+    CHECK_EQ(SuspendThread(pi.hThread), 1);
+    CHECK_EQ(ResumeThread(pi.hThread), 2);
+    CHECK_EQ(WaitForSingleObject(ev, 200), WAIT_TIMEOUT);
+    CHECK_EQ(ResumeThread(pi.hThread), 1);
+    CHECK_EQ(WaitForSingleObject(ev, 10000), WAIT_OBJECT_0);
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 10000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(pi.hProcess, &code));
+    CHECK_EQ(code, 100000);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    CloseHandle(ev);
+
+    /* A running child stopped through its main thread handle. */
+    evname = uniq("go14");
+    ev = CreateEventA(NULL, TRUE, FALSE, evname);
+    snprintf(line, sizeof line, "\"%s\" wait %s", argv[0], evname);
+    CHECK_OK(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
+    Sleep(100);
+    CHECK_EQ(SuspendThread(pi.hThread), 0);
+    SetEvent(ev);
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 300), WAIT_TIMEOUT);
+    CHECK_EQ(ResumeThread(pi.hThread), 1);
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 10000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(pi.hProcess, &code));
+    CHECK_EQ(code, 200000);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    CloseHandle(ev);
+
+    return SUMMARY();
+}
