@@ -12,7 +12,7 @@
 #   $(LIBDIR)/cmake/winipc/                  find_package(winipc CONFIG) -> winipc::winipc
 #   $(BINDIR)/winipc, its man page, bash/zsh/fish completions, the netd systemd unit, the docs
 #
-# Variables: PREFIX BINDIR LIBDIR INCLUDEDIR DATADIR MANDIR DOCDIR SYSTEMDUNITDIR DESTDIR;
+# Variables: PREFIX BINDIR LIBDIR INCLUDEDIR DATADIR MANDIR DOCDIR ZSHCOMPDIR SYSTEMDUNITDIR DESTDIR;
 # CARGO, CARGO_FLAGS, PROFILE (cargo profile, default release), CARGO_TARGET_DIR;
 # NO_BUILD=1 installs what was already built without running cargo (e.g. `make` as a user,
 # then `sudo make install NO_BUILD=1`).
@@ -27,6 +27,7 @@ INCLUDEDIR     ?= $(PREFIX)/include
 DATADIR        ?= $(PREFIX)/share
 MANDIR         ?= $(DATADIR)/man
 DOCDIR         ?= $(DATADIR)/doc/winipc
+ZSHCOMPDIR     ?= $(DATADIR)/zsh/site-functions
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR        ?=
 
@@ -59,7 +60,7 @@ install: $(if $(NO_BUILD),,build)
 	@test -f '$(OUT)/libwinipc.so' || { echo "make: $(OUT)/libwinipc.so missing: run make first" >&2; exit 1; }
 	install -d '$(D)$(LIBDIR)/pkgconfig' '$(D)$(LIBDIR)/cmake/winipc' '$(D)$(INCLUDEDIR)/winipc' \
 	  '$(D)$(BINDIR)' '$(D)$(MANDIR)/man1' '$(D)$(DOCDIR)' '$(D)$(SYSTEMDUNITDIR)' \
-	  '$(D)$(DATADIR)/bash-completion/completions' '$(D)$(DATADIR)/zsh/vendor-completions' \
+	  '$(D)$(DATADIR)/bash-completion/completions' '$(D)$(ZSHCOMPDIR)' \
 	  '$(D)$(DATADIR)/fish/vendor_completions.d'
 	install -m 644 '$(OUT)/libwinipc.so' '$(D)$(LIBDIR)/libwinipc.so.$(VERSION)'
 	ln -sfn 'libwinipc.so.$(VERSION)' '$(D)$(LIBDIR)/libwinipc.so.$(ABI_MAJOR)'
@@ -80,7 +81,7 @@ install: $(if $(NO_BUILD),,build)
 	install -m 755 '$(OUT)/winipc' '$(D)$(BINDIR)/winipc'
 	install -m 644 docs/winipc.1 '$(D)$(MANDIR)/man1/winipc.1'
 	'$(OUT)/winipc' completions bash > '$(D)$(DATADIR)/bash-completion/completions/winipc'
-	'$(OUT)/winipc' completions zsh > '$(D)$(DATADIR)/zsh/vendor-completions/_winipc'
+	'$(OUT)/winipc' completions zsh > '$(D)$(ZSHCOMPDIR)/_winipc'
 	'$(OUT)/winipc' completions fish > '$(D)$(DATADIR)/fish/vendor_completions.d/winipc.fish'
 	sed -e 's|/usr/bin/winipc|$(BINDIR)/winipc|g' -e 's|/usr/share/doc/winipc|$(DOCDIR)|g' \
 	  packaging/winipc-netd.service > '$(D)$(SYSTEMDUNITDIR)/winipc-netd.service'
@@ -94,7 +95,7 @@ uninstall:
 	  $(foreach h,$(HEADERS),'$(D)$(INCLUDEDIR)/winipc/$(h)') \
 	  '$(D)$(BINDIR)/winipc' '$(D)$(MANDIR)/man1/winipc.1' \
 	  '$(D)$(DATADIR)/bash-completion/completions/winipc' \
-	  '$(D)$(DATADIR)/zsh/vendor-completions/_winipc' \
+	  '$(D)$(ZSHCOMPDIR)/_winipc' \
 	  '$(D)$(DATADIR)/fish/vendor_completions.d/winipc.fish' \
 	  '$(D)$(SYSTEMDUNITDIR)/winipc-netd.service' \
 	  $(foreach f,$(notdir $(DOCS)),'$(D)$(DOCDIR)/$(f)')
@@ -105,16 +106,34 @@ uninstall:
 # [package.metadata.deb] tables of crates/winipc-ffi (libwinipc0, and the variant `dev`:
 # libwinipc-dev) and crates/winipc-cli (winipc).
 DEB_MULTIARCH := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
-DEB_STAGE     := $(CARGO_TARGET_DIR)/release/deb-stage
+DEB_STAGE     := $(OUT)/deb-stage
+DEB_ARCH      := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 
 deb:
-	$(MAKE) install PROFILE=release NO_BUILD=$(NO_BUILD) DESTDIR='$(DEB_STAGE)' PREFIX=/usr \
-	  LIBDIR=/usr/lib/$(DEB_MULTIARCH) SYSTEMDUNITDIR=/lib/systemd/system
-	CARGO_TARGET_DIR='$(CARGO_TARGET_DIR)' $(CARGO) deb --no-build -p winipc-ffi \
+	rm -rf '$(DEB_STAGE)'
+	$(MAKE) install NO_BUILD=$(NO_BUILD) DESTDIR='$(DEB_STAGE)' PREFIX=/usr \
+	  LIBDIR=/usr/lib/$(DEB_MULTIARCH) SYSTEMDUNITDIR=/lib/systemd/system \
+	  ZSHCOMPDIR=/usr/share/zsh/vendor-completions
+	ln -sfn 'usr/lib/$(DEB_MULTIARCH)' '$(DEB_STAGE)/multiarch-lib'
+	gzip -9n '$(DEB_STAGE)/usr/share/man/man1/winipc.1'
+	strip --remove-section=.comment --remove-section=.note --strip-unneeded \
+	  '$(DEB_STAGE)/usr/lib/$(DEB_MULTIARCH)/libwinipc.so.$(VERSION)'
+	CARGO_TARGET_DIR='$(CARGO_TARGET_DIR)' $(CARGO) deb --no-build --strip $(DEB_FLAGS) --profile $(PROFILE) -p winipc-ffi --variant lib \
 	  --multiarch=same --deb-version '$(VERSION)-1'
-	CARGO_TARGET_DIR='$(CARGO_TARGET_DIR)' $(CARGO) deb --no-build -p winipc-ffi --variant dev \
+	@# cargo-deb writes no shlibs file (lintian: no-shlibs) and finds no dependencies of a
+	@# library it did not build itself: add both to the unpacked package (dpkg-shlibdeps).
+	rm -rf '$(DEB_STAGE)/libwinipc0' '$(DEB_STAGE)/debian'
+	dpkg-deb -R '$(CARGO_TARGET_DIR)/debian/libwinipc0_$(VERSION)-1_$(DEB_ARCH).deb' '$(DEB_STAGE)/libwinipc0'
+	echo 'libwinipc $(ABI_MAJOR) libwinipc0 (>= $(VERSION))' > '$(DEB_STAGE)/libwinipc0/DEBIAN/shlibs'
+	mkdir -p '$(DEB_STAGE)/debian'
+	printf 'Source: winipc\n\nPackage: libwinipc0\nArchitecture: any\n' > '$(DEB_STAGE)/debian/control'
+	cd '$(DEB_STAGE)' && deps=$$(dpkg-shlibdeps -O 'libwinipc0/usr/lib/$(DEB_MULTIARCH)/libwinipc.so.$(VERSION)' \
+	  | sed -n 's/^shlibs:Depends=//p') && test -n "$$deps" \
+	  && sed -i "s/^Depends:.*/Depends: $$deps/" libwinipc0/DEBIAN/control
+	dpkg-deb --root-owner-group -b '$(DEB_STAGE)/libwinipc0' '$(CARGO_TARGET_DIR)/debian/libwinipc0_$(VERSION)-1_$(DEB_ARCH).deb'
+	CARGO_TARGET_DIR='$(CARGO_TARGET_DIR)' $(CARGO) deb --no-build --strip $(DEB_FLAGS) --profile $(PROFILE) -p winipc-ffi --variant dev \
 	  --multiarch=same --deb-version '$(VERSION)-1'
-	CARGO_TARGET_DIR='$(CARGO_TARGET_DIR)' $(CARGO) deb --no-build -p winipc-cli \
+	CARGO_TARGET_DIR='$(CARGO_TARGET_DIR)' $(CARGO) deb --no-build --strip $(DEB_FLAGS) --profile $(PROFILE) -p winipc-cli \
 	  --deb-version '$(VERSION)-1'
 
 clean-deb:
