@@ -518,3 +518,47 @@ fn version_header_matches_the_crate_version() {
         "packaging/debian/changelog does not start with {v}-1"
     );
 }
+
+/// Every publishable crate packages and verifies as crates.io would build it: `cargo
+/// publish --dry-run --workspace` packs each crate, then compiles it from the packed sources
+/// against its packed siblings (cargo's temporary local registry, so crates not yet on
+/// crates.io resolve). Crates marked `publish = false` (bench, model, stress) are skipped.
+#[test]
+fn cargo_publish_dry_run_passes_for_every_crate() {
+    let (target, _) = target_and_profile();
+    let o = run(Command::new(env!("CARGO"))
+        .current_dir(repo())
+        .args(["publish", "--dry-run", "--workspace", "--allow-dirty", "--locked"])
+        .env("CARGO_TARGET_DIR", &target));
+    let log = String::from_utf8_lossy(&o.stderr);
+    for krate in [
+        "winipc",
+        "winipc-sys",
+        "winipc-ring",
+        "winipc-nbt",
+        "winipc-net",
+        "winipc-cli",
+        "winipc-ffi",
+    ] {
+        assert!(
+            log.contains(&format!("Verifying {krate} v")),
+            "{krate} was not packaged and verified:\n{log}"
+        );
+        assert!(log.contains(&format!("Uploading {krate} v")), "{krate}:\n{log}");
+        // The packed crate carries both licence texts and its readme.
+        let list = run(Command::new(env!("CARGO"))
+            .current_dir(repo())
+            .args(["package", "--list", "--allow-dirty", "-p", krate])
+            .env("CARGO_TARGET_DIR", &target));
+        let files = stdout(&list);
+        for f in ["LICENSE-MIT", "LICENSE-APACHE", "README.md", "Cargo.toml"] {
+            assert!(files.lines().any(|l| l == f), "{krate} is packed without {f}");
+        }
+        if krate == "winipc-ffi" {
+            assert!(files.lines().any(|l| l == "include/windows.h"), "{files}");
+        }
+    }
+    for private in ["winipc-bench", "winipc-model", "winipc-stress"] {
+        assert!(!log.contains(&format!("Packaging {private} v")), "{private} was packaged");
+    }
+}
