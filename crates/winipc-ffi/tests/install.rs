@@ -44,7 +44,10 @@ fn manifest(rel: &str) -> PathBuf {
 /// (CARGO_TARGET_DIR, cargo profile name) of this test executable: target/<dir>/deps/<exe>.
 fn target_and_profile() -> (PathBuf, &'static str) {
     let exe = std::env::current_exe().expect("test executable");
-    let profile_dir = exe.parent().and_then(Path::parent).expect("target/<profile>");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>");
     let target = profile_dir.parent().expect("target dir").to_path_buf();
     let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
         Some("release") => "release",
@@ -214,7 +217,10 @@ fn build_with_pkg_config(dir: &Path, env: &[(&str, &Path)]) -> PathBuf {
         pc.env(k, v);
     }
     let flags = stdout(&run(&mut pc));
-    assert!(flags.contains("/winipc"), "Cflags lack …/include/winipc: {flags}");
+    assert!(
+        flags.contains("/winipc"),
+        "Cflags lack …/include/winipc: {flags}"
+    );
     let bin = dir.join("port_pkgconfig");
     run(Command::new("cc")
         .args(["-std=c11", "-Wall", "-Wextra", "-Werror"])
@@ -290,19 +296,26 @@ fn make_install_then_pkg_config_and_cmake_builds_run() {
         }
     }
     for f in &expected {
-        assert!(installed.contains(f), "make install did not install {}", f.display());
+        assert!(
+            installed.contains(f),
+            "make install did not install {}",
+            f.display()
+        );
     }
-    let unit = std::fs::read_to_string(prefix.join("lib/systemd/system/winipc-netd.service"))
-        .unwrap();
+    let unit =
+        std::fs::read_to_string(prefix.join("lib/systemd/system/winipc-netd.service")).unwrap();
     assert!(
         unit.contains(&format!("{p}/bin/winipc")),
         "the unit does not run the installed binary:\n{unit}"
     );
     let ver = run(Command::new(prefix.join("bin/winipc")).arg("--version"));
     assert!(stdout(&ver).contains(v), "{}", stdout(&ver));
-    let bash = std::fs::read_to_string(prefix.join("share/bash-completion/completions/winipc"))
-        .unwrap();
-    assert!(bash.contains("complete") && bash.contains("winipc"), "{bash}");
+    let bash =
+        std::fs::read_to_string(prefix.join("share/bash-completion/completions/winipc")).unwrap();
+    assert!(
+        bash.contains("complete") && bash.contains("winipc"),
+        "{bash}"
+    );
 
     // pkg-config: C, dynamically linked; runs from the installed library only.
     let pc_dir = lib.join("pkgconfig");
@@ -315,7 +328,10 @@ fn make_install_then_pkg_config_and_cmake_builds_run() {
     assert_links_soname(&build.join("port_cxx"));
     run_port(&build.join("port_cxx"), &dir, None);
     let st = dynamic_section(&build.join("port_static"));
-    assert!(!st.contains("libwinipc"), "port_static links libwinipc dynamically:\n{st}");
+    assert!(
+        !st.contains("libwinipc"),
+        "port_static links libwinipc dynamically:\n{st}"
+    );
     run_port(&build.join("port_static"), &dir, None);
 
     // A version the package does not satisfy is refused.
@@ -351,7 +367,10 @@ fn make_install_then_pkg_config_and_cmake_builds_run() {
         &format!("DESTDIR={}", stage.display()),
     ]);
     let pc = std::fs::read_to_string(stage.join("usr/lib/pkgconfig/winipc.pc")).unwrap();
-    assert!(pc.contains("prefix=/usr\n") && pc.contains("Cflags: -I${includedir}/winipc"), "{pc}");
+    assert!(
+        pc.contains("prefix=/usr\n") && pc.contains("Cflags: -I${includedir}/winipc"),
+        "{pc}"
+    );
     assert!(stage.join("usr/include/winipc/windows.h").is_file());
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -360,7 +379,10 @@ fn make_install_then_pkg_config_and_cmake_builds_run() {
 /// status, so that `dpkg --root` checks dependencies without inheriting every package.
 fn filtered_status(debs: &[PathBuf]) -> String {
     let status = std::fs::read_to_string("/var/lib/dpkg/status").expect("/var/lib/dpkg/status");
-    let paras: Vec<&str> = status.split("\n\n").filter(|p| !p.trim().is_empty()).collect();
+    let paras: Vec<&str> = status
+        .split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .collect();
     let field = |p: &str, f: &str| -> Option<String> {
         p.lines()
             .find_map(|l| l.strip_prefix(&format!("{f}: ")).map(str::to_owned))
@@ -451,13 +473,18 @@ fn make_deb_passes_lintian_and_installs_with_dpkg() {
     let listed = stdout(&l);
     for p in ["libwinipc0", "libwinipc-dev", "winipc"] {
         assert!(
-            listed.lines().any(|l| l.starts_with("ii") && l.split_whitespace().nth(1).is_some_and(|n| n.starts_with(p))),
+            listed.lines().any(|l| l.starts_with("ii")
+                && l.split_whitespace()
+                    .nth(1)
+                    .is_some_and(|n| n.starts_with(p))),
             "{p} not installed:\n{listed}"
         );
     }
 
     // The installed tree works: the CLI runs, the program builds with pkg-config and CMake.
-    let arch_lib = stdout(&run(Command::new("dpkg-architecture").arg("-qDEB_HOST_MULTIARCH")));
+    let arch_lib = stdout(&run(
+        Command::new("dpkg-architecture").arg("-qDEB_HOST_MULTIARCH")
+    ));
     let libdir = root.join("usr/lib").join(arch_lib.trim());
     assert!(
         dynamic_section(&libdir.join(format!("libwinipc.so.{v}")))
@@ -468,7 +495,10 @@ fn make_deb_passes_lintian_and_installs_with_dpkg() {
     let pc_dir = libdir.join("pkgconfig");
     let bin = build_with_pkg_config(
         &dir,
-        &[("PKG_CONFIG_LIBDIR", &pc_dir), ("PKG_CONFIG_SYSROOT_DIR", &root)],
+        &[
+            ("PKG_CONFIG_LIBDIR", &pc_dir),
+            ("PKG_CONFIG_SYSROOT_DIR", &root),
+        ],
     );
     assert_links_soname(&bin);
     run_port(&bin, &dir, Some(&libdir));
@@ -528,7 +558,13 @@ fn cargo_publish_dry_run_passes_for_every_crate() {
     let (target, _) = target_and_profile();
     let o = run(Command::new(env!("CARGO"))
         .current_dir(repo())
-        .args(["publish", "--dry-run", "--workspace", "--allow-dirty", "--locked"])
+        .args([
+            "publish",
+            "--dry-run",
+            "--workspace",
+            "--allow-dirty",
+            "--locked",
+        ])
         .env("CARGO_TARGET_DIR", &target));
     let log = String::from_utf8_lossy(&o.stderr);
     for krate in [
@@ -544,7 +580,10 @@ fn cargo_publish_dry_run_passes_for_every_crate() {
             log.contains(&format!("Verifying {krate} v")),
             "{krate} was not packaged and verified:\n{log}"
         );
-        assert!(log.contains(&format!("Uploading {krate} v")), "{krate}:\n{log}");
+        assert!(
+            log.contains(&format!("Uploading {krate} v")),
+            "{krate}:\n{log}"
+        );
         // The packed crate carries both licence texts and its readme.
         let list = run(Command::new(env!("CARGO"))
             .current_dir(repo())
@@ -552,13 +591,19 @@ fn cargo_publish_dry_run_passes_for_every_crate() {
             .env("CARGO_TARGET_DIR", &target));
         let files = stdout(&list);
         for f in ["LICENSE-MIT", "LICENSE-APACHE", "README.md", "Cargo.toml"] {
-            assert!(files.lines().any(|l| l == f), "{krate} is packed without {f}");
+            assert!(
+                files.lines().any(|l| l == f),
+                "{krate} is packed without {f}"
+            );
         }
         if krate == "winipc-ffi" {
             assert!(files.lines().any(|l| l == "include/windows.h"), "{files}");
         }
     }
     for private in ["winipc-bench", "winipc-model", "winipc-stress"] {
-        assert!(!log.contains(&format!("Packaging {private} v")), "{private} was packaged");
+        assert!(
+            !log.contains(&format!("Packaging {private} v")),
+            "{private} was packaged"
+        );
     }
 }
