@@ -472,3 +472,105 @@ impl winipc_ring::Futex for NoFutex {
     fn wait(&self, _: &winipc_ring::AtomicU32, _: u32, _: Option<std::time::Instant>) {}
     fn wake(&self, _: &winipc_ring::AtomicU32, _: u32) {}
 }
+
+/// A file winipc keeps in the store directory, as [`store_files`] finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreFile {
+    /// Its path.
+    pub path: PathBuf,
+    /// What it is, and what its contents say about its use.
+    pub kind: StoreFileKind,
+}
+
+/// What a [`StoreFile`] is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StoreFileKind {
+    /// An object store (`winipc-local-<uid>.v<N>.store`, `winipc-global.v<N>.store`).
+    Store {
+        /// `Global` or `Local`.
+        namespace: Namespace,
+        /// Registered processes still running; `None` if the store could not be read (another
+        /// user's private store, or another layout version than this build's).
+        live_processes: Option<usize>,
+    },
+    /// A mailslot's ring (`winipc-ms-<id>.ring`).
+    Ring {
+        /// Whether a mailslot of this build's Global store refers to it; `None` if that store
+        /// could not be read.
+        referenced: Option<bool>,
+    },
+}
+
+/// Lists the stores and mailslot rings present in the store directory (every user's and
+/// every layout version's), each read-only, with what is needed to judge whether it is still
+/// used — what `winipc gc` removes is decided from this. Nothing is locked or changed.
+///
+/// ```
+/// # winipc::__doc::isolate();
+/// let _ev = winipc::Event::create("listed", winipc::EventReset::Manual, false)?;
+/// let files = winipc::inspect::store_files()?;
+/// assert!(files.iter().any(|f| matches!(f.kind,
+///     winipc::inspect::StoreFileKind::Store { live_processes: Some(n), .. } if n >= 1)));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn store_files() -> io::Result<Vec<StoreFile>> {
+    let dir = crate::store::dir();
+    let global_name = Store::file_name(Namespace::Global);
+    let rings: Option<std::collections::BTreeSet<u64>> =
+        Store::open_read_only(Namespace::Global, dir.join(&global_name))
+            .ok()
+            .map(|s| ring_ids(&s));
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir)?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.starts_with("winipc-") || !entry.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        if let Some(hex) = name
+            .strip_prefix("winipc-ms-")
+            .and_then(|r| r.strip_suffix(".ring"))
+        {
+            let Ok(id) = u64::from_str_radix(hex, 16) else {
+                continue;
+            };
+            out.push(StoreFile {
+                path,
+                kind: StoreFileKind::Ring {
+                    referenced: rings.as_ref().map(|r| r.contains(&id)),
+                },
+            });
+        } else if name.ends_with(".store") {
+            let namespace = if name.starts_with("winipc-global.") {
+                Namespace::Global
+            } else {
+                Namespace::Local
+            };
+            let live_processes = Store::open_read_only(namespace, path.clone())
+                .ok()
+                .map(|s| read_store(&s).processes.iter().filter(|p| p.alive).count());
+            out.push(StoreFile {
+                path,
+                kind: StoreFileKind::Store {
+                    namespace,
+                    live_processes,
+                },
+            });
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// The ring ids of every mailslot object in a (Global) store.
+fn ring_ids(s: &Store) -> std::collections::BTreeSet<u64> {
+    let high = s.load(hdr::OBJ_HIGH).min(MAX_OBJECTS);
+    (0..high)
+        .filter(|&ix| objects::kind_gen(s, ix).0 == Some(Kind::Mailslot))
+        .map(|ix| {
+            u64::from(s.load(sw(ix, st::MS_RING_LO)))
+                | u64::from(s.load(sw(ix, st::MS_RING_HI))) << 32
+        })
+        .collect()
+}
