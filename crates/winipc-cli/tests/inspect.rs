@@ -78,7 +78,10 @@ fn ls_shows_every_kind_with_its_details() {
     assert!(line("ev").contains("signaled") && line("ev").contains("manual-reset"));
     assert!(line("auto").contains(&format!("{waiter}/")) && line("auto").contains("any"));
     // The owner with its process name.
-    assert!(line("mx").contains(&format!("owner winipc {mx}/")), "{text}");
+    assert!(
+        line("mx").contains(&format!("owner winipc {mx}/")),
+        "{text}"
+    );
     assert!(line("sem").contains("count 2/5"));
     assert!(line("tm").contains("period 250 ms"));
     let _ = ev;

@@ -53,7 +53,9 @@ fn text_output_escapes_only_control_characters() {
     let mut env = Env::new("op-text", Duration::from_secs(60));
     let slot = r"\\.\mailslot\op-text";
     let recv = env.spawn_piped(&["recv", slot, "--count", "1"]);
-    common::eventually("the slot", LIMIT, || env.object("mailslot", slot).map(|_| ()));
+    common::eventually("the slot", LIMIT, || {
+        env.object("mailslot", slot).map(|_| ())
+    });
     env.ok(&["send", slot, "héllo wörld ✓ C:\\temp\tend\u{1b}[31m"]);
     let (code, out, _) = env.finish(recv, LIMIT);
     assert_eq!(code, 0);
@@ -64,13 +66,34 @@ fn text_output_escapes_only_control_characters() {
 fn errors_name_the_object_or_path() {
     let env = Env::new("op-errors", Duration::from_secs(60));
     for (args, needle) in [
-        (&["event", "set", "op-missing-ev"][..], "event op-missing-ev"),
-        (&["mutex", "release", "op-missing-mx"][..], "mutex op-missing-mx"),
-        (&["sem", "release", "op-missing-sem"][..], "semaphore op-missing-sem"),
-        (&["timer", "cancel", "op-missing-tm"][..], "timer op-missing-tm"),
-        (&["info", r"\\.\mailslot\op-missing"][..], r"\\.\mailslot\op-missing"),
-        (&["send", r"\\.\mailslot\op-missing", "x"][..], r"\\.\mailslot\op-missing"),
-        (&["wait", "--timeout", "0", "event:op-missing-w"][..], "event:op-missing-w"),
+        (
+            &["event", "set", "op-missing-ev"][..],
+            "event op-missing-ev",
+        ),
+        (
+            &["mutex", "release", "op-missing-mx"][..],
+            "mutex op-missing-mx",
+        ),
+        (
+            &["sem", "release", "op-missing-sem"][..],
+            "semaphore op-missing-sem",
+        ),
+        (
+            &["timer", "cancel", "op-missing-tm"][..],
+            "timer op-missing-tm",
+        ),
+        (
+            &["info", r"\\.\mailslot\op-missing"][..],
+            r"\\.\mailslot\op-missing",
+        ),
+        (
+            &["send", r"\\.\mailslot\op-missing", "x"][..],
+            r"\\.\mailslot\op-missing",
+        ),
+        (
+            &["wait", "--timeout", "0", "event:op-missing-w"][..],
+            "event:op-missing-w",
+        ),
     ] {
         let o = env.run(args);
         assert_eq!(o.status.code(), Some(1), "{args:?}");
@@ -85,7 +108,11 @@ fn errors_name_the_object_or_path() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("/nonexistent/winipc-op-dir"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("/nonexistent/winipc-op-dir"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -121,7 +148,10 @@ fn gc_removes_files_of_dead_objects_and_keeps_live_ones() {
     );
     assert!(!orphan.exists());
     // The live slot's ring and the stores of live processes are kept.
-    assert!(!out.contains("store in which no registered process"), "{out}");
+    assert!(
+        !out.contains("store in which no registered process"),
+        "{out}"
+    );
     assert_eq!(
         env.ls(Some("op-gc-live")).len(),
         1,
@@ -207,14 +237,26 @@ fn file_size_limit_gives_an_error_not_sigxfsz() {
     let env = Env::new("op-ulimit", Duration::from_secs(60));
     // ulimit -f 64: 64 blocks, far below a store's size. The store is created on first use.
     let o = Command::new("sh")
-        .args(["-c", "ulimit -f 64 && exec \"$0\" event create op-limited --hold-ms 0", BIN])
+        .args([
+            "-c",
+            "ulimit -f 64 && exec \"$0\" event create op-limited --hold-ms 0",
+            BIN,
+        ])
         .env("WINIPC_DIR", &env.dir)
         .output()
         .unwrap();
-    assert_eq!(o.status.signal(), None, "killed by a signal: {:?}", o.status);
+    assert_eq!(
+        o.status.signal(),
+        None,
+        "killed by a signal: {:?}",
+        o.status
+    );
     assert_eq!(o.status.code(), Some(1));
     let e = stderr(&o);
-    assert!(e.contains("file size limit") && e.contains("ulimit -f"), "{e}");
+    assert!(
+        e.contains("file size limit") && e.contains("ulimit -f"),
+        "{e}"
+    );
     assert!(e.contains("event op-limited"), "{e}");
 }
 
@@ -253,8 +295,16 @@ fn full_tmpfs_gives_an_error_not_sigbus() {
     let o = run(&["recv", r"\\.\mailslot\op-full", "--timeout", "100"]);
     assert_eq!(o.status.signal(), None);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("No space left on device"), "{}", stderr(&o));
-    assert!(stderr(&o).contains(r"\\.\mailslot\op-full"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("No space left on device"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains(r"\\.\mailslot\op-full"),
+        "{}",
+        stderr(&o)
+    );
 
     // A tmpfs with no page left: a new store is refused, and not published half-written.
     for e in std::fs::read_dir(&mnt).unwrap().flatten() {
@@ -268,8 +318,16 @@ fn full_tmpfs_gives_an_error_not_sigbus() {
     let o = run(&["event", "create", "nospace", "--hold-ms", "0"]);
     assert_eq!(o.status.signal(), None);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("No space left on device"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("No space left on device"),
+        "{}",
+        stderr(&o)
+    );
     std::fs::remove_file(mnt.join("fill")).unwrap();
     let o = run(&["event", "create", "nospace", "--hold-ms", "0"]);
-    assert!(o.status.success(), "a broken store was left behind: {}", stderr(&o));
+    assert!(
+        o.status.success(),
+        "a broken store was left behind: {}",
+        stderr(&o)
+    );
 }
