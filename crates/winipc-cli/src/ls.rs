@@ -18,7 +18,9 @@ blocks or disturbs the processes that use the objects).
 Columns: KIND, NAME (`<unnamed>` for unnamed objects; `Global\\` names and mailslots as such), \
 STATE (`signaled` or `-`; a mutex is signaled when unowned, a mailslot while a message is \
 queued), USAGE (handles held by live processes, plus pending waits), DETAILS and WAITERS \
-(pid/tid of each blocked thread, and whether it waits for any or all of its objects).
+(process name and pid/tid of each blocked thread, and whether it waits for any or all of its \
+objects). Run by root (or with --all-users), it lists every user's objects, with a first \
+column USER: the user who created each object.
 
 DETAILS per kind: event manual-reset or auto-reset; mutex owner pid/tid, recursion, abandoned; \
 semaphore count/max; timer manual-reset or synchronization, due time, period; process pid and \
@@ -116,7 +118,7 @@ pub fn write_table(out: &mut impl Write, rows: &[Vec<String>]) -> io::Result<()>
 
 pub const HANDLES_ABOUT: &str = "\
 Show handle tables, like Sysinternals' handle.exe: for each process registered with winipc \
-(or only PID), each handle's value (as Win32 code sees it, e.g. 0x4), the object's kind and \
+(or only PID) — with its name from /proc/PID/comm, and for root its user — each handle's value (as Win32 code sees it, e.g. 0x4), the object's kind and \
 name, the access mask and whether children inherit it.
 
 A process that died without anyone reaping it yet is marked `dead`: its handles are listed but \

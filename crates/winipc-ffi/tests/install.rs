@@ -553,9 +553,62 @@ fn version_header_matches_the_crate_version() {
 /// publish --dry-run --workspace` packs each crate, then compiles it from the packed sources
 /// against its packed siblings (cargo's temporary local registry, so crates not yet on
 /// crates.io resolve). Crates marked `publish = false` (bench, model, stress) are skipped.
+/// Removes cargo's unpacked copies of our crates from its temporary local registries
+/// (`$CARGO_HOME/registry/src/-<hash>/winipc*-<version>`, the unnamed sources). Cargo unpacks
+/// each packed crate there once per version and reuses the directory on the next dry run even
+/// when the packed crate changed, so a second run would verify against stale siblings.
+fn forget_packed_crates() {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .expect("CARGO_HOME or HOME");
+    let Ok(sources) = std::fs::read_dir(home.join("registry/src")) else {
+        return;
+    };
+    for src in sources.flatten() {
+        if !src.file_name().to_string_lossy().starts_with('-') {
+            continue; // a named registry such as crates.io
+        }
+        for krate in std::fs::read_dir(src.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if krate.file_name().to_string_lossy().starts_with("winipc") {
+                let _ = std::fs::remove_dir_all(krate.path());
+            }
+        }
+    }
+}
+
+/// Cargo takes registry crates to be immutable: a packed sibling compiled by an earlier dry
+/// run (same name and version) would be reused. The dry runs therefore get their own target
+/// directory, from which our crates' artifacts are removed before each run (third-party
+/// dependencies stay compiled).
+fn publish_target_dir(target: &Path) -> PathBuf {
+    let dir = target.join("publish-dry-run");
+    for sub in ["debug/deps", "debug/.fingerprint", "debug/build"] {
+        for e in std::fs::read_dir(dir.join(sub))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.starts_with("winipc") || n.starts_with("libwinipc") {
+                let p = e.path();
+                let _ = std::fs::remove_dir_all(&p).or_else(|_| std::fs::remove_file(&p));
+            }
+        }
+    }
+    dir
+}
+
 #[test]
 fn cargo_publish_dry_run_passes_for_every_crate() {
+    let _g = lock();
+    forget_packed_crates();
     let (target, _) = target_and_profile();
+    let target = publish_target_dir(&target);
     let o = run(Command::new(env!("CARGO"))
         .current_dir(repo())
         .args([
