@@ -202,7 +202,11 @@ fn root_lists_every_users_objects_marked_by_user() {
     let mut perms = std::fs::metadata(&env.dir).unwrap().permissions();
     std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o1777);
     std::fs::set_permissions(&env.dir, perms).unwrap();
-    let mut other = Command::new(BIN);
+    // A copy of the binary that the other user can surely execute (the build tree may be in
+    // a directory closed to others).
+    let bin = env.dir.join("winipc-for-nobody");
+    std::fs::copy(BIN, &bin).unwrap();
+    let mut other = Command::new(&bin);
     other
         .args(["event", "create", "op-nobody-ev", "--hold-ms", "30000"])
         .env("WINIPC_DIR", &env.dir)
