@@ -10,7 +10,8 @@
 #   $(INCLUDEDIR)/winipc/*.h                 every header of include/ (windows.h, Windows.h, …)
 #   $(LIBDIR)/pkgconfig/winipc.pc            pkg-config --cflags --libs winipc
 #   $(LIBDIR)/cmake/winipc/                  find_package(winipc CONFIG) -> winipc::winipc
-#   $(BINDIR)/winipc, its man page, bash/zsh/fish completions, the netd systemd unit, the docs
+#   $(BINDIR)/winipc, its man pages (winipc.1, winipc-CMD.1), bash/zsh/fish completions, the
+#   netd systemd unit, the docs
 #
 # Variables: PREFIX BINDIR LIBDIR INCLUDEDIR DATADIR MANDIR DOCDIR ZSHCOMPDIR SYSTEMDUNITDIR DESTDIR;
 # CARGO, CARGO_FLAGS, PROFILE (cargo profile, default release), CARGO_TARGET_DIR;
@@ -80,6 +81,9 @@ install: $(if $(NO_BUILD),,build)
 	done
 	install -m 755 '$(OUT)/winipc' '$(D)$(BINDIR)/winipc'
 	install -m 644 docs/winipc.1 '$(D)$(MANDIR)/man1/winipc.1'
+	for c in $$('$(OUT)/winipc' --help | sed -n '/^Commands:/,/^$$/s/^  \([a-z][a-z0-9-]*\) .*/\1/p'); do \
+	  [ "$$c" = help ] || '$(OUT)/winipc' man "$$c" > '$(D)$(MANDIR)/man1/winipc-'"$$c"'.1' || exit 1; \
+	done
 	'$(OUT)/winipc' completions bash > '$(D)$(DATADIR)/bash-completion/completions/winipc'
 	'$(OUT)/winipc' completions zsh > '$(D)$(ZSHCOMPDIR)/_winipc'
 	'$(OUT)/winipc' completions fish > '$(D)$(DATADIR)/fish/vendor_completions.d/winipc.fish'
@@ -93,7 +97,7 @@ uninstall:
 	  '$(D)$(LIBDIR)/cmake/winipc/winipc-config.cmake' \
 	  '$(D)$(LIBDIR)/cmake/winipc/winipc-config-version.cmake' \
 	  $(foreach h,$(HEADERS),'$(D)$(INCLUDEDIR)/winipc/$(h)') \
-	  '$(D)$(BINDIR)/winipc' '$(D)$(MANDIR)/man1/winipc.1' \
+	  '$(D)$(BINDIR)/winipc' '$(D)$(MANDIR)/man1/winipc.1' '$(D)$(MANDIR)/man1/winipc-'*.1 \
 	  '$(D)$(DATADIR)/bash-completion/completions/winipc' \
 	  '$(D)$(ZSHCOMPDIR)/_winipc' \
 	  '$(D)$(DATADIR)/fish/vendor_completions.d/winipc.fish' \
@@ -115,7 +119,7 @@ deb:
 	  LIBDIR=/usr/lib/$(DEB_MULTIARCH) SYSTEMDUNITDIR=/lib/systemd/system \
 	  ZSHCOMPDIR=/usr/share/zsh/vendor-completions
 	ln -sfn 'usr/lib/$(DEB_MULTIARCH)' '$(DEB_STAGE)/multiarch-lib'
-	gzip -9n '$(DEB_STAGE)/usr/share/man/man1/winipc.1'
+	gzip -9n '$(DEB_STAGE)/usr/share/man/man1/'winipc*.1
 	strip --remove-section=.comment --remove-section=.note --strip-unneeded \
 	  '$(DEB_STAGE)/usr/lib/$(DEB_MULTIARCH)/libwinipc.so.$(VERSION)'
 	CARGO_TARGET_DIR='$(CARGO_TARGET_DIR)' $(CARGO) deb --no-build --strip $(DEB_FLAGS) --profile $(PROFILE) -p winipc-ffi --variant lib \

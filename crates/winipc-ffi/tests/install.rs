@@ -280,6 +280,8 @@ fn make_install_then_pkg_config_and_cmake_builds_run() {
         "lib/cmake/winipc/winipc-config-version.cmake",
         "bin/winipc",
         "share/man/man1/winipc.1",
+        "share/man/man1/winipc-wait.1",
+        "share/man/man1/winipc-gc.1",
         "share/bash-completion/completions/winipc",
         "share/zsh/site-functions/_winipc",
         "share/fish/vendor_completions.d/winipc.fish",
