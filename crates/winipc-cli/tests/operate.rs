@@ -310,15 +310,32 @@ fn full_tmpfs_gives_an_error_not_sigbus() {
         stderr(&o)
     );
 
+    // A tmpfs with no page left: an existing store cannot grow — an error, not SIGBUS — and
+    // works again once space is freed.
+    let fill_up = || {
+        let fill = std::fs::File::create(mnt.join("fill")).unwrap();
+        let mut w = std::io::BufWriter::new(fill);
+        let page = [0u8; 4096];
+        while std::io::Write::write_all(&mut w, &page).is_ok() {}
+    };
+    fill_up();
+    let o = run(&["event", "create", "grows", "--hold-ms", "0"]);
+    assert_eq!(o.status.signal(), None);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(
+        e.contains("file system is full") || e.contains("No space left on device"),
+        "{e}"
+    );
+    std::fs::remove_file(mnt.join("fill")).unwrap();
+    let o = run(&["event", "create", "grows", "--hold-ms", "0"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
     // A tmpfs with no page left: a new store is refused, and not published half-written.
     for e in std::fs::read_dir(&mnt).unwrap().flatten() {
         std::fs::remove_file(e.path()).unwrap();
     }
-    let fill = std::fs::File::create(mnt.join("fill")).unwrap();
-    let mut w = std::io::BufWriter::new(fill);
-    let page = [0u8; 4096];
-    while std::io::Write::write_all(&mut w, &page).is_ok() {}
-    drop(w);
+    fill_up();
     let o = run(&["event", "create", "nospace", "--hold-ms", "0"]);
     assert_eq!(o.status.signal(), None);
     assert_eq!(o.status.code(), Some(1));

@@ -214,7 +214,7 @@ impl Store {
     pub(crate) fn check_pages(&self) -> Result<()> {
         if self.map.poisoned() {
             return Err(Error::Corrupt(
-                "store file lost pages (truncated by another process)",
+                "store file lost pages (truncated by another process, or its file system is full)",
             ));
         }
         Ok(())
