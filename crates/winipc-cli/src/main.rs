@@ -295,8 +295,8 @@ fn subject(c: &Command) -> Option<String> {
         Command::Sem(c) => Some(c.subject()),
         Command::Timer(c) => Some(c.subject()),
         Command::Wait(a) => Some(a.objects.join(" ")),
-        Command::Hold(a) => Some(a.objects.join(" ")).filter(|s| !s.is_empty()),
-        Command::Run(a) => a.command.first().cloned(),
+        // Their errors name the object or the command themselves (hold.rs).
+        Command::Hold(_) | Command::Run(_) => None,
         Command::Demo(_) | Command::Netd(_) | Command::Completions { .. } => None,
         Command::Man { command } => command.clone(),
         Command::Exit { .. } => None,

@@ -94,6 +94,18 @@ fn errors_name_the_object_or_path() {
             &["wait", "--timeout", "0", "event:op-missing-w"][..],
             "event:op-missing-w",
         ),
+        (
+            &["hold", "pid:4000000000", "--", "true"][..],
+            "pid:4000000000",
+        ),
+        (
+            &["run", "--with", "pid:4000000001", "--", "true"][..],
+            "pid:4000000001",
+        ),
+        (
+            &["run", "--", "/nonexistent/op-program"][..],
+            "/nonexistent/op-program",
+        ),
     ] {
         let o = env.run(args);
         assert_eq!(o.status.code(), Some(1), "{args:?}");
