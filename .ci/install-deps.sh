@@ -2,7 +2,14 @@
 # Installs the Debian packages the interop and system tests use (idempotent; quick when done).
 # Without root it only reports what is missing: those tests then skip with a printed reason.
 set -euo pipefail
-pkgs=(clang iproute2 tmux samba tshark valgrind)
+pkgs=(clang iproute2 tmux samba tshark valgrind
+      cmake pkg-config make binutils dpkg-dev lintian)   # packaging tests (crates/winipc-ffi/tests/install.rs)
+# cargo-deb builds the .deb packages (`make deb`); ~1 min to compile once (decision 0007).
+CARGO_DEB_VERSION=3.8.0
+if ! cargo deb --version 2>/dev/null | grep -qx "cargo-deb $CARGO_DEB_VERSION"; then
+  cargo install --locked --quiet cargo-deb --version "$CARGO_DEB_VERSION"
+  echo "install-deps: installed cargo-deb $CARGO_DEB_VERSION"
+fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -27,6 +27,7 @@
 #include <string.h>  /* memset/memcpy/memmove/memcmp used by the *Memory macros */
 
 #include "winipc_wchar.h"
+#include "winipc_version.h"  /* WINIPC_VERSION */
 
 #ifdef __cplusplus
 extern "C" {

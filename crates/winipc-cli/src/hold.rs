@@ -48,12 +48,19 @@ pub fn hold(a: HoldArgs) -> io::Result<u8> {
     }
     let mut held = Vec::new();
     for s in &specs {
-        held.push(s.create_or_open()?);
+        held.push(
+            s.create_or_open()
+                .map_err(|e| context(e, &format!("cannot open {s}")))?,
+        );
     }
     let mut acquired = Vec::new();
     for s in &acquire {
-        let o = s.create_or_open()?;
-        if winipc::wait_for(o.handle(), None)? == WaitOutcome::Abandoned(0) {
+        let o = s
+            .create_or_open()
+            .map_err(|e| context(e, &format!("cannot open {s}")))?;
+        let got = winipc::wait_for(o.handle(), None)
+            .map_err(|e| context(e, &format!("cannot acquire {s}")))?;
+        if got == WaitOutcome::Abandoned(0) {
             eprintln!("winipc: {s} was abandoned by its previous owner; now acquired");
         }
         acquired.push(o);
@@ -61,16 +68,13 @@ pub fn hold(a: HoldArgs) -> io::Result<u8> {
     let st = Command::new(&a.command[0]).args(&a.command[1..]).status();
     // Give back what was acquired before reporting anything (the mutex is released by the
     // thread that acquired it: this one).
-    for o in acquired.iter().rev() {
-        match o {
-            Opened::Mutex(m) => {
-                m.release()?;
-            }
-            Opened::Sem(s) => {
-                s.release(1)?;
-            }
-            _ => {}
-        }
+    for (o, s) in acquired.iter().zip(&acquire).rev() {
+        let released = match o {
+            Opened::Mutex(m) => m.release().map(drop),
+            Opened::Sem(sem) => sem.release(1).map(drop),
+            _ => Ok(()),
+        };
+        released.map_err(|e| context(e, &format!("cannot release {s}")))?;
     }
     drop(acquired);
     drop(held);
@@ -101,9 +105,13 @@ pub fn run(a: RunArgs) -> io::Result<u8> {
     let mut held = Vec::new();
     let mut env = Vec::new();
     for s in &specs {
-        let o = s.create_or_open()?;
+        let o = s
+            .create_or_open()
+            .map_err(|e| context(e, &format!("cannot open {s}")))?;
         if a.inherit {
-            o.handle().set_inheritable(true)?;
+            o.handle()
+                .set_inheritable(true)
+                .map_err(|e| context(e, &format!("{s}")))?;
         }
         env.push(format!("{s}=0x{:x}", o.handle().as_raw()));
         held.push(o);
@@ -114,8 +122,13 @@ pub fn run(a: RunArgs) -> io::Result<u8> {
         cmd.env("WINIPC_HANDLES", env.join(" "));
     }
     let child = winipc::Process::spawn(cmd, a.inherit).map_err(|e| context(e, &a.command[0]))?;
-    child.wait(None)?;
-    let code = child.exit_code()?;
+    let name = &a.command[0];
+    child
+        .wait(None)
+        .map_err(|e| context(e, &format!("waiting for {name} (pid {})", child.pid())))?;
+    let code = child
+        .exit_code()
+        .map_err(|e| context(e, &format!("exit code of {name} (pid {})", child.pid())))?;
     if a.json {
         println!(
             "{}",

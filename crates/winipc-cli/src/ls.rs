@@ -18,7 +18,9 @@ blocks or disturbs the processes that use the objects).
 Columns: KIND, NAME (`<unnamed>` for unnamed objects; `Global\\` names and mailslots as such), \
 STATE (`signaled` or `-`; a mutex is signaled when unowned, a mailslot while a message is \
 queued), USAGE (handles held by live processes, plus pending waits), DETAILS and WAITERS \
-(pid/tid of each blocked thread, and whether it waits for any or all of its objects).
+(process name and pid/tid of each blocked thread, and whether it waits for any or all of its \
+objects). Run by root (or with --all-users), it lists every user's objects, with a first \
+column USER: the user who created each object.
 
 DETAILS per kind: event manual-reset or auto-reset; mutex owner pid/tid, recursion, abandoned; \
 semaphore count/max; timer manual-reset or synchronization, due time, period; process pid and \
@@ -33,7 +35,8 @@ pub struct LsArgs {
     /// Print a JSON array of objects.
     #[arg(long)]
     pub json: bool,
-    /// Also read other users' Local stores (those the caller may read; root: all).
+    /// Also read other users' Local stores (those the caller may read). Root always does, and
+    /// then a USER column shows whose each object is.
     #[arg(long)]
     pub all_users: bool,
     /// Show only objects whose kind or name contains FILTER (case-insensitive).
@@ -41,7 +44,8 @@ pub struct LsArgs {
 }
 
 pub fn ls(a: LsArgs) -> io::Result<u8> {
-    let snap = winipc::inspect::snapshot(a.all_users)?;
+    let all_users = a.all_users || view::is_root();
+    let snap = winipc::inspect::snapshot(all_users)?;
     let filter = a.filter.as_deref().unwrap_or("").to_lowercase();
     let objs: Vec<_> = view::sorted_objects(&snap)
         .into_iter()
@@ -61,20 +65,20 @@ pub fn ls(a: LsArgs) -> io::Result<u8> {
         "DETAILS".to_owned(),
         "WAITERS".to_owned(),
     ]];
-    if a.all_users {
-        rows[0].insert(0, "UID".to_owned());
+    if all_users {
+        rows[0].insert(0, "USER".to_owned());
     }
     for o in &objs {
         let mut r = vec![
             o.kind.as_str().to_owned(),
-            view::name_str(o).to_owned(),
+            view::name_str(o),
             view::state_str(o).to_owned(),
             o.usage.to_string(),
             view::details(o),
             view::waiters_str(&o.waiters),
         ];
-        if a.all_users {
-            r.insert(0, o.owner_uid.to_string());
+        if all_users {
+            r.insert(0, view::user_name(o.owner_uid));
         }
         rows.push(r);
     }
@@ -114,7 +118,7 @@ pub fn write_table(out: &mut impl Write, rows: &[Vec<String>]) -> io::Result<()>
 
 pub const HANDLES_ABOUT: &str = "\
 Show handle tables, like Sysinternals' handle.exe: for each process registered with winipc \
-(or only PID), each handle's value (as Win32 code sees it, e.g. 0x4), the object's kind and \
+(or only PID) — with its name from /proc/PID/comm, and for root its user — each handle's value (as Win32 code sees it, e.g. 0x4), the object's kind and \
 name, the access mask and whether children inherit it.
 
 A process that died without anyone reaping it yet is marked `dead`: its handles are listed but \
@@ -128,7 +132,7 @@ pub struct HandlesArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
-    /// Also read other users' Local stores.
+    /// Also read other users' Local stores (root always does, and shows each process's user).
     #[arg(long)]
     pub all_users: bool,
 }
@@ -165,7 +169,8 @@ fn proc_state(p: &Proc<'_>) -> &'static str {
 }
 
 pub fn handles(a: HandlesArgs) -> io::Result<u8> {
-    let snap = winipc::inspect::snapshot(a.all_users)?;
+    let all_users = a.all_users || view::is_root();
+    let snap = winipc::inspect::snapshot(all_users)?;
     let mut procs = processes(&snap);
     if let Some(pid) = a.pid {
         procs.retain(|&p, _| p == pid);
@@ -187,6 +192,8 @@ pub fn handles(a: HandlesArgs) -> io::Result<u8> {
             .map(|(pid, p)| {
                 json!({
                     "pid": pid,
+                    "process_name": view::proc_name(*pid),
+                    "user": view::proc_uid(*pid).map(view::user_name),
                     "alive": p.alive,
                     "pending": p.pending,
                     "handles": p.handles.iter().map(|h| view::handle_json(h)).collect::<Vec<_>>(),
@@ -202,9 +209,14 @@ pub fn handles(a: HandlesArgs) -> io::Result<u8> {
             writeln!(out)?;
         }
         first = false;
+        let name = view::proc_name(*pid).map_or_else(String::new, |n| format!(" {n}"));
+        let user = match view::proc_uid(*pid) {
+            Some(uid) if all_users => format!(", user {}", view::user_name(uid)),
+            _ => String::new(),
+        };
         writeln!(
             out,
-            "pid {pid} ({}), {} handle{}",
+            "pid {pid}{name} ({}{user}), {} handle{}",
             proc_state(p),
             p.handles.len(),
             if p.handles.len() == 1 { "" } else { "s" }
@@ -225,7 +237,7 @@ pub fn handles(a: HandlesArgs) -> io::Result<u8> {
                 h.kind.as_str().to_owned(),
                 view::access_str(h.access),
                 if h.inherit { "yes" } else { "no" }.to_owned(),
-                view::handle_name(h).to_owned(),
+                view::handle_name(h),
             ]);
         }
         write_table(&mut out, &rows)?;

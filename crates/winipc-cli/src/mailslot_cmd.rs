@@ -26,7 +26,8 @@ pub struct RecvArgs {
     /// Print one JSON object per message.
     #[arg(long)]
     pub json: bool,
-    /// Print message bodies in hex.
+    /// Print message bodies in hex. (By default bodies print as UTF-8 text with only control
+    /// characters escaped, e.g. `\n`, `\u{1b}`.)
     #[arg(long)]
     pub hex: bool,
     /// Let every user send (mode 0666 instead of 0600).

@@ -13,6 +13,7 @@
 #![deny(unsafe_code)]
 
 mod demo;
+mod gc;
 mod hold;
 mod ls;
 mod mailslot_cmd;
@@ -172,6 +173,15 @@ EXAMPLES
   winipc run --inherit --with event:stop -- ./child   # child gets the handle at the same value
   winipc run --json -- sh -c 'exit 3'")]
     Run(hold::RunArgs),
+    /// Remove files of dead objects (orphaned mailslot rings, stores of no live process).
+    #[command(long_about = gc::ABOUT, after_long_help = "\
+EXIT STATUS
+  0 success (also when nothing was removed); 1 error
+
+EXAMPLES
+  winipc gc --dry-run       # what would be removed, and why
+  sudo winipc gc            # every user's files")]
+    Gc(gc::GcArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell.
@@ -243,6 +253,7 @@ fn main() -> ExitCode {
             };
         }
     };
+    let subject = subject(&cli.command);
     let result = match cli.command {
         Command::Demo(a) => demo::run(a),
         Command::Recv(a) => mailslot_cmd::recv(a),
@@ -259,6 +270,7 @@ fn main() -> ExitCode {
         Command::Hold(a) => hold::hold(a),
         Command::Wait(a) => wait_cmd::wait(a),
         Command::Run(a) => hold::run(a),
+        Command::Gc(a) => gc::gc(a),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "winipc", &mut io::stdout());
             Ok(status::OK)
@@ -269,9 +281,35 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("winipc: {}", output::describe(&e));
+            let text = output::describe(&e);
+            match subject {
+                // Every error names what it concerns, unless its text already does.
+                Some(s) if !text.contains(&s) => eprintln!("winipc: {s}: {text}"),
+                _ => eprintln!("winipc: {text}"),
+            }
             ExitCode::from(status::ERROR)
         }
+    }
+}
+
+/// The object, path or program a command concerns, for its error messages.
+fn subject(c: &Command) -> Option<String> {
+    let store = || Some(format!("store directory {}", winipc::store_dir().display()));
+    match c {
+        Command::Recv(a) => Some(a.name.clone()),
+        Command::Send(a) => Some(a.name.clone()),
+        Command::Info(a) => Some(a.name.clone()),
+        Command::Ls(_) | Command::Handles(_) | Command::Top(_) | Command::Gc(_) => store(),
+        Command::Event(c) => Some(c.subject()),
+        Command::Mutex(c) => Some(c.subject()),
+        Command::Sem(c) => Some(c.subject()),
+        Command::Timer(c) => Some(c.subject()),
+        Command::Wait(a) => Some(a.objects.join(" ")),
+        // Their errors name the object or the command themselves (hold.rs).
+        Command::Hold(_) | Command::Run(_) => None,
+        Command::Demo(_) | Command::Netd(_) | Command::Completions { .. } => None,
+        Command::Man { command } => command.clone(),
+        Command::Exit { .. } => None,
     }
 }
 

@@ -319,3 +319,35 @@ pub fn timer(cmd: TimerCmd) -> io::Result<u8> {
     }
     Ok(status::OK)
 }
+
+// What each command concerns, named in its error messages (`winipc: event NAME: …`).
+impl EventCmd {
+    pub fn subject(&self) -> String {
+        let (Self::Create { name, .. }
+        | Self::Set { name }
+        | Self::Reset { name }
+        | Self::Pulse { name }) = self;
+        format!("event {name}")
+    }
+}
+
+impl MutexCmd {
+    pub fn subject(&self) -> String {
+        let (Self::Create { name, .. } | Self::Release { name }) = self;
+        format!("mutex {name}")
+    }
+}
+
+impl SemCmd {
+    pub fn subject(&self) -> String {
+        let (Self::Create { name, .. } | Self::Release { name, .. }) = self;
+        format!("semaphore {name}")
+    }
+}
+
+impl TimerCmd {
+    pub fn subject(&self) -> String {
+        let (Self::Create { name, .. } | Self::Set { name, .. } | Self::Cancel { name }) = self;
+        format!("timer {name}")
+    }
+}

@@ -41,10 +41,42 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Text for a message: UTF-8 where possible, with non-printable bytes escaped.
+/// Text for a message: UTF-8 (invalid sequences as U+FFFD), with only control characters
+/// escaped (see [`escape_controls`]); `--hex` and `--json` give the exact bytes.
 pub fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes)
-        .chars()
-        .flat_map(char::escape_default)
-        .collect()
+    escape_controls(&String::from_utf8_lossy(bytes))
+}
+
+/// `s` for a terminal: every character as it is, except those that would move the cursor,
+/// reorder or hide text — C0/C1 controls (`\n`, `\t`, `\u{1b}`, …), bidirectional overrides
+/// and zero-width characters, line/paragraph separators — which are written as Rust escapes.
+pub fn escape_controls(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let hidden = c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}');
+        if hidden {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_control_characters_are_escaped() {
+        assert_eq!(text("héllo wörld ✓ 日本".as_bytes()), "héllo wörld ✓ 日本");
+        assert_eq!(text(b"a\tb\nc\x1b[31m"), "a\\tb\\nc\\u{1b}[31m");
+        assert_eq!(text(r"C:\temp".as_bytes()), r"C:\temp");
+        assert_eq!(
+            text("x\u{202e}y\u{200b}".as_bytes()),
+            "x\\u{202e}y\\u{200b}"
+        );
+        assert_eq!(text(&[0x66, 0xff, 0x6f]), "f\u{fffd}o");
+    }
 }

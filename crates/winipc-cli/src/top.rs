@@ -408,7 +408,7 @@ impl App {
                 let marker = if pos == self.sel_ix { ">" } else { " " };
                 Row::new(vec![
                     format!("{marker}{}", o.kind.as_str()),
-                    view::name_str(o).to_owned(),
+                    view::name_str(o),
                     view::state_str(o).to_owned(),
                     o.usage.to_string(),
                     o.waiters.len().to_string(),
@@ -461,8 +461,9 @@ impl App {
                     .iter()
                     .map(|w| {
                         format!(
-                            "pid {} tid {} ({})",
+                            "pid {}{} tid {} ({})",
                             w.pid,
+                            view::proc_name(w.pid).map_or_else(String::new, |n| format!(" {n}")),
                             w.tid,
                             if w.all { "all" } else { "any" }
                         )
@@ -479,8 +480,9 @@ impl App {
                 for h in &p.handles {
                     if h.namespace == o.namespace && h.object == o.id {
                         handles.push(format!(
-                            "pid {} 0x{:x}{}{}",
+                            "pid {}{} 0x{:x}{}{}",
                             p.pid,
+                            view::proc_name(p.pid).map_or_else(String::new, |n| format!(" {n}")),
                             h.value,
                             if h.inherit { " inherit" } else { "" },
                             if p.alive { "" } else { " (dead)" }
@@ -517,7 +519,7 @@ pub fn top(a: TopArgs) -> io::Result<u8> {
         ));
     }
     let mut app = App::new(
-        a.all_users,
+        a.all_users || view::is_root(),
         a.filter.unwrap_or_default(),
         Duration::from_millis(a.highlight_ms),
     )?;

@@ -14,9 +14,54 @@ pub fn ns_str(ns: Namespace) -> &'static str {
     }
 }
 
-/// The object's name, or `<unnamed>`.
-pub fn name_str(o: &ObjectInfo) -> &str {
-    o.name.as_deref().unwrap_or("<unnamed>")
+/// The object's name (control characters escaped), or `<unnamed>`.
+pub fn name_str(o: &ObjectInfo) -> String {
+    o.name
+        .as_deref()
+        .map_or_else(|| "<unnamed>".to_owned(), crate::output::escape_controls)
+}
+
+/// The command name of a running process (`/proc/PID/comm`), if it can be read.
+pub fn proc_name(pid: u32) -> Option<String> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+    let s = s.trim_end_matches('\n');
+    (!s.is_empty()).then(|| crate::output::escape_controls(s))
+}
+
+/// `NAME PID/TID` (or `PID/TID` when the process is gone).
+pub fn pid_tid_str(pid: u32, tid: u32) -> String {
+    match proc_name(pid) {
+        Some(n) => format!("{n} {pid}/{tid}"),
+        None => format!("{pid}/{tid}"),
+    }
+}
+
+/// The user name of `uid` (from /etc/passwd), or the number.
+pub fn user_name(uid: u32) -> String {
+    std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|pw| {
+            pw.lines().find_map(|l| {
+                let mut f = l.split(':');
+                let name = f.next()?;
+                (f.nth(1)?.parse::<u32>().ok()? == uid).then(|| name.to_owned())
+            })
+        })
+        .unwrap_or_else(|| uid.to_string())
+}
+
+/// The real uid of a running process, if it can be read.
+pub fn proc_uid(pid: u32) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(format!("/proc/{pid}"))
+        .ok()
+        .map(|m| m.uid())
+}
+
+/// Whether this process runs as root (then listings cover every user's store).
+pub fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
 }
 
 /// `signaled` or `-`.
@@ -65,7 +110,9 @@ pub fn details(o: &ObjectInfo) -> String {
             abandoned,
         } => {
             let mut s = match owner {
-                Some((pid, tid)) => format!("owner {pid}/{tid}, recursion {recursion}"),
+                Some((pid, tid)) => {
+                    format!("owner {}, recursion {recursion}", pid_tid_str(*pid, *tid))
+                }
                 None => "unowned".into(),
             };
             if *abandoned {
@@ -134,7 +181,10 @@ pub fn waiters_str(w: &[WaiterInfo]) -> String {
         return "-".into();
     }
     w.iter()
-        .map(|w| format!("{}/{} {}", w.pid, w.tid, if w.all { "all" } else { "any" }))
+        .map(|w| {
+            let mode = if w.all { "all" } else { "any" };
+            format!("{} {mode}", pid_tid_str(w.pid, w.tid))
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -163,7 +213,7 @@ pub fn object_json(o: &ObjectInfo) -> Value {
             recursion,
             abandoned,
         } => json!({
-            "owner": owner.map(|(pid, tid)| json!({ "pid": pid, "tid": tid })),
+            "owner": owner.map(|(pid, tid)| json!({ "pid": pid, "tid": tid, "process_name": proc_name(pid) })),
             "recursion": recursion,
             "abandoned": abandoned,
         }),
@@ -209,8 +259,9 @@ pub fn object_json(o: &ObjectInfo) -> Value {
         "signaled": o.signaled,
         "usage": o.usage,
         "details": details,
-        "waiters": o.waiters.iter().map(|w| json!({ "pid": w.pid, "tid": w.tid, "all": w.all })).collect::<Vec<_>>(),
+        "waiters": o.waiters.iter().map(|w| json!({ "pid": w.pid, "tid": w.tid, "all": w.all, "process_name": proc_name(w.pid) })).collect::<Vec<_>>(),
         "owner_uid": o.owner_uid,
+        "owner_user": user_name(o.owner_uid),
         "mode": format!("{:o}", o.mode),
     })
 }
@@ -237,9 +288,11 @@ pub fn access_str(mask: u32) -> String {
     format!("0x{mask:08x} {}", names.join("|"))
 }
 
-/// A handle's object name, or `<unnamed>`.
-pub fn handle_name(h: &HandleInfo) -> &str {
-    h.name.as_deref().unwrap_or("<unnamed>")
+/// A handle's object name (control characters escaped), or `<unnamed>`.
+pub fn handle_name(h: &HandleInfo) -> String {
+    h.name
+        .as_deref()
+        .map_or_else(|| "<unnamed>".to_owned(), crate::output::escape_controls)
 }
 
 /// A handle as JSON.

@@ -190,7 +190,10 @@ fn top_shows_changes_waiters_and_quits() {
     });
     assert!(s.contains("winipc top"), "{s}");
     assert!(row(&s, "tev").unwrap().contains(">event"), "{s}");
-    assert!(s.contains(&format!("handles (1): pid {holder} 0x4")), "{s}");
+    assert!(
+        s.contains(&format!("handles (1): pid {holder} winipc 0x4")),
+        "{s}"
+    );
 
     // Another process sets the event: the row turns signaled, highlighted, then not.
     env.ok(&["event", "set", "tev"]);
@@ -240,11 +243,13 @@ fn top_shows_changes_waiters_and_quits() {
     tmux.keys(&["Down"]);
     let s = tmux.wait_screen("wq selected", |s| s.contains("event wq ("));
     assert!(
-        s.contains(&format!("waiters (1): pid {waiter} tid {waiter} (any)")),
+        s.contains(&format!(
+            "waiters (1): pid {waiter} winipc tid {waiter} (any)"
+        )),
         "{s}"
     );
-    assert!(s.contains(&format!("pid {wq_holder} 0x4")), "{s}");
-    assert!(s.contains(&format!("pid {waiter} 0x4")), "{s}");
+    assert!(s.contains(&format!("pid {wq_holder} winipc 0x4")), "{s}");
+    assert!(s.contains(&format!("pid {waiter} winipc 0x4")), "{s}");
     // Releasing the waiter shows up too.
     env.ok(&["event", "set", "wq"]);
     tmux.wait_screen("the waiter released", |s| s.contains("waiters (0): none"));

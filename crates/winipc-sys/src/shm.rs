@@ -190,6 +190,57 @@ pub fn create_exclusive(
     len: usize,
     init: impl FnOnce(&Mapping) -> io::Result<()>,
 ) -> io::Result<Created> {
+    create(dir, name, mode, len, false, init)
+}
+
+/// [`create_exclusive`] for a file whose every page will be used: its space is reserved
+/// (`fallocate`) before it is published, so a full tmpfs is reported here, as an error
+/// (`ENOSPC`), instead of as lost pages (`SIGBUS`, see [`crate::sigbus`]) at some later write.
+/// Used for mailslot rings; stores stay sparse.
+///
+/// ```
+/// let dir = std::env::temp_dir();
+/// let name = format!("winipc-doc-reserved-{}", std::process::id());
+/// let made = winipc_sys::shm::create_exclusive_reserved(&dir, &name, 0o600, 8192, |_| Ok(())).unwrap();
+/// assert!(matches!(made, winipc_sys::shm::Created::New(_)));
+/// winipc_sys::shm::unlink(&dir.join(&name)).unwrap();
+/// ```
+pub fn create_exclusive_reserved(
+    dir: &Path,
+    name: &str,
+    mode: u32,
+    len: usize,
+    init: impl FnOnce(&Mapping) -> io::Result<()>,
+) -> io::Result<Created> {
+    create(dir, name, mode, len, true, init)
+}
+
+/// Fails, instead of letting `ftruncate` raise `SIGXFSZ` (which kills the process by
+/// default), when `len` exceeds the process's file size limit (`RLIMIT_FSIZE`, `ulimit -f`).
+fn check_file_size_limit(dir: &Path, name: &str, len: u64) -> io::Result<()> {
+    let limit = rustix::process::getrlimit(rustix::process::Resource::Fsize).current;
+    match limit {
+        Some(max) if len > max => Err(io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!(
+                "cannot create {}: it needs {len} bytes, more than this process's file size \
+                 limit of {max} bytes (RLIMIT_FSIZE, `ulimit -f`)",
+                dir.join(name).display()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn create(
+    dir: &Path,
+    name: &str,
+    mode: u32,
+    len: usize,
+    reserve: bool,
+    init: impl FnOnce(&Mapping) -> io::Result<()>,
+) -> io::Result<Created> {
+    check_file_size_limit(dir, name, len as u64)?;
     let fd = rfs::open(
         dir,
         OFlags::TMPFILE | OFlags::RDWR | OFlags::CLOEXEC,
@@ -197,10 +248,23 @@ pub fn create_exclusive(
     )?;
     // The umask may have cleared bits the caller asked for; set them exactly.
     rfs::fchmod(&fd, Mode::from_bits_truncate(mode))?;
-    rfs::ftruncate(&fd, len as u64)?;
+    match reserve {
+        // ENOSPC stays the error (the Win32 mapping keys on the errno); a file system without
+        // fallocate gets a sparse file as before.
+        true => match rfs::fallocate(&fd, rfs::FallocateFlags::empty(), 0, len as u64) {
+            Err(rustix::io::Errno::OPNOTSUPP) => rfs::ftruncate(&fd, len as u64)?,
+            other => other?,
+        },
+        false => rfs::ftruncate(&fd, len as u64)?,
+    }
     let path = proc_fd_path(&fd);
     let mapping = Mapping::map(File::from(fd), len, true)?;
     init(&mapping)?;
+    // A page the file system could not allocate during `init` (a full tmpfs) was replaced by
+    // private zeros (`sigbus`): the file would be published without its contents.
+    if mapping.poisoned() {
+        return Err(io::Error::from_raw_os_error(libc::ENOSPC));
+    }
     let target = dir.join(name);
     match rfs::linkat(
         rfs::CWD,

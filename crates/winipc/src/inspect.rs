@@ -464,3 +464,113 @@ impl winipc_ring::Futex for NoFutex {
     fn wait(&self, _: &winipc_ring::AtomicU32, _: u32, _: Option<std::time::Instant>) {}
     fn wake(&self, _: &winipc_ring::AtomicU32, _: u32) {}
 }
+
+/// A file winipc keeps in the store directory, as [`store_files`] finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreFile {
+    /// Its path.
+    pub path: PathBuf,
+    /// What it is, and what its contents say about its use.
+    pub kind: StoreFileKind,
+}
+
+/// What a [`StoreFile`] is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StoreFileKind {
+    /// An object store (`winipc-local-<uid>.v<N>.store`, `winipc-global.v<N>.store`).
+    Store {
+        /// `Global` or `Local`.
+        namespace: Namespace,
+        /// Registered processes still running; `None` if the store could not be read (another
+        /// user's private store, or another layout version than this build's).
+        live_processes: Option<usize>,
+    },
+    /// A mailslot's ring (`winipc-ms.<uid>.<digest>.ring`).
+    Ring {
+        /// Whether its receivers still hold the slot's machine-wide name (the kernel says);
+        /// `None` if that could not be asked.
+        referenced: Option<bool>,
+    },
+}
+
+/// Lists the stores and mailslot rings present in the store directory (every user's and
+/// every layout version's), each read-only, with what is needed to judge whether it is still
+/// used — what `winipc gc` removes is decided from this. Nothing is locked or changed.
+///
+/// ```
+/// # winipc::__doc::isolate();
+/// let _ev = winipc::Event::create("listed", winipc::EventReset::Manual, false)?;
+/// let files = winipc::inspect::store_files()?;
+/// assert!(files.iter().any(|f| matches!(f.kind,
+///     winipc::inspect::StoreFileKind::Store { live_processes: Some(n), .. } if n >= 1)));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn store_files() -> io::Result<Vec<StoreFile>> {
+    let dir = crate::store::dir();
+    let mut out = Vec::new();
+    let mut consider = |path: PathBuf, name: &str| {
+        if let Some(rest) = name
+            .strip_prefix("winipc-ms.")
+            .and_then(|r| r.strip_suffix(".ring"))
+        {
+            // winipc-ms.<uid>.<digest>.ring: in use while its receivers hold the slot's
+            // name, which the kernel tells (whoever holds it must be the ring's owner).
+            let Some((uid, digest)) = rest.split_once('.') else {
+                return;
+            };
+            let (Ok(uid), Ok(digest)) = (uid.parse::<u32>(), u64::from_str_radix(digest, 16))
+            else {
+                return;
+            };
+            let held = crate::machine_names::holder(crate::machine_names::Space::Mailslot, digest)
+                .ok()
+                .map(|h| h.is_some_and(|p| p.uid == uid));
+            out.push(StoreFile {
+                path,
+                kind: StoreFileKind::Ring { referenced: held },
+            });
+        } else if name.starts_with("winipc-") && name.ends_with(".store") {
+            let namespace = if name.starts_with("winipc-global.") {
+                Namespace::Global
+            } else {
+                Namespace::Local
+            };
+            let live_processes = Store::open_read_only(namespace, path.clone())
+                .ok()
+                .map(|s| read_store(&s).processes.iter().filter(|p| p.alive).count());
+            out.push(StoreFile {
+                path,
+                kind: StoreFileKind::Store {
+                    namespace,
+                    live_processes,
+                },
+            });
+        }
+    };
+    for entry in std::fs::read_dir(dir)?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type().is_ok_and(|t| t.is_file()) {
+            consider(entry.path(), &name);
+        }
+    }
+    // Private stores: ours, and every user's that this process may read (root).
+    let mut private = crate::store::all_local_stores();
+    if let Ok(d) = Store::dir_of(Namespace::Local) {
+        private.push(d.join(Store::file_name(Namespace::Local)));
+    }
+    private.sort();
+    private.dedup();
+    for path in private {
+        if path.is_file() {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            consider(path, &name);
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out.dedup_by(|a, b| a.path == b.path);
+    Ok(out)
+}

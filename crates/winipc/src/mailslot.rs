@@ -166,11 +166,12 @@ impl OpenRing {
             .into_owned();
         let bytes = RingMemory::mapping_bytes(quota).next_multiple_of(4096);
         for _ in 0..16 {
-            let made = shm::create_exclusive(crate::store::dir(), &name, mode, bytes, |m| {
-                Ring::init(ring_memory(m), quota, max_message_size, SysFutex)
-                    .map(|_| ())
-                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, ring_error(e)))
-            });
+            let made =
+                shm::create_exclusive_reserved(crate::store::dir(), &name, mode, bytes, |m| {
+                    Ring::init(ring_memory(m), quota, max_message_size, SysFutex)
+                        .map(|_| ())
+                        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, ring_error(e)))
+                });
             match made {
                 Ok(Created::New(m)) => return OpenRing::wrap(m, id),
                 Ok(Created::Exists) => match shm::owner_of(&path) {

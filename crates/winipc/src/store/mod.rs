@@ -113,7 +113,16 @@ pub(crate) fn all_local_stores() -> Vec<PathBuf> {
             .into_iter()
             .flatten()
             .flatten()
-            .filter_map(|e| pick(&e.file_name().to_string_lossy()).map(|p| e.path().join(p)))
+            .filter_map(|e| {
+                // An empty relative part means the entry itself (joining "" would add a '/').
+                pick(&e.file_name().to_string_lossy()).map(|p| {
+                    if p.as_os_str().is_empty() {
+                        e.path()
+                    } else {
+                        e.path().join(p)
+                    }
+                })
+            })
             .collect::<Vec<_>>()
     };
     if explicit {
@@ -352,7 +361,7 @@ impl Store {
     pub(crate) fn check_pages(&self) -> Result<()> {
         if self.map.poisoned() {
             return Err(Error::Corrupt(
-                "store file lost pages (truncated by another process)",
+                "store file lost pages (truncated by another process, or its file system is full)",
             ));
         }
         Ok(())
