@@ -7,6 +7,8 @@
 //! and by the watchdog.
 #![allow(dead_code)]
 
+pub mod inbound;
+
 use std::io::{BufRead, BufReader};
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
