@@ -95,6 +95,13 @@ impl Store {
         if e == epoch && slot != 0 && self.my_proc().is_some() {
             return Ok(slot - 1);
         }
+        self.me_slow(epoch)
+    }
+
+    /// [`Store::me`]'s first call in a thread: registration, and adopting inherited names.
+    #[cold]
+    #[inline(never)]
+    fn me_slow(&self, epoch: u32) -> Result<u32> {
         let slot = self.register_thread()?;
         ME.with(|m| m[self.ns as usize].set((epoch, slot + 1)));
         RETIRE.with(|_| {}); // arm the exit hook
