@@ -528,6 +528,7 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define ERROR_BAD_NETPATH           53
 #define ERROR_INVALID_PARAMETER     87
 #define ERROR_BROKEN_PIPE           109
+#define ERROR_DISK_FULL             112
 #define ERROR_BUFFER_OVERFLOW       111
 #define ERROR_CALL_NOT_IMPLEMENTED  120
 #define ERROR_SEM_TIMEOUT           121
@@ -541,6 +542,7 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define ERROR_BAD_EXE_FORMAT        193
 #define ERROR_ENVVAR_NOT_FOUND      203
 #define ERROR_FILENAME_EXCED_RANGE  206
+#define ERROR_FILE_TOO_LARGE        223
 #define ERROR_NO_DATA               232
 #define ERROR_MORE_DATA             234
 #define ERROR_NO_MORE_ITEMS         259

@@ -108,11 +108,13 @@ pub mod code {
     pub const ERROR_BAD_NETPATH: u32 = 53;
     pub const ERROR_INVALID_PARAMETER: u32 = 87;
     pub const ERROR_BROKEN_PIPE: u32 = 109;
+    pub const ERROR_DISK_FULL: u32 = 112;
     pub const ERROR_SEM_TIMEOUT: u32 = 121;
     pub const ERROR_INSUFFICIENT_BUFFER: u32 = 122;
     pub const ERROR_INVALID_NAME: u32 = 123;
     pub const ERROR_ALREADY_EXISTS: u32 = 183;
     pub const ERROR_FILENAME_EXCED_RANGE: u32 = 206;
+    pub const ERROR_FILE_TOO_LARGE: u32 = 223;
     pub const ERROR_NOT_OWNER: u32 = 288;
     pub const ERROR_TOO_MANY_POSTS: u32 = 298;
     pub const ERROR_FILE_CORRUPT: u32 = 1392;
@@ -193,6 +195,9 @@ impl Error {
 fn io_code(e: &io::Error) -> u32 {
     match (e.raw_os_error(), e.kind()) {
         (None, io::ErrorKind::InvalidData) => code::ERROR_FILE_CORRUPT,
+        (None, io::ErrorKind::StorageFull) => code::ERROR_DISK_FULL,
+        (None, io::ErrorKind::FileTooLarge) => code::ERROR_FILE_TOO_LARGE,
+        (None, io::ErrorKind::PermissionDenied) => code::ERROR_ACCESS_DENIED,
         (errno, _) => errno_code(errno),
     }
 }
@@ -200,10 +205,12 @@ fn io_code(e: &io::Error) -> u32 {
 fn errno_code(errno: Option<i32>) -> u32 {
     use code::*;
     match errno {
-        Some(1 | 13) => ERROR_ACCESS_DENIED,      // EPERM, EACCES
-        Some(2) => ERROR_FILE_NOT_FOUND,          // ENOENT
-        Some(12 | 28) => ERROR_NOT_ENOUGH_MEMORY, // ENOMEM, ENOSPC
-        Some(22) => ERROR_INVALID_PARAMETER,      // EINVAL
+        Some(1 | 13) => ERROR_ACCESS_DENIED, // EPERM, EACCES
+        Some(2) => ERROR_FILE_NOT_FOUND,     // ENOENT
+        Some(12) => ERROR_NOT_ENOUGH_MEMORY, // ENOMEM
+        Some(27) => ERROR_FILE_TOO_LARGE,    // EFBIG (RLIMIT_FSIZE)
+        Some(28) => ERROR_DISK_FULL,         // ENOSPC (a full tmpfs)
+        Some(22) => ERROR_INVALID_PARAMETER, // EINVAL
         _ => ERROR_GEN_FAILURE,
     }
 }
@@ -241,6 +248,14 @@ mod tests {
             code::ERROR_FILE_CORRUPT
         );
         assert_eq!(code(io::Error::other("?")), code::ERROR_GEN_FAILURE);
+        assert_eq!(
+            code(io::Error::from_raw_os_error(28)),
+            code::ERROR_DISK_FULL
+        );
+        assert_eq!(
+            code(io::Error::new(io::ErrorKind::FileTooLarge, "ulimit -f")),
+            code::ERROR_FILE_TOO_LARGE
+        );
         let ours: io::Error = Error::AlreadyExists.into();
         assert_eq!(Error::win32_code_of(&ours), code::ERROR_ALREADY_EXISTS);
     }
