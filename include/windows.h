@@ -643,6 +643,10 @@ WINBASEAPI BOOL WINAPI GetMailslotInfo(HANDLE hMailslot, LPDWORD lpMaxMessageSiz
                                        LPDWORD lpNextSize, LPDWORD lpMessageCount,
                                        LPDWORD lpReadTimeout);
 WINBASEAPI BOOL WINAPI SetMailslotInfo(HANDLE hMailslot, DWORD lReadTimeout);
+/* Anonymous pipes (namedpipeapi.h): real OS pipes, so either end can be any program's stdio. */
+WINBASEAPI BOOL WINAPI CreatePipe(PHANDLE hReadPipe, PHANDLE hWritePipe,
+                                  LPSECURITY_ATTRIBUTES lpPipeAttributes, DWORD nSize);
+
 WINBASEAPI HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
                                      DWORD dwShareMode,
                                      LPSECURITY_ATTRIBUTES lpSecurityAttributes,

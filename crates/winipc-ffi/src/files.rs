@@ -40,6 +40,11 @@ static INHERITABLE: Mutex<Option<HashSet<i32>>> = Mutex::new(None);
 /// Files to remove when their handle is closed (`FILE_FLAG_DELETE_ON_CLOSE`).
 static DELETE_ON_CLOSE: Mutex<Vec<(i32, String)>> = Mutex::new(Vec::new());
 
+/// Records that `fd` was made inheritable through winipc (`CreatePipe` with `bInheritHandle`).
+pub(crate) fn mark_inheritable(fd: i32) {
+    set_inheritable(fd, true);
+}
+
 fn set_inheritable(fd: i32, on: bool) {
     let mut s = INHERITABLE.lock().unwrap_or_else(|e| e.into_inner());
     let s = s.get_or_insert_with(HashSet::new);

@@ -261,6 +261,10 @@ unsafe fn read_file(h: HANDLE, buf: *mut c_void, len: DWORD, offset: Option<i64>
                 {
                     continue;
                 }
+                if n == 0 {
+                    // End of file; for a pipe, every write end is closed.
+                    break crate::pipe::eof_result(fd, buf.len())?;
+                }
                 break crate::files::fd_result(fd, n)?;
             };
             if let Some(o) = at {
@@ -309,11 +313,13 @@ unsafe fn write_file(h: HANDLE, buf: *const c_void, len: DWORD, offset: Option<i
                 let done = (msg.len() - rest.len()) as i64;
                 // SAFETY: `rest` is a valid readable slice.
                 let n = unsafe {
-                    match at {
-                        Some(o) => libc::pwrite(fd, rest.as_ptr().cast(), rest.len(), o + done),
-                        None => libc::write(fd, rest.as_ptr().cast(), rest.len()),
-                    }
-                };
+                    crate::pipe::write_no_sigpipe(
+                        fd,
+                        rest.as_ptr(),
+                        rest.len(),
+                        at.map(|o| o + done),
+                    )
+                }?;
                 if n < 0
                     && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
                 {

@@ -239,6 +239,7 @@ const MODE_PROGRAMS: &[&str] = &[
     "environment",
     "files",
     "sched",
+    "pipes",
 ];
 
 /// Compiles `src` in one language mode.

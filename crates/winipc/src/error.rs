@@ -70,6 +70,13 @@ pub enum Error {
     /// The mailslot's receiver has closed it or died (ERROR_BROKEN_PIPE).
     #[error("the mailslot's receiver is gone")]
     ReceiverGone,
+    /// Every write end of a pipe is closed: nothing more can be read (ERROR_BROKEN_PIPE).
+    #[error("the pipe's write end is closed")]
+    BrokenPipe,
+    /// Every read end of a pipe is closed: nothing can be written (ERROR_NO_DATA, "the pipe is
+    /// being closed").
+    #[error("the pipe's read end is closed")]
+    PipeClosing,
     /// The mailslot's memory quota stayed full for the whole write timeout (ERROR_NOT_ENOUGH_QUOTA).
     #[error("the mailslot is full")]
     MailslotFull,
@@ -112,6 +119,7 @@ pub mod code {
     pub const ERROR_SEM_TIMEOUT: u32 = 121;
     pub const ERROR_INSUFFICIENT_BUFFER: u32 = 122;
     pub const ERROR_INVALID_NAME: u32 = 123;
+    pub const ERROR_NO_DATA: u32 = 232;
     pub const ERROR_ALREADY_EXISTS: u32 = 183;
     pub const ERROR_FILENAME_EXCED_RANGE: u32 = 206;
     pub const ERROR_FILE_TOO_LARGE: u32 = 223;
@@ -141,7 +149,8 @@ impl Error {
             Error::SemTimeout => ERROR_SEM_TIMEOUT,
             Error::Timeout => ERROR_TIMEOUT,
             Error::InsufficientBuffer { .. } => ERROR_INSUFFICIENT_BUFFER,
-            Error::ReceiverGone => ERROR_BROKEN_PIPE,
+            Error::ReceiverGone | Error::BrokenPipe => ERROR_BROKEN_PIPE,
+            Error::PipeClosing => ERROR_NO_DATA,
             Error::MailslotFull => ERROR_NOT_ENOUGH_QUOTA,
             Error::NoResources(_) => ERROR_NOT_ENOUGH_MEMORY,
             Error::Corrupt(_) => ERROR_FILE_CORRUPT,
@@ -178,7 +187,7 @@ impl Error {
             | Error::MessageTooLarge { .. }
             | Error::InvalidHandle
             | Error::WrongKind => K::InvalidInput,
-            Error::ReceiverGone => K::BrokenPipe,
+            Error::ReceiverGone | Error::BrokenPipe | Error::PipeClosing => K::BrokenPipe,
             Error::InsufficientBuffer { .. } => K::InvalidInput,
             Error::Corrupt(_) => K::InvalidData,
             Error::NoResources(_) | Error::MailslotFull => K::OutOfMemory,
