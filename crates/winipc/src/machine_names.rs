@@ -179,7 +179,13 @@ pub(crate) fn look(space: Space, name: &[u8], claim: bool) -> Result<Found> {
             // Closed without an answer: the listener went away (or was a passing claim).
             Some((0, _)) => continue,
             Some((n, fd)) => match (decode_reply(&reply[..n]), fd) {
-                (Some((true, public)), Some(fd)) => Answer::Admitted { fd, public },
+                // Holders of an object open to everyone may be any user: trust the socket
+                // handed over only if it really is the one bound to this name.
+                (Some((true, public)), Some(fd))
+                    if sys::bound_name(&fd).as_deref() == Some(&sock[..]) =>
+                {
+                    Answer::Admitted { fd, public }
+                }
                 (Some((false, _)), _) => Answer::Refused,
                 _ => return Err(Error::Corrupt("a machine-name holder's answer")),
             },
