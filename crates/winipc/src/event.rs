@@ -3,7 +3,7 @@
 use std::io;
 use std::time::Duration;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::handles::{self, Handle, access};
 use crate::objects::{self, Kind, st, sw};
 use crate::security::{Security, create_object, named_object_methods};
@@ -102,15 +102,7 @@ fn modify<T>(
     h: handles::RawHandle,
     f: impl FnOnce(&mut crate::store::lock::Guard<'_>, u32) -> Result<T>,
 ) -> Result<T> {
-    handles::with_entry(h, |g, _, _, e| {
-        if e.kind != Kind::Event {
-            return Err(Error::InvalidHandle);
-        }
-        if e.access & access::MODIFY_STATE == 0 {
-            return Err(Error::AccessDenied);
-        }
-        f(g, e.obj.ix)
-    })
+    handles::with_kind(h, Kind::Event, access::MODIFY_STATE, |g, e| f(g, e.obj.ix))
 }
 
 /// `SetEvent` on a raw handle; returns the previous state.

@@ -81,6 +81,20 @@ pub(crate) fn resolve(v: RawHandle) -> Result<Entry> {
     entry.ok_or(Error::InvalidHandle)
 }
 
+/// [`resolve`] for an operation that reads an object of `kind` without the lock, needing the
+/// rights in `need`: [`Error::InvalidHandle`] for another kind, [`Error::AccessDenied`] for
+/// missing rights (the lock-free twin of [`with_kind`]).
+pub(crate) fn resolve_kind(v: RawHandle, kind: Kind, need: u32) -> Result<Entry> {
+    let e = resolve(v)?;
+    if e.kind != kind {
+        return Err(Error::InvalidHandle);
+    }
+    if e.access & need != need {
+        return Err(Error::AccessDenied);
+    }
+    Ok(e)
+}
+
 /// Reads entry `index` of process slot `p`'s table in `s`, if it holds a live object.
 pub(crate) fn read_entry(s: &Store, p: u32, index: u32) -> Option<Entry> {
     if p >= MAX_PROCS || index >= HANDLES_PER_PROC {
@@ -264,6 +278,27 @@ pub(crate) fn with_entry<T>(
     let r = r?;
     g.commit();
     Ok(r)
+}
+
+/// Runs `f` under the store lock on the object behind handle `v` of the calling process,
+/// which must be of `kind` (else [`Error::InvalidHandle`]) and carry every right in `need`
+/// (else [`Error::AccessDenied`]): the one place where an operation resolves a handle and
+/// checks its kind and access.
+pub(crate) fn with_kind<T>(
+    v: RawHandle,
+    kind: Kind,
+    need: u32,
+    f: impl FnOnce(&mut Guard<'_>, Entry) -> Result<T>,
+) -> Result<T> {
+    with_entry(v, |g, _, _, e| {
+        if e.kind != kind {
+            return Err(Error::InvalidHandle);
+        }
+        if e.access & need != need {
+            return Err(Error::AccessDenied);
+        }
+        f(g, e)
+    })
 }
 
 /// `CloseHandle`.

@@ -3,7 +3,7 @@
 use std::io;
 use std::time::Duration;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::handles::{self, Handle};
 use crate::objects::{self, Kind};
 use crate::security::{Security, create_object, named_object_methods};
@@ -79,10 +79,8 @@ impl Mutex {
 
 /// `ReleaseMutex` on a raw handle.
 pub(crate) fn release(h: handles::RawHandle) -> Result<u32> {
-    handles::with_entry(h, |g, _, _, e| {
-        if e.kind != Kind::Mutex {
-            return Err(Error::InvalidHandle);
-        }
+    // No right beyond the handle itself: MUTEX_MODIFY_STATE is "reserved" in Win32.
+    handles::with_kind(h, Kind::Mutex, 0, |g, e| {
         let me = g.me;
         objects::mutex_release(g, e.obj.ix, me)
     })

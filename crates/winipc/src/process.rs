@@ -307,10 +307,7 @@ fn abandon_pending(ns: Namespace, slot: u32) -> Result<()> {
 }
 
 fn process_entry(h: handles::RawHandle) -> Result<(ObjRef, &'static Store)> {
-    let e = handles::resolve(h)?;
-    if e.kind != Kind::Process {
-        return Err(Error::InvalidHandle);
-    }
+    let e = handles::resolve_kind(h, Kind::Process, 0)?;
     Ok((e.obj, Store::get(e.obj.ns)?))
 }
 

@@ -165,11 +165,8 @@ pub fn signal_and_wait(
     wait_on: RawHandle,
     timeout: Option<Duration>,
 ) -> Result<WaitOutcome> {
-    let need = match kind(signal)? {
-        Kind::Event | Kind::Semaphore => access::MODIFY_STATE,
-        _ => 0,
-    };
-    match check_access(signal, need)? {
+    // Each operation checks its own right (`handles::with_kind`).
+    match kind(signal)? {
         Kind::Event => event::set(signal).map(drop)?,
         Kind::Mutex => mutex::release(signal).map(drop)?,
         Kind::Semaphore => semaphore::release(signal, 1).map(drop)?,
@@ -180,17 +177,14 @@ pub fn signal_and_wait(
 
 /// `SetEvent`; returns the previous state.
 pub fn event_set(h: RawHandle) -> Result<bool> {
-    check_access(h, access::MODIFY_STATE)?;
     event::set(h)
 }
 /// `ResetEvent`; returns the previous state.
 pub fn event_reset(h: RawHandle) -> Result<bool> {
-    check_access(h, access::MODIFY_STATE)?;
     event::reset(h)
 }
 /// `PulseEvent`; returns the previous state.
 pub fn event_pulse(h: RawHandle) -> Result<bool> {
-    check_access(h, access::MODIFY_STATE)?;
     event::pulse(h)
 }
 /// `ReleaseMutex`; returns the recursion count before.
@@ -199,7 +193,6 @@ pub fn mutex_release(h: RawHandle) -> Result<u32> {
 }
 /// `ReleaseSemaphore`; returns the previous count.
 pub fn semaphore_release(h: RawHandle, count: u32) -> Result<u32> {
-    check_access(h, access::MODIFY_STATE)?;
     semaphore::release(h, count)
 }
 /// `SetWaitableTimer`; `period_ms` 0 = one-shot.
@@ -207,12 +200,10 @@ pub fn timer_set(h: RawHandle, due: DueTime, period_ms: u32) -> Result<()> {
     if period_ms > i32::MAX as u32 {
         return Err(Error::InvalidParameter("timer period"));
     }
-    check_access(h, access::MODIFY_STATE)?;
     timer::set(h, timer::due_to_monotonic(due), period_ms)
 }
 /// `CancelWaitableTimer`.
 pub fn timer_cancel(h: RawHandle) -> Result<()> {
-    check_access(h, access::MODIFY_STATE)?;
     timer::cancel(h)
 }
 
@@ -227,10 +218,7 @@ pub fn process_terminate(h: RawHandle, code: u32) -> Result<()> {
 }
 /// `GetProcessId`.
 pub fn process_id(h: RawHandle) -> Result<u32> {
-    let e = handles::resolve(h)?;
-    if e.kind != Kind::Process {
-        return Err(Error::InvalidHandle);
-    }
+    let e = handles::resolve_kind(h, Kind::Process, 0)?;
     Ok(Store::get(e.obj.ns)?.load(crate::objects::sw(e.obj.ix, crate::objects::st::PR_PID)))
 }
 /// `GetExitCodeThread` (`STILL_ACTIVE` while running).
@@ -239,10 +227,7 @@ pub fn thread_exit_code(h: RawHandle) -> Result<u32> {
 }
 /// `GetThreadId`.
 pub fn thread_id(h: RawHandle) -> Result<u32> {
-    let e = handles::resolve(h)?;
-    if e.kind != Kind::Thread {
-        return Err(Error::InvalidHandle);
-    }
+    let e = handles::resolve_kind(h, Kind::Thread, 0)?;
     Ok(Store::get(e.obj.ns)?.load(crate::objects::sw(e.obj.ix, crate::objects::st::TH_TID)))
 }
 

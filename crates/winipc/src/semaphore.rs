@@ -79,10 +79,7 @@ pub(crate) fn release(h: handles::RawHandle, count: u32) -> Result<u32> {
     if count == 0 || count > MAX_SEMAPHORE_COUNT {
         return Err(Error::InvalidParameter("release count"));
     }
-    handles::with_entry(h, |g, _, _, e| {
-        if e.kind != Kind::Semaphore {
-            return Err(Error::InvalidHandle);
-        }
+    handles::with_kind(h, Kind::Semaphore, handles::access::MODIFY_STATE, |g, e| {
         let ix = e.obj.ix;
         let prev = g.get(sw(ix, st::SEM_COUNT));
         let max = g.get(sw(ix, st::SEM_MAX));

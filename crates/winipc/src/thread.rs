@@ -104,12 +104,7 @@ fn with_object<T>(
     h: &Handle,
     f: impl FnOnce(&mut crate::store::lock::Guard<'_>, u32) -> Result<T>,
 ) -> Result<T> {
-    handles::with_entry(h.as_raw(), |g, _, _, e| {
-        if e.kind != Kind::Thread {
-            return Err(Error::InvalidHandle);
-        }
-        f(g, e.obj.ix)
-    })
+    handles::with_kind(h.as_raw(), Kind::Thread, 0, |g, e| f(g, e.obj.ix))
 }
 
 /// A new thread object owned by the calling process, not yet running.
@@ -163,10 +158,7 @@ pub(crate) fn finish(own: &Handle, code: u32) {
 
 /// `GetExitCodeThread`.
 pub(crate) fn exit_code(h: handles::RawHandle) -> Result<u32> {
-    let e = handles::resolve(h)?;
-    if e.kind != Kind::Thread {
-        return Err(Error::InvalidHandle);
-    }
+    let e = handles::resolve_kind(h, Kind::Thread, 0)?;
     let s = Store::get(e.obj.ns)?;
     Ok(if s.load(sw(e.obj.ix, st::TH_EXITED)) != 0 {
         s.load(sw(e.obj.ix, st::TH_CODE))

@@ -105,10 +105,7 @@ fn timer_op<T>(
     h: handles::RawHandle,
     f: impl FnOnce(&mut crate::store::lock::Guard<'_>, u32) -> Result<T>,
 ) -> Result<T> {
-    handles::with_entry(h, |g, _, _, e| {
-        if e.kind != Kind::Timer {
-            return Err(Error::InvalidHandle);
-        }
+    handles::with_kind(h, Kind::Timer, handles::access::MODIFY_STATE, |g, e| {
         f(g, e.obj.ix)
     })
 }

@@ -968,3 +968,34 @@ fn thousands_of_short_lived_threads_do_not_exhaust_thread_slots() {
         }
     }
 }
+
+/// Every kind checks its modify right in one place (`handles::with_kind`): a handle whose
+/// access lacks `*_MODIFY_STATE` cannot set an event, release a semaphore or arm a timer
+/// (ERROR_ACCESS_DENIED), but can still wait; a mutex needs no right to be released.
+#[test]
+fn handles_without_modify_state_can_wait_but_not_modify() {
+    use winipc::{access, raw};
+    init();
+    let _w = watchdog(Duration::from_secs(20));
+    let ev = Event::new(EventReset::Manual, true).unwrap();
+    let sem = Semaphore::new(1, 5).unwrap();
+    let timer = winipc::Timer::new(true).unwrap();
+    for h in [ev.handle(), sem.handle(), timer.handle()] {
+        let weak = raw::duplicate(h.as_raw(), false).unwrap();
+        raw::set_access(weak, access::SYNCHRONIZE).unwrap();
+        let denied = match h.kind() {
+            winipc::Kind::Event => raw::event_set(weak).map(drop),
+            winipc::Kind::Semaphore => raw::semaphore_release(weak, 1).map(drop),
+            _ => raw::timer_set(weak, winipc::DueTime::After(Duration::from_millis(1)), 0),
+        };
+        assert_eq!(
+            denied.unwrap_err().win32_code(),
+            5,
+            "{:?} modified without MODIFY_STATE",
+            h.kind()
+        );
+        let waited = raw::wait(&[weak], false, Some(Duration::ZERO)).unwrap();
+        assert_ne!(waited, WaitOutcome::Abandoned(0));
+        raw::close(weak).unwrap();
+    }
+}
