@@ -13,8 +13,11 @@
 
 pub(crate) mod layout;
 pub(crate) mod lock;
+#[cfg(test)]
+mod loom_tests;
 pub(crate) mod names;
 pub(crate) mod registry;
+pub(crate) mod txn;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
