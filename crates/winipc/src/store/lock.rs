@@ -14,7 +14,7 @@ use winipc_sys::{futex, token};
 
 use super::Store;
 use super::layout::*;
-use super::txn::{Backend, Layout, Txn};
+use super::txn::{Backend, Layout, TimedOut, Txn};
 use crate::error::{Error, Result};
 
 /// How long a non-wait operation waits for a lock held by a live process before reporting an
@@ -154,13 +154,16 @@ impl Store {
         self.check_pages()?;
         match Txn::begin(self, me, deadline_ns) {
             Ok(txn) => Ok(self.guard(txn)),
-            Err(_) => {
-                if deadline_ns.is_none() {
-                    tracing::warn!(store = %self.path.display(), "store lock held too long");
-                }
-                Err(Error::Timeout)
-            }
+            Err(TimedOut) => Err(self.lock_timed_out(deadline_ns)),
         }
+    }
+
+    #[cold]
+    fn lock_timed_out(&self, deadline_ns: Option<u64>) -> Error {
+        if deadline_ns.is_none() {
+            tracing::warn!(store = %self.path.display(), "store lock held too long");
+        }
+        Error::Timeout
     }
 
     /// Takes the lock if it is free right now (one compare-and-swap).
