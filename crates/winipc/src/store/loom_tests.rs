@@ -12,14 +12,15 @@
 //!
 //! They are ordinary unit tests, so `cargo test --workspace` (the README's command, which CI
 //! runs) checks them: about 2 s in a debug build with at most 2 preemptions per execution (the
-//! default here); `LOOM_MAX_PREEMPTIONS=3 cargo test -p winipc --release --lib loom` explores
-//! more in about 3 s.
+//! default here); `LOOM_MAX_PREEMPTIONS=N cargo test -p winipc --release --lib loom` explores
+//! more: N = 3 in about 3 s, 4 in about 8 s, 5 in about 2 minutes (all passing).
 //!
 //! That they can fail was checked by hand on these mutations of `txn.rs`: writing the word
-//! before its undo-log entry (half-applied transactions seen), publishing wait states before
-//! the commit point (a committed transaction undone, a waiter woken for a rolled-back one),
-//! not waking the lock word's sleeper on unlock or skipping the wake-ups after it (deadlocks),
-//! and not recovering a non-empty log. Dropping the release fences of `Txn::set` is *not*
+//! before its undo-log entry (half-applied transactions seen), publishing wait or slot states
+//! before the commit point (a committed transaction undone, a waiter woken for a rolled-back
+//! one), not waking the lock word's sleeper on unlock or skipping the wake-ups after it
+//! (deadlocks), not recovering a non-empty log, and not rolling back an uncommitted
+//! transaction at its end. Dropping the release fences of `Txn::set` is *not*
 //! caught: loom runs each thread in program order, and a dead holder's writes become visible
 //! through its liveness flag (as a killed thread's do through the kernel's robust-futex
 //! wake-up); the fences are there for the compiler and the CPU, which the model does not
@@ -297,18 +298,25 @@ fn loom_two_lockers_exclude_each_other() {
 /// length, word), then the commit's store.
 const COMMIT_POINT: u32 = 11;
 /// All of [`victim_transaction`]'s accesses: after the commit point, the change counter's load
-/// and store, the publication of slot 2's wait word, and the unlock's swap.
-const VICTIM_ACCESSES: u32 = 15;
+/// and store, the publication of slot 2's state and wait words, and the unlock's swap.
+const VICTIM_ACCESSES: u32 = 16;
+/// The claimable state the victim publishes into slot 2's state word after its commit.
+const RELEASED: u32 = 9;
+
+fn state_word(t: u32) -> u32 {
+    THREADS + t * 2 + TH_STATE
+}
 
 /// Slot 0 takes the lock, then dies after `k` more shared accesses of a transaction writing
-/// `D = 1`, `D + 1 = 2` and publishing `SATISFIED` into slot 2's wait word.
+/// `D = 1`, `D + 1 = 2` and publishing, after its commit, [`RELEASED`] into slot 2's state word
+/// and `SATISFIED` into its wait word.
 fn victim_transaction(m: &Model, k: u32) {
     let mut t = Txn::begin(m, 0, None).unwrap();
     m.doom_me(k);
     t.set(D, 1).unwrap();
     t.set(D + 1, 2).unwrap();
     let wakes = [(2, WAIT_SATISFIED)];
-    t.commit(&[], &wakes);
+    t.commit(&[(2, RELEASED)], &wakes);
     t.finish(&wakes);
     m.bury(0);
 }
@@ -359,6 +367,11 @@ fn loom_a_killed_holder_is_rolled_back_by_the_stealer() {
             assert!(
                 !published || d == (1, 2),
                 "a published wake-up outlived its rollback"
+            );
+            let released = t.get(state_word(2)) == RELEASED;
+            assert!(
+                !released || d == (1, 2),
+                "a published slot state outlived its rollback"
             );
             let mut t = t;
             t.commit(&[], &[]);
@@ -412,6 +425,34 @@ fn loom_a_blocked_waiter_is_woken_after_the_commit() {
         t.commit(&[], &[]);
         t.finish(&[]);
         signaler.join().unwrap();
+        assert_quiet(&m);
+    });
+}
+
+/// A holder that ends its transaction without committing (an error on the way) rolls its own
+/// writes back and publishes nothing; a contending locker never sees them.
+#[test]
+fn loom_an_uncommitted_transaction_is_rolled_back_by_its_holder() {
+    model(|| {
+        let m = Model::new();
+        m.poke(wait_word(2), WAIT_WAITING);
+        let m1 = m.clone();
+        let failing = thread::spawn(move || {
+            let mut t = Txn::begin(&*m1, 0, None).unwrap();
+            t.set(D, 1).unwrap();
+            t.set(D + 1, 2).unwrap();
+            t.finish(&[(2, WAIT_SATISFIED)]);
+        });
+        let seen = m.word(wait_word(2)).load(Ordering::Acquire);
+        let mut t = Txn::begin(&*m, 1, None).unwrap();
+        assert_eq!((t.get(D), t.get(D + 1)), (0, 0), "saw uncommitted writes");
+        t.commit(&[], &[]);
+        t.finish(&[]);
+        failing.join().unwrap();
+        assert_eq!(seen, WAIT_WAITING);
+        assert_eq!((m.peek(D), m.peek(D + 1)), (0, 0));
+        assert_eq!(m.peek(wait_word(2)), WAIT_WAITING);
+        assert_eq!(m.peek(CHANGES), 1);
         assert_quiet(&m);
     });
 }
