@@ -321,6 +321,19 @@ fn victim_transaction(m: &Model, k: u32) {
     m.bury(0);
 }
 
+/// A model whose slot 2 waits, and the victim (slot 0) killed after `k` accesses.
+fn spawn_victim(k: u32) -> (Arc<Model>, thread::JoinHandle<()>) {
+    let m = Model::new();
+    m.poke(wait_word(2), WAIT_WAITING);
+    let m1 = m.clone();
+    (m, thread::spawn(move || victim_transaction(&m1, k)))
+}
+
+/// The victim's writes, seen under the lock: both or neither.
+fn assert_whole(d: (u32, u32)) {
+    assert!(d == (0, 0) || d == (1, 2), "saw half a transaction: {d:?}");
+}
+
 /// The victim's writes read as a whole: both or neither, and both if it passed its commit
 /// point.
 fn assert_all_or_nothing(d: (u32, u32), k: u32) {
@@ -341,17 +354,10 @@ fn assert_all_or_nothing(d: (u32, u32), k: u32) {
 fn loom_a_killed_holder_is_rolled_back_by_the_stealer() {
     for k in 0..=VICTIM_ACCESSES {
         model(move || {
-            let m = Model::new();
-            m.poke(wait_word(2), WAIT_WAITING);
-            let m1 = m.clone();
-            let victim = thread::spawn(move || victim_transaction(&m1, k));
+            let (m, victim) = spawn_victim(k);
             {
                 let mut t = Txn::begin(&*m, 1, None).unwrap();
-                let seen = (t.get(D), t.get(D + 1));
-                assert!(
-                    seen == (0, 0) || seen == (1, 2),
-                    "saw half a transaction: {seen:?}"
-                );
+                assert_whole((t.get(D), t.get(D + 1)));
                 t.set(D + 2, 7).unwrap();
                 t.commit(&[], &[]);
                 t.finish(&[]);
@@ -389,14 +395,11 @@ fn loom_a_killed_holder_is_rolled_back_by_the_stealer() {
 fn loom_a_published_wake_up_is_never_rolled_back() {
     for k in 0..=VICTIM_ACCESSES {
         model(move || {
-            let m = Model::new();
-            m.poke(wait_word(2), WAIT_WAITING);
-            let m1 = m.clone();
-            let victim = thread::spawn(move || victim_transaction(&m1, k));
+            let (m, victim) = spawn_victim(k);
             let seen = m.word(wait_word(2)).load(Ordering::Acquire);
             let mut t = Txn::begin(&*m, 2, None).unwrap();
             let d = (t.get(D), t.get(D + 1));
-            assert!(d == (0, 0) || d == (1, 2), "saw half a transaction: {d:?}");
+            assert_whole(d);
             if seen == WAIT_SATISFIED || t.get(wait_word(2)) == WAIT_SATISFIED {
                 assert_eq!(d, (1, 2), "woken for a transaction that was rolled back");
             }
