@@ -143,6 +143,8 @@ struct Model {
     futex: Mutex<()>,
     cv: Condvar,
     killer: StdArc<Killer>,
+    /// Corrupt values the algorithm reported (and refused).
+    corruptions: StdMutex<Vec<&'static str>>,
 }
 
 impl Model {
@@ -159,6 +161,7 @@ impl Model {
             futex: Mutex::new(()),
             cv: Condvar::new(),
             killer,
+            corruptions: StdMutex::new(Vec::new()),
         })
     }
 
@@ -248,7 +251,7 @@ impl Backend for Model {
     }
     fn stolen(&self, _holder: u32) {}
     fn corrupt(&self, what: &'static str) {
-        panic!("the model's store never holds corrupt data, yet: {what}");
+        self.corruptions.lock().unwrap().push(what);
     }
 }
 
@@ -275,6 +278,11 @@ fn increment(m: &Model, me: u32, words: &[u32]) {
 fn assert_quiet(m: &Model) {
     assert_eq!(m.peek(LOCK) & !LOCK_WAITERS, 0, "lock still held");
     assert_eq!(m.peek(LOG_LEN), 0, "undo log not empty");
+    assert_eq!(
+        *m.corruptions.lock().unwrap(),
+        [] as [&str; 0],
+        "corruption reported"
+    );
 }
 
 /// Two live threads contend for the lock: each increment is kept (mutual exclusion), and the
@@ -484,4 +492,50 @@ fn loom_two_stealers_race_for_a_dead_holders_lock() {
             assert_quiet(&m);
         });
     }
+}
+
+/// Lock words and undo logs that no live holder left — a lock naming the locker's own slot (a
+/// dead earlier owner of the slot), a holder slot out of range, log entries pointing at the
+/// lock, the log or past the store, a log length past the log — are stolen from and refused:
+/// the valid entries are rolled back, the others reported as corrupt and never written, and
+/// the lock and the log end up consistent.
+#[test]
+fn loom_forged_locks_and_logs_are_refused() {
+    model(|| {
+        for holder in [1, SLOTS + 5, 0x7fff_fff0] {
+            let m = Model::new();
+            m.poke(LOCK, holder); // slot 0 itself, or out of range
+            m.poke(D, 5);
+            // Entry 0 restores D to 1; entry 1 would "restore" the lock; entry 2 points past
+            // the store; entry 3 would rewrite the log length.
+            for (k, (i, old)) in [(D, 1), (LOCK, 0), (WORDS + 100, 3), (LOG_LEN, 9)]
+                .into_iter()
+                .enumerate()
+            {
+                m.poke(LOG + 2 * k as u32, i);
+                m.poke(LOG + 2 * k as u32 + 1, old);
+            }
+            m.poke(LOG_LEN, if holder == 1 { LOG_ENTRIES } else { 1000 });
+            let mut t = Txn::begin(&*m, 0, None).unwrap();
+            assert_eq!(t.get(D), 1, "the valid entry was not rolled back");
+            assert_eq!(t.get(LOG_LEN), 0);
+            assert_eq!(t.get(LOCK) & !LOCK_WAITERS, 1, "the locker holds the lock");
+            assert_eq!(m.peek(RECOVERIES), 1);
+            t.commit(&[], &[]);
+            t.finish(&[]);
+            let reported = std::mem::take(&mut *m.corruptions.lock().unwrap());
+            let expected: &[&str] = if holder == 1 {
+                &["undo-log entry out of range"; 3]
+            } else {
+                &[
+                    "undo log length",
+                    "undo-log entry out of range",
+                    "undo-log entry out of range",
+                    "undo-log entry out of range",
+                ]
+            };
+            assert_eq!(reported, expected);
+            assert_quiet(&m);
+        }
+    });
 }
