@@ -45,6 +45,7 @@ pub use remote::netd_socket;
 mod security;
 mod semaphore;
 mod store;
+mod sync;
 mod thread;
 mod timer;
 mod wait;

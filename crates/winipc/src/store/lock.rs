@@ -1,23 +1,20 @@
-//! The store lock and its transactions.
+//! The store lock and its transactions over the mapped store.
 //!
-//! The lock word holds the holder's thread slot + 1 (and [`LOCK_WAITERS`]). It is taken with
-//! one compare-and-swap when free; a contended locker sleeps on the lock word *and* on the
-//! holder's liveness token, so a holder that dies wakes it at once. It then steals the lock and
-//! rolls back the dead holder's transaction from the undo log.
-//!
-//! Every write to shared state under the lock goes through [`Guard::set`], which first appends
-//! `(index, old value)` to the undo log. [`Guard::commit`] empties the log; dropping a guard
-//! without committing rolls its writes back. A satisfied waiter's futex word is flipped after
-//! the commit (so a waiter never sees a result a rollback could take back) and before the
-//! unlock; the `FUTEX_WAKE` calls follow the unlock (so a waiter woken on the same CPU does not
-//! run into a lock its preempted waker still holds).
+//! The algorithm — lock word, stealing from a dead holder, undo log, commit, rollback,
+//! publishing wait states after the commit and waking after the unlock — is
+//! [`super::txn`], which the model checks run as it is. This module is its backend for a
+//! mapped store (`impl Backend for Store`: the file's words, `futex_waitv`/`FUTEX_WAKE`, and
+//! liveness tokens or `/proc` identities) and [`Guard`], the transaction the layers above use:
+//! a [`Txn`] plus the wake-ups, slot releases and deferred actions to run after its commit, and
+//! the test hooks.
 
-use std::sync::atomic::{Ordering, fence};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use winipc_sys::{futex, token};
 
 use super::Store;
 use super::layout::*;
+use super::txn::{Backend, Layout, TimedOut, Txn};
 use crate::error::{Error, Result};
 
 /// How long a non-wait operation waits for a lock held by a live process before reporting an
@@ -67,8 +64,7 @@ pub(crate) struct Guard<'s> {
     pub(crate) s: &'s Store,
     /// The locking thread's slot.
     pub(crate) me: u32,
-    log_len: u32,
-    committed: bool,
+    txn: Txn<'s, Store>,
     /// (thread slot, new wait state) to publish and wake after commit.
     wakes: smallvec::SmallVec<[(u32, u32); 4]>,
     /// Actions to run once the lock is released, if the transaction committed (the layers
@@ -83,19 +79,91 @@ pub(crate) struct Guard<'s> {
     pub(crate) reap_retry: bool,
 }
 
+/// The mapped store as the lock algorithm's backend (see the contract in `store/mod.rs`).
+impl Backend for Store {
+    type W = AtomicU32;
+    const LAYOUT: Layout = Layout {
+        lock: hdr::LOCK,
+        log_len: hdr::LOG_LEN,
+        changes: hdr::CHANGES,
+        recoveries: hdr::RECOVERIES,
+        log: LOG,
+        log_entries: LOG_ENTRIES,
+        threads: THREADS,
+        max_threads: MAX_THREADS,
+        thread_words: THREAD_WORDS,
+        th_state: th::STATE,
+        th_wait_state: th::WAIT_STATE,
+        restorable: [(THREADS, TOTAL_WORDS), (hdr::FREE_OBJ, HEADER_WORDS)],
+    };
+    const SPINS: u32 = 64;
+    const PATIENCE_NS: u64 = LOCK_PATIENCE_NS;
+
+    #[inline(always)]
+    fn word(&self, i: u32) -> &AtomicU32 {
+        self.w(i)
+    }
+
+    fn live_tid(&self, slot: u32) -> Option<u32> {
+        Store::live_tid(self, slot)
+    }
+
+    fn sleep_on_lock(&self, seen: u32, holder: u32, tid: u32, deadline_ns: u64) -> bool {
+        let lw = self.w(hdr::LOCK);
+        let mut words = smallvec::SmallVec::<[(&AtomicU32, u32); 2]>::new();
+        words.push((lw, seen));
+        let mut until = deadline_ns;
+        if !self.tokens {
+            // No token to sleep on: look at the holder again now and then.
+            until = until.min(winipc_sys::time::monotonic_ns() + DEATH_POLL_NS);
+        } else if let Some(v) = token::arm_death_watch(self.w(Store::th(holder, THREAD_TOKEN)), tid)
+        {
+            words.push((self.w(Store::th(holder, THREAD_TOKEN)), v));
+        }
+        futex::wait_any(&words, Some(until)) == futex::Woken::TimedOut
+    }
+
+    #[inline]
+    fn wake(&self, i: u32, count: u32) {
+        futex::wake(self.w(i), count);
+    }
+
+    fn now_ns(&self) -> u64 {
+        winipc_sys::time::monotonic_ns()
+    }
+
+    #[inline]
+    fn spin(&self) {
+        std::hint::spin_loop();
+    }
+
+    #[cold]
+    fn stolen(&self, holder: u32) {
+        tracing::warn!(store = %self.path.display(), holder, "stole the lock of a dead holder");
+    }
+
+    #[cold]
+    fn corrupt(&self, what: &'static str) {
+        let _ = Store::corrupt(self, what);
+    }
+}
+
 impl Store {
     /// Takes the lock as thread slot `me`, waiting until `deadline_ns` (monotonic) at most.
     pub(crate) fn lock(&self, me: u32, deadline_ns: Option<u64>) -> Result<Guard<'_>> {
         self.check_pages()?;
-        let lw = self.w(hdr::LOCK);
-        let mine = me + 1;
-        if lw
-            .compare_exchange(0, mine, Ordering::Acquire, Ordering::Relaxed)
-            .is_err()
-        {
-            self.lock_slow(me, deadline_ns)?;
+        match Txn::begin(self, me, deadline_ns) {
+            Ok(txn) => Ok(self.guard(txn)),
+            Err(TimedOut) => Err(self.lock_timed_out(deadline_ns)),
         }
-        Ok(self.locked(me))
+    }
+
+    #[cold]
+    fn lock_timed_out(&self, deadline_ns: Option<u64>) -> Error {
+        if deadline_ns.is_none() {
+            tracing::warn!(store = %self.path.display(), "store lock held too long");
+        }
+        Error::Timeout
     }
 
     /// Takes the lock if it is free right now (one compare-and-swap).
@@ -104,108 +172,19 @@ impl Store {
         if self.map.poisoned() {
             return None; // `lock` reports it
         }
-        let free =
-            self.w(hdr::LOCK)
-                .compare_exchange(0, me + 1, Ordering::Acquire, Ordering::Relaxed);
-        free.ok()?;
-        Some(self.locked(me))
+        Some(self.guard(Txn::try_begin(self, me)?))
     }
 
-    /// The transaction of thread slot `me`, which has just taken the lock.
     #[inline]
-    fn locked(&self, me: u32) -> Guard<'_> {
-        let mut g = Guard {
+    fn guard<'s>(&'s self, txn: Txn<'s, Store>) -> Guard<'s> {
+        Guard {
             s: self,
-            me,
-            log_len: 0,
-            committed: false,
+            me: txn.me(),
+            txn,
             wakes: smallvec::SmallVec::new(),
             deferred: Deferred(Vec::new()),
             release_slots: smallvec::SmallVec::new(),
             reap_retry: false,
-        };
-        if self.load(hdr::LOG_LEN) != 0 {
-            // The previous holder died after stealing but before finishing, or released the lock
-            // without committing — either way, its writes must be undone.
-            g.recover();
-        }
-        g
-    }
-
-    #[cold]
-    fn lock_slow(&self, me: u32, deadline_ns: Option<u64>) -> Result<()> {
-        let lw = self.w(hdr::LOCK);
-        let mine = me + 1;
-        let deadline = deadline_ns
-            .unwrap_or_else(|| winipc_sys::time::monotonic_ns().saturating_add(LOCK_PATIENCE_NS));
-        let mut spins = 0u32;
-        loop {
-            let cur = lw.load(Ordering::Relaxed);
-            if cur == 0 {
-                // Keep the waiters bit: others may still sleep.
-                if lw
-                    .compare_exchange(0, mine | LOCK_WAITERS, Ordering::Acquire, Ordering::Relaxed)
-                    .is_ok()
-                {
-                    return Ok(());
-                }
-                continue;
-            }
-            let holder = (cur & !LOCK_WAITERS).wrapping_sub(1);
-            // A lock word naming our own slot is never ours (transactions do not nest): it was
-            // left by a dead earlier owner of the slot, or forged. Treat it as dead.
-            let holder_tid = self.live_tid(holder).filter(|_| holder != me);
-            if holder_tid.is_none() {
-                // Dead (or garbage) holder: steal; the caller rolls back its transaction.
-                if lw
-                    .compare_exchange(
-                        cur,
-                        mine | (cur & LOCK_WAITERS),
-                        Ordering::Acquire,
-                        Ordering::Relaxed,
-                    )
-                    .is_ok()
-                {
-                    self.w(hdr::RECOVERIES).fetch_add(1, Ordering::Relaxed);
-                    tracing::warn!(store = %self.path.display(), holder, "stole the lock of a dead holder");
-                    return Ok(());
-                }
-                continue;
-            }
-            if spins < 64 {
-                spins += 1;
-                std::hint::spin_loop();
-                continue;
-            }
-            if cur & LOCK_WAITERS == 0
-                && lw
-                    .compare_exchange(
-                        cur,
-                        cur | LOCK_WAITERS,
-                        Ordering::Relaxed,
-                        Ordering::Relaxed,
-                    )
-                    .is_err()
-            {
-                continue;
-            }
-            let tok = self.w(Store::th(holder, THREAD_TOKEN));
-            let mut words = vec![(lw, cur | LOCK_WAITERS)];
-            let mut until = deadline;
-            if !self.tokens {
-                // No token to sleep on: look at the holder again now and then.
-                until = until.min(winipc_sys::time::monotonic_ns() + DEATH_POLL_NS);
-            } else if let Some(v) = holder_tid.and_then(|tid| token::arm_death_watch(tok, tid)) {
-                words.push((tok, v));
-            }
-            if futex::wait_any(&words, Some(until)) == futex::Woken::TimedOut
-                && winipc_sys::time::monotonic_ns() >= deadline
-            {
-                if deadline_ns.is_none() {
-                    tracing::warn!(store = %self.path.display(), holder, "store lock held too long");
-                }
-                return Err(Error::Timeout);
-            }
         }
     }
 
@@ -234,35 +213,21 @@ impl Guard<'_> {
     /// Reads a word.
     #[inline]
     pub(crate) fn get(&self, i: u32) -> u32 {
-        self.s.w(i).load(Ordering::Relaxed)
+        self.txn.get(i)
     }
 
     /// Writes a word, undo-logged.
     #[inline]
     pub(crate) fn set(&mut self, i: u32, v: u32) -> Result<()> {
-        let word = self.s.w(i);
-        let old = word.load(Ordering::Relaxed);
-        if old == v {
-            return Ok(());
-        }
-        let n = self.log_len;
-        if n >= LOG_ENTRIES {
-            return Err(Error::NoResources("transaction too large for the undo log"));
-        }
-        self.s.w(LOG + 2 * n).store(i, Ordering::Relaxed);
-        self.s.w(LOG + 2 * n + 1).store(old, Ordering::Relaxed);
-        fence(Ordering::Release);
-        self.s.w(hdr::LOG_LEN).store(n + 1, Ordering::Relaxed);
-        fence(Ordering::Release);
-        word.store(v, Ordering::Relaxed);
-        self.log_len = n + 1;
-        Ok(())
+        self.txn
+            .set(i, v)
+            .map_err(|_| Error::NoResources("transaction too large for the undo log"))
     }
 
     /// Undo-log entries this transaction has written so far.
     #[inline]
     pub(crate) fn log_len(&self) -> u32 {
-        self.log_len
+        self.txn.log_len()
     }
 
     /// Adds `delta` (wrapping) to a word, undo-logged.
@@ -309,12 +274,13 @@ impl Guard<'_> {
         }
     }
 
-    /// Makes the transaction's writes permanent, wakes who must be woken, and unlocks.
+    /// Makes the transaction's writes permanent, publishes slot and wait states, and (on drop)
+    /// unlocks and wakes who must be woken.
     pub(crate) fn commit(mut self) {
-        if STALL_BEFORE_COMMIT.load(Ordering::Relaxed) && self.log_len > 0 {
+        if STALL_BEFORE_COMMIT.load(Ordering::Relaxed) && self.txn.log_len() > 0 {
             stall();
         }
-        if self.log_len > 0 {
+        if self.txn.log_len() > 0 {
             // A load first: the hook costs no locked instruction on every commit.
             let armed = PAUSE_BEFORE_COMMIT_MS.load(Ordering::Relaxed) != 0;
             let ms = if armed {
@@ -327,95 +293,22 @@ impl Guard<'_> {
                 std::thread::sleep(std::time::Duration::from_millis(ms));
             }
         }
-        self.finish_commit();
-    }
-
-    fn finish_commit(&mut self) {
-        fence(Ordering::Release);
-        self.s.w(hdr::LOG_LEN).store(0, Ordering::Release);
-        self.log_len = 0;
-        self.committed = true;
-        // We hold the lock: a plain increment, no locked instruction.
-        let changes = self.s.w(hdr::CHANGES);
-        changes.store(
-            changes.load(Ordering::Relaxed).wrapping_add(1),
-            Ordering::Relaxed,
-        );
-        // Claimable slot states become visible only now, after the commit.
-        for &(t, next) in &self.release_slots {
-            self.s
-                .w(Store::th(t, th::STATE))
-                .store(next, Ordering::Release);
-        }
-        // Publish the new wait states now (still under the lock, after the commit); the
-        // wake-ups themselves are issued after the unlock (see `Drop`).
-        for &(t, state) in &self.wakes {
-            if state != WAIT_IDLE {
-                self.s
-                    .w(Store::th(t, th::WAIT_STATE))
-                    .store(state, Ordering::Release);
-            }
-        }
-    }
-
-    /// Undoes the log left by a dead holder (or by this guard), then wakes every waiter so that
-    /// each re-examines its wait: a signal that was rolled back may have been its wake-up.
-    fn recover(&mut self) {
-        let n = self.get(hdr::LOG_LEN);
-        if n > LOG_ENTRIES {
-            self.s.corrupt("undo log length");
-        }
-        self.rollback(n.min(LOG_ENTRIES));
-        for t in 0..MAX_THREADS {
-            if self.get(Store::th(t, th::WAIT_STATE)) == WAIT_WAITING {
-                futex::wake(self.s.w(Store::th(t, th::WAIT_STATE)), u32::MAX);
-            }
-        }
-    }
-
-    fn rollback(&mut self, n: u32) {
-        for k in (0..n).rev() {
-            let i = self.get(LOG + 2 * k);
-            let old = self.get(LOG + 2 * k + 1);
-            // Never "restore" the lock, the log itself, or anything outside the store.
-            if (THREADS..TOTAL_WORDS).contains(&i) || (hdr::FREE_OBJ..HEADER_WORDS).contains(&i) {
-                self.s.w(i).store(old, Ordering::Relaxed);
-            } else {
-                self.s.corrupt("undo-log entry out of range");
-            }
-        }
-        fence(Ordering::Release);
-        self.s.w(hdr::LOG_LEN).store(0, Ordering::Release);
-        self.log_len = 0;
+        self.txn.commit(&self.release_slots, &self.wakes);
     }
 }
 
 impl Drop for Guard<'_> {
     fn drop(&mut self) {
-        if !self.committed {
-            let n = self.log_len;
-            self.rollback(n);
-            self.wakes.clear();
-        }
-        let prev = self.s.w(hdr::LOCK).swap(0, Ordering::Release);
-        if prev & LOCK_WAITERS != 0 {
-            futex::wake(self.s.w(hdr::LOCK), 1);
-        }
-        // Wake after unlocking: a woken waiter that runs at once (same CPU) must not find the
-        // lock still held by its waker. A waker killed between the unlock and these calls
-        // leaves a published state unwoken; waiters re-check their word at least every
-        // `wait::BACKSTOP_NS` (the monitor thread's ticks), so that costs at most that long,
-        // never a wedge.
-        if !self.wakes.is_empty()
+        let committed = self.txn.committed();
+        // Test hook: a waker killed between the unlock and its wake-ups leaves a published
+        // state unwoken; waiters re-check their word at least every `wait::BACKSTOP_NS` (the
+        // monitor thread's ticks), so that costs at most that long, never a wedge.
+        let lose = committed
+            && !self.wakes.is_empty()
             && LOSE_NEXT_WAKES.load(Ordering::Relaxed)
-            && LOSE_NEXT_WAKES.swap(false, Ordering::Relaxed)
-        {
-            return;
-        }
-        for &(t, _) in &self.wakes {
-            futex::wake(self.s.w(Store::th(t, th::WAIT_STATE)), u32::MAX);
-        }
-        if self.committed {
+            && LOSE_NEXT_WAKES.swap(false, Ordering::Relaxed);
+        self.txn.finish(if lose { &[] } else { &self.wakes });
+        if committed {
             for action in std::mem::take(&mut self.deferred.0) {
                 action();
             }

@@ -1,20 +1,72 @@
 //! The object store: one shared-memory file per namespace holding every object, name, handle
 //! table and waiter of that namespace.
 //!
-//! - `Local` stores are per user (`winipc-local-<uid>.store`, mode 0600, owner checked on open);
-//! - the `Global` store is machine-wide (`winipc-global.store`, mode 0666). Its per-object
+//! - `Local` stores are per user (`winipc-local-<uid>.v<N>.store` in the user's private
+//!   directory, mode 0600, owner checked on open);
+//! - the `Global` store is machine-wide (`winipc-global.v<N>.store`, mode 0666). Its per-object
 //!   permissions are enforced by this library when objects are opened; a process that maps the
 //!   file directly can corrupt Global objects (never Local ones) — see `docs/security.md`.
 //!
-//! Every state change happens under the store's lock inside a transaction ([`lock::Guard`])
-//! whose writes are undo-logged, so a holder killed at any instruction is rolled back by the
-//! next locker. Threads are identified by slots carrying liveness tokens
-//! ([`winipc_sys::token`]); processes by slots with their pid and start time.
+//! # Contract
+//!
+//! **What the layers above may assume.**
+//!
+//! - *Transactions are all-or-nothing*, even if the holder is killed (SIGKILL) at any
+//!   instruction. Every change to shared state is made through a [`lock::Guard`] while the
+//!   store lock is held, and every write goes through [`lock::Guard::set`], which logs the old
+//!   value first. Once [`lock::Guard::commit`] has emptied the undo log (the commit point) the
+//!   writes are permanent; before it, the next locker — having stolen the lock from the dead
+//!   holder if need be — rolls them back, newest first, and wakes every waiting thread. A
+//!   guard dropped without a commit rolls back its own writes.
+//! - *Nothing a rollback can take back is ever published*: claimable thread-slot states and a
+//!   satisfied waiter's wait word are stored after the commit point, before the unlock; the
+//!   futex wakes follow the unlock. A waiter that reads `WAIT_SATISFIED` may use its result
+//!   without the lock.
+//! - *A wake-up can be lost* only if the waker dies between its unlock and its `FUTEX_WAKE`;
+//!   waiters re-check their word at least every `wait::BACKSTOP_NS` (the monitor thread's
+//!   tick), so that costs latency, never a wedge.
+//! - *Nobody waits forever for a dead holder*: a locker sleeps on the lock word and on the
+//!   holder's death, and steals the lock from a holder that is dead, out of range, or its own
+//!   slot. A live holder that keeps the lock longer than `lock::LOCK_PATIENCE_NS` makes
+//!   non-wait operations fail with [`Error::Timeout`] instead of hanging.
+//! - *Every index read from shared memory is range-checked* against the constants of
+//!   [`layout`] before use (`obj_link`, `entry_link`, `thread_link`, `proc_link`, and the undo
+//!   log's entries before a rollback restores them — never the lock or the log itself); every
+//!   list walk is bounded. An impossible value is counted in `hdr::CORRUPTIONS` and reported as
+//!   [`Error::Corrupt`], never followed. A peer that truncates the file poisons the mapping
+//!   ([`Store::check_pages`]): the next lock fails with `ERROR_FILE_CORRUPT`.
+//! - A transaction writes at most `LOG_ENTRIES` words; a larger one fails with
+//!   `Error::NoResources` (and is rolled back), so unbounded work (reaping) is split into
+//!   transactions of its own.
+//!
+//! **What a backend must provide** (`txn::Backend`; the algorithm itself is [`txn`], which
+//! the model checks in `loom_tests.rs` run unchanged over loom's atomics):
+//!
+//! - *Words*: 32-bit atomic words, shared by every process that maps the store, at the indices
+//!   of a [`txn::Layout`] (a mapped file here; [`crate::sync::Word`] names the operations).
+//! - *Futex wait and wake* on those words: sleep while the lock word holds a value *and* the
+//!   holder lives, until a deadline, spurious returns allowed (`futex_waitv` over the lock word
+//!   and the holder's token); wake a word's sleepers (`FUTEX_WAKE`).
+//! - *Liveness of a thread slot*: the TID of the live thread registered in a slot, or none if
+//!   the slot is free or its thread is dead — reliably once the thread is dead, whatever the
+//!   slot's words say. In a private store ([`Store::tokens`]) each thread locks a robust mutex
+//!   in its slot for its lifetime (a *liveness token*, decision 0002): one load tells, and the
+//!   kernel wakes a sleeper when the thread dies. In the shared store no token may sit in
+//!   memory other users can write (a robust mutex holds pointers the kernel follows), so a
+//!   thread is identified by its TID and start time, checked in `/proc`, and a sleeper looks
+//!   again every `lock::DEATH_POLL_NS`.
+//! - A monotonic clock, and reports of steals and corruption (a counter, a log line).
+//!
+//! Threads are identified by slots ([`registry`]); processes by slots with their pid and
+//! start time.
 
 pub(crate) mod layout;
 pub(crate) mod lock;
+#[cfg(test)]
+mod loom_tests;
 pub(crate) mod names;
 pub(crate) mod registry;
+pub(crate) mod txn;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
