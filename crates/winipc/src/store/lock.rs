@@ -28,6 +28,11 @@ pub(crate) const LOCK_PATIENCE_NS: u64 = 10_000_000_000;
 /// waits for (a lock holder, a mutex owner) died.
 pub(crate) const DEATH_POLL_NS: u64 = 20_000_000;
 
+/// How often a thread waiting for the store lock looks at the holder again (the lock is held
+/// for nanoseconds; a holder still there after this is likely dead): a process exit noticed
+/// by the monitor is published within 50 ms even when the dying process held the lock.
+const LOCK_RECHECK_NS: u64 = 5_000_000;
+
 /// Test hook: the next transaction with writes stops forever just before its commit, holding
 /// the lock, so a test can kill the process there and watch the rollback.
 pub(crate) static STALL_BEFORE_COMMIT: std::sync::atomic::AtomicBool =
@@ -191,11 +196,17 @@ impl Store {
             }
             let tok = self.w(Store::th(holder, THREAD_TOKEN));
             let mut words = vec![(lw, cur | LOCK_WAITERS)];
-            let mut until = deadline;
-            if !self.tokens {
-                // No token to sleep on: look at the holder again now and then.
-                until = until.min(winipc_sys::time::monotonic_ns() + DEATH_POLL_NS);
-            } else if let Some(v) = holder_tid.and_then(|tid| token::arm_death_watch(tok, tid)) {
+            // Look at the holder again now and then, even with a token to sleep on: the kernel
+            // wakes only one sleeper on a dead owner's token, and that one may be dying too
+            // (several processes killed at once), which left the others asleep until the
+            // deadline, 10 s (issue 16).
+            let until = deadline.min(winipc_sys::time::monotonic_ns() + LOCK_RECHECK_NS);
+            if self.tokens {
+                let Some(v) = holder_tid.and_then(|tid| token::arm_death_watch(tok, tid)) else {
+                    // The holder died since `live_tid` looked: nothing would wake a sleep on the
+                    // lock word alone (before, it lasted until the deadline, 10 s). Look again.
+                    continue;
+                };
                 words.push((tok, v));
             }
             if futex::wait_any(&words, Some(until)) == futex::Woken::TimedOut
