@@ -23,6 +23,7 @@ mod handle;
 mod mailslot;
 mod memory;
 mod misc;
+mod probe;
 mod process;
 mod sched;
 mod slim;

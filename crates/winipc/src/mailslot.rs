@@ -269,35 +269,59 @@ fn remember(map: &mut HashMap<RingId, Weak<OpenRing>>, r: &Arc<OpenRing>) {
     map.insert(r.id, Arc::downgrade(r));
 }
 
-/// Rings of mailslot handles used by raw value (the C ABI's `ReadFile`/`WriteFile`), each
-/// with the object its handle referred to, kept until the handle is closed
-/// ([`forget_raw_handle`]). The object check means a handle value reused for another slot
-/// never reaches the old slot's ring.
-fn raw_rings() -> &'static Mutex<RawRings> {
-    static RAW: OnceLock<Mutex<RawRings>> = OnceLock::new();
-    RAW.get_or_init(Default::default)
+/// Rings of mailslot handles used by raw value (the C ABI's `ReadFile`/`WriteFile`), one slot
+/// per handle value (a handle value is a table index in one of the two stores: an O(1) array
+/// index, no global lock, no hashing). Each holds the object its handle referred to, kept until
+/// the handle is closed ([`forget_raw_handle`]); the object check (store, index, generation)
+/// means a handle value reused for another slot never reaches the old slot's ring. A slot's
+/// mutex is held only to clone or replace its `Arc` (never across a read or write), so threads
+/// sharing one handle do not wait on each other.
+type RawSlot = Mutex<Option<(objects::ObjRef, Arc<OpenRing>)>>;
+const RAW_CHUNK: usize = 256;
+const RAW_SLOTS: usize = 2 * crate::store::layout::HANDLES_PER_PROC as usize;
+/// Allocated a chunk at a time, on first use of a handle value in it.
+static RAW_RINGS: [OnceLock<Box<[RawSlot; RAW_CHUNK]>>; RAW_SLOTS / RAW_CHUNK] =
+    [const { OnceLock::new() }; RAW_SLOTS / RAW_CHUNK];
+
+/// The slot of handle value `h` (`None` for a value no handle can have).
+fn raw_slot(h: RawHandle) -> Option<&'static RawSlot> {
+    let n = usize::try_from(h / 4).ok()?.checked_sub(1)?;
+    let chunk = RAW_RINGS.get(n / RAW_CHUNK)?;
+    let slots = chunk.get_or_init(|| Box::new([const { Mutex::new(None) }; RAW_CHUNK]));
+    Some(&slots[n % RAW_CHUNK])
 }
 
-type RawRings = HashMap<RawHandle, (objects::ObjRef, Arc<OpenRing>)>;
+fn lock_slot(
+    slot: &RawSlot,
+) -> std::sync::MutexGuard<'_, Option<(objects::ObjRef, Arc<OpenRing>)>> {
+    // Nothing panics while holding it; a poisoned slot still holds a consistent value.
+    slot.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 /// The ring of raw mailslot handle `h`, whose entry is `e`.
 fn raw_ring(h: RawHandle, e: &handles::Entry) -> Result<Arc<OpenRing>> {
-    let mut map = raw_rings().lock().expect("raw ring registry");
-    if let Some((obj, r)) = map.get(&h)
+    let slot = raw_slot(h);
+    if let Some(slot) = slot
+        && let Some((obj, r)) = &*lock_slot(slot)
         && *obj == e.obj
     {
         return Ok(r.clone());
     }
     let s = Store::get(e.obj.ns)?;
     let r = ring_for(ring_id(s, e.obj.ix))?;
-    map.insert(h, (e.obj, r.clone()));
+    if let Some(slot) = slot {
+        let old = lock_slot(slot).replace((e.obj, r.clone()));
+        drop(old); // unmapping (the last user of another ring) happens outside the slot lock
+    }
     Ok(r)
 }
 
 /// `CloseHandle` hook: drops the ring a raw handle kept mapped.
 pub(crate) fn forget_raw_handle(h: RawHandle) {
-    if let Ok(mut map) = raw_rings().lock() {
-        map.remove(&h);
+    if let Some(slot) = raw_slot(h) {
+        let old = lock_slot(slot).take();
+        drop(old);
     }
 }
 
