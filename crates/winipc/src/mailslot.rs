@@ -317,8 +317,69 @@ fn raw_ring(h: RawHandle, e: &handles::Entry) -> Result<Arc<OpenRing>> {
     Ok(r)
 }
 
+/// Bumped by every [`forget_raw_handle`]: a thread's [`RAW_CACHE`] entries from an earlier
+/// epoch are dropped on its next use, so a closed handle's ring does not stay mapped.
+static RAW_EPOCH: AtomicU64 = AtomicU64::new(0);
+
+/// Entries of a thread's [`RAW_CACHE`].
+const RAW_CACHE_WAYS: usize = 2;
+
+type RawCache = (
+    u64,
+    [Option<(objects::ObjRef, Arc<OpenRing>)>; RAW_CACHE_WAYS],
+);
+
+thread_local! {
+    /// The rings this thread used last through raw handles, by object: the `ReadFile` /
+    /// `WriteFile` hot path finds its ring with no atomic read-modify-write (no slot lock, no
+    /// `Arc` clone). An object's ring never changes (a reused object index has a new
+    /// generation), so a hit for the object the handle entry names right now is never stale.
+    static RAW_CACHE: std::cell::RefCell<RawCache> =
+        const { std::cell::RefCell::new((0, [const { None }; RAW_CACHE_WAYS])) };
+}
+
+/// Runs `f` on the ring of raw mailslot handle `h`, whose entry is `e`.
+fn with_raw_ring<T>(h: RawHandle, e: &handles::Entry, f: impl FnOnce(&OpenRing) -> T) -> Result<T> {
+    let epoch = RAW_EPOCH.load(Ordering::Relaxed);
+    let hit = RAW_CACHE.with(|c| {
+        // Busy only if `f` re-entered this path (it does not today): take the slow path.
+        let Ok(mut c) = c.try_borrow_mut() else {
+            return None;
+        };
+        if c.0 != epoch {
+            *c = (epoch, [const { None }; RAW_CACHE_WAYS]);
+        }
+        let ways = &mut c.1;
+        let i = ways
+            .iter()
+            .position(|w| w.as_ref().is_some_and(|(o, _)| *o == e.obj))?;
+        ways.swap(0, i);
+        Some(())
+    });
+    if hit.is_none() {
+        let ring = raw_ring(h, e)?;
+        RAW_CACHE.with(|c| {
+            if let Ok(mut c) = c.try_borrow_mut()
+                && c.0 == epoch
+            {
+                c.1.rotate_right(1);
+                c.1[0] = Some((e.obj, ring.clone()));
+            }
+        });
+        return Ok(f(&ring));
+    }
+    RAW_CACHE.with(|c| match c.try_borrow() {
+        Ok(c) => match &c.1[0] {
+            Some((o, r)) if *o == e.obj => Ok(f(r)),
+            _ => raw_ring(h, e).map(|r| f(&r)),
+        },
+        Err(_) => raw_ring(h, e).map(|r| f(&r)),
+    })
+}
+
 /// `CloseHandle` hook: drops the ring a raw handle kept mapped.
 pub(crate) fn forget_raw_handle(h: RawHandle) {
+    RAW_EPOCH.fetch_add(1, Ordering::Relaxed);
     if let Some(slot) = raw_slot(h) {
         let old = lock_slot(slot).take();
         drop(old);
@@ -994,8 +1055,7 @@ pub(crate) fn set_read_timeout(h: RawHandle, ms: u32) -> Result<()> {
 pub(crate) fn read_raw(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
     let e = handles::resolve(h)?;
     check_direction(&e, true)?;
-    let ring = raw_ring(h, &e)?;
-    read(e.obj, &ring, buf, None)
+    with_raw_ring(h, &e, |ring| read(e.obj, ring, buf, None))?
 }
 
 /// `WriteFile` on a raw handle (the C ABI's path).
@@ -1007,8 +1067,7 @@ pub(crate) fn write_raw(h: RawHandle, msg: &[u8]) -> Result<()> {
         return remote.send(msg);
     }
     check_direction(&e, false)?;
-    let ring = raw_ring(h, &e)?;
-    write(&ring, msg, None)
+    with_raw_ring(h, &e, |ring| write(ring, msg, None))?
 }
 
 impl External for OpenRing {
