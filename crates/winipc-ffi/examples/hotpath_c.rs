@@ -92,7 +92,13 @@ fn main() -> std::io::Result<()> {
             // SAFETY: as below.
             unsafe {
                 WriteFile(cw, msg.as_ptr().cast(), 64, &mut done, std::ptr::null_mut());
-                ReadFile(cr, buf.as_mut_ptr().cast(), 64, &mut done, std::ptr::null_mut());
+                ReadFile(
+                    cr,
+                    buf.as_mut_ptr().cast(),
+                    64,
+                    &mut done,
+                    std::ptr::null_mut(),
+                );
             }
         }
         return Ok(());
