@@ -59,6 +59,15 @@ pub struct Cli {
     /// List transports and exit.
     #[arg(long)]
     pub list: bool,
+
+    /// Also measure process-exit latency over this many kills per placement (busy children
+    /// killed four at a time; death → process object signaled).
+    #[arg(long, default_value_t = 0)]
+    pub exit_kills: usize,
+
+    /// Only the process-exit measurement (needs --exit-kills), no transport table.
+    #[arg(long)]
+    pub exit_only: bool,
 }
 
 /// Hidden subcommands.
@@ -67,6 +76,22 @@ pub enum Internal {
     /// One process of a run (started by the benchmark itself).
     #[command(name = "__child", hide = true)]
     Child(ChildArgs),
+    /// A busy child of the process-exit measurement.
+    #[command(name = "__busy", hide = true)]
+    Busy(BusyArgs),
+}
+
+/// A busy child's objects.
+#[derive(Debug, Args)]
+pub struct BusyArgs {
+    /// Store directory.
+    #[arg(long)]
+    pub dir: PathBuf,
+    /// CPU to pin to.
+    #[arg(long)]
+    pub cpu: usize,
+    /// Mutex, event, mailslot and ready-semaphore names.
+    pub names: Vec<String>,
 }
 
 /// Everything a child needs, passed by the parent.

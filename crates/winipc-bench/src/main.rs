@@ -25,7 +25,7 @@
 //! ```text
 //! winipc-bench [--quick] [--scenario stream-1w,stream-8w,rtt,wake] [--transport ID,…]
 //!              [--msg-size BYTES] [--reps N] [--duration-ms MS] [--reference ID]
-//!              [--json FILE] [--svg FILE] [--list]
+//!              [--json FILE] [--svg FILE] [--list] [--exit-kills N [--exit-only]]
 //! ```
 //!
 //! # Adding a transport
@@ -56,15 +56,18 @@
 //!
 //! # Unsafe code
 //!
-//! Only [`sys`] contains `unsafe` (mmap, munmap, POSIX message queues); the rest of the crate
-//! is compiled with `#![deny(unsafe_code)]`.
+//! Only [`sys`] (mmap, munmap, POSIX message queues) and [`capi`] (libwinipc's C functions)
+//! contain `unsafe`; the rest of the crate is compiled with `#![deny(unsafe_code)]`.
 
 #![deny(unsafe_code)]
 
 mod bench;
+#[allow(unsafe_code)]
+mod capi;
 mod child;
 mod cli;
 mod clock;
+mod exit;
 mod futex;
 mod machine;
 mod message;
@@ -90,8 +93,16 @@ use crate::cli::{Cli, Internal};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Some(Internal::Child(args)) = &cli.child {
-        return child::main(args);
+    match &cli.child {
+        Some(Internal::Child(args)) => return child::main(args),
+        Some(Internal::Busy(args)) => {
+            let _ = pin::pin_to(args.cpu);
+            if let Err(e) = exit::busy(&args.dir, &args.names) {
+                eprintln!("winipc-bench __busy: {e}");
+            }
+            return ExitCode::FAILURE;
+        }
+        None => {}
     }
     if cli.list {
         for t in transports::REGISTRY {
@@ -123,8 +134,16 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<bool, String> {
     let dir = std::env::temp_dir().join(format!("winipc-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    if cli.exit_only {
+        let cpus = pin::allowed_cpus();
+        let pair = (cpus[0], *cpus.get(1).unwrap_or(&cpus[0]));
+        let r = exit::run(&dir, cli.exit_kills.max(4), pair);
+        let _ = std::fs::remove_dir_all(&dir);
+        return r
+            .map(|()| true)
+            .map_err(|e| format!("process-exit measurement: {e}"));
+    }
     let results = bench::run(cli, dir.clone());
-    let _ = std::fs::remove_dir_all(&dir);
     let results = results?;
 
     print!("{}", report::table::render_all(&results));
@@ -137,5 +156,13 @@ fn run(cli: &Cli) -> Result<bool, String> {
         std::fs::write(path, report::svg::to_svg(&results))
             .map_err(|e| format!("writing {}: {e}", path.display()))?;
     }
+    if cli.exit_kills > 0 {
+        let cpus = pin::allowed_cpus();
+        let pair = (cpus[0], *cpus.get(1).unwrap_or(&cpus[0]));
+        let r = exit::run(&dir, cli.exit_kills, pair);
+        let _ = std::fs::remove_dir_all(&dir);
+        r.map_err(|e| format!("process-exit measurement: {e}"))?;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
     Ok(!results.any_failed())
 }

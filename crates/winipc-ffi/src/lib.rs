@@ -24,6 +24,7 @@ mod mailslot;
 mod memory;
 mod misc;
 mod pipe;
+mod probe;
 mod process;
 mod sched;
 mod slim;

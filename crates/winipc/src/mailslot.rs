@@ -269,35 +269,120 @@ fn remember(map: &mut HashMap<RingId, Weak<OpenRing>>, r: &Arc<OpenRing>) {
     map.insert(r.id, Arc::downgrade(r));
 }
 
-/// Rings of mailslot handles used by raw value (the C ABI's `ReadFile`/`WriteFile`), each
-/// with the object its handle referred to, kept until the handle is closed
-/// ([`forget_raw_handle`]). The object check means a handle value reused for another slot
-/// never reaches the old slot's ring.
-fn raw_rings() -> &'static Mutex<RawRings> {
-    static RAW: OnceLock<Mutex<RawRings>> = OnceLock::new();
-    RAW.get_or_init(Default::default)
+/// Rings of mailslot handles used by raw value (the C ABI's `ReadFile`/`WriteFile`), one slot
+/// per handle value (a handle value is a table index in one of the two stores: an O(1) array
+/// index, no global lock, no hashing). Each holds the object its handle referred to, kept until
+/// the handle is closed ([`forget_raw_handle`]); the object check (store, index, generation)
+/// means a handle value reused for another slot never reaches the old slot's ring. A slot's
+/// mutex is held only to clone or replace its `Arc` (never across a read or write), so threads
+/// sharing one handle do not wait on each other.
+type RawSlot = Mutex<Option<(objects::ObjRef, Arc<OpenRing>)>>;
+const RAW_CHUNK: usize = 256;
+const RAW_SLOTS: usize = 2 * crate::store::layout::HANDLES_PER_PROC as usize;
+/// Allocated a chunk at a time, on first use of a handle value in it.
+static RAW_RINGS: [OnceLock<Box<[RawSlot; RAW_CHUNK]>>; RAW_SLOTS / RAW_CHUNK] =
+    [const { OnceLock::new() }; RAW_SLOTS / RAW_CHUNK];
+
+/// The slot of handle value `h` (`None` for a value no handle can have).
+fn raw_slot(h: RawHandle) -> Option<&'static RawSlot> {
+    let n = usize::try_from(h / 4).ok()?.checked_sub(1)?;
+    let chunk = RAW_RINGS.get(n / RAW_CHUNK)?;
+    let slots = chunk.get_or_init(|| Box::new([const { Mutex::new(None) }; RAW_CHUNK]));
+    Some(&slots[n % RAW_CHUNK])
 }
 
-type RawRings = HashMap<RawHandle, (objects::ObjRef, Arc<OpenRing>)>;
+fn lock_slot(
+    slot: &RawSlot,
+) -> std::sync::MutexGuard<'_, Option<(objects::ObjRef, Arc<OpenRing>)>> {
+    // Nothing panics while holding it; a poisoned slot still holds a consistent value.
+    slot.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 /// The ring of raw mailslot handle `h`, whose entry is `e`.
 fn raw_ring(h: RawHandle, e: &handles::Entry) -> Result<Arc<OpenRing>> {
-    let mut map = raw_rings().lock().expect("raw ring registry");
-    if let Some((obj, r)) = map.get(&h)
+    let slot = raw_slot(h);
+    if let Some(slot) = slot
+        && let Some((obj, r)) = &*lock_slot(slot)
         && *obj == e.obj
     {
         return Ok(r.clone());
     }
     let s = Store::get(e.obj.ns)?;
     let r = ring_for(ring_id(s, e.obj.ix))?;
-    map.insert(h, (e.obj, r.clone()));
+    if let Some(slot) = slot {
+        let old = lock_slot(slot).replace((e.obj, r.clone()));
+        drop(old); // unmapping (the last user of another ring) happens outside the slot lock
+    }
     Ok(r)
+}
+
+/// Bumped by every [`forget_raw_handle`]: a thread's [`RAW_CACHE`] entries from an earlier
+/// epoch are dropped on its next use, so a closed handle's ring does not stay mapped.
+static RAW_EPOCH: AtomicU64 = AtomicU64::new(0);
+
+/// Entries of a thread's [`RAW_CACHE`].
+const RAW_CACHE_WAYS: usize = 2;
+
+type RawCache = (
+    u64,
+    [Option<(objects::ObjRef, Arc<OpenRing>)>; RAW_CACHE_WAYS],
+);
+
+thread_local! {
+    /// The rings this thread used last through raw handles, by object: the `ReadFile` /
+    /// `WriteFile` hot path finds its ring with no atomic read-modify-write (no slot lock, no
+    /// `Arc` clone). An object's ring never changes (a reused object index has a new
+    /// generation), so a hit for the object the handle entry names right now is never stale.
+    static RAW_CACHE: std::cell::RefCell<RawCache> =
+        const { std::cell::RefCell::new((0, [const { None }; RAW_CACHE_WAYS])) };
+}
+
+/// Runs `f` on the ring of raw mailslot handle `h`, whose entry is `e`.
+fn with_raw_ring<T>(h: RawHandle, e: &handles::Entry, f: impl FnOnce(&OpenRing) -> T) -> Result<T> {
+    let epoch = RAW_EPOCH.load(Ordering::Relaxed);
+    let hit = RAW_CACHE.with(|c| {
+        // Busy only if `f` re-entered this path (it does not today): take the slow path.
+        let Ok(mut c) = c.try_borrow_mut() else {
+            return None;
+        };
+        if c.0 != epoch {
+            *c = (epoch, [const { None }; RAW_CACHE_WAYS]);
+        }
+        let ways = &mut c.1;
+        let i = ways
+            .iter()
+            .position(|w| w.as_ref().is_some_and(|(o, _)| *o == e.obj))?;
+        ways.swap(0, i);
+        Some(())
+    });
+    if hit.is_none() {
+        let ring = raw_ring(h, e)?;
+        RAW_CACHE.with(|c| {
+            if let Ok(mut c) = c.try_borrow_mut()
+                && c.0 == epoch
+            {
+                c.1.rotate_right(1);
+                c.1[0] = Some((e.obj, ring.clone()));
+            }
+        });
+        return Ok(f(&ring));
+    }
+    RAW_CACHE.with(|c| match c.try_borrow() {
+        Ok(c) => match &c.1[0] {
+            Some((o, r)) if *o == e.obj => Ok(f(r)),
+            _ => raw_ring(h, e).map(|r| f(&r)),
+        },
+        Err(_) => raw_ring(h, e).map(|r| f(&r)),
+    })
 }
 
 /// `CloseHandle` hook: drops the ring a raw handle kept mapped.
 pub(crate) fn forget_raw_handle(h: RawHandle) {
-    if let Ok(mut map) = raw_rings().lock() {
-        map.remove(&h);
+    RAW_EPOCH.fetch_add(1, Ordering::Relaxed);
+    if let Some(slot) = raw_slot(h) {
+        let old = lock_slot(slot).take();
+        drop(old);
     }
 }
 
@@ -970,8 +1055,7 @@ pub(crate) fn set_read_timeout(h: RawHandle, ms: u32) -> Result<()> {
 pub(crate) fn read_raw(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
     let e = handles::resolve(h)?;
     check_direction(&e, true)?;
-    let ring = raw_ring(h, &e)?;
-    read(e.obj, &ring, buf, None)
+    with_raw_ring(h, &e, |ring| read(e.obj, ring, buf, None))?
 }
 
 /// `WriteFile` on a raw handle (the C ABI's path).
@@ -983,8 +1067,7 @@ pub(crate) fn write_raw(h: RawHandle, msg: &[u8]) -> Result<()> {
         return remote.send(msg);
     }
     check_direction(&e, false)?;
-    let ring = raw_ring(h, &e)?;
-    write(&ring, msg, None)
+    with_raw_ring(h, &e, |ring| write(ring, msg, None))?
 }
 
 impl External for OpenRing {

@@ -41,15 +41,21 @@ struct Watched {
     child: bool,
     pid: u32,
     start: u64,
-    /// Set once the process has exited but its status is not known yet (a non-child whose
-    /// parent has not reaped it): the monitor retries until this deadline, then publishes
-    /// without a status.
+    /// Set once the process has exited but its exit is not published yet (its status is not
+    /// readable yet, or publishing failed): the monitor stops polling the pidfd and retries
+    /// every [`RETRY_NS`]; past this deadline it publishes without a status.
     give_up_at: Option<u64>,
+    /// The status once read (reaping our child consumes it).
+    exit: Option<proc::Exit>,
 }
 
-/// How long to wait for the real parent to reap a non-child before publishing its exit
-/// without a status.
-const STATUS_PATIENCE_NS: u64 = 2_000_000_000;
+/// How long to keep trying to read an exited process's status before publishing its exit
+/// without one. The status is readable at once in every case the kernel keeps it (our child:
+/// `waitid`; reaped by anyone: `PIDFD_INFO_EXIT`; a zombie: `/proc`), so this only covers
+/// short windows (a task between its exit and its release) and kernels older than 6.15 (a
+/// non-child reaped before we looked: its status is gone for good). It was 2 s, which made
+/// every such exit 2 s late (issue 16); a process object is signaled within 50 ms of death.
+const STATUS_PATIENCE_NS: u64 = 25_000_000;
 /// Retry interval for exits whose status is not known yet.
 const RETRY_NS: u64 = 5_000_000;
 
@@ -204,6 +210,7 @@ pub(crate) fn watch(r: ObjRef, pidfd: OwnedFd, child: bool) -> Result<()> {
         pid,
         start,
         give_up_at: None,
+        exit: None,
     };
     w.insert(k, entry);
     Ok(())
@@ -211,9 +218,13 @@ pub(crate) fn watch(r: ObjRef, pidfd: OwnedFd, child: bool) -> Result<()> {
 
 /// The exit status of a watched process that has exited, if it can be known now.
 fn status_of(e: &Watched) -> Option<proc::Exit> {
-    if e.child {
-        return proc::reap_child(&e.pidfd).ok().flatten();
+    if e.child
+        && let Ok(Some(exit)) = proc::reap_child(&e.pidfd)
+    {
+        return Some(exit);
     }
+    // Not our child, or a child someone else reaped first (the program's own `waitpid`,
+    // `SIGCHLD` ignored): the kernel keeps the status for the pidfd.
     proc::exit_info(&e.pidfd)
         .ok()
         .flatten()
@@ -265,7 +276,8 @@ fn run(m: &'static Monitor) {
             let mut w = m.watched.lock().expect("monitor lock");
             let Some(entry) = w.get_mut(&k) else { continue };
             let now = winipc_sys::time::monotonic_ns();
-            let exit = status_of(entry);
+            let exit = entry.exit.or_else(|| status_of(entry));
+            entry.exit = exit;
             if exit.is_none() && entry.give_up_at.is_none_or(|t| now < t) {
                 if entry.give_up_at.is_none() {
                     // Exited, status not known yet: stop polling the fd, retry on a timer.
@@ -279,7 +291,14 @@ fn run(m: &'static Monitor) {
             // arriving in between found it unwatched and already reaped, and published
             // "unknown", exit code 0, before this thread published the real code.)
             if let Err(e) = publish(entry.obj, exit) {
-                tracing::warn!(error = %e, "publishing a process exit failed");
+                // Transient (the store lock held by a process being recovered): retry on the
+                // timer; dropping the entry left the object unsignaled for good.
+                tracing::warn!(error = %e, "publishing a process exit failed; retrying");
+                if entry.give_up_at.is_none() {
+                    let _ = m.poller.remove(&entry.pidfd);
+                    entry.give_up_at = Some(now);
+                }
+                continue;
             }
             let entry = w.remove(&k).expect("present");
             drop(w);

@@ -187,6 +187,11 @@ impl Process {
             Some(d) => d & access::PROCESS_ALL,
         };
         let (handle, _) = object_for(pid, start, false, rights)?;
+        if pid != proc::getpid() {
+            // Watched from the open, not the first wait: if its parent reaps it before anyone
+            // waits, the pidfd still gives its status (`PIDFD_INFO_EXIT`).
+            crate::monitor::watch_if_process(handle.obj())?;
+        }
         Ok(Process {
             handle,
             pid,

@@ -9,6 +9,8 @@ mod shm_ring;
 mod slot;
 mod unix_dgram;
 mod unix_seqpacket;
+mod winipc_c_event;
+mod winipc_c_mailslot;
 mod winipc_event;
 mod winipc_mailslot;
 
@@ -21,6 +23,8 @@ use crate::transport::Transport;
 pub static REGISTRY: &[&dyn Transport] = &[
     &winipc_mailslot::WinipcMailslot,
     &winipc_event::WinipcEvent,
+    &winipc_c_mailslot::WinipcCMailslot,
+    &winipc_c_event::WinipcCEvent,
     &unix_dgram::UnixDgram,
     &unix_seqpacket::UnixSeqpacket,
     &posix_mq::PosixMq,

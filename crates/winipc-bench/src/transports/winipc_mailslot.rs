@@ -16,7 +16,7 @@ pub fn use_channel_dir(channel: &Channel) {
     let _ = winipc::set_store_dir(&channel.dir);
 }
 
-fn slot_name(channel: &Channel) -> String {
+pub fn slot_name(channel: &Channel) -> String {
     format!(r"\\.\mailslot\bench\{}", channel.name)
 }
 

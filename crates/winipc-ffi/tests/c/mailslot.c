@@ -7,6 +7,8 @@
  */
 #include "harness.h"
 
+#include <sys/mman.h>
+
 static void slot_name(char *buf, size_t n, const char *tag)
 {
     snprintf(buf, n, "\\\\.\\mailslot\\winipc_suite\\%s", uniq(tag));
@@ -175,6 +177,26 @@ static void test_io(void)
     CHECK_FAIL(WriteFile(c, "x", 1, NULL, NULL), FALSE, ERROR_INVALID_PARAMETER);
     CHECK_FAIL(WriteFile(c, NULL, 3, &n, NULL), FALSE, ERROR_NOACCESS);
     CHECK_FAIL(ReadFile(s, NULL, 3, &n, NULL), FALSE, ERROR_NOACCESS);
+    /* Buffers that fault are refused with ERROR_NOACCESS, without a crash and without taking
+     * the message (probed by guarded touches, no system call: issue 16). */
+    {
+        char *pages = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        CHECK(pages != MAP_FAILED);
+        CHECK_OK(WriteFile(c, "abc", 3, &n, NULL));
+        CHECK(mprotect(pages + 4096, 4096, PROT_NONE) == 0);
+        CHECK_FAIL(ReadFile(s, pages + 4095, 3, &n, NULL), FALSE, ERROR_NOACCESS);
+        CHECK_FAIL(WriteFile(c, pages + 4096, 3, &n, NULL), FALSE, ERROR_NOACCESS);
+        CHECK(mprotect(pages, 4096, PROT_READ) == 0);
+        CHECK_FAIL(ReadFile(s, pages, 3, &n, NULL), FALSE, ERROR_NOACCESS);
+        CHECK_OK(WriteFile(c, pages, 3, &n, NULL)); /* readable is enough to send from */
+        CHECK(munmap(pages, 8192) == 0);
+        CHECK_FAIL(ReadFile(s, pages, 3, &n, NULL), FALSE, ERROR_NOACCESS);
+        CHECK_FAIL(WriteFile(c, pages, 3, &n, NULL), FALSE, ERROR_NOACCESS);
+        CHECK_OK(ReadFile(s, buf, sizeof buf, &n, NULL));
+        CHECK_EQ(n, 3);
+        CHECK_OK(ReadFile(s, buf, sizeof buf, &n, NULL));
+        CHECK_EQ(n, 3);
+    }
 
     /* Read timeout. */
     CHECK_OK(SetMailslotInfo(s, 100));

@@ -25,6 +25,11 @@ pub(crate) const LOCK_PATIENCE_NS: u64 = 10_000_000_000;
 /// waits for (a lock holder, a mutex owner) died.
 pub(crate) const DEATH_POLL_NS: u64 = 20_000_000;
 
+/// How often a thread waiting for the store lock looks at the holder again (the lock is held
+/// for nanoseconds; a holder still there after this is likely dead): a process exit noticed
+/// by the monitor is published within 50 ms even when the dying process held the lock.
+const LOCK_RECHECK_NS: u64 = 5_000_000;
+
 /// Test hook: the next transaction with writes stops forever just before its commit, holding
 /// the lock, so a test can kill the process there and watch the rollback.
 pub(crate) static STALL_BEFORE_COMMIT: std::sync::atomic::AtomicBool =
@@ -112,13 +117,24 @@ impl Backend for Store {
         let lw = self.w(hdr::LOCK);
         let mut words = smallvec::SmallVec::<[(&AtomicU32, u32); 2]>::new();
         words.push((lw, seen));
-        let mut until = deadline_ns;
-        if !self.tokens {
-            // No token to sleep on: look at the holder again now and then.
-            until = until.min(winipc_sys::time::monotonic_ns() + DEATH_POLL_NS);
-        } else if let Some(v) = token::arm_death_watch(self.w(Store::th(holder, THREAD_TOKEN)), tid)
-        {
-            words.push((self.w(Store::th(holder, THREAD_TOKEN)), v));
+        // Look at the holder again now and then, even with a token to sleep on: the kernel
+        // wakes only one sleeper on a dead owner's token, and that one may be dying too
+        // (several processes killed at once), which left the others asleep until the
+        // deadline, 10 s (issue 16). Without a token (the shared store), polling is all there is.
+        let recheck = if self.tokens {
+            LOCK_RECHECK_NS
+        } else {
+            DEATH_POLL_NS
+        };
+        let until = deadline_ns.min(winipc_sys::time::monotonic_ns() + recheck);
+        if self.tokens {
+            let tok = self.w(Store::th(holder, THREAD_TOKEN));
+            match token::arm_death_watch(tok, tid) {
+                Some(v) => words.push((tok, v)),
+                // The holder died since it was looked at: nothing would wake a sleep on the
+                // lock word alone. Look again at once.
+                None => return false,
+            }
         }
         futex::wait_any(&words, Some(until)) == futex::Woken::TimedOut
     }
