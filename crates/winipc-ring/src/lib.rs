@@ -227,6 +227,9 @@ pub struct Ring<'a, F> {
     /// synchronization with the reader). Writers re-read the shared head only when this copy
     /// shows too little room, so the reader's line is not pulled over on every message.
     head_cache: sync::AtomicU64,
+    /// Process-local memory of the reader about a head record stuck in WRITING (see
+    /// `reader::Stuck`); only read and written under the reader lock (and read by `peek`).
+    stuck: std::sync::Mutex<reader::Stuck>,
 }
 
 impl<'a, F: Futex> Ring<'a, F> {
@@ -268,6 +271,7 @@ impl<'a, F: Futex> Ring<'a, F> {
             entries: Default::default(),
             spin_budget: std::sync::atomic::AtomicU32::new(reader::SPIN_MIN * 4),
             head_cache: sync::AtomicU64::new(0),
+            stuck: std::sync::Mutex::new(reader::Stuck::default()),
         }
     }
 

@@ -19,6 +19,17 @@ const PEEK_LIMIT: u32 = 4;
 pub(crate) const SPIN_MIN: u32 = 16;
 pub(crate) const SPIN_MAX: u32 = 4096;
 
+/// What a process's reader remembers about a head record stuck in WRITING (process-local,
+/// guarded by the reader lock): while the head stays at `head`, every record from the stuck
+/// record's end up to `done` is consumed (so walks past it resume there), and `alive_at` is
+/// when the stuck record's writer was last found alive.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Stuck {
+    head: u64,
+    done: u64,
+    alive_at: Option<Instant>,
+}
+
 /// Outcome of one consumption attempt under the reader lock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Step {
@@ -200,9 +211,33 @@ impl<F: Futex> Ring<'_, F> {
             }
             match claim.state {
                 State::Ready => return Some(claim.len),
-                State::Writing => return None,
+                State::Writing => return self.peek_past(h, size),
                 State::Padding | State::Skipped => h += size,
             }
+        }
+        None
+    }
+
+    /// Length of the first READY record past the WRITING record at cursor `h` (`size` bytes):
+    /// the message [`step_past`](Self::step_past) would deliver. Read-only, bounded.
+    fn peek_past(&self, h: u64, size: u64) -> Option<u32> {
+        let cap = u64::from(self.geo.capacity);
+        let end = h + cap;
+        let mut k = self.resume_past(h, h + size);
+        for _ in 0..(cap / 8 + 4) {
+            if k >= end || !cursor_ok(k) {
+                return None;
+            }
+            let pos = k % cap;
+            let claim = Claim::decode(self.ring_word(pos).load(Ordering::Acquire))?;
+            let size = claim.record_size();
+            if !self.plausible(claim, size, pos, end - k) {
+                return None;
+            }
+            if claim.state == State::Ready {
+                return Some(claim.len);
+            }
+            k += size;
         }
         None
     }
@@ -261,34 +296,17 @@ impl<F: Futex> Ring<'_, F> {
             }
             match claim.state {
                 State::Ready => {
-                    if self.ring_word(pos + 8).load(Ordering::Relaxed) != h {
-                        return Err(Corruption::BadSequence.into());
-                    }
-                    let len = claim.len as usize;
-                    let Some(out) = buf.get_mut(..len) else {
-                        return Err(RecvError::InsufficientBuffer { needed: len });
-                    };
-                    self.copy_out(pos + 16, out);
-                    // Mark consumed before anything else, so a reader taking over after our
-                    // death never delivers this message twice.
-                    self.ring_word(pos)
-                        .store(claim.with_state(State::Skipped).encode(), Ordering::Release);
-                    // Only the lock holder writes the consumed counter: no RMW needed.
-                    let consumed = self.data(D_CONSUMED);
-                    consumed.store(
-                        consumed
-                            .load(Ordering::Relaxed)
-                            .wrapping_add(count_unit(claim.len)),
-                        Ordering::Release,
-                    );
+                    let len = self.deliver(h, pos, claim, buf)?;
                     self.retire(h, size);
                     trace!("step delivered h={h} size={size}");
                     return Ok(Step::Delivered(len));
                 }
                 State::Writing => {
-                    if liveness.is_alive(claim.writer) {
-                        trace!("step pending h={h}");
-                        return Ok(Step::Pending);
+                    if self.stuck_writer_alive(h, claim.writer, liveness) {
+                        // A live writer is still writing the head record (or is stopped in
+                        // the middle): deliver a later record instead of waiting for it.
+                        trace!("step stuck h={h}");
+                        return self.step_past(h, size, buf, liveness);
                     }
                     let skipped = claim.with_state(State::Skipped).encode();
                     if self
@@ -303,6 +321,152 @@ impl<F: Futex> Ring<'_, F> {
             }
         }
         Err(Corruption::RetryLimit.into())
+    }
+
+    /// Delivers the READY record at cursor `at` (ring position `pos`) into `buf`: checks the
+    /// stamp, copies the payload, marks the record SKIPPED (consumed) and counts it. The caller
+    /// retires it when it is at the head; a record past a stuck head stays in place until the
+    /// head reaches it.
+    fn deliver(&self, at: u64, pos: u64, claim: Claim, buf: &mut [u8]) -> Result<usize, RecvError> {
+        if self.ring_word(pos + 8).load(Ordering::Relaxed) != at {
+            return Err(Corruption::BadSequence.into());
+        }
+        let len = claim.len as usize;
+        let Some(out) = buf.get_mut(..len) else {
+            return Err(RecvError::InsufficientBuffer { needed: len });
+        };
+        self.copy_out(pos + 16, out);
+        // Mark consumed before anything else, so a reader taking over after our death never
+        // delivers this message twice.
+        self.ring_word(pos)
+            .store(claim.with_state(State::Skipped).encode(), Ordering::Release);
+        // Only the lock holder writes the consumed counter: no RMW needed.
+        let consumed = self.data(D_CONSUMED);
+        consumed.store(
+            consumed
+                .load(Ordering::Relaxed)
+                .wrapping_add(count_unit(claim.len)),
+            Ordering::Release,
+        );
+        Ok(len)
+    }
+
+    /// Whether the writer of the WRITING record at head cursor `h` is alive. A writer seen
+    /// alive less than [`RECHECK`] ago for the same head is not asked about again, so a reader
+    /// delivering past a stopped writer's record does not pay a liveness check per message
+    /// (a death is noticed at most one `RECHECK` later).
+    fn stuck_writer_alive(&self, h: u64, writer: u32, liveness: &impl Liveness) -> bool {
+        let now = if cfg!(loom) {
+            None
+        } else {
+            Some(Instant::now())
+        };
+        if let (Some(now), Ok(st)) = (now, self.stuck.lock()) {
+            if st.head == h && st.alive_at.is_some_and(|t| now.duration_since(t) < RECHECK) {
+                return true;
+            }
+        }
+        let alive = liveness.is_alive(writer);
+        if alive && let Ok(mut st) = self.stuck.lock() {
+            if st.head != h {
+                *st = Stuck {
+                    head: h,
+                    done: 0,
+                    alive_at: None,
+                };
+            }
+            st.alive_at = now;
+        }
+        alive
+    }
+
+    /// The head record (cursor `h`, `size` bytes) is being written by a live writer, possibly
+    /// one stopped mid-write: delivers the first READY record after it instead of waiting, so a
+    /// stopped writer never holds back the others.
+    ///
+    /// The record delivered is marked SKIPPED but keeps its place; its space (and the stuck
+    /// record's) is reclaimed only when the head reaches it, i.e. after the stuck record is
+    /// published and delivered or its writer is found dead. So a writer resuming after a stop
+    /// writes only into its own reservation, and while it stays stopped the ring fills up
+    /// behind it (writers then block on the quota). Per-writer order holds because a writer
+    /// reserves its next record only after publishing the previous one: no later record of the
+    /// stuck writer's sending thread exists.
+    ///
+    /// Remembers (process-locally, for this head) how far every record past the stuck one is
+    /// already consumed, so repeated deliveries do not re-walk them.
+    fn step_past(
+        &self,
+        h: u64,
+        size: u64,
+        buf: &mut [u8],
+        liveness: &impl Liveness,
+    ) -> Result<Step, RecvError> {
+        let cap = u64::from(self.geo.capacity);
+        let end = h + cap;
+        let mut k = self.resume_past(h, h + size);
+        let mut all_consumed = true;
+        for _ in 0..(cap / 8 + 4) {
+            if k >= end {
+                break;
+            }
+            let pos = k % cap;
+            let word = self.ring_word(pos).load(Ordering::Acquire);
+            if word == record::free_tag(k) {
+                // Nothing claimed here yet: nothing later either.
+                break;
+            }
+            let Some(claim) = Claim::decode(word) else {
+                return Err(Corruption::UnexpectedFreeWord.into());
+            };
+            let rsize = claim.record_size();
+            if !self.plausible(claim, rsize, pos, end - k) {
+                return Err(Corruption::BadRecord.into());
+            }
+            let mut delivered = None;
+            match claim.state {
+                State::Ready => delivered = Some(self.deliver(k, pos, claim, buf)?),
+                State::Writing => {
+                    let skipped = claim.with_state(State::Skipped).encode();
+                    let dead = !liveness.is_alive(claim.writer)
+                        && self
+                            .ring_word(pos)
+                            .compare_exchange(word, skipped, Ordering::AcqRel, Ordering::Acquire)
+                            .is_ok();
+                    all_consumed &= dead;
+                }
+                State::Padding | State::Skipped => {}
+            }
+            k += rsize;
+            if all_consumed && let Ok(mut st) = self.stuck.lock() {
+                if st.head != h {
+                    *st = Stuck {
+                        head: h,
+                        done: 0,
+                        alive_at: None,
+                    };
+                }
+                st.done = k;
+            }
+            if let Some(n) = delivered {
+                trace!("step delivered past h={h} at={}", k - rsize);
+                return Ok(Step::Delivered(n));
+            }
+        }
+        trace!("step pending h={h}");
+        Ok(Step::Pending)
+    }
+
+    /// Where a walk past the stuck head record at `h` (ending at `from`) may start: `from`, or
+    /// further on when this process remembers the records there as consumed for this head.
+    /// The records stay consumed until the head passes them, and the head is monotonic.
+    fn resume_past(&self, h: u64, from: u64) -> u64 {
+        let cap = u64::from(self.geo.capacity);
+        match self.stuck.try_lock() {
+            Ok(st) if st.head == h && st.done > from && st.done <= h + cap && st.done % 8 == 0 => {
+                st.done
+            }
+            _ => from,
+        }
     }
 
     /// Test hook: a reader killed mid-consumption. Takes the reader lock and consumes the READY
