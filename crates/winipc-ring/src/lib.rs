@@ -14,10 +14,20 @@
 //!   `head + capacity`. A record that would cross the ring end is preceded by a PADDING record.
 //!   The writer then stores the sequence stamp and the payload (Relaxed 64-bit stores),
 //!   publishes READY with Release and then bumps the published message/byte counter.
-//! - **The reader** consumes strictly in reservation order: READY records are delivered,
-//!   PADDING and SKIPPED ones are stepped over, and a WRITING record whose writer
-//!   [`Liveness::is_alive`] reports dead is marked SKIPPED (a torn message is never delivered).
-//!   Consumed words are re-tagged for the next lap before the head advances. "Empty" is read
+//! - **The reader** consumes in reservation order: READY records are delivered, PADDING and
+//!   SKIPPED ones are stepped over, and a WRITING record whose writer [`Liveness::is_alive`]
+//!   reports dead is marked SKIPPED (a torn message is never delivered). Consumed words are
+//!   re-tagged for the next lap before the head advances.
+//! - **A stopped writer holds back nobody** (decision 0008): when the head record is WRITING
+//!   and its writer is alive (possibly stopped mid-write by SIGSTOP or a debugger), the reader
+//!   walks past it and delivers the first READY record after it, marking it SKIPPED *in place*.
+//!   The head stays at the stuck record, so the space of everything after it is reclaimed only
+//!   when the head gets there (the stuck record published and delivered, or its writer found
+//!   dead): a resumed writer writes only into its own reservation. A writer stopped long enough
+//!   thus lets the ring fill up, and writers then block on the quota. Per-writer order: a writer
+//!   reserves its next record only after publishing the previous one, and the walk never
+//!   delivers a READY record of a writer whose record it passed in WRITING (that state may have
+//!   been read stale). The walk costs nothing while the head record is READY. "Empty" is read
 //!   off the free tag at the head, so the reader never reads the writers' tail; writers keep a
 //!   process-local copy of the head and re-read the reader's head only when that copy shows too
 //!   little room. Each side thus writes only its own cache lines per message (see the layout

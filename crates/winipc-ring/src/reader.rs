@@ -30,12 +30,51 @@ pub(crate) struct Stuck {
     alive_at: Option<Instant>,
 }
 
+/// Writers of the WRITING records a walk past a stuck head has passed. A READY record of one
+/// of them is not delivered before that record: the WRITING state seen may be stale (the record
+/// published since, and its writer's next record reserved and published after it), and
+/// delivering the later one first would break the writer's order.
+struct Held {
+    ids: [u32; HELD_MAX],
+    n: usize,
+}
+
+/// Stuck records a walk past the head remembers; a walk meeting more stops there.
+const HELD_MAX: usize = 16;
+
+impl Held {
+    /// Starts with the writer of the stuck head record.
+    fn new(writer: u32) -> Held {
+        let mut ids = [0; HELD_MAX];
+        ids[0] = writer;
+        Held { ids, n: 1 }
+    }
+
+    fn contains(&self, writer: u32) -> bool {
+        self.ids[..self.n].contains(&writer)
+    }
+
+    /// Remembers `writer`; false when there is no room left (the walk must stop).
+    fn add(&mut self, writer: u32) -> bool {
+        if self.contains(writer) {
+            return true;
+        }
+        let Some(slot) = self.ids.get_mut(self.n) else {
+            return false;
+        };
+        *slot = writer;
+        self.n += 1;
+        true
+    }
+}
+
 /// Outcome of one consumption attempt under the reader lock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Step {
     Delivered(usize),
     Empty,
-    /// The head record is being written by a live writer.
+    /// The head record is being written by a live writer and nothing after it can be
+    /// delivered.
     Pending,
     /// Another live reader holds the lock.
     Busy,
@@ -47,8 +86,11 @@ impl<F: Futex> Ring<'_, F> {
     /// `reader` identifies the calling thread for the reader lock (ids of live readers must
     /// differ; [`Liveness`] answers for them too, so a dead reader's lock is taken over).
     /// Returns `Ok(Some(len))` (a zero-length message gives `Some(0)`), or `Ok(None)` when no
-    /// complete message is at the head. Records of dead writers stuck in WRITING are skipped
-    /// (asking `liveness` about the writer id in the record).
+    /// complete message can be delivered. Records of dead writers stuck in WRITING are skipped
+    /// (asking `liveness` about the writer id in the record); while a live writer's record is
+    /// stuck at the head, complete messages after it are delivered first (never one of a writer
+    /// whose earlier record is still being written). A writer found alive is asked about again
+    /// after 1 ms at the earliest, so its death is noticed that much later.
     ///
     /// # Errors
     /// [`RecvError::InsufficientBuffer`] leaves the message queued; [`RecvError::Busy`] when
@@ -153,8 +195,9 @@ impl<F: Futex> Ring<'_, F> {
         (notify, seen)
     }
 
-    /// Whether a complete (READY) message is at the head, looking past padding and skipped
-    /// records. Lock-free and read-only; `false` on any inconsistency.
+    /// Whether a complete (READY) message can be delivered: at the head, looking past padding
+    /// and skipped records, or past a record stuck in WRITING. Lock-free and read-only; `false`
+    /// on any inconsistency.
     pub fn has_message(&self) -> bool {
         self.peek().is_some()
     }
@@ -189,7 +232,8 @@ impl<F: Futex> Ring<'_, F> {
         }
     }
 
-    /// Length of the first READY message at or just past the head, if any.
+    /// Length of the message the next receive would deliver, if any: the first READY message at
+    /// or just past the head, or the one a walk past a stuck head record would deliver.
     fn peek(&self) -> Option<u32> {
         let cap = u64::from(self.geo.capacity);
         let mut h = self.head().load(Ordering::Acquire);
@@ -211,7 +255,7 @@ impl<F: Futex> Ring<'_, F> {
             }
             match claim.state {
                 State::Ready => return Some(claim.len),
-                State::Writing => return self.peek_past(h, size),
+                State::Writing => return self.peek_past(h, size, claim.writer),
                 State::Padding | State::Skipped => h += size,
             }
         }
@@ -220,10 +264,11 @@ impl<F: Futex> Ring<'_, F> {
 
     /// Length of the first READY record past the WRITING record at cursor `h` (`size` bytes):
     /// the message [`step_past`](Self::step_past) would deliver. Read-only, bounded.
-    fn peek_past(&self, h: u64, size: u64) -> Option<u32> {
+    fn peek_past(&self, h: u64, size: u64, writer: u32) -> Option<u32> {
         let cap = u64::from(self.geo.capacity);
         let end = h + cap;
         let mut k = self.resume_past(h, h + size);
+        let mut held = Held::new(writer);
         for _ in 0..(cap / 8 + 4) {
             if k >= end || !cursor_ok(k) {
                 return None;
@@ -234,8 +279,10 @@ impl<F: Futex> Ring<'_, F> {
             if !self.plausible(claim, size, pos, end - k) {
                 return None;
             }
-            if claim.state == State::Ready {
-                return Some(claim.len);
+            match claim.state {
+                State::Ready if !held.contains(claim.writer) => return Some(claim.len),
+                State::Writing if !held.add(claim.writer) => return None,
+                _ => {}
             }
             k += size;
         }
@@ -266,8 +313,9 @@ impl<F: Futex> Ring<'_, F> {
         step
     }
 
-    /// Consumes records from the head until one message is delivered, the ring is empty, or the
-    /// head record is still being written by a live writer. Bounded by the ring's record count.
+    /// Consumes records from the head until one message is delivered or the ring is empty; when
+    /// the head record is still being written by a live writer, delivers a later one instead
+    /// (see [`step_past`](Self::step_past)). Bounded by the ring's record count.
     fn step(&self, buf: &mut [u8], liveness: &impl Liveness) -> Result<Step, RecvError> {
         let cap = u64::from(self.geo.capacity);
         for _ in 0..(cap / 8 + 4) {
@@ -306,7 +354,7 @@ impl<F: Futex> Ring<'_, F> {
                         // A live writer is still writing the head record (or is stopped in
                         // the middle): deliver a later record instead of waiting for it.
                         trace!("step stuck h={h}");
-                        return self.step_past(h, size, buf, liveness);
+                        return self.step_past(h, size, claim.writer, buf, liveness);
                     }
                     let skipped = claim.with_state(State::Skipped).encode();
                     if self
@@ -382,15 +430,16 @@ impl<F: Futex> Ring<'_, F> {
 
     /// The head record (cursor `h`, `size` bytes) is being written by a live writer, possibly
     /// one stopped mid-write: delivers the first READY record after it instead of waiting, so a
-    /// stopped writer never holds back the others.
+    /// stopped writer never holds back the others. `writer` wrote the stuck record.
     ///
     /// The record delivered is marked SKIPPED but keeps its place; its space (and the stuck
     /// record's) is reclaimed only when the head reaches it, i.e. after the stuck record is
     /// published and delivered or its writer is found dead. So a writer resuming after a stop
     /// writes only into its own reservation, and while it stays stopped the ring fills up
-    /// behind it (writers then block on the quota). Per-writer order holds because a writer
-    /// reserves its next record only after publishing the previous one: no later record of the
-    /// stuck writer's sending thread exists.
+    /// behind it (writers then block on the quota). Per-writer order: a writer reserves its
+    /// next record only after publishing the previous one, so a later READY record of a writer
+    /// whose record was seen WRITING means that state was stale; such a record waits (see
+    /// [`Held`]).
     ///
     /// Remembers (process-locally, for this head) how far every record past the stuck one is
     /// already consumed, so repeated deliveries do not re-walk them.
@@ -398,6 +447,7 @@ impl<F: Futex> Ring<'_, F> {
         &self,
         h: u64,
         size: u64,
+        writer: u32,
         buf: &mut [u8],
         liveness: &impl Liveness,
     ) -> Result<Step, RecvError> {
@@ -405,6 +455,7 @@ impl<F: Futex> Ring<'_, F> {
         let end = h + cap;
         let mut k = self.resume_past(h, h + size);
         let mut all_consumed = true;
+        let mut held = Held::new(writer);
         for _ in 0..(cap / 8 + 4) {
             if k >= end {
                 break;
@@ -424,6 +475,7 @@ impl<F: Futex> Ring<'_, F> {
             }
             let mut delivered = None;
             match claim.state {
+                State::Ready if held.contains(claim.writer) => all_consumed = false,
                 State::Ready => delivered = Some(self.deliver(k, pos, claim, buf)?),
                 State::Writing => {
                     let skipped = claim.with_state(State::Skipped).encode();
@@ -432,6 +484,9 @@ impl<F: Futex> Ring<'_, F> {
                             .ring_word(pos)
                             .compare_exchange(word, skipped, Ordering::AcqRel, Ordering::Acquire)
                             .is_ok();
+                    if !dead && !held.add(claim.writer) {
+                        break;
+                    }
                     all_consumed &= dead;
                 }
                 State::Padding | State::Skipped => {}
