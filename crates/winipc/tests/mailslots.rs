@@ -659,7 +659,18 @@ fn a_writer_stopped_mid_write_does_not_stall_other_writers() {
     let _w = watchdog(Duration::from_secs(30));
     let path = slot_name("stopped-writer");
     let s = Mailslot::create(&path, 0, 5000).unwrap();
-    let mut a = spawn("stalled-writer", &[&path]);
+    // A runs in a process group of its own: were its group orphaned (possible for the test's
+    // own group, depending on how the test is started), the kernel would send the stopped
+    // process SIGHUP and SIGCONT.
+    let mut a = {
+        use std::os::unix::process::CommandExt;
+        let child = child_cmd("stalled-writer", &[&path])
+            .process_group(0)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        Kid::from_child(child)
+    };
     let pid = a.child.id();
     // A failing assertion must not leave A stopped forever.
     let guard = KillUnlessDone(pid, std::cell::Cell::new(false));
