@@ -1,5 +1,7 @@
 //! Loom model checks: two writers and a reader on a 32-byte ring (records wrap with padding and
-//! writers block on a full ring), with the [`Futex`] trait modelled by loom's Mutex/Condvar.
+//! writers block on a full ring), with the [`Futex`] trait modelled by loom's Mutex/Condvar; and
+//! a writer stalled between reserving and publishing while another writer publishes (and blocks
+//! on the space behind the stalled record) and the reader delivers past it.
 //!
 //! Run: `RUSTFLAGS="--cfg loom" cargo test -p winipc-ring --release --lib loom`.
 //! Set `WINIPC_RING_LOOM_TRACE=1` to print the ring's event log of a failing execution.
