@@ -74,7 +74,9 @@
 //!     cargo test -p winipc-ring --release --lib loom
 //! ```
 //!
-//! It takes about 80 s here (preemption bound 2; `LOOM_MAX_PREEMPTIONS` overrides it). Only the
+//! The original models take about 80 s here (preemption bound 2; `LOOM_MAX_PREEMPTIONS`
+//! overrides it); the two stalled-writer models (`loom_stalled`) took 11 minutes together on a
+//! 2-CPU machine busy with other work. Only the
 //! lib tests build under `--cfg loom`: the public atomic types become loom's. Set
 //! `WINIPC_RING_LOOM_TRACE=1` to print the ring's event log of a failing execution.
 //!
