@@ -354,7 +354,7 @@ impl<F: Futex> Ring<'_, F> {
                         // A live writer is still writing the head record (or is stopped in
                         // the middle): deliver a later record instead of waiting for it.
                         trace!("step stuck h={h}");
-                        return self.step_past(h, size, claim.writer, buf, liveness);
+                        return self.step_past(h, size, claim.writer, buf);
                     }
                     let skipped = claim.with_state(State::Skipped).encode();
                     if self
@@ -443,19 +443,14 @@ impl<F: Futex> Ring<'_, F> {
     ///
     /// Remembers (process-locally, for this head) how far every record past the stuck one is
     /// already consumed, so repeated deliveries do not re-walk them.
-    fn step_past(
-        &self,
-        h: u64,
-        size: u64,
-        writer: u32,
-        buf: &mut [u8],
-        liveness: &impl Liveness,
-    ) -> Result<Step, RecvError> {
+    fn step_past(&self, h: u64, size: u64, writer: u32, buf: &mut [u8]) -> Result<Step, RecvError> {
         let cap = u64::from(self.geo.capacity);
         let end = h + cap;
         let mut k = self.resume_past(h, h + size);
         let mut all_consumed = true;
+        let mut consumed_to = None;
         let mut held = Held::new(writer);
+        let mut step = Step::Pending;
         for _ in 0..(cap / 8 + 4) {
             if k >= end {
                 break;
@@ -473,42 +468,35 @@ impl<F: Futex> Ring<'_, F> {
             if !self.plausible(claim, rsize, pos, end - k) {
                 return Err(Corruption::BadRecord.into());
             }
-            let mut delivered = None;
             match claim.state {
                 State::Ready if held.contains(claim.writer) => all_consumed = false,
-                State::Ready => delivered = Some(self.deliver(k, pos, claim, buf)?),
-                State::Writing => {
-                    let skipped = claim.with_state(State::Skipped).encode();
-                    let dead = !liveness.is_alive(claim.writer)
-                        && self
-                            .ring_word(pos)
-                            .compare_exchange(word, skipped, Ordering::AcqRel, Ordering::Acquire)
-                            .is_ok();
-                    if !dead && !held.add(claim.writer) {
-                        break;
-                    }
-                    all_consumed &= dead;
-                }
+                State::Ready => step = Step::Delivered(self.deliver(k, pos, claim, buf)?),
+                // Being written, or its writer stopped or dead: a dead writer's record is
+                // skipped when the head reaches it (its space cannot be reclaimed sooner).
+                State::Writing if held.add(claim.writer) => all_consumed = false,
+                State::Writing => break,
                 State::Padding | State::Skipped => {}
             }
             k += rsize;
-            if all_consumed && let Ok(mut st) = self.stuck.lock() {
-                if st.head != h {
-                    *st = Stuck {
-                        head: h,
-                        done: 0,
-                        alive_at: None,
-                    };
-                }
-                st.done = k;
+            if all_consumed {
+                consumed_to = Some(k);
             }
-            if let Some(n) = delivered {
+            if step != Step::Pending {
                 trace!("step delivered past h={h} at={}", k - rsize);
-                return Ok(Step::Delivered(n));
+                break;
             }
         }
-        trace!("step pending h={h}");
-        Ok(Step::Pending)
+        if let (Some(done), Ok(mut st)) = (consumed_to, self.stuck.lock()) {
+            if st.head != h {
+                *st = Stuck {
+                    head: h,
+                    done: 0,
+                    alive_at: None,
+                };
+            }
+            st.done = done;
+        }
+        Ok(step)
     }
 
     /// Where a walk past the stuck head record at `h` (ending at `from`) may start: `from`, or
