@@ -68,17 +68,24 @@ fn child() {
         "stalled-writer" => {
             let w = MailslotWriter::open(&args[0]).unwrap();
             w.send(b"A0").unwrap();
+            let go = std::path::Path::new(&args[1]);
+            let mut stops = 0;
             winipc::__doc::send_stalled_mid_write(&w, b"A1", || {
                 say("reserved");
                 let me = std::process::id().to_string();
-                let stop = std::process::Command::new("kill")
-                    .args(["-STOP", &me])
-                    .status();
-                assert!(stop.unwrap().success());
+                // The parent creates `go` before it continues us; a continuation without it
+                // (seen under a parallel test run, cause unknown) stops us again.
+                while !go.exists() {
+                    stops += 1;
+                    let stop = std::process::Command::new("kill")
+                        .args(["-STOP", &me])
+                        .status();
+                    assert!(stop.unwrap().success());
+                }
             })
             .unwrap();
             w.send(b"A2").unwrap();
-            say("sent");
+            say(format!("sent after {stops} stops"));
         }
         other => panic!("unknown role {other}"),
     }
@@ -659,12 +666,13 @@ fn a_writer_stopped_mid_write_does_not_stall_other_writers() {
     let _w = watchdog(Duration::from_secs(30));
     let path = slot_name("stopped-writer");
     let s = Mailslot::create(&path, 0, 5000).unwrap();
+    let go = std::env::temp_dir().join(uniq("winipc-stopped-writer-go"));
     // A runs in a process group of its own: were its group orphaned (possible for the test's
     // own group, depending on how the test is started), the kernel would send the stopped
     // process SIGHUP and SIGCONT.
     let mut a = {
         use std::os::unix::process::CommandExt;
-        let child = child_cmd("stalled-writer", &[&path])
+        let child = child_cmd("stalled-writer", &[&path, go.to_str().unwrap()])
             .process_group(0)
             .stdout(std::process::Stdio::piped())
             .spawn()
@@ -690,11 +698,15 @@ fn a_writer_stopped_mid_write_does_not_stall_other_writers() {
         assert_eq!(String::from_utf8_lossy(&got), want);
     }
     assert_eq!(finish(b), 0);
-    assert!(stopped(pid), "writer A was continued too early");
+    assert!(
+        eventually(Duration::from_secs(5), || stopped(pid)),
+        "writer A is not stopped"
+    );
     s.set_read_timeout(200).unwrap();
     assert!(s.recv_vec().is_err(), "A1 delivered while A is stopped");
     s.set_read_timeout(5000).unwrap();
     // Continued, A publishes A1, then sends A2.
+    std::fs::write(&go, b"").unwrap();
     let cont = std::process::Command::new("kill")
         .args(["-CONT", &pid.to_string()])
         .status()
@@ -702,7 +714,10 @@ fn a_writer_stopped_mid_write_does_not_stall_other_writers() {
     assert!(cont.success());
     assert_eq!(s.recv_vec().unwrap(), b"A1");
     assert_eq!(s.recv_vec().unwrap(), b"A2");
-    assert_eq!(a.line(), "sent");
+    let sent = a.line();
+    assert!(sent.starts_with("sent after"), "{sent}");
+    eprintln!("writer A: {sent}");
+    let _ = std::fs::remove_file(&go);
     guard.1.set(true);
     assert_eq!(finish(a), 0);
     assert_eq!(s.info().unwrap().message_count, 0);
