@@ -14,10 +14,20 @@
 //!   `head + capacity`. A record that would cross the ring end is preceded by a PADDING record.
 //!   The writer then stores the sequence stamp and the payload (Relaxed 64-bit stores),
 //!   publishes READY with Release and then bumps the published message/byte counter.
-//! - **The reader** consumes strictly in reservation order: READY records are delivered,
-//!   PADDING and SKIPPED ones are stepped over, and a WRITING record whose writer
-//!   [`Liveness::is_alive`] reports dead is marked SKIPPED (a torn message is never delivered).
-//!   Consumed words are re-tagged for the next lap before the head advances. "Empty" is read
+//! - **The reader** consumes in reservation order: READY records are delivered, PADDING and
+//!   SKIPPED ones are stepped over, and a WRITING record whose writer [`Liveness::is_alive`]
+//!   reports dead is marked SKIPPED (a torn message is never delivered). Consumed words are
+//!   re-tagged for the next lap before the head advances.
+//! - **A stopped writer holds back nobody** (decision 0008): when the head record is WRITING
+//!   and its writer is alive (possibly stopped mid-write by SIGSTOP or a debugger), the reader
+//!   walks past it and delivers the first READY record after it, marking it SKIPPED *in place*.
+//!   The head stays at the stuck record, so the space of everything after it is reclaimed only
+//!   when the head gets there (the stuck record published and delivered, or its writer found
+//!   dead): a resumed writer writes only into its own reservation. A writer stopped long enough
+//!   thus lets the ring fill up, and writers then block on the quota. Per-writer order: a writer
+//!   reserves its next record only after publishing the previous one, and the walk never
+//!   delivers a READY record of a writer whose record it passed in WRITING (that state may have
+//!   been read stale). The walk costs nothing while the head record is READY. "Empty" is read
 //!   off the free tag at the head, so the reader never reads the writers' tail; writers keep a
 //!   process-local copy of the head and re-read the reader's head only when that copy shows too
 //!   little room. Each side thus writes only its own cache lines per message (see the layout
@@ -64,7 +74,9 @@
 //!     cargo test -p winipc-ring --release --lib loom
 //! ```
 //!
-//! It takes about 80 s here (preemption bound 2; `LOOM_MAX_PREEMPTIONS` overrides it). Only the
+//! The original models take about 80 s here (preemption bound 2; `LOOM_MAX_PREEMPTIONS`
+//! overrides it); the two stalled-writer models (`loom_stalled`) took 11 minutes together on a
+//! 2-CPU machine busy with other work. Only the
 //! lib tests build under `--cfg loom`: the public atomic types become loom's. Set
 //! `WINIPC_RING_LOOM_TRACE=1` to print the ring's event log of a failing execution.
 //!
@@ -227,6 +239,9 @@ pub struct Ring<'a, F> {
     /// synchronization with the reader). Writers re-read the shared head only when this copy
     /// shows too little room, so the reader's line is not pulled over on every message.
     head_cache: sync::AtomicU64,
+    /// Process-local memory of the reader about a head record stuck in WRITING (see
+    /// `reader::Stuck`); only read and written under the reader lock (and read by `peek`).
+    stuck: std::sync::Mutex<reader::Stuck>,
 }
 
 impl<'a, F: Futex> Ring<'a, F> {
@@ -268,6 +283,7 @@ impl<'a, F: Futex> Ring<'a, F> {
             entries: Default::default(),
             spin_budget: std::sync::atomic::AtomicU32::new(reader::SPIN_MIN * 4),
             head_cache: sync::AtomicU64::new(0),
+            stuck: std::sync::Mutex::new(reader::Stuck::default()),
         }
     }
 

@@ -1,5 +1,7 @@
 //! Loom model checks: two writers and a reader on a 32-byte ring (records wrap with padding and
-//! writers block on a full ring), with the [`Futex`] trait modelled by loom's Mutex/Condvar.
+//! writers block on a full ring), with the [`Futex`] trait modelled by loom's Mutex/Condvar; and
+//! a writer stalled between reserving and publishing while another writer publishes (and blocks
+//! on the space behind the stalled record) and the reader delivers past it.
 //!
 //! Run: `RUSTFLAGS="--cfg loom" cargo test -p winipc-ring --release --lib loom`.
 //! Set `WINIPC_RING_LOOM_TRACE=1` to print the ring's event log of a failing execution.
@@ -229,6 +231,82 @@ fn loom_two_readers_revoke_a_biased_lock() {
             "lost or duplicated: {mine:?} {theirs:?} {rest:?}"
         );
     });
+}
+
+/// Issue 13 item 9: writer A (id 0) stops between reserving and publishing one message until
+/// the reader has received writer B's first message, which it must get past A's WRITING record
+/// (a reader that waited for A would deadlock the model). B sends `b_count` messages; with a
+/// 48-byte ring and two of them, B's second blocks on the quota behind A's stuck record and is
+/// woken only after A publishes and the head passes both. Every message arrives exactly once,
+/// untorn, in order per writer.
+fn stalled_writer(capacity: u32, b_count: u8) {
+    model(move || {
+        let s = shared(capacity, true);
+        let got_b = Arc::new(AtomicU32::new(0));
+        let a = {
+            let (s, got_b) = (s.clone(), got_b.clone());
+            thread::spawn(move || {
+                let ring = attach(&s);
+                // The hook does not block on a full ring: retry until B's messages are read.
+                loop {
+                    let stall = || {
+                        while got_b.load(Ordering::Acquire) == 0 {
+                            thread::yield_now();
+                        }
+                    };
+                    match ring.simulate_stalled_send(0, &[0, 0, 0], stall) {
+                        Ok(()) => break,
+                        Err(crate::SendError::Full) => thread::yield_now(),
+                        Err(e) => panic!("{e:?}"),
+                    }
+                }
+            })
+        };
+        let b = {
+            let s = s.clone();
+            thread::spawn(move || {
+                let ring = attach(&s);
+                for i in 0..b_count {
+                    ring.send(1, &[1, i, 1 ^ i], None).unwrap();
+                }
+            })
+        };
+        let ring = attach(&s);
+        let mut next = [0u8; 2];
+        let mut buf = [0u8; 8];
+        for _ in 0..1 + b_count {
+            let n = ring
+                .recv(READER, &mut buf, None, &AllAlive)
+                .unwrap()
+                .unwrap();
+            assert_eq!(n, 3, "torn length");
+            let (w, i) = (buf[0], buf[1]);
+            assert!(w < 2, "torn writer byte");
+            assert_eq!(buf[2], w ^ i, "torn payload");
+            assert_eq!(i, next[w as usize], "lost, duplicated or reordered");
+            next[w as usize] += 1;
+            if w == 1 {
+                got_b.store(1, Ordering::Release);
+            }
+        }
+        a.join().unwrap();
+        b.join().unwrap();
+        let mut buf = [0u8; 8];
+        assert_eq!(ring.try_recv(READER, &mut buf, &AllAlive), Ok(None));
+        assert_eq!(ring.info().messages, 0);
+    });
+}
+
+/// A stalled writer and one other writer with room for both.
+#[test]
+fn loom_stalled_writer_does_not_hold_back_another() {
+    stalled_writer(64, 1);
+}
+
+/// The other writer's second message blocks on the quota behind the stalled record.
+#[test]
+fn loom_stalled_writer_holds_its_space_until_published() {
+    stalled_writer(48, 2);
 }
 
 #[test]

@@ -19,12 +19,62 @@ const PEEK_LIMIT: u32 = 4;
 pub(crate) const SPIN_MIN: u32 = 16;
 pub(crate) const SPIN_MAX: u32 = 4096;
 
+/// What a process's reader remembers about a head record stuck in WRITING (process-local,
+/// guarded by the reader lock): while the head stays at `head`, every record from the stuck
+/// record's end up to `done` is consumed (so walks past it resume there), and `alive_at` is
+/// when the stuck record's writer was last found alive.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Stuck {
+    head: u64,
+    done: u64,
+    alive_at: Option<Instant>,
+}
+
+/// Writers of the WRITING records a walk past a stuck head has passed. A READY record of one
+/// of them is not delivered before that record: the WRITING state seen may be stale (the record
+/// published since, and its writer's next record reserved and published after it), and
+/// delivering the later one first would break the writer's order.
+struct Held {
+    ids: [u32; HELD_MAX],
+    n: usize,
+}
+
+/// Stuck records a walk past the head remembers; a walk meeting more stops there.
+const HELD_MAX: usize = 16;
+
+impl Held {
+    /// Starts with the writer of the stuck head record.
+    fn new(writer: u32) -> Held {
+        let mut ids = [0; HELD_MAX];
+        ids[0] = writer;
+        Held { ids, n: 1 }
+    }
+
+    fn contains(&self, writer: u32) -> bool {
+        self.ids[..self.n].contains(&writer)
+    }
+
+    /// Remembers `writer`; false when there is no room left (the walk must stop).
+    fn add(&mut self, writer: u32) -> bool {
+        if self.contains(writer) {
+            return true;
+        }
+        let Some(slot) = self.ids.get_mut(self.n) else {
+            return false;
+        };
+        *slot = writer;
+        self.n += 1;
+        true
+    }
+}
+
 /// Outcome of one consumption attempt under the reader lock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Step {
     Delivered(usize),
     Empty,
-    /// The head record is being written by a live writer.
+    /// The head record is being written by a live writer and nothing after it can be
+    /// delivered.
     Pending,
     /// Another live reader holds the lock.
     Busy,
@@ -36,8 +86,11 @@ impl<F: Futex> Ring<'_, F> {
     /// `reader` identifies the calling thread for the reader lock (ids of live readers must
     /// differ; [`Liveness`] answers for them too, so a dead reader's lock is taken over).
     /// Returns `Ok(Some(len))` (a zero-length message gives `Some(0)`), or `Ok(None)` when no
-    /// complete message is at the head. Records of dead writers stuck in WRITING are skipped
-    /// (asking `liveness` about the writer id in the record).
+    /// complete message can be delivered. Records of dead writers stuck in WRITING are skipped
+    /// (asking `liveness` about the writer id in the record); while a live writer's record is
+    /// stuck at the head, complete messages after it are delivered first (never one of a writer
+    /// whose earlier record is still being written). A writer found alive is asked about again
+    /// after 1 ms at the earliest, so its death is noticed that much later.
     ///
     /// # Errors
     /// [`RecvError::InsufficientBuffer`] leaves the message queued; [`RecvError::Busy`] when
@@ -142,8 +195,9 @@ impl<F: Futex> Ring<'_, F> {
         (notify, seen)
     }
 
-    /// Whether a complete (READY) message is at the head, looking past padding and skipped
-    /// records. Lock-free and read-only; `false` on any inconsistency.
+    /// Whether a complete (READY) message can be delivered: at the head, looking past padding
+    /// and skipped records, or past a record stuck in WRITING. Lock-free and read-only; `false`
+    /// on any inconsistency.
     pub fn has_message(&self) -> bool {
         self.peek().is_some()
     }
@@ -178,7 +232,8 @@ impl<F: Futex> Ring<'_, F> {
         }
     }
 
-    /// Length of the first READY message at or just past the head, if any.
+    /// Length of the message the next receive would deliver, if any: the first READY message at
+    /// or just past the head, or the one a walk past a stuck head record would deliver.
     fn peek(&self) -> Option<u32> {
         let cap = u64::from(self.geo.capacity);
         let mut h = self.head().load(Ordering::Acquire);
@@ -200,9 +255,36 @@ impl<F: Futex> Ring<'_, F> {
             }
             match claim.state {
                 State::Ready => return Some(claim.len),
-                State::Writing => return None,
+                State::Writing => return self.peek_past(h, size, claim.writer),
                 State::Padding | State::Skipped => h += size,
             }
+        }
+        None
+    }
+
+    /// Length of the first READY record past the WRITING record at cursor `h` (`size` bytes):
+    /// the message [`step_past`](Self::step_past) would deliver. Read-only, bounded.
+    fn peek_past(&self, h: u64, size: u64, writer: u32) -> Option<u32> {
+        let cap = u64::from(self.geo.capacity);
+        let end = h + cap;
+        let mut k = self.resume_past(h, h + size);
+        let mut held = Held::new(writer);
+        for _ in 0..(cap / 8 + 4) {
+            if k >= end || !cursor_ok(k) {
+                return None;
+            }
+            let pos = k % cap;
+            let claim = Claim::decode(self.ring_word(pos).load(Ordering::Acquire))?;
+            let size = claim.record_size();
+            if !self.plausible(claim, size, pos, end - k) {
+                return None;
+            }
+            match claim.state {
+                State::Ready if !held.contains(claim.writer) => return Some(claim.len),
+                State::Writing if !held.add(claim.writer) => return None,
+                _ => {}
+            }
+            k += size;
         }
         None
     }
@@ -231,8 +313,9 @@ impl<F: Futex> Ring<'_, F> {
         step
     }
 
-    /// Consumes records from the head until one message is delivered, the ring is empty, or the
-    /// head record is still being written by a live writer. Bounded by the ring's record count.
+    /// Consumes records from the head until one message is delivered or the ring is empty; when
+    /// the head record is still being written by a live writer, delivers a later one instead
+    /// (see [`step_past`](Self::step_past)). Bounded by the ring's record count.
     fn step(&self, buf: &mut [u8], liveness: &impl Liveness) -> Result<Step, RecvError> {
         let cap = u64::from(self.geo.capacity);
         for _ in 0..(cap / 8 + 4) {
@@ -261,34 +344,17 @@ impl<F: Futex> Ring<'_, F> {
             }
             match claim.state {
                 State::Ready => {
-                    if self.ring_word(pos + 8).load(Ordering::Relaxed) != h {
-                        return Err(Corruption::BadSequence.into());
-                    }
-                    let len = claim.len as usize;
-                    let Some(out) = buf.get_mut(..len) else {
-                        return Err(RecvError::InsufficientBuffer { needed: len });
-                    };
-                    self.copy_out(pos + 16, out);
-                    // Mark consumed before anything else, so a reader taking over after our
-                    // death never delivers this message twice.
-                    self.ring_word(pos)
-                        .store(claim.with_state(State::Skipped).encode(), Ordering::Release);
-                    // Only the lock holder writes the consumed counter: no RMW needed.
-                    let consumed = self.data(D_CONSUMED);
-                    consumed.store(
-                        consumed
-                            .load(Ordering::Relaxed)
-                            .wrapping_add(count_unit(claim.len)),
-                        Ordering::Release,
-                    );
+                    let len = self.deliver(h, pos, claim, buf)?;
                     self.retire(h, size);
                     trace!("step delivered h={h} size={size}");
                     return Ok(Step::Delivered(len));
                 }
                 State::Writing => {
-                    if liveness.is_alive(claim.writer) {
-                        trace!("step pending h={h}");
-                        return Ok(Step::Pending);
+                    if self.stuck_writer_alive(h, claim.writer, liveness) {
+                        // A live writer is still writing the head record (or is stopped in
+                        // the middle): deliver a later record instead of waiting for it.
+                        trace!("step stuck h={h}");
+                        return self.step_past(h, size, claim.writer, buf);
                     }
                     let skipped = claim.with_state(State::Skipped).encode();
                     if self
@@ -303,6 +369,147 @@ impl<F: Futex> Ring<'_, F> {
             }
         }
         Err(Corruption::RetryLimit.into())
+    }
+
+    /// Delivers the READY record at cursor `at` (ring position `pos`) into `buf`: checks the
+    /// stamp, copies the payload, marks the record SKIPPED (consumed) and counts it. The caller
+    /// retires it when it is at the head; a record past a stuck head stays in place until the
+    /// head reaches it.
+    fn deliver(&self, at: u64, pos: u64, claim: Claim, buf: &mut [u8]) -> Result<usize, RecvError> {
+        if self.ring_word(pos + 8).load(Ordering::Relaxed) != at {
+            return Err(Corruption::BadSequence.into());
+        }
+        let len = claim.len as usize;
+        let Some(out) = buf.get_mut(..len) else {
+            return Err(RecvError::InsufficientBuffer { needed: len });
+        };
+        self.copy_out(pos + 16, out);
+        // Mark consumed before anything else, so a reader taking over after our death never
+        // delivers this message twice.
+        self.ring_word(pos)
+            .store(claim.with_state(State::Skipped).encode(), Ordering::Release);
+        // Only the lock holder writes the consumed counter: no RMW needed.
+        let consumed = self.data(D_CONSUMED);
+        consumed.store(
+            consumed
+                .load(Ordering::Relaxed)
+                .wrapping_add(count_unit(claim.len)),
+            Ordering::Release,
+        );
+        Ok(len)
+    }
+
+    /// Whether the writer of the WRITING record at head cursor `h` is alive. A writer seen
+    /// alive less than [`RECHECK`] ago for the same head is not asked about again, so a reader
+    /// delivering past a stopped writer's record does not pay a liveness check per message
+    /// (a death is noticed at most one `RECHECK` later).
+    fn stuck_writer_alive(&self, h: u64, writer: u32, liveness: &impl Liveness) -> bool {
+        let now = if cfg!(loom) {
+            None
+        } else {
+            Some(Instant::now())
+        };
+        if let (Some(now), Ok(st)) = (now, self.stuck.lock()) {
+            if st.head == h && st.alive_at.is_some_and(|t| now.duration_since(t) < RECHECK) {
+                return true;
+            }
+        }
+        let alive = liveness.is_alive(writer);
+        if alive && let Ok(mut st) = self.stuck.lock() {
+            if st.head != h {
+                *st = Stuck {
+                    head: h,
+                    done: 0,
+                    alive_at: None,
+                };
+            }
+            st.alive_at = now;
+        }
+        alive
+    }
+
+    /// The head record (cursor `h`, `size` bytes) is being written by a live writer, possibly
+    /// one stopped mid-write: delivers the first READY record after it instead of waiting, so a
+    /// stopped writer never holds back the others. `writer` wrote the stuck record.
+    ///
+    /// The record delivered is marked SKIPPED but keeps its place; its space (and the stuck
+    /// record's) is reclaimed only when the head reaches it, i.e. after the stuck record is
+    /// published and delivered or its writer is found dead. So a writer resuming after a stop
+    /// writes only into its own reservation, and while it stays stopped the ring fills up
+    /// behind it (writers then block on the quota). Per-writer order: a writer reserves its
+    /// next record only after publishing the previous one, so a later READY record of a writer
+    /// whose record was seen WRITING means that state was stale; such a record waits (see
+    /// [`Held`]).
+    ///
+    /// Remembers (process-locally, for this head) how far every record past the stuck one is
+    /// already consumed, so repeated deliveries do not re-walk them.
+    fn step_past(&self, h: u64, size: u64, writer: u32, buf: &mut [u8]) -> Result<Step, RecvError> {
+        let cap = u64::from(self.geo.capacity);
+        let end = h + cap;
+        let mut k = self.resume_past(h, h + size);
+        let mut all_consumed = true;
+        let mut consumed_to = None;
+        let mut held = Held::new(writer);
+        let mut step = Step::Pending;
+        for _ in 0..(cap / 8 + 4) {
+            if k >= end {
+                break;
+            }
+            let pos = k % cap;
+            let word = self.ring_word(pos).load(Ordering::Acquire);
+            if word == record::free_tag(k) {
+                // Nothing claimed here yet: nothing later either.
+                break;
+            }
+            let Some(claim) = Claim::decode(word) else {
+                return Err(Corruption::UnexpectedFreeWord.into());
+            };
+            let rsize = claim.record_size();
+            if !self.plausible(claim, rsize, pos, end - k) {
+                return Err(Corruption::BadRecord.into());
+            }
+            match claim.state {
+                State::Ready if held.contains(claim.writer) => all_consumed = false,
+                State::Ready => step = Step::Delivered(self.deliver(k, pos, claim, buf)?),
+                // Being written, or its writer stopped or dead: a dead writer's record is
+                // skipped when the head reaches it (its space cannot be reclaimed sooner).
+                State::Writing if held.add(claim.writer) => all_consumed = false,
+                State::Writing => break,
+                State::Padding | State::Skipped => {}
+            }
+            k += rsize;
+            if all_consumed {
+                consumed_to = Some(k);
+            }
+            if step != Step::Pending {
+                trace!("step delivered past h={h} at={}", k - rsize);
+                break;
+            }
+        }
+        if let (Some(done), Ok(mut st)) = (consumed_to, self.stuck.lock()) {
+            if st.head != h {
+                *st = Stuck {
+                    head: h,
+                    done: 0,
+                    alive_at: None,
+                };
+            }
+            st.done = done;
+        }
+        Ok(step)
+    }
+
+    /// Where a walk past the stuck head record at `h` (ending at `from`) may start: `from`, or
+    /// further on when this process remembers the records there as consumed for this head.
+    /// The records stay consumed until the head passes them, and the head is monotonic.
+    fn resume_past(&self, h: u64, from: u64) -> u64 {
+        let cap = u64::from(self.geo.capacity);
+        match self.stuck.try_lock() {
+            Ok(st) if st.head == h && st.done > from && st.done <= h + cap && st.done % 8 == 0 => {
+                st.done
+            }
+            _ => from,
+        }
     }
 
     /// Test hook: a reader killed mid-consumption. Takes the reader lock and consumes the READY

@@ -115,6 +115,25 @@ impl<F: Futex> Ring<'_, F> {
         Ok(())
     }
 
+    /// Test hook: a writer stopped mid-write. Reserves a record for `msg` (without blocking),
+    /// runs `stall` while the record is in WRITING (the caller stops the process there, or
+    /// waits for other threads), then writes and publishes it as [`try_send`](Ring::try_send)
+    /// would.
+    #[doc(hidden)]
+    pub fn simulate_stalled_send(
+        &self,
+        writer: u32,
+        msg: &[u8],
+        stall: impl FnOnce(),
+    ) -> Result<(), SendError> {
+        let size = self.check_message(msg.len())?;
+        let (t, pos) = self.reserve(writer, msg.len(), size)?;
+        trace!("stalled t={t}");
+        stall();
+        self.publish(t, pos, writer, msg);
+        Ok(())
+    }
+
     /// Test hook: queues `msg` completely but stops before waking a sleeping reader, as if the
     /// writer had been killed between publishing and its `FUTEX_WAKE`.
     #[doc(hidden)]

@@ -19,6 +19,20 @@ fn lock_holder(mem: &Mem) -> u64 {
     mem.data[10].load(Ordering::Relaxed) & 0xF_FFFF_FFFF
 }
 
+/// Fills the ring with 8-byte messages (24-byte records) until it is full, drains them again,
+/// and returns how many fitted: `capacity / 24` or one less (padding at the ring end) when
+/// the ring was empty and nothing holds space.
+fn room_in_records<F: winipc_ring::Futex>(r: &Ring<'_, F>) -> u32 {
+    let mut n = 0;
+    while r.try_send(77, &[8; 8]).is_ok() {
+        n += 1;
+    }
+    for _ in 0..n {
+        assert_eq!(recv_vec(r).unwrap(), [8; 8]);
+    }
+    n
+}
+
 fn recv_vec<F: winipc_ring::Futex>(r: &Ring<'_, F>) -> Option<Vec<u8>> {
     let mut buf = vec![0u8; r.capacity() as usize];
     r.try_recv(1, &mut buf, &AllAlive)
@@ -263,7 +277,10 @@ fn dead_writers_stuck_record_is_skipped() {
     let mut buf = [0u8; 64];
     let dead = Dead::of(&[66]);
     assert_eq!(r.try_recv(1, &mut buf, &AllAlive).unwrap(), Some(6));
-    // While 66 is alive the reader waits for it.
+    // While 66 is alive its record stays, and the later message is delivered past it.
+    assert_eq!(r.info().next_size, Some(5));
+    assert_eq!(r.try_recv(1, &mut buf, &AllAlive).unwrap(), Some(5));
+    assert_eq!(&buf[..5], b"after");
     assert_eq!(r.try_recv(1, &mut buf, &AllAlive).unwrap(), None);
     assert!(!r.has_message());
     assert_eq!(r.info().next_size, None);
@@ -273,22 +290,124 @@ fn dead_writers_stuck_record_is_skipped() {
             .unwrap(),
         None
     );
-    // Once it is dead, its record is skipped and the torn message never delivered.
-    assert_eq!(r.try_recv(1, &mut buf, &dead).unwrap(), Some(5));
-    assert_eq!(&buf[..5], b"after");
+    // Its space is held: a message needing the whole ring does not fit.
+    assert_eq!(r.try_send(3, &[1; 512 - 16]), Err(SendError::Full));
+    // Once it is dead (noticed within the liveness re-check period), its record is skipped,
+    // the torn message is never delivered and all the space comes back.
+    std::thread::sleep(Duration::from_millis(3));
     assert_eq!(r.try_recv(1, &mut buf, &dead).unwrap(), None);
+    assert_eq!(r.info().messages, 0);
+    assert!(room_in_records(&r) >= 512 / 24 - 1);
+}
+
+/// Issue 13 item 9: a writer stopped between reserving and publishing (SIGSTOP, a debugger)
+/// holds back no other writer; its own message arrives when it resumes, each writer's order
+/// kept, and the space behind its record is reclaimed only after it publishes.
+#[test]
+fn a_stalled_writer_does_not_hold_back_other_writers() {
+    let mem = Mem::new(512);
+    let r = ring(&mem, 512, 0);
+    r.try_send(1, b"a0").unwrap();
+    r.simulate_stalled_send(1, b"a1", || {
+        // Writer 1 is stopped with "a1" reserved; writer 2 keeps sending.
+        r.try_send(2, b"b0").unwrap();
+        r.try_send(2, b"b1").unwrap();
+        assert_eq!(recv_vec(&r).unwrap(), b"a0");
+        assert!(r.has_message());
+        assert_eq!(r.info().next_size, Some(2));
+        assert_eq!(recv_vec(&r).unwrap(), b"b0");
+        r.try_send(2, b"b2").unwrap();
+        assert_eq!(recv_vec(&r).unwrap(), b"b1");
+        assert_eq!(recv_vec(&r).unwrap(), b"b2");
+        assert_eq!(recv_vec(&r), None);
+        assert!(!r.has_message());
+        // A blocked receiver is woken by a message published past the stuck record.
+        std::thread::scope(|s| {
+            let h = s.spawn(|| {
+                let mut buf = [0u8; 16];
+                let got = r.recv(
+                    1,
+                    &mut buf,
+                    Some(Instant::now() + Duration::from_secs(10)),
+                    &AllAlive,
+                );
+                (got.unwrap(), buf)
+            });
+            std::thread::sleep(Duration::from_millis(30));
+            r.try_send(2, b"b3").unwrap();
+            let (n, buf) = h.join().unwrap();
+            assert_eq!(&buf[..n.unwrap()], b"b3");
+        });
+        // The space behind the stuck record is not reused while it is stuck: the ring fills
+        // up even though everything after it was consumed.
+        let mut sent = 0;
+        while r.try_send(2, &[9; 40]).is_ok() {
+            sent += 1;
+        }
+        assert!(sent > 0 && sent < 10, "{sent}");
+        for _ in 0..sent {
+            assert_eq!(recv_vec(&r).unwrap(), [9; 40]);
+        }
+        assert_eq!(r.try_send(2, &[9; 40]), Err(SendError::Full));
+        assert_eq!(r.info().messages, 0);
+    })
+    .unwrap();
+    // Resumed: its message arrives, then its next one; all the space is back.
+    assert_eq!(r.info().next_size, Some(2));
+    assert_eq!(recv_vec(&r).unwrap(), b"a1");
+    r.try_send(1, b"a2").unwrap();
+    assert_eq!(recv_vec(&r).unwrap(), b"a2");
+    assert_eq!(recv_vec(&r), None);
+    assert_eq!(r.info().messages, 0);
+    assert!(room_in_records(&r) >= 512 / 24 - 1);
+}
+
+/// Several stuck records, one of them dead, interleaved with published ones: everything
+/// published is delivered once, in order per writer; the dead writer's torn record never.
+#[test]
+fn several_stuck_records_mixed_with_published_ones() {
+    let mem = Mem::new(1024);
+    let r = ring(&mem, 1024, 0);
+    let dead = Dead::of(&[66]);
+    let mut buf = [0u8; 64];
+    r.simulate_stalled_send(1, b"one", || {
+        r.try_send(2, b"b0").unwrap();
+        r.simulate_crashed_send(66, b"torn torn").unwrap();
+        r.try_send(3, b"c0").unwrap();
+        r.simulate_stalled_send(4, b"four", || {
+            r.try_send(2, b"b1").unwrap();
+            for want in [&b"b0"[..], b"c0", b"b1"] {
+                let n = r.try_recv(1, &mut buf, &dead).unwrap().unwrap();
+                assert_eq!(&buf[..n], want);
+            }
+            assert_eq!(r.try_recv(1, &mut buf, &dead).unwrap(), None);
+        })
+        .unwrap();
+        let n = r.try_recv(1, &mut buf, &dead).unwrap().unwrap();
+        assert_eq!(&buf[..n], b"four");
+        r.try_send(2, b"b2").unwrap();
+        let n = r.try_recv(1, &mut buf, &dead).unwrap().unwrap();
+        assert_eq!(&buf[..n], b"b2");
+    })
+    .unwrap();
+    let n = r.try_recv(1, &mut buf, &dead).unwrap().unwrap();
+    assert_eq!(&buf[..n], b"one");
+    assert_eq!(r.try_recv(1, &mut buf, &dead).unwrap(), None);
+    assert_eq!(r.info().messages, 0);
+    assert!(room_in_records(&r) >= 1024 / 24 - 1);
 }
 
 #[test]
 fn blocked_reader_notices_writer_death() {
-    let mem = Mem::new(512);
-    let r = ring(&mem, 512, 0);
+    // A full ring whose head record is a dead writer's: a blocked writer gets in only once the
+    // reader notices the death and reclaims the record.
+    let mem = Mem::new(64);
+    let r = ring(&mem, 64, 0);
     let dead = Dead::default();
-    r.simulate_crashed_send(9, b"partial").unwrap();
-    r.try_send(3, b"ok").unwrap();
+    r.simulate_crashed_send(9, &[5; 40]).unwrap();
     std::thread::scope(|s| {
         let h = s.spawn(|| {
-            let mut buf = [0u8; 16];
+            let mut buf = [0u8; 64];
             let n = r
                 .recv(
                     1,
@@ -299,8 +418,11 @@ fn blocked_reader_notices_writer_death() {
                 .unwrap();
             (n, buf)
         });
+        assert_eq!(r.try_send(3, &[1; 40]), Err(SendError::Full));
         std::thread::sleep(Duration::from_millis(20));
         dead.0.lock().unwrap().insert(9);
+        r.send(3, b"ok", Some(Instant::now() + Duration::from_secs(10)))
+            .unwrap();
         let (n, buf) = h.join().unwrap();
         assert_eq!(n, Some(2));
         assert_eq!(&buf[..2], b"ok");

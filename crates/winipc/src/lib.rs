@@ -207,6 +207,17 @@ pub mod __doc {
         crate::mailslot::send_killed_before_wake(w, msg).map_err(Into::into)
     }
 
+    /// Test hook: sends `msg` on a local mailslot (without blocking on a full slot), running
+    /// `stall` after its record is reserved and before it is published, as a writer stopped
+    /// mid-write (SIGSTOP, a debugger) would.
+    pub fn send_stalled_mid_write(
+        w: &crate::MailslotWriter,
+        msg: &[u8],
+        stall: impl FnOnce(),
+    ) -> std::io::Result<()> {
+        crate::mailslot::send_stalled_mid_write(w, msg, stall).map_err(Into::into)
+    }
+
     /// Test hook: takes the mailslot's reader lock and consumes its next message up to `stage`
     /// (see `winipc_ring::Ring::simulate_crashed_recv`), then returns holding the lock, as a
     /// receiver killed mid-read would leave it. Returns whether a message was at the head.

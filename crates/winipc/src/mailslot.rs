@@ -1102,6 +1102,20 @@ pub(crate) fn send_killed_before_wake(w: &MailslotWriter, msg: &[u8]) -> Result<
         .map_err(|e| send_error(ring, e))
 }
 
+/// Test hook behind [`crate::__doc::send_stalled_mid_write`].
+pub(crate) fn send_stalled_mid_write(
+    w: &MailslotWriter,
+    msg: &[u8],
+    stall: impl FnOnce(),
+) -> Result<()> {
+    let Dest::Local(ring) = &w.dest else {
+        return Err(Error::InvalidParameter("a local mailslot writer"));
+    };
+    ring.ring()
+        .simulate_stalled_send(my_id(), msg, stall)
+        .map_err(|e| send_error(ring, e))
+}
+
 /// Test hook behind [`crate::__doc::stop_mid_recv`].
 pub(crate) fn stop_mid_recv(m: &Mailslot, stage: u8) -> Result<bool> {
     m.ring

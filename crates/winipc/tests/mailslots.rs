@@ -63,6 +63,23 @@ fn child() {
             Event::from_handle(raw(1)).unwrap().set().unwrap();
             std::thread::sleep(Duration::from_secs(30));
         }
+        // Send "A0", then "A1", pausing after A1's record is reserved and before it is
+        // published until the file `go` exists (the parent stops this process with SIGSTOP
+        // meanwhile); then send "A2".
+        "stalled-writer" => {
+            let w = MailslotWriter::open(&args[0]).unwrap();
+            let go = std::path::Path::new(&args[1]);
+            w.send(b"A0").unwrap();
+            winipc::__doc::send_stalled_mid_write(&w, b"A1", || {
+                say("reserved");
+                while !go.exists() {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            })
+            .unwrap();
+            w.send(b"A2").unwrap();
+            say("sent");
+        }
         other => panic!("unknown role {other}"),
     }
 }
@@ -611,4 +628,92 @@ fn a_receiver_notices_a_message_whose_writer_died_before_waking_it() {
     let (got, at) = reader.join().unwrap();
     assert_eq!(got, b"orphan");
     assert!(at.duration_since(sent) < Duration::from_secs(3));
+}
+
+/// Kills process `.0` (SIGKILL, which also ends a stopped process) on drop unless `.1` is set.
+struct KillUnlessDone(u32, std::cell::Cell<bool>);
+
+impl Drop for KillUnlessDone {
+    fn drop(&mut self) {
+        if !self.1.get() {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &self.0.to_string()])
+                .status();
+        }
+    }
+}
+
+/// Whether process `pid` is stopped (state `T` in `/proc/PID/stat`).
+fn stopped(pid: u32) -> bool {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    stat.rsplit_once(") ")
+        .is_some_and(|(_, rest)| rest.starts_with('T'))
+}
+
+/// Issue 13 item 9: a writer process stopped (SIGSTOP) in the middle of a write does not stall
+/// the other writers: their messages keep arriving, and the stopped writer's message arrives,
+/// in its own order, once it is continued.
+#[test]
+fn a_writer_stopped_mid_write_does_not_stall_other_writers() {
+    init();
+    let _w = watchdog(Duration::from_secs(30));
+    let path = slot_name("stopped-writer");
+    let s = Mailslot::create(&path, 0, 5000).unwrap();
+    let go = std::env::temp_dir().join(uniq("winipc-stopped-writer-go"));
+    // A runs in a process group of its own: were its group orphaned (possible for the test's
+    // own group, depending on how the test is started), the kernel would send the stopped
+    // process SIGHUP and SIGCONT.
+    let mut a = {
+        use std::os::unix::process::CommandExt;
+        let child = child_cmd("stalled-writer", &[&path, go.to_str().unwrap()])
+            .process_group(0)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        Kid::from_child(child)
+    };
+    let pid = a.child.id();
+    // A failing assertion must not leave A stopped forever.
+    let guard = KillUnlessDone(pid, std::cell::Cell::new(false));
+    assert_eq!(a.line(), "reserved");
+    let signal = |sig: &str| {
+        let ok = std::process::Command::new("kill")
+            .args([sig, &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(ok.success(), "kill {sig}");
+    };
+    signal("-STOP");
+    assert!(
+        eventually(Duration::from_secs(5), || stopped(pid)),
+        "writer A did not stop"
+    );
+    assert_eq!(s.recv_vec().unwrap(), b"A0");
+    // Writer B sends while A is stopped with A1 half-way: all of B's messages arrive, in order.
+    let b = spawn("writer", &[&path, "7", "50"]);
+    for seq in 0..50u32 {
+        let got = s.recv_vec().unwrap_or_else(|e| {
+            panic!("message {seq} of writer B not delivered while A is stopped: {e}")
+        });
+        let want = format!("7:{seq}:{}", 7u32.wrapping_mul(31).wrapping_add(seq));
+        assert_eq!(String::from_utf8_lossy(&got), want);
+    }
+    assert_eq!(finish(b), 0);
+    if !stopped(pid) {
+        // Not expected; A still cannot publish before `go` exists.
+        eprintln!("writer A was continued by someone else");
+    }
+    s.set_read_timeout(200).unwrap();
+    assert!(s.recv_vec().is_err(), "A1 delivered while A is stopped");
+    s.set_read_timeout(5000).unwrap();
+    // Continued, A publishes A1, then sends A2.
+    std::fs::write(&go, b"").unwrap();
+    signal("-CONT");
+    assert_eq!(s.recv_vec().unwrap(), b"A1");
+    assert_eq!(s.recv_vec().unwrap(), b"A2");
+    assert_eq!(a.line(), "sent");
+    let _ = std::fs::remove_file(&go);
+    guard.1.set(true);
+    assert_eq!(finish(a), 0);
+    assert_eq!(s.info().unwrap().message_count, 0);
 }
