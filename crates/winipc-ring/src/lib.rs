@@ -18,7 +18,7 @@
 //!   SKIPPED ones are stepped over, and a WRITING record whose writer [`Liveness::is_alive`]
 //!   reports dead is marked SKIPPED (a torn message is never delivered). Consumed words are
 //!   re-tagged for the next lap before the head advances.
-//! - **A stopped writer holds back nobody** (decision 0008): when the head record is WRITING
+//! - **A stopped writer holds back nobody** (decision 0010): when the head record is WRITING
 //!   and its writer is alive (possibly stopped mid-write by SIGSTOP or a debugger), the reader
 //!   walks past it and delivers the first READY record after it, marking it SKIPPED *in place*.
 //!   The head stays at the stuck record, so the space of everything after it is reclaimed only
