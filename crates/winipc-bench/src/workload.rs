@@ -209,8 +209,11 @@ pub fn waiter(rx: &mut dyn Receiver, msg_size: usize, timing: Timing) -> io::Res
             break;
         }
         let sent = timestamp_ns(&buf);
-        let first = *first.get_or_insert(woke);
-        if woke - first >= timing.warmup_ns && n < samples.len() {
+        // The warm-up is judged on the signaler's send times (one monotonic clock for both
+        // processes), so the timed window is the signaler's: a waiter that started late still
+        // gets the samples of the window's messages.
+        let first = *first.get_or_insert(sent);
+        if sent.saturating_sub(first) >= timing.warmup_ns && n < samples.len() {
             if n == 0 {
                 timed_from = sent;
             }
