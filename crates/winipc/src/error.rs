@@ -93,13 +93,20 @@ pub enum Error {
     /// The operation is not supported (ERROR_NOT_SUPPORTED).
     #[error("not supported: {0}")]
     NotSupported(&'static str),
-    /// A directory or file winipc would have to trust is not safe: another user owns it, could
-    /// replace it, or it is a symbolic link (ERROR_ACCESS_DENIED). The text names the path.
-    #[error("{0}")]
-    UnsafeLocation(String),
-    /// An operating-system error.
+    /// An operating-system error. One without an errno whose kind is `PermissionDenied` is a
+    /// location winipc refuses to trust (another user owns it, could replace it, or it is a
+    /// symbolic link): ERROR_ACCESS_DENIED, with a message that names the path
+    /// ([`Error::unsafe_location`]).
     #[error(transparent)]
     Io(#[from] io::Error),
+}
+
+impl Error {
+    /// A directory or file winipc would have to trust but does not (ERROR_ACCESS_DENIED); `why`
+    /// names the path.
+    pub(crate) fn unsafe_location(why: String) -> Error {
+        Error::Io(io::Error::new(io::ErrorKind::PermissionDenied, why))
+    }
 }
 
 /// Win32 error codes used by winipc.
@@ -142,7 +149,7 @@ impl Error {
             Error::InvalidName(_) => ERROR_INVALID_NAME,
             Error::PathNotFound => ERROR_PATH_NOT_FOUND,
             Error::NameTooLong => ERROR_FILENAME_EXCED_RANGE,
-            Error::AccessDenied | Error::UnsafeLocation(_) => ERROR_ACCESS_DENIED,
+            Error::AccessDenied => ERROR_ACCESS_DENIED,
             Error::AlreadyExists => ERROR_ALREADY_EXISTS,
             Error::NotOwner => ERROR_NOT_OWNER,
             Error::TooManyPosts => ERROR_TOO_MANY_POSTS,
@@ -178,7 +185,7 @@ impl Error {
         use io::ErrorKind as K;
         match self {
             Error::NotFound | Error::PathNotFound => K::NotFound,
-            Error::AccessDenied | Error::UnsafeLocation(_) => K::PermissionDenied,
+            Error::AccessDenied => K::PermissionDenied,
             Error::AlreadyExists => K::AlreadyExists,
             Error::Timeout | Error::SemTimeout => K::TimedOut,
             Error::InvalidParameter(_)

@@ -184,7 +184,7 @@ impl OpenRing {
                         let _ = shm::unlink(&path);
                     }
                     Ok(_) => {
-                        return Err(Error::UnsafeLocation(format!(
+                        return Err(Error::unsafe_location(format!(
                             "{} belongs to another user: the mailslot's ring cannot be made",
                             path.display()
                         )));

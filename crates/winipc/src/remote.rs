@@ -64,7 +64,7 @@ pub(crate) fn connect_daemon() -> Result<UnixDatagram> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(NOT_RUNNING),
         // A socket path we refuse to trust: ERROR_ACCESS_DENIED, naming it.
         Err(e) if e.kind() == io::ErrorKind::PermissionDenied && e.raw_os_error().is_none() => {
-            return Err(Error::UnsafeLocation(e.to_string()));
+            return Err(Error::Io(e));
         }
         Err(e) => return Err(Error::Io(e)),
     };

@@ -144,14 +144,14 @@ static EXPLICIT_DIR: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBo
 /// - `$HOME/.cache/winipc-<host>` (the user's home: nobody else can create files there).
 ///
 /// None of these can be pre-empted by another user; a candidate that exists but is not
-/// private to the user fails the call with [`Error::UnsafeLocation`] naming it — it is never
+/// private to the user fails the call with `ERROR_ACCESS_DENIED` naming it — it is never
 /// used. (`/dev/shm/…` is *not* a fallback: any user can create a name there first.)
 pub(crate) fn private_dir() -> Result<&'static std::path::Path> {
     static PRIVATE: OnceLock<std::result::Result<PathBuf, String>> = OnceLock::new();
     PRIVATE
         .get_or_init(choose_private_dir)
         .as_deref()
-        .map_err(|e| Error::UnsafeLocation(e.clone()))
+        .map_err(|e| Error::unsafe_location(e.clone()))
 }
 
 /// Every user's `Local` store file that may exist on this machine, found where
