@@ -40,6 +40,7 @@ mod names;
 mod objects;
 mod process;
 pub mod raw;
+mod reaper;
 mod remote;
 pub use remote::netd_socket;
 mod security;
@@ -49,6 +50,7 @@ mod sync;
 mod thread;
 mod timer;
 mod wait;
+mod wiring;
 
 use std::io;
 use std::time::Duration;
