@@ -164,6 +164,13 @@ pub enum Details {
         /// Open receive handles.
         receivers: u32,
     },
+    /// A file mapping.
+    Section {
+        /// Its size in bytes.
+        size: u64,
+        /// Whether it maps a user's file (else winipc's memory).
+        file_backed: bool,
+    },
 }
 
 /// A blocked thread.
@@ -426,6 +433,13 @@ fn describe(s: &Store, ix: u32, kind: Kind) -> (bool, Details) {
                 },
             )
         }
+        Kind::Section => (
+            false,
+            Details::Section {
+                size: u64::from(w(st::SEC_SIZE_LO)) | u64::from(w(st::SEC_SIZE_HI)) << 32,
+                file_backed: w(st::SEC_FILE) != 0,
+            },
+        ),
         Kind::Mailslot => {
             let (messages, bytes) = ring_counts(s, ix).unwrap_or((0, 0));
             (
