@@ -223,15 +223,12 @@ pub(crate) fn make(
     };
     // The memory (or the note naming the user's file) exists before the object that names it.
     let path = backing_path(ns, uid, id, file.is_some())?;
-    match file {
-        None => drop(sys::create_file(
-            path.parent().unwrap_or(&path),
-            &file_name(&path),
-            mode,
-            size,
-        )?),
+    // Kept open until the object names it, so that `winipc gc` sees it in use meanwhile.
+    let dir = path.parent().unwrap_or(&path);
+    let _backing = match file {
+        None => sys::create_file(dir, &file_name(&path), mode, size)?,
         Some(f) => write_side_file(&path, mode, f)?,
-    }
+    };
     let made = create_object(name, Kind::Section, sec, |g, ix| {
         g.set(sw(ix, st::SEC_SIZE_LO), size as u32)?;
         g.set(sw(ix, st::SEC_SIZE_HI), (size >> 32) as u32)?;
@@ -261,14 +258,14 @@ fn file_name(path: &std::path::Path) -> String {
 }
 
 /// Writes the side file of a mapping of the user's file: `dev ino path`.
-fn write_side_file(path: &std::path::Path, mode: u32, f: &File) -> Result<()> {
+fn write_side_file(path: &std::path::Path, mode: u32, f: &File) -> Result<File> {
     use std::io::Write;
     let (_, id) = sys::file_facts(f)?;
     let target = sys::path_of(f)?;
     let dir = path.parent().unwrap_or(path);
     let mut side = sys::create_file(dir, &file_name(path), mode, 0)?;
     writeln!(side, "{} {} {}", id.dev, id.ino, target.display())?;
-    Ok(())
+    Ok(side)
 }
 
 /// Opens the user's file a side file names, checking it is still the same file.
