@@ -105,9 +105,6 @@ pub(crate) fn open(
     if name.starts_with(r"\\.\pipe\") || name.starts_with(r"\\?\pipe\") {
         return Err(not_supported("named pipes"));
     }
-    if flags & FILE_FLAG_OVERLAPPED != 0 {
-        return Err(not_supported("overlapped I/O"));
-    }
     let path = match device(name) {
         Some(d) => d.to_owned(),
         None => linux_path(name),
@@ -126,6 +123,10 @@ pub(crate) fn open(
     }
     if !inherit {
         oflags |= libc::O_CLOEXEC;
+    }
+    if flags & FILE_FLAG_OVERLAPPED != 0 {
+        // A FIFO's open must not wait for its other end; reads and writes never block.
+        oflags |= libc::O_NONBLOCK;
     }
     let create = match disposition {
         CREATE_NEW => libc::O_CREAT | libc::O_EXCL,
@@ -200,6 +201,13 @@ pub(crate) fn open(
         unsafe { libc::close(fd) };
         return Err(winipc_core::Error::AccessDenied.into());
     }
+    if flags & FILE_FLAG_OVERLAPPED != 0
+        && let Err(e) = crate::overlapped::FdTarget::register(fd)
+    {
+        // SAFETY: closing the descriptor just opened.
+        unsafe { libc::close(fd) };
+        return Err(e);
+    }
     if inherit {
         set_inheritable(fd, true);
     }
@@ -219,6 +227,9 @@ pub(crate) fn open(
 
 /// `CloseHandle` on a descriptor handle.
 pub(crate) fn close_fd(fd: i32) -> R<()> {
+    // Pending overlapped operations are cancelled first (while the descriptor is still open,
+    // so that epoll forgets it).
+    crate::overlapped::forget(crate::overlapped::key_of(std_handle(fd)));
     // SAFETY: closing a descriptor number has no memory-safety preconditions.
     if unsafe { libc::close(fd) } != 0 {
         return Err(invalid_handle());
@@ -246,6 +257,10 @@ pub(crate) fn dup_fd(fd: i32, inherit: bool) -> R<crate::util::HANDLE> {
     }
     if inherit {
         set_inheritable(n, true);
+    }
+    if crate::overlapped::target_of(std_handle(fd)).is_some() {
+        // The duplicate shares the file description, and so its overlapped mode.
+        let _ = crate::overlapped::FdTarget::register(n);
     }
     Ok(std_handle(n))
 }
