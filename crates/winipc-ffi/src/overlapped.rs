@@ -456,7 +456,7 @@ pub(crate) unsafe fn start(
     let notify = match routine {
         Some(f) => Notify::Routine(f),
         None => Notify::Event {
-            event: (h_event & !1 != 0).then(|| (h_event & !1) as winipc_core::RawHandle),
+            event: (h_event & !1 != 0).then_some((h_event & !1) as winipc_core::RawHandle),
             post: h_event & 1 == 0,
         },
     };
@@ -770,6 +770,7 @@ unsafe fn offset_of(ov: *const OVERLAPPED) -> u64 {
 /// # Safety
 /// `buf` valid for `len` bytes (writes for a read, reads for a write) until completion; `ov`
 /// NULL or a live OVERLAPPED kept valid until completion; `count` NULL or valid for a `DWORD`.
+#[allow(clippy::too_many_arguments)] // ReadFile's arguments, plus what the dispatch found
 pub(crate) unsafe fn transfer(
     h: HANDLE,
     target: Arc<dyn Target>,

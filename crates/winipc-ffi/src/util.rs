@@ -43,7 +43,6 @@ pub(crate) mod code {
     pub const ERROR_BAD_PIPE: u32 = 230;
     pub const ERROR_PIPE_BUSY: u32 = 231;
     pub const ERROR_PIPE_NOT_CONNECTED: u32 = 233;
-    pub const ERROR_PIPE_CONNECTED: u32 = 535;
     pub const ERROR_PIPE_LISTENING: u32 = 536;
 }
 
