@@ -143,7 +143,9 @@ struct Engine {
     ports: HashMap<usize, (Arc<Port>, usize)>,
     /// Handles in overlapped mode, by handle key.
     targets: HashMap<usize, Arc<dyn Target>>,
-    /// What epoll watches: descriptor → events.
+    /// Descriptors in the epoll set (`EPOLLONESHOT`): → the events armed, 0 once an event
+    /// disarmed it. A descriptor stays in the set until its handle is closed, so waiting again
+    /// costs one `EPOLL_CTL_MOD`.
     registered: HashMap<i32, u32>,
 }
 
@@ -234,6 +236,12 @@ fn io_thread(ep: i32) {
             let mut g = engine();
             let Some(e) = g.as_mut() else { continue };
             for &(fd, _) in &ready {
+                // EPOLLONESHOT disarmed it.
+                if let Some(armed) = e.registered.get_mut(&fd) {
+                    *armed = 0;
+                }
+            }
+            for &(fd, _) in &ready {
                 let heads: Vec<(usize, Side)> = e
                     .queues
                     .iter()
@@ -294,7 +302,10 @@ fn sync_interest(e: &mut Engine, done: &mut Vec<Completion>) {
             *wanted.entry(fd).or_default() |= ev;
         }
     }
-    if wanted == e.registered {
+    if wanted
+        .iter()
+        .all(|(fd, ev)| e.registered.get(fd).is_some_and(|r| r & ev == *ev))
+    {
         return;
     }
     let Ok(ep) = epoll_fd() else {
@@ -302,22 +313,20 @@ fn sync_interest(e: &mut Engine, done: &mut Vec<Completion>) {
         fail_waiting(e, |_| true, code::ERROR_NOT_ENOUGH_MEMORY, done);
         return;
     };
-    let stale: Vec<i32> = e
-        .registered
-        .keys()
-        .filter(|fd| !wanted.contains_key(fd))
-        .copied()
-        .collect();
-    for fd in stale {
-        let _ = ep::ctl(ep, libc::EPOLL_CTL_DEL, fd, 0);
-        e.registered.remove(&fd);
-    }
     let mut refused = Vec::new();
     for (&fd, &ev) in &wanted {
+        let flags = ev | libc::EPOLLONESHOT as u32;
         let r = match e.registered.get(&fd) {
-            Some(&old) if old == ev => continue,
-            Some(_) => ep::ctl(ep, libc::EPOLL_CTL_MOD, fd, ev),
-            None => ep::ctl(ep, libc::EPOLL_CTL_ADD, fd, ev),
+            Some(&armed) if armed & ev == ev => continue,
+            // ENOENT: the descriptor number was closed behind winipc's back and reused.
+            Some(_) => ep::ctl(ep, libc::EPOLL_CTL_MOD, fd, flags).or_else(|err| {
+                if err.raw_os_error() == Some(libc::ENOENT) {
+                    ep::ctl(ep, libc::EPOLL_CTL_ADD, fd, flags)
+                } else {
+                    Err(err)
+                }
+            }),
+            None => ep::ctl(ep, libc::EPOLL_CTL_ADD, fd, flags),
         };
         match r {
             Ok(()) => {
@@ -580,6 +589,18 @@ pub(crate) fn forget(hkey: usize) {
     with_engine(|e| {
         e.targets.remove(&hkey);
         e.ports.remove(&hkey);
+    });
+}
+
+/// Descriptor `fd` is about to be closed: epoll forgets it (while it is still open: a
+/// duplicate elsewhere would keep a stale registration alive).
+pub(crate) fn unregister_fd(fd: i32) {
+    with_engine(|e| {
+        if e.registered.remove(&fd).is_some()
+            && let Ok(ep) = epoll_fd()
+        {
+            let _ = ep::ctl(ep, libc::EPOLL_CTL_DEL, fd, 0);
+        }
     });
 }
 
