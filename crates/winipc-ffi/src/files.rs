@@ -230,7 +230,6 @@ pub(crate) fn close_fd(fd: i32) -> R<()> {
     // Pending overlapped operations are cancelled first (while the descriptor is still open,
     // so that epoll forgets it).
     crate::overlapped::forget(crate::overlapped::key_of(std_handle(fd)));
-    crate::overlapped::unregister_fd(fd);
     // SAFETY: closing a descriptor number has no memory-safety preconditions.
     if unsafe { libc::close(fd) } != 0 {
         return Err(invalid_handle());

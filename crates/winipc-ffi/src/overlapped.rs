@@ -123,11 +123,11 @@ struct Op {
     tid: u32,
     notify: Notify,
     attempt: AttemptFn,
-    /// Where the head of a queue waits (`None` behind the head).
+    /// Where the head of a queue waits (`None` behind the head, or not attempted yet).
     waiting: Option<(i32, u32)>,
 }
 
-/// A finished operation, announced after the engine's lock is released.
+/// A finished operation, announced after the handle's lock is released.
 struct Completion {
     ov: usize,
     outcome: Outcome,
@@ -136,27 +136,69 @@ struct Completion {
     port: Option<(Arc<Port>, usize)>,
 }
 
+/// The overlapped-I/O state of one handle: its queues, port, overlapped-mode target and epoll
+/// registration, behind the handle's own lock (so that two handles never contend, and the
+/// I/O thread completing one does not stall a thread issuing on another).
 #[derive(Default)]
-struct Engine {
-    queues: HashMap<(usize, Side), VecDeque<Op>>,
-    /// Completion-port associations, by handle key.
-    ports: HashMap<usize, (Arc<Port>, usize)>,
-    /// Handles in overlapped mode, by handle key.
-    targets: HashMap<usize, Arc<dyn Target>>,
-    /// Descriptors in the epoll set (`EPOLLONESHOT`): → the events armed, 0 once an event
-    /// disarmed it. A descriptor stays in the set until its handle is closed, so waiting again
-    /// costs one `EPOLL_CTL_MOD`.
-    registered: HashMap<i32, u32>,
+struct State {
+    read: VecDeque<Op>,
+    write: VecDeque<Op>,
+    port: Option<(Arc<Port>, usize)>,
+    target: Option<Arc<dyn Target>>,
+    /// The descriptor in the epoll set for this handle (`EPOLLONESHOT`, reported with the
+    /// handle key) and the events armed, 0 once an event disarmed it. It stays in the set
+    /// until the handle is closed, so waiting again costs one `EPOLL_CTL_MOD`.
+    reg: Option<(i32, u32)>,
 }
 
-static ENGINE: Mutex<Option<Engine>> = Mutex::new(None);
-
-fn engine() -> MutexGuard<'static, Option<Engine>> {
-    ENGINE.lock().unwrap_or_else(|e| e.into_inner())
+struct HandleIo {
+    key: usize,
+    state: Mutex<State>,
 }
 
-fn with_engine<T>(f: impl FnOnce(&mut Engine) -> T) -> T {
-    f(engine().get_or_insert_with(Engine::default))
+impl HandleIo {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl State {
+    fn queue(&mut self, side: Side) -> &mut VecDeque<Op> {
+        match side {
+            Side::Read => &mut self.read,
+            Side::Write => &mut self.write,
+        }
+    }
+}
+
+/// Handles with overlapped-I/O state, by handle key. Held only to look a handle up.
+static HANDLES: Mutex<Option<HashMap<usize, Arc<HandleIo>>>> = Mutex::new(None);
+/// How many handles have state: ReadFile/WriteFile skip the lookup while there are none.
+static COUNT: AtomicUsize = AtomicUsize::new(0);
+
+fn handles() -> MutexGuard<'static, Option<HashMap<usize, Arc<HandleIo>>>> {
+    HANDLES.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn lookup(hkey: usize) -> Option<Arc<HandleIo>> {
+    if COUNT.load(Ordering::Acquire) == 0 {
+        return None;
+    }
+    handles().as_ref().and_then(|m| m.get(&hkey).cloned())
+}
+
+fn get_or_create(hkey: usize) -> Arc<HandleIo> {
+    let mut g = handles();
+    let m = g.get_or_insert_with(HashMap::new);
+    m.entry(hkey)
+        .or_insert_with(|| {
+            COUNT.fetch_add(1, Ordering::AcqRel);
+            Arc::new(HandleIo {
+                key: hkey,
+                state: Mutex::new(State::default()),
+            })
+        })
+        .clone()
 }
 
 /// The key of a handle value in the engine's tables (tag bits ignored).
@@ -178,11 +220,11 @@ mod ep {
         Ok(fd)
     }
 
-    /// `EPOLL_CTL_ADD`/`MOD`/`DEL` of `fd`, reported with `fd` as its data.
-    pub(super) fn ctl(ep: i32, op: i32, fd: i32, events: u32) -> io::Result<()> {
+    /// `EPOLL_CTL_ADD`/`MOD`/`DEL` of `fd`, reported with `data`.
+    pub(super) fn ctl(ep: i32, op: i32, fd: i32, events: u32, data: usize) -> io::Result<()> {
         let mut ev = libc::epoll_event {
             events,
-            u64: fd as u64,
+            u64: data as u64,
         };
         // SAFETY: `ev` is a valid epoll_event for the duration of the call.
         if unsafe { libc::epoll_ctl(ep, op, fd, &mut ev) } < 0 {
@@ -191,8 +233,8 @@ mod ep {
         Ok(())
     }
 
-    /// Waits for events; fills `out` with (descriptor, events).
-    pub(super) fn wait(ep: i32, out: &mut Vec<(i32, u32)>) -> io::Result<()> {
+    /// Waits for events; fills `out` with (data, events).
+    pub(super) fn wait(ep: i32, out: &mut Vec<(u64, u32)>) -> io::Result<()> {
         let mut evs = [libc::epoll_event { events: 0, u64: 0 }; 64];
         // SAFETY: `evs` is valid for 64 events.
         let n = unsafe { libc::epoll_wait(ep, evs.as_mut_ptr(), 64, -1) };
@@ -204,7 +246,7 @@ mod ep {
                 Err(e)
             };
         }
-        out.extend(evs[..n as usize].iter().map(|e| (e.u64 as i32, e.events)));
+        out.extend(evs[..n as usize].iter().map(|e| (e.u64, e.events)));
         Ok(())
     }
 }
@@ -231,45 +273,31 @@ fn io_thread(ep: i32) {
             std::thread::sleep(std::time::Duration::from_millis(10));
             continue;
         }
-        let mut done = Vec::new();
-        {
-            let mut g = engine();
-            let Some(e) = g.as_mut() else { continue };
-            for &(fd, _) in &ready {
-                // EPOLLONESHOT disarmed it.
-                if let Some(armed) = e.registered.get_mut(&fd) {
-                    *armed = 0;
+        for &(key, _) in &ready {
+            let Some(hio) = lookup(key as usize) else {
+                continue;
+            };
+            let mut done = Vec::new();
+            {
+                let mut st = hio.lock();
+                if let Some((_, armed)) = st.reg.as_mut() {
+                    *armed = 0; // EPOLLONESHOT disarmed it
                 }
+                drain(&mut st, Side::Read, &mut done);
+                drain(&mut st, Side::Write, &mut done);
+                arm(&hio, &mut st, &mut done);
             }
-            for &(fd, _) in &ready {
-                let heads: Vec<(usize, Side)> = e
-                    .queues
-                    .iter()
-                    .filter(|(_, q)| {
-                        q.front()
-                            .and_then(|op| op.waiting)
-                            .is_some_and(|(w, _)| w == fd)
-                    })
-                    .map(|(k, _)| *k)
-                    .collect();
-                for k in heads {
-                    drain(e, k, &mut done);
-                }
+            for c in done {
+                deliver(c);
             }
-            sync_interest(e, &mut done);
-        }
-        for c in done {
-            deliver(c);
         }
     }
 }
 
-/// Attempts the head of queue `k` (and the ones after it) until one must wait.
-fn drain(e: &mut Engine, k: (usize, Side), done: &mut Vec<Completion>) {
-    let port = e.ports.get(&k.0).cloned();
-    let Some(q) = e.queues.get_mut(&k) else {
-        return;
-    };
+/// Attempts the head of a queue (and the ones after it) until one must wait.
+fn drain(st: &mut State, side: Side, done: &mut Vec<Completion>) {
+    let port = st.port.clone();
+    let q = st.queue(side);
     while let Some(op) = q.front_mut() {
         match (op.attempt)() {
             Attempt::Wait(fd, ev) => {
@@ -288,89 +316,66 @@ fn drain(e: &mut Engine, k: (usize, Side), done: &mut Vec<Completion>) {
             }
         }
     }
-    if q.is_empty() {
-        e.queues.remove(&k);
-    }
 }
 
-/// Makes epoll watch exactly what the queues' heads wait for. A descriptor epoll refuses
-/// fails the operations waiting on it.
-fn sync_interest(e: &mut Engine, done: &mut Vec<Completion>) {
-    let mut wanted: HashMap<i32, u32> = HashMap::new();
-    for q in e.queues.values() {
+/// Arms epoll for what the queues' heads wait on. A descriptor epoll refuses fails the
+/// operations waiting on it.
+fn arm(hio: &HandleIo, st: &mut State, done: &mut Vec<Completion>) {
+    let mut want: Option<(i32, u32)> = None;
+    for q in [&st.read, &st.write] {
         if let Some((fd, ev)) = q.front().and_then(|op| op.waiting) {
-            *wanted.entry(fd).or_default() |= ev;
+            want = Some(match want {
+                Some((f, e)) if f == fd => (f, e | ev),
+                Some(w) => w, // both sides wait on one descriptor in practice
+                None => (fd, ev),
+            });
         }
     }
-    if wanted
-        .iter()
-        .all(|(fd, ev)| e.registered.get(fd).is_some_and(|r| r & ev == *ev))
-    {
-        return;
-    }
-    let Ok(ep) = epoll_fd() else {
-        // No I/O thread: fail everything that waits.
-        fail_waiting(e, |_| true, code::ERROR_NOT_ENOUGH_MEMORY, done);
+    let Some((fd, ev)) = want else {
         return;
     };
-    let mut refused = Vec::new();
-    for (&fd, &ev) in &wanted {
-        let flags = ev | libc::EPOLLONESHOT as u32;
-        let r = match e.registered.get(&fd) {
-            Some(&armed) if armed & ev == ev => continue,
-            // ENOENT: the descriptor number was closed behind winipc's back and reused.
-            Some(_) => ep::ctl(ep, libc::EPOLL_CTL_MOD, fd, flags).or_else(|err| {
-                if err.raw_os_error() == Some(libc::ENOENT) {
-                    ep::ctl(ep, libc::EPOLL_CTL_ADD, fd, flags)
-                } else {
-                    Err(err)
+    let flags = ev | libc::EPOLLONESHOT as u32;
+    let r = match st.reg {
+        Some((f, armed)) if f == fd && armed & ev == ev => return,
+        Some((f, _)) if f == fd => epoll_fd().and_then(|ep| {
+            // ENOENT: the descriptor was closed behind winipc's back and its number reused.
+            ep::ctl(ep, libc::EPOLL_CTL_MOD, fd, flags, hio.key)
+                .or_else(|err| match err.raw_os_error() {
+                    Some(libc::ENOENT) => ep::ctl(ep, libc::EPOLL_CTL_ADD, fd, flags, hio.key),
+                    _ => Err(err),
+                })
+                .map_err(Fail::from)
+        }),
+        old => epoll_fd().and_then(|ep| {
+            if let Some((f, _)) = old {
+                let _ = ep::ctl(ep, libc::EPOLL_CTL_DEL, f, 0, 0);
+            }
+            st.reg = None;
+            ep::ctl(ep, libc::EPOLL_CTL_ADD, fd, flags, hio.key).map_err(Fail::from)
+        }),
+    };
+    match r {
+        Ok(()) => st.reg = Some((fd, ev)),
+        Err(Fail(code)) => {
+            let port = st.port.clone();
+            for side in [Side::Read, Side::Write] {
+                let q = st.queue(side);
+                if q.front()
+                    .and_then(|op| op.waiting)
+                    .is_some_and(|(f, _)| f == fd)
+                {
+                    for op in q.drain(..) {
+                        done.push(Completion {
+                            ov: op.ov,
+                            outcome: Outcome::err(code),
+                            notify: op.notify,
+                            tid: op.tid,
+                            port: port.clone(),
+                        });
+                    }
                 }
-            }),
-            None => ep::ctl(ep, libc::EPOLL_CTL_ADD, fd, flags),
-        };
-        match r {
-            Ok(()) => {
-                e.registered.insert(fd, ev);
-            }
-            Err(err) => refused.push((fd, Fail::from(err).0)),
-        }
-    }
-    for (fd, code) in refused {
-        fail_waiting(e, |w| w == fd, code, done);
-    }
-}
-
-/// Completes with `code` every queue head waiting on a descriptor `which` selects.
-fn fail_waiting(
-    e: &mut Engine,
-    which: impl Fn(i32) -> bool,
-    code: u32,
-    done: &mut Vec<Completion>,
-) {
-    let keys: Vec<(usize, Side)> = e
-        .queues
-        .iter()
-        .filter(|(_, q)| {
-            q.front()
-                .and_then(|op| op.waiting)
-                .is_some_and(|(fd, _)| which(fd))
-        })
-        .map(|(k, _)| *k)
-        .collect();
-    for k in keys {
-        let port = e.ports.get(&k.0).cloned();
-        if let Some(q) = e.queues.get_mut(&k) {
-            while let Some(op) = q.pop_front() {
-                done.push(Completion {
-                    ov: op.ov,
-                    outcome: Outcome::err(code),
-                    notify: op.notify,
-                    tid: op.tid,
-                    port: port.clone(),
-                });
             }
         }
-        e.queues.remove(&k);
     }
 }
 
@@ -481,32 +486,32 @@ pub(crate) unsafe fn start(
         (&raw mut (*ov).InternalHigh).write_volatile(0);
         internal(ovu).store(STATUS_PENDING, Ordering::Release);
     }
+    let tid = crate::handle::gettid();
     let mut op = Op {
         ov: ovu,
-        tid: crate::handle::gettid(),
+        tid,
         notify,
         attempt,
         waiting: None,
     };
+    let hio = get_or_create(hkey);
     let mut done = Vec::new();
-    let now = with_engine(|e| {
-        let port = e.ports.get(&hkey).cloned();
-        let q = e.queues.entry((hkey, side)).or_default();
-        if q.is_empty() {
+    let now = {
+        let mut st = hio.lock();
+        let port = st.port.clone();
+        let mut now = None;
+        if st.queue(side).is_empty() {
             match (op.attempt)() {
-                Attempt::Done(outcome) => {
-                    if q.is_empty() {
-                        e.queues.remove(&(hkey, side));
-                    }
-                    return Some((outcome, port));
-                }
+                Attempt::Done(outcome) => now = Some((outcome, port)),
                 Attempt::Wait(fd, ev) => op.waiting = Some((fd, ev)),
             }
         }
-        q.push_back(op);
-        sync_interest(e, &mut done);
-        None
-    });
+        if now.is_none() {
+            st.queue(side).push_back(op);
+            arm(&hio, &mut st, &mut done);
+        }
+        now
+    };
     for c in done {
         deliver(c);
     }
@@ -520,7 +525,7 @@ pub(crate) unsafe fn start(
                     ov: ovu,
                     outcome,
                     notify,
-                    tid: crate::handle::gettid(),
+                    tid,
                     port,
                 });
             }
@@ -534,14 +539,16 @@ pub(crate) unsafe fn start(
 /// issuing thread): each completes with `STATUS_CANCELLED` (`ERROR_OPERATION_ABORTED`) and is
 /// announced as any completion. Returns how many were cancelled.
 pub(crate) fn cancel(hkey: usize, which: impl Fn(usize, u32) -> bool) -> usize {
+    let Some(hio) = lookup(hkey) else {
+        return 0;
+    };
     let mut done = Vec::new();
     let mut cancelled = 0;
-    with_engine(|e| {
-        let port = e.ports.get(&hkey).cloned();
+    {
+        let mut st = hio.lock();
+        let port = st.port.clone();
         for side in [Side::Read, Side::Write] {
-            let Some(q) = e.queues.get_mut(&(hkey, side)) else {
-                continue;
-            };
+            let q = st.queue(side);
             let mut kept = VecDeque::new();
             for op in q.drain(..) {
                 if which(op.ov, op.tid) {
@@ -557,81 +564,71 @@ pub(crate) fn cancel(hkey: usize, which: impl Fn(usize, u32) -> bool) -> usize {
                     kept.push_back(op);
                 }
             }
-            if kept.is_empty() {
-                e.queues.remove(&(hkey, side));
-                continue;
-            }
             // A new head is attempted at once (it may have waited behind the cancelled one).
             if let Some(head) = kept.front_mut() {
                 head.waiting = None;
             }
             *q = kept;
-            drain(e, (hkey, side), &mut done);
+            drain(&mut st, side, &mut done);
         }
-        sync_interest(e, &mut done);
-    });
+        arm(&hio, &mut st, &mut done);
+    }
     for c in done {
         deliver(c);
     }
     cancelled
 }
 
-/// A handle is being closed: its pending operations are cancelled, its port association and
-/// overlapped mode end. Called before the descriptor itself is closed.
+/// A handle is being closed: its pending operations are cancelled (and announced, the packet
+/// to its port included), its port association, overlapped mode and epoll registration end.
+/// Called before the descriptor itself is closed.
 pub(crate) fn forget(hkey: usize) {
-    let busy = with_engine(|e| {
-        e.queues.contains_key(&(hkey, Side::Read)) || e.queues.contains_key(&(hkey, Side::Write))
-    });
-    if busy {
-        // Announced as usual, the packet to the port included.
-        cancel(hkey, |_, _| true);
+    if lookup(hkey).is_none() {
+        return;
     }
-    with_engine(|e| {
-        e.targets.remove(&hkey);
-        e.ports.remove(&hkey);
-    });
-}
-
-/// Descriptor `fd` is about to be closed: epoll forgets it (while it is still open: a
-/// duplicate elsewhere would keep a stale registration alive).
-pub(crate) fn unregister_fd(fd: i32) {
-    with_engine(|e| {
-        if e.registered.remove(&fd).is_some()
-            && let Ok(ep) = epoll_fd()
-        {
-            let _ = ep::ctl(ep, libc::EPOLL_CTL_DEL, fd, 0);
+    cancel(hkey, |_, _| true);
+    let removed = handles().as_mut().and_then(|m| m.remove(&hkey));
+    if let Some(hio) = removed {
+        COUNT.fetch_sub(1, Ordering::AcqRel);
+        let mut st = hio.lock();
+        if let (Some((fd, _)), Ok(ep)) = (st.reg.take(), epoll_fd()) {
+            let _ = ep::ctl(ep, libc::EPOLL_CTL_DEL, fd, 0, 0);
         }
-    });
+        st.target = None;
+        st.port = None;
+    }
 }
 
 /// Puts handle key `hkey` in overlapped mode with `target`.
 pub(crate) fn set_target(hkey: usize, target: Arc<dyn Target>) {
-    with_engine(|e| e.targets.insert(hkey, target));
+    get_or_create(hkey).lock().target = Some(target);
 }
 
-/// The overlapped-mode target of `h`, if it has one.
+/// The overlapped-mode target of `h`, if it has one (descriptor handles only: a core handle
+/// is never in overlapped mode, and costs no lookup).
 pub(crate) fn target_of(h: HANDLE) -> Option<Arc<dyn Target>> {
-    let k = key_of(h);
-    let g = engine();
-    g.as_ref().and_then(|e| e.targets.get(&k).cloned())
+    if COUNT.load(Ordering::Acquire) == 0 || !matches!(classify(h), Ok(H::Std(_))) {
+        return None;
+    }
+    lookup(key_of(h)).and_then(|hio| hio.lock().target.clone())
 }
 
 /// Associates handle key `hkey` with `port` (`CreateIoCompletionPort`); a handle has at most
 /// one port (`ERROR_INVALID_PARAMETER` for a second).
 pub(crate) fn associate(hkey: usize, port: Arc<Port>, key: usize) -> R<()> {
-    with_engine(|e| {
-        if e.ports.contains_key(&hkey) {
-            return Err(invalid_parameter(
-                "the handle already has a completion port",
-            ));
-        }
-        e.ports.insert(hkey, (port, key));
-        Ok(())
-    })
+    let hio = get_or_create(hkey);
+    let mut st = hio.lock();
+    if st.port.is_some() {
+        return Err(invalid_parameter(
+            "the handle already has a completion port",
+        ));
+    }
+    st.port = Some((port, key));
+    Ok(())
 }
 
 fn port_of(hkey: usize) -> Option<(Arc<Port>, usize)> {
-    engine().as_ref().and_then(|e| e.ports.get(&hkey).cloned())
+    lookup(hkey).and_then(|hio| hio.lock().port.clone())
 }
 
 // ---- descriptors in overlapped mode -----------------------------------------------------------
