@@ -687,6 +687,73 @@ WINBASEAPI BOOL WINAPI SetMailslotInfo(HANDLE hMailslot, DWORD lReadTimeout);
 WINBASEAPI BOOL WINAPI CreatePipe(PHANDLE hReadPipe, PHANDLE hWritePipe,
                                   LPSECURITY_ATTRIBUTES lpPipeAttributes, DWORD nSize);
 
+/* Named pipes (namedpipeapi.h, winbase.h): Unix sockets underneath; every end is a
+ * descriptor handle, so a client end can be inherited as any program's stdio. */
+#define PIPE_ACCESS_INBOUND          0x00000001
+#define PIPE_ACCESS_OUTBOUND         0x00000002
+#define PIPE_ACCESS_DUPLEX           0x00000003
+#define PIPE_CLIENT_END              0x00000000
+#define PIPE_SERVER_END              0x00000001
+#define PIPE_WAIT                    0x00000000
+#define PIPE_NOWAIT                  0x00000001
+#define PIPE_READMODE_BYTE           0x00000000
+#define PIPE_READMODE_MESSAGE        0x00000002
+#define PIPE_TYPE_BYTE               0x00000000
+#define PIPE_TYPE_MESSAGE            0x00000004
+#define PIPE_ACCEPT_REMOTE_CLIENTS   0x00000000
+#define PIPE_REJECT_REMOTE_CLIENTS   0x00000008
+#define PIPE_UNLIMITED_INSTANCES     255
+#define NMPWAIT_WAIT_FOREVER         0xffffffff
+#define NMPWAIT_NOWAIT               0x00000001
+#define NMPWAIT_USE_DEFAULT_WAIT     0x00000000
+WINBASEAPI HANDLE WINAPI CreateNamedPipeA(LPCSTR lpName, DWORD dwOpenMode, DWORD dwPipeMode,
+                                          DWORD nMaxInstances, DWORD nOutBufferSize,
+                                          DWORD nInBufferSize, DWORD nDefaultTimeOut,
+                                          LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+WINBASEAPI HANDLE WINAPI CreateNamedPipeW(LPCWSTR lpName, DWORD dwOpenMode, DWORD dwPipeMode,
+                                          DWORD nMaxInstances, DWORD nOutBufferSize,
+                                          DWORD nInBufferSize, DWORD nDefaultTimeOut,
+                                          LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+WINBASEAPI BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe, LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI DisconnectNamedPipe(HANDLE hNamedPipe);
+WINBASEAPI BOOL WINAPI WaitNamedPipeA(LPCSTR lpNamedPipeName, DWORD nTimeOut);
+WINBASEAPI BOOL WINAPI WaitNamedPipeW(LPCWSTR lpNamedPipeName, DWORD nTimeOut);
+WINBASEAPI BOOL WINAPI SetNamedPipeHandleState(HANDLE hNamedPipe, LPDWORD lpMode,
+                                               LPDWORD lpMaxCollectionCount,
+                                               LPDWORD lpCollectDataTimeout);
+WINBASEAPI BOOL WINAPI GetNamedPipeHandleStateA(HANDLE hNamedPipe, LPDWORD lpState,
+                                                LPDWORD lpCurInstances,
+                                                LPDWORD lpMaxCollectionCount,
+                                                LPDWORD lpCollectDataTimeout,
+                                                LPSTR lpUserName, DWORD nMaxUserNameSize);
+WINBASEAPI BOOL WINAPI GetNamedPipeHandleStateW(HANDLE hNamedPipe, LPDWORD lpState,
+                                                LPDWORD lpCurInstances,
+                                                LPDWORD lpMaxCollectionCount,
+                                                LPDWORD lpCollectDataTimeout,
+                                                LPWSTR lpUserName, DWORD nMaxUserNameSize);
+WINBASEAPI BOOL WINAPI GetNamedPipeInfo(HANDLE hNamedPipe, LPDWORD lpFlags,
+                                        LPDWORD lpOutBufferSize, LPDWORD lpInBufferSize,
+                                        LPDWORD lpMaxInstances);
+WINBASEAPI BOOL WINAPI PeekNamedPipe(HANDLE hNamedPipe, LPVOID lpBuffer, DWORD nBufferSize,
+                                     LPDWORD lpBytesRead, LPDWORD lpTotalBytesAvail,
+                                     LPDWORD lpBytesLeftThisMessage);
+WINBASEAPI BOOL WINAPI TransactNamedPipe(HANDLE hNamedPipe, LPVOID lpInBuffer,
+                                         DWORD nInBufferSize, LPVOID lpOutBuffer,
+                                         DWORD nOutBufferSize, LPDWORD lpBytesRead,
+                                         LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI CallNamedPipeA(LPCSTR lpNamedPipeName, LPVOID lpInBuffer,
+                                      DWORD nInBufferSize, LPVOID lpOutBuffer,
+                                      DWORD nOutBufferSize, LPDWORD lpBytesRead,
+                                      DWORD nTimeOut);
+WINBASEAPI BOOL WINAPI CallNamedPipeW(LPCWSTR lpNamedPipeName, LPVOID lpInBuffer,
+                                      DWORD nInBufferSize, LPVOID lpOutBuffer,
+                                      DWORD nOutBufferSize, LPDWORD lpBytesRead,
+                                      DWORD nTimeOut);
+WINBASEAPI BOOL WINAPI GetNamedPipeClientProcessId(HANDLE Pipe, PULONG ClientProcessId);
+WINBASEAPI BOOL WINAPI GetNamedPipeServerProcessId(HANDLE Pipe, PULONG ServerProcessId);
+WINBASEAPI BOOL WINAPI GetNamedPipeClientSessionId(HANDLE Pipe, PULONG ClientSessionId);
+WINBASEAPI BOOL WINAPI GetNamedPipeServerSessionId(HANDLE Pipe, PULONG ServerSessionId);
+
 WINBASEAPI HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
                                      DWORD dwShareMode,
                                      LPSECURITY_ATTRIBUTES lpSecurityAttributes,
@@ -1199,6 +1266,10 @@ WINBASEAPI DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, D
 #ifdef UNICODE
 #  define CreateMailslot       CreateMailslotW
 #  define CreateFile           CreateFileW
+#  define CreateNamedPipe      CreateNamedPipeW
+#  define WaitNamedPipe        WaitNamedPipeW
+#  define CallNamedPipe        CallNamedPipeW
+#  define GetNamedPipeHandleState GetNamedPipeHandleStateW
 #  define CreateEvent          CreateEventW
 #  define OpenEvent            OpenEventW
 #  define CreateMutex          CreateMutexW
@@ -1243,6 +1314,10 @@ typedef LPSTARTUPINFOW LPSTARTUPINFO;
 #else
 #  define CreateMailslot       CreateMailslotA
 #  define CreateFile           CreateFileA
+#  define CreateNamedPipe      CreateNamedPipeA
+#  define WaitNamedPipe        WaitNamedPipeA
+#  define CallNamedPipe        CallNamedPipeA
+#  define GetNamedPipeHandleState GetNamedPipeHandleStateA
 #  define CreateEvent          CreateEventA
 #  define OpenEvent            OpenEventA
 #  define CreateMutex          CreateMutexA

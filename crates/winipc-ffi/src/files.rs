@@ -230,10 +230,13 @@ pub(crate) fn close_fd(fd: i32) -> R<()> {
     // Pending overlapped operations are cancelled first (while the descriptor is still open,
     // so that epoll forgets it).
     crate::overlapped::forget(crate::overlapped::key_of(std_handle(fd)));
+    // A named-pipe end: dropping it closes its socket (and a server's own descriptors).
+    let closed = crate::namedpipe::close(fd);
     // SAFETY: closing a descriptor number has no memory-safety preconditions.
-    if unsafe { libc::close(fd) } != 0 {
+    if !closed && unsafe { libc::close(fd) } != 0 {
         return Err(invalid_handle());
     }
+    crate::namedpipe::forget_fd(fd);
     set_inheritable(fd, false);
     let mut d = DELETE_ON_CLOSE.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(i) = d.iter().position(|(f, _)| *f == fd) {
@@ -453,6 +456,9 @@ pub unsafe extern "C" fn GetFileSizeEx(h: HANDLE, size: *mut i64) -> BOOL {
 pub extern "C" fn FlushFileBuffers(h: HANDLE) -> BOOL {
     ffi_bool(|| {
         let fd = fd_of(h)?;
+        if let Some(p) = crate::namedpipe::end_of_fd(fd) {
+            return crate::namedpipe::flush(&p);
+        }
         // SAFETY: fsync on a descriptor number.
         if unsafe { libc::fsync(fd) } != 0 {
             let e = std::io::Error::last_os_error();
@@ -475,8 +481,10 @@ const FILE_TYPE_PIPE: DWORD = 3;
 #[unsafe(no_mangle)]
 pub extern "C" fn GetFileType(h: HANDLE) -> DWORD {
     ffi(FILE_TYPE_UNKNOWN, || {
-        let st = fstat(fd_of(h)?)?;
+        let fd = fd_of(h)?;
+        let st = fstat(fd)?;
         let t = match st.st_mode & libc::S_IFMT {
+            _ if crate::namedpipe::is_pipe_fd(fd) => FILE_TYPE_PIPE,
             libc::S_IFCHR => FILE_TYPE_CHAR,
             libc::S_IFIFO | libc::S_IFSOCK => FILE_TYPE_PIPE,
             _ => FILE_TYPE_DISK,

@@ -24,6 +24,7 @@ mod iocp;
 mod mailslot;
 mod memory;
 mod misc;
+mod namedpipe;
 mod overlapped;
 mod pipe;
 mod probe;

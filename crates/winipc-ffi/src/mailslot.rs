@@ -87,6 +87,9 @@ fn create_file(
 ) -> HANDLE {
     ffi(INVALID_HANDLE_VALUE, || {
         let name = name?.ok_or(Error::PathNotFound)?;
+        if crate::namedpipe::looks_like_pipe(&name) {
+            return crate::namedpipe::open_client(&name, access, flags, inherit);
+        }
         if !looks_like_mailslot(&name) {
             return crate::files::open(&name, access, disposition, flags, inherit);
         }
@@ -167,12 +170,50 @@ pub unsafe extern "C" fn ReadFile(
         // SAFETY: the caller's contract (buffer and OVERLAPPED valid until completion).
         return unsafe { crate::overlapped::transfer(h, t, Side::Read, buf, len, read, ov, None) };
     }
+    if let Ok(H::Std(fd)) = classify(h)
+        && let Some(p) = crate::namedpipe::end_of_fd(fd)
+    {
+        // SAFETY: the caller's contract.
+        return unsafe { read_pipe(h, &p, buf, len, read, ov) };
+    }
     // SAFETY: the caller's contract: NULL or a valid OVERLAPPED.
     let offset = unsafe { file_offset(ov) };
     // SAFETY: the caller's contract: NULL or a valid OVERLAPPED, and `buf` valid for `len`.
     let r = || unsafe { complete_sync(h, ov, || read_file(h, buf, len, offset)) };
     // SAFETY: the caller's contract.
     unsafe { transfer(r, read, ov.is_null()) }
+}
+
+/// `ReadFile` on a named-pipe end without `FILE_FLAG_OVERLAPPED`: a message that does not
+/// fit fails with `ERROR_MORE_DATA` and still reports the bytes read.
+///
+/// # Safety
+/// As `ReadFile`.
+unsafe fn read_pipe(
+    h: HANDLE,
+    p: &crate::namedpipe::PipeEnd,
+    buf: *mut c_void,
+    len: DWORD,
+    read: *mut DWORD,
+    ov: *mut OVERLAPPED,
+) -> BOOL {
+    ffi_bool(|| {
+        if ov.is_null() && read.is_null() {
+            return Err(invalid_parameter("lpNumberOfBytesRead is NULL"));
+        }
+        // SAFETY: the caller's contract.
+        let b = unsafe { bytes_mut(buf, len as usize) }?;
+        // SAFETY: the caller's contract.
+        let o = unsafe {
+            crate::overlapped::complete_sync_outcome(h, ov, || crate::namedpipe::read_sync(p, b))
+        };
+        // SAFETY: the caller's contract.
+        unsafe { write_opt(read, o.bytes as DWORD) };
+        match o.win32() {
+            0 => Ok(()),
+            c => Err(Fail(c)),
+        }
+    })
 }
 
 /// Runs `ReadFile`/`WriteFile`'s transfer `io` and stores its count through `done`, which is
@@ -290,6 +331,9 @@ unsafe fn write_file(h: HANDLE, buf: *const c_void, len: DWORD, offset: Option<i
     let msg = unsafe { bytes(buf, len as usize) }?;
     match what {
         H::Raw(r) => raw::mailslot_write(r, msg)?,
+        H::Std(fd) if let Some(p) = crate::namedpipe::end_of_fd(fd) => {
+            return crate::namedpipe::write_sync(&p, msg);
+        }
         H::Std(fd) => {
             let at = offset.filter(|_| seekable(fd));
             let mut rest = msg;

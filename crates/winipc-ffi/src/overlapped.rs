@@ -64,7 +64,7 @@ impl Outcome {
         }
     }
     /// An error status (not success, not a warning such as `STATUS_BUFFER_OVERFLOW`).
-    fn is_error(self) -> bool {
+    pub(crate) fn is_error(self) -> bool {
         self.status as u32 & 0xC000_0000 == 0xC000_0000
     }
     /// The Win32 code of the status (0 for success).
@@ -579,6 +579,28 @@ pub(crate) fn cancel(hkey: usize, which: impl Fn(usize, u32) -> bool) -> usize {
     cancelled
 }
 
+/// Attempts the pending operations of handle key `hkey` again now (after a state change that
+/// readiness does not report, such as `DisconnectNamedPipe`).
+pub(crate) fn retry(hkey: usize) {
+    let Some(hio) = lookup(hkey) else {
+        return;
+    };
+    let mut done = Vec::new();
+    {
+        let mut st = hio.lock();
+        for side in [Side::Read, Side::Write] {
+            if let Some(head) = st.queue(side).front_mut() {
+                head.waiting = None;
+            }
+            drain(&mut st, side, &mut done);
+        }
+        arm(&hio, &mut st, &mut done);
+    }
+    for c in done {
+        deliver(c);
+    }
+}
+
 /// A handle is being closed: its pending operations are cancelled (and announced, the packet
 /// to its port included), its port association, overlapped mode and epoll registration end.
 /// Called before the descriptor itself is closed.
@@ -920,6 +942,27 @@ pub(crate) unsafe fn complete_sync(
     ov: *mut OVERLAPPED,
     io: impl FnOnce() -> R<usize>,
 ) -> R<usize> {
+    let mut r = Ok(0);
+    // SAFETY: forwarded contract.
+    unsafe {
+        complete_sync_outcome(h, ov, || {
+            r = io();
+            Outcome::of(r)
+        })
+    };
+    r
+}
+
+/// [`complete_sync`] for a transfer that reports its own outcome (a message read that ends
+/// with `ERROR_MORE_DATA` and a byte count).
+///
+/// # Safety
+/// `ov` NULL or valid for reads and writes of an `OVERLAPPED`.
+pub(crate) unsafe fn complete_sync_outcome(
+    h: HANDLE,
+    ov: *mut OVERLAPPED,
+    io: impl FnOnce() -> Outcome,
+) -> Outcome {
     if ov.is_null() {
         return io();
     }
@@ -927,16 +970,17 @@ pub(crate) unsafe fn complete_sync(
     let h_event = unsafe { (*ov).hEvent } as usize;
     // SAFETY: as above.
     let event = unsafe { (*ov).event() };
-    if let Some(e) = event {
-        raw::event_reset(e)?;
+    if let Some(e) = event
+        && let Err(e) = raw::event_reset(e)
+    {
+        return Outcome::err(Fail::from(e).0);
     }
-    let r = io();
-    let o = Outcome::of(r);
+    let o = io();
     // SAFETY: the caller's contract.
     unsafe { publish(ov as usize, o) };
-    if r.is_ok() {
+    if !o.is_error() {
         if let Some(e) = event {
-            raw::event_set(e)?;
+            let _ = raw::event_set(e);
         }
         if h_event & 1 == 0
             && let Some((port, key)) = port_of(key_of(h))
@@ -949,7 +993,7 @@ pub(crate) unsafe fn complete_sync(
             });
         }
     }
-    r
+    o
 }
 
 /// Reads `ReadFileEx`/`WriteFileEx`'s handle: it must be in overlapped mode.
