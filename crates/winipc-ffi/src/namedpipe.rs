@@ -288,7 +288,8 @@ pub(crate) fn looks_like_pipe(name: &str) -> bool {
     name.strip_prefix(r"\\")
         .and_then(|r| r.split_once('\\'))
         .is_some_and(|(_, rest)| {
-            rest.get(..5).is_some_and(|k| k.eq_ignore_ascii_case("pipe\\"))
+            rest.get(..5)
+                .is_some_and(|k| k.eq_ignore_ascii_case("pipe\\"))
                 || rest.eq_ignore_ascii_case("pipe")
         })
 }

@@ -241,6 +241,7 @@ const MODE_PROGRAMS: &[&str] = &[
     "sched",
     "pipes",
     "overlapped",
+    "namedpipes",
 ];
 
 /// Compiles `src` in one language mode.
