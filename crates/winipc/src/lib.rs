@@ -41,6 +41,7 @@ mod objects;
 pub mod pipe;
 mod process;
 pub mod raw;
+mod reaper;
 mod remote;
 pub use remote::netd_socket;
 mod security;
@@ -50,6 +51,7 @@ mod sync;
 mod thread;
 mod timer;
 mod wait;
+mod wiring;
 
 use std::io;
 use std::time::Duration;

@@ -139,6 +139,39 @@ pub(crate) fn kind_gen(s: &Store, ix: u32) -> (Option<Kind>, u32) {
     (Kind::from_u8(v as u8), v >> 8)
 }
 
+/// What an object kind needs to hear about the handles to its objects and their end: the one
+/// dispatch through which the handle table and the object lifecycle reach kind-specific code
+/// (the implementations live with their kinds, above; `crate::wiring::kind_hooks` picks one).
+/// Every method but [`KindHooks::raw_handle_closed`] runs in the transaction that makes the
+/// change.
+pub(crate) trait KindHooks: Sync {
+    /// A handle with `access` to object `ix` was added to some process's table.
+    fn handle_added(&self, _g: &mut Guard<'_>, _ix: u32, _access: u32) -> Result<()> {
+        Ok(())
+    }
+    /// A handle with `access` to object `ix` was removed from some process's table.
+    fn handle_released(&self, _g: &mut Guard<'_>, _ix: u32, _access: u32) -> Result<()> {
+        Ok(())
+    }
+    /// Object `ix` is being freed (its last reference went).
+    fn destroyed(&self, _g: &mut Guard<'_>, _ix: u32) -> Result<()> {
+        Ok(())
+    }
+    /// This process closed handle value `v` (after the commit): forget anything cached for it.
+    fn raw_handle_closed(&self, _v: crate::handles::RawHandle) {}
+}
+
+/// The hooks of kinds that have none.
+pub(crate) struct NoHooks;
+
+impl KindHooks for NoHooks {}
+
+/// The lifecycle hooks of object `ix`'s kind.
+#[inline]
+pub(crate) fn hooks(s: &Store, ix: u32) -> &'static dyn KindHooks {
+    crate::wiring::kind_hooks(kind_gen(s, ix).0)
+}
+
 /// Checks that `r` still names a live object of `kind` (any kind if `None`).
 pub(crate) fn check(g: &Guard<'_>, r: ObjRef, kind: Option<Kind>) -> Result<Kind> {
     if r.ix >= MAX_OBJECTS {
@@ -197,8 +230,8 @@ fn alloc(g: &mut Guard<'_>, kind: Kind) -> Result<u32> {
 /// Frees object `ix` (no references remain).
 fn free(g: &mut Guard<'_>, ix: u32) -> Result<()> {
     names::remove(g, ix)?;
+    hooks(g.s, ix).destroyed(g, ix)?;
     match kind_gen(g.s, ix).0 {
-        Some(Kind::Mailslot) => crate::mailslot::on_destroy(g, ix)?,
         Some(Kind::Mutex) => {
             // Destroyed while owned: take it off its owner's list.
             if let Some(owner) = g.s.thread_link(g.get(sw(ix, st::MX_OWNER)))? {
