@@ -261,7 +261,11 @@ pub(crate) fn dup_fd(fd: i32, inherit: bool) -> R<crate::util::HANDLE> {
     if inherit {
         set_inheritable(n, true);
     }
-    if crate::overlapped::target_of(std_handle(fd)).is_some() {
+    let overlapped = crate::overlapped::target_of(std_handle(fd)).is_some();
+    if crate::namedpipe::share(fd, n, overlapped) {
+        return Ok(std_handle(n));
+    }
+    if overlapped {
         // The duplicate shares the file description, and so its overlapped mode.
         let _ = crate::overlapped::FdTarget::register(n);
     }

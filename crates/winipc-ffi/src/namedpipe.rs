@@ -141,13 +141,32 @@ pub(crate) fn close(fd: i32) -> bool {
     let removed = pipes().as_mut().and_then(|m| m.remove(&fd));
     match removed {
         Some(Known::Pipe(p)) => {
+            // A client's own socket is `fd` itself: it closes when the end drops (with its
+            // last handle; until then the number stays taken).
             let own = matches!(p.end, End::Client(ref c) if c.as_fd().as_raw_fd() == fd);
-            p.drop_data_fd();
+            if Arc::strong_count(&p) == 1 {
+                p.drop_data_fd();
+            }
             drop(p);
             own
         }
         _ => false,
     }
+}
+
+/// `DuplicateHandle` of descriptor `fd` gave `new`: a pipe end's duplicate is the same end
+/// (the end closes with its last handle, as a Windows file object does). Whether it was one.
+pub(crate) fn share(fd: i32, new: i32, overlapped: bool) -> bool {
+    let Some(p) = end_of_fd(fd) else {
+        return false;
+    };
+    pipes()
+        .get_or_insert_with(HashMap::new)
+        .insert(new, Known::Pipe(p.clone()));
+    if overlapped {
+        crate::overlapped::set_target(crate::overlapped::key_of(std_handle(new)), p);
+    }
+    true
 }
 
 /// Whether `fd` is a registered pipe end (`GetFileType`).

@@ -440,6 +440,25 @@ int main(int argc, char **argv)
         CHECK(CloseHandle(s));
     }
 
+    /* DuplicateHandle of a client end: the same end, closed with its last handle. */
+    {
+        HANDLE d = NULL;
+        s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 0, 0, 0, NULL);
+        CHECK(s != INVALID_HANDLE_VALUE);
+        c = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(c != INVALID_HANDLE_VALUE);
+        CHECK_OK(DuplicateHandle(GetCurrentProcess(), c, GetCurrentProcess(), &d, 0, FALSE,
+                                 DUPLICATE_SAME_ACCESS));
+        CHECK(CloseHandle(c));
+        CHECK_OK(WriteFile(d, "dup", 3, &n, NULL));
+        CHECK_OK(ReadFile(s, buf, sizeof buf, &n, NULL));
+        CHECK(n == 3 && memcmp(buf, "dup", 3) == 0);
+        CHECK_EQ(GetFileType(d), FILE_TYPE_PIPE);
+        CHECK(CloseHandle(d));
+        CHECK_FAIL(ReadFile(s, buf, sizeof buf, &n, NULL), FALSE, ERROR_BROKEN_PIPE);
+        CHECK(CloseHandle(s));
+    }
+
     /* ---- bad input ---- */
     CHECK_FAIL(CreateNamedPipeA("\\\\.\\notapipe\\x", PIPE_ACCESS_DUPLEX, 0, 1, 0, 0, 0, NULL),
                INVALID_HANDLE_VALUE, ERROR_INVALID_NAME);
