@@ -237,9 +237,13 @@ fn read_outcome(r: std::io::Result<ReadDone>) -> Outcome {
 
 impl Target for PipeEnd {
     fn read(&self, buf: usize, len: usize, _offset: u64) -> Attempt {
-        // SAFETY: the issuer checked `buf` for `len` bytes of writes; the application keeps it
-        // until the operation completes.
-        let b = unsafe { std::slice::from_raw_parts_mut(buf as *mut u8, len) };
+        let b: &mut [u8] = if len == 0 {
+            &mut []
+        } else {
+            // SAFETY: the issuer checked `buf` (not NULL) for `len` bytes of writes; the
+            // application keeps it until the operation completes.
+            unsafe { std::slice::from_raw_parts_mut(buf as *mut u8, len) }
+        };
         let r = match &self.end {
             End::Server(s) => s.try_read(b),
             End::Client(c) => c.try_read(b),
@@ -256,8 +260,12 @@ impl Target for PipeEnd {
 
     fn write(&self, buf: usize, len: usize, _offset: u64, done: &mut usize) -> Attempt {
         loop {
-            // SAFETY: the issuer checked `buf` for `len` bytes of reads.
-            let b = unsafe { std::slice::from_raw_parts((buf + *done) as *const u8, len - *done) };
+            let b: &[u8] = if len == *done {
+                &[]
+            } else {
+                // SAFETY: the issuer checked `buf` (not NULL) for `len` bytes of reads.
+                unsafe { std::slice::from_raw_parts((buf + *done) as *const u8, len - *done) }
+            };
             let r = match &self.end {
                 End::Server(s) => s.try_write(b),
                 End::Client(c) => c.try_write(b),

@@ -966,7 +966,10 @@ pub(crate) unsafe fn complete_sync_outcome(
     if ov.is_null() {
         return io();
     }
-    // SAFETY: the caller's contract.
+    if !writable(ov.cast(), std::mem::size_of::<OVERLAPPED>()) {
+        return Outcome::err(code::ERROR_NOACCESS);
+    }
+    // SAFETY: the caller's contract; checked writable.
     let h_event = unsafe { (*ov).hEvent } as usize;
     // SAFETY: as above.
     let event = unsafe { (*ov).event() };

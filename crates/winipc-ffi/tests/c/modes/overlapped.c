@@ -334,6 +334,19 @@ int main(void)
         CHECK_FAIL(GetQueuedCompletionStatusEx(port, e, 0, &removed, 0, FALSE), FALSE,
                    ERROR_INVALID_PARAMETER);
     }
+    /* Bad input: clear errors, no crash. */
+    CHECK_FAIL(ReadFile(r, buf, sizeof buf, NULL, (LPOVERLAPPED)16), FALSE, ERROR_NOACCESS);
+    CHECK_FAIL(ReadFile(r, (LPVOID)16, sizeof buf, NULL, &ov), FALSE, ERROR_NOACCESS);
+    CHECK_FAIL(GetOverlappedResult(r, NULL, &n, FALSE), FALSE, ERROR_NOACCESS);
+    CHECK_FAIL(GetOverlappedResult(r, (LPOVERLAPPED)16, &n, TRUE), FALSE, ERROR_NOACCESS);
+    CHECK_FAIL(GetQueuedCompletionStatus(port, NULL, &key, &got, 0), FALSE, ERROR_NOACCESS);
+    CHECK_FAIL(GetQueuedCompletionStatus(port, &n, &key, NULL, 0), FALSE, ERROR_NOACCESS);
+    CHECK_FAIL(CreateIoCompletionPort(NULL, NULL, 0, 0), NULL, ERROR_INVALID_HANDLE);
+    CHECK_FAIL(CreateIoCompletionPort(INVALID_HANDLE_VALUE, port, 0, 0), NULL,
+               ERROR_INVALID_PARAMETER);
+    CHECK_FAIL(CreateIoCompletionPort(r, ev, 0, 0), NULL, ERROR_INVALID_HANDLE);
+    CHECK_FAIL(CancelIo(NULL), FALSE, ERROR_INVALID_HANDLE);
+    CHECK_FAIL(WriteFileEx(w, "x", 1, NULL, Done), FALSE, ERROR_INVALID_PARAMETER);
     CHECK_FAIL(PostQueuedCompletionStatus(ev, 0, 0, NULL), FALSE, ERROR_INVALID_HANDLE);
     CHECK_FAIL(GetQueuedCompletionStatus(ev, &n, &key, &got, 0), FALSE, ERROR_INVALID_HANDLE);
     /* A port is not waitable here (on Windows it is a kernel queue, not a waitable object). */
