@@ -797,6 +797,7 @@ WINBASEAPI BOOL WINAPI GetQueuedCompletionStatusEx(HANDLE CompletionPort,
                                                    LPOVERLAPPED_ENTRY lpCompletionPortEntries,
                                                    ULONG ulCount, PULONG ulNumEntriesRemoved,
                                                    DWORD dwMilliseconds, BOOL fAlertable);
+WINBASEAPI BOOL WINAPI SetFileCompletionNotificationModes(HANDLE FileHandle, UCHAR Flags);
 WINBASEAPI BOOL WINAPI PostQueuedCompletionStatus(HANDLE CompletionPort,
                                                   DWORD dwNumberOfBytesTransferred,
                                                   ULONG_PTR dwCompletionKey,

@@ -149,6 +149,9 @@ struct State {
     /// handle key) and the events armed, 0 once an event disarmed it. It stays in the set
     /// until the handle is closed, so waiting again costs one `EPOLL_CTL_MOD`.
     reg: Option<(i32, u32)>,
+    /// `FILE_SKIP_COMPLETION_PORT_ON_SUCCESS` (`SetFileCompletionNotificationModes`): an
+    /// operation that completes at once posts no packet.
+    skip_port_on_success: bool,
 }
 
 struct HandleIo {
@@ -498,7 +501,11 @@ pub(crate) unsafe fn start(
     let mut done = Vec::new();
     let now = {
         let mut st = hio.lock();
-        let port = st.port.clone();
+        let port = if st.skip_port_on_success {
+            None
+        } else {
+            st.port.clone()
+        };
         let mut now = None;
         if st.queue(side).is_empty() {
             match (op.attempt)() {
@@ -650,7 +657,35 @@ pub(crate) fn associate(hkey: usize, port: Arc<Port>, key: usize) -> R<()> {
 }
 
 fn port_of(hkey: usize) -> Option<(Arc<Port>, usize)> {
-    lookup(hkey).and_then(|hio| hio.lock().port.clone())
+    lookup(hkey).and_then(|hio| {
+        let st = hio.lock();
+        // A synchronous handle's operations always complete at once.
+        (!st.skip_port_on_success)
+            .then(|| st.port.clone())
+            .flatten()
+    })
+}
+
+const FILE_SKIP_COMPLETION_PORT_ON_SUCCESS: u8 = 0x1;
+const FILE_SKIP_SET_EVENT_ON_HANDLE: u8 = 0x2;
+
+/// `FILE_SKIP_COMPLETION_PORT_ON_SUCCESS`: operations on `h` that complete at once (TRUE from
+/// ReadFile/WriteFile) post no packet. `FILE_SKIP_SET_EVENT_ON_HANDLE` is accepted: winipc
+/// never signals the file handle itself.
+#[unsafe(no_mangle)]
+pub extern "C" fn SetFileCompletionNotificationModes(h: HANDLE, flags: u8) -> BOOL {
+    ffi_bool(|| {
+        match classify(h)? {
+            H::Std(_) | H::Raw(_) => {}
+            _ => return Err(invalid_handle()),
+        }
+        if flags & !(FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | FILE_SKIP_SET_EVENT_ON_HANDLE) != 0 {
+            return Err(invalid_parameter("Flags"));
+        }
+        get_or_create(key_of(h)).lock().skip_port_on_success =
+            flags & FILE_SKIP_COMPLETION_PORT_ON_SUCCESS != 0;
+        Ok(())
+    })
 }
 
 // ---- descriptors in overlapped mode -----------------------------------------------------------

@@ -303,6 +303,18 @@ int main(void)
     CHECK_FAIL(GetQueuedCompletionStatus(port, &n, &key, &got, 20), FALSE, WAIT_TIMEOUT);
     CHECK_OK(ReadFile(r, buf, 1, &n, &ov) || GetLastError() == ERROR_IO_PENDING);
     CHECK_OK(GetOverlappedResult(r, &ov, &n, TRUE));
+    /* FILE_SKIP_COMPLETION_PORT_ON_SUCCESS: a write done at once posts nothing. */
+    CHECK_FAIL(SetFileCompletionNotificationModes(w, 0x80), FALSE, ERROR_INVALID_PARAMETER);
+    CHECK_OK(SetFileCompletionNotificationModes(w, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS));
+    ZeroMemory(&ov2, sizeof ov2);
+    CHECK_OK(WriteFile(w, "y", 1, &n, &ov2));
+    CHECK_FAIL(GetQueuedCompletionStatus(port, &n, &key, &got, 20), FALSE, WAIT_TIMEOUT);
+    ZeroMemory(&ov, sizeof ov);
+    CHECK_OK(ReadFile(r, buf, 1, &n, &ov)); /* r still posts */
+    CHECK_OK(GetQueuedCompletionStatus(port, &n, &key, &got, 1000));
+    CHECK(key == 7 && got == &ov && n == 1 && buf[0] == 'y');
+    CHECK_OK(SetFileCompletionNotificationModes(w, 0));
+
     /* A failed operation: FALSE with the OVERLAPPED and its error. */
     ZeroMemory(&ov, sizeof ov);
     CHECK_FAIL(ReadFile(r, buf, sizeof buf, NULL, &ov), FALSE, ERROR_IO_PENDING);
