@@ -338,8 +338,10 @@ fn arm(hio: &HandleIo, st: &mut State, done: &mut Vec<Completion>) {
         return;
     };
     let flags = ev | libc::EPOLLONESHOT as u32;
+    // Re-armed even when the record says it is armed: the descriptor may have been closed and
+    // its number reused since (a pipe server's data descriptor changes with each connection),
+    // and one EPOLL_CTL_MOD is what a waiting operation costs anyway.
     let r = match st.reg {
-        Some((f, armed)) if f == fd && armed & ev == ev => return,
         Some((f, _)) if f == fd => epoll_fd().and_then(|ep| {
             // ENOENT: the descriptor was closed behind winipc's back and its number reused.
             ep::ctl(ep, libc::EPOLL_CTL_MOD, fd, flags, hio.key)

@@ -554,6 +554,34 @@ int main(int argc, char **argv)
     CloseHandle(c);
     CloseHandle(s);
 
+    /* A read cancelled while waiting, a disconnection, a new client: the next pending read
+       still completes (the instance waits on a new connection's descriptor). */
+    s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                         PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1, 0, 0, 0, NULL);
+    CHECK(s != INVALID_HANDLE_VALUE);
+    for (i = 0; i < 3; i++) {
+        ZeroMemory(&ov, sizeof ov);
+        ov.hEvent = ev;
+        CHECK_FAIL(ConnectNamedPipe(s, &ov), FALSE, ERROR_IO_PENDING);
+        c = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        CHECK(c != INVALID_HANDLE_VALUE);
+        CHECK_OK(GetOverlappedResult(s, &ov, &n, TRUE));
+        ZeroMemory(&ov, sizeof ov);
+        ov.hEvent = ev;
+        CHECK_FAIL(ReadFile(s, buf, sizeof buf, NULL, &ov), FALSE, ERROR_IO_PENDING);
+        if (i == 0) {
+            CHECK_OK(CancelIoEx(s, &ov));
+            CHECK_FAIL(GetOverlappedResult(s, &ov, &n, TRUE), FALSE, ERROR_OPERATION_ABORTED);
+        } else {
+            CHECK_OK(WriteFile(c, "again", 5, &n, NULL));
+            CHECK_OK(GetOverlappedResultEx(s, &ov, &n, 5000, FALSE));
+            CHECK(n == 5 && memcmp(buf, "again", 5) == 0);
+        }
+        CHECK_OK(DisconnectNamedPipe(s));
+        CloseHandle(c);
+    }
+    CloseHandle(s);
+
     /* ---- the client process killed: a pending read sees ERROR_BROKEN_PIPE ---- */
     snprintf(name, sizeof name, "\\\\.\\pipe\\%s", uniq("kill"));
     s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
