@@ -378,19 +378,14 @@ unsafe fn create(
         )
         .map_err(io_err)?;
         let inst = opts.security(security).create(&name).map_err(io_err)?;
-        // The handle's descriptor: a duplicate of the instance's connect eventfd.
-        let cmd = if inherit {
-            libc::F_DUPFD
-        } else {
-            libc::F_DUPFD_CLOEXEC
-        };
+        // The handle's descriptor: a duplicate of the instance's connect eventfd, never
+        // inherited (`bInheritHandle` is ignored: the instance lives in this process, and a
+        // child reading the bare eventfd would block; docs/c-abi.md).
+        let _ = inherit;
         // SAFETY: duplicating a descriptor the instance owns.
-        let fd = unsafe { libc::fcntl(inst.connect_fd().as_raw_fd(), cmd, 3) };
+        let fd = unsafe { libc::fcntl(inst.connect_fd().as_raw_fd(), libc::F_DUPFD_CLOEXEC, 3) };
         if fd < 0 {
             return Err(std::io::Error::last_os_error().into());
-        }
-        if inherit {
-            crate::files::mark_inheritable(fd);
         }
         let p = register(fd, End::Server(inst));
         let h = std_handle(fd);
