@@ -230,13 +230,14 @@ pub(crate) fn close_fd(fd: i32) -> R<()> {
     // Pending overlapped operations are cancelled first (while the descriptor is still open,
     // so that epoll forgets it).
     crate::overlapped::forget(crate::overlapped::key_of(std_handle(fd)));
-    // A named-pipe end: dropping it closes its socket (and a server's own descriptors).
+    // A named-pipe end: dropping it closes its socket (and a server's own descriptors). What
+    // winipc knew of the number is forgotten *before* the number is released: afterwards it
+    // may already name another thread's new pipe end.
     let closed = crate::namedpipe::close(fd);
     // SAFETY: closing a descriptor number has no memory-safety preconditions.
     if !closed && unsafe { libc::close(fd) } != 0 {
         return Err(invalid_handle());
     }
-    crate::namedpipe::forget_fd(fd);
     set_inheritable(fd, false);
     let mut d = DELETE_ON_CLOSE.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(i) = d.iter().position(|(f, _)| *f == fd) {

@@ -120,13 +120,6 @@ fn adopt(fd: i32) -> Option<PipeClient> {
     PipeClient::from_fd(owned).ok()
 }
 
-/// Descriptor `fd` was closed or is being reused: forget what it was.
-pub(crate) fn forget_fd(fd: i32) {
-    if let Some(m) = pipes().as_mut() {
-        m.remove(&fd);
-    }
-}
-
 /// The pipe end behind handle `h` (`ERROR_INVALID_HANDLE` for anything else).
 fn end_of(h: HANDLE) -> R<Arc<PipeEnd>> {
     match classify(h)? {
@@ -135,8 +128,9 @@ fn end_of(h: HANDLE) -> R<Arc<PipeEnd>> {
     }
 }
 
-/// `CloseHandle` on a descriptor: a pipe end is dropped (a client's drop closes `fd`, its
-/// socket). Whether `fd` is closed already.
+/// `CloseHandle` on a descriptor, before the number is released: what winipc knew of `fd` is
+/// forgotten, and a pipe end is dropped (a client's drop closes `fd`, its socket). Whether
+/// `fd` is closed already.
 pub(crate) fn close(fd: i32) -> bool {
     let removed = pipes().as_mut().and_then(|m| m.remove(&fd));
     match removed {

@@ -293,6 +293,112 @@ static DWORD WINAPI ClientThread(LPVOID p)
     return (DWORD)client_role((const char *)g_inst[0].buf, id);
 }
 
+/* ---- Microsoft's "Named Pipe Server Using Completion Routines", nearly verbatim ---- */
+
+typedef struct {
+    OVERLAPPED oOverlap;
+    HANDLE hPipeInst;
+    char chRequest[BUFSIZE];
+    DWORD cbRead;
+    char chReply[BUFSIZE + 8];
+    DWORD cbToWrite;
+} PIPEINST, *LPPIPEINST;
+
+static int g_apc_served, g_apc_closed;
+static VOID WINAPI CompletedReadRoutine(DWORD, DWORD, LPOVERLAPPED);
+
+static VOID DisconnectAndClose(LPPIPEINST lpPipeInst)
+{
+    DisconnectNamedPipe(lpPipeInst->hPipeInst);
+    CloseHandle(lpPipeInst->hPipeInst);
+    GlobalFree(lpPipeInst);
+    g_apc_closed++;
+}
+
+static VOID WINAPI CompletedWriteRoutine(DWORD dwErr, DWORD cbWritten, LPOVERLAPPED lpOverLap)
+{
+    LPPIPEINST lpPipeInst = (LPPIPEINST)lpOverLap;
+    BOOL fRead = FALSE;
+    if (dwErr == 0 && cbWritten == lpPipeInst->cbToWrite) {
+        if (cbWritten)
+            g_apc_served++;
+        fRead = ReadFileEx(lpPipeInst->hPipeInst, lpPipeInst->chRequest, BUFSIZE - 1,
+                           (LPOVERLAPPED)lpPipeInst, CompletedReadRoutine);
+    }
+    if (!fRead)
+        DisconnectAndClose(lpPipeInst);
+}
+
+static VOID WINAPI CompletedReadRoutine(DWORD dwErr, DWORD cbBytesRead, LPOVERLAPPED lpOverLap)
+{
+    LPPIPEINST lpPipeInst = (LPPIPEINST)lpOverLap;
+    BOOL fWrite = FALSE;
+    if (dwErr == 0 && cbBytesRead != 0) {
+        lpPipeInst->chRequest[cbBytesRead] = 0;
+        reply_of(lpPipeInst->chReply, lpPipeInst->chRequest);
+        lpPipeInst->cbToWrite = (DWORD)strlen(lpPipeInst->chReply);
+        fWrite = WriteFileEx(lpPipeInst->hPipeInst, lpPipeInst->chReply, lpPipeInst->cbToWrite,
+                             (LPOVERLAPPED)lpPipeInst, CompletedWriteRoutine);
+    }
+    if (!fWrite)
+        DisconnectAndClose(lpPipeInst);
+}
+
+/* CreateAndConnectInstance + ConnectToNewClient: whether the connect is pending. */
+static BOOL CreateAndConnectInstance(const char *name, LPOVERLAPPED lpoOverlap, HANDLE *hPipe)
+{
+    *hPipe = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                              PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE | PIPE_WAIT,
+                              PIPE_UNLIMITED_INSTANCES, BUFSIZE, BUFSIZE, 5000, NULL);
+    if (*hPipe == INVALID_HANDLE_VALUE)
+        return FALSE;
+    if (ConnectNamedPipe(*hPipe, lpoOverlap))
+        return FALSE; /* an overlapped connect returns FALSE */
+    switch (GetLastError()) {
+    case ERROR_IO_PENDING:
+        return TRUE;
+    case ERROR_PIPE_CONNECTED:
+        SetEvent(lpoOverlap->hEvent);
+        return FALSE;
+    default:
+        printf("ConnectNamedPipe failed with %u\n", (unsigned)GetLastError());
+        return FALSE;
+    }
+}
+
+/* Serves `clients` clients one instance at a time; returns how many were answered. */
+static int routine_server(const char *name, int clients)
+{
+    HANDLE hConnectEvent = CreateEventA(NULL, TRUE, TRUE, NULL), hPipe;
+    OVERLAPPED oConnect;
+    DWORD dwWait, cbRet;
+    BOOL fPendingIO;
+    ZeroMemory(&oConnect, sizeof oConnect);
+    oConnect.hEvent = hConnectEvent;
+    fPendingIO = CreateAndConnectInstance(name, &oConnect, &hPipe);
+    while (g_apc_closed < clients) {
+        dwWait = WaitForSingleObjectEx(hConnectEvent, 10000, TRUE);
+        if (dwWait == 0) {
+            LPPIPEINST lpPipeInst;
+            if (fPendingIO && !GetOverlappedResult(hPipe, &oConnect, &cbRet, FALSE)) {
+                printf("ConnectNamedPipe (%u)\n", (unsigned)GetLastError());
+                break;
+            }
+            lpPipeInst = (LPPIPEINST)GlobalAlloc(GPTR, sizeof(PIPEINST));
+            lpPipeInst->hPipeInst = hPipe;
+            lpPipeInst->cbToWrite = 0;
+            CompletedWriteRoutine(0, 0, (LPOVERLAPPED)lpPipeInst);
+            fPendingIO = CreateAndConnectInstance(name, &oConnect, &hPipe);
+        } else if (dwWait != WAIT_IO_COMPLETION) {
+            printf("WaitForSingleObjectEx (%u)\n", (unsigned)dwWait);
+            break;
+        }
+    }
+    CloseHandle(hPipe); /* the instance still listening */
+    CloseHandle(hConnectEvent);
+    return g_apc_served;
+}
+
 static volatile LONG g_routines;
 static DWORD g_routine_err, g_routine_n;
 
@@ -690,6 +796,23 @@ int main(int argc, char **argv)
             CloseHandle(in[i].pipe);
     }
     CloseHandle(port);
+
+    /* ---- the completion-routine server: 4 client threads ---- */
+    snprintf(name2, sizeof name2, "\\\\.\\pipe\\%s", uniq("apc"));
+    strcpy(g_inst[0].buf, name2);
+    {
+        HANDLE ths[4];
+        for (i = 0; i < 4; i++)
+            ths[i] = CreateThread(NULL, 0, ClientThread, (LPVOID)(ULONG_PTR)i, 0, NULL);
+        CHECK_EQ(routine_server(name2, 4), 4);
+        CHECK_EQ(g_apc_closed, 4);
+        CHECK_EQ(WaitForMultipleObjects(4, ths, TRUE, 10000), WAIT_OBJECT_0);
+        for (i = 0; i < 4; i++) {
+            CHECK(GetExitCodeThread(ths[i], &code));
+            CHECK_EQ(code, 0);
+            CloseHandle(ths[i]);
+        }
+    }
 
     /* ---- sort (not a winipc program) writes its output into a pipe's client end ---- */
     snprintf(name, sizeof name, "\\\\.\\pipe\\%s", uniq("sort"));
