@@ -74,7 +74,7 @@ fn child() {
         },
         "wait-open" => {
             say("waiting");
-            let r = pipe::wait_named_pipe(name, None);
+            let r = pipe::wait_named_pipe(name, Some(Duration::from_secs(10)));
             say(format!("waited {}", outcome(r)));
             let c = PipeClient::open(name).unwrap();
             c.send(b"after the wait").unwrap();
@@ -96,7 +96,7 @@ fn child() {
         "server-hold" => {
             let s = message_pipe().create(name).unwrap();
             say("ready");
-            s.connect().unwrap();
+            s.connect_timeout(Some(Duration::from_secs(10))).unwrap();
             s.send(b"from the server").unwrap();
             say("connected");
             std::thread::sleep(Duration::from_secs(60));
@@ -104,7 +104,9 @@ fn child() {
         "server-join" => match message_pipe().create(name) {
             Ok(s) => {
                 say("created");
-                s.connect().unwrap(); // Now or Already: the client may come first
+                // Now or Already: the client may come first. Bounded, so that a failed parent
+                // leaves no child behind.
+                s.connect_timeout(Some(Duration::from_secs(10))).unwrap();
                 let mut b = [0u8; 64];
                 let d = s.recv(&mut b).unwrap();
                 say(format!("got {}", String::from_utf8_lossy(&b[..d.len])));

@@ -380,6 +380,9 @@ pub fn wait_named_pipe_default(name: &str) -> io::Result<()> {
     Ok(wait_inner(name, None)?)
 }
 
+/// How often a `WaitNamedPipe` asks again.
+const REPROBE_NS: u64 = 100_000_000;
+
 /// `timeout`: `None` = the pipe's default; `Some(None)` = forever.
 fn wait_inner(name: &str, timeout: Option<Option<Duration>>) -> Result<()> {
     let canon = super::name::parse(name)?;
@@ -431,8 +434,14 @@ fn wait_inner(name: &str, timeout: Option<Option<Duration>>) -> Result<()> {
         };
         let until =
             wait.map(|d| started.saturating_add(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)));
-        match sys::recv_handshake(&conn, &mut b, until)? {
-            None => return Err(Error::SemTimeout),
+        // Another process's instance may free first, which this holder does not hear of:
+        // ask again (a new connection, maybe answered by another holder) now and then.
+        let now = winipc_sys::time::monotonic_ns();
+        let round = now + REPROBE_NS;
+        let this_round = until.map_or(round, |u| u.min(round));
+        match sys::recv_handshake(&conn, &mut b, Some(this_round))? {
+            None if until.is_some_and(|u| this_round >= u) => return Err(Error::SemTimeout),
+            None => continue,
             Some((0, _)) => {
                 // The server process closed its instances (or died): is the pipe still there?
                 if until.is_some_and(|u| winipc_sys::time::monotonic_ns() >= u) {

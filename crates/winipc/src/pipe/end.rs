@@ -79,6 +79,7 @@ impl Conn {
             let notice = Reply {
                 status: Status::Disconnected,
                 settings,
+                secret: 0,
             };
             let _ = sys::send(c, &[&notice.encode()], true);
         }

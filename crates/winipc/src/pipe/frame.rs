@@ -114,9 +114,12 @@ pub(crate) enum Status {
 pub(crate) struct Reply {
     pub status: Status,
     pub settings: Settings,
+    /// `Join` only (0 otherwise): the pipe's secret, from which its instance slot names are
+    /// derived, so that only admitted holders can name (and so squat) a free slot.
+    pub secret: u64,
 }
 
-pub(crate) const REPLY_LEN: usize = 24;
+pub(crate) const REPLY_LEN: usize = 32;
 
 impl Reply {
     pub(crate) fn encode(&self) -> [u8; REPLY_LEN] {
@@ -145,6 +148,7 @@ impl Reply {
         b[12..16].copy_from_slice(&s.default_timeout_ms.to_le_bytes());
         b[16..20].copy_from_slice(&s.out_buffer.to_le_bytes());
         b[20..24].copy_from_slice(&s.in_buffer.to_le_bytes());
+        b[24..32].copy_from_slice(&self.secret.to_le_bytes());
         b
     }
 
@@ -183,6 +187,7 @@ impl Reply {
         }
         Some(Reply {
             status,
+            secret: u64::from_le_bytes(b[24..32].try_into().expect("8 bytes")),
             settings: Settings {
                 kind,
                 access,
@@ -235,10 +240,10 @@ mod tests {
         }
 
         #[test]
-        fn replies_round_trip(st in 0u8..7, s in settings()) {
+        fn replies_round_trip(st in 0u8..7, s in settings(), secret: u64) {
             let status = [Status::Ok, Status::Busy, Status::Denied, Status::WrongAccess,
                 Status::Queued, Status::Free, Status::Disconnected][usize::from(st)];
-            let r = Reply { status, settings: s };
+            let r = Reply { status, settings: s, secret };
             prop_assert_eq!(Reply::decode(&r.encode()), Some(r));
         }
 
@@ -259,6 +264,7 @@ mod tests {
         assert_eq!(Hello::decode(b"WP\x01\x01"), None);
         let mut r = Reply {
             status: Status::Ok,
+            secret: 0,
             settings: Settings {
                 kind: Kind::Byte,
                 access: PipeAccess::Duplex,

@@ -72,6 +72,8 @@ pub(crate) struct Name {
     key: u64,
     listener: OwnedFd,
     pub settings: Settings,
+    /// Names the instance slots (see [`claim_slot`]); told only to admitted holders.
+    secret: u64,
     inner: Mutex<NameInner>,
 }
 
@@ -96,6 +98,7 @@ impl Name {
         let free = Reply {
             status: Status::Free,
             settings: self.settings,
+            secret: 0,
         }
         .encode();
         for w in waiters {
@@ -205,7 +208,12 @@ pub(crate) fn local(sock: &[u8]) -> Option<Arc<Name>> {
 
 /// Starts serving `listener` for `sock` with `settings`; if another thread of this process
 /// registered the name meanwhile, returns that one (and `listener` is dropped).
-pub(crate) fn serve(sock: Vec<u8>, listener: OwnedFd, settings: Settings) -> Result<Arc<Name>> {
+pub(crate) fn serve(
+    sock: Vec<u8>,
+    listener: OwnedFd,
+    settings: Settings,
+    secret: u64,
+) -> Result<Arc<Name>> {
     let poller = poller()?;
     let mut reg = registry();
     if let Some(existing) = reg.by_sock.get(&sock).and_then(Weak::upgrade) {
@@ -217,6 +225,7 @@ pub(crate) fn serve(sock: Vec<u8>, listener: OwnedFd, settings: Settings) -> Res
         key,
         listener,
         settings,
+        secret,
         inner: Mutex::new(NameInner::default()),
     });
     poller.add(&name.listener, key)?;
@@ -226,11 +235,35 @@ pub(crate) fn serve(sock: Vec<u8>, listener: OwnedFd, settings: Settings) -> Res
     Ok(name)
 }
 
-/// Claims instance slot `0..max` of the pipe named by `sock`: `None` if all are held.
-pub(crate) fn claim_slot(sock: &[u8], max: u32) -> Result<Option<OwnedFd>> {
-    let base = String::from_utf8_lossy(sock).into_owned();
+/// A new pipe's secret (random; 0 only if the kernel's generator fails).
+pub(crate) fn new_secret() -> u64 {
+    let mut b = [0u8; 8];
+    let _ = std::fs::File::open("/dev/urandom").and_then(|mut f| {
+        use std::io::Read;
+        f.read_exact(&mut b)
+    });
+    u64::from_le_bytes(b)
+}
+
+/// The abstract name of instance slot `n` of the pipe `sock` with `secret`: another user
+/// sees the names of held slots (`/proc/net/unix`) but cannot derive a free one's.
+fn slot_name(sock: &[u8], secret: u64, n: u32) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(secret.to_le_bytes());
+    h.update(n.to_le_bytes());
+    let d = h.finalize();
+    let tag = u64::from_le_bytes(d[..8].try_into().expect("8 bytes"));
+    let mut name = sock.to_vec();
+    name.extend_from_slice(format!(".{tag:016x}").as_bytes());
+    name
+}
+
+/// Claims a free instance slot `0..max` of the name: `None` if all are held (by instances
+/// in this or other processes).
+pub(crate) fn claim_slot(name: &Name, max: u32) -> Result<Option<OwnedFd>> {
     for n in 0..max {
-        if let Claim::Bound(fd) = names::claim(format!("{base}.{n}").as_bytes())? {
+        if let Claim::Bound(fd) = names::claim(&slot_name(&name.sock, name.secret, n))? {
             return Ok(Some(fd));
         }
     }
@@ -239,7 +272,7 @@ pub(crate) fn claim_slot(sock: &[u8], max: u32) -> Result<Option<OwnedFd>> {
 
 /// Asks the holder of the name `sock` for its listening socket (to add instances in this
 /// process). `Ok(None)`: nobody holds it any more.
-pub(crate) fn join(sock: &[u8]) -> Result<Option<(OwnedFd, Settings)>> {
+pub(crate) fn join(sock: &[u8]) -> Result<Option<(OwnedFd, Settings, u64)>> {
     let Some((conn, _owner)) = names::find(sock)? else {
         return Ok(None);
     };
@@ -260,7 +293,7 @@ pub(crate) fn join(sock: &[u8]) -> Result<Option<(OwnedFd, Settings)>> {
                     return Err(Error::Corrupt("a pipe holder's answer"));
                 }
                 let _ = sys::set_nonblocking(&fd, true);
-                Ok(Some((fd, r.settings)))
+                Ok(Some((fd, r.settings, r.secret)))
             }
             (Some(r), _) if r.status == Status::Denied => Err(Error::AccessDenied),
             _ => Err(Error::Corrupt("a pipe holder's answer")),
@@ -296,6 +329,12 @@ fn acceptor(poller: &Poller) {
 }
 
 fn accept_all(poller: &Poller, name: &Arc<Name>) {
+    // Instances of one name may live in several processes, all polling the same listener.
+    // One with no free instance lets the others take the connection first (they answer with
+    // a free instance; this one could only say busy); it answers what is left.
+    if !has_listening(name) {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
     loop {
         match names::accept(&name.listener) {
             Ok(Some((conn, peer))) => {
@@ -337,17 +376,21 @@ fn answer(poller: &Poller, p: Pending, key: u64) -> bool {
     let reply = |status| Reply {
         status,
         settings: name.settings,
+        secret: 0,
     };
     let me = winipc_sys::proc::geteuid();
     let same_user = p.peer.uid == me || p.peer.uid == 0;
     let admitted = same_user || name.settings.public;
     match hello.op {
         Op::Join => {
-            let r = reply(if same_user {
+            let mut r = reply(if same_user {
                 Status::Ok
             } else {
                 Status::Denied
             });
+            if same_user {
+                r.secret = name.secret;
+            }
             let share = same_user.then_some(&name.listener);
             let _ = sys::send_handshake(&p.conn, &r.encode(), share);
         }
@@ -425,6 +468,7 @@ fn assign(name: &Name, conn: OwnedFd, peer: Peer) -> std::result::Result<(), Own
         let ok = Reply {
             status: Status::Ok,
             settings: name.settings,
+            secret: 0,
         };
         if sys::send_handshake(&conn, &ok.encode(), Some(&client)).is_err() {
             return Ok(()); // the client left: the instance stays listening

@@ -245,14 +245,15 @@ impl PipeOptions {
             }
             match names::claim(&sock)? {
                 Claim::Bound(listener) => {
-                    named = Some(rendezvous::serve(sock.clone(), listener, want)?);
+                    let secret = rendezvous::new_secret();
+                    named = Some(rendezvous::serve(sock.clone(), listener, want, secret)?);
                     break;
                 }
                 Claim::Taken if self.first_instance => return Err(Error::AccessDenied),
                 Claim::Taken => {}
             }
-            if let Some((listener, settings)) = rendezvous::join(&sock)? {
-                named = Some(rendezvous::serve(sock.clone(), listener, settings)?);
+            if let Some((listener, settings, secret)) = rendezvous::join(&sock)? {
+                named = Some(rendezvous::serve(sock.clone(), listener, settings, secret)?);
                 break;
             }
         }
@@ -262,7 +263,7 @@ impl PipeOptions {
             return Err(Error::AccessDenied);
         }
         let slot = if have.max_instances < flags::PIPE_UNLIMITED_INSTANCES {
-            Some(rendezvous::claim_slot(&sock, have.max_instances)?.ok_or(Error::PipeBusy)?)
+            Some(rendezvous::claim_slot(&name_ref, have.max_instances)?.ok_or(Error::PipeBusy)?)
         } else {
             None
         };
