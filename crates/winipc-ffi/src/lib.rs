@@ -22,6 +22,7 @@ mod files;
 mod handle;
 mod iocp;
 mod mailslot;
+mod mapping;
 mod memory;
 mod misc;
 mod namedpipe;

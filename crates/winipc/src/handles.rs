@@ -37,6 +37,20 @@ pub mod access {
     /// What a process of another user may be opened for (without root): waiting on it and
     /// reading its exit code — never duplicating handles into it, terminating or writing it.
     pub const PROCESS_OTHER_USER: u32 = SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION;
+    /// `SECTION_MAP_WRITE` (`FILE_MAP_WRITE`): mapping a file mapping's views for writing.
+    pub const SECTION_MAP_WRITE: u32 = 0x0002;
+    /// `SECTION_MAP_READ` (`FILE_MAP_READ`): mapping views for reading.
+    pub const SECTION_MAP_READ: u32 = 0x0004;
+    /// `SECTION_ALL_ACCESS`, with `SYNCHRONIZE` as winipc's full rights always carry it.
+    pub const SECTION_ALL: u32 = 0x001F_001F;
+
+    /// The rights of a handle that created or opened an object of `kind` in full.
+    pub(crate) fn full(kind: crate::objects::Kind) -> u32 {
+        match kind {
+            crate::objects::Kind::Section => SECTION_ALL,
+            _ => ALL,
+        }
+    }
 }
 
 /// A raw handle value, as Win32 code sees it.

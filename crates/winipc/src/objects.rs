@@ -37,6 +37,8 @@ pub enum Kind {
     Thread = 6,
     /// A mailslot (signaled while a message is queued).
     Mailslot = 7,
+    /// A file mapping (`CreateFileMapping`): named shared memory; not waitable.
+    Section = 8,
 }
 
 impl Kind {
@@ -49,6 +51,7 @@ impl Kind {
             5 => Kind::Process,
             6 => Kind::Thread,
             7 => Kind::Mailslot,
+            8 => Kind::Section,
             _ => return None,
         })
     }
@@ -63,6 +66,7 @@ impl Kind {
             Kind::Process => "process",
             Kind::Thread => "thread",
             Kind::Mailslot => "mailslot",
+            Kind::Section => "section",
         }
     }
 }
@@ -117,6 +121,16 @@ pub(crate) mod st {
     pub const MS_RING_HI: u32 = 6;
     /// Low 32 bits of the ring file's inode: which file is this slot's.
     pub const MS_RING_INO: u32 = 7;
+
+    // File mappings: the size, the page protection it was created with, and the random id
+    // that names its backing file (`section` module).
+    pub const SEC_SIZE_LO: u32 = 0;
+    pub const SEC_SIZE_HI: u32 = 1;
+    pub const SEC_PROTECT: u32 = 2;
+    pub const SEC_ID_LO: u32 = 3;
+    pub const SEC_ID_HI: u32 = 4;
+    /// 0: backed by a file of winipc's (pagefile-backed); 1: by the user's file.
+    pub const SEC_FILE: u32 = 5;
 }
 
 /// A reference to an object: its store, slot and generation.
@@ -379,6 +393,7 @@ pub(crate) fn is_signaled(g: &mut Guard<'_>, ix: u32, t: Option<u32>) -> Result<
         Kind::Process => g.get(sw(ix, st::PR_EXITED)) != 0,
         Kind::Thread => g.get(sw(ix, st::TH_EXITED)) != 0,
         Kind::Mailslot => false, // tracked by the ring; see `wait`
+        Kind::Section => false,  // not waitable: refused before any wait
     })
 }
 
@@ -419,7 +434,7 @@ pub(crate) fn acquire(g: &mut Guard<'_>, ix: u32, t: u32) -> Result<bool> {
                 g.set(sw(ix, st::TM_SIGNALED), 0)?;
             }
         }
-        Kind::Process | Kind::Thread | Kind::Mailslot => {}
+        Kind::Process | Kind::Thread | Kind::Mailslot | Kind::Section => {}
     }
     Ok(false)
 }

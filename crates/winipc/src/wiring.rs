@@ -8,7 +8,7 @@
 //! implements `KindHooks` and gets one arm in [`kind_hooks`].
 
 use crate::objects::{self, Kind};
-use crate::{mailslot, reaper, store};
+use crate::{mailslot, reaper, section, store};
 
 /// What a thread's or process's end means ([`reaper`]).
 pub(crate) static STORE_LAYERS: &dyn store::Layers = &reaper::Reaper;
@@ -18,6 +18,7 @@ pub(crate) static STORE_LAYERS: &dyn store::Layers = &reaper::Reaper;
 pub(crate) fn kind_hooks(kind: Option<Kind>) -> &'static dyn objects::KindHooks {
     match kind {
         Some(Kind::Mailslot) => &mailslot::Hooks,
+        Some(Kind::Section) => &section::Hooks,
         _ => &objects::NoHooks,
     }
 }
