@@ -688,6 +688,35 @@ int main(int argc, char **argv)
     }
     CloseHandle(s);
 
+    /* A write larger than the pipe holds goes pending, and completes, whole, once the
+       client has read enough. */
+    s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED, PIPE_TYPE_BYTE, 1, 0,
+                         0, 0, NULL);
+    CHECK(s != INVALID_HANDLE_VALUE);
+    c = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    {
+        enum { BIG = 4 << 20 };
+        char *big = (char *)malloc(BIG), *back = (char *)malloc(BIG);
+        DWORD total = 0;
+        for (i = 0; i < BIG; i++)
+            big[i] = (char)(i * 7);
+        ZeroMemory(&ov, sizeof ov);
+        ov.hEvent = ev;
+        CHECK_FAIL(WriteFile(s, big, BIG, NULL, &ov), FALSE, ERROR_IO_PENDING);
+        CHECK(!HasOverlappedIoCompleted(&ov));
+        while (total < BIG && ReadFile(c, back + total, BIG - total, &n, NULL))
+            total += n;
+        CHECK_EQ(total, BIG);
+        CHECK(memcmp(big, back, BIG) == 0);
+        CHECK_OK(GetOverlappedResult(s, &ov, &n, TRUE));
+        CHECK_EQ(n, BIG);
+        free(big);
+        free(back);
+    }
+    CloseHandle(c);
+    CloseHandle(s);
+
     /* ---- the client process killed: a pending read sees ERROR_BROKEN_PIPE ---- */
     snprintf(name, sizeof name, "\\\\.\\pipe\\%s", uniq("kill"));
     s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
@@ -855,6 +884,50 @@ int main(int argc, char **argv)
         CloseHandle(pi.hThread);
     }
     CloseHandle(s);
+
+    /* ---- and sort reading its input from a pipe's client end ---- */
+    snprintf(name, sizeof name, "\\\\.\\pipe\\%s", uniq("sortin"));
+    s = CreateNamedPipeA(name, PIPE_ACCESS_OUTBOUND, PIPE_TYPE_BYTE, 1, 0, 0, 0, NULL);
+    CHECK(s != INVALID_HANDLE_VALUE);
+    {
+        SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+        HANDLE in, out_r, out_w;
+        STARTUPINFOA si;
+        PROCESS_INFORMATION pi;
+        char line[] = "sort -r";
+        DWORD total = 0;
+        in = CreateFileA(name, GENERIC_READ, 0, &sa, OPEN_EXISTING, 0, NULL);
+        CHECK(in != INVALID_HANDLE_VALUE);
+        CHECK(CreatePipe(&out_r, &out_w, &sa, 0));
+        CHECK(SetHandleInformation(out_r, HANDLE_FLAG_INHERIT, 0));
+        ZeroMemory(&si, sizeof si);
+        si.cb = sizeof si;
+        si.dwFlags = STARTF_USESTDHANDLES;
+        si.hStdInput = in;
+        si.hStdOutput = out_w;
+        si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+        CHECK_OK(CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi));
+        CloseHandle(in);
+        CloseHandle(out_w);
+        CHECK_FAIL(ConnectNamedPipe(s, NULL), FALSE, ERROR_PIPE_CONNECTED);
+        CHECK_OK(WriteFile(s, "kiwi\nbanana\ncherry\n", 19, &n, NULL));
+        CHECK(CloseHandle(s)); /* end of sort's input */
+        for (;;) {
+            if (!ReadFile(out_r, buf + total, (DWORD)(sizeof buf - 1 - total), &n, NULL)) {
+                CHECK_EQ(GetLastError(), ERROR_BROKEN_PIPE);
+                break;
+            }
+            total += n;
+        }
+        buf[total] = 0;
+        CHECK_EQ(total, 19);
+        CHECK(strcmp(buf, "kiwi\ncherry\nbanana\n") == 0);
+        CHECK_EQ(WaitForSingleObject(pi.hProcess, 10000), WAIT_OBJECT_0);
+        CHECK(GetExitCodeProcess(pi.hProcess, &code) && code == 0);
+        CloseHandle(pi.hProcess);
+        CloseHandle(pi.hThread);
+        CloseHandle(out_r);
+    }
     CloseHandle(ev);
     return SUMMARY();
 }
