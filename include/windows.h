@@ -1219,4 +1219,7 @@ typedef LPSTARTUPINFOA LPSTARTUPINFO;
 } /* extern "C" */
 #endif
 
+#include "memoryapi.h" /* file mappings */
+#include "threadpoollegacyapiset.h" /* RegisterWaitForSingleObject, QueueUserWorkItem */
+
 #endif /* WINIPC_WINDOWS_H */

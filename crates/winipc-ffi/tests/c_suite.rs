@@ -240,6 +240,8 @@ const MODE_PROGRAMS: &[&str] = &[
     "files",
     "sched",
     "pipes",
+    "filemapping",
+    "threadpool",
 ];
 
 /// Compiles `src` in one language mode.

@@ -34,3 +34,4 @@ pub mod shm;
 pub mod sigbus;
 pub mod time;
 pub mod token;
+pub mod view;

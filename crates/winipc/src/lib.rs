@@ -41,8 +41,10 @@ mod objects;
 pub mod pipe;
 mod process;
 pub mod raw;
+mod reaper;
 mod remote;
 pub use remote::netd_socket;
+mod section;
 mod security;
 mod semaphore;
 mod store;
@@ -50,6 +52,7 @@ mod sync;
 mod thread;
 mod timer;
 mod wait;
+mod wiring;
 
 use std::io;
 use std::time::Duration;
@@ -65,12 +68,14 @@ pub use mutex::{Mutex, MutexGuard};
 pub use names::{MAX_PATH, MailslotName, MailslotTarget};
 pub use objects::Kind;
 pub use process::{Process, STILL_ACTIVE, exit_process};
+pub use section::{ALLOCATION_GRANULARITY, FileMapping, Protection, View as MappedView};
 pub use security::Security;
 pub use semaphore::{MAX_SEMAPHORE_COUNT, Semaphore};
 pub use store::Namespace;
 pub use thread::{PANIC_EXIT_CODE, Thread};
 pub use timer::{DueTime, Timer};
 pub use wait::WaitOutcome;
+pub use winipc_sys::view::ViewAccess;
 
 /// Waits for one object (`WaitForSingleObject`). `None` waits forever; zero polls.
 ///
