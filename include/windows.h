@@ -1367,5 +1367,6 @@ typedef LPSTARTUPINFOA LPSTARTUPINFO;
 #endif
 
 #include "memoryapi.h" /* file mappings */
+#include "threadpoollegacyapiset.h" /* RegisterWaitForSingleObject, QueueUserWorkItem */
 
 #endif /* WINIPC_WINDOWS_H */

@@ -35,6 +35,7 @@ mod slim;
 mod sync;
 mod thread;
 mod threadctl;
+mod threadpool;
 mod toolhelp;
 mod util;
 mod wallclock;

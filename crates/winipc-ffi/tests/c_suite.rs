@@ -243,6 +243,7 @@ const MODE_PROGRAMS: &[&str] = &[
     "overlapped",
     "namedpipes",
     "filemapping",
+    "threadpool",
 ];
 
 /// Compiles `src` in one language mode.

@@ -122,6 +122,19 @@ fn child() {
             }
             say(outcome(o.create(name)));
         }
+        "inherited" => {
+            use std::os::fd::AsFd;
+            // The end came as this process's stdin.
+            let fd = std::io::stdin().as_fd().try_clone_to_owned().unwrap();
+            let c = PipeClient::from_fd(fd).unwrap();
+            say(format!("type {:?}", c.info().pipe_type));
+            c.set_handle_state(Some(ReadMode::Message), None).unwrap();
+            c.send(b"from an inherited end").unwrap();
+            let mut b = [0u8; 4];
+            let d = c.recv(&mut b).unwrap();
+            let rest = c.recv(&mut b).unwrap();
+            say(format!("reply {} {} {}", d.len, d.more, rest.len));
+        }
         other => panic!("unknown role {other}"),
     }
 }
@@ -132,7 +145,7 @@ fn byte_mode_streams_between_processes() {
     let name = pipe_name("bytes");
     let s = PipeOptions::new().create(&name).unwrap();
     let mut kid = spawn("client-bytes", &[&name]);
-    assert_eq!(s.connect().unwrap_or(Connected::Now), Connected::Now);
+    s.connect().unwrap(); // Now, or Already if the child was quicker
     assert_eq!(kid.line(), format!("server {}", std::process::id()));
     assert_eq!(s.client_pid().unwrap(), kid.child.id());
     let mut got = [0u8; 20];
@@ -584,4 +597,32 @@ fn flush_waits_until_the_peer_has_read() {
         );
         reader.join().unwrap();
     });
+}
+
+#[test]
+fn a_child_inherits_a_message_pipe_end() {
+    let _w = watchdog(Duration::from_secs(20));
+    let name = pipe_name("inherit");
+    let s = message_pipe().create(&name).unwrap();
+    let c = PipeClient::open(&name).unwrap();
+    let fd: OwnedFd = c.into();
+    let mut kid = Kid::from_child(
+        child_cmd("inherited", &[&name])
+            .stdin(std::process::Stdio::from(fd))
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    assert_eq!(kid.line(), "type Message");
+    let mut b = [0u8; 64];
+    let d = s.recv(&mut b).unwrap();
+    assert_eq!(&b[..d.len], b"from an inherited end");
+    s.send(b"sixsix").unwrap();
+    assert_eq!(kid.line(), "reply 4 true 2");
+    assert_eq!(kid.finish(), 0);
+    assert_eq!(err_code(s.recv(&mut b)), ERROR_BROKEN_PIPE);
+    // PIPE_NOWAIT connects return at once.
+    s.disconnect().unwrap();
+    s.set_handle_state(None, Some(true)).unwrap();
+    assert_eq!(err_code(s.connect()), ERROR_PIPE_LISTENING);
 }

@@ -149,7 +149,17 @@ struct Pending {
     conn: OwnedFd,
     peer: Peer,
     name: Weak<Name>,
+    /// When it was accepted (monotonic ns): a connection that says nothing is dropped after
+    /// [`HELLO_NS`].
+    since: u64,
 }
+
+/// How long an accepted connection may take to send its hello (clients send it right after
+/// connecting); silent ones are closed so that nobody can pile up descriptors in a server.
+const HELLO_NS: u64 = 1_000_000_000;
+/// At most this many connections wait for their hello, and this many `WaitNamedPipe` callers
+/// per name; beyond, the oldest is closed (it connects again).
+const MAX_PENDING: usize = 1024;
 
 #[derive(Default)]
 struct Registry {
@@ -304,7 +314,22 @@ pub(crate) fn join(sock: &[u8]) -> Result<Option<(OwnedFd, Settings, u64)>> {
 /// The acceptor thread: answers every connection to this process's pipe names.
 fn acceptor(poller: &Poller) {
     loop {
-        let keys = match poller.wait(None) {
+        let now = winipc_sys::time::monotonic_ns();
+        let expired: Vec<Pending> = {
+            let mut reg = registry();
+            let old: Vec<u64> = reg
+                .pending
+                .iter()
+                .filter(|(_, p)| now.saturating_sub(p.since) >= HELLO_NS)
+                .map(|(k, _)| *k)
+                .collect();
+            old.iter().filter_map(|k| reg.pending.remove(k)).collect()
+        };
+        for p in expired {
+            let _ = poller.remove(&p.conn);
+        }
+        let idle = registry().pending.is_empty();
+        let keys = match poller.wait((!idle).then_some(now + HELLO_NS / 4)) {
             Ok(k) => k,
             Err(e) => {
                 tracing::warn!(error = %e, "the pipe acceptor stopped");
@@ -343,6 +368,7 @@ fn accept_all(poller: &Poller, name: &Arc<Name>) {
                     conn,
                     peer,
                     name: Arc::downgrade(name),
+                    since: winipc_sys::time::monotonic_ns(),
                 };
                 answer(poller, p, key);
             }
@@ -363,8 +389,19 @@ fn answer(poller: &Poller, p: Pending, key: u64) -> bool {
         Ok((0, _)) => return true, // the peer left
         Ok((n, _)) => Hello::decode(&b[..n.min(b.len())]),
         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+            let mut reg = registry();
+            if reg.pending.len() >= MAX_PENDING {
+                let oldest = reg
+                    .pending
+                    .iter()
+                    .min_by_key(|(_, p)| p.since)
+                    .map(|(k, _)| *k);
+                if let Some(old) = oldest.and_then(|k| reg.pending.remove(&k)) {
+                    let _ = poller.remove(&old.conn);
+                }
+            }
             if poller.add(&p.conn, key).is_ok() {
-                registry().pending.insert(key, p);
+                reg.pending.insert(key, p);
             }
             return false;
         }
@@ -373,9 +410,22 @@ fn answer(poller: &Poller, p: Pending, key: u64) -> bool {
     let (Some(hello), Some(name)) = (hello, p.name.upgrade()) else {
         return true; // garbage, or the name is gone: close
     };
+    // A refused caller learns nothing of the pipe's settings.
     let reply = |status| Reply {
         status,
-        settings: name.settings,
+        settings: if status == Status::Denied {
+            Settings {
+                kind: winipc_sys::pipes::Kind::Byte,
+                access: super::PipeAccess::Duplex,
+                public: false,
+                max_instances: 255,
+                default_timeout_ms: 0,
+                out_buffer: 0,
+                in_buffer: 0,
+            }
+        } else {
+            name.settings
+        },
         secret: 0,
     };
     let me = winipc_sys::proc::geteuid();
@@ -413,6 +463,9 @@ fn answer(poller: &Poller, p: Pending, key: u64) -> bool {
                 inner
                     .waiters
                     .retain(|w| !sys::poll(w, false, false, Some(0)).is_ok_and(|r| r.hangup));
+                if inner.waiters.len() >= MAX_PENDING {
+                    inner.waiters.remove(0);
+                }
                 inner.waiters.push(p.conn);
             }
         }
@@ -484,4 +537,31 @@ fn assign(name: &Name, conn: OwnedFd, peer: Peer) -> std::result::Result<(), Own
         return Ok(());
     }
     Err(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipe::{PipeClient, PipeOptions};
+
+    #[test]
+    fn silent_and_garbage_connections_are_closed_and_harm_nobody() {
+        let name = format!(r"\\.\pipe\rendezvous-silent-{}", std::process::id());
+        let server = PipeOptions::new().create(&name).unwrap();
+        let sock = crate::machine_names::pipe_socket_name(name.as_bytes(), None);
+        let (silent, _) = names::find(&sock).unwrap().expect("listening");
+        let (garbage, _) = names::find(&sock).unwrap().expect("listening");
+        sys::send(&garbage, &[b"not a hello"], false).unwrap();
+        // A real client is served meanwhile.
+        let client = PipeClient::open(&name).unwrap();
+        client.send(b"x").unwrap();
+        let mut b = [0u8; 4];
+        assert_eq!(server.recv(&mut b).unwrap().len, 1);
+        // Garbage is closed at once, silence after HELLO_NS.
+        let until = winipc_sys::time::monotonic_ns() + 3 * HELLO_NS;
+        for c in [&garbage, &silent] {
+            assert!(sys::poll(c, true, false, Some(until)).unwrap().hangup);
+        }
+        assert!(registry().pending.is_empty());
+    }
 }

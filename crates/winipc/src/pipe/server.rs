@@ -597,9 +597,14 @@ impl PipeInstance {
 
 impl Drop for PipeInstance {
     fn drop(&mut self) {
-        if let Link::Connected(c) = &self.state().link {
+        let mut st = self.state();
+        if let Link::Connected(c) = &st.link {
             c.close();
         }
+        // Not listening any more: the acceptor, which may still hold the instance for a
+        // moment, assigns it no client.
+        st.link = Link::Disconnected;
+        drop(st);
         self.inst.changed.notify_all();
     }
 }
