@@ -1368,5 +1368,6 @@ typedef LPSTARTUPINFOA LPSTARTUPINFO;
 
 #include "memoryapi.h" /* file mappings */
 #include "threadpoollegacyapiset.h" /* RegisterWaitForSingleObject, QueueUserWorkItem */
+#include "threadpoolapiset.h" /* CreateThreadpoolWork/Wait/Timer */
 
 #endif /* WINIPC_WINDOWS_H */

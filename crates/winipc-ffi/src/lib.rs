@@ -37,5 +37,6 @@ mod thread;
 mod threadctl;
 mod threadpool;
 mod toolhelp;
+mod tp;
 mod util;
 mod wallclock;

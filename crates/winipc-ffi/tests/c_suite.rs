@@ -244,6 +244,7 @@ const MODE_PROGRAMS: &[&str] = &[
     "namedpipes",
     "filemapping",
     "threadpool",
+    "tpool",
 ];
 
 /// Compiles `src` in one language mode.
