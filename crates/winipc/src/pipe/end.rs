@@ -20,9 +20,6 @@ use crate::error::{Error, Result};
 struct Rest {
     buf: Vec<u8>,
     pos: usize,
-    /// Where a read puts the part of a message beyond the caller's buffer (allocated on the
-    /// first message read; its pages are touched only as far as messages reach).
-    scratch: Vec<u8>,
 }
 
 impl Rest {
@@ -46,6 +43,10 @@ pub(crate) struct Conn {
     /// was ended by `DisconnectNamedPipe` rather than closed.
     disconnected: AtomicBool,
     rest: Mutex<Rest>,
+    /// Where a message read puts the part beyond the caller's buffer (allocated on the first
+    /// message read; its pages are touched only as far as messages reach). Its lock orders
+    /// message reads.
+    scratch: Mutex<Vec<u8>>,
 }
 
 impl Conn {
@@ -57,6 +58,7 @@ impl Conn {
             peer_pid,
             disconnected: AtomicBool::new(false),
             rest: Mutex::new(Rest::default()),
+            scratch: Mutex::new(Vec::new()),
         }
     }
 
@@ -138,24 +140,36 @@ impl Conn {
         }
     }
 
-    /// Reads without blocking: `None` if nothing is there yet.
-    pub(crate) fn try_read(&self, mode: ReadMode, buf: &mut [u8]) -> Result<Option<ReadDone>> {
+    /// Hands out what is left of a partly read message, if anything.
+    fn take_rest(&self, mode: ReadMode, buf: &mut [u8]) -> Option<ReadDone> {
         let mut rest = self.rest.lock().expect("pipe read state");
-        if rest.pos < rest.buf.len() {
-            let left = rest.left();
-            let n = left.len().min(buf.len());
-            buf[..n].copy_from_slice(&left[..n]);
-            rest.pos += n;
-            let more = rest.pos < rest.buf.len();
-            if !more {
-                rest.buf.clear();
-                rest.pos = 0;
-            }
-            return Ok(Some(ReadDone {
-                len: n,
-                more: more && mode == ReadMode::Message,
-            }));
+        if rest.pos >= rest.buf.len() {
+            return None;
         }
+        let left = rest.left();
+        let n = left.len().min(buf.len());
+        buf[..n].copy_from_slice(&left[..n]);
+        rest.pos += n;
+        let more = rest.pos < rest.buf.len();
+        if !more {
+            rest.buf.clear();
+            rest.pos = 0;
+        }
+        Some(ReadDone {
+            len: n,
+            more: more && mode == ReadMode::Message,
+        })
+    }
+
+    /// One read: `dontwait` returns `None` if nothing is there yet; otherwise it blocks in
+    /// the kernel (one system call), holding only the receive scratch's lock, so peeks and
+    /// writes on other threads go on.
+    fn recv_once(
+        &self,
+        mode: ReadMode,
+        buf: &mut [u8],
+        dontwait: bool,
+    ) -> Result<Option<ReadDone>> {
         match self.kind {
             Kind::Byte => {
                 if buf.is_empty() {
@@ -164,7 +178,7 @@ impl Conn {
                         more: false,
                     }));
                 }
-                match sys::recv(&self.data, &mut [buf], false, true) {
+                match sys::recv(&self.data, &mut [buf], false, dontwait) {
                     Ok((0, _)) => Err(self.ended()),
                     Ok((n, _)) => Ok(Some(ReadDone {
                         len: n,
@@ -174,17 +188,20 @@ impl Conn {
                 }
             }
             Kind::Message => {
-                let rest = &mut *rest;
-                if rest.scratch.is_empty() {
-                    rest.scratch = vec![0u8; MAX_MESSAGE];
+                let mut scratch = self.scratch.lock().expect("pipe read scratch");
+                if let Some(done) = self.take_rest(mode, buf) {
+                    return Ok(Some(done));
+                }
+                if scratch.is_empty() {
+                    *scratch = vec![0u8; MAX_MESSAGE];
                 }
                 let mut header = [0u8; 1];
                 let room = buf.len();
                 let got = sys::recv(
                     &self.data,
-                    &mut [&mut header, buf, &mut rest.scratch],
+                    &mut [&mut header, buf, &mut scratch],
                     false,
-                    true,
+                    dontwait,
                 );
                 match got {
                     Ok((0, _)) => Err(self.ended()),
@@ -198,8 +215,9 @@ impl Conn {
                             return Ok(Some(ReadDone { len, more: false }));
                         }
                         let over = len - room;
+                        let mut rest = self.rest.lock().expect("pipe read state");
                         rest.buf.clear();
-                        rest.buf.extend_from_slice(&rest.scratch[..over]);
+                        rest.buf.extend_from_slice(&scratch[..over]);
                         rest.pos = 0;
                         Ok(Some(ReadDone {
                             len: room,
@@ -210,6 +228,11 @@ impl Conn {
                 }
             }
         }
+    }
+
+    /// Reads without blocking: `None` if nothing is there yet.
+    pub(crate) fn try_read(&self, mode: ReadMode, buf: &mut [u8]) -> Result<Option<ReadDone>> {
+        self.recv_once(mode, buf, true)
     }
 
     fn read_error(&self, e: io::Error) -> Result<Option<ReadDone>> {
@@ -229,6 +252,15 @@ impl Conn {
         buf: &mut [u8],
         deadline_ns: Option<u64>,
     ) -> Result<ReadDone> {
+        if !nowait && deadline_ns.is_none() {
+            loop {
+                if let Some(done) = self.recv_once(mode, buf, false)? {
+                    return Ok(done);
+                }
+                // A descriptor someone set non-blocking (an adopted end): wait for data.
+                sys::poll(&self.data, true, false, None)?;
+            }
+        }
         loop {
             if let Some(done) = self.try_read(mode, buf)? {
                 return Ok(done);
