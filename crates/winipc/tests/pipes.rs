@@ -219,9 +219,17 @@ fn instances_are_limited_busy_and_waited_for() {
         ERROR_SEM_TIMEOUT,
         "the default wait is 50 ms"
     );
+    // NMPWAIT_WAIT_FOREVER, in this process.
+    let forever = {
+        let name = name.clone();
+        std::thread::spawn(move || pipe::wait_named_pipe(&name, None))
+    };
+    std::thread::sleep(Duration::from_millis(50));
+    assert!(!forever.is_finished());
     s.disconnect().unwrap();
     drop(first);
     assert!(s.try_connect().unwrap().is_none(), "listening again");
+    forever.join().unwrap().unwrap();
     assert_eq!(kid.line(), "waited ok");
     assert_eq!(s.connect().unwrap(), Connected::Now);
     let mut b = [0u8; 32];
