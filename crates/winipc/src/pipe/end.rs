@@ -438,3 +438,90 @@ mod libc_errno {
     pub const ECONNRESET: i32 = 104;
     pub const ENOTCONN: i32 = 107;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn pair(kind: Kind) -> (Conn, Conn) {
+        let (a, b) = sys::pair(kind).unwrap();
+        (Conn::new(a, None, kind, 0), Conn::new(b, None, kind, 0))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Any messages (zero-length ones included), read in message mode through buffers of
+        /// any size, come back whole and in order, `more` set exactly while a message has
+        /// bytes left; in byte-read mode the same bytes come back, one message at a time.
+        #[test]
+        fn messages_survive_any_read_sizes(
+            msgs in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..3000), 1..12),
+            sizes in proptest::collection::vec(0usize..4000, 1..8),
+            byte_mode: bool,
+        ) {
+            let (w, r) = pair(Kind::Message);
+            for m in &msgs {
+                prop_assert_eq!(w.write(false, m, None).unwrap(), m.len());
+            }
+            let mode = if byte_mode { ReadMode::Byte } else { ReadMode::Message };
+            let mut k = 0;
+            for m in &msgs {
+                let mut got = Vec::new();
+                loop {
+                    let size = sizes[k % sizes.len()];
+                    k += 1;
+                    let mut buf = vec![0u8; size];
+                    let peek = r.peek(&mut buf).unwrap();
+                    let d = r.try_read(mode, &mut buf).unwrap().expect("queued");
+                    prop_assert_eq!(peek.read, d.len);
+                    got.extend_from_slice(&buf[..d.len]);
+                    let left = m.len() - got.len();
+                    prop_assert_eq!(peek.left_in_message, left);
+                    if !byte_mode {
+                        prop_assert_eq!(d.more, left > 0);
+                    }
+                    if left == 0 {
+                        break;
+                    }
+                    // A zero-size buffer on a non-empty rest makes no progress; move on.
+                    prop_assume!(k < 10_000);
+                }
+                prop_assert_eq!(&got, m);
+            }
+            prop_assert!(r.try_read(mode, &mut [0u8; 8]).unwrap().is_none());
+            drop(w);
+            prop_assert!(matches!(r.try_read(mode, &mut [0u8; 8]), Err(Error::BrokenPipe)));
+        }
+    }
+
+    #[test]
+    fn writes_to_a_closed_peer_fail_with_no_data_and_big_messages_are_refused() {
+        let (w, r) = pair(Kind::Message);
+        assert!(matches!(
+            w.write(false, &vec![0; MAX_MESSAGE + 1], None),
+            Err(Error::InvalidParameter(_))
+        ));
+        assert_eq!(
+            w.write(false, &vec![1; MAX_MESSAGE], None).unwrap(),
+            MAX_MESSAGE
+        );
+        let mut big = vec![0u8; MAX_MESSAGE];
+        assert_eq!(
+            r.try_read(ReadMode::Message, &mut big)
+                .unwrap()
+                .unwrap()
+                .len,
+            MAX_MESSAGE
+        );
+        drop(r);
+        assert!(matches!(
+            w.write(false, b"x", None),
+            Err(Error::PipeClosing)
+        ));
+        let (w, r) = pair(Kind::Byte);
+        drop(r);
+        assert!(matches!(w.try_write(b"x"), Err(Error::PipeClosing)));
+    }
+}
