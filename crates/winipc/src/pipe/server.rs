@@ -303,6 +303,23 @@ fn mode_of(b: u8) -> ReadMode {
 ///
 /// `&PipeInstance` implements [`io::Read`] and [`io::Write`] (several threads may read and
 /// write one instance, as on Windows).
+///
+/// ```
+/// # winipc::__doc::isolate();
+/// use winipc::pipe::{Connected, PipeClient, PipeOptions};
+/// let name = format!(r"\\.\pipe\instance-{}", std::process::id());
+/// let server = PipeOptions::new().create(&name)?;
+/// let code = |e: std::io::Error| winipc::Error::win32_code_of(&e);
+/// assert_eq!(code(server.send(b"x").unwrap_err()), winipc::code::ERROR_PIPE_LISTENING);
+/// assert_eq!(server.try_connect()?, None); // a connect is now pending
+/// let client = PipeClient::open(&name)?;
+/// assert_eq!(server.try_connect()?, Some(Connected::Now));
+/// server.disconnect()?;
+/// assert_eq!(code(client.send(b"x").unwrap_err()), winipc::code::ERROR_PIPE_NOT_CONNECTED);
+/// // Disconnected: busy until the server connects again.
+/// assert_eq!(code(PipeClient::open(&name).unwrap_err()), winipc::code::ERROR_PIPE_BUSY);
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct PipeInstance {
     name: Arc<Name>,
