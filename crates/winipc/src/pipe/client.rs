@@ -393,6 +393,11 @@ fn wait_inner(name: &str, timeout: Option<Option<Duration>>) -> Result<()> {
             Ok(Some((conn, _))) => conn,
             Ok(None) => return Err(Error::NotFound),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                // The holders accept nothing (stopped, or flooded): wait, within the timeout.
+                let waited = Duration::from_nanos(winipc_sys::time::monotonic_ns() - started);
+                if timeout.flatten().is_some_and(|t| waited >= t) {
+                    return Err(Error::SemTimeout);
+                }
                 std::thread::sleep(Duration::from_millis(1));
                 continue;
             }
