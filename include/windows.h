@@ -1221,5 +1221,6 @@ typedef LPSTARTUPINFOA LPSTARTUPINFO;
 
 #include "memoryapi.h" /* file mappings */
 #include "threadpoollegacyapiset.h" /* RegisterWaitForSingleObject, QueueUserWorkItem */
+#include "threadpoolapiset.h" /* CreateThreadpoolWork/Wait/Timer */
 
 #endif /* WINIPC_WINDOWS_H */

@@ -34,5 +34,6 @@ mod thread;
 mod threadctl;
 mod threadpool;
 mod toolhelp;
+mod tp;
 mod util;
 mod wallclock;

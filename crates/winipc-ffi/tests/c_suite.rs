@@ -242,6 +242,7 @@ const MODE_PROGRAMS: &[&str] = &[
     "pipes",
     "filemapping",
     "threadpool",
+    "tpool",
 ];
 
 /// Compiles `src` in one language mode.
