@@ -6,12 +6,12 @@
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 use winipc_sys::pipes::{self as sys, Kind};
 
 use super::frame::{self, HEADER_DATA, MAX_MESSAGE, Reply, Status};
-use super::{Peek, ReadDone, ReadMode};
+use super::{HandleState, Peek, ReadDone, ReadMode};
 use crate::error::{Error, Result};
 
 /// The rest of a message that did not fit a reader's buffer, for its next reads. It lives in
@@ -25,6 +25,119 @@ struct Rest {
 impl Rest {
     fn left(&self) -> &[u8] {
         &self.buf[self.pos..]
+    }
+}
+
+/// One handle's view of an end: its read mode and `PIPE_NOWAIT` (both changeable), and the
+/// directions it may use. The I/O every end offers goes through here.
+#[derive(Debug)]
+pub(crate) struct Modes {
+    read_mode: AtomicU8,
+    nowait: AtomicBool,
+    can_read: bool,
+    can_write: bool,
+}
+
+impl Modes {
+    pub(crate) fn new(read_mode: ReadMode, nowait: bool, can_read: bool, can_write: bool) -> Modes {
+        Modes {
+            read_mode: AtomicU8::new(u8::from(read_mode == ReadMode::Message)),
+            nowait: AtomicBool::new(nowait),
+            can_read,
+            can_write,
+        }
+    }
+
+    pub(crate) fn read_mode(&self) -> ReadMode {
+        if self.read_mode.load(Ordering::Relaxed) == 1 {
+            ReadMode::Message
+        } else {
+            ReadMode::Byte
+        }
+    }
+
+    fn nowait(&self) -> bool {
+        self.nowait.load(Ordering::Relaxed)
+    }
+
+    fn check(allowed: bool) -> Result<()> {
+        if allowed {
+            Ok(())
+        } else {
+            Err(Error::AccessDenied)
+        }
+    }
+
+    /// `GetNamedPipeHandleState`.
+    pub(crate) fn state(&self, instances: u32) -> HandleState {
+        HandleState {
+            nowait: self.nowait(),
+            read_mode: self.read_mode(),
+            instances,
+        }
+    }
+
+    /// `SetNamedPipeHandleState` on an end of a pipe of `kind`.
+    pub(crate) fn set(
+        &self,
+        kind: Kind,
+        read_mode: Option<ReadMode>,
+        nowait: Option<bool>,
+    ) -> Result<()> {
+        if read_mode == Some(ReadMode::Message) && kind == Kind::Byte {
+            return Err(Error::InvalidParameter(
+                "message-read mode needs a message pipe",
+            ));
+        }
+        if let Some(m) = read_mode {
+            self.read_mode
+                .store(u8::from(m == ReadMode::Message), Ordering::Relaxed);
+        }
+        if let Some(n) = nowait {
+            self.nowait.store(n, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    /// `ReadFile` on `c`, waiting until `deadline_ns` (not with `PIPE_NOWAIT`).
+    pub(crate) fn recv(
+        &self,
+        c: &Conn,
+        buf: &mut [u8],
+        deadline_ns: Option<u64>,
+    ) -> Result<ReadDone> {
+        Modes::check(self.can_read)?;
+        c.read(self.read_mode(), self.nowait(), buf, deadline_ns)
+    }
+
+    pub(crate) fn try_read(&self, c: &Conn, buf: &mut [u8]) -> Result<Option<ReadDone>> {
+        Modes::check(self.can_read)?;
+        c.try_read(self.read_mode(), buf)
+    }
+
+    /// `WriteFile` on `c`.
+    pub(crate) fn send(&self, c: &Conn, buf: &[u8], deadline_ns: Option<u64>) -> Result<usize> {
+        Modes::check(self.can_write)?;
+        c.write(self.nowait(), buf, deadline_ns)
+    }
+
+    pub(crate) fn try_write(&self, c: &Conn, buf: &[u8]) -> Result<Option<usize>> {
+        Modes::check(self.can_write)?;
+        c.try_write(buf)
+    }
+
+    /// `TransactNamedPipe`: one message out, one in. Needs message-read mode
+    /// (`ERROR_BAD_PIPE`) and nothing unread (`ERROR_PIPE_BUSY`).
+    pub(crate) fn transact(&self, c: &Conn, input: &[u8], output: &mut [u8]) -> Result<ReadDone> {
+        Modes::check(self.can_read && self.can_write)?;
+        if c.kind != Kind::Message || self.read_mode() != ReadMode::Message {
+            return Err(Error::BadPipe("a transaction needs message-read mode"));
+        }
+        if c.has_unread()? {
+            return Err(Error::PipeBusy);
+        }
+        c.write(false, input, None)?;
+        c.read(ReadMode::Message, false, output, None)
     }
 }
 
