@@ -51,17 +51,21 @@ impl Running {
     }
 }
 
-/// Starts `winipc pipe serve ARGS` and waits until it serves (its first stderr line).
-fn serve(env: &Env, args: &[&str]) -> Running {
-    let mut all = vec!["pipe", "serve"];
+/// Starts `winipc pipe SUB ARGS` with piped stdio.
+fn pipe_cmd(env: &Env, sub: &str, args: &[&str]) -> Child {
+    let mut all = vec!["pipe", sub];
     all.extend(args);
-    let mut c = env
-        .cmd(&all)
+    env.cmd(&all)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+/// Starts `winipc pipe serve ARGS` and waits until it serves (its first stderr line).
+fn serve(env: &Env, args: &[&str]) -> Running {
+    let mut c = pipe_cmd(env, "serve", args);
     let mut line = String::new();
     let mut err = BufReader::new(c.stderr.take().unwrap());
     err.read_line(&mut line).unwrap();
@@ -77,15 +81,7 @@ fn serve(env: &Env, args: &[&str]) -> Running {
 }
 
 fn connect(env: &Env, args: &[&str], input: &[u8]) -> Running {
-    let mut all = vec!["pipe", "connect"];
-    all.extend(args);
-    let mut c = env
-        .cmd(&all)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut c = pipe_cmd(env, "connect", args);
     c.stdin.as_mut().unwrap().write_all(input).unwrap();
     Running(Some(c), None)
 }

@@ -135,6 +135,22 @@ fn child() {
             let rest = c.recv(&mut b).unwrap();
             say(format!("reply {} {} {}", d.len, d.more, rest.len));
         }
+        "caller" => {
+            let n: usize = args[1].parse().unwrap();
+            for i in 0..n {
+                let q = format!("{}-{i}", std::process::id());
+                let mut out = [0u8; 64];
+                let d = pipe::call_named_pipe(
+                    name,
+                    q.as_bytes(),
+                    &mut out,
+                    Some(Duration::from_secs(10)),
+                )
+                .unwrap();
+                assert_eq!(&out[..d.len], q.to_uppercase().as_bytes());
+            }
+            say("done");
+        }
         other => panic!("unknown role {other}"),
     }
 }
@@ -219,9 +235,17 @@ fn instances_are_limited_busy_and_waited_for() {
         ERROR_SEM_TIMEOUT,
         "the default wait is 50 ms"
     );
+    // NMPWAIT_WAIT_FOREVER, in this process.
+    let forever = {
+        let name = name.clone();
+        std::thread::spawn(move || pipe::wait_named_pipe(&name, None))
+    };
+    std::thread::sleep(Duration::from_millis(50));
+    assert!(!forever.is_finished());
     s.disconnect().unwrap();
     drop(first);
     assert!(s.try_connect().unwrap().is_none(), "listening again");
+    forever.join().unwrap().unwrap();
     assert_eq!(kid.line(), "waited ok");
     assert_eq!(s.connect().unwrap(), Connected::Now);
     let mut b = [0u8; 32];
@@ -625,4 +649,52 @@ fn a_child_inherits_a_message_pipe_end() {
     s.disconnect().unwrap();
     s.set_handle_state(None, Some(true)).unwrap();
     assert_eq!(err_code(s.connect()), ERROR_PIPE_LISTENING);
+}
+
+#[test]
+fn several_instances_serve_many_callers() {
+    let _w = watchdog(Duration::from_secs(60));
+    let name = pipe_name("many");
+    const INSTANCES: usize = 3;
+    const KIDS: usize = 4;
+    const CALLS: usize = 15;
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let served = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|sc| {
+        for _ in 0..INSTANCES {
+            let s = message_pipe()
+                .max_instances(INSTANCES as u32)
+                .create(&name)
+                .unwrap();
+            let (stop, served) = (&stop, &served);
+            sc.spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    match s.connect_timeout(Some(Duration::from_millis(50))) {
+                        Ok(_) => {}
+                        Err(e) if code(&e) == ERROR_TIMEOUT => continue,
+                        Err(e) => panic!("{e}"),
+                    }
+                    let mut b = [0u8; 64];
+                    if let Ok(d) = s.recv(&mut b) {
+                        s.send(&b[..d.len].to_ascii_uppercase()).unwrap();
+                        let _ = s.flush_buffers();
+                        served.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    s.disconnect().unwrap();
+                }
+            });
+        }
+        let calls = CALLS.to_string();
+        let mut kids: Vec<Kid> = (0..KIDS)
+            .map(|_| spawn("caller", &[&name, &calls]))
+            .collect();
+        for k in &mut kids {
+            assert_eq!(k.line(), "done");
+        }
+        for k in kids {
+            assert_eq!(k.finish(), 0);
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+    assert_eq!(served.into_inner(), KIDS * CALLS);
 }

@@ -3,13 +3,12 @@
 
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::time::Duration;
 
 use winipc_sys::names;
 use winipc_sys::pipes::{self as sys, Kind};
 
-use super::end::Conn;
+use super::end::{Conn, Modes};
 use super::frame::{self, Hello, Op, Reply, Settings, Status};
 use super::rendezvous::ANSWER_NS;
 use super::{ClientAccess, HandleState, Peek, PipeInfo, PipeType, ReadDone, ReadMode};
@@ -43,9 +42,7 @@ use crate::wait::deadline;
 pub struct PipeClient {
     conn: Conn,
     settings: Option<Settings>,
-    access: ClientAccess,
-    read_mode: AtomicU8,
-    nowait: AtomicBool,
+    modes: Modes,
 }
 
 /// Connects to a free instance of `name` (one attempt: no waiting).
@@ -88,9 +85,7 @@ fn open_inner(name: &str, access: ClientAccess) -> Result<PipeClient> {
                 Ok(PipeClient {
                     conn: Conn::new(fd, Some(conn), reply.settings.kind, server_pid),
                     settings: Some(reply.settings),
-                    access,
-                    read_mode: AtomicU8::new(0),
-                    nowait: AtomicBool::new(false),
+                    modes: Modes::new(ReadMode::Byte, false, access.read, access.write),
                 })
             }
             (Status::Busy, _) => Err(Error::PipeBusy),
@@ -131,34 +126,8 @@ impl PipeClient {
         Ok(PipeClient {
             conn: Conn::new(fd, None, kind, peer),
             settings: None,
-            access: ClientAccess::DUPLEX,
-            read_mode: AtomicU8::new(0),
-            nowait: AtomicBool::new(false),
+            modes: Modes::new(ReadMode::Byte, false, true, true),
         })
-    }
-
-    fn read_mode(&self) -> ReadMode {
-        if self.read_mode.load(Ordering::Relaxed) == 1 {
-            ReadMode::Message
-        } else {
-            ReadMode::Byte
-        }
-    }
-
-    fn check_read(&self) -> Result<()> {
-        if self.access.read {
-            Ok(())
-        } else {
-            Err(Error::AccessDenied)
-        }
-    }
-
-    fn check_write(&self) -> Result<()> {
-        if self.access.write {
-            Ok(())
-        } else {
-            Err(Error::AccessDenied)
-        }
     }
 
     /// `ReadFile` (see [`super::PipeInstance::recv`]).
@@ -168,19 +137,12 @@ impl PipeClient {
 
     /// [`PipeClient::recv`] with a timeout (`ERROR_TIMEOUT`).
     pub fn recv_timeout(&self, buf: &mut [u8], timeout: Option<Duration>) -> io::Result<ReadDone> {
-        self.check_read()?;
-        Ok(self.conn.read(
-            self.read_mode(),
-            self.nowait.load(Ordering::Relaxed),
-            buf,
-            deadline(timeout),
-        )?)
+        Ok(self.modes.recv(&self.conn, buf, deadline(timeout))?)
     }
 
     /// Reads without blocking: `None` if nothing is there yet.
     pub fn try_read(&self, buf: &mut [u8]) -> io::Result<Option<ReadDone>> {
-        self.check_read()?;
-        Ok(self.conn.try_read(self.read_mode(), buf)?)
+        Ok(self.modes.try_read(&self.conn, buf)?)
     }
 
     /// `WriteFile` (see [`super::PipeInstance::send`]).
@@ -190,16 +152,12 @@ impl PipeClient {
 
     /// [`PipeClient::send`] with a timeout (`ERROR_TIMEOUT`).
     pub fn send_timeout(&self, buf: &[u8], timeout: Option<Duration>) -> io::Result<usize> {
-        self.check_write()?;
-        Ok(self
-            .conn
-            .write(self.nowait.load(Ordering::Relaxed), buf, deadline(timeout))?)
+        Ok(self.modes.send(&self.conn, buf, deadline(timeout))?)
     }
 
     /// Writes without blocking: `None` if the pipe is full.
     pub fn try_write(&self, buf: &[u8]) -> io::Result<Option<usize>> {
-        self.check_write()?;
-        Ok(self.conn.try_write(buf)?)
+        Ok(self.modes.try_write(&self.conn, buf)?)
     }
 
     /// `PeekNamedPipe`.
@@ -209,9 +167,7 @@ impl PipeClient {
 
     /// `TransactNamedPipe` (see [`super::PipeInstance::transact`]).
     pub fn transact(&self, input: &[u8], output: &mut [u8]) -> io::Result<ReadDone> {
-        self.check_read()?;
-        self.check_write()?;
-        Ok(transact(&self.conn, self.read_mode(), input, output)?)
+        Ok(self.modes.transact(&self.conn, input, output)?)
     }
 
     /// `FlushFileBuffers`: waits until the server has read everything written.
@@ -245,11 +201,7 @@ impl PipeClient {
 
     /// `GetNamedPipeHandleState` (`instances` is 1: see decision 0011).
     pub fn handle_state(&self) -> HandleState {
-        HandleState {
-            nowait: self.nowait.load(Ordering::Relaxed),
-            read_mode: self.read_mode(),
-            instances: 1,
-        }
+        self.modes.state(1)
     }
 
     /// `SetNamedPipeHandleState`: message-read mode on a byte pipe is
@@ -259,17 +211,7 @@ impl PipeClient {
         read_mode: Option<ReadMode>,
         nowait: Option<bool>,
     ) -> io::Result<()> {
-        if read_mode == Some(ReadMode::Message) && self.conn.kind == Kind::Byte {
-            return Err(Error::InvalidParameter("message-read mode needs a message pipe").into());
-        }
-        if let Some(m) = read_mode {
-            self.read_mode
-                .store(u8::from(m == ReadMode::Message), Ordering::Relaxed);
-        }
-        if let Some(n) = nowait {
-            self.nowait.store(n, Ordering::Relaxed);
-        }
-        Ok(())
+        Ok(self.modes.set(self.conn.kind, read_mode, nowait)?)
     }
 
     /// `GetNamedPipeServerProcessId`: the process serving this connection (`SO_PEERCRED`).
@@ -299,25 +241,7 @@ impl From<PipeClient> for OwnedFd {
     }
 }
 
-impl io::Read for &PipeClient {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self.recv(buf) {
-            Ok(d) => Ok(d.len),
-            Err(e) if Error::win32_code_of(&e) == crate::code::ERROR_BROKEN_PIPE => Ok(0),
-            Err(e) => Err(e),
-        }
-    }
-}
-
-impl io::Write for &PipeClient {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.send(buf)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
+stream_io!(PipeClient);
 
 impl io::Read for PipeClient {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -333,23 +257,6 @@ impl io::Write for PipeClient {
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
-}
-
-/// `TransactNamedPipe` on one connection.
-pub(crate) fn transact(
-    c: &Conn,
-    mode: ReadMode,
-    input: &[u8],
-    output: &mut [u8],
-) -> Result<ReadDone> {
-    if c.kind != Kind::Message || mode != ReadMode::Message {
-        return Err(Error::BadPipe("a transaction needs message-read mode"));
-    }
-    if c.has_unread()? {
-        return Err(Error::PipeBusy);
-    }
-    c.write(false, input, None)?;
-    c.read(mode, false, output, None)
 }
 
 /// `WaitNamedPipe(name, timeout)`: waits until an instance of the pipe is free to connect to
@@ -393,6 +300,11 @@ fn wait_inner(name: &str, timeout: Option<Option<Duration>>) -> Result<()> {
             Ok(Some((conn, _))) => conn,
             Ok(None) => return Err(Error::NotFound),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                // The holders accept nothing (stopped, or flooded): wait, within the timeout.
+                let waited = Duration::from_nanos(winipc_sys::time::monotonic_ns() - started);
+                if timeout.flatten().is_some_and(|t| waited >= t) {
+                    return Err(Error::SemTimeout);
+                }
                 std::thread::sleep(Duration::from_millis(1));
                 continue;
             }

@@ -31,6 +31,34 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
+/// `io::Read` (a broken pipe reads as the end of the stream, as std expects) and `io::Write`
+/// for `&$end`, over its `recv` and `send`.
+macro_rules! stream_io {
+    ($end:ty) => {
+        impl std::io::Read for &$end {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                match self.recv(buf) {
+                    Ok(d) => Ok(d.len),
+                    Err(e) if crate::Error::win32_code_of(&e) == crate::code::ERROR_BROKEN_PIPE => {
+                        Ok(0)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+        }
+
+        impl std::io::Write for &$end {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.send(buf)
+            }
+
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+    };
+}
+
 mod client;
 mod end;
 mod frame;

@@ -3,14 +3,14 @@
 
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+
 use std::sync::{Arc, MutexGuard};
 use std::time::Duration;
 
 use winipc_sys::names::{self as names, Claim};
 use winipc_sys::pipes::{self as sys, Kind};
 
-use super::end::Conn;
+use super::end::{Conn, Modes};
 use super::frame::Settings;
 use super::rendezvous::{self, Instance, InstanceState, Link, Name};
 use super::{
@@ -272,24 +272,13 @@ impl PipeOptions {
             name: name_ref,
             inst,
             display: canon,
-            read_mode: AtomicU8::new(mode_bits(self.read_mode)),
-            nowait: AtomicBool::new(self.nowait),
+            modes: Modes::new(
+                self.read_mode,
+                self.nowait,
+                have.access.server_reads(),
+                have.access.server_writes(),
+            ),
         })
-    }
-}
-
-fn mode_bits(m: ReadMode) -> u8 {
-    match m {
-        ReadMode::Byte => 0,
-        ReadMode::Message => 1,
-    }
-}
-
-fn mode_of(b: u8) -> ReadMode {
-    if b == 1 {
-        ReadMode::Message
-    } else {
-        ReadMode::Byte
     }
 }
 
@@ -303,13 +292,29 @@ fn mode_of(b: u8) -> ReadMode {
 ///
 /// `&PipeInstance` implements [`io::Read`] and [`io::Write`] (several threads may read and
 /// write one instance, as on Windows).
+///
+/// ```
+/// # winipc::__doc::isolate();
+/// use winipc::pipe::{Connected, PipeClient, PipeOptions};
+/// let name = format!(r"\\.\pipe\instance-{}", std::process::id());
+/// let server = PipeOptions::new().create(&name)?;
+/// let code = |e: std::io::Error| winipc::Error::win32_code_of(&e);
+/// assert_eq!(code(server.send(b"x").unwrap_err()), winipc::code::ERROR_PIPE_LISTENING);
+/// assert_eq!(server.try_connect()?, None); // a connect is now pending
+/// let client = PipeClient::open(&name)?;
+/// assert_eq!(server.try_connect()?, Some(Connected::Now));
+/// server.disconnect()?;
+/// assert_eq!(code(client.send(b"x").unwrap_err()), winipc::code::ERROR_PIPE_NOT_CONNECTED);
+/// // Disconnected: busy until the server connects again.
+/// assert_eq!(code(PipeClient::open(&name).unwrap_err()), winipc::code::ERROR_PIPE_BUSY);
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct PipeInstance {
     name: Arc<Name>,
     inst: Arc<Instance>,
     display: String,
-    read_mode: AtomicU8,
-    nowait: AtomicBool,
+    modes: Modes,
 }
 
 impl PipeInstance {
@@ -345,7 +350,7 @@ impl PipeInstance {
         if let Some(done) = self.try_connect()? {
             return Ok(done);
         }
-        if self.nowait.load(Ordering::Relaxed) {
+        if self.modes.state(0).nowait {
             self.state().connect_pending = false;
             return Err(Error::PipeListening.into());
         }
@@ -451,26 +456,6 @@ impl PipeInstance {
         }
     }
 
-    fn read_mode(&self) -> ReadMode {
-        mode_of(self.read_mode.load(Ordering::Relaxed))
-    }
-
-    fn check_read(&self) -> Result<()> {
-        if self.name.settings.access.server_reads() {
-            Ok(())
-        } else {
-            Err(Error::AccessDenied)
-        }
-    }
-
-    fn check_write(&self) -> Result<()> {
-        if self.name.settings.access.server_writes() {
-            Ok(())
-        } else {
-            Err(Error::AccessDenied)
-        }
-    }
-
     /// `ReadFile`: reads in this handle's read mode, waiting for data (not with `PIPE_NOWAIT`:
     /// `ERROR_NO_DATA`). In message-read mode a message larger than `buf` gives its start and
     /// `more` (`ERROR_MORE_DATA`).
@@ -480,20 +465,12 @@ impl PipeInstance {
 
     /// [`PipeInstance::recv`] with a timeout (`ERROR_TIMEOUT`).
     pub fn recv_timeout(&self, buf: &mut [u8], timeout: Option<Duration>) -> io::Result<ReadDone> {
-        self.check_read()?;
-        let c = self.conn()?;
-        Ok(c.read(
-            self.read_mode(),
-            self.nowait.load(Ordering::Relaxed),
-            buf,
-            deadline(timeout),
-        )?)
+        Ok(self.modes.recv(&*self.conn()?, buf, deadline(timeout))?)
     }
 
     /// Reads without blocking: `None` if nothing is there yet (whatever `PIPE_NOWAIT` says).
     pub fn try_read(&self, buf: &mut [u8]) -> io::Result<Option<ReadDone>> {
-        self.check_read()?;
-        Ok(self.conn()?.try_read(self.read_mode(), buf)?)
+        Ok(self.modes.try_read(&*self.conn()?, buf)?)
     }
 
     /// `WriteFile`: writes all of `buf` (one message on a message pipe; a zero-length message
@@ -504,16 +481,12 @@ impl PipeInstance {
 
     /// [`PipeInstance::send`] with a timeout (`ERROR_TIMEOUT`).
     pub fn send_timeout(&self, buf: &[u8], timeout: Option<Duration>) -> io::Result<usize> {
-        self.check_write()?;
-        Ok(self
-            .conn()?
-            .write(self.nowait.load(Ordering::Relaxed), buf, deadline(timeout))?)
+        Ok(self.modes.send(&*self.conn()?, buf, deadline(timeout))?)
     }
 
     /// Writes without blocking: `None` if the pipe is full.
     pub fn try_write(&self, buf: &[u8]) -> io::Result<Option<usize>> {
-        self.check_write()?;
-        Ok(self.conn()?.try_write(buf)?)
+        Ok(self.modes.try_write(&*self.conn()?, buf)?)
     }
 
     /// `PeekNamedPipe`.
@@ -524,15 +497,7 @@ impl PipeInstance {
     /// `TransactNamedPipe`: writes one message and reads one. Needs message-read mode
     /// (`ERROR_BAD_PIPE`) and nothing unread (`ERROR_PIPE_BUSY`).
     pub fn transact(&self, input: &[u8], output: &mut [u8]) -> io::Result<ReadDone> {
-        self.check_read()?;
-        self.check_write()?;
-        let c = self.conn()?;
-        Ok(super::client::transact(
-            &c,
-            self.read_mode(),
-            input,
-            output,
-        )?)
+        Ok(self.modes.transact(&*self.conn()?, input, output)?)
     }
 
     /// `FlushFileBuffers`: waits until the client has read everything written.
@@ -557,11 +522,7 @@ impl PipeInstance {
 
     /// `GetNamedPipeHandleState` (`instances`: this process's instances of the pipe).
     pub fn handle_state(&self) -> HandleState {
-        HandleState {
-            nowait: self.nowait.load(Ordering::Relaxed),
-            read_mode: self.read_mode(),
-            instances: self.name.instance_count(),
-        }
+        self.modes.state(self.name.instance_count())
     }
 
     /// `SetNamedPipeHandleState`: message-read mode on a byte pipe is
@@ -571,16 +532,7 @@ impl PipeInstance {
         read_mode: Option<ReadMode>,
         nowait: Option<bool>,
     ) -> io::Result<()> {
-        if read_mode == Some(ReadMode::Message) && self.name.settings.kind == Kind::Byte {
-            return Err(Error::InvalidParameter("message-read mode needs a message pipe").into());
-        }
-        if let Some(m) = read_mode {
-            self.read_mode.store(mode_bits(m), Ordering::Relaxed);
-        }
-        if let Some(n) = nowait {
-            self.nowait.store(n, Ordering::Relaxed);
-        }
-        Ok(())
+        Ok(self.modes.set(self.name.settings.kind, read_mode, nowait)?)
     }
 
     /// `GetNamedPipeClientProcessId`: the connected client's process (`ERROR_PIPE_LISTENING`
@@ -609,23 +561,4 @@ impl Drop for PipeInstance {
     }
 }
 
-impl io::Read for &PipeInstance {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self.recv(buf) {
-            Ok(d) => Ok(d.len),
-            // The end of a byte stream, as std expects it.
-            Err(e) if Error::win32_code_of(&e) == crate::code::ERROR_BROKEN_PIPE => Ok(0),
-            Err(e) => Err(e),
-        }
-    }
-}
-
-impl io::Write for &PipeInstance {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.send(buf)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
+stream_io!(PipeInstance);
