@@ -204,6 +204,29 @@ fn child() {
             );
             say("unharmed");
         }
+        // Another user's public object, opened by name (its store is mapped from the holder's
+        // descriptor) and inherited by a child of ours, which sets it through the same value.
+        "inherit-foreign" => {
+            let e = Event::open(&args[0]).unwrap();
+            e.handle().set_inheritable(true).unwrap();
+            let raw = e.handle().as_raw();
+            // Handle values carry the store number: another user's store is 2 or more.
+            say(format!(
+                "foreign store {}",
+                raw > 4 * 2 * winipc::store_layout::HANDLES_PER_PROC
+            ));
+            let value = raw.to_string();
+            let child = child_cmd("use-inherited", &[&value]);
+            let p = winipc::Process::spawn(child, true).unwrap();
+            p.wait(Some(Duration::from_secs(20))).unwrap();
+            say(format!("child {}", p.exit_code().unwrap()));
+        }
+        "use-inherited" => {
+            let h = winipc::Handle::from_raw(args[0].parse().unwrap()).unwrap();
+            let e = Event::from_handle(h).unwrap();
+            e.set().unwrap();
+            std::process::exit(7);
+        }
         "own-public-mutex" => {
             let m = winipc::Mutex::make(Some(&args[0]), true, &Security::everyone()).unwrap();
             say("owned");
@@ -322,6 +345,28 @@ fn another_user_can_wait_for_our_process_but_not_inject_handles_or_terminate_it(
         ["wait TimedOut", "terminate 5", "open-dup 5", "inject 5"],
         "stderr: {stderr}"
     );
+}
+
+/// Decision 0014: an object we opened to everyone lives in our public store, which another
+/// user maps from the descriptor our process passes with the name — and passes on to its own
+/// children with the handles they inherit, under the same handle value.
+#[test]
+fn another_users_child_inherits_a_handle_into_our_public_store() {
+    init();
+    let _w = watchdog(Duration::from_secs(60));
+    let other = second_user();
+    open_store_dir_to_others();
+    let public = format!("Global\\{}", uniq("inherited"));
+    let e = Event::make(
+        Some(&public),
+        EventReset::Manual,
+        false,
+        &Security::everyone(),
+    )
+    .unwrap();
+    let (lines, stderr) = run_as(other, "inherit-foreign", &[&public]);
+    assert_eq!(lines, ["foreign store true", "child 7"], "stderr: {stderr}");
+    assert!(e.is_signaled().unwrap(), "the grandchild set our event");
 }
 
 /// Issue 13 items 1 and 3: another user can neither send to nor take over our private
@@ -516,7 +561,7 @@ fn another_user_scribbling_over_everything_it_can_write_does_not_reach_our_objec
 /// mutex, whose list links the kernel and glibc follow) of any thread — and a public mutex
 /// whose owner is killed is still abandoned, noticed through `/proc` instead.
 #[test]
-fn the_shared_store_holds_no_tokens_and_public_mutexes_are_still_abandoned() {
+fn public_stores_hold_no_tokens_and_public_mutexes_are_still_abandoned() {
     use winipc::store_layout as L;
     init();
     let _w = watchdog(Duration::from_secs(30));
