@@ -166,12 +166,12 @@ pub(crate) fn wait_alertable(
     }
     // Locked in an order every process agrees on (numbers are per process).
     if stores.len() > 1 {
-        let mut keyed: SmallVec<[((u8, u64, u64), StoreId); 2]> = SmallVec::new();
+        let mut order = Vec::with_capacity(stores.len());
         for &id in &stores {
-            keyed.push((Store::get(id)?.lock_order(), id));
+            order.push((Store::get(id)?.lock_order(), id));
         }
-        keyed.sort();
-        stores = keyed.into_iter().map(|(_, id)| id).collect();
+        order.sort();
+        stores = order.into_iter().map(|(_, id)| id).collect();
     }
     for t in targets {
         if let Target::Obj(r) = t {
