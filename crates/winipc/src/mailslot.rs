@@ -1093,6 +1093,7 @@ pub(crate) fn wait_target(h: RawHandle) -> Result<Target> {
 }
 
 /// Test hook behind [`crate::__doc::send_killed_before_wake`].
+#[cfg(any(test, feature = "test-hooks"))]
 pub(crate) fn send_killed_before_wake(w: &MailslotWriter, msg: &[u8]) -> Result<()> {
     let Dest::Local(ring) = &w.dest else {
         return Err(Error::InvalidParameter("a local mailslot writer"));
@@ -1103,6 +1104,7 @@ pub(crate) fn send_killed_before_wake(w: &MailslotWriter, msg: &[u8]) -> Result<
 }
 
 /// Test hook behind [`crate::__doc::send_stalled_mid_write`].
+#[cfg(any(test, feature = "test-hooks"))]
 pub(crate) fn send_stalled_mid_write(
     w: &MailslotWriter,
     msg: &[u8],
@@ -1117,6 +1119,7 @@ pub(crate) fn send_stalled_mid_write(
 }
 
 /// Test hook behind [`crate::__doc::stop_mid_recv`].
+#[cfg(any(test, feature = "test-hooks"))]
 pub(crate) fn stop_mid_recv(m: &Mailslot, stage: u8) -> Result<bool> {
     m.ring
         .ring()
@@ -1125,6 +1128,7 @@ pub(crate) fn stop_mid_recv(m: &Mailslot, stage: u8) -> Result<bool> {
 }
 
 /// Test hook behind [`crate::__doc::forge_ring_read_timeout`].
+#[cfg(any(test, feature = "test-hooks"))]
 pub(crate) fn forge_ring_read_timeout(m: &Mailslot, ms: u32) {
     m.ring.ring().set_read_timeout(ms);
 }
