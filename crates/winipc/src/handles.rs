@@ -145,6 +145,9 @@ pub(crate) fn release_entry(g: &mut Guard<'_>, p: u32, index: u32) -> Result<()>
     for f in [hd::OBJ, hd::GEN, hd::ACCESS, hd::FLAGS] {
         g.set(Store::hd(p, index, f), 0)?;
     }
+    // Under the lock, before anyone can reuse the entry: no thread's cached resolution of it
+    // is used again.
+    crate::mailslot::handle_entry_released();
     let hint = g.get(Store::pr(p, pr::HANDLE_HINT));
     g.set(Store::pr(p, pr::HANDLE_HINT), hint.min(index))?;
     g.add(Store::pr(p, pr::HANDLE_COUNT), -1)?;
