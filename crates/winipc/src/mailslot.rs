@@ -54,6 +54,11 @@ pub const MAILSLOT_NO_MESSAGE: u32 = u32::MAX;
 /// re-checking in between, before it sleeps on a futex. See `docs/decisions`.
 const YIELD_SPINS: u32 = 16;
 
+/// A blocking read that slept at least this long found an idle ring: the next one sleeps at
+/// once (decision 0014). Longer than a wake-up from another CPU takes in a VM (20–40 µs), so
+/// a stream across CPUs does not count as idle.
+const QUIET_NS: u64 = 100_000;
+
 /// How many times a polling read retries a reader lock held by another reader.
 const BUSY_RETRIES: u32 = 10_000;
 
@@ -126,6 +131,11 @@ pub(crate) struct OpenRing {
     id: RingId,
     /// Set when the ring file lost pages under the mapping (`winipc_sys::sigbus`).
     poisoned: &'static std::sync::atomic::AtomicBool,
+    /// Set when this process's last blocking read of the ring slept for [`QUIET_NS`] or more
+    /// and woke to a lone message (the ring is idle: messages come one at a time), cleared
+    /// when a blocking read ends sooner or finds more messages queued. A reader of a quiet ring sleeps at once instead of yielding
+    /// and spinning first (see [`read`]).
+    quiet: std::sync::atomic::AtomicBool,
 }
 
 fn ring_memory(m: &Mapping) -> RingMemory<'_> {
@@ -211,7 +221,12 @@ impl OpenRing {
         let poisoned = m.poison_flag();
         let cell =
             RingCell::try_new(m, |m| Ring::attach(ring_memory(m), SysFutex)).map_err(ring_error)?;
-        Ok(OpenRing { cell, id, poisoned })
+        Ok(OpenRing {
+            cell,
+            id,
+            poisoned,
+            quiet: std::sync::atomic::AtomicBool::new(false),
+        })
     }
 
     fn ring(&self) -> &SlotRing<'_> {
@@ -1036,16 +1051,32 @@ fn read(
         }
         got
     } else {
-        // Give the writers the CPU for a moment before sleeping: on a shared CPU they can then
-        // fill the ring in a batch instead of waking us once per message.
-        for _ in 0..YIELD_SPINS {
-            std::thread::yield_now();
-            match r.try_recv(me, buf, &live) {
-                Ok(None) | Err(RecvError::Busy) => {}
-                other => return recv_result(s, ring, other),
+        // A busy ring (the last wait ended soon): give the writers the CPU for a moment before
+        // sleeping, so that on a shared CPU they fill the ring in a batch instead of waking us
+        // once per message. An idle one (the last wait slept long): sleep at once. Yielding
+        // and spinning there gain nothing and cost the wake-up: on a CPU shared with the
+        // writer, a reader that just yielded and spun is not run at once when woken (4× a
+        // raw futex wake, against 1.1–1.3× without them; decision 0014).
+        let quiet = ring.quiet.load(Ordering::Relaxed);
+        if !quiet {
+            for _ in 0..YIELD_SPINS {
+                std::thread::yield_now();
+                match r.try_recv(me, buf, &live) {
+                    Ok(None) | Err(RecvError::Busy) => {}
+                    other => return recv_result(s, ring, other),
+                }
             }
         }
-        r.recv(me, buf, timeout.map(|t| Instant::now() + t), &live)
+        let t0 = winipc_sys::time::monotonic_ns();
+        let got = r.recv_spinning(me, buf, timeout.map(|t| Instant::now() + t), &live, !quiet);
+        // Idle: it slept long and woke to a lone message. A long sleep that ends with more
+        // queued (a writer sharing our CPU filled the ring meanwhile) is a stream.
+        let waited = winipc_sys::time::monotonic_ns().saturating_sub(t0);
+        let idle = waited >= QUIET_NS && !r.has_message();
+        if idle != quiet {
+            ring.quiet.store(idle, Ordering::Relaxed);
+        }
+        got
     };
     recv_result(s, ring, got)
 }
