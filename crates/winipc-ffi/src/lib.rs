@@ -21,6 +21,7 @@ mod env;
 mod files;
 mod handle;
 mod mailslot;
+mod mapping;
 mod memory;
 mod misc;
 mod pipe;

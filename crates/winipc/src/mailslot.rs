@@ -332,16 +332,17 @@ fn raw_ring(h: RawHandle, e: &handles::Entry) -> Result<Arc<OpenRing>> {
     Ok(r)
 }
 
-/// Bumped whenever an entry of a handle table is released (`handles::release_entry`, under the
-/// store lock, after the entry's words are cleared and before the unlock): a thread's
+/// Bumped whenever a mailslot handle's entry is released (`handles::release_entry` calls the
+/// kind's `handle_released` hook under the store lock, after clearing the entry's words and
+/// before the unlock; only mailslot handles are cached): a thread's
 /// [`RAW_CACHE`] entries resolved in an earlier epoch are never used again. A handle value can
 /// be reused only after its entry was released and the lock released, so a cached resolution
 /// of an older epoch is the only kind that could be stale.
 static RAW_EPOCH: AtomicU64 = AtomicU64::new(0);
 
-/// Called by `handles::release_entry` (under the store lock) for every released entry.
+/// Called for every released mailslot handle entry (under the store lock).
 #[inline]
-pub(crate) fn handle_entry_released() {
+fn handle_entry_released() {
     RAW_EPOCH.fetch_add(1, Ordering::Release);
 }
 
@@ -451,7 +452,22 @@ fn with_raw_mailslot<T>(
 }
 
 /// `CloseHandle` hook: drops the ring a raw handle kept mapped.
-pub(crate) fn forget_raw_handle(h: RawHandle) {
+fn forget_raw_handle(h: RawHandle) {
+    // This thread's cached resolutions from before the close are stale: drop them now, so
+    // that a closed handle's ring is unmapped at once (other threads drop theirs on their next
+    // ReadFile/WriteFile, as they find the epoch moved).
+    let epoch = RAW_EPOCH.load(Ordering::Acquire);
+    let stale = RAW_CACHE.with(|c| {
+        let mut c = c.try_borrow_mut().ok()?;
+        let mut stale: [Option<RawHit>; RAW_CACHE_WAYS] = [const { None }; RAW_CACHE_WAYS];
+        for (way, out) in c.iter_mut().zip(&mut stale) {
+            if way.as_ref().is_some_and(|w| w.h == h || w.epoch != epoch) {
+                *out = way.take();
+            }
+        }
+        Some(stale)
+    });
+    drop(stale); // unmapping happens outside the borrow
     if let Some(slot) = raw_slot(h) {
         let old = lock_slot(slot).take();
         drop(old);
@@ -492,33 +508,45 @@ impl Liveness for Threads {
     }
 }
 
-// ---- store hooks -------------------------------------------------------------------------
+// ---- lifecycle hooks ---------------------------------------------------------------------
 
-/// Counts receive handles as they are made.
-pub(crate) fn on_handle_added(g: &mut Guard<'_>, ix: u32, acc: u32) -> Result<()> {
-    if objects::kind_gen(g.s, ix).0 != Some(Kind::Mailslot) || acc & access::GENERIC_READ == 0 {
-        return Ok(());
-    }
-    g.add(sw(ix, st::MS_RECEIVERS), 1)?;
-    Ok(())
-}
+/// A mailslot's lifecycle hooks ([`objects::KindHooks`]): receive handles are counted, the
+/// slot closes with the last one, and a raw handle's mapped ring is dropped with the handle.
+pub(crate) struct Hooks;
 
-/// When the last receive handle goes, the slot closes: name freed, ring closed and removed.
-pub(crate) fn on_handle_released(g: &mut Guard<'_>, ix: u32, acc: u32) -> Result<()> {
-    if objects::kind_gen(g.s, ix).0 != Some(Kind::Mailslot) || acc & access::GENERIC_READ == 0 {
-        return Ok(());
+impl objects::KindHooks for Hooks {
+    /// Counts receive handles as they are made.
+    fn handle_added(&self, g: &mut Guard<'_>, ix: u32, acc: u32) -> Result<()> {
+        if acc & access::GENERIC_READ != 0 {
+            g.add(sw(ix, st::MS_RECEIVERS), 1)?;
+        }
+        Ok(())
     }
-    let n = g.get(sw(ix, st::MS_RECEIVERS)).saturating_sub(1);
-    g.set(sw(ix, st::MS_RECEIVERS), n)?;
-    if n == 0 { close(g, ix) } else { Ok(()) }
-}
 
-/// Destroying a slot that is still open closes it.
-pub(crate) fn on_destroy(g: &mut Guard<'_>, ix: u32) -> Result<()> {
-    if g.get(sw(ix, st::MS_ROLE)) == ROLE_CLIENT {
-        return Ok(()); // a sender's handle: the slot is the receiver's business
+    /// When the last receive handle goes, the slot closes: name freed, ring closed and removed.
+    /// Every released mailslot handle entry invalidates the threads' cached resolutions of raw
+    /// handles (under the lock, after the entry was cleared: see [`RAW_EPOCH`]).
+    fn handle_released(&self, g: &mut Guard<'_>, ix: u32, acc: u32) -> Result<()> {
+        handle_entry_released();
+        if acc & access::GENERIC_READ == 0 {
+            return Ok(());
+        }
+        let n = g.get(sw(ix, st::MS_RECEIVERS)).saturating_sub(1);
+        g.set(sw(ix, st::MS_RECEIVERS), n)?;
+        if n == 0 { close(g, ix) } else { Ok(()) }
     }
-    close(g, ix)
+
+    /// Destroying a slot that is still open closes it.
+    fn destroyed(&self, g: &mut Guard<'_>, ix: u32) -> Result<()> {
+        if g.get(sw(ix, st::MS_ROLE)) == ROLE_CLIENT {
+            return Ok(()); // a sender's handle: the slot is the receiver's business
+        }
+        close(g, ix)
+    }
+
+    fn raw_handle_closed(&self, v: RawHandle) {
+        forget_raw_handle(v);
+    }
 }
 
 fn close(g: &mut Guard<'_>, ix: u32) -> Result<()> {
@@ -1182,6 +1210,9 @@ impl External for OpenRing {
 /// The wait target for a raw handle: mailslots wait on their ring, others on their object.
 pub(crate) fn wait_target(h: RawHandle) -> Result<Target> {
     let e = handles::resolve(h)?;
+    if e.kind == Kind::Section {
+        return Err(Error::InvalidHandle); // a file mapping is not waitable (as on Windows)
+    }
     if e.kind != Kind::Mailslot {
         return Ok(Target::Obj(e.obj));
     }
