@@ -188,9 +188,21 @@ mod readme_tests {
 pub mod store_layout {
     pub use crate::store::layout::*;
 
-    /// The name of the shared store's file in the store directory.
-    pub fn shared_store_file() -> String {
-        format!("winipc-global.v{VERSION}.store")
+    /// The calling user's public store file in a store directory chosen with
+    /// `WINIPC_DIR`/[`crate::set_store_dir`] (`dir`), for suites that run processes there.
+    pub fn public_store_in(dir: &std::path::Path) -> std::path::PathBuf {
+        let uid = winipc_sys::proc::geteuid();
+        dir.join(format!("winipc-{uid}.private"))
+            .join(format!("winipc-public-{uid}.v{VERSION}.store"))
+    }
+
+    /// The calling user's public store file (where its `Global\` objects opened to everyone
+    /// live), in its private directory.
+    pub fn public_store_path() -> std::io::Result<std::path::PathBuf> {
+        let id = crate::store::StoreId::PUBLIC;
+        Ok(crate::store::Store::dir_of(id)
+            .map_err(std::io::Error::from)?
+            .join(crate::store::Store::file_name(id)))
     }
 }
 

@@ -40,7 +40,7 @@ use crate::objects::{self, Kind, st, sw};
 use crate::security::Security;
 use crate::store::lock::Guard;
 use crate::store::names::{self, Tag};
-use crate::store::{Namespace, Store};
+use crate::store::{Store, StoreId};
 use crate::wait::{External, Target, WaitOutcome};
 
 /// Default per-slot memory quota: 1 MiB of queued records.
@@ -323,7 +323,7 @@ fn raw_ring(h: RawHandle, e: &handles::Entry) -> Result<Arc<OpenRing>> {
     {
         return Ok(r.clone());
     }
-    let s = Store::get(e.obj.ns)?;
+    let s = Store::get(e.obj.store)?;
     let r = ring_for(ring_id(s, e.obj.ix))?;
     if let Some(slot) = slot {
         let old = lock_slot(slot).replace((e.obj, r.clone()));
@@ -856,7 +856,7 @@ fn create(name: &str, opts: MailslotOptions) -> Result<Mailslot> {
     )?;
     let ino = ring.cell.borrow_owner().id().ino as u32;
     let made = handles::open_with(
-        Namespace::Local,
+        StoreId::PRIVATE,
         Kind::Mailslot,
         access::GENERIC_READ | access::SYNCHRONIZE,
         opts.security.inherit,
@@ -918,7 +918,7 @@ fn open_writer(name: &str, inherit: bool) -> Result<MailslotWriter> {
         return Err(Error::NotFound);
     }
     let (handle, _) = handles::open_with(
-        Namespace::Local,
+        StoreId::PRIVATE,
         Kind::Mailslot,
         access::GENERIC_WRITE | access::SYNCHRONIZE,
         inherit,
@@ -962,7 +962,7 @@ fn check_direction(e: &handles::Entry, receive: bool) -> Result<()> {
 fn ring_of(h: RawHandle, receive: bool) -> Result<(Arc<OpenRing>, String)> {
     let e = handles::resolve(h)?;
     check_direction(&e, receive)?;
-    let s = Store::get(e.obj.ns)?;
+    let s = Store::get(e.obj.store)?;
     let name = names::read(s, e.obj.ix)
         .map(|(_, b)| format!(r"\\.\mailslot\{}", String::from_utf8_lossy(&b)))
         .unwrap_or_default();
@@ -1047,7 +1047,7 @@ fn read(
     buf: &mut [u8],
     timeout: Option<Option<Duration>>,
 ) -> Result<usize> {
-    let s = Store::get(obj.ns)?;
+    let s = Store::get(obj.store)?;
     let live = Threads;
     let me = my_id();
     let r = ring.ring();
@@ -1130,7 +1130,7 @@ pub(crate) fn info(h: RawHandle) -> Result<MailslotInfo> {
     if e.kind != Kind::Mailslot {
         return Err(Error::InvalidHandle);
     }
-    let s = Store::get(e.obj.ns)?;
+    let s = Store::get(e.obj.store)?;
     let ring = raw_ring(h, &e)?;
     let i = ring.ring().info();
     ring.check_pages()?;
