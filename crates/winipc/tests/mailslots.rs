@@ -626,7 +626,7 @@ fn a_receiver_notices_a_message_whose_writer_died_before_waking_it() {
         got
     });
     // Let the receiver spin, yield and fall asleep first; woken by a lone message after a long
-    // sleep, it takes the slot for idle and sleeps at once next time (decision 0014), and must
+    // sleep, it takes the slot for idle and sleeps at once next time (decision 0015), and must
     // still notice the orphan.
     std::thread::sleep(Duration::from_millis(300));
     w.send(b"first").unwrap();
