@@ -62,6 +62,8 @@ pub(crate) struct Instance {
     pub notify: OwnedFd,
     /// The instance slot held for a limited pipe.
     _slot: Option<OwnedFd>,
+    /// Set when its `PipeInstance` is dropped (the acceptor may hold it a moment longer).
+    pub closed: std::sync::atomic::AtomicBool,
 }
 
 /// A pipe name this process holds instances of.
@@ -85,6 +87,17 @@ struct NameInner {
 }
 
 impl Name {
+    /// Whether every instance of this process is closed: the name is only being let go of
+    /// (the acceptor holds it, or an instance, for a moment longer).
+    pub(crate) fn all_closed(&self) -> bool {
+        let inner = self.inner.lock().expect("pipe name");
+        inner
+            .instances
+            .iter()
+            .filter_map(Weak::upgrade)
+            .all(|i| i.closed.load(Ordering::Acquire))
+    }
+
     /// This process's live instances of the name.
     pub(crate) fn instance_count(&self) -> u32 {
         let mut inner = self.inner.lock().expect("pipe name");
@@ -116,6 +129,7 @@ impl Name {
             changed: Condvar::new(),
             notify: sys::eventfd()?,
             _slot: slot,
+            closed: std::sync::atomic::AtomicBool::new(false),
         });
         self.inner
             .lock()

@@ -235,8 +235,16 @@ impl PipeOptions {
         let sock = crate::machine_names::pipe_socket_name(canon.as_bytes(), None);
         let want = self.settings();
         let mut named: Option<Arc<Name>> = None;
-        for _ in 0..100 {
+        for attempt in 0..100 {
             if let Some(n) = rendezvous::local(&sock) {
+                if n.all_closed() && attempt < 99 {
+                    // Its last instance was just closed and the acceptor is letting go of
+                    // the name: as on Windows, the pipe is gone — wait for that, then start
+                    // afresh (its settings, instance slots and first-instance rule with it).
+                    drop(n);
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                    continue;
+                }
                 if self.first_instance {
                     return Err(Error::AccessDenied);
                 }
@@ -556,6 +564,9 @@ impl Drop for PipeInstance {
         // Not listening any more: the acceptor, which may still hold the instance for a
         // moment, assigns it no client.
         st.link = Link::Disconnected;
+        self.inst
+            .closed
+            .store(true, std::sync::atomic::Ordering::Release);
         drop(st);
         self.inst.changed.notify_all();
     }
