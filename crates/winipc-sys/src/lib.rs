@@ -24,6 +24,7 @@
 #![warn(missing_docs)]
 
 pub mod epoll;
+pub mod eventfd;
 pub mod futex;
 pub mod membarrier;
 pub mod names;

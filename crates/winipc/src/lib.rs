@@ -40,6 +40,9 @@ mod names;
 mod objects;
 mod process;
 pub mod raw;
+mod readiness;
+#[cfg(feature = "tokio")]
+pub mod asyncio;
 mod remote;
 pub use remote::netd_socket;
 mod security;
@@ -64,6 +67,7 @@ pub use mutex::{Mutex, MutexGuard};
 pub use names::{MAX_PATH, MailslotName, MailslotTarget};
 pub use objects::Kind;
 pub use process::{Process, STILL_ACTIVE, exit_process};
+pub use readiness::Readiness;
 pub use security::Security;
 pub use semaphore::{MAX_SEMAPHORE_COUNT, Semaphore};
 pub use store::Namespace;
@@ -121,7 +125,7 @@ pub fn wait_raw(
 ) -> io::Result<WaitOutcome> {
     let targets = handles
         .iter()
-        .map(|&h| mailslot::wait_target(h))
+        .map(|&h| readiness::wait_target(h))
         .collect::<error::Result<smallvec::SmallVec<[_; 4]>>>()?;
     Ok(wait::wait(&targets, all, wait::deadline(timeout))?)
 }

@@ -27,7 +27,10 @@ use crate::{MailslotInfo, event, mailslot, mutex, process, semaphore, thread, ti
 
 /// `CloseHandle`.
 pub fn close(h: RawHandle) -> Result<()> {
-    handles::close(h)
+    let obj = handles::resolve(h).ok().map(|e| e.obj);
+    handles::close(h)?;
+    crate::readiness::on_close(h, obj);
+    Ok(())
 }
 
 /// The kind of object behind `h`.
@@ -84,6 +87,9 @@ pub fn duplicate(h: RawHandle, inherit: bool) -> Result<RawHandle> {
 /// `DuplicateHandle` into another process (of the same user for `Local` objects), which must
 /// already use winipc. Returns the value in the target process.
 pub fn duplicate_into(h: RawHandle, target_pid: u32, inherit: bool) -> Result<RawHandle> {
+    if crate::readiness::is_fd_handle(h) && target_pid != winipc_sys::proc::getpid() {
+        return Err(Error::NotSupported("a descriptor's handle cannot leave its process"));
+    }
     let (ns, _) = handles::decode(h).ok_or(Error::InvalidHandle)?;
     // PROCESS_DUP_HANDLE on another user's process is never granted (and its handle tables
     // are in a store we cannot open anyway).
@@ -132,7 +138,7 @@ pub fn wait(handles: &[RawHandle], all: bool, timeout: Option<Duration>) -> Resu
         .iter()
         .map(|&h| {
             check_access(h, access::SYNCHRONIZE)?;
-            mailslot::wait_target(h)
+            crate::readiness::wait_target(h)
         })
         .collect::<Result<Vec<_>>>()?;
     wait::wait(&targets, all, wait::deadline(timeout))
@@ -152,7 +158,7 @@ pub fn wait_alertable(
         .iter()
         .map(|&h| {
             check_access(h, access::SYNCHRONIZE)?;
-            mailslot::wait_target(h)
+            crate::readiness::wait_target(h)
         })
         .collect::<Result<Vec<_>>>()?;
     wait::wait_alertable(&targets, all, wait::deadline(timeout), Some(alert))
@@ -173,6 +179,20 @@ pub fn signal_and_wait(
         _ => return Err(Error::InvalidHandle),
     }
     wait(&[wait_on], false, timeout)
+}
+
+/// `winipc_handle_fd`: a descriptor that is readable while `h`'s object is signaled (for
+/// `poll`/`epoll`); polling it acquires nothing. It belongs to the library and stays valid
+/// until `h` is closed; repeated calls return the same descriptor. See [`crate::Readiness`].
+pub fn handle_fd(h: RawHandle) -> Result<std::os::fd::RawFd> {
+    crate::readiness::handle_fd(h)
+}
+
+/// `winipc_fd_handle`: a handle signaled while `fd` is readable, for the waits. The handle
+/// owns `fd` (pass a duplicate) until it is closed; it cannot be duplicated into another
+/// process (`ERROR_NOT_SUPPORTED`).
+pub fn fd_handle(fd: std::os::fd::OwnedFd) -> Result<RawHandle> {
+    crate::readiness::fd_handle(fd)
 }
 
 /// `SetEvent`; returns the previous state.

@@ -83,6 +83,9 @@ pub mod hdr {
     pub const OBJ_LIVE: u32 = 14;
     /// Next entry of the exit log to overwrite.
     pub const EXIT_LOG_NEXT: u32 = 15;
+    /// Readiness sequence: bumped (and futex-woken) after every committed state change of an
+    /// object some process observes for a readiness descriptor (`crate::readiness`).
+    pub const OBSERVE_SEQ: u32 = 16;
 }
 
 /// Lock-word bit: someone sleeps on the lock.

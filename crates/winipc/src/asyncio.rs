@@ -1,0 +1,198 @@
+//! Async waits for tokio (feature `tokio`, off by default), over [`Readiness`] descriptors
+//! registered with [`tokio::io::unix::AsyncFd`].
+//!
+//! Every future here acquires only inside a zero-timeout wait, which is atomic and
+//! synchronous: dropping a future at any `.await` acquires nothing and loses no message
+//! (cancellation-safe, so `tokio::select!` and `tokio::time::timeout` may drop them freely).
+//! Between attempts the task sleeps on its objects' readiness edges; nothing polls.
+//!
+//! ```
+//! # winipc::__doc::isolate();
+//! use winipc::{Event, EventReset, asyncio};
+//! let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+//! let ev = Event::new(EventReset::Auto, false)?;
+//! let h = ev.handle().try_clone()?;
+//! std::thread::spawn(move || {
+//!     std::thread::sleep(std::time::Duration::from_millis(20));
+//!     winipc::raw::event_set(h.as_raw()).unwrap();
+//! });
+//! let got = rt.block_on(asyncio::wait_any(&[ev.handle()]))?;
+//! assert_eq!(got, winipc::WaitOutcome::Signaled(0));
+//! # Ok::<(), std::io::Error>(())
+//! ```
+
+use std::future::poll_fn;
+use std::io;
+use std::task::Poll;
+use std::time::Duration;
+
+use tokio::io::unix::AsyncFd;
+
+use crate::error::Error;
+use crate::handles::{Handle, RawHandle};
+use crate::readiness::Readiness;
+use crate::wait::WaitOutcome;
+use crate::{Mailslot, MailslotWriter, Process};
+
+/// One object's readiness, registered with the runtime.
+struct Armed {
+    fd: AsyncFd<Readiness>,
+}
+
+fn arm_all(raws: &[RawHandle]) -> io::Result<Vec<Armed>> {
+    raws.iter()
+        .map(|&h| {
+            let r = Readiness::for_raw(h)?;
+            // `with_interest` is deprecated since tokio 1.54 in favour of the `unsafe`
+            // `register_with_interest`, whose contract — the descriptor stays open and the
+            // same for the `AsyncFd`'s life — a `Readiness` meets by construction: it owns its
+            // descriptor (an `OwnedFd` never replaced) and `as_raw_fd` always returns it. The
+            // safe call keeps this crate free of `unsafe`.
+            #[allow(deprecated)]
+            let fd = AsyncFd::with_interest(r, tokio::io::Interest::READABLE)?;
+            Ok(Armed { fd })
+        })
+        .collect()
+}
+
+/// Sleeps until one of `armed` (those `which` selects) shows a fresh, true readiness.
+/// A stale readiness (the descriptor still readable although the object was taken) is
+/// cleared — tokio clears only what it reported, so a newer edge survives — and the bridge
+/// asked for a new edge.
+async fn changed(armed: &[Armed], which: &[bool]) -> io::Result<()> {
+    if !which.iter().any(|&w| w) {
+        // Everything looked signaled but the wait failed: a race with another taker.
+        tokio::task::yield_now().await;
+        return Ok(());
+    }
+    poll_fn(|cx| {
+        for (a, _) in armed.iter().zip(which).filter(|(_, w)| **w) {
+            loop {
+                match a.fd.poll_read_ready(cx) {
+                    Poll::Pending => break,
+                    Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                    Poll::Ready(Ok(mut guard)) => {
+                        if a.fd.get_ref().is_signaled() {
+                            return Poll::Ready(Ok(()));
+                        }
+                        guard.clear_ready();
+                        a.fd.get_ref().rearm();
+                    }
+                }
+            }
+        }
+        Poll::Pending
+    })
+    .await
+}
+
+async fn wait_raw(raws: &[RawHandle], all: bool) -> io::Result<WaitOutcome> {
+    let mut armed: Option<Vec<Armed>> = None;
+    loop {
+        match crate::wait_raw(raws, all, Some(Duration::ZERO))? {
+            WaitOutcome::TimedOut => {}
+            done => return Ok(done),
+        }
+        if armed.is_none() {
+            // Registered after the first try: a signaled object costs no registration. The
+            // try is repeated before sleeping, so a signal in between is not missed.
+            armed = Some(arm_all(raws)?);
+            continue;
+        }
+        let a = armed.as_deref().expect("armed");
+        // Wait-any: any change helps. Wait-all: only the objects not signaled now matter (a
+        // signaled one readable forever must not spin the loop).
+        let which: Vec<bool> = a
+            .iter()
+            .map(|x| !all || !x.fd.get_ref().is_signaled())
+            .collect();
+        changed(a, &which).await?;
+    }
+}
+
+/// Waits until one of `handles` is signaled and acquires it (the lowest signaled index wins),
+/// as [`crate::wait_any`] without a timeout; wrap it in `tokio::time::timeout` for one.
+pub async fn wait_any(handles: &[&Handle]) -> io::Result<WaitOutcome> {
+    let raws: Vec<RawHandle> = handles.iter().map(|h| h.as_raw()).collect();
+    wait_raw(&raws, false).await
+}
+
+/// Waits until all of `handles` are signaled at once and acquires them atomically, as
+/// [`crate::wait_all`].
+pub async fn wait_all(handles: &[&Handle]) -> io::Result<WaitOutcome> {
+    let raws: Vec<RawHandle> = handles.iter().map(|h| h.as_raw()).collect();
+    wait_raw(&raws, true).await
+}
+
+/// Waits for `p` to exit and returns its exit code.
+pub async fn process_exit(p: &Process) -> io::Result<u32> {
+    wait_raw(&[p.handle().as_raw()], false).await?;
+    p.exit_code()
+}
+
+fn timed_out(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::TimedOut
+}
+
+/// Receives the next message into `buf` (as [`Mailslot::recv`], without its read timeout).
+/// A message is taken only in the poll that returns it.
+pub async fn recv(slot: &Mailslot, buf: &mut [u8]) -> io::Result<usize> {
+    let mut armed: Option<Armed> = None;
+    loop {
+        match slot.recv_timeout(buf, Some(Duration::ZERO)) {
+            Err(e) if timed_out(&e) => {}
+            r => return r,
+        }
+        let Some(a) = &armed else {
+            armed = Some(arm_all(&[slot.handle().as_raw()])?.remove(0));
+            continue;
+        };
+        changed(std::slice::from_ref(a), &[true]).await?;
+    }
+}
+
+/// Receives the next message into a new vector of its exact size.
+pub async fn recv_vec(slot: &Mailslot) -> io::Result<Vec<u8>> {
+    let mut armed: Option<Armed> = None;
+    loop {
+        if let Some(next) = slot.info()?.next_size {
+            let mut buf = vec![0u8; next as usize];
+            match slot.recv_timeout(&mut buf, Some(Duration::ZERO)) {
+                Ok(n) => {
+                    buf.truncate(n);
+                    return Ok(buf);
+                }
+                // Taken by another reader, or a bigger message arrived first: look again.
+                Err(e)
+                    if timed_out(&e)
+                        || matches!(Error::from_io(&e), Some(Error::InsufficientBuffer { .. })) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let Some(a) = &armed else {
+            armed = Some(arm_all(&[slot.handle().as_raw()])?.remove(0));
+            continue;
+        };
+        changed(std::slice::from_ref(a), &[true]).await?;
+    }
+}
+
+/// Sends one message. A send waits only when the slot's quota is full; there is no
+/// readiness for room, so a full slot is retried every 1–10 ms until it has room (or the
+/// receiver is gone). Dropping the future never leaves half a message. The writer's write
+/// timeout is `None` afterwards.
+pub async fn send(w: &mut MailslotWriter, msg: &[u8]) -> io::Result<()> {
+    let mut pause = Duration::from_millis(1);
+    loop {
+        w.set_write_timeout(Some(Duration::ZERO));
+        let r = w.send(msg);
+        w.set_write_timeout(None);
+        match r {
+            Err(e) if matches!(Error::from_io(&e), Some(Error::MailslotFull)) => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_millis(10));
+            }
+            r => return r,
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! Readiness descriptors (decision 0013): objects as pollable descriptors, descriptors as
+//! waitable handles; across processes, with killed signalers, and 10,000 idle registrations.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::net::UnixStream;
+use std::time::{Duration, Instant};
+
+use common::*;
+use winipc::{Event, EventReset, Mutex, Readiness, WaitOutcome, raw, wait_for};
+
+const T: Duration = Duration::from_secs(5);
+
+#[test]
+fn child() {
+    let Some((role, args)) = role_args() else {
+        return;
+    };
+    match role.as_str() {
+        // Sets the named event after a pause.
+        "set-later" => {
+            let ev = Event::create(&args[0], EventReset::Auto, false).unwrap();
+            std::thread::sleep(Duration::from_millis(args[1].parse().unwrap()));
+            ev.set().unwrap();
+            say("set");
+        }
+        // Takes the named auto event (consumes a signal), says so, exits.
+        "take" => {
+            let ev = Event::create(&args[0], EventReset::Auto, false).unwrap();
+            assert!(ev.wait(Some(T)).unwrap().is_signaled());
+            say("taken");
+        }
+        // Owns the named mutex and waits to be killed.
+        "own-mutex" => {
+            let m = Mutex::create(&args[0], true).unwrap();
+            say("owned");
+            std::thread::sleep(Duration::from_secs(60));
+            drop(m);
+        }
+        other => panic!("unknown role {other}"),
+    }
+}
+
+fn readable_within(r: &Readiness, t: Duration) -> bool {
+    r.wait_readable(Some(t)).unwrap()
+}
+
+/// Waits until the descriptor is *not* readable (the bridge drained it).
+fn drained_within(r: &Readiness, t: Duration) -> bool {
+    eventually(t, || !r.wait_readable(Some(Duration::ZERO)).unwrap())
+}
+
+#[test]
+fn readable_while_signaled_and_polling_never_consumes() {
+    init();
+    let _w = watchdog(Duration::from_secs(30));
+    let ev = Event::new(EventReset::Auto, false).unwrap();
+    let r = Readiness::new(ev.handle()).unwrap();
+    assert!(!readable_within(&r, Duration::from_millis(50)));
+    ev.set().unwrap();
+    assert!(readable_within(&r, T));
+    // Polling many times acquires nothing: the auto-reset event is still signaled, once.
+    for _ in 0..100 {
+        assert!(readable_within(&r, Duration::ZERO));
+    }
+    assert_eq!(
+        wait_for(ev.handle(), Some(Duration::ZERO)).unwrap(),
+        WaitOutcome::Signaled(0)
+    );
+    // Consumed: the bridge drains the descriptor.
+    assert!(drained_within(&r, T));
+    assert_eq!(
+        wait_for(ev.handle(), Some(Duration::ZERO)).unwrap(),
+        WaitOutcome::TimedOut
+    );
+    // A manual event: readable until reset.
+    let m = Event::new(EventReset::Manual, true).unwrap();
+    let rm = Readiness::new(m.handle()).unwrap();
+    assert!(readable_within(&rm, T));
+    assert!(wait_for(m.handle(), Some(Duration::ZERO)).unwrap().is_signaled());
+    assert!(readable_within(&rm, Duration::from_millis(50)));
+    m.reset().unwrap();
+    assert!(drained_within(&rm, T));
+}
+
+#[test]
+fn signaled_and_consumed_by_other_processes() {
+    init();
+    let _w = watchdog(Duration::from_secs(30));
+    let name = uniq("ready-xproc");
+    let ev = Event::create(&name, EventReset::Auto, false).unwrap();
+    let r = Readiness::new(ev.handle()).unwrap();
+    let mut k = spawn("set-later", &[&name, "100"]);
+    let t0 = Instant::now();
+    assert!(readable_within(&r, T), "another process's SetEvent");
+    assert!(t0.elapsed() >= Duration::from_millis(50));
+    assert_eq!(k.line(), "set");
+    assert_eq!(k.finish(), 0);
+    // Another process takes it: our descriptor stops being readable, without our help.
+    let mut k = spawn("take", &[&name]);
+    assert_eq!(k.line(), "taken");
+    assert_eq!(k.finish(), 0);
+    assert!(drained_within(&r, T), "another process's wait drains it");
+}
+
+#[test]
+fn killed_mutex_owner_makes_it_readable() {
+    init();
+    let _w = watchdog(Duration::from_secs(30));
+    let name = uniq("ready-mutex");
+    let mut k = spawn("own-mutex", &[&name]);
+    assert_eq!(k.line(), "owned");
+    let m = Mutex::create(&name, false).unwrap();
+    let r = Readiness::new(m.handle()).unwrap();
+    assert!(!readable_within(&r, Duration::from_millis(100)));
+    k.kill();
+    assert!(readable_within(&r, T), "the owner's death");
+    // A poll now gets it, abandoned.
+    assert_eq!(
+        wait_for(m.handle(), Some(Duration::ZERO)).unwrap(),
+        WaitOutcome::Abandoned(0)
+    );
+    m.release().unwrap();
+}
+
+fn pair() -> (UnixStream, UnixStream, OwnedFd) {
+    let (a, b) = UnixStream::pair().unwrap();
+    let dup = b.as_fd().try_clone_to_owned().unwrap();
+    (a, b, dup)
+}
+
+#[test]
+fn descriptor_handle_mixes_with_objects_in_one_wait() {
+    init();
+    let _w = watchdog(Duration::from_secs(30));
+    let (mut a, mut b, dup) = pair();
+    let h = raw::fd_handle(dup).unwrap();
+    let ev = Event::new(EventReset::Auto, false).unwrap();
+    let both = [h, ev.handle().as_raw()];
+    let short = Some(Duration::from_millis(30));
+    assert_eq!(raw::wait(&both, false, short).unwrap(), WaitOutcome::TimedOut);
+    // Readable from another thread while we sleep in the wait.
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(50));
+        a.write_all(b"x").unwrap();
+        a
+    });
+    assert_eq!(
+        raw::wait(&both, false, Some(T)).unwrap(),
+        WaitOutcome::Signaled(0)
+    );
+    let mut a = t.join().unwrap();
+    // Not consumed: signaled while readable.
+    assert_eq!(
+        raw::wait(&both, false, Some(Duration::ZERO)).unwrap(),
+        WaitOutcome::Signaled(0)
+    );
+    let mut buf = [0u8; 1];
+    b.read_exact(&mut buf).unwrap();
+    assert_eq!(raw::wait(&both, false, short).unwrap(), WaitOutcome::TimedOut);
+    ev.set().unwrap();
+    assert_eq!(
+        raw::wait(&both, false, Some(T)).unwrap(),
+        WaitOutcome::Signaled(1)
+    );
+    // Wait-all: both at once.
+    a.write_all(b"y").unwrap();
+    ev.set().unwrap();
+    assert_eq!(
+        raw::wait(&both, true, Some(T)).unwrap(),
+        WaitOutcome::Signaled(0)
+    );
+    // It is no event: SetEvent is refused, and it cannot leave the process.
+    assert_eq!(
+        winipc::Error::from(raw::event_set(h).unwrap_err()).win32_code(),
+        5
+    );
+    let e = raw::duplicate_into(h, 1, false).unwrap_err();
+    assert_eq!(e.win32_code(), 50, "ERROR_NOT_SUPPORTED");
+    // Its own readiness descriptor is refused (poll the descriptor itself).
+    assert_eq!(raw::handle_fd(h).unwrap_err().win32_code(), 50);
+    raw::close(h).unwrap();
+    assert_eq!(raw::wait(&[h], false, short).unwrap_err().win32_code(), 6);
+}
+
+#[test]
+fn c_registration_lives_until_close() {
+    init();
+    let _w = watchdog(Duration::from_secs(30));
+    let ev = Event::new(EventReset::Manual, true).unwrap();
+    let h = raw::duplicate(ev.handle().as_raw(), false).unwrap();
+    let fd = raw::handle_fd(h).unwrap();
+    assert_eq!(raw::handle_fd(h).unwrap(), fd, "the same descriptor again");
+    assert!(std::path::Path::new(&format!("/proc/self/fd/{fd}")).exists());
+    raw::close(h).unwrap();
+    assert!(
+        !std::path::Path::new(&format!("/proc/self/fd/{fd}")).exists(),
+        "closed with the handle"
+    );
+}
+
+fn fd_count() -> usize {
+    std::fs::read_dir("/proc/self/fd").unwrap().count()
+}
+
+fn threads() -> usize {
+    std::fs::read_dir("/proc/self/task").unwrap().count()
+}
+
+fn rss_kib() -> usize {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap();
+    s.lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap()
+}
+
+/// The stated cost of 10,000 idle registrations: one descriptor each, no thread but the one bridge, bounded memory; a signal on one of them
+/// is still seen promptly.
+#[test]
+fn ten_thousand_idle_registrations() {
+    init();
+    let _w = watchdog(Duration::from_secs(120));
+    const N: usize = 10_000;
+    let events: Vec<Event> = (0..N)
+        .map(|_| Event::new(EventReset::Auto, false).unwrap())
+        .collect();
+    let first = Readiness::new(events[0].handle()).unwrap(); // starts the bridge
+    let (fds0, threads0, rss0) = (fd_count(), threads(), rss_kib());
+    let regs: Vec<Readiness> = events[1..]
+        .iter()
+        .map(|e| Readiness::new(e.handle()).unwrap())
+        .collect();
+    let fds = fd_count() - fds0;
+    let rss = rss_kib().saturating_sub(rss0);
+    eprintln!(
+        "{} registrations: +{fds} descriptors, +{} threads, +{rss} KiB resident",
+        N - 1,
+        threads() - threads0
+    );
+    assert_eq!(fds, N - 1);
+    assert_eq!(threads(), threads0, "no thread per registration");
+    assert!(rss < 10 * 1024, "{rss} KiB for {N} registrations");
+    let t0 = Instant::now();
+    events[N - 1].set().unwrap();
+    assert!(regs[N - 2].wait_readable(Some(T)).unwrap());
+    let latency = t0.elapsed();
+    eprintln!("signal seen through {N} registrations in {latency:?}");
+    assert!(latency < Duration::from_millis(500));
+    assert!(!first.wait_readable(Some(Duration::ZERO)).unwrap());
+}
