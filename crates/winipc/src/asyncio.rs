@@ -112,6 +112,22 @@ async fn wait_raw(raws: &[RawHandle], all: bool) -> io::Result<WaitOutcome> {
 
 /// Waits until one of `handles` is signaled and acquires it (the lowest signaled index wins),
 /// as [`crate::wait_any`] without a timeout; wrap it in `tokio::time::timeout` for one.
+///
+/// ```
+/// # winipc::__doc::isolate();
+/// use std::time::Duration;
+/// use winipc::{Event, EventReset, Semaphore, WaitOutcome, asyncio};
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+/// let (ev, sem) = (Event::new(EventReset::Auto, false)?, Semaphore::new(1, 1)?);
+/// let got = rt.block_on(asyncio::wait_any(&[ev.handle(), sem.handle()]))?;
+/// assert_eq!(got, WaitOutcome::Signaled(1));
+/// // Nothing signaled: a timeout drops the wait, which takes nothing.
+/// let late = rt.block_on(async {
+///     tokio::time::timeout(Duration::from_millis(20), asyncio::wait_any(&[ev.handle()])).await
+/// });
+/// assert!(late.is_err());
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub async fn wait_any(handles: &[&Handle]) -> io::Result<WaitOutcome> {
     let raws: Vec<RawHandle> = handles.iter().map(|h| h.as_raw()).collect();
     wait_raw(&raws, false).await
@@ -119,12 +135,33 @@ pub async fn wait_any(handles: &[&Handle]) -> io::Result<WaitOutcome> {
 
 /// Waits until all of `handles` are signaled at once and acquires them atomically, as
 /// [`crate::wait_all`].
+///
+/// ```
+/// # winipc::__doc::isolate();
+/// use winipc::{Event, EventReset, Mutex, WaitOutcome, asyncio};
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+/// let (m, ev) = (Mutex::new(false)?, Event::new(EventReset::Manual, true)?);
+/// let got = rt.block_on(asyncio::wait_all(&[m.handle(), ev.handle()]))?;
+/// assert_eq!(got, WaitOutcome::Signaled(0));
+/// m.release()?; // owned by the wait-all
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub async fn wait_all(handles: &[&Handle]) -> io::Result<WaitOutcome> {
     let raws: Vec<RawHandle> = handles.iter().map(|h| h.as_raw()).collect();
     wait_raw(&raws, true).await
 }
 
 /// Waits for `p` to exit and returns its exit code.
+///
+/// ```
+/// # winipc::__doc::isolate();
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+/// let mut cmd = std::process::Command::new("sh");
+/// cmd.args(["-c", "exit 7"]);
+/// let p = winipc::Process::spawn(cmd, false)?;
+/// assert_eq!(rt.block_on(winipc::asyncio::process_exit(&p))?, 7);
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub async fn process_exit(p: &Process) -> io::Result<u32> {
     wait_raw(&[p.handle().as_raw()], false).await?;
     p.exit_code()
@@ -136,6 +173,22 @@ fn timed_out(e: &io::Error) -> bool {
 
 /// Receives the next message into `buf` (as [`Mailslot::recv`], without its read timeout).
 /// A message is taken only in the poll that returns it.
+///
+/// ```
+/// # winipc::__doc::isolate();
+/// use winipc::{Mailslot, MailslotWriter, asyncio};
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+/// let name = format!(r"\\.\mailslot\doc_async_{}", std::process::id());
+/// let slot = Mailslot::create(&name, 0, 0)?;
+/// let mut w = MailslotWriter::open(&name)?;
+/// rt.block_on(asyncio::send(&mut w, b"hi"))?;
+/// let mut buf = [0u8; 16];
+/// let n = rt.block_on(asyncio::recv(&slot, &mut buf))?;
+/// assert_eq!(&buf[..n], b"hi");
+/// w.send(b"again")?;
+/// assert_eq!(rt.block_on(asyncio::recv_vec(&slot))?, b"again");
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub async fn recv(slot: &Mailslot, buf: &mut [u8]) -> io::Result<usize> {
     let mut armed: Option<Armed> = None;
     loop {
@@ -165,7 +218,8 @@ pub async fn recv_vec(slot: &Mailslot) -> io::Result<Vec<u8>> {
                 // Taken by another reader, or a bigger message arrived first: look again.
                 Err(e)
                     if timed_out(&e)
-                        || matches!(Error::from_io(&e), Some(Error::InsufficientBuffer { .. })) => {}
+                        || matches!(Error::from_io(&e), Some(Error::InsufficientBuffer { .. })) => {
+                }
                 Err(e) => return Err(e),
             }
         }

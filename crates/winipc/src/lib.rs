@@ -26,6 +26,8 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "tokio")]
+pub mod asyncio;
 mod error;
 mod event;
 #[doc(hidden)]
@@ -41,8 +43,6 @@ mod objects;
 mod process;
 pub mod raw;
 mod readiness;
-#[cfg(feature = "tokio")]
-pub mod asyncio;
 mod remote;
 pub use remote::netd_socket;
 mod security;

@@ -153,7 +153,13 @@ fn run(b: &'static Bridge) {
                 seqs.push((w, w.load(Ordering::Acquire)));
             }
         }
-        let regs: Vec<Arc<Reg>> = b.regs.lock().expect("bridge lock").values().cloned().collect();
+        let regs: Vec<Arc<Reg>> = b
+            .regs
+            .lock()
+            .expect("bridge lock")
+            .values()
+            .cloned()
+            .collect();
         let mut wake_at = time::monotonic_ns().saturating_add(crate::wait::BACKSTOP_NS);
         // Arm the rings before looking at them, so that a message after the look wakes us.
         let mut rings: Vec<(&AtomicU32, u32)> = Vec::new();

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use winipc::{
-    Event, EventReset, Mailslot, MailslotWriter, Mutex, Process, Semaphore, WaitOutcome,
-    asyncio, wait_for,
+    Event, EventReset, Mailslot, MailslotWriter, Mutex, Process, Semaphore, WaitOutcome, asyncio,
+    wait_for,
 };
 
 const T: Duration = Duration::from_secs(10);

@@ -79,7 +79,11 @@ fn readable_while_signaled_and_polling_never_consumes() {
     let m = Event::new(EventReset::Manual, true).unwrap();
     let rm = Readiness::new(m.handle()).unwrap();
     assert!(readable_within(&rm, T));
-    assert!(wait_for(m.handle(), Some(Duration::ZERO)).unwrap().is_signaled());
+    assert!(
+        wait_for(m.handle(), Some(Duration::ZERO))
+            .unwrap()
+            .is_signaled()
+    );
     assert!(readable_within(&rm, Duration::from_millis(50)));
     m.reset().unwrap();
     assert!(drained_within(&rm, T));
@@ -140,7 +144,10 @@ fn descriptor_handle_mixes_with_objects_in_one_wait() {
     let ev = Event::new(EventReset::Auto, false).unwrap();
     let both = [h, ev.handle().as_raw()];
     let short = Some(Duration::from_millis(30));
-    assert_eq!(raw::wait(&both, false, short).unwrap(), WaitOutcome::TimedOut);
+    assert_eq!(
+        raw::wait(&both, false, short).unwrap(),
+        WaitOutcome::TimedOut
+    );
     // Readable from another thread while we sleep in the wait.
     let t = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(50));
@@ -159,7 +166,10 @@ fn descriptor_handle_mixes_with_objects_in_one_wait() {
     );
     let mut buf = [0u8; 1];
     b.read_exact(&mut buf).unwrap();
-    assert_eq!(raw::wait(&both, false, short).unwrap(), WaitOutcome::TimedOut);
+    assert_eq!(
+        raw::wait(&both, false, short).unwrap(),
+        WaitOutcome::TimedOut
+    );
     ev.set().unwrap();
     assert_eq!(
         raw::wait(&both, false, Some(T)).unwrap(),
@@ -173,12 +183,16 @@ fn descriptor_handle_mixes_with_objects_in_one_wait() {
         WaitOutcome::Signaled(0)
     );
     // It is no event: SetEvent is refused, and it cannot leave the process.
-    assert_eq!(
-        winipc::Error::from(raw::event_set(h).unwrap_err()).win32_code(),
-        5
-    );
+    assert_eq!(raw::event_set(h).unwrap_err().win32_code(), 5);
     let e = raw::duplicate_into(h, 1, false).unwrap_err();
     assert_eq!(e.win32_code(), 50, "ERROR_NOT_SUPPORTED");
+    assert_eq!(
+        raw::set_handle_flags(h, raw::HANDLE_FLAG_INHERIT, raw::HANDLE_FLAG_INHERIT)
+            .unwrap_err()
+            .win32_code(),
+        50,
+        "not inheritable"
+    );
     // Its own readiness descriptor is refused (poll the descriptor itself).
     assert_eq!(raw::handle_fd(h).unwrap_err().win32_code(), 50);
     raw::close(h).unwrap();
