@@ -342,8 +342,11 @@ pub(crate) fn note_change(g: &mut Guard<'_>, ix: u32) {
     let ns = g.s.ns;
     g.after_commit(Box::new(move || {
         if let Some(s) = Store::opened(ns) {
+            use std::sync::atomic::Ordering;
             let w = s.w(hdr::OBSERVE_SEQ);
-            w.fetch_add(1, std::sync::atomic::Ordering::Release);
+            let seq = w.fetch_add(1, Ordering::AcqRel);
+            s.w(hdr::OBSERVE_RING + seq % OBSERVE_RING_LEN)
+                .store((seq & 0xffff) << 16 | ix, Ordering::Release);
             winipc_sys::futex::wake(w, u32::MAX);
         }
     }));

@@ -307,7 +307,9 @@ pub fn thread_finished(own: RawHandle, code: u32) -> Result<()> {
 /// `ReadFile` on a mailslot receive handle: one message, waiting up to the slot's read
 /// timeout.
 pub fn mailslot_read(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
-    mailslot::read_raw(h, buf)
+    let n = mailslot::read_raw(h, buf)?;
+    crate::readiness::after_mailslot_read();
+    Ok(n)
 }
 /// `WriteFile` on a mailslot send handle: one message.
 pub fn mailslot_write(h: RawHandle, msg: &[u8]) -> Result<()> {

@@ -45,7 +45,7 @@ use winipc_sys::{eventfd, futex, proc, time, token};
 use crate::error::{Error, Result};
 use crate::handles::{self, Handle, RawHandle};
 use crate::objects::{self, Kind, ObjRef, st, sw};
-use crate::store::layout::{MAX_THREADS, THREAD_TOKEN, hdr, ob};
+use crate::store::layout::{MAX_THREADS, OBSERVE_RING_LEN, THREAD_TOKEN, hdr, ob};
 use crate::store::lock::DEATH_POLL_NS;
 use crate::store::{Namespace, Store};
 use crate::wait::{External, Target};
@@ -100,10 +100,21 @@ impl Reg {
     }
 }
 
+#[derive(Debug, Default)]
+struct Regs {
+    by_key: HashMap<Key, Arc<Reg>>,
+    /// Registrations checked on every wake: mailslots (their state is in their ring, not in
+    /// the change ring), timers (they become signaled by the clock) and mutexes (by an
+    /// owner's death).
+    always: Vec<Arc<Reg>>,
+    /// New registrations and re-arm requests, checked on the next wake.
+    pending: Vec<Arc<Reg>>,
+}
+
 #[derive(Debug)]
 struct Bridge {
-    regs: Mutex<HashMap<Key, Arc<Reg>>>,
-    /// Bumped (and woken) to make the bridge re-scan now.
+    regs: Mutex<Regs>,
+    /// Bumped (and woken) to make the bridge look at its pending registrations now.
     poke: AtomicU32,
 }
 
@@ -111,6 +122,15 @@ impl Bridge {
     fn poke(&self) {
         self.poke.fetch_add(1, Ordering::Release);
         futex::wake(&self.poke, 1);
+    }
+
+    fn push_pending(&self, reg: &Arc<Reg>) {
+        self.regs
+            .lock()
+            .expect("bridge lock")
+            .pending
+            .push(reg.clone());
+        self.poke();
     }
 }
 
@@ -126,7 +146,7 @@ fn bridge() -> Result<&'static Bridge> {
         return Ok(b);
     }
     let b: &'static Bridge = Box::leak(Box::new(Bridge {
-        regs: Mutex::new(HashMap::new()),
+        regs: Mutex::new(Regs::default()),
         poke: AtomicU32::new(0),
     }));
     std::thread::Builder::new()
@@ -142,95 +162,156 @@ fn current_bridge() -> Option<&'static Bridge> {
         .map(|(_, b)| b)
 }
 
+/// Brings `reg`'s eventfd in line with its object; returns the time it must be looked at
+/// again (a timer's due time), if any.
+fn update(reg: &Reg) -> Option<u64> {
+    let signaled = reg.peek();
+    if signaled {
+        let was = reg.readable.load(Ordering::Relaxed);
+        if (!was || reg.want_edge.swap(false, Ordering::AcqRel))
+            && eventfd::signal(&reg.efd).is_ok()
+        {
+            reg.readable.store(true, Ordering::Release);
+        }
+        return None;
+    }
+    if reg.readable.load(Ordering::Relaxed) && eventfd::drain(&reg.efd).is_ok() {
+        reg.readable.store(false, Ordering::Release);
+    }
+    if let Watch::Obj(r) = &reg.watch
+        && let Some(s) = Store::opened(r.ns)
+        && objects::kind_gen(s, r.ix) == (Some(Kind::Timer), r.generation)
+    {
+        let due = objects::timer_due(s, r.ix);
+        return (due != u64::MAX).then_some(due);
+    }
+    None
+}
+
+/// The futex word and value to sleep on until the owner of mutex `reg` dies, if it has a
+/// live owner; `Err(())` if its death can only be noticed by looking again soon.
+fn death_watch(reg: &Reg) -> std::result::Result<Option<(&'static AtomicU32, u32)>, ()> {
+    let Watch::Obj(r) = &reg.watch else {
+        return Ok(None);
+    };
+    let Some(s) = Store::opened(r.ns) else {
+        return Ok(None);
+    };
+    if objects::kind_gen(s, r.ix) != (Some(Kind::Mutex), r.generation)
+        || reg.readable.load(Ordering::Relaxed)
+    {
+        return Ok(None);
+    }
+    let owner = s.load(sw(r.ix, st::MX_OWNER));
+    if owner == 0 || owner > MAX_THREADS {
+        return Ok(None);
+    }
+    if !s.tokens {
+        return Err(());
+    }
+    let tok: &'static AtomicU32 = s.w(Store::th(owner - 1, THREAD_TOKEN));
+    match s
+        .live_tid(owner - 1)
+        .and_then(|tid| token::arm_death_watch(tok, tid))
+    {
+        Some(v) => Ok(Some((tok, v))),
+        None => Err(()),
+    }
+}
+
+/// The registrations the changes `from..to` of store `ns`'s change ring name, or `None` if
+/// the ring cannot tell (overwritten or not yet written entries): then look at everything.
+fn changed(regs: &Regs, ns: Namespace, s: &Store, from: u32, to: u32) -> Option<Vec<Arc<Reg>>> {
+    let n = to.wrapping_sub(from);
+    if n > OBSERVE_RING_LEN {
+        return None;
+    }
+    let mut out = Vec::with_capacity(n as usize);
+    for k in 0..n {
+        let seq = from.wrapping_add(k);
+        let e = s
+            .w(hdr::OBSERVE_RING + seq % OBSERVE_RING_LEN)
+            .load(Ordering::Acquire);
+        if e >> 16 != seq & 0xffff {
+            return None;
+        }
+        let ix = e & 0xffff;
+        if ix >= crate::store::layout::MAX_OBJECTS {
+            return None;
+        }
+        let generation = objects::kind_gen(s, ix).1;
+        if let Some(reg) = regs.by_key.get(&Key::Obj(ObjRef { ns, ix, generation })) {
+            out.push(reg.clone());
+        }
+    }
+    Some(out)
+}
+
 fn run(b: &'static Bridge) {
+    let mut seen: [Option<u32>; 2] = [None; 2];
+    let mut next_full = 0u64;
     loop {
         let poked = b.poke.load(Ordering::Acquire);
         // Sequence words first: a change after these loads wakes the sleep below.
-        let mut seqs: Vec<(&'static AtomicU32, u32)> = Vec::with_capacity(3);
+        let mut seqs: Vec<(Namespace, &'static Store, u32)> = Vec::with_capacity(2);
         for ns in Namespace::ALL {
             if let Some(s) = Store::opened(ns) {
-                let w: &'static AtomicU32 = s.w(hdr::OBSERVE_SEQ);
-                seqs.push((w, w.load(Ordering::Acquire)));
+                seqs.push((ns, s, s.w(hdr::OBSERVE_SEQ).load(Ordering::Acquire)));
             }
         }
-        let regs: Vec<Arc<Reg>> = b
-            .regs
-            .lock()
-            .expect("bridge lock")
-            .values()
-            .cloned()
-            .collect();
-        let mut wake_at = time::monotonic_ns().saturating_add(crate::wait::BACKSTOP_NS);
+        let now = time::monotonic_ns();
+        // What to look at: what changed, what is new, what is always looked at; everything
+        // once a second (the backstop for a signaler killed before its wake-up) or when the
+        // change ring cannot tell.
+        let (todo, always): (Vec<Arc<Reg>>, Vec<Arc<Reg>>) = {
+            let mut regs = b.regs.lock().expect("bridge lock");
+            let mut todo = std::mem::take(&mut regs.pending);
+            let mut full = now >= next_full;
+            for &(ns, s, seq) in &seqs {
+                let from = seen[ns as usize].unwrap_or(seq);
+                match changed(&regs, ns, s, from, seq) {
+                    Some(c) if !full => todo.extend(c),
+                    _ => full = true,
+                }
+                seen[ns as usize] = Some(seq);
+            }
+            if full {
+                next_full = now.saturating_add(crate::wait::BACKSTOP_NS);
+                todo = regs.by_key.values().cloned().collect();
+            }
+            (todo, regs.always.clone())
+        };
+        let mut wake_at = next_full;
         // Arm the rings before looking at them, so that a message after the look wakes us.
-        let mut rings: Vec<(&AtomicU32, u32)> = Vec::new();
-        for reg in &regs {
-            if let Watch::Ring(e) = &reg.watch {
-                if rings.len() < MAX_MAILSLOTS {
-                    rings.push(e.arm());
-                } else {
-                    wake_at = wake_at.min(time::monotonic_ns() + OVERFLOW_RECHECK_NS);
-                }
-            }
-        }
-        for reg in &regs {
-            let signaled = reg.peek();
-            if signaled {
-                let was = reg.readable.load(Ordering::Relaxed);
-                if (!was || reg.want_edge.swap(false, Ordering::AcqRel))
-                    && eventfd::signal(&reg.efd).is_ok()
-                {
-                    reg.readable.store(true, Ordering::Release);
-                }
-            } else {
-                if reg.readable.load(Ordering::Relaxed) && eventfd::drain(&reg.efd).is_ok() {
-                    reg.readable.store(false, Ordering::Release);
-                }
-                if let Watch::Obj(r) = &reg.watch
-                    && let Some(s) = Store::opened(r.ns)
-                    && objects::kind_gen(s, r.ix) == (Some(Kind::Timer), r.generation)
-                {
-                    let due = objects::timer_due(s, r.ix);
-                    if due != u64::MAX {
-                        wake_at = wake_at.min(due);
-                    }
-                }
-            }
-        }
-        let mut words: Vec<(&AtomicU32, u32)> = Vec::with_capacity(1 + seqs.len() + rings.len());
+        let mut words: Vec<(&AtomicU32, u32)> = Vec::with_capacity(3 + always.len());
         words.push((&b.poke, poked));
-        words.extend(seqs.iter().map(|&(w, v)| (w, v)));
-        words.extend(rings);
+        words.extend(seqs.iter().map(|&(_, s, v)| (s.w(hdr::OBSERVE_SEQ), v)));
+        let mut rings = 0;
+        for reg in &always {
+            if let Watch::Ring(e) = &reg.watch {
+                if rings < MAX_MAILSLOTS {
+                    words.push(e.arm());
+                    rings += 1;
+                } else {
+                    wake_at = wake_at.min(now + OVERFLOW_RECHECK_NS);
+                }
+            }
+        }
+        for reg in todo.iter().chain(&always) {
+            if let Some(due) = update(reg) {
+                wake_at = wake_at.min(due);
+            }
+        }
         // Owners of registered mutexes: their death makes the mutex available (abandoned).
-        for reg in &regs {
-            if let Watch::Obj(r) = &reg.watch
-                && let Some(s) = Store::opened(r.ns)
-                && objects::kind_gen(s, r.ix) == (Some(Kind::Mutex), r.generation)
-                && !reg.readable.load(Ordering::Relaxed)
-            {
-                let owner = s.load(sw(r.ix, st::MX_OWNER));
-                if owner == 0 || owner > MAX_THREADS {
-                    continue;
-                }
-                let watched = s.tokens && words.len() < futex::WAITV_MAX && {
-                    let tok = s.w(Store::th(owner - 1, THREAD_TOKEN));
-                    match s
-                        .live_tid(owner - 1)
-                        .and_then(|tid| token::arm_death_watch(tok, tid))
-                    {
-                        Some(v) => {
-                            words.push((tok, v));
-                            true
-                        }
-                        None => false,
-                    }
-                };
-                if !watched {
-                    wake_at = wake_at.min(time::monotonic_ns() + DEATH_POLL_NS);
-                }
+        for reg in &always {
+            match death_watch(reg) {
+                Ok(Some(w)) if words.len() < futex::WAITV_MAX => words.push(w),
+                Ok(None) => {}
+                _ => wake_at = wake_at.min(now + DEATH_POLL_NS),
             }
         }
         futex::wait_any(&words, Some(wake_at));
-        for reg in &regs {
+        for reg in &always {
             if let Watch::Ring(e) = &reg.watch {
                 e.disarm();
             }
@@ -290,10 +371,17 @@ impl Readiness {
             }
             Target::External(e) => (Key::Ring(e.id()), Watch::Ring(e)),
         };
+        let always = match &watch {
+            Watch::Ring(_) => true,
+            Watch::Obj(r) => matches!(
+                Store::opened(r.ns).and_then(|s| objects::kind_gen(s, r.ix).0),
+                Some(Kind::Timer | Kind::Mutex)
+            ),
+        };
         let b = bridge()?;
         let reg = {
             let mut regs = b.regs.lock().expect("bridge lock");
-            let reg = match regs.get(&key) {
+            let reg = match regs.by_key.get(&key) {
                 Some(r) => r.clone(),
                 None => {
                     let r = Arc::new(Reg {
@@ -304,7 +392,14 @@ impl Readiness {
                         users: AtomicU64::new(0),
                         primary_taken: AtomicBool::new(false),
                     });
-                    regs.insert(key.clone(), r.clone());
+                    regs.by_key.insert(key.clone(), r.clone());
+                    if always {
+                        regs.always.push(r.clone());
+                    }
+                    if matches!(r.watch, Watch::Ring(_)) {
+                        RING_REGS.fetch_add(1, Ordering::Relaxed);
+                    }
+                    regs.pending.push(r.clone());
                     r
                 }
             };
@@ -339,7 +434,7 @@ impl Readiness {
     pub fn rearm(&self) {
         self.reg.want_edge.store(true, Ordering::Release);
         if let Some(b) = current_bridge() {
-            b.poke();
+            b.push_pending(&self.reg);
         }
     }
 
@@ -376,11 +471,29 @@ impl Drop for Readiness {
 fn release(b: &Bridge, key: &Key, reg: &Arc<Reg>) {
     let mut regs = b.regs.lock().expect("bridge lock");
     if reg.users.fetch_sub(1, Ordering::Relaxed) == 1
-        && regs.get(key).is_some_and(|r| Arc::ptr_eq(r, reg))
+        && regs.by_key.get(key).is_some_and(|r| Arc::ptr_eq(r, reg))
     {
-        regs.remove(key);
+        regs.by_key.remove(key);
+        if matches!(reg.watch, Watch::Ring(_)) {
+            RING_REGS.fetch_sub(1, Ordering::Relaxed);
+        }
+        regs.always.retain(|r| !Arc::ptr_eq(r, reg));
+        regs.pending.retain(|r| !Arc::ptr_eq(r, reg));
     }
 }
+
+/// After this process consumed a mailslot message (`ReadFile`): let the bridge see whether
+/// the slot is now empty (one load when no mailslot is registered).
+pub(crate) fn after_mailslot_read() {
+    if RING_REGS.load(Ordering::Relaxed) != 0
+        && let Some(b) = current_bridge()
+    {
+        b.poke();
+    }
+}
+
+/// Mailslot registrations of this process.
+static RING_REGS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// Flags `r` observed, so that its state changes wake the bridges.
 fn observe(r: ObjRef) -> Result<()> {

@@ -285,3 +285,50 @@ fn idle_10k() {
         latency.as_micros()
     ));
 }
+
+/// A mailslot's descriptor through the C ABI's calls: readable while a message is queued,
+/// drained after `ReadFile` took the last one.
+#[test]
+fn mailslot_descriptor_follows_the_queue() {
+    init();
+    let _w = watchdog(Duration::from_secs(30));
+    let name = format!(r"\\.\mailslot\{}", uniq("ready-ms"));
+    let slot = winipc::Mailslot::create(&name, 0, 0).unwrap();
+    let h = slot.handle().as_raw();
+    // The C registration keeps the object registered; each check below adds a value of its own.
+    raw::handle_fd(h).unwrap();
+    let readable = |t: Duration| {
+        let r = Readiness::new(slot.handle()).unwrap();
+        r.wait_readable(Some(t)).unwrap()
+    };
+    assert!(!readable(Duration::from_millis(30)));
+    let w = winipc::MailslotWriter::open(&name).unwrap();
+    w.send(b"one").unwrap();
+    w.send(b"two").unwrap();
+    assert!(readable(T));
+    let mut buf = [0u8; 16];
+    assert_eq!(raw::mailslot_read(h, &mut buf).unwrap(), 3);
+    assert!(readable(Duration::ZERO), "one still queued");
+    assert_eq!(raw::mailslot_read(h, &mut buf).unwrap(), 3);
+    assert!(
+        eventually(T, || !readable(Duration::ZERO)),
+        "drained after the last read"
+    );
+}
+
+/// A timer's descriptor becomes readable at its due time, with no signaler at all.
+#[test]
+fn timer_descriptor_turns_readable_when_due() {
+    init();
+    let _w = watchdog(Duration::from_secs(30));
+    let t = winipc::Timer::new(true).unwrap();
+    let r = Readiness::new(t.handle()).unwrap();
+    let t0 = Instant::now();
+    t.set(winipc::DueTime::After(Duration::from_millis(80)), None)
+        .unwrap();
+    assert!(!r.wait_readable(Some(Duration::from_millis(20))).unwrap());
+    assert!(r.wait_readable(Some(T)).unwrap());
+    let late = t0.elapsed();
+    assert!(late >= Duration::from_millis(75), "{late:?}");
+    assert!(late < Duration::from_secs(2), "{late:?}");
+}
