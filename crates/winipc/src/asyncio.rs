@@ -55,59 +55,75 @@ fn arm_all(raws: &[RawHandle]) -> io::Result<Vec<Armed>> {
         .collect()
 }
 
-/// Sleeps until one of `armed` (those `which` selects) shows a fresh, true readiness.
-/// A stale readiness (the descriptor still readable although the object was taken) is
-/// cleared — tokio clears only what it reported, so a newer edge survives — and the bridge
+/// The loop every async operation runs: `attempt` (the only place anything is taken; atomic
+/// and synchronous) until it succeeds, sleeping in between on the readiness of the objects
+/// `which` selects (registered on the first failure). A readiness after which `attempt` still
+/// fails is stale (the descriptor still readable although the object was taken): it is
+/// cleared — tokio clears only what it reported, so a newer edge survives — and the bridge is
 /// asked for a new edge.
-async fn changed(armed: &[Armed], which: &[bool]) -> io::Result<()> {
-    if !which.iter().any(|&w| w) {
-        // Everything looked signaled but the wait failed: a race with another taker.
-        tokio::task::yield_now().await;
-        return Ok(());
+async fn retry<T>(
+    raws: &[RawHandle],
+    which: impl Fn(&[Armed]) -> Vec<bool>,
+    mut attempt: impl FnMut() -> io::Result<Option<T>>,
+) -> io::Result<T> {
+    if let Some(v) = attempt()? {
+        return Ok(v);
     }
-    poll_fn(|cx| {
-        for (a, _) in armed.iter().zip(which).filter(|(_, w)| **w) {
-            loop {
-                match a.fd.poll_read_ready(cx) {
-                    Poll::Pending => break,
-                    Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                    Poll::Ready(Ok(mut guard)) => {
-                        if a.fd.get_ref().is_signaled() {
-                            return Poll::Ready(Ok(()));
-                        }
-                        guard.clear_ready();
-                        a.fd.get_ref().rearm();
+    // Registered after the first try: a signaled object costs no registration. The try is
+    // repeated before sleeping, so a signal in between is not missed.
+    let armed = arm_all(raws)?;
+    loop {
+        if let Some(v) = attempt()? {
+            return Ok(v);
+        }
+        let selected = which(&armed);
+        if !selected.iter().any(|&w| w) {
+            // Everything looked signaled but the attempt failed: a race with another taker.
+            tokio::task::yield_now().await;
+            continue;
+        }
+        let got = poll_fn(|cx| {
+            for (a, _) in armed.iter().zip(&selected).filter(|(_, w)| **w) {
+                loop {
+                    match a.fd.poll_read_ready(cx) {
+                        Poll::Pending => break,
+                        Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                        Poll::Ready(Ok(mut guard)) => match attempt() {
+                            Ok(None) => {
+                                guard.clear_ready();
+                                a.fd.get_ref().rearm();
+                            }
+                            done => return Poll::Ready(done),
+                        },
                     }
                 }
             }
+            Poll::Pending
+        })
+        .await?;
+        if let Some(v) = got {
+            return Ok(v);
         }
-        Poll::Pending
-    })
-    .await
+    }
 }
 
 async fn wait_raw(raws: &[RawHandle], all: bool) -> io::Result<WaitOutcome> {
-    let mut armed: Option<Vec<Armed>> = None;
-    loop {
-        match crate::wait_raw(raws, all, Some(Duration::ZERO))? {
-            WaitOutcome::TimedOut => {}
-            done => return Ok(done),
-        }
-        if armed.is_none() {
-            // Registered after the first try: a signaled object costs no registration. The
-            // try is repeated before sleeping, so a signal in between is not missed.
-            armed = Some(arm_all(raws)?);
-            continue;
-        }
-        let a = armed.as_deref().expect("armed");
+    retry(
+        raws,
         // Wait-any: any change helps. Wait-all: only the objects not signaled now matter (a
         // signaled one readable forever must not spin the loop).
-        let which: Vec<bool> = a
-            .iter()
-            .map(|x| !all || !x.fd.get_ref().is_signaled())
-            .collect();
-        changed(a, &which).await?;
-    }
+        |armed| {
+            armed
+                .iter()
+                .map(|x| !all || !x.fd.get_ref().is_signaled())
+                .collect()
+        },
+        || match crate::wait_raw(raws, all, Some(Duration::ZERO))? {
+            WaitOutcome::TimedOut => Ok(None),
+            done => Ok(Some(done)),
+        },
+    )
+    .await
 }
 
 /// Waits until one of `handles` is signaled and acquires it (the lowest signaled index wins),
@@ -190,45 +206,44 @@ fn timed_out(e: &io::Error) -> bool {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub async fn recv(slot: &Mailslot, buf: &mut [u8]) -> io::Result<usize> {
-    let mut armed: Option<Armed> = None;
-    loop {
-        match slot.recv_timeout(buf, Some(Duration::ZERO)) {
-            Err(e) if timed_out(&e) => {}
-            r => return r,
-        }
-        let Some(a) = &armed else {
-            armed = Some(arm_all(&[slot.handle().as_raw()])?.remove(0));
-            continue;
-        };
-        changed(std::slice::from_ref(a), &[true]).await?;
-    }
+    retry(
+        &[slot.handle().as_raw()],
+        |_| vec![true],
+        || match slot.recv_timeout(buf, Some(Duration::ZERO)) {
+            Err(e) if timed_out(&e) => Ok(None),
+            r => r.map(Some),
+        },
+    )
+    .await
 }
 
 /// Receives the next message into a new vector of its exact size.
 pub async fn recv_vec(slot: &Mailslot) -> io::Result<Vec<u8>> {
-    let mut armed: Option<Armed> = None;
-    loop {
-        if let Some(next) = slot.info()?.next_size {
+    retry(
+        &[slot.handle().as_raw()],
+        |_| vec![true],
+        || {
+            let Some(next) = slot.info()?.next_size else {
+                return Ok(None);
+            };
             let mut buf = vec![0u8; next as usize];
             match slot.recv_timeout(&mut buf, Some(Duration::ZERO)) {
                 Ok(n) => {
                     buf.truncate(n);
-                    return Ok(buf);
+                    Ok(Some(buf))
                 }
                 // Taken by another reader, or a bigger message arrived first: look again.
                 Err(e)
                     if timed_out(&e)
-                        || matches!(Error::from_io(&e), Some(Error::InsufficientBuffer { .. })) => {
+                        || matches!(Error::from_io(&e), Some(Error::InsufficientBuffer { .. })) =>
+                {
+                    Ok(None)
                 }
-                Err(e) => return Err(e),
+                Err(e) => Err(e),
             }
-        }
-        let Some(a) = &armed else {
-            armed = Some(arm_all(&[slot.handle().as_raw()])?.remove(0));
-            continue;
-        };
-        changed(std::slice::from_ref(a), &[true]).await?;
-    }
+        },
+    )
+    .await
 }
 
 /// Sends one message. A send waits only when the slot's quota is full; there is no

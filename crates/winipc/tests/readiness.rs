@@ -33,6 +33,7 @@ fn child() {
             say("taken");
         }
         "idle-10k" => idle_10k(),
+        "c-registration" => c_registration(),
         // Owns the named mutex and waits to be killed.
         "own-mutex" => {
             let m = Mutex::create(&args[0], true).unwrap();
@@ -200,10 +201,17 @@ fn descriptor_handle_mixes_with_objects_in_one_wait() {
     assert_eq!(raw::wait(&[h], false, short).unwrap_err().win32_code(), 6);
 }
 
+/// In a child process, where no parallel test can reuse the descriptor number.
 #[test]
 fn c_registration_lives_until_close() {
     init();
     let _w = watchdog(Duration::from_secs(30));
+    let mut k = spawn("c-registration", &[]);
+    assert_eq!(k.line(), "ok");
+    assert_eq!(k.finish(), 0);
+}
+
+fn c_registration() {
     let ev = Event::new(EventReset::Manual, true).unwrap();
     let h = raw::duplicate(ev.handle().as_raw(), false).unwrap();
     let fd = raw::handle_fd(h).unwrap();
@@ -214,6 +222,7 @@ fn c_registration_lives_until_close() {
         !std::path::Path::new(&format!("/proc/self/fd/{fd}")).exists(),
         "closed with the handle"
     );
+    say("ok");
 }
 
 fn fd_count() -> usize {

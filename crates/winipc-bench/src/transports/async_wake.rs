@@ -9,7 +9,9 @@ use std::os::unix::net::UnixDatagram;
 use std::sync::atomic::AtomicU32;
 
 use tokio::runtime::Runtime;
-use winipc::{Event, EventReset, MAILSLOT_WAIT_FOREVER, Mailslot, MailslotOptions, MailslotWriter};
+use winipc::{
+    Event, EventReset, MAILSLOT_WAIT_FOREVER, Mailslot, MailslotOptions, MailslotWriter, Readiness,
+};
 
 use super::slot::{self, Signals};
 use super::winipc_mailslot::{slot_name, use_channel_dir};
@@ -29,7 +31,9 @@ fn runtime() -> io::Result<Runtime> {
 #[derive(Debug)]
 pub struct WinipcMailslotAsync;
 
-struct MsRx(Mailslot, Runtime);
+/// The slot, the runtime, and a registration kept for the receiver's life (as a server would:
+/// each receive then reuses it instead of registering the slot anew).
+struct MsRx(Mailslot, Runtime, #[allow(dead_code)] Readiness);
 struct MsTx(MailslotWriter);
 
 impl Transport for WinipcMailslotAsync {
@@ -49,7 +53,8 @@ impl Transport for WinipcMailslotAsync {
             ..Default::default()
         };
         let slot = Mailslot::create_with(&slot_name(channel), opts)?;
-        Ok(Box::new(MsRx(slot, runtime()?)))
+        let keep = Readiness::new(slot.handle())?;
+        Ok(Box::new(MsRx(slot, runtime()?, keep)))
     }
     fn sender(&self, channel: &Channel) -> io::Result<Box<dyn Sender>> {
         use_channel_dir(channel);
@@ -83,7 +88,8 @@ struct EvEnd {
 struct AsyncEvents {
     full: Event,
     empty: Event,
-    rt: Option<Runtime>,
+    /// The receiver's runtime and its registration of "full", kept for its life.
+    rt: Option<(Runtime, Readiness)>,
 }
 
 impl Signals for AsyncEvents {
@@ -94,7 +100,7 @@ impl Signals for AsyncEvents {
         self.empty.set().map(drop)
     }
     fn wait_full(&mut self, _: &AtomicU32) -> io::Result<()> {
-        let rt = self.rt.as_ref().expect("the receiver's runtime");
+        let (rt, _) = self.rt.as_ref().expect("the receiver's runtime");
         rt.block_on(winipc::asyncio::wait_any(&[self.full.handle()]))
             .map(drop)
     }
@@ -114,10 +120,16 @@ impl EvEnd {
                 false,
             )
         };
+        let full = event("full")?;
+        let rt = if receiver {
+            Some((runtime()?, Readiness::new(full.handle())?))
+        } else {
+            None
+        };
         let events = AsyncEvents {
-            full: event("full")?,
+            full,
             empty: event("empty")?,
-            rt: if receiver { Some(runtime()?) } else { None },
+            rt,
         };
         Ok(EvEnd { slot, events })
     }
