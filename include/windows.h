@@ -1219,4 +1219,6 @@ typedef LPSTARTUPINFOA LPSTARTUPINFO;
 } /* extern "C" */
 #endif
 
+#include "memoryapi.h" /* file mappings */
+
 #endif /* WINIPC_WINDOWS_H */

@@ -19,6 +19,8 @@ process uses any more, and say what was removed:
 
 - a mailslot ring (winipc-ms.*.ring) whose slot's name nobody holds any more — its receiver died before it \
   could remove it;
+- a file mapping's memory (winipc-map.*) that no file mapping in a readable store names — its \
+  process died between making it and naming it, or the mapping was reaped by another user;
 - a store (winipc-*.store) in which no registered process is alive — including stores of \
   other layout versions, left by an older or newer winipc.
 
@@ -103,6 +105,10 @@ fn verdict(
             (Some(true), _) => return None,
             (None, _) => return None, // cannot tell without the Global store
         },
+        StoreFileKind::Mapping { referenced: false } => {
+            "file mapping's memory that no mapping refers to"
+        }
+        StoreFileKind::Mapping { referenced: true } => return None,
         StoreFileKind::Store { live_processes, .. } => match live_processes {
             Some(0) => "store in which no registered process is alive",
             Some(_) => return None,

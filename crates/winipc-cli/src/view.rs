@@ -143,6 +143,12 @@ pub fn details(o: &ObjectInfo) -> String {
             s
         }
         Details::Process { pid, exit_code } => format!("pid {pid}, {}", exit_str(*exit_code)),
+        Details::Section { size, file_backed } => {
+            format!(
+                "{size} bytes{}",
+                if *file_backed { ", of a file" } else { "" }
+            )
+        }
         Details::Thread {
             tid,
             pid,
@@ -228,6 +234,9 @@ pub fn object_json(o: &ObjectInfo) -> Value {
             "period_ms": period_ms,
         }),
         Details::Process { pid, exit_code } => json!({ "pid": pid, "exit_code": exit_code }),
+        Details::Section { size, file_backed } => {
+            json!({ "size": size, "file_backed": file_backed })
+        }
         Details::Thread {
             tid,
             pid,

@@ -147,6 +147,9 @@ fn gc_removes_files_of_dead_objects_and_keeps_live_ones() {
         .dir
         .join(format!("winipc-ms.{uid}.00000000deadbeef.ring"));
     std::fs::write(&orphan, vec![0u8; 4096]).unwrap();
+    // A file mapping's memory whose mapping was never made (its process died in between).
+    let orphan_map = env.dir.join(format!("winipc-map.{uid}.00000000feedface"));
+    std::fs::write(&orphan_map, vec![0u8; 4096]).unwrap();
     let dry = env.ok(&["gc", "--dry-run"]);
     assert!(
         dry.contains(&format!("would remove {}", orphan.display())),
@@ -162,6 +165,14 @@ fn gc_removes_files_of_dead_objects_and_keeps_live_ones() {
         "{out}"
     );
     assert!(!orphan.exists());
+    assert!(
+        out.contains(&format!(
+            "removed {} (file mapping's memory that no mapping refers to)",
+            orphan_map.display()
+        )),
+        "{out}"
+    );
+    assert!(!orphan_map.exists());
     // The live slot's ring and the stores of live processes are kept.
     assert!(
         !out.contains("store in which no registered process"),

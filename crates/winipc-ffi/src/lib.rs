@@ -22,6 +22,7 @@ mod fd;
 mod files;
 mod handle;
 mod mailslot;
+mod mapping;
 mod memory;
 mod misc;
 mod pipe;

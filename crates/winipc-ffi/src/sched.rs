@@ -330,7 +330,7 @@ fn system_info() -> SystemInfo {
         active_mask: system_mask(),
         processors: cpus() as DWORD,
         processor_type: ptype,
-        granularity: page,
+        granularity: winipc_core::ALLOCATION_GRANULARITY as DWORD,
         level: 0,
         revision: 0,
     }

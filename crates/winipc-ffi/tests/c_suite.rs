@@ -240,6 +240,7 @@ const MODE_PROGRAMS: &[&str] = &[
     "files",
     "sched",
     "pipes",
+    "filemapping",
 ];
 
 /// Compiles `src` in one language mode.

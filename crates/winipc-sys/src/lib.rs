@@ -33,3 +33,4 @@ pub mod shm;
 pub mod sigbus;
 pub mod time;
 pub mod token;
+pub mod view;

@@ -259,3 +259,13 @@ pub fn owner_uid(pid: u32) -> Option<u32> {
         .ok()
         .map(|st| st.st_uid)
 }
+
+/// 64 random bits from the kernel (`getrandom`), for names nobody may guess in advance.
+pub fn random_u64() -> std::io::Result<u64> {
+    let mut b = [0u8; 8];
+    let mut got = 0;
+    while got < b.len() {
+        got += rustix::rand::getrandom(&mut b[got..], rustix::rand::GetRandomFlags::empty())?;
+    }
+    Ok(u64::from_ne_bytes(b))
+}

@@ -93,6 +93,14 @@ pub enum Error {
     /// The operation is not supported (ERROR_NOT_SUPPORTED).
     #[error("not supported: {0}")]
     NotSupported(&'static str),
+    /// A file mapping of an empty file, or whose file is gone or was replaced
+    /// (ERROR_FILE_INVALID).
+    #[error("the file mapping's file is empty, gone or replaced")]
+    FileInvalid,
+    /// A view offset that is not a multiple of the allocation granularity
+    /// (ERROR_MAPPED_ALIGNMENT).
+    #[error("the view's offset is not a multiple of the allocation granularity")]
+    MappedAlignment,
     /// An operating-system error. One without an errno whose kind is `PermissionDenied` is a
     /// location winipc refuses to trust (another user owns it, could replace it, or it is a
     /// symbolic link): ERROR_ACCESS_DENIED, with a message that names the path
@@ -136,6 +144,8 @@ pub mod code {
     pub const ERROR_TIMEOUT: u32 = 1460;
     pub const ERROR_NOT_ENOUGH_QUOTA: u32 = 1816;
     pub const ERROR_GEN_FAILURE: u32 = 31;
+    pub const ERROR_FILE_INVALID: u32 = 1006;
+    pub const ERROR_MAPPED_ALIGNMENT: u32 = 1132;
 }
 
 impl Error {
@@ -163,6 +173,8 @@ impl Error {
             Error::Corrupt(_) => ERROR_FILE_CORRUPT,
             Error::BadNetPath(_) => ERROR_BAD_NETPATH,
             Error::NotSupported(_) => ERROR_NOT_SUPPORTED,
+            Error::FileInvalid => ERROR_FILE_INVALID,
+            Error::MappedAlignment => ERROR_MAPPED_ALIGNMENT,
             Error::Io(e) => io_code(e),
         }
     }
@@ -200,6 +212,8 @@ impl Error {
             Error::NoResources(_) | Error::MailslotFull => K::OutOfMemory,
             Error::NotSupported(_) | Error::BadNetPath(_) => K::Unsupported,
             Error::NotOwner | Error::TooManyPosts => K::Other,
+            Error::FileInvalid => K::InvalidData,
+            Error::MappedAlignment => K::InvalidInput,
             Error::Io(e) => e.kind(),
         }
     }

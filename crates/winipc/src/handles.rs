@@ -37,6 +37,20 @@ pub mod access {
     /// What a process of another user may be opened for (without root): waiting on it and
     /// reading its exit code — never duplicating handles into it, terminating or writing it.
     pub const PROCESS_OTHER_USER: u32 = SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION;
+    /// `SECTION_MAP_WRITE` (`FILE_MAP_WRITE`): mapping a file mapping's views for writing.
+    pub const SECTION_MAP_WRITE: u32 = 0x0002;
+    /// `SECTION_MAP_READ` (`FILE_MAP_READ`): mapping views for reading.
+    pub const SECTION_MAP_READ: u32 = 0x0004;
+    /// `SECTION_ALL_ACCESS`, with `SYNCHRONIZE` as winipc's full rights always carry it.
+    pub const SECTION_ALL: u32 = 0x001F_001F;
+
+    /// The rights of a handle that created or opened an object of `kind` in full.
+    pub(crate) fn full(kind: crate::objects::Kind) -> u32 {
+        match kind {
+            crate::objects::Kind::Section => SECTION_ALL,
+            _ => ALL,
+        }
+    }
 }
 
 /// A raw handle value, as Win32 code sees it.
@@ -133,7 +147,7 @@ pub(crate) fn insert(g: &mut Guard<'_>, p: u32, ix: u32, access: u32, flags: u32
     g.set(Store::pr(p, pr::HANDLE_HINT), index + 1)?;
     g.add(Store::pr(p, pr::HANDLE_COUNT), 1)?;
     objects::add_ref(g, ix)?;
-    crate::mailslot::on_handle_added(g, ix, access)?;
+    objects::hooks(g.s, ix).handle_added(g, ix, access)?;
     Ok(index)
 }
 
@@ -151,7 +165,7 @@ pub(crate) fn release_entry(g: &mut Guard<'_>, p: u32, index: u32) -> Result<()>
     if ix >= MAX_OBJECTS || objects::kind_gen(g.s, ix).1 != generation {
         return Err(g.s.corrupt("handle refers to a dead object"));
     }
-    crate::mailslot::on_handle_released(g, ix, access)?;
+    objects::hooks(g.s, ix).handle_released(g, ix, access)?;
     objects::release_ref(g, ix)
 }
 
@@ -303,14 +317,14 @@ pub(crate) fn with_kind<T>(
 
 /// `CloseHandle`.
 pub(crate) fn close(v: RawHandle) -> Result<()> {
-    let obj = with_entry(v, |g, p, index, e| {
+    let (obj, kind) = with_entry(v, |g, p, index, e| {
         if e.flags & HF_PROTECT != 0 {
             return Err(Error::InvalidHandle);
         }
         release_entry(g, p, index)?;
-        Ok(e.obj)
+        Ok((e.obj, e.kind))
     })?;
-    crate::mailslot::forget_raw_handle(v);
+    crate::wiring::kind_hooks(Some(kind)).raw_handle_closed(v);
     crate::machine_names::handle_closed(obj);
     Ok(())
 }

@@ -164,6 +164,13 @@ pub enum Details {
         /// Open receive handles.
         receivers: u32,
     },
+    /// A file mapping.
+    Section {
+        /// Its size in bytes.
+        size: u64,
+        /// Whether it maps a user's file (else winipc's memory).
+        file_backed: bool,
+    },
 }
 
 /// A blocked thread.
@@ -426,6 +433,13 @@ fn describe(s: &Store, ix: u32, kind: Kind) -> (bool, Details) {
                 },
             )
         }
+        Kind::Section => (
+            false,
+            Details::Section {
+                size: u64::from(w(st::SEC_SIZE_LO)) | u64::from(w(st::SEC_SIZE_HI)) << 32,
+                file_backed: w(st::SEC_FILE) != 0,
+            },
+        ),
         Kind::Mailslot => {
             let (messages, bytes) = ring_counts(s, ix).unwrap_or((0, 0));
             (
@@ -454,6 +468,17 @@ fn ring_counts(s: &Store, ix: u32) -> Option<(u32, u32)> {
     let ring = Ring::attach(mem, NoFutex).ok()?;
     let info = ring.info();
     (!m.poisoned()).then_some((info.messages, info.bytes))
+}
+
+/// The backing-file ids of the file mappings in store `s`.
+fn sections_of(s: &Store) -> Vec<u64> {
+    (0..MAX_OBJECTS)
+        .filter(|&ix| crate::objects::kind_gen(s, ix).0 == Some(Kind::Section))
+        .map(|ix| {
+            u64::from(s.load(sw(ix, st::SEC_ID_LO)))
+                | u64::from(s.load(sw(ix, st::SEC_ID_HI))) << 32
+        })
+        .collect()
 }
 
 /// Inspection never sleeps or wakes anyone.
@@ -492,6 +517,12 @@ pub enum StoreFileKind {
         /// `None` if that could not be asked.
         referenced: Option<bool>,
     },
+    /// The memory of a file mapping, or the side file naming a mapped user's file
+    /// (`winipc-map.<uid>.<id>[.path]`).
+    Mapping {
+        /// Whether a file mapping in a store this process can read names it.
+        referenced: bool,
+    },
 }
 
 /// Lists the stores and mailslot rings present in the store directory (every user's and
@@ -509,7 +540,20 @@ pub enum StoreFileKind {
 pub fn store_files() -> io::Result<Vec<StoreFile>> {
     let dir = crate::store::dir();
     let mut out = Vec::new();
+    let mut mappings: Vec<(PathBuf, u64)> = Vec::new();
+    let mut section_ids: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new();
     let mut consider = |path: PathBuf, name: &str| {
+        if let Some(rest) = name.strip_prefix("winipc-map.") {
+            // winipc-map.<uid>.<id>[.path]: in use while a mapping object names its id.
+            let rest = rest.strip_suffix(".path").unwrap_or(rest);
+            if let Some(id) = rest
+                .split_once('.')
+                .and_then(|(_, id)| u64::from_str_radix(id, 16).ok())
+            {
+                mappings.push((path, id));
+            }
+            return;
+        }
         if let Some(rest) = name
             .strip_prefix("winipc-ms.")
             .and_then(|r| r.strip_suffix(".ring"))
@@ -536,9 +580,12 @@ pub fn store_files() -> io::Result<Vec<StoreFile>> {
             } else {
                 Namespace::Local
             };
-            let live_processes = Store::open_read_only(namespace, path.clone())
-                .ok()
-                .map(|s| read_store(&s).processes.iter().filter(|p| p.alive).count());
+            let opened = Store::open_read_only(namespace, path.clone()).ok();
+            if let Some(s) = &opened {
+                section_ids.extend(sections_of(s));
+            }
+            let live_processes =
+                opened.map(|s| read_store(&s).processes.iter().filter(|p| p.alive).count());
             out.push(StoreFile {
                 path,
                 kind: StoreFileKind::Store {
@@ -567,9 +614,28 @@ pub fn store_files() -> io::Result<Vec<StoreFile>> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            consider(path, &name);
+            consider(path.clone(), &name);
+            // The private directory also holds the user's mappings' memory.
+            for entry in path
+                .parent()
+                .and_then(|d| std::fs::read_dir(d).ok())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with("winipc-map.") && entry.file_type().is_ok_and(|t| t.is_file()) {
+                    consider(entry.path(), &name);
+                }
+            }
         }
     }
+    out.extend(mappings.into_iter().map(|(path, id)| StoreFile {
+        path,
+        kind: StoreFileKind::Mapping {
+            referenced: section_ids.contains(&id),
+        },
+    }));
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out.dedup_by(|a, b| a.path == b.path);
     Ok(out)

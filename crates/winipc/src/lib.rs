@@ -42,9 +42,11 @@ mod names;
 mod objects;
 mod process;
 pub mod raw;
+mod reaper;
 mod readiness;
 mod remote;
 pub use remote::netd_socket;
+mod section;
 mod security;
 mod semaphore;
 mod store;
@@ -52,6 +54,7 @@ mod sync;
 mod thread;
 mod timer;
 mod wait;
+mod wiring;
 
 use std::io;
 use std::time::Duration;
@@ -68,12 +71,14 @@ pub use names::{MAX_PATH, MailslotName, MailslotTarget};
 pub use objects::Kind;
 pub use process::{Process, STILL_ACTIVE, exit_process};
 pub use readiness::Readiness;
+pub use section::{ALLOCATION_GRANULARITY, FileMapping, Protection, View as MappedView};
 pub use security::Security;
 pub use semaphore::{MAX_SEMAPHORE_COUNT, Semaphore};
 pub use store::Namespace;
 pub use thread::{PANIC_EXIT_CODE, Thread};
 pub use timer::{DueTime, Timer};
 pub use wait::WaitOutcome;
+pub use winipc_sys::view::ViewAccess;
 
 /// Waits for one object (`WaitForSingleObject`). `None` waits forever; zero polls.
 ///

@@ -378,7 +378,7 @@ fn with_raw_ring<T>(h: RawHandle, e: &handles::Entry, f: impl FnOnce(&OpenRing) 
 }
 
 /// `CloseHandle` hook: drops the ring a raw handle kept mapped.
-pub(crate) fn forget_raw_handle(h: RawHandle) {
+fn forget_raw_handle(h: RawHandle) {
     RAW_EPOCH.fetch_add(1, Ordering::Relaxed);
     if let Some(slot) = raw_slot(h) {
         let old = lock_slot(slot).take();
@@ -420,33 +420,42 @@ impl Liveness for Threads {
     }
 }
 
-// ---- store hooks -------------------------------------------------------------------------
+// ---- lifecycle hooks ---------------------------------------------------------------------
 
-/// Counts receive handles as they are made.
-pub(crate) fn on_handle_added(g: &mut Guard<'_>, ix: u32, acc: u32) -> Result<()> {
-    if objects::kind_gen(g.s, ix).0 != Some(Kind::Mailslot) || acc & access::GENERIC_READ == 0 {
-        return Ok(());
-    }
-    g.add(sw(ix, st::MS_RECEIVERS), 1)?;
-    Ok(())
-}
+/// A mailslot's lifecycle hooks ([`objects::KindHooks`]): receive handles are counted, the
+/// slot closes with the last one, and a raw handle's mapped ring is dropped with the handle.
+pub(crate) struct Hooks;
 
-/// When the last receive handle goes, the slot closes: name freed, ring closed and removed.
-pub(crate) fn on_handle_released(g: &mut Guard<'_>, ix: u32, acc: u32) -> Result<()> {
-    if objects::kind_gen(g.s, ix).0 != Some(Kind::Mailslot) || acc & access::GENERIC_READ == 0 {
-        return Ok(());
+impl objects::KindHooks for Hooks {
+    /// Counts receive handles as they are made.
+    fn handle_added(&self, g: &mut Guard<'_>, ix: u32, acc: u32) -> Result<()> {
+        if acc & access::GENERIC_READ != 0 {
+            g.add(sw(ix, st::MS_RECEIVERS), 1)?;
+        }
+        Ok(())
     }
-    let n = g.get(sw(ix, st::MS_RECEIVERS)).saturating_sub(1);
-    g.set(sw(ix, st::MS_RECEIVERS), n)?;
-    if n == 0 { close(g, ix) } else { Ok(()) }
-}
 
-/// Destroying a slot that is still open closes it.
-pub(crate) fn on_destroy(g: &mut Guard<'_>, ix: u32) -> Result<()> {
-    if g.get(sw(ix, st::MS_ROLE)) == ROLE_CLIENT {
-        return Ok(()); // a sender's handle: the slot is the receiver's business
+    /// When the last receive handle goes, the slot closes: name freed, ring closed and removed.
+    fn handle_released(&self, g: &mut Guard<'_>, ix: u32, acc: u32) -> Result<()> {
+        if acc & access::GENERIC_READ == 0 {
+            return Ok(());
+        }
+        let n = g.get(sw(ix, st::MS_RECEIVERS)).saturating_sub(1);
+        g.set(sw(ix, st::MS_RECEIVERS), n)?;
+        if n == 0 { close(g, ix) } else { Ok(()) }
     }
-    close(g, ix)
+
+    /// Destroying a slot that is still open closes it.
+    fn destroyed(&self, g: &mut Guard<'_>, ix: u32) -> Result<()> {
+        if g.get(sw(ix, st::MS_ROLE)) == ROLE_CLIENT {
+            return Ok(()); // a sender's handle: the slot is the receiver's business
+        }
+        close(g, ix)
+    }
+
+    fn raw_handle_closed(&self, v: RawHandle) {
+        forget_raw_handle(v);
+    }
 }
 
 fn close(g: &mut Guard<'_>, ix: u32) -> Result<()> {
@@ -1086,6 +1095,9 @@ impl External for OpenRing {
 /// The wait target for a raw handle: mailslots wait on their ring, others on their object.
 pub(crate) fn wait_target(h: RawHandle) -> Result<Target> {
     let e = handles::resolve(h)?;
+    if e.kind == Kind::Section {
+        return Err(Error::InvalidHandle); // a file mapping is not waitable (as on Windows)
+    }
     if e.kind != Kind::Mailslot {
         return Ok(Target::Obj(e.obj));
     }

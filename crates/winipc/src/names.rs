@@ -27,7 +27,8 @@ pub(crate) struct ObjectName {
 /// ```
 /// # use winipc::__doc::parse_object_name as parse;
 /// assert_eq!(parse("Global\\jobs").unwrap().1, "jobs");
-/// assert!(parse("a\\b").is_err());
+/// assert!(parse("a\\b").is_err()); // no object directory `a`
+/// assert!(parse("a\\").is_err());
 /// assert!(parse("").is_err());
 /// ```
 pub(crate) fn parse_object_name(full: &str) -> Result<ObjectName> {
@@ -53,9 +54,14 @@ pub(crate) fn parse_object_name(full: &str) -> Result<ObjectName> {
         return Err(Error::InvalidName("empty object name"));
     }
     if rest.contains('\\') {
-        return Err(Error::InvalidName(
-            "a backslash is only allowed after Local or Global",
-        ));
+        // Windows resolves `a\b` as object `b` in an object directory `a`, which does not
+        // exist: ERROR_PATH_NOT_FOUND; an empty component (`a\`, `a\\b`) is a malformed
+        // name: ERROR_INVALID_NAME.
+        return Err(if rest.split('\\').any(str::is_empty) {
+            Error::InvalidName("an empty component in an object name")
+        } else {
+            Error::PathNotFound
+        });
     }
     if rest.contains('\0') {
         return Err(Error::InvalidName("NUL in an object name"));

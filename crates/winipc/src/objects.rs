@@ -37,6 +37,8 @@ pub enum Kind {
     Thread = 6,
     /// A mailslot (signaled while a message is queued).
     Mailslot = 7,
+    /// A file mapping (`CreateFileMapping`): named shared memory; not waitable.
+    Section = 8,
 }
 
 impl Kind {
@@ -49,6 +51,7 @@ impl Kind {
             5 => Kind::Process,
             6 => Kind::Thread,
             7 => Kind::Mailslot,
+            8 => Kind::Section,
             _ => return None,
         })
     }
@@ -63,6 +66,7 @@ impl Kind {
             Kind::Process => "process",
             Kind::Thread => "thread",
             Kind::Mailslot => "mailslot",
+            Kind::Section => "section",
         }
     }
 }
@@ -117,6 +121,16 @@ pub(crate) mod st {
     pub const MS_RING_HI: u32 = 6;
     /// Low 32 bits of the ring file's inode: which file is this slot's.
     pub const MS_RING_INO: u32 = 7;
+
+    // File mappings: the size, the page protection it was created with, and the random id
+    // that names its backing file (`section` module).
+    pub const SEC_SIZE_LO: u32 = 0;
+    pub const SEC_SIZE_HI: u32 = 1;
+    pub const SEC_PROTECT: u32 = 2;
+    pub const SEC_ID_LO: u32 = 3;
+    pub const SEC_ID_HI: u32 = 4;
+    /// 0: backed by a file of winipc's (pagefile-backed); 1: by the user's file.
+    pub const SEC_FILE: u32 = 5;
 }
 
 /// A reference to an object: its store, slot and generation.
@@ -137,6 +151,39 @@ pub(crate) fn sw(ix: u32, k: u32) -> u32 {
 pub(crate) fn kind_gen(s: &Store, ix: u32) -> (Option<Kind>, u32) {
     let v = s.load(Store::ob(ix, ob::KIND_GEN));
     (Kind::from_u8(v as u8), v >> 8)
+}
+
+/// What an object kind needs to hear about the handles to its objects and their end: the one
+/// dispatch through which the handle table and the object lifecycle reach kind-specific code
+/// (the implementations live with their kinds, above; `crate::wiring::kind_hooks` picks one).
+/// Every method but [`KindHooks::raw_handle_closed`] runs in the transaction that makes the
+/// change.
+pub(crate) trait KindHooks: Sync {
+    /// A handle with `access` to object `ix` was added to some process's table.
+    fn handle_added(&self, _g: &mut Guard<'_>, _ix: u32, _access: u32) -> Result<()> {
+        Ok(())
+    }
+    /// A handle with `access` to object `ix` was removed from some process's table.
+    fn handle_released(&self, _g: &mut Guard<'_>, _ix: u32, _access: u32) -> Result<()> {
+        Ok(())
+    }
+    /// Object `ix` is being freed (its last reference went).
+    fn destroyed(&self, _g: &mut Guard<'_>, _ix: u32) -> Result<()> {
+        Ok(())
+    }
+    /// This process closed handle value `v` (after the commit): forget anything cached for it.
+    fn raw_handle_closed(&self, _v: crate::handles::RawHandle) {}
+}
+
+/// The hooks of kinds that have none.
+pub(crate) struct NoHooks;
+
+impl KindHooks for NoHooks {}
+
+/// The lifecycle hooks of object `ix`'s kind.
+#[inline]
+pub(crate) fn hooks(s: &Store, ix: u32) -> &'static dyn KindHooks {
+    crate::wiring::kind_hooks(kind_gen(s, ix).0)
 }
 
 /// Checks that `r` still names a live object of `kind` (any kind if `None`).
@@ -197,8 +244,8 @@ fn alloc(g: &mut Guard<'_>, kind: Kind) -> Result<u32> {
 /// Frees object `ix` (no references remain).
 fn free(g: &mut Guard<'_>, ix: u32) -> Result<()> {
     names::remove(g, ix)?;
+    hooks(g.s, ix).destroyed(g, ix)?;
     match kind_gen(g.s, ix).0 {
-        Some(Kind::Mailslot) => crate::mailslot::on_destroy(g, ix)?,
         Some(Kind::Mutex) => {
             // Destroyed while owned: take it off its owner's list.
             if let Some(owner) = g.s.thread_link(g.get(sw(ix, st::MX_OWNER)))? {
@@ -371,7 +418,7 @@ pub(crate) fn peek_signaled(s: &Store, ix: u32) -> bool {
         }
         Some(Kind::Process) => w(st::PR_EXITED) != 0,
         Some(Kind::Thread) => w(st::TH_EXITED) != 0,
-        Some(Kind::Mailslot) | None => false,
+        Some(Kind::Mailslot | Kind::Section) | None => false,
     }
 }
 
@@ -395,6 +442,7 @@ pub(crate) fn is_signaled(g: &mut Guard<'_>, ix: u32, t: Option<u32>) -> Result<
         Kind::Process => g.get(sw(ix, st::PR_EXITED)) != 0,
         Kind::Thread => g.get(sw(ix, st::TH_EXITED)) != 0,
         Kind::Mailslot => false, // tracked by the ring; see `wait`
+        Kind::Section => false,  // not waitable: refused before any wait
     })
 }
 
@@ -436,7 +484,7 @@ pub(crate) fn acquire(g: &mut Guard<'_>, ix: u32, t: u32) -> Result<bool> {
                 g.set(sw(ix, st::TM_SIGNALED), 0)?;
             }
         }
-        Kind::Process | Kind::Thread | Kind::Mailslot => {}
+        Kind::Process | Kind::Thread | Kind::Mailslot | Kind::Section => {}
     }
     Ok(false)
 }

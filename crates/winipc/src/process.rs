@@ -296,7 +296,7 @@ fn copy_entry(g: &mut Guard<'_>, from: u32, to: u32, h: u32) -> Result<()> {
     g.add(Store::pr(to, pr::HANDLE_COUNT), 1)?;
     let access = g.get(Store::hd(from, h, hd::ACCESS));
     objects::add_ref(g, ix)?;
-    crate::mailslot::on_handle_added(g, ix, access)
+    objects::hooks(g.s, ix).handle_added(g, ix, access)
 }
 
 fn abandon_pending(ns: Namespace, slot: u32) -> Result<()> {

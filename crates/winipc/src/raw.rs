@@ -342,3 +342,13 @@ pub fn mailslot_direction(h: RawHandle) -> Result<bool> {
 pub fn namespace_of(h: RawHandle) -> Option<Namespace> {
     handles::decode(h).map(|(ns, _)| ns)
 }
+
+/// `MapViewOfFile` on a raw file-mapping handle: `len` bytes from `offset` (0: to the end).
+pub fn map_view(
+    h: RawHandle,
+    how: crate::ViewAccess,
+    offset: u64,
+    len: usize,
+) -> Result<crate::MappedView> {
+    crate::section::map(h, how, offset, len)
+}

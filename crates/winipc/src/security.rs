@@ -106,17 +106,23 @@ pub(crate) fn create_object(
         return global::create(&n.name, kind, sec, &init);
     }
     let ns = parsed.as_ref().map_or(Namespace::Local, |n| n.ns);
-    crate::handles::open_with(ns, kind, crate::handles::access::ALL, sec.inherit, |g| {
-        let key = parsed
-            .as_ref()
-            .map(|n| (crate::store::names::Tag::Object, n.name.as_bytes()));
-        let made = objects::create(g, kind, key, |g, ix| {
-            init(g, ix)?;
-            sec.apply(g, ix)
-        })?;
-        check_existing(g, &made, ns)?;
-        Ok(made)
-    })
+    crate::handles::open_with(
+        ns,
+        kind,
+        crate::handles::access::full(kind),
+        sec.inherit,
+        |g| {
+            let key = parsed
+                .as_ref()
+                .map(|n| (crate::store::names::Tag::Object, n.name.as_bytes()));
+            let made = objects::create(g, kind, key, |g, ix| {
+                init(g, ix)?;
+                sec.apply(g, ix)
+            })?;
+            check_existing(g, &made, ns)?;
+            Ok(made)
+        },
+    )
 }
 
 /// Opens the existing object `name` of `kind`.
@@ -125,12 +131,17 @@ pub(crate) fn open_object(name: &str, kind: objects::Kind, inherit: bool) -> Res
     if n.ns == Namespace::Global {
         return global::open(&n.name, kind, inherit);
     }
-    let (h, _) =
-        crate::handles::open_with(n.ns, kind, crate::handles::access::ALL, inherit, |g| {
+    let (h, _) = crate::handles::open_with(
+        n.ns,
+        kind,
+        crate::handles::access::full(kind),
+        inherit,
+        |g| {
             let ix = objects::open(g, kind, crate::store::names::Tag::Object, n.name.as_bytes())?;
             check_access(g, ix, n.ns)?;
             Ok(Made::Existing(ix))
-        })?;
+        },
+    )?;
     Ok(h)
 }
 
@@ -166,7 +177,7 @@ mod global {
                     let made = crate::handles::open_with(
                         ns,
                         kind,
-                        crate::handles::access::ALL,
+                        crate::handles::access::full(kind),
                         sec.inherit,
                         |g| {
                             if public && let Some(stale) = names::lookup(g, tag, bytes)? {
@@ -237,12 +248,17 @@ mod global {
         fd: Option<std::os::fd::OwnedFd>,
     ) -> Result<crate::Handle> {
         let (ns, tag) = home(public);
-        let (h, _) =
-            crate::handles::open_with(ns, kind, crate::handles::access::ALL, inherit, |g| {
+        let (h, _) = crate::handles::open_with(
+            ns,
+            kind,
+            crate::handles::access::full(kind),
+            inherit,
+            |g| {
                 let ix = objects::open(g, kind, tag, name.as_bytes())?;
                 check_access(g, ix, ns)?;
                 Ok(Made::Existing(ix))
-            })?;
+            },
+        )?;
         match fd {
             Some(fd) => machine_names::adopt(Space::Object, name.as_bytes(), fd, h.obj(), public),
             None => machine_names::handle_added(h.obj()),

@@ -527,8 +527,16 @@ fn names_are_case_sensitive_shared_across_kinds_and_report_existence() {
     );
     assert_eq!(
         code(&Event::create("a\\b", EventReset::Manual, false).unwrap_err()),
-        123
+        3,
+        "ERROR_PATH_NOT_FOUND: no object directory `a`"
     );
+    for bad in ["a\\", "a\\\\b", "Global\\", "Local\\\\x"] {
+        assert_eq!(
+            code(&Event::create(bad, EventReset::Manual, false).unwrap_err()),
+            123,
+            "{bad:?}: ERROR_INVALID_NAME"
+        );
+    }
     let long = "x".repeat(300);
     assert_eq!(
         code(&Event::create(&long, EventReset::Manual, false).unwrap_err()),

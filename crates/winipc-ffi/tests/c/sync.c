@@ -192,7 +192,8 @@ static void test_names(void)
     CloseHandle(b);
 
     /* A backslash elsewhere, and over-long names. */
-    CHECK_FAIL(CreateEventA(NULL, TRUE, FALSE, "a\\b"), HANDLE_FAIL, ERROR_INVALID_NAME);
+    CHECK_FAIL(CreateEventA(NULL, TRUE, FALSE, "a\\b"), HANDLE_FAIL, ERROR_PATH_NOT_FOUND);
+    CHECK_FAIL(CreateEventA(NULL, TRUE, FALSE, "a\\"), HANDLE_FAIL, ERROR_INVALID_NAME);
     memset(longname, 'n', 300);
     longname[300] = 0;
     CHECK_FAIL(CreateEventA(NULL, TRUE, FALSE, longname), HANDLE_FAIL,

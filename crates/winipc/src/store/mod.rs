@@ -59,6 +59,13 @@
 //!
 //! Threads are identified by slots ([`registry`]); processes by slots with their pid and
 //! start time.
+//!
+//! **What the store asks of the layers above** ([`Layers`], the only way it reaches them): the
+//! store finds the dead — threads whose liveness ended, processes whose pid and start time are
+//! gone — and frees their slots within a bounded share of one transaction's undo log; what a
+//! death *means* (mutexes abandoned, a wait cancelled, handles closed, inherited names taken
+//! over) is theirs. One implementation (`crate::reaper`) is chosen at the crate's composition
+//! root (`crate::wiring`), which holds no logic; the store names nothing else above itself.
 
 pub(crate) mod layout;
 pub(crate) mod lock;
@@ -105,6 +112,30 @@ pub(crate) struct Store {
     /// no other user can write: a robust mutex's list links are pointers the kernel and glibc
     /// follow, so the shared store identifies threads by tid and start time instead.
     pub(crate) tokens: bool,
+}
+
+/// What a thread's or a process's end means to the layers above the store (see the contract
+/// above). Every method runs inside the transaction `g` that frees the slot, before the slot's
+/// own words are cleared, and must stay within the undo log (`Error::NoResources` otherwise,
+/// which rolls the transaction back).
+pub(crate) trait Layers: Sync {
+    /// Thread slot `t` is being freed because its thread died or is exiting: release what
+    /// the thread owned (abandon its mutexes, cancel its wait).
+    fn thread_gone(&self, g: &mut lock::Guard<'_>, t: u32) -> Result<()>;
+    /// Process slot `p` died (its threads are already gone): finish what it ran (its thread
+    /// objects), before its handles are closed.
+    fn process_gone(&self, g: &mut lock::Guard<'_>, p: u32) -> Result<()>;
+    /// Closes entry `h` of dead process `p`'s handle table.
+    fn close_handle(&self, g: &mut lock::Guard<'_>, p: u32, h: u32) -> Result<()>;
+    /// This process was started with inherited handles and its first thread has just
+    /// registered in store `ns`: take over what the parent passed on (the names' sockets).
+    fn inherited(&self, ns: Namespace);
+}
+
+/// The layers above, as wired at the composition root.
+#[inline]
+pub(crate) fn layers() -> &'static dyn Layers {
+    crate::wiring::STORE_LAYERS
 }
 
 static STORES: [OnceLock<Store>; 2] = [OnceLock::new(), OnceLock::new()];

@@ -3,8 +3,9 @@
 //!
 //! A thread claims a slot lock-free (compare-and-swap on the slot state), locks the slot's
 //! token for the rest of its life, and only then takes the store lock. A process slot holds the
-//! process's handle table. Reaping a dead thread abandons its mutexes and cancels its wait;
-//! reaping a dead process closes its handles (freeing names whose last handle it was).
+//! process's handle table. Reaping finds the dead and frees their slots; what a thread's or a
+//! process's end means above the store (abandoned mutexes, cancelled waits, closed handles) is
+//! asked of [`super::Layers`].
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -15,9 +16,6 @@ use super::layout::*;
 use super::lock::Guard;
 use super::{Namespace, Store};
 use crate::error::{Error, Result};
-
-/// Exit code reported for winipc threads whose process died under them.
-pub(crate) const KILLED_EXIT_CODE: u32 = 1;
 
 /// Bumped in a child after `fork`, which invalidates every registration the parent had.
 static FORK_EPOCH: AtomicU32 = AtomicU32::new(1);
@@ -57,8 +55,7 @@ impl Drop for RetireOnExit {
 fn retire(s: &Store, t: u32) -> Result<()> {
     let deadline = winipc_sys::time::monotonic_ns() + 1_000_000_000;
     let mut g = s.lock(t, Some(deadline))?;
-    crate::objects::abandon_owned(&mut g, t)?;
-    crate::wait::cancel(&mut g, t)?;
+    super::layers().thread_gone(&mut g, t)?;
     g.release_thread_slot(t, SLOT_RETIRED)?;
     g.commit();
     Ok(())
@@ -106,14 +103,7 @@ impl Store {
         ME.with(|m| m[self.ns as usize].set((epoch, slot + 1)));
         RETIRE.with(|_| {}); // arm the exit hook
         if std::env::var_os(inherit_var(self.ns)).is_some() {
-            // Handles inherited from a parent: hold their machine-wide names too. The other
-            // store may hold some of them: register there first.
-            for ns in Namespace::ALL {
-                if ns != self.ns && std::env::var_os(inherit_var(ns)).is_some() {
-                    let _ = Store::get(ns).and_then(|s| s.me());
-                }
-            }
-            crate::machine_names::adopt_inherited();
+            super::layers().inherited(self.ns);
         }
         Ok(slot)
     }
@@ -327,15 +317,15 @@ pub(crate) fn reap_dead(g: &mut Guard<'_>) -> Result<Reaped> {
     Ok(Reaped::All)
 }
 
-/// Reaps a dead thread: its mutexes become abandoned, its wait is cancelled, its slot freed.
+/// Reaps a dead thread: what it owned is released above ([`super::Layers::thread_gone`]),
+/// its slot freed.
 pub(crate) fn reap_thread(g: &mut Guard<'_>, t: u32) -> Result<()> {
     tracing::debug!(
         slot = t,
         tid = g.get(Store::th(t, th::TID)),
         "reaping dead thread"
     );
-    crate::objects::abandon_owned(g, t)?;
-    crate::wait::cancel(g, t)?;
+    super::layers().thread_gone(g, t)?;
     g.set(Store::th(t, th::WAIT_STATE), WAIT_IDLE)?;
     g.set(Store::th(t, th::PROC), 0)?;
     g.set(Store::th(t, th::TID), 0)?;
@@ -360,13 +350,14 @@ pub(crate) fn reap_process(g: &mut Guard<'_>, p: u32) -> Result<Reaped> {
             reap_thread(g, t)?;
         }
     }
-    crate::objects::finish_thread_objects(g, p, KILLED_EXIT_CODE)?;
+    let layers = super::layers();
+    layers.process_gone(g, p)?;
     for h in 0..HANDLES_PER_PROC {
         if g.get(Store::hd(p, h, hd::OBJ)) != 0 {
             if g.log_len() >= REAP_LOG_BUDGET {
                 return Ok(Reaped::Partly);
             }
-            crate::handles::release_entry(g, p, h)?;
+            layers.close_handle(g, p, h)?;
         }
     }
     if g.get(Store::pr(p, pr::EXIT_SET)) != 0 {

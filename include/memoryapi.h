@@ -1,0 +1,93 @@
+/*
+ * memoryapi.h - part of the winipc C ABI (see docs/c-abi.md): file mappings, the shared
+ * memory of Win32 IPC (CreateFileMapping, OpenFileMapping, MapViewOfFile, UnmapViewOfFile,
+ * FlushViewOfFile). <windows.h> includes it.
+ */
+#ifndef WINIPC_MEMORYAPI_H
+#define WINIPC_MEMORYAPI_H
+
+#include "windows.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Page protections (winnt.h) and section attributes (accepted; memory is committed on touch). */
+#ifndef PAGE_NOACCESS
+#  define PAGE_NOACCESS          0x01
+#  define PAGE_READONLY          0x02
+#  define PAGE_READWRITE         0x04
+#  define PAGE_WRITECOPY         0x08
+#  define PAGE_EXECUTE           0x10
+#  define PAGE_EXECUTE_READ      0x20
+#  define PAGE_EXECUTE_READWRITE 0x40
+#  define PAGE_EXECUTE_WRITECOPY 0x80
+#endif
+#ifndef SEC_COMMIT
+#  define SEC_FILE      0x00800000
+#  define SEC_IMAGE     0x01000000
+#  define SEC_RESERVE   0x04000000
+#  define SEC_COMMIT    0x08000000
+#  define SEC_NOCACHE   0x10000000
+#  define SEC_LARGE_PAGES 0x80000000
+#endif
+
+/* The errors of file mappings (winerror.h). */
+#ifndef ERROR_INVALID_ADDRESS
+#  define ERROR_INVALID_ADDRESS  487
+#endif
+#ifndef ERROR_FILE_INVALID
+#  define ERROR_FILE_INVALID     1006
+#endif
+#ifndef ERROR_MAPPED_ALIGNMENT
+#  define ERROR_MAPPED_ALIGNMENT 1132
+#endif
+
+/* Section access rights and MapViewOfFile's dwDesiredAccess. */
+#define SECTION_QUERY         0x0001
+#define SECTION_MAP_WRITE     0x0002
+#define SECTION_MAP_READ      0x0004
+#define SECTION_MAP_EXECUTE   0x0008
+#define SECTION_EXTEND_SIZE   0x0010
+#define SECTION_ALL_ACCESS    0x000F001F
+#define FILE_MAP_COPY         0x0001
+#define FILE_MAP_WRITE        0x0002
+#define FILE_MAP_READ         0x0004
+#define FILE_MAP_EXECUTE      0x0020
+#define FILE_MAP_ALL_ACCESS   SECTION_ALL_ACCESS
+
+WINBASEAPI HANDLE WINAPI CreateFileMappingA(HANDLE hFile,
+                                            LPSECURITY_ATTRIBUTES lpFileMappingAttributes,
+                                            DWORD flProtect, DWORD dwMaximumSizeHigh,
+                                            DWORD dwMaximumSizeLow, LPCSTR lpName);
+WINBASEAPI HANDLE WINAPI CreateFileMappingW(HANDLE hFile,
+                                            LPSECURITY_ATTRIBUTES lpFileMappingAttributes,
+                                            DWORD flProtect, DWORD dwMaximumSizeHigh,
+                                            DWORD dwMaximumSizeLow, LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenFileMappingA(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                          LPCSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenFileMappingW(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                          LPCWSTR lpName);
+WINBASEAPI LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
+                                       DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
+                                       SIZE_T dwNumberOfBytesToMap);
+/* lpBaseAddress must be NULL here (ERROR_INVALID_ADDRESS otherwise). */
+WINBASEAPI LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
+                                         DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
+                                         SIZE_T dwNumberOfBytesToMap, LPVOID lpBaseAddress);
+WINBASEAPI BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress);
+WINBASEAPI BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush);
+
+#ifdef UNICODE
+#  define CreateFileMapping CreateFileMappingW
+#  define OpenFileMapping   OpenFileMappingW
+#else
+#  define CreateFileMapping CreateFileMappingA
+#  define OpenFileMapping   OpenFileMappingA
+#endif
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* WINIPC_MEMORYAPI_H */
