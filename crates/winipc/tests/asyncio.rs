@@ -39,6 +39,12 @@ fn child() {
             drop(m);
         }
         "sleep" => std::thread::sleep(Duration::from_secs(60)),
+        // Sets the named event but stops forever just before the commit, holding the lock.
+        "stall-set" => {
+            let ev = Event::create(&args[0], EventReset::Auto, false).unwrap();
+            winipc::__doc::stall_in_next_transaction();
+            ev.set().unwrap();
+        }
         other => panic!("unknown role {other}"),
     }
 }
@@ -234,4 +240,72 @@ fn killed_owner_and_killed_process_wake_async_waiters() {
         .unwrap();
     assert_eq!(code, 128 + 9);
     assert!(t0.elapsed() < Duration::from_secs(5));
+}
+
+/// A writer killed between queueing a message and waking the receiver: the async receive
+/// still gets it, from the bridge's once-a-second look.
+#[test]
+fn mailslot_writer_killed_before_its_wake() {
+    init();
+    let _w = watchdog(Duration::from_secs(60));
+    let name = format!(r"\\.\mailslot\{}", uniq("async-killed"));
+    let slot = Mailslot::create(&name, 0, winipc::MAILSLOT_WAIT_FOREVER).unwrap();
+    let w = MailslotWriter::open(&name).unwrap();
+    let rt = rt();
+    let t0 = Instant::now();
+    let got = rt.block_on(async {
+        let recv = asyncio::recv_vec(&slot);
+        tokio::pin!(recv);
+        // Asleep first, then the message arrives without a wake-up.
+        assert!(
+            tokio::time::timeout(Duration::from_millis(50), &mut recv)
+                .await
+                .is_err()
+        );
+        winipc::__doc::send_killed_before_wake(&w, b"orphan").unwrap();
+        tokio::time::timeout(T, recv).await
+    });
+    assert_eq!(got.unwrap().unwrap(), b"orphan");
+    assert!(t0.elapsed() < Duration::from_secs(3), "{:?}", t0.elapsed());
+}
+
+/// A signaler killed in the middle of its transaction (holding the store lock): its signal is
+/// rolled back, the async waiter is neither woken by it nor wedged, and the next real signal
+/// wakes it.
+#[test]
+fn event_signaler_killed_mid_transaction() {
+    init();
+    let _w = watchdog(Duration::from_secs(60));
+    let name = uniq("async-stall");
+    let ev = Event::create(&name, EventReset::Auto, false).unwrap();
+    let rt = rt();
+    rt.block_on(async {
+        let one = [ev.handle()];
+        let wait = asyncio::wait_any(&one);
+        tokio::pin!(wait);
+        assert!(
+            tokio::time::timeout(Duration::from_millis(30), &mut wait)
+                .await
+                .is_err()
+        );
+        let mut k = spawn("stall-set", &[&name]);
+        assert_eq!(k.line(), "stalled");
+        k.kill();
+        // Nothing was committed: still waiting.
+        assert!(
+            tokio::time::timeout(Duration::from_millis(200), &mut wait)
+                .await
+                .is_err()
+        );
+        // Our own set steals the dead holder's lock, rolls its transaction back, and signals.
+        let setter = ev.handle().try_clone().unwrap();
+        std::thread::spawn(move || winipc::raw::event_set(setter.as_raw()).unwrap());
+        let got = tokio::time::timeout(T, wait).await.unwrap().unwrap();
+        assert_eq!(got, WaitOutcome::Signaled(0));
+    });
+    assert_eq!(
+        wait_for(ev.handle(), Some(Duration::ZERO)).unwrap(),
+        WaitOutcome::TimedOut,
+        "signaled once, taken once"
+    );
 }
