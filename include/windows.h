@@ -1220,5 +1220,7 @@ typedef LPSTARTUPINFOA LPSTARTUPINFO;
 #endif
 
 #include "memoryapi.h" /* file mappings */
+#include "threadpoollegacyapiset.h" /* RegisterWaitForSingleObject, QueueUserWorkItem */
+#include "threadpoolapiset.h" /* CreateThreadpoolWork/Wait/Timer */
 
 #endif /* WINIPC_WINDOWS_H */

@@ -33,6 +33,8 @@ mod slim;
 mod sync;
 mod thread;
 mod threadctl;
+mod threadpool;
 mod toolhelp;
+mod tp;
 mod util;
 mod wallclock;

@@ -241,6 +241,8 @@ const MODE_PROGRAMS: &[&str] = &[
     "sched",
     "pipes",
     "filemapping",
+    "threadpool",
+    "tpool",
 ];
 
 /// Compiles `src` in one language mode.

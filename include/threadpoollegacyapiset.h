@@ -1,0 +1,44 @@
+/*
+ * threadpoollegacyapiset.h - part of the winipc C ABI (see docs/c-abi.md): the classic
+ * thread pool's waits and work items (RegisterWaitForSingleObject, UnregisterWait(Ex),
+ * QueueUserWorkItem). <windows.h> includes it.
+ */
+#ifndef WINIPC_THREADPOOLLEGACYAPISET_H
+#define WINIPC_THREADPOOLLEGACYAPISET_H
+
+#include "windows.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef VOID (NTAPI *WAITORTIMERCALLBACKFUNC)(PVOID lpParameter, BOOLEAN TimerOrWaitFired);
+typedef WAITORTIMERCALLBACKFUNC WAITORTIMERCALLBACK;
+
+#ifndef ERROR_IO_PENDING
+#  define ERROR_IO_PENDING 997 /* UnregisterWait while a callback runs */
+#endif
+
+#define WT_EXECUTEDEFAULT            0x00000000
+#define WT_EXECUTEINIOTHREAD         0x00000001
+#define WT_EXECUTEINWAITTHREAD       0x00000004
+#define WT_EXECUTEONLYONCE           0x00000008
+#define WT_EXECUTELONGFUNCTION       0x00000010
+#define WT_EXECUTEINPERSISTENTTHREAD 0x00000080
+#define WT_TRANSFER_IMPERSONATION    0x00000100
+
+/* Each registered wait has a thread of its own, which runs its callbacks (one at a time). */
+WINBASEAPI BOOL WINAPI RegisterWaitForSingleObject(PHANDLE phNewWaitObject, HANDLE hObject,
+                                                   WAITORTIMERCALLBACK Callback, PVOID Context,
+                                                   ULONG dwMilliseconds, ULONG dwFlags);
+WINBASEAPI BOOL WINAPI UnregisterWait(HANDLE WaitHandle);
+WINBASEAPI BOOL WINAPI UnregisterWaitEx(HANDLE WaitHandle, HANDLE CompletionEvent);
+/* Each work item runs on a thread of its own. */
+WINBASEAPI BOOL WINAPI QueueUserWorkItem(LPTHREAD_START_ROUTINE Function, PVOID Context,
+                                         ULONG Flags);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* WINIPC_THREADPOOLLEGACYAPISET_H */
