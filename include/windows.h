@@ -294,8 +294,11 @@ typedef struct _RTL_CRITICAL_SECTION {
     ULONG_PTR SpinCount;
 } CRITICAL_SECTION, *PCRITICAL_SECTION, *LPCRITICAL_SECTION;
 
-/* ReadFile/WriteFile accept one; every winipc handle is synchronous, so the
- * transfer is complete when they return (Internal, InternalHigh, hEvent set). */
+/* ReadFile/WriteFile/ConnectNamedPipe on a handle opened with FILE_FLAG_OVERLAPPED
+ * return at once (FALSE with ERROR_IO_PENDING, or TRUE when done at once); winipc's I/O
+ * thread completes the operation later: Internal (its NTSTATUS, STATUS_PENDING until
+ * then), InternalHigh (bytes), hEvent set, packet posted.  On other handles the transfer is
+ * complete when the call returns, with the same fields set. */
 typedef struct _OVERLAPPED {
     ULONG_PTR Internal;
     ULONG_PTR InternalHigh;
@@ -318,6 +321,22 @@ typedef struct _OVERLAPPED {
 #endif
     HANDLE hEvent;
 } OVERLAPPED, *LPOVERLAPPED;
+
+/* An entry GetQueuedCompletionStatusEx fills. */
+typedef struct _OVERLAPPED_ENTRY {
+    ULONG_PTR lpCompletionKey;
+    LPOVERLAPPED lpOverlapped;
+    ULONG_PTR Internal;
+    DWORD dwNumberOfBytesTransferred;
+} OVERLAPPED_ENTRY, *LPOVERLAPPED_ENTRY;
+
+/* Completion routine of ReadFileEx/WriteFileEx: queued as an APC to the issuing thread. */
+typedef VOID (WINAPI *LPOVERLAPPED_COMPLETION_ROUTINE)(DWORD dwErrorCode,
+                                                       DWORD dwNumberOfBytesTransfered,
+                                                       LPOVERLAPPED lpOverlapped);
+
+#define HasOverlappedIoCompleted(lpOverlapped) \
+    (((DWORD)(lpOverlapped)->Internal) != STATUS_PENDING)
 
 typedef DWORD (WINAPI *PTHREAD_START_ROUTINE)(LPVOID lpThreadParameter);
 typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
@@ -391,6 +410,19 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define FILE_ATTRIBUTE_READONLY   0x00000001
 #define FILE_ATTRIBUTE_NORMAL     0x00000080
 #define FILE_FLAG_OVERLAPPED      0x40000000
+#define FILE_FLAG_NO_BUFFERING    0x20000000
+#define FILE_FLAG_FIRST_PIPE_INSTANCE 0x00080000
+#define FILE_SKIP_COMPLETION_PORT_ON_SUCCESS 0x1
+#define FILE_SKIP_SET_EVENT_ON_HANDLE        0x2
+/* CreateFile on a pipe: the client's impersonation level (accepted, not used). */
+#define SECURITY_ANONYMOUS        (0 << 16)
+#define SECURITY_IDENTIFICATION   (1 << 16)
+#define SECURITY_IMPERSONATION    (2 << 16)
+#define SECURITY_DELEGATION       (3 << 16)
+#define SECURITY_CONTEXT_TRACKING 0x00040000
+#define SECURITY_EFFECTIVE_ONLY   0x00080000
+#define SECURITY_SQOS_PRESENT     0x00100000
+#define SECURITY_VALID_SQOS_FLAGS 0x001F0000
 #define FILE_FLAG_DELETE_ON_CLOSE 0x04000000
 #define FILE_FLAG_BACKUP_SEMANTICS 0x02000000
 #define FILE_FLAG_WRITE_THROUGH   0x80000000
@@ -543,8 +575,16 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define ERROR_ENVVAR_NOT_FOUND      203
 #define ERROR_FILENAME_EXCED_RANGE  206
 #define ERROR_FILE_TOO_LARGE        223
+#define ERROR_BAD_PIPE              230
+#define ERROR_PIPE_BUSY             231
 #define ERROR_NO_DATA               232
+#define ERROR_PIPE_NOT_CONNECTED    233
 #define ERROR_MORE_DATA             234
+#define ERROR_PIPE_CONNECTED        535
+#define ERROR_PIPE_LISTENING        536
+#define ERROR_OPERATION_ABORTED     995
+#define ERROR_IO_PENDING            997
+#define ERROR_NOT_FOUND             1168
 #define ERROR_NO_MORE_ITEMS         259
 #define ERROR_DIRECTORY             267
 #define ERROR_NOT_OWNER             288
@@ -647,6 +687,73 @@ WINBASEAPI BOOL WINAPI SetMailslotInfo(HANDLE hMailslot, DWORD lReadTimeout);
 WINBASEAPI BOOL WINAPI CreatePipe(PHANDLE hReadPipe, PHANDLE hWritePipe,
                                   LPSECURITY_ATTRIBUTES lpPipeAttributes, DWORD nSize);
 
+/* Named pipes (namedpipeapi.h, winbase.h): Unix sockets underneath; every end is a
+ * descriptor handle, so a client end can be inherited as any program's stdio. */
+#define PIPE_ACCESS_INBOUND          0x00000001
+#define PIPE_ACCESS_OUTBOUND         0x00000002
+#define PIPE_ACCESS_DUPLEX           0x00000003
+#define PIPE_CLIENT_END              0x00000000
+#define PIPE_SERVER_END              0x00000001
+#define PIPE_WAIT                    0x00000000
+#define PIPE_NOWAIT                  0x00000001
+#define PIPE_READMODE_BYTE           0x00000000
+#define PIPE_READMODE_MESSAGE        0x00000002
+#define PIPE_TYPE_BYTE               0x00000000
+#define PIPE_TYPE_MESSAGE            0x00000004
+#define PIPE_ACCEPT_REMOTE_CLIENTS   0x00000000
+#define PIPE_REJECT_REMOTE_CLIENTS   0x00000008
+#define PIPE_UNLIMITED_INSTANCES     255
+#define NMPWAIT_WAIT_FOREVER         0xffffffff
+#define NMPWAIT_NOWAIT               0x00000001
+#define NMPWAIT_USE_DEFAULT_WAIT     0x00000000
+WINBASEAPI HANDLE WINAPI CreateNamedPipeA(LPCSTR lpName, DWORD dwOpenMode, DWORD dwPipeMode,
+                                          DWORD nMaxInstances, DWORD nOutBufferSize,
+                                          DWORD nInBufferSize, DWORD nDefaultTimeOut,
+                                          LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+WINBASEAPI HANDLE WINAPI CreateNamedPipeW(LPCWSTR lpName, DWORD dwOpenMode, DWORD dwPipeMode,
+                                          DWORD nMaxInstances, DWORD nOutBufferSize,
+                                          DWORD nInBufferSize, DWORD nDefaultTimeOut,
+                                          LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+WINBASEAPI BOOL WINAPI ConnectNamedPipe(HANDLE hNamedPipe, LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI DisconnectNamedPipe(HANDLE hNamedPipe);
+WINBASEAPI BOOL WINAPI WaitNamedPipeA(LPCSTR lpNamedPipeName, DWORD nTimeOut);
+WINBASEAPI BOOL WINAPI WaitNamedPipeW(LPCWSTR lpNamedPipeName, DWORD nTimeOut);
+WINBASEAPI BOOL WINAPI SetNamedPipeHandleState(HANDLE hNamedPipe, LPDWORD lpMode,
+                                               LPDWORD lpMaxCollectionCount,
+                                               LPDWORD lpCollectDataTimeout);
+WINBASEAPI BOOL WINAPI GetNamedPipeHandleStateA(HANDLE hNamedPipe, LPDWORD lpState,
+                                                LPDWORD lpCurInstances,
+                                                LPDWORD lpMaxCollectionCount,
+                                                LPDWORD lpCollectDataTimeout,
+                                                LPSTR lpUserName, DWORD nMaxUserNameSize);
+WINBASEAPI BOOL WINAPI GetNamedPipeHandleStateW(HANDLE hNamedPipe, LPDWORD lpState,
+                                                LPDWORD lpCurInstances,
+                                                LPDWORD lpMaxCollectionCount,
+                                                LPDWORD lpCollectDataTimeout,
+                                                LPWSTR lpUserName, DWORD nMaxUserNameSize);
+WINBASEAPI BOOL WINAPI GetNamedPipeInfo(HANDLE hNamedPipe, LPDWORD lpFlags,
+                                        LPDWORD lpOutBufferSize, LPDWORD lpInBufferSize,
+                                        LPDWORD lpMaxInstances);
+WINBASEAPI BOOL WINAPI PeekNamedPipe(HANDLE hNamedPipe, LPVOID lpBuffer, DWORD nBufferSize,
+                                     LPDWORD lpBytesRead, LPDWORD lpTotalBytesAvail,
+                                     LPDWORD lpBytesLeftThisMessage);
+WINBASEAPI BOOL WINAPI TransactNamedPipe(HANDLE hNamedPipe, LPVOID lpInBuffer,
+                                         DWORD nInBufferSize, LPVOID lpOutBuffer,
+                                         DWORD nOutBufferSize, LPDWORD lpBytesRead,
+                                         LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI CallNamedPipeA(LPCSTR lpNamedPipeName, LPVOID lpInBuffer,
+                                      DWORD nInBufferSize, LPVOID lpOutBuffer,
+                                      DWORD nOutBufferSize, LPDWORD lpBytesRead,
+                                      DWORD nTimeOut);
+WINBASEAPI BOOL WINAPI CallNamedPipeW(LPCWSTR lpNamedPipeName, LPVOID lpInBuffer,
+                                      DWORD nInBufferSize, LPVOID lpOutBuffer,
+                                      DWORD nOutBufferSize, LPDWORD lpBytesRead,
+                                      DWORD nTimeOut);
+WINBASEAPI BOOL WINAPI GetNamedPipeClientProcessId(HANDLE Pipe, PULONG ClientProcessId);
+WINBASEAPI BOOL WINAPI GetNamedPipeServerProcessId(HANDLE Pipe, PULONG ServerProcessId);
+WINBASEAPI BOOL WINAPI GetNamedPipeClientSessionId(HANDLE Pipe, PULONG ClientSessionId);
+WINBASEAPI BOOL WINAPI GetNamedPipeServerSessionId(HANDLE Pipe, PULONG ServerSessionId);
+
 WINBASEAPI HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
                                      DWORD dwShareMode,
                                      LPSECURITY_ATTRIBUTES lpSecurityAttributes,
@@ -664,6 +771,38 @@ WINBASEAPI BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOf
 WINBASEAPI BOOL WINAPI CloseHandle(HANDLE hObject);
 WINBASEAPI BOOL WINAPI GetOverlappedResult(HANDLE hFile, LPOVERLAPPED lpOverlapped,
                                            LPDWORD lpNumberOfBytesTransferred, BOOL bWait);
+WINBASEAPI BOOL WINAPI GetOverlappedResultEx(HANDLE hFile, LPOVERLAPPED lpOverlapped,
+                                             LPDWORD lpNumberOfBytesTransferred,
+                                             DWORD dwMilliseconds, BOOL bAlertable);
+WINBASEAPI BOOL WINAPI ReadFileEx(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
+                                  LPOVERLAPPED lpOverlapped,
+                                  LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+WINBASEAPI BOOL WINAPI WriteFileEx(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite,
+                                   LPOVERLAPPED lpOverlapped,
+                                   LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+WINBASEAPI BOOL WINAPI CancelIo(HANDLE hFile);
+WINBASEAPI BOOL WINAPI CancelIoEx(HANDLE hFile, LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI CancelSynchronousIo(HANDLE hThread);
+
+/* I/O completion ports (ioapiset.h): ports of this process. */
+WINBASEAPI HANDLE WINAPI CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletionPort,
+                                                ULONG_PTR CompletionKey,
+                                                DWORD NumberOfConcurrentThreads);
+WINBASEAPI BOOL WINAPI GetQueuedCompletionStatus(HANDLE CompletionPort,
+                                                 LPDWORD lpNumberOfBytesTransferred,
+                                                 PULONG_PTR lpCompletionKey,
+                                                 LPOVERLAPPED *lpOverlapped,
+                                                 DWORD dwMilliseconds);
+WINBASEAPI BOOL WINAPI GetQueuedCompletionStatusEx(HANDLE CompletionPort,
+                                                   LPOVERLAPPED_ENTRY lpCompletionPortEntries,
+                                                   ULONG ulCount, PULONG ulNumEntriesRemoved,
+                                                   DWORD dwMilliseconds, BOOL fAlertable);
+WINBASEAPI BOOL WINAPI SetFileCompletionNotificationModes(HANDLE FileHandle, UCHAR Flags);
+WINBASEAPI BOOL WINAPI PostQueuedCompletionStatus(HANDLE CompletionPort,
+                                                  DWORD dwNumberOfBytesTransferred,
+                                                  ULONG_PTR dwCompletionKey,
+                                                  LPOVERLAPPED lpOverlapped);
+
 WINBASEAPI DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove,
                                        PLONG lpDistanceToMoveHigh, DWORD dwMoveMethod);
 WINBASEAPI BOOL WINAPI SetFilePointerEx(HANDLE hFile, LARGE_INTEGER liDistanceToMove,
@@ -1128,6 +1267,10 @@ WINBASEAPI DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, D
 #ifdef UNICODE
 #  define CreateMailslot       CreateMailslotW
 #  define CreateFile           CreateFileW
+#  define CreateNamedPipe      CreateNamedPipeW
+#  define WaitNamedPipe        WaitNamedPipeW
+#  define CallNamedPipe        CallNamedPipeW
+#  define GetNamedPipeHandleState GetNamedPipeHandleStateW
 #  define CreateEvent          CreateEventW
 #  define OpenEvent            OpenEventW
 #  define CreateMutex          CreateMutexW
@@ -1172,6 +1315,10 @@ typedef LPSTARTUPINFOW LPSTARTUPINFO;
 #else
 #  define CreateMailslot       CreateMailslotA
 #  define CreateFile           CreateFileA
+#  define CreateNamedPipe      CreateNamedPipeA
+#  define WaitNamedPipe        WaitNamedPipeA
+#  define CallNamedPipe        CallNamedPipeA
+#  define GetNamedPipeHandleState GetNamedPipeHandleStateA
 #  define CreateEvent          CreateEventA
 #  define OpenEvent            OpenEventA
 #  define CreateMutex          CreateMutexA

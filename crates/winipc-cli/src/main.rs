@@ -6,6 +6,7 @@
 //! winipc send '\\.\mailslot\mailbox' hi there   # one message per argument (or per stdin line)
 //! winipc info '\\.\mailslot\mailbox'            # GetMailslotInfo
 //! winipc ls | handles | top                     # see objects, handle tables, live changes
+//! winipc pipe serve|connect '\\.\pipe\x'       # a named pipe bridged to stdin/stdout
 //! winipc event|mutex|sem|timer …                # create and change objects
 //! winipc hold OBJ… -- CMD; winipc wait OBJ…     # keep objects open; wait for them
 //! winipc run -- CMD                             # spawn, wait, print the 32-bit exit code
@@ -20,6 +21,7 @@ mod mailslot_cmd;
 mod objcmd;
 mod objspec;
 mod output;
+mod pipe_cmd;
 mod top;
 mod view;
 mod wait_cmd;
@@ -137,6 +139,18 @@ EXAMPLES
 EXIT STATUS
   0 quit with q; 1 error (e.g. standard output is not a terminal)")]
     Top(top::TopArgs),
+    /// Named pipes: serve or connect, bridged to stdin/stdout.
+    #[command(long_about = pipe_cmd::PIPE_ABOUT, after_long_help = "\
+EXIT STATUS
+  0 the peer closed (or, for connect, everything sent was read); 1 error;
+  2 connect --timeout: no free instance in time
+
+EXAMPLES
+  winipc pipe serve '\\\\.\\pipe\\demo' > received.txt
+  echo hello | winipc pipe connect '\\\\.\\pipe\\demo'
+  winipc pipe serve --message '\\\\.\\pipe\\rpc'        # one message per line
+  echo ping | winipc pipe connect --message --stay '\\\\.\\pipe\\rpc'")]
+    Pipe(pipe_cmd::PipeCmd),
     /// Events: create (and hold), set, reset, pulse.
     #[command(subcommand)]
     Event(objcmd::EventCmd),
@@ -263,6 +277,7 @@ fn main() -> ExitCode {
         Command::Ls(a) => ls::ls(a),
         Command::Handles(a) => ls::handles(a),
         Command::Top(a) => top::top(a),
+        Command::Pipe(c) => pipe_cmd::pipe(c),
         Command::Event(c) => objcmd::event(c),
         Command::Mutex(c) => objcmd::mutex(c),
         Command::Sem(c) => objcmd::sem(c),
@@ -300,6 +315,7 @@ fn subject(c: &Command) -> Option<String> {
         Command::Send(a) => Some(a.name.clone()),
         Command::Info(a) => Some(a.name.clone()),
         Command::Ls(_) | Command::Handles(_) | Command::Top(_) | Command::Gc(_) => store(),
+        Command::Pipe(c) => Some(c.subject()),
         Command::Event(c) => Some(c.subject()),
         Command::Mutex(c) => Some(c.subject()),
         Command::Sem(c) => Some(c.subject()),

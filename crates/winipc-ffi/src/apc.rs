@@ -23,11 +23,15 @@ const WAIT_IO_COMPLETION: DWORD = 0xC0;
 
 type ApcFn = unsafe extern "C" fn(usize);
 type TimerApcFn = unsafe extern "C" fn(*mut c_void, DWORD, DWORD);
+/// `LPOVERLAPPED_COMPLETION_ROUTINE` of `ReadFileEx`/`WriteFileEx`.
+pub(crate) type IoRoutine = unsafe extern "C" fn(DWORD, DWORD, *mut OVERLAPPED);
 
 /// A queued call.
 enum Call {
     User(ApcFn, usize),
     Timer(TimerApcFn, usize, u64),
+    /// A completion routine: (routine, error code, bytes, OVERLAPPED address).
+    Io(IoRoutine, DWORD, DWORD, usize),
 }
 
 #[derive(Default)]
@@ -85,6 +89,63 @@ fn run_pending(a: &Apcs) -> bool {
             Call::Timer(f, arg, ft) => unsafe {
                 f(arg as *mut c_void, ft as u32, (ft >> 32) as u32)
             },
+            // SAFETY: the completion routine ReadFileEx/WriteFileEx was given, with the
+            // OVERLAPPED it was given (the caller keeps it valid until the routine runs).
+            Call::Io(f, err, n, ov) => unsafe { f(err, n, ov as *mut OVERLAPPED) },
+        }
+    }
+}
+
+/// Queues the completion routine of a `ReadFileEx`/`WriteFileEx` to thread `tid` (the issuer).
+pub(crate) fn queue_io(tid: u32, f: IoRoutine, err: DWORD, bytes: DWORD, ov: usize) {
+    queue(tid, Call::Io(f, err, bytes, ov));
+}
+
+/// How [`sleep_until`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Waited {
+    Ready,
+    TimedOut,
+    /// Queued APCs ran (an alertable wait): `WAIT_IO_COMPLETION`.
+    Apc,
+}
+
+/// Sleeps until `poll` reports ready (`Ok(())`); while not ready it names a futex word and
+/// the value to sleep on while it holds it. An alertable sleep also wakes for the calling
+/// thread's APCs, runs them and returns [`Waited::Apc`] (after a first poll, as the alertable
+/// waits do). `deadline_ns` is absolute `CLOCK_MONOTONIC`.
+pub(crate) fn sleep_until<'w>(
+    alertable_: bool,
+    deadline_ns: Option<u64>,
+    mut poll: impl FnMut() -> Result<(), (&'w AtomicU32, u32)>,
+) -> Waited {
+    let a = alertable_.then(|| apcs_of(gettid()));
+    loop {
+        let seen = a.as_ref().map(|a| a.alert.load(Ordering::Acquire));
+        let (word, value) = match poll() {
+            Ok(()) => return Waited::Ready,
+            Err(w) => w,
+        };
+        if let Some(a) = &a
+            && run_pending(a)
+        {
+            return Waited::Apc;
+        }
+        if deadline_ns.is_some_and(|d| winipc_sys::time::monotonic_ns() >= d) {
+            return Waited::TimedOut;
+        }
+        let woken = match (&a, seen) {
+            (Some(a), Some(seen)) => {
+                winipc_sys::futex::wait_any(&[(word, value), (&a.alert, seen)], deadline_ns)
+            }
+            _ => winipc_sys::futex::wait(word, value, deadline_ns),
+        };
+        if woken == winipc_sys::futex::Woken::TimedOut {
+            // One last look, so that a completion at the deadline is not reported as a timeout.
+            if poll().is_ok() {
+                return Waited::Ready;
+            }
+            return Waited::TimedOut;
         }
     }
 }

@@ -105,9 +105,6 @@ pub(crate) fn open(
     if name.starts_with(r"\\.\pipe\") || name.starts_with(r"\\?\pipe\") {
         return Err(not_supported("named pipes"));
     }
-    if flags & FILE_FLAG_OVERLAPPED != 0 {
-        return Err(not_supported("overlapped I/O"));
-    }
     let path = match device(name) {
         Some(d) => d.to_owned(),
         None => linux_path(name),
@@ -126,6 +123,10 @@ pub(crate) fn open(
     }
     if !inherit {
         oflags |= libc::O_CLOEXEC;
+    }
+    if flags & FILE_FLAG_OVERLAPPED != 0 {
+        // A FIFO's open must not wait for its other end; reads and writes never block.
+        oflags |= libc::O_NONBLOCK;
     }
     let create = match disposition {
         CREATE_NEW => libc::O_CREAT | libc::O_EXCL,
@@ -200,6 +201,13 @@ pub(crate) fn open(
         unsafe { libc::close(fd) };
         return Err(winipc_core::Error::AccessDenied.into());
     }
+    if flags & FILE_FLAG_OVERLAPPED != 0
+        && let Err(e) = crate::overlapped::FdTarget::register(fd)
+    {
+        // SAFETY: closing the descriptor just opened.
+        unsafe { libc::close(fd) };
+        return Err(e);
+    }
     if inherit {
         set_inheritable(fd, true);
     }
@@ -219,8 +227,15 @@ pub(crate) fn open(
 
 /// `CloseHandle` on a descriptor handle.
 pub(crate) fn close_fd(fd: i32) -> R<()> {
+    // Pending overlapped operations are cancelled first (while the descriptor is still open,
+    // so that epoll forgets it).
+    crate::overlapped::forget(crate::overlapped::key_of(std_handle(fd)));
+    // A named-pipe end: dropping it closes its socket (and a server's own descriptors). What
+    // winipc knew of the number is forgotten *before* the number is released: afterwards it
+    // may already name another thread's new pipe end.
+    let closed = crate::namedpipe::close(fd);
     // SAFETY: closing a descriptor number has no memory-safety preconditions.
-    if unsafe { libc::close(fd) } != 0 {
+    if !closed && unsafe { libc::close(fd) } != 0 {
         return Err(invalid_handle());
     }
     set_inheritable(fd, false);
@@ -246,6 +261,14 @@ pub(crate) fn dup_fd(fd: i32, inherit: bool) -> R<crate::util::HANDLE> {
     }
     if inherit {
         set_inheritable(n, true);
+    }
+    let overlapped = crate::overlapped::target_of(std_handle(fd)).is_some();
+    if crate::namedpipe::share(fd, n, overlapped) {
+        return Ok(std_handle(n));
+    }
+    if overlapped {
+        // The duplicate shares the file description, and so its overlapped mode.
+        let _ = crate::overlapped::FdTarget::register(n);
     }
     Ok(std_handle(n))
 }
@@ -438,6 +461,9 @@ pub unsafe extern "C" fn GetFileSizeEx(h: HANDLE, size: *mut i64) -> BOOL {
 pub extern "C" fn FlushFileBuffers(h: HANDLE) -> BOOL {
     ffi_bool(|| {
         let fd = fd_of(h)?;
+        if let Some(p) = crate::namedpipe::end_of_fd(fd) {
+            return crate::namedpipe::flush(&p);
+        }
         // SAFETY: fsync on a descriptor number.
         if unsafe { libc::fsync(fd) } != 0 {
             let e = std::io::Error::last_os_error();
@@ -460,8 +486,10 @@ const FILE_TYPE_PIPE: DWORD = 3;
 #[unsafe(no_mangle)]
 pub extern "C" fn GetFileType(h: HANDLE) -> DWORD {
     ffi(FILE_TYPE_UNKNOWN, || {
-        let st = fstat(fd_of(h)?)?;
+        let fd = fd_of(h)?;
+        let st = fstat(fd)?;
         let t = match st.st_mode & libc::S_IFMT {
+            _ if crate::namedpipe::is_pipe_fd(fd) => FILE_TYPE_PIPE,
             libc::S_IFCHR => FILE_TYPE_CHAR,
             libc::S_IFIFO | libc::S_IFSOCK => FILE_TYPE_PIPE,
             _ => FILE_TYPE_DISK,

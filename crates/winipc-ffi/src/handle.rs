@@ -37,6 +37,8 @@ const LOCAL_MAX: usize = 0x1_0000;
 /// An object behind an [`H::Local`] handle.
 pub(crate) enum Local {
     Snapshot(crate::toolhelp::Snapshot),
+    /// An I/O completion port.
+    Port(std::sync::Arc<crate::iocp::Port>),
 }
 
 static LOCALS: std::sync::Mutex<Vec<Option<Local>>> = std::sync::Mutex::new(Vec::new());
@@ -71,6 +73,10 @@ pub(crate) fn with_local<T>(h: HANDLE, f: impl FnOnce(&mut Local) -> R<T>) -> R<
 fn local_close(i: usize) -> R<()> {
     let mut t = LOCALS.lock().unwrap_or_else(|e| e.into_inner());
     match t.get_mut(i).and_then(Option::take) {
+        Some(Local::Port(p)) => {
+            p.close();
+            Ok(())
+        }
         Some(_) => Ok(()),
         None => Err(invalid_handle()),
     }
@@ -265,7 +271,10 @@ pub(crate) fn waitable(h: HANDLE) -> R<RawHandle> {
 #[unsafe(no_mangle)]
 pub extern "C" fn CloseHandle(h: HANDLE) -> BOOL {
     ffi_bool(|| match classify(h)? {
-        H::Raw(r) => Ok(raw::close(r)?),
+        H::Raw(r) => {
+            crate::overlapped::forget(crate::overlapped::key_of(h));
+            Ok(raw::close(r)?)
+        }
         H::Std(fd) => crate::files::close_fd(fd),
         // Pseudo-handles are not in the handle table (and -1 is INVALID_HANDLE_VALUE).
         H::Local(i) => local_close(i),

@@ -1,5 +1,6 @@
 //! Mailslots and the file functions on them: `CreateMailslot`, `CreateFile`, `ReadFile`,
-//! `WriteFile` (with an optional OVERLAPPED, completed synchronously), `GetOverlappedResult`,
+//! `WriteFile` (on a handle in overlapped mode through the engine of `overlapped`; on any other
+//! handle synchronously, with an optional OVERLAPPED filled as a completion),
 //! `GetMailslotInfo`, `SetMailslotInfo`.
 
 use std::ffi::{c_char, c_void};
@@ -10,6 +11,7 @@ use winipc_core::{
 };
 
 use crate::handle::{CURRENT_PROCESS, H, classify, raw_of, to_handle};
+use crate::overlapped::{Side, complete_sync};
 use crate::util::*;
 
 const INVALID_HANDLE_VALUE: HANDLE = CURRENT_PROCESS as HANDLE;
@@ -85,6 +87,9 @@ fn create_file(
 ) -> HANDLE {
     ffi(INVALID_HANDLE_VALUE, || {
         let name = name?.ok_or(Error::PathNotFound)?;
+        if crate::namedpipe::looks_like_pipe(&name) {
+            return crate::namedpipe::open_client(&name, access, flags, inherit);
+        }
         if !looks_like_mailslot(&name) {
             return crate::files::open(&name, access, disposition, flags, inherit);
         }
@@ -94,9 +99,9 @@ fn create_file(
                 "dwCreationDisposition must be OPEN_EXISTING",
             ));
         }
-        if flags & FILE_FLAG_OVERLAPPED != 0 {
-            return Err(not_supported("overlapped I/O"));
-        }
+        // FILE_FLAG_OVERLAPPED is accepted: a mailslot write never waits, so each one completes
+        // at once (TRUE, with the OVERLAPPED filled and its event set).
+        let _ = flags & FILE_FLAG_OVERLAPPED;
         // \\THIS-COMPUTER\mailslot\x is the local slot.
         let local = match &parsed.target {
             MailslotTarget::Local => true,
@@ -161,12 +166,54 @@ pub unsafe extern "C" fn ReadFile(
     // SAFETY: the caller's contract.
     unsafe { write_opt(read, 0) };
     let ov = overlapped.cast::<OVERLAPPED>();
+    if let Some(t) = crate::overlapped::target_of(h) {
+        // SAFETY: the caller's contract (buffer and OVERLAPPED valid until completion).
+        return unsafe { crate::overlapped::transfer(h, t, Side::Read, buf, len, read, ov, None) };
+    }
+    if let Ok(H::Std(fd)) = classify(h)
+        && let Some(p) = crate::namedpipe::end_of_fd(fd)
+    {
+        // SAFETY: the caller's contract.
+        return unsafe { read_pipe(h, &p, buf, len, read, ov) };
+    }
     // SAFETY: the caller's contract: NULL or a valid OVERLAPPED.
     let offset = unsafe { file_offset(ov) };
     // SAFETY: the caller's contract: NULL or a valid OVERLAPPED, and `buf` valid for `len`.
-    let r = || unsafe { with_overlapped(ov, || read_file(h, buf, len, offset)) };
+    let r = || unsafe { complete_sync(h, ov, || read_file(h, buf, len, offset)) };
     // SAFETY: the caller's contract.
     unsafe { transfer(r, read, ov.is_null()) }
+}
+
+/// `ReadFile` on a named-pipe end without `FILE_FLAG_OVERLAPPED`: a message that does not
+/// fit fails with `ERROR_MORE_DATA` and still reports the bytes read.
+///
+/// # Safety
+/// As `ReadFile`.
+unsafe fn read_pipe(
+    h: HANDLE,
+    p: &crate::namedpipe::PipeEnd,
+    buf: *mut c_void,
+    len: DWORD,
+    read: *mut DWORD,
+    ov: *mut OVERLAPPED,
+) -> BOOL {
+    ffi_bool(|| {
+        if ov.is_null() && read.is_null() {
+            return Err(invalid_parameter("lpNumberOfBytesRead is NULL"));
+        }
+        // SAFETY: the caller's contract.
+        let b = unsafe { bytes_mut(buf, len as usize) }?;
+        // SAFETY: the caller's contract.
+        let o = unsafe {
+            crate::overlapped::complete_sync_outcome(h, ov, || crate::namedpipe::read_sync(p, b))
+        };
+        // SAFETY: the caller's contract.
+        unsafe { write_opt(read, o.bytes as DWORD) };
+        match o.win32() {
+            0 => Ok(()),
+            c => Err(Fail(c)),
+        }
+    })
 }
 
 /// Runs `ReadFile`/`WriteFile`'s transfer `io` and stores its count through `done`, which is
@@ -185,34 +232,6 @@ unsafe fn transfer(io: impl FnOnce() -> R<usize>, done: *mut DWORD, required: bo
         unsafe { write_opt(done, n as DWORD) };
         Ok(())
     })
-}
-
-/// Runs a synchronous transfer with Win32's rules for an OVERLAPPED on a handle opened without
-/// `FILE_FLAG_OVERLAPPED` (every winipc handle): the event is reset first, the call returns
-/// only when the transfer is done, and then `Internal` holds its status, `InternalHigh` its
-/// byte count, and the event is set.
-///
-/// # Safety
-/// `ov` NULL or valid for reads and writes of an `OVERLAPPED`.
-unsafe fn with_overlapped(ov: *mut OVERLAPPED, io: impl FnOnce() -> R<usize>) -> R<usize> {
-    if ov.is_null() {
-        return io();
-    }
-    // SAFETY: the caller's contract.
-    let event = unsafe { (*ov).event() };
-    if let Some(e) = event {
-        raw::event_reset(e)?;
-    }
-    let r = io();
-    // SAFETY: the caller's contract.
-    unsafe {
-        (*ov).Internal = r.map_or_else(|Fail(code)| ntstatus_of(code), |_| STATUS_SUCCESS);
-        (*ov).InternalHigh = r.unwrap_or(0);
-    }
-    if let (Ok(_), Some(e)) = (r, event) {
-        raw::event_set(e)?;
-    }
-    r
 }
 
 /// The file position an `OVERLAPPED` names (`Offset`, `OffsetHigh`), if one is given.
@@ -290,10 +309,16 @@ pub unsafe extern "C" fn WriteFile(
     // SAFETY: the caller's contract.
     unsafe { write_opt(written, 0) };
     let ov = overlapped.cast::<OVERLAPPED>();
+    if let Some(t) = crate::overlapped::target_of(h) {
+        // SAFETY: the caller's contract (buffer and OVERLAPPED valid until completion).
+        return unsafe {
+            crate::overlapped::transfer(h, t, Side::Write, buf.cast_mut(), len, written, ov, None)
+        };
+    }
     // SAFETY: the caller's contract: NULL or a valid OVERLAPPED.
     let offset = unsafe { file_offset(ov) };
     // SAFETY: the caller's contract: NULL or a valid OVERLAPPED, and `buf` valid for `len`.
-    let w = || unsafe { with_overlapped(ov, || write_file(h, buf, len, offset)) };
+    let w = || unsafe { complete_sync(h, ov, || write_file(h, buf, len, offset)) };
     // SAFETY: the caller's contract.
     unsafe { transfer(w, written, ov.is_null()) }
 }
@@ -306,6 +331,9 @@ unsafe fn write_file(h: HANDLE, buf: *const c_void, len: DWORD, offset: Option<i
     let msg = unsafe { bytes(buf, len as usize) }?;
     match what {
         H::Raw(r) => raw::mailslot_write(r, msg)?,
+        H::Std(fd) if let Some(p) = crate::namedpipe::end_of_fd(fd) => {
+            return crate::namedpipe::write_sync(&p, msg);
+        }
         H::Std(fd) => {
             let at = offset.filter(|_| seekable(fd));
             let mut rest = msg;
@@ -334,41 +362,6 @@ unsafe fn write_file(h: HANDLE, buf: *const c_void, len: DWORD, offset: Option<i
         H::CurrentProcess | H::CurrentThread | H::Local(_) => return Err(invalid_handle()),
     }
     Ok(len as usize)
-}
-
-/// # Safety
-/// `ov` NULL or valid for reads of an `OVERLAPPED`; `done` NULL or valid for a `DWORD` write.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn GetOverlappedResult(
-    h: HANDLE,
-    ov: *const OVERLAPPED,
-    done: *mut DWORD,
-    wait: BOOL,
-) -> BOOL {
-    ffi_bool(|| {
-        // SAFETY: the caller's contract.
-        let o = unsafe { read_req(ov) }?;
-        if o.Internal == STATUS_PENDING {
-            // Never left by winipc (every transfer completes before ReadFile/WriteFile
-            // return), only by a caller that set it: wait for the completion it names.
-            if wait == FALSE {
-                return Err(Fail(code::ERROR_IO_INCOMPLETE));
-            }
-            let on = match o.event() {
-                Some(e) => e,
-                None => raw_of(h)?,
-            };
-            raw::wait(&[on], false, None)?;
-        }
-        // SAFETY: the caller's contract: re-read after a wait.
-        let o = unsafe { read_req(ov) }?;
-        // SAFETY: the caller's contract.
-        unsafe { write_req(done, o.InternalHigh as DWORD) }?;
-        match win32_of_ntstatus(o.Internal) {
-            0 => Ok(()),
-            code => Err(Fail(code)),
-        }
-    })
 }
 
 /// # Safety

@@ -94,7 +94,10 @@ pub(crate) fn system_message(code: u32) -> Option<&'static str> {
         203 => "The system could not find the environment option that was entered.",
         206 => "The filename or extension is too long.",
         223 => "The file size exceeds the limit allowed and cannot be saved.",
+        230 => "The pipe state is invalid.",
+        231 => "All pipe instances are busy.",
         232 => "The pipe is being closed.",
+        233 => "No process is on the other end of the pipe.",
         234 => "More data is available.",
         259 => "No more data is available.",
         267 => "The directory name is invalid.",
@@ -103,10 +106,17 @@ pub(crate) fn system_message(code: u32) -> Option<&'static str> {
         317 => {
             "The system cannot find message text for message number 0x%1 in the message file for %2."
         }
+        535 => "There is a process on other end of the pipe.",
+        536 => "Waiting for a process to open the other end of the pipe.",
         735 => "{Abandoned wait}",
+        995 => {
+            "The I/O operation has been aborted because of either a thread exit or an application request."
+        }
         996 => "Overlapped I/O event is not in a signaled state.",
+        997 => "Overlapped I/O operation is in progress.",
         998 => "Invalid access to memory location.",
         1004 => "Invalid flags.",
+        1168 => "Element not found.",
         1392 => "The file or directory is corrupted and unreadable.",
         1460 => "This operation returned because the timeout period expired.",
         1816 => "Not enough quota is available to process this command.",

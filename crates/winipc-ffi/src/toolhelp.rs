@@ -152,7 +152,9 @@ unsafe fn proc_entry<T: crate::env::Unit>(h: HANDLE, e: *mut ProcHead, first: bo
             return Err(noaccess());
         }
         let p = with_local(h, |l| {
-            let Local::Snapshot(s) = l;
+            let Local::Snapshot(s) = l else {
+                return Err(invalid_handle());
+            };
             if first {
                 s.next_proc = 0;
             }
@@ -238,7 +240,9 @@ unsafe fn thread_entry(h: HANDLE, e: *mut ThreadEntry, first: bool) -> BOOL {
             return Err(Fail(code::ERROR_BAD_LENGTH));
         }
         let t = with_local(h, |l| {
-            let Local::Snapshot(s) = l;
+            let Local::Snapshot(s) = l else {
+                return Err(invalid_handle());
+            };
             if first {
                 s.next_thread = 0;
             }

@@ -36,6 +36,14 @@ pub(crate) mod code {
     pub const ERROR_ENVVAR_NOT_FOUND: u32 = 203;
     pub const ERROR_FILE_EXISTS_ALL: u32 = 80; // ERROR_FILE_EXISTS
     pub const ERROR_TOO_MANY_OPEN_FILES: u32 = 4;
+    pub const ERROR_INVALID_FUNCTION: u32 = 1;
+    pub const ERROR_HANDLE_EOF: u32 = 38;
+    pub const ERROR_OPERATION_ABORTED: u32 = 995;
+    pub const ERROR_MORE_DATA: u32 = 234;
+    pub const ERROR_BAD_PIPE: u32 = 230;
+    pub const ERROR_PIPE_BUSY: u32 = 231;
+    pub const ERROR_PIPE_NOT_CONNECTED: u32 = 233;
+    pub const ERROR_PIPE_LISTENING: u32 = 536;
 }
 
 // ---- OVERLAPPED ----------------------------------------------------------------------------
@@ -67,7 +75,7 @@ pub(crate) const STATUS_PENDING: usize = 0x103;
 
 /// Win32 errors and the NTSTATUS values Windows stores in `OVERLAPPED.Internal` for them
 /// (the pairs `RtlNtStatusToDosError` maps), for the errors a transfer can end with here.
-const NTSTATUS: [(u32, usize); 8] = [
+const NTSTATUS: [(u32, usize); 20] = [
     (code::ERROR_INVALID_HANDLE, 0xC000_0008),
     (code::ERROR_INVALID_PARAMETER, 0xC000_000D),
     (code::ERROR_ACCESS_DENIED, 0xC000_0022),
@@ -76,12 +84,30 @@ const NTSTATUS: [(u32, usize); 8] = [
     (code::ERROR_BROKEN_PIPE, 0xC000_014B),
     (code::ERROR_NOACCESS, 0xC000_0005),
     (code::ERROR_FILE_CORRUPT, 0xC000_0102),
+    (code::ERROR_HANDLE_EOF, 0xC000_0011), // STATUS_END_OF_FILE
+    (code::ERROR_OPERATION_ABORTED, 0xC000_0120), // STATUS_CANCELLED
+    (code::ERROR_NO_DATA, 0xC000_00B1),    // STATUS_PIPE_CLOSING
+    (code::ERROR_PIPE_NOT_CONNECTED, 0xC000_00B0), // STATUS_PIPE_DISCONNECTED
+    (code::ERROR_PIPE_LISTENING, 0xC000_00B3), // STATUS_PIPE_LISTENING
+    (code::ERROR_BAD_PIPE, 0xC000_00AD),   // STATUS_INVALID_PIPE_STATE
+    (code::ERROR_PIPE_BUSY, 0xC000_00AE),  // STATUS_PIPE_BUSY
+    (code::ERROR_NOT_ENOUGH_MEMORY, 0xC000_0017), // STATUS_NO_MEMORY
+    (code::ERROR_NOT_SUPPORTED, 0xC000_00BB), // STATUS_NOT_SUPPORTED
+    (code::ERROR_DISK_FULL, 0xC000_007F),  // STATUS_DISK_FULL
+    (code::ERROR_INVALID_FUNCTION, 0xC000_0010), // STATUS_INVALID_DEVICE_REQUEST
+    (code::ERROR_NOT_ENOUGH_QUOTA, 0xC000_0044), // STATUS_QUOTA_EXCEEDED
 ];
+/// `STATUS_BUFFER_OVERFLOW`: a warning, not an error: the message did not fit, the buffer
+/// holds its beginning (`ERROR_MORE_DATA`).
+pub(crate) const STATUS_BUFFER_OVERFLOW: usize = 0x8000_0005;
 /// `STATUS_UNSUCCESSFUL`, for any other failure (it maps back to `ERROR_GEN_FAILURE`).
 const STATUS_UNSUCCESSFUL: usize = 0xC000_0001;
 
 /// The NTSTATUS a failed transfer leaves in `OVERLAPPED.Internal`.
 pub(crate) fn ntstatus_of(win32: u32) -> usize {
+    if win32 == code::ERROR_MORE_DATA {
+        return STATUS_BUFFER_OVERFLOW;
+    }
     NTSTATUS
         .iter()
         .find(|(w, _)| *w == win32)
@@ -90,6 +116,9 @@ pub(crate) fn ntstatus_of(win32: u32) -> usize {
 
 /// The Win32 error for an `OVERLAPPED.Internal` value; 0 for success (any non-error status).
 pub(crate) fn win32_of_ntstatus(status: usize) -> u32 {
+    if status == STATUS_BUFFER_OVERFLOW {
+        return code::ERROR_MORE_DATA;
+    }
     if status as u32 & 0xC000_0000 != 0xC000_0000 {
         return code::ERROR_SUCCESS;
     }

@@ -240,6 +240,8 @@ const MODE_PROGRAMS: &[&str] = &[
     "files",
     "sched",
     "pipes",
+    "overlapped",
+    "namedpipes",
     "filemapping",
     "threadpool",
     "tpool",

@@ -9,6 +9,7 @@
 //!   `FUTEX_OWNER_DIED` when their thread dies, SIGKILL included;
 //! - [`membarrier`]: asymmetric memory barriers across processes;
 //! - [`names`]: machine-wide names held by abstract Unix sockets (kernel-enforced lifetime);
+//! - [`pipes`]: the sockets, polls and eventfds behind named pipes;
 //! - [`proc`]: process identity (pid, tid, start time), pidfds, exit statuses, signals;
 //! - [`sigbus`]: surviving a peer that truncates a mapped region file;
 //! - [`time`]: the monotonic and real-time clocks as nanosecond counts.
@@ -28,6 +29,7 @@ pub mod eventfd;
 pub mod futex;
 pub mod membarrier;
 pub mod names;
+pub mod pipes;
 pub mod proc;
 pub mod shm;
 pub mod sigbus;

@@ -77,6 +77,33 @@ pub enum Error {
     /// being closed").
     #[error("the pipe's read end is closed")]
     PipeClosing,
+    /// Every instance of the named pipe is busy (ERROR_PIPE_BUSY).
+    #[error("all pipe instances are busy")]
+    PipeBusy,
+    /// A client connected before `ConnectNamedPipe` was called (ERROR_PIPE_CONNECTED): the
+    /// instance is connected, which Win32 reports as this "error".
+    #[error("a client is already connected to the pipe instance")]
+    PipeConnected,
+    /// The pipe instance waits for a client; nothing can be read or written yet
+    /// (ERROR_PIPE_LISTENING).
+    #[error("the pipe instance is waiting for a client")]
+    PipeListening,
+    /// The pipe was disconnected by its server, or the instance has no client
+    /// (ERROR_PIPE_NOT_CONNECTED).
+    #[error("no process is on the other end of the pipe")]
+    PipeNotConnected,
+    /// A message-mode read returned part of a message; the rest comes with the next reads
+    /// (ERROR_MORE_DATA).
+    #[error("more data is available")]
+    MoreData,
+    /// A non-blocking (`PIPE_NOWAIT`) pipe has nothing to read, or its client came and went
+    /// before `ConnectNamedPipe` (ERROR_NO_DATA).
+    #[error("no data")]
+    NoData,
+    /// The pipe is not in the state or mode the call needs, e.g. a transaction on a pipe not in
+    /// message-read mode (ERROR_BAD_PIPE).
+    #[error("the pipe state is invalid: {0}")]
+    BadPipe(&'static str),
     /// The mailslot's memory quota stayed full for the whole write timeout (ERROR_NOT_ENOUGH_QUOTA).
     #[error("the mailslot is full")]
     MailslotFull,
@@ -134,7 +161,13 @@ pub mod code {
     pub const ERROR_SEM_TIMEOUT: u32 = 121;
     pub const ERROR_INSUFFICIENT_BUFFER: u32 = 122;
     pub const ERROR_INVALID_NAME: u32 = 123;
+    pub const ERROR_BAD_PIPE: u32 = 230;
+    pub const ERROR_PIPE_BUSY: u32 = 231;
     pub const ERROR_NO_DATA: u32 = 232;
+    pub const ERROR_PIPE_NOT_CONNECTED: u32 = 233;
+    pub const ERROR_MORE_DATA: u32 = 234;
+    pub const ERROR_PIPE_CONNECTED: u32 = 535;
+    pub const ERROR_PIPE_LISTENING: u32 = 536;
     pub const ERROR_ALREADY_EXISTS: u32 = 183;
     pub const ERROR_FILENAME_EXCED_RANGE: u32 = 206;
     pub const ERROR_FILE_TOO_LARGE: u32 = 223;
@@ -167,7 +200,13 @@ impl Error {
             Error::Timeout => ERROR_TIMEOUT,
             Error::InsufficientBuffer { .. } => ERROR_INSUFFICIENT_BUFFER,
             Error::ReceiverGone | Error::BrokenPipe => ERROR_BROKEN_PIPE,
-            Error::PipeClosing => ERROR_NO_DATA,
+            Error::PipeClosing | Error::NoData => ERROR_NO_DATA,
+            Error::PipeBusy => ERROR_PIPE_BUSY,
+            Error::PipeConnected => ERROR_PIPE_CONNECTED,
+            Error::PipeListening => ERROR_PIPE_LISTENING,
+            Error::PipeNotConnected => ERROR_PIPE_NOT_CONNECTED,
+            Error::MoreData => ERROR_MORE_DATA,
+            Error::BadPipe(_) => ERROR_BAD_PIPE,
             Error::MailslotFull => ERROR_NOT_ENOUGH_QUOTA,
             Error::NoResources(_) => ERROR_NOT_ENOUGH_MEMORY,
             Error::Corrupt(_) => ERROR_FILE_CORRUPT,
@@ -206,7 +245,15 @@ impl Error {
             | Error::MessageTooLarge { .. }
             | Error::InvalidHandle
             | Error::WrongKind => K::InvalidInput,
-            Error::ReceiverGone | Error::BrokenPipe | Error::PipeClosing => K::BrokenPipe,
+            Error::ReceiverGone
+            | Error::BrokenPipe
+            | Error::PipeClosing
+            | Error::PipeNotConnected => K::BrokenPipe,
+            Error::PipeBusy => K::ResourceBusy,
+            Error::NoData => K::WouldBlock,
+            Error::PipeConnected | Error::PipeListening | Error::MoreData | Error::BadPipe(_) => {
+                K::Other
+            }
             Error::InsufficientBuffer { .. } => K::InvalidInput,
             Error::Corrupt(_) => K::InvalidData,
             Error::NoResources(_) | Error::MailslotFull => K::OutOfMemory,

@@ -40,6 +40,7 @@ mod monitor;
 mod mutex;
 mod names;
 mod objects;
+pub mod pipe;
 mod process;
 pub mod raw;
 mod readiness;

@@ -63,6 +63,21 @@ pub(crate) fn socket_name(space: Space, digest: u64) -> Vec<u8> {
     format!("winipc.v1.{}.{tag}.{digest:016x}", world()).into_bytes()
 }
 
+/// The abstract socket name of the named pipe `name` (lower-cased by the caller), or, with a
+/// `slot`, of its instance slot number `slot` (decision 0011). Pipes have a namespace of their
+/// own: a pipe and a mailslot or object of the same name never meet.
+pub(crate) fn pipe_socket_name(name: &[u8], slot: Option<u32>) -> Vec<u8> {
+    let mut h = Sha256::new();
+    h.update(b"winipc pipe\0\0\0");
+    h.update(name);
+    let d = h.finalize();
+    let digest = u64::from_le_bytes(d[..8].try_into().expect("8 bytes"));
+    match slot {
+        None => format!("winipc.v1.{}.p.{digest:016x}", world()).into_bytes(),
+        Some(n) => format!("winipc.v1.{}.p.{digest:016x}.{n}", world()).into_bytes(),
+    }
+}
+
 /// Device and inode of the store directory, in hex.
 fn world() -> &'static str {
     static WORLD: std::sync::OnceLock<String> = std::sync::OnceLock::new();

@@ -1,0 +1,640 @@
+//! One connection between a server instance and a client: the data socket, the rendezvous
+//! connection kept beside it (it tells a client that its server disconnected), and the I/O
+//! every pipe end shares — reads with message boundaries and `ERROR_MORE_DATA`, writes,
+//! peeks, flushes, and Windows' errors for a peer that closed, died or disconnected.
+
+use std::io;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+
+use winipc_sys::pipes::{self as sys, Kind};
+
+use super::frame::{self, HEADER_DATA, MAX_MESSAGE, Reply, Status};
+use super::{HandleState, Peek, ReadDone, ReadMode};
+use crate::error::{Error, Result};
+
+/// The rest of a message that did not fit a reader's buffer, for its next reads. It lives in
+/// this process only: an end passed to another process leaves it behind (decision 0011).
+#[derive(Debug, Default)]
+struct Rest {
+    buf: Vec<u8>,
+    pos: usize,
+}
+
+impl Rest {
+    fn left(&self) -> &[u8] {
+        &self.buf[self.pos..]
+    }
+}
+
+/// One handle's view of an end: its read mode and `PIPE_NOWAIT` (both changeable), and the
+/// directions it may use. The I/O every end offers goes through here.
+#[derive(Debug)]
+pub(crate) struct Modes {
+    read_mode: AtomicU8,
+    nowait: AtomicBool,
+    can_read: bool,
+    can_write: bool,
+}
+
+impl Modes {
+    pub(crate) fn new(read_mode: ReadMode, nowait: bool, can_read: bool, can_write: bool) -> Modes {
+        Modes {
+            read_mode: AtomicU8::new(u8::from(read_mode == ReadMode::Message)),
+            nowait: AtomicBool::new(nowait),
+            can_read,
+            can_write,
+        }
+    }
+
+    pub(crate) fn read_mode(&self) -> ReadMode {
+        if self.read_mode.load(Ordering::Relaxed) == 1 {
+            ReadMode::Message
+        } else {
+            ReadMode::Byte
+        }
+    }
+
+    fn nowait(&self) -> bool {
+        self.nowait.load(Ordering::Relaxed)
+    }
+
+    fn check(allowed: bool) -> Result<()> {
+        if allowed {
+            Ok(())
+        } else {
+            Err(Error::AccessDenied)
+        }
+    }
+
+    /// `GetNamedPipeHandleState`.
+    pub(crate) fn state(&self, instances: u32) -> HandleState {
+        HandleState {
+            nowait: self.nowait(),
+            read_mode: self.read_mode(),
+            instances,
+        }
+    }
+
+    /// `SetNamedPipeHandleState` on an end of a pipe of `kind`.
+    pub(crate) fn set(
+        &self,
+        kind: Kind,
+        read_mode: Option<ReadMode>,
+        nowait: Option<bool>,
+    ) -> Result<()> {
+        if read_mode == Some(ReadMode::Message) && kind == Kind::Byte {
+            return Err(Error::InvalidParameter(
+                "message-read mode needs a message pipe",
+            ));
+        }
+        if let Some(m) = read_mode {
+            self.read_mode
+                .store(u8::from(m == ReadMode::Message), Ordering::Relaxed);
+        }
+        if let Some(n) = nowait {
+            self.nowait.store(n, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    /// `ReadFile` on `c`, waiting until `deadline_ns` (not with `PIPE_NOWAIT`).
+    pub(crate) fn recv(
+        &self,
+        c: &Conn,
+        buf: &mut [u8],
+        deadline_ns: Option<u64>,
+    ) -> Result<ReadDone> {
+        Modes::check(self.can_read)?;
+        c.read(self.read_mode(), self.nowait(), buf, deadline_ns)
+    }
+
+    pub(crate) fn try_read(&self, c: &Conn, buf: &mut [u8]) -> Result<Option<ReadDone>> {
+        Modes::check(self.can_read)?;
+        c.try_read(self.read_mode(), buf)
+    }
+
+    /// `WriteFile` on `c`.
+    pub(crate) fn send(&self, c: &Conn, buf: &[u8], deadline_ns: Option<u64>) -> Result<usize> {
+        Modes::check(self.can_write)?;
+        c.write(self.nowait(), buf, deadline_ns)
+    }
+
+    pub(crate) fn try_write(&self, c: &Conn, buf: &[u8]) -> Result<Option<usize>> {
+        Modes::check(self.can_write)?;
+        c.try_write(buf)
+    }
+
+    /// `TransactNamedPipe`: one message out, one in. Needs message-read mode
+    /// (`ERROR_BAD_PIPE`) and nothing unread (`ERROR_PIPE_BUSY`).
+    pub(crate) fn transact(&self, c: &Conn, input: &[u8], output: &mut [u8]) -> Result<ReadDone> {
+        Modes::check(self.can_read && self.can_write)?;
+        if c.kind != Kind::Message || self.read_mode() != ReadMode::Message {
+            return Err(Error::BadPipe("a transaction needs message-read mode"));
+        }
+        if c.has_unread()? {
+            return Err(Error::PipeBusy);
+        }
+        c.write(false, input, None)?;
+        c.read(ReadMode::Message, false, output, None)
+    }
+}
+
+/// One connected pipe end.
+#[derive(Debug)]
+pub(crate) struct Conn {
+    data: OwnedFd,
+    /// The rendezvous connection: the server sends [`Status::Disconnected`] on it before it
+    /// drops a connection with `DisconnectNamedPipe`. `None` for an end adopted from a bare
+    /// descriptor.
+    control: Option<OwnedFd>,
+    pub kind: Kind,
+    /// The process on the other end.
+    pub peer_pid: u32,
+    /// Set when the server learned (or, on the server side, decided) that the connection
+    /// was ended by `DisconnectNamedPipe` rather than closed.
+    disconnected: AtomicBool,
+    rest: Mutex<Rest>,
+    /// Where a message read puts the part beyond the caller's buffer (allocated on the first
+    /// message read; its pages are touched only as far as messages reach). Its lock orders
+    /// message reads.
+    scratch: Mutex<Vec<u8>>,
+}
+
+impl Conn {
+    pub(crate) fn new(data: OwnedFd, control: Option<OwnedFd>, kind: Kind, peer_pid: u32) -> Conn {
+        Conn {
+            data,
+            control,
+            kind,
+            peer_pid,
+            disconnected: AtomicBool::new(false),
+            rest: Mutex::new(Rest::default()),
+            scratch: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The data socket (readable / writable as the pipe is).
+    pub(crate) fn fd(&self) -> BorrowedFd<'_> {
+        self.data.as_fd()
+    }
+
+    /// Gives up the data socket (an end handed to another program).
+    pub(crate) fn into_fd(self) -> OwnedFd {
+        self.data
+    }
+
+    /// Server side: ends the connection as `DisconnectNamedPipe` does — the client is told
+    /// (its reads and writes then fail with `ERROR_PIPE_NOT_CONNECTED`) and this side's
+    /// blocked readers and writers wake.
+    pub(crate) fn disconnect(&self, settings: frame::Settings) {
+        self.disconnected.store(true, Ordering::Release);
+        if let Some(c) = &self.control {
+            let notice = Reply {
+                status: Status::Disconnected,
+                settings,
+                secret: 0,
+            };
+            let _ = sys::send(c, &[&notice.encode()], true);
+        }
+        sys::shutdown(&self.data);
+    }
+
+    /// Closes this side for good (the last handle of the end): blocked calls on other threads
+    /// wake, and the peer sees the end of the stream (`ERROR_BROKEN_PIPE`) after what is
+    /// queued.
+    pub(crate) fn close(&self) {
+        sys::shutdown(&self.data);
+    }
+
+    /// Whether the peer has closed its end (or died).
+    pub(crate) fn peer_gone(&self) -> bool {
+        sys::poll(&self.data, false, false, Some(0))
+            .map(|r| r.hangup)
+            .unwrap_or(true)
+    }
+
+    /// Whether the connection ended by `DisconnectNamedPipe` (asking the server's notice).
+    fn was_disconnected(&self) -> bool {
+        if self.disconnected.load(Ordering::Acquire) {
+            return true;
+        }
+        let Some(c) = &self.control else {
+            return false;
+        };
+        let mut b = [0u8; frame::REPLY_LEN];
+        let told = sys::recv(c, &mut [&mut b], false, true)
+            .ok()
+            .and_then(|(n, _)| Reply::decode(&b[..n.min(b.len())]))
+            .is_some_and(|r| r.status == Status::Disconnected);
+        if told {
+            self.disconnected.store(true, Ordering::Release);
+            return true;
+        }
+        false
+    }
+
+    /// The error for a read that found the end of the stream.
+    fn ended(&self) -> Error {
+        if self.was_disconnected() {
+            Error::PipeNotConnected
+        } else {
+            Error::BrokenPipe
+        }
+    }
+
+    /// The error for a write refused because the peer is gone.
+    fn write_refused(&self) -> Error {
+        if self.was_disconnected() {
+            Error::PipeNotConnected
+        } else {
+            Error::PipeClosing
+        }
+    }
+
+    /// Hands out what is left of a partly read message, if anything.
+    fn take_rest(&self, mode: ReadMode, buf: &mut [u8]) -> Option<ReadDone> {
+        let mut rest = self.rest.lock().expect("pipe read state");
+        if rest.pos >= rest.buf.len() {
+            return None;
+        }
+        let left = rest.left();
+        let n = left.len().min(buf.len());
+        buf[..n].copy_from_slice(&left[..n]);
+        rest.pos += n;
+        let more = rest.pos < rest.buf.len();
+        if !more {
+            rest.buf.clear();
+            rest.pos = 0;
+        }
+        Some(ReadDone {
+            len: n,
+            more: more && mode == ReadMode::Message,
+        })
+    }
+
+    /// One read: `dontwait` returns `None` if nothing is there yet; otherwise it blocks in
+    /// the kernel (one system call), holding only the receive scratch's lock, so peeks and
+    /// writes on other threads go on.
+    fn recv_once(
+        &self,
+        mode: ReadMode,
+        buf: &mut [u8],
+        dontwait: bool,
+    ) -> Result<Option<ReadDone>> {
+        match self.kind {
+            Kind::Byte => {
+                if buf.is_empty() {
+                    return Ok(Some(ReadDone {
+                        len: 0,
+                        more: false,
+                    }));
+                }
+                match sys::recv(&self.data, &mut [buf], false, dontwait) {
+                    Ok((0, _)) => Err(self.ended()),
+                    Ok((n, _)) => Ok(Some(ReadDone {
+                        len: n,
+                        more: false,
+                    })),
+                    Err(e) => self.read_error(e),
+                }
+            }
+            Kind::Message => {
+                let mut scratch = self.scratch.lock().expect("pipe read scratch");
+                if let Some(done) = self.take_rest(mode, buf) {
+                    return Ok(Some(done));
+                }
+                if scratch.is_empty() {
+                    *scratch = vec![0u8; MAX_MESSAGE];
+                }
+                let mut header = [0u8; 1];
+                let room = buf.len();
+                let got = sys::recv(
+                    &self.data,
+                    &mut [&mut header, buf, &mut scratch],
+                    false,
+                    dontwait,
+                );
+                match got {
+                    Ok((0, _)) => Err(self.ended()),
+                    Ok((_, true)) => Err(Error::Corrupt("a pipe message beyond the maximum")),
+                    Ok((n, false)) => {
+                        if header[0] != HEADER_DATA {
+                            return Err(Error::Corrupt("a pipe message's header"));
+                        }
+                        let len = n - 1;
+                        if len <= room {
+                            return Ok(Some(ReadDone { len, more: false }));
+                        }
+                        let over = len - room;
+                        let mut rest = self.rest.lock().expect("pipe read state");
+                        rest.buf.clear();
+                        rest.buf.extend_from_slice(&scratch[..over]);
+                        rest.pos = 0;
+                        Ok(Some(ReadDone {
+                            len: room,
+                            more: mode == ReadMode::Message,
+                        }))
+                    }
+                    Err(e) => self.read_error(e),
+                }
+            }
+        }
+    }
+
+    /// Reads without blocking: `None` if nothing is there yet.
+    pub(crate) fn try_read(&self, mode: ReadMode, buf: &mut [u8]) -> Result<Option<ReadDone>> {
+        self.recv_once(mode, buf, true)
+    }
+
+    fn read_error(&self, e: io::Error) -> Result<Option<ReadDone>> {
+        match e.raw_os_error() {
+            Some(libc_errno::EAGAIN) => Ok(None),
+            Some(libc_errno::ECONNRESET | libc_errno::EPIPE) => Err(self.ended()),
+            _ => Err(e.into()),
+        }
+    }
+
+    /// Reads, waiting until `deadline_ns` (monotonic; `None` = forever) for data; `nowait`
+    /// (`PIPE_NOWAIT`) fails at once with `ERROR_NO_DATA` instead.
+    pub(crate) fn read(
+        &self,
+        mode: ReadMode,
+        nowait: bool,
+        buf: &mut [u8],
+        deadline_ns: Option<u64>,
+    ) -> Result<ReadDone> {
+        if !nowait && deadline_ns.is_none() {
+            loop {
+                if let Some(done) = self.recv_once(mode, buf, false)? {
+                    return Ok(done);
+                }
+                // A descriptor someone set non-blocking (an adopted end): wait for data.
+                sys::poll(&self.data, true, false, None)?;
+            }
+        }
+        loop {
+            if let Some(done) = self.try_read(mode, buf)? {
+                return Ok(done);
+            }
+            if nowait {
+                return Err(Error::NoData);
+            }
+            let r = sys::poll(&self.data, true, false, deadline_ns)?;
+            if r == sys::Ready::default() {
+                return Err(Error::Timeout);
+            }
+        }
+    }
+
+    /// Writes without blocking: `None` if the pipe is full. A message goes whole or not at
+    /// all; a byte pipe may take part of `buf`.
+    pub(crate) fn try_write(&self, buf: &[u8]) -> Result<Option<usize>> {
+        let sent = match self.kind {
+            Kind::Byte => {
+                if buf.is_empty() {
+                    return Ok(Some(0));
+                }
+                sys::send(&self.data, &[buf], true)
+            }
+            Kind::Message => {
+                if buf.len() > MAX_MESSAGE {
+                    return Err(Error::InvalidParameter(
+                        "a pipe message is at most winipc::pipe::MAX_MESSAGE bytes",
+                    ));
+                }
+                sys::send(&self.data, &[&[HEADER_DATA], buf], true).map(|n| n.saturating_sub(1))
+            }
+        };
+        match sent {
+            Ok(n) => Ok(Some(n)),
+            Err(e) => match e.raw_os_error() {
+                Some(libc_errno::EAGAIN) => Ok(None),
+                Some(libc_errno::EPIPE | libc_errno::ECONNRESET | libc_errno::ENOTCONN) => {
+                    Err(self.write_refused())
+                }
+                Some(libc_errno::EMSGSIZE) => Err(Error::InvalidParameter(
+                    "the message is larger than the pipe's buffer",
+                )),
+                _ => Err(e.into()),
+            },
+        }
+    }
+
+    /// Writes all of `buf` (one message on a message pipe), waiting for room until
+    /// `deadline_ns`. With `nowait` (`PIPE_NOWAIT`) it writes what fits now: all of a message
+    /// or nothing, part of a byte write.
+    pub(crate) fn write(
+        &self,
+        nowait: bool,
+        buf: &[u8],
+        deadline_ns: Option<u64>,
+    ) -> Result<usize> {
+        let mut done = 0;
+        loop {
+            match self.try_write(&buf[done..])? {
+                Some(n) => {
+                    done += n;
+                    if self.kind == Kind::Message || done == buf.len() {
+                        return Ok(if self.kind == Kind::Message {
+                            buf.len()
+                        } else {
+                            done
+                        });
+                    }
+                }
+                None if nowait => return Ok(done),
+                None => {}
+            }
+            let r = sys::poll(&self.data, false, true, deadline_ns)?;
+            if r == sys::Ready::default() {
+                return Err(Error::Timeout);
+            }
+            if r.hangup && !r.writable {
+                return Err(self.write_refused());
+            }
+        }
+    }
+
+    /// `PeekNamedPipe`: copies what is next without consuming it.
+    pub(crate) fn peek(&self, buf: &mut [u8]) -> Result<Peek> {
+        let rest = self.rest.lock().expect("pipe read state");
+        let queued = sys::pending(&self.data)?;
+        if rest.pos < rest.buf.len() {
+            let left = rest.left();
+            let n = left.len().min(buf.len());
+            buf[..n].copy_from_slice(&left[..n]);
+            return Ok(Peek {
+                read: n,
+                available: left.len() + queued,
+                left_in_message: left.len() - n,
+            });
+        }
+        drop(rest);
+        if queued == 0 {
+            if self.peer_gone() {
+                return Err(self.ended());
+            }
+            return Ok(Peek {
+                read: 0,
+                available: 0,
+                left_in_message: 0,
+            });
+        }
+        match self.kind {
+            Kind::Byte => {
+                let n = if buf.is_empty() {
+                    0
+                } else {
+                    match sys::recv(&self.data, &mut [buf], true, true) {
+                        Ok((n, _)) => n,
+                        Err(e) if e.raw_os_error() == Some(libc_errno::EAGAIN) => 0,
+                        Err(e) => return Err(e.into()),
+                    }
+                };
+                Ok(Peek {
+                    read: n,
+                    available: queued,
+                    left_in_message: 0,
+                })
+            }
+            Kind::Message => {
+                let mut header = [0u8; 1];
+                let room = buf.len();
+                let (n, _) = match sys::recv(&self.data, &mut [&mut header, buf], true, true) {
+                    Ok(x) => x,
+                    Err(e) if e.raw_os_error() == Some(libc_errno::EAGAIN) => (0, false),
+                    Err(e) => return Err(e.into()),
+                };
+                let len = n.saturating_sub(1);
+                let read = len.min(room);
+                Ok(Peek {
+                    read,
+                    // Every queued message carries one header byte; the next one's is
+                    // excluded (the count of further messages is not known).
+                    available: queued.saturating_sub(1),
+                    left_in_message: len - read,
+                })
+            }
+        }
+    }
+
+    /// Whether anything waits to be read (the rest of a message, or queued data).
+    pub(crate) fn has_unread(&self) -> Result<bool> {
+        let rest = self.rest.lock().expect("pipe read state");
+        Ok(rest.pos < rest.buf.len() || sys::pending(&self.data)? > 0)
+    }
+
+    /// `FlushFileBuffers`: waits until the peer has read everything written on this end.
+    pub(crate) fn flush(&self, deadline_ns: Option<u64>) -> Result<()> {
+        loop {
+            if sys::unread_by_peer(&self.data)? == 0 {
+                return Ok(());
+            }
+            if self.peer_gone() {
+                return Err(self.ended());
+            }
+            if deadline_ns.is_some_and(|d| winipc_sys::time::monotonic_ns() >= d) {
+                return Err(Error::Timeout);
+            }
+            std::thread::sleep(std::time::Duration::from_micros(500));
+        }
+    }
+}
+
+/// The errno values the pipe code tells apart.
+mod libc_errno {
+    pub const EPIPE: i32 = 32;
+    pub const EAGAIN: i32 = 11;
+    pub const EMSGSIZE: i32 = 90;
+    pub const ECONNRESET: i32 = 104;
+    pub const ENOTCONN: i32 = 107;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn pair(kind: Kind) -> (Conn, Conn) {
+        let (a, b) = sys::pair(kind).unwrap();
+        (Conn::new(a, None, kind, 0), Conn::new(b, None, kind, 0))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Any messages (zero-length ones included), read in message mode through buffers of
+        /// any size, come back whole and in order, `more` set exactly while a message has
+        /// bytes left; in byte-read mode the same bytes come back, one message at a time.
+        #[test]
+        fn messages_survive_any_read_sizes(
+            msgs in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..3000), 1..12),
+            sizes in proptest::collection::vec(0usize..4000, 1..8),
+            byte_mode: bool,
+        ) {
+            let (w, r) = pair(Kind::Message);
+            for m in &msgs {
+                prop_assert_eq!(w.write(false, m, None).unwrap(), m.len());
+            }
+            let mode = if byte_mode { ReadMode::Byte } else { ReadMode::Message };
+            let mut k = 0;
+            for m in &msgs {
+                let mut got = Vec::new();
+                loop {
+                    let size = sizes[k % sizes.len()];
+                    k += 1;
+                    let mut buf = vec![0u8; size];
+                    let peek = r.peek(&mut buf).unwrap();
+                    let d = r.try_read(mode, &mut buf).unwrap().expect("queued");
+                    prop_assert_eq!(peek.read, d.len);
+                    got.extend_from_slice(&buf[..d.len]);
+                    let left = m.len() - got.len();
+                    prop_assert_eq!(peek.left_in_message, left);
+                    if !byte_mode {
+                        prop_assert_eq!(d.more, left > 0);
+                    }
+                    if left == 0 {
+                        break;
+                    }
+                    // A zero-size buffer on a non-empty rest makes no progress; move on.
+                    prop_assume!(k < 10_000);
+                }
+                prop_assert_eq!(&got, m);
+            }
+            prop_assert!(r.try_read(mode, &mut [0u8; 8]).unwrap().is_none());
+            drop(w);
+            prop_assert!(matches!(r.try_read(mode, &mut [0u8; 8]), Err(Error::BrokenPipe)));
+        }
+    }
+
+    #[test]
+    fn writes_to_a_closed_peer_fail_with_no_data_and_big_messages_are_refused() {
+        let (w, r) = pair(Kind::Message);
+        assert!(matches!(
+            w.write(false, &vec![0; MAX_MESSAGE + 1], None),
+            Err(Error::InvalidParameter(_))
+        ));
+        assert_eq!(
+            w.write(false, &vec![1; MAX_MESSAGE], None).unwrap(),
+            MAX_MESSAGE
+        );
+        let mut big = vec![0u8; MAX_MESSAGE];
+        assert_eq!(
+            r.try_read(ReadMode::Message, &mut big)
+                .unwrap()
+                .unwrap()
+                .len,
+            MAX_MESSAGE
+        );
+        drop(r);
+        assert!(matches!(
+            w.write(false, b"x", None),
+            Err(Error::PipeClosing)
+        ));
+        let (w, r) = pair(Kind::Byte);
+        drop(r);
+        assert!(matches!(w.try_write(b"x"), Err(Error::PipeClosing)));
+    }
+}
