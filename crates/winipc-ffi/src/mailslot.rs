@@ -222,6 +222,7 @@ unsafe fn read_pipe(
 ///
 /// # Safety
 /// `done` NULL or valid for a `DWORD` write.
+#[inline]
 unsafe fn transfer(io: impl FnOnce() -> R<usize>, done: *mut DWORD, required: bool) -> BOOL {
     ffi_bool(|| {
         if required && done.is_null() {
@@ -238,6 +239,7 @@ unsafe fn transfer(io: impl FnOnce() -> R<usize>, done: *mut DWORD, required: bo
 ///
 /// # Safety
 /// `ov` NULL or valid for reads of an `OVERLAPPED`.
+#[inline]
 unsafe fn file_offset(ov: *const OVERLAPPED) -> Option<i64> {
     // SAFETY: the caller's contract.
     unsafe { read_opt(ov) }.map(|o| (i64::from(o.OffsetHigh) << 32) | i64::from(o.Offset))
@@ -259,6 +261,7 @@ fn advance(fd: i32, offset: i64, n: usize) {
 
 /// # Safety
 /// `buf` NULL or valid for `len` bytes of writes.
+#[inline]
 unsafe fn read_file(h: HANDLE, buf: *mut c_void, len: DWORD, offset: Option<i64>) -> R<usize> {
     let what = classify(h)?;
     // SAFETY: the caller's contract.
@@ -325,6 +328,7 @@ pub unsafe extern "C" fn WriteFile(
 
 /// # Safety
 /// `buf` NULL or valid for `len` bytes of reads.
+#[inline]
 unsafe fn write_file(h: HANDLE, buf: *const c_void, len: DWORD, offset: Option<i64>) -> R<usize> {
     let what = classify(h)?;
     // SAFETY: the caller's contract.

@@ -8,6 +8,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use winipc_core::Error;
 
+use crate::probe::Access;
+
 pub(crate) type HANDLE = *mut c_void;
 pub(crate) type BOOL = i32;
 pub(crate) type DWORD = u32;
@@ -177,6 +179,7 @@ pub(crate) fn noaccess() -> Fail {
 
 /// Runs the body of an exported function: an `Err` sets the last error and returns `failed`;
 /// a panic is contained (it never unwinds into C) and reported as `ERROR_GEN_FAILURE`.
+#[inline(always)]
 pub(crate) fn ffi<T>(failed: T, body: impl FnOnce() -> R<T>) -> T {
     crate::threadctl::enter_library();
     let r = catch_unwind(AssertUnwindSafe(body));
@@ -195,6 +198,7 @@ pub(crate) fn ffi<T>(failed: T, body: impl FnOnce() -> R<T>) -> T {
 }
 
 /// [`ffi`] for functions returning `BOOL`.
+#[inline(always)]
 pub(crate) fn ffi_bool(body: impl FnOnce() -> R<()>) -> BOOL {
     ffi(FALSE, || body().map(|()| TRUE))
 }
@@ -262,6 +266,7 @@ pub(crate) unsafe fn read_opt<T: Copy>(p: *const T) -> Option<T> {
 ///
 /// # Safety
 /// `p` is NULL or valid for `len` bytes of reads for `'a`.
+#[inline]
 pub(crate) unsafe fn bytes<'a>(p: *const c_void, len: usize) -> R<&'a [u8]> {
     if len == 0 {
         return Ok(&[]);
@@ -277,11 +282,13 @@ pub(crate) unsafe fn bytes<'a>(p: *const c_void, len: usize) -> R<&'a [u8]> {
 ///
 /// # Safety
 /// `p` is NULL or valid for `len` bytes of reads and writes for `'a`, not aliased.
+#[inline]
 pub(crate) unsafe fn bytes_mut<'a>(p: *mut c_void, len: usize) -> R<&'a mut [u8]> {
     if len == 0 {
         return Ok(&mut []);
     }
-    if p.is_null() || !writable(p, len) {
+    // The caller's exclusive use of the buffer for the call lets the probe write back plainly.
+    if p.is_null() || !writable_owned(p, len) {
         return Err(noaccess());
     }
     // SAFETY: non-NULL, len > 0, validity and exclusivity guaranteed by the caller.
@@ -349,27 +356,45 @@ fn copy_in(src: usize, dst: &mut [u8]) -> Option<usize> {
 }
 
 /// Whether the `len` bytes at `p` are readable (one byte per page is checked).
+#[inline]
 pub(crate) fn readable(p: *const c_void, len: usize) -> bool {
-    probe(p as usize, len, false)
+    probe(p as usize, len, Access::Read)
 }
 
 /// Whether the `len` bytes at `p` are writable: one byte per page is read and written back
 /// unchanged.
+#[inline]
 pub(crate) fn writable(p: *mut c_void, len: usize) -> bool {
-    probe(p as usize, len, true)
+    probe(p as usize, len, Access::Write)
 }
 
-fn probe(start: usize, len: usize, write: bool) -> bool {
+/// [`writable`] for a buffer the call owns until it returns (no other thread may use it
+/// meanwhile, as for `ReadFile`'s): the byte is written back with a plain store.
+#[inline]
+fn writable_owned(p: *mut c_void, len: usize) -> bool {
+    probe(p as usize, len, Access::WriteOwned)
+}
+
+#[inline]
+fn probe(start: usize, len: usize, access: Access) -> bool {
     if len == 0 {
         return true;
     }
     if start == 0 || start.checked_add(len).is_none() {
         return false;
     }
-    if let Some(ok) = crate::probe::probe(start, len, write) {
-        return ok;
+    match crate::probe::probe(start, len, access) {
+        Some(ok) => ok,
+        None => probe_by_syscalls(start, len, access),
     }
-    // One byte of every page the range touches, IOV_MAX pages per system call pair.
+}
+
+/// [`probe`] where guarded touches are not available: one byte of every page the range
+/// touches, read with `process_vm_readv` and written back with `process_vm_writev`.
+#[cold]
+#[inline(never)]
+fn probe_by_syscalls(start: usize, len: usize, access: Access) -> bool {
+    // IOV_MAX pages per system call pair.
     const BATCH: usize = 1024;
     let last = start + len - 1;
     let mut next = Some(start);
@@ -397,7 +422,7 @@ fn probe(start: usize, len: usize, write: bool) -> bool {
         if got as usize != n {
             return false;
         }
-        if write {
+        if access != Access::Read {
             let local = iov(bytes.as_ptr().cast(), n);
             // SAFETY: writes the bytes just read back to the same addresses (the kernel checks
             // them); memory that is readable but read-only fails with EFAULT.
@@ -657,6 +682,10 @@ mod tests {
         static RO: [u8; 4] = [1, 2, 3, 4];
         assert!(readable(RO.as_ptr().cast(), 4));
         assert!(!writable(RO.as_ptr().cast_mut().cast(), 4)); // read-only data
+        assert!(writable_owned(v.as_mut_ptr().cast(), v.len()));
+        assert!(v.iter().all(|&b| b == 7)); // written back unchanged
+        assert!(!writable_owned(RO.as_ptr().cast_mut().cast(), 4)); // load passes, store faults
+        assert!(!writable_owned(16 as *mut c_void, 4)); // the load faults
         // A range running off the end of a mapping.
         // SAFETY: maps two fresh pages and unmaps the second; only probes touch them.
         unsafe {
@@ -673,6 +702,8 @@ mod tests {
             assert!(readable(p, PAGE));
             assert!(!readable(p, PAGE + 1));
             assert!(!writable(p, 2 * PAGE));
+            assert!(writable_owned(p, PAGE));
+            assert!(!writable_owned(p, PAGE + 1));
             libc::munmap(p, PAGE);
         }
         let s = b"abc\0";

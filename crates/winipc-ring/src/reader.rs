@@ -126,7 +126,24 @@ impl<F: Futex> Ring<'_, F> {
         deadline: Option<Instant>,
         liveness: &impl Liveness,
     ) -> Result<Option<usize>, RecvError> {
-        let budget = if cfg!(loom) {
+        self.recv_spinning(reader, buf, deadline, liveness, true)
+    }
+
+    /// [`recv`](Ring::recv), spinning before it sleeps only if `spin`: a caller that knows the
+    /// ring has been idle (its last wait slept long) sleeps at once, which on a CPU shared with
+    /// the writer also keeps the reader's claim on that CPU for when it is woken.
+    ///
+    /// # Errors
+    /// As [`recv`](Ring::recv).
+    pub fn recv_spinning(
+        &self,
+        reader: u32,
+        buf: &mut [u8],
+        deadline: Option<Instant>,
+        liveness: &impl Liveness,
+        spin: bool,
+    ) -> Result<Option<usize>, RecvError> {
+        let budget = if cfg!(loom) || !spin {
             0
         } else {
             self.spin_budget.load(std::sync::atomic::Ordering::Relaxed)

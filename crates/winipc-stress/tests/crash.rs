@@ -222,7 +222,7 @@ fn slot_dump() -> String {
     format!(
         "(slot, state, tid, proc, pid, token, alive) local {:?} global {:?}",
         winipc_stress::dump_thread_slots(&local),
-        winipc_stress::dump_thread_slots(&dir.join(winipc::store_layout::shared_store_file()))
+        winipc_stress::dump_thread_slots(&winipc::store_layout::public_store_in(dir))
     )
 }
 

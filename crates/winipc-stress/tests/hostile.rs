@@ -148,7 +148,7 @@ fn attacks_on_global_memory_are_refused_and_local_users_undisturbed() {
             start("sender", &dir, secs, 0),
             start("local", &dir, secs, 0),
         ];
-        let store = dir.join(winipc::store_layout::shared_store_file());
+        let store = winipc::store_layout::public_store_in(&dir);
         let end = Instant::now() + Duration::from_secs(secs);
         std::thread::sleep(Duration::from_millis(200));
         if lock_round {

@@ -25,7 +25,7 @@
 
 use std::io::{self, IoSlice, IoSliceMut};
 use std::mem::MaybeUninit;
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use rustix::event::{PollFd, PollFlags};
 use rustix::io::Errno;
@@ -168,16 +168,19 @@ pub fn accept(listener: &impl AsFd) -> io::Result<Option<(OwnedFd, Peer)>> {
     }
 }
 
-/// Sends one reply record on an accepted connection, with a descriptor to share if given.
-pub fn send_reply(conn: &impl AsFd, bytes: &[u8], share: Option<&impl AsFd>) -> io::Result<()> {
-    let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(1))];
+/// Most descriptors one reply carries.
+pub const MAX_SHARED: usize = 2;
+
+/// Sends one reply record on an accepted connection, with the descriptors to share (at most
+/// [`MAX_SHARED`]).
+pub fn send_reply(conn: &impl AsFd, bytes: &[u8], share: &[BorrowedFd<'_>]) -> io::Result<()> {
+    let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(MAX_SHARED))];
     let mut control = SendAncillaryBuffer::new(&mut space);
-    let fds;
-    if let Some(fd) = share {
-        fds = [fd.as_fd()];
-        if !control.push(SendAncillaryMessage::ScmRights(&fds)) {
-            return Err(io::Error::other("control buffer too small"));
-        }
+    if share.len() > MAX_SHARED {
+        return Err(io::Error::from(io::ErrorKind::InvalidInput));
+    }
+    if !share.is_empty() && !control.push(SendAncillaryMessage::ScmRights(share)) {
+        return Err(io::Error::other("control buffer too small"));
     }
     rnet::sendmsg(
         conn,
@@ -189,13 +192,14 @@ pub fn send_reply(conn: &impl AsFd, bytes: &[u8], share: Option<&impl AsFd>) -> 
 }
 
 /// Waits until `deadline_ns` (monotonic) at most for the reply record on a connection made
-/// by [`find`]; returns its length and the descriptor it carried. `None` if no reply came in
-/// time; a length of 0 if the holder closed the connection without replying.
+/// by [`find`]; returns its length and the descriptors it carried (at most [`MAX_SHARED`]).
+/// `None` if no reply came in time; a length of 0 if the holder closed the connection without
+/// replying.
 pub fn recv_reply(
     conn: &impl AsFd,
     buf: &mut [u8],
     deadline_ns: u64,
-) -> io::Result<Option<(usize, Option<OwnedFd>)>> {
+) -> io::Result<Option<(usize, Vec<OwnedFd>)>> {
     loop {
         let left = deadline_ns.saturating_sub(crate::time::monotonic_ns());
         if left == 0 {
@@ -213,7 +217,7 @@ pub fn recv_reply(
             Err(e) => return Err(e.into()),
         }
     }
-    let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(1))];
+    let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(MAX_SHARED))];
     let mut control = RecvAncillaryBuffer::new(&mut space);
     let got = match rnet::recvmsg(
         conn,
@@ -223,16 +227,14 @@ pub fn recv_reply(
     ) {
         Ok(m) => m,
         // The holder went away mid-answer: as if it had closed without replying.
-        Err(Errno::CONNRESET | Errno::AGAIN) => return Ok(Some((0, None))),
+        Err(Errno::CONNRESET | Errno::AGAIN) => return Ok(Some((0, Vec::new()))),
         Err(e) => return Err(e.into()),
     };
-    let mut shared = None;
+    let mut shared = Vec::new();
     for msg in control.drain() {
         if let RecvAncillaryMessage::ScmRights(fds) = msg {
-            for fd in fds {
-                // Keep the first; any other is closed as it drops.
-                shared.get_or_insert(fd);
-            }
+            // Keep the first few; any other is closed as it drops.
+            shared.extend(fds.take(MAX_SHARED - shared.len().min(MAX_SHARED)));
         }
     }
     Ok(Some((got.bytes, shared)))
@@ -256,12 +258,13 @@ mod tests {
         assert_eq!(owner.pid, crate::proc::getpid());
         let (accepted, asker) = accept(&first).unwrap().expect("pending connection");
         assert_eq!(asker.uid, crate::proc::geteuid());
-        send_reply(&accepted, b"ok", Some(&first)).unwrap();
+        send_reply(&accepted, b"ok", &[first.as_fd()]).unwrap();
         let mut buf = [0u8; 8];
         let deadline = crate::time::monotonic_ns() + 1_000_000_000;
-        let (n, second) = recv_reply(&conn, &mut buf, deadline).unwrap().unwrap();
+        let (n, mut shared) = recv_reply(&conn, &mut buf, deadline).unwrap().unwrap();
         assert_eq!(&buf[..n], b"ok");
-        let second = second.expect("the listening socket came along");
+        assert_eq!(shared.len(), 1);
+        let second = shared.pop().expect("the listening socket came along");
         drop(first);
         assert!(matches!(claim(&name).unwrap(), Claim::Taken), "still held");
         assert_eq!(bound_name(&second).as_deref(), Some(&name[..]));

@@ -244,12 +244,18 @@ pub fn recv_handshake(
     buf: &mut [u8],
     deadline_ns: Option<u64>,
 ) -> io::Result<Option<(usize, Option<OwnedFd>)>> {
-    crate::names::recv_reply(conn, buf, deadline_ns.unwrap_or(u64::MAX))
+    Ok(
+        crate::names::recv_reply(conn, buf, deadline_ns.unwrap_or(u64::MAX))?
+            .map(|(n, fds)| (n, fds.into_iter().next())),
+    )
 }
 
 /// Sends one handshake record with an optional descriptor (see [`crate::names::send_reply`]).
 pub fn send_handshake(conn: &impl AsFd, bytes: &[u8], share: Option<&impl AsFd>) -> io::Result<()> {
-    crate::names::send_reply(conn, bytes, share)
+    match share {
+        Some(fd) => crate::names::send_reply(conn, bytes, &[fd.as_fd()]),
+        None => crate::names::send_reply(conn, bytes, &[]),
+    }
 }
 
 mod smallvec_like {

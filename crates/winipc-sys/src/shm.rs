@@ -320,6 +320,40 @@ fn open_mapped(path: &Path, check: OwnerCheck, writable: bool) -> io::Result<Map
     Mapping::map(File::from(fd), st.st_size as usize, writable)
 }
 
+/// Maps a region from a descriptor another process passed (a public store): it must be a
+/// regular file; the mapping covers the whole file, read-write.
+pub fn map_fd(fd: OwnedFd) -> io::Result<Mapping> {
+    let st = rfs::fstat(&fd)?;
+    if rfs::FileType::from_raw_mode(st.st_mode) != rfs::FileType::RegularFile {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "not a regular file",
+        ));
+    }
+    Mapping::map(File::from(fd), st.st_size as usize, true)
+}
+
+/// Takes over descriptor `raw` that a parent left open across `exec` for this process, if it
+/// is open and a regular file (`None` otherwise).
+pub fn adopt_inherited_fd(raw: std::os::fd::RawFd) -> Option<OwnedFd> {
+    if raw < 0 {
+        return None;
+    }
+    // SAFETY: we only look at descriptor `raw` here (borrowing it for fstat) and take
+    // ownership only once it is known to be an open regular file, which only a descriptor our
+    // parent passed us for exactly this purpose can be at this number.
+    let borrowed = unsafe { std::os::fd::BorrowedFd::borrow_raw(raw) };
+    let st = rfs::fstat(borrowed).ok()?;
+    if rfs::FileType::from_raw_mode(st.st_mode) != rfs::FileType::RegularFile {
+        return None;
+    }
+    // SAFETY: open (checked above) and ours alone from now on; it is made close-on-exec again
+    // so that programs this process starts do not inherit it.
+    let owned = unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(raw) };
+    let _ = rustix::io::fcntl_setfd(&owned, rustix::io::FdFlags::CLOEXEC);
+    Some(owned)
+}
+
 /// Removes a region's name; processes that have it mapped keep their mapping.
 pub fn unlink(path: &Path) -> io::Result<()> {
     rfs::unlink(path).map_err(Into::into)

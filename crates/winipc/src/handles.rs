@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::objects::{self, Kind, ObjRef};
 use crate::store::layout::*;
 use crate::store::lock::Guard;
-use crate::store::{Namespace, Store};
+use crate::store::{MAX_STORES, Namespace, Store, StoreId};
 
 /// Access rights recorded in a handle (a subset of Win32's).
 pub mod access {
@@ -56,23 +56,22 @@ pub mod access {
 /// A raw handle value, as Win32 code sees it.
 pub type RawHandle = u32;
 
-/// Encodes (store, table index) as a handle value.
-pub(crate) fn value(ns: Namespace, index: u32) -> RawHandle {
-    4 * (ns as u32 * HANDLES_PER_PROC + index + 1)
+/// Encodes (store number, table index) as a handle value.
+pub(crate) fn value(store: StoreId, index: u32) -> RawHandle {
+    4 * (u32::from(store.0) * HANDLES_PER_PROC + index + 1)
 }
 
 /// Decodes a handle value; `None` for values that no handle can have.
-pub(crate) fn decode(v: RawHandle) -> Option<(Namespace, u32)> {
+pub(crate) fn decode(v: RawHandle) -> Option<(StoreId, u32)> {
     if v == 0 || v % 4 != 0 {
         return None;
     }
     let n = v / 4 - 1;
-    let ns = match n / HANDLES_PER_PROC {
-        0 => Namespace::Local,
-        1 => Namespace::Global,
-        _ => return None,
-    };
-    Some((ns, n % HANDLES_PER_PROC))
+    let store = n / HANDLES_PER_PROC;
+    if store as usize >= MAX_STORES {
+        return None;
+    }
+    Some((StoreId(store as u8), n % HANDLES_PER_PROC))
 }
 
 /// One entry of a handle table, as read.
@@ -86,8 +85,8 @@ pub(crate) struct Entry {
 
 /// Resolves handle `v` of the calling process (lock-free read of its table entry).
 pub(crate) fn resolve(v: RawHandle) -> Result<Entry> {
-    let (ns, index) = decode(v).ok_or(Error::InvalidHandle)?;
-    let s = Store::get(ns)?;
+    let (store, index) = decode(v).ok_or(Error::InvalidHandle)?;
+    let s = Store::get(store)?;
     s.me()?; // registers this process (claiming inherited handles) on first use
     let p = s.my_proc().ok_or(Error::InvalidHandle)?;
     let entry = read_entry(s, p, index);
@@ -123,7 +122,7 @@ pub(crate) fn read_entry(s: &Store, p: u32, index: u32) -> Option<Entry> {
     let kind = kind.filter(|_| live_gen == generation)?;
     Some(Entry {
         obj: ObjRef {
-            ns: s.ns,
+            store: s.id,
             ix,
             generation,
         },
@@ -352,7 +351,12 @@ pub(crate) fn duplicate(v: RawHandle, target: Option<u32>, inherit: bool) -> Res
         if to == p {
             crate::machine_names::handle_added(e.obj);
         }
-        Ok(value(g.s.ns, index))
+        // The value in the target's numbering of this store.
+        let theirs = g.get(Store::pr(to, pr::STORE_ID));
+        if theirs as usize >= MAX_STORES {
+            return Err(g.s.corrupt("a process's store number out of range"));
+        }
+        Ok(value(StoreId(theirs as u8), index))
     })
 }
 
@@ -360,13 +364,13 @@ pub(crate) fn duplicate(v: RawHandle, target: Option<u32>, inherit: bool) -> Res
 /// `Create*`/`Open*` call. `make` runs under the lock and returns the object slot and whether
 /// it already existed.
 pub(crate) fn open_with(
-    ns: Namespace,
+    store: StoreId,
     kind: Kind,
     access: u32,
     inherit: bool,
     mut make: impl FnMut(&mut Guard<'_>) -> Result<objects::Made>,
 ) -> Result<(Handle, bool)> {
-    let s = Store::get(ns)?;
+    let s = Store::get(store)?;
     let me = s.me()?;
     let p = s.my_proc().ok_or(Error::InvalidHandle)?;
     let mut g = s.lock(me, None)?;
@@ -391,9 +395,17 @@ pub(crate) fn open_with(
     let (ix, existed, index) = made?;
     let generation = objects::kind_gen(s, ix).1;
     g.commit();
-    let raw = value(ns, index);
+    let raw = value(store, index);
     Ok((
-        Handle::new(raw, ObjRef { ns, ix, generation }, kind),
+        Handle::new(
+            raw,
+            ObjRef {
+                store,
+                ix,
+                generation,
+            },
+            kind,
+        ),
         existed,
     ))
 }
@@ -409,7 +421,7 @@ impl Handle {
     /// ```
     pub fn waiter_count(&self) -> std::io::Result<usize> {
         let e = resolve(self.raw)?;
-        Ok(crate::objects::waiters(Store::get(e.obj.ns)?, e.obj.ix).len())
+        Ok(crate::objects::waiters(Store::get(e.obj.store)?, e.obj.ix).len())
     }
 }
 
@@ -421,11 +433,11 @@ pub(crate) fn my_handles_named(
 ) -> Option<(ObjRef, bool, u32)> {
     use crate::machine_names::{Space, digest as digest_of};
     use crate::store::names::{self, Tag};
-    let named_so = |s: &Store, ns: Namespace, e: &Entry| {
+    let named_so = |s: &Store, e: &Entry| {
         let Some((tag, name)) = names::read(s, e.obj.ix) else {
             return false;
         };
-        let ours = match (space, ns) {
+        let ours = match (space, s.ns) {
             (Space::Object, Namespace::Local) => tag == Tag::Global as u8,
             (Space::Object, Namespace::Global) => tag == Tag::Object as u8,
             (Space::Mailslot, Namespace::Local) => {
@@ -436,8 +448,7 @@ pub(crate) fn my_handles_named(
         ours && digest_of(space, &name) == digest
     };
     let mut found: Option<(ObjRef, bool, u32)> = None;
-    for ns in Namespace::ALL {
-        let Some(s) = Store::opened(ns) else { continue };
+    for s in Store::all_opened() {
         let Some(p) = s.my_proc() else { continue };
         for index in 0..HANDLES_PER_PROC {
             let Some(e) = read_entry(s, p, index) else {
@@ -446,7 +457,7 @@ pub(crate) fn my_handles_named(
             match &mut found {
                 Some((obj, _, n)) if *obj == e.obj => *n += 1,
                 Some(_) => {}
-                None if named_so(s, ns, &e) => found = Some((e.obj, ns == Namespace::Global, 1)),
+                None if named_so(s, &e) => found = Some((e.obj, s.ns == Namespace::Global, 1)),
                 None => {}
             }
         }

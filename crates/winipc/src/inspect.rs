@@ -27,7 +27,7 @@ use winipc_sys::{proc, shm};
 use crate::handles::{self, RawHandle};
 use crate::objects::{self, Kind, st, sw};
 use crate::store::layout::*;
-use crate::store::{Namespace, Store, names};
+use crate::store::{Namespace, Store, StoreId, names};
 
 /// Everything visible to the caller at one moment.
 #[derive(Debug, Clone)]
@@ -216,21 +216,21 @@ pub struct HandleInfo {
     pub inherit: bool,
 }
 
-/// Takes a snapshot of the caller's `Local` store and the `Global` store — and, with
-/// `all_users`, of every other user's `Local` store the caller may read (root may read all).
+/// Takes a snapshot of the caller's stores (private and public) — and, with `all_users`, of
+/// every other user's stores the caller may read (root may read all). Another user's public
+/// store is in that user's private directory: only root sees its objects here.
 pub fn snapshot(all_users: bool) -> io::Result<Snapshot> {
-    let mine = Store::dir_of(Namespace::Local)?.join(Store::file_name(Namespace::Local));
+    let dir = Store::dir_of(StoreId::PRIVATE)?;
+    let mine = dir.join(Store::file_name(StoreId::PRIVATE));
+    let my_public = dir.join(Store::file_name(StoreId::PUBLIC));
     let mut paths = vec![
         (Namespace::Local, mine.clone()),
-        (
-            Namespace::Global,
-            Store::dir_of(Namespace::Global)?.join(Store::file_name(Namespace::Global)),
-        ),
+        (Namespace::Global, my_public.clone()),
     ];
     if all_users {
         for path in crate::store::all_local_stores() {
-            if path != mine {
-                paths.push((Namespace::Local, path));
+            if path != mine && path != my_public {
+                paths.push((namespace_of_file(&path), path));
             }
         }
     }
@@ -290,8 +290,10 @@ fn read_store(s: &Store) -> StoreSnapshot {
                 if alive {
                     live_refs[e.obj.ix as usize] += 1;
                 }
+                // The value in that process's numbering of this store.
+                let number = s.load(Store::pr(p, pr::STORE_ID)).min(255) as u8;
                 handles_out.push(HandleInfo {
-                    value: handles::value(s.ns, h),
+                    value: handles::value(StoreId(number), h),
                     kind: e.kind,
                     namespace: s.ns,
                     object: e.obj.ix,
@@ -470,6 +472,20 @@ fn ring_counts(s: &Store, ix: u32) -> Option<(u32, u32)> {
     (!m.poisoned()).then_some((info.messages, info.bytes))
 }
 
+/// Which kind of store a store file is, by its name (`winipc-public-*`, and the shared
+/// `winipc-global.*` of older versions, are public).
+fn namespace_of_file(path: &std::path::Path) -> Namespace {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if name.starts_with("winipc-public-") || name.starts_with("winipc-global.") {
+        Namespace::Global
+    } else {
+        Namespace::Local
+    }
+}
+
 /// The backing-file ids of the file mappings in store `s`.
 fn sections_of(s: &Store) -> Vec<u64> {
     (0..MAX_OBJECTS)
@@ -575,11 +591,7 @@ pub fn store_files() -> io::Result<Vec<StoreFile>> {
                 kind: StoreFileKind::Ring { referenced: held },
             });
         } else if name.starts_with("winipc-") && name.ends_with(".store") {
-            let namespace = if name.starts_with("winipc-global.") {
-                Namespace::Global
-            } else {
-                Namespace::Local
-            };
+            let namespace = namespace_of_file(&path);
             let opened = Store::open_read_only(namespace, path.clone()).ok();
             if let Some(s) = &opened {
                 section_ids.extend(sections_of(s));
@@ -603,8 +615,9 @@ pub fn store_files() -> io::Result<Vec<StoreFile>> {
     }
     // Private stores: ours, and every user's that this process may read (root).
     let mut private = crate::store::all_local_stores();
-    if let Ok(d) = Store::dir_of(Namespace::Local) {
-        private.push(d.join(Store::file_name(Namespace::Local)));
+    if let Ok(d) = Store::dir_of(StoreId::PRIVATE) {
+        private.push(d.join(Store::file_name(StoreId::PRIVATE)));
+        private.push(d.join(Store::file_name(StoreId::PUBLIC)));
     }
     private.sort();
     private.dedup();

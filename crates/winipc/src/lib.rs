@@ -192,14 +192,28 @@ mod readme_tests {
 pub mod store_layout {
     pub use crate::store::layout::*;
 
-    /// The name of the shared store's file in the store directory.
-    pub fn shared_store_file() -> String {
-        format!("winipc-global.v{VERSION}.store")
+    /// The calling user's public store file in a store directory chosen with
+    /// `WINIPC_DIR`/[`crate::set_store_dir`] (`dir`), for suites that run processes there.
+    pub fn public_store_in(dir: &std::path::Path) -> std::path::PathBuf {
+        let uid = winipc_sys::proc::geteuid();
+        dir.join(format!("winipc-{uid}.private"))
+            .join(format!("winipc-public-{uid}.v{VERSION}.store"))
+    }
+
+    /// The calling user's public store file (where its `Global\` objects opened to everyone
+    /// live), in its private directory.
+    pub fn public_store_path() -> std::io::Result<std::path::PathBuf> {
+        let id = crate::store::StoreId::PUBLIC;
+        Ok(crate::store::Store::dir_of(id)
+            .map_err(std::io::Error::from)?
+            .join(crate::store::Store::file_name(id)))
     }
 }
 
 pub mod __doc {
-    //! Internal items exposed for doctests only.
+    //! Internal items exposed for doctests only, and the test hooks (feature `test-hooks`,
+    //! which the crate's own tests enable through a dev-dependency on the crate itself; a
+    //! library built without it has none of them).
     /// Parses an object name into (namespace, name).
     pub fn parse_object_name(s: &str) -> Result<(crate::Namespace, String), crate::Error> {
         crate::names::parse_object_name(s).map(|n| (n.ns, n.name))
@@ -207,12 +221,15 @@ pub mod __doc {
 
     /// Test hook: the next transaction that changes anything stops forever just before its
     /// commit, holding its store's lock (for crash-recovery tests).
+    #[cfg(any(test, feature = "test-hooks"))]
     pub fn stall_in_next_transaction() {
-        crate::store::lock::STALL_BEFORE_COMMIT.store(true, std::sync::atomic::Ordering::Relaxed);
+        crate::store::lock::hooks::STALL_BEFORE_COMMIT
+            .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Test hook: queues `msg` on a local mailslot but skips waking its receiver, as a writer
     /// killed between publishing and waking would.
+    #[cfg(any(test, feature = "test-hooks"))]
     pub fn send_killed_before_wake(w: &crate::MailslotWriter, msg: &[u8]) -> std::io::Result<()> {
         crate::mailslot::send_killed_before_wake(w, msg).map_err(Into::into)
     }
@@ -220,6 +237,7 @@ pub mod __doc {
     /// Test hook: sends `msg` on a local mailslot (without blocking on a full slot), running
     /// `stall` after its record is reserved and before it is published, as a writer stopped
     /// mid-write (SIGSTOP, a debugger) would.
+    #[cfg(any(test, feature = "test-hooks"))]
     pub fn send_stalled_mid_write(
         w: &crate::MailslotWriter,
         msg: &[u8],
@@ -231,26 +249,32 @@ pub mod __doc {
     /// Test hook: takes the mailslot's reader lock and consumes its next message up to `stage`
     /// (see `winipc_ring::Ring::simulate_crashed_recv`), then returns holding the lock, as a
     /// receiver killed mid-read would leave it. Returns whether a message was at the head.
+    #[cfg(any(test, feature = "test-hooks"))]
     pub fn stop_mid_recv(m: &crate::Mailslot, stage: u8) -> std::io::Result<bool> {
         crate::mailslot::stop_mid_recv(m, stage).map_err(Into::into)
     }
 
     /// Writes `ms` into the read-timeout word of the slot's ring header, as any sender (who
     /// may write the ring file) could.
+    #[cfg(any(test, feature = "test-hooks"))]
     pub fn forge_ring_read_timeout(m: &crate::Mailslot, ms: u32) {
         crate::mailslot::forge_ring_read_timeout(m, ms)
     }
 
     /// Test hook: the next transaction that changes anything pauses `ms` just before its
     /// commit, holding its store's lock (prints `@@paused` first).
+    #[cfg(any(test, feature = "test-hooks"))]
     pub fn pause_in_next_transaction(ms: u64) {
-        crate::store::lock::PAUSE_BEFORE_COMMIT_MS.store(ms, std::sync::atomic::Ordering::Relaxed);
+        crate::store::lock::hooks::PAUSE_BEFORE_COMMIT_MS
+            .store(ms, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Test hook: the next transaction that wakes waiters publishes their results but skips
     /// the wake-ups, as a waker killed just after unlocking the store would.
+    #[cfg(any(test, feature = "test-hooks"))]
     pub fn lose_next_wakes() {
-        crate::store::lock::LOSE_NEXT_WAKES.store(true, std::sync::atomic::Ordering::Relaxed);
+        crate::store::lock::hooks::LOSE_NEXT_WAKES
+            .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Gives a doctest process a private store directory.

@@ -15,7 +15,8 @@
 //! monitor thread ([`serve`]) accepts the connection and passes the socket along
 //! (`SCM_RIGHTS`) if it admits the asker — the same user, root, or anyone when the object's
 //! security attributes open it to everyone. The object itself lives in its creator's private
-//! store or, when it is open to everyone, in the shared store.
+//! store or, when it is open to everyone, in its creator's public store — whose descriptor
+//! the holder passes along with the socket, since no other user can open it by path.
 //!
 //! The socket's name is a SHA-256 digest of the object's name (so any name fits, and nobody
 //! can choose a name that takes another's socket).
@@ -98,8 +99,10 @@ const ANSWER_NS: u64 = 250_000_000;
 pub(crate) enum Found {
     /// This process already holds the name.
     Held {
-        /// Whether the object is open to everyone (it lives in the shared store).
+        /// Whether the object is open to everyone (it lives in a public store).
         public: bool,
+        /// The store it lives in.
+        store: crate::store::StoreId,
     },
     /// Nobody held the name and now this socket does: the caller makes the object and
     /// [`adopt`]s the socket (dropping it frees the name again).
@@ -118,8 +121,13 @@ pub(crate) enum Found {
 /// A holder's answer to an opener.
 #[derive(Debug)]
 pub(crate) enum Answer {
-    /// Admitted: the shared socket, and whether the object is open to everyone.
-    Admitted { fd: OwnedFd, public: bool },
+    /// Admitted: the shared socket, whether the object is open to everyone, and then the
+    /// public store it lives in.
+    Admitted {
+        fd: OwnedFd,
+        public: bool,
+        store: Option<OwnedFd>,
+    },
     /// Not admitted (another user's private object).
     Refused,
     /// No holder answered in time (all stopped or busy).
@@ -169,8 +177,10 @@ fn with_table<T>(f: impl FnOnce(&mut Table) -> T) -> T {
 /// Finds who holds `name`; with `claim`, binds it if nobody does.
 pub(crate) fn look(space: Space, name: &[u8], claim: bool) -> Result<Found> {
     let sock = socket_name(space, digest(space, name));
-    if let Some(public) = with_table(|t| t.by_name.get(&sock).map(|h| h.public)) {
-        return Ok(Found::Held { public });
+    if let Some((public, store)) =
+        with_table(|t| t.by_name.get(&sock).map(|h| (h.public, h.obj.store)))
+    {
+        return Ok(Found::Held { public, store });
     }
     // Between a holder letting go and our connect, or a claim and a refused connect, the
     // name changes hands: look again (each round is a few syscalls).
@@ -193,17 +203,25 @@ pub(crate) fn look(space: Space, name: &[u8], claim: bool) -> Result<Found> {
             None => Answer::Silent,
             // Closed without an answer: the listener went away (or was a passing claim).
             Some((0, _)) => continue,
-            Some((n, fd)) => match (decode_reply(&reply[..n]), fd) {
-                // Holders of an object open to everyone may be any user: trust the socket
-                // handed over only if it really is the one bound to this name.
-                (Some((true, public)), Some(fd))
-                    if sys::bound_name(&fd).as_deref() == Some(&sock[..]) =>
-                {
-                    Answer::Admitted { fd, public }
+            Some((n, fds)) => {
+                let mut fds = fds.into_iter();
+                match (decode_reply(&reply[..n]), fds.next()) {
+                    // Holders of an object open to everyone may be any user: trust the socket
+                    // handed over only if it really is the one bound to this name (the store
+                    // is checked as it is mapped: a store file, public, valid).
+                    (Some((true, public)), Some(fd))
+                        if sys::bound_name(&fd).as_deref() == Some(&sock[..]) =>
+                    {
+                        Answer::Admitted {
+                            fd,
+                            public,
+                            store: fds.next(),
+                        }
+                    }
+                    (Some((false, _)), _) => Answer::Refused,
+                    _ => return Err(Error::Corrupt("a machine-name holder's answer")),
                 }
-                (Some((false, _)), _) => Answer::Refused,
-                _ => return Err(Error::Corrupt("a machine-name holder's answer")),
-            },
+            }
         };
         return Ok(Found::Elsewhere { owner, answer });
     }
@@ -374,10 +392,22 @@ pub(crate) fn serve(key: u64) {
         loop {
             match sys::accept(&h.fd) {
                 Ok(Some((conn, asker))) => {
+                    use std::os::fd::AsFd;
                     let admitted = asker.uid == me || asker.uid == 0 || h.public;
                     let reply = encode_reply(admitted, h.public);
-                    let share = admitted.then_some(&h.fd);
-                    if let Err(e) = sys::send_reply(&conn, &reply, share) {
+                    // A public object's store goes along: nobody else can open it by path.
+                    let store = h
+                        .public
+                        .then(|| crate::store::Store::opened(h.obj.store))
+                        .flatten();
+                    let mut share = Vec::with_capacity(2);
+                    if admitted {
+                        share.push(h.fd.as_fd());
+                        if let Some(s) = store {
+                            share.push(s.mapping().file().as_fd());
+                        }
+                    }
+                    if let Err(e) = sys::send_reply(&conn, &reply, &share) {
                         tracing::debug!(error = %e, "answering a machine-name request failed");
                     }
                 }

@@ -40,7 +40,7 @@ use crate::objects::{self, Kind, st, sw};
 use crate::security::Security;
 use crate::store::lock::Guard;
 use crate::store::names::{self, Tag};
-use crate::store::{Namespace, Store};
+use crate::store::{Store, StoreId};
 use crate::wait::{External, Target, WaitOutcome};
 
 /// Default per-slot memory quota: 1 MiB of queued records.
@@ -53,6 +53,11 @@ pub const MAILSLOT_NO_MESSAGE: u32 = u32::MAX;
 /// How many times a reader facing an empty slot (or a writer facing a full one) yields the CPU,
 /// re-checking in between, before it sleeps on a futex. See `docs/decisions`.
 const YIELD_SPINS: u32 = 16;
+
+/// A blocking read that slept at least this long found an idle ring: the next one sleeps at
+/// once (decision 0015). Longer than a wake-up from another CPU takes in a VM (20–40 µs), so
+/// a stream across CPUs does not count as idle.
+const QUIET_NS: u64 = 100_000;
 
 /// How many times a polling read retries a reader lock held by another reader.
 const BUSY_RETRIES: u32 = 10_000;
@@ -126,6 +131,11 @@ pub(crate) struct OpenRing {
     id: RingId,
     /// Set when the ring file lost pages under the mapping (`winipc_sys::sigbus`).
     poisoned: &'static std::sync::atomic::AtomicBool,
+    /// Set when this process's last blocking read of the ring slept for [`QUIET_NS`] or more
+    /// and woke to a lone message (the ring is idle: messages come one at a time), cleared
+    /// when a blocking read ends sooner or finds more messages queued. A reader of a quiet ring sleeps at once instead of yielding
+    /// and spinning first (see [`read`]).
+    quiet: std::sync::atomic::AtomicBool,
 }
 
 fn ring_memory(m: &Mapping) -> RingMemory<'_> {
@@ -211,7 +221,12 @@ impl OpenRing {
         let poisoned = m.poison_flag();
         let cell =
             RingCell::try_new(m, |m| Ring::attach(ring_memory(m), SysFutex)).map_err(ring_error)?;
-        Ok(OpenRing { cell, id, poisoned })
+        Ok(OpenRing {
+            cell,
+            id,
+            poisoned,
+            quiet: std::sync::atomic::AtomicBool::new(false),
+        })
     }
 
     fn ring(&self) -> &SlotRing<'_> {
@@ -308,7 +323,7 @@ fn raw_ring(h: RawHandle, e: &handles::Entry) -> Result<Arc<OpenRing>> {
     {
         return Ok(r.clone());
     }
-    let s = Store::get(e.obj.ns)?;
+    let s = Store::get(e.obj.store)?;
     let r = ring_for(ring_id(s, e.obj.ix))?;
     if let Some(slot) = slot {
         let old = lock_slot(slot).replace((e.obj, r.clone()));
@@ -317,69 +332,142 @@ fn raw_ring(h: RawHandle, e: &handles::Entry) -> Result<Arc<OpenRing>> {
     Ok(r)
 }
 
-/// Bumped by every [`forget_raw_handle`]: a thread's [`RAW_CACHE`] entries from an earlier
-/// epoch are dropped on its next use, so a closed handle's ring does not stay mapped.
+/// Bumped whenever a mailslot handle's entry is released (`handles::release_entry` calls the
+/// kind's `handle_released` hook under the store lock, after clearing the entry's words and
+/// before the unlock; only mailslot handles are cached): a thread's
+/// [`RAW_CACHE`] entries resolved in an earlier epoch are never used again. A handle value can
+/// be reused only after its entry was released and the lock released, so a cached resolution
+/// of an older epoch is the only kind that could be stale.
 static RAW_EPOCH: AtomicU64 = AtomicU64::new(0);
 
-/// Entries of a thread's [`RAW_CACHE`].
-const RAW_CACHE_WAYS: usize = 2;
-
-type RawCache = (
-    u64,
-    [Option<(objects::ObjRef, Arc<OpenRing>)>; RAW_CACHE_WAYS],
-);
-
-thread_local! {
-    /// The rings this thread used last through raw handles, by object: the `ReadFile` /
-    /// `WriteFile` hot path finds its ring with no atomic read-modify-write (no slot lock, no
-    /// `Arc` clone). An object's ring never changes (a reused object index has a new
-    /// generation), so a hit for the object the handle entry names right now is never stale.
-    static RAW_CACHE: std::cell::RefCell<RawCache> =
-        const { std::cell::RefCell::new((0, [const { None }; RAW_CACHE_WAYS])) };
+/// Called for every released mailslot handle entry (under the store lock).
+#[inline]
+fn handle_entry_released() {
+    RAW_EPOCH.fetch_add(1, Ordering::Release);
 }
 
-/// Runs `f` on the ring of raw mailslot handle `h`, whose entry is `e`.
-fn with_raw_ring<T>(h: RawHandle, e: &handles::Entry, f: impl FnOnce(&OpenRing) -> T) -> Result<T> {
-    let epoch = RAW_EPOCH.load(Ordering::Relaxed);
-    let hit = RAW_CACHE.with(|c| {
-        // Busy only if `f` re-entered this path (it does not today): take the slow path.
-        let Ok(mut c) = c.try_borrow_mut() else {
-            return None;
-        };
-        if c.0 != epoch {
-            *c = (epoch, [const { None }; RAW_CACHE_WAYS]);
+/// Entries of a thread's [`RAW_CACHE`] (a thread that writes one slot and reads another hits
+/// both).
+const RAW_CACHE_WAYS: usize = 2;
+
+/// A thread's resolution of a raw mailslot handle: the value, the epochs it was resolved in
+/// ([`RAW_EPOCH`] and the fork epoch: a child after `fork` has its own handle table), its
+/// entry (object, kind, access) and its ring.
+#[derive(Debug)]
+struct RawHit {
+    h: RawHandle,
+    epoch: u64,
+    fork: u32,
+    entry: handles::Entry,
+    ring: Arc<OpenRing>,
+}
+
+thread_local! {
+    /// The raw mailslot handles this thread used last: the `ReadFile` / `WriteFile` hot path
+    /// finds the handle's entry and ring with two loads and a compare (no handle-table read,
+    /// no slot lock, no `Arc` clone, no atomic read-modify-write). Valid only while no handle
+    /// entry was released since ([`RAW_EPOCH`]): a closed and reused handle value always
+    /// resolves afresh.
+    static RAW_CACHE: std::cell::RefCell<[Option<RawHit>; RAW_CACHE_WAYS]> =
+        const { std::cell::RefCell::new([const { None }; RAW_CACHE_WAYS]) };
+}
+
+/// The epochs a resolution made now belongs to (read *before* resolving: an entry released
+/// after this read bumps [`RAW_EPOCH`] past it).
+#[derive(Debug, Clone, Copy)]
+struct RawKey {
+    epoch: u64,
+    fork: u32,
+}
+
+impl RawKey {
+    #[inline]
+    fn now() -> RawKey {
+        RawKey {
+            // Acquire: pairs with the release bump, so a resolution that follows sees the
+            // cleared entry of any release counted in `epoch`.
+            epoch: RAW_EPOCH.load(Ordering::Acquire),
+            fork: crate::store::registry::fork_epoch(),
         }
-        let ways = &mut c.1;
-        let i = ways
-            .iter()
-            .position(|w| w.as_ref().is_some_and(|(o, _)| *o == e.obj))?;
-        ways.swap(0, i);
-        Some(())
-    });
-    if hit.is_none() {
-        let ring = raw_ring(h, e)?;
-        RAW_CACHE.with(|c| {
-            if let Ok(mut c) = c.try_borrow_mut()
-                && c.0 == epoch
-            {
-                c.1.rotate_right(1);
-                c.1[0] = Some((e.obj, ring.clone()));
-            }
-        });
-        return Ok(f(&ring));
     }
-    RAW_CACHE.with(|c| match c.try_borrow() {
-        Ok(c) => match &c.1[0] {
-            Some((o, r)) if *o == e.obj => Ok(f(r)),
-            _ => raw_ring(h, e).map(|r| f(&r)),
-        },
-        Err(_) => raw_ring(h, e).map(|r| f(&r)),
-    })
+
+    /// Runs `f` on this thread's cached entry and ring for `h`, if it has a current one.
+    #[inline]
+    fn hit<T>(
+        self,
+        h: RawHandle,
+        f: &mut impl FnMut(&handles::Entry, &OpenRing) -> T,
+    ) -> Option<T> {
+        RAW_CACHE.with(|c| {
+            // Shared borrow: `f` may block (a read waiting for a message) and a re-entry would
+            // only find the cache busy for insertion.
+            let c = c.try_borrow().ok()?;
+            let w = c
+                .iter()
+                .flatten()
+                .find(|w| w.h == h && w.epoch == self.epoch && w.fork == self.fork)?;
+            Some(f(&w.entry, &w.ring))
+        })
+    }
+
+    /// Caches `h`'s resolution `(e, ring)`, made after this key was read.
+    fn remember(self, h: RawHandle, e: handles::Entry, ring: Arc<OpenRing>) {
+        let evicted = RAW_CACHE.with(|c| {
+            let mut c = c.try_borrow_mut().ok()?;
+            let last = c[RAW_CACHE_WAYS - 1].take();
+            c.rotate_right(1);
+            c[0] = Some(RawHit {
+                h,
+                epoch: self.epoch,
+                fork: self.fork,
+                entry: e,
+                ring,
+            });
+            last
+        });
+        drop(evicted); // unmapping (the last user of a ring) happens outside the borrow
+    }
+}
+
+/// Runs `f` on the entry and ring of raw handle `h`, which must be a mailslot handle of the
+/// direction `receive` asks for.
+fn with_raw_mailslot<T>(
+    h: RawHandle,
+    receive: bool,
+    mut f: impl FnMut(&handles::Entry, &OpenRing) -> Result<T>,
+) -> Result<T> {
+    let key = RawKey::now();
+    let mut checked = |e: &handles::Entry, ring: &OpenRing| {
+        check_direction(e, receive)?;
+        f(e, ring)
+    };
+    if let Some(r) = key.hit(h, &mut checked) {
+        return r;
+    }
+    let e = handles::resolve(h)?;
+    check_direction(&e, receive)?;
+    let ring = raw_ring(h, &e)?;
+    key.remember(h, e, ring.clone());
+    checked(&e, &ring)
 }
 
 /// `CloseHandle` hook: drops the ring a raw handle kept mapped.
 fn forget_raw_handle(h: RawHandle) {
-    RAW_EPOCH.fetch_add(1, Ordering::Relaxed);
+    // This thread's cached resolutions from before the close are stale: drop them now, so
+    // that a closed handle's ring is unmapped at once (other threads drop theirs on their next
+    // ReadFile/WriteFile, as they find the epoch moved).
+    let epoch = RAW_EPOCH.load(Ordering::Acquire);
+    let stale = RAW_CACHE.with(|c| {
+        let mut c = c.try_borrow_mut().ok()?;
+        let mut stale: [Option<RawHit>; RAW_CACHE_WAYS] = [const { None }; RAW_CACHE_WAYS];
+        for (way, out) in c.iter_mut().zip(&mut stale) {
+            if way.as_ref().is_some_and(|w| w.h == h || w.epoch != epoch) {
+                *out = way.take();
+            }
+        }
+        Some(stale)
+    });
+    drop(stale); // unmapping happens outside the borrow
     if let Some(slot) = raw_slot(h) {
         let old = lock_slot(slot).take();
         drop(old);
@@ -436,7 +524,10 @@ impl objects::KindHooks for Hooks {
     }
 
     /// When the last receive handle goes, the slot closes: name freed, ring closed and removed.
+    /// Every released mailslot handle entry invalidates the threads' cached resolutions of raw
+    /// handles (under the lock, after the entry was cleared: see [`RAW_EPOCH`]).
     fn handle_released(&self, g: &mut Guard<'_>, ix: u32, acc: u32) -> Result<()> {
+        handle_entry_released();
         if acc & access::GENERIC_READ == 0 {
             return Ok(());
         }
@@ -765,7 +856,7 @@ fn create(name: &str, opts: MailslotOptions) -> Result<Mailslot> {
     )?;
     let ino = ring.cell.borrow_owner().id().ino as u32;
     let made = handles::open_with(
-        Namespace::Local,
+        StoreId::PRIVATE,
         Kind::Mailslot,
         access::GENERIC_READ | access::SYNCHRONIZE,
         opts.security.inherit,
@@ -827,7 +918,7 @@ fn open_writer(name: &str, inherit: bool) -> Result<MailslotWriter> {
         return Err(Error::NotFound);
     }
     let (handle, _) = handles::open_with(
-        Namespace::Local,
+        StoreId::PRIVATE,
         Kind::Mailslot,
         access::GENERIC_WRITE | access::SYNCHRONIZE,
         inherit,
@@ -871,7 +962,7 @@ fn check_direction(e: &handles::Entry, receive: bool) -> Result<()> {
 fn ring_of(h: RawHandle, receive: bool) -> Result<(Arc<OpenRing>, String)> {
     let e = handles::resolve(h)?;
     check_direction(&e, receive)?;
-    let s = Store::get(e.obj.ns)?;
+    let s = Store::get(e.obj.store)?;
     let name = names::read(s, e.obj.ix)
         .map(|(_, b)| format!(r"\\.\mailslot\{}", String::from_utf8_lossy(&b)))
         .unwrap_or_default();
@@ -956,7 +1047,7 @@ fn read(
     buf: &mut [u8],
     timeout: Option<Option<Duration>>,
 ) -> Result<usize> {
-    let s = Store::get(obj.ns)?;
+    let s = Store::get(obj.store)?;
     let live = Threads;
     let me = my_id();
     let r = ring.ring();
@@ -988,16 +1079,32 @@ fn read(
         }
         got
     } else {
-        // Give the writers the CPU for a moment before sleeping: on a shared CPU they can then
-        // fill the ring in a batch instead of waking us once per message.
-        for _ in 0..YIELD_SPINS {
-            std::thread::yield_now();
-            match r.try_recv(me, buf, &live) {
-                Ok(None) | Err(RecvError::Busy) => {}
-                other => return recv_result(s, ring, other),
+        // A busy ring (the last wait ended soon): give the writers the CPU for a moment before
+        // sleeping, so that on a shared CPU they fill the ring in a batch instead of waking us
+        // once per message. An idle one (the last wait slept long): sleep at once. Yielding
+        // and spinning there gain nothing and cost the wake-up: on a CPU shared with the
+        // writer, a reader that just yielded and spun is not run at once when woken (4× a
+        // raw futex wake, against 1.4–1.6× without them; decision 0015).
+        let quiet = ring.quiet.load(Ordering::Relaxed);
+        if !quiet {
+            for _ in 0..YIELD_SPINS {
+                std::thread::yield_now();
+                match r.try_recv(me, buf, &live) {
+                    Ok(None) | Err(RecvError::Busy) => {}
+                    other => return recv_result(s, ring, other),
+                }
             }
         }
-        r.recv(me, buf, timeout.map(|t| Instant::now() + t), &live)
+        let t0 = winipc_sys::time::monotonic_ns();
+        let got = r.recv_spinning(me, buf, timeout.map(|t| Instant::now() + t), &live, !quiet);
+        // Idle: it slept long and woke to a lone message. A long sleep that ends with more
+        // queued (a writer sharing our CPU filled the ring meanwhile) is a stream.
+        let waited = winipc_sys::time::monotonic_ns().saturating_sub(t0);
+        let idle = waited >= QUIET_NS && !r.has_message();
+        if idle != quiet {
+            ring.quiet.store(idle, Ordering::Relaxed);
+        }
+        got
     };
     recv_result(s, ring, got)
 }
@@ -1023,7 +1130,7 @@ pub(crate) fn info(h: RawHandle) -> Result<MailslotInfo> {
     if e.kind != Kind::Mailslot {
         return Err(Error::InvalidHandle);
     }
-    let s = Store::get(e.obj.ns)?;
+    let s = Store::get(e.obj.store)?;
     let ring = raw_ring(h, &e)?;
     let i = ring.ring().info();
     ring.check_pages()?;
@@ -1062,13 +1169,19 @@ pub(crate) fn set_read_timeout(h: RawHandle, ms: u32) -> Result<()> {
 
 /// `ReadFile` on a raw handle (the C ABI's path).
 pub(crate) fn read_raw(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
-    let e = handles::resolve(h)?;
-    check_direction(&e, true)?;
-    with_raw_ring(h, &e, |ring| read(e.obj, ring, buf, None))?
+    with_raw_mailslot(h, true, |e, ring| read(e.obj, ring, buf, None))
 }
 
 /// `WriteFile` on a raw handle (the C ABI's path).
 pub(crate) fn write_raw(h: RawHandle, msg: &[u8]) -> Result<()> {
+    let key = RawKey::now();
+    let mut send = |e: &handles::Entry, ring: &OpenRing| {
+        check_direction(e, false)?;
+        write(ring, msg, None)
+    };
+    if let Some(r) = key.hit(h, &mut send) {
+        return r;
+    }
     let e = handles::resolve(h)?;
     if e.kind == Kind::Event
         && let Some(remote) = crate::remote::lookup(e.obj)
@@ -1076,7 +1189,9 @@ pub(crate) fn write_raw(h: RawHandle, msg: &[u8]) -> Result<()> {
         return remote.send(msg);
     }
     check_direction(&e, false)?;
-    with_raw_ring(h, &e, |ring| write(ring, msg, None))?
+    let ring = raw_ring(h, &e)?;
+    key.remember(h, e, ring.clone());
+    send(&e, &ring)
 }
 
 impl External for OpenRing {
@@ -1105,6 +1220,7 @@ pub(crate) fn wait_target(h: RawHandle) -> Result<Target> {
 }
 
 /// Test hook behind [`crate::__doc::send_killed_before_wake`].
+#[cfg(any(test, feature = "test-hooks"))]
 pub(crate) fn send_killed_before_wake(w: &MailslotWriter, msg: &[u8]) -> Result<()> {
     let Dest::Local(ring) = &w.dest else {
         return Err(Error::InvalidParameter("a local mailslot writer"));
@@ -1115,6 +1231,7 @@ pub(crate) fn send_killed_before_wake(w: &MailslotWriter, msg: &[u8]) -> Result<
 }
 
 /// Test hook behind [`crate::__doc::send_stalled_mid_write`].
+#[cfg(any(test, feature = "test-hooks"))]
 pub(crate) fn send_stalled_mid_write(
     w: &MailslotWriter,
     msg: &[u8],
@@ -1129,6 +1246,7 @@ pub(crate) fn send_stalled_mid_write(
 }
 
 /// Test hook behind [`crate::__doc::stop_mid_recv`].
+#[cfg(any(test, feature = "test-hooks"))]
 pub(crate) fn stop_mid_recv(m: &Mailslot, stage: u8) -> Result<bool> {
     m.ring
         .ring()
@@ -1137,6 +1255,7 @@ pub(crate) fn stop_mid_recv(m: &Mailslot, stage: u8) -> Result<bool> {
 }
 
 /// Test hook behind [`crate::__doc::forge_ring_read_timeout`].
+#[cfg(any(test, feature = "test-hooks"))]
 pub(crate) fn forge_ring_read_timeout(m: &Mailslot, ms: u32) {
     m.ring.ring().set_read_timeout(ms);
 }

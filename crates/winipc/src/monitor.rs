@@ -26,7 +26,7 @@ use winipc_sys::{epoll::Poller, futex, proc};
 use crate::error::Result;
 use crate::objects::{self, Kind, ObjRef, st, sw};
 use crate::store::layout::{MAX_THREADS, WAIT_SATISFIED, WAIT_WAITING, th};
-use crate::store::{Namespace, Store, registry};
+use crate::store::{Store, registry};
 use crate::wait::BACKSTOP_NS;
 
 /// Exit code reported for a process killed by signal N: 128 + N, as shells report it.
@@ -101,8 +101,7 @@ pub(crate) fn ticking() -> bool {
 /// Wakes every thread of this process that waits (or was just satisfied) in a store, so that
 /// it re-examines its wait: the backstop for wake-ups lost to a killed waker.
 fn tick() {
-    for ns in Namespace::ALL {
-        let Some(s) = Store::opened(ns) else { continue };
+    for s in Store::all_opened() {
         let Some(p) = s.my_proc() else { continue };
         for t in 0..MAX_THREADS {
             if s.load(Store::th(t, th::PROC)) != p + 1 {
@@ -149,7 +148,7 @@ fn key(r: ObjRef) -> u64 {
 /// Makes sure the exit of the process behind `r` (if `r` is a process object) will be
 /// published.
 pub(crate) fn watch_if_process(r: ObjRef) -> Result<()> {
-    let s = Store::get(r.ns)?;
+    let s = Store::get(r.store)?;
     if objects::kind_gen(s, r.ix) != (Some(Kind::Process), r.generation)
         || s.load(sw(r.ix, st::PR_EXITED)) != 0
     {
@@ -214,7 +213,7 @@ pub(crate) fn unwatch_ready_fd(fd: &OwnedFd) {
 pub(crate) fn watch(r: ObjRef, pidfd: OwnedFd, child: bool) -> Result<()> {
     let m = monitor()?;
     let k = key(r);
-    let s = Store::get(r.ns)?;
+    let s = Store::get(r.store)?;
     let pid = s.load(sw(r.ix, st::PR_PID));
     let start = u64::from(s.load(sw(r.ix, st::PR_START_LO)))
         | u64::from(s.load(sw(r.ix, st::PR_START_HI))) << 32;
@@ -340,7 +339,7 @@ fn run(m: &'static Monitor) {
 /// 32 bits, kept in its process slot and then the store's exit log), the 8-bit exit status,
 /// 128 + signal for a killed process, or 0 when nothing is known.
 pub(crate) fn publish(r: ObjRef, exit: Option<proc::Exit>) -> Result<()> {
-    let s = Store::get(r.ns)?;
+    let s = Store::get(r.store)?;
     let me = s.me()?;
     let mut g = s.lock(me, None)?;
     if objects::kind_gen(s, r.ix) != (Some(Kind::Process), r.generation)

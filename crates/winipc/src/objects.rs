@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::store::layout::*;
 use crate::store::lock::Guard;
 use crate::store::names::{self, Tag};
-use crate::store::{Namespace, Store, registry};
+use crate::store::{Store, StoreId, registry};
 
 /// The kinds of objects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -136,7 +136,7 @@ pub(crate) mod st {
 /// A reference to an object: its store, slot and generation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct ObjRef {
-    pub ns: Namespace,
+    pub store: StoreId,
     pub ix: u32,
     pub generation: u32,
 }
@@ -386,9 +386,9 @@ pub(crate) fn note_change(g: &mut Guard<'_>, ix: u32) {
     if g.get(Store::ob(ix, ob::FLAGS)) & OBSERVED == 0 {
         return;
     }
-    let ns = g.s.ns;
+    let id = g.s.id;
     g.after_commit(Box::new(move || {
-        if let Some(s) = Store::opened(ns) {
+        if let Some(s) = Store::opened(id) {
             use std::sync::atomic::Ordering;
             let w = s.w(hdr::OBSERVE_SEQ);
             let seq = w.fetch_add(1, Ordering::AcqRel);

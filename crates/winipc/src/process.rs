@@ -12,7 +12,7 @@ use crate::objects::{self, Kind, Made, ObjRef, st, sw};
 use crate::store::layout::*;
 use crate::store::lock::Guard;
 use crate::store::names::Tag;
-use crate::store::{Namespace, Store, registry};
+use crate::store::{Store, StoreId, registry};
 use crate::thread::Thread;
 use crate::wait::WaitOutcome;
 
@@ -48,7 +48,7 @@ fn object_for(
     rights: u32,
 ) -> Result<(Handle, Option<Thread>)> {
     let k = key(pid, start);
-    let (handle, _) = handles::open_with(Namespace::Local, Kind::Process, rights, false, |g| {
+    let (handle, _) = handles::open_with(StoreId::PRIVATE, Kind::Process, rights, false, |g| {
         let made = objects::create(
             g,
             Kind::Process,
@@ -73,7 +73,7 @@ fn object_for(
 /// the process does, with the same code (`PROCESS_INFORMATION.hThread`).
 fn main_thread_of(ph: &Handle, pid: u32) -> Result<Thread> {
     let pix = ph.obj().ix;
-    let (h, _) = handles::open_with(Namespace::Local, Kind::Thread, access::ALL, false, |g| {
+    let (h, _) = handles::open_with(StoreId::PRIVATE, Kind::Thread, access::ALL, false, |g| {
         if let Some(t) = g.s.obj_link(g.get(sw(pix, st::PR_MAIN_THREAD)))? {
             return Ok(Made::Existing(t));
         }
@@ -101,18 +101,36 @@ impl Process {
         if crate::store::dir_is_explicit() {
             cmd.env("WINIPC_DIR", crate::store::dir());
         }
-        let mut pending: Vec<(Namespace, u32)> = Vec::new();
+        let mut pending: Vec<(StoreId, u32)> = Vec::new();
         let mut inherited = Vec::new();
-        for ns in Namespace::ALL {
-            let Ok(s) = Store::get(ns) else { continue };
+        let mut keep = Vec::new();
+        let mut foreign = Vec::new();
+        // The private store always (it holds the child's process object); the others if this
+        // process has them mapped.
+        let _ = Store::get(StoreId::PRIVATE);
+        for id in StoreId::all() {
+            cmd.env_remove(registry::inherit_var(id));
+        }
+        for s in Store::all_opened() {
             if inherit_handles && s.my_proc().is_some() {
                 let (slot, generation, objs) = prepare_inheritance(s)?;
-                cmd.env(registry::inherit_var(ns), format!("{slot}.{generation}"));
-                pending.push((ns, slot));
+                cmd.env(registry::inherit_var(s.id), format!("{slot}.{generation}"));
+                pending.push((s.id, slot));
                 inherited.extend(objs);
-            } else {
-                cmd.env_remove(registry::inherit_var(ns));
+                if s.id.index() >= 2 {
+                    // Another user's public store: the child maps it from our descriptor,
+                    // under the same number.
+                    use std::os::fd::AsRawFd;
+                    let fd = s.mapping().file().as_raw_fd();
+                    keep.push(fd);
+                    foreign.push(format!("{}:{fd}", s.id.0));
+                }
             }
+        }
+        if foreign.is_empty() {
+            cmd.env_remove(crate::store::INHERIT_STORES_VAR);
+        } else {
+            cmd.env(crate::store::INHERIT_STORES_VAR, foreign.join(","));
         }
         // The machine-wide names of inherited objects go along, so that they live on while
         // the child holds the handles, even if this process exits first.
@@ -121,20 +139,21 @@ impl Process {
             cmd.env_remove(crate::machine_names::INHERIT_VAR);
         } else {
             cmd.env(crate::machine_names::INHERIT_VAR, var);
-            winipc_sys::proc::keep_across_exec(&mut cmd, fds);
+            keep.extend(fds);
         }
+        winipc_sys::proc::keep_across_exec(&mut cmd, keep);
         let child = match cmd.spawn() {
             Ok(c) => c,
             Err(e) => {
-                for (ns, slot) in pending {
-                    let _ = abandon_pending(ns, slot);
+                for (id, slot) in pending {
+                    let _ = abandon_pending(id, slot);
                 }
                 return Err(e);
             }
         };
         let pid = child.id();
-        for &(ns, slot) in &pending {
-            let s = Store::get(ns)?;
+        for &(id, slot) in &pending {
+            let s = Store::get(id)?;
             let mut g = s.lock(s.me()?, None)?;
             if g.get(Store::pr(slot, pr::STATE)) == SLOT_PENDING {
                 g.set(Store::pr(slot, pr::PID), pid)?;
@@ -235,7 +254,7 @@ impl Process {
         if handle.kind() != Kind::Process {
             return Err(Error::InvalidHandle.into());
         }
-        let s = Store::get(handle.obj().ns)?;
+        let s = Store::get(handle.obj().store)?;
         let pid = s.load(sw(handle.obj().ix, st::PR_PID));
         Ok(Process {
             handle,
@@ -278,7 +297,7 @@ fn prepare_inheritance(s: &Store) -> Result<(u32, u32, Vec<ObjRef>)> {
         }
         copy_entry(&mut g, mine, slot, h)?;
         objs.push(ObjRef {
-            ns: s.ns,
+            store: s.id,
             ix: obj - 1,
             generation: g.get(Store::hd(mine, h, hd::GEN)),
         });
@@ -299,8 +318,8 @@ fn copy_entry(g: &mut Guard<'_>, from: u32, to: u32, h: u32) -> Result<()> {
     objects::hooks(g.s, ix).handle_added(g, ix, access)
 }
 
-fn abandon_pending(ns: Namespace, slot: u32) -> Result<()> {
-    let s = Store::get(ns)?;
+fn abandon_pending(id: StoreId, slot: u32) -> Result<()> {
+    let s = Store::get(id)?;
     loop {
         let mut g = s.lock(s.me()?, None)?;
         let done = registry::reap_process(&mut g, slot)?;
@@ -313,7 +332,7 @@ fn abandon_pending(ns: Namespace, slot: u32) -> Result<()> {
 
 fn process_entry(h: handles::RawHandle) -> Result<(ObjRef, &'static Store)> {
     let e = handles::resolve_kind(h, Kind::Process, 0)?;
-    Ok((e.obj, Store::get(e.obj.ns)?))
+    Ok((e.obj, Store::get(e.obj.store)?))
 }
 
 /// The rights the caller may hold on process `pid`: all on its own user's processes (and as
@@ -372,7 +391,7 @@ fn set_preset(s: &Store, ix: u32, code: u32) -> Result<()> {
 /// winipc read the full code; the Linux exit status carries only its low 8 bits.
 pub fn exit_process(code: u32) -> ! {
     let recorded = (|| -> Result<()> {
-        let s = Store::get(Namespace::Local)?;
+        let s = Store::get(StoreId::PRIVATE)?;
         let mut g = s.lock(s.me()?, None)?;
         registry::record_exit_code(&mut g, code)?;
         g.commit();

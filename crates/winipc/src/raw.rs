@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::handles::{self, RawHandle, access};
 use crate::objects::Kind;
 use crate::store::layout::{HANDLES_PER_PROC, MAX_PROCS, SLOT_LIVE, pr};
-use crate::store::{Namespace, Store};
+use crate::store::{Namespace, Store, StoreId};
 use crate::timer::DueTime;
 use crate::wait::WaitOutcome;
 use crate::{MailslotInfo, event, mailslot, mutex, process, semaphore, thread, timer, wait};
@@ -72,7 +72,7 @@ pub fn check_access(h: RawHandle, need: u32) -> Result<Kind> {
 /// Records `code` as the calling process's full 32-bit exit code (what `ExitProcess` records
 /// before exiting), for an exit that happens another way (`exit(n)`, a return from `main`).
 pub fn record_exit_code(code: u32) -> Result<()> {
-    let s = Store::get(Namespace::Local)?;
+    let s = Store::get(StoreId::PRIVATE)?;
     let mut g = s.lock(s.me()?, None)?;
     crate::store::registry::record_exit_code(&mut g, code)?;
     g.commit();
@@ -137,7 +137,8 @@ pub const HANDLE_FLAG_INHERIT: u32 = crate::store::layout::HF_INHERIT;
 /// `HANDLE_FLAG_PROTECT_FROM_CLOSE`.
 pub const HANDLE_FLAG_PROTECT_FROM_CLOSE: u32 = crate::store::layout::HF_PROTECT;
 /// Handle values are below this bound (useful for validating `HANDLE`s from C).
-pub const HANDLE_VALUE_LIMIT: RawHandle = 4 * (2 * HANDLES_PER_PROC + 1);
+pub const HANDLE_VALUE_LIMIT: RawHandle =
+    4 * (crate::store::MAX_STORES as RawHandle * HANDLES_PER_PROC + 1);
 
 /// `WaitForSingleObject` / `WaitForMultipleObjects` on raw handles (no 64-object limit here).
 pub fn wait(handles: &[RawHandle], all: bool, timeout: Option<Duration>) -> Result<WaitOutcome> {
@@ -272,7 +273,7 @@ pub fn process_terminate(h: RawHandle, code: u32) -> Result<()> {
 /// `GetProcessId`.
 pub fn process_id(h: RawHandle) -> Result<u32> {
     let e = handles::resolve_kind(h, Kind::Process, 0)?;
-    Ok(Store::get(e.obj.ns)?.load(crate::objects::sw(e.obj.ix, crate::objects::st::PR_PID)))
+    Ok(Store::get(e.obj.store)?.load(crate::objects::sw(e.obj.ix, crate::objects::st::PR_PID)))
 }
 /// `GetExitCodeThread` (`STILL_ACTIVE` while running).
 pub fn thread_exit_code(h: RawHandle) -> Result<u32> {
@@ -281,7 +282,7 @@ pub fn thread_exit_code(h: RawHandle) -> Result<u32> {
 /// `GetThreadId`.
 pub fn thread_id(h: RawHandle) -> Result<u32> {
     let e = handles::resolve_kind(h, Kind::Thread, 0)?;
-    Ok(Store::get(e.obj.ns)?.load(crate::objects::sw(e.obj.ix, crate::objects::st::TH_TID)))
+    Ok(Store::get(e.obj.store)?.load(crate::objects::sw(e.obj.ix, crate::objects::st::TH_TID)))
 }
 
 /// Creates a thread object for a thread the caller is about to start itself (the C ABI's
@@ -340,7 +341,7 @@ pub fn mailslot_direction(h: RawHandle) -> Result<bool> {
 
 /// Which store a handle value belongs to (`None` for values no handle has).
 pub fn namespace_of(h: RawHandle) -> Option<Namespace> {
-    handles::decode(h).map(|(ns, _)| ns)
+    handles::decode(h).map(|(store, _)| store.ns())
 }
 
 /// `MapViewOfFile` on a raw file-mapping handle: `len` bytes from `offset` (0: to the end).

@@ -47,7 +47,7 @@ use crate::handles::{self, Handle, RawHandle};
 use crate::objects::{self, Kind, ObjRef, st, sw};
 use crate::store::layout::{MAX_THREADS, OBSERVE_RING_LEN, THREAD_TOKEN, hdr, ob};
 use crate::store::lock::DEATH_POLL_NS;
-use crate::store::{Namespace, Store};
+use crate::store::{MAX_STORES, Store, StoreId};
 use crate::wait::{External, Target};
 
 /// Mailslots watched by their notify word; more are re-checked every 10 ms.
@@ -88,7 +88,7 @@ impl Reg {
     /// Whether the object is signaled now (lock-free; a hint).
     fn peek(&self) -> bool {
         match &self.watch {
-            Watch::Obj(r) => match Store::opened(r.ns) {
+            Watch::Obj(r) => match Store::opened(r.store) {
                 Some(s) if objects::kind_gen(s, r.ix).1 == r.generation => {
                     objects::peek_signaled(s, r.ix)
                 }
@@ -179,7 +179,7 @@ fn update(reg: &Reg) -> Option<u64> {
         reg.readable.store(false, Ordering::Release);
     }
     if let Watch::Obj(r) = &reg.watch
-        && let Some(s) = Store::opened(r.ns)
+        && let Some(s) = Store::opened(r.store)
         && objects::kind_gen(s, r.ix) == (Some(Kind::Timer), r.generation)
     {
         let due = objects::timer_due(s, r.ix);
@@ -194,7 +194,7 @@ fn death_watch(reg: &Reg) -> std::result::Result<Option<(&'static AtomicU32, u32
     let Watch::Obj(r) = &reg.watch else {
         return Ok(None);
     };
-    let Some(s) = Store::opened(r.ns) else {
+    let Some(s) = Store::opened(r.store) else {
         return Ok(None);
     };
     if objects::kind_gen(s, r.ix) != (Some(Kind::Mutex), r.generation)
@@ -221,7 +221,7 @@ fn death_watch(reg: &Reg) -> std::result::Result<Option<(&'static AtomicU32, u32
 
 /// The registrations the changes `from..to` of store `ns`'s change ring name, or `None` if
 /// the ring cannot tell (overwritten or not yet written entries): then look at everything.
-fn changed(regs: &Regs, ns: Namespace, s: &Store, from: u32, to: u32) -> Option<Vec<Arc<Reg>>> {
+fn changed(regs: &Regs, store: StoreId, s: &Store, from: u32, to: u32) -> Option<Vec<Arc<Reg>>> {
     let n = to.wrapping_sub(from);
     if n > OBSERVE_RING_LEN {
         return None;
@@ -240,7 +240,11 @@ fn changed(regs: &Regs, ns: Namespace, s: &Store, from: u32, to: u32) -> Option<
             return None;
         }
         let generation = objects::kind_gen(s, ix).1;
-        if let Some(reg) = regs.by_key.get(&Key::Obj(ObjRef { ns, ix, generation })) {
+        if let Some(reg) = regs.by_key.get(&Key::Obj(ObjRef {
+            store,
+            ix,
+            generation,
+        })) {
             out.push(reg.clone());
         }
     }
@@ -248,16 +252,14 @@ fn changed(regs: &Regs, ns: Namespace, s: &Store, from: u32, to: u32) -> Option<
 }
 
 fn run(b: &'static Bridge) {
-    let mut seen: [Option<u32>; 2] = [None; 2];
+    let mut seen: [Option<u32>; MAX_STORES] = [None; MAX_STORES];
     let mut next_full = 0u64;
     loop {
         let poked = b.poke.load(Ordering::Acquire);
         // Sequence words first: a change after these loads wakes the sleep below.
-        let mut seqs: Vec<(Namespace, &'static Store, u32)> = Vec::with_capacity(2);
-        for ns in Namespace::ALL {
-            if let Some(s) = Store::opened(ns) {
-                seqs.push((ns, s, s.w(hdr::OBSERVE_SEQ).load(Ordering::Acquire)));
-            }
+        let mut seqs: Vec<(StoreId, &'static Store, u32)> = Vec::with_capacity(2);
+        for s in Store::all_opened() {
+            seqs.push((s.id, s, s.w(hdr::OBSERVE_SEQ).load(Ordering::Acquire)));
         }
         let now = time::monotonic_ns();
         // What to look at: what changed, what is new, what is always looked at; everything
@@ -267,13 +269,13 @@ fn run(b: &'static Bridge) {
             let mut regs = b.regs.lock().expect("bridge lock");
             let mut todo = std::mem::take(&mut regs.pending);
             let mut full = now >= next_full;
-            for &(ns, s, seq) in &seqs {
-                let from = seen[ns as usize].unwrap_or(seq);
-                match changed(&regs, ns, s, from, seq) {
+            for &(id, s, seq) in &seqs {
+                let from = seen[id.index()].unwrap_or(seq);
+                match changed(&regs, id, s, from, seq) {
                     Some(c) if !full => todo.extend(c),
                     _ => full = true,
                 }
-                seen[ns as usize] = Some(seq);
+                seen[id.index()] = Some(seq);
             }
             if full {
                 next_full = now.saturating_add(crate::wait::BACKSTOP_NS);
@@ -374,7 +376,7 @@ impl Readiness {
         let always = match &watch {
             Watch::Ring(_) => true,
             Watch::Obj(r) => matches!(
-                Store::opened(r.ns).and_then(|s| objects::kind_gen(s, r.ix).0),
+                Store::opened(r.store).and_then(|s| objects::kind_gen(s, r.ix).0),
                 Some(Kind::Timer | Kind::Mutex)
             ),
         };
@@ -497,7 +499,7 @@ static RING_REGS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsiz
 
 /// Flags `r` observed, so that its state changes wake the bridges.
 fn observe(r: ObjRef) -> Result<()> {
-    let s = Store::get(r.ns)?;
+    let s = Store::get(r.store)?;
     if s.load(Store::ob(r.ix, ob::FLAGS)) & objects::OBSERVED != 0
         && objects::kind_gen(s, r.ix).1 == r.generation
     {
@@ -546,7 +548,7 @@ pub(crate) fn on_close(h: RawHandle, obj: Option<ObjRef>) {
         && let Ok(mut w) = FD_WATCHES.lock()
         && let Some(w) = w.as_mut()
         && w.contains_key(&r)
-        && Store::opened(r.ns).is_none_or(|s| objects::kind_gen(s, r.ix).1 != r.generation)
+        && Store::opened(r.store).is_none_or(|s| objects::kind_gen(s, r.ix).1 != r.generation)
     {
         if let Some(fw) = w.remove(&r) {
             FD_WATCH_COUNT.fetch_sub(1, Ordering::Relaxed);

@@ -13,7 +13,7 @@
 
 use crate::error::Result;
 use crate::store::lock::Guard;
-use crate::store::{self, Namespace, Store};
+use crate::store::{self, Store, StoreId};
 use crate::{handles, machine_names, objects, wait};
 
 /// Exit code reported for winipc threads whose process died under them.
@@ -36,11 +36,11 @@ impl store::Layers for Reaper {
         handles::release_entry(g, p, h)
     }
 
-    fn inherited(&self, ns: Namespace) {
-        // The other store may hold some of the inherited handles' objects: register there
+    fn inherited(&self, id: StoreId) {
+        // The other stores may hold some of the inherited handles' objects: register there
         // first, so that every handle is in place before the names are taken over.
-        for other in Namespace::ALL {
-            if other != ns && std::env::var_os(store::registry::inherit_var(other)).is_some() {
+        for other in StoreId::all() {
+            if other != id && std::env::var_os(store::registry::inherit_var(other)).is_some() {
                 let _ = Store::get(other).and_then(|s| s.me());
             }
         }

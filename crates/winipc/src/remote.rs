@@ -263,7 +263,7 @@ fn open_writers() -> std::sync::MutexGuard<'static, Vec<(ObjRef, Arc<RemoteWrite
 
 /// Whether `obj` still is the object it was (its slot may have been freed and reused).
 fn alive(obj: ObjRef) -> bool {
-    Store::get(obj.ns).is_ok_and(|s| {
+    Store::get(obj.store).is_ok_and(|s| {
         crate::objects::kind_gen(s, obj.ix) == (Some(crate::Kind::Event), obj.generation)
     })
 }
@@ -290,7 +290,7 @@ pub(crate) fn lookup(obj: ObjRef) -> Option<Arc<RemoteWriter>> {
     if !alive(obj) {
         return None;
     }
-    let (tag, name) = crate::store::names::read(Store::get(obj.ns).ok()?, obj.ix)?;
+    let (tag, name) = crate::store::names::read(Store::get(obj.store).ok()?, obj.ix)?;
     if tag != crate::store::names::Tag::Object as u8 {
         return None;
     }

@@ -169,8 +169,9 @@ impl View {
     }
 }
 
-/// Where the object of a new mapping will live: the shared store only for a `Global\` name
-/// opened to everyone (as `security::create_object` decides).
+/// Where the object of a new mapping will live: a public store only for a `Global\` name
+/// opened to everyone (as `security::create_object` decides); its memory then lives in the
+/// shared directory, where every user it admits can open it.
 fn home(name: Option<&str>, sec: &Security) -> Result<Namespace> {
     let global = match name {
         Some(n) => crate::names::parse_object_name(n)?.ns == Namespace::Global,
@@ -186,7 +187,11 @@ fn home(name: Option<&str>, sec: &Security) -> Result<Namespace> {
 /// The backing file (or, for a user's file, the side file naming it) of mapping `id`.
 fn backing_path(ns: Namespace, uid: u32, id: u64, user_file: bool) -> Result<PathBuf> {
     let suffix = if user_file { ".path" } else { "" };
-    Ok(Store::dir_of(ns)?.join(format!("winipc-map.{uid}.{id:016x}{suffix}")))
+    let dir = match ns {
+        Namespace::Local => crate::store::private_dir()?,
+        Namespace::Global => crate::store::dir(),
+    };
+    Ok(dir.join(format!("winipc-map.{uid}.{id:016x}{suffix}")))
 }
 
 pub(crate) fn make(
@@ -347,7 +352,7 @@ pub(crate) fn map(h: RawHandle, how: ViewAccess, offset: u64, len: usize) -> Res
     {
         return Err(Error::AccessDenied); // beyond the mapping (STATUS_INVALID_VIEW_SIZE)
     }
-    let path = backing_path(f.obj.ns, f.uid, f.id, f.user_file)?;
+    let path = backing_path(f.obj.store.ns(), f.uid, f.id, f.user_file)?;
     let writable = how == ViewAccess::ReadWrite;
     let file = if f.user_file {
         open_user_file(&path, writable)?

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::objects::{self, Made};
 use crate::store::layout::ob;
 use crate::store::lock::Guard;
-use crate::store::{Namespace, Store};
+use crate::store::{Namespace, Store, StoreId};
 
 /// Security attributes: inheritance and a Unix mode.
 ///
@@ -105,9 +105,8 @@ pub(crate) fn create_object(
     if let Some(n) = parsed.as_ref().filter(|n| n.ns == Namespace::Global) {
         return global::create(&n.name, kind, sec, &init);
     }
-    let ns = parsed.as_ref().map_or(Namespace::Local, |n| n.ns);
     crate::handles::open_with(
-        ns,
+        StoreId::PRIVATE,
         kind,
         crate::handles::access::full(kind),
         sec.inherit,
@@ -119,7 +118,7 @@ pub(crate) fn create_object(
                 init(g, ix)?;
                 sec.apply(g, ix)
             })?;
-            check_existing(g, &made, ns)?;
+            check_existing(g, &made, Namespace::Local)?;
             Ok(made)
         },
     )
@@ -132,13 +131,13 @@ pub(crate) fn open_object(name: &str, kind: objects::Kind, inherit: bool) -> Res
         return global::open(&n.name, kind, inherit);
     }
     let (h, _) = crate::handles::open_with(
-        n.ns,
+        StoreId::PRIVATE,
         kind,
         crate::handles::access::full(kind),
         inherit,
         |g| {
             let ix = objects::open(g, kind, crate::store::names::Tag::Object, n.name.as_bytes())?;
-            check_access(g, ix, n.ns)?;
+            check_access(g, ix, Namespace::Local)?;
             Ok(Made::Existing(ix))
         },
     )?;
@@ -146,20 +145,23 @@ pub(crate) fn open_object(name: &str, kind: objects::Kind, inherit: bool) -> Res
 }
 
 /// `Global\` objects: the machine-wide name is held through [`crate::machine_names`]; the
-/// object lives in its creator's private store (`Local`, under [`Tag::Global`]) or, when its
-/// security attributes open it to everyone, in the shared store (`Global`, [`Tag::Object`]).
+/// object lives in its creator's private store (under [`Tag::Global`]) or, when its security
+/// attributes open it to everyone, in its creator's public store ([`Tag::Object`]), which
+/// other users map from the descriptor the name's holders pass them.
 mod global {
     use super::*;
     use crate::machine_names::{self, Answer, Found, Space};
     use crate::store::names::{self, Tag};
 
-    /// Where a `Global\` object lives.
-    fn home(public: bool) -> (Namespace, Tag) {
-        if public {
-            (Namespace::Global, Tag::Object)
-        } else {
-            (Namespace::Local, Tag::Global)
-        }
+    /// Where an existing `Global\` object is to be found.
+    #[derive(Debug, Clone, Copy)]
+    enum Place {
+        /// In this user's private store.
+        Private,
+        /// In the public store with this number.
+        Public(StoreId),
+        /// Ours, but the holders did not say which (stopped): private, else our public store.
+        Mine,
     }
 
     pub(super) fn create(
@@ -171,18 +173,22 @@ mod global {
         let public = sec.admits_everyone();
         let bytes = name.as_bytes();
         for _ in 0..16 {
-            let (public, fd) = match machine_names::look(Space::Object, bytes, true)? {
+            let (place, fd) = match machine_names::look(Space::Object, bytes, true)? {
                 Found::Free(fd) => {
-                    let (ns, tag) = home(public);
+                    let (store, tag) = if public {
+                        (StoreId::PUBLIC, Tag::Object)
+                    } else {
+                        (StoreId::PRIVATE, Tag::Global)
+                    };
                     let made = crate::handles::open_with(
-                        ns,
+                        store,
                         kind,
                         crate::handles::access::full(kind),
                         sec.inherit,
                         |g| {
-                            if public && let Some(stale) = names::lookup(g, tag, bytes)? {
-                                // We hold the name now: whatever the shared store still calls
-                                // by it is stale (or forged) and keeps it no longer.
+                            if let Some(stale) = names::lookup(g, tag, bytes)? {
+                                // We hold the name now: whatever the store still calls by it
+                                // is stale and keeps it no longer.
                                 names::remove(g, stale)?;
                             }
                             objects::create(g, kind, Some((tag, bytes)), |g, ix| {
@@ -194,11 +200,11 @@ mod global {
                     machine_names::adopt(Space::Object, bytes, fd, made.0.obj(), public);
                     return Ok(made);
                 }
-                Found::Held { public } => (public, None),
+                Found::Held { public, store } => (place_of(public, store), None),
                 Found::Elsewhere { owner, answer } => admitted(owner, answer)?,
                 Found::Absent => continue,
             };
-            match open_existing(name, kind, public, sec.inherit, fd) {
+            match open_existing(name, kind, place, sec.inherit, fd) {
                 Err(Error::NotFound) => continue, // the last holder let go meanwhile
                 other => return other.map(|h| (h, true)),
             }
@@ -208,12 +214,12 @@ mod global {
 
     pub(super) fn open(name: &str, kind: objects::Kind, inherit: bool) -> Result<crate::Handle> {
         for _ in 0..16 {
-            let (public, fd) = match machine_names::look(Space::Object, name.as_bytes(), false)? {
+            let (place, fd) = match machine_names::look(Space::Object, name.as_bytes(), false)? {
                 Found::Absent | Found::Free(_) => return Err(Error::NotFound),
-                Found::Held { public } => (public, None),
+                Found::Held { public, store } => (place_of(public, store), None),
                 Found::Elsewhere { owner, answer } => admitted(owner, answer)?,
             };
-            match open_existing(name, kind, public, inherit, fd) {
+            match open_existing(name, kind, place, inherit, fd) {
                 Err(Error::NotFound) => continue,
                 other => return other,
             }
@@ -221,20 +227,36 @@ mod global {
         Err(Error::NotFound)
     }
 
-    /// What a holder's answer lets us open: (open to everyone, the name's socket to keep).
+    fn place_of(public: bool, store: StoreId) -> Place {
+        if public {
+            Place::Public(store)
+        } else {
+            Place::Private
+        }
+    }
+
+    /// What a holder's answer lets us open: where the object is, and the name's socket to
+    /// keep.
     fn admitted(
         owner: winipc_sys::names::Peer,
         answer: Answer,
-    ) -> Result<(bool, Option<std::os::fd::OwnedFd>)> {
+    ) -> Result<(Place, Option<std::os::fd::OwnedFd>)> {
         let me = winipc_sys::proc::geteuid();
         match answer {
-            Answer::Admitted { fd, public: true } => Ok((true, Some(fd))),
+            Answer::Admitted {
+                fd,
+                public: true,
+                store: Some(store),
+            } => Ok((Place::Public(Store::adopt(store)?), Some(fd))),
+            Answer::Admitted { public: true, .. } => {
+                Err(Error::Corrupt("a public object's holder passed no store"))
+            }
             // Another user's private object lives in that user's private store, which this
             // process does not map: root is admitted by the holder but cannot open it here.
             Answer::Admitted { .. } if owner.uid != me => Err(Error::AccessDenied),
-            Answer::Admitted { fd, public } => Ok((public, Some(fd))),
+            Answer::Admitted { fd, .. } => Ok((Place::Private, Some(fd))),
             Answer::Refused => Err(Error::AccessDenied),
-            Answer::Silent if owner.uid == me => Ok((false, None)),
+            Answer::Silent if owner.uid == me => Ok((Place::Mine, None)),
             Answer::Silent => Err(Error::Timeout),
         }
     }
@@ -243,27 +265,49 @@ mod global {
     fn open_existing(
         name: &str,
         kind: objects::Kind,
-        public: bool,
+        place: Place,
         inherit: bool,
         fd: Option<std::os::fd::OwnedFd>,
     ) -> Result<crate::Handle> {
-        let (ns, tag) = home(public);
-        let (h, _) = crate::handles::open_with(
-            ns,
-            kind,
-            crate::handles::access::full(kind),
-            inherit,
-            |g| {
-                let ix = objects::open(g, kind, tag, name.as_bytes())?;
-                check_access(g, ix, ns)?;
-                Ok(Made::Existing(ix))
-            },
-        )?;
-        match fd {
-            Some(fd) => machine_names::adopt(Space::Object, name.as_bytes(), fd, h.obj(), public),
-            None => machine_names::handle_added(h.obj()),
+        let tries: &[(StoreId, Tag)] = match place {
+            Place::Private => &[(StoreId::PRIVATE, Tag::Global)],
+            Place::Public(id) => &[(id, Tag::Object)],
+            Place::Mine => &[
+                (StoreId::PRIVATE, Tag::Global),
+                (StoreId::PUBLIC, Tag::Object),
+            ],
+        };
+        let mut last = Error::NotFound;
+        for &(store, tag) in tries {
+            let opened = crate::handles::open_with(
+                store,
+                kind,
+                crate::handles::access::full(kind),
+                inherit,
+                |g| {
+                    let ix = objects::open(g, kind, tag, name.as_bytes())?;
+                    check_access(g, ix, store.ns())?;
+                    Ok(Made::Existing(ix))
+                },
+            );
+            let h = match opened {
+                Ok((h, _)) => h,
+                Err(e @ Error::NotFound) => {
+                    last = e;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let public = tag == Tag::Object;
+            match fd {
+                Some(fd) => {
+                    machine_names::adopt(Space::Object, name.as_bytes(), fd, h.obj(), public)
+                }
+                None => machine_names::handle_added(h.obj()),
+            }
+            return Ok(h);
         }
-        Ok(h)
+        Err(last)
     }
 }
 

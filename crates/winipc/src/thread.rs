@@ -8,7 +8,7 @@ use crate::handles::{self, Handle, access};
 use crate::objects::{self, Kind, st, sw};
 use crate::process::STILL_ACTIVE;
 use crate::store::layout::pr;
-use crate::store::{Namespace, Store};
+use crate::store::{Store, StoreId};
 use crate::wait::WaitOutcome;
 
 /// Exit code of a winipc thread whose function panicked.
@@ -38,11 +38,11 @@ impl Thread {
     where
         F: FnOnce() -> u32 + Send + 'static,
     {
-        let s = Store::get(Namespace::Local)?;
+        let s = Store::get(StoreId::PRIVATE)?;
         s.me()?;
         let p = s.my_proc().ok_or(Error::InvalidHandle)?;
         let (handle, _) =
-            handles::open_with(Namespace::Local, Kind::Thread, access::ALL, false, |g| {
+            handles::open_with(StoreId::PRIVATE, Kind::Thread, access::ALL, false, |g| {
                 let made = objects::create(g, Kind::Thread, None, |g, ix| {
                     g.set(sw(ix, st::TH_PID), winipc_sys::proc::getpid())?;
                     g.set(sw(ix, st::TH_PROC), p + 1)?;
@@ -109,11 +109,11 @@ fn with_object<T>(
 
 /// A new thread object owned by the calling process, not yet running.
 pub(crate) fn new_object(inherit: bool) -> Result<Thread> {
-    let s = Store::get(Namespace::Local)?;
+    let s = Store::get(StoreId::PRIVATE)?;
     s.me()?;
     let p = s.my_proc().ok_or(Error::InvalidHandle)?;
     let (handle, _) =
-        handles::open_with(Namespace::Local, Kind::Thread, access::ALL, inherit, |g| {
+        handles::open_with(StoreId::PRIVATE, Kind::Thread, access::ALL, inherit, |g| {
             objects::create(g, Kind::Thread, None, |g, ix| {
                 g.set(sw(ix, st::TH_PID), winipc_sys::proc::getpid())?;
                 g.set(sw(ix, st::TH_PROC), p + 1)?;
@@ -159,7 +159,7 @@ pub(crate) fn finish(own: &Handle, code: u32) {
 /// `GetExitCodeThread`.
 pub(crate) fn exit_code(h: handles::RawHandle) -> Result<u32> {
     let e = handles::resolve_kind(h, Kind::Thread, 0)?;
-    let s = Store::get(e.obj.ns)?;
+    let s = Store::get(e.obj.store)?;
     Ok(if s.load(sw(e.obj.ix, st::TH_EXITED)) != 0 {
         s.load(sw(e.obj.ix, st::TH_CODE))
     } else {

@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 use crate::objects::{self, Kind, ObjRef, st, sw};
 use crate::store::layout::*;
 use crate::store::lock::Guard;
-use crate::store::{Namespace, Store, registry};
+use crate::store::{Store, StoreId, registry};
 
 /// The result of a wait.
 ///
@@ -155,16 +155,24 @@ pub(crate) fn wait_alertable(
             "the same object twice in a wait-all",
         ));
     }
-    let mut stores: SmallVec<[Namespace; 2]> = SmallVec::new();
+    let mut stores: SmallVec<[StoreId; 2]> = SmallVec::new();
     let mut external = false;
     for t in targets {
         match t {
-            Target::Obj(r) if !stores.contains(&r.ns) => stores.push(r.ns),
+            Target::Obj(r) if !stores.contains(&r.store) => stores.push(r.store),
             Target::Obj(_) => {}
             Target::External(_) => external = true,
         }
     }
-    stores.sort();
+    // Locked in an order every process agrees on (numbers are per process).
+    if stores.len() > 1 {
+        let mut order = Vec::with_capacity(stores.len());
+        for &id in &stores {
+            order.push((Store::get(id)?.lock_order(), id));
+        }
+        order.sort();
+        stores = order.into_iter().map(|(_, id)| id).collect();
+    }
     for t in targets {
         if let Target::Obj(r) = t {
             crate::monitor::watch_if_process(*r)?;
@@ -184,8 +192,8 @@ pub(crate) fn wait_alertable(
         got
     } else {
         let got = multi(&stores, targets, all, deadline_ns, alert);
-        for ns in &stores {
-            Store::get(*ns)?.check_pages()?;
+        for id in &stores {
+            Store::get(*id)?.check_pages()?;
         }
         got
     }
@@ -195,7 +203,7 @@ fn has_duplicates(targets: &[Target]) -> bool {
     let mut seen = std::collections::HashSet::new();
     targets.iter().any(|t| {
         let key = match t {
-            Target::Obj(r) => (r.ns as usize, r.ix as usize, 0),
+            Target::Obj(r) => (r.store.index(), r.ix as usize, 0),
             Target::External(e) => (usize::MAX, e.id(), 1),
         };
         !seen.insert(key)
@@ -599,7 +607,7 @@ pub(crate) fn try_satisfy_all(g: &mut Guard<'_>, t: u32) -> Result<bool> {
 // ---- the multi-store wait ------------------------------------------------------------------
 
 fn multi(
-    namespaces: &[Namespace],
+    namespaces: &[StoreId],
     targets: &[Target],
     all: bool,
     deadline_ns: Option<u64>,
@@ -638,7 +646,7 @@ fn multi(
             }
             break Some(WaitOutcome::TimedOut);
         }
-        let g_of = |ns: Namespace| {
+        let g_of = |ns: StoreId| {
             namespaces
                 .iter()
                 .position(|&n| n == ns)
@@ -646,7 +654,7 @@ fn multi(
         };
         for t in targets {
             if let Target::Obj(r) = t {
-                objects::check(&guards[g_of(r.ns)], *r, None)?;
+                objects::check(&guards[g_of(r.store)], *r, None)?;
             }
         }
         if linked {
@@ -686,7 +694,7 @@ fn multi(
                 let ixs: Vec<u32> = targets
                     .iter()
                     .filter_map(|t| match t {
-                        Target::Obj(r) if r.ns == ns => Some(r.ix),
+                        Target::Obj(r) if r.store == ns => Some(r.ix),
                         _ => None,
                     })
                     .collect();
@@ -706,7 +714,7 @@ fn multi(
         let ixs0: Vec<u32> = targets
             .iter()
             .filter_map(|t| match t {
-                Target::Obj(r) if r.ns == namespaces[0] => Some(r.ix),
+                Target::Obj(r) if r.store == namespaces[0] => Some(r.ix),
                 _ => None,
             })
             .collect();
@@ -740,7 +748,7 @@ fn cancel_all(stores: &[&Store], mes: &[u32]) -> Result<()> {
 
 fn poll_multi(
     guards: &mut [Guard<'_>],
-    g_of: &dyn Fn(Namespace) -> usize,
+    g_of: &dyn Fn(StoreId) -> usize,
     targets: &[Target],
     all: bool,
 ) -> Result<Option<WaitOutcome>> {
@@ -748,7 +756,7 @@ fn poll_multi(
     for t in targets {
         let signaled = match t {
             Target::Obj(r) => {
-                let g = &mut guards[g_of(r.ns)];
+                let g = &mut guards[g_of(r.store)];
                 let me = g.me;
                 objects::is_signaled(g, r.ix, Some(me))?
             }
@@ -757,7 +765,7 @@ fn poll_multi(
         if signaled && !all {
             let abandoned = match t {
                 Target::Obj(r) => {
-                    let g = &mut guards[g_of(r.ns)];
+                    let g = &mut guards[g_of(r.store)];
                     let me = g.me;
                     objects::acquire(g, r.ix, me)?
                 }
@@ -776,7 +784,7 @@ fn poll_multi(
     let mut abandoned = false;
     for t in targets {
         if let Target::Obj(r) = t {
-            let g = &mut guards[g_of(r.ns)];
+            let g = &mut guards[g_of(r.store)];
             let me = g.me;
             abandoned |= objects::acquire(g, r.ix, me)?;
         }

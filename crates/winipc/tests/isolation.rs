@@ -110,6 +110,22 @@ fn child() {
                 winipc::wait_any(&[local.handle(), global.handle()], Some(Duration::ZERO)).unwrap(),
                 WaitOutcome::Signaled(1)
             );
+            // An object opened to everyone lives in our public store, whatever another user
+            // made of the names of the shared directory.
+            let public = Event::make(
+                Some(&format!("Global\\{}", uniq("p"))),
+                EventReset::Manual,
+                false,
+                &Security::everyone(),
+            )
+            .unwrap();
+            public.set().unwrap();
+            global.set().unwrap();
+            assert_eq!(
+                winipc::wait_all(&[public.handle(), global.handle()], Some(Duration::ZERO))
+                    .unwrap(),
+                WaitOutcome::Signaled(0)
+            );
             let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
             for line in maps.lines().filter(|l| l.contains("winipc")) {
                 let path = line.split_whitespace().last().unwrap();
@@ -165,7 +181,7 @@ fn child() {
             .unwrap();
             let local = winipc::Semaphore::new(0, 10).unwrap();
             writer.send(b"before").unwrap();
-            // A public object, so that there is a shared store to scribble over.
+            // A public object: its store must be out of the attacker's reach too.
             let _public = Event::make(
                 Some(&format!("Global\\{}", uniq("public"))),
                 EventReset::Manual,
@@ -187,6 +203,29 @@ fn child() {
                 WaitOutcome::Signaled(0)
             );
             say("unharmed");
+        }
+        // Another user's public object, opened by name (its store is mapped from the holder's
+        // descriptor) and inherited by a child of ours, which sets it through the same value.
+        "inherit-foreign" => {
+            let e = Event::open(&args[0]).unwrap();
+            e.handle().set_inheritable(true).unwrap();
+            let raw = e.handle().as_raw();
+            // Handle values carry the store number: another user's store is 2 or more.
+            say(format!(
+                "foreign store {}",
+                raw > 4 * 2 * winipc::store_layout::HANDLES_PER_PROC
+            ));
+            let value = raw.to_string();
+            let child = child_cmd("use-inherited", &[&value]);
+            let p = winipc::Process::spawn(child, true).unwrap();
+            p.wait(Some(Duration::from_secs(20))).unwrap();
+            say(format!("child {}", p.exit_code().unwrap()));
+        }
+        "use-inherited" => {
+            let h = winipc::Handle::from_raw(args[0].parse().unwrap()).unwrap();
+            let e = Event::from_handle(h).unwrap();
+            e.set().unwrap();
+            std::process::exit(7);
         }
         "own-public-mutex" => {
             let m = winipc::Mutex::make(Some(&args[0]), true, &Security::everyone()).unwrap();
@@ -306,6 +345,28 @@ fn another_user_can_wait_for_our_process_but_not_inject_handles_or_terminate_it(
         ["wait TimedOut", "terminate 5", "open-dup 5", "inject 5"],
         "stderr: {stderr}"
     );
+}
+
+/// Decision 0014: an object we opened to everyone lives in our public store, which another
+/// user maps from the descriptor our process passes with the name — and passes on to its own
+/// children with the handles they inherit, under the same handle value.
+#[test]
+fn another_users_child_inherits_a_handle_into_our_public_store() {
+    init();
+    let _w = watchdog(Duration::from_secs(60));
+    let other = second_user();
+    open_store_dir_to_others();
+    let public = format!("Global\\{}", uniq("inherited"));
+    let e = Event::make(
+        Some(&public),
+        EventReset::Manual,
+        false,
+        &Security::everyone(),
+    )
+    .unwrap();
+    let (lines, stderr) = run_as(other, "inherit-foreign", &[&public]);
+    assert_eq!(lines, ["foreign store true", "child 7"], "stderr: {stderr}");
+    assert!(e.is_signaled().unwrap(), "the grandchild set our event");
 }
 
 /// Issue 13 items 1 and 3: another user can neither send to nor take over our private
@@ -428,11 +489,20 @@ fn private_objects_map_nothing_another_user_can_write() {
     let dir = winipc::store_dir().join(uniq("own-dir"));
     std::fs::create_dir(&dir).unwrap();
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o1777)).unwrap();
-    // The attacker pre-creates the shared store, private to itself.
-    let squat = dir.join(winipc::store_layout::shared_store_file());
-    std::fs::write(&squat, b"mine").unwrap();
-    std::os::unix::fs::chown(&squat, Some(attacker), None).unwrap();
-    std::fs::set_permissions(&squat, std::fs::Permissions::from_mode(0o600)).unwrap();
+    // The attacker pre-creates, private to itself, every name a store shared between users
+    // could have in the directory: the shared store of earlier versions, and a public store
+    // named after us. (Ours is in our private directory, where it cannot create anything.)
+    let v = winipc::store_layout::VERSION;
+    let me = winipc_sys::proc::geteuid();
+    for name in [
+        format!("winipc-global.v{v}.store"),
+        format!("winipc-public-{me}.v{v}.store"),
+    ] {
+        let squat = dir.join(name);
+        std::fs::write(&squat, b"mine").unwrap();
+        std::os::unix::fs::chown(&squat, Some(attacker), None).unwrap();
+        std::fs::set_permissions(&squat, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
     let out = child_cmd("private-only", &[])
         .env("WINIPC_DIR", &dir)
         .stdout(std::process::Stdio::piped())
@@ -476,7 +546,12 @@ fn another_user_scribbling_over_everything_it_can_write_does_not_reach_our_objec
         .output()
         .unwrap();
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(said.contains("@@scribbled winipc-global"), "{said}");
+    assert!(said.contains("@@scribbled"), "{said}");
+    // None of our stores is within its reach: they are in our private directory.
+    assert!(
+        !said.contains("winipc-public-") && !said.contains("winipc-local-"),
+        "{said}"
+    );
     writeln!(go, "go").unwrap();
     assert_eq!(victim.line(), "unharmed");
     assert_eq!(victim.finish(), 0);
@@ -486,7 +561,7 @@ fn another_user_scribbling_over_everything_it_can_write_does_not_reach_our_objec
 /// mutex, whose list links the kernel and glibc follow) of any thread — and a public mutex
 /// whose owner is killed is still abandoned, noticed through `/proc` instead.
 #[test]
-fn the_shared_store_holds_no_tokens_and_public_mutexes_are_still_abandoned() {
+fn public_stores_hold_no_tokens_and_public_mutexes_are_still_abandoned() {
     use winipc::store_layout as L;
     init();
     let _w = watchdog(Duration::from_secs(30));
@@ -494,7 +569,7 @@ fn the_shared_store_holds_no_tokens_and_public_mutexes_are_still_abandoned() {
     let mut owner = spawn("own-public-mutex", &[&name]);
     assert_eq!(owner.line(), "owned");
     let m = winipc::Mutex::open(&name).unwrap();
-    let path = winipc::store_dir().join(L::shared_store_file());
+    let path = L::public_store_path().unwrap();
     let map = winipc_sys::shm::open_read_only(&path).unwrap();
     let w = map.u32s();
     let mut live = 0;

@@ -618,16 +618,25 @@ fn a_receiver_notices_a_message_whose_writer_died_before_waking_it() {
     let w = MailslotWriter::open(&path).unwrap();
     let reader = std::thread::spawn(move || {
         let mut buf = [0u8; 16];
-        let n = s.recv(&mut buf).unwrap();
-        (buf[..n].to_vec(), Instant::now())
+        let mut got = Vec::new();
+        for _ in 0..2 {
+            let n = s.recv(&mut buf).unwrap();
+            got.push((buf[..n].to_vec(), Instant::now()));
+        }
+        got
     });
-    // Let the receiver spin, yield and fall asleep first.
+    // Let the receiver spin, yield and fall asleep first; woken by a lone message after a long
+    // sleep, it takes the slot for idle and sleeps at once next time (decision 0015), and must
+    // still notice the orphan.
+    std::thread::sleep(Duration::from_millis(300));
+    w.send(b"first").unwrap();
     std::thread::sleep(Duration::from_millis(300));
     let sent = Instant::now();
     winipc::__doc::send_killed_before_wake(&w, b"orphan").unwrap();
-    let (got, at) = reader.join().unwrap();
-    assert_eq!(got, b"orphan");
-    assert!(at.duration_since(sent) < Duration::from_secs(3));
+    let got = reader.join().unwrap();
+    assert_eq!(got[0].0, b"first");
+    assert_eq!(got[1].0, b"orphan");
+    assert!(got[1].1.duration_since(sent) < Duration::from_secs(3));
 }
 
 /// Kills process `.0` (SIGKILL, which also ends a stopped process) on drop unless `.1` is set.
@@ -716,4 +725,85 @@ fn a_writer_stopped_mid_write_does_not_stall_other_writers() {
     guard.1.set(true);
     assert_eq!(finish(a), 0);
     assert_eq!(s.info().unwrap().message_count, 0);
+}
+
+/// Opens writers to `path` until one gets handle value `want` (the table reuses the lowest
+/// free index, so the first one does); the others are kept open until the end.
+fn writer_with_value(path: &str, want: u32, keep: &mut Vec<u32>) -> u32 {
+    for _ in 0..64 {
+        let h = MailslotWriter::open(path).unwrap().into_handle().into_raw();
+        if h == want {
+            return h;
+        }
+        keep.push(h);
+    }
+    panic!("handle value {want} was not reused");
+}
+
+#[test]
+fn a_closed_and_reused_raw_handle_value_never_reaches_the_old_ring() {
+    // The C ABI's ReadFile/WriteFile cache each thread's last resolved handles: a value closed
+    // and given to another object must resolve afresh, in the thread that closed it and in
+    // any other thread that used it.
+    use std::sync::mpsc;
+    use winipc::raw;
+    init();
+    let _w = watchdog(Duration::from_secs(30));
+    let (pa, pb, pc) = (
+        slot_name("reuse-a"),
+        slot_name("reuse-b"),
+        slot_name("reuse-c"),
+    );
+    let a = Mailslot::create(&pa, 0, 0).unwrap();
+    let b = Mailslot::create(&pb, 0, 0).unwrap();
+    let mut keep = Vec::new();
+    let hw = MailslotWriter::open(&pa).unwrap().into_handle().into_raw();
+    // Another thread writes through the raw value on request (its cache keeps `hw`).
+    let (to_t, from_main) = mpsc::channel::<(u32, &'static [u8])>();
+    let (to_main, from_t) = mpsc::channel();
+    let t = std::thread::spawn(move || {
+        for (h, msg) in from_main {
+            to_main.send(raw::mailslot_write(h, msg).is_ok()).unwrap();
+        }
+    });
+    let write_in_t = |h, msg| {
+        to_t.send((h, msg)).unwrap();
+        from_t.recv().unwrap()
+    };
+    for _ in 0..3 {
+        assert!(write_in_t(hw, b"a-t"));
+        raw::mailslot_write(hw, b"a-main").unwrap();
+    }
+    raw::close(hw).unwrap();
+    assert!(!write_in_t(hw, b"closed"), "a closed value must fail");
+    assert!(raw::mailslot_write(hw, b"closed").is_err());
+    // The same value now names a writer to B.
+    let hb = writer_with_value(&pb, hw, &mut keep);
+    assert!(write_in_t(hb, b"b-t"));
+    raw::mailslot_write(hb, b"b-main").unwrap();
+    for _ in 0..6 {
+        assert!(a.recv_vec().unwrap().starts_with(b"a-"));
+    }
+    assert_eq!(a.info().unwrap().message_count, 0, "nothing more reached A");
+    assert_eq!(b.recv_vec().unwrap(), b"b-t");
+    assert_eq!(b.recv_vec().unwrap(), b"b-main");
+    // The receive side: a cached receive handle, closed, its value reused by another slot.
+    let hr = a.into_handle().into_raw();
+    let mut buf = [0u8; 16];
+    raw::close(hb).unwrap();
+    let wa = MailslotWriter::open(&pa).unwrap();
+    wa.send(b"to-a").unwrap();
+    assert_eq!(raw::mailslot_read(hr, &mut buf).unwrap(), 4);
+    raw::close(hr).unwrap();
+    let c = Mailslot::create(&pc, 0, 0).unwrap();
+    let hc = c.into_handle().into_raw();
+    assert_eq!(hc, hr, "the slot's handle reused the value");
+    MailslotWriter::open(&pc).unwrap().send(b"to-c").unwrap();
+    let n = raw::mailslot_read(hc, &mut buf).unwrap();
+    assert_eq!(&buf[..n], b"to-c");
+    drop(to_t);
+    t.join().unwrap();
+    for h in keep {
+        raw::close(h).unwrap();
+    }
 }

@@ -75,8 +75,9 @@ fn truncate_global_store() {
         &Security::default(),
     )
     .unwrap();
-    // A hostile user keeps only the first page of the world-writable store of public objects.
-    truncate(&file_starting("winipc-global"), 4096);
+    // A hostile user that opened one of our public objects (and so holds our public store's
+    // descriptor, which it may write) keeps only the store's first page.
+    truncate(&winipc::store_layout::public_store_path().unwrap(), 4096);
     // Every later call on a Global object fails with a clear error; none kills the process.
     assert_corrupt(ev.set(), "set after truncation");
     assert_corrupt(ev.reset(), "reset after truncation");

@@ -14,6 +14,7 @@ mod winipc_c_event;
 mod winipc_c_mailslot;
 mod winipc_event;
 mod winipc_mailslot;
+mod winipc_pipe;
 
 use crate::transport::Transport;
 
@@ -26,6 +27,8 @@ pub static REGISTRY: &[&dyn Transport] = &[
     &winipc_event::WinipcEvent,
     &winipc_c_mailslot::WinipcCMailslot,
     &winipc_c_event::WinipcCEvent,
+    &winipc_pipe::WinipcPipeMsg,
+    &winipc_pipe::WinipcPipeByte,
     &unix_dgram::UnixDgram,
     &unix_seqpacket::UnixSeqpacket,
     &posix_mq::PosixMq,

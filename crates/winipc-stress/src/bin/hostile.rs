@@ -254,7 +254,7 @@ fn solo(rounds: u64, seed: u64, t: &mut Tally) {
             w.set_write_timeout(Some(ms));
             Ok(w)
         });
-        let store = dir.join(winipc::store_layout::shared_store_file());
+        let store = winipc::store_layout::public_store_in(&dir);
         let _ = hostile::attack_store(&store, &mut rng);
         for r in hostile::rings(&dir) {
             let _ = hostile::attack_ring(&r, &mut rng);
@@ -325,7 +325,7 @@ fn main() {
         "inspect-bad-link" => {
             // Minimal reproducer: one out-of-range wait-entry link in a Global object, then
             // `winipc ls`'s snapshot. Expected: a snapshot (the link is skipped) or an error.
-            // Open to everyone, so that it lives in the shared store an attacker can write.
+            // Open to everyone, so that it lives in the public store an attacker can write.
             let e = Event::make(
                 Some(r"Global\bad-link"),
                 EventReset::Manual,
@@ -333,7 +333,7 @@ fn main() {
                 &Security::everyone(),
             )
             .unwrap();
-            let store = winipc::store_dir().join(winipc::store_layout::shared_store_file());
+            let store = winipc::store_layout::public_store_path().unwrap();
             let m =
                 winipc_sys::shm::open_existing(&store, winipc_sys::shm::OwnerCheck::Any).unwrap();
             let snap = winipc::inspect::snapshot(false).unwrap();

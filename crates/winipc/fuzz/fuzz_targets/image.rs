@@ -54,7 +54,7 @@ impl Image {
             false,
             &winipc::Security::everyone(),
         ));
-        let path = dir.join(L::shared_store_file());
+        let path = L::public_store_in(&dir);
         let map = shm::open_existing(&path, OwnerCheck::Any).unwrap();
         assert_eq!(
             map.len(),

@@ -7,7 +7,7 @@
 /// `"WIPC"`: the first word of every store.
 pub const MAGIC: u32 = 0x5749_5043;
 /// Bumped whenever the layout or the meaning of a word changes.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 
 /// Thread slots (threads registered in this store at once).
 pub const MAX_THREADS: u32 = 1024;
@@ -243,6 +243,10 @@ pub mod pr {
     pub const EXIT_SET: u32 = 9;
     /// The full 32-bit exit code.
     pub const EXIT_CODE: u32 = 10;
+    /// The process's number for this store ([`crate::store::StoreId`]): the store part of
+    /// its handle values here, which another process needs to name a handle it duplicates
+    /// into this one.
+    pub const STORE_ID: u32 = 11;
 }
 
 /// Object-slot fields.

@@ -8,7 +8,7 @@
 //! a [`Txn`] plus the wake-ups, slot releases and deferred actions to run after its commit, and
 //! the test hooks.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::AtomicU32;
 
 use winipc_sys::{futex, token};
 
@@ -30,36 +30,76 @@ pub(crate) const DEATH_POLL_NS: u64 = 20_000_000;
 /// by the monitor is published within 50 ms even when the dying process held the lock.
 const LOCK_RECHECK_NS: u64 = 5_000_000;
 
-/// Test hook: the next transaction with writes stops forever just before its commit, holding
-/// the lock, so a test can kill the process there and watch the rollback.
-pub(crate) static STALL_BEFORE_COMMIT: std::sync::atomic::AtomicBool =
-    std::sync::atomic::AtomicBool::new(false);
+/// Test hooks (feature `test-hooks`, which the crate's own tests enable; never in a release
+/// library): what the next transaction does just before or after its commit.
+#[cfg(any(test, feature = "test-hooks"))]
+pub(crate) mod hooks {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-/// Test hook: the next transaction with writes pauses this many ms just before its commit,
-/// holding the lock (a lock holder preempted for that long).
-pub(crate) static PAUSE_BEFORE_COMMIT_MS: std::sync::atomic::AtomicU64 =
-    std::sync::atomic::AtomicU64::new(0);
+    /// The next transaction with writes stops forever just before its commit, holding the
+    /// lock, so a test can kill the process there and watch the rollback.
+    pub(crate) static STALL_BEFORE_COMMIT: AtomicBool = AtomicBool::new(false);
 
-/// Test hook: the next committed transaction skips its `FUTEX_WAKE` calls, as a waker killed
-/// between the unlock and its wake-ups would.
-pub(crate) static LOSE_NEXT_WAKES: std::sync::atomic::AtomicBool =
-    std::sync::atomic::AtomicBool::new(false);
+    /// The next transaction with writes pauses this many ms just before its commit, holding
+    /// the lock (a lock holder preempted for that long).
+    pub(crate) static PAUSE_BEFORE_COMMIT_MS: AtomicU64 = AtomicU64::new(0);
 
-#[cold]
-fn stall() -> ! {
-    eprintln!("winipc: stalled before commit (test hook)");
-    println!("\n@@stalled");
-    loop {
-        std::thread::sleep(std::time::Duration::from_secs(3600));
+    /// The next committed transaction skips its `FUTEX_WAKE` calls, as a waker killed between
+    /// the unlock and its wake-ups would.
+    pub(crate) static LOSE_NEXT_WAKES: AtomicBool = AtomicBool::new(false);
+
+    /// Runs the armed before-commit hooks of a transaction with writes.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn before_commit() {
+        if STALL_BEFORE_COMMIT.load(Ordering::Relaxed) {
+            eprintln!("winipc: stalled before commit (test hook)");
+            println!("\n@@stalled");
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(3600));
+            }
+        }
+        // A load first: the hook costs no locked instruction on every commit.
+        let armed = PAUSE_BEFORE_COMMIT_MS.load(Ordering::Relaxed) != 0;
+        let ms = if armed {
+            PAUSE_BEFORE_COMMIT_MS.swap(0, Ordering::Relaxed)
+        } else {
+            0
+        };
+        if ms > 0 {
+            println!("\n@@paused");
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+        }
+    }
+
+    /// Whether this commit's wake-ups are to be lost (consumes the hook).
+    #[inline]
+    pub(super) fn lose_wakes() -> bool {
+        LOSE_NEXT_WAKES.load(Ordering::Relaxed) && LOSE_NEXT_WAKES.swap(false, Ordering::Relaxed)
     }
 }
 
-/// Work for after a commit (see [`Guard::after_commit`]).
-struct Deferred(Vec<Box<dyn FnOnce() + Send>>);
+/// What a transaction rarely needs, kept out of [`Guard`] so that the guard stays small enough
+/// to move in registers' worth of copies (it is returned from `lock` and moved into closures on
+/// every operation): allocated on first use.
+#[derive(Default)]
+struct Extras {
+    /// Actions to run once the lock is released, if the transaction committed (the layers
+    /// above use them for work that must not happen under the lock or be rolled back, such
+    /// as closing and removing a mailslot's ring file).
+    deferred: Vec<Box<dyn FnOnce() + Send>>,
+    /// Thread slots to make claimable after the commit: (slot, state).
+    release_slots: smallvec::SmallVec<[(u32, u32); 2]>,
+}
 
-impl std::fmt::Debug for Deferred {
+impl std::fmt::Debug for Extras {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} deferred actions", self.0.len())
+        write!(
+            f,
+            "{} deferred actions, slot releases {:?}",
+            self.deferred.len(),
+            self.release_slots
+        )
     }
 }
 
@@ -69,19 +109,15 @@ pub(crate) struct Guard<'s> {
     pub(crate) s: &'s Store,
     /// The locking thread's slot.
     pub(crate) me: u32,
-    txn: Txn<'s, Store>,
-    /// (thread slot, new wait state) to publish and wake after commit.
-    wakes: smallvec::SmallVec<[(u32, u32); 4]>,
-    /// Actions to run once the lock is released, if the transaction committed (the layers
-    /// above use them for work that must not happen under the lock or be rolled back, such
-    /// as closing and removing a mailslot's ring file).
-    deferred: Deferred,
-    /// Thread slots to make claimable after the commit: (slot, state).
-    release_slots: smallvec::SmallVec<[(u32, u32); 2]>,
     /// Set when a name lookup found reaping unfinished before the transaction wrote anything
     /// of its own: the caller commits the reaping done so far, finishes it in transactions of
     /// their own and runs its operation again (`registry::finish_reaping`).
     pub(crate) reap_retry: bool,
+    txn: Txn<'s, Store>,
+    /// (thread slot, new wait state) to publish and wake after commit.
+    wakes: smallvec::SmallVec<[(u32, u32); 4]>,
+    /// Deferred actions and slot releases (see [`Extras`]); `None` on the hot paths.
+    extras: Option<Box<Extras>>,
 }
 
 /// The mapped store as the lock algorithm's backend (see the contract in `store/mod.rs`).
@@ -197,10 +233,9 @@ impl Store {
             s: self,
             me: txn.me(),
             txn,
-            wakes: smallvec::SmallVec::new(),
-            deferred: Deferred(Vec::new()),
-            release_slots: smallvec::SmallVec::new(),
             reap_retry: false,
+            wakes: smallvec::SmallVec::new(),
+            extras: None,
         }
     }
 
@@ -265,21 +300,27 @@ impl Guard<'_> {
 
     /// Schedules `action` for after a successful commit, once the lock is released.
     pub(crate) fn after_commit(&mut self, action: Box<dyn FnOnce() + Send>) {
-        self.deferred.0.push(action);
+        self.extras().deferred.push(action);
+    }
+
+    /// The rarely used parts, allocated on first use.
+    #[cold]
+    fn extras(&mut self) -> &mut Extras {
+        self.extras.get_or_insert_with(Box::default)
     }
 
     /// Marks thread slot `t` as released (in this transaction) and schedules publishing the
     /// claimable state `next` (`SLOT_FREE` or `SLOT_RETIRED`) after the commit.
     pub(crate) fn release_thread_slot(&mut self, t: u32, next: u32) -> Result<()> {
         self.set(Store::th(t, th::STATE), SLOT_RELEASING | next)?;
-        self.release_slots.push((t, next));
+        self.extras().release_slots.push((t, next));
         Ok(())
     }
 
     /// Schedules publishing a committed `SLOT_RELEASING` slot's claimable state after the
     /// commit (its releaser died before doing so).
     pub(crate) fn republish_release(&mut self, t: u32, next: u32) {
-        self.release_slots.push((t, next));
+        self.extras().release_slots.push((t, next));
     }
 
     /// Schedules a bare wake-up of thread slot `t` (no state change) so that it re-examines
@@ -292,42 +333,45 @@ impl Guard<'_> {
 
     /// Makes the transaction's writes permanent, publishes slot and wait states, and (on drop)
     /// unlocks and wakes who must be woken.
+    #[inline(always)]
     pub(crate) fn commit(mut self) {
-        if STALL_BEFORE_COMMIT.load(Ordering::Relaxed) && self.txn.log_len() > 0 {
-            stall();
-        }
+        #[cfg(any(test, feature = "test-hooks"))]
         if self.txn.log_len() > 0 {
-            // A load first: the hook costs no locked instruction on every commit.
-            let armed = PAUSE_BEFORE_COMMIT_MS.load(Ordering::Relaxed) != 0;
-            let ms = if armed {
-                PAUSE_BEFORE_COMMIT_MS.swap(0, Ordering::Relaxed)
-            } else {
-                0
-            };
-            if ms > 0 {
-                println!("\n@@paused");
-                std::thread::sleep(std::time::Duration::from_millis(ms));
-            }
+            hooks::before_commit();
         }
-        self.txn.commit(&self.release_slots, &self.wakes);
+        let slots = match &self.extras {
+            Some(x) => &x.release_slots[..],
+            None => &[],
+        };
+        self.txn.commit(slots, &self.wakes);
     }
 }
 
 impl Drop for Guard<'_> {
+    #[inline]
     fn drop(&mut self) {
         let committed = self.txn.committed();
         // Test hook: a waker killed between the unlock and its wake-ups leaves a published
         // state unwoken; waiters re-check their word at least every `wait::BACKSTOP_NS` (the
         // monitor thread's ticks), so that costs at most that long, never a wedge.
-        let lose = committed
-            && !self.wakes.is_empty()
-            && LOSE_NEXT_WAKES.load(Ordering::Relaxed)
-            && LOSE_NEXT_WAKES.swap(false, Ordering::Relaxed);
+        #[cfg(any(test, feature = "test-hooks"))]
+        let lose = committed && !self.wakes.is_empty() && hooks::lose_wakes();
+        #[cfg(not(any(test, feature = "test-hooks")))]
+        let lose = false;
         self.txn.finish(if lose { &[] } else { &self.wakes });
-        if committed {
-            for action in std::mem::take(&mut self.deferred.0) {
-                action();
-            }
+        if let Some(x) = self.extras.take() {
+            run_deferred(*x, committed);
+        }
+    }
+}
+
+/// Runs a committed transaction's deferred actions (drops them if it rolled back).
+#[cold]
+#[inline(never)]
+fn run_deferred(x: Extras, committed: bool) {
+    if committed {
+        for action in x.deferred {
+            action();
         }
     }
 }

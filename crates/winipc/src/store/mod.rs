@@ -84,24 +84,61 @@ use winipc_sys::shm::{self, Created, Mapping, OwnerCheck};
 use crate::error::{Error, Result};
 use layout::*;
 
-/// Which store an object lives in.
+/// Which kind of store an object lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Namespace {
-    /// Per-user objects (`Local\name`, unprefixed names, and unnamed objects).
+    /// The user's private store: `Local\name`, unprefixed names, unnamed objects, and
+    /// `Global\` objects with default security.
     Local = 0,
-    /// Machine-wide objects (`Global\name`) and mailslots.
+    /// A public store: `Global\` objects opened to everyone (NULL DACL), each in its creator's
+    /// public store.
     Global = 1,
 }
 
-impl Namespace {
-    /// Both namespaces, in lock order.
-    pub const ALL: [Namespace; 2] = [Namespace::Local, Namespace::Global];
+/// How many stores one process can have mapped: its private store, its user's public store,
+/// and other users' public stores whose objects it opened.
+pub(crate) const MAX_STORES: usize = 8;
+
+/// Which of this process's stores: part of every handle value, so it numbers the stores of
+/// one process (and of the children that inherit its handles), not of the machine. 0 is the
+/// private store, 1 the user's own public store; 2 and up are other users' public stores,
+/// mapped from a descriptor their objects' holders passed ([`Store::adopt`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct StoreId(pub(crate) u8);
+
+impl StoreId {
+    /// The user's private store.
+    pub(crate) const PRIVATE: StoreId = StoreId(0);
+    /// The user's own public store (where its `Global\` objects opened to everyone live).
+    pub(crate) const PUBLIC: StoreId = StoreId(1);
+
+    /// Index into the per-process tables of stores.
+    #[inline]
+    pub(crate) fn index(self) -> usize {
+        usize::from(self.0)
+    }
+
+    /// The kind of store.
+    pub(crate) fn ns(self) -> Namespace {
+        if self == StoreId::PRIVATE {
+            Namespace::Local
+        } else {
+            Namespace::Global
+        }
+    }
+
+    /// Every store number.
+    pub(crate) fn all() -> impl Iterator<Item = StoreId> {
+        (0..MAX_STORES as u8).map(StoreId)
+    }
 }
 
 /// A mapped store.
 #[derive(Debug)]
 pub(crate) struct Store {
     map: Mapping,
+    /// This process's number for it.
+    pub(crate) id: StoreId,
     pub(crate) ns: Namespace,
     pub(crate) path: PathBuf,
     /// This process's slot in the store, once registered (slot + 1; 0 = not yet).
@@ -128,8 +165,8 @@ pub(crate) trait Layers: Sync {
     /// Closes entry `h` of dead process `p`'s handle table.
     fn close_handle(&self, g: &mut lock::Guard<'_>, p: u32, h: u32) -> Result<()>;
     /// This process was started with inherited handles and its first thread has just
-    /// registered in store `ns`: take over what the parent passed on (the names' sockets).
-    fn inherited(&self, ns: Namespace);
+    /// registered in store `id`: take over what the parent passed on (the names' sockets).
+    fn inherited(&self, id: StoreId);
 }
 
 /// The layers above, as wired at the composition root.
@@ -138,7 +175,14 @@ pub(crate) fn layers() -> &'static dyn Layers {
     crate::wiring::STORE_LAYERS
 }
 
-static STORES: [OnceLock<Store>; 2] = [OnceLock::new(), OnceLock::new()];
+static STORES: [OnceLock<Store>; MAX_STORES] = [const { OnceLock::new() }; MAX_STORES];
+/// Serializes [`Store::adopt`]: which number a newly mapped store gets.
+static ADOPTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Environment variable by which a parent passes the other users' public stores its child
+/// inherits handles into: `<number>:<fd>` entries separated by commas (the descriptors stay
+/// open across `exec`), so the child maps each under the number its handle values carry.
+pub(crate) const INHERIT_STORES_VAR: &str = "WINIPC_INHERIT_STORES";
 static DIR: OnceLock<PathBuf> = OnceLock::new();
 
 /// The directory holding stores and mailslot rings: set by [`set_dir`], else `$WINIPC_DIR`,
@@ -185,7 +229,7 @@ pub(crate) fn private_dir() -> Result<&'static std::path::Path> {
         .map_err(|e| Error::unsafe_location(e.clone()))
 }
 
-/// Every user's `Local` store file that may exist on this machine, found where
+/// Every user's store files (private and public) that may exist on this machine, found where
 /// [`private_dir`] puts them (for inspectors: only root can read other users' stores).
 pub(crate) fn all_local_stores() -> Vec<PathBuf> {
     let host = winipc_sys::proc::hostname();
@@ -229,7 +273,9 @@ pub(crate) fn all_local_stores() -> Vec<PathBuf> {
         .iter()
         .flat_map(|d| {
             subdirs(d, &|n| {
-                (n.starts_with("winipc-local-") && n.ends_with(&suffix)).then(PathBuf::new)
+                ((n.starts_with("winipc-local-") || n.starts_with("winipc-public-"))
+                    && n.ends_with(&suffix))
+                .then(PathBuf::new)
             })
         })
         .collect();
@@ -286,23 +332,30 @@ fn choose_private_dir() -> std::result::Result<PathBuf, String> {
 }
 
 impl Store {
-    /// The store of `ns` for this process, opened (or created) on first use.
+    /// Store `id` of this process: the private and the own public store are opened (or
+    /// created) on first use; another user's public store must have been [`Store::adopt`]ed
+    /// (or inherited) first.
     #[inline]
-    pub(crate) fn get(ns: Namespace) -> Result<&'static Store> {
-        match STORES[ns as usize].get() {
+    pub(crate) fn get(id: StoreId) -> Result<&'static Store> {
+        match STORES.get(id.index()).and_then(OnceLock::get) {
             Some(s) => Ok(s),
-            None => Store::get_slow(ns),
+            None => Store::get_slow(id),
         }
     }
 
-    /// The store of `ns` if this process has opened it.
-    pub(crate) fn opened(ns: Namespace) -> Option<&'static Store> {
-        STORES[ns as usize].get()
+    /// Store `id` if this process has it mapped.
+    pub(crate) fn opened(id: StoreId) -> Option<&'static Store> {
+        STORES.get(id.index()).and_then(OnceLock::get)
+    }
+
+    /// Every store this process has mapped, in store-number order.
+    pub(crate) fn all_opened() -> impl Iterator<Item = &'static Store> {
+        STORES.iter().filter_map(OnceLock::get)
     }
 
     #[cold]
-    fn get_slow(ns: Namespace) -> Result<&'static Store> {
-        let cell = &STORES[ns as usize];
+    fn get_slow(id: StoreId) -> Result<&'static Store> {
+        let cell = STORES.get(id.index()).ok_or(Error::InvalidHandle)?;
         static AT_FORK: std::sync::Once = std::sync::Once::new();
         AT_FORK.call_once(|| {
             extern "C" fn child() {
@@ -312,40 +365,39 @@ impl Store {
                 tracing::warn!(error = %e, "cannot register the after-fork hook");
             }
         });
-        let opened = Store::open(ns)?;
+        let opened = match id {
+            StoreId::PRIVATE | StoreId::PUBLIC => Store::open(id)?,
+            // Another user's public store: only one our parent passed on can appear here.
+            _ => Store::inherited_foreign(id)?.ok_or(Error::InvalidHandle)?,
+        };
         Ok(cell.get_or_init(|| opened))
     }
 
-    /// The file name of a namespace's store. It carries the layout version, so programs built
-    /// with incompatible winipc versions use separate stores instead of refusing each other's.
-    pub(crate) fn file_name(ns: Namespace) -> String {
-        match ns {
-            Namespace::Local => format!(
-                "winipc-local-{}.v{VERSION}.store",
-                winipc_sys::proc::geteuid()
-            ),
-            Namespace::Global => format!("winipc-global.v{VERSION}.store"),
+    /// The file name of store `id` (0 or 1) of the calling user. It carries the layout
+    /// version, so programs built with incompatible winipc versions use separate stores
+    /// instead of refusing each other's.
+    pub(crate) fn file_name(id: StoreId) -> String {
+        let uid = winipc_sys::proc::geteuid();
+        match id {
+            StoreId::PRIVATE => format!("winipc-local-{uid}.v{VERSION}.store"),
+            _ => format!("winipc-public-{uid}.v{VERSION}.store"),
         }
     }
 
-    /// The directory holding a namespace's store.
-    pub(crate) fn dir_of(ns: Namespace) -> Result<&'static std::path::Path> {
-        match ns {
-            Namespace::Local => private_dir(),
-            Namespace::Global => Ok(dir()),
-        }
+    /// The directory of the calling user's stores: both live in the private directory, where
+    /// no other user can create, replace or delete a file. Other users reach objects of the
+    /// public store only through a descriptor its objects' holders pass them.
+    pub(crate) fn dir_of(_id: StoreId) -> Result<&'static std::path::Path> {
+        private_dir()
     }
 
-    fn open(ns: Namespace) -> Result<Store> {
-        let dir = Store::dir_of(ns)?;
-        let name = Store::file_name(ns);
+    fn open(id: StoreId) -> Result<Store> {
+        let dir = Store::dir_of(id)?;
+        let name = Store::file_name(id);
         let path = dir.join(&name);
-        let (mode, check) = match ns {
-            Namespace::Local => (0o600, OwnerCheck::PrivateToMe),
-            Namespace::Global => (0o666, OwnerCheck::Any),
-        };
+        let ns = id.ns();
         let map = loop {
-            match shm::open_existing(&path, check) {
+            match shm::open_existing(&path, OwnerCheck::PrivateToMe) {
                 Ok(m) => break m,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
@@ -353,7 +405,7 @@ impl Store {
                 }
                 Err(e) => return Err(e.into()),
             }
-            match shm::create_exclusive(dir, &name, mode, TOTAL_BYTES, |m| {
+            match shm::create_exclusive(dir, &name, 0o600, TOTAL_BYTES, |m| {
                 Store::format(m, ns);
                 Ok(())
             })? {
@@ -365,14 +417,88 @@ impl Store {
             tracing::error!(store = %path.display(), "{e}");
             e
         })?;
-        Ok(Store {
+        Ok(Store::mapped(map, id, path))
+    }
+
+    fn mapped(map: Mapping, id: StoreId, path: PathBuf) -> Store {
+        Store {
             map,
-            ns,
+            id,
+            ns: id.ns(),
             path,
             proc_slot: AtomicU32::new(0),
             read_only: false,
-            tokens: ns == Namespace::Local,
-        })
+            // Tokens only where no other user can write: the private store.
+            tokens: id == StoreId::PRIVATE,
+        }
+    }
+
+    /// Maps a public store from a descriptor an object's holder passed (or returns the store
+    /// already mapped from the same file): its number in this process.
+    pub(crate) fn adopt(fd: std::os::fd::OwnedFd) -> Result<StoreId> {
+        let _serial = ADOPTING.lock().unwrap_or_else(|e| e.into_inner());
+        let map = shm::map_fd(fd)?;
+        if let Some(s) = Store::all_opened().find(|s| s.map.id() == map.id()) {
+            return Ok(s.id);
+        }
+        // Our own user's public store keeps its own number, whoever passed it: one file is
+        // never mapped under two numbers (a wait would lock it twice).
+        let own = Store::dir_of(StoreId::PUBLIC)
+            .ok()
+            .map(|d| d.join(Store::file_name(StoreId::PUBLIC)));
+        if own.is_some_and(|p| shm::file_id(&p).ok() == Some(map.id())) {
+            return Ok(Store::get(StoreId::PUBLIC)?.id);
+        }
+        let free = (2..MAX_STORES as u8)
+            .map(StoreId)
+            .find(|id| Store::opened(*id).is_none())
+            .ok_or(Error::NoResources("stores mapped by one process"))?;
+        Store::install(free, map)?;
+        Ok(free)
+    }
+
+    fn install(id: StoreId, map: Mapping) -> Result<()> {
+        Store::validate(&map)?;
+        if map.u32s()[hdr::GLOBAL as usize].load(Ordering::Relaxed) != Namespace::Global as u32 {
+            return Err(Error::Corrupt("a private store was passed as a public one"));
+        }
+        let path = PathBuf::from(format!("<public store {}:{}>", map.id().dev, map.id().ino));
+        let store = Store::mapped(map, id, path);
+        STORES[id.index()]
+            .set(store)
+            .map_err(|_| Error::Corrupt("a store number taken twice"))
+    }
+
+    /// In a child that inherited handles into another user's public store: the store its
+    /// parent mapped as number `id`, from the descriptor the parent passed.
+    fn inherited_foreign(id: StoreId) -> Result<Option<Store>> {
+        let Ok(var) = std::env::var(INHERIT_STORES_VAR) else {
+            return Ok(None);
+        };
+        for entry in var.split(',') {
+            let Some((n, fd)) = entry.split_once(':') else {
+                continue;
+            };
+            if n.parse::<u8>() != Ok(id.0) {
+                continue;
+            }
+            let Ok(fd) = fd.parse::<i32>() else { continue };
+            let Some(owned) = winipc_sys::shm::adopt_inherited_fd(fd) else {
+                return Ok(None);
+            };
+            let map = shm::map_fd(owned)?;
+            Store::validate(&map)?;
+            let path = PathBuf::from(format!("<public store {}:{}>", map.id().dev, map.id().ino));
+            return Ok(Some(Store::mapped(map, id, path)));
+        }
+        Ok(None)
+    }
+
+    /// The order in which a wait locks several stores: the private store first, then public
+    /// ones by file identity — the same in every process, whatever their numbers there.
+    pub(crate) fn lock_order(&self) -> (u8, u64, u64) {
+        let f = self.map.id();
+        (u8::from(self.ns == Namespace::Global), f.dev, f.ino)
     }
 
     /// Opens a store file read-only, for inspection (`winipc ls`).
@@ -385,6 +511,11 @@ impl Store {
         Store::validate(&map)?;
         Ok(Store {
             map,
+            id: if ns == Namespace::Local {
+                StoreId::PRIVATE
+            } else {
+                StoreId::PUBLIC
+            },
             ns,
             path,
             proc_slot: AtomicU32::new(0),

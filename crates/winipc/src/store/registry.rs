@@ -14,7 +14,7 @@ use winipc_sys::{proc, token};
 
 use super::layout::*;
 use super::lock::Guard;
-use super::{Namespace, Store};
+use super::{MAX_STORES, Store, StoreId};
 use crate::error::{Error, Result};
 
 /// Bumped in a child after `fork`, which invalidates every registration the parent had.
@@ -22,7 +22,7 @@ static FORK_EPOCH: AtomicU32 = AtomicU32::new(1);
 
 thread_local! {
     /// Per namespace: (fork epoch, thread slot + 1).
-    static ME: [Cell<(u32, u32)>; 2] = const { [Cell::new((0, 0)), Cell::new((0, 0))] };
+    static ME: [Cell<(u32, u32)>; MAX_STORES] = const { [const { Cell::new((0, 0)) }; MAX_STORES] };
     /// Retires this thread's slots when the thread exits (armed at registration).
     static RETIRE: RetireOnExit = const { RetireOnExit };
 }
@@ -35,11 +35,8 @@ struct RetireOnExit;
 impl Drop for RetireOnExit {
     fn drop(&mut self) {
         let epoch = FORK_EPOCH.load(Ordering::Relaxed);
-        for ns in Namespace::ALL {
-            let Some(s) = super::STORES[ns as usize].get() else {
-                continue;
-            };
-            let Ok((e, slot)) = ME.try_with(|m| m[ns as usize].get()) else {
+        for s in Store::all_opened() {
+            let Ok((e, slot)) = ME.try_with(|m| m[s.id.index()].get()) else {
                 continue;
             };
             if e != epoch || slot == 0 {
@@ -75,10 +72,11 @@ pub(crate) fn after_fork_in_child() {
 }
 
 /// Environment variable that hands a child its pre-made process slot: `"<slot>.<generation>"`.
-pub(crate) fn inherit_var(ns: Namespace) -> &'static str {
-    match ns {
-        Namespace::Local => "WINIPC_INHERIT_LOCAL",
-        Namespace::Global => "WINIPC_INHERIT_GLOBAL",
+pub(crate) fn inherit_var(id: StoreId) -> String {
+    match id {
+        StoreId::PRIVATE => "WINIPC_INHERIT_LOCAL".to_owned(),
+        StoreId::PUBLIC => "WINIPC_INHERIT_GLOBAL".to_owned(),
+        StoreId(n) => format!("WINIPC_INHERIT_STORE{n}"),
     }
 }
 
@@ -88,7 +86,7 @@ impl Store {
     #[inline]
     pub(crate) fn me(&self) -> Result<u32> {
         let epoch = FORK_EPOCH.load(Ordering::Relaxed);
-        let (e, slot) = ME.with(|m| m[self.ns as usize].get());
+        let (e, slot) = ME.with(|m| m[self.id.index()].get());
         if e == epoch && slot != 0 && self.my_proc().is_some() {
             return Ok(slot - 1);
         }
@@ -100,10 +98,10 @@ impl Store {
     #[inline(never)]
     fn me_slow(&self, epoch: u32) -> Result<u32> {
         let slot = self.register_thread()?;
-        ME.with(|m| m[self.ns as usize].set((epoch, slot + 1)));
+        ME.with(|m| m[self.id.index()].set((epoch, slot + 1)));
         RETIRE.with(|_| {}); // arm the exit hook
-        if std::env::var_os(inherit_var(self.ns)).is_some() {
-            super::layers().inherited(self.ns);
+        if std::env::var_os(inherit_var(self.id)).is_some() {
+            super::layers().inherited(self.id);
         }
         Ok(slot)
     }
@@ -186,6 +184,7 @@ fn register_process(g: &mut Guard<'_>) -> Result<u32> {
 
 fn set_identity(g: &mut Guard<'_>, p: u32, pid: u32, start: u64) -> Result<()> {
     g.set(Store::pr(p, pr::STATE), SLOT_LIVE)?;
+    g.set(Store::pr(p, pr::STORE_ID), u32::from(g.s.id.0))?;
     g.set(Store::pr(p, pr::PID), pid)?;
     g.set(Store::pr(p, pr::START_LO), start as u32)?;
     g.set(Store::pr(p, pr::START_HI), (start >> 32) as u32)?;
@@ -195,7 +194,7 @@ fn set_identity(g: &mut Guard<'_>, p: u32, pid: u32, start: u64) -> Result<()> {
 /// Takes over the process slot a parent prepared for us, if the environment names one that
 /// is still pending for this process.
 fn claim_inherited(g: &mut Guard<'_>, pid: u32) -> Result<Option<u32>> {
-    let Ok(v) = std::env::var(inherit_var(g.s.ns)) else {
+    let Ok(v) = std::env::var(inherit_var(g.s.id)) else {
         return Ok(None);
     };
     let Some((slot, generation)) = v.split_once('.') else {
@@ -431,6 +430,8 @@ pub(crate) fn prepare_child(g: &mut Guard<'_>) -> Result<(u32, u32)> {
         }
     };
     g.set(Store::pr(p, pr::STATE), SLOT_PENDING)?;
+    // The child numbers its stores as we do (its handle values are ours).
+    g.set(Store::pr(p, pr::STORE_ID), u32::from(g.s.id.0))?;
     g.set(Store::pr(p, pr::PID), 0)?;
     g.set(Store::pr(p, pr::PARENT), me + 1)?;
     g.set(Store::pr(p, pr::HANDLE_COUNT), 0)?;

@@ -5,7 +5,9 @@
 //! - wait-any over 64 and 4096 objects: polling, and waking a waiter by the last object;
 //! - creating and opening named objects and mailslots.
 //!
-//! `cargo run --release -p winipc --example hotpath` (add `-- --json` for machine-readable output).
+//! `cargo run --release -p winipc-bench --example hotpath` (add `-- --json` for machine-readable
+//! output). It lives here rather than in `winipc` so that it measures the library as dependents
+//! build it: `winipc`'s own examples and tests are built with its `test-hooks` feature.
 use std::time::{Duration, Instant};
 
 use winipc::{Event, EventReset, Mailslot, MailslotWriter, WaitOutcome};
