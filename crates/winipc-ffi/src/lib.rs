@@ -18,6 +18,7 @@ mod apc;
 mod console;
 mod critical_section;
 mod env;
+mod fd;
 mod files;
 mod handle;
 mod iocp;

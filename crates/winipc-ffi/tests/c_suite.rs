@@ -365,6 +365,7 @@ const EXAMPLES: &[&str] = &[
     "redirect_sort",
     "apc_pool",
     "proc_list",
+    "socket_event",
 ];
 
 /// The textbook programs of issue 14 (a process manager with suspended children and 32-bit
@@ -448,6 +449,8 @@ fn examples(cc: &str) {
 
     let o = run(&dir.join("bin/events_demo"), &dir, &[], None);
     check_stdout(&o, &expected("events_demo.out"), "events_demo");
+    let o = run(&dir.join("bin/socket_event"), &dir, &[], None);
+    check_stdout(&o, &expected("socket_event.out"), "socket_event");
     win32_programs(&dir);
 
     // Mailslot server and client.

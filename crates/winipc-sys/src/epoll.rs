@@ -36,6 +36,28 @@ impl Poller {
         .map_err(Into::into)
     }
 
+    /// Adds `fd`, reported once with `key` when readable; [`Poller::rearm`] reports it again.
+    pub fn add_oneshot(&self, fd: &impl AsFd, key: u64) -> io::Result<()> {
+        epoll::add(
+            &self.ep,
+            fd,
+            epoll::EventData::new_u64(key),
+            epoll::EventFlags::IN | epoll::EventFlags::ONESHOT,
+        )
+        .map_err(Into::into)
+    }
+
+    /// Re-enables a descriptor added with [`Poller::add_oneshot`] after it was reported.
+    pub fn rearm(&self, fd: &impl AsFd, key: u64) -> io::Result<()> {
+        epoll::modify(
+            &self.ep,
+            fd,
+            epoll::EventData::new_u64(key),
+            epoll::EventFlags::IN | epoll::EventFlags::ONESHOT,
+        )
+        .map_err(Into::into)
+    }
+
     /// Removes `fd`.
     pub fn remove(&self, fd: &impl AsFd) -> io::Result<()> {
         epoll::delete(&self.ep, fd).map_err(Into::into)

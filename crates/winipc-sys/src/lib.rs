@@ -25,6 +25,7 @@
 #![warn(missing_docs)]
 
 pub mod epoll;
+pub mod eventfd;
 pub mod futex;
 pub mod membarrier;
 pub mod names;

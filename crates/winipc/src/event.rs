@@ -120,6 +120,7 @@ pub(crate) fn reset(h: handles::RawHandle) -> Result<bool> {
     modify(h, |g, ix| {
         let was = g.get(sw(ix, st::EV_SIGNALED)) != 0;
         g.set(sw(ix, st::EV_SIGNALED), 0)?;
+        objects::note_change(g, ix);
         Ok(was)
     })
 }

@@ -26,6 +26,8 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "tokio")]
+pub mod asyncio;
 mod error;
 mod event;
 #[doc(hidden)]
@@ -41,6 +43,7 @@ mod objects;
 pub mod pipe;
 mod process;
 pub mod raw;
+mod readiness;
 mod reaper;
 mod remote;
 pub use remote::netd_socket;
@@ -68,6 +71,7 @@ pub use mutex::{Mutex, MutexGuard};
 pub use names::{MAX_PATH, MailslotName, MailslotTarget};
 pub use objects::Kind;
 pub use process::{Process, STILL_ACTIVE, exit_process};
+pub use readiness::Readiness;
 pub use section::{ALLOCATION_GRANULARITY, FileMapping, Protection, View as MappedView};
 pub use security::Security;
 pub use semaphore::{MAX_SEMAPHORE_COUNT, Semaphore};
@@ -127,7 +131,7 @@ pub fn wait_raw(
 ) -> io::Result<WaitOutcome> {
     let targets = handles
         .iter()
-        .map(|&h| mailslot::wait_target(h))
+        .map(|&h| readiness::wait_target(h))
         .collect::<error::Result<smallvec::SmallVec<[_; 4]>>>()?;
     Ok(wait::wait(&targets, all, wait::deadline(timeout))?)
 }

@@ -189,6 +189,26 @@ pub(crate) fn unwatch_fd(fd: &OwnedFd) -> Result<()> {
     Ok(())
 }
 
+/// Adds a descriptor handle's descriptor (`crate::readiness::fd_handle`), reported once
+/// when readable; [`rearm_ready_fd`] reports it again.
+pub(crate) fn watch_ready_fd(fd: &OwnedFd, key: u64) -> Result<()> {
+    monitor()?.poller.add_oneshot(fd, key)?;
+    Ok(())
+}
+
+/// Re-enables a descriptor added with [`watch_ready_fd`].
+pub(crate) fn rearm_ready_fd(fd: &OwnedFd, key: u64) -> Result<()> {
+    monitor()?.poller.rearm(fd, key)?;
+    Ok(())
+}
+
+/// Removes a descriptor added with [`watch_ready_fd`].
+pub(crate) fn unwatch_ready_fd(fd: &OwnedFd) {
+    if let Some(m) = current_monitor() {
+        let _ = m.poller.remove(fd);
+    }
+}
+
 /// Watches `pidfd` (of our child if `child`) for the process object `r`.
 pub(crate) fn watch(r: ObjRef, pidfd: OwnedFd, child: bool) -> Result<()> {
     let m = monitor()?;
@@ -270,6 +290,12 @@ fn run(m: &'static Monitor) {
         for k in ready {
             if k & crate::machine_names::POLL_KEY != 0 {
                 crate::machine_names::serve(k);
+                continue;
+            }
+            if k & crate::readiness::FD_KEY != 0 {
+                if let Some(w) = crate::readiness::fd_watch_by_key(k) {
+                    w.fire();
+                }
                 continue;
             }
             let mut w = m.watched.lock().expect("monitor lock");

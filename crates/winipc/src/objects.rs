@@ -373,6 +373,55 @@ pub(crate) fn timer_due(s: &Store, ix: u32) -> u64 {
     u64::from(s.load(sw(ix, st::TM_DUE_LO))) | u64::from(s.load(sw(ix, st::TM_DUE_HI))) << 32
 }
 
+/// Object flag (in `ob::FLAGS`, beside `names::NAMED`): some process observes the object for
+/// a readiness descriptor, so its state changes bump the store's `hdr::OBSERVE_SEQ`. Set once,
+/// kept for the object's life (cleared when the slot is reused).
+pub(crate) const OBSERVED: u32 = 0x2;
+const _: () = assert!(OBSERVED & names::NAMED == 0);
+
+/// Records that `ix`'s state may have changed. If a process observes it (see
+/// [`OBSERVED`]), the store's readiness sequence is bumped and its sleepers woken after the
+/// commit; otherwise this costs one load.
+pub(crate) fn note_change(g: &mut Guard<'_>, ix: u32) {
+    if g.get(Store::ob(ix, ob::FLAGS)) & OBSERVED == 0 {
+        return;
+    }
+    let id = g.s.id;
+    g.after_commit(Box::new(move || {
+        if let Some(s) = Store::opened(id) {
+            use std::sync::atomic::Ordering;
+            let w = s.w(hdr::OBSERVE_SEQ);
+            let seq = w.fetch_add(1, Ordering::AcqRel);
+            s.w(hdr::OBSERVE_RING + seq % OBSERVE_RING_LEN)
+                .store((seq & 0xffff) << 16 | ix, Ordering::Release);
+            winipc_sys::futex::wake(w, u32::MAX);
+        }
+    }));
+}
+
+/// Whether `ix` is signaled for a thread that owns nothing, read without the lock (for
+/// readiness descriptors: a hint the caller confirms with a real wait). Timers count as
+/// signaled once their due time passed.
+pub(crate) fn peek_signaled(s: &Store, ix: u32) -> bool {
+    let w = |k| s.load(sw(ix, k));
+    match kind_gen(s, ix).0 {
+        Some(Kind::Event) => w(st::EV_SIGNALED) != 0,
+        Some(Kind::Semaphore) => w(st::SEM_COUNT) != 0,
+        // Unowned, or owned by a dead thread (the next wait reaps it and gets it abandoned).
+        Some(Kind::Mutex) => {
+            let owner = w(st::MX_OWNER);
+            owner == 0 || (owner <= MAX_THREADS && s.live_tid(owner - 1).is_none())
+        }
+        Some(Kind::Timer) => {
+            let due = timer_due(s, ix);
+            w(st::TM_SIGNALED) != 0 || (due != u64::MAX && winipc_sys::time::monotonic_ns() >= due)
+        }
+        Some(Kind::Process) => w(st::PR_EXITED) != 0,
+        Some(Kind::Thread) => w(st::TH_EXITED) != 0,
+        Some(Kind::Mailslot | Kind::Section) | None => false,
+    }
+}
+
 /// Whether `ix` is signaled for thread slot `t` (`None`: for a thread that owns nothing).
 pub(crate) fn is_signaled(g: &mut Guard<'_>, ix: u32, t: Option<u32>) -> Result<bool> {
     let Some(kind) = kind_gen(g.s, ix).0 else {
@@ -403,6 +452,7 @@ pub(crate) fn acquire(g: &mut Guard<'_>, ix: u32, t: u32) -> Result<bool> {
     let Some(kind) = kind_gen(g.s, ix).0 else {
         return Ok(false);
     };
+    note_change(g, ix);
     match kind {
         Kind::Event => {
             if g.get(sw(ix, st::EV_MANUAL)) == 0 {
@@ -442,6 +492,7 @@ pub(crate) fn acquire(g: &mut Guard<'_>, ix: u32, t: u32) -> Result<bool> {
 /// Walks `ix`'s waiters in FIFO order and satisfies every one that the object's new state
 /// allows. Called after each change that can make `ix` signaled.
 pub(crate) fn wake_waiters(g: &mut Guard<'_>, ix: u32) -> Result<()> {
+    note_change(g, ix);
     let s = g.s;
     let (_, generation) = kind_gen(s, ix);
     let mut cur = s.entry_link(g.get(Store::ob(ix, ob::WHEAD)))?;

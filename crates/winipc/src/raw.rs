@@ -27,7 +27,10 @@ use crate::{MailslotInfo, event, mailslot, mutex, process, semaphore, thread, ti
 
 /// `CloseHandle`.
 pub fn close(h: RawHandle) -> Result<()> {
-    handles::close(h)
+    let obj = handles::resolve(h).ok().map(|e| e.obj);
+    handles::close(h)?;
+    crate::readiness::on_close(h, obj);
+    Ok(())
 }
 
 /// The kind of object behind `h`.
@@ -84,6 +87,11 @@ pub fn duplicate(h: RawHandle, inherit: bool) -> Result<RawHandle> {
 /// `DuplicateHandle` into another process (of the same user for `Local` objects), which must
 /// already use winipc. Returns the value in the target process.
 pub fn duplicate_into(h: RawHandle, target_pid: u32, inherit: bool) -> Result<RawHandle> {
+    if crate::readiness::is_fd_handle(h) && target_pid != winipc_sys::proc::getpid() {
+        return Err(Error::NotSupported(
+            "a descriptor's handle cannot leave its process",
+        ));
+    }
     let (ns, _) = handles::decode(h).ok_or(Error::InvalidHandle)?;
     // PROCESS_DUP_HANDLE on another user's process is never granted (and its handle tables
     // are in a store we cannot open anyway).
@@ -109,6 +117,11 @@ pub fn handle_flags(h: RawHandle) -> Result<u32> {
 
 /// `SetHandleInformation`.
 pub fn set_handle_flags(h: RawHandle, mask: u32, flags: u32) -> Result<()> {
+    if mask & flags & HANDLE_FLAG_INHERIT != 0 && crate::readiness::is_fd_handle(h) {
+        return Err(Error::NotSupported(
+            "a descriptor's handle cannot be inherited",
+        ));
+    }
     handles::set_flags(h, mask & 3, flags & 3)
 }
 
@@ -133,7 +146,7 @@ pub fn wait(handles: &[RawHandle], all: bool, timeout: Option<Duration>) -> Resu
         .iter()
         .map(|&h| {
             check_access(h, access::SYNCHRONIZE)?;
-            mailslot::wait_target(h)
+            crate::readiness::wait_target(h)
         })
         .collect::<Result<Vec<_>>>()?;
     wait::wait(&targets, all, wait::deadline(timeout))
@@ -153,7 +166,7 @@ pub fn wait_alertable(
         .iter()
         .map(|&h| {
             check_access(h, access::SYNCHRONIZE)?;
-            mailslot::wait_target(h)
+            crate::readiness::wait_target(h)
         })
         .collect::<Result<Vec<_>>>()?;
     wait::wait_alertable(&targets, all, wait::deadline(timeout), Some(alert))
@@ -174,6 +187,46 @@ pub fn signal_and_wait(
         _ => return Err(Error::InvalidHandle),
     }
     wait(&[wait_on], false, timeout)
+}
+
+/// `winipc_handle_fd`: a descriptor that is readable while `h`'s object is signaled (for
+/// `poll`/`epoll`); polling it acquires nothing. It belongs to the library and stays valid
+/// until `h` is closed; repeated calls return the same descriptor. See [`crate::Readiness`].
+///
+/// ```
+/// # winipc::__doc::isolate();
+/// use winipc::{Event, EventReset, raw};
+/// let ev = Event::new(EventReset::Auto, true)?;
+/// let h = raw::duplicate(ev.handle().as_raw(), false)?;
+/// let fd = raw::handle_fd(h)?;
+/// assert_eq!(raw::handle_fd(h)?, fd);
+/// raw::close(h)?; // closes the descriptor too
+/// # Ok::<(), winipc::Error>(())
+/// ```
+pub fn handle_fd(h: RawHandle) -> Result<std::os::fd::RawFd> {
+    crate::readiness::handle_fd(h)
+}
+
+/// `winipc_fd_handle`: a handle signaled while `fd` is readable, for the waits. The handle
+/// owns `fd` (pass a duplicate) until it is closed; it cannot be duplicated into another
+/// process (`ERROR_NOT_SUPPORTED`) nor be inherited.
+///
+/// ```
+/// # winipc::__doc::isolate();
+/// use std::io::Write;
+/// use std::os::fd::AsFd;
+/// use std::time::Duration;
+/// use winipc::{WaitOutcome, raw};
+/// let (mut a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+/// let h = raw::fd_handle(b.as_fd().try_clone_to_owned().unwrap())?;
+/// assert_eq!(raw::wait(&[h], false, Some(Duration::ZERO))?, WaitOutcome::TimedOut);
+/// a.write_all(b"x").unwrap();
+/// assert_eq!(raw::wait(&[h], false, Some(Duration::from_secs(5)))?, WaitOutcome::Signaled(0));
+/// raw::close(h)?;
+/// # Ok::<(), winipc::Error>(())
+/// ```
+pub fn fd_handle(fd: std::os::fd::OwnedFd) -> Result<RawHandle> {
+    crate::readiness::fd_handle(fd)
 }
 
 /// `SetEvent`; returns the previous state.
@@ -255,7 +308,9 @@ pub fn thread_finished(own: RawHandle, code: u32) -> Result<()> {
 /// `ReadFile` on a mailslot receive handle: one message, waiting up to the slot's read
 /// timeout.
 pub fn mailslot_read(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
-    mailslot::read_raw(h, buf)
+    let n = mailslot::read_raw(h, buf)?;
+    crate::readiness::after_mailslot_read();
+    Ok(n)
 }
 /// `WriteFile` on a mailslot send handle: one message.
 pub fn mailslot_write(h: RawHandle, msg: &[u8]) -> Result<()> {

@@ -106,6 +106,7 @@ fn timer_op<T>(
     f: impl FnOnce(&mut crate::store::lock::Guard<'_>, u32) -> Result<T>,
 ) -> Result<T> {
     handles::with_kind(h, Kind::Timer, handles::access::MODIFY_STATE, |g, e| {
+        crate::objects::note_change(g, e.obj.ix);
         f(g, e.obj.ix)
     })
 }

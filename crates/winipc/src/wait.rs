@@ -247,6 +247,15 @@ fn single(
         g.commit();
         return Ok(Some(r));
     }
+    if ixs.iter().any(|&ix| owner_dead(g.s, ix)) {
+        // A mutex whose owner died: reap it now, so that even a poll (a zero timeout, as
+        // after a readiness descriptor reported it) gets it abandoned.
+        let _ = registry::reap_dead(&mut g)?;
+        if let Some(r) = poll(&mut g, &ixs, all)? {
+            g.commit();
+            return Ok(Some(r));
+        }
+    }
     if expired(deadline_ns) {
         g.commit();
         return Ok(Some(WaitOutcome::TimedOut));

@@ -10,6 +10,11 @@ const LIMIT: Duration = Duration::from_secs(300);
 
 /// `cargo run -q -p winipc --example NAME` with this run's target dir and profile; its stdout.
 fn run_example(name: &str) -> String {
+    run_example_with(name, &[])
+}
+
+/// [`run_example`] with extra cargo arguments (features).
+fn run_example_with(name: &str, extra: &[&str]) -> String {
     let exe = std::env::current_exe().expect("test executable");
     let profile_dir = exe
         .parent()
@@ -33,6 +38,7 @@ fn run_example(name: &str) -> String {
             "--example",
             name,
         ])
+        .args(extra)
         .env("CARGO_TARGET_DIR", target)
         .env("WINIPC_DIR", &store)
         .stdin(Stdio::null())
@@ -98,4 +104,16 @@ fn waits_example_sees_both_reports_and_both_exits() {
         assert!(out.contains(needle), "missing {needle:?} in:\n{out}");
     }
     assert_eq!(out.matches(" exited\n").count(), 2, "{out}");
+}
+
+/// The tokio example (`--features tokio`): one task loop serves TCP and a mailslot and stops
+/// on a named event that another process sets.
+#[test]
+fn tokio_server_example_serves_tcp_and_a_mailslot_and_stops_on_an_event() {
+    let out = run_example_with("tokio_server", &["--features", "tokio"]);
+    assert_eq!(
+        out,
+        "tcp: served a connection\nmailslot: first\nmailslot: second\n\
+         stop event set: stopping after 2 messages\nclient exited with 0\n"
+    );
 }

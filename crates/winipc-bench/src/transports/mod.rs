@@ -1,5 +1,6 @@
 //! Every transport the benchmark knows, one file each, and the registry that lists them.
 
+mod async_wake;
 mod fifo;
 mod futex_slot;
 mod local_socket;
@@ -35,6 +36,9 @@ pub static REGISTRY: &[&dyn Transport] = &[
     &local_socket::LocalSocket,
     &shm_ring::ShmRing,
     &futex_slot::FutexSlot,
+    &async_wake::WinipcMailslotAsync,
+    &async_wake::WinipcEventAsync,
+    &async_wake::TokioUnixDgram,
 ];
 
 /// Ratios are computed against the first of these ids that took part in the run.

@@ -83,7 +83,19 @@ pub mod hdr {
     pub const OBJ_LIVE: u32 = 14;
     /// Next entry of the exit log to overwrite.
     pub const EXIT_LOG_NEXT: u32 = 15;
+    /// Readiness sequence: bumped (and futex-woken) after every committed state change of an
+    /// object some process observes for a readiness descriptor (`crate::readiness`).
+    pub const OBSERVE_SEQ: u32 = 16;
+    /// The last [`super::OBSERVE_RING_LEN`] changes counted by `OBSERVE_SEQ`: entry
+    /// `seq % LEN` holds `(seq & 0xffff) << 16 | object index`, so a bridge re-checks just the
+    /// objects that changed (a hint: a torn or overwritten entry makes it re-check them all).
+    pub const OBSERVE_RING: u32 = 17;
 }
+
+/// Entries of [`hdr::OBSERVE_RING`].
+pub const OBSERVE_RING_LEN: u32 = 32;
+const _: () = assert!(hdr::OBSERVE_RING + OBSERVE_RING_LEN <= HEADER_WORDS);
+const _: () = assert!(MAX_OBJECTS <= 0x1_0000);
 
 /// Lock-word bit: someone sleeps on the lock.
 pub const LOCK_WAITERS: u32 = 0x8000_0000;

@@ -1,0 +1,267 @@
+//! Async waits for tokio (feature `tokio`, off by default), over [`Readiness`] descriptors
+//! registered with [`tokio::io::unix::AsyncFd`].
+//!
+//! Every future here acquires only inside a zero-timeout wait, which is atomic and
+//! synchronous: dropping a future at any `.await` acquires nothing and loses no message
+//! (cancellation-safe, so `tokio::select!` and `tokio::time::timeout` may drop them freely).
+//! Between attempts the task sleeps on its objects' readiness edges; nothing polls.
+//!
+//! ```
+//! # winipc::__doc::isolate();
+//! use winipc::{Event, EventReset, asyncio};
+//! let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+//! let ev = Event::new(EventReset::Auto, false)?;
+//! let h = ev.handle().try_clone()?;
+//! std::thread::spawn(move || {
+//!     std::thread::sleep(std::time::Duration::from_millis(20));
+//!     winipc::raw::event_set(h.as_raw()).unwrap();
+//! });
+//! let got = rt.block_on(asyncio::wait_any(&[ev.handle()]))?;
+//! assert_eq!(got, winipc::WaitOutcome::Signaled(0));
+//! # Ok::<(), std::io::Error>(())
+//! ```
+
+use std::future::poll_fn;
+use std::io;
+use std::task::Poll;
+use std::time::Duration;
+
+use tokio::io::unix::AsyncFd;
+
+use crate::error::Error;
+use crate::handles::{Handle, RawHandle};
+use crate::readiness::Readiness;
+use crate::wait::WaitOutcome;
+use crate::{Mailslot, MailslotWriter, Process};
+
+/// One object's readiness, registered with the runtime.
+struct Armed {
+    fd: AsyncFd<Readiness>,
+}
+
+fn arm_all(raws: &[RawHandle]) -> io::Result<Vec<Armed>> {
+    raws.iter()
+        .map(|&h| {
+            let r = Readiness::for_raw(h)?;
+            // `with_interest` is deprecated since tokio 1.54 in favour of the `unsafe`
+            // `register_with_interest`, whose contract — the descriptor stays open and the
+            // same for the `AsyncFd`'s life — a `Readiness` meets by construction: it owns its
+            // descriptor (an `OwnedFd` never replaced) and `as_raw_fd` always returns it. The
+            // safe call keeps this crate free of `unsafe`.
+            #[allow(deprecated)]
+            let fd = AsyncFd::with_interest(r, tokio::io::Interest::READABLE)?;
+            Ok(Armed { fd })
+        })
+        .collect()
+}
+
+/// The loop every async operation runs: `attempt` (the only place anything is taken; atomic
+/// and synchronous) until it succeeds, sleeping in between on the readiness of the objects
+/// `which` selects (registered on the first failure). A readiness after which `attempt` still
+/// fails is stale (the descriptor still readable although the object was taken): it is
+/// cleared — tokio clears only what it reported, so a newer edge survives — and the bridge is
+/// asked for a new edge.
+async fn retry<T>(
+    raws: &[RawHandle],
+    which: impl Fn(&[Armed]) -> Vec<bool>,
+    mut attempt: impl FnMut() -> io::Result<Option<T>>,
+) -> io::Result<T> {
+    if let Some(v) = attempt()? {
+        return Ok(v);
+    }
+    // Registered after the first try: a signaled object costs no registration. The try is
+    // repeated before sleeping, so a signal in between is not missed.
+    let armed = arm_all(raws)?;
+    loop {
+        if let Some(v) = attempt()? {
+            return Ok(v);
+        }
+        let selected = which(&armed);
+        if !selected.iter().any(|&w| w) {
+            // Everything looked signaled but the attempt failed: a race with another taker.
+            tokio::task::yield_now().await;
+            continue;
+        }
+        let got = poll_fn(|cx| {
+            for (a, _) in armed.iter().zip(&selected).filter(|(_, w)| **w) {
+                loop {
+                    match a.fd.poll_read_ready(cx) {
+                        Poll::Pending => break,
+                        Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                        Poll::Ready(Ok(mut guard)) => match attempt() {
+                            Ok(None) => {
+                                guard.clear_ready();
+                                a.fd.get_ref().rearm();
+                            }
+                            done => return Poll::Ready(done),
+                        },
+                    }
+                }
+            }
+            Poll::Pending
+        })
+        .await?;
+        if let Some(v) = got {
+            return Ok(v);
+        }
+    }
+}
+
+async fn wait_raw(raws: &[RawHandle], all: bool) -> io::Result<WaitOutcome> {
+    retry(
+        raws,
+        // Wait-any: any change helps. Wait-all: only the objects not signaled now matter (a
+        // signaled one readable forever must not spin the loop).
+        |armed| {
+            armed
+                .iter()
+                .map(|x| !all || !x.fd.get_ref().is_signaled())
+                .collect()
+        },
+        || match crate::wait_raw(raws, all, Some(Duration::ZERO))? {
+            WaitOutcome::TimedOut => Ok(None),
+            done => Ok(Some(done)),
+        },
+    )
+    .await
+}
+
+/// Waits until one of `handles` is signaled and acquires it (the lowest signaled index wins),
+/// as [`crate::wait_any`] without a timeout; wrap it in `tokio::time::timeout` for one.
+///
+/// ```
+/// # winipc::__doc::isolate();
+/// use std::time::Duration;
+/// use winipc::{Event, EventReset, Semaphore, WaitOutcome, asyncio};
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+/// let (ev, sem) = (Event::new(EventReset::Auto, false)?, Semaphore::new(1, 1)?);
+/// let got = rt.block_on(asyncio::wait_any(&[ev.handle(), sem.handle()]))?;
+/// assert_eq!(got, WaitOutcome::Signaled(1));
+/// // Nothing signaled: a timeout drops the wait, which takes nothing.
+/// let late = rt.block_on(async {
+///     tokio::time::timeout(Duration::from_millis(20), asyncio::wait_any(&[ev.handle()])).await
+/// });
+/// assert!(late.is_err());
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub async fn wait_any(handles: &[&Handle]) -> io::Result<WaitOutcome> {
+    let raws: Vec<RawHandle> = handles.iter().map(|h| h.as_raw()).collect();
+    wait_raw(&raws, false).await
+}
+
+/// Waits until all of `handles` are signaled at once and acquires them atomically, as
+/// [`crate::wait_all`].
+///
+/// ```
+/// # winipc::__doc::isolate();
+/// use winipc::{Event, EventReset, Mutex, WaitOutcome, asyncio};
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+/// let (m, ev) = (Mutex::new(false)?, Event::new(EventReset::Manual, true)?);
+/// let got = rt.block_on(asyncio::wait_all(&[m.handle(), ev.handle()]))?;
+/// assert_eq!(got, WaitOutcome::Signaled(0));
+/// m.release()?; // owned by the wait-all
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub async fn wait_all(handles: &[&Handle]) -> io::Result<WaitOutcome> {
+    let raws: Vec<RawHandle> = handles.iter().map(|h| h.as_raw()).collect();
+    wait_raw(&raws, true).await
+}
+
+/// Waits for `p` to exit and returns its exit code.
+///
+/// ```
+/// # winipc::__doc::isolate();
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+/// let mut cmd = std::process::Command::new("sh");
+/// cmd.args(["-c", "exit 7"]);
+/// let p = winipc::Process::spawn(cmd, false)?;
+/// assert_eq!(rt.block_on(winipc::asyncio::process_exit(&p))?, 7);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub async fn process_exit(p: &Process) -> io::Result<u32> {
+    wait_raw(&[p.handle().as_raw()], false).await?;
+    p.exit_code()
+}
+
+fn timed_out(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::TimedOut
+}
+
+/// Receives the next message into `buf` (as [`Mailslot::recv`], without its read timeout).
+/// A message is taken only in the poll that returns it.
+///
+/// ```
+/// # winipc::__doc::isolate();
+/// use winipc::{Mailslot, MailslotWriter, asyncio};
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+/// let name = format!(r"\\.\mailslot\doc_async_{}", std::process::id());
+/// let slot = Mailslot::create(&name, 0, 0)?;
+/// let mut w = MailslotWriter::open(&name)?;
+/// rt.block_on(asyncio::send(&mut w, b"hi"))?;
+/// let mut buf = [0u8; 16];
+/// let n = rt.block_on(asyncio::recv(&slot, &mut buf))?;
+/// assert_eq!(&buf[..n], b"hi");
+/// w.send(b"again")?;
+/// assert_eq!(rt.block_on(asyncio::recv_vec(&slot))?, b"again");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub async fn recv(slot: &Mailslot, buf: &mut [u8]) -> io::Result<usize> {
+    retry(
+        &[slot.handle().as_raw()],
+        |_| vec![true],
+        || match slot.recv_timeout(buf, Some(Duration::ZERO)) {
+            Err(e) if timed_out(&e) => Ok(None),
+            r => r.map(Some),
+        },
+    )
+    .await
+}
+
+/// Receives the next message into a new vector of its exact size.
+pub async fn recv_vec(slot: &Mailslot) -> io::Result<Vec<u8>> {
+    retry(
+        &[slot.handle().as_raw()],
+        |_| vec![true],
+        || {
+            let Some(next) = slot.info()?.next_size else {
+                return Ok(None);
+            };
+            let mut buf = vec![0u8; next as usize];
+            match slot.recv_timeout(&mut buf, Some(Duration::ZERO)) {
+                Ok(n) => {
+                    buf.truncate(n);
+                    Ok(Some(buf))
+                }
+                // Taken by another reader, or a bigger message arrived first: look again.
+                Err(e)
+                    if timed_out(&e)
+                        || matches!(Error::from_io(&e), Some(Error::InsufficientBuffer { .. })) =>
+                {
+                    Ok(None)
+                }
+                Err(e) => Err(e),
+            }
+        },
+    )
+    .await
+}
+
+/// Sends one message. A send waits only when the slot's quota is full; there is no
+/// readiness for room, so a full slot is retried every 1–10 ms until it has room (or the
+/// receiver is gone). Dropping the future never leaves half a message. The writer's write
+/// timeout is `None` afterwards.
+pub async fn send(w: &mut MailslotWriter, msg: &[u8]) -> io::Result<()> {
+    let mut pause = Duration::from_millis(1);
+    loop {
+        w.set_write_timeout(Some(Duration::ZERO));
+        let r = w.send(msg);
+        w.set_write_timeout(None);
+        match r {
+            Err(e) if matches!(Error::from_io(&e), Some(Error::MailslotFull)) => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_millis(10));
+            }
+            r => return r,
+        }
+    }
+}
