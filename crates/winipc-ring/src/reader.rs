@@ -17,6 +17,9 @@ const RECHECK: Duration = Duration::from_millis(1);
 const PEEK_LIMIT: u32 = 4;
 /// Adaptive spin budget bounds (iterations of a cheap `has_message` check).
 pub(crate) const SPIN_MIN: u32 = 16;
+/// Spins a reader gives a writer caught between reserving and publishing the head record
+/// ([`Ring::writing_settles`]): about a microsecond.
+const WRITING_SPIN: u32 = 32;
 pub(crate) const SPIN_MAX: u32 = 4096;
 
 /// What a process's reader remembers about a head record stuck in WRITING (process-local,
@@ -367,6 +370,9 @@ impl<F: Futex> Ring<'_, F> {
                     return Ok(Step::Delivered(len));
                 }
                 State::Writing => {
+                    if self.writing_settles(pos, word) {
+                        continue; // published (or otherwise changed) meanwhile: look again
+                    }
                     if self.stuck_writer_alive(h, claim.writer, liveness) {
                         // A live writer is still writing the head record (or is stopped in
                         // the middle): deliver a later record instead of waiting for it.
@@ -414,6 +420,26 @@ impl<F: Futex> Ring<'_, F> {
             Ordering::Release,
         );
         Ok(len)
+    }
+
+    /// Gives a writer that reserved the head record a moment to publish it: it does so a few
+    /// dozen nanoseconds after reserving, unless it was preempted or stopped in between. Only
+    /// then is it worth asking whether it lives (a `/proc` read) and walking past its record:
+    /// with many writers on another CPU, a head caught mid-write is the common case, and
+    /// treating each as stuck cost 8 writers across CPUs about 15 % of their throughput.
+    /// Whether the word changed within [`WRITING_SPIN`] spins.
+    fn writing_settles(&self, pos: u64, word: u64) -> bool {
+        if cfg!(loom) {
+            return false; // the model explores the interleavings instead
+        }
+        let w = self.ring_word(pos);
+        for _ in 0..WRITING_SPIN {
+            spin_hint();
+            if w.load(Ordering::Acquire) != word {
+                return true;
+            }
+        }
+        false
     }
 
     /// Whether the writer of the WRITING record at head cursor `h` is alive. A writer seen
