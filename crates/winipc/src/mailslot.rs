@@ -1210,8 +1210,10 @@ impl External for OpenRing {
 /// The wait target for a raw handle: mailslots wait on their ring, others on their object.
 pub(crate) fn wait_target(h: RawHandle) -> Result<Target> {
     let e = handles::resolve(h)?;
-    if e.kind == Kind::Section {
-        return Err(Error::InvalidHandle); // a file mapping is not waitable (as on Windows)
+    if matches!(e.kind, Kind::Section | Kind::Pipe) {
+        // A file mapping is not waitable (as on Windows); a pipe's listing is not a handle
+        // Win32 code is given.
+        return Err(Error::InvalidHandle);
     }
     if e.kind != Kind::Mailslot {
         return Ok(Target::Obj(e.obj));

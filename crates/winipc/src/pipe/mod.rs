@@ -62,6 +62,7 @@ macro_rules! stream_io {
 mod client;
 mod end;
 mod frame;
+pub(crate) mod listing;
 mod name;
 mod rendezvous;
 mod server;

@@ -276,7 +276,9 @@ impl PipeOptions {
             None
         };
         let inst = name_ref.add_instance(slot)?;
+        let listing = super::listing::list(&canon, &have);
         Ok(PipeInstance {
+            _listing: listing,
             name: name_ref,
             inst,
             display: canon,
@@ -323,6 +325,8 @@ pub struct PipeInstance {
     inst: Arc<Instance>,
     display: String,
     modes: Modes,
+    /// What the inspector shows of the pipe while this instance lives.
+    _listing: super::listing::Listing,
 }
 
 impl PipeInstance {

@@ -21,6 +21,8 @@ pub(crate) enum Tag {
     /// `Global\` objects that live in their creator's private store (the machine-wide name
     /// itself is held by `crate::machine_names`).
     Global = 4,
+    /// Named pipes' listings, by the pipe's lower-cased name (`\\.\pipe\...`).
+    Pipe = 5,
 }
 
 /// Object flag: the object has an entry in the name index.
