@@ -373,6 +373,17 @@ impl Readiness {
             }
             Target::External(e) => (Key::Ring(e.id()), Watch::Ring(e)),
         };
+        Readiness::register(key, watch)
+    }
+
+    /// Registers a watch on something that is not a handle's object (a mailslot writer
+    /// waiting for room, [`crate::mailslot::RoomWatch`]); readable while it is signaled.
+    /// `e.id()` must be unique among this process's registrations.
+    pub(crate) fn for_external(e: Arc<dyn External>) -> Result<Readiness> {
+        Readiness::register(Key::Ring(e.id()), Watch::Ring(e))
+    }
+
+    fn register(key: Key, watch: Watch) -> Result<Readiness> {
         let always = match &watch {
             Watch::Ring(_) => true,
             Watch::Obj(r) => matches!(
