@@ -379,6 +379,7 @@ impl Readiness {
     /// Registers a watch on something that is not a handle's object (a mailslot writer
     /// waiting for room, [`crate::mailslot::RoomWatch`]); readable while it is signaled.
     /// `e.id()` must be unique among this process's registrations.
+    #[cfg(feature = "tokio")]
     pub(crate) fn for_external(e: Arc<dyn External>) -> Result<Readiness> {
         Readiness::register(Key::Ring(e.id()), Watch::Ring(e))
     }

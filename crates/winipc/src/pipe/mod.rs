@@ -61,9 +61,9 @@ macro_rules! stream_io {
 
 mod client;
 mod end;
-mod frame;
+pub(crate) mod frame;
 pub(crate) mod listing;
-mod name;
+pub(crate) mod name;
 mod rendezvous;
 mod server;
 
