@@ -301,6 +301,8 @@ const DEBUG_PROCESS: DWORD = 0x1;
 const DEBUG_ONLY_THIS_PROCESS: DWORD = 0x2;
 const CREATE_SUSPENDED: DWORD = 0x4;
 const CREATE_UNICODE_ENVIRONMENT: DWORD = 0x400;
+const DETACHED_PROCESS: DWORD = 0x8;
+const CREATE_NEW_CONSOLE: DWORD = 0x10;
 /// Accepted and without effect: console, window, priority, group and error-mode flags.
 const HARMLESS_FLAGS: DWORD = 0x8 // DETACHED_PROCESS
     | 0x10 // CREATE_NEW_CONSOLE
@@ -383,6 +385,11 @@ fn create_process(a: Args) -> R<ProcessInformation> {
     }
     if a.flags & !(HARMLESS_FLAGS | CREATE_UNICODE_ENVIRONMENT | CREATE_SUSPENDED) != 0 {
         return Err(invalid_parameter("dwCreationFlags"));
+    }
+    if a.flags & (DETACHED_PROCESS | CREATE_NEW_CONSOLE) == DETACHED_PROCESS | CREATE_NEW_CONSOLE {
+        return Err(invalid_parameter(
+            "DETACHED_PROCESS with CREATE_NEW_CONSOLE",
+        ));
     }
     let (argv, cmdline) = match (&a.application, &a.command_line) {
         (None, None) => return Err(invalid_parameter("no program")),
@@ -757,6 +764,327 @@ pub extern "C" fn GetCommandLineW() -> *mut WCHAR {
     ffi(null_mut(), || {
         let w = W.get_or_init(|| command_line().encode_utf16().chain([0]).collect());
         Ok(w.as_ptr().cast_mut())
+    })
+}
+
+// ---- CommandLineToArgvW and the C runtime's __argc/__argv ---------------------------------
+
+/// shell32's `CommandLineToArgvW` splitting, on UTF-16 units: `argv[0]` as the CRT takes it
+/// (between the first pair of `"`, or up to whitespace; no escapes); then whitespace separates
+/// arguments, `2n` backslashes + `"` give `n` backslashes and a quote that toggles quoting,
+/// `2n+1` backslashes + `"` give `n` backslashes and a literal `"`, and runs of quotes follow
+/// shell32's older rule: every third quote of a run is a literal `"` (so `""` inside quotes
+/// ends the quoting, where the 2008 CRT goes on).
+pub(crate) fn shell_split(s: &[u16]) -> Vec<Vec<u16>> {
+    const SP: u16 = b' ' as u16;
+    const TAB: u16 = b'\t' as u16;
+    const Q: u16 = b'"' as u16;
+    const BS: u16 = b'\\' as u16;
+    let ws = |c: u16| c == SP || c == TAB;
+    let mut argv = Vec::new();
+    let mut i = 0;
+    let mut first = Vec::new();
+    if s.first() == Some(&Q) {
+        i = 1;
+        while i < s.len() && s[i] != Q {
+            first.push(s[i]);
+            i += 1;
+        }
+        i += 1;
+    } else {
+        while i < s.len() && !ws(s[i]) {
+            first.push(s[i]);
+            i += 1;
+        }
+    }
+    argv.push(first);
+    while i < s.len() && ws(s[i]) {
+        i += 1;
+    }
+    let (mut cur, mut started) = (Vec::new(), i < s.len());
+    let (mut qcount, mut bcount) = (0u32, 0usize);
+    while i < s.len() {
+        let c = s[i];
+        if ws(c) && qcount == 0 {
+            argv.push(std::mem::take(&mut cur));
+            bcount = 0;
+            while i < s.len() && ws(s[i]) {
+                i += 1;
+            }
+            started = i < s.len();
+        } else if c == BS {
+            cur.push(c);
+            bcount += 1;
+            i += 1;
+        } else if c == Q {
+            if bcount % 2 == 0 {
+                cur.truncate(cur.len() - bcount / 2);
+                qcount += 1;
+            } else {
+                cur.truncate(cur.len() - bcount / 2 - 1);
+                cur.push(Q);
+            }
+            i += 1;
+            bcount = 0;
+            while i < s.len() && s[i] == Q {
+                qcount += 1;
+                if qcount == 3 {
+                    cur.push(Q);
+                    qcount = 0;
+                }
+                i += 1;
+            }
+            if qcount == 2 {
+                qcount = 0;
+            }
+        } else {
+            cur.push(c);
+            bcount = 0;
+            i += 1;
+        }
+    }
+    if started {
+        argv.push(cur);
+    }
+    argv
+}
+
+/// `CommandLineToArgvW`: one `LocalAlloc` block holding the pointer array (`NULL`-terminated)
+/// and the strings; free it with `LocalFree`. An empty line gives the executable's path.
+///
+/// # Safety
+/// `line` is NULL or a NUL-terminated UTF-16 string; `argc` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CommandLineToArgvW(line: *const WCHAR, argc: *mut i32) -> *mut *mut WCHAR {
+    ffi(null_mut(), || {
+        if argc.is_null() {
+            return Err(invalid_parameter("pNumArgs"));
+        }
+        // SAFETY: the caller's contract.
+        let text = unsafe { wstr(line) }.unwrap_or_default();
+        let argv = if text.is_empty() {
+            let exe = std::env::current_exe().map_err(Fail::from)?;
+            vec![exe.to_string_lossy().encode_utf16().collect()]
+        } else {
+            shell_split(text)
+        };
+        let ptrs = (argv.len() + 1) * std::mem::size_of::<*mut WCHAR>();
+        let chars: usize = argv.iter().map(|a| a.len() + 1).sum();
+        let block = crate::memory::local_alloc(ptrs + 2 * chars)?;
+        let table = block.cast::<*mut WCHAR>();
+        // SAFETY: the block is `ptrs + 2 * chars` bytes, aligned for pointers (malloc): the
+        // table fills its first `ptrs` bytes, each string and its NUL follow within `chars`.
+        unsafe {
+            let mut text = block.cast::<u8>().add(ptrs).cast::<WCHAR>();
+            for (k, a) in argv.iter().enumerate() {
+                table.add(k).write(text);
+                std::ptr::copy_nonoverlapping(a.as_ptr(), text, a.len());
+                text.add(a.len()).write(0);
+                text = text.add(a.len() + 1);
+            }
+            table.add(argv.len()).write(null_mut());
+        }
+        // SAFETY: checked non-NULL; the caller's contract.
+        unsafe { write_req(argc, argv.len() as i32) }?;
+        Ok(table)
+    })
+}
+
+/// The Microsoft C runtime's copies of `main`'s arguments, for programs that read them
+/// outside `main` (`WinMain`-style code): set before `main` from what the C library passes to
+/// initialisers.
+#[allow(non_upper_case_globals)]
+#[unsafe(no_mangle)]
+pub static mut __argc: i32 = 0;
+#[allow(non_upper_case_globals)]
+#[unsafe(no_mangle)]
+pub static mut __argv: *mut *mut c_char = null_mut();
+#[allow(non_upper_case_globals)]
+#[unsafe(no_mangle)]
+pub static mut __wargv: *mut *mut WCHAR = null_mut();
+
+/// glibc calls `.init_array` entries with `(argc, argv, envp)`.
+extern "C" fn init_argv(argc: i32, argv: *mut *mut c_char, _envp: *mut *mut c_char) {
+    if argc < 0 || argv.is_null() {
+        return;
+    }
+    let _ = std::panic::catch_unwind(|| {
+        let mut wide: Vec<*mut WCHAR> = (0..argc as usize)
+            .map(|i| {
+                // SAFETY: glibc's argv has `argc` NUL-terminated strings, live for the process.
+                let a = unsafe { cstr(*argv.add(i)) }.unwrap_or_default();
+                let w: Vec<u16> = String::from_utf8_lossy(a)
+                    .encode_utf16()
+                    .chain([0])
+                    .collect();
+                Box::leak(w.into_boxed_slice()).as_mut_ptr()
+            })
+            .collect();
+        wide.push(null_mut());
+        let wide = Box::leak(wide.into_boxed_slice()).as_mut_ptr();
+        // SAFETY: written once, before `main` and before any other thread exists.
+        unsafe {
+            __argc = argc;
+            __argv = argv;
+            __wargv = wide;
+        }
+    });
+}
+
+#[used]
+#[unsafe(link_section = ".init_array")]
+static INIT_ARGV: extern "C" fn(i32, *mut *mut c_char, *mut *mut c_char) = init_argv;
+
+// ---- GetProcessTimes, GetProcessHandleCount ------------------------------------------------
+
+/// 100-ns intervals between 1601-01-01 and 1970-01-01.
+const EPOCH_DIFF: u64 = 116_444_736_000_000_000;
+
+fn clock_ns(clock: libc::clockid_t) -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes the timespec.
+    unsafe { libc::clock_gettime(clock, &mut ts) };
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+fn now_filetime() -> u64 {
+    clock_ns(libc::CLOCK_REALTIME) / 100 + EPOCH_DIFF
+}
+
+fn ticks_per_second() -> u64 {
+    // SAFETY: sysconf has no preconditions.
+    match unsafe { libc::sysconf(libc::_SC_CLK_TCK) } {
+        n if n > 0 => n as u64,
+        _ => 100,
+    }
+}
+
+/// The wall-clock time (FILETIME units) of a start `ticks` after boot.
+fn start_filetime(ticks: u64) -> u64 {
+    let since_boot_ns = ticks * (1_000_000_000 / ticks_per_second());
+    let ago_ns = clock_ns(libc::CLOCK_BOOTTIME).saturating_sub(since_boot_ns);
+    now_filetime().saturating_sub(ago_ns / 100)
+}
+
+/// User and kernel time of a running process (FILETIME units), from `/proc/PID/stat`.
+fn cpu_times(pid: u32) -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let mut f = stat[stat.rfind(')')? + 1..].split_ascii_whitespace();
+    // Fields 14 (utime) and 15 (stime) are the 12th and 13th after the name.
+    let user: u64 = f.nth(11)?.parse().ok()?;
+    let kernel: u64 = f.next()?.parse().ok()?;
+    let per_tick = 10_000_000 / ticks_per_second();
+    Some((user * per_tick, kernel * per_tick))
+}
+
+/// What this process learned of other processes: (exit time, user, kernel) per (pid, start).
+static TIMES: std::sync::Mutex<Vec<((u32, u64), (u64, u64, u64))>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// # Safety
+/// The four pointers are NULL or writable `FILETIME`s.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GetProcessTimes(
+    h: HANDLE,
+    creation: *mut FileTime,
+    exit: *mut FileTime,
+    kernel: *mut FileTime,
+    user: *mut FileTime,
+) -> BOOL {
+    ffi_bool(|| {
+        let (pid, start, exited) = match process_arg(h)? {
+            ProcArg::Current => {
+                let pid = std::process::id();
+                (pid, winipc_sys::proc::start_time(pid).unwrap_or(0), false)
+            }
+            ProcArg::Raw(r) => {
+                let p = Process::from_handle(winipc_core::Handle::from_raw(r)?)?;
+                let start = p.start_ticks();
+                let exited = raw::process_exit_code(r)? != STILL_ACTIVE;
+                let _ = p.into_handle().into_raw(); // the caller's handle stays open
+                (raw::process_id(r)?, start, exited)
+            }
+        };
+        let mut t = TIMES.lock().unwrap_or_else(|e| e.into_inner());
+        let known = t.iter().position(|(k, _)| *k == (pid, start));
+        let (exit_time, u, k) = match (exited, known) {
+            (false, _) => {
+                let (u, k) = if pid == std::process::id() {
+                    own_cpu_times()
+                } else {
+                    cpu_times(pid).unwrap_or_default()
+                };
+                match known {
+                    Some(i) => t[i].1 = (0, u, k),
+                    None => t.push(((pid, start), (0, u, k))),
+                }
+                (0, u, k)
+            }
+            (true, Some(i)) => {
+                if t[i].1.0 == 0 {
+                    t[i].1.0 = now_filetime();
+                }
+                t[i].1
+            }
+            (true, None) => {
+                let v = (now_filetime(), 0, 0);
+                t.push(((pid, start), v));
+                v
+            }
+        };
+        drop(t);
+        for (p, v) in [
+            (creation, start_filetime(start)),
+            (exit, exit_time),
+            (kernel, k),
+            (user, u),
+        ] {
+            // SAFETY: the caller's contract.
+            unsafe { write_req(p, FileTime::from(v)) }?;
+        }
+        Ok(())
+    })
+}
+
+/// The calling process's own user and kernel time (FILETIME units).
+fn own_cpu_times() -> (u64, u64) {
+    // SAFETY: getrusage writes the struct.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: as above.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) };
+    let t = |tv: libc::timeval| tv.tv_sec as u64 * 10_000_000 + tv.tv_usec as u64 * 10;
+    (t(ru.ru_utime), t(ru.ru_stime))
+}
+
+/// `FILETIME`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct FileTime {
+    low: DWORD,
+    high: DWORD,
+}
+
+impl From<u64> for FileTime {
+    fn from(v: u64) -> FileTime {
+        FileTime {
+            low: v as DWORD,
+            high: (v >> 32) as DWORD,
+        }
+    }
+}
+
+/// # Safety
+/// `count` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GetProcessHandleCount(h: HANDLE, count: *mut DWORD) -> BOOL {
+    ffi_bool(|| {
+        let pid = crate::handle::pid_of(process_arg(h)?)?;
+        let n = Process::handle_count_of(pid)?;
+        // SAFETY: the caller's contract.
+        unsafe { write_req(count, n) }
     })
 }
 

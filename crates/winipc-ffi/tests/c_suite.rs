@@ -245,6 +245,7 @@ const MODE_PROGRAMS: &[&str] = &[
     "filemapping",
     "threadpool",
     "tpool",
+    "processes",
 ];
 
 /// Compiles `src` in one language mode.
