@@ -205,6 +205,36 @@ pub(crate) fn find_program(name: &str) -> R<PathBuf> {
     Err(Error::NotFound.into())
 }
 
+/// The program of a command line without `lpApplicationName`: its first token; if that is
+/// not found and the line does not start with a quote, Windows' retry for names with spaces
+/// (`c:\program files\sub dir\program name` tries `c:\program`, `c:\program files\sub`,
+/// `c:\program files\sub dir\program`, then the whole line): each longer prefix ending
+/// before a space or tab, in turn. The error is the first token's.
+fn find_unquoted(line: &str, first: &str) -> R<PathBuf> {
+    let err = match find_program(first) {
+        Ok(p) => return Ok(p),
+        Err(e) => e,
+    };
+    if line.starts_with('"') {
+        return Err(err);
+    }
+    let line = line.trim_end_matches([' ', '\t']);
+    let ends = line
+        .char_indices()
+        .filter(|&(i, c)| (c == ' ' || c == '\t') && i > first.len())
+        .map(|(i, _)| i)
+        .chain([line.len()]);
+    for end in ends {
+        let prefix = &line[..end];
+        if !prefix.ends_with([' ', '\t'])
+            && let Ok(p) = find_program(prefix)
+        {
+            return Ok(p);
+        }
+    }
+    Err(err)
+}
+
 /// Refuses what `exec` would refuse, with the Win32 codes of CreateProcess.
 fn check_executable(p: &Path) -> R<()> {
     let m = p.metadata()?;
@@ -403,7 +433,7 @@ fn create_process(a: Args) -> R<ProcessInformation> {
         // lpApplicationName: a path (relative to the current directory), `.exe` optional.
         Some(app) if app.contains('/') => find_program(app)?,
         Some(app) => find_program(&format!("./{app}"))?,
-        None => find_program(argv.first().map_or("", String::as_str))?,
+        None => find_unquoted(&cmdline, argv.first().map_or("", String::as_str))?,
     };
     check_executable(&program)?;
     // Absolute, so lpCurrentDirectory does not change which program runs.
@@ -980,9 +1010,13 @@ fn cpu_times(pid: u32) -> Option<(u64, u64)> {
     Some((user * per_tick, kernel * per_tick))
 }
 
-/// What this process learned of other processes: (exit time, user, kernel) per (pid, start).
-static TIMES: std::sync::Mutex<Vec<((u32, u64), (u64, u64, u64))>> =
-    std::sync::Mutex::new(Vec::new());
+/// A process: (pid, start ticks).
+type ProcKey = (u32, u64);
+/// What this process learned of a process: (exit time, user time, kernel time).
+type Times = (u64, u64, u64);
+
+/// What this process learned of other processes, for `GetProcessTimes` after they ended.
+static TIMES: std::sync::Mutex<Vec<(ProcKey, Times)>> = std::sync::Mutex::new(Vec::new());
 
 /// # Safety
 /// The four pointers are NULL or writable `FILETIME`s.
@@ -1151,6 +1185,36 @@ mod tests {
         assert_eq!(split(&line), argv, "{line}");
         let argv0 = vec!["my prog".to_owned(), "x".to_owned()];
         assert_eq!(split(&join_command_line(&argv0)), argv0);
+    }
+
+    fn shell(s: &str) -> Vec<String> {
+        let w: Vec<u16> = s.encode_utf16().collect();
+        shell_split(&w)
+            .iter()
+            .map(|a| String::from_utf16_lossy(a))
+            .collect()
+    }
+
+    #[test]
+    fn command_line_to_argv_w() {
+        // Where shell32 and the CRT agree.
+        for line in [
+            r#"p "a b c" d e"#,
+            r#"p "ab\"c" "\\" d"#,
+            r#"p a\\\b d"e f"g h"#,
+            r#"p a\\\"b c d"#,
+            r#"p a\\\\"b c" d e"#,
+            r#""C:\Program Files\x.exe" a"#,
+            "p\ta\t\tb   ",
+            r#"p """#,
+        ] {
+            assert_eq!(shell(line), split(line), "{line}");
+        }
+        // shell32's older rule for runs of quotes: `""` inside quotes ends the quoting.
+        assert_eq!(shell(r#"p a"b"" c d"#), ["p", "ab\"", "c", "d"]);
+        assert_eq!(shell(r#"p """"a"#), ["p", "\"a"]);
+        assert_eq!(shell("p"), ["p"]);
+        assert_eq!(shell(r#""a b"c d"#), ["a b", "c", "d"]);
     }
 
     #[test]

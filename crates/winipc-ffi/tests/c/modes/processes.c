@@ -333,6 +333,27 @@ static void TestCommandLines(void)
     snprintf(want, sizeof want, "%s.exe|line|z", g_base);
     CHECK_EQ(LineCase(NULL, line, want), 0);
 
+    /* An unquoted path with spaces: Windows tries "/tmp/d/sub", then "/tmp/d/sub dir/prog",
+     * then "/tmp/d/sub dir/prog name"; the child's argv still splits at every space. */
+    {
+        char dir[512], sub[600], link[700];
+        snprintf(dir, sizeof dir, "/tmp/%s", uniq("pxsp"));
+        snprintf(sub, sizeof sub, "%s/sub dir", dir);
+        snprintf(link, sizeof link, "%s/prog name", sub);
+        CHECK(mkdir(dir, 0700) == 0 && mkdir(sub, 0700) == 0);
+        CHECK(symlink(g_self, link) == 0);
+        SetEnvironmentVariableA("PX_ALONE", "1");
+        snprintf(line, sizeof line, "%s x  y", link);
+        snprintf(want, sizeof want, "%s/sub|dir/prog|name|x|y", dir);
+        CHECK_EQ(LineCase(NULL, line, want), 0);
+        SetEnvironmentVariableA("PX_ALONE", NULL);
+        snprintf(line, sizeof line, "%s/sub dir/prog", dir);
+        CHECK_EQ(CreateError(NULL, line), ERROR_FILE_NOT_FOUND);
+        remove(link);
+        rmdir(sub);
+        rmdir(dir);
+    }
+
     /* lpApplicationName: the program; argv (argv[0] included) from lpCommandLine. */
     snprintf(line, sizeof line, "whatever.exe line \"q r\"");
     CHECK_EQ(LineCase(g_self, line, "whatever.exe|line|q r"), 0);
@@ -900,10 +921,10 @@ int main(int argc, char **argv)
     CHECK(GetModuleFileNameA(NULL, g_self, sizeof g_self) > 0);
     slash = strrchr(g_self, '/');
     snprintf(g_base, sizeof g_base, "%s", slash ? slash + 1 : g_self);
-    if (argc > 1)
-        return Child(argc, argv);
     if (GetEnvironmentVariableA("PX_ALONE", NULL, 0))
         return CheckLine(argc, argv);
+    if (argc > 1)
+        return Child(argc, argv);
     wd = CreateThread(NULL, 0, Watchdog, NULL, 0, NULL);
     CloseHandle(wd);
 
