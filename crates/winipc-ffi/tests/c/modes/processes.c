@@ -472,6 +472,26 @@ static void TestCreateProcessW(void)
         CHECK_EQ(RunEx(NULL, aline, FALSE, 0, (LPVOID)block, NULL), 0);
         /* An empty block ("\0\0"): no variables at all. */
         CHECK_EQ(RunEx(NULL, aline, FALSE, 0, (LPVOID) "\0", NULL), 30 + 1);
+        /* The textbook way: the caller's block (GetEnvironmentStrings) plus one variable. */
+        {
+            LPCH cur, p;
+            size_t len;
+            char *copy;
+            SetEnvironmentVariableA("PX_H", "here");
+            cur = GetEnvironmentStringsA();
+            for (p = cur; *p; p += strlen(p) + 1) {
+            }
+            len = (size_t)(p - cur);
+            copy = (char *)malloc(len + 16);
+            memcpy(copy, cur, len);
+            memcpy(copy + len, "PX_G=got\0\0", 10);
+            CHECK_OK(FreeEnvironmentStringsA(cur));
+            snprintf(aline, sizeof aline, "\"%s\" env PX_G got", g_self);
+            CHECK_EQ(RunEx(NULL, aline, FALSE, 0, copy, NULL), 0);
+            snprintf(aline, sizeof aline, "\"%s\" env PX_H here", g_self);
+            CHECK_EQ(RunEx(NULL, aline, FALSE, 0, copy, NULL), 0);
+            free(copy);
+        }
         /* NULL: the caller's environment, as changed by SetEnvironmentVariable. */
         SetEnvironmentVariableA("PX_C", "inherited");
         snprintf(aline, sizeof aline, "\"%s\" env PX_C inherited", g_self);
@@ -545,7 +565,13 @@ static void TestFlagsAndInfo(void)
     CHECK_EQ(WaitForSingleObject(pi.hProcess, 300), WAIT_TIMEOUT);
     CHECK_OK(GetExitCodeProcess(pi.hProcess, &code));
     CHECK_EQ(code, STILL_ACTIVE);
+    {   /* the child's handles already count (its inherited ones: none here) */
+        DWORD n = 99;
+        CHECK_OK(GetProcessHandleCount(pi.hProcess, &n));
+        CHECK_EQ(n, 0);
+    }
     CHECK_EQ(ResumeThread(pi.hThread), 1);
+    CHECK_EQ(ResumeThread(pi.hThread), 0); /* running: the count was 0 */
     CHECK_EQ(Finish(&pi), 33);
 
     /* GetProcessTimes: creation before exit, both set after the end. */
@@ -594,7 +620,11 @@ static void TestExitCodes(void)
     CHECK_OK(GetExitCodeProcess(pi.hProcess, &code));
     CHECK_EQ(code, 0xC0DE1234);
     CHECK_FAIL(TerminateProcess(pi.hProcess, 1), FALSE, ERROR_ACCESS_DENIED);
+    CHECK_OK(GetExitCodeThread(pi.hThread, &code)); /* the main thread ends with it */
+    CHECK_EQ(code, 0xC0DE1234);
     Finish(&pi);
+    CHECK_FAIL(GetExitCodeProcess(NULL, &code), FALSE, ERROR_INVALID_HANDLE);
+    CHECK_FAIL(GetExitCodeProcess(GetCurrentThread(), &code), FALSE, ERROR_INVALID_HANDLE);
 
     CHECK_EQ(Self("exit 0x12345678", FALSE), 0x12345678);
     CHECK_EQ(Self("ret 300", FALSE), 300);
