@@ -292,8 +292,14 @@ static int Child(int argc, char **argv)
         UnmapViewOfFile(v);
         return r;
     }
-    if (!strcmp(m, "script"))
-        return 0;
+    if (!strcmp(m, "pipe")) { /* ends holding a named pipe's server handle */
+        char name[128];
+        snprintf(name, sizeof name, "\\\\.\\pipe\\%s", argv[2]);
+        if (CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 512, 512, 0, NULL) ==
+            INVALID_HANDLE_VALUE)
+            return 60;
+        ExitProcess(0);
+    }
     return 99;
 }
 
@@ -777,6 +783,21 @@ static void TestHandles(void)
     CHECK_OK(CloseHandle(ev));
     CHECK_OK(GetProcessHandleCount(GetCurrentProcess(), &after));
     CHECK_EQ(after, before);
+
+    /* The handles of a process that ended holding a named pipe are reaped cleanly (its
+     * pipe's listing leaves the name index), and names keep working afterwards. */
+    {
+        char args[128];
+        const char *name = uniq("pxafter");
+        snprintf(args, sizeof args, "pipe %s", uniq("pxpipe"));
+        CHECK_EQ(Self(args, FALSE), 0);
+        ev = CreateEventA(NULL, TRUE, FALSE, name);
+        CHECK(ev != NULL);
+        h = OpenEventA(SYNCHRONIZE, FALSE, name);
+        CHECK(h != NULL);
+        CloseHandle(h);
+        CloseHandle(ev);
+    }
 }
 
 /* Duplicates an event into a child right after CreateProcess (before the child has used
