@@ -269,30 +269,153 @@ fn pipe_cloexec() -> R<(OwnedFd, OwnedFd)> {
     })
 }
 
-/// `STARTUPINFOA`/`STARTUPINFOW` (same layout; the string fields are unused).
-/// What `GetStartupInfo` reports: the size, and `STARTF_USESTDHANDLES` with the current
-/// standard handles.
-pub(crate) fn own_startup_info() -> StartupInfo {
+/// Carries the `STARTUPINFO` the parent gave to a child, for its `GetStartupInfo`:
+/// `"flags show x y xsize ysize xchars ychars fill\ndesktop\ntitle"` (`-` for a NULL string
+/// after the numbers' line: `"...\n-\n-"` has neither; a string is prefixed with `=`).
+const STARTUP_VAR: &str = "WINIPC_STARTUP";
+
+/// The `STARTUPINFO` fields a parent passes on (strings as UTF-8).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Passed {
+    nums: [u32; 9],
+    desktop: Option<String>,
+    title: Option<String>,
+}
+
+impl Passed {
+    fn encode(&self) -> String {
+        let n: Vec<String> = self.nums.iter().map(u32::to_string).collect();
+        let s = |v: &Option<String>| v.as_ref().map_or("-".to_owned(), |t| format!("={t}"));
+        format!("{}\n{}\n{}", n.join(" "), s(&self.desktop), s(&self.title))
+    }
+
+    fn decode(v: &str) -> Option<Passed> {
+        let mut parts = v.splitn(3, '\n');
+        let nums: Vec<u32> = parts
+            .next()?
+            .split(' ')
+            .map(str::parse)
+            .collect::<Result<_, _>>()
+            .ok()?;
+        let s = |p: &str| match p {
+            "-" => Some(None),
+            _ => p.strip_prefix('=').map(|t| Some(t.to_owned())),
+        };
+        Some(Passed {
+            nums: nums.try_into().ok()?,
+            desktop: s(parts.next()?)?,
+            title: s(parts.next()?)?,
+        })
+    }
+}
+
+/// What this process's parent passed, if a winipc `CreateProcess` started it.
+fn passed_startup() -> Option<&'static Passed> {
+    static P: OnceLock<Option<Passed>> = OnceLock::new();
+    P.get_or_init(|| {
+        let argv: Vec<String> = std::env::args_os()
+            .map(|a| String::from_utf8_lossy(&a.into_vec()).into_owned())
+            .collect();
+        // Only while the command line our parent passed still describes this process (the
+        // variable may have come down from an ancestor).
+        match std::env::var(CMDLINE_VAR) {
+            Ok(line) if split_command_line(&line) == argv => {
+                Passed::decode(&std::env::var(STARTUP_VAR).ok()?)
+            }
+            _ => None,
+        }
+    })
+    .as_ref()
+}
+
+/// What `GetStartupInfoA/W` reports: the size; for a process started by winipc's
+/// CreateProcess, the fields its parent passed (`dwFlags`, `wShowWindow`, position, size,
+/// `lpTitle`, `lpDesktop`, ...), else `STARTF_USESTDHANDLES`; and the current standard
+/// handles. `wide` picks the strings' width.
+pub(crate) fn own_startup_info(wide: bool) -> StartupInfo {
+    /// A passed string in both widths.
+    type Both = (Option<CString>, Option<Vec<u16>>);
+    static STRINGS: OnceLock<[Both; 2]> = OnceLock::new();
+    let passed = passed_startup();
+    let strings = STRINGS.get_or_init(|| {
+        let conv = |v: Option<&String>| {
+            v.map_or((None, None), |t| {
+                (
+                    CString::new(t.replace('\0', " ")).ok(),
+                    Some(t.encode_utf16().chain([0]).collect()),
+                )
+            })
+        };
+        [
+            conv(passed.and_then(|p| p.desktop.as_ref())),
+            conv(passed.and_then(|p| p.title.as_ref())),
+        ]
+    });
+    let ptr = |(a, w): &Both| -> *mut c_void {
+        if wide {
+            w.as_ref()
+                .map_or(null_mut(), |w| w.as_ptr().cast_mut().cast())
+        } else {
+            a.as_ref()
+                .map_or(null_mut(), |a| a.as_ptr().cast_mut().cast())
+        }
+    };
+    let n = passed.map_or([STARTF_USESTDHANDLES, 0, 0, 0, 0, 0, 0, 0, 0], |p| p.nums);
     StartupInfo {
         cb: std::mem::size_of::<StartupInfo>() as DWORD,
         reserved: null_mut(),
-        desktop: null_mut(),
-        title: null_mut(),
-        x: 0,
-        y: 0,
-        x_size: 0,
-        y_size: 0,
-        x_count_chars: 0,
-        y_count_chars: 0,
-        fill_attribute: 0,
-        flags: STARTF_USESTDHANDLES,
-        show_window: 0,
+        desktop: ptr(&strings[0]),
+        title: ptr(&strings[1]),
+        x: n[2],
+        y: n[3],
+        x_size: n[4],
+        y_size: n[5],
+        x_count_chars: n[6],
+        y_count_chars: n[7],
+        fill_attribute: n[8],
+        flags: n[0],
+        show_window: n[1] as u16,
         cb_reserved2: 0,
         reserved2: null_mut(),
         std_input: crate::handle::GetStdHandle(-10i32 as DWORD),
         std_output: crate::handle::GetStdHandle(-11i32 as DWORD),
         std_error: crate::handle::GetStdHandle(-12i32 as DWORD),
     }
+}
+
+/// The fields of `si` a child receives; `wide` gives the strings' width.
+///
+/// # Safety
+/// `si.lpTitle`/`si.lpDesktop` are NULL or NUL-terminated strings of that width.
+unsafe fn passed_of(si: &StartupInfo, wide: bool) -> R<Passed> {
+    let text = |p: *mut c_void| -> R<Option<String>> {
+        if wide {
+            // SAFETY: the caller's contract.
+            unsafe { wstr(p.cast()) }
+                .map(|w| utf16(w, Text::Other))
+                .transpose()
+        } else {
+            // SAFETY: the caller's contract.
+            unsafe { cstr(p.cast()) }
+                .map(|b| utf8(b, Text::Other))
+                .transpose()
+        }
+    };
+    Ok(Passed {
+        nums: [
+            si.flags,
+            u32::from(si.show_window),
+            si.x,
+            si.y,
+            si.x_size,
+            si.y_size,
+            si.x_count_chars,
+            si.y_count_chars,
+            si.fill_attribute,
+        ],
+        desktop: text(si.desktop)?.map(|d| d.replace('\n', " ")),
+        title: text(si.title)?,
+    })
 }
 
 #[repr(C)]
@@ -405,6 +528,7 @@ struct Args {
     env: Option<Vec<(String, String)>>,
     directory: Option<String>,
     startup: StartupInfo,
+    passed: Passed,
     process_inherit: bool,
     thread_inherit: bool,
 }
@@ -479,6 +603,7 @@ fn create_process(a: Args) -> R<ProcessInformation> {
         cmd.env_clear().envs(env.iter().map(|(k, v)| (k, v)));
     }
     cmd.env(CMDLINE_VAR, &cmdline);
+    cmd.env(STARTUP_VAR, a.passed.encode());
     if let Some(d) = &a.directory {
         let d = &crate::env::linux_path(d);
         if !Path::new(d).is_dir() {
@@ -576,10 +701,13 @@ unsafe fn create_process_ffi(
     directory: R<Option<String>>,
     startup: *const StartupInfo,
     info: *mut ProcessInformation,
+    wide: bool,
 ) -> BOOL {
     ffi_bool(|| {
         // SAFETY: the caller's contract.
         let startup = unsafe { read_req(startup) }?;
+        // SAFETY: the caller's contract (the strings of a STARTUPINFOA/W).
+        let passed = unsafe { passed_of(&startup, wide) }?;
         if info.is_null() {
             return Err(noaccess());
         }
@@ -597,6 +725,7 @@ unsafe fn create_process_ffi(
             env,
             directory: directory?,
             startup,
+            passed,
             // SAFETY: the caller's contract.
             process_inherit: unsafe { inherit_of(process_sa) },
             // SAFETY: the caller's contract.
@@ -635,6 +764,7 @@ pub unsafe extern "C" fn CreateProcessA(
             arg_a(directory, Text::Other),
             startup,
             info,
+            false,
         )
     }
 }
@@ -667,6 +797,7 @@ pub unsafe extern "C" fn CreateProcessW(
             arg_w(directory, Text::Other),
             startup,
             info,
+            true,
         )
     }
 }
@@ -1215,6 +1346,27 @@ mod tests {
         assert_eq!(shell(r#"p """"a"#), ["p", "\"a"]);
         assert_eq!(shell("p"), ["p"]);
         assert_eq!(shell(r#""a b"c d"#), ["a b", "c", "d"]);
+    }
+
+    #[test]
+    fn startup_info_round_trips() {
+        for p in [
+            Passed::default(),
+            Passed {
+                nums: [1, 2, 3, 4, 5, 6, 7, 8, u32::MAX],
+                desktop: Some("winsta0\\default".into()),
+                title: Some("a\ntitle - with = and \n".into()),
+            },
+            Passed {
+                nums: [0; 9],
+                desktop: None,
+                title: Some(String::new()),
+            },
+        ] {
+            assert_eq!(Passed::decode(&p.encode()), Some(p.clone()));
+        }
+        assert_eq!(Passed::decode("1 2\n-\n-"), None);
+        assert_eq!(Passed::decode("garbage"), None);
     }
 
     #[test]

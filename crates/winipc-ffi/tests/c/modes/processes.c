@@ -292,6 +292,25 @@ static int Child(int argc, char **argv)
         UnmapViewOfFile(v);
         return r;
     }
+    if (!strcmp(m, "si")) { /* the STARTUPINFO the parent passed (TestFlagsAndInfo) */
+        STARTUPINFOA sa;
+        STARTUPINFOW sw;
+        ZeroMemory(&sa, sizeof sa);
+        ZeroMemory(&sw, sizeof sw);
+        GetStartupInfoA(&sa);
+        GetStartupInfoW(&sw);
+        if (sa.cb != sizeof sa || sa.dwFlags != (STARTF_USESHOWWINDOW | STARTF_USEPOSITION) ||
+            sa.wShowWindow != 2 || sa.dwX != 10 || sa.dwY != 20 || sa.dwXSize != 0 ||
+            sa.dwFillAttribute != 7)
+            return 70;
+        if (!sa.lpTitle || strcmp(sa.lpTitle, "px title") || sa.lpDesktop)
+            return 71;
+        if (!sw.lpTitle || !wide_eq(sw.lpTitle, "px title") || sw.dwX != 10)
+            return 72;
+        if (sa.hStdOutput != GetStdHandle(STD_OUTPUT_HANDLE))
+            return 73;
+        return 0;
+    }
     if (!strcmp(m, "pipe")) { /* ends holding a named pipe's server handle */
         char name[128];
         snprintf(name, sizeof name, "\\\\.\\pipe\\%s", argv[2]);
@@ -518,6 +537,7 @@ static void TestFlagsAndInfo(void)
                            NORMAL_PRIORITY_CLASS};
     size_t i;
     FILETIME c, e, k, u;
+    char title[] = "px title";
 
     for (i = 0; i < sizeof flags / sizeof flags[0]; i++) {
         snprintf(line, sizeof line, "\"%s\" ret 5", g_self);
@@ -538,6 +558,35 @@ static void TestFlagsAndInfo(void)
     si.cb = sizeof si;
     CHECK_FAIL(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, "/no/such/dir/px", &si, &pi),
                FALSE, ERROR_DIRECTORY);
+
+    /* The child's GetStartupInfo reports what the parent passed. */
+    ZeroMemory(&si, sizeof si);
+    si.cb = sizeof si;
+    si.dwFlags = STARTF_USESHOWWINDOW | STARTF_USEPOSITION;
+    si.wShowWindow = 2; /* SW_SHOWMINIMIZED */
+    si.dwX = 10;
+    si.dwY = 20;
+    si.dwFillAttribute = 7;
+    si.lpTitle = title;
+    snprintf(line, sizeof line, "\"%s\" si", g_self);
+    CHECK_OK(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
+    CHECK_EQ(Finish(&pi), 0);
+    {
+        STARTUPINFOW siw;
+        WCHAR wline[1200], wtitle[16];
+        ZeroMemory(&siw, sizeof siw);
+        siw.cb = sizeof siw;
+        siw.dwFlags = STARTF_USESHOWWINDOW | STARTF_USEPOSITION;
+        siw.wShowWindow = 2;
+        siw.dwX = 10;
+        siw.dwY = 20;
+        siw.dwFillAttribute = 7;
+        widen(wtitle, "px title", 16);
+        siw.lpTitle = wtitle;
+        widen(wline, line, 1200);
+        CHECK_OK(CreateProcessW(NULL, wline, NULL, NULL, FALSE, 0, NULL, NULL, &siw, &pi));
+        CHECK_EQ(Finish(&pi), 0);
+    }
 
     /* STARTUPINFO.cb is not checked by Windows (0 and the 32-bit size 0x44 work). */
     snprintf(line, sizeof line, "\"%s\" ret 6", g_self);
