@@ -270,7 +270,12 @@ pub(crate) fn waitable(h: HANDLE) -> R<RawHandle> {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn CloseHandle(h: HANDLE) -> BOOL {
-    ffi_bool(|| match classify(h)? {
+    ffi_bool(|| close_handle(h))
+}
+
+/// `CloseHandle`'s work (also `DuplicateHandle`'s `DUPLICATE_CLOSE_SOURCE`).
+fn close_handle(h: HANDLE) -> R<()> {
+    match classify(h)? {
         H::Raw(r) => {
             crate::overlapped::forget(crate::overlapped::key_of(h));
             Ok(raw::close(r)?)
@@ -279,7 +284,7 @@ pub extern "C" fn CloseHandle(h: HANDLE) -> BOOL {
         // Pseudo-handles are not in the handle table (and -1 is INVALID_HANDLE_VALUE).
         H::Local(i) => local_close(i),
         H::CurrentProcess | H::CurrentThread => Err(invalid_handle()),
-    })
+    }
 }
 
 // ---- DuplicateHandle -----------------------------------------------------------------------
@@ -307,9 +312,9 @@ pub unsafe extern "C" fn DuplicateHandle(
         let access = (options & DUPLICATE_SAME_ACCESS == 0).then_some(desired_access);
         let result = duplicate(source_process, src, target_process, inherit != 0, access);
         if options & DUPLICATE_CLOSE_SOURCE != 0
-            && let Ok(H::Raw(r)) = src
+            && let Ok(H::Raw(_) | H::Std(_) | H::Local(_)) = src
         {
-            let _ = raw::close(r); // closed even if the duplication failed
+            let _ = close_handle(source); // closed even if the duplication failed
         }
         let new = result?;
         // SAFETY: the caller's contract; NULL is allowed (the value is then not returned).

@@ -292,6 +292,8 @@ static int Child(int argc, char **argv)
         UnmapViewOfFile(v);
         return r;
     }
+    if (!strcmp(m, "term")) /* TerminateProcess(GetCurrentProcess()) never returns */
+        TerminateProcess(GetCurrentProcess(), 0x7777);
     if (!strcmp(m, "si")) { /* the STARTUPINFO the parent passed (TestFlagsAndInfo) */
         STARTUPINFOA sa;
         STARTUPINFOW sw;
@@ -682,6 +684,7 @@ static void TestExitCodes(void)
     CHECK_FAIL(GetExitCodeProcess(GetCurrentThread(), &code), FALSE, ERROR_INVALID_HANDLE);
 
     CHECK_EQ(Self("exit 0x12345678", FALSE), 0x12345678);
+    CHECK_EQ(Self("term", FALSE), 0x7777);
     CHECK_EQ(Self("ret 300", FALSE), 300);
     CHECK_EQ(Self("ret 0", FALSE), 0);
     /* A process a signal ends: 128 + the signal, as the shell reports it (Windows would give
@@ -719,6 +722,10 @@ static void TestExitCodes(void)
     h = OpenProcess(PROCESS_QUERY_INFORMATION | SYNCHRONIZE, FALSE, GetCurrentProcessId());
     CHECK(h != NULL);
     CHECK_EQ(GetProcessId(h), GetCurrentProcessId());
+    CHECK_FAIL(TerminateProcess(h, 1), FALSE, ERROR_ACCESS_DENIED); /* no PROCESS_TERMINATE */
+    CloseHandle(h);
+    h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, GetCurrentProcessId());
+    CHECK_FAIL(WaitForSingleObject(h, 0), WAIT_FAILED, ERROR_ACCESS_DENIED); /* no SYNCHRONIZE */
     CloseHandle(h);
     CHECK_FAIL(OpenProcess(PROCESS_ALL_ACCESS, FALSE, 0x7FFFFFF0), HANDLE_FAIL,
                ERROR_INVALID_PARAMETER);
@@ -812,6 +819,28 @@ static void TestHandles(void)
     CHECK_OK(GetHandleInformation(dup2, &flags));
     CHECK_EQ(flags, HANDLE_FLAG_INHERIT);
     CloseHandle(dup2);
+
+    /* DUPLICATE_CLOSE_SOURCE closes a file handle too (its descriptor is gone). */
+    {
+        char path[256], fdlink[64], target[512];
+        HANDLE f, f2 = NULL;
+        ssize_t n;
+        snprintf(path, sizeof path, "/tmp/%s", uniq("pxfile"));
+        f = CreateFileA(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+        CHECK(f != INVALID_HANDLE_VALUE);
+        CHECK_OK(DuplicateHandle(GetCurrentProcess(), f, GetCurrentProcess(), &f2, 0, FALSE,
+                                 DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+        CHECK(f2 != NULL && f2 != f);
+        CHECK_OK(WriteFile(f2, "x", 1, &flags, NULL));
+        /* The descriptor behind f no longer names the file (it may name something newer). */
+        snprintf(fdlink, sizeof fdlink, "/proc/self/fd/%d",
+                 (int)(((ULONG_PTR)f - 0x0F000000) / 4));
+        n = readlink(fdlink, target, sizeof target - 1);
+        target[n > 0 ? n : 0] = 0;
+        CHECK(strcmp(target, path) != 0);
+        CHECK_OK(CloseHandle(f2));
+        remove(path);
+    }
 
     /* Handle flags: HANDLE_FLAG_PROTECT_FROM_CLOSE makes CloseHandle fail with
      * ERROR_INVALID_HANDLE (STATUS_HANDLE_NOT_CLOSABLE) and keeps the handle. */
