@@ -261,6 +261,14 @@ static int Child(int argc, char **argv)
     }
     if (!strcmp(m, "use")) /* use KIND HEX */
         return UseHandle(argv[2], HexHandle(argv[3]));
+    if (!strcmp(m, "usep")) { /* usep KIND %p-text: the textbook's printf("%p") / sscanf */
+        void *p = NULL;
+        if (sscanf(argv[3], "%p", &p) != 1)
+            return 80;
+        return UseHandle(argv[2], (HANDLE)p);
+    }
+    if (!strcmp(m, "used")) /* used KIND %d-text */
+        return UseHandle(argv[2], (HANDLE)(ULONG_PTR)atoi(argv[3]));
     if (!strcmp(m, "chain")) { /* chain KIND HEX DEPTH: pass the handle down, then use it */
         int depth = atoi(argv[4]);
         char args[256];
@@ -497,6 +505,15 @@ static void TestCreateProcessW(void)
         CHECK_EQ(RunEx(NULL, aline, FALSE, 0, (LPVOID)block, NULL), 0);
         snprintf(aline, sizeof aline, "\"%s\" env PX_A one", g_self);
         CHECK_EQ(RunEx(NULL, aline, FALSE, 0, (LPVOID)block, NULL), 0);
+        /* Windows' per-drive entries ("=C:=C:\\dir") are carried as they are. */
+        {
+            static const char drives[] = "=C:=C:\\tmp\0PX_D=d\0";
+            snprintf(aline, sizeof aline, "\"%s\" env PX_D d", g_self);
+            CHECK_EQ(RunEx(NULL, aline, FALSE, 0, (LPVOID)drives, NULL), 0);
+            snprintf(aline, sizeof aline, "\"%s\" env =C: C:\\tmp", g_self);
+            CHECK_EQ(RunEx(NULL, aline, FALSE, 0, (LPVOID)drives, NULL), 0);
+        }
+        snprintf(aline, sizeof aline, "\"%s\" env PX_A one", g_self);
         /* An empty block ("\0\0"): no variables at all. */
         CHECK_EQ(RunEx(NULL, aline, FALSE, 0, (LPVOID) "\0", NULL), 30 + 1);
         /* The textbook way: the caller's block (GetEnvironmentStrings) plus one variable. */
@@ -880,7 +897,7 @@ static void TestHandles(void)
 
 /* Duplicates an event into a child right after CreateProcess (before the child has used
  * winipc) and passes the value through a named mapping. */
-static void TestDuplicateIntoChild(BOOL inherit)
+static void TestDuplicateIntoChild(BOOL inherit, DWORD flags)
 {
     char line[1200];
     const char *map_name = uniq("pxmap"), *ev_name = uniq("pxgo");
@@ -898,12 +915,14 @@ static void TestDuplicateIntoChild(BOOL inherit)
     ZeroMemory(&si, sizeof si);
     si.cb = sizeof si;
     snprintf(line, sizeof line, "\"%s\" recv %s %s", g_self, map_name, ev_name);
-    CHECK_OK(CreateProcessA(NULL, line, NULL, NULL, inherit, 0, NULL, NULL, &si, &pi));
+    CHECK_OK(CreateProcessA(NULL, line, NULL, NULL, inherit, flags, NULL, NULL, &si, &pi));
     CHECK_OK(DuplicateHandle(GetCurrentProcess(), target, pi.hProcess, &theirs, 0, FALSE,
                              DUPLICATE_SAME_ACCESS));
     if (v)
         *v = (ULONG_PTR)theirs;
     SetEvent(go);
+    if (flags & CREATE_SUSPENDED)
+        CHECK_EQ(ResumeThread(pi.hThread), 1);
     CHECK_EQ(Finish(&pi), 0);
     CHECK_EQ(WaitForSingleObject(target, 0), WAIT_OBJECT_0);
     if (v)
@@ -969,6 +988,13 @@ static void TestInheritance(void)
     CHECK(view && *view == 0x1234);
     if (view)
         UnmapViewOfFile(view);
+
+    /* The value printed with %p and with %d, as textbooks pass it. */
+    snprintf(args, sizeof args, "usep ev %p", (void *)ev);
+    CHECK_EQ(Self(args, TRUE), 0);
+    snprintf(args, sizeof args, "used sem %d", (int)(ULONG_PTR)sem);
+    CHECK_EQ(Self(args, TRUE), 0);
+    CHECK_EQ(WaitForSingleObject(sem, 0), WAIT_OBJECT_0);
 
     /* bInheritHandles FALSE: none of them; a non-inheritable handle: never. */
     snprintf(args, sizeof args, "use none %llx", U64(ev));
@@ -1062,8 +1088,9 @@ int main(int argc, char **argv)
     TestFlagsAndInfo();
     TestExitCodes();
     TestHandles();
-    TestDuplicateIntoChild(FALSE);
-    TestDuplicateIntoChild(TRUE);
+    TestDuplicateIntoChild(FALSE, 0);
+    TestDuplicateIntoChild(TRUE, 0);
+    TestDuplicateIntoChild(FALSE, CREATE_SUSPENDED);
     TestInheritance();
     return SUMMARY();
 }
