@@ -645,8 +645,13 @@ static void TestFlagsAndInfo(void)
         CHECK_EQ(n, 0);
     }
     CHECK_EQ(ResumeThread(pi.hThread), 1);
-    CHECK_EQ(ResumeThread(pi.hThread), 0); /* running: the count was 0 */
     CHECK_EQ(Finish(&pi), 33);
+    /* A running child's main thread: the count was 0. */
+    snprintf(line, sizeof line, "\"%s\" sleep 5000", g_self);
+    CHECK_OK(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
+    CHECK_EQ(ResumeThread(pi.hThread), 0);
+    CHECK_OK(TerminateProcess(pi.hProcess, 4));
+    CHECK_EQ(Finish(&pi), 4);
 
     /* GetProcessTimes: creation before exit, both set after the end. */
     snprintf(line, sizeof line, "\"%s\" sleep 100", g_self);
