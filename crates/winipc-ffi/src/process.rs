@@ -843,6 +843,9 @@ pub extern "C" fn TerminateProcess(h: HANDLE, code: u32) -> BOOL {
         ProcArg::Raw(r) => Ok(raw::process_terminate(r, code)?),
         ProcArg::Current => {
             let me = Process::current()?.into_handle().into_raw();
+            // Also in this process's slot, as ExitProcess records it: the object's preset code
+            // dies with the object if our parent has not opened it yet when we are reaped.
+            let _ = raw::record_exit_code(code);
             raw::process_terminate(me, code)?;
             // SIGKILL is on its way; never return to the caller.
             loop {
