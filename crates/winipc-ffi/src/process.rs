@@ -931,6 +931,13 @@ pub extern "C" fn GetCommandLineW() -> *mut WCHAR {
     })
 }
 
+/// `WaitForInputIdle`: every process here is a console process, for which Windows returns at
+/// once; 0, or `WAIT_FAILED` + `ERROR_INVALID_HANDLE` for what is not a process handle.
+#[unsafe(no_mangle)]
+pub extern "C" fn WaitForInputIdle(h: HANDLE, _ms: DWORD) -> DWORD {
+    ffi(u32::MAX, || process_arg(h).map(|_| 0))
+}
+
 // ---- CommandLineToArgvW and the C runtime's __argc/__argv ---------------------------------
 
 /// shell32's `CommandLineToArgvW` splitting, on UTF-16 units: `argv[0]` as the CRT takes it

@@ -622,6 +622,8 @@ static void TestFlagsAndInfo(void)
     CHECK_OK(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
     CHECK(pi.dwProcessId != 0 && pi.dwProcessId != GetCurrentProcessId());
     CHECK_EQ(GetProcessId(pi.hProcess), pi.dwProcessId);
+    CHECK_EQ(WaitForInputIdle(pi.hProcess, INFINITE), 0); /* a console process: at once */
+    CHECK_FAIL(WaitForInputIdle(NULL, 0), WAIT_FAILED, ERROR_INVALID_HANDLE);
     CHECK_EQ(GetThreadId(pi.hThread), pi.dwThreadId);
     CHECK_EQ(WaitForSingleObject(pi.hThread, TIMEOUT_MS), WAIT_OBJECT_0);
     CHECK_EQ(WaitForSingleObject(pi.hProcess, 0), WAIT_OBJECT_0);
