@@ -801,6 +801,12 @@ static void TestHandles(void)
     CHECK_FAIL(CloseHandle(NULL), FALSE, ERROR_INVALID_HANDLE);
     CHECK_FAIL(CloseHandle((HANDLE)(ULONG_PTR)0x7FFF0000), FALSE, ERROR_INVALID_HANDLE);
     CHECK_FAIL(SetEvent(ev), FALSE, ERROR_INVALID_HANDLE);
+    /* Wine's sync.c: an invalid value whatever its low two bits; pseudo-handles time out. */
+    for (i = 0; i < 4; i++)
+        CHECK_FAIL(WaitForSingleObject((HANDLE)(ULONG_PTR)(0xdeadbee0 + i), 0), WAIT_FAILED,
+                   ERROR_INVALID_HANDLE);
+    CHECK_EQ(WaitForSingleObject(GetCurrentProcess(), 10), WAIT_TIMEOUT);
+    CHECK_EQ(WaitForSingleObject(GetCurrentThread(), 10), WAIT_TIMEOUT);
 
     /* GetProcessHandleCount follows creation and closing. */
     CHECK_OK(GetProcessHandleCount(GetCurrentProcess(), &before));
