@@ -843,32 +843,75 @@ static void TestHandles(void)
                                FALSE, DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE),
                FALSE, ERROR_INVALID_HANDLE);
     CHECK_FAIL(CloseHandle(dup2), FALSE, ERROR_INVALID_HANDLE);
+    /* Within this process the handle itself comes back, with the new inheritance (Windows;
+     * Wine's test_DuplicateHandle) and, without DUPLICATE_SAME_ACCESS, the new rights. */
     CHECK_OK(DuplicateHandle(GetCurrentProcess(), dup, GetCurrentProcess(), &dup2, 0, TRUE,
                              DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
-    CHECK_FAIL(CloseHandle(dup), FALSE, ERROR_INVALID_HANDLE);
+    CHECK(dup2 == dup);
     CHECK_OK(GetHandleInformation(dup2, &flags));
     CHECK_EQ(flags, HANDLE_FLAG_INHERIT);
-    CloseHandle(dup2);
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), dup, GetCurrentProcess(), &dup2, SYNCHRONIZE,
+                             FALSE, DUPLICATE_CLOSE_SOURCE));
+    CHECK(dup2 == dup);
+    CHECK_OK(GetHandleInformation(dup2, &flags));
+    CHECK_EQ(flags, 0);
+    CHECK_FAIL(SetEvent(dup2), FALSE, ERROR_ACCESS_DENIED);
+    CHECK_OK(CloseHandle(dup2));
+    CHECK_FAIL(CloseHandle(dup), FALSE, ERROR_INVALID_HANDLE);
+    /* A protected handle is duplicated and stays. */
+    CHECK_OK(SetHandleInformation(ev, HANDLE_FLAG_PROTECT_FROM_CLOSE, HANDLE_FLAG_PROTECT_FROM_CLOSE));
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), ev, GetCurrentProcess(), &dup2, 0, TRUE,
+                             DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    CHECK(dup2 != ev);
+    CHECK_OK(GetHandleInformation(dup2, &flags));
+    CHECK_EQ(flags, HANDLE_FLAG_INHERIT);
+    CHECK_OK(SetHandleInformation(ev, HANDLE_FLAG_PROTECT_FROM_CLOSE, 0));
+    CHECK_OK(CloseHandle(dup2));
+    /* The pseudo-handle: a real handle, nothing closed. */
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), GetCurrentProcess(), GetCurrentProcess(), &h, 0,
+                             TRUE, DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    CHECK(h != GetCurrentProcess());
+    CHECK_OK(GetHandleInformation(h, &flags));
+    CHECK_EQ(flags, HANDLE_FLAG_INHERIT);
+    CHECK_OK(CloseHandle(h));
 
-    /* DUPLICATE_CLOSE_SOURCE closes a file handle too (its descriptor is gone). */
+    /* A file handle: the same handle back within the process; into another process it cannot
+     * go (ERROR_NOT_SUPPORTED) and is closed all the same (its descriptor is gone). */
     {
-        char path[256], fdlink[64], target[512];
+        char path[256], fdlink[64], target[512], line[1200];
         HANDLE f, f2 = NULL;
         ssize_t n;
+        STARTUPINFOA si;
+        PROCESS_INFORMATION pi;
         snprintf(path, sizeof path, "/tmp/%s", uniq("pxfile"));
         f = CreateFileA(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
         CHECK(f != INVALID_HANDLE_VALUE);
+        CHECK_OK(DuplicateHandle(GetCurrentProcess(), f, GetCurrentProcess(), &f2, 0, TRUE,
+                                 DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+        CHECK(f2 == f);
+        CHECK_OK(GetHandleInformation(f2, &flags));
+        CHECK_EQ(flags, HANDLE_FLAG_INHERIT);
         CHECK_OK(DuplicateHandle(GetCurrentProcess(), f, GetCurrentProcess(), &f2, 0, FALSE,
                                  DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
-        CHECK(f2 != NULL && f2 != f);
-        CHECK_OK(WriteFile(f2, "x", 1, &flags, NULL));
+        CHECK(f2 == f);
+        CHECK_OK(GetHandleInformation(f2, &flags));
+        CHECK_EQ(flags, 0);
+        CHECK_OK(WriteFile(f, "x", 1, &flags, NULL));
+        ZeroMemory(&si, sizeof si);
+        si.cb = sizeof si;
+        snprintf(line, sizeof line, "\"%s\" sleep 5000", g_self);
+        CHECK_OK(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
+        CHECK_FAIL(DuplicateHandle(GetCurrentProcess(), f, pi.hProcess, &f2, 0, FALSE,
+                                   DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE),
+                   FALSE, ERROR_NOT_SUPPORTED);
+        TerminateProcess(pi.hProcess, 0);
+        Finish(&pi);
         /* The descriptor behind f no longer names the file (it may name something newer). */
         snprintf(fdlink, sizeof fdlink, "/proc/self/fd/%d",
                  (int)(((ULONG_PTR)f - 0x0F000000) / 4));
         n = readlink(fdlink, target, sizeof target - 1);
         target[n > 0 ? n : 0] = 0;
         CHECK(strcmp(target, path) != 0);
-        CHECK_OK(CloseHandle(f2));
         remove(path);
     }
 
