@@ -313,8 +313,12 @@ pub unsafe extern "C" fn DuplicateHandle(
         if options & DUPLICATE_CLOSE_SOURCE != 0
             && let Some(same) = in_place(source_process, src, target_process, inherit != 0, access)
         {
+            if lp_target.is_null() {
+                // Nowhere to return the handle: only the closing is asked for.
+                return close_handle(source);
+            }
             let h = same?;
-            // SAFETY: the caller's contract; NULL is allowed (the value is then not returned).
+            // SAFETY: the caller's contract (checked non-NULL).
             unsafe { write_opt(lp_target, h) };
             return Ok(());
         }

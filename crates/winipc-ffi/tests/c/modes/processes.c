@@ -858,6 +858,15 @@ static void TestHandles(void)
     CHECK_FAIL(SetEvent(dup2), FALSE, ERROR_ACCESS_DENIED);
     CHECK_OK(CloseHandle(dup2));
     CHECK_FAIL(CloseHandle(dup), FALSE, ERROR_INVALID_HANDLE);
+    /* lpTargetHandle NULL: only closes (no handle is left behind). */
+    CHECK_OK(GetProcessHandleCount(GetCurrentProcess(), &after));
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), ev, GetCurrentProcess(), &dup, 0, FALSE,
+                             DUPLICATE_SAME_ACCESS));
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), dup, GetCurrentProcess(), NULL, 0, FALSE,
+                             DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    CHECK_FAIL(CloseHandle(dup), FALSE, ERROR_INVALID_HANDLE);
+    CHECK_OK(GetProcessHandleCount(GetCurrentProcess(), &flags));
+    CHECK_EQ(flags, after);
     /* A protected handle is duplicated and stays. */
     CHECK_OK(SetHandleInformation(ev, HANDLE_FLAG_PROTECT_FROM_CLOSE, HANDLE_FLAG_PROTECT_FROM_CLOSE));
     CHECK_OK(DuplicateHandle(GetCurrentProcess(), ev, GetCurrentProcess(), &dup2, 0, TRUE,
