@@ -173,6 +173,14 @@ static int UseHandle(const char *kind, HANDLE h)
     return 99;
 }
 
+/* L"PX_WLINE" in any mode. */
+static const WCHAR *u16lit_PX_WLINE(void)
+{
+    static WCHAR w[16];
+    widen(w, "PX_WLINE", 16);
+    return w;
+}
+
 static int CheckLine(int argc, char **argv)
 {
     {
@@ -226,6 +234,16 @@ static int Child(int argc, char **argv)
     const char *m = argc > 1 ? argv[1] : "";
     if (!strcmp(m, "line"))
         return CheckLine(argc, argv);
+    if (!strcmp(m, "wline")) { /* GetCommandLineW = PX_WLINE, GetCommandLineA = PX_LINE */
+        WCHAR w[512];
+        char a[1024];
+        if (!GetEnvironmentVariableW(u16lit_PX_WLINE(), w, 512) ||
+            !GetEnvironmentVariableA("PX_LINE", a, sizeof a))
+            return 90;
+        if (lstrcmpW(GetCommandLineW(), w))
+            return 91;
+        return strcmp(GetCommandLineA(), a) ? 92 : 0;
+    }
     if (!strcmp(m, "exit"))
         ExitProcess((UINT)strtoul(argv[2], NULL, 0));
     if (!strcmp(m, "ret"))
@@ -483,6 +501,23 @@ static void TestCreateProcessW(void)
     widen(app, g_self, 1100);
     CHECK_OK(CreateProcessW(app, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
     CHECK_EQ(Finish(&pi), 0);
+
+    /* Characters beyond ASCII (a surrogate pair too) reach the child exactly: the UTF-16
+     * line in GetCommandLineW, its UTF-8 in GetCommandLineA. */
+    {
+        static const WCHAR tail[] = {' ', 'h', 0xE9, 0x20AC, 0xD83D, 0xDE00, 0};
+        static const char tail8[] = " h\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80";
+        size_t n;
+        snprintf(aline, sizeof aline, "\"%s\" wline", g_self);
+        widen(line, aline, 1200);
+        n = (size_t)lstrlenW(line);
+        memcpy(line + n, tail, sizeof tail);
+        CHECK_OK(SetEnvironmentVariableW(u16lit_PX_WLINE(), line));
+        strcat(aline, tail8);
+        SetEnvironmentVariableA("PX_LINE", aline);
+        CHECK_OK(CreateProcessW(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
+        CHECK_EQ(Finish(&pi), 0);
+    }
 
     /* Unicode and ANSI environment blocks; double NUL at the end; empty values. */
     {
