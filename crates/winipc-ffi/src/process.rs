@@ -1,5 +1,7 @@
 //! Processes: `CreateProcess` (Windows command-line rules and program lookup), `OpenProcess`,
-//! exit codes, `TerminateProcess`, `ExitProcess`, `GetCommandLine`.
+//! exit codes, `TerminateProcess`, `ExitProcess`, `GetCommandLine`, `CommandLineToArgvW`,
+//! `__argc`/`__argv`/`__wargv`, `GetStartupInfo`'s view of what the parent passed,
+//! `GetProcessTimes`, `GetProcessHandleCount`, `WaitForInputIdle`.
 
 use std::ffi::{CString, c_char, c_void};
 use std::os::fd::{BorrowedFd, OwnedFd};
