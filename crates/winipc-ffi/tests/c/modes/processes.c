@@ -7,16 +7,18 @@
  *   - CreateProcessA/W: program lookup (quoted and unquoted names, ".exe" dropped, the
  *     caller's directory, the current directory, PATH), lpApplicationName, the exact command
  *     line in the child (GetCommandLineA/W, CommandLineToArgvW, __argc/__argv), creation
- *     flags, environment blocks (ANSI and Unicode), lpCurrentDirectory, STARTUPINFO.cb,
- *     PROCESS_INFORMATION, the errors for bad images;
+ *     flags, environment blocks (ANSI and Unicode), lpCurrentDirectory, STARTUPINFO.cb and
+ *     the child's GetStartupInfo, PROCESS_INFORMATION, the errors for bad images;
  *   - exit codes (STILL_ACTIVE, ExitProcess, return, TerminateProcess, signals), waits on the
  *     process, GetProcessTimes, GetProcessId, the pseudo-handle, OpenProcess's errors,
  *     atexit handlers run by ExitProcess;
- *   - DuplicateHandle (same access, reduced access, DUPLICATE_CLOSE_SOURCE on failure, into a
- *     child that has just started), Get/SetHandleInformation, CloseHandle's errors, handle
- *     values, GetProcessHandleCount;
+ *   - DuplicateHandle (same access, reduced access, DUPLICATE_CLOSE_SOURCE - on failure, in
+ *     place, on files -, into a child that has just started or is suspended),
+ *     Get/SetHandleInformation, HANDLE_FLAG_PROTECT_FROM_CLOSE, CloseHandle's errors, handle
+ *     values, GetProcessHandleCount, a store left clean by a process that held a named pipe;
  *   - inheritance of events, mutexes, semaphores, mailslots (both ends) and file mappings at
- *     the same value, non-inheritable handles absent, a grandchild, and a shell in between.
+ *     the same value (printed with %llx, %p or %d), non-inheritable handles absent, a
+ *     grandchild, and a shell in between (exec'ing the program or forking it).
  *
  * The program runs itself as the child ("<self> <mode> ..."). A watchdog thread ends the run
  * if anything hangs.
