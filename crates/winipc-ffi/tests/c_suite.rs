@@ -235,6 +235,7 @@ fn c_suite_clang() {
 const MODE_PROGRAMS: &[&str] = &[
     "headers",
     "semantics",
+    "processes",
     "threads",
     "environment",
     "files",
@@ -245,7 +246,6 @@ const MODE_PROGRAMS: &[&str] = &[
     "filemapping",
     "threadpool",
     "tpool",
-    "processes",
 ];
 
 /// Compiles `src` in one language mode.
