@@ -235,6 +235,7 @@ fn c_suite_clang() {
 const MODE_PROGRAMS: &[&str] = &[
     "headers",
     "semantics",
+    "processes",
     "threads",
     "environment",
     "files",

@@ -119,6 +119,7 @@ fn hash_raw(tag: u8, bytes: &[u8]) -> u32 {
         2 => Tag::Mailslot,
         3 => Tag::Process,
         4 => Tag::Global,
+        5 => Tag::Pipe,
         _ => Tag::Object,
     };
     hash(t, bytes)
