@@ -386,10 +386,33 @@ fn killing_the_server_breaks_the_pipe_and_frees_the_name() {
     assert_eq!(err_code(c.send(b"hello?")), ERROR_NO_DATA);
     assert_eq!(err_code(PipeClient::open(&name)), ERROR_FILE_NOT_FOUND);
     // The name is free for anyone now.
-    let _s = PipeOptions::new()
+    let s = PipeOptions::new()
         .first_instance(true)
         .create(&name)
         .unwrap();
+    let snap = winipc::inspect::snapshot(false).unwrap();
+    let listed: Vec<_> = snap
+        .objects()
+        .filter(|o| o.name.as_deref() == Some(name.to_lowercase().as_str()))
+        .map(|o| o.usage)
+        .collect();
+    assert_eq!(listed, [1], "only our own instance is listed");
+    drop(s);
+    // The killed server's listing (what `winipc ls` shows) was reaped with it, ours went with
+    // its instance, and the store is sound: named objects are created and found (removing a
+    // listing's name once failed as corrupt, and every later lookup with ERROR_FILE_CORRUPT).
+    let ev_name = format!("{}-ev", uniq("pipe-kill"));
+    let ev = winipc::Event::create(&ev_name, winipc::EventReset::Manual, false).unwrap();
+    assert!(!ev.already_existed());
+    let again = winipc::Event::open(&ev_name).unwrap();
+    drop((ev, again));
+    let snap = winipc::inspect::snapshot(false).unwrap();
+    assert!(
+        snap.objects().all(|o| o.kind != winipc::Kind::Pipe
+            || o.name.as_deref() != Some(name.to_lowercase().as_str())),
+        "no listing left"
+    );
+    assert_eq!(snap.stores.iter().map(|s| s.corruptions).sum::<u32>(), 0);
 }
 
 #[test]
