@@ -637,6 +637,78 @@ fn microsoft_docs_mailslot_examples() {
     }
 }
 
+/// `_tmain` without a `main()` (the Microsoft samples' entry point): under `_UNICODE` it is
+/// `wmain`, which libwinipc's weak `main()` calls with UTF-16 arguments; in C and C++ (whose
+/// `wmain` symbols are mangled), with `(int, TCHAR *[])` and `(VOID)`, ANSI and UNICODE,
+/// linked dynamically and statically. A program with its own `main()` keeps it.
+#[test]
+fn tmain_runs_without_a_main() {
+    let lib = lib_dir();
+    let dir = work_dir("tmain");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/c/entry");
+    let mut failures = String::new();
+    for cc in ["gcc", "clang"] {
+        if !compiler_available(cc) {
+            continue;
+        }
+        for (cxx, unicode) in [(false, false), (false, true), (true, false), (true, true)] {
+            for static_lib in [false, true] {
+                for (prog, want, code) in [
+                    ("tmain_args", "[h\u{e9}llo][a b] 1\n", 3),
+                    ("tmain_void", "no arguments, 42\n", 7),
+                ] {
+                    let tag = format!("{prog}-{cc}-{cxx}-{unicode}-{static_lib}");
+                    let bin = dir.join(&tag);
+                    let compiler = match (cc, cxx) {
+                        ("gcc", true) => "g++",
+                        ("clang", true) => "clang++",
+                        _ => cc,
+                    };
+                    let mut cmd = Command::new(compiler);
+                    if cxx {
+                        cmd.args(["-x", "c++", "-std=gnu++17"]);
+                    } else {
+                        cmd.arg("-std=gnu11");
+                    }
+                    if unicode {
+                        cmd.args(["-DUNICODE", "-D_UNICODE"]);
+                    }
+                    cmd.args(["-Wall", "-Wextra", "-Werror"])
+                        .arg(format!("-I{}", repo().join("include").display()))
+                        .arg(src.join(format!("{prog}.c")))
+                        .args(["-x", "none", "-o"])
+                        .arg(&bin);
+                    if static_lib {
+                        cmd.arg(lib.join("libwinipc.a"))
+                            .args(["-lpthread", "-ldl", "-lm"]);
+                    } else {
+                        cmd.arg(format!("-L{}", lib.display()))
+                            .arg(format!("-Wl,-rpath,{}", lib.display()))
+                            .args(["-lwinipc", "-lpthread"]);
+                    }
+                    let o = cmd.output().expect("run the compiler");
+                    if !o.status.success() {
+                        failures.push_str(&format!(
+                            "{tag}: build failed\n{}\n",
+                            String::from_utf8_lossy(&o.stderr)
+                        ));
+                        continue;
+                    }
+                    let o = run(&bin, &dir, &["h\u{e9}llo", "a b"], None);
+                    let out = String::from_utf8_lossy(&o.stdout);
+                    if out != want || o.status.code() != Some(code) {
+                        failures.push_str(&format!(
+                            "{tag}: got {out:?} exit {:?}, want {want:?} exit {code}\n",
+                            o.status.code()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures}");
+}
+
 /// The headers' self-test (`examples/c/header_check.sh`): every declaration against its exact
 /// Win32 type, C99/C11/C++11/C++17 with gcc and clang, ANSI and both UNICODE modes, a strict
 /// warning pass, and the tchar.h / strsafe.h runtime tests.
