@@ -14,12 +14,10 @@
  * honestly) expands to an undeclared identifier naming the problem.
  * docs/c-abi.md lists exactly what works.
  *
- * _tmain under _UNICODE is wmain, which Linux never calls by itself: a program
- * that defines wmain and no main() gets libwinipc's weak main(), which calls it
- * with the arguments in UTF-16 (src/wmain_shim.c of winipc-ffi). Programs built
- * without libwinipc may instead define WINIPC_WMAIN_SHIM before including
- * <tchar.h> in exactly one translation unit for an inline main() that does the
- * same.
+ * _tmain under _UNICODE is wmain(int, wchar_t **), which Linux never calls.
+ * Define WINIPC_WMAIN_SHIM before including <tchar.h> in exactly one
+ * translation unit to get a main() that converts argv from UTF-8 to UTF-16
+ * and calls wmain.
  */
 #ifndef WINIPC_TCHAR_H
 #define WINIPC_TCHAR_H
@@ -226,9 +224,8 @@ typedef winipc_wchar  TBYTE, *PTBYTE;
 #define _TEXT(x)   __T(x)
 #define _TEOF      (-1)
 
-/* No prototype: Windows code writes `int _tmain(int, TCHAR *[])`, `int _tmain(VOID)` and
- * `void _tmain(...)` alike. libwinipc's weak main() calls it (see the header comment). */
 #define _tmain     wmain
+int wmain(int argc, _TCHAR **argv);
 
 /* printf family: winipc's UTF-16 formatter (winipc_utf16.h), which writes
  * UTF-8 to streams.  %s is a _TCHAR string here, %S/%hs a char string. */
@@ -925,11 +922,6 @@ static inline errno_t winipc_fopen_s(FILE **pf, const char *name, const char *mo
 
 #if defined(_UNICODE) && defined(WINIPC_WMAIN_SHIM)
 /* main() for _UNICODE programs: argv converted from UTF-8 to UTF-16. */
-#ifdef __cplusplus
-extern "C" int wmain(int argc, _TCHAR **argv);
-#else
-int wmain(int argc, _TCHAR **argv);
-#endif
 int main(int argc, char **argv);
 int main(int argc, char **argv)
 {

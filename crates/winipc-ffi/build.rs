@@ -5,10 +5,6 @@
 //! A program linked from the build tree (`cc … -Ltarget/release -lwinipc -Wl,-rpath,…`)
 //! then looks for `libwinipc.so.0` there, so this script also leaves the link
 //! `target/<profile>/libwinipc.so.0 -> libwinipc.so` beside the library cargo builds.
-//!
-//! It also compiles `src/wmain_shim.c` — the weak `main()` that runs a `_UNICODE` program's
-//! `wmain` — and links it whole into the library (an object nothing in Rust refers to would
-//! otherwise be dropped from the shared library).
 
 use std::path::Path;
 
@@ -19,26 +15,6 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     if std::env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("linux") {
         return;
-    }
-    println!("cargo:rerun-if-changed=src/wmain_shim.c");
-    cc::Build::new()
-        .file("src/wmain_shim.c")
-        .warnings(true)
-        .cargo_metadata(false)
-        .compile("winipc_wmain_shim");
-    if let Some(out) = std::env::var_os("OUT_DIR") {
-        println!(
-            "cargo:rustc-link-search=native={}",
-            Path::new(&out).display()
-        );
-        println!("cargo:rustc-link-lib=static:+whole-archive=winipc_wmain_shim");
-        // rustc's version script exports only Rust's `#[no_mangle]` items; this one adds main.
-        let map = Path::new(&out).join("wmain_shim.map");
-        std::fs::write(&map, "{ global: main; };\n").expect("write the version script");
-        println!(
-            "cargo:rustc-cdylib-link-arg=-Wl,--version-script={}",
-            map.display()
-        );
     }
     let soname = format!("libwinipc.so.{ABI_MAJOR}");
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{soname}");
