@@ -207,8 +207,11 @@ unsafe fn read_pipe(
         let o = unsafe {
             crate::overlapped::complete_sync_outcome(h, ov, || crate::namedpipe::read_sync(p, b))
         };
+        // With an OVERLAPPED the count is reported for a full success only (a short message
+        // read, ERROR_MORE_DATA, has its count in `InternalHigh`), as on Windows.
+        let n = if ov.is_null() || o.win32() == 0 { o.bytes } else { 0 };
         // SAFETY: the caller's contract.
-        unsafe { write_opt(read, o.bytes as DWORD) };
+        unsafe { write_opt(read, n as DWORD) };
         match o.win32() {
             0 => Ok(()),
             c => Err(Fail(c)),

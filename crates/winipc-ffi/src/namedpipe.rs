@@ -358,7 +358,7 @@ unsafe fn create(
     sa: *const SecurityAttributes,
 ) -> HANDLE {
     ffi(INVALID_HANDLE_VALUE, || {
-        let name = name?.ok_or(Fail(code::ERROR_INVALID_NAME))?;
+        let name = name?.ok_or(Fail(code::ERROR_PATH_NOT_FOUND))?;
         // SAFETY: forwarded contract.
         let security = unsafe { security(sa) }?;
         let inherit = security.inherit;
@@ -478,6 +478,10 @@ pub unsafe extern "C" fn ConnectNamedPipe(h: HANDLE, ov: *mut OVERLAPPED) -> BOO
         let first = server.try_connect().map_err(io_err)?;
         if first == Some(Connected::Already) {
             p.drop_data_fd();
+            // Windows marks the OVERLAPPED pending before it learns the client is there
+            // (the failure then leaves it so).
+            // SAFETY: checked writable above; the caller's contract.
+            unsafe { (&raw mut (*ov).Internal).write_volatile(STATUS_PENDING) };
             return Err(Fail(ERROR_PIPE_CONNECTED));
         }
         let pp = p.clone();
@@ -698,10 +702,26 @@ pub unsafe extern "C" fn GetNamedPipeInfo(
     max_instances: *mut DWORD,
 ) -> BOOL {
     ffi_bool(|| {
-        let p = end_of(h)?;
         for o in [flags_out, out_size, in_size, max_instances] {
             out_ok(o)?;
         }
+        let p = match end_of(h) {
+            Ok(p) => p,
+            Err(e) => {
+                let H::Std(fd) = classify(h)? else {
+                    return Err(e);
+                };
+                let (f, o, i, m) = crate::pipe::anonymous_info(fd).ok_or(e)?;
+                // SAFETY: checked by out_ok.
+                unsafe {
+                    write_opt(flags_out, f);
+                    write_opt(out_size, o);
+                    write_opt(in_size, i);
+                    write_opt(max_instances, m);
+                }
+                return Ok(());
+            }
+        };
         let i = match &p.end {
             End::Server(s) => s.info(),
             End::Client(c) => c.info(),
@@ -746,12 +766,25 @@ pub unsafe extern "C" fn PeekNamedPipe(
         let size = if buf.is_null() { 0 } else { size as usize };
         // SAFETY: the caller's contract.
         let b = unsafe { bytes_mut(buf, size) }?;
+        let mut byte_pipe = false;
         let pk = match end_of_fd(fd) {
-            Some(p) => match &p.end {
-                End::Server(s) => s.peek(b),
-                End::Client(c) => c.peek(b),
+            Some(p) => {
+                let (r, info) = match &p.end {
+                    // A server instance without a client is not a pipe to peek at.
+                    End::Server(s) => (
+                        s.peek(b).map_err(|e| match io_err(e) {
+                            Fail(code::ERROR_PIPE_LISTENING | code::ERROR_PIPE_NOT_CONNECTED) => {
+                                Fail(code::ERROR_BAD_PIPE)
+                            }
+                            f => f,
+                        }),
+                        s.info(),
+                    ),
+                    End::Client(c) => (c.peek(b).map_err(io_err), c.info()),
+                };
+                byte_pipe = info.pipe_type == PipeType::Byte;
+                r?
             }
-            .map_err(io_err)?,
             // An anonymous pipe (an OS pipe): what is available; its bytes cannot be copied
             // without taking them (docs/c-abi.md).
             None => {
@@ -767,11 +800,18 @@ pub unsafe extern "C" fn PeekNamedPipe(
                 }
             }
         };
+        // lpBytesLeftThisMessage is the message's length less what was copied, which on a
+        // byte pipe (no messages) is minus the bytes copied, as Windows reports it.
+        let left_n = if byte_pipe {
+            (pk.read as DWORD).wrapping_neg()
+        } else {
+            pk.left_in_message as DWORD
+        };
         // SAFETY: checked by out_ok.
         unsafe {
             write_opt(read, pk.read as DWORD);
             write_opt(avail, pk.available as DWORD);
-            write_opt(left, pk.left_in_message as DWORD);
+            write_opt(left, left_n);
         }
         Ok(())
     })
@@ -796,8 +836,39 @@ pub unsafe extern "C" fn TransactNamedPipe(
         let i = unsafe { bytes(input, in_size as usize) }?;
         // SAFETY: the caller's contract.
         let o = unsafe { bytes_mut(output, out_size as usize) }?;
+        if !ov.is_null() && crate::overlapped::target_of(h).is_some() {
+            // An overlapped handle: the request is written now, the answer is read as an
+            // overlapped ReadFile would (pending until the other end answers).
+            if !writable(ov.cast(), std::mem::size_of::<OVERLAPPED>()) {
+                return Err(noaccess());
+            }
+            match &p.end {
+                End::Server(s) => s.transact_write(i),
+                End::Client(c) => c.transact_write(i),
+            }
+            .map_err(io_err)?;
+            let t = p.clone();
+            let (b, len) = (output as usize, out_size as usize);
+            let attempt = Box::new(move || t.read(b, len, 0));
+            // SAFETY: the caller's contract (`output` and `ov` valid until completion).
+            return match unsafe {
+                crate::overlapped::start(crate::overlapped::key_of(h), Side::Read, ov, None, attempt)
+            } {
+                Started::Now(o) => {
+                    let n = if o.win32() == 0 { o.bytes } else { 0 };
+                    // SAFETY: checked by out_ok.
+                    unsafe { write_opt(read, n as DWORD) };
+                    match o.win32() {
+                        0 => Ok(()),
+                        c => Err(Fail(c)),
+                    }
+                }
+                Started::Pending => Err(Fail(crate::overlapped::ERROR_IO_PENDING)),
+            };
+        }
         let mut more = false;
-        // Completed before the call returns, also with an OVERLAPPED (docs/c-abi.md).
+        // On a handle without FILE_FLAG_OVERLAPPED it completes before returning, also with an
+        // OVERLAPPED (docs/c-abi.md).
         // SAFETY: the caller's contract.
         let r = unsafe {
             crate::overlapped::complete_sync(h, ov, || {

@@ -486,11 +486,9 @@ pub(crate) unsafe fn start(
         // Windows resets the event when the operation starts.
         let _ = raw::event_reset(ev);
     }
+    // `InternalHigh` is left alone until the operation completes, as on Windows.
     // SAFETY: the caller's contract.
-    unsafe {
-        (&raw mut (*ov).InternalHigh).write_volatile(0);
-        internal(ovu).store(STATUS_PENDING, Ordering::Release);
-    }
+    unsafe { internal(ovu).store(STATUS_PENDING, Ordering::Release) };
     let tid = crate::handle::gettid();
     let mut op = Op {
         ov: ovu,
@@ -907,8 +905,11 @@ pub(crate) unsafe fn transfer(
         // SAFETY: the caller's contract, checked writable.
         match unsafe { issue(h, &target, side, buf, len, ov, routine) } {
             Started::Now(o) => {
+                // The count is reported for a full success only (ERROR_MORE_DATA's is in
+                // `InternalHigh`), as on Windows.
+                let n = if o.win32() == 0 { o.bytes } else { 0 };
                 // SAFETY: the caller's contract.
-                unsafe { write_opt(count, o.bytes as DWORD) };
+                unsafe { write_opt(count, n as DWORD) };
                 // A warning (ERROR_MORE_DATA) fails ReadFile but not ReadFileEx, whose
                 // routine receives it.
                 match o.win32() {
@@ -1016,9 +1017,16 @@ pub(crate) unsafe fn complete_sync_outcome(
         return Outcome::err(Fail::from(e).0);
     }
     let o = io();
+    if o.is_error() {
+        // A failure is returned, not recorded: the OVERLAPPED stays as the call found it,
+        // but for `Internal`, marked pending first (as Windows' ReadFile/WriteFile do).
+        // SAFETY: the caller's contract; checked writable.
+        unsafe { internal(ov as usize).store(STATUS_PENDING, Ordering::Release) };
+        return o;
+    }
     // SAFETY: the caller's contract.
     unsafe { publish(ov as usize, o) };
-    if !o.is_error() {
+    {
         if let Some(e) = event {
             let _ = raw::event_set(e);
         }

@@ -129,6 +129,13 @@ impl Modes {
     /// `TransactNamedPipe`: one message out, one in. Needs message-read mode
     /// (`ERROR_BAD_PIPE`) and nothing unread (`ERROR_PIPE_BUSY`).
     pub(crate) fn transact(&self, c: &Conn, input: &[u8], output: &mut [u8]) -> Result<ReadDone> {
+        self.transact_write(c, input)?;
+        c.read(ReadMode::Message, false, output, None)
+    }
+
+    /// The first half of [`Modes::transact`]: its checks and the message written (an
+    /// overlapped `TransactNamedPipe` then waits for the answer as for a read).
+    pub(crate) fn transact_write(&self, c: &Conn, input: &[u8]) -> Result<()> {
         Modes::check(self.can_read && self.can_write)?;
         if c.kind != Kind::Message || self.read_mode() != ReadMode::Message {
             return Err(Error::BadPipe("a transaction needs message-read mode"));
@@ -137,7 +144,7 @@ impl Modes {
             return Err(Error::PipeBusy);
         }
         c.write(false, input, None)?;
-        c.read(ReadMode::Message, false, output, None)
+        Ok(())
     }
 }
 
@@ -286,10 +293,18 @@ impl Conn {
         match self.kind {
             Kind::Byte => {
                 if buf.is_empty() {
-                    return Ok(Some(ReadDone {
-                        len: 0,
-                        more: false,
-                    }));
+                    // A read of 0 bytes completes once data is there (taking none of it),
+                    // or fails once the pipe ended, as on Windows; until then it waits.
+                    if sys::pending(&self.data)? > 0 {
+                        return Ok(Some(ReadDone {
+                            len: 0,
+                            more: false,
+                        }));
+                    }
+                    if self.peer_gone() {
+                        return Err(self.ended());
+                    }
+                    return Ok(None);
                 }
                 match sys::recv(&self.data, &mut [buf], false, dontwait) {
                     Ok((0, _)) => Err(self.ended()),
@@ -302,44 +317,80 @@ impl Conn {
             }
             Kind::Message => {
                 let mut scratch = self.scratch.lock().expect("pipe read scratch");
-                if let Some(done) = self.take_rest(mode, buf) {
-                    return Ok(Some(done));
-                }
-                if scratch.is_empty() {
-                    *scratch = vec![0u8; MAX_MESSAGE];
-                }
-                let mut header = [0u8; 1];
-                let room = buf.len();
-                let got = sys::recv(
-                    &self.data,
-                    &mut [&mut header, buf, &mut scratch],
-                    false,
-                    dontwait,
-                );
-                match got {
-                    Ok((0, _)) => Err(self.ended()),
-                    Ok((_, true)) => Err(Error::Corrupt("a pipe message beyond the maximum")),
-                    Ok((n, false)) => {
-                        if header[0] != HEADER_DATA {
-                            return Err(Error::Corrupt("a pipe message's header"));
+                let first = self.recv_record(mode, buf, dontwait, &mut scratch)?;
+                let Some(mut done) = first else {
+                    return Ok(None);
+                };
+                // In byte-read mode a read goes on over message boundaries while messages are
+                // queued and the buffer has room, as on Windows (a zero-length message stops
+                // it: it is read by itself).
+                if mode == ReadMode::Byte && done.len > 0 {
+                    while done.len < buf.len() && self.next_record_has_data() {
+                        match self.recv_record(mode, &mut buf[done.len..], true, &mut scratch) {
+                            Ok(Some(d)) => done.len += d.len,
+                            _ => break,
                         }
-                        let len = n - 1;
-                        if len <= room {
-                            return Ok(Some(ReadDone { len, more: false }));
-                        }
-                        let over = len - room;
-                        let mut rest = self.rest.lock().expect("pipe read state");
-                        rest.buf.clear();
-                        rest.buf.extend_from_slice(&scratch[..over]);
-                        rest.pos = 0;
-                        Ok(Some(ReadDone {
-                            len: room,
-                            more: mode == ReadMode::Message,
-                        }))
                     }
-                    Err(e) => self.read_error(e),
                 }
+                Ok(Some(done))
             }
+        }
+    }
+
+    /// Whether a record is queued and carries at least one byte of payload.
+    fn next_record_has_data(&self) -> bool {
+        let (mut header, mut one) = ([0u8; 1], [0u8; 1]);
+        matches!(
+            sys::recv(&self.data, &mut [&mut header, &mut one], true, true),
+            Ok((n, _)) if n > 1
+        )
+    }
+
+    /// One message record (or what is left of a partly read one) into `buf`; see
+    /// [`Conn::recv_once`].
+    fn recv_record(
+        &self,
+        mode: ReadMode,
+        buf: &mut [u8],
+        dontwait: bool,
+        scratch: &mut Vec<u8>,
+    ) -> Result<Option<ReadDone>> {
+        if let Some(done) = self.take_rest(mode, buf) {
+            return Ok(Some(done));
+        }
+        if scratch.is_empty() {
+            *scratch = vec![0u8; MAX_MESSAGE];
+        }
+        let mut header = [0u8; 1];
+        let room = buf.len();
+        let got = sys::recv(
+            &self.data,
+            &mut [&mut header, buf, &mut scratch[..]],
+            false,
+            dontwait,
+        );
+        match got {
+            Ok((0, _)) => Err(self.ended()),
+            Ok((_, true)) => Err(Error::Corrupt("a pipe message beyond the maximum")),
+            Ok((n, false)) => {
+                if header[0] != HEADER_DATA {
+                    return Err(Error::Corrupt("a pipe message's header"));
+                }
+                let len = n - 1;
+                if len <= room {
+                    return Ok(Some(ReadDone { len, more: false }));
+                }
+                let over = len - room;
+                let mut rest = self.rest.lock().expect("pipe read state");
+                rest.buf.clear();
+                rest.buf.extend_from_slice(&scratch[..over]);
+                rest.pos = 0;
+                Ok(Some(ReadDone {
+                    len: room,
+                    more: mode == ReadMode::Message,
+                }))
+            }
+            Err(e) => self.read_error(e),
         }
     }
 

@@ -267,9 +267,16 @@ impl PipeOptions {
         }
         let name_ref = named.ok_or(Error::Timeout)?;
         let have = name_ref.settings;
-        if have.kind != want.kind || have.access != want.access {
+        // Later instances must keep the pipe's direction; their type (like their limit,
+        // sizes and timeout) is the first instance's, whatever they ask (as on Windows).
+        if have.access != want.access {
             return Err(Error::AccessDenied);
         }
+        let read_mode = if have.kind == Kind::Byte {
+            ReadMode::Byte
+        } else {
+            self.read_mode
+        };
         let slot = if have.max_instances < flags::PIPE_UNLIMITED_INSTANCES {
             Some(rendezvous::claim_slot(&name_ref, have.max_instances)?.ok_or(Error::PipeBusy)?)
         } else {
@@ -281,7 +288,7 @@ impl PipeOptions {
             inst,
             display: canon,
             modes: Modes::new(
-                self.read_mode,
+                read_mode,
                 self.nowait,
                 have.access.server_reads(),
                 have.access.server_writes(),
@@ -506,6 +513,12 @@ impl PipeInstance {
     /// (`ERROR_BAD_PIPE`) and nothing unread (`ERROR_PIPE_BUSY`).
     pub fn transact(&self, input: &[u8], output: &mut [u8]) -> io::Result<ReadDone> {
         Ok(self.modes.transact(&*self.conn()?, input, output)?)
+    }
+
+    /// The first half of [`PipeInstance::transact`] (its checks and the message written),
+    /// for an overlapped `TransactNamedPipe` that then waits for the answer as for a read.
+    pub fn transact_write(&self, input: &[u8]) -> io::Result<()> {
+        Ok(self.modes.transact_write(&*self.conn()?, input)?)
     }
 
     /// `FlushFileBuffers`: waits until the client has read everything written.
