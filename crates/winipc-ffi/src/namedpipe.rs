@@ -208,6 +208,14 @@ impl PipeEnd {
         }
     }
 
+    /// `PIPE_NOWAIT` is set on this end.
+    fn nowait(&self) -> bool {
+        match &self.end {
+            End::Server(s) => s.handle_state().nowait,
+            End::Client(c) => c.handle_state().nowait,
+        }
+    }
+
     /// The server's connection ended (disconnect, a new connection): forget its duplicate.
     fn drop_data_fd(&self) {
         self.data_fd
@@ -243,6 +251,8 @@ impl Target for PipeEnd {
             End::Client(c) => c.try_read(b),
         };
         match r {
+            // PIPE_NOWAIT: nothing there fails at once, also for an overlapped read.
+            Ok(None) if self.nowait() => Attempt::Done(Outcome::err(code::ERROR_NO_DATA)),
             Ok(None) => match self.data_fd() {
                 Some(fd) => Attempt::Wait(fd, IN),
                 None => Attempt::Done(Outcome::err(code::ERROR_PIPE_NOT_CONNECTED)),
@@ -265,6 +275,8 @@ impl Target for PipeEnd {
                 End::Client(c) => c.try_write(b),
             };
             match r {
+                // PIPE_NOWAIT: what fitted is all that is written.
+                Ok(None) if self.nowait() => return Attempt::Done(Outcome::ok(*done)),
                 Ok(None) => {
                     return match self.data_fd() {
                         Some(fd) => Attempt::Wait(fd, OUT),
@@ -459,7 +471,8 @@ pub unsafe extern "C" fn ConnectNamedPipe(h: HANDLE, ov: *mut OVERLAPPED) -> BOO
         let p = end_of(h)?;
         let server = p.server()?;
         let overlapped = crate::overlapped::target_of(h).is_some();
-        if !overlapped || ov.is_null() {
+        // PIPE_NOWAIT: the connect never waits, overlapped or not.
+        if !overlapped || ov.is_null() || p.nowait() {
             let r = server.connect().map_err(io_err);
             p.drop_data_fd();
             return match r? {
@@ -473,6 +486,9 @@ pub unsafe extern "C" fn ConnectNamedPipe(h: HANDLE, ov: *mut OVERLAPPED) -> BOO
         if !writable(ov.cast(), std::mem::size_of::<OVERLAPPED>()) {
             return Err(noaccess());
         }
+        // Connects already pending on the handle see a client that came first (they
+        // complete), then this one finds it there.
+        crate::overlapped::retry(crate::overlapped::key_of(h));
         // A client already there: ERROR_PIPE_CONNECTED, nothing signaled (the canonical
         // server sets its event itself then).
         let first = server.try_connect().map_err(io_err)?;

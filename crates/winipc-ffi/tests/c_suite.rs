@@ -242,6 +242,7 @@ const MODE_PROGRAMS: &[&str] = &[
     "pipes",
     "overlapped",
     "namedpipes",
+    "pipeconf",
     "filemapping",
     "threadpool",
     "tpool",

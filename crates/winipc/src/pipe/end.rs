@@ -163,6 +163,8 @@ pub(crate) struct Conn {
     /// was ended by `DisconnectNamedPipe` rather than closed.
     disconnected: AtomicBool,
     rest: Mutex<Rest>,
+    /// Held by a peek (see [`Conn::peek`]).
+    peeking: Mutex<()>,
     /// Where a message read puts the part beyond the caller's buffer (allocated on the first
     /// message read; its pages are touched only as far as messages reach). Its lock orders
     /// message reads.
@@ -178,6 +180,7 @@ impl Conn {
             peer_pid,
             disconnected: AtomicBool::new(false),
             rest: Mutex::new(Rest::default()),
+            peeking: Mutex::new(()),
             scratch: Mutex::new(Vec::new()),
         }
     }
@@ -508,10 +511,26 @@ impl Conn {
         }
     }
 
+    /// The payload bytes queued on the socket: all of them on a byte pipe; on a message pipe
+    /// the records' bytes less their header bytes (one a message, counted by walking the
+    /// queue; past [`PEEK_COUNT_CAP`] messages, or where the kernel cannot, the rest are
+    /// reckoned as one).
+    fn queued_payload(&self) -> Result<usize> {
+        let queued = sys::pending(&self.data)?;
+        if self.kind == Kind::Byte || queued == 0 {
+            return Ok(queued);
+        }
+        let records = sys::queued_records(&self.data, PEEK_COUNT_CAP).unwrap_or(1);
+        Ok(queued.saturating_sub(records.max(1)))
+    }
+
     /// `PeekNamedPipe`: copies what is next without consuming it.
     pub(crate) fn peek(&self, buf: &mut [u8]) -> Result<Peek> {
+        // One peek at a time in this process: the message count moves the socket's peek
+        // offset.
+        let _peeking = self.peeking.lock().expect("pipe peek");
         let rest = self.rest.lock().expect("pipe read state");
-        let queued = sys::pending(&self.data)?;
+        let queued = self.queued_payload()?;
         if rest.pos < rest.buf.len() {
             let left = rest.left();
             let n = left.len().min(buf.len());
@@ -562,9 +581,7 @@ impl Conn {
                 let read = len.min(room);
                 Ok(Peek {
                     read,
-                    // Every queued message carries one header byte; the next one's is
-                    // excluded (the count of further messages is not known).
-                    available: queued.saturating_sub(1),
+                    available: queued,
                     left_in_message: len - read,
                 })
             }
@@ -593,6 +610,9 @@ impl Conn {
         }
     }
 }
+
+/// Most queued messages a peek counts one by one (to report the bytes available exactly).
+const PEEK_COUNT_CAP: usize = 4096;
 
 /// The errno values the pipe code tells apart.
 mod libc_errno {

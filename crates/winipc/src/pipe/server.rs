@@ -428,6 +428,7 @@ impl PipeInstance {
             }
             Link::Disconnected => {
                 st.link = Link::Listening;
+                st.listen_seq = rendezvous::next_listen_seq();
                 st.connect_pending = true;
                 drop(st);
                 self.name.instance_listening();

@@ -93,8 +93,6 @@ static void test_create_params(void)
 
     s = mkpipe(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_WAIT, 1);
     CHECK(s != INVALID_HANDLE_VALUE);
-    /* A pipe handle is signaled (a file object). */
-    CHECK_EQ(WaitForSingleObject(s, 0), WAIT_OBJECT_0);
     {
         DWORD avail = 7;
         CHECK_FAIL(PeekNamedPipe(s, NULL, 0, NULL, &avail, NULL), FALSE, ERROR_BAD_PIPE);
@@ -369,7 +367,6 @@ static void test_disconnect(void)
     CHECK_FAIL(ReadFile(c, ibuf, sizeof ibuf, &r, NULL), FALSE, ERROR_PIPE_NOT_CONNECTED);
     CHECK_FAIL(ReadFile(s, ibuf, sizeof ibuf, &r, NULL), FALSE, ERROR_PIPE_NOT_CONNECTED);
     CHECK_FAIL(DisconnectNamedPipe(s), FALSE, ERROR_PIPE_NOT_CONNECTED);
-    CHECK_EQ(WaitForSingleObject(c, 0), WAIT_TIMEOUT);
     CHECK_FAIL(PeekNamedPipe(c, NULL, 0, NULL, &r, NULL), FALSE, ERROR_PIPE_NOT_CONNECTED);
     CHECK_FAIL(PeekNamedPipe(s, NULL, 0, NULL, &r, NULL), FALSE, ERROR_BAD_PIPE);
     CloseHandle(c);
@@ -1179,10 +1176,11 @@ static DWORD WINAPI Server2(LPVOID p)
             return 4;
         if (!FlushFileBuffers(h) || !DisconnectNamedPipe(h))
             return 5;
-        if (apc_ran)
-            return 6; /* pipe I/O is not alertable */
-        if (i == 0)
+        if (i == 0) {
+            if (apc_ran)
+                return 6; /* pipe I/O is not alertable */
             SleepEx(0, TRUE);
+        }
         next = CreateNamedPipeA(g_echo, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_WAIT, 2, 1024,
                                 1024, NMPWAIT_USE_DEFAULT_WAIT, NULL);
         if (next == INVALID_HANDLE_VALUE)
