@@ -638,34 +638,33 @@ mod tests {
 
         /// Any messages (zero-length ones included), read in message mode through buffers of
         /// any size, come back whole and in order, `more` set exactly while a message has
-        /// bytes left; in byte-read mode the same bytes come back, one message at a time.
+        /// bytes left, and a peek sees what the read then takes.
         #[test]
         fn messages_survive_any_read_sizes(
             msgs in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..3000), 1..12),
             sizes in proptest::collection::vec(0usize..4000, 1..8),
-            byte_mode: bool,
         ) {
             let (w, r) = pair(Kind::Message);
             for m in &msgs {
                 prop_assert_eq!(w.write(false, m, None).unwrap(), m.len());
             }
-            let mode = if byte_mode { ReadMode::Byte } else { ReadMode::Message };
             let mut k = 0;
-            for m in &msgs {
+            for (i, m) in msgs.iter().enumerate() {
                 let mut got = Vec::new();
                 loop {
                     let size = sizes[k % sizes.len()];
                     k += 1;
                     let mut buf = vec![0u8; size];
                     let peek = r.peek(&mut buf).unwrap();
-                    let d = r.try_read(mode, &mut buf).unwrap().expect("queued");
+                    let d = r.try_read(ReadMode::Message, &mut buf).unwrap().expect("queued");
                     prop_assert_eq!(peek.read, d.len);
                     got.extend_from_slice(&buf[..d.len]);
                     let left = m.len() - got.len();
                     prop_assert_eq!(peek.left_in_message, left);
-                    if !byte_mode {
-                        prop_assert_eq!(d.more, left > 0);
-                    }
+                    // What is available: this message's rest and every later message.
+                    let later: usize = msgs[i + 1..].iter().map(Vec::len).sum();
+                    prop_assert_eq!(peek.available, m.len() - (got.len() - d.len) + later);
+                    prop_assert_eq!(d.more, left > 0);
                     if left == 0 {
                         break;
                     }
@@ -674,9 +673,40 @@ mod tests {
                 }
                 prop_assert_eq!(&got, m);
             }
-            prop_assert!(r.try_read(mode, &mut [0u8; 8]).unwrap().is_none());
+            prop_assert!(r.try_read(ReadMode::Message, &mut [0u8; 8]).unwrap().is_none());
             drop(w);
-            prop_assert!(matches!(r.try_read(mode, &mut [0u8; 8]), Err(Error::BrokenPipe)));
+            prop_assert!(matches!(r.try_read(ReadMode::Message, &mut [0u8; 8]), Err(Error::BrokenPipe)));
+        }
+
+        /// In byte-read mode a message pipe is read as a stream: reads go on over message
+        /// boundaries while the buffer has room, and the same bytes come back in order
+        /// (a zero-length message reads as 0 bytes by itself).
+        #[test]
+        fn byte_reads_of_a_message_pipe_are_a_stream(
+            msgs in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..3000), 1..12),
+            sizes in proptest::collection::vec(1usize..4000, 1..8),
+        ) {
+            let (w, r) = pair(Kind::Message);
+            for m in &msgs {
+                prop_assert_eq!(w.write(false, m, None).unwrap(), m.len());
+            }
+            let want: Vec<u8> = msgs.concat();
+            let mut got = Vec::new();
+            let mut k = 0;
+            loop {
+                let size = sizes[k % sizes.len()];
+                k += 1;
+                let mut buf = vec![0u8; size];
+                match r.try_read(ReadMode::Byte, &mut buf).unwrap() {
+                    Some(d) => {
+                        prop_assert!(!d.more);
+                        got.extend_from_slice(&buf[..d.len]);
+                    }
+                    None => break,
+                }
+                prop_assume!(k < 10_000);
+            }
+            prop_assert_eq!(got, want);
         }
     }
 
