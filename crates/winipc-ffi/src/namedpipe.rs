@@ -305,6 +305,40 @@ pub(crate) fn write_sync(p: &PipeEnd, buf: &[u8]) -> R<usize> {
     p.send(buf).map_err(io_err)
 }
 
+/// `WriteFile` on a named-pipe end without `FILE_FLAG_OVERLAPPED` (an OVERLAPPED, if given,
+/// receives the outcome; a failure is returned only, as Windows does for pipes).
+///
+/// # Safety
+/// `buf` NULL or valid for `len` bytes of reads; `written` NULL or valid for a `DWORD` write;
+/// `ov` NULL or valid for an `OVERLAPPED`.
+pub(crate) unsafe fn write_pipe(
+    h: HANDLE,
+    p: &PipeEnd,
+    buf: *const c_void,
+    len: DWORD,
+    written: *mut DWORD,
+    ov: *mut OVERLAPPED,
+) -> BOOL {
+    ffi_bool(|| {
+        if ov.is_null() && written.is_null() {
+            return Err(invalid_parameter("lpNumberOfBytesWritten is NULL"));
+        }
+        // SAFETY: the caller's contract.
+        let b = unsafe { bytes(buf, len as usize) }?;
+        // SAFETY: the caller's contract.
+        let o = unsafe {
+            crate::overlapped::complete_sync_pipe(h, ov, || Outcome::of(write_sync(p, b)))
+        };
+        let n = if o.win32() == 0 { o.bytes } else { 0 };
+        // SAFETY: the caller's contract.
+        unsafe { write_opt(written, n as DWORD) };
+        match o.win32() {
+            0 => Ok(()),
+            c => Err(Fail(c)),
+        }
+    })
+}
+
 /// `FlushFileBuffers` on a pipe end.
 pub(crate) fn flush(p: &PipeEnd) -> R<()> {
     match &p.end {

@@ -1001,6 +1001,33 @@ pub(crate) unsafe fn complete_sync_outcome(
     ov: *mut OVERLAPPED,
     io: impl FnOnce() -> Outcome,
 ) -> Outcome {
+    // SAFETY: forwarded contract.
+    unsafe { sync_outcome(h, ov, io, true) }
+}
+
+/// [`complete_sync_outcome`] for a named-pipe end, whose failures are immediate (the pipe's
+/// state refuses the call): a failure is returned and not recorded — the OVERLAPPED keeps
+/// `InternalHigh` as the call found it and `Internal` marked pending, as Windows leaves it.
+///
+/// # Safety
+/// `ov` NULL or valid for reads and writes of an `OVERLAPPED`.
+pub(crate) unsafe fn complete_sync_pipe(
+    h: HANDLE,
+    ov: *mut OVERLAPPED,
+    io: impl FnOnce() -> Outcome,
+) -> Outcome {
+    // SAFETY: forwarded contract.
+    unsafe { sync_outcome(h, ov, io, false) }
+}
+
+/// # Safety
+/// `ov` NULL or valid for reads and writes of an `OVERLAPPED`.
+unsafe fn sync_outcome(
+    h: HANDLE,
+    ov: *mut OVERLAPPED,
+    io: impl FnOnce() -> Outcome,
+    record_failure: bool,
+) -> Outcome {
     if ov.is_null() {
         return io();
     }
@@ -1017,16 +1044,14 @@ pub(crate) unsafe fn complete_sync_outcome(
         return Outcome::err(Fail::from(e).0);
     }
     let o = io();
-    if o.is_error() {
-        // A failure is returned, not recorded: the OVERLAPPED stays as the call found it,
-        // but for `Internal`, marked pending first (as Windows' ReadFile/WriteFile do).
+    if o.is_error() && !record_failure {
         // SAFETY: the caller's contract; checked writable.
         unsafe { internal(ov as usize).store(STATUS_PENDING, Ordering::Release) };
         return o;
     }
     // SAFETY: the caller's contract.
     unsafe { publish(ov as usize, o) };
-    {
+    if !o.is_error() {
         if let Some(e) = event {
             let _ = raw::event_set(e);
         }
