@@ -243,6 +243,7 @@ const MODE_PROGRAMS: &[&str] = &[
     "overlapped",
     "namedpipes",
     "pipeconf",
+    "mspipes",
     "filemapping",
     "threadpool",
     "tpool",
