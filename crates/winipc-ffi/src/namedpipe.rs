@@ -560,7 +560,10 @@ pub unsafe extern "C" fn ConnectNamedPipe(h: HANDLE, ov: *mut OVERLAPPED) -> BOO
         match unsafe {
             crate::overlapped::start(crate::overlapped::key_of(h), Side::Read, ov, None, attempt)
         } {
-            Started::Now(o) if o.win32() == 0 => Ok(()),
+            // A client that came while the connect started: completed already (event set,
+            // OVERLAPPED filled), reported as pending - an overlapped ConnectNamedPipe never
+            // returns TRUE on Windows, and the canonical servers treat TRUE as a failure.
+            Started::Now(o) if o.win32() == 0 => Err(Fail(crate::overlapped::ERROR_IO_PENDING)),
             Started::Now(o) => Err(Fail(o.win32())),
             Started::Pending => Err(Fail(crate::overlapped::ERROR_IO_PENDING)),
         }
