@@ -4,7 +4,9 @@
  *
  *   create_params   bad names, bad modes, NULL name, a name with odd characters, access 0
  *   instances       the instance limit, direction mismatch, type/limit of later instances
- *   busy            ERROR_PIPE_BUSY while connected, after the client left, after Disconnect
+ *   busy            ERROR_PIPE_BUSY while connected, after the client left, after Disconnect;
+ *                   ConnectNamedPipe after the client left (ERROR_NO_DATA)
+ *   process_ids     GetNamedPipeClient/ServerProcessId on both ends, after either closed
  *   transfer        byte and message pipes: Peek (avail, left), ERROR_MORE_DATA in parts,
  *                   the rest read by another thread, byte reads of several messages
  *   disconnect      I/O before a client (PIPE_LISTENING), Disconnect with data waiting,
@@ -18,7 +20,8 @@
  *                   and pending reads, CancelIoEx of one read of two, twice -> NOT_FOUND
  *   handle_state    GetNamedPipeHandleState / SetNamedPipeHandleState values and refusals
  *   info            GetNamedPipeInfo of named and anonymous pipes
- *   pending_reads   ReadFileEx pending until a write, a 0-byte overlapped read pending
+ *   pending_reads   ReadFileEx pending until a write, a 0-byte overlapped read pending,
+ *                   GetOverlappedResultEx (timeouts, an APC while alertable)
  *   transact        TransactNamedPipe: BAD_PIPE, PIPE_BUSY, overlapped pending until the
  *                   answer, 0-byte messages
  *   multi           which listening instance a client gets, WaitNamedPipe wake-ups
@@ -187,6 +190,63 @@ static void test_busy(void)
     CHECK_FAIL(WaitNamedPipeA(name, 50), FALSE, ERROR_SEM_TIMEOUT);
     CloseHandle(s);
     CHECK_FAIL(open_client(name, 0), INVALID_HANDLE_VALUE, ERROR_FILE_NOT_FOUND);
+
+    /* A client that came and went before ConnectNamedPipe: ERROR_NO_DATA; after a
+     * disconnect the instance listens again. */
+    s = mkpipe(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_WAIT, 1);
+    c = open_client(name, 0);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    CloseHandle(c);
+    CHECK_FAIL(ConnectNamedPipe(s, NULL), FALSE, ERROR_NO_DATA);
+    CHECK_OK(DisconnectNamedPipe(s));
+    CHECK_OK(WaitNamedPipeA(name, 0) || GetLastError() == ERROR_SEM_TIMEOUT);
+    CloseHandle(s);
+}
+
+/* ---- process ids ---- */
+static void test_process_ids(void)
+{
+    const char *name = pname("pid");
+    DWORD me = GetCurrentProcessId();
+    ULONG pid;
+    HANDLE s, c;
+
+    s = mkpipe(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_WAIT, 1);
+    c = open_client(name, 0);
+    SetLastError(0xdeadbeef);
+    CHECK(!GetNamedPipeClientProcessId(s, NULL));
+    pid = 0;
+    CHECK_OK(GetNamedPipeClientProcessId(s, &pid));
+    CHECK_EQ(pid, me);
+    pid = 0;
+    CHECK_OK(GetNamedPipeClientProcessId(c, &pid));
+    CHECK_EQ(pid, me);
+    pid = 0;
+    CHECK_OK(GetNamedPipeServerProcessId(c, &pid));
+    CHECK_EQ(pid, me);
+    pid = 0;
+    CHECK_OK(GetNamedPipeServerProcessId(s, &pid));
+    CHECK_EQ(pid, me);
+    /* The client closed: the server still knows who it was. */
+    CloseHandle(c);
+    pid = 0;
+    CHECK_OK(GetNamedPipeClientProcessId(s, &pid));
+    CHECK_EQ(pid, me);
+    pid = 7;
+    CHECK_OK(GetNamedPipeClientSessionId(s, &pid));
+    CHECK_EQ(pid, 0);
+    CloseHandle(s);
+    /* The server closed: so does the client. */
+    s = mkpipe(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_WAIT, 1);
+    c = open_client(name, 0);
+    CloseHandle(s);
+    pid = 0;
+    CHECK_OK(GetNamedPipeServerProcessId(c, &pid));
+    CHECK_EQ(pid, me);
+    pid = 0;
+    CHECK_OK(GetNamedPipeClientProcessId(c, &pid));
+    CHECK_EQ(pid, me);
+    CloseHandle(c);
 }
 
 /* ---- transfer ---- */
@@ -715,6 +775,11 @@ static void test_info(void)
     CloseHandle(w);
 }
 
+static VOID NTAPI UserApcFlag(ULONG_PTR d)
+{
+    *(volatile int *)d = 1;
+}
+
 /* ---- pending_reads ---- */
 static void test_pending_reads(void)
 {
@@ -791,6 +856,14 @@ static void test_pending_reads(void)
     CHECK_FAIL(ReadFile(s, rb, sizeof rb, NULL, &ov), FALSE, ERROR_IO_PENDING);
     CHECK_FAIL(GetOverlappedResultEx(s, &ov, &n, 0, FALSE), FALSE, ERROR_IO_INCOMPLETE);
     CHECK_FAIL(GetOverlappedResultEx(s, &ov, &n, 10, FALSE), FALSE, WAIT_TIMEOUT);
+    {
+        volatile int ran = 0;
+        CHECK_OK(QueueUserAPC(UserApcFlag, GetCurrentThread(), (ULONG_PTR)&ran));
+        CHECK_FAIL(GetOverlappedResultEx(s, &ov, &n, 0, TRUE), FALSE, ERROR_IO_INCOMPLETE);
+        CHECK_EQ(ran, 0);
+        CHECK_FAIL(GetOverlappedResultEx(s, &ov, &n, 10, TRUE), FALSE, WAIT_IO_COMPLETION);
+        CHECK_EQ(ran, 1);
+    }
     CHECK_OK(WriteFile(c, "xy", 2, &n, NULL));
     CHECK_OK(GetOverlappedResultEx(s, &ov, &n, 1000, FALSE));
     CHECK_EQ(n, 2);
@@ -1432,6 +1505,7 @@ int main(void)
     test_create_params();
     test_instances();
     test_busy();
+    test_process_ids();
     test_transfer(0);
     test_transfer(1);
     test_disconnect();
