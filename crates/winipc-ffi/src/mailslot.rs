@@ -209,7 +209,11 @@ unsafe fn read_pipe(
         };
         // With an OVERLAPPED the count is reported for a full success only (a short message
         // read, ERROR_MORE_DATA, has its count in `InternalHigh`), as on Windows.
-        let n = if ov.is_null() || o.win32() == 0 { o.bytes } else { 0 };
+        let n = if ov.is_null() || o.win32() == 0 {
+            o.bytes
+        } else {
+            0
+        };
         // SAFETY: the caller's contract.
         unsafe { write_opt(read, n as DWORD) };
         match o.win32() {

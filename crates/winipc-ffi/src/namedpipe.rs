@@ -905,7 +905,13 @@ pub unsafe extern "C" fn TransactNamedPipe(
             let attempt = Box::new(move || t.read(b, len, 0));
             // SAFETY: the caller's contract (`output` and `ov` valid until completion).
             return match unsafe {
-                crate::overlapped::start(crate::overlapped::key_of(h), Side::Read, ov, None, attempt)
+                crate::overlapped::start(
+                    crate::overlapped::key_of(h),
+                    Side::Read,
+                    ov,
+                    None,
+                    attempt,
+                )
             } {
                 Started::Now(o) => {
                     let n = if o.win32() == 0 { o.bytes } else { 0 };
