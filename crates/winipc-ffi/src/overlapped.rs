@@ -943,7 +943,19 @@ unsafe fn issue(
         Side::Read => Box::new(move || t.read(b, len, offset)),
         Side::Write => {
             let mut done = 0usize;
-            Box::new(move || t.write(b, len, offset, &mut done))
+            let mut waited = false;
+            // A pipe whose reader went away fails a write at once with ERROR_NO_DATA, but a
+            // write it left pending with ERROR_BROKEN_PIPE, as on Windows.
+            Box::new(move || match t.write(b, len, offset, &mut done) {
+                Attempt::Wait(fd, ev) => {
+                    waited = true;
+                    Attempt::Wait(fd, ev)
+                }
+                Attempt::Done(o) if waited && o.win32() == code::ERROR_NO_DATA => {
+                    Attempt::Done(Outcome::err(code::ERROR_BROKEN_PIPE))
+                }
+                a => a,
+            })
         }
     };
     // SAFETY: the caller's contract.

@@ -667,6 +667,90 @@ static void test_overlapped(void)
     CloseHandle(ev);
 }
 
+/* ---- pending writes (a write larger than the pipe holds stays pending) ---- */
+static void ov_pair(const char *name, HANDLE *s, HANDLE *c)
+{
+    OVERLAPPED ov;
+    DWORD n;
+    *s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                          PIPE_TYPE_BYTE | PIPE_WAIT, 1, 5000, 6000, 0, NULL);
+    ov_init(&ov);
+    CHECK_FAIL(ConnectNamedPipe(*s, &ov), FALSE, ERROR_IO_PENDING);
+    *c = open_client(name, FILE_FLAG_OVERLAPPED);
+    CHECK(*c != INVALID_HANDLE_VALUE);
+    CHECK_OK(GetOverlappedResult(*s, &ov, &n, TRUE));
+    CloseHandle(ov.hEvent);
+}
+
+static void test_pending_writes(void)
+{
+    const char *name = pname("pw");
+    DWORD size = 8 << 20, n;
+    char *big = (char *)HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, size);
+    HANDLE s, c;
+    OVERLAPPED ov, ov2;
+
+    /* The reader closes: the pending write fails with ERROR_BROKEN_PIPE. */
+    ov_pair(name, &s, &c);
+    ov_init(&ov);
+    CHECK_FAIL(WriteFile(s, big, size, NULL, &ov), FALSE, ERROR_IO_PENDING);
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 50), WAIT_TIMEOUT);
+    CloseHandle(c);
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 2000), WAIT_OBJECT_0);
+    n = 5;
+    CHECK_FAIL(GetOverlappedResult(s, &ov, &n, FALSE), FALSE, ERROR_BROKEN_PIPE);
+    CloseHandle(s);
+    CloseHandle(ov.hEvent);
+
+    /* The server closes under the client's pending write. */
+    ov_pair(name, &s, &c);
+    ov_init(&ov);
+    CHECK_FAIL(WriteFile(c, big, size, NULL, &ov), FALSE, ERROR_IO_PENDING);
+    CloseHandle(s);
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 2000), WAIT_OBJECT_0);
+    CHECK_FAIL(GetOverlappedResult(c, &ov, &n, FALSE), FALSE, ERROR_BROKEN_PIPE);
+    CloseHandle(c);
+    CloseHandle(ov.hEvent);
+
+    /* DisconnectNamedPipe with writes pending both ways: ERROR_PIPE_NOT_CONNECTED. */
+    ov_pair(name, &s, &c);
+    ov_init(&ov);
+    ov_init(&ov2);
+    CHECK_FAIL(WriteFile(c, big, size, NULL, &ov), FALSE, ERROR_IO_PENDING);
+    CHECK_FAIL(WriteFile(s, big, size, NULL, &ov2), FALSE, ERROR_IO_PENDING);
+    CHECK_OK(DisconnectNamedPipe(s));
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 2000), WAIT_OBJECT_0);
+    CHECK_FAIL(GetOverlappedResult(c, &ov, &n, FALSE), FALSE, ERROR_PIPE_NOT_CONNECTED);
+    CHECK_EQ(WaitForSingleObject(ov2.hEvent, 2000), WAIT_OBJECT_0);
+    CHECK_FAIL(GetOverlappedResult(s, &ov2, &n, FALSE), FALSE, ERROR_PIPE_NOT_CONNECTED);
+    CloseHandle(s);
+    CloseHandle(c);
+    CloseHandle(ov.hEvent);
+    CloseHandle(ov2.hEvent);
+
+    /* A pending write completes once the reader has taken enough. */
+    ov_pair(name, &s, &c);
+    ov_init(&ov);
+    CHECK_FAIL(WriteFile(s, big, 1 << 20, NULL, &ov), FALSE, ERROR_IO_PENDING);
+    {
+        DWORD total = 0;
+        while (total < (1u << 20)) {
+            CHECK_OK(ReadFile(c, big + (8 << 19), 1 << 16, &n, NULL) ||
+                     (GetLastError() == ERROR_IO_PENDING && GetOverlappedResult(c, &ov2, &n, TRUE)));
+            if (n == 0)
+                break;
+            total += n;
+        }
+        CHECK_EQ(total, 1u << 20);
+    }
+    CHECK_OK(GetOverlappedResult(s, &ov, &n, TRUE));
+    CHECK_EQ(n, 1u << 20);
+    CloseHandle(s);
+    CloseHandle(c);
+    CloseHandle(ov.hEvent);
+    HeapFree(GetProcessHeap(), 0, big);
+}
+
 /* ---- handle_state ---- */
 static void test_handle_state(void)
 {
@@ -1513,6 +1597,7 @@ int main(void)
     test_close(0);
     test_readfile();
     test_overlapped();
+    test_pending_writes();
     test_handle_state();
     test_info();
     test_pending_reads();
