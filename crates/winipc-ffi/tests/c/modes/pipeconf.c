@@ -612,6 +612,20 @@ static void test_overlapped(void)
     CHECK_OK(GetOverlappedResult(s, &ov, &n, FALSE));
     CHECK_EQ(n, 1);
     CHECK_EQ(buf[0], 'x');
+    /* A message longer than an overlapped read: FALSE + ERROR_MORE_DATA at once, the count
+     * in the OVERLAPPED only, the event set; the rest with the next read. */
+    CHECK_OK(WriteFile(c, "0123456789", 10, &n, &ov2));
+    ResetEvent(ov.hEvent);
+    n = 0xdeadbeef;
+    CHECK_FAIL(ReadFile(s, buf, 4, &n, &ov), FALSE, ERROR_MORE_DATA);
+    CHECK_EQ(n, 0);
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 0), WAIT_OBJECT_0);
+    CHECK_FAIL(GetOverlappedResult(s, &ov, &n, FALSE), FALSE, ERROR_MORE_DATA);
+    CHECK_EQ(n, 4);
+    n = 0;
+    CHECK_OK(ReadFile(s, buf, sizeof buf, &n, &ov));
+    CHECK_EQ(n, 6);
+    CHECK(memcmp(buf, "456789", 6) == 0);
     /* A pending read, then the client closes: ERROR_BROKEN_PIPE. */
     ResetEvent(ov.hEvent);
     CHECK_FAIL(ReadFile(s, buf, sizeof buf, NULL, &ov), FALSE, ERROR_IO_PENDING);
