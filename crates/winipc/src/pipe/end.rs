@@ -342,6 +342,8 @@ impl Conn {
 
     /// Whether a record is queued and carries at least one byte of payload.
     fn next_record_has_data(&self) -> bool {
+        // A peek: not while a peek elsewhere in this process moves the peek offset.
+        let _peeking = self.peeking.lock().expect("pipe peek");
         let (mut header, mut one) = ([0u8; 1], [0u8; 1]);
         matches!(
             sys::recv(&self.data, &mut [&mut header, &mut one], true, true),
