@@ -211,8 +211,8 @@ impl PipeEnd {
     /// `PIPE_NOWAIT` is set on this end.
     fn nowait(&self) -> bool {
         match &self.end {
-            End::Server(s) => s.handle_state().nowait,
-            End::Client(c) => c.handle_state().nowait,
+            End::Server(s) => s.nowait(),
+            End::Client(c) => c.nowait(),
         }
     }
 

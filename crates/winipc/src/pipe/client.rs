@@ -204,6 +204,11 @@ impl PipeClient {
         }
     }
 
+    /// Whether `PIPE_NOWAIT` is set on this end (see [`super::PipeOptions::nowait`]).
+    pub fn nowait(&self) -> bool {
+        self.modes.nowait()
+    }
+
     /// `GetNamedPipeHandleState` (`instances` is 1: see decision 0011).
     pub fn handle_state(&self) -> HandleState {
         self.modes.state(1)

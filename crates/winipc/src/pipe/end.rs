@@ -56,7 +56,8 @@ impl Modes {
         }
     }
 
-    fn nowait(&self) -> bool {
+    /// `PIPE_NOWAIT` is set on this handle.
+    pub(crate) fn nowait(&self) -> bool {
         self.nowait.load(Ordering::Relaxed)
     }
 
@@ -614,7 +615,7 @@ impl Conn {
 }
 
 /// Most queued messages a peek counts one by one (to report the bytes available exactly).
-const PEEK_COUNT_CAP: usize = 4096;
+const PEEK_COUNT_CAP: usize = 256;
 
 /// The errno values the pipe code tells apart.
 mod libc_errno {

@@ -542,6 +542,11 @@ impl PipeInstance {
         }
     }
 
+    /// Whether `PIPE_NOWAIT` is set on this end (see [`PipeOptions::nowait`]).
+    pub fn nowait(&self) -> bool {
+        self.modes.nowait()
+    }
+
     /// `GetNamedPipeHandleState` (`instances`: this process's instances of the pipe).
     pub fn handle_state(&self) -> HandleState {
         self.modes.state(self.name.instance_count())
