@@ -682,9 +682,18 @@ unsafe fn handle_state(
             End::Server(s) => s.handle_state(),
             End::Client(c) => c.handle_state(),
         };
+        // Collection settings mean nothing on a local pipe, and a client end has no client
+        // user name to report: Windows refuses them (ERROR_INVALID_PARAMETER).
+        if !max_collection.is_null() || !collect_timeout.is_null() {
+            return Err(invalid_parameter(
+                "lpMaxCollectionCount / lpCollectDataTimeout on a local pipe",
+            ));
+        }
         if !no_user {
-            // The client's user name: only a server end may ask, and winipc does not
-            // impersonate (decision 0011).
+            if matches!(p.end, End::Client(_)) {
+                return Err(invalid_parameter("lpUserName on a client end"));
+            }
+            // The client's user name: winipc does not impersonate (decision 0011).
             return Err(not_supported("lpUserName"));
         }
         let mut bits = 0;
@@ -698,8 +707,6 @@ unsafe fn handle_state(
         unsafe {
             write_opt(state, bits);
             write_opt(instances, hs.instances);
-            write_opt(max_collection, 0);
-            write_opt(collect_timeout, 0);
         }
         Ok(())
     })

@@ -779,11 +779,16 @@ static void test_handle_state(void)
     CHECK_OK(GetNamedPipeHandleStateA(s, &st, &inst, NULL, NULL, NULL, 0));
     CHECK_EQ(st, 0);
     CHECK_EQ(inst, 1);
-    SetLastError(0xdeadbeef);
-    CHECK(!GetNamedPipeHandleStateA(s, &st, &inst, &mc, &ct, user, sizeof user));
+    /* Collection settings have no meaning on a local pipe. */
+    CHECK_FAIL(GetNamedPipeHandleStateA(s, &st, &inst, &mc, &ct, user, sizeof user), FALSE,
+               ERROR_INVALID_PARAMETER);
+    CHECK_FAIL(GetNamedPipeHandleStateA(s, &st, NULL, &mc, NULL, NULL, 0), FALSE,
+               ERROR_INVALID_PARAMETER);
     m = PIPE_READMODE_MESSAGE;
     CHECK_FAIL(SetNamedPipeHandleState(s, &m, NULL, NULL), FALSE, ERROR_INVALID_PARAMETER);
     c = open_client(name, 0);
+    CHECK_FAIL(GetNamedPipeHandleStateA(c, &st, NULL, NULL, NULL, user, sizeof user), FALSE,
+               ERROR_INVALID_PARAMETER);
     m = PIPE_READMODE_BYTE;
     CHECK_OK(SetNamedPipeHandleState(c, &m, NULL, NULL));
     m = PIPE_READMODE_MESSAGE;
