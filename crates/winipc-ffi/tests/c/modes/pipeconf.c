@@ -1573,7 +1573,7 @@ static void exercise(LPTHREAD_START_ROUTINE server, const char *tag)
         char ib[32];
         DWORD w, r;
         int loop;
-        for (loop = 0; loop < 50; loop++) {
+        for (loop = 0; loop < 250; loop++) {
             DWORD err;
             c = open_client(g_echo, 0);
             if (c != INVALID_HANDLE_VALUE)
