@@ -118,6 +118,33 @@ static void test_create_params(void)
     CloseHandle(c);
     CloseHandle(s);
 
+    /* Each end works only the ways it was opened for: ERROR_ACCESS_DENIED. */
+    s = mkpipe(name, PIPE_ACCESS_INBOUND, PIPE_TYPE_BYTE, 1);
+    CHECK_FAIL(CreateFileA(name, GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL),
+               INVALID_HANDLE_VALUE, ERROR_ACCESS_DENIED);
+    c = CreateFileA(name, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    {
+        char b[4];
+        DWORD n;
+        CHECK_FAIL(ReadFile(c, b, sizeof b, &n, NULL), FALSE, ERROR_ACCESS_DENIED);
+        CHECK_FAIL(WriteFile(s, "x", 1, &n, NULL), FALSE, ERROR_ACCESS_DENIED);
+        CHECK_OK(WriteFile(c, "x", 1, &n, NULL));
+        CHECK_OK(ReadFile(s, b, sizeof b, &n, NULL));
+        CHECK_EQ(n, 1);
+    }
+    CloseHandle(c);
+    CloseHandle(s);
+    s = mkpipe(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1);
+    c = CreateFileA(name, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    {
+        char b[4];
+        DWORD n;
+        CHECK_FAIL(ReadFile(c, b, sizeof b, &n, NULL), FALSE, ERROR_ACCESS_DENIED);
+    }
+    CloseHandle(c);
+    CloseHandle(s);
+
     /* Every character but '\' may follow \\.\pipe\ . */
     snprintf(odd, sizeof odd, "%s_a<>*?|\"/b", name);
     s = CreateNamedPipeA(odd, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 1024, 1024,
