@@ -1051,6 +1051,34 @@ pub unsafe extern "C" fn GetNamedPipeServerProcessId(h: HANDLE, pid: *mut u32) -
     pid_query(h, pid, false)
 }
 
+const ERROR_CANNOT_IMPERSONATE: u32 = 1368;
+
+/// `ImpersonateNamedPipeClient(h)`: winipc does not change a thread's identity, so this
+/// succeeds (changing nothing) when the client runs as the same user as this process, and
+/// fails with `ERROR_CANNOT_IMPERSONATE` without a client or for another user's client - a
+/// server then never believes it acts as someone it does not (docs/c-abi.md).
+#[unsafe(no_mangle)]
+pub extern "C" fn ImpersonateNamedPipeClient(h: HANDLE) -> BOOL {
+    ffi_bool(|| {
+        let p = end_of(h)?;
+        let uid = p
+            .server()?
+            .client_uid()
+            .map_err(|_| Fail(ERROR_CANNOT_IMPERSONATE))?;
+        // SAFETY: geteuid has no preconditions.
+        if uid != unsafe { libc::geteuid() } {
+            return Err(Fail(ERROR_CANNOT_IMPERSONATE));
+        }
+        Ok(())
+    })
+}
+
+/// `RevertToSelf()`: the thread is always itself (see [`ImpersonateNamedPipeClient`]).
+#[unsafe(no_mangle)]
+pub extern "C" fn RevertToSelf() -> BOOL {
+    TRUE
+}
+
 /// The session of a pipe's process: winipc has one session per machine, 0 here.
 fn session_query(h: HANDLE, out: *mut u32, client: bool) -> BOOL {
     let mut pid = 0u32;

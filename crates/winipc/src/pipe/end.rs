@@ -219,6 +219,14 @@ impl Conn {
         sys::shutdown(&self.data);
     }
 
+    /// The user of the process on the other end of the rendezvous connection (on a server
+    /// end: the client's, as the kernel reported it when it connected); `None` for an end
+    /// without one.
+    pub(crate) fn peer_uid(&self) -> Option<u32> {
+        let c = self.control.as_ref()?;
+        winipc_sys::names::peer_of(c).ok().map(|p| p.uid)
+    }
+
     /// Whether the peer has closed its end (or died).
     pub(crate) fn peer_gone(&self) -> bool {
         sys::poll(&self.data, false, false, Some(0))

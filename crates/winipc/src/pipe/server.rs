@@ -568,6 +568,14 @@ impl PipeInstance {
         Ok(self.conn()?.peer_pid)
     }
 
+    /// The connected client's user (`ImpersonateNamedPipeClient` compares it with this
+    /// process's): `ERROR_PIPE_LISTENING` / `ERROR_PIPE_NOT_CONNECTED` without a client.
+    pub fn client_uid(&self) -> io::Result<u32> {
+        self.conn()?
+            .peer_uid()
+            .ok_or_else(|| Error::InvalidHandle.into())
+    }
+
     /// `GetNamedPipeServerProcessId` on the server end: this process.
     pub fn server_pid(&self) -> u32 {
         winipc_sys::proc::getpid()

@@ -6,7 +6,8 @@
  *   instances       the instance limit, direction mismatch, type/limit of later instances
  *   busy            ERROR_PIPE_BUSY while connected, after the client left, after Disconnect;
  *                   ConnectNamedPipe after the client left (ERROR_NO_DATA)
- *   process_ids     GetNamedPipeClient/ServerProcessId on both ends, after either closed
+ *   process_ids     GetNamedPipeClient/ServerProcessId on both ends, after either closed;
+ *                   ImpersonateNamedPipeClient / RevertToSelf
  *   transfer        byte and message pipes: Peek (avail, left), ERROR_MORE_DATA in parts,
  *                   the rest read by another thread, byte reads of several messages
  *   disconnect      I/O before a client (PIPE_LISTENING), Disconnect with data waiting,
@@ -239,7 +240,11 @@ static void test_process_ids(void)
     HANDLE s, c;
 
     s = mkpipe(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_WAIT, 1);
+    /* No client to impersonate yet; then one of this user (which changes nothing). */
+    CHECK_FAIL(ImpersonateNamedPipeClient(s), FALSE, ERROR_CANNOT_IMPERSONATE);
     c = open_client(name, 0);
+    CHECK_OK(ImpersonateNamedPipeClient(s));
+    CHECK_OK(RevertToSelf());
     SetLastError(0xdeadbeef);
     CHECK(!GetNamedPipeClientProcessId(s, NULL));
     pid = 0;
