@@ -140,6 +140,20 @@ pub fn pending(fd: &impl AsFd) -> io::Result<usize> {
 /// (`SO_PEEK_OFF`), then turns peek offsets off again. `None` where the kernel refuses peek
 /// offsets. Nothing is consumed; concurrent peeks of this socket must be held off by the
 /// caller (the offset is the socket's).
+///
+/// ```
+/// use winipc_sys::pipes::{self, Kind};
+/// let (a, b) = pipes::pair(Kind::Message).unwrap();
+/// for m in [&b"\0one"[..], b"\0", b"\0three"] {
+///     pipes::send(&a, &[m], true).unwrap();
+/// }
+/// assert_eq!(pipes::queued_records(&b, 100), Some(3));
+/// assert_eq!(pipes::queued_records(&b, 2), Some(2));
+/// // Nothing was taken: the first record is still the next one.
+/// let mut buf = [0u8; 8];
+/// let (n, _) = pipes::recv(&b, &mut [&mut buf], false, true).unwrap();
+/// assert_eq!(&buf[..n], b"\0one");
+/// ```
 pub fn queued_records(fd: &impl AsFd, cap: usize) -> Option<usize> {
     use std::os::fd::AsRawFd;
     let raw = fd.as_fd().as_raw_fd();

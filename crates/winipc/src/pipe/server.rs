@@ -518,6 +518,20 @@ impl PipeInstance {
 
     /// The first half of [`PipeInstance::transact`] (its checks and the message written),
     /// for an overlapped `TransactNamedPipe` that then waits for the answer as for a read.
+    ///
+    /// ```
+    /// # winipc::__doc::isolate();
+    /// use winipc::pipe::{PipeClient, PipeOptions, PipeType, ReadMode};
+    /// let name = format!(r"\\.\pipe\tw-{}", std::process::id());
+    /// let server = PipeOptions::new().pipe_type(PipeType::Message).read_mode(ReadMode::Message).create(&name)?;
+    /// let client = PipeClient::open(&name)?;
+    /// client.set_handle_state(Some(ReadMode::Message), None)?;
+    /// client.transact_write(b"question")?; // the answer is read later
+    /// let mut b = [0u8; 16];
+    /// let got = server.recv(&mut b)?;
+    /// assert_eq!(&b[..got.len], b"question");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn transact_write(&self, input: &[u8]) -> io::Result<()> {
         Ok(self.modes.transact_write(&*self.conn()?, input)?)
     }
@@ -570,6 +584,17 @@ impl PipeInstance {
 
     /// The connected client's user (`ImpersonateNamedPipeClient` compares it with this
     /// process's): `ERROR_PIPE_LISTENING` / `ERROR_PIPE_NOT_CONNECTED` without a client.
+    ///
+    /// ```
+    /// # winipc::__doc::isolate();
+    /// use winipc::pipe::{PipeClient, PipeOptions};
+    /// let name = format!(r"\\.\pipe\uid-{}", std::process::id());
+    /// let server = PipeOptions::new().create(&name)?;
+    /// assert!(server.client_uid().is_err()); // no client yet
+    /// let _client = PipeClient::open(&name)?;
+    /// assert_eq!(server.client_uid()?, winipc_sys::proc::geteuid());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn client_uid(&self) -> io::Result<u32> {
         self.conn()?
             .peer_uid()
