@@ -134,6 +134,8 @@ struct Completion {
     notify: Notify,
     tid: u32,
     port: Option<(Arc<Port>, usize)>,
+    /// The handle's file-object word to signal (an operation without an event of its own).
+    file: Option<Arc<AtomicU32>>,
 }
 
 /// The overlapped-I/O state of one handle: its queues, port, overlapped-mode target and epoll
@@ -152,6 +154,21 @@ struct State {
     /// `FILE_SKIP_COMPLETION_PORT_ON_SUCCESS` (`SetFileCompletionNotificationModes`): an
     /// operation that completes at once posts no packet.
     skip_port_on_success: bool,
+    /// The handle's own signaled state, as Windows keeps one in every file object: 0 =
+    /// signaled. Every operation started resets it (1); one completing without an event of
+    /// its own (`hEvent` NULL, `ReadFileEx`/`WriteFileEx`) sets it, and wakes its waiters (a
+    /// futex on this word). `WaitForSingleObject` on a named-pipe handle in overlapped mode
+    /// waits for it.
+    file_busy: Arc<AtomicU32>,
+}
+
+/// The file-object word (`busy`) a completion of `notify` signals, if it has no event of its
+/// own.
+fn file_signal(busy: &Arc<AtomicU32>, notify: &Notify) -> Option<Arc<AtomicU32>> {
+    match notify {
+        Notify::Event { event: None, .. } | Notify::Routine(_) => Some(busy.clone()),
+        Notify::Event { .. } => None,
+    }
 }
 
 struct HandleIo {
@@ -300,6 +317,7 @@ fn io_thread(ep: i32) {
 /// Attempts the head of a queue (and the ones after it) until one must wait.
 fn drain(st: &mut State, side: Side, done: &mut Vec<Completion>) {
     let port = st.port.clone();
+    let busy = st.file_busy.clone();
     let q = st.queue(side);
     while let Some(op) = q.front_mut() {
         match (op.attempt)() {
@@ -309,12 +327,14 @@ fn drain(st: &mut State, side: Side, done: &mut Vec<Completion>) {
             }
             Attempt::Done(outcome) => {
                 let op = q.pop_front().expect("front");
+                let file = file_signal(&busy, &op.notify);
                 done.push(Completion {
                     ov: op.ov,
                     outcome,
                     notify: op.notify,
                     tid: op.tid,
                     port: port.clone(),
+                    file,
                 });
             }
         }
@@ -363,6 +383,7 @@ fn arm(hio: &HandleIo, st: &mut State, done: &mut Vec<Completion>) {
         Ok(()) => st.reg = Some((fd, ev)),
         Err(Fail(code)) => {
             let port = st.port.clone();
+            let busy = st.file_busy.clone();
             for side in [Side::Read, Side::Write] {
                 let q = st.queue(side);
                 if q.front()
@@ -373,6 +394,7 @@ fn arm(hio: &HandleIo, st: &mut State, done: &mut Vec<Completion>) {
                         done.push(Completion {
                             ov: op.ov,
                             outcome: Outcome::err(code),
+                            file: file_signal(&busy, &op.notify),
                             notify: op.notify,
                             tid: op.tid,
                             port: port.clone(),
@@ -425,6 +447,10 @@ fn deliver(c: Completion) {
     // SAFETY: the OVERLAPPED of a pending operation stays valid until it completes (the
     // application's side of the contract, as on Windows).
     unsafe { publish(c.ov, c.outcome) };
+    if let Some(w) = &c.file {
+        w.store(0, Ordering::Release);
+        wake_all(w.as_ptr());
+    }
     match c.notify {
         Notify::Routine(f) => {
             crate::apc::queue_io(c.tid, f, c.outcome.win32(), c.outcome.bytes as DWORD, c.ov)
@@ -442,6 +468,44 @@ fn deliver(c: Completion) {
                 });
             }
         }
+    }
+}
+
+/// Wakes every thread sleeping on the futex word at `word`.
+fn wake_all(word: *const u32) {
+    // SAFETY: FUTEX_WAKE reads no memory at the address.
+    unsafe {
+        libc::syscall(
+            libc::SYS_futex,
+            word,
+            libc::FUTEX_WAKE,
+            i32::MAX,
+            std::ptr::null::<libc::timespec>(),
+        );
+    }
+}
+
+/// `WaitForSingleObject` on a handle in overlapped mode, as Windows waits on a file object:
+/// signaled unless an operation started since the last completion without an event of its
+/// own (see `State::file_busy`). `None` if the handle is not in overlapped mode.
+pub(crate) fn wait_file_object(h: HANDLE, ms: DWORD) -> Option<DWORD> {
+    let hio = lookup(key_of(h))?;
+    let word = {
+        let st = hio.lock();
+        st.target.as_ref()?;
+        st.file_busy.clone()
+    };
+    let deadline = (ms != INFINITE)
+        .then(|| winipc_sys::time::monotonic_ns().saturating_add(u64::from(ms) * 1_000_000));
+    match sleep_until(false, deadline, || {
+        if word.load(Ordering::Acquire) == 0 {
+            Ok(())
+        } else {
+            Err((&*word, 1))
+        }
+    }) {
+        Waited::Ready => Some(0),
+        _ => Some(0x102), // WAIT_TIMEOUT
     }
 }
 
@@ -501,6 +565,9 @@ pub(crate) unsafe fn start(
     let mut done = Vec::new();
     let now = {
         let mut st = hio.lock();
+        // The handle's own state is reset while an operation is under way.
+        st.file_busy.store(1, Ordering::Release);
+        let file = file_signal(&st.file_busy, &notify);
         let port = if st.skip_port_on_success {
             None
         } else {
@@ -509,7 +576,7 @@ pub(crate) unsafe fn start(
         let mut now = None;
         if st.queue(side).is_empty() {
             match (op.attempt)() {
-                Attempt::Done(outcome) => now = Some((outcome, port)),
+                Attempt::Done(outcome) => now = Some((outcome, port, file)),
                 Attempt::Wait(fd, ev) => op.waiting = Some((fd, ev)),
             }
         }
@@ -523,7 +590,7 @@ pub(crate) unsafe fn start(
         deliver(c);
     }
     match now {
-        Some((outcome, port)) => {
+        Some((outcome, port, file)) => {
             if outcome.is_error() {
                 // SAFETY: the caller's contract.
                 unsafe { publish(ovu, outcome) };
@@ -534,6 +601,7 @@ pub(crate) unsafe fn start(
                     notify,
                     tid,
                     port,
+                    file,
                 });
             }
             Started::Now(outcome)
@@ -554,6 +622,7 @@ pub(crate) fn cancel(hkey: usize, which: impl Fn(usize, u32) -> bool) -> usize {
     {
         let mut st = hio.lock();
         let port = st.port.clone();
+        let busy = st.file_busy.clone();
         for side in [Side::Read, Side::Write] {
             let q = st.queue(side);
             let mut kept = VecDeque::new();
@@ -563,6 +632,7 @@ pub(crate) fn cancel(hkey: usize, which: impl Fn(usize, u32) -> bool) -> usize {
                     done.push(Completion {
                         ov: op.ov,
                         outcome: Outcome::err(ERROR_OPERATION_ABORTED),
+                        file: file_signal(&busy, &op.notify),
                         notify: op.notify,
                         tid: op.tid,
                         port: port.clone(),

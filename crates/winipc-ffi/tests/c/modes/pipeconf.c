@@ -19,6 +19,8 @@
  *   overlapped      connect pending then a client, connect with a client already there,
  *                   CancelIo of a pending connect, closing a server with a pending connect
  *                   and pending reads, CancelIoEx of one read of two, twice -> NOT_FOUND
+ *   file_object     WaitForSingleObject on a handle in overlapped mode: reset while an
+ *                   operation is under way, set by one that completes without an event
  *   handle_state    GetNamedPipeHandleState / SetNamedPipeHandleState values and refusals
  *   info            GetNamedPipeInfo of named and anonymous pipes
  *   pending_reads   ReadFileEx pending until a write, a 0-byte overlapped read pending,
@@ -795,6 +797,41 @@ static void test_pending_writes(void)
     CloseHandle(c);
     CloseHandle(ov.hEvent);
     HeapFree(GetProcessHeap(), 0, big);
+}
+
+/* ---- a handle in overlapped mode is a file object with its own signaled state ---- */
+static void test_file_object(void)
+{
+    const char *name = pname("fo");
+    HANDLE s, c;
+    OVERLAPPED ov, ov0;
+    DWORD n;
+    char buf[8];
+
+    s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+                         PIPE_TYPE_BYTE | PIPE_WAIT, 1, 5000, 6000, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(s, 0), WAIT_OBJECT_0); /* nothing under way */
+    ov_init(&ov);
+    CHECK_FAIL(ConnectNamedPipe(s, &ov), FALSE, ERROR_IO_PENDING);
+    CHECK_EQ(WaitForSingleObject(s, 0), WAIT_TIMEOUT); /* a connect under way */
+    c = open_client(name, FILE_FLAG_OVERLAPPED);
+    CHECK_EQ(WaitForSingleObject(c, 0), WAIT_OBJECT_0);
+    CHECK_OK(GetOverlappedResult(s, &ov, &n, TRUE));
+    /* The connect had an event of its own: the handle is not signaled by it. */
+    CHECK_EQ(WaitForSingleObject(s, 0), WAIT_TIMEOUT);
+    /* A read without an event: the handle is signaled when it completes. */
+    memset(&ov0, 0, sizeof ov0);
+    CHECK_FAIL(ReadFile(s, buf, sizeof buf, NULL, &ov0), FALSE, ERROR_IO_PENDING);
+    CHECK_EQ(WaitForSingleObject(s, 50), WAIT_TIMEOUT);
+    CHECK_OK(WriteFile(c, "abc", 3, &n, &ov) ||
+             (GetLastError() == ERROR_IO_PENDING && GetOverlappedResult(c, &ov, &n, TRUE)));
+    CHECK_EQ(WaitForSingleObject(s, 2000), WAIT_OBJECT_0);
+    n = 0;
+    CHECK_OK(GetOverlappedResult(s, &ov0, &n, FALSE));
+    CHECK_EQ(n, 3);
+    CloseHandle(c);
+    CloseHandle(s);
+    CloseHandle(ov.hEvent);
 }
 
 /* ---- handle_state ---- */
@@ -1649,6 +1686,7 @@ int main(void)
     test_readfile();
     test_overlapped();
     test_pending_writes();
+    test_file_object();
     test_handle_state();
     test_info();
     test_pending_reads();
