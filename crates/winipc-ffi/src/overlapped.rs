@@ -155,10 +155,10 @@ struct State {
     /// operation that completes at once posts no packet.
     skip_port_on_success: bool,
     /// The handle's own signaled state, as Windows keeps one in every file object: 0 =
-    /// signaled. Every operation started resets it (1); one completing without an event of
-    /// its own (`hEvent` NULL, `ReadFileEx`/`WriteFileEx`) sets it, and wakes its waiters (a
-    /// futex on this word). `WaitForSingleObject` on a named-pipe handle in overlapped mode
-    /// waits for it.
+    /// signaled, 1 = reset, 2 = reset with waiters. Every operation started resets it; one
+    /// completing without an event of its own (`hEvent` NULL, `ReadFileEx`/`WriteFileEx`) sets
+    /// it, and wakes its waiters (a futex on this word) if there are any.
+    /// `WaitForSingleObject` on a named-pipe handle in overlapped mode waits for it.
     file_busy: Arc<AtomicU32>,
 }
 
@@ -447,8 +447,10 @@ fn deliver(c: Completion) {
     // SAFETY: the OVERLAPPED of a pending operation stays valid until it completes (the
     // application's side of the contract, as on Windows).
     unsafe { publish(c.ov, c.outcome) };
-    if let Some(w) = &c.file {
-        w.store(0, Ordering::Release);
+    // Signaled; the futex wake only when someone waits (2).
+    if let Some(w) = &c.file
+        && w.swap(0, Ordering::AcqRel) == 2
+    {
         wake_all(w.as_ptr());
     }
     match c.notify {
@@ -498,10 +500,15 @@ pub(crate) fn wait_file_object(h: HANDLE, ms: DWORD) -> Option<DWORD> {
     let deadline = (ms != INFINITE)
         .then(|| winipc_sys::time::monotonic_ns().saturating_add(u64::from(ms) * 1_000_000));
     match sleep_until(false, deadline, || {
-        if word.load(Ordering::Acquire) == 0 {
-            Ok(())
-        } else {
-            Err((&*word, 1))
+        loop {
+            match word.load(Ordering::Acquire) {
+                0 => return Ok(()),
+                // Mark that someone waits, so that the completion wakes it.
+                1 if word
+                    .compare_exchange(1, 2, Ordering::AcqRel, Ordering::Acquire)
+                    .is_err() => {}
+                _ => return Err((&*word, 2)),
+            }
         }
     }) {
         Waited::Ready => Some(0),
@@ -565,8 +572,11 @@ pub(crate) unsafe fn start(
     let mut done = Vec::new();
     let now = {
         let mut st = hio.lock();
-        // The handle's own state is reset while an operation is under way.
-        st.file_busy.store(1, Ordering::Release);
+        // The handle's own state is reset while an operation is under way (kept at 2 if a
+        // waiter sleeps on it already).
+        let _ = st
+            .file_busy
+            .compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire);
         let file = file_signal(&st.file_busy, &notify);
         let port = if st.skip_port_on_success {
             None
