@@ -584,6 +584,7 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define ERROR_MORE_DATA             234
 #define ERROR_PIPE_CONNECTED        535
 #define ERROR_PIPE_LISTENING        536
+#define ERROR_CANNOT_IMPERSONATE    1368
 #define ERROR_OPERATION_ABORTED     995
 #define ERROR_IO_PENDING            997
 #define ERROR_NOT_FOUND             1168
@@ -755,6 +756,8 @@ WINBASEAPI BOOL WINAPI GetNamedPipeClientProcessId(HANDLE Pipe, PULONG ClientPro
 WINBASEAPI BOOL WINAPI GetNamedPipeServerProcessId(HANDLE Pipe, PULONG ServerProcessId);
 WINBASEAPI BOOL WINAPI GetNamedPipeClientSessionId(HANDLE Pipe, PULONG ClientSessionId);
 WINBASEAPI BOOL WINAPI GetNamedPipeServerSessionId(HANDLE Pipe, PULONG ServerSessionId);
+WINBASEAPI BOOL WINAPI ImpersonateNamedPipeClient(HANDLE hNamedPipe);
+WINBASEAPI BOOL WINAPI RevertToSelf(void);
 
 WINBASEAPI HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
                                      DWORD dwShareMode,

@@ -663,6 +663,12 @@ pub(crate) fn wait_result(o: WaitOutcome) -> DWORD {
 pub extern "C" fn WaitForSingleObject(h: HANDLE, ms: DWORD) -> DWORD {
     ffi(WAIT_FAILED, || {
         if let crate::handle::H::Std(fd) = crate::handle::classify(h)? {
+            // A named pipe's handle in overlapped mode is a file object: its own state.
+            if crate::namedpipe::is_pipe_fd(fd)
+                && let Some(r) = crate::overlapped::wait_file_object(h, ms)
+            {
+                return Ok(r);
+            }
             return crate::files::wait_fd(fd, ms);
         }
         let r = waitable(h)?;

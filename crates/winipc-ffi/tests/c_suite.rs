@@ -243,6 +243,8 @@ const MODE_PROGRAMS: &[&str] = &[
     "pipes",
     "overlapped",
     "namedpipes",
+    "pipeconf",
+    "mspipes",
     "filemapping",
     "threadpool",
     "tpool",

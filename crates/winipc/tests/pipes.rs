@@ -293,11 +293,19 @@ fn another_process_of_the_user_adds_instances() {
     let d = c.recv(&mut b).unwrap();
     assert_eq!(&b[..d.len], b"from the joined instance");
     assert_eq!(kid.finish(), 0);
-    // A different type or direction for an existing pipe is refused.
+    // A different direction for an existing pipe is refused; another type is not asked of
+    // later instances (the first instance's holds, as on Windows).
     assert_eq!(
-        err_code(PipeOptions::new().create(&name)),
+        err_code(
+            message_pipe()
+                .access(winipc::pipe::PipeAccess::Inbound)
+                .create(&name)
+        ),
         ERROR_ACCESS_DENIED
     );
+    let other = PipeOptions::new().create(&name).unwrap();
+    assert_eq!(other.info().pipe_type, PipeType::Message);
+    drop(other);
     drop(mine);
 }
 
@@ -449,12 +457,18 @@ fn a_second_user_can_neither_connect_to_nor_squat_a_private_pipe() {
             .unwrap(),
     );
     p.connect().unwrap();
+    // Whose client it is (what ImpersonateNamedPipeClient checks): the other user.
+    assert_eq!(p.client_uid().unwrap(), other);
     let mut b = [0u8; 64];
     let d = p.recv(&mut b).unwrap();
     assert_eq!(&b[..d.len], b"hi from another user");
     p.send(b"welcome").unwrap();
     assert_eq!(kid.line(), "reply welcome");
     assert_eq!(kid.finish(), 0);
+    // A client of this user is this user's.
+    let _mine = PipeClient::open(&name).unwrap();
+    assert!(s.try_connect().unwrap().is_some());
+    assert_eq!(s.client_uid().unwrap(), winipc_sys::proc::geteuid());
 }
 
 #[test]
