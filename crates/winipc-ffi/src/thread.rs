@@ -53,12 +53,24 @@ impl Drop for Adopted {
     }
 }
 
+/// The own handles of this process's threads that have a thread object, by tid (what
+/// `OpenThread` duplicates).
+static BY_TID: std::sync::Mutex<Option<std::collections::HashMap<u32, RawHandle>>> =
+    std::sync::Mutex::new(None);
+
+fn by_tid() -> std::sync::MutexGuard<'static, Option<std::collections::HashMap<u32, RawHandle>>> {
+    BY_TID.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// Publishes the calling thread's exit code to its thread object, once.
 fn finish_current(code: DWORD) {
     let _ = catch_unwind(|| {
         crate::apc::forget(gettid());
         let own = OWN.with(|o| o.replace(0));
         if own != 0 {
+            if let Some(m) = by_tid().as_mut() {
+                m.remove(&gettid());
+            }
             let _ = raw::thread_finished(own, code);
         }
     });
@@ -73,9 +85,17 @@ pub(crate) fn current_thread_handle() -> R<RawHandle> {
     if own != 0 {
         return Ok(raw::duplicate(own, false)?);
     }
+    let mut map = by_tid();
+    // The main thread's object may have been made by another thread's OpenThread.
+    if let Some(&own) = map.as_ref().and_then(|m| m.get(&gettid())) {
+        OWN.with(|o| o.set(own));
+        return Ok(raw::duplicate(own, false)?);
+    }
     let (creator, own) = raw::thread_object_new(false)?;
     raw::thread_started(own)?;
     OWN.with(|o| o.set(own));
+    map.get_or_insert_with(Default::default).insert(gettid(), own);
+    drop(map);
     if gettid() != std::process::id() {
         ADOPTED.with(Adopted::arm); // registers the destructor
     }
@@ -103,6 +123,9 @@ extern "C-unwind" fn trampoline(p: *mut c_void) -> *mut c_void {
         } = *start;
         let _ = raw::thread_started(own);
         OWN.with(|o| o.set(own));
+        by_tid()
+            .get_or_insert_with(Default::default)
+            .insert(gettid(), own);
         // CREATE_SUSPENDED: the suspend count is 1 before CreateThread returns.
         let slot = if suspended {
             crate::threadctl::suspend_new()
@@ -226,4 +249,85 @@ pub extern "C-unwind" fn ExitThread(code: DWORD) -> ! {
     // SAFETY: ends the calling thread; no Rust frame with a pending destructor is between
     // here and the C caller.
     unsafe { pthread_exit_unwind(null_mut()) }
+}
+
+/// The process a thread id belongs to (`Tgid` of `/proc/<tid>/status`), if it exists.
+fn tgid_of(tid: u32) -> Option<u32> {
+    let s = std::fs::read_to_string(format!("/proc/{tid}/status")).ok()?;
+    s.lines()
+        .find_map(|l| l.strip_prefix("Tgid:"))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// `THREAD_*` rights another user's thread may be opened with (as `OpenProcess` allows
+/// another user's process: waiting and querying).
+const THREAD_OTHER_USER: DWORD = 0x0010_0000 | 0x0800 | 0x0040; // SYNCHRONIZE | QUERY_(LIMITED_)INFORMATION
+
+/// `OpenThread`: a new handle to a thread of this process with a thread object (started by
+/// `CreateThread`, the caller itself, or the main thread). Unknown tid:
+/// `ERROR_INVALID_PARAMETER`; another user's thread with more than wait/query rights:
+/// `ERROR_ACCESS_DENIED`; another process's thread otherwise, or a thread of this process
+/// started outside winipc: `ERROR_NOT_SUPPORTED` (thread objects are per process).
+#[unsafe(no_mangle)]
+pub extern "C" fn OpenThread(access: DWORD, inherit: BOOL, tid: DWORD) -> HANDLE {
+    ffi(null_mut(), || {
+        let me = std::process::id();
+        let tgid = match tid {
+            0 => None,
+            t => tgid_of(t),
+        };
+        let Some(tgid) = tgid else {
+            return Err(invalid_parameter("no such thread"));
+        };
+        if tgid != me {
+            let mine = winipc_sys::proc::geteuid();
+            let owner = winipc_sys::proc::owner_uid(tgid);
+            let specific = crate::handle::map_access(winipc_core::Kind::Thread, access);
+            if mine != 0 && owner != Some(mine) && specific & !THREAD_OTHER_USER != 0 {
+                return Err(Error::AccessDenied.into());
+            }
+            return Err(not_supported("OpenThread on another process's thread"));
+        }
+        let r = {
+            let mut map = by_tid();
+            match map.as_ref().and_then(|m| m.get(&tid)) {
+                Some(&own) => raw::duplicate(own, inherit != 0)?,
+                None if tid == gettid() => {
+                    drop(map);
+                    let r = current_thread_handle()?;
+                    if inherit != 0 {
+                        let dup = raw::duplicate(r, true);
+                        let _ = raw::close(r);
+                        dup?
+                    } else {
+                        r
+                    }
+                }
+                None if tid == me => {
+                    // The main thread, from another thread: its object ends with the process.
+                    let (creator, own) = raw::thread_object_new(inherit != 0)?;
+                    if let Err(e) = raw::thread_started_as(own, tid) {
+                        let _ = raw::close(own);
+                        let _ = raw::close(creator);
+                        return Err(e.into());
+                    }
+                    map.get_or_insert_with(Default::default).insert(tid, own);
+                    creator
+                }
+                None => return Err(not_supported("OpenThread on a thread not started by winipc")),
+            }
+        };
+        crate::handle::restrict_opened(r, access)?;
+        Ok(to_handle(r))
+    })
+}
+
+/// `GetProcessIdOfThread`.
+#[unsafe(no_mangle)]
+pub extern "C" fn GetProcessIdOfThread(h: HANDLE) -> DWORD {
+    ffi(0, || match classify(h)? {
+        H::CurrentThread => Ok(std::process::id()),
+        H::Raw(r) => Ok(raw::thread_process_id(r)?),
+        _ => Err(invalid_handle()),
+    })
 }

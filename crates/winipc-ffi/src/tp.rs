@@ -26,6 +26,8 @@ const WAIT_TIMEOUT: DWORD = 258;
 type WorkCb = unsafe extern "C" fn(*mut Instance, *mut c_void, *mut Tp);
 type WaitCb = unsafe extern "C" fn(*mut Instance, *mut c_void, *mut Tp, DWORD);
 type SimpleCb = unsafe extern "C" fn(*mut Instance, *mut c_void);
+/// `WAITORTIMERCALLBACK`: a timer-queue timer's callback (`timerqueue.rs`).
+pub(crate) type LegacyCb = unsafe extern "C" fn(*mut c_void, u8);
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -38,6 +40,8 @@ enum Callback {
     Wait(WaitCb),
     Timer(WorkCb),
     Simple(SimpleCb),
+    /// A timer-queue timer: called as `f(ctx, TRUE)`; Windows accepts a NULL function.
+    Legacy(Option<LegacyCb>),
 }
 
 /// A `PTP_WORK`, `PTP_WAIT` or `PTP_TIMER`: C holds a pointer to it (from `Arc::into_raw`).
@@ -47,6 +51,8 @@ pub struct Tp {
     state: Mutex<TpState>,
     /// Signaled when `queued + running` drops to 0.
     idle: Condvar,
+    /// `WT_EXECUTEINTIMERTHREAD`: the timer's own thread runs the callback itself.
+    inline: bool,
 }
 
 #[derive(Default)]
@@ -107,6 +113,12 @@ static POOL: Mutex<Pool> = Mutex::new(Pool {
 });
 static WORK_READY: Condvar = Condvar::new();
 
+thread_local! {
+    /// The object whose callback this thread is running (0: none), so that a deletion from
+    /// inside the callback does not wait for itself.
+    static CURRENT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 fn enqueue(job: Job) {
     let mut p = lock(&POOL);
     p.queue.push_back(job);
@@ -157,6 +169,7 @@ fn run(job: Job) {
     }
     let mut inst = Instance::default();
     let me = Arc::as_ptr(&tp).cast_mut();
+    let outer = CURRENT.with(|c| c.replace(me as usize));
     // SAFETY: the caller's callback and context, called as Windows calls them; `inst` and
     // `me` stay valid for the call.
     unsafe {
@@ -164,8 +177,11 @@ fn run(job: Job) {
             Callback::Work(f) | Callback::Timer(f) => f(&mut inst, tp.ctx.0, me),
             Callback::Wait(f) => f(&mut inst, tp.ctx.0, me, job.result),
             Callback::Simple(f) => f(&mut inst, tp.ctx.0),
+            Callback::Legacy(Some(f)) => f(tp.ctx.0, 1),
+            Callback::Legacy(None) => {}
         }
     }
+    CURRENT.with(|c| c.set(outer));
     if let Some(h) = inst.release_mutex {
         let _ = raw::mutex_release(h);
     }
@@ -188,6 +204,7 @@ fn new_tp(cb: Callback, ctx: *mut c_void) -> *mut Tp {
         ctx: Ctx(ctx),
         state: Mutex::new(TpState::default()),
         idle: Condvar::new(),
+        inline: false,
     }))
     .cast_mut()
 }
@@ -349,8 +366,18 @@ fn armed_thread(tp: &Arc<Tp>, ctl: &Control) {
                 } else {
                     Arm::Timer(due + Duration::from_millis(u64::from(period)), period)
                 };
-                drop(s);
-                submit(tp, 0);
+                if tp.inline {
+                    s.queued += 1;
+                    drop(s);
+                    run(Job {
+                        tp: tp.clone(),
+                        result: 0,
+                        epoch,
+                    });
+                } else {
+                    drop(s);
+                    submit(tp, 0);
+                }
             }
         }
     }
@@ -388,6 +415,58 @@ fn due_of(ft: *const u64) -> Option<Instant> {
         let at = UNIX_EPOCH + Duration::from_nanos(unix_100ns.saturating_mul(100));
         now + at.duration_since(SystemTime::now()).unwrap_or_default()
     })
+}
+
+// ---- timer-queue timers (`timerqueue.rs`) ---------------------------------------------------
+
+/// A new timer-queue timer, not armed: its callback is `f(ctx, TRUE)`, on a pool worker or
+/// (`inline`) on the timer's own thread.
+pub(crate) fn legacy_timer(f: Option<LegacyCb>, ctx: *mut c_void, inline: bool) -> Arc<Tp> {
+    Arc::new(Tp {
+        cb: Callback::Legacy(f),
+        ctx: Ctx(ctx),
+        state: Mutex::new(TpState::default()),
+        idle: Condvar::new(),
+        inline,
+    })
+}
+
+/// Arms `tp` to fire `due` from now, then every `period_ms` (0: once).
+pub(crate) fn legacy_set(tp: &Arc<Tp>, due: Duration, period_ms: u32) -> R<()> {
+    arm(tp, Arm::Timer(Instant::now() + due, period_ms))
+}
+
+/// Whether `tp` is armed (a one-shot timer that fired is not).
+pub(crate) fn legacy_armed(tp: &Arc<Tp>) -> bool {
+    matches!(lock(&tp.state).arm, Arm::Timer(..))
+}
+
+/// Stops `tp` for good: no new firing, queued callbacks dropped, its thread ends. Returns
+/// whether a callback is still running on another thread than the caller's.
+pub(crate) fn legacy_stop(tp: &Arc<Tp>) -> bool {
+    disarm(tp, true);
+    let mut p = lock(&POOL);
+    let before = p.queue.len();
+    p.queue.retain(|j| !Arc::ptr_eq(&j.tp, tp));
+    let dropped = (before - p.queue.len()) as u32;
+    drop(p);
+    let mut s = lock(&tp.state);
+    s.queued -= dropped;
+    s.running > u32::from(legacy_inside(tp))
+}
+
+/// Whether the calling thread is running `tp`'s callback.
+fn legacy_inside(tp: &Arc<Tp>) -> bool {
+    CURRENT.with(|c| c.get()) == Arc::as_ptr(tp) as usize
+}
+
+/// Waits until no callback of a stopped `tp` runs (but the caller's own, if it is one).
+pub(crate) fn legacy_wait(tp: &Arc<Tp>) {
+    let me = u32::from(legacy_inside(tp));
+    let mut s = lock(&tp.state);
+    while s.queued + s.running > me {
+        s = tp.idle.wait(s).unwrap_or_else(|e| e.into_inner());
+    }
 }
 
 // ---- the C functions ------------------------------------------------------------------------
