@@ -835,6 +835,7 @@ WINBASEAPI DWORD WINAPI GetProcessId(HANDLE Process);
 WINBASEAPI HANDLE WINAPI GetCurrentThread(void);
 WINBASEAPI DWORD WINAPI GetCurrentThreadId(void);
 WINBASEAPI DWORD WINAPI GetThreadId(HANDLE Thread);
+WINBASEAPI DWORD WINAPI GetProcessIdOfThread(HANDLE Thread);
 WINBASEAPI HANDLE WINAPI GetStdHandle(DWORD nStdHandle);
 
 /* Events. */
@@ -884,6 +885,27 @@ WINBASEAPI BOOL WINAPI SetWaitableTimer(HANDLE hTimer, const LARGE_INTEGER *lpDu
                                         LONG lPeriod, PTIMERAPCROUTINE pfnCompletionRoutine,
                                         LPVOID lpArgToCompletionRoutine, BOOL fResume);
 WINBASEAPI BOOL WINAPI CancelWaitableTimer(HANDLE hTimer);
+/* SetWaitableTimerEx: the wake context and tolerable delay are accepted and have no effect. */
+#define POWER_REQUEST_CONTEXT_VERSION         0
+#define POWER_REQUEST_CONTEXT_SIMPLE_STRING   0x00000001
+#define POWER_REQUEST_CONTEXT_DETAILED_STRING 0x00000002
+typedef struct _REASON_CONTEXT {
+    ULONG Version;
+    DWORD Flags;
+    union {
+        struct {
+            HMODULE LocalizedReasonModule;
+            ULONG LocalizedReasonId;
+            ULONG ReasonStringCount;
+            LPWSTR *ReasonStrings;
+        } Detailed;
+        LPWSTR SimpleReasonString;
+    } Reason;
+} REASON_CONTEXT, *PREASON_CONTEXT;
+WINBASEAPI BOOL WINAPI SetWaitableTimerEx(HANDLE hTimer, const LARGE_INTEGER *lpDueTime,
+                                          LONG lPeriod, PTIMERAPCROUTINE pfnCompletionRoutine,
+                                          LPVOID lpArgToCompletionRoutine,
+                                          PREASON_CONTEXT WakeContext, ULONG TolerableDelay);
 
 /* Waits. */
 WINBASEAPI DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);
@@ -947,6 +969,9 @@ WINBASEAPI BOOL WINAPI CreateProcessW(LPCWSTR lpApplicationName, LPWSTR lpComman
                                       LPPROCESS_INFORMATION lpProcessInformation);
 WINBASEAPI HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle,
                                      DWORD dwProcessId);
+/* OpenThread: threads of this process (see docs/c-abi.md). */
+WINBASEAPI HANDLE WINAPI OpenThread(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                    DWORD dwThreadId);
 WINBASEAPI BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode);
 WINBASEAPI BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode);
 WINBASEAPI DECLSPEC_NORETURN VOID WINAPI ExitProcess(UINT uExitCode);
@@ -1018,6 +1043,30 @@ WINBASEAPI VOID WINAPI WakeAllConditionVariable(PCONDITION_VARIABLE ConditionVar
 WINBASEAPI VOID WINAPI InitOnceInitialize(PINIT_ONCE InitOnce);
 WINBASEAPI BOOL WINAPI InitOnceExecuteOnce(PINIT_ONCE InitOnce, PINIT_ONCE_FN InitFn,
                                            PVOID Parameter, LPVOID *Context);
+
+/* WaitOnAddress (synchapi.h; Synchronization.lib on Windows): threads of this process. */
+WINBASEAPI BOOL WINAPI WaitOnAddress(volatile VOID *Address, PVOID CompareAddress,
+                                     SIZE_T AddressSize, DWORD dwMilliseconds);
+WINBASEAPI VOID WINAPI WakeByAddressSingle(PVOID Address);
+WINBASEAPI VOID WINAPI WakeByAddressAll(PVOID Address);
+
+/* Synchronization barriers (synchapi.h): threads of this process. */
+typedef struct _RTL_BARRIER {
+    DWORD Reserved1;
+    DWORD Reserved2;
+    ULONG_PTR Reserved3[2];
+    DWORD Reserved4;
+    DWORD Reserved5;
+} RTL_BARRIER, *PRTL_BARRIER, SYNCHRONIZATION_BARRIER, *PSYNCHRONIZATION_BARRIER,
+  *LPSYNCHRONIZATION_BARRIER;
+#define SYNCHRONIZATION_BARRIER_FLAGS_SPIN_ONLY  0x01
+#define SYNCHRONIZATION_BARRIER_FLAGS_BLOCK_ONLY 0x02
+#define SYNCHRONIZATION_BARRIER_FLAGS_NO_DELETE  0x04
+WINBASEAPI BOOL WINAPI InitializeSynchronizationBarrier(LPSYNCHRONIZATION_BARRIER lpBarrier,
+                                                        LONG lTotalThreads, LONG lSpinCount);
+WINBASEAPI BOOL WINAPI EnterSynchronizationBarrier(LPSYNCHRONIZATION_BARRIER lpBarrier,
+                                                   DWORD dwFlags);
+WINBASEAPI BOOL WINAPI DeleteSynchronizationBarrier(LPSYNCHRONIZATION_BARRIER lpBarrier);
 
 /* Interlocked operations: sequentially consistent, inline (compiler builtins). */
 #define MemoryBarrier() __atomic_thread_fence(__ATOMIC_SEQ_CST)
@@ -1095,6 +1144,134 @@ static inline PVOID InterlockedCompareExchangePointer(PVOID volatile *Destinatio
                                 __ATOMIC_SEQ_CST);
     return Comparand;
 }
+/* The rest of the family (winnt.h): 8-, 16- and 64-bit forms, the pointer forms, the
+ * acquire/release/no-fence spellings (all sequentially consistent here) and the compiler's
+ * _Interlocked* intrinsic names. */
+#define WINIPC_ILK_(T, name, op)                                                            \
+    static inline T name(T volatile *Destination, T Value)                                  \
+    {                                                                                       \
+        return op(Destination, Value, __ATOMIC_SEQ_CST);                                    \
+    }
+#define WINIPC_ILK_CMPXCHG_(T, name)                                                        \
+    static inline T name(T volatile *Destination, T Exchange, T Comparand)                  \
+    {                                                                                       \
+        __atomic_compare_exchange_n(Destination, &Comparand, Exchange, 0, __ATOMIC_SEQ_CST, \
+                                    __ATOMIC_SEQ_CST);                                      \
+        return Comparand;                                                                   \
+    }
+WINIPC_ILK_(LONGLONG, InterlockedAnd64, __atomic_fetch_and)
+WINIPC_ILK_(LONGLONG, InterlockedOr64, __atomic_fetch_or)
+WINIPC_ILK_(LONGLONG, InterlockedXor64, __atomic_fetch_xor)
+WINIPC_ILK_(char, InterlockedAnd8, __atomic_fetch_and)
+WINIPC_ILK_(char, InterlockedOr8, __atomic_fetch_or)
+WINIPC_ILK_(char, InterlockedXor8, __atomic_fetch_xor)
+WINIPC_ILK_(char, InterlockedExchange8, __atomic_exchange_n)
+WINIPC_ILK_(SHORT, InterlockedAnd16, __atomic_fetch_and)
+WINIPC_ILK_(SHORT, InterlockedOr16, __atomic_fetch_or)
+WINIPC_ILK_(SHORT, InterlockedXor16, __atomic_fetch_xor)
+WINIPC_ILK_(SHORT, InterlockedExchange16, __atomic_exchange_n)
+WINIPC_ILK_CMPXCHG_(char, InterlockedCompareExchange8)
+WINIPC_ILK_CMPXCHG_(SHORT, InterlockedCompareExchange16)
+static inline SHORT InterlockedIncrement16(SHORT volatile *Addend)
+{
+    return __atomic_add_fetch(Addend, 1, __ATOMIC_SEQ_CST);
+}
+static inline SHORT InterlockedDecrement16(SHORT volatile *Addend)
+{
+    return __atomic_sub_fetch(Addend, 1, __ATOMIC_SEQ_CST);
+}
+static inline LONG InterlockedExchangeSubtract(LONG volatile *Addend, LONG Value)
+{
+    return __atomic_fetch_sub(Addend, Value, __ATOMIC_SEQ_CST);
+}
+static inline LONG InterlockedAdd(LONG volatile *Addend, LONG Value)
+{
+    return __atomic_add_fetch(Addend, Value, __ATOMIC_SEQ_CST);
+}
+static inline LONGLONG InterlockedAdd64(LONGLONG volatile *Addend, LONGLONG Value)
+{
+    return __atomic_add_fetch(Addend, Value, __ATOMIC_SEQ_CST);
+}
+static inline BOOLEAN InterlockedBitTestAndSet(LONG volatile *Base, LONG Offset)
+{
+    return (BOOLEAN)((__atomic_fetch_or(Base, (LONG)(1UL << (Offset & 31)), __ATOMIC_SEQ_CST)
+                      >> (Offset & 31)) & 1);
+}
+static inline BOOLEAN InterlockedBitTestAndReset(LONG volatile *Base, LONG Offset)
+{
+    return (BOOLEAN)((__atomic_fetch_and(Base, (LONG)~(1UL << (Offset & 31)), __ATOMIC_SEQ_CST)
+                      >> (Offset & 31)) & 1);
+}
+#define InterlockedIncrementAcquire       InterlockedIncrement
+#define InterlockedIncrementRelease       InterlockedIncrement
+#define InterlockedIncrementNoFence       InterlockedIncrement
+#define InterlockedDecrementAcquire       InterlockedDecrement
+#define InterlockedDecrementRelease       InterlockedDecrement
+#define InterlockedDecrementNoFence       InterlockedDecrement
+#define InterlockedExchangeAcquire        InterlockedExchange
+#define InterlockedExchangeNoFence        InterlockedExchange
+#define InterlockedExchangeAddAcquire     InterlockedExchangeAdd
+#define InterlockedExchangeAddRelease     InterlockedExchangeAdd
+#define InterlockedExchangeAddNoFence     InterlockedExchangeAdd
+#define InterlockedCompareExchangeAcquire InterlockedCompareExchange
+#define InterlockedCompareExchangeRelease InterlockedCompareExchange
+#define InterlockedCompareExchangeNoFence InterlockedCompareExchange
+#define InterlockedIncrementAcquire64     InterlockedIncrement64
+#define InterlockedIncrementRelease64     InterlockedIncrement64
+#define InterlockedDecrementAcquire64     InterlockedDecrement64
+#define InterlockedDecrementRelease64     InterlockedDecrement64
+#define InterlockedCompareExchangeAcquire64 InterlockedCompareExchange64
+#define InterlockedCompareExchangeRelease64 InterlockedCompareExchange64
+#define InterlockedExchangePointerAcquire InterlockedExchangePointer
+#define InterlockedExchangePointerNoFence InterlockedExchangePointer
+#define InterlockedCompareExchangePointerAcquire InterlockedCompareExchangePointer
+#define InterlockedCompareExchangePointerRelease InterlockedCompareExchangePointer
+#define InterlockedCompareExchangePointerNoFence InterlockedCompareExchangePointer
+#define InterlockedAndAcquire             InterlockedAnd
+#define InterlockedAndRelease             InterlockedAnd
+#define InterlockedOrAcquire              InterlockedOr
+#define InterlockedOrRelease              InterlockedOr
+#define InterlockedXorAcquire             InterlockedXor
+#define InterlockedXorRelease             InterlockedXor
+#define _InterlockedIncrement             InterlockedIncrement
+#define _InterlockedDecrement             InterlockedDecrement
+#define _InterlockedExchange              InterlockedExchange
+#define _InterlockedExchangeAdd           InterlockedExchangeAdd
+#define _InterlockedCompareExchange       InterlockedCompareExchange
+#define _InterlockedAnd                   InterlockedAnd
+#define _InterlockedOr                    InterlockedOr
+#define _InterlockedXor                   InterlockedXor
+#define _InterlockedIncrement16           InterlockedIncrement16
+#define _InterlockedDecrement16           InterlockedDecrement16
+#define _InterlockedCompareExchange16     InterlockedCompareExchange16
+#define _InterlockedExchange8             InterlockedExchange8
+#define _InterlockedExchange16            InterlockedExchange16
+#define _InterlockedAnd8                  InterlockedAnd8
+#define _InterlockedOr8                   InterlockedOr8
+#define _InterlockedXor8                  InterlockedXor8
+#define _InterlockedAnd16                 InterlockedAnd16
+#define _InterlockedOr16                  InterlockedOr16
+#define _InterlockedXor16                 InterlockedXor16
+#define _InterlockedCompareExchange8      InterlockedCompareExchange8
+#define _InterlockedIncrement64           InterlockedIncrement64
+#define _InterlockedDecrement64           InterlockedDecrement64
+#define _InterlockedExchange64            InterlockedExchange64
+#define _InterlockedExchangeAdd64         InterlockedExchangeAdd64
+#define _InterlockedCompareExchange64     InterlockedCompareExchange64
+#define _InterlockedAnd64                 InterlockedAnd64
+#define _InterlockedOr64                  InterlockedOr64
+#define _InterlockedXor64                 InterlockedXor64
+#define _InterlockedExchangePointer       InterlockedExchangePointer
+#define _InterlockedCompareExchangePointer InterlockedCompareExchangePointer
+#define _interlockedbittestandset         InterlockedBitTestAndSet
+#define _interlockedbittestandreset       InterlockedBitTestAndReset
+#define _ReadWriteBarrier()               __atomic_signal_fence(__ATOMIC_SEQ_CST)
+#define MemoryBarrierAcquire()            __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define ReadAcquire(p)                    __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define WriteRelease(p, v)                __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define ReadNoFence(p)                    __atomic_load_n((p), __ATOMIC_RELAXED)
+#define WriteNoFence(p, v)                __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#define _mm_pause()                       YieldProcessor()
 
 /* Wall-clock time and the performance counter (nanoseconds: frequency 1e9). */
 WINBASEAPI VOID WINAPI GetSystemTime(LPSYSTEMTIME lpSystemTime);
@@ -1168,6 +1345,71 @@ WINBASEAPI DWORD WINAPI GetConsoleTitleA(LPSTR lpConsoleTitle, DWORD nSize);
 WINBASEAPI DWORD WINAPI GetConsoleTitleW(LPWSTR lpConsoleTitle, DWORD nSize);
 WINBASEAPI BOOL WINAPI AllocConsole(void);
 WINBASEAPI BOOL WINAPI FreeConsole(void);
+
+/* Console I/O (consoleapi.h) on a terminal; on any other handle they fail with
+ * ERROR_INVALID_HANDLE, as Windows' do on a redirected handle. */
+#define ENABLE_PROCESSED_INPUT             0x0001
+#define ENABLE_LINE_INPUT                  0x0002
+#define ENABLE_ECHO_INPUT                  0x0004
+#define ENABLE_WINDOW_INPUT                0x0008
+#define ENABLE_MOUSE_INPUT                 0x0010
+#define ENABLE_INSERT_MODE                 0x0020
+#define ENABLE_QUICK_EDIT_MODE             0x0040
+#define ENABLE_EXTENDED_FLAGS              0x0080
+#define ENABLE_AUTO_POSITION               0x0100
+#define ENABLE_VIRTUAL_TERMINAL_INPUT      0x0200
+#define ENABLE_PROCESSED_OUTPUT            0x0001
+#define ENABLE_WRAP_AT_EOL_OUTPUT          0x0002
+#define ENABLE_VIRTUAL_TERMINAL_PROCESSING 0x0004
+#define DISABLE_NEWLINE_AUTO_RETURN        0x0008
+#define ENABLE_LVB_GRID_WORLDWIDE          0x0010
+#define CTRL_C_EVENT        0
+#define CTRL_BREAK_EVENT    1
+#define CTRL_CLOSE_EVENT    2
+#define CTRL_LOGOFF_EVENT   5
+#define CTRL_SHUTDOWN_EVENT 6
+typedef BOOL (WINAPI *PHANDLER_ROUTINE)(DWORD CtrlType);
+typedef struct _CONSOLE_READCONSOLE_CONTROL {
+    ULONG nLength;
+    ULONG nInitialChars;
+    ULONG dwCtrlWakeupMask;
+    ULONG dwControlKeyState;
+} CONSOLE_READCONSOLE_CONTROL, *PCONSOLE_READCONSOLE_CONTROL;
+WINBASEAPI BOOL WINAPI GetConsoleMode(HANDLE hConsoleHandle, LPDWORD lpMode);
+WINBASEAPI BOOL WINAPI SetConsoleMode(HANDLE hConsoleHandle, DWORD dwMode);
+WINBASEAPI BOOL WINAPI WriteConsoleA(HANDLE hConsoleOutput, const VOID *lpBuffer,
+                                     DWORD nNumberOfCharsToWrite,
+                                     LPDWORD lpNumberOfCharsWritten, LPVOID lpReserved);
+WINBASEAPI BOOL WINAPI WriteConsoleW(HANDLE hConsoleOutput, const VOID *lpBuffer,
+                                     DWORD nNumberOfCharsToWrite,
+                                     LPDWORD lpNumberOfCharsWritten, LPVOID lpReserved);
+WINBASEAPI BOOL WINAPI ReadConsoleA(HANDLE hConsoleInput, LPVOID lpBuffer,
+                                    DWORD nNumberOfCharsToRead, LPDWORD lpNumberOfCharsRead,
+                                    PCONSOLE_READCONSOLE_CONTROL pInputControl);
+WINBASEAPI BOOL WINAPI ReadConsoleW(HANDLE hConsoleInput, LPVOID lpBuffer,
+                                    DWORD nNumberOfCharsToRead, LPDWORD lpNumberOfCharsRead,
+                                    PCONSOLE_READCONSOLE_CONTROL pInputControl);
+/* Handlers run on a thread of their own: SIGINT is CTRL_C_EVENT, SIGQUIT CTRL_BREAK_EVENT,
+ * SIGHUP CTRL_CLOSE_EVENT. */
+WINBASEAPI BOOL WINAPI SetConsoleCtrlHandler(PHANDLER_ROUTINE HandlerRoutine, BOOL Add);
+
+/* MessageBox (winuser.h): no windows here; the caption and text go to standard error and
+ * the answer is the default button (IDOK, IDYES, ...). */
+#define MB_OKCANCEL          0x00000001
+#define MB_ABORTRETRYIGNORE  0x00000002
+#define MB_YESNOCANCEL       0x00000003
+#define MB_YESNO             0x00000004
+#define MB_RETRYCANCEL       0x00000005
+#define IDOK     1
+#define IDCANCEL 2
+#define IDABORT  3
+#define IDRETRY  4
+#define IDIGNORE 5
+#define IDYES    6
+#define IDNO     7
+typedef HANDLE HWND;
+WINBASEAPI int WINAPI MessageBoxA(HWND hWnd, LPCSTR lpText, LPCSTR lpCaption, UINT uType);
+WINBASEAPI int WINAPI MessageBoxW(HWND hWnd, LPCWSTR lpText, LPCWSTR lpCaption, UINT uType);
 
 /* Scheduling: priority classes and thread priorities (nice values), affinity. */
 #define THREAD_PRIORITY_IDLE           (-15)
@@ -1294,6 +1536,9 @@ WINBASEAPI DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, D
 #  define CreateSemaphoreEx        CreateSemaphoreExW
 #  define CreateWaitableTimerEx    CreateWaitableTimerExW
 #  define SetConsoleTitle          SetConsoleTitleW
+#  define WriteConsole             WriteConsoleW
+#  define ReadConsole              ReadConsoleW
+#  define MessageBox               MessageBoxW
 #  define GetConsoleTitle          GetConsoleTitleW
 #  define GetEnvironmentVariable   GetEnvironmentVariableW
 #  define SetEnvironmentVariable   SetEnvironmentVariableW
@@ -1342,6 +1587,9 @@ typedef LPSTARTUPINFOW LPSTARTUPINFO;
 #  define CreateSemaphoreEx        CreateSemaphoreExA
 #  define CreateWaitableTimerEx    CreateWaitableTimerExA
 #  define SetConsoleTitle          SetConsoleTitleA
+#  define WriteConsole             WriteConsoleA
+#  define ReadConsole              ReadConsoleA
+#  define MessageBox               MessageBoxA
 #  define GetConsoleTitle          GetConsoleTitleA
 #  define GetEnvironmentVariable   GetEnvironmentVariableA
 #  define SetEnvironmentVariable   SetEnvironmentVariableA

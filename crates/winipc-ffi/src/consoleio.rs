@@ -468,3 +468,76 @@ pub extern "C" fn SetConsoleCtrlHandler(handler: Option<Handler>, add: BOOL) -> 
         }
     })
 }
+
+// ---- MessageBox ----------------------------------------------------------------------------
+
+/// The button a message box of type `t` answers with: its default (the first button, or the
+/// one `MB_DEFBUTTON2/3` names).
+fn default_button(t: u32) -> i32 {
+    const IDOK: i32 = 1;
+    const IDCANCEL: i32 = 2;
+    const IDABORT: i32 = 3;
+    const IDRETRY: i32 = 4;
+    const IDIGNORE: i32 = 5;
+    const IDYES: i32 = 6;
+    const IDNO: i32 = 7;
+    let buttons: &[i32] = match t & 0xF {
+        1 => &[IDOK, IDCANCEL],
+        2 => &[IDABORT, IDRETRY, IDIGNORE],
+        3 => &[IDYES, IDNO, IDCANCEL],
+        4 => &[IDYES, IDNO],
+        5 => &[IDRETRY, IDCANCEL],
+        _ => &[IDOK],
+    };
+    let which = ((t >> 8) & 0xF) as usize; // MB_DEFBUTTON2 = 0x100, 3 = 0x200
+    buttons.get(which).copied().unwrap_or(buttons[0])
+}
+
+fn message_box(text: String, caption: Option<String>, t: u32) -> i32 {
+    let caption = caption.unwrap_or_else(|| "Error".to_owned());
+    eprintln!("{caption}: {text}");
+    default_button(t)
+}
+
+/// `MessageBoxA`: no windows here: "caption: text" goes to standard error; the answer is the
+/// default button.
+///
+/// # Safety
+/// `text` and `caption` NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn MessageBoxA(
+    _wnd: HANDLE,
+    text: *const std::ffi::c_char,
+    caption: *const std::ffi::c_char,
+    t: u32,
+) -> i32 {
+    ffi(0, || {
+        // SAFETY: the caller's contract.
+        let text = unsafe { checked_cstr(text) }?.map(|b| String::from_utf8_lossy(b).into_owned());
+        // SAFETY: the caller's contract.
+        let caption = unsafe { checked_cstr(caption) }?.map(|b| String::from_utf8_lossy(b).into_owned());
+        let text = text.unwrap_or_default();
+        Ok(message_box(text, caption, t))
+    })
+}
+
+/// `MessageBoxW`.
+///
+/// # Safety
+/// `text` and `caption` NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn MessageBoxW(
+    _wnd: HANDLE,
+    text: *const WCHAR,
+    caption: *const WCHAR,
+    t: u32,
+) -> i32 {
+    ffi(0, || {
+        // SAFETY: the caller's contract.
+        let text = unsafe { checked_wstr(text) }?.map(String::from_utf16_lossy);
+        // SAFETY: the caller's contract.
+        let caption = unsafe { checked_wstr(caption) }?.map(String::from_utf16_lossy);
+        let text = text.unwrap_or_default();
+        Ok(message_box(text, caption, t))
+    })
+}

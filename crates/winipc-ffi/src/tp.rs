@@ -122,7 +122,9 @@ thread_local! {
 fn enqueue(job: Job) {
     let mut p = lock(&POOL);
     p.queue.push_back(job);
-    if p.idle_workers == 0 && p.workers < MAX_WORKERS {
+    // A worker per queued callback that no idle worker will take (the woken ones count as idle
+    // until they run), so that callbacks queued together run together.
+    if p.queue.len() > p.idle_workers && p.workers < MAX_WORKERS {
         p.workers += 1;
         if std::thread::Builder::new()
             .name("winipc-tp".into())
@@ -442,7 +444,8 @@ pub(crate) fn legacy_armed(tp: &Arc<Tp>) -> bool {
 }
 
 /// Stops `tp` for good: no new firing, queued callbacks dropped, its thread ends. Returns
-/// whether a callback is still running on another thread than the caller's.
+/// whether a callback is still running (the caller's own counts: Windows reports
+/// `ERROR_IO_PENDING` to a callback deleting its own timer).
 pub(crate) fn legacy_stop(tp: &Arc<Tp>) -> bool {
     disarm(tp, true);
     let mut p = lock(&POOL);
@@ -452,7 +455,7 @@ pub(crate) fn legacy_stop(tp: &Arc<Tp>) -> bool {
     drop(p);
     let mut s = lock(&tp.state);
     s.queued -= dropped;
-    s.running > u32::from(legacy_inside(tp))
+    s.running > 0
 }
 
 /// Whether the calling thread is running `tp`'s callback.

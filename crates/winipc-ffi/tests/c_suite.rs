@@ -245,6 +245,9 @@ const MODE_PROGRAMS: &[&str] = &[
     "filemapping",
     "threadpool",
     "tpool",
+    "timerqueue",
+    "synchsurface",
+    "consoleio",
 ];
 
 /// Compiles `src` in one language mode.
