@@ -1400,6 +1400,9 @@ WINBASEAPI BOOL WINAPI SetConsoleCtrlHandler(PHANDLER_ROUTINE HandlerRoutine, BO
 #define MB_YESNOCANCEL       0x00000003
 #define MB_YESNO             0x00000004
 #define MB_RETRYCANCEL       0x00000005
+#define MB_DEFBUTTON1        0x00000000
+#define MB_DEFBUTTON2        0x00000100
+#define MB_DEFBUTTON3        0x00000200
 #define IDOK     1
 #define IDCANCEL 2
 #define IDABORT  3
