@@ -658,6 +658,19 @@ typedef LONG HRESULT;
 #  define _countof(A)   (sizeof(A) / sizeof((A)[0]))
 #endif
 
+/* MSVC's __int64, and its structured exception handling keywords in C, as plain blocks:
+ * __try { A } __finally { B } runs A then B (B is skipped if A leaves by return or goto, and
+ * no hardware exception is caught); __except's block never runs; __leave is not provided.
+ * Not in C++, where libstdc++ defines __try itself. WINIPC_NO_SEH_MACROS leaves them out. */
+#if !defined(__int64) && !defined(_MSC_VER)
+#  define __int64 long long
+#endif
+#if !defined(__cplusplus) && !defined(WINIPC_NO_SEH_MACROS) && !defined(__try)
+#  define __try        if (1)
+#  define __finally    if (1)
+#  define __except(f)  else if (0)
+#endif
+
 /* min/max as in <windef.h>, but never in C++ (they would break std::min). */
 #if !defined(NOMINMAX) && !defined(__cplusplus)
 #  ifndef max
