@@ -101,8 +101,7 @@ pub extern "C" fn SetConsoleMode(h: HANDLE, mode: DWORD) -> BOOL {
         }
         let known = ENABLE_PROCESSED_INPUT | ENABLE_LINE_INPUT | ENABLE_ECHO_INPUT | INPUT_KEPT;
         // Echo needs line input (Windows refuses it alone).
-        if mode & !known != 0 || (mode & ENABLE_ECHO_INPUT != 0 && mode & ENABLE_LINE_INPUT == 0)
-        {
+        if mode & !known != 0 || (mode & ENABLE_ECHO_INPUT != 0 && mode & ENABLE_LINE_INPUT == 0) {
             return Err(invalid_parameter("console input mode"));
         }
         let mut t = termios(fd)?;
@@ -281,7 +280,8 @@ pub unsafe extern "C" fn ReadConsoleW(
         out_ok(read)?;
         let mut p = PENDING.lock().unwrap_or_else(|e| e.into_inner());
         // Whole characters: read more while the pending bytes end inside one.
-        while n > 0 && (p.is_empty() || std::str::from_utf8(&p).is_err_and(|e| e.valid_up_to() == 0))
+        while n > 0
+            && (p.is_empty() || std::str::from_utf8(&p).is_err_and(|e| e.valid_up_to() == 0))
         {
             if !fill(fd, &mut p)? {
                 break;
@@ -380,10 +380,7 @@ fn dispatch(ev: DWORD) {
     if ev == CTRL_C_EVENT && IGNORE_CTRL_C.load(Ordering::Relaxed) {
         return;
     }
-    let list: Vec<Handler> = HANDLERS
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone();
+    let list: Vec<Handler> = HANDLERS.lock().unwrap_or_else(|e| e.into_inner()).clone();
     for h in list.iter().rev() {
         // SAFETY: a handler the application registered, called as Windows calls it.
         if unsafe { h(ev) } != 0 {
@@ -515,7 +512,8 @@ pub unsafe extern "C" fn MessageBoxA(
         // SAFETY: the caller's contract.
         let text = unsafe { checked_cstr(text) }?.map(|b| String::from_utf8_lossy(b).into_owned());
         // SAFETY: the caller's contract.
-        let caption = unsafe { checked_cstr(caption) }?.map(|b| String::from_utf8_lossy(b).into_owned());
+        let caption =
+            unsafe { checked_cstr(caption) }?.map(|b| String::from_utf8_lossy(b).into_owned());
         let text = text.unwrap_or_default();
         Ok(message_box(text, caption, t))
     })

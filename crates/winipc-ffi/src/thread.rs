@@ -94,7 +94,8 @@ pub(crate) fn current_thread_handle() -> R<RawHandle> {
     let (creator, own) = raw::thread_object_new(false)?;
     raw::thread_started(own)?;
     OWN.with(|o| o.set(own));
-    map.get_or_insert_with(Default::default).insert(gettid(), own);
+    map.get_or_insert_with(Default::default)
+        .insert(gettid(), own);
     drop(map);
     if gettid() != std::process::id() {
         ADOPTED.with(Adopted::arm); // registers the destructor
@@ -314,7 +315,11 @@ pub extern "C" fn OpenThread(access: DWORD, inherit: BOOL, tid: DWORD) -> HANDLE
                     map.get_or_insert_with(Default::default).insert(tid, own);
                     creator
                 }
-                None => return Err(not_supported("OpenThread on a thread not started by winipc")),
+                None => {
+                    return Err(not_supported(
+                        "OpenThread on a thread not started by winipc",
+                    ));
+                }
             }
         };
         crate::handle::restrict_opened(r, access)?;

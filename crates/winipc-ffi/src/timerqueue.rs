@@ -213,7 +213,10 @@ pub extern "C" fn DeleteTimerQueueTimer(queue: HANDLE, timer: HANDLE, done: HAND
                 Some(tm) if tm.queue == q => {}
                 _ => return Err(invalid_handle()),
             }
-            Ok(t.timers.remove(&(timer as usize)).map(|tm| tm.tp).expect("present"))
+            Ok(t.timers
+                .remove(&(timer as usize))
+                .map(|tm| tm.tp)
+                .expect("present"))
         })?;
         let done = done_of(done)?;
         if finish(vec![tp], done) {

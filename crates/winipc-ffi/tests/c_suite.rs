@@ -696,3 +696,279 @@ fn every_declared_function_is_exported() {
         declared.len()
     );
 }
+
+// ---- Microsoft Learn-style synchronization samples ------------------------------------------
+
+/// Builds a sample of `tests/c/samples/` as it is (C or C++ by its extension); warnings are
+/// the sample's own, so `-Werror` is not used.
+fn compile_sample(name: &str, extra: &[&str], out: &Path) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/c/samples")
+        .join(name);
+    let lib = lib_dir();
+    let cxx = name.ends_with(".cpp");
+    let mut cmd = Command::new(if cxx { "g++" } else { "gcc" });
+    cmd.arg(if cxx { "-std=gnu++17" } else { "-std=gnu11" })
+        .args(["-O1", "-g"])
+        .args(extra)
+        .arg(format!("-I{}", repo().join("include").display()))
+        .arg(&src)
+        .arg("-o")
+        .arg(out)
+        .arg(format!("-L{}", lib.display()))
+        .arg(format!("-Wl,-rpath,{}", lib.display()))
+        .args(["-lwinipc", "-lpthread"]);
+    let o = cmd.output().expect("run the compiler");
+    assert!(
+        o.status.success(),
+        "{name} {extra:?} does not build:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// Runs `bin` with its standard output on a pseudo-terminal (a console): what it showed.
+fn run_on_terminal(bin: &Path, dir: &Path) -> String {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let (mut master, mut slave) = (0, 0);
+    // SAFETY: openpty writes two descriptors; no name, termios or size is passed.
+    let rc = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
+    // SAFETY: both descriptors were just opened and are owned here.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    let mut cmd = command(bin, dir, &[]);
+    cmd.stdout(Stdio::from(slave));
+    let child = cmd.spawn().expect("spawn on a terminal");
+    drop(cmd); // our copy of the slave side: EOF (EIO) once the child is gone
+    let reader = std::thread::spawn(move || {
+        let mut f = std::fs::File::from(master);
+        let mut out = Vec::new();
+        let mut b = [0u8; 4096];
+        while let Ok(n) = f.read(&mut b) {
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&b[..n]);
+        }
+        out
+    });
+    let o = wait_output(child, &format!("{} on a terminal", bin.display()));
+    assert!(o.status.success(), "{}: {:?}", bin.display(), o.status);
+    String::from_utf8_lossy(&reader.join().expect("reader")).into_owned()
+}
+
+/// Distinct thread ids of lines "<prefix><tid><suffix>".
+fn tids(out: &str, prefix: &str, suffix: &str) -> std::collections::BTreeSet<u32> {
+    out.lines()
+        .filter_map(|l| l.strip_prefix(prefix)?.strip_suffix(suffix)?.parse().ok())
+        .collect()
+}
+
+/// Programs written in the style of the Microsoft Learn synchronization samples ("Using Timer
+/// Queues", "Using Waitable Timer Objects", "... with an Asynchronous Procedure Call", "Using
+/// Event Objects", "Using Mutex Objects", "Using Semaphore Objects", "Creating Threads",
+/// "Using Condition Variables", "Using Thread Local Storage") build unchanged and behave.
+/// The timers keep their 5-10 s delays, so the slow ones run side by side (~21 s in all).
+#[test]
+fn microsoft_learn_sync_samples() {
+    let dir = work_dir("learn-samples");
+    let bin = |n: &str| dir.join("bin").join(n);
+    let builds: &[(&str, &str, &[&str])] = &[
+        ("timer_queue.c", "timer_queue", &[]),
+        ("waitable_timer.c", "waitable_timer", &[]),
+        ("timer_apc.c", "timer_apc", &[]),
+        ("event_objects.c", "event_objects", &[]),
+        ("mutex_objects.c", "mutex_objects", &[]),
+        ("semaphore_objects.c", "semaphore_objects", &[]),
+        ("creating_threads.c", "creating_threads", &[]),
+        (
+            "creating_threads.c",
+            "creating_threads_w",
+            &["-DUNICODE", "-D_UNICODE", "-DWINIPC_WMAIN_SHIM"],
+        ),
+        ("condition_variables.cpp", "condition_variables", &[]),
+        (
+            "condition_variables.cpp",
+            "condition_variables_w",
+            &["-DUNICODE", "-D_UNICODE"],
+        ),
+        ("thread_local_storage.c", "thread_local_storage", &[]),
+    ];
+    for (src, out, extra) in builds {
+        compile_sample(src, extra, &bin(out));
+    }
+    let slow: Vec<_> = [
+        "timer_queue",
+        "waitable_timer",
+        "timer_apc",
+        "thread_local_storage",
+    ]
+    .into_iter()
+    .map(|n| {
+        let (b, d) = (bin(n), dir.clone());
+        (
+            n,
+            std::thread::spawn(move || {
+                let t = Instant::now();
+                (run(&b, &d, &[], None), t.elapsed())
+            }),
+        )
+    })
+    .collect();
+
+    let o = run(&bin("event_objects"), &dir, &[], None);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(
+        out.starts_with("Thread ") || out.starts_with("Main thread writing"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Main thread writing to the shared buffer...\n"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("All threads ended, cleaning up for application exit...\n"),
+        "{out}"
+    );
+    let waiting = tids(&out, "Thread ", " waiting for write event...");
+    assert_eq!(waiting.len(), 4, "{out}");
+    assert_eq!(
+        tids(&out, "Thread ", " reading from buffer"),
+        waiting,
+        "{out}"
+    );
+    assert_eq!(tids(&out, "Thread ", " exiting"), waiting, "{out}");
+
+    let o = run(&bin("mutex_objects"), &dir, &[], None);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert_eq!(out.lines().count(), 40, "{out}");
+    let writers = tids(&out, "Thread ", " writing to database...");
+    assert_eq!(writers.len(), 2, "{out}");
+    for t in writers {
+        let n = out
+            .lines()
+            .filter(|l| l.contains(&format!(" {t} ")))
+            .count();
+        assert_eq!(n, 20, "{out}");
+    }
+
+    let o = run(&bin("semaphore_objects"), &dir, &[], None);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert_eq!(tids(&out, "Thread ", ": wait succeeded").len(), 12, "{out}");
+    assert_eq!(out.matches("wait succeeded").count(), 12, "{out}");
+    assert!(
+        out.lines()
+            .all(|l| l.ends_with("wait succeeded") || l.ends_with("wait timed out"))
+    );
+
+    // WriteConsole on a redirected handle fails, as on Windows: nothing is shown.
+    for b in ["creating_threads", "creating_threads_w"] {
+        let o = run(&bin(b), &dir, &[], None);
+        assert!(o.status.success(), "{b}: {o:?}");
+        assert_eq!(String::from_utf8_lossy(&o.stdout), "", "{b}");
+        let shown = run_on_terminal(&bin(b), &dir);
+        let mut lines: Vec<&str> = shown.lines().map(|l| l.trim_end_matches('\r')).collect();
+        lines.sort_unstable();
+        assert_eq!(
+            lines,
+            [
+                "Parameters = 0, 100",
+                "Parameters = 1, 101",
+                "Parameters = 2, 102"
+            ],
+            "{b}: {shown:?}"
+        );
+    }
+
+    for b in ["condition_variables", "condition_variables_w"] {
+        let mut cmd = command(&bin(b), &dir, &[]);
+        cmd.stdin(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn");
+        let mut stdin = child.stdin.take().expect("stdin");
+        std::thread::sleep(Duration::from_millis(1500));
+        stdin.write_all(b"\n").expect("press enter");
+        let o = wait_output(child, b);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(o.status.success(), "{b}: {out}");
+        assert!(out.starts_with("Press enter to stop...\n"), "{b}: {out}");
+        for l in [
+            "Producer 1 exiting\r\n",
+            "Consumer 1 exiting\r\n",
+            "Consumer 2 exiting\r\n",
+        ] {
+            assert!(out.contains(l), "{b}: {out}");
+        }
+        let last = out.lines().last().unwrap_or_default();
+        let n: Vec<u32> = last
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|s| s.parse().ok())
+            .collect();
+        assert!(last.starts_with("TotalItemsProduced: "), "{b}: {out}");
+        assert!(n.len() == 2 && n[0] == n[1] && n[0] >= 1, "{b}: {out}");
+        assert_eq!(
+            out.matches("Producer 1: item").count() as u32,
+            n[0],
+            "{b}: {out}"
+        );
+    }
+
+    for (name, h) in slow {
+        let (o, took) = h.join().expect("sample thread");
+        let out = String::from_utf8_lossy(&o.stdout).into_owned();
+        assert!(o.status.success(), "{name}: {out}");
+        match name {
+            "timer_queue" => {
+                assert_eq!(
+                    out,
+                    "Call timer routine in 10 seconds...\nTimer routine called. Parameter is \
+                     123.\nThe wait timed out.\n"
+                );
+                assert!(took >= Duration::from_millis(9900), "{took:?}");
+            }
+            "waitable_timer" => {
+                assert_eq!(out, "Waiting for 10 seconds...\nTimer was signaled.\n");
+                assert!(took >= Duration::from_millis(9900), "{took:?}");
+            }
+            "timer_apc" => {
+                let want: String = (1..=9)
+                    .map(|i| format!("Message: This is my message.\nValue: {}\n\n", i * 100))
+                    .collect();
+                assert_eq!(out, want);
+                // 5 s, then 8 periods of 2 s.
+                assert!(took >= Duration::from_millis(20900), "{took:?}");
+            }
+            _ => {
+                let lines: Vec<&str> = out.lines().collect();
+                assert_eq!(lines.len(), 8, "{out}");
+                let mut seen = std::collections::BTreeMap::new();
+                for l in &lines {
+                    let l = l.strip_prefix("common: ").unwrap_or(l);
+                    let (t, data) = l
+                        .strip_prefix("thread ")
+                        .and_then(|r| r.split_once(": lpvData="))
+                        .unwrap_or_else(|| panic!("{out}"));
+                    seen.entry(t.to_owned())
+                        .or_insert_with(Vec::new)
+                        .push(data.to_owned());
+                }
+                assert_eq!(seen.len(), 4, "{out}");
+                let datas: std::collections::BTreeSet<&String> =
+                    seen.values().map(|v| &v[0]).collect();
+                assert_eq!(datas.len(), 4, "{out}");
+                assert!(seen.values().all(|v| v.len() == 2 && v[0] == v[1]), "{out}");
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
