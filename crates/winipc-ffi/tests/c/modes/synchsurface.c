@@ -194,6 +194,24 @@ static void threads(void)
     CHECK_EQ(g_main_open_ok, 1);
     CloseHandle(t);
 
+    /* A child's main thread belongs to the child. */
+    {
+        STARTUPINFOA si;
+        PROCESS_INFORMATION pi;
+        char cmd[600];
+        char self[512];
+        DWORD len = GetModuleFileNameA(NULL, self, sizeof self);
+        CHECK(len > 0 && len < sizeof self);
+        snprintf(cmd, sizeof cmd, "\"%s\" child", self);
+        memset(&si, 0, sizeof si);
+        si.cb = sizeof si;
+        CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
+        CHECK_EQ(GetProcessIdOfThread(pi.hThread), pi.dwProcessId);
+        CHECK_EQ(WaitForSingleObject(pi.hProcess, 5000), WAIT_OBJECT_0);
+        CloseHandle(pi.hThread);
+        CloseHandle(pi.hProcess);
+    }
+
     /* Unknown thread ids; no rights at all. */
     CHECK_FAIL(OpenThread(THREAD_ALL_ACCESS, FALSE, 0), NULL, ERROR_INVALID_PARAMETER);
     CHECK_FAIL(OpenThread(THREAD_ALL_ACCESS, FALSE, 0xFFFFFFF0u), NULL, ERROR_INVALID_PARAMETER);
@@ -354,8 +372,11 @@ static void wine_objects(void)
     CloseHandle(s);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    (void)argv;
+    if (argc > 1)
+        return 0; /* the child of threads() */
     wait_on_address();
     barriers();
     threads();
