@@ -972,3 +972,46 @@ fn microsoft_learn_sync_samples() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `OpenThread` by another user (uid 65534) on this (root) process's main thread: more than
+/// wait/query rights -> `ERROR_ACCESS_DENIED`, as `OpenProcess`. Needs root (as CI runs).
+#[test]
+fn open_thread_of_another_user() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("open_thread_of_another_user: needs root (CI runs as root); not run");
+        return;
+    }
+    let dir = work_dir("openthread-user");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/c/openthread_user.c");
+    let bin = dir.join("bin/openthread_user");
+    compile("gcc", &src, &bin, false);
+    for d in [&dir, &dir.join("bin")] {
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let store = std::env::temp_dir().join(format!("winipc-ot-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&store);
+    std::fs::create_dir_all(&store).expect("store dir");
+    std::os::unix::fs::chown(&store, Some(65534), Some(65534)).expect("chown");
+    std::fs::set_permissions(&store, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+    let mut cmd = Command::new(&bin);
+    cmd.arg(std::process::id().to_string())
+        .env("WINIPC_DIR", &store)
+        .current_dir("/")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .uid(65534)
+        .gid(65534);
+    let o = wait_output(cmd.spawn().expect("spawn as uid 65534"), "openthread_user");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success() && out.ends_with(" 0 failed\n"),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&store);
+    let _ = std::fs::remove_dir_all(&dir);
+}
