@@ -160,8 +160,8 @@ fn done_of(h: HANDLE) -> R<Done> {
     })
 }
 
-/// Stops `tps`; then waits, returns, or sets the event as `done` says. `Ok(true)`: callbacks
-/// were still running when it returned (`ERROR_IO_PENDING` for a timer).
+/// Stops `tps`; then waits, returns, or sets the event as `done` says. Returns whether
+/// callbacks were still running when it returned (`ERROR_IO_PENDING` for a timer).
 fn finish(tps: Vec<Arc<Tp>>, done: Done) -> bool {
     let mut busy = false;
     for tp in &tps {

@@ -6,6 +6,8 @@
 //! that waits on its handle (with a private control event), and a timer a thread of its own
 //! that sleeps until its due time; either only queues the callback. Pools, cleanup groups and
 //! callback environments are accepted and ignored: every callback runs on the one pool.
+//! Timer-queue timers (`timerqueue.rs`) are timers of this pool with the
+//! `WAITORTIMERCALLBACK` signature.
 
 use std::collections::VecDeque;
 use std::ffi::c_void;
