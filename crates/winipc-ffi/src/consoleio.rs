@@ -32,7 +32,22 @@ const OUTPUT_BITS: u32 = 0x0001 | 0x0002 | 0x0004 | 0x0008 | 0x0010;
 static INPUT_EXTRA: AtomicU32 = AtomicU32::new(0x0020 | 0x0040 | 0x0080 | 0x0100);
 static OUTPUT_MODE: AtomicU32 = AtomicU32::new(0x0001 | 0x0002 | 0x0004);
 
-/// The terminal descriptor behind a console handle, and whether it is an input handle.
+/// Descriptors `CreateFile` opened on a console name: whether each is the input
+/// (`CONIN$`) or the output (`CONOUT$`).
+static DEVICES: Mutex<Vec<(i32, bool)>> = Mutex::new(Vec::new());
+
+/// Records (or, with `None`, forgets) what descriptor `fd` of `CreateFile` is.
+pub(crate) fn note_device(fd: i32, input: Option<bool>) {
+    let mut d = DEVICES.lock().unwrap_or_else(|e| e.into_inner());
+    d.retain(|(f, _)| *f != fd);
+    if let Some(i) = input {
+        d.push((fd, i));
+    }
+}
+
+/// The terminal descriptor behind a console handle, and whether it is an input handle:
+/// descriptor 0 and `CONIN$` are input, 1, 2 and `CONOUT$` output, another terminal
+/// descriptor input if opened read-only.
 fn console_fd(h: HANDLE) -> R<(i32, bool)> {
     let fd = match classify(h)? {
         H::Std(fd) => fd,
@@ -42,13 +57,37 @@ fn console_fd(h: HANDLE) -> R<(i32, bool)> {
     if unsafe { libc::isatty(fd) } != 1 {
         return Err(invalid_handle());
     }
-    let input = match fd {
-        0 => true,
-        1 | 2 => false,
+    let noted = DEVICES
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .find(|(f, _)| *f == fd)
+        .map(|(_, i)| *i);
+    let input = match (fd, noted) {
+        (_, Some(i)) => i,
+        (0, None) => true,
+        (1 | 2, None) => false,
         // SAFETY: F_GETFL on a descriptor number.
         _ => (unsafe { libc::fcntl(fd, libc::F_GETFL) } & libc::O_ACCMODE) == libc::O_RDONLY,
     };
     Ok((fd, input))
+}
+
+/// A console input handle's descriptor (`ReadConsole` on an output handle fails, as on
+/// Windows, with `ERROR_INVALID_HANDLE`).
+fn input_fd(h: HANDLE) -> R<i32> {
+    match console_fd(h)? {
+        (fd, true) => Ok(fd),
+        _ => Err(invalid_handle()),
+    }
+}
+
+/// A console output handle's descriptor.
+fn output_fd(h: HANDLE) -> R<i32> {
+    match console_fd(h)? {
+        (fd, false) => Ok(fd),
+        _ => Err(invalid_handle()),
+    }
 }
 
 fn termios(fd: i32) -> R<libc::termios> {
@@ -154,7 +193,7 @@ pub unsafe extern "C" fn WriteConsoleA(
     _reserved: *mut c_void,
 ) -> BOOL {
     ffi_bool(|| {
-        let (fd, _) = console_fd(h)?;
+        let fd = output_fd(h)?;
         if n > 0 && (buf.is_null() || !readable(buf, n as usize)) {
             return Err(noaccess());
         }
@@ -185,7 +224,7 @@ pub unsafe extern "C" fn WriteConsoleW(
     _reserved: *mut c_void,
 ) -> BOOL {
     ffi_bool(|| {
-        let (fd, _) = console_fd(h)?;
+        let fd = output_fd(h)?;
         let bytes = (n as usize).saturating_mul(2);
         if n > 0 && (buf.is_null() || !readable(buf, bytes)) {
             return Err(noaccess());
@@ -241,7 +280,7 @@ pub unsafe extern "C" fn ReadConsoleA(
     _control: *mut c_void,
 ) -> BOOL {
     ffi_bool(|| {
-        let (fd, _) = console_fd(h)?;
+        let fd = input_fd(h)?;
         if n > 0 && (buf.is_null() || !writable(buf, n as usize)) {
             return Err(noaccess());
         }
@@ -273,7 +312,7 @@ pub unsafe extern "C" fn ReadConsoleW(
     _control: *mut c_void,
 ) -> BOOL {
     ffi_bool(|| {
-        let (fd, _) = console_fd(h)?;
+        let fd = input_fd(h)?;
         if n > 0 && (buf.is_null() || !writable(buf, (n as usize).saturating_mul(2))) {
             return Err(noaccess());
         }

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include "harness.h"
 
@@ -164,6 +165,41 @@ int main(void)
     CHECK_EQ(n, 1);
     CHECK_EQ(buf[0], 'z');
     CHECK_OK(SetConsoleMode(in, mode_in_before));
+    /* Directions: no reading from an output handle, no writing to an input handle. */
+    CHECK_FAIL(ReadConsoleA(out, buf, sizeof buf, &n, NULL), FALSE, ERROR_INVALID_HANDLE);
+    CHECK_FAIL(WriteConsoleA(in, "x", 1, &n, NULL), FALSE, ERROR_INVALID_HANDLE);
+
+    /* CONIN$ and CONOUT$ (the controlling terminal: make the pseudo-terminal ours). */
+    signal(SIGHUP, SIG_IGN); /* closing the master below hangs the session up */
+    if (setsid() >= 0 && ioctl(slave, TIOCSCTTY, 0) == 0) {
+        HANDLE conin = CreateFile(TEXT("CONIN$"), GENERIC_READ | GENERIC_WRITE,
+                                  FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0,
+                                  NULL);
+        HANDLE conout = CreateFile(TEXT("CONOUT$"), GENERIC_READ | GENERIC_WRITE,
+                                   FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0,
+                                   NULL);
+        CHECK(conin != INVALID_HANDLE_VALUE);
+        CHECK(conout != INVALID_HANDLE_VALUE);
+        CHECK_OK(GetConsoleMode(conin, &mode));
+        CHECK(mode & ENABLE_LINE_INPUT);
+        /* Reading a password: echo off, then back on. */
+        CHECK_OK(SetConsoleMode(conin, mode & ~ENABLE_ECHO_INPUT));
+        CHECK_OK(GetConsoleMode(in, &modes[4]));
+        CHECK_EQ(modes[4] & ENABLE_ECHO_INPUT, 0);
+        CHECK_OK(SetConsoleMode(conin, mode));
+        CHECK_OK(GetConsoleMode(conout, &modes[5]));
+        CHECK(modes[5] & ENABLE_PROCESSED_OUTPUT);
+        CHECK_OK(WriteConsoleA(conout, "via CONOUT$\n", 12, &n, NULL));
+        CHECK_EQ(n, 12);
+        drain(shown, sizeof shown);
+        CHECK(strstr(shown, "via CONOUT$") != NULL);
+        CHECK_FAIL(ReadConsoleA(conout, buf, sizeof buf, &n, NULL), FALSE,
+                   ERROR_INVALID_HANDLE);
+        CloseHandle(conin);
+        CloseHandle(conout);
+    } else {
+        CHECK(!"setsid/TIOCSCTTY failed");
+    }
     dup2(saved0, 0);
     close(saved0);
     close(saved1);
