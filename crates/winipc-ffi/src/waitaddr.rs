@@ -34,20 +34,35 @@ fn table() -> MutexGuard<'static, Option<Table>> {
 /// # Safety
 /// `a` and `b` valid for reads of `size` bytes.
 unsafe fn differ(a: *const c_void, b: *const c_void, size: usize) -> bool {
-    // SAFETY: the caller's contract; volatile so the watched value is read every time, and
-    // unaligned reads because Windows does not require alignment.
+    /// Reads the watched value once: volatile when aligned (so it is read every time),
+    /// unaligned otherwise (Windows does not require alignment).
+    ///
+    /// # Safety
+    /// `p` valid for a read of a `T`.
+    unsafe fn watched<T: Copy>(p: *const c_void) -> T {
+        let p = p.cast::<T>();
+        if p.is_aligned() {
+            // SAFETY: valid (the caller's contract) and aligned.
+            unsafe { p.read_volatile() }
+        } else {
+            std::sync::atomic::compiler_fence(Ordering::SeqCst);
+            // SAFETY: valid (the caller's contract); read unaligned.
+            unsafe { p.read_unaligned() }
+        }
+    }
+    // SAFETY: the caller's contract; the comparand is read unaligned for the same reason.
     unsafe {
         match size {
-            1 => a.cast::<u8>().read_volatile() != b.cast::<u8>().read_unaligned(),
-            2 => a.cast::<u16>().read_volatile() != b.cast::<u16>().read_unaligned(),
-            4 => a.cast::<u32>().read_volatile() != b.cast::<u32>().read_unaligned(),
-            _ => a.cast::<u64>().read_volatile() != b.cast::<u64>().read_unaligned(),
+            1 => watched::<u8>(a) != b.cast::<u8>().read_unaligned(),
+            2 => watched::<u16>(a) != b.cast::<u16>().read_unaligned(),
+            4 => watched::<u32>(a) != b.cast::<u32>().read_unaligned(),
+            _ => watched::<u64>(a) != b.cast::<u64>().read_unaligned(),
         }
     }
 }
 
 /// # Safety
-/// `address` and `compare` valid for reads of `size` bytes; `address` naturally aligned.
+/// `address` and `compare` valid for reads of `size` bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WaitOnAddress(
     address: *mut c_void,
