@@ -53,6 +53,11 @@ extern "C" {
 #else
 #  define DECLSPEC_NORETURN
 #endif
+#if defined(__GNUC__) || defined(__clang__)
+#  define DECLSPEC_ALIGN(x) __attribute__((__aligned__(x)))
+#else
+#  define DECLSPEC_ALIGN(x)
+#endif
 
 /* Anonymous struct/union members: standard in C11, a GNU extension elsewhere
  * (silenced with __extension__).  Without either, only the named members. */
@@ -1285,6 +1290,31 @@ static inline BOOLEAN InterlockedBitTestAndReset(LONG volatile *Base, LONG Offse
 #define ReadNoFence(p)                    __atomic_load_n((p), __ATOMIC_RELAXED)
 #define WriteNoFence(p, v)                __atomic_store_n((p), (v), __ATOMIC_RELAXED)
 #define _mm_pause()                       YieldProcessor()
+
+/* Interlocked singly linked lists (interlockedapi.h): threads of this process. Entries and
+ * the header are 16-byte aligned (MEMORY_ALLOCATION_ALIGNMENT), as on x64 Windows. */
+#define MEMORY_ALLOCATION_ALIGNMENT 16
+typedef struct DECLSPEC_ALIGN(16) _SLIST_ENTRY {
+    struct _SLIST_ENTRY *Next;
+} SLIST_ENTRY, *PSLIST_ENTRY;
+typedef struct DECLSPEC_ALIGN(16) _SLIST_HEADER {
+    ULONGLONG Alignment;
+    ULONGLONG Region;
+} SLIST_HEADER, *PSLIST_HEADER;
+WINBASEAPI VOID WINAPI InitializeSListHead(PSLIST_HEADER ListHead);
+WINBASEAPI PSLIST_ENTRY WINAPI InterlockedPushEntrySList(PSLIST_HEADER ListHead,
+                                                         PSLIST_ENTRY ListEntry);
+WINBASEAPI PSLIST_ENTRY WINAPI InterlockedPushListSListEx(PSLIST_HEADER ListHead,
+                                                          PSLIST_ENTRY List, PSLIST_ENTRY ListEnd,
+                                                          ULONG Count);
+WINBASEAPI PSLIST_ENTRY WINAPI InterlockedPopEntrySList(PSLIST_HEADER ListHead);
+WINBASEAPI PSLIST_ENTRY WINAPI InterlockedFlushSList(PSLIST_HEADER ListHead);
+WINBASEAPI USHORT WINAPI QueryDepthSList(PSLIST_HEADER ListHead);
+WINBASEAPI PSLIST_ENTRY WINAPI RtlFirstEntrySList(const SLIST_HEADER *ListHead);
+/* MSVC's <malloc.h> aligned allocations (alignment a power of two; _aligned_free(NULL) is a
+ * no-op). */
+WINBASEAPI void *WINAPI _aligned_malloc(size_t size, size_t alignment);
+WINBASEAPI void WINAPI _aligned_free(void *memblock);
 
 /* Wall-clock time and the performance counter (nanoseconds: frequency 1e9). */
 WINBASEAPI VOID WINAPI GetSystemTime(LPSYSTEMTIME lpSystemTime);

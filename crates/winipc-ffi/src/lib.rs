@@ -35,6 +35,7 @@ mod probe;
 mod process;
 mod sched;
 mod slim;
+mod slist;
 mod sync;
 mod thread;
 mod threadctl;

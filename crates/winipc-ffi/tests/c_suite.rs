@@ -779,7 +779,8 @@ fn tids(out: &str, prefix: &str, suffix: &str) -> std::collections::BTreeSet<u32
 /// Programs written in the style of the Microsoft Learn synchronization samples ("Using Timer
 /// Queues", "Using Waitable Timer Objects", "... with an Asynchronous Procedure Call", "Using
 /// Event Objects", "Using Mutex Objects", "Using Semaphore Objects", "Creating Threads",
-/// "Using Condition Variables", "Using Thread Local Storage") build unchanged and behave.
+/// "Using Condition Variables", "Using Thread Local Storage", "Using Singly Linked Lists")
+/// build unchanged and behave.
 /// The timers keep their 5-10 s delays, so the slow ones run side by side (~21 s in all).
 #[test]
 fn microsoft_learn_sync_samples() {
@@ -805,6 +806,7 @@ fn microsoft_learn_sync_samples() {
             &["-DUNICODE", "-D_UNICODE"],
         ),
         ("thread_local_storage.c", "thread_local_storage", &[]),
+        ("singly_linked_lists.c", "singly_linked_lists", &[]),
     ];
     for (src, out, extra) in builds {
         compile_sample(src, extra, &bin(out));
@@ -875,6 +877,15 @@ fn microsoft_learn_sync_samples() {
         out.lines()
             .all(|l| l.ends_with("wait succeeded") || l.ends_with("wait timed out"))
     );
+
+    // The sample returns 1 when all went well.
+    let o = run(&bin("singly_linked_lists"), &dir, &[], None);
+    let want: String = (1..=10)
+        .rev()
+        .map(|i| format!("Signature is {i}\n"))
+        .collect();
+    assert_eq!(String::from_utf8_lossy(&o.stdout), want);
+    assert_eq!(o.status.code(), Some(1));
 
     // WriteConsole on a redirected handle fails, as on Windows: nothing is shown.
     for b in ["creating_threads", "creating_threads_w"] {

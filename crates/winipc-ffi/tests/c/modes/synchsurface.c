@@ -303,6 +303,89 @@ static void interlocked(void)
     CHECK_EQ(ReadAcquire(&l), 0x103);
 }
 
+/* ---- interlocked singly linked lists ------------------------------------------------------ */
+
+typedef struct {
+    SLIST_ENTRY entry;
+    LONG value;
+} ITEM;
+
+static SLIST_HEADER g_list;
+static ITEM g_items[4][4][250]; /* thread, round, item: each item is pushed once */
+static volatile LONG g_popped_sum, g_popped_null;
+
+static DWORD WINAPI ListWorker(LPVOID p)
+{
+    int i, round;
+    for (round = 0; round < 4; round++) {
+        ITEM *mine = g_items[(ULONG_PTR)p][round];
+        for (i = 0; i < 250; i++)
+            InterlockedPushEntrySList(&g_list, &mine[i].entry);
+        /* As many pops as pushes: the list never looks empty to this thread. */
+        for (i = 0; i < 250; i++) {
+            PSLIST_ENTRY e = InterlockedPopEntrySList(&g_list);
+            if (e)
+                InterlockedExchangeAdd(&g_popped_sum, ((ITEM *)e)->value);
+            else
+                InterlockedIncrement(&g_popped_null);
+        }
+    }
+    return 0;
+}
+
+static void slists(void)
+{
+    SLIST_HEADER h;
+    ITEM a, b, c;
+    HANDLE th[4];
+    LONG want = 0;
+    int i, j, r;
+
+    CHECK_EQ(sizeof(SLIST_HEADER), 16);
+    CHECK_EQ(sizeof(SLIST_ENTRY), 16);
+    InitializeSListHead(&h);
+    CHECK_EQ(QueryDepthSList(&h), 0);
+    CHECK(InterlockedPopEntrySList(&h) == NULL);
+    CHECK(InterlockedPushEntrySList(&h, &a.entry) == NULL);
+    CHECK(InterlockedPushEntrySList(&h, &b.entry) == &a.entry);
+    CHECK_EQ(QueryDepthSList(&h), 2);
+    CHECK(RtlFirstEntrySList(&h) == &b.entry);
+    CHECK(InterlockedPopEntrySList(&h) == &b.entry); /* LIFO */
+    c.entry.Next = &b.entry;
+    CHECK(InterlockedPushListSListEx(&h, &c.entry, &b.entry, 2) == &a.entry);
+    CHECK_EQ(QueryDepthSList(&h), 3);
+    CHECK(InterlockedFlushSList(&h) == &c.entry);
+    CHECK(c.entry.Next == &b.entry && b.entry.Next == &a.entry && a.entry.Next == NULL);
+    CHECK_EQ(QueryDepthSList(&h), 0);
+    CHECK(InterlockedPopEntrySList(&h) == NULL);
+
+    /* Four threads pushing and popping at once: nothing lost, nothing twice. */
+    InitializeSListHead(&g_list);
+    for (i = 0; i < 4; i++)
+        for (r = 0; r < 4; r++)
+            for (j = 0; j < 250; j++) {
+                g_items[i][r][j].value = i * 1000 + r * 250 + j;
+                want += i * 1000 + r * 250 + j;
+            }
+    for (i = 0; i < 4; i++)
+        th[i] = CreateThread(NULL, 0, ListWorker, (LPVOID)(ULONG_PTR)i, 0, NULL);
+    CHECK_EQ(WaitForMultipleObjects(4, th, TRUE, 10000), WAIT_OBJECT_0);
+    for (i = 0; i < 4; i++)
+        CloseHandle(th[i]);
+    CHECK_EQ(g_popped_sum, want);
+    CHECK_EQ(g_popped_null, 0);
+    CHECK_EQ(QueryDepthSList(&g_list), 0);
+
+    /* _aligned_malloc. */
+    {
+        void *p = _aligned_malloc(100, 64);
+        CHECK(p != NULL && ((ULONG_PTR)p & 63) == 0);
+        _aligned_free(p);
+        _aligned_free(NULL);
+        CHECK(_aligned_malloc(16, 24) == NULL);
+    }
+}
+
 /* ---- Wine's sync.c expectations --------------------------------------------------------- */
 
 static void wine_objects(void)
@@ -382,6 +465,7 @@ int main(int argc, char **argv)
     threads();
     waitable_timer_ex();
     interlocked();
+    slists();
     wine_objects();
     return SUMMARY();
 }
