@@ -71,6 +71,9 @@ fn finish_current(code: DWORD) {
             if let Some(m) = by_tid().as_mut() {
                 m.remove(&gettid());
             }
+            if let Some(m) = descriptions().as_mut() {
+                m.remove(&gettid());
+            }
             let _ = raw::thread_finished(own, code);
         }
     });
@@ -335,4 +338,96 @@ pub extern "C" fn GetProcessIdOfThread(h: HANDLE) -> DWORD {
         H::Raw(r) => Ok(raw::thread_process_id(r)?),
         _ => Err(invalid_handle()),
     })
+}
+
+// ---- thread descriptions -------------------------------------------------------------------
+
+/// Descriptions set by `SetThreadDescription`, by tid (forgotten when the thread ends).
+static DESCRIPTIONS: std::sync::Mutex<Option<std::collections::HashMap<u32, Vec<u16>>>> =
+    std::sync::Mutex::new(None);
+
+fn descriptions() -> std::sync::MutexGuard<'static, Option<std::collections::HashMap<u32, Vec<u16>>>>
+{
+    DESCRIPTIONS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+const E_FAIL_WIN32: u32 = 0x8007_0000;
+
+fn hresult(r: R<()>) -> i32 {
+    match r {
+        Ok(()) => 0,
+        Err(Fail(0)) => 0,
+        Err(Fail(code)) => (E_FAIL_WIN32 | (code & 0xFFFF)) as i32,
+    }
+}
+
+/// The tid of a running thread of this process behind `h`.
+fn own_thread_tid(h: HANDLE) -> R<u32> {
+    match classify(h)? {
+        H::CurrentThread => Ok(gettid()),
+        H::Raw(r) => {
+            let tid = raw::thread_id(r)?;
+            if raw::thread_process_id(r)? != std::process::id() {
+                return Err(not_supported("a thread of another process"));
+            }
+            Ok(tid)
+        }
+        _ => Err(invalid_handle()),
+    }
+}
+
+/// `SetThreadDescription`: kept for `GetThreadDescription`; its first 15 bytes (UTF-8) also
+/// become the Linux thread name (`/proc/self/task/<tid>/comm`, what `ps`, `top` and debuggers
+/// show). Returns an `HRESULT`: `S_OK`, or `HRESULT_FROM_WIN32` of the error.
+///
+/// # Safety
+/// `desc` a NUL-terminated UTF-16 string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SetThreadDescription(h: HANDLE, desc: *const WCHAR) -> i32 {
+    hresult((|| {
+        let tid = own_thread_tid(h)?;
+        // SAFETY: the caller's contract.
+        let w = unsafe { checked_wstr(desc) }?.ok_or_else(|| invalid_parameter("NULL"))?;
+        let s = String::from_utf16_lossy(w);
+        let mut end = s.len().min(15);
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        let _ = std::fs::write(format!("/proc/self/task/{tid}/comm"), &s[..end]);
+        descriptions()
+            .get_or_insert_with(Default::default)
+            .insert(tid, w.to_vec());
+        Ok(())
+    })())
+}
+
+/// `GetThreadDescription`: `*out` = a `LocalAlloc`'d copy (empty if none was set), freed by
+/// the caller with `LocalFree`.
+///
+/// # Safety
+/// `out` valid for a pointer write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GetThreadDescription(h: HANDLE, out: *mut *mut WCHAR) -> i32 {
+    hresult((|| {
+        out_ok(out)?;
+        if out.is_null() {
+            return Err(invalid_parameter("NULL"));
+        }
+        let tid = own_thread_tid(h)?;
+        let mut w = descriptions()
+            .as_ref()
+            .and_then(|m| m.get(&tid).cloned())
+            .unwrap_or_default();
+        w.push(0);
+        let p = crate::memory::LocalAlloc(0, w.len() * 2).cast::<WCHAR>();
+        if p.is_null() {
+            return Err(Fail(code::ERROR_NOT_ENOUGH_MEMORY));
+        }
+        // SAFETY: `p` holds `w.len()` WCHARs; `out` is writable (checked above).
+        unsafe {
+            std::ptr::copy_nonoverlapping(w.as_ptr(), p, w.len());
+            out.write(p);
+        }
+        Ok(())
+    })())
 }

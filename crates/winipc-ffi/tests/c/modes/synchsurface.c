@@ -212,6 +212,44 @@ static void threads(void)
         CloseHandle(pi.hProcess);
     }
 
+    /* Thread descriptions: kept, and the Linux thread name. */
+    {
+        static const WCHAR name[] = {'s', 'u', 'r', 'f', 'a', 'c', 'e', '-', 'w', 'o', 'r', 'k',
+                                     'e', 'r', '-', 'l', 'o', 'n', 'g', 0};
+        PWSTR got = NULL;
+        char comm[64] = "", path[64];
+        FILE *f;
+        CHECK_EQ(SetThreadDescription(GetCurrentThread(), name), S_OK);
+        CHECK_EQ(GetThreadDescription(GetCurrentThread(), &got), S_OK);
+        CHECK(got != NULL && memcmp(got, name, sizeof name) == 0);
+        LocalFree(got);
+        snprintf(path, sizeof path, "/proc/self/task/%lu/comm", (unsigned long)GetCurrentThreadId());
+        f = fopen(path, "r");
+        CHECK(f != NULL);
+        if (f) {
+            CHECK(fgets(comm, sizeof comm, f) != NULL);
+            fclose(f);
+        }
+        CHECK(strcmp(comm, "surface-worker-\n") == 0);
+        g_go = CreateEvent(NULL, TRUE, FALSE, NULL);
+        t = CreateThread(NULL, 0, Parked, NULL, 0, NULL);
+        CHECK_EQ(GetThreadDescription(t, &got), S_OK);
+        CHECK(got != NULL && got[0] == 0); /* none set */
+        LocalFree(got);
+        CHECK_EQ(SetThreadDescription(t, name + 8), S_OK);
+        CHECK_EQ(GetThreadDescription(t, &got), S_OK);
+        CHECK(got != NULL && memcmp(got, name + 8, sizeof name - 16) == 0);
+        LocalFree(got);
+        SetEvent(g_go);
+        WaitForSingleObject(t, 5000);
+        CloseHandle(t);
+        CloseHandle(g_go);
+        g_go = CreateEvent(NULL, TRUE, FALSE, NULL);
+        CHECK_EQ(SetThreadDescription(g_go, name), HRESULT_FROM_WIN32(ERROR_INVALID_HANDLE));
+        CHECK_EQ(SetThreadDescription(GetCurrentThread(), NULL),
+                 HRESULT_FROM_WIN32(ERROR_INVALID_PARAMETER));
+    }
+
     /* Unknown thread ids; no rights at all. */
     CHECK_FAIL(OpenThread(THREAD_ALL_ACCESS, FALSE, 0), NULL, ERROR_INVALID_PARAMETER);
     CHECK_FAIL(OpenThread(THREAD_ALL_ACCESS, FALSE, 0xFFFFFFF0u), NULL, ERROR_INVALID_PARAMETER);
