@@ -13,12 +13,13 @@
 /* ---- WaitOnAddress ---------------------------------------------------------------------- */
 
 static volatile LONG g_word;
-static volatile LONG g_woken;
+static volatile LONG g_woken, g_ready;
 
 static DWORD WINAPI AddrWaiter(LPVOID p)
 {
     LONG undesired = 0;
     (void)p;
+    InterlockedIncrement(&g_ready);
     while (g_word == undesired) {
         if (WaitOnAddress(&g_word, &undesired, sizeof g_word, 5000))
             break;
@@ -56,14 +57,19 @@ static void wait_on_address(void)
     /* Three waiters: Single wakes exactly one (the value is unchanged, so the others sleep). */
     g_word = 0;
     g_woken = 0;
+    g_ready = 0;
     for (i = 0; i < 3; i++)
         th[i] = CreateThread(NULL, 0, AddrWaiter, NULL, 0, NULL);
-    Sleep(100);
+    for (i = 0; i < 500 && g_ready < 3; i++)
+        Sleep(10);
+    Sleep(200); /* into WaitOnAddress */
     CHECK_EQ(g_woken, 0);
-    /* The woken waiter returns TRUE and sees the same value: it loops and sleeps again. So
-       change the value first, then wake one, and check that exactly one is running. */
+    /* A woken waiter that sees the same value sleeps again; so change the value first, then
+       wake one, and check that exactly one left. */
     InterlockedExchange(&g_word, 1);
     WakeByAddressSingle((PVOID)&g_word);
+    for (i = 0; i < 500 && g_woken < 1; i++)
+        Sleep(10);
     Sleep(100);
     CHECK_EQ(g_woken, 1);
     WakeByAddressAll((PVOID)&g_word);
@@ -277,7 +283,7 @@ static void waitable_timer_ex(void)
     LARGE_INTEGER due;
     REASON_CONTEXT rc;
 
-    due.QuadPart = -200000; /* 20 ms */
+    due.QuadPart = -2000000; /* 200 ms */
     CHECK_OK(SetWaitableTimerEx(tm, &due, 0, NULL, NULL, NULL, 0));
     CHECK_EQ(WaitForSingleObject(tm, 0), WAIT_TIMEOUT);
     CHECK_EQ(WaitForSingleObject(tm, 2000), WAIT_OBJECT_0);

@@ -120,9 +120,9 @@ int main(void)
     ev2 = CreateEvent(NULL, FALSE, FALSE, NULL);
     q = CreateTimerQueue();
     CHECK_OK(CreateTimerQueueTimer(&t1, q, SleepCb, NULL, 0, 0, 0));
-    CHECK_OK(CreateTimerQueueTimer(&t2, q, SleepCb, (PVOID)(ULONG_PTR)400, 0, 0, 0));
+    CHECK_OK(CreateTimerQueueTimer(&t2, q, SleepCb, (PVOID)(ULONG_PTR)600, 0, 0, 0));
     CHECK_OK(CreateTimerQueueTimer(&t3, q, SleepCb, NULL, 0, 0, 0));
-    CHECK_OK(CreateTimerQueueTimer(&t4, q, SleepCb, (PVOID)(ULONG_PTR)400, 0, 0, 0));
+    CHECK_OK(CreateTimerQueueTimer(&t4, q, SleepCb, (PVOID)(ULONG_PTR)600, 0, 0, 0));
     Sleep(150);
     CHECK_OK(DeleteTimerQueueTimer(q, t1, NULL));
     CHECK_FAIL(DeleteTimerQueueTimer(q, t2, NULL), FALSE, ERROR_IO_PENDING);
@@ -144,18 +144,20 @@ int main(void)
     memset(&d2, 0, sizeof d2);
     d2.q = q;
     d2.max = 3;
-    CHECK_OK(CreateTimerQueueTimer(&t2, q, SelfDelete, &d2, 10, 10, 0));
+    /* 40 ms periods: a next firing does not overlap the callback that stops the timer (callbacks
+       of one timer may overlap, on Windows too). */
+    CHECK_OK(CreateTimerQueueTimer(&t2, q, SelfDelete, &d2, 10, 40, 0));
     d2.t = t2;
     memset(&d3, 0, sizeof d3);
     d3.q = q;
     d3.max = 4;
-    CHECK_OK(CreateTimerQueueTimer(&t3, q, SelfChange, &d3, 10, 10, 0));
+    CHECK_OK(CreateTimerQueueTimer(&t3, q, SelfChange, &d3, 10, 40, 0));
     d3.t = t3;
     memset(&d4, 0, sizeof d4);
     d4.q = q;
     CHECK_OK(CreateTimerQueueTimer(&t4, q, Rearm, &d4, 30, 0, 0));
     d4.t = t4;
-    Sleep(300);
+    Sleep(400);
     CHECK_OK(DeleteTimerQueueEx(q, INVALID_HANDLE_VALUE));
     CHECK_EQ(n1, 1);
     CHECK_EQ(d2.calls, 3);
