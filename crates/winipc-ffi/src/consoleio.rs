@@ -413,8 +413,9 @@ fn set_disposition(sig: libc::c_int, handler: libc::sighandler_t) {
     }
 }
 
-/// Runs the handlers of one event, most recent first; if none returns TRUE, the default
-/// action: the process ends as by the signal (Windows' `ExitProcess(STATUS_CONTROL_C_EXIT)`).
+/// Runs the handlers of one event, most recent first; if none returns TRUE (and always after
+/// `CTRL_CLOSE_EVENT`'s, as on Windows), the default action: the process ends as by the
+/// signal (Windows' `ExitProcess(STATUS_CONTROL_C_EXIT)`).
 fn dispatch(ev: DWORD) {
     if ev == CTRL_C_EVENT && IGNORE_CTRL_C.load(Ordering::Relaxed) {
         return;
@@ -422,7 +423,8 @@ fn dispatch(ev: DWORD) {
     let list: Vec<Handler> = HANDLERS.lock().unwrap_or_else(|e| e.into_inner()).clone();
     for h in list.iter().rev() {
         // SAFETY: a handler the application registered, called as Windows calls it.
-        if unsafe { h(ev) } != 0 {
+        // CTRL_CLOSE_EVENT ends the process whatever the handler answers, as on Windows.
+        if unsafe { h(ev) } != 0 && ev != CTRL_CLOSE_EVENT {
             return;
         }
     }

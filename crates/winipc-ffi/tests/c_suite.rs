@@ -1030,3 +1030,129 @@ fn open_thread_of_another_user() {
     let _ = std::fs::remove_dir_all(&store);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A child on a pseudo-terminal that is its controlling terminal (its own session), whose
+/// output is collected as it comes.
+struct OnTerminal {
+    child: Child,
+    master: std::fs::File,
+    seen: std::sync::Arc<Mutex<Vec<u8>>>,
+}
+
+impl OnTerminal {
+    fn spawn(bin: &Path, dir: &Path) -> OnTerminal {
+        use std::os::fd::{FromRawFd, OwnedFd};
+        use std::os::unix::process::CommandExt;
+        let (mut m, mut s) = (0, 0);
+        // SAFETY: openpty writes two descriptors; no name, termios or size is passed.
+        let rc = unsafe {
+            libc::openpty(
+                &mut m,
+                &mut s,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        };
+        assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
+        // SAFETY: both descriptors were just opened and are owned here.
+        let (master, slave) = unsafe { (OwnedFd::from_raw_fd(m), OwnedFd::from_raw_fd(s)) };
+        let mut cmd = command(bin, dir, &[]);
+        cmd.stdin(Stdio::from(slave.try_clone().expect("dup")))
+            .stdout(Stdio::from(slave.try_clone().expect("dup")))
+            .stderr(Stdio::from(slave));
+        // SAFETY: between fork and exec only async-signal-safe calls: a new session whose
+        // controlling terminal is the pseudo-terminal (standard input), and no core files.
+        unsafe {
+            cmd.pre_exec(|| {
+                if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                let none = libc::rlimit {
+                    rlim_cur: 0,
+                    rlim_max: 0,
+                };
+                libc::setrlimit(libc::RLIMIT_CORE, &none);
+                Ok(())
+            })
+        };
+        let child = cmd.spawn().expect("spawn on a terminal");
+        drop(cmd);
+        let master = std::fs::File::from(master);
+        let reader = master.try_clone().expect("dup master");
+        let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let s2 = seen.clone();
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut f = reader;
+            let mut b = [0u8; 1024];
+            while let Ok(n) = f.read(&mut b) {
+                if n == 0 {
+                    break;
+                }
+                s2.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend_from_slice(&b[..n]);
+            }
+        });
+        OnTerminal {
+            child,
+            master,
+            seen,
+        }
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.seen.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+    }
+
+    /// Waits (up to 20 s) until the terminal has shown `what` `times` times.
+    fn wait_for(&self, what: &str, times: usize) {
+        let start = Instant::now();
+        while self.text().matches(what).count() < times {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "never shown {what:?}: {:?}",
+                self.text()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn type_keys(&mut self, keys: &[u8]) {
+        self.master.write_all(keys).expect("type");
+    }
+}
+
+/// The "Registering a Control Handler Function"-style sample on a terminal: Ctrl+C (typed)
+/// reaches its handler, which returns TRUE, so the program goes on; closing the console
+/// (SIGHUP) calls the close handler and then ends the process; Ctrl+\ (Ctrl+Break) calls the
+/// break handler, which returns FALSE, so the process ends.
+#[test]
+fn control_handler_sample_on_a_terminal() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = work_dir("ctrl-handler");
+    let bin = dir.join("bin/ctrl_handler");
+    compile_sample("ctrl_handler.c", &[], &bin);
+
+    let mut t = OnTerminal::spawn(&bin, &dir);
+    t.wait_for("(...waiting in a loop for events...)", 1);
+    t.type_keys(b"\x03");
+    t.wait_for("Ctrl-C event", 1);
+    t.type_keys(b"\x03");
+    t.wait_for("Ctrl-C event", 2);
+    // SAFETY: a signal to our own child.
+    unsafe { libc::kill(t.child.id() as i32, libc::SIGHUP) };
+    t.wait_for("Ctrl-Close event", 1);
+    let st = wait_output(t.child, "ctrl_handler (close)").status;
+    assert_eq!(st.signal(), Some(libc::SIGHUP), "{st:?}");
+
+    let mut t = OnTerminal::spawn(&bin, &dir);
+    t.wait_for("(...waiting in a loop for events...)", 1);
+    t.type_keys(b"\x1c");
+    t.wait_for("Ctrl-Break event", 1);
+    assert!(!t.text().contains("Ctrl-C event"));
+    let st = wait_output(t.child, "ctrl_handler (break)").status;
+    assert_eq!(st.signal(), Some(libc::SIGQUIT), "{st:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
