@@ -152,6 +152,15 @@ enum Done {
     Event(winipc_core::RawHandle),
 }
 
+impl Done {
+    /// Closes the event's duplicate of a deletion that did not happen.
+    fn release(&self) {
+        if let Done::Event(ev) = self {
+            let _ = raw::close(*ev);
+        }
+    }
+}
+
 fn done_of(h: HANDLE) -> R<Done> {
     Ok(match h as usize {
         usize::MAX => Done::Wait,
@@ -207,18 +216,20 @@ fn finish(tps: Vec<Arc<Tp>>, done: Done) -> bool {
 #[unsafe(no_mangle)]
 pub extern "C" fn DeleteTimerQueueTimer(queue: HANDLE, timer: HANDLE, done: HANDLE) -> BOOL {
     ffi_bool(|| {
+        // The completion event first: a bad one fails the call with the timer left as it was.
+        let done = done_of(done)?;
         let tp = with_tables(|t| -> R<Arc<Tp>> {
             let q = queue_key(queue, t)?;
             match t.timers.get(&(timer as usize)) {
                 Some(tm) if tm.queue == q => {}
                 _ => return Err(invalid_handle()),
             }
-            Ok(t.timers
+            t.timers
                 .remove(&(timer as usize))
                 .map(|tm| tm.tp)
-                .expect("present"))
-        })?;
-        let done = done_of(done)?;
+                .ok_or_else(invalid_handle)
+        })
+        .inspect_err(|_| done.release())?;
         if finish(vec![tp], done) {
             return Err(Fail(ERROR_IO_PENDING));
         }
@@ -228,6 +239,7 @@ pub extern "C" fn DeleteTimerQueueTimer(queue: HANDLE, timer: HANDLE, done: HAND
 
 fn delete_queue(queue: HANDLE, done: HANDLE) -> R<()> {
     let k = queue as usize;
+    let done = done_of(done)?;
     let tps = with_tables(|t| -> R<Vec<Arc<Tp>>> {
         if k == 0 || t.queues.remove(&k).is_none() {
             return Err(invalid_handle());
@@ -242,8 +254,8 @@ fn delete_queue(queue: HANDLE, done: HANDLE) -> R<()> {
             .into_iter()
             .filter_map(|id| t.timers.remove(&id).map(|tm| tm.tp))
             .collect())
-    })?;
-    let done = done_of(done)?;
+    })
+    .inspect_err(|_| done.release())?;
     // Unlike a timer's, a queue's deletion reports success even while callbacks finish.
     finish(tps, done);
     Ok(())

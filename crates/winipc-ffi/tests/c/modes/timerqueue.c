@@ -196,6 +196,14 @@ int main(void)
     CHECK_FAIL(ChangeTimerQueueTimer(NULL, (HANDLE)(ULONG_PTR)0x1230, 0, 0), FALSE,
                ERROR_INVALID_HANDLE);
     CHECK_FAIL(DeleteTimerQueueEx(NULL, NULL), FALSE, ERROR_INVALID_HANDLE);
+    /* A bad completion event fails the deletion; the timer and queue stay. */
+    q = CreateTimerQueue();
+    CHECK_OK(CreateTimerQueueTimer(&t1, q, Count, NULL, 10000, 0, 0));
+    CHECK_FAIL(DeleteTimerQueueTimer(q, t1, (HANDLE)(ULONG_PTR)0x1230), FALSE,
+               ERROR_INVALID_HANDLE);
+    CHECK_FAIL(DeleteTimerQueueEx(q, (HANDLE)(ULONG_PTR)0x1230), FALSE, ERROR_INVALID_HANDLE);
+    CHECK_OK(DeleteTimerQueueTimer(q, t1, INVALID_HANDLE_VALUE));
+    CHECK_OK(DeleteTimerQueueEx(q, INVALID_HANDLE_VALUE));
     r = DeleteTimerQueue((HANDLE)(ULONG_PTR)0x4560);
     CHECK(!r && GetLastError() == ERROR_INVALID_HANDLE);
 
