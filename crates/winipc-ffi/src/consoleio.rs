@@ -438,6 +438,16 @@ fn dispatch(ev: DWORD) {
 fn install() -> R<()> {
     static ONCE: std::sync::OnceLock<Result<(), u32>> = std::sync::OnceLock::new();
     let r = ONCE.get_or_init(|| {
+        // A process started with Ctrl+C ignored (SIGINT ignored by its parent, as Windows'
+        // inherited flag) keeps ignoring it until SetConsoleCtrlHandler(NULL, FALSE).
+        let mut old = std::mem::MaybeUninit::<libc::sigaction>::uninit();
+        // SAFETY: sigaction with no new action only writes the current one.
+        if unsafe { libc::sigaction(libc::SIGINT, std::ptr::null(), old.as_mut_ptr()) } == 0
+            // SAFETY: written by the successful call.
+            && unsafe { old.assume_init() }.sa_sigaction == libc::SIG_IGN
+        {
+            IGNORE_CTRL_C.store(true, Ordering::Relaxed);
+        }
         let mut fds = [0i32; 2];
         // SAFETY: pipe2 writes two descriptors into the local array.
         if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {

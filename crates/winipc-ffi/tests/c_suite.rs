@@ -1062,7 +1062,8 @@ impl OnTerminal {
             .stdout(Stdio::from(slave.try_clone().expect("dup")))
             .stderr(Stdio::from(slave));
         // SAFETY: between fork and exec only async-signal-safe calls: a new session whose
-        // controlling terminal is the pseudo-terminal (standard input), and no core files.
+        // controlling terminal is the pseudo-terminal (standard input), no core files, the
+        // default SIGINT action.
         unsafe {
             cmd.pre_exec(|| {
                 if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) != 0 {
@@ -1073,6 +1074,8 @@ impl OnTerminal {
                     rlim_max: 0,
                 };
                 libc::setrlimit(libc::RLIMIT_CORE, &none);
+                // Ctrl+C not ignored (an ignored SIGINT is inherited, as Windows' flag).
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
                 Ok(())
             })
         };

@@ -59,7 +59,25 @@ static BOOL WINAPI Handler2(DWORD type)
     return FALSE; /* pass it on */
 }
 
-int main(void)
+/* The child: started with SIGINT ignored, so Ctrl+C is ignored until (NULL, FALSE). */
+static int ignoring_child(void)
+{
+    int r = 0;
+    g_called = CreateEvent(NULL, FALSE, FALSE, NULL);
+    if (!SetConsoleCtrlHandler(Handler1, TRUE))
+        return 10;
+    raise(SIGINT);
+    if (WaitForSingleObject(g_called, 200) != WAIT_TIMEOUT)
+        r |= 1;
+    if (!SetConsoleCtrlHandler(NULL, FALSE))
+        return 11;
+    raise(SIGINT);
+    if (WaitForSingleObject(g_called, 5000) != WAIT_OBJECT_0)
+        r |= 2;
+    return r;
+}
+
+int main(int argc, char **argv)
 {
     static const WCHAR wtext[] = {'h', 0xE9, '\n', 0};
     HANDLE out, in;
@@ -68,6 +86,10 @@ int main(void)
     char shown[256], buf[64];
     WCHAR wbuf[16];
     int saved0, saved1, slave, i;
+
+    if (argc > 1)
+        return ignoring_child();
+    (void)argv;
 
     /* Redirected handles (the suite pipes stdout and stdin): not a console. */
     out = GetStdHandle(STD_OUTPUT_HANDLE);
@@ -206,7 +228,9 @@ int main(void)
     close(slave);
     close(g_master);
 
-    /* Control handlers: on a thread of their own, the most recent first. */
+    /* Control handlers: on a thread of their own, the most recent first. (Ctrl+C is not
+       ignored by whoever started this test: that would be inherited, as on Windows.) */
+    signal(SIGINT, SIG_DFL);
     g_called = CreateEvent(NULL, FALSE, FALSE, NULL);
     CHECK_OK(SetConsoleCtrlHandler(Handler1, TRUE));
     raise(SIGINT);
@@ -235,6 +259,26 @@ int main(void)
     CHECK_EQ(g_calls[1], 1);
     CHECK_OK(SetConsoleCtrlHandler(Handler1, FALSE));
     CloseHandle(g_called);
+
+    /* Ctrl+C ignored by the parent is ignored by the child, as Windows' inherited flag. */
+    {
+        STARTUPINFOA si;
+        PROCESS_INFORMATION pi;
+        char self[512], cmd[600];
+        DWORD code = 99, len = GetModuleFileNameA(NULL, self, sizeof self);
+        CHECK(len > 0 && len < sizeof self);
+        snprintf(cmd, sizeof cmd, "\"%s\" child", self);
+        memset(&si, 0, sizeof si);
+        si.cb = sizeof si;
+        signal(SIGINT, SIG_IGN);
+        CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
+        signal(SIGINT, SIG_DFL);
+        CHECK_EQ(WaitForSingleObject(pi.hProcess, 10000), WAIT_OBJECT_0);
+        CHECK_OK(GetExitCodeProcess(pi.hProcess, &code));
+        CHECK_EQ(code, 0);
+        CloseHandle(pi.hThread);
+        CloseHandle(pi.hProcess);
+    }
 
     /* MessageBox without windows: the default button. */
     i = MessageBox(NULL, TEXT("text"), TEXT("caption"), MB_OK);
