@@ -67,6 +67,9 @@ struct TpState {
     epoch: u64,
     closed: bool,
     thread: bool,
+    /// C's reference (the pointer it holds) was given back: by `Close*`, or by the cleanup
+    /// group's `CloseThreadpoolCleanupGroupMembers`, whichever comes first.
+    released: bool,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -262,9 +265,19 @@ fn close(p: *mut Tp) {
     let Some(tp) = (unsafe { tp_of(p) }) else {
         return;
     };
-    disarm(&tp, true);
-    // SAFETY: drops the reference C held; queued callbacks hold their own.
-    unsafe { drop(Arc::from_raw(p.cast_const())) };
+    release(&tp);
+}
+
+/// Ends an object for good and drops the reference C held (once: `Close*` and the cleanup
+/// group may both come).
+fn release(tp: &Arc<Tp>) {
+    disarm(tp, true);
+    let first = !std::mem::replace(&mut lock(&tp.state).released, true);
+    if first {
+        // SAFETY: drops the reference C held (from `Arc::into_raw` of this very object);
+        // queued callbacks and the caller hold their own.
+        unsafe { drop(Arc::from_raw(Arc::as_ptr(tp))) };
+    }
 }
 
 // ---- waits and timers: the object's own thread ------------------------------------------------
@@ -476,15 +489,19 @@ pub(crate) fn legacy_wait(tp: &Arc<Tp>) {
 
 // ---- the C functions ------------------------------------------------------------------------
 
-/// `CreateThreadpoolWork` (the environment is ignored).
+/// `CreateThreadpoolWork`: in the environment's cleanup group, if it names one.
+///
+/// # Safety
+/// `env` NULL or an environment set up by `InitializeThreadpoolEnvironment`.
 #[unsafe(no_mangle)]
-pub extern "C" fn CreateThreadpoolWork(
+pub unsafe extern "C" fn CreateThreadpoolWork(
     cb: Option<WorkCb>,
     ctx: *mut c_void,
-    _env: *mut c_void,
+    env: *const Environ,
 ) -> *mut Tp {
     match cb {
-        Some(f) => new_tp(Callback::Work(f), ctx),
+        // SAFETY: `env` NULL or the caller's initialised environment.
+        Some(f) => unsafe { joined(new_tp(Callback::Work(f), ctx), env) },
         None => {
             set_last_error(code::ERROR_INVALID_PARAMETER);
             std::ptr::null_mut()
@@ -518,32 +535,41 @@ pub extern "C" fn CloseThreadpoolWork(w: *mut Tp) {
     close(w);
 }
 
-/// `TrySubmitThreadpoolCallback`.
+/// `TrySubmitThreadpoolCallback`: a cleanup group named by the environment waits for it.
+///
+/// # Safety
+/// `env` NULL or an environment set up by `InitializeThreadpoolEnvironment`.
 #[unsafe(no_mangle)]
-pub extern "C" fn TrySubmitThreadpoolCallback(
+pub unsafe extern "C" fn TrySubmitThreadpoolCallback(
     cb: Option<SimpleCb>,
     ctx: *mut c_void,
-    _env: *mut c_void,
+    env: *const Environ,
 ) -> BOOL {
     ffi_bool(|| {
         let f = cb.ok_or_else(|| invalid_parameter("pfns is NULL"))?;
-        let p = new_tp(Callback::Simple(f), ctx);
+        // SAFETY: the caller's contract.
+        let p = unsafe { joined(new_tp(Callback::Simple(f), ctx), env) };
         // SAFETY: just made; we give C's reference to the queued job.
         let tp = unsafe { Arc::from_raw(p.cast_const()) };
+        lock(&tp.state).released = true;
         submit(&tp, 0);
         Ok(())
     })
 }
 
-/// `CreateThreadpoolWait`.
+/// `CreateThreadpoolWait`: in the environment's cleanup group, if it names one.
+///
+/// # Safety
+/// `env` NULL or an environment set up by `InitializeThreadpoolEnvironment`.
 #[unsafe(no_mangle)]
-pub extern "C" fn CreateThreadpoolWait(
+pub unsafe extern "C" fn CreateThreadpoolWait(
     cb: Option<WaitCb>,
     ctx: *mut c_void,
-    _env: *mut c_void,
+    env: *const Environ,
 ) -> *mut Tp {
     match cb {
-        Some(f) => new_tp(Callback::Wait(f), ctx),
+        // SAFETY: `env` NULL or the caller's initialised environment.
+        Some(f) => unsafe { joined(new_tp(Callback::Wait(f), ctx), env) },
         None => {
             set_last_error(code::ERROR_INVALID_PARAMETER);
             std::ptr::null_mut()
@@ -585,15 +611,19 @@ pub extern "C" fn CloseThreadpoolWait(w: *mut Tp) {
     close(w);
 }
 
-/// `CreateThreadpoolTimer`.
+/// `CreateThreadpoolTimer`: in the environment's cleanup group, if it names one.
+///
+/// # Safety
+/// `env` NULL or an environment set up by `InitializeThreadpoolEnvironment`.
 #[unsafe(no_mangle)]
-pub extern "C" fn CreateThreadpoolTimer(
+pub unsafe extern "C" fn CreateThreadpoolTimer(
     cb: Option<WorkCb>,
     ctx: *mut c_void,
-    _env: *mut c_void,
+    env: *const Environ,
 ) -> *mut Tp {
     match cb {
-        Some(f) => new_tp(Callback::Timer(f), ctx),
+        // SAFETY: `env` NULL or the caller's initialised environment.
+        Some(f) => unsafe { joined(new_tp(Callback::Timer(f), ctx), env) },
         None => {
             set_last_error(code::ERROR_INVALID_PARAMETER);
             std::ptr::null_mut()
@@ -692,3 +722,158 @@ pub extern "C" fn CallbackMayRunLong(_inst: *mut Instance) -> BOOL {
 /// thread, so there is nothing to do.
 #[unsafe(no_mangle)]
 pub extern "C" fn DisassociateCurrentThreadFromCallback(_inst: *mut Instance) {}
+
+// ---- pools and cleanup groups ----------------------------------------------------------------
+
+/// `TP_CALLBACK_ENVIRON_V3`, as `threadpoolapiset.h` lays it out (only the cleanup group and
+/// its cancel callback are read).
+#[repr(C)]
+pub struct Environ {
+    version: u32,
+    pool: *mut c_void,
+    cleanup_group: *mut Group,
+    cleanup_cancel: Option<unsafe extern "C" fn(*mut c_void, *mut c_void)>,
+}
+
+/// A `PTP_POOL`: every callback runs on the one process-wide pool, so a private pool is a
+/// token (its thread limits are accepted).
+pub struct PoolToken {
+    _min_max: Mutex<(u32, u32)>,
+}
+
+/// A `PTP_CLEANUP_GROUP`: the objects created with it, to close together.
+pub struct Group {
+    members: Mutex<Vec<Member>>,
+}
+
+struct Member {
+    tp: Arc<Tp>,
+    cancel: Option<unsafe extern "C" fn(*mut c_void, *mut c_void)>,
+}
+
+/// Puts `p` into the cleanup group `env` names (if any); returns `p`.
+///
+/// # Safety
+/// `env` NULL or an initialised environment whose group (if any) is live.
+unsafe fn joined(p: *mut Tp, env: *const Environ) -> *mut Tp {
+    // SAFETY: the caller's contract.
+    let Some(env) = (unsafe { env.as_ref() }) else {
+        return p;
+    };
+    // SAFETY: the caller's contract: a group from CreateThreadpoolCleanupGroup, not closed.
+    if let (Some(g), Some(tp)) = (unsafe { env.cleanup_group.as_ref() }, unsafe { tp_of(p) }) {
+        lock(&g.members).push(Member {
+            tp,
+            cancel: env.cleanup_cancel,
+        });
+    }
+    p
+}
+
+/// `CreateThreadpool`: a pool object (see [`PoolToken`]).
+#[unsafe(no_mangle)]
+pub extern "C" fn CreateThreadpool(_reserved: *mut c_void) -> *mut PoolToken {
+    Box::into_raw(Box::new(PoolToken {
+        _min_max: Mutex::new((0, MAX_WORKERS as u32)),
+    }))
+}
+
+/// # Safety
+/// `pool` from `CreateThreadpool`, not closed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SetThreadpoolThreadMaximum(pool: *mut PoolToken, most: DWORD) {
+    // SAFETY: the caller's contract.
+    if let Some(p) = unsafe { pool.as_ref() } {
+        lock(&p._min_max).1 = most;
+    }
+}
+
+/// # Safety
+/// `pool` from `CreateThreadpool`, not closed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SetThreadpoolThreadMinimum(pool: *mut PoolToken, least: DWORD) -> BOOL {
+    // SAFETY: the caller's contract.
+    match unsafe { pool.as_ref() } {
+        Some(p) => {
+            lock(&p._min_max).0 = least;
+            TRUE
+        }
+        None => {
+            set_last_error(code::ERROR_INVALID_PARAMETER);
+            FALSE
+        }
+    }
+}
+
+/// `CloseThreadpool`: the pool goes once its callbacks are over (they run on the process's
+/// pool, which stays).
+///
+/// # Safety
+/// `pool` from `CreateThreadpool`, not closed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CloseThreadpool(pool: *mut PoolToken) {
+    if !pool.is_null() {
+        // SAFETY: the caller's contract: the box from CreateThreadpool, given back once.
+        drop(unsafe { Box::from_raw(pool) });
+    }
+}
+
+/// `CreateThreadpoolCleanupGroup`.
+#[unsafe(no_mangle)]
+pub extern "C" fn CreateThreadpoolCleanupGroup() -> *mut Group {
+    Box::into_raw(Box::new(Group {
+        members: Mutex::new(Vec::new()),
+    }))
+}
+
+/// `CloseThreadpoolCleanupGroupMembers`: for every object created with the group: with
+/// `cancel`, drops its queued callbacks, calling the environment's cancel callback with the
+/// object's context and `cleanup_ctx` for each; then waits for its running callbacks and
+/// closes it (an object the application closed already is only waited for).
+///
+/// # Safety
+/// `g` from `CreateThreadpoolCleanupGroup`, not closed; not called from one of its callbacks.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CloseThreadpoolCleanupGroupMembers(
+    g: *mut Group,
+    cancel: BOOL,
+    cleanup_ctx: *mut c_void,
+) {
+    // SAFETY: the caller's contract.
+    let Some(g) = (unsafe { g.as_ref() }) else {
+        return;
+    };
+    let members = std::mem::take(&mut *lock(&g.members));
+    for m in members {
+        if cancel != 0 {
+            // Queued callbacks that have not started are dropped; the cancel callback is
+            // called once for each.
+            let mut p = lock(&POOL);
+            let before = p.queue.len();
+            p.queue.retain(|j| !Arc::ptr_eq(&j.tp, &m.tp));
+            let dropped = (before - p.queue.len()) as u32;
+            drop(p);
+            lock(&m.tp.state).queued -= dropped;
+            if let Some(f) = m.cancel {
+                for _ in 0..dropped {
+                    // SAFETY: the application's cancel callback, called as Windows calls it.
+                    unsafe { f(m.tp.ctx.0, cleanup_ctx) };
+                }
+            }
+        }
+        wait_callbacks(&m.tp, false);
+        release(&m.tp);
+    }
+}
+
+/// `CloseThreadpoolCleanupGroup`.
+///
+/// # Safety
+/// `g` from `CreateThreadpoolCleanupGroup`, not closed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CloseThreadpoolCleanupGroup(g: *mut Group) {
+    if !g.is_null() {
+        // SAFETY: the caller's contract: the box from CreateThreadpoolCleanupGroup.
+        drop(unsafe { Box::from_raw(g) });
+    }
+}

@@ -779,8 +779,8 @@ fn tids(out: &str, prefix: &str, suffix: &str) -> std::collections::BTreeSet<u32
 /// Programs written in the style of the Microsoft Learn synchronization samples ("Using Timer
 /// Queues", "Using Waitable Timer Objects", "... with an Asynchronous Procedure Call", "Using
 /// Event Objects", "Using Mutex Objects", "Using Semaphore Objects", "Creating Threads",
-/// "Using Condition Variables", "Using Thread Local Storage", "Using Singly Linked Lists")
-/// build unchanged and behave.
+/// "Using Condition Variables", "Using Thread Local Storage", "Using Singly Linked Lists",
+/// "Using the Thread Pool Functions") build unchanged and behave.
 /// The timers keep their 5-10 s delays, so the slow ones run side by side (~21 s in all).
 #[test]
 fn microsoft_learn_sync_samples() {
@@ -807,6 +807,12 @@ fn microsoft_learn_sync_samples() {
         ),
         ("thread_local_storage.c", "thread_local_storage", &[]),
         ("singly_linked_lists.c", "singly_linked_lists", &[]),
+        ("thread_pool.c", "thread_pool", &[]),
+        (
+            "thread_pool.c",
+            "thread_pool_w",
+            &["-DUNICODE", "-D_UNICODE"],
+        ),
     ];
     for (src, out, extra) in builds {
         compile_sample(src, extra, &bin(out));
@@ -877,6 +883,17 @@ fn microsoft_learn_sync_samples() {
         out.lines()
             .all(|l| l.ends_with("wait succeeded") || l.ends_with("wait timed out"))
     );
+
+    for b in ["thread_pool", "thread_pool_w"] {
+        let o = run(&bin(b), &dir, &[], None);
+        assert!(o.status.success(), "{b}: {o:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout),
+            "MyWaitCallback: wait is over.\n".repeat(5)
+                + "MyWorkCallback: Task performed.\nMyTimerCallback: timer has fired.\n",
+            "{b}"
+        );
+    }
 
     // The sample returns 1 when all went well.
     let o = run(&bin("singly_linked_lists"), &dir, &[], None);
