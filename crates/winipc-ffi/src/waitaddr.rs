@@ -128,7 +128,7 @@ fn wake(address: *mut c_void, all: bool) {
         let Some(m) = t.as_mut() else { return };
         let key = address as usize;
         let Some(q) = m.get_mut(&key) else { return };
-        let out = if all {
+        let out: Vec<Arc<Waiter>> = if all {
             q.drain(..).collect()
         } else {
             q.pop_front().into_iter().collect()
@@ -136,10 +136,14 @@ fn wake(address: *mut c_void, all: bool) {
         if q.is_empty() {
             m.remove(&key);
         }
+        // Marked under the table's lock: a waiter whose timeout expires meanwhile sees that
+        // it was woken (and returns TRUE) rather than taking the wake with it.
+        for w in &out {
+            w.woken.store(1, Ordering::Release);
+        }
         out
     };
     for w in woken {
-        w.woken.store(1, Ordering::Release);
         winipc_sys::futex::wake(&w.woken, 1);
     }
 }
