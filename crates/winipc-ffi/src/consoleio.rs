@@ -211,6 +211,9 @@ pub unsafe extern "C" fn WriteConsoleA(
     })
 }
 
+/// A high surrogate that ended a `WriteConsoleW` call, waiting for its low half.
+static HIGH_SURROGATE: Mutex<Option<u16>> = Mutex::new(None);
+
 /// `WriteConsoleW`: UTF-16 written as UTF-8; the count is of `WCHAR`s.
 ///
 /// # Safety
@@ -230,10 +233,14 @@ pub unsafe extern "C" fn WriteConsoleW(
             return Err(noaccess());
         }
         out_ok(written)?;
-        let w: Vec<u16> = (0..n as usize)
-            // SAFETY: checked readable above; read unaligned to be safe.
-            .map(|i| unsafe { buf.cast::<u16>().add(i).read_unaligned() })
-            .collect();
+        let mut held = HIGH_SURROGATE.lock().unwrap_or_else(|e| e.into_inner());
+        let mut w: Vec<u16> = held.take().into_iter().collect();
+        // SAFETY: checked readable above; read unaligned to be safe.
+        w.extend((0..n as usize).map(|i| unsafe { buf.cast::<u16>().add(i).read_unaligned() }));
+        // A pair split across two calls (one WCHAR at a time) is written whole by the next.
+        if w.last().is_some_and(|&u| (0xD800..0xDC00).contains(&u)) {
+            *held = w.pop();
+        }
         write_all(fd, String::from_utf16_lossy(&w).as_bytes())?;
         // SAFETY: checked above.
         unsafe { write_opt(written, n) };

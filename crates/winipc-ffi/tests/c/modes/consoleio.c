@@ -128,6 +128,12 @@ int main(int argc, char **argv)
     ok[1] = WriteConsoleW(out, wtext, 3, &n, NULL);
     modes[1] = n;
     ok[2] = WriteConsole(out, TEXT("t"), 1, NULL, NULL);
+    {
+        /* U+1F600 one WCHAR at a time, as character-by-character output does. */
+        static const WCHAR pair[] = {0xD83D, 0xDE00};
+        ok[9] = WriteConsoleW(out, &pair[0], 1, &n, NULL) && n == 1 &&
+                WriteConsoleW(out, &pair[1], 1, &n, NULL) && n == 1;
+    }
     ok[3] = GetConsoleMode(out, &modes[2]);
     ok[4] = SetConsoleMode(out, modes[2] | ENABLE_VIRTUAL_TERMINAL_PROCESSING);
     SetLastError(0);
@@ -150,6 +156,8 @@ int main(int argc, char **argv)
     CHECK(strstr(shown, "hello") != NULL);
     CHECK(strstr(shown, "h\xC3\xA9") != NULL);
     CHECK(strchr(shown, 't') != NULL);
+    CHECK(ok[9]);
+    CHECK(strstr(shown, "\xF0\x9F\x98\x80") != NULL);
     CHECK(ok[3]);
     CHECK_EQ(modes[2] & (ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT),
              ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT);
