@@ -854,6 +854,9 @@ WINBASEAPI HANDLE WINAPI GetCurrentThread(void);
 WINBASEAPI DWORD WINAPI GetCurrentThreadId(void);
 WINBASEAPI DWORD WINAPI GetThreadId(HANDLE Thread);
 WINBASEAPI DWORD WINAPI GetProcessIdOfThread(HANDLE Thread);
+WINBASEAPI BOOL WINAPI GetThreadTimes(HANDLE hThread, LPFILETIME lpCreationTime,
+                                      LPFILETIME lpExitTime, LPFILETIME lpKernelTime,
+                                      LPFILETIME lpUserTime);
 /* Thread descriptions (Windows 10): threads of this process; the first 15 bytes also name
  * the Linux thread. GetThreadDescription's string is freed with LocalFree. */
 WINBASEAPI HRESULT WINAPI SetThreadDescription(HANDLE hThread, PCWSTR lpThreadDescription);

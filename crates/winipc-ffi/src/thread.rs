@@ -68,6 +68,7 @@ fn finish_current(code: DWORD) {
         crate::apc::forget(gettid());
         let own = OWN.with(|o| o.replace(0));
         if own != 0 {
+            record_exit_times();
             if let Some(m) = by_tid().as_mut() {
                 m.remove(&gettid());
             }
@@ -430,4 +431,149 @@ pub unsafe extern "C" fn GetThreadDescription(h: HANDLE, out: *mut *mut WCHAR) -
         }
         Ok(())
     })())
+}
+
+// ---- thread times --------------------------------------------------------------------------
+
+/// A thread's times as `GetThreadTimes` gives them: creation and exit as `FILETIME` values
+/// (100 ns since 1601, UTC), kernel and user time in 100 ns units.
+#[derive(Clone, Copy, Default)]
+struct Times {
+    creation: u64,
+    exit: u64,
+    kernel: u64,
+    user: u64,
+}
+
+/// The times of this process's threads that ended, by tid (at most `EXITED_MAX`).
+static EXITED: std::sync::Mutex<Option<std::collections::HashMap<u32, Times>>> =
+    std::sync::Mutex::new(None);
+const EXITED_MAX: usize = 4096;
+/// 1601-01-01 to 1970-01-01 in 100 ns units.
+const FILETIME_UNIX_EPOCH: u64 = 116_444_736_000_000_000;
+
+fn filetime_now() -> u64 {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    FILETIME_UNIX_EPOCH + (d.as_nanos() / 100) as u64
+}
+
+/// Creation, user and kernel time of a running thread from `/proc/<pid>/task/<tid>/stat`
+/// (clock-tick resolution).
+fn proc_times(pid: u32, tid: u32) -> Option<Times> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/stat")).ok()?;
+    // The fields after the command name, which is in parentheses and may hold anything.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // Fields 3.. of stat(5) start at index 0 here: utime is field 14, stime 15, starttime 22.
+    let (utime, stime, start): (u64, u64, u64) = (
+        f.get(11)?.parse().ok()?,
+        f.get(12)?.parse().ok()?,
+        f.get(19)?.parse().ok()?,
+    );
+    // SAFETY: sysconf has no preconditions.
+    let hz = u64::try_from(unsafe { libc::sysconf(libc::_SC_CLK_TCK) })
+        .ok()
+        .filter(|&h| h > 0)?;
+    let mut boot = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes the local timespec.
+    if unsafe { libc::clock_gettime(libc::CLOCK_BOOTTIME, &mut boot) } != 0 {
+        return None;
+    }
+    let since_boot = boot.tv_sec as u64 * 10_000_000 + boot.tv_nsec as u64 / 100;
+    let age = since_boot.saturating_sub(start * 10_000_000 / hz);
+    Some(Times {
+        creation: filetime_now().saturating_sub(age),
+        exit: 0,
+        kernel: stime * 10_000_000 / hz,
+        user: utime * 10_000_000 / hz,
+    })
+}
+
+/// Records the calling thread's times as it ends (precise CPU times from `RUSAGE_THREAD`).
+fn record_exit_times() {
+    let tid = gettid();
+    let mut t = proc_times(std::process::id(), tid).unwrap_or_default();
+    let mut ru = std::mem::MaybeUninit::<libc::rusage>::uninit();
+    // SAFETY: getrusage writes the local rusage on success; it is used only then.
+    if unsafe { libc::getrusage(libc::RUSAGE_THREAD, ru.as_mut_ptr()) } == 0 {
+        // SAFETY: initialised by the successful call.
+        let ru = unsafe { ru.assume_init() };
+        let ticks = |tv: libc::timeval| tv.tv_sec as u64 * 10_000_000 + tv.tv_usec as u64 * 10;
+        t.user = ticks(ru.ru_utime);
+        t.kernel = ticks(ru.ru_stime);
+    }
+    t.exit = filetime_now();
+    let mut m = EXITED.lock().unwrap_or_else(|e| e.into_inner());
+    let m = m.get_or_insert_with(Default::default);
+    if m.len() >= EXITED_MAX {
+        m.clear(); // the oldest are of threads long gone; keep the table bounded
+    }
+    m.insert(tid, t);
+}
+
+const THREAD_QUERY_INFORMATION: u32 = 0x0040;
+const THREAD_QUERY_LIMITED_INFORMATION: u32 = 0x0800;
+
+/// `GetThreadTimes`: needs `THREAD_QUERY_(LIMITED_)INFORMATION`. A running thread's times
+/// come from `/proc` (clock-tick resolution), an ended thread's of this process were
+/// recorded as it ended (exit time, CPU times from `RUSAGE_THREAD`). An ended thread of
+/// another process (a child's main thread) -> zeros but the exit time is unknown: 0.
+///
+/// # Safety
+/// The four pointers valid for a `FILETIME` write each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GetThreadTimes(
+    h: HANDLE,
+    creation: *mut u64,
+    exit: *mut u64,
+    kernel: *mut u64,
+    user: *mut u64,
+) -> BOOL {
+    ffi_bool(|| {
+        let (tid, pid, running) = match classify(h)? {
+            H::CurrentThread => (gettid(), std::process::id(), true),
+            H::Raw(r) => {
+                let tid = raw::thread_id(r)?;
+                // The core's full-access mask (CreateThread's handles) counts as every right.
+                let mask = raw::access_mask(r)?;
+                if mask != winipc_core::access::ALL
+                    && mask & (THREAD_QUERY_INFORMATION | THREAD_QUERY_LIMITED_INFORMATION) == 0
+                {
+                    return Err(Error::AccessDenied.into());
+                }
+                let running = raw::thread_exit_code(r)? == STILL_ACTIVE;
+                (tid, raw::thread_process_id(r)?, running)
+            }
+            _ => return Err(invalid_handle()),
+        };
+        let recorded = || {
+            EXITED
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .as_ref()
+                .and_then(|m| m.get(&tid).copied())
+        };
+        let t = if running {
+            proc_times(pid, tid).or_else(recorded).unwrap_or_default()
+        } else if pid == std::process::id() {
+            recorded().unwrap_or_default()
+        } else {
+            Times::default()
+        };
+        for (p, v) in [
+            (creation, t.creation),
+            (exit, t.exit),
+            (kernel, t.kernel),
+            (user, t.user),
+        ] {
+            // SAFETY: the caller's contract (NULL or unwritable -> ERROR_NOACCESS).
+            unsafe { write_req(p.cast::<[u32; 2]>(), [v as u32, (v >> 32) as u32]) }?;
+        }
+        Ok(())
+    })
 }

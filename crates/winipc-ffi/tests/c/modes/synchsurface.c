@@ -7,6 +7,7 @@
  */
 #include <windows.h>
 #include <tchar.h>
+#include <time.h>
 #include <unistd.h>
 #include "harness.h"
 
@@ -150,6 +151,22 @@ static DWORD WINAPI Parked(LPVOID p)
     return (DWORD)(ULONG_PTR)p;
 }
 
+/* Spends about 60 ms of CPU time. */
+static DWORD WINAPI Spinner(LPVOID p)
+{
+    struct timespec ts;
+    (void)p;
+    do {
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    } while (ts.tv_sec == 0 && ts.tv_nsec < 60000000);
+    return 0;
+}
+
+static ULONGLONG ft64(FILETIME f)
+{
+    return ((ULONGLONG)f.dwHighDateTime << 32) | f.dwLowDateTime;
+}
+
 static DWORD g_main_tid;
 static volatile LONG g_main_open_ok;
 
@@ -254,6 +271,30 @@ static void threads(void)
         CHECK_EQ(SetThreadDescription(g_go, name), HRESULT_FROM_WIN32(ERROR_INVALID_HANDLE));
         CHECK_EQ(SetThreadDescription(GetCurrentThread(), NULL),
                  HRESULT_FROM_WIN32(ERROR_INVALID_PARAMETER));
+    }
+
+    /* GetThreadTimes: a running thread, an ended one, a handle without the query right. */
+    {
+        FILETIME c, e, k, u, now;
+        HANDLE sp, weak;
+        DWORD sp_tid;
+        GetSystemTimeAsFileTime(&now);
+        CHECK_OK(GetThreadTimes(GetCurrentThread(), &c, &e, &k, &u));
+        CHECK(ft64(c) != 0 && ft64(c) <= ft64(now) + 10000000);
+        CHECK_EQ(ft64(e), 0);
+        sp = CreateThread(NULL, 0, Spinner, NULL, 0, &sp_tid);
+        weak = OpenThread(SYNCHRONIZE, FALSE, sp_tid);
+        CHECK_EQ(WaitForSingleObject(sp, 10000), WAIT_OBJECT_0);
+        CHECK_OK(GetThreadTimes(sp, &c, &e, &k, &u));
+        CHECK(ft64(c) != 0 && ft64(e) >= ft64(c));
+        CHECK(ft64(k) + ft64(u) >= 500000); /* >= 50 ms of CPU */
+        CHECK_EQ(u.dwHighDateTime, 0);
+        if (weak) {
+            CHECK_FAIL(GetThreadTimes(weak, &c, &e, &k, &u), FALSE, ERROR_ACCESS_DENIED);
+            CloseHandle(weak);
+        }
+        CloseHandle(sp);
+        CHECK_FAIL(GetThreadTimes(g_go, &c, &e, &k, &u), FALSE, ERROR_INVALID_HANDLE);
     }
 
     /* Unknown thread ids; no rights at all. */
