@@ -19,7 +19,9 @@ use std::time::Duration;
 use winipc_core::raw;
 
 use crate::handle::raw_of;
-use crate::tp::{LegacyCb, Tp, legacy_armed, legacy_set, legacy_stop, legacy_timer, legacy_wait};
+use crate::tp::{
+    LegacyCb, Tp, legacy_armed, legacy_fire_now, legacy_set, legacy_stop, legacy_timer, legacy_wait,
+};
 use crate::util::*;
 
 const WT_EXECUTEINTIMERTHREAD: DWORD = 0x0000_0020;
@@ -97,6 +99,7 @@ pub unsafe extern "C" fn CreateTimerQueueTimer(
             period_ms
         };
         let tp = legacy_timer(cb, ctx, flags & WT_EXECUTEINTIMERTHREAD != 0);
+        // (A timer due at once has its first callback queued right here, below.)
         let k = NEXT_TIMER.fetch_add(16, Ordering::Relaxed);
         with_tables(|t| -> R<()> {
             let q = queue_key(queue, t)?;
@@ -113,7 +116,18 @@ pub unsafe extern "C" fn CreateTimerQueueTimer(
         // Windows samples do through a global).
         // SAFETY: `out` is valid for a write (checked above).
         unsafe { out.write(k as HANDLE) };
-        if let Err(e) = legacy_set(&tp, Duration::from_millis(u64::from(due_ms)), period) {
+        let inline = flags & WT_EXECUTEINTIMERTHREAD != 0;
+        let armed = if due_ms == 0 && !inline {
+            legacy_fire_now(&tp);
+            if period == 0 {
+                Ok(())
+            } else {
+                legacy_set(&tp, Duration::from_millis(u64::from(period)), period)
+            }
+        } else {
+            legacy_set(&tp, Duration::from_millis(u64::from(due_ms)), period)
+        };
+        if let Err(e) = armed {
             with_tables(|t| t.timers.remove(&k));
             legacy_stop(&tp);
             return Err(e);
@@ -209,9 +223,9 @@ fn finish(tps: Vec<Arc<Tp>>, done: Done) -> bool {
     }
 }
 
-/// `DeleteTimerQueueTimer`: cancels the timer (queued callbacks are dropped). With NULL or an
-/// event, FALSE + `ERROR_IO_PENDING` while a callback still runs (the event is set when it
-/// returns); with `INVALID_HANDLE_VALUE` it waits for running callbacks (never for the
+/// `DeleteTimerQueueTimer`: cancels the timer (callbacks already queued still run). With NULL
+/// or an event, FALSE + `ERROR_IO_PENDING` while callbacks are outstanding (the event is set
+/// when they are over); with `INVALID_HANDLE_VALUE` it waits for them (never for the
 /// caller's own, when called from the timer's callback).
 #[unsafe(no_mangle)]
 pub extern "C" fn DeleteTimerQueueTimer(queue: HANDLE, timer: HANDLE, done: HANDLE) -> BOOL {

@@ -165,7 +165,14 @@ fn run(job: Job) {
     {
         let mut s = lock(&tp.state);
         s.queued -= 1;
-        if job.epoch != s.epoch && !matches!(tp.cb, Callback::Work(_) | Callback::Simple(_)) {
+        // Timer-queue callbacks that were queued before a change or deletion still run, as
+        // on Windows (the deletion reports them as outstanding).
+        if job.epoch != s.epoch
+            && !matches!(
+                tp.cb,
+                Callback::Work(_) | Callback::Simple(_) | Callback::Legacy(_)
+            )
+        {
             // Re-armed or cancelled since it fired.
             if s.queued == 0 && s.running == 0 {
                 tp.idle.notify_all();
@@ -458,19 +465,20 @@ pub(crate) fn legacy_armed(tp: &Arc<Tp>) -> bool {
     matches!(lock(&tp.state).arm, Arm::Timer(..))
 }
 
-/// Stops `tp` for good: no new firing, queued callbacks dropped, its thread ends. Returns
-/// whether a callback is still running (the caller's own counts: Windows reports
-/// `ERROR_IO_PENDING` to a callback deleting its own timer).
+/// Stops `tp` for good: no new firing, its thread ends; callbacks already queued still run.
+/// Returns whether callbacks are outstanding, queued or running (the caller's own counts:
+/// Windows reports `ERROR_IO_PENDING` to a callback deleting its own timer).
 pub(crate) fn legacy_stop(tp: &Arc<Tp>) -> bool {
     disarm(tp, true);
-    let mut p = lock(&POOL);
-    let before = p.queue.len();
-    p.queue.retain(|j| !Arc::ptr_eq(&j.tp, tp));
-    let dropped = (before - p.queue.len()) as u32;
-    drop(p);
-    let mut s = lock(&tp.state);
-    s.queued -= dropped;
-    s.running > 0
+    let s = lock(&tp.state);
+    s.queued + s.running > 0
+}
+
+/// Queues `tp`'s callback now (a timer due at once: its first callback is queued before
+/// `CreateTimerQueueTimer` returns, so a deletion right after creation finds it outstanding,
+/// as on Windows).
+pub(crate) fn legacy_fire_now(tp: &Arc<Tp>) {
+    submit(tp, 0);
 }
 
 /// Whether the calling thread is running `tp`'s callback.

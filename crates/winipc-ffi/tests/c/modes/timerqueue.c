@@ -89,10 +89,15 @@ int main(void)
     CHECK(q != NULL);
     CHECK_OK(DeleteTimerQueueEx(q, NULL));
 
-    /* One-shot, slow and fast periodic, late, and once-then-far timers. */
+    /* One-shot, slow and fast periodic, late, and once-then-far timers. A timer due at once
+       deleted at once: its callback was already queued, so it is outstanding (and runs). */
     q = CreateTimerQueue();
     CHECK(q != NULL);
-    CHECK_OK(CreateTimerQueueTimer(&t0, q, Count, &n0, 0, 0, 0));
+    CHECK_OK(CreateTimerQueueTimer(&t0, q, Count, &n0, 0, 300, 0));
+    SetLastError(0xdeadbeef);
+    r = DeleteTimerQueueTimer(q, t0, NULL);
+    /* FALSE + ERROR_IO_PENDING, unless the callback is already over (it is fast). */
+    CHECK(r ? n0 == 1 : GetLastError() == ERROR_IO_PENDING);
     CHECK_OK(CreateTimerQueueTimer(&t1, q, Count, &n1, 0, 0, WT_EXECUTEONLYONCE));
     CHECK_OK(CreateTimerQueueTimer(&t2, q, Count, &n2, 0, 100, 0));
     CHECK_OK(CreateTimerQueueTimer(&t3, q, Count, &n3, 0, 10, WT_EXECUTELONGFUNCTION));
@@ -104,7 +109,7 @@ int main(void)
     /* A deleted timer's handle is no longer valid. */
     CHECK_FAIL(DeleteTimerQueueTimer(q, t2, INVALID_HANDLE_VALUE), FALSE, ERROR_INVALID_HANDLE);
     CHECK_OK(DeleteTimerQueueEx(q, INVALID_HANDLE_VALUE));
-    CHECK_EQ(n0, 1);
+    CHECK_EQ(n0, 1); /* once, though its period is 300 ms */
     CHECK_EQ(n1, 1);
     CHECK(n2 >= 3 && n2 <= 5);
     CHECK(n3 > n2);
