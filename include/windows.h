@@ -1439,6 +1439,50 @@ WINBASEAPI BOOL WINAPI ReadConsoleA(HANDLE hConsoleInput, LPVOID lpBuffer,
 WINBASEAPI BOOL WINAPI ReadConsoleW(HANDLE hConsoleInput, LPVOID lpBuffer,
                                     DWORD nNumberOfCharsToRead, LPDWORD lpNumberOfCharsRead,
                                     PCONSOLE_READCONSOLE_CONTROL pInputControl);
+typedef HANDLE HWND;
+/* Code pages: UTF-8 (65001) at first; a code page set is reported back, text is not
+ * converted. */
+#define CP_ACP   0
+#define CP_OEMCP 1
+#define CP_UTF7  65000
+#define CP_UTF8  65001
+WINBASEAPI UINT WINAPI GetConsoleCP(void);
+WINBASEAPI UINT WINAPI GetConsoleOutputCP(void);
+WINBASEAPI BOOL WINAPI SetConsoleCP(UINT wCodePageID);
+WINBASEAPI BOOL WINAPI SetConsoleOutputCP(UINT wCodePageID);
+/* Colours (SGR escape sequences to the terminal) and the screen buffer (the terminal's size). */
+#define FOREGROUND_BLUE          0x0001
+#define FOREGROUND_GREEN         0x0002
+#define FOREGROUND_RED           0x0004
+#define FOREGROUND_INTENSITY     0x0008
+#define BACKGROUND_BLUE          0x0010
+#define BACKGROUND_GREEN         0x0020
+#define BACKGROUND_RED           0x0040
+#define BACKGROUND_INTENSITY     0x0080
+#define COMMON_LVB_REVERSE_VIDEO 0x4000
+#define COMMON_LVB_UNDERSCORE    0x8000
+typedef struct _COORD {
+    SHORT X;
+    SHORT Y;
+} COORD, *PCOORD;
+typedef struct _SMALL_RECT {
+    SHORT Left;
+    SHORT Top;
+    SHORT Right;
+    SHORT Bottom;
+} SMALL_RECT, *PSMALL_RECT;
+typedef struct _CONSOLE_SCREEN_BUFFER_INFO {
+    COORD dwSize;
+    COORD dwCursorPosition;
+    WORD wAttributes;
+    SMALL_RECT srWindow;
+    COORD dwMaximumWindowSize;
+} CONSOLE_SCREEN_BUFFER_INFO, *PCONSOLE_SCREEN_BUFFER_INFO;
+WINBASEAPI BOOL WINAPI SetConsoleTextAttribute(HANDLE hConsoleOutput, WORD wAttributes);
+WINBASEAPI BOOL WINAPI GetConsoleScreenBufferInfo(
+    HANDLE hConsoleOutput, PCONSOLE_SCREEN_BUFFER_INFO lpConsoleScreenBufferInfo);
+WINBASEAPI BOOL WINAPI FlushConsoleInputBuffer(HANDLE hConsoleInput);
+WINBASEAPI HWND WINAPI GetConsoleWindow(void);
 /* Handlers run on a thread of their own: SIGINT is CTRL_C_EVENT, SIGQUIT CTRL_BREAK_EVENT,
  * SIGHUP CTRL_CLOSE_EVENT. */
 WINBASEAPI BOOL WINAPI SetConsoleCtrlHandler(PHANDLER_ROUTINE HandlerRoutine, BOOL Add);
@@ -1460,7 +1504,6 @@ WINBASEAPI BOOL WINAPI SetConsoleCtrlHandler(PHANDLER_ROUTINE HandlerRoutine, BO
 #define IDIGNORE 5
 #define IDYES    6
 #define IDNO     7
-typedef HANDLE HWND;
 WINBASEAPI int WINAPI MessageBoxA(HWND hWnd, LPCSTR lpText, LPCSTR lpCaption, UINT uType);
 WINBASEAPI int WINAPI MessageBoxW(HWND hWnd, LPCWSTR lpText, LPCWSTR lpCaption, UINT uType);
 

@@ -597,3 +597,160 @@ pub unsafe extern "C" fn MessageBoxW(
         Ok(message_box(text, caption, t))
     })
 }
+
+// ---- code pages, colours, the screen buffer ---------------------------------------------------
+
+/// The console code pages (`GetConsoleCP`/`GetConsoleOutputCP`): UTF-8 (65001) at first, as
+/// winipc's `char` strings are; a code page set is reported back, text is not converted.
+static INPUT_CP: AtomicU32 = AtomicU32::new(65001);
+static OUTPUT_CP: AtomicU32 = AtomicU32::new(65001);
+
+/// Code pages Windows' consoles accept that winipc recognises (OEM, ANSI, UTF-7/8 and the
+/// common single- and double-byte ones).
+fn known_code_page(cp: u32) -> bool {
+    matches!(
+        cp,
+        437 | 720 | 737 | 775 | 850 | 852 | 855 | 857 | 858 | 860..=866 | 869 | 874
+            | 932 | 936 | 949 | 950 | 1200 | 1250..=1258 | 20127 | 28591..=28606 | 65000
+            | 65001
+    )
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn GetConsoleCP() -> u32 {
+    INPUT_CP.load(Ordering::Relaxed)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn GetConsoleOutputCP() -> u32 {
+    OUTPUT_CP.load(Ordering::Relaxed)
+}
+
+fn set_cp(which: &AtomicU32, cp: u32) -> BOOL {
+    ffi_bool(|| {
+        if !known_code_page(cp) {
+            return Err(invalid_parameter("code page"));
+        }
+        which.store(cp, Ordering::Relaxed);
+        Ok(())
+    })
+}
+
+/// `SetConsoleCP`: recorded (input is read as the terminal gives it).
+#[unsafe(no_mangle)]
+pub extern "C" fn SetConsoleCP(cp: u32) -> BOOL {
+    set_cp(&INPUT_CP, cp)
+}
+
+/// `SetConsoleOutputCP`: recorded (output is written as given).
+#[unsafe(no_mangle)]
+pub extern "C" fn SetConsoleOutputCP(cp: u32) -> BOOL {
+    set_cp(&OUTPUT_CP, cp)
+}
+
+/// The attribute `SetConsoleTextAttribute` set last (Windows' default: light grey on black).
+static ATTRIBUTES: AtomicU32 = AtomicU32::new(0x07);
+
+/// The SGR sequence for Windows colour attributes (FOREGROUND_BLUE 1, GREEN 2, RED 4,
+/// INTENSITY 8; BACKGROUND_* the same shifted by 4; COMMON_LVB_REVERSE_VIDEO 0x4000,
+/// COMMON_LVB_UNDERSCORE 0x8000).
+fn sgr(attr: u16) -> String {
+    // Windows' bit order is blue, green, red; ANSI's red, green, blue.
+    let ansi = |c: u16| ((c & 4) >> 2) | (c & 2) | ((c & 1) << 2);
+    let fg = attr & 0xF;
+    let bg = (attr >> 4) & 0xF;
+    let fg_code = if fg & 8 != 0 { 90 } else { 30 } + ansi(fg & 7);
+    let bg_code = if bg & 8 != 0 { 100 } else { 40 } + ansi(bg & 7);
+    let mut s = format!("\x1b[0;{fg_code};{bg_code}");
+    if attr & 0x4000 != 0 {
+        s.push_str(";7");
+    }
+    if attr & 0x8000 != 0 {
+        s.push_str(";4");
+    }
+    s.push('m');
+    s
+}
+
+/// `SetConsoleTextAttribute`: the colours of what is written next, as an SGR escape sequence
+/// to the terminal.
+#[unsafe(no_mangle)]
+pub extern "C" fn SetConsoleTextAttribute(h: HANDLE, attr: u16) -> BOOL {
+    ffi_bool(|| {
+        let fd = output_fd(h)?;
+        write_all(fd, sgr(attr).as_bytes())?;
+        ATTRIBUTES.store(u32::from(attr), Ordering::Relaxed);
+        Ok(())
+    })
+}
+
+/// `CONSOLE_SCREEN_BUFFER_INFO`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct ScreenBufferInfo {
+    size: [i16; 2],
+    cursor: [i16; 2],
+    attributes: u16,
+    window: [i16; 4],
+    max_window: [i16; 2],
+}
+
+/// `GetConsoleScreenBufferInfo`: the terminal's size (`TIOCGWINSZ`) as the buffer and the
+/// window, the last attribute set; the cursor position is not known to winipc: (0, 0).
+///
+/// # Safety
+/// `info` valid for a write of a `CONSOLE_SCREEN_BUFFER_INFO`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GetConsoleScreenBufferInfo(
+    h: HANDLE,
+    info: *mut ScreenBufferInfo,
+) -> BOOL {
+    ffi_bool(|| {
+        let fd = output_fd(h)?;
+        let mut ws = libc::winsize {
+            ws_row: 0,
+            ws_col: 0,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: TIOCGWINSZ writes the local winsize.
+        let ok = unsafe { libc::ioctl(fd, libc::TIOCGWINSZ, &mut ws) } == 0;
+        let cols = if ok && ws.ws_col > 0 { ws.ws_col } else { 80 };
+        let rows = if ok && ws.ws_row > 0 { ws.ws_row } else { 25 };
+        let (c, r) = (
+            cols.min(i16::MAX as u16) as i16,
+            rows.min(i16::MAX as u16) as i16,
+        );
+        let v = ScreenBufferInfo {
+            size: [c, r],
+            cursor: [0, 0],
+            attributes: ATTRIBUTES.load(Ordering::Relaxed) as u16,
+            window: [0, 0, c - 1, r - 1],
+            max_window: [c, r],
+        };
+        // SAFETY: the caller's contract (NULL or unwritable -> ERROR_NOACCESS).
+        unsafe { write_req(info, v) }
+    })
+}
+
+/// `FlushConsoleInputBuffer`: discards typed input not yet read (the terminal's and what
+/// `ReadConsole` holds).
+#[unsafe(no_mangle)]
+pub extern "C" fn FlushConsoleInputBuffer(h: HANDLE) -> BOOL {
+    ffi_bool(|| {
+        let fd = input_fd(h)?;
+        PENDING.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        // SAFETY: tcflush on a terminal descriptor.
+        if unsafe { libc::tcflush(fd, libc::TCIFLUSH) } != 0 {
+            return Err(std::io::Error::last_os_error().into());
+        }
+        Ok(())
+    })
+}
+
+/// `GetConsoleWindow`: NULL - there is no console window (as Windows answers for a process
+/// without one).
+#[unsafe(no_mangle)]
+pub extern "C" fn GetConsoleWindow() -> HANDLE {
+    std::ptr::null_mut()
+}

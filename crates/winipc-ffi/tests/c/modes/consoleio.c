@@ -102,6 +102,20 @@ int main(int argc, char **argv)
     if (!isatty(0))
         CHECK_FAIL(ReadConsoleA(in, buf, sizeof buf, &n, NULL), FALSE, ERROR_INVALID_HANDLE);
     CHECK_FAIL(WriteConsoleA(NULL, "x", 1, &n, NULL), FALSE, ERROR_INVALID_HANDLE);
+    if (!isatty(1)) {
+        CONSOLE_SCREEN_BUFFER_INFO csbi;
+        CHECK_FAIL(GetConsoleScreenBufferInfo(out, &csbi), FALSE, ERROR_INVALID_HANDLE);
+        CHECK_FAIL(SetConsoleTextAttribute(out, FOREGROUND_RED), FALSE, ERROR_INVALID_HANDLE);
+    }
+    /* Code pages: UTF-8 at first; a known one is kept, an unknown one refused. */
+    CHECK_EQ(GetConsoleOutputCP(), CP_UTF8);
+    CHECK_EQ(GetConsoleCP(), CP_UTF8);
+    CHECK_OK(SetConsoleOutputCP(437));
+    CHECK_EQ(GetConsoleOutputCP(), 437);
+    CHECK_OK(SetConsoleOutputCP(CP_UTF8));
+    CHECK_OK(SetConsoleCP(CP_UTF8));
+    CHECK_FAIL(SetConsoleOutputCP(12345), FALSE, ERROR_INVALID_PARAMETER);
+    CHECK(GetConsoleWindow() == NULL);
     {
         HANDLE ev = CreateEvent(NULL, FALSE, FALSE, NULL);
         CHECK_FAIL(WriteConsoleA(ev, "x", 1, &n, NULL), FALSE, ERROR_INVALID_HANDLE);
@@ -188,6 +202,15 @@ int main(int argc, char **argv)
     CHECK_OK(ReadConsoleA(in, buf, sizeof buf, &n, NULL));
     CHECK_EQ(n, 4);
     CHECK(memcmp(buf, "56\r\n", 4) == 0);
+    /* FlushConsoleInputBuffer drops what was typed and not read. */
+    CHECK_EQ(write(g_master, "junk\n", 5), 5);
+    Sleep(100);
+    CHECK_OK(FlushConsoleInputBuffer(in));
+    CHECK_EQ(write(g_master, "ok\n", 3), 3);
+    CHECK_OK(ReadConsoleA(in, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 4);
+    CHECK(memcmp(buf, "ok\r\n", 4) == 0);
+    CHECK_FAIL(FlushConsoleInputBuffer(out), FALSE, ERROR_INVALID_HANDLE);
     /* Without line input: one key at a time. */
     CHECK_OK(SetConsoleMode(in, ENABLE_PROCESSED_INPUT));
     CHECK_EQ(write(g_master, "z", 1), 1);
@@ -225,6 +248,29 @@ int main(int argc, char **argv)
         CHECK(strstr(shown, "via CONOUT$") != NULL);
         CHECK_FAIL(ReadConsoleA(conout, buf, sizeof buf, &n, NULL), FALSE,
                    ERROR_INVALID_HANDLE);
+        /* Colours and the screen buffer: the terminal's size, the attribute set last. */
+        {
+            struct winsize ws;
+            CONSOLE_SCREEN_BUFFER_INFO csbi;
+            memset(&ws, 0, sizeof ws);
+            ws.ws_col = 100;
+            ws.ws_row = 30;
+            CHECK_EQ(ioctl(g_master, TIOCSWINSZ, &ws), 0);
+            CHECK_OK(SetConsoleTextAttribute(conout, FOREGROUND_RED | FOREGROUND_INTENSITY |
+                                                      BACKGROUND_BLUE));
+            CHECK_OK(GetConsoleScreenBufferInfo(conout, &csbi));
+            CHECK_EQ(csbi.dwSize.X, 100);
+            CHECK_EQ(csbi.dwSize.Y, 30);
+            CHECK_EQ(csbi.srWindow.Right, 99);
+            CHECK_EQ(csbi.srWindow.Bottom, 29);
+            CHECK_EQ(csbi.wAttributes, FOREGROUND_RED | FOREGROUND_INTENSITY | BACKGROUND_BLUE);
+            CHECK_OK(SetConsoleTextAttribute(conout, FOREGROUND_RED | FOREGROUND_GREEN |
+                                                      FOREGROUND_BLUE));
+            drain(shown, sizeof shown);
+            CHECK(strstr(shown, "\x1b[0;91;44m") != NULL);
+            CHECK(strstr(shown, "\x1b[0;37;40m") != NULL);
+            CHECK_FAIL(GetConsoleScreenBufferInfo(conin, &csbi), FALSE, ERROR_INVALID_HANDLE);
+        }
         CloseHandle(conin);
         CloseHandle(conout);
     } else {
