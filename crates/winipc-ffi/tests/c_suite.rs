@@ -780,7 +780,8 @@ fn tids(out: &str, prefix: &str, suffix: &str) -> std::collections::BTreeSet<u32
 /// Queues", "Using Waitable Timer Objects", "... with an Asynchronous Procedure Call", "Using
 /// Event Objects", "Using Mutex Objects", "Using Semaphore Objects", "Creating Threads",
 /// "Using Condition Variables", "Using Thread Local Storage", "Using Singly Linked Lists",
-/// "Using the Thread Pool Functions") build unchanged and behave.
+/// "Using the Thread Pool Functions", "Using One-Time Initialization") build unchanged and
+/// behave.
 /// The timers keep their 5-10 s delays, so the slow ones run side by side (~21 s in all).
 #[test]
 fn microsoft_learn_sync_samples() {
@@ -808,6 +809,7 @@ fn microsoft_learn_sync_samples() {
         ("thread_local_storage.c", "thread_local_storage", &[]),
         ("singly_linked_lists.c", "singly_linked_lists", &[]),
         ("thread_pool.c", "thread_pool", &[]),
+        ("one_time_init.c", "one_time_init", &[]),
         (
             "thread_pool.c",
             "thread_pool_w",
@@ -894,6 +896,13 @@ fn microsoft_learn_sync_samples() {
             "{b}"
         );
     }
+
+    let o = run(&bin("one_time_init"), &dir, &[], None);
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "Synchronous: one event\nAsynchronous: one event\nAll threads got the same handles: yes\n"
+    );
 
     // The sample returns 1 when all went well.
     let o = run(&bin("singly_linked_lists"), &dir, &[], None);

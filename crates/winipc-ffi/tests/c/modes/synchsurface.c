@@ -471,6 +471,94 @@ static void slists(void)
     }
 }
 
+/* ---- one-time initialisation, begun and completed by hand ---------------------------- */
+
+static INIT_ONCE g_once = INIT_ONCE_STATIC_INIT;
+static volatile LONG g_inits;
+
+static DWORD WINAPI OnceUser(LPVOID p)
+{
+    BOOL pending = FALSE;
+    PVOID ctx = NULL;
+    (void)p;
+    if (!InitOnceBeginInitialize(&g_once, 0, &pending, &ctx))
+        return 1;
+    if (pending) {
+        InterlockedIncrement(&g_inits);
+        Sleep(50); /* the others wait */
+        return InitOnceComplete(&g_once, 0, (LPVOID)(ULONG_PTR)0x1230) ? 0 : 2;
+    }
+    return ctx == (LPVOID)(ULONG_PTR)0x1230 ? 0 : 3;
+}
+
+static void init_once(void)
+{
+    INIT_ONCE o;
+    BOOL pending;
+    PVOID ctx;
+    HANDLE th[4];
+    DWORD code;
+    int i;
+
+    /* Synchronous: begin, fail, begin again, complete; then everybody sees it done. */
+    InitOnceInitialize(&o);
+    pending = FALSE;
+    CHECK_OK(InitOnceBeginInitialize(&o, 0, &pending, &ctx));
+    CHECK(pending);
+    CHECK(o.Ptr == (PVOID)1);
+    CHECK_FAIL(InitOnceComplete(&o, INIT_ONCE_INIT_FAILED, (PVOID)0xdeadbeef), FALSE,
+               ERROR_INVALID_PARAMETER);
+    CHECK_FAIL(InitOnceComplete(&o, INIT_ONCE_INIT_FAILED | INIT_ONCE_ASYNC, NULL), FALSE,
+               ERROR_INVALID_PARAMETER);
+    CHECK_FAIL(InitOnceComplete(&o, INIT_ONCE_ASYNC, (PVOID)0xdeadbee0), FALSE,
+               ERROR_INVALID_PARAMETER);
+    CHECK_OK(InitOnceComplete(&o, INIT_ONCE_INIT_FAILED, NULL));
+    CHECK(o.Ptr == NULL);
+    CHECK_OK(InitOnceBeginInitialize(&o, 0, &pending, &ctx));
+    CHECK(pending);
+    CHECK_FAIL(InitOnceComplete(&o, 0, (PVOID)0xdeadbeef), FALSE, ERROR_INVALID_PARAMETER);
+    CHECK_OK(InitOnceComplete(&o, 0, (PVOID)0xdeadbee0));
+    CHECK(o.Ptr == (PVOID)0xdeadbee2);
+    pending = TRUE;
+    ctx = NULL;
+    CHECK_OK(InitOnceBeginInitialize(&o, INIT_ONCE_CHECK_ONLY, &pending, &ctx));
+    CHECK(!pending && ctx == (PVOID)0xdeadbee0);
+    CHECK_FAIL(InitOnceComplete(&o, 0, (PVOID)0xdeadbee0), FALSE, ERROR_GEN_FAILURE);
+
+    /* Asynchronous: several may begin; the first to complete wins. */
+    InitOnceInitialize(&o);
+    CHECK_FAIL(InitOnceBeginInitialize(&o, INIT_ONCE_CHECK_ONLY, &pending, &ctx), FALSE,
+               ERROR_GEN_FAILURE);
+    CHECK_FAIL(InitOnceBeginInitialize(&o, INIT_ONCE_CHECK_ONLY | INIT_ONCE_ASYNC, &pending,
+                                       &ctx),
+               FALSE, ERROR_INVALID_PARAMETER);
+    CHECK_OK(InitOnceBeginInitialize(&o, INIT_ONCE_ASYNC, &pending, &ctx));
+    CHECK(pending && o.Ptr == (PVOID)3);
+    CHECK_OK(InitOnceBeginInitialize(&o, INIT_ONCE_ASYNC, &pending, &ctx));
+    CHECK(pending);
+    CHECK_FAIL(InitOnceBeginInitialize(&o, 0, &pending, &ctx), FALSE, ERROR_INVALID_PARAMETER);
+    CHECK_FAIL(InitOnceComplete(&o, 0, (PVOID)0xdeadbee0), FALSE, ERROR_INVALID_PARAMETER);
+    CHECK_OK(InitOnceComplete(&o, INIT_ONCE_ASYNC, (PVOID)0xdeadbee0));
+    CHECK(o.Ptr == (PVOID)0xdeadbee2);
+    CHECK_FAIL(InitOnceComplete(&o, INIT_ONCE_ASYNC, (PVOID)0xdeadbee0), FALSE,
+               ERROR_GEN_FAILURE);
+    CHECK_OK(InitOnceBeginInitialize(&o, INIT_ONCE_ASYNC, &pending, &ctx));
+    CHECK(!pending && ctx == (PVOID)0xdeadbee0);
+    CHECK_FAIL(InitOnceBeginInitialize(&o, 0x10, &pending, &ctx), FALSE,
+               ERROR_INVALID_PARAMETER);
+
+    /* Four threads: one initialises, the others wait and see its context. */
+    for (i = 0; i < 4; i++)
+        th[i] = CreateThread(NULL, 0, OnceUser, NULL, 0, NULL);
+    CHECK_EQ(WaitForMultipleObjects(4, th, TRUE, 10000), WAIT_OBJECT_0);
+    for (i = 0; i < 4; i++) {
+        CHECK_OK(GetExitCodeThread(th[i], &code));
+        CHECK_EQ(code, 0);
+        CloseHandle(th[i]);
+    }
+    CHECK_EQ(g_inits, 1);
+}
+
 /* ---- Wine's sync.c expectations --------------------------------------------------------- */
 
 static void wine_objects(void)
@@ -551,6 +639,7 @@ int main(int argc, char **argv)
     waitable_timer_ex();
     interlocked();
     slists();
+    init_once();
     wine_objects();
     return SUMMARY();
 }
