@@ -117,23 +117,43 @@ fn compile(cc: &str, src: &Path, out: &Path, static_lib: bool) {
     );
 }
 
-/// Waits for `child` with the suite's timeout (killing it on expiry).
+/// Waits for `child` with the suite's timeout (killing it on expiry). Its piped output is
+/// read as it comes: a program that prints more than a pipe holds (64 KiB) must not block
+/// on a full pipe while we wait for it to exit.
 fn wait_output(mut child: Child, what: &str) -> Output {
+    fn drain<R: std::io::Read + Send + 'static>(r: Option<R>) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            if let Some(mut r) = r {
+                let _ = r.read_to_end(&mut v);
+            }
+            v
+        })
+    }
+    let out = drain(child.stdout.take());
+    let err = drain(child.stderr.take());
     let start = Instant::now();
-    loop {
+    let (status, timed_out) = loop {
         match child.try_wait().expect("try_wait") {
-            Some(_) => return child.wait_with_output().expect("output"),
+            Some(st) => break (st, false),
             None if start.elapsed() > TIMEOUT => {
                 let _ = child.kill();
-                let o = child.wait_with_output().expect("output");
-                panic!(
-                    "{what} timed out; stdout so far:\n{}",
-                    String::from_utf8_lossy(&o.stdout)
-                );
+                break (child.wait().expect("wait"), true);
             }
             None => std::thread::sleep(Duration::from_millis(20)),
         }
-    }
+    };
+    let o = Output {
+        status,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+    };
+    assert!(
+        !timed_out,
+        "{what} timed out; stdout so far:\n{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    o
 }
 
 fn command(bin: &Path, dir: &Path, args: &[&str]) -> Command {
