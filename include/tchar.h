@@ -225,7 +225,11 @@ typedef winipc_wchar  TBYTE, *PTBYTE;
 #define _TEOF      (-1)
 
 #define _tmain     wmain
+#ifdef __cplusplus
 int wmain(int argc, _TCHAR **argv);
+#endif
+/* Not declared in C, so that both `int _tmain()` (the "Creating Threads" sample) and
+   `int _tmain(int argc, TCHAR *argv[])` define it; the shim below calls it by symbol. */
 
 /* printf family: winipc's UTF-16 formatter (winipc_utf16.h), which writes
  * UTF-8 to streams.  %s is a _TCHAR string here, %S/%hs a char string. */
@@ -922,6 +926,10 @@ static inline errno_t winipc_fopen_s(FILE **pf, const char *name, const char *mo
 
 #if defined(_UNICODE) && defined(WINIPC_WMAIN_SHIM)
 /* main() for _UNICODE programs: argv converted from UTF-8 to UTF-16. */
+#ifndef __cplusplus
+int winipc_wmain_(int argc, _TCHAR **argv) __asm__("wmain");
+#  define wmain winipc_wmain_
+#endif
 int main(int argc, char **argv);
 int main(int argc, char **argv)
 {
@@ -936,6 +944,9 @@ int main(int argc, char **argv)
     }
     return wmain(argc, wargv);
 }
+#ifndef __cplusplus
+#  undef wmain
+#endif
 #endif
 
 #endif /* WINIPC_TCHAR_H */

@@ -3,8 +3,8 @@
  * Vista and later - work objects, waits and timers whose callbacks run on a pool of worker
  * threads. <windows.h> includes it.
  *
- * One process-wide pool runs every callback: the callback environment (a private pool, a
- * priority, a cleanup group) is accepted and ignored; cleanup groups are not provided.
+ * One process-wide pool runs every callback: a private pool and a priority in the callback
+ * environment are accepted and ignored; cleanup groups close their objects together.
  */
 #ifndef WINIPC_THREADPOOLAPISET_H
 #define WINIPC_THREADPOOLAPISET_H
@@ -39,16 +39,19 @@ typedef enum _TP_CALLBACK_PRIORITY {
     TP_CALLBACK_PRIORITY_COUNT = TP_CALLBACK_PRIORITY_INVALID
 } TP_CALLBACK_PRIORITY;
 
+typedef VOID (NTAPI *PTP_CLEANUP_GROUP_CANCEL_CALLBACK)(PVOID ObjectContext,
+                                                       PVOID CleanupContext);
+
 /* The callback environment: filled by the inline functions below, as in the SDK; winipc
-   runs every callback on its one pool whatever it says. */
+   runs every callback on its one pool whatever it says, and reads the cleanup group. */
 typedef struct _TP_CALLBACK_ENVIRON_V3 {
     DWORD Version;
     PTP_POOL Pool;
     PTP_CLEANUP_GROUP CleanupGroup;
-    PVOID CleanupGroupCancelCallback;
+    PTP_CLEANUP_GROUP_CANCEL_CALLBACK CleanupGroupCancelCallback;
     PVOID RaceDll;
     PVOID ActivationContext;
-    PVOID FinalizationCallback;
+    PTP_SIMPLE_CALLBACK FinalizationCallback;
     DWORD Flags;
     TP_CALLBACK_PRIORITY CallbackPriority;
     DWORD Size;
@@ -66,6 +69,21 @@ static __inline VOID SetThreadpoolCallbackPool(PTP_CALLBACK_ENVIRON cbe, PTP_POO
 {
     cbe->Pool = pool;
 }
+static __inline VOID SetThreadpoolCallbackCleanupGroup(PTP_CALLBACK_ENVIRON cbe,
+                                                      PTP_CLEANUP_GROUP ptpcg,
+                                                      PTP_CLEANUP_GROUP_CANCEL_CALLBACK pfng)
+{
+    cbe->CleanupGroup = ptpcg;
+    cbe->CleanupGroupCancelCallback = pfng;
+}
+static __inline VOID SetThreadpoolCallbackLibrary(PTP_CALLBACK_ENVIRON cbe, PVOID mod)
+{
+    cbe->RaceDll = mod;
+}
+static __inline VOID SetThreadpoolCallbackPersistent(PTP_CALLBACK_ENVIRON cbe)
+{
+    cbe->Flags |= 2;
+}
 static __inline VOID SetThreadpoolCallbackRunsLong(PTP_CALLBACK_ENVIRON cbe)
 {
     cbe->Flags |= 1;
@@ -75,6 +93,20 @@ static __inline VOID SetThreadpoolCallbackPriority(PTP_CALLBACK_ENVIRON cbe,
 {
     cbe->CallbackPriority = priority;
 }
+
+/* Pools: callbacks run on the one process-wide pool; a private pool is accepted (its
+   thread limits too) and changes nothing. */
+WINBASEAPI PTP_POOL WINAPI CreateThreadpool(PVOID reserved);
+WINBASEAPI VOID WINAPI SetThreadpoolThreadMaximum(PTP_POOL ptpp, DWORD cthrdMost);
+WINBASEAPI BOOL WINAPI SetThreadpoolThreadMinimum(PTP_POOL ptpp, DWORD cthrdMic);
+WINBASEAPI VOID WINAPI CloseThreadpool(PTP_POOL ptpp);
+/* Cleanup groups: the objects created with an environment naming the group are closed
+   together (their callbacks waited for, or the queued ones cancelled). */
+WINBASEAPI PTP_CLEANUP_GROUP WINAPI CreateThreadpoolCleanupGroup(void);
+WINBASEAPI VOID WINAPI CloseThreadpoolCleanupGroupMembers(PTP_CLEANUP_GROUP ptpcg,
+                                                          BOOL fCancelPendingCallbacks,
+                                                          PVOID pvCleanupContext);
+WINBASEAPI VOID WINAPI CloseThreadpoolCleanupGroup(PTP_CLEANUP_GROUP ptpcg);
 
 WINBASEAPI PTP_WORK WINAPI CreateThreadpoolWork(PTP_WORK_CALLBACK pfnwk, PVOID pv,
                                                 PTP_CALLBACK_ENVIRON pcbe);

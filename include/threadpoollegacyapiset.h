@@ -1,7 +1,7 @@
 /*
  * threadpoollegacyapiset.h - part of the winipc C ABI (see docs/c-abi.md): the classic
  * thread pool's waits and work items (RegisterWaitForSingleObject, UnregisterWait(Ex),
- * QueueUserWorkItem). <windows.h> includes it.
+ * QueueUserWorkItem) and timer queues. <windows.h> includes it.
  */
 #ifndef WINIPC_THREADPOOLLEGACYAPISET_H
 #define WINIPC_THREADPOOLLEGACYAPISET_H
@@ -36,6 +36,23 @@ WINBASEAPI BOOL WINAPI UnregisterWaitEx(HANDLE WaitHandle, HANDLE CompletionEven
 /* Each work item runs on a thread of its own. */
 WINBASEAPI BOOL WINAPI QueueUserWorkItem(LPTHREAD_START_ROUTINE Function, PVOID Context,
                                          ULONG Flags);
+
+/* Timer queues. A timer's callback gets TimerOrWaitFired = TRUE; it runs on a worker of the
+ * process's thread pool (WT_EXECUTEINTIMERTHREAD: on the timer's own thread). NULL is the
+ * default queue. DeleteTimerQueueTimer's CompletionEvent: INVALID_HANDLE_VALUE waits for
+ * running callbacks, NULL does not (FALSE + ERROR_IO_PENDING while one runs), an event is
+ * set once they are over. */
+#define WT_EXECUTEINTIMERTHREAD      0x00000020
+WINBASEAPI HANDLE WINAPI CreateTimerQueue(void);
+WINBASEAPI BOOL WINAPI CreateTimerQueueTimer(PHANDLE phNewTimer, HANDLE TimerQueue,
+                                             WAITORTIMERCALLBACK Callback, PVOID Parameter,
+                                             DWORD DueTime, DWORD Period, ULONG Flags);
+WINBASEAPI BOOL WINAPI ChangeTimerQueueTimer(HANDLE TimerQueue, HANDLE Timer, ULONG DueTime,
+                                             ULONG Period);
+WINBASEAPI BOOL WINAPI DeleteTimerQueueTimer(HANDLE TimerQueue, HANDLE Timer,
+                                             HANDLE CompletionEvent);
+WINBASEAPI BOOL WINAPI DeleteTimerQueueEx(HANDLE TimerQueue, HANDLE CompletionEvent);
+WINBASEAPI BOOL WINAPI DeleteTimerQueue(HANDLE TimerQueue);
 
 #ifdef __cplusplus
 } /* extern "C" */

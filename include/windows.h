@@ -53,6 +53,11 @@ extern "C" {
 #else
 #  define DECLSPEC_NORETURN
 #endif
+#if defined(__GNUC__) || defined(__clang__)
+#  define DECLSPEC_ALIGN(x) __attribute__((__aligned__(x)))
+#else
+#  define DECLSPEC_ALIGN(x)
+#endif
 
 /* Anonymous struct/union members: standard in C11, a GNU extension elsewhere
  * (silenced with __extension__).  Without either, only the named members. */
@@ -661,6 +666,19 @@ typedef LONG HRESULT;
 #  define _countof(A)   (sizeof(A) / sizeof((A)[0]))
 #endif
 
+/* MSVC's __int64, and its structured exception handling keywords in C, as plain blocks:
+ * __try { A } __finally { B } runs A then B (B is skipped if A leaves by return or goto, and
+ * no hardware exception is caught); __except's block never runs; __leave is not provided.
+ * Not in C++, where libstdc++ defines __try itself. WINIPC_NO_SEH_MACROS leaves them out. */
+#if !defined(__int64) && !defined(_MSC_VER)
+#  define __int64 long long
+#endif
+#if !defined(__cplusplus) && !defined(WINIPC_NO_SEH_MACROS) && !defined(__try)
+#  define __try        if (1)
+#  define __finally    if (1)
+#  define __except(f)  else if (0)
+#endif
+
 /* min/max as in <windef.h>, but never in C++ (they would break std::min). */
 #if !defined(NOMINMAX) && !defined(__cplusplus)
 #  ifndef max
@@ -840,6 +858,14 @@ WINBASEAPI DWORD WINAPI GetProcessId(HANDLE Process);
 WINBASEAPI HANDLE WINAPI GetCurrentThread(void);
 WINBASEAPI DWORD WINAPI GetCurrentThreadId(void);
 WINBASEAPI DWORD WINAPI GetThreadId(HANDLE Thread);
+WINBASEAPI DWORD WINAPI GetProcessIdOfThread(HANDLE Thread);
+WINBASEAPI BOOL WINAPI GetThreadTimes(HANDLE hThread, LPFILETIME lpCreationTime,
+                                      LPFILETIME lpExitTime, LPFILETIME lpKernelTime,
+                                      LPFILETIME lpUserTime);
+/* Thread descriptions (Windows 10): threads of this process; the first 15 bytes also name
+ * the Linux thread. GetThreadDescription's string is freed with LocalFree. */
+WINBASEAPI HRESULT WINAPI SetThreadDescription(HANDLE hThread, PCWSTR lpThreadDescription);
+WINBASEAPI HRESULT WINAPI GetThreadDescription(HANDLE hThread, PWSTR *ppszThreadDescription);
 WINBASEAPI HANDLE WINAPI GetStdHandle(DWORD nStdHandle);
 
 /* Events. */
@@ -889,6 +915,27 @@ WINBASEAPI BOOL WINAPI SetWaitableTimer(HANDLE hTimer, const LARGE_INTEGER *lpDu
                                         LONG lPeriod, PTIMERAPCROUTINE pfnCompletionRoutine,
                                         LPVOID lpArgToCompletionRoutine, BOOL fResume);
 WINBASEAPI BOOL WINAPI CancelWaitableTimer(HANDLE hTimer);
+/* SetWaitableTimerEx: the wake context and tolerable delay are accepted and have no effect. */
+#define POWER_REQUEST_CONTEXT_VERSION         0
+#define POWER_REQUEST_CONTEXT_SIMPLE_STRING   0x00000001
+#define POWER_REQUEST_CONTEXT_DETAILED_STRING 0x00000002
+typedef struct _REASON_CONTEXT {
+    ULONG Version;
+    DWORD Flags;
+    union {
+        struct {
+            HMODULE LocalizedReasonModule;
+            ULONG LocalizedReasonId;
+            ULONG ReasonStringCount;
+            LPWSTR *ReasonStrings;
+        } Detailed;
+        LPWSTR SimpleReasonString;
+    } Reason;
+} REASON_CONTEXT, *PREASON_CONTEXT;
+WINBASEAPI BOOL WINAPI SetWaitableTimerEx(HANDLE hTimer, const LARGE_INTEGER *lpDueTime,
+                                          LONG lPeriod, PTIMERAPCROUTINE pfnCompletionRoutine,
+                                          LPVOID lpArgToCompletionRoutine,
+                                          PREASON_CONTEXT WakeContext, ULONG TolerableDelay);
 
 /* Waits. */
 WINBASEAPI DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);
@@ -952,6 +999,9 @@ WINBASEAPI BOOL WINAPI CreateProcessW(LPCWSTR lpApplicationName, LPWSTR lpComman
                                       LPPROCESS_INFORMATION lpProcessInformation);
 WINBASEAPI HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle,
                                      DWORD dwProcessId);
+/* OpenThread: threads of this process (see docs/c-abi.md). */
+WINBASEAPI HANDLE WINAPI OpenThread(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                    DWORD dwThreadId);
 WINBASEAPI BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode);
 WINBASEAPI BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode);
 WINBASEAPI DECLSPEC_NORETURN VOID WINAPI ExitProcess(UINT uExitCode);
@@ -1030,6 +1080,33 @@ WINBASEAPI VOID WINAPI WakeAllConditionVariable(PCONDITION_VARIABLE ConditionVar
 WINBASEAPI VOID WINAPI InitOnceInitialize(PINIT_ONCE InitOnce);
 WINBASEAPI BOOL WINAPI InitOnceExecuteOnce(PINIT_ONCE InitOnce, PINIT_ONCE_FN InitFn,
                                            PVOID Parameter, LPVOID *Context);
+WINBASEAPI BOOL WINAPI InitOnceBeginInitialize(LPINIT_ONCE lpInitOnce, DWORD dwFlags,
+                                               PBOOL fPending, LPVOID *lpContext);
+WINBASEAPI BOOL WINAPI InitOnceComplete(LPINIT_ONCE lpInitOnce, DWORD dwFlags, LPVOID lpContext);
+
+/* WaitOnAddress (synchapi.h; Synchronization.lib on Windows): threads of this process. */
+WINBASEAPI BOOL WINAPI WaitOnAddress(volatile VOID *Address, PVOID CompareAddress,
+                                     SIZE_T AddressSize, DWORD dwMilliseconds);
+WINBASEAPI VOID WINAPI WakeByAddressSingle(PVOID Address);
+WINBASEAPI VOID WINAPI WakeByAddressAll(PVOID Address);
+
+/* Synchronization barriers (synchapi.h): threads of this process. */
+typedef struct _RTL_BARRIER {
+    DWORD Reserved1;
+    DWORD Reserved2;
+    ULONG_PTR Reserved3[2];
+    DWORD Reserved4;
+    DWORD Reserved5;
+} RTL_BARRIER, *PRTL_BARRIER, SYNCHRONIZATION_BARRIER, *PSYNCHRONIZATION_BARRIER,
+  *LPSYNCHRONIZATION_BARRIER;
+#define SYNCHRONIZATION_BARRIER_FLAGS_SPIN_ONLY  0x01
+#define SYNCHRONIZATION_BARRIER_FLAGS_BLOCK_ONLY 0x02
+#define SYNCHRONIZATION_BARRIER_FLAGS_NO_DELETE  0x04
+WINBASEAPI BOOL WINAPI InitializeSynchronizationBarrier(LPSYNCHRONIZATION_BARRIER lpBarrier,
+                                                        LONG lTotalThreads, LONG lSpinCount);
+WINBASEAPI BOOL WINAPI EnterSynchronizationBarrier(LPSYNCHRONIZATION_BARRIER lpBarrier,
+                                                   DWORD dwFlags);
+WINBASEAPI BOOL WINAPI DeleteSynchronizationBarrier(LPSYNCHRONIZATION_BARRIER lpBarrier);
 
 /* Interlocked operations: sequentially consistent, inline (compiler builtins). */
 #define MemoryBarrier() __atomic_thread_fence(__ATOMIC_SEQ_CST)
@@ -1107,6 +1184,159 @@ static inline PVOID InterlockedCompareExchangePointer(PVOID volatile *Destinatio
                                 __ATOMIC_SEQ_CST);
     return Comparand;
 }
+/* The rest of the family (winnt.h): 8-, 16- and 64-bit forms, the pointer forms, the
+ * acquire/release/no-fence spellings (all sequentially consistent here) and the compiler's
+ * _Interlocked* intrinsic names. */
+#define WINIPC_ILK_(T, name, op)                                                            \
+    static inline T name(T volatile *Destination, T Value)                                  \
+    {                                                                                       \
+        return op(Destination, Value, __ATOMIC_SEQ_CST);                                    \
+    }
+#define WINIPC_ILK_CMPXCHG_(T, name)                                                        \
+    static inline T name(T volatile *Destination, T Exchange, T Comparand)                  \
+    {                                                                                       \
+        __atomic_compare_exchange_n(Destination, &Comparand, Exchange, 0, __ATOMIC_SEQ_CST, \
+                                    __ATOMIC_SEQ_CST);                                      \
+        return Comparand;                                                                   \
+    }
+WINIPC_ILK_(LONGLONG, InterlockedAnd64, __atomic_fetch_and)
+WINIPC_ILK_(LONGLONG, InterlockedOr64, __atomic_fetch_or)
+WINIPC_ILK_(LONGLONG, InterlockedXor64, __atomic_fetch_xor)
+WINIPC_ILK_(char, InterlockedAnd8, __atomic_fetch_and)
+WINIPC_ILK_(char, InterlockedOr8, __atomic_fetch_or)
+WINIPC_ILK_(char, InterlockedXor8, __atomic_fetch_xor)
+WINIPC_ILK_(char, InterlockedExchange8, __atomic_exchange_n)
+WINIPC_ILK_(SHORT, InterlockedAnd16, __atomic_fetch_and)
+WINIPC_ILK_(SHORT, InterlockedOr16, __atomic_fetch_or)
+WINIPC_ILK_(SHORT, InterlockedXor16, __atomic_fetch_xor)
+WINIPC_ILK_(SHORT, InterlockedExchange16, __atomic_exchange_n)
+WINIPC_ILK_CMPXCHG_(char, InterlockedCompareExchange8)
+WINIPC_ILK_CMPXCHG_(SHORT, InterlockedCompareExchange16)
+static inline SHORT InterlockedIncrement16(SHORT volatile *Addend)
+{
+    return __atomic_add_fetch(Addend, 1, __ATOMIC_SEQ_CST);
+}
+static inline SHORT InterlockedDecrement16(SHORT volatile *Addend)
+{
+    return __atomic_sub_fetch(Addend, 1, __ATOMIC_SEQ_CST);
+}
+static inline LONG InterlockedExchangeSubtract(LONG volatile *Addend, LONG Value)
+{
+    return __atomic_fetch_sub(Addend, Value, __ATOMIC_SEQ_CST);
+}
+static inline LONG InterlockedAdd(LONG volatile *Addend, LONG Value)
+{
+    return __atomic_add_fetch(Addend, Value, __ATOMIC_SEQ_CST);
+}
+static inline LONGLONG InterlockedAdd64(LONGLONG volatile *Addend, LONGLONG Value)
+{
+    return __atomic_add_fetch(Addend, Value, __ATOMIC_SEQ_CST);
+}
+static inline BOOLEAN InterlockedBitTestAndSet(LONG volatile *Base, LONG Offset)
+{
+    return (BOOLEAN)((__atomic_fetch_or(Base, (LONG)(1UL << (Offset & 31)), __ATOMIC_SEQ_CST)
+                      >> (Offset & 31)) & 1);
+}
+static inline BOOLEAN InterlockedBitTestAndReset(LONG volatile *Base, LONG Offset)
+{
+    return (BOOLEAN)((__atomic_fetch_and(Base, (LONG)~(1UL << (Offset & 31)), __ATOMIC_SEQ_CST)
+                      >> (Offset & 31)) & 1);
+}
+#define InterlockedIncrementAcquire       InterlockedIncrement
+#define InterlockedIncrementRelease       InterlockedIncrement
+#define InterlockedIncrementNoFence       InterlockedIncrement
+#define InterlockedDecrementAcquire       InterlockedDecrement
+#define InterlockedDecrementRelease       InterlockedDecrement
+#define InterlockedDecrementNoFence       InterlockedDecrement
+#define InterlockedExchangeAcquire        InterlockedExchange
+#define InterlockedExchangeNoFence        InterlockedExchange
+#define InterlockedExchangeAddAcquire     InterlockedExchangeAdd
+#define InterlockedExchangeAddRelease     InterlockedExchangeAdd
+#define InterlockedExchangeAddNoFence     InterlockedExchangeAdd
+#define InterlockedCompareExchangeAcquire InterlockedCompareExchange
+#define InterlockedCompareExchangeRelease InterlockedCompareExchange
+#define InterlockedCompareExchangeNoFence InterlockedCompareExchange
+#define InterlockedIncrementAcquire64     InterlockedIncrement64
+#define InterlockedIncrementRelease64     InterlockedIncrement64
+#define InterlockedDecrementAcquire64     InterlockedDecrement64
+#define InterlockedDecrementRelease64     InterlockedDecrement64
+#define InterlockedCompareExchangeAcquire64 InterlockedCompareExchange64
+#define InterlockedCompareExchangeRelease64 InterlockedCompareExchange64
+#define InterlockedExchangePointerAcquire InterlockedExchangePointer
+#define InterlockedExchangePointerNoFence InterlockedExchangePointer
+#define InterlockedCompareExchangePointerAcquire InterlockedCompareExchangePointer
+#define InterlockedCompareExchangePointerRelease InterlockedCompareExchangePointer
+#define InterlockedCompareExchangePointerNoFence InterlockedCompareExchangePointer
+#define InterlockedAndAcquire             InterlockedAnd
+#define InterlockedAndRelease             InterlockedAnd
+#define InterlockedOrAcquire              InterlockedOr
+#define InterlockedOrRelease              InterlockedOr
+#define InterlockedXorAcquire             InterlockedXor
+#define InterlockedXorRelease             InterlockedXor
+#define _InterlockedIncrement             InterlockedIncrement
+#define _InterlockedDecrement             InterlockedDecrement
+#define _InterlockedExchange              InterlockedExchange
+#define _InterlockedExchangeAdd           InterlockedExchangeAdd
+#define _InterlockedCompareExchange       InterlockedCompareExchange
+#define _InterlockedAnd                   InterlockedAnd
+#define _InterlockedOr                    InterlockedOr
+#define _InterlockedXor                   InterlockedXor
+#define _InterlockedIncrement16           InterlockedIncrement16
+#define _InterlockedDecrement16           InterlockedDecrement16
+#define _InterlockedCompareExchange16     InterlockedCompareExchange16
+#define _InterlockedExchange8             InterlockedExchange8
+#define _InterlockedExchange16            InterlockedExchange16
+#define _InterlockedAnd8                  InterlockedAnd8
+#define _InterlockedOr8                   InterlockedOr8
+#define _InterlockedXor8                  InterlockedXor8
+#define _InterlockedAnd16                 InterlockedAnd16
+#define _InterlockedOr16                  InterlockedOr16
+#define _InterlockedXor16                 InterlockedXor16
+#define _InterlockedCompareExchange8      InterlockedCompareExchange8
+#define _InterlockedIncrement64           InterlockedIncrement64
+#define _InterlockedDecrement64           InterlockedDecrement64
+#define _InterlockedExchange64            InterlockedExchange64
+#define _InterlockedExchangeAdd64         InterlockedExchangeAdd64
+#define _InterlockedCompareExchange64     InterlockedCompareExchange64
+#define _InterlockedAnd64                 InterlockedAnd64
+#define _InterlockedOr64                  InterlockedOr64
+#define _InterlockedXor64                 InterlockedXor64
+#define _InterlockedExchangePointer       InterlockedExchangePointer
+#define _InterlockedCompareExchangePointer InterlockedCompareExchangePointer
+#define _interlockedbittestandset         InterlockedBitTestAndSet
+#define _interlockedbittestandreset       InterlockedBitTestAndReset
+#define _ReadWriteBarrier()               __atomic_signal_fence(__ATOMIC_SEQ_CST)
+#define MemoryBarrierAcquire()            __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define ReadAcquire(p)                    __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define WriteRelease(p, v)                __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define ReadNoFence(p)                    __atomic_load_n((p), __ATOMIC_RELAXED)
+#define WriteNoFence(p, v)                __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#define _mm_pause()                       YieldProcessor()
+
+/* Interlocked singly linked lists (interlockedapi.h): threads of this process. Entries and
+ * the header are 16-byte aligned (MEMORY_ALLOCATION_ALIGNMENT), as on x64 Windows. */
+#define MEMORY_ALLOCATION_ALIGNMENT 16
+typedef struct DECLSPEC_ALIGN(16) _SLIST_ENTRY {
+    struct _SLIST_ENTRY *Next;
+} SLIST_ENTRY, *PSLIST_ENTRY;
+typedef struct DECLSPEC_ALIGN(16) _SLIST_HEADER {
+    ULONGLONG Alignment;
+    ULONGLONG Region;
+} SLIST_HEADER, *PSLIST_HEADER;
+WINBASEAPI VOID WINAPI InitializeSListHead(PSLIST_HEADER ListHead);
+WINBASEAPI PSLIST_ENTRY WINAPI InterlockedPushEntrySList(PSLIST_HEADER ListHead,
+                                                         PSLIST_ENTRY ListEntry);
+WINBASEAPI PSLIST_ENTRY WINAPI InterlockedPushListSListEx(PSLIST_HEADER ListHead,
+                                                          PSLIST_ENTRY List, PSLIST_ENTRY ListEnd,
+                                                          ULONG Count);
+WINBASEAPI PSLIST_ENTRY WINAPI InterlockedPopEntrySList(PSLIST_HEADER ListHead);
+WINBASEAPI PSLIST_ENTRY WINAPI InterlockedFlushSList(PSLIST_HEADER ListHead);
+WINBASEAPI USHORT WINAPI QueryDepthSList(PSLIST_HEADER ListHead);
+WINBASEAPI PSLIST_ENTRY WINAPI RtlFirstEntrySList(const SLIST_HEADER *ListHead);
+/* MSVC's <malloc.h> aligned allocations (alignment a power of two; _aligned_free(NULL) is a
+ * no-op). */
+WINBASEAPI void *WINAPI _aligned_malloc(size_t size, size_t alignment);
+WINBASEAPI void WINAPI _aligned_free(void *memblock);
 
 /* Wall-clock time and the performance counter (nanoseconds: frequency 1e9). */
 WINBASEAPI VOID WINAPI GetSystemTime(LPSYSTEMTIME lpSystemTime);
@@ -1188,6 +1418,117 @@ WINBASEAPI DWORD WINAPI GetConsoleTitleA(LPSTR lpConsoleTitle, DWORD nSize);
 WINBASEAPI DWORD WINAPI GetConsoleTitleW(LPWSTR lpConsoleTitle, DWORD nSize);
 WINBASEAPI BOOL WINAPI AllocConsole(void);
 WINBASEAPI BOOL WINAPI FreeConsole(void);
+
+/* Console I/O (consoleapi.h) on a terminal; on any other handle they fail with
+ * ERROR_INVALID_HANDLE, as Windows' do on a redirected handle. */
+#define ENABLE_PROCESSED_INPUT             0x0001
+#define ENABLE_LINE_INPUT                  0x0002
+#define ENABLE_ECHO_INPUT                  0x0004
+#define ENABLE_WINDOW_INPUT                0x0008
+#define ENABLE_MOUSE_INPUT                 0x0010
+#define ENABLE_INSERT_MODE                 0x0020
+#define ENABLE_QUICK_EDIT_MODE             0x0040
+#define ENABLE_EXTENDED_FLAGS              0x0080
+#define ENABLE_AUTO_POSITION               0x0100
+#define ENABLE_VIRTUAL_TERMINAL_INPUT      0x0200
+#define ENABLE_PROCESSED_OUTPUT            0x0001
+#define ENABLE_WRAP_AT_EOL_OUTPUT          0x0002
+#define ENABLE_VIRTUAL_TERMINAL_PROCESSING 0x0004
+#define DISABLE_NEWLINE_AUTO_RETURN        0x0008
+#define ENABLE_LVB_GRID_WORLDWIDE          0x0010
+#define CTRL_C_EVENT        0
+#define CTRL_BREAK_EVENT    1
+#define CTRL_CLOSE_EVENT    2
+#define CTRL_LOGOFF_EVENT   5
+#define CTRL_SHUTDOWN_EVENT 6
+typedef BOOL (WINAPI *PHANDLER_ROUTINE)(DWORD CtrlType);
+typedef struct _CONSOLE_READCONSOLE_CONTROL {
+    ULONG nLength;
+    ULONG nInitialChars;
+    ULONG dwCtrlWakeupMask;
+    ULONG dwControlKeyState;
+} CONSOLE_READCONSOLE_CONTROL, *PCONSOLE_READCONSOLE_CONTROL;
+WINBASEAPI BOOL WINAPI GetConsoleMode(HANDLE hConsoleHandle, LPDWORD lpMode);
+WINBASEAPI BOOL WINAPI SetConsoleMode(HANDLE hConsoleHandle, DWORD dwMode);
+WINBASEAPI BOOL WINAPI WriteConsoleA(HANDLE hConsoleOutput, const VOID *lpBuffer,
+                                     DWORD nNumberOfCharsToWrite,
+                                     LPDWORD lpNumberOfCharsWritten, LPVOID lpReserved);
+WINBASEAPI BOOL WINAPI WriteConsoleW(HANDLE hConsoleOutput, const VOID *lpBuffer,
+                                     DWORD nNumberOfCharsToWrite,
+                                     LPDWORD lpNumberOfCharsWritten, LPVOID lpReserved);
+WINBASEAPI BOOL WINAPI ReadConsoleA(HANDLE hConsoleInput, LPVOID lpBuffer,
+                                    DWORD nNumberOfCharsToRead, LPDWORD lpNumberOfCharsRead,
+                                    PCONSOLE_READCONSOLE_CONTROL pInputControl);
+WINBASEAPI BOOL WINAPI ReadConsoleW(HANDLE hConsoleInput, LPVOID lpBuffer,
+                                    DWORD nNumberOfCharsToRead, LPDWORD lpNumberOfCharsRead,
+                                    PCONSOLE_READCONSOLE_CONTROL pInputControl);
+typedef HANDLE HWND;
+/* Code pages: UTF-8 (65001) at first; a code page set is reported back, text is not
+ * converted. */
+#define CP_ACP   0
+#define CP_OEMCP 1
+#define CP_UTF7  65000
+#define CP_UTF8  65001
+WINBASEAPI UINT WINAPI GetConsoleCP(void);
+WINBASEAPI UINT WINAPI GetConsoleOutputCP(void);
+WINBASEAPI BOOL WINAPI SetConsoleCP(UINT wCodePageID);
+WINBASEAPI BOOL WINAPI SetConsoleOutputCP(UINT wCodePageID);
+/* Colours (SGR escape sequences to the terminal) and the screen buffer (the terminal's size). */
+#define FOREGROUND_BLUE          0x0001
+#define FOREGROUND_GREEN         0x0002
+#define FOREGROUND_RED           0x0004
+#define FOREGROUND_INTENSITY     0x0008
+#define BACKGROUND_BLUE          0x0010
+#define BACKGROUND_GREEN         0x0020
+#define BACKGROUND_RED           0x0040
+#define BACKGROUND_INTENSITY     0x0080
+#define COMMON_LVB_REVERSE_VIDEO 0x4000
+#define COMMON_LVB_UNDERSCORE    0x8000
+typedef struct _COORD {
+    SHORT X;
+    SHORT Y;
+} COORD, *PCOORD;
+typedef struct _SMALL_RECT {
+    SHORT Left;
+    SHORT Top;
+    SHORT Right;
+    SHORT Bottom;
+} SMALL_RECT, *PSMALL_RECT;
+typedef struct _CONSOLE_SCREEN_BUFFER_INFO {
+    COORD dwSize;
+    COORD dwCursorPosition;
+    WORD wAttributes;
+    SMALL_RECT srWindow;
+    COORD dwMaximumWindowSize;
+} CONSOLE_SCREEN_BUFFER_INFO, *PCONSOLE_SCREEN_BUFFER_INFO;
+WINBASEAPI BOOL WINAPI SetConsoleTextAttribute(HANDLE hConsoleOutput, WORD wAttributes);
+WINBASEAPI BOOL WINAPI GetConsoleScreenBufferInfo(
+    HANDLE hConsoleOutput, PCONSOLE_SCREEN_BUFFER_INFO lpConsoleScreenBufferInfo);
+WINBASEAPI BOOL WINAPI FlushConsoleInputBuffer(HANDLE hConsoleInput);
+WINBASEAPI HWND WINAPI GetConsoleWindow(void);
+/* Handlers run on a thread of their own: SIGINT is CTRL_C_EVENT, SIGQUIT CTRL_BREAK_EVENT,
+ * SIGHUP CTRL_CLOSE_EVENT. */
+WINBASEAPI BOOL WINAPI SetConsoleCtrlHandler(PHANDLER_ROUTINE HandlerRoutine, BOOL Add);
+
+/* MessageBox (winuser.h): no windows here; the caption and text go to standard error and
+ * the answer is the default button (IDOK, IDYES, ...). */
+#define MB_OKCANCEL          0x00000001
+#define MB_ABORTRETRYIGNORE  0x00000002
+#define MB_YESNOCANCEL       0x00000003
+#define MB_YESNO             0x00000004
+#define MB_RETRYCANCEL       0x00000005
+#define MB_DEFBUTTON1        0x00000000
+#define MB_DEFBUTTON2        0x00000100
+#define MB_DEFBUTTON3        0x00000200
+#define IDOK     1
+#define IDCANCEL 2
+#define IDABORT  3
+#define IDRETRY  4
+#define IDIGNORE 5
+#define IDYES    6
+#define IDNO     7
+WINBASEAPI int WINAPI MessageBoxA(HWND hWnd, LPCSTR lpText, LPCSTR lpCaption, UINT uType);
+WINBASEAPI int WINAPI MessageBoxW(HWND hWnd, LPCWSTR lpText, LPCWSTR lpCaption, UINT uType);
 
 /* Scheduling: priority classes and thread priorities (nice values), affinity. */
 #define THREAD_PRIORITY_IDLE           (-15)
@@ -1314,6 +1655,9 @@ WINBASEAPI DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, D
 #  define CreateSemaphoreEx        CreateSemaphoreExW
 #  define CreateWaitableTimerEx    CreateWaitableTimerExW
 #  define SetConsoleTitle          SetConsoleTitleW
+#  define WriteConsole             WriteConsoleW
+#  define ReadConsole              ReadConsoleW
+#  define MessageBox               MessageBoxW
 #  define GetConsoleTitle          GetConsoleTitleW
 #  define GetEnvironmentVariable   GetEnvironmentVariableW
 #  define SetEnvironmentVariable   SetEnvironmentVariableW
@@ -1362,6 +1706,9 @@ typedef LPSTARTUPINFOW LPSTARTUPINFO;
 #  define CreateSemaphoreEx        CreateSemaphoreExA
 #  define CreateWaitableTimerEx    CreateWaitableTimerExA
 #  define SetConsoleTitle          SetConsoleTitleA
+#  define WriteConsole             WriteConsoleA
+#  define ReadConsole              ReadConsoleA
+#  define MessageBox               MessageBoxA
 #  define GetConsoleTitle          GetConsoleTitleA
 #  define GetEnvironmentVariable   GetEnvironmentVariableA
 #  define SetEnvironmentVariable   SetEnvironmentVariableA

@@ -125,7 +125,7 @@ static inline int winipc_scan_in_set(const char *set, size_t setlen, int c)
 static inline int winipc_vscan(winipc_scan_src *in, const char *f, int wide_default,
                                int secure, va_list ap)
 {
-    int assigned = 0, c, any_input = 0;
+    int assigned = 0, c = EOF, any_input = 0;
     char tok[512];
     while (*f != 0) {
         unsigned char fc = (unsigned char)*f;

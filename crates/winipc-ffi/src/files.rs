@@ -217,6 +217,14 @@ pub(crate) fn open(
             .unwrap_or_else(|e| e.into_inner())
             .push((fd, path));
     }
+    // CONIN$ is the console's input, CONOUT$ its output, CON either by the access asked.
+    crate::consoleio::note_device(
+        fd,
+        device(name).map(|_| {
+            let n = name.trim_end_matches(':').to_ascii_uppercase();
+            n == "CONIN$" || (n == "CON" && !write)
+        }),
+    );
     set_last_error(if existed {
         code::ERROR_ALREADY_EXISTS
     } else {
@@ -239,6 +247,7 @@ pub(crate) fn close_fd(fd: i32) -> R<()> {
         return Err(invalid_handle());
     }
     set_inheritable(fd, false);
+    crate::consoleio::note_device(fd, None);
     let mut d = DELETE_ON_CLOSE.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(i) = d.iter().position(|(f, _)| *f == fd) {
         let (_, path) = d.swap_remove(i);

@@ -15,7 +15,9 @@
 #![allow(clippy::upper_case_acronyms)]
 
 mod apc;
+mod barrier;
 mod console;
+mod consoleio;
 mod critical_section;
 mod env;
 mod fd;
@@ -35,11 +37,14 @@ mod probe;
 mod process;
 mod sched;
 mod slim;
+mod slist;
 mod sync;
 mod thread;
 mod threadctl;
 mod threadpool;
+mod timerqueue;
 mod toolhelp;
 mod tp;
 mod util;
+mod waitaddr;
 mod wallclock;

@@ -417,11 +417,145 @@ pub unsafe extern "C" fn InitOnceExecuteOnce(
                 unsafe { write_opt(context, (ctx as usize & !3) as *mut c_void) };
                 return TRUE;
             }
+            ASYNC => {
+                // Being initialised asynchronously (InitOnceBeginInitialize with
+                // INIT_ONCE_ASYNC): a synchronous call cannot join it, as on Windows.
+                set_last_error(code::ERROR_INVALID_PARAMETER);
+                return FALSE;
+            }
             _ => {
                 winipc_sys::futex::wait(low, BUSY as u32, None);
             }
         }
     }
+}
+
+/// Being initialised by threads that each may complete it (`INIT_ONCE_ASYNC`).
+const ASYNC: usize = 3;
+const INIT_ONCE_CHECK_ONLY: DWORD = 1;
+const INIT_ONCE_ASYNC: DWORD = 2;
+const INIT_ONCE_INIT_FAILED: DWORD = 4;
+
+/// `InitOnceBeginInitialize`: TRUE with `*pending` FALSE and `*context` when done; TRUE with
+/// `*pending` TRUE when the caller is to initialise (and then call `InitOnceComplete`); a
+/// synchronous caller waits while another initialises. `INIT_ONCE_CHECK_ONLY` on an
+/// unfinished one -> FALSE + `ERROR_GEN_FAILURE`; mixing synchronous and asynchronous
+/// (`INIT_ONCE_ASYNC`) callers, or other flags -> FALSE + `ERROR_INVALID_PARAMETER`.
+///
+/// # Safety
+/// `once` a valid `INIT_ONCE`; `pending` valid for a `BOOL` write; `context` NULL or valid
+/// for a pointer write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn InitOnceBeginInitialize(
+    once: *mut c_void,
+    flags: DWORD,
+    pending: *mut BOOL,
+    context: *mut *mut c_void,
+) -> BOOL {
+    ffi_bool(|| {
+        // SAFETY: the caller's contract.
+        let v = unsafe { once.cast::<AtomicUsize>().as_ref() }
+            .ok_or_else(|| invalid_parameter("lpInitOnce is NULL"))?;
+        if flags & !(INIT_ONCE_CHECK_ONLY | INIT_ONCE_ASYNC) != 0
+            || flags == INIT_ONCE_CHECK_ONLY | INIT_ONCE_ASYNC
+        {
+            return Err(invalid_parameter("dwFlags"));
+        }
+        out_ok(pending)?;
+        // SAFETY: the low 4 bytes of the pointer-sized word (little-endian) carry the state.
+        let low = unsafe { &*once.cast::<AtomicU32>() };
+        let done = |s: usize| -> R<()> {
+            // SAFETY: the caller's contract.
+            unsafe {
+                write_req(pending, FALSE)?;
+                write_opt(context, (s & !3) as *mut c_void);
+            }
+            Ok(())
+        };
+        if flags & INIT_ONCE_CHECK_ONLY != 0 {
+            let s = v.load(Ordering::Acquire);
+            return if s & 3 == DONE {
+                done(s)
+            } else {
+                Err(Fail(code::ERROR_GEN_FAILURE))
+            };
+        }
+        let asynchronous = flags & INIT_ONCE_ASYNC != 0;
+        loop {
+            let s = v.load(Ordering::Acquire);
+            match s & 3 {
+                DONE => return done(s),
+                FRESH => {
+                    let mark = if asynchronous { ASYNC } else { BUSY };
+                    if v.compare_exchange(s, mark, Ordering::Acquire, Ordering::Relaxed)
+                        .is_ok()
+                    {
+                        // SAFETY: the caller's contract.
+                        return unsafe { write_req(pending, TRUE) };
+                    }
+                }
+                ASYNC if asynchronous => {
+                    // SAFETY: the caller's contract.
+                    return unsafe { write_req(pending, TRUE) };
+                }
+                BUSY if !asynchronous => {
+                    winipc_sys::futex::wait(low, BUSY as u32, None);
+                }
+                _ => return Err(invalid_parameter("synchronous and asynchronous callers")),
+            }
+        }
+    })
+}
+
+/// `InitOnceComplete`: ends an initialisation begun by `InitOnceBeginInitialize` - done with
+/// `lpContext` (its low `INIT_ONCE_CTX_RESERVED_BITS` must be 0), or with
+/// `INIT_ONCE_INIT_FAILED` back to fresh (a waiter then begins it). Asynchronous: the first
+/// to complete wins; a later one -> FALSE + `ERROR_GEN_FAILURE`.
+///
+/// # Safety
+/// `once` a valid `INIT_ONCE`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn InitOnceComplete(
+    once: *mut c_void,
+    flags: DWORD,
+    context: *mut c_void,
+) -> BOOL {
+    ffi_bool(|| {
+        // SAFETY: the caller's contract.
+        let v = unsafe { once.cast::<AtomicUsize>().as_ref() }
+            .ok_or_else(|| invalid_parameter("lpInitOnce is NULL"))?;
+        let failed = flags & INIT_ONCE_INIT_FAILED != 0;
+        let asynchronous = flags & INIT_ONCE_ASYNC != 0;
+        if flags & !(INIT_ONCE_ASYNC | INIT_ONCE_INIT_FAILED) != 0
+            || (failed && (asynchronous || !context.is_null()))
+            || context as usize & 3 != 0
+        {
+            return Err(invalid_parameter("dwFlags or lpContext"));
+        }
+        let new = if failed {
+            FRESH
+        } else {
+            context as usize | DONE
+        };
+        // SAFETY: the low 4 bytes of the pointer-sized word (little-endian) carry the state.
+        let low = unsafe { &*once.cast::<AtomicU32>() };
+        let s = v.load(Ordering::Acquire);
+        let expect = match (s & 3, asynchronous) {
+            (BUSY, false) => BUSY,
+            (ASYNC, true) => ASYNC,
+            (BUSY, true) | (ASYNC, false) => {
+                return Err(invalid_parameter("synchronous and asynchronous callers"));
+            }
+            _ => return Err(Fail(code::ERROR_GEN_FAILURE)), // not begun, or completed
+        };
+        if v.compare_exchange(expect, new, Ordering::AcqRel, Ordering::Acquire)
+            .is_err()
+        {
+            return Err(Fail(code::ERROR_GEN_FAILURE)); // another completed it first
+        }
+        winipc_sys::futex::wake(low, u32::MAX);
+        Ok(())
+    })
 }
 
 #[unsafe(no_mangle)]

@@ -638,6 +638,25 @@ pub extern "C" fn CancelWaitableTimer(h: HANDLE) -> BOOL {
     })
 }
 
+/// `SetWaitableTimerEx`: `SetWaitableTimer`; the wake context (waking the computer from
+/// sleep) and the tolerable delay (coalescing) are accepted and have no effect.
+///
+/// # Safety
+/// As `SetWaitableTimer`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SetWaitableTimerEx(
+    h: HANDLE,
+    due: *const i64,
+    period: LONG,
+    completion_routine: Option<unsafe extern "C" fn(*mut std::ffi::c_void, DWORD, DWORD)>,
+    completion_arg: *mut std::ffi::c_void,
+    _wake_context: *mut std::ffi::c_void,
+    _tolerable_delay: u32,
+) -> BOOL {
+    // SAFETY: the caller's contract, passed on.
+    unsafe { SetWaitableTimer(h, due, period, completion_routine, completion_arg, FALSE) }
+}
+
 // ---- waits ---------------------------------------------------------------------------------
 
 const INFINITE: DWORD = u32::MAX;

@@ -6,6 +6,8 @@
 //! that waits on its handle (with a private control event), and a timer a thread of its own
 //! that sleeps until its due time; either only queues the callback. Pools, cleanup groups and
 //! callback environments are accepted and ignored: every callback runs on the one pool.
+//! Timer-queue timers (`timerqueue.rs`) are timers of this pool with the
+//! `WAITORTIMERCALLBACK` signature.
 
 use std::collections::VecDeque;
 use std::ffi::c_void;
@@ -26,6 +28,8 @@ const WAIT_TIMEOUT: DWORD = 258;
 type WorkCb = unsafe extern "C" fn(*mut Instance, *mut c_void, *mut Tp);
 type WaitCb = unsafe extern "C" fn(*mut Instance, *mut c_void, *mut Tp, DWORD);
 type SimpleCb = unsafe extern "C" fn(*mut Instance, *mut c_void);
+/// `WAITORTIMERCALLBACK`: a timer-queue timer's callback (`timerqueue.rs`).
+pub(crate) type LegacyCb = unsafe extern "C" fn(*mut c_void, u8);
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -38,6 +42,8 @@ enum Callback {
     Wait(WaitCb),
     Timer(WorkCb),
     Simple(SimpleCb),
+    /// A timer-queue timer: called as `f(ctx, TRUE)`; Windows accepts a NULL function.
+    Legacy(Option<LegacyCb>),
 }
 
 /// A `PTP_WORK`, `PTP_WAIT` or `PTP_TIMER`: C holds a pointer to it (from `Arc::into_raw`).
@@ -47,6 +53,8 @@ pub struct Tp {
     state: Mutex<TpState>,
     /// Signaled when `queued + running` drops to 0.
     idle: Condvar,
+    /// `WT_EXECUTEINTIMERTHREAD`: the timer's own thread runs the callback itself.
+    inline: bool,
 }
 
 #[derive(Default)]
@@ -59,6 +67,9 @@ struct TpState {
     epoch: u64,
     closed: bool,
     thread: bool,
+    /// C's reference (the pointer it holds) was given back: by `Close*`, or by the cleanup
+    /// group's `CloseThreadpoolCleanupGroupMembers`, whichever comes first.
+    released: bool,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -107,10 +118,18 @@ static POOL: Mutex<Pool> = Mutex::new(Pool {
 });
 static WORK_READY: Condvar = Condvar::new();
 
+thread_local! {
+    /// The object whose callback this thread is running (0: none), so that a deletion from
+    /// inside the callback does not wait for itself.
+    static CURRENT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 fn enqueue(job: Job) {
     let mut p = lock(&POOL);
     p.queue.push_back(job);
-    if p.idle_workers == 0 && p.workers < MAX_WORKERS {
+    // A worker per queued callback that no idle worker will take (the woken ones count as idle
+    // until they run), so that callbacks queued together run together.
+    if p.queue.len() > p.idle_workers && p.workers < MAX_WORKERS {
         p.workers += 1;
         if std::thread::Builder::new()
             .name("winipc-tp".into())
@@ -146,7 +165,14 @@ fn run(job: Job) {
     {
         let mut s = lock(&tp.state);
         s.queued -= 1;
-        if job.epoch != s.epoch && !matches!(tp.cb, Callback::Work(_) | Callback::Simple(_)) {
+        // Timer-queue callbacks that were queued before a change or deletion still run, as
+        // on Windows (the deletion reports them as outstanding).
+        if job.epoch != s.epoch
+            && !matches!(
+                tp.cb,
+                Callback::Work(_) | Callback::Simple(_) | Callback::Legacy(_)
+            )
+        {
             // Re-armed or cancelled since it fired.
             if s.queued == 0 && s.running == 0 {
                 tp.idle.notify_all();
@@ -157,6 +183,7 @@ fn run(job: Job) {
     }
     let mut inst = Instance::default();
     let me = Arc::as_ptr(&tp).cast_mut();
+    let outer = CURRENT.with(|c| c.replace(me as usize));
     // SAFETY: the caller's callback and context, called as Windows calls them; `inst` and
     // `me` stay valid for the call.
     unsafe {
@@ -164,8 +191,11 @@ fn run(job: Job) {
             Callback::Work(f) | Callback::Timer(f) => f(&mut inst, tp.ctx.0, me),
             Callback::Wait(f) => f(&mut inst, tp.ctx.0, me, job.result),
             Callback::Simple(f) => f(&mut inst, tp.ctx.0),
+            Callback::Legacy(Some(f)) => f(tp.ctx.0, 1),
+            Callback::Legacy(None) => {}
         }
     }
+    CURRENT.with(|c| c.set(outer));
     if let Some(h) = inst.release_mutex {
         let _ = raw::mutex_release(h);
     }
@@ -188,6 +218,7 @@ fn new_tp(cb: Callback, ctx: *mut c_void) -> *mut Tp {
         ctx: Ctx(ctx),
         state: Mutex::new(TpState::default()),
         idle: Condvar::new(),
+        inline: false,
     }))
     .cast_mut()
 }
@@ -241,9 +272,19 @@ fn close(p: *mut Tp) {
     let Some(tp) = (unsafe { tp_of(p) }) else {
         return;
     };
-    disarm(&tp, true);
-    // SAFETY: drops the reference C held; queued callbacks hold their own.
-    unsafe { drop(Arc::from_raw(p.cast_const())) };
+    release(&tp);
+}
+
+/// Ends an object for good and drops the reference C held (once: `Close*` and the cleanup
+/// group may both come).
+fn release(tp: &Arc<Tp>) {
+    disarm(tp, true);
+    let first = !std::mem::replace(&mut lock(&tp.state).released, true);
+    if first {
+        // SAFETY: drops the reference C held (from `Arc::into_raw` of this very object);
+        // queued callbacks and the caller hold their own.
+        unsafe { drop(Arc::from_raw(Arc::as_ptr(tp))) };
+    }
 }
 
 // ---- waits and timers: the object's own thread ------------------------------------------------
@@ -349,8 +390,18 @@ fn armed_thread(tp: &Arc<Tp>, ctl: &Control) {
                 } else {
                     Arm::Timer(due + Duration::from_millis(u64::from(period)), period)
                 };
-                drop(s);
-                submit(tp, 0);
+                if tp.inline {
+                    s.queued += 1;
+                    drop(s);
+                    run(Job {
+                        tp: tp.clone(),
+                        result: 0,
+                        epoch,
+                    });
+                } else {
+                    drop(s);
+                    submit(tp, 0);
+                }
             }
         }
     }
@@ -390,17 +441,75 @@ fn due_of(ft: *const u64) -> Option<Instant> {
     })
 }
 
+// ---- timer-queue timers (`timerqueue.rs`) ---------------------------------------------------
+
+/// A new timer-queue timer, not armed: its callback is `f(ctx, TRUE)`, on a pool worker or
+/// (`inline`) on the timer's own thread.
+pub(crate) fn legacy_timer(f: Option<LegacyCb>, ctx: *mut c_void, inline: bool) -> Arc<Tp> {
+    Arc::new(Tp {
+        cb: Callback::Legacy(f),
+        ctx: Ctx(ctx),
+        state: Mutex::new(TpState::default()),
+        idle: Condvar::new(),
+        inline,
+    })
+}
+
+/// Arms `tp` to fire `due` from now, then every `period_ms` (0: once).
+pub(crate) fn legacy_set(tp: &Arc<Tp>, due: Duration, period_ms: u32) -> R<()> {
+    arm(tp, Arm::Timer(Instant::now() + due, period_ms))
+}
+
+/// Whether `tp` is armed (a one-shot timer that fired is not).
+pub(crate) fn legacy_armed(tp: &Arc<Tp>) -> bool {
+    matches!(lock(&tp.state).arm, Arm::Timer(..))
+}
+
+/// Stops `tp` for good: no new firing, its thread ends; callbacks already queued still run.
+/// Returns whether callbacks are outstanding, queued or running (the caller's own counts:
+/// Windows reports `ERROR_IO_PENDING` to a callback deleting its own timer).
+pub(crate) fn legacy_stop(tp: &Arc<Tp>) -> bool {
+    disarm(tp, true);
+    let s = lock(&tp.state);
+    s.queued + s.running > 0
+}
+
+/// Queues `tp`'s callback now (a timer due at once: its first callback is queued before
+/// `CreateTimerQueueTimer` returns, so a deletion right after creation finds it outstanding,
+/// as on Windows).
+pub(crate) fn legacy_fire_now(tp: &Arc<Tp>) {
+    submit(tp, 0);
+}
+
+/// Whether the calling thread is running `tp`'s callback.
+fn legacy_inside(tp: &Arc<Tp>) -> bool {
+    CURRENT.with(|c| c.get()) == Arc::as_ptr(tp) as usize
+}
+
+/// Waits until no callback of a stopped `tp` runs (but the caller's own, if it is one).
+pub(crate) fn legacy_wait(tp: &Arc<Tp>) {
+    let me = u32::from(legacy_inside(tp));
+    let mut s = lock(&tp.state);
+    while s.queued + s.running > me {
+        s = tp.idle.wait(s).unwrap_or_else(|e| e.into_inner());
+    }
+}
+
 // ---- the C functions ------------------------------------------------------------------------
 
-/// `CreateThreadpoolWork` (the environment is ignored).
+/// `CreateThreadpoolWork`: in the environment's cleanup group, if it names one.
+///
+/// # Safety
+/// `env` NULL or an environment set up by `InitializeThreadpoolEnvironment`.
 #[unsafe(no_mangle)]
-pub extern "C" fn CreateThreadpoolWork(
+pub unsafe extern "C" fn CreateThreadpoolWork(
     cb: Option<WorkCb>,
     ctx: *mut c_void,
-    _env: *mut c_void,
+    env: *const Environ,
 ) -> *mut Tp {
     match cb {
-        Some(f) => new_tp(Callback::Work(f), ctx),
+        // SAFETY: `env` NULL or the caller's initialised environment.
+        Some(f) => unsafe { joined(new_tp(Callback::Work(f), ctx), env) },
         None => {
             set_last_error(code::ERROR_INVALID_PARAMETER);
             std::ptr::null_mut()
@@ -434,32 +543,41 @@ pub extern "C" fn CloseThreadpoolWork(w: *mut Tp) {
     close(w);
 }
 
-/// `TrySubmitThreadpoolCallback`.
+/// `TrySubmitThreadpoolCallback`: a cleanup group named by the environment waits for it.
+///
+/// # Safety
+/// `env` NULL or an environment set up by `InitializeThreadpoolEnvironment`.
 #[unsafe(no_mangle)]
-pub extern "C" fn TrySubmitThreadpoolCallback(
+pub unsafe extern "C" fn TrySubmitThreadpoolCallback(
     cb: Option<SimpleCb>,
     ctx: *mut c_void,
-    _env: *mut c_void,
+    env: *const Environ,
 ) -> BOOL {
     ffi_bool(|| {
         let f = cb.ok_or_else(|| invalid_parameter("pfns is NULL"))?;
-        let p = new_tp(Callback::Simple(f), ctx);
+        // SAFETY: the caller's contract.
+        let p = unsafe { joined(new_tp(Callback::Simple(f), ctx), env) };
         // SAFETY: just made; we give C's reference to the queued job.
         let tp = unsafe { Arc::from_raw(p.cast_const()) };
+        lock(&tp.state).released = true;
         submit(&tp, 0);
         Ok(())
     })
 }
 
-/// `CreateThreadpoolWait`.
+/// `CreateThreadpoolWait`: in the environment's cleanup group, if it names one.
+///
+/// # Safety
+/// `env` NULL or an environment set up by `InitializeThreadpoolEnvironment`.
 #[unsafe(no_mangle)]
-pub extern "C" fn CreateThreadpoolWait(
+pub unsafe extern "C" fn CreateThreadpoolWait(
     cb: Option<WaitCb>,
     ctx: *mut c_void,
-    _env: *mut c_void,
+    env: *const Environ,
 ) -> *mut Tp {
     match cb {
-        Some(f) => new_tp(Callback::Wait(f), ctx),
+        // SAFETY: `env` NULL or the caller's initialised environment.
+        Some(f) => unsafe { joined(new_tp(Callback::Wait(f), ctx), env) },
         None => {
             set_last_error(code::ERROR_INVALID_PARAMETER);
             std::ptr::null_mut()
@@ -501,15 +619,19 @@ pub extern "C" fn CloseThreadpoolWait(w: *mut Tp) {
     close(w);
 }
 
-/// `CreateThreadpoolTimer`.
+/// `CreateThreadpoolTimer`: in the environment's cleanup group, if it names one.
+///
+/// # Safety
+/// `env` NULL or an environment set up by `InitializeThreadpoolEnvironment`.
 #[unsafe(no_mangle)]
-pub extern "C" fn CreateThreadpoolTimer(
+pub unsafe extern "C" fn CreateThreadpoolTimer(
     cb: Option<WorkCb>,
     ctx: *mut c_void,
-    _env: *mut c_void,
+    env: *const Environ,
 ) -> *mut Tp {
     match cb {
-        Some(f) => new_tp(Callback::Timer(f), ctx),
+        // SAFETY: `env` NULL or the caller's initialised environment.
+        Some(f) => unsafe { joined(new_tp(Callback::Timer(f), ctx), env) },
         None => {
             set_last_error(code::ERROR_INVALID_PARAMETER);
             std::ptr::null_mut()
@@ -608,3 +730,158 @@ pub extern "C" fn CallbackMayRunLong(_inst: *mut Instance) -> BOOL {
 /// thread, so there is nothing to do.
 #[unsafe(no_mangle)]
 pub extern "C" fn DisassociateCurrentThreadFromCallback(_inst: *mut Instance) {}
+
+// ---- pools and cleanup groups ----------------------------------------------------------------
+
+/// `TP_CALLBACK_ENVIRON_V3`, as `threadpoolapiset.h` lays it out (only the cleanup group and
+/// its cancel callback are read).
+#[repr(C)]
+pub struct Environ {
+    version: u32,
+    pool: *mut c_void,
+    cleanup_group: *mut Group,
+    cleanup_cancel: Option<unsafe extern "C" fn(*mut c_void, *mut c_void)>,
+}
+
+/// A `PTP_POOL`: every callback runs on the one process-wide pool, so a private pool is a
+/// token (its thread limits are accepted).
+pub struct PoolToken {
+    _min_max: Mutex<(u32, u32)>,
+}
+
+/// A `PTP_CLEANUP_GROUP`: the objects created with it, to close together.
+pub struct Group {
+    members: Mutex<Vec<Member>>,
+}
+
+struct Member {
+    tp: Arc<Tp>,
+    cancel: Option<unsafe extern "C" fn(*mut c_void, *mut c_void)>,
+}
+
+/// Puts `p` into the cleanup group `env` names (if any); returns `p`.
+///
+/// # Safety
+/// `env` NULL or an initialised environment whose group (if any) is live.
+unsafe fn joined(p: *mut Tp, env: *const Environ) -> *mut Tp {
+    // SAFETY: the caller's contract.
+    let Some(env) = (unsafe { env.as_ref() }) else {
+        return p;
+    };
+    // SAFETY: the caller's contract: a group from CreateThreadpoolCleanupGroup, not closed.
+    if let (Some(g), Some(tp)) = (unsafe { env.cleanup_group.as_ref() }, unsafe { tp_of(p) }) {
+        lock(&g.members).push(Member {
+            tp,
+            cancel: env.cleanup_cancel,
+        });
+    }
+    p
+}
+
+/// `CreateThreadpool`: a pool object (see [`PoolToken`]).
+#[unsafe(no_mangle)]
+pub extern "C" fn CreateThreadpool(_reserved: *mut c_void) -> *mut PoolToken {
+    Box::into_raw(Box::new(PoolToken {
+        _min_max: Mutex::new((0, MAX_WORKERS as u32)),
+    }))
+}
+
+/// # Safety
+/// `pool` from `CreateThreadpool`, not closed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SetThreadpoolThreadMaximum(pool: *mut PoolToken, most: DWORD) {
+    // SAFETY: the caller's contract.
+    if let Some(p) = unsafe { pool.as_ref() } {
+        lock(&p._min_max).1 = most;
+    }
+}
+
+/// # Safety
+/// `pool` from `CreateThreadpool`, not closed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SetThreadpoolThreadMinimum(pool: *mut PoolToken, least: DWORD) -> BOOL {
+    // SAFETY: the caller's contract.
+    match unsafe { pool.as_ref() } {
+        Some(p) => {
+            lock(&p._min_max).0 = least;
+            TRUE
+        }
+        None => {
+            set_last_error(code::ERROR_INVALID_PARAMETER);
+            FALSE
+        }
+    }
+}
+
+/// `CloseThreadpool`: the pool goes once its callbacks are over (they run on the process's
+/// pool, which stays).
+///
+/// # Safety
+/// `pool` from `CreateThreadpool`, not closed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CloseThreadpool(pool: *mut PoolToken) {
+    if !pool.is_null() {
+        // SAFETY: the caller's contract: the box from CreateThreadpool, given back once.
+        drop(unsafe { Box::from_raw(pool) });
+    }
+}
+
+/// `CreateThreadpoolCleanupGroup`.
+#[unsafe(no_mangle)]
+pub extern "C" fn CreateThreadpoolCleanupGroup() -> *mut Group {
+    Box::into_raw(Box::new(Group {
+        members: Mutex::new(Vec::new()),
+    }))
+}
+
+/// `CloseThreadpoolCleanupGroupMembers`: for every object created with the group: with
+/// `cancel`, drops its queued callbacks, calling the environment's cancel callback with the
+/// object's context and `cleanup_ctx` for each; then waits for its running callbacks and
+/// closes it (an object the application closed already is only waited for).
+///
+/// # Safety
+/// `g` from `CreateThreadpoolCleanupGroup`, not closed; not called from one of its callbacks.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CloseThreadpoolCleanupGroupMembers(
+    g: *mut Group,
+    cancel: BOOL,
+    cleanup_ctx: *mut c_void,
+) {
+    // SAFETY: the caller's contract.
+    let Some(g) = (unsafe { g.as_ref() }) else {
+        return;
+    };
+    let members = std::mem::take(&mut *lock(&g.members));
+    for m in members {
+        if cancel != 0 {
+            // Queued callbacks that have not started are dropped; the cancel callback is
+            // called once for each.
+            let mut p = lock(&POOL);
+            let before = p.queue.len();
+            p.queue.retain(|j| !Arc::ptr_eq(&j.tp, &m.tp));
+            let dropped = (before - p.queue.len()) as u32;
+            drop(p);
+            lock(&m.tp.state).queued -= dropped;
+            if let Some(f) = m.cancel {
+                for _ in 0..dropped {
+                    // SAFETY: the application's cancel callback, called as Windows calls it.
+                    unsafe { f(m.tp.ctx.0, cleanup_ctx) };
+                }
+            }
+        }
+        wait_callbacks(&m.tp, false);
+        release(&m.tp);
+    }
+}
+
+/// `CloseThreadpoolCleanupGroup`.
+///
+/// # Safety
+/// `g` from `CreateThreadpoolCleanupGroup`, not closed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CloseThreadpoolCleanupGroup(g: *mut Group) {
+    if !g.is_null() {
+        // SAFETY: the caller's contract: the box from CreateThreadpoolCleanupGroup.
+        drop(unsafe { Box::from_raw(g) });
+    }
+}

@@ -299,6 +299,16 @@ pub fn thread_object_new(inherit: bool) -> Result<(RawHandle, RawHandle)> {
 pub fn thread_started(own: RawHandle) -> Result<()> {
     thread::started(own)
 }
+/// Records `tid`, a thread of this process that is not the caller (its main thread, opened
+/// by another), in the object behind `own`.
+pub fn thread_started_as(own: RawHandle, tid: u32) -> Result<()> {
+    thread::started_as(own, tid)
+}
+/// `GetProcessIdOfThread`: the process the thread behind `h` belongs to.
+pub fn thread_process_id(h: RawHandle) -> Result<u32> {
+    let e = handles::resolve_kind(h, Kind::Thread, 0)?;
+    Ok(Store::get(e.obj.store)?.load(crate::objects::sw(e.obj.ix, crate::objects::st::TH_PID)))
+}
 /// Publishes a thread's exit code and closes its own handle. The first call wins, so
 /// `ExitThread` followed by the wrapper's own call keeps `ExitThread`'s code.
 pub fn thread_finished(own: RawHandle, code: u32) -> Result<()> {

@@ -127,7 +127,11 @@ pub(crate) fn new_object(inherit: bool) -> Result<Thread> {
 
 /// Records the calling thread's tid in the object behind `own`.
 pub(crate) fn started(own: handles::RawHandle) -> Result<()> {
-    let tid = winipc_sys::proc::gettid();
+    started_as(own, winipc_sys::proc::gettid())
+}
+
+/// Records `tid` (a thread of this process) in the object behind `own`.
+pub(crate) fn started_as(own: handles::RawHandle, tid: u32) -> Result<()> {
     let h = Handle::from_raw(own)?;
     let r = with_object(&h, |g, ix| g.set(sw(ix, st::TH_TID), tid));
     let _ = h.into_raw();

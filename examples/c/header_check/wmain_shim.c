@@ -4,6 +4,11 @@
 #include <windows.h>
 #include <tchar.h>
 
+/* tchar.h declares no wmain in C (so that `int _tmain()` builds too): a program built with
+   -Wmissing-prototypes gives its own prototype, as for any other global function. */
+#ifndef __cplusplus
+int _tmain(int argc, _TCHAR *argv[]);
+#endif
 int _tmain(int argc, _TCHAR *argv[])
 {
     int i;

@@ -156,6 +156,49 @@ int main(int argc, char **argv)
     CHECK_EQ(WaitForSingleObject(g_ack, 5000), WAIT_OBJECT_0);
     CHECK_EQ(g_simple, 1);
     DestroyThreadpoolEnvironment(&env);
+
+    /* A private pool and a cleanup group: its members are waited for and closed together. */
+    {
+        PTP_POOL pool = CreateThreadpool(NULL);
+        PTP_CLEANUP_GROUP cg = CreateThreadpoolCleanupGroup();
+        PTP_WORK w2;
+        PTP_TIMER t2;
+        TP_CALLBACK_ENVIRON env2;
+        DWORD long_ms = 200;
+        CHECK(pool != NULL);
+        CHECK(cg != NULL);
+        SetThreadpoolThreadMaximum(pool, 4);
+        CHECK_OK(SetThreadpoolThreadMinimum(pool, 1));
+        InitializeThreadpoolEnvironment(&env2);
+        SetThreadpoolCallbackPool(&env2, pool);
+        SetThreadpoolCallbackCleanupGroup(&env2, cg, NULL);
+        g_work = 0;
+        g_ticks = 0;
+        w2 = CreateThreadpoolWork(WorkCb, &long_ms, &env2);
+        t2 = CreateThreadpoolTimer(TimerCb, NULL, &env2);
+        CHECK(w2 != NULL && t2 != NULL);
+        SubmitThreadpoolWork(w2);
+        SubmitThreadpoolWork(w2);
+        Relative(&ft, 10);
+        SetThreadpoolTimer(t2, &ft, 10, 0);
+        CHECK_OK(TrySubmitThreadpoolCallback(SimpleCb, g_ack, &env2));
+        Sleep(50);
+        /* Waits for the two 200 ms work callbacks, stops the timer, closes both objects. */
+        CloseThreadpoolCleanupGroupMembers(cg, FALSE, NULL);
+        CHECK_EQ(g_work, 2);
+        CHECK(g_ticks >= 1);
+        CHECK_EQ(WaitForSingleObject(g_ack, 5000), WAIT_OBJECT_0);
+        seen = g_ticks;
+        Sleep(60);
+        CHECK_EQ(g_ticks, seen);
+        /* An empty group, a member closed by hand first. */
+        w2 = CreateThreadpoolWork(WorkCb, NULL, &env2);
+        CloseThreadpoolWork(w2);
+        CloseThreadpoolCleanupGroupMembers(cg, TRUE, NULL);
+        CloseThreadpoolCleanupGroup(cg);
+        CloseThreadpool(pool);
+        DestroyThreadpoolEnvironment(&env2);
+    }
     CloseHandle(ev);
     return SUMMARY();
 }
