@@ -277,6 +277,15 @@ pub mod __doc {
             .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// Test hook: moves the name of `h`'s object into another bucket of the store's name
+    /// index (a corrupt index, as a past bug left it).
+    #[cfg(any(test, feature = "test-hooks"))]
+    pub fn mislink_name(h: &crate::Handle) -> std::io::Result<()> {
+        Ok(crate::handles::with_entry(h.as_raw(), |g, _, _, e| {
+            crate::store::names::mislink(g, e.obj.ix)
+        })?)
+    }
+
     /// Gives a doctest process a private store directory.
     pub fn isolate() {
         let dir = std::env::temp_dir().join(format!("winipc-doc-{}", std::process::id()));

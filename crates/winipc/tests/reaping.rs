@@ -19,6 +19,15 @@ fn child() {
     let Some((role, args)) = role_args() else {
         return;
     };
+    if role == "mislinked" {
+        // A named event whose name sits in the wrong bucket of the index; then die holding it.
+        let ev = Event::create(&args[0], EventReset::Manual, false).expect("create");
+        winipc::__doc::mislink_name(ev.handle()).expect("mislink");
+        say("ready");
+        loop {
+            std::thread::sleep(Duration::from_secs(60)); // killed by the parent
+        }
+    }
     assert_eq!(role, "hoard");
     // Open the shared name, then make named objects of our own (each freed, with its name,
     // when the dead process's handles are closed) until HANDLES_EACH handles are held, and
@@ -97,4 +106,42 @@ fn check_names_usable(ns: &str, how: &str) {
 fn names_survive_two_hoarders_that_exit_or_are_killed() {
     check_names_usable("Global\\", "exit");
     check_names_usable("", "kill");
+}
+
+/// A corrupt name index (a name linked into the wrong bucket, as a bug once left the listings
+/// of named pipes) is repaired when its object goes: the dead holder is reaped, the name is
+/// free again, and lookups in the store keep working. Before, every reap of that holder
+/// failed as corrupt, and so did every later lookup in the store, for good.
+#[test]
+fn a_misplaced_name_does_not_wedge_the_store() {
+    init();
+    let _w = watchdog(Duration::from_secs(60));
+    let name = uniq("mislinked");
+    let mut k = spawn("mislinked", &[&name]);
+    assert_eq!(k.line(), "ready");
+    k.kill();
+    // Reaping the killed holder removes the name; then the name is new again.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let ev = Event::create(&name, EventReset::Manual, false).expect("create after the kill");
+        if !ev.already_existed() {
+            break;
+        }
+        // (found before its dead holder was reaped: the bucket it is looked up in does not
+        // hold it, so this cannot happen — but allow the reaper its moment)
+        assert!(
+            Instant::now() < deadline,
+            "the dead holder's name never went away"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let other = uniq("after-mislinked");
+    let a = Event::create(&other, EventReset::Manual, false).unwrap();
+    assert!(!a.already_existed());
+    assert!(Event::open(&other).is_ok());
+    let snap = winipc::inspect::snapshot(false).unwrap();
+    assert!(
+        snap.stores.iter().map(|s| s.corruptions).sum::<u32>() >= 1,
+        "the repair is counted as a corruption"
+    );
 }

@@ -91,18 +91,54 @@ pub(crate) fn insert(g: &mut Guard<'_>, ix: u32, tag: Tag, bytes: &[u8]) -> Resu
 }
 
 /// Removes object `ix`'s name.
+///
+/// A name missing from the bucket its tag and bytes hash to (a bug or a torn write once put
+/// it elsewhere) is counted as a corruption and then looked for in every bucket and unlinked
+/// there: refusing would fail every later reap of the object's holders, and with it every
+/// lookup in the store, for good.
 pub(crate) fn remove(g: &mut Guard<'_>, ix: u32) -> Result<()> {
     let s = g.s;
     if g.get(Store::ob(ix, ob::FLAGS)) & NAMED == 0 {
         return Ok(());
     }
     let (tag, bytes) = read(s, ix).ok_or_else(|| s.corrupt("stored name"))?;
-    let b = Store::bucket(hash_raw(tag, &bytes));
+    if !unlink(g, Store::bucket(hash_raw(tag, &bytes)), ix)? {
+        let _ = s.corrupt("named object missing from its bucket");
+        for k in 0..NAME_BUCKETS {
+            if unlink(g, Store::bucket(k), ix)? {
+                break;
+            }
+        }
+    }
+    g.set(Store::ob(ix, ob::NEXT), 0)?;
+    let flags = g.get(Store::ob(ix, ob::FLAGS));
+    g.set(Store::ob(ix, ob::FLAGS), flags & !NAMED)
+}
+
+/// Test hook: moves object `ix`'s name into the bucket after its own, as a bug that hashed
+/// a tag differently once did.
+#[cfg(any(test, feature = "test-hooks"))]
+pub(crate) fn mislink(g: &mut Guard<'_>, ix: u32) -> Result<()> {
+    let s = g.s;
+    let (tag, bytes) = read(s, ix).ok_or_else(|| s.corrupt("stored name"))?;
+    let own = hash_raw(tag, &bytes);
+    if !unlink(g, Store::bucket(own), ix)? {
+        return Err(Error::NotFound);
+    }
+    let b = Store::bucket((own + 1) % NAME_BUCKETS);
+    let head = g.get(b);
+    g.set(Store::ob(ix, ob::NEXT), head)?;
+    g.set(b, ix + 1)
+}
+
+/// Unlinks object `ix` from the chain of bucket word `b`; whether it was there.
+fn unlink(g: &mut Guard<'_>, b: u32, ix: u32) -> Result<bool> {
+    let s = g.s;
     let mut prev: Option<u32> = None;
     let mut cur = s.obj_link(g.get(b))?;
     for _ in 0..MAX_OBJECTS {
         let Some(c) = cur else {
-            return Err(s.corrupt("named object missing from its bucket"));
+            return Ok(false);
         };
         let next = g.get(Store::ob(c, ob::NEXT));
         if c == ix {
@@ -110,9 +146,7 @@ pub(crate) fn remove(g: &mut Guard<'_>, ix: u32) -> Result<()> {
                 None => g.set(b, next)?,
                 Some(p) => g.set(Store::ob(p, ob::NEXT), next)?,
             }
-            g.set(Store::ob(ix, ob::NEXT), 0)?;
-            let flags = g.get(Store::ob(ix, ob::FLAGS));
-            return g.set(Store::ob(ix, ob::FLAGS), flags & !NAMED);
+            return Ok(true);
         }
         prev = Some(c);
         cur = s.obj_link(next)?;
