@@ -391,23 +391,12 @@ impl RawKey {
         }
     }
 
-    /// Runs `f` on this thread's cached entry and ring for `h`, if it has a current one.
-    #[inline]
-    fn hit<T>(
-        self,
-        h: RawHandle,
-        f: &mut impl FnMut(&handles::Entry, &OpenRing) -> T,
-    ) -> Option<T> {
-        RAW_CACHE.with(|c| {
-            // Shared borrow: `f` may block (a read waiting for a message) and a re-entry would
-            // only find the cache busy for insertion.
-            let c = c.try_borrow().ok()?;
-            let w = c
-                .iter()
-                .flatten()
-                .find(|w| w.h == h && w.epoch == self.epoch && w.fork == self.fork)?;
-            Some(f(&w.entry, &w.ring))
-        })
+    /// This thread's current cached resolution of `h` among `ways`, if any.
+    #[inline(always)]
+    fn find(self, ways: &[Option<RawHit>; RAW_CACHE_WAYS], h: RawHandle) -> Option<&RawHit> {
+        ways.iter()
+            .flatten()
+            .find(|w| w.h == h && w.epoch == self.epoch && w.fork == self.fork)
     }
 
     /// Caches `h`'s resolution `(e, ring)`, made after this key was read.
@@ -429,26 +418,56 @@ impl RawKey {
     }
 }
 
-/// Runs `f` on the entry and ring of raw handle `h`, which must be a mailslot handle of the
-/// direction `receive` asks for.
-fn with_raw_mailslot<T>(
+/// `ReadFile` on a raw handle through this thread's cache, if `h` is in it (the hit path: one
+/// thread-local borrow; issue 16). Out of line, so that `LocalKey::with` around it inlines
+/// (with the closure inside, it did not, and reached the thread-local through a pointer).
+#[inline(never)]
+fn read_cached(
+    c: &std::cell::RefCell<[Option<RawHit>; RAW_CACHE_WAYS]>,
+    key: RawKey,
+    h: RawHandle,
+    buf: &mut [u8],
+) -> Option<Result<usize>> {
+    // Shared borrow: the read may block (waiting for a message) and a re-entry would only
+    // find the cache busy for insertion.
+    let c = c.try_borrow().ok()?;
+    let w = key.find(&c, h)?;
+    Some(match check_direction(&w.entry, true) {
+        Ok(()) => read(w.entry.obj, &w.ring, buf, None),
+        Err(e) => Err(e),
+    })
+}
+
+/// `WriteFile` on a raw handle through this thread's cache, as [`read_cached`].
+#[inline(never)]
+fn write_cached(
+    c: &std::cell::RefCell<[Option<RawHit>; RAW_CACHE_WAYS]>,
+    key: RawKey,
+    h: RawHandle,
+    msg: &[u8],
+) -> Option<Result<()>> {
+    let c = c.try_borrow().ok()?;
+    let w = key.find(&c, h)?;
+    Some(match check_direction(&w.entry, false) {
+        Ok(()) => write(&w.ring, msg, None),
+        Err(e) => Err(e),
+    })
+}
+
+/// A raw handle missing from this thread's cache: resolves it (checking its direction) and
+/// caches it.
+#[cold]
+#[inline(never)]
+fn resolve_raw(
+    key: RawKey,
     h: RawHandle,
     receive: bool,
-    mut f: impl FnMut(&handles::Entry, &OpenRing) -> Result<T>,
-) -> Result<T> {
-    let key = RawKey::now();
-    let mut checked = |e: &handles::Entry, ring: &OpenRing| {
-        check_direction(e, receive)?;
-        f(e, ring)
-    };
-    if let Some(r) = key.hit(h, &mut checked) {
-        return r;
-    }
+) -> Result<(handles::Entry, Arc<OpenRing>)> {
     let e = handles::resolve(h)?;
     check_direction(&e, receive)?;
     let ring = raw_ring(h, &e)?;
     key.remember(h, e, ring.clone());
-    checked(&e, &ring)
+    Ok((e, ring))
 }
 
 /// `CloseHandle` hook: drops the ring a raw handle kept mapped.
@@ -943,6 +962,7 @@ fn open_writer(name: &str, inherit: bool) -> Result<MailslotWriter> {
 }
 
 /// Checks that a handle is a mailslot handle opened for receiving (or for sending).
+#[inline(always)]
 fn check_direction(e: &handles::Entry, receive: bool) -> Result<()> {
     if e.kind != Kind::Mailslot {
         return Err(Error::InvalidHandle);
@@ -1168,20 +1188,34 @@ pub(crate) fn set_read_timeout(h: RawHandle, ms: u32) -> Result<()> {
 }
 
 /// `ReadFile` on a raw handle (the C ABI's path).
+#[inline]
 pub(crate) fn read_raw(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
-    with_raw_mailslot(h, true, |e, ring| read(e.obj, ring, buf, None))
+    let key = RawKey::now();
+    if let Some(r) = RAW_CACHE.with(|c| read_cached(c, key, h, buf)) {
+        return r;
+    }
+    let (e, ring) = resolve_raw(key, h, true)?;
+    read(e.obj, &ring, buf, None)
 }
 
 /// `WriteFile` on a raw handle (the C ABI's path).
+#[inline]
 pub(crate) fn write_raw(h: RawHandle, msg: &[u8]) -> Result<()> {
     let key = RawKey::now();
-    let mut send = |e: &handles::Entry, ring: &OpenRing| {
+    if let Some(r) = RAW_CACHE.with(|c| write_cached(c, key, h, msg)) {
+        return r;
+    }
+    write_raw_miss(key, h, msg)
+}
+
+/// [`write_raw`]'s miss: resolves `h` (a local mailslot's send handle, or a remote one's).
+#[cold]
+#[inline(never)]
+fn write_raw_miss(key: RawKey, h: RawHandle, msg: &[u8]) -> Result<()> {
+    let send = |e: &handles::Entry, ring: &OpenRing| {
         check_direction(e, false)?;
         write(ring, msg, None)
     };
-    if let Some(r) = key.hit(h, &mut send) {
-        return r;
-    }
     let e = handles::resolve(h)?;
     if e.kind == Kind::Event
         && let Some(remote) = crate::remote::lookup(e.obj)

@@ -307,20 +307,27 @@ pub fn thread_finished(own: RawHandle, code: u32) -> Result<()> {
 
 /// `ReadFile` on a mailslot receive handle: one message, waiting up to the slot's read
 /// timeout.
+#[inline(always)]
 pub fn mailslot_read(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
     let n = mailslot::read_raw(h, buf)?;
     crate::readiness::after_mailslot_read();
     Ok(n)
 }
 /// `WriteFile` on a mailslot send handle: one message.
+#[inline(always)]
 pub fn mailslot_write(h: RawHandle, msg: &[u8]) -> Result<()> {
-    mailslot::write_raw(h, msg).map_err(|e| match e {
+    mailslot::write_raw(h, msg).map_err(write_error)
+}
+
+#[cold]
+fn write_error(e: Error) -> Error {
+    match e {
         // Closing the slot unlinks its ring file and drops it from the closing process's ring
         // registry, so a sender that must (re)open the ring by id finds no file: that is the
         // receiver being gone, not a missing file.
         Error::NotFound => Error::ReceiverGone,
         e => e,
-    })
+    }
 }
 /// `GetMailslotInfo`.
 pub fn mailslot_info(h: RawHandle) -> Result<MailslotInfo> {

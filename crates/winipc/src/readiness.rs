@@ -486,6 +486,7 @@ fn release(b: &Bridge, key: &Key, reg: &Arc<Reg>) {
 
 /// After this process consumed a mailslot message (`ReadFile`): let the bridge see whether
 /// the slot is now empty (one load when no mailslot is registered).
+#[inline(always)]
 pub(crate) fn after_mailslot_read() {
     if RING_REGS.load(Ordering::Relaxed) != 0
         && let Some(b) = current_bridge()

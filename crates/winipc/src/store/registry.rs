@@ -59,6 +59,7 @@ fn retire(s: &Store, t: u32) -> Result<()> {
 }
 
 /// This process's fork epoch: it changes in the child of every `fork()` (never 0).
+#[inline]
 pub(crate) fn fork_epoch() -> u32 {
     FORK_EPOCH.load(Ordering::Relaxed)
 }
