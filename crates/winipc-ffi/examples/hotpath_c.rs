@@ -9,7 +9,8 @@
 //! `cargo run --release -p winipc-ffi --example hotpath_c`
 //!
 //! `HOTPATH_C_MAILSLOT_ONLY=1` runs only the C mailslot loop (2,000,000 pairs), `=rust` only the
-//! Rust one, for profilers (`valgrind --tool=callgrind`; build with
+//! Rust one; `HOTPATH_C_ONLY=event` (or `rust-event`) only `SetEvent` + `WaitForSingleObject(h,
+//! 0)` (or `Event::set` + `wait(0)`), for profilers (`valgrind --tool=callgrind`; build with
 //! `RUSTFLAGS=--cfg=rustix_use_libc` for valgrind 3.19, which does not map the vDSO that rustix's
 //! own backend reads).
 #![allow(unsafe_code)]
@@ -91,6 +92,27 @@ fn main() -> std::io::Result<()> {
         ("event reset, uncontended", vec![], vec![]),
         ("event poll (wait with timeout 0)", vec![], vec![]),
     ];
+    match std::env::var("HOTPATH_C_ONLY").as_deref() {
+        // For profiling the event paths alone: set + poll (signaled) of a manual-reset event.
+        Ok("event") => {
+            for _ in 0..10 * N {
+                // SAFETY: an event handle made above.
+                unsafe {
+                    SetEvent(cev);
+                    WaitForSingleObject(cev, 0);
+                }
+            }
+            return Ok(());
+        }
+        Ok("rust-event") => {
+            for _ in 0..10 * N {
+                ev.set()?;
+                ev.wait(Some(Duration::ZERO))?;
+            }
+            return Ok(());
+        }
+        _ => {}
+    }
     if std::env::var_os("HOTPATH_C_MAILSLOT_ONLY").is_some_and(|v| v == "rust") {
         // For profiling the Rust mailslot path alone (the same loop as below).
         for _ in 0..10 * N {

@@ -662,10 +662,16 @@ pub(crate) fn wait_result(o: WaitOutcome) -> DWORD {
 #[unsafe(no_mangle)]
 pub extern "C" fn WaitForSingleObject(h: HANDLE, ms: DWORD) -> DWORD {
     ffi(WAIT_FAILED, || {
-        if let crate::handle::H::Std(fd) = crate::handle::classify(h)? {
-            return crate::files::wait_fd(fd, ms);
-        }
-        let r = waitable(h)?;
+        // A core handle (the common case) is used as it is; the others are sorted out here.
+        let r = match crate::handle::raw_value(h) {
+            Some(r) => r,
+            None => {
+                if let crate::handle::H::Std(fd) = crate::handle::classify(h)? {
+                    return crate::files::wait_fd(fd, ms);
+                }
+                waitable(h)?
+            }
+        };
         Ok(wait_result(raw::wait(&[r], false, timeout(ms))?))
     })
 }

@@ -1243,14 +1243,18 @@ impl External for OpenRing {
 
 /// The wait target for a raw handle: mailslots wait on their ring, others on their object.
 pub(crate) fn wait_target(h: RawHandle) -> Result<Target> {
-    let e = handles::resolve(h)?;
+    wait_target_of(h, &handles::resolve(h)?)
+}
+
+/// [`wait_target`] for handle `h`, whose entry is `e`.
+pub(crate) fn wait_target_of(h: RawHandle, e: &handles::Entry) -> Result<Target> {
     if e.kind == Kind::Section {
         return Err(Error::InvalidHandle); // a file mapping is not waitable (as on Windows)
     }
     if e.kind != Kind::Mailslot {
         return Ok(Target::Obj(e.obj));
     }
-    Ok(Target::External(raw_ring(h, &e)?))
+    Ok(Target::External(raw_ring(h, e)?))
 }
 
 /// Test hook behind [`crate::__doc::send_killed_before_wake`].

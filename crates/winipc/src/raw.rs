@@ -142,14 +142,18 @@ pub const HANDLE_VALUE_LIMIT: RawHandle =
 
 /// `WaitForSingleObject` / `WaitForMultipleObjects` on raw handles (no 64-object limit here).
 pub fn wait(handles: &[RawHandle], all: bool, timeout: Option<Duration>) -> Result<WaitOutcome> {
-    let targets = handles
-        .iter()
-        .map(|&h| {
-            check_access(h, access::SYNCHRONIZE)?;
-            crate::readiness::wait_target(h)
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let targets = wait_targets(handles)?;
     wait::wait(&targets, all, wait::deadline(timeout))
+}
+
+/// The wait targets of `handles`, each checked for `SYNCHRONIZE` (mailslots need no right):
+/// one handle-table read per handle, and no allocation for up to four (the C ABI's
+/// `WaitForSingleObject` went through a `Vec` and read each entry twice; issue 16).
+fn wait_targets(handles: &[RawHandle]) -> Result<smallvec::SmallVec<[wait::Target; 4]>> {
+    handles
+        .iter()
+        .map(|&h| crate::readiness::wait_target_checked(h, access::SYNCHRONIZE))
+        .collect()
 }
 
 /// An alertable wait (`WaitForSingleObjectEx`/`WaitForMultipleObjectsEx` with `bAlertable`):
@@ -162,13 +166,7 @@ pub fn wait_alertable(
     timeout: Option<Duration>,
     alert: (&std::sync::atomic::AtomicU32, u32),
 ) -> Result<Option<WaitOutcome>> {
-    let targets = handles
-        .iter()
-        .map(|&h| {
-            check_access(h, access::SYNCHRONIZE)?;
-            crate::readiness::wait_target(h)
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let targets = wait_targets(handles)?;
     wait::wait_alertable(&targets, all, wait::deadline(timeout), Some(alert))
 }
 
