@@ -1071,10 +1071,17 @@ fn read(
     let live = Threads;
     let me = my_id();
     let r = ring.ring();
-    // The fast path: a message is there (no clock, no syscall).
-    let first = r.try_recv(me, buf, &live);
-    if !matches!(first, Ok(None) | Err(RecvError::Busy)) {
-        return recv_result(s, ring, first);
+    // The fast path: a message is there (no clock, no syscall). On an idle ring with nothing
+    // queued (two loads) the attempt is left to the blocking receive below, whose first step
+    // is the same: the reader lock is taken once, not twice, before sleeping (issue 16: the
+    // CPU time a woken receiver spends per message decides whether it preempts the writer
+    // that woke it on a shared CPU).
+    let idle_and_empty = ring.quiet.load(Ordering::Relaxed) && !r.has_message();
+    if !idle_and_empty {
+        let first = r.try_recv(me, buf, &live);
+        if !matches!(first, Ok(None) | Err(RecvError::Busy)) {
+            return recv_result(s, ring, first);
+        }
     }
     let timeout = match timeout {
         Some(t) => t,
