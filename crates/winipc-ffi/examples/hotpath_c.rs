@@ -10,7 +10,8 @@
 //!
 //! `HOTPATH_C_MAILSLOT_ONLY=1` runs only the C mailslot loop (2,000,000 pairs), `=rust` only the
 //! Rust one; `HOTPATH_C_ONLY=event` (or `rust-event`) only `SetEvent` + `WaitForSingleObject(h,
-//! 0)` (or `Event::set` + `wait(0)`), for profilers (`valgrind --tool=callgrind`; build with
+//! 0)` (or `Event::set` + `wait(0)`), `=wake` a Rust receiver woken by each of 2,000 messages, for
+//! profilers (`valgrind --tool=callgrind`; build with
 //! `RUSTFLAGS=--cfg=rustix_use_libc` for valgrind 3.19, which does not map the vDSO that rustix's
 //! own backend reads).
 #![allow(unsafe_code)]
@@ -102,6 +103,22 @@ fn main() -> std::io::Result<()> {
                     WaitForSingleObject(cev, 0);
                 }
             }
+            return Ok(());
+        }
+        // A receiver woken by each message (a writer thread sleeps 200 µs before each send):
+        // the receiver's own work per wake-up, for profilers (`--tool=callgrind`).
+        Ok("wake") => {
+            let writer = std::thread::spawn(move || -> std::io::Result<()> {
+                for _ in 0..2000 {
+                    std::thread::sleep(Duration::from_micros(200));
+                    w.send(&msg)?;
+                }
+                Ok(())
+            });
+            for _ in 0..2000 {
+                slot.recv_timeout(&mut buf, None)?;
+            }
+            writer.join().expect("writer")?;
             return Ok(());
         }
         Ok("rust-event") => {
