@@ -10,7 +10,8 @@
 //!
 //! `HOTPATH_C_MAILSLOT_ONLY=1` runs only the C mailslot loop (2,000,000 pairs), `=rust` only the
 //! Rust one; `HOTPATH_C_ONLY=event` (or `rust-event`) only `SetEvent` + `WaitForSingleObject(h,
-//! 0)` (or `Event::set` + `wait(0)`), `=wake` a Rust receiver woken by each of 2,000 messages, for
+//! 0)` (or `Event::set` + `wait(0)`), `=wake` a Rust receiver woken by each of 2,000 messages, `=pingpong` 20,000 round trips of
+//! `SetEvent` + `WaitForSingleObject(INFINITE)` between two threads, for
 //! profilers (`valgrind --tool=callgrind`; build with
 //! `RUSTFLAGS=--cfg=rustix_use_libc` for valgrind 3.19, which does not map the vDSO that rustix's
 //! own backend reads).
@@ -119,6 +120,36 @@ fn main() -> std::io::Result<()> {
                 slot.recv_timeout(&mut buf, None)?;
             }
             writer.join().expect("writer")?;
+            return Ok(());
+        }
+        // Ping-pong between two threads on two auto-reset events through the C ABI
+        // (`SetEvent` + `WaitForSingleObject(INFINITE)`), 20,000 round trips.
+        Ok("pingpong") => {
+            // SAFETY: NULL attributes and names.
+            let (a, b) = unsafe {
+                (
+                    CreateEventA(std::ptr::null(), 0, 0, std::ptr::null()),
+                    CreateEventA(std::ptr::null(), 0, 0, std::ptr::null()),
+                )
+            };
+            let (a2, b2) = (a as usize, b as usize);
+            let peer = std::thread::spawn(move || {
+                for _ in 0..20_000 {
+                    // SAFETY: event handles made above, open until the join.
+                    unsafe {
+                        WaitForSingleObject(a2 as Handle, u32::MAX);
+                        SetEvent(b2 as Handle);
+                    }
+                }
+            });
+            for _ in 0..20_000 {
+                // SAFETY: as above.
+                unsafe {
+                    SetEvent(a);
+                    WaitForSingleObject(b, u32::MAX);
+                }
+            }
+            peer.join().expect("peer");
             return Ok(());
         }
         Ok("rust-event") => {

@@ -150,10 +150,16 @@ pub fn wait(handles: &[RawHandle], all: bool, timeout: Option<Duration>) -> Resu
 /// one handle-table read per handle, and no allocation for up to four (the C ABI's
 /// `WaitForSingleObject` went through a `Vec` and read each entry twice; issue 16).
 fn wait_targets(handles: &[RawHandle]) -> Result<smallvec::SmallVec<[wait::Target; 4]>> {
-    handles
-        .iter()
-        .map(|&h| crate::readiness::wait_target_checked(h, access::SYNCHRONIZE))
-        .collect()
+    // A plain loop: `collect` into a `Result` went through a generic adapter that cost more
+    // than the lookups themselves.
+    let mut targets = smallvec::SmallVec::new();
+    for &h in handles {
+        targets.push(crate::readiness::wait_target_checked(
+            h,
+            access::SYNCHRONIZE,
+        )?);
+    }
+    Ok(targets)
 }
 
 /// An alertable wait (`WaitForSingleObjectEx`/`WaitForMultipleObjectsEx` with `bAlertable`):
