@@ -166,7 +166,8 @@ pub(crate) fn enter_library() {
 pub(crate) fn leave_library() {
     compiler_fence(Ordering::SeqCst);
     let pending = BOUNDARY.with(|b| {
-        let d = b.depth.load(Ordering::Relaxed).saturating_sub(1);
+        // At least 1: `enter_library` counted this call.
+        let d = b.depth.load(Ordering::Relaxed).wrapping_sub(1);
         b.depth.store(d, Ordering::Relaxed);
         // A signal after this store finds the thread outside and acts at once; one before it
         // left its flag, read here (the fence keeps the read after the store).

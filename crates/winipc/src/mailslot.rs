@@ -346,18 +346,24 @@ fn handle_entry_released() {
     RAW_EPOCH.fetch_add(1, Ordering::Release);
 }
 
+/// Called in the child after `fork()` (with the fork epoch's bump): the child has its own
+/// handle table, so the forking thread's cached resolutions, copied into the child, are
+/// stale there.
+pub(crate) fn after_fork_in_child() {
+    RAW_EPOCH.fetch_add(1, Ordering::Release);
+}
+
 /// Entries of a thread's [`RAW_CACHE`] (a thread that writes one slot and reads another hits
 /// both).
 const RAW_CACHE_WAYS: usize = 2;
 
-/// A thread's resolution of a raw mailslot handle: the value, the epochs it was resolved in
-/// ([`RAW_EPOCH`] and the fork epoch: a child after `fork` has its own handle table), its
-/// entry (object, kind, access) and its ring.
+/// A thread's resolution of a raw mailslot handle: the value, the epoch it was resolved in
+/// ([`RAW_EPOCH`], which a `fork()` bumps in the child too: the child has its own handle
+/// table), its entry (object, kind, access) and its ring.
 #[derive(Debug)]
 struct RawHit {
     h: RawHandle,
     epoch: u64,
-    fork: u32,
     entry: handles::Entry,
     ring: Arc<OpenRing>,
 }
@@ -372,12 +378,11 @@ thread_local! {
         const { std::cell::RefCell::new([const { None }; RAW_CACHE_WAYS]) };
 }
 
-/// The epochs a resolution made now belongs to (read *before* resolving: an entry released
-/// after this read bumps [`RAW_EPOCH`] past it).
+/// The epoch a resolution made now belongs to (read *before* resolving: an entry released
+/// after this read, or a fork, bumps [`RAW_EPOCH`] past it).
 #[derive(Debug, Clone, Copy)]
 struct RawKey {
     epoch: u64,
-    fork: u32,
 }
 
 impl RawKey {
@@ -387,7 +392,6 @@ impl RawKey {
             // Acquire: pairs with the release bump, so a resolution that follows sees the
             // cleared entry of any release counted in `epoch`.
             epoch: RAW_EPOCH.load(Ordering::Acquire),
-            fork: crate::store::registry::fork_epoch(),
         }
     }
 
@@ -396,7 +400,7 @@ impl RawKey {
     fn find(self, ways: &[Option<RawHit>; RAW_CACHE_WAYS], h: RawHandle) -> Option<&RawHit> {
         ways.iter()
             .flatten()
-            .find(|w| w.h == h && w.epoch == self.epoch && w.fork == self.fork)
+            .find(|w| w.h == h && w.epoch == self.epoch)
     }
 
     /// Caches `h`'s resolution `(e, ring)`, made after this key was read.
@@ -408,7 +412,6 @@ impl RawKey {
             c[0] = Some(RawHit {
                 h,
                 epoch: self.epoch,
-                fork: self.fork,
                 entry: e,
                 ring,
             });
