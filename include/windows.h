@@ -506,6 +506,8 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define ABOVE_NORMAL_PRIORITY_CLASS        0x00008000
 #define CREATE_UNICODE_ENVIRONMENT         0x00000400
 #define STACK_SIZE_PARAM_IS_A_RESERVATION  0x00010000
+#define CREATE_BREAKAWAY_FROM_JOB          0x01000000
+#define CREATE_DEFAULT_ERROR_MODE          0x04000000
 #define CREATE_NO_WINDOW                   0x08000000
 
 /* STARTUPINFO.dwFlags. */
@@ -582,6 +584,7 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define ERROR_MORE_DATA             234
 #define ERROR_PIPE_CONNECTED        535
 #define ERROR_PIPE_LISTENING        536
+#define ERROR_CANNOT_IMPERSONATE    1368
 #define ERROR_OPERATION_ABORTED     995
 #define ERROR_IO_PENDING            997
 #define ERROR_NOT_FOUND             1168
@@ -753,6 +756,8 @@ WINBASEAPI BOOL WINAPI GetNamedPipeClientProcessId(HANDLE Pipe, PULONG ClientPro
 WINBASEAPI BOOL WINAPI GetNamedPipeServerProcessId(HANDLE Pipe, PULONG ServerProcessId);
 WINBASEAPI BOOL WINAPI GetNamedPipeClientSessionId(HANDLE Pipe, PULONG ClientSessionId);
 WINBASEAPI BOOL WINAPI GetNamedPipeServerSessionId(HANDLE Pipe, PULONG ServerSessionId);
+WINBASEAPI BOOL WINAPI ImpersonateNamedPipeClient(HANDLE hNamedPipe);
+WINBASEAPI BOOL WINAPI RevertToSelf(void);
 
 WINBASEAPI HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
                                      DWORD dwShareMode,
@@ -950,6 +955,13 @@ WINBASEAPI HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle,
 WINBASEAPI BOOL WINAPI GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode);
 WINBASEAPI BOOL WINAPI TerminateProcess(HANDLE hProcess, UINT uExitCode);
 WINBASEAPI DECLSPEC_NORETURN VOID WINAPI ExitProcess(UINT uExitCode);
+WINBASEAPI BOOL WINAPI GetProcessTimes(HANDLE hProcess, LPFILETIME lpCreationTime,
+                                       LPFILETIME lpExitTime, LPFILETIME lpKernelTime,
+                                       LPFILETIME lpUserTime);
+WINBASEAPI BOOL WINAPI GetProcessHandleCount(HANDLE hProcess, PDWORD pdwHandleCount);
+/* <winuser.h>: there are no GUI processes here, so it returns 0 at once (as Windows does for
+ * a console process). */
+WINBASEAPI DWORD WINAPI WaitForInputIdle(HANDLE hProcess, DWORD dwMilliseconds);
 WINBASEAPI HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes,
                                       SIZE_T dwStackSize,
                                       LPTHREAD_START_ROUTINE lpStartAddress,
@@ -1138,6 +1150,14 @@ WINBASEAPI BOOL WINAPI HeapFree(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem);
 WINBASEAPI SIZE_T WINAPI HeapSize(HANDLE hHeap, DWORD dwFlags, LPCVOID lpMem);
 WINBASEAPI LPSTR WINAPI GetCommandLineA(void);
 WINBASEAPI LPWSTR WINAPI GetCommandLineW(void);
+/* The Microsoft C runtime's copies of main's arguments (<stdlib.h> on Windows), set by
+ * libwinipc before main runs; __wargv is UTF-16. */
+extern int __argc;
+extern char **__argv;
+extern WCHAR **__wargv;
+/* shell32's splitter (<shellapi.h>, which the SDK's <windows.h> includes); free the array
+ * with LocalFree. */
+WINBASEAPI LPWSTR *WINAPI CommandLineToArgvW(LPCWSTR lpCmdLine, int *pNumArgs);
 WINBASEAPI BOOL WINAPI GetComputerNameA(LPSTR lpBuffer, LPDWORD nSize);
 WINBASEAPI BOOL WINAPI GetComputerNameW(LPWSTR lpBuffer, LPDWORD nSize);
 WINBASEAPI int WINAPI lstrlenA(LPCSTR lpString);

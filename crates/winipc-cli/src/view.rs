@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 use winipc::inspect::{Details, HandleInfo, ObjectInfo, Snapshot, WaiterInfo};
+use winipc::pipe::PipeAccess;
 use winipc::{MAILSLOT_WAIT_FOREVER, Namespace, access};
 
 /// `local` or `global`.
@@ -143,6 +144,27 @@ pub fn details(o: &ObjectInfo) -> String {
             s
         }
         Details::Process { pid, exit_code } => format!("pid {pid}, {}", exit_str(*exit_code)),
+        Details::Pipe {
+            message,
+            access,
+            max_instances,
+            out_buffer,
+            in_buffer,
+            default_timeout_ms,
+        } => {
+            let max = if *max_instances >= 255 {
+                "unlimited".to_owned()
+            } else {
+                max_instances.to_string()
+            };
+            format!(
+                "{} {}, {} instance{} (max {max}), buffers {out_buffer}/{in_buffer}, timeout {default_timeout_ms} ms",
+                if *message { "message" } else { "byte" },
+                direction_str(*access),
+                o.usage,
+                if o.usage == 1 { "" } else { "s" },
+            )
+        }
         Details::Section { size, file_backed } => {
             format!(
                 "{size} bytes{}",
@@ -178,6 +200,15 @@ pub fn details(o: &ObjectInfo) -> String {
             )
         }
         _ => String::new(),
+    }
+}
+
+/// A pipe's direction as `PIPE_ACCESS_*` names it.
+fn direction_str(a: PipeAccess) -> &'static str {
+    match a {
+        PipeAccess::Inbound => "inbound",
+        PipeAccess::Outbound => "outbound",
+        PipeAccess::Duplex => "duplex",
     }
 }
 
@@ -237,6 +268,22 @@ pub fn object_json(o: &ObjectInfo) -> Value {
         Details::Section { size, file_backed } => {
             json!({ "size": size, "file_backed": file_backed })
         }
+        Details::Pipe {
+            message,
+            access,
+            max_instances,
+            out_buffer,
+            in_buffer,
+            default_timeout_ms,
+        } => json!({
+            "type": if *message { "message" } else { "byte" },
+            "access": direction_str(*access),
+            "instances": o.usage,
+            "max_instances": max_instances,
+            "out_buffer": out_buffer,
+            "in_buffer": in_buffer,
+            "default_timeout_ms": default_timeout_ms,
+        }),
         Details::Thread {
             tid,
             pid,

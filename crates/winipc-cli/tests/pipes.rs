@@ -157,3 +157,52 @@ fn message_read_mode_needs_a_message_pipe() {
     assert_eq!(code, 1);
     assert!(err.contains("Win32 error 87"), "{err}");
 }
+
+#[test]
+fn ls_and_handles_show_a_pipe_and_its_instances_until_the_last_server_dies() {
+    let mut env = Env::new("pipe-ls", Duration::from_secs(30));
+    let name = r"\\.\pipe\cli-ls-Listed";
+    let shown = r"\\.\pipe\cli-ls-listed"; // pipe names are case-insensitive: shown lower-cased
+    let a = env.spawn(&["pipe", "serve", "--message", "--instances", "3", name]);
+    let b = env.spawn(&["pipe", "serve", "--message", "--instances", "3", name]);
+    let o = common::eventually("two instances", LIMIT, || {
+        env.object("pipe", shown).filter(|o| o["usage"] == 2)
+    });
+    assert_eq!(o["signaled"], false);
+    assert_eq!(o["details"]["type"], "message");
+    assert_eq!(o["details"]["access"], "duplex");
+    assert_eq!(o["details"]["instances"], 2);
+    assert_eq!(o["details"]["max_instances"], 3);
+    assert_eq!(o["details"]["default_timeout_ms"], 50);
+    let text = env.ok(&["ls", "pipe"]);
+    assert!(
+        text.contains(shown) && text.contains("message duplex, 2 instances (max 3)"),
+        "{text}"
+    );
+    // Each server's handle table holds its instance.
+    for pid in [a, b] {
+        let t = env.handles().into_iter().find(|p| p["pid"] == pid);
+        let t = t.unwrap_or_else(|| panic!("no table for {pid}"));
+        let kinds: Vec<_> = t["handles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                (
+                    h["kind"].as_str().unwrap(),
+                    h["name"].as_str().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert!(kinds.contains(&("pipe", shown)), "{kinds:?}");
+    }
+    // A killed server's instance goes with it; the pipe goes with the last.
+    env.kill(a);
+    common::eventually("one instance", LIMIT, || {
+        env.object("pipe", shown).filter(|o| o["usage"] == 1)
+    });
+    env.kill(b);
+    common::eventually("no pipe", LIMIT, || {
+        env.object("pipe", shown).is_none().then_some(())
+    });
+}

@@ -702,9 +702,9 @@ pub unsafe extern "C" fn GetModuleFileNameW(m: *mut c_void, buf: *mut WCHAR, siz
 
 /// # Safety
 /// `si` valid for a `STARTUPINFO` write.
-unsafe fn startup_info(si: *mut crate::process::StartupInfo) {
+unsafe fn startup_info(si: *mut crate::process::StartupInfo, wide: bool) {
     // SAFETY: the caller's contract; an invalid pointer is skipped.
-    unsafe { write_opt(si, crate::process::own_startup_info()) };
+    unsafe { write_opt(si, crate::process::own_startup_info(wide)) };
 }
 
 /// # Safety
@@ -712,7 +712,7 @@ unsafe fn startup_info(si: *mut crate::process::StartupInfo) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn GetStartupInfoA(si: *mut crate::process::StartupInfo) {
     // SAFETY: the caller's contract.
-    unsafe { startup_info(si) }
+    unsafe { startup_info(si, false) }
 }
 
 /// # Safety
@@ -720,7 +720,7 @@ pub unsafe extern "C" fn GetStartupInfoA(si: *mut crate::process::StartupInfo) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn GetStartupInfoW(si: *mut crate::process::StartupInfo) {
     // SAFETY: the caller's contract.
-    unsafe { startup_info(si) }
+    unsafe { startup_info(si, true) }
 }
 
 #[cfg(test)]

@@ -281,7 +281,12 @@ pub(crate) fn waitable(h: HANDLE) -> R<RawHandle> {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn CloseHandle(h: HANDLE) -> BOOL {
-    ffi_bool(|| match classify(h)? {
+    ffi_bool(|| close_handle(h))
+}
+
+/// `CloseHandle`'s work (also `DuplicateHandle`'s `DUPLICATE_CLOSE_SOURCE`).
+fn close_handle(h: HANDLE) -> R<()> {
+    match classify(h)? {
         H::Raw(r) => {
             crate::overlapped::forget(crate::overlapped::key_of(h));
             Ok(raw::close(r)?)
@@ -290,7 +295,7 @@ pub extern "C" fn CloseHandle(h: HANDLE) -> BOOL {
         // Pseudo-handles are not in the handle table (and -1 is INVALID_HANDLE_VALUE).
         H::Local(i) => local_close(i),
         H::CurrentProcess | H::CurrentThread => Err(invalid_handle()),
-    })
+    }
 }
 
 // ---- DuplicateHandle -----------------------------------------------------------------------
@@ -316,17 +321,70 @@ pub unsafe extern "C" fn DuplicateHandle(
         }
         let src = classify(source);
         let access = (options & DUPLICATE_SAME_ACCESS == 0).then_some(desired_access);
+        if options & DUPLICATE_CLOSE_SOURCE != 0
+            && let Some(same) = in_place(source_process, src, target_process, inherit != 0, access)
+        {
+            if lp_target.is_null() {
+                // Nowhere to return the handle: only the closing is asked for.
+                return close_handle(source);
+            }
+            let h = same?;
+            // SAFETY: the caller's contract (checked non-NULL).
+            unsafe { write_opt(lp_target, h) };
+            return Ok(());
+        }
         let result = duplicate(source_process, src, target_process, inherit != 0, access);
         if options & DUPLICATE_CLOSE_SOURCE != 0
-            && let Ok(H::Raw(r)) = src
+            && let Ok(H::Raw(_) | H::Std(_) | H::Local(_)) = src
         {
-            let _ = raw::close(r); // closed even if the duplication failed
+            let _ = close_handle(source); // closed even if the duplication failed
         }
         let new = result?;
         // SAFETY: the caller's contract; NULL is allowed (the value is then not returned).
         unsafe { write_opt(lp_target, to_handle(new)) };
         Ok(())
     })
+}
+
+/// `DUPLICATE_CLOSE_SOURCE` from this process into itself, as Windows does it: the handle is
+/// kept, with the new inheritance and rights, and its own value is returned (Wine's
+/// `test_DuplicateHandle`: `out == f`). `None` when that does not apply (another process,
+/// a pseudo-handle, a protected handle - which is duplicated and stays open).
+fn in_place(
+    source_process: HANDLE,
+    src: R<H>,
+    target_process: HANDLE,
+    inherit: bool,
+    access: Option<DWORD>,
+) -> Option<R<HANDLE>> {
+    let me = std::process::id();
+    let ours = |p: HANDLE| process_arg(p).and_then(pid_of).is_ok_and(|pid| pid == me);
+    if !ours(source_process) || !ours(target_process) {
+        return None;
+    }
+    let flag = if inherit { raw::HANDLE_FLAG_INHERIT } else { 0 };
+    match src {
+        Ok(H::Raw(r)) => {
+            let flags = raw::handle_flags(r).ok()?;
+            if flags & raw::HANDLE_FLAG_PROTECT_FROM_CLOSE != 0 {
+                return None;
+            }
+            Some((|| {
+                if let Some(desired) = access {
+                    let kind = raw::kind(r)?;
+                    if kind != Kind::Mailslot {
+                        raw::set_access(r, map_access(kind, desired))?;
+                    }
+                }
+                raw::set_handle_flags(r, raw::HANDLE_FLAG_INHERIT, flag)?;
+                Ok(to_handle(r))
+            })())
+        }
+        Ok(H::Std(fd)) => Some(
+            crate::files::set_fd_flags(fd, raw::HANDLE_FLAG_INHERIT, flag).map(|()| std_handle(fd)),
+        ),
+        _ => None,
+    }
 }
 
 /// `DuplicateHandle`'s work: `access` is `dwDesiredAccess` (mapped for the object's type), or

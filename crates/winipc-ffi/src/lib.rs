@@ -20,6 +20,8 @@ mod critical_section;
 mod env;
 mod fd;
 mod files;
+#[doc(hidden)]
+pub mod fuzz_support;
 mod handle;
 mod iocp;
 mod mailslot;

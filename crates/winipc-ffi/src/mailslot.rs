@@ -269,10 +269,17 @@ unsafe fn read_pipe(
         let b = unsafe { bytes_mut(buf, len as usize) }?;
         // SAFETY: the caller's contract.
         let o = unsafe {
-            crate::overlapped::complete_sync_outcome(h, ov, || crate::namedpipe::read_sync(p, b))
+            crate::overlapped::complete_sync_pipe(h, ov, || crate::namedpipe::read_sync(p, b))
+        };
+        // With an OVERLAPPED the count is reported for a full success only (a short message
+        // read, ERROR_MORE_DATA, has its count in `InternalHigh`), as on Windows.
+        let n = if ov.is_null() || o.win32() == 0 {
+            o.bytes
+        } else {
+            0
         };
         // SAFETY: the caller's contract.
-        unsafe { write_opt(read, o.bytes as DWORD) };
+        unsafe { write_opt(read, n as DWORD) };
         match o.win32() {
             0 => Ok(()),
             c => Err(Fail(c)),
@@ -404,6 +411,12 @@ unsafe fn write_file_general(
         return unsafe {
             crate::overlapped::transfer(h, t, Side::Write, buf.cast_mut(), len, written, ov, None)
         };
+    }
+    if let Ok(H::Std(fd)) = classify(h)
+        && let Some(p) = crate::namedpipe::end_of_fd(fd)
+    {
+        // SAFETY: the caller's contract.
+        return unsafe { crate::namedpipe::write_pipe(h, &p, buf, len, written, ov) };
     }
     // SAFETY: the caller's contract: NULL or a valid OVERLAPPED.
     let offset = unsafe { file_offset(ov) };

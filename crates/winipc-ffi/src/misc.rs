@@ -117,6 +117,7 @@ pub(crate) fn system_message(code: u32) -> Option<&'static str> {
         998 => "Invalid access to memory location.",
         1004 => "Invalid flags.",
         1168 => "Element not found.",
+        1368 => "Unable to impersonate using a named pipe until data has been read from that pipe.",
         1392 => "The file or directory is corrupted and unreadable.",
         1460 => "This operation returned because the timeout period expired.",
         1816 => "Not enough quota is available to process this command.",

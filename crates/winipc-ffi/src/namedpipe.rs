@@ -208,6 +208,14 @@ impl PipeEnd {
         }
     }
 
+    /// `PIPE_NOWAIT` is set on this end.
+    fn nowait(&self) -> bool {
+        match &self.end {
+            End::Server(s) => s.nowait(),
+            End::Client(c) => c.nowait(),
+        }
+    }
+
     /// The server's connection ended (disconnect, a new connection): forget its duplicate.
     fn drop_data_fd(&self) {
         self.data_fd
@@ -243,6 +251,8 @@ impl Target for PipeEnd {
             End::Client(c) => c.try_read(b),
         };
         match r {
+            // PIPE_NOWAIT: nothing there fails at once, also for an overlapped read.
+            Ok(None) if self.nowait() => Attempt::Done(Outcome::err(code::ERROR_NO_DATA)),
             Ok(None) => match self.data_fd() {
                 Some(fd) => Attempt::Wait(fd, IN),
                 None => Attempt::Done(Outcome::err(code::ERROR_PIPE_NOT_CONNECTED)),
@@ -265,6 +275,8 @@ impl Target for PipeEnd {
                 End::Client(c) => c.try_write(b),
             };
             match r {
+                // PIPE_NOWAIT: what fitted is all that is written.
+                Ok(None) if self.nowait() => return Attempt::Done(Outcome::ok(*done)),
                 Ok(None) => {
                     return match self.data_fd() {
                         Some(fd) => Attempt::Wait(fd, OUT),
@@ -291,6 +303,40 @@ pub(crate) fn read_sync(p: &PipeEnd, buf: &mut [u8]) -> Outcome {
 /// Synchronous `WriteFile` on a pipe end.
 pub(crate) fn write_sync(p: &PipeEnd, buf: &[u8]) -> R<usize> {
     p.send(buf).map_err(io_err)
+}
+
+/// `WriteFile` on a named-pipe end without `FILE_FLAG_OVERLAPPED` (an OVERLAPPED, if given,
+/// receives the outcome; a failure is returned only, as Windows does for pipes).
+///
+/// # Safety
+/// `buf` NULL or valid for `len` bytes of reads; `written` NULL or valid for a `DWORD` write;
+/// `ov` NULL or valid for an `OVERLAPPED`.
+pub(crate) unsafe fn write_pipe(
+    h: HANDLE,
+    p: &PipeEnd,
+    buf: *const c_void,
+    len: DWORD,
+    written: *mut DWORD,
+    ov: *mut OVERLAPPED,
+) -> BOOL {
+    ffi_bool(|| {
+        if ov.is_null() && written.is_null() {
+            return Err(invalid_parameter("lpNumberOfBytesWritten is NULL"));
+        }
+        // SAFETY: the caller's contract.
+        let b = unsafe { bytes(buf, len as usize) }?;
+        // SAFETY: the caller's contract.
+        let o = unsafe {
+            crate::overlapped::complete_sync_pipe(h, ov, || Outcome::of(write_sync(p, b)))
+        };
+        let n = if o.win32() == 0 { o.bytes } else { 0 };
+        // SAFETY: the caller's contract.
+        unsafe { write_opt(written, n as DWORD) };
+        match o.win32() {
+            0 => Ok(()),
+            c => Err(Fail(c)),
+        }
+    })
 }
 
 /// `FlushFileBuffers` on a pipe end.
@@ -358,7 +404,7 @@ unsafe fn create(
     sa: *const SecurityAttributes,
 ) -> HANDLE {
     ffi(INVALID_HANDLE_VALUE, || {
-        let name = name?.ok_or(Fail(code::ERROR_INVALID_NAME))?;
+        let name = name?.ok_or(Fail(code::ERROR_PATH_NOT_FOUND))?;
         // SAFETY: forwarded contract.
         let security = unsafe { security(sa) }?;
         let inherit = security.inherit;
@@ -459,7 +505,8 @@ pub unsafe extern "C" fn ConnectNamedPipe(h: HANDLE, ov: *mut OVERLAPPED) -> BOO
         let p = end_of(h)?;
         let server = p.server()?;
         let overlapped = crate::overlapped::target_of(h).is_some();
-        if !overlapped || ov.is_null() {
+        // PIPE_NOWAIT: the connect never waits, overlapped or not.
+        if !overlapped || ov.is_null() || p.nowait() {
             let r = server.connect().map_err(io_err);
             p.drop_data_fd();
             return match r? {
@@ -473,11 +520,18 @@ pub unsafe extern "C" fn ConnectNamedPipe(h: HANDLE, ov: *mut OVERLAPPED) -> BOO
         if !writable(ov.cast(), std::mem::size_of::<OVERLAPPED>()) {
             return Err(noaccess());
         }
+        // Connects already pending on the handle see a client that came first (they
+        // complete), then this one finds it there.
+        crate::overlapped::retry(crate::overlapped::key_of(h));
         // A client already there: ERROR_PIPE_CONNECTED, nothing signaled (the canonical
         // server sets its event itself then).
         let first = server.try_connect().map_err(io_err)?;
         if first == Some(Connected::Already) {
             p.drop_data_fd();
+            // Windows marks the OVERLAPPED pending before it learns the client is there
+            // (the failure then leaves it so).
+            // SAFETY: checked writable above; the caller's contract.
+            unsafe { (&raw mut (*ov).Internal).write_volatile(STATUS_PENDING) };
             return Err(Fail(ERROR_PIPE_CONNECTED));
         }
         let pp = p.clone();
@@ -506,7 +560,10 @@ pub unsafe extern "C" fn ConnectNamedPipe(h: HANDLE, ov: *mut OVERLAPPED) -> BOO
         match unsafe {
             crate::overlapped::start(crate::overlapped::key_of(h), Side::Read, ov, None, attempt)
         } {
-            Started::Now(o) if o.win32() == 0 => Ok(()),
+            // A client that came while the connect started: completed already (event set,
+            // OVERLAPPED filled), reported as pending - an overlapped ConnectNamedPipe never
+            // returns TRUE on Windows, and the canonical servers treat TRUE as a failure.
+            Started::Now(o) if o.win32() == 0 => Err(Fail(crate::overlapped::ERROR_IO_PENDING)),
             Started::Now(o) => Err(Fail(o.win32())),
             Started::Pending => Err(Fail(crate::overlapped::ERROR_IO_PENDING)),
         }
@@ -625,9 +682,18 @@ unsafe fn handle_state(
             End::Server(s) => s.handle_state(),
             End::Client(c) => c.handle_state(),
         };
+        // Collection settings mean nothing on a local pipe, and a client end has no client
+        // user name to report: Windows refuses them (ERROR_INVALID_PARAMETER).
+        if !max_collection.is_null() || !collect_timeout.is_null() {
+            return Err(invalid_parameter(
+                "lpMaxCollectionCount / lpCollectDataTimeout on a local pipe",
+            ));
+        }
         if !no_user {
-            // The client's user name: only a server end may ask, and winipc does not
-            // impersonate (decision 0011).
+            if matches!(p.end, End::Client(_)) {
+                return Err(invalid_parameter("lpUserName on a client end"));
+            }
+            // The client's user name: winipc does not impersonate (decision 0011).
             return Err(not_supported("lpUserName"));
         }
         let mut bits = 0;
@@ -641,8 +707,6 @@ unsafe fn handle_state(
         unsafe {
             write_opt(state, bits);
             write_opt(instances, hs.instances);
-            write_opt(max_collection, 0);
-            write_opt(collect_timeout, 0);
         }
         Ok(())
     })
@@ -698,10 +762,26 @@ pub unsafe extern "C" fn GetNamedPipeInfo(
     max_instances: *mut DWORD,
 ) -> BOOL {
     ffi_bool(|| {
-        let p = end_of(h)?;
         for o in [flags_out, out_size, in_size, max_instances] {
             out_ok(o)?;
         }
+        let p = match end_of(h) {
+            Ok(p) => p,
+            Err(e) => {
+                let H::Std(fd) = classify(h)? else {
+                    return Err(e);
+                };
+                let (f, o, i, m) = crate::pipe::anonymous_info(fd).ok_or(e)?;
+                // SAFETY: checked by out_ok.
+                unsafe {
+                    write_opt(flags_out, f);
+                    write_opt(out_size, o);
+                    write_opt(in_size, i);
+                    write_opt(max_instances, m);
+                }
+                return Ok(());
+            }
+        };
         let i = match &p.end {
             End::Server(s) => s.info(),
             End::Client(c) => c.info(),
@@ -746,12 +826,25 @@ pub unsafe extern "C" fn PeekNamedPipe(
         let size = if buf.is_null() { 0 } else { size as usize };
         // SAFETY: the caller's contract.
         let b = unsafe { bytes_mut(buf, size) }?;
+        let mut byte_pipe = false;
         let pk = match end_of_fd(fd) {
-            Some(p) => match &p.end {
-                End::Server(s) => s.peek(b),
-                End::Client(c) => c.peek(b),
+            Some(p) => {
+                let (r, info) = match &p.end {
+                    // A server instance without a client is not a pipe to peek at.
+                    End::Server(s) => (
+                        s.peek(b).map_err(|e| match io_err(e) {
+                            Fail(code::ERROR_PIPE_LISTENING | code::ERROR_PIPE_NOT_CONNECTED) => {
+                                Fail(code::ERROR_BAD_PIPE)
+                            }
+                            f => f,
+                        }),
+                        s.info(),
+                    ),
+                    End::Client(c) => (c.peek(b).map_err(io_err), c.info()),
+                };
+                byte_pipe = info.pipe_type == PipeType::Byte;
+                r?
             }
-            .map_err(io_err)?,
             // An anonymous pipe (an OS pipe): what is available; its bytes cannot be copied
             // without taking them (docs/c-abi.md).
             None => {
@@ -767,11 +860,18 @@ pub unsafe extern "C" fn PeekNamedPipe(
                 }
             }
         };
+        // lpBytesLeftThisMessage is the message's length less what was copied, which on a
+        // byte pipe (no messages) is minus the bytes copied, as Windows reports it.
+        let left_n = if byte_pipe {
+            (pk.read as DWORD).wrapping_neg()
+        } else {
+            pk.left_in_message as DWORD
+        };
         // SAFETY: checked by out_ok.
         unsafe {
             write_opt(read, pk.read as DWORD);
             write_opt(avail, pk.available as DWORD);
-            write_opt(left, pk.left_in_message as DWORD);
+            write_opt(left, left_n);
         }
         Ok(())
     })
@@ -796,8 +896,45 @@ pub unsafe extern "C" fn TransactNamedPipe(
         let i = unsafe { bytes(input, in_size as usize) }?;
         // SAFETY: the caller's contract.
         let o = unsafe { bytes_mut(output, out_size as usize) }?;
+        if !ov.is_null() && crate::overlapped::target_of(h).is_some() {
+            // An overlapped handle: the request is written now, the answer is read as an
+            // overlapped ReadFile would (pending until the other end answers).
+            if !writable(ov.cast(), std::mem::size_of::<OVERLAPPED>()) {
+                return Err(noaccess());
+            }
+            match &p.end {
+                End::Server(s) => s.transact_write(i),
+                End::Client(c) => c.transact_write(i),
+            }
+            .map_err(io_err)?;
+            let t = p.clone();
+            let (b, len) = (output as usize, out_size as usize);
+            let attempt = Box::new(move || t.read(b, len, 0));
+            // SAFETY: the caller's contract (`output` and `ov` valid until completion).
+            return match unsafe {
+                crate::overlapped::start(
+                    crate::overlapped::key_of(h),
+                    Side::Read,
+                    ov,
+                    None,
+                    attempt,
+                )
+            } {
+                Started::Now(o) => {
+                    let n = if o.win32() == 0 { o.bytes } else { 0 };
+                    // SAFETY: checked by out_ok.
+                    unsafe { write_opt(read, n as DWORD) };
+                    match o.win32() {
+                        0 => Ok(()),
+                        c => Err(Fail(c)),
+                    }
+                }
+                Started::Pending => Err(Fail(crate::overlapped::ERROR_IO_PENDING)),
+            };
+        }
         let mut more = false;
-        // Completed before the call returns, also with an OVERLAPPED (docs/c-abi.md).
+        // On a handle without FILE_FLAG_OVERLAPPED it completes before returning, also with an
+        // OVERLAPPED (docs/c-abi.md).
         // SAFETY: the caller's contract.
         let r = unsafe {
             crate::overlapped::complete_sync(h, ov, || {
@@ -912,6 +1049,34 @@ pub unsafe extern "C" fn GetNamedPipeClientProcessId(h: HANDLE, pid: *mut u32) -
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn GetNamedPipeServerProcessId(h: HANDLE, pid: *mut u32) -> BOOL {
     pid_query(h, pid, false)
+}
+
+const ERROR_CANNOT_IMPERSONATE: u32 = 1368;
+
+/// `ImpersonateNamedPipeClient(h)`: winipc does not change a thread's identity, so this
+/// succeeds (changing nothing) when the client runs as the same user as this process, and
+/// fails with `ERROR_CANNOT_IMPERSONATE` without a client or for another user's client - a
+/// server then never believes it acts as someone it does not (docs/c-abi.md).
+#[unsafe(no_mangle)]
+pub extern "C" fn ImpersonateNamedPipeClient(h: HANDLE) -> BOOL {
+    ffi_bool(|| {
+        let p = end_of(h)?;
+        let uid = p
+            .server()?
+            .client_uid()
+            .map_err(|_| Fail(ERROR_CANNOT_IMPERSONATE))?;
+        // SAFETY: geteuid has no preconditions.
+        if uid != unsafe { libc::geteuid() } {
+            return Err(Fail(ERROR_CANNOT_IMPERSONATE));
+        }
+        Ok(())
+    })
+}
+
+/// `RevertToSelf()`: the thread is always itself (see [`ImpersonateNamedPipeClient`]).
+#[unsafe(no_mangle)]
+pub extern "C" fn RevertToSelf() -> BOOL {
+    TRUE
 }
 
 /// The session of a pipe's process: winipc has one session per machine, 0 here.

@@ -134,6 +134,8 @@ struct Completion {
     notify: Notify,
     tid: u32,
     port: Option<(Arc<Port>, usize)>,
+    /// The handle's file-object word to signal (an operation without an event of its own).
+    file: Option<Arc<AtomicU32>>,
 }
 
 /// The overlapped-I/O state of one handle: its queues, port, overlapped-mode target and epoll
@@ -152,6 +154,21 @@ struct State {
     /// `FILE_SKIP_COMPLETION_PORT_ON_SUCCESS` (`SetFileCompletionNotificationModes`): an
     /// operation that completes at once posts no packet.
     skip_port_on_success: bool,
+    /// The handle's own signaled state, as Windows keeps one in every file object: 0 =
+    /// signaled, 1 = reset, 2 = reset with waiters. Every operation started resets it; one
+    /// completing without an event of its own (`hEvent` NULL, `ReadFileEx`/`WriteFileEx`) sets
+    /// it, and wakes its waiters (a futex on this word) if there are any.
+    /// `WaitForSingleObject` on a named-pipe handle in overlapped mode waits for it.
+    file_busy: Arc<AtomicU32>,
+}
+
+/// The file-object word (`busy`) a completion of `notify` signals, if it has no event of its
+/// own.
+fn file_signal(busy: &Arc<AtomicU32>, notify: &Notify) -> Option<Arc<AtomicU32>> {
+    match notify {
+        Notify::Event { event: None, .. } | Notify::Routine(_) => Some(busy.clone()),
+        Notify::Event { .. } => None,
+    }
 }
 
 struct HandleIo {
@@ -300,6 +317,7 @@ fn io_thread(ep: i32) {
 /// Attempts the head of a queue (and the ones after it) until one must wait.
 fn drain(st: &mut State, side: Side, done: &mut Vec<Completion>) {
     let port = st.port.clone();
+    let busy = st.file_busy.clone();
     let q = st.queue(side);
     while let Some(op) = q.front_mut() {
         match (op.attempt)() {
@@ -309,12 +327,14 @@ fn drain(st: &mut State, side: Side, done: &mut Vec<Completion>) {
             }
             Attempt::Done(outcome) => {
                 let op = q.pop_front().expect("front");
+                let file = file_signal(&busy, &op.notify);
                 done.push(Completion {
                     ov: op.ov,
                     outcome,
                     notify: op.notify,
                     tid: op.tid,
                     port: port.clone(),
+                    file,
                 });
             }
         }
@@ -363,6 +383,7 @@ fn arm(hio: &HandleIo, st: &mut State, done: &mut Vec<Completion>) {
         Ok(()) => st.reg = Some((fd, ev)),
         Err(Fail(code)) => {
             let port = st.port.clone();
+            let busy = st.file_busy.clone();
             for side in [Side::Read, Side::Write] {
                 let q = st.queue(side);
                 if q.front()
@@ -373,6 +394,7 @@ fn arm(hio: &HandleIo, st: &mut State, done: &mut Vec<Completion>) {
                         done.push(Completion {
                             ov: op.ov,
                             outcome: Outcome::err(code),
+                            file: file_signal(&busy, &op.notify),
                             notify: op.notify,
                             tid: op.tid,
                             port: port.clone(),
@@ -425,6 +447,12 @@ fn deliver(c: Completion) {
     // SAFETY: the OVERLAPPED of a pending operation stays valid until it completes (the
     // application's side of the contract, as on Windows).
     unsafe { publish(c.ov, c.outcome) };
+    // Signaled; the futex wake only when someone waits (2).
+    if let Some(w) = &c.file
+        && w.swap(0, Ordering::AcqRel) == 2
+    {
+        wake_all(w.as_ptr());
+    }
     match c.notify {
         Notify::Routine(f) => {
             crate::apc::queue_io(c.tid, f, c.outcome.win32(), c.outcome.bytes as DWORD, c.ov)
@@ -442,6 +470,49 @@ fn deliver(c: Completion) {
                 });
             }
         }
+    }
+}
+
+/// Wakes every thread sleeping on the futex word at `word`.
+fn wake_all(word: *const u32) {
+    // SAFETY: FUTEX_WAKE reads no memory at the address.
+    unsafe {
+        libc::syscall(
+            libc::SYS_futex,
+            word,
+            libc::FUTEX_WAKE,
+            i32::MAX,
+            std::ptr::null::<libc::timespec>(),
+        );
+    }
+}
+
+/// `WaitForSingleObject` on a handle in overlapped mode, as Windows waits on a file object:
+/// signaled unless an operation started since the last completion without an event of its
+/// own (see `State::file_busy`). `None` if the handle is not in overlapped mode.
+pub(crate) fn wait_file_object(h: HANDLE, ms: DWORD) -> Option<DWORD> {
+    let hio = lookup(key_of(h))?;
+    let word = {
+        let st = hio.lock();
+        st.target.as_ref()?;
+        st.file_busy.clone()
+    };
+    let deadline = (ms != INFINITE)
+        .then(|| winipc_sys::time::monotonic_ns().saturating_add(u64::from(ms) * 1_000_000));
+    match sleep_until(false, deadline, || {
+        loop {
+            match word.load(Ordering::Acquire) {
+                0 => return Ok(()),
+                // Mark that someone waits, so that the completion wakes it.
+                1 if word
+                    .compare_exchange(1, 2, Ordering::AcqRel, Ordering::Acquire)
+                    .is_err() => {}
+                _ => return Err((&*word, 2)),
+            }
+        }
+    }) {
+        Waited::Ready => Some(0),
+        _ => Some(0x102), // WAIT_TIMEOUT
     }
 }
 
@@ -486,11 +557,9 @@ pub(crate) unsafe fn start(
         // Windows resets the event when the operation starts.
         let _ = raw::event_reset(ev);
     }
+    // `InternalHigh` is left alone until the operation completes, as on Windows.
     // SAFETY: the caller's contract.
-    unsafe {
-        (&raw mut (*ov).InternalHigh).write_volatile(0);
-        internal(ovu).store(STATUS_PENDING, Ordering::Release);
-    }
+    unsafe { internal(ovu).store(STATUS_PENDING, Ordering::Release) };
     let tid = crate::handle::gettid();
     let mut op = Op {
         ov: ovu,
@@ -503,6 +572,12 @@ pub(crate) unsafe fn start(
     let mut done = Vec::new();
     let now = {
         let mut st = hio.lock();
+        // The handle's own state is reset while an operation is under way (kept at 2 if a
+        // waiter sleeps on it already).
+        let _ = st
+            .file_busy
+            .compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire);
+        let file = file_signal(&st.file_busy, &notify);
         let port = if st.skip_port_on_success {
             None
         } else {
@@ -511,7 +586,7 @@ pub(crate) unsafe fn start(
         let mut now = None;
         if st.queue(side).is_empty() {
             match (op.attempt)() {
-                Attempt::Done(outcome) => now = Some((outcome, port)),
+                Attempt::Done(outcome) => now = Some((outcome, port, file)),
                 Attempt::Wait(fd, ev) => op.waiting = Some((fd, ev)),
             }
         }
@@ -525,7 +600,7 @@ pub(crate) unsafe fn start(
         deliver(c);
     }
     match now {
-        Some((outcome, port)) => {
+        Some((outcome, port, file)) => {
             if outcome.is_error() {
                 // SAFETY: the caller's contract.
                 unsafe { publish(ovu, outcome) };
@@ -536,6 +611,7 @@ pub(crate) unsafe fn start(
                     notify,
                     tid,
                     port,
+                    file,
                 });
             }
             Started::Now(outcome)
@@ -556,6 +632,7 @@ pub(crate) fn cancel(hkey: usize, which: impl Fn(usize, u32) -> bool) -> usize {
     {
         let mut st = hio.lock();
         let port = st.port.clone();
+        let busy = st.file_busy.clone();
         for side in [Side::Read, Side::Write] {
             let q = st.queue(side);
             let mut kept = VecDeque::new();
@@ -565,6 +642,7 @@ pub(crate) fn cancel(hkey: usize, which: impl Fn(usize, u32) -> bool) -> usize {
                     done.push(Completion {
                         ov: op.ov,
                         outcome: Outcome::err(ERROR_OPERATION_ABORTED),
+                        file: file_signal(&busy, &op.notify),
                         notify: op.notify,
                         tid: op.tid,
                         port: port.clone(),
@@ -907,8 +985,11 @@ pub(crate) unsafe fn transfer(
         // SAFETY: the caller's contract, checked writable.
         match unsafe { issue(h, &target, side, buf, len, ov, routine) } {
             Started::Now(o) => {
+                // The count is reported for a full success only (ERROR_MORE_DATA's is in
+                // `InternalHigh`), as on Windows.
+                let n = if o.win32() == 0 { o.bytes } else { 0 };
                 // SAFETY: the caller's contract.
-                unsafe { write_opt(count, o.bytes as DWORD) };
+                unsafe { write_opt(count, n as DWORD) };
                 // A warning (ERROR_MORE_DATA) fails ReadFile but not ReadFileEx, whose
                 // routine receives it.
                 match o.win32() {
@@ -942,7 +1023,19 @@ unsafe fn issue(
         Side::Read => Box::new(move || t.read(b, len, offset)),
         Side::Write => {
             let mut done = 0usize;
-            Box::new(move || t.write(b, len, offset, &mut done))
+            let mut waited = false;
+            // A pipe whose reader went away fails a write at once with ERROR_NO_DATA, but a
+            // write it left pending with ERROR_BROKEN_PIPE, as on Windows.
+            Box::new(move || match t.write(b, len, offset, &mut done) {
+                Attempt::Wait(fd, ev) => {
+                    waited = true;
+                    Attempt::Wait(fd, ev)
+                }
+                Attempt::Done(o) if waited && o.win32() == code::ERROR_NO_DATA => {
+                    Attempt::Done(Outcome::err(code::ERROR_BROKEN_PIPE))
+                }
+                a => a,
+            })
         }
     };
     // SAFETY: the caller's contract.
@@ -1000,6 +1093,33 @@ pub(crate) unsafe fn complete_sync_outcome(
     ov: *mut OVERLAPPED,
     io: impl FnOnce() -> Outcome,
 ) -> Outcome {
+    // SAFETY: forwarded contract.
+    unsafe { sync_outcome(h, ov, io, true) }
+}
+
+/// [`complete_sync_outcome`] for a named-pipe end, whose failures are immediate (the pipe's
+/// state refuses the call): a failure is returned and not recorded — the OVERLAPPED keeps
+/// `InternalHigh` as the call found it and `Internal` marked pending, as Windows leaves it.
+///
+/// # Safety
+/// `ov` NULL or valid for reads and writes of an `OVERLAPPED`.
+pub(crate) unsafe fn complete_sync_pipe(
+    h: HANDLE,
+    ov: *mut OVERLAPPED,
+    io: impl FnOnce() -> Outcome,
+) -> Outcome {
+    // SAFETY: forwarded contract.
+    unsafe { sync_outcome(h, ov, io, false) }
+}
+
+/// # Safety
+/// `ov` NULL or valid for reads and writes of an `OVERLAPPED`.
+unsafe fn sync_outcome(
+    h: HANDLE,
+    ov: *mut OVERLAPPED,
+    io: impl FnOnce() -> Outcome,
+    record_failure: bool,
+) -> Outcome {
     if ov.is_null() {
         return io();
     }
@@ -1016,6 +1136,11 @@ pub(crate) unsafe fn complete_sync_outcome(
         return Outcome::err(Fail::from(e).0);
     }
     let o = io();
+    if o.is_error() && !record_failure {
+        // SAFETY: the caller's contract; checked writable.
+        unsafe { internal(ov as usize).store(STATUS_PENDING, Ordering::Release) };
+        return o;
+    }
     // SAFETY: the caller's contract.
     unsafe { publish(ov as usize, o) };
     if !o.is_error() {

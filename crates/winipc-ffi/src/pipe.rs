@@ -31,6 +31,7 @@ pub unsafe extern "C" fn CreatePipe(
             // SAFETY: fcntl on a descriptor we own.
             unsafe { libc::fcntl(fds[1], libc::F_SETPIPE_SZ, size.min(1 << 20) as libc::c_int) };
         }
+        remember_size(&fds, if size == 0 { DEFAULT_SIZE } else { size });
         if inherit {
             crate::files::mark_inheritable(fds[0]);
             crate::files::mark_inheritable(fds[1]);
@@ -45,6 +46,38 @@ pub unsafe extern "C" fn CreatePipe(
         }
         stored
     })
+}
+
+/// The buffer size `CreatePipe` reports for `nSize` 0 (`GetNamedPipeInfo`).
+const DEFAULT_SIZE: DWORD = 4096;
+
+/// The `nSize` each anonymous pipe's descriptors were created with, as `GetNamedPipeInfo`
+/// reports it (a descriptor number reused by another pipe is overwritten by its `CreatePipe`).
+static SIZES: std::sync::Mutex<Vec<(i32, DWORD)>> = std::sync::Mutex::new(Vec::new());
+
+fn remember_size(fds: &[i32; 2], size: DWORD) {
+    let mut g = SIZES.lock().unwrap_or_else(|e| e.into_inner());
+    g.retain(|(fd, _)| !fds.contains(fd));
+    g.extend(fds.iter().map(|&fd| (fd, size)));
+}
+
+/// `GetNamedPipeInfo` on an anonymous pipe's end `fd`: `(flags, out, in, max instances)` —
+/// the read end is the "server" end (`PIPE_SERVER_END`), the sizes are `CreatePipe`'s `nSize`
+/// (4096 for 0), one instance. `None` if `fd` is not an OS pipe.
+pub(crate) fn anonymous_info(fd: i32) -> Option<(DWORD, DWORD, DWORD, DWORD)> {
+    if !is_pipe(fd) {
+        return None;
+    }
+    // SAFETY: F_GETFL on a descriptor number.
+    let fl = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    let flags = DWORD::from(fl >= 0 && fl & libc::O_ACCMODE == libc::O_RDONLY);
+    let size = SIZES
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .find(|(f, _)| *f == fd)
+        .map_or(DEFAULT_SIZE, |&(_, s)| s);
+    Some((flags, size, size, 1))
 }
 
 fn is_pipe(fd: i32) -> bool {

@@ -114,11 +114,18 @@ mod imp {
         if h == libc::SIG_DFL || h == libc::SIG_IGN {
             // Back to the default action; returning re-runs the access, which kills as it
             // would have without this handler.
-            // SAFETY: installing SIG_DFL with a zeroed struct is always valid.
+            // SAFETY: installing SIG_DFL with a zeroed struct is always valid; `info` is the
+            // kernel's siginfo of this delivery (SA_SIGINFO), read only; raise is
+            // async-signal-safe.
             unsafe {
                 let mut dfl: libc::sigaction = std::mem::zeroed();
                 dfl.sa_sigaction = libc::SIG_DFL;
                 libc::sigaction(libc::SIGSEGV, &dfl, std::ptr::null_mut());
+                // A SIGSEGV sent by a process (`raise`, `kill`: si_code <= 0) re-runs
+                // nothing: send it again, so that it is delivered, now fatal, on return.
+                if h == libc::SIG_DFL && !info.is_null() && (*info).si_code <= 0 {
+                    libc::raise(libc::SIGSEGV);
+                }
             }
         } else if siginfo {
             // SAFETY: with SA_SIGINFO the previous handler has this three-argument signature.

@@ -1,5 +1,7 @@
 //! Processes: `CreateProcess` (Windows command-line rules and program lookup), `OpenProcess`,
-//! exit codes, `TerminateProcess`, `ExitProcess`, `GetCommandLine`.
+//! exit codes, `TerminateProcess`, `ExitProcess`, `GetCommandLine`, `CommandLineToArgvW`,
+//! `__argc`/`__argv`/`__wargv`, `GetStartupInfo`'s view of what the parent passed,
+//! `GetProcessTimes`, `GetProcessHandleCount`, `WaitForInputIdle`.
 
 use std::ffi::{CString, c_char, c_void};
 use std::os::fd::{BorrowedFd, OwnedFd};
@@ -205,6 +207,36 @@ pub(crate) fn find_program(name: &str) -> R<PathBuf> {
     Err(Error::NotFound.into())
 }
 
+/// The program of a command line without `lpApplicationName`: its first token; if that is
+/// not found and the line does not start with a quote, Windows' retry for names with spaces
+/// (`c:\program files\sub dir\program name` tries `c:\program`, `c:\program files\sub`,
+/// `c:\program files\sub dir\program`, then the whole line): each longer prefix ending
+/// before a space or tab, in turn. The error is the first token's.
+fn find_unquoted(line: &str, first: &str) -> R<PathBuf> {
+    let err = match find_program(first) {
+        Ok(p) => return Ok(p),
+        Err(e) => e,
+    };
+    if line.starts_with('"') {
+        return Err(err);
+    }
+    let line = line.trim_end_matches([' ', '\t']);
+    let ends = line
+        .char_indices()
+        .filter(|&(i, c)| (c == ' ' || c == '\t') && i > first.len())
+        .map(|(i, _)| i)
+        .chain([line.len()]);
+    for end in ends {
+        let prefix = &line[..end];
+        if !prefix.ends_with([' ', '\t'])
+            && let Ok(p) = find_program(prefix)
+        {
+            return Ok(p);
+        }
+    }
+    Err(err)
+}
+
 /// Refuses what `exec` would refuse, with the Win32 codes of CreateProcess.
 fn check_executable(p: &Path) -> R<()> {
     let m = p.metadata()?;
@@ -239,30 +271,153 @@ fn pipe_cloexec() -> R<(OwnedFd, OwnedFd)> {
     })
 }
 
-/// `STARTUPINFOA`/`STARTUPINFOW` (same layout; the string fields are unused).
-/// What `GetStartupInfo` reports: the size, and `STARTF_USESTDHANDLES` with the current
-/// standard handles.
-pub(crate) fn own_startup_info() -> StartupInfo {
+/// Carries the `STARTUPINFO` the parent gave to a child, for its `GetStartupInfo`:
+/// `"flags show x y xsize ysize xchars ychars fill\ndesktop\ntitle"` (`-` for a NULL string
+/// after the numbers' line: `"...\n-\n-"` has neither; a string is prefixed with `=`).
+const STARTUP_VAR: &str = "WINIPC_STARTUP";
+
+/// The `STARTUPINFO` fields a parent passes on (strings as UTF-8).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Passed {
+    nums: [u32; 9],
+    desktop: Option<String>,
+    title: Option<String>,
+}
+
+impl Passed {
+    fn encode(&self) -> String {
+        let n: Vec<String> = self.nums.iter().map(u32::to_string).collect();
+        let s = |v: &Option<String>| v.as_ref().map_or("-".to_owned(), |t| format!("={t}"));
+        format!("{}\n{}\n{}", n.join(" "), s(&self.desktop), s(&self.title))
+    }
+
+    fn decode(v: &str) -> Option<Passed> {
+        let mut parts = v.splitn(3, '\n');
+        let nums: Vec<u32> = parts
+            .next()?
+            .split(' ')
+            .map(str::parse)
+            .collect::<Result<_, _>>()
+            .ok()?;
+        let s = |p: &str| match p {
+            "-" => Some(None),
+            _ => p.strip_prefix('=').map(|t| Some(t.to_owned())),
+        };
+        Some(Passed {
+            nums: nums.try_into().ok()?,
+            desktop: s(parts.next()?)?,
+            title: s(parts.next()?)?,
+        })
+    }
+}
+
+/// What this process's parent passed, if a winipc `CreateProcess` started it.
+fn passed_startup() -> Option<&'static Passed> {
+    static P: OnceLock<Option<Passed>> = OnceLock::new();
+    P.get_or_init(|| {
+        let argv: Vec<String> = std::env::args_os()
+            .map(|a| String::from_utf8_lossy(&a.into_vec()).into_owned())
+            .collect();
+        // Only while the command line our parent passed still describes this process (the
+        // variable may have come down from an ancestor).
+        match std::env::var(CMDLINE_VAR) {
+            Ok(line) if split_command_line(&line) == argv => {
+                Passed::decode(&std::env::var(STARTUP_VAR).ok()?)
+            }
+            _ => None,
+        }
+    })
+    .as_ref()
+}
+
+/// What `GetStartupInfoA/W` reports: the size; for a process started by winipc's
+/// CreateProcess, the fields its parent passed (`dwFlags`, `wShowWindow`, position, size,
+/// `lpTitle`, `lpDesktop`, ...), else `STARTF_USESTDHANDLES`; and the current standard
+/// handles. `wide` picks the strings' width.
+pub(crate) fn own_startup_info(wide: bool) -> StartupInfo {
+    /// A passed string in both widths.
+    type Both = (Option<CString>, Option<Vec<u16>>);
+    static STRINGS: OnceLock<[Both; 2]> = OnceLock::new();
+    let passed = passed_startup();
+    let strings = STRINGS.get_or_init(|| {
+        let conv = |v: Option<&String>| {
+            v.map_or((None, None), |t| {
+                (
+                    CString::new(t.replace('\0', " ")).ok(),
+                    Some(t.encode_utf16().chain([0]).collect()),
+                )
+            })
+        };
+        [
+            conv(passed.and_then(|p| p.desktop.as_ref())),
+            conv(passed.and_then(|p| p.title.as_ref())),
+        ]
+    });
+    let ptr = |(a, w): &Both| -> *mut c_void {
+        if wide {
+            w.as_ref()
+                .map_or(null_mut(), |w| w.as_ptr().cast_mut().cast())
+        } else {
+            a.as_ref()
+                .map_or(null_mut(), |a| a.as_ptr().cast_mut().cast())
+        }
+    };
+    let n = passed.map_or([STARTF_USESTDHANDLES, 0, 0, 0, 0, 0, 0, 0, 0], |p| p.nums);
     StartupInfo {
         cb: std::mem::size_of::<StartupInfo>() as DWORD,
         reserved: null_mut(),
-        desktop: null_mut(),
-        title: null_mut(),
-        x: 0,
-        y: 0,
-        x_size: 0,
-        y_size: 0,
-        x_count_chars: 0,
-        y_count_chars: 0,
-        fill_attribute: 0,
-        flags: STARTF_USESTDHANDLES,
-        show_window: 0,
+        desktop: ptr(&strings[0]),
+        title: ptr(&strings[1]),
+        x: n[2],
+        y: n[3],
+        x_size: n[4],
+        y_size: n[5],
+        x_count_chars: n[6],
+        y_count_chars: n[7],
+        fill_attribute: n[8],
+        flags: n[0],
+        show_window: n[1] as u16,
         cb_reserved2: 0,
         reserved2: null_mut(),
         std_input: crate::handle::GetStdHandle(-10i32 as DWORD),
         std_output: crate::handle::GetStdHandle(-11i32 as DWORD),
         std_error: crate::handle::GetStdHandle(-12i32 as DWORD),
     }
+}
+
+/// The fields of `si` a child receives; `wide` gives the strings' width.
+///
+/// # Safety
+/// `si.lpTitle`/`si.lpDesktop` are NULL or NUL-terminated strings of that width.
+unsafe fn passed_of(si: &StartupInfo, wide: bool) -> R<Passed> {
+    let text = |p: *mut c_void| -> R<Option<String>> {
+        if wide {
+            // SAFETY: the caller's contract.
+            unsafe { wstr(p.cast()) }
+                .map(|w| utf16(w, Text::Other))
+                .transpose()
+        } else {
+            // SAFETY: the caller's contract.
+            unsafe { cstr(p.cast()) }
+                .map(|b| utf8(b, Text::Other))
+                .transpose()
+        }
+    };
+    Ok(Passed {
+        nums: [
+            si.flags,
+            u32::from(si.show_window),
+            si.x,
+            si.y,
+            si.x_size,
+            si.y_size,
+            si.x_count_chars,
+            si.y_count_chars,
+            si.fill_attribute,
+        ],
+        desktop: text(si.desktop)?.map(|d| d.replace('\n', " ")),
+        title: text(si.title)?,
+    })
 }
 
 #[repr(C)]
@@ -301,6 +456,8 @@ const DEBUG_PROCESS: DWORD = 0x1;
 const DEBUG_ONLY_THIS_PROCESS: DWORD = 0x2;
 const CREATE_SUSPENDED: DWORD = 0x4;
 const CREATE_UNICODE_ENVIRONMENT: DWORD = 0x400;
+const DETACHED_PROCESS: DWORD = 0x8;
+const CREATE_NEW_CONSOLE: DWORD = 0x10;
 /// Accepted and without effect: console, window, priority, group and error-mode flags.
 const HARMLESS_FLAGS: DWORD = 0x8 // DETACHED_PROCESS
     | 0x10 // CREATE_NEW_CONSOLE
@@ -373,6 +530,7 @@ struct Args {
     env: Option<Vec<(String, String)>>,
     directory: Option<String>,
     startup: StartupInfo,
+    passed: Passed,
     process_inherit: bool,
     thread_inherit: bool,
 }
@@ -383,6 +541,11 @@ fn create_process(a: Args) -> R<ProcessInformation> {
     }
     if a.flags & !(HARMLESS_FLAGS | CREATE_UNICODE_ENVIRONMENT | CREATE_SUSPENDED) != 0 {
         return Err(invalid_parameter("dwCreationFlags"));
+    }
+    if a.flags & (DETACHED_PROCESS | CREATE_NEW_CONSOLE) == DETACHED_PROCESS | CREATE_NEW_CONSOLE {
+        return Err(invalid_parameter(
+            "DETACHED_PROCESS with CREATE_NEW_CONSOLE",
+        ));
     }
     let (argv, cmdline) = match (&a.application, &a.command_line) {
         (None, None) => return Err(invalid_parameter("no program")),
@@ -396,7 +559,7 @@ fn create_process(a: Args) -> R<ProcessInformation> {
         // lpApplicationName: a path (relative to the current directory), `.exe` optional.
         Some(app) if app.contains('/') => find_program(app)?,
         Some(app) => find_program(&format!("./{app}"))?,
-        None => find_program(argv.first().map_or("", String::as_str))?,
+        None => find_unquoted(&cmdline, argv.first().map_or("", String::as_str))?,
     };
     check_executable(&program)?;
     // Absolute, so lpCurrentDirectory does not change which program runs.
@@ -442,6 +605,7 @@ fn create_process(a: Args) -> R<ProcessInformation> {
         cmd.env_clear().envs(env.iter().map(|(k, v)| (k, v)));
     }
     cmd.env(CMDLINE_VAR, &cmdline);
+    cmd.env(STARTUP_VAR, a.passed.encode());
     if let Some(d) = &a.directory {
         let d = &crate::env::linux_path(d);
         if !Path::new(d).is_dir() {
@@ -539,10 +703,13 @@ unsafe fn create_process_ffi(
     directory: R<Option<String>>,
     startup: *const StartupInfo,
     info: *mut ProcessInformation,
+    wide: bool,
 ) -> BOOL {
     ffi_bool(|| {
         // SAFETY: the caller's contract.
         let startup = unsafe { read_req(startup) }?;
+        // SAFETY: the caller's contract (the strings of a STARTUPINFOA/W).
+        let passed = unsafe { passed_of(&startup, wide) }?;
         if info.is_null() {
             return Err(noaccess());
         }
@@ -560,6 +727,7 @@ unsafe fn create_process_ffi(
             env,
             directory: directory?,
             startup,
+            passed,
             // SAFETY: the caller's contract.
             process_inherit: unsafe { inherit_of(process_sa) },
             // SAFETY: the caller's contract.
@@ -598,6 +766,7 @@ pub unsafe extern "C" fn CreateProcessA(
             arg_a(directory, Text::Other),
             startup,
             info,
+            false,
         )
     }
 }
@@ -630,6 +799,7 @@ pub unsafe extern "C" fn CreateProcessW(
             arg_w(directory, Text::Other),
             startup,
             info,
+            true,
         )
     }
 }
@@ -675,6 +845,9 @@ pub extern "C" fn TerminateProcess(h: HANDLE, code: u32) -> BOOL {
         ProcArg::Raw(r) => Ok(raw::process_terminate(r, code)?),
         ProcArg::Current => {
             let me = Process::current()?.into_handle().into_raw();
+            // Also in this process's slot, as ExitProcess records it: the object's preset code
+            // dies with the object if our parent has not opened it yet when we are reaped.
+            let _ = raw::record_exit_code(code);
             raw::process_terminate(me, code)?;
             // SIGKILL is on its way; never return to the caller.
             loop {
@@ -760,6 +933,338 @@ pub extern "C" fn GetCommandLineW() -> *mut WCHAR {
     })
 }
 
+/// `WaitForInputIdle`: every process here is a console process, for which Windows returns at
+/// once; 0, or `WAIT_FAILED` + `ERROR_INVALID_HANDLE` for what is not a process handle.
+#[unsafe(no_mangle)]
+pub extern "C" fn WaitForInputIdle(h: HANDLE, _ms: DWORD) -> DWORD {
+    ffi(u32::MAX, || process_arg(h).map(|_| 0))
+}
+
+// ---- CommandLineToArgvW and the C runtime's __argc/__argv ---------------------------------
+
+/// shell32's `CommandLineToArgvW` splitting, on UTF-16 units: `argv[0]` as the CRT takes it
+/// (between the first pair of `"`, or up to whitespace; no escapes); then whitespace separates
+/// arguments, `2n` backslashes + `"` give `n` backslashes and a quote that toggles quoting,
+/// `2n+1` backslashes + `"` give `n` backslashes and a literal `"`, and runs of quotes follow
+/// shell32's older rule: every third quote of a run is a literal `"` (so `""` inside quotes
+/// ends the quoting, where the 2008 CRT goes on).
+pub(crate) fn shell_split(s: &[u16]) -> Vec<Vec<u16>> {
+    const SP: u16 = b' ' as u16;
+    const TAB: u16 = b'\t' as u16;
+    const Q: u16 = b'"' as u16;
+    const BS: u16 = b'\\' as u16;
+    let ws = |c: u16| c == SP || c == TAB;
+    let mut argv = Vec::new();
+    let mut i = 0;
+    let mut first = Vec::new();
+    if s.first() == Some(&Q) {
+        i = 1;
+        while i < s.len() && s[i] != Q {
+            first.push(s[i]);
+            i += 1;
+        }
+        i += 1;
+    } else {
+        while i < s.len() && !ws(s[i]) {
+            first.push(s[i]);
+            i += 1;
+        }
+    }
+    argv.push(first);
+    while i < s.len() && ws(s[i]) {
+        i += 1;
+    }
+    let (mut cur, mut started) = (Vec::new(), i < s.len());
+    let (mut qcount, mut bcount) = (0u32, 0usize);
+    while i < s.len() {
+        let c = s[i];
+        if ws(c) && qcount == 0 {
+            argv.push(std::mem::take(&mut cur));
+            bcount = 0;
+            while i < s.len() && ws(s[i]) {
+                i += 1;
+            }
+            started = i < s.len();
+        } else if c == BS {
+            cur.push(c);
+            bcount += 1;
+            i += 1;
+        } else if c == Q {
+            if bcount % 2 == 0 {
+                cur.truncate(cur.len() - bcount / 2);
+                qcount += 1;
+            } else {
+                cur.truncate(cur.len() - bcount / 2 - 1);
+                cur.push(Q);
+            }
+            i += 1;
+            bcount = 0;
+            while i < s.len() && s[i] == Q {
+                qcount += 1;
+                if qcount == 3 {
+                    cur.push(Q);
+                    qcount = 0;
+                }
+                i += 1;
+            }
+            if qcount == 2 {
+                qcount = 0;
+            }
+        } else {
+            cur.push(c);
+            bcount = 0;
+            i += 1;
+        }
+    }
+    if started {
+        argv.push(cur);
+    }
+    argv
+}
+
+/// `CommandLineToArgvW`: one `LocalAlloc` block holding the pointer array (`NULL`-terminated)
+/// and the strings; free it with `LocalFree`. An empty line gives the executable's path.
+///
+/// # Safety
+/// `line` is NULL or a NUL-terminated UTF-16 string; `argc` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn CommandLineToArgvW(line: *const WCHAR, argc: *mut i32) -> *mut *mut WCHAR {
+    ffi(null_mut(), || {
+        if argc.is_null() {
+            return Err(invalid_parameter("pNumArgs"));
+        }
+        // SAFETY: the caller's contract.
+        let text = unsafe { wstr(line) }.unwrap_or_default();
+        let argv = if text.is_empty() {
+            let exe = std::env::current_exe().map_err(Fail::from)?;
+            vec![exe.to_string_lossy().encode_utf16().collect()]
+        } else {
+            shell_split(text)
+        };
+        let ptrs = (argv.len() + 1) * std::mem::size_of::<*mut WCHAR>();
+        let chars: usize = argv.iter().map(|a| a.len() + 1).sum();
+        let block = crate::memory::local_alloc(ptrs + 2 * chars)?;
+        let table = block.cast::<*mut WCHAR>();
+        // SAFETY: the block is `ptrs + 2 * chars` bytes, aligned for pointers (malloc): the
+        // table fills its first `ptrs` bytes, each string and its NUL follow within `chars`.
+        unsafe {
+            let mut text = block.cast::<u8>().add(ptrs).cast::<WCHAR>();
+            for (k, a) in argv.iter().enumerate() {
+                table.add(k).write(text);
+                std::ptr::copy_nonoverlapping(a.as_ptr(), text, a.len());
+                text.add(a.len()).write(0);
+                text = text.add(a.len() + 1);
+            }
+            table.add(argv.len()).write(null_mut());
+        }
+        // SAFETY: checked non-NULL; the caller's contract.
+        unsafe { write_req(argc, argv.len() as i32) }?;
+        Ok(table)
+    })
+}
+
+/// The Microsoft C runtime's copies of `main`'s arguments, for programs that read them
+/// outside `main` (`WinMain`-style code): set before `main` from what the C library passes to
+/// initialisers.
+#[allow(non_upper_case_globals)]
+#[unsafe(no_mangle)]
+pub static mut __argc: i32 = 0;
+#[allow(non_upper_case_globals)]
+#[unsafe(no_mangle)]
+pub static mut __argv: *mut *mut c_char = null_mut();
+#[allow(non_upper_case_globals)]
+#[unsafe(no_mangle)]
+pub static mut __wargv: *mut *mut WCHAR = null_mut();
+
+/// glibc calls `.init_array` entries with `(argc, argv, envp)`.
+extern "C" fn init_argv(argc: i32, argv: *mut *mut c_char, _envp: *mut *mut c_char) {
+    if argc < 0 || argv.is_null() {
+        return;
+    }
+    let _ = std::panic::catch_unwind(|| {
+        let mut wide: Vec<*mut WCHAR> = (0..argc as usize)
+            .map(|i| {
+                // SAFETY: glibc's argv has `argc` NUL-terminated strings, live for the process.
+                let a = unsafe { cstr(*argv.add(i)) }.unwrap_or_default();
+                let w: Vec<u16> = String::from_utf8_lossy(a)
+                    .encode_utf16()
+                    .chain([0])
+                    .collect();
+                Box::leak(w.into_boxed_slice()).as_mut_ptr()
+            })
+            .collect();
+        wide.push(null_mut());
+        let wide = Box::leak(wide.into_boxed_slice()).as_mut_ptr();
+        // SAFETY: written once, before `main` and before any other thread exists.
+        unsafe {
+            __argc = argc;
+            __argv = argv;
+            __wargv = wide;
+        }
+    });
+}
+
+#[used]
+#[unsafe(link_section = ".init_array")]
+static INIT_ARGV: extern "C" fn(i32, *mut *mut c_char, *mut *mut c_char) = init_argv;
+
+// ---- GetProcessTimes, GetProcessHandleCount ------------------------------------------------
+
+/// 100-ns intervals between 1601-01-01 and 1970-01-01.
+const EPOCH_DIFF: u64 = 116_444_736_000_000_000;
+
+fn clock_ns(clock: libc::clockid_t) -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes the timespec.
+    unsafe { libc::clock_gettime(clock, &mut ts) };
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+fn now_filetime() -> u64 {
+    clock_ns(libc::CLOCK_REALTIME) / 100 + EPOCH_DIFF
+}
+
+fn ticks_per_second() -> u64 {
+    // SAFETY: sysconf has no preconditions.
+    match unsafe { libc::sysconf(libc::_SC_CLK_TCK) } {
+        n if n > 0 => n as u64,
+        _ => 100,
+    }
+}
+
+/// The wall-clock time (FILETIME units) of a start `ticks` after boot.
+fn start_filetime(ticks: u64) -> u64 {
+    let since_boot_ns = ticks * (1_000_000_000 / ticks_per_second());
+    let ago_ns = clock_ns(libc::CLOCK_BOOTTIME).saturating_sub(since_boot_ns);
+    now_filetime().saturating_sub(ago_ns / 100)
+}
+
+/// User and kernel time of a running process (FILETIME units), from `/proc/PID/stat`.
+fn cpu_times(pid: u32) -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let mut f = stat[stat.rfind(')')? + 1..].split_ascii_whitespace();
+    // Fields 14 (utime) and 15 (stime) are the 12th and 13th after the name.
+    let user: u64 = f.nth(11)?.parse().ok()?;
+    let kernel: u64 = f.next()?.parse().ok()?;
+    let per_tick = 10_000_000 / ticks_per_second();
+    Some((user * per_tick, kernel * per_tick))
+}
+
+/// A process: (pid, start ticks).
+type ProcKey = (u32, u64);
+/// What this process learned of a process: (exit time, user time, kernel time).
+type Times = (u64, u64, u64);
+
+/// What this process learned of other processes, for `GetProcessTimes` after they ended.
+static TIMES: std::sync::Mutex<Vec<(ProcKey, Times)>> = std::sync::Mutex::new(Vec::new());
+
+/// # Safety
+/// The four pointers are NULL or writable `FILETIME`s.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GetProcessTimes(
+    h: HANDLE,
+    creation: *mut FileTime,
+    exit: *mut FileTime,
+    kernel: *mut FileTime,
+    user: *mut FileTime,
+) -> BOOL {
+    ffi_bool(|| {
+        let (pid, start, exited) = match process_arg(h)? {
+            ProcArg::Current => {
+                let pid = std::process::id();
+                (pid, winipc_sys::proc::start_time(pid).unwrap_or(0), false)
+            }
+            ProcArg::Raw(r) => {
+                let p = Process::from_handle(winipc_core::Handle::from_raw(r)?)?;
+                let start = p.start_ticks();
+                let exited = raw::process_exit_code(r)? != STILL_ACTIVE;
+                let _ = p.into_handle().into_raw(); // the caller's handle stays open
+                (raw::process_id(r)?, start, exited)
+            }
+        };
+        let mut t = TIMES.lock().unwrap_or_else(|e| e.into_inner());
+        let known = t.iter().position(|(k, _)| *k == (pid, start));
+        let (exit_time, u, k) = match (exited, known) {
+            (false, _) => {
+                let (u, k) = if pid == std::process::id() {
+                    own_cpu_times()
+                } else {
+                    cpu_times(pid).unwrap_or_default()
+                };
+                match known {
+                    Some(i) => t[i].1 = (0, u, k),
+                    None => t.push(((pid, start), (0, u, k))),
+                }
+                (0, u, k)
+            }
+            (true, Some(i)) => {
+                if t[i].1.0 == 0 {
+                    t[i].1.0 = now_filetime();
+                }
+                t[i].1
+            }
+            (true, None) => {
+                let v = (now_filetime(), 0, 0);
+                t.push(((pid, start), v));
+                v
+            }
+        };
+        drop(t);
+        for (p, v) in [
+            (creation, start_filetime(start)),
+            (exit, exit_time),
+            (kernel, k),
+            (user, u),
+        ] {
+            // SAFETY: the caller's contract.
+            unsafe { write_req(p, FileTime::from(v)) }?;
+        }
+        Ok(())
+    })
+}
+
+/// The calling process's own user and kernel time (FILETIME units).
+fn own_cpu_times() -> (u64, u64) {
+    // SAFETY: getrusage writes the struct.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: as above.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) };
+    let t = |tv: libc::timeval| tv.tv_sec as u64 * 10_000_000 + tv.tv_usec as u64 * 10;
+    (t(ru.ru_utime), t(ru.ru_stime))
+}
+
+/// `FILETIME`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct FileTime {
+    low: DWORD,
+    high: DWORD,
+}
+
+impl From<u64> for FileTime {
+    fn from(v: u64) -> FileTime {
+        FileTime {
+            low: v as DWORD,
+            high: (v >> 32) as DWORD,
+        }
+    }
+}
+
+/// # Safety
+/// `count` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GetProcessHandleCount(h: HANDLE, count: *mut DWORD) -> BOOL {
+    ffi_bool(|| {
+        let pid = crate::handle::pid_of(process_arg(h)?)?;
+        let n = Process::handle_count_of(pid)?;
+        // SAFETY: the caller's contract.
+        unsafe { write_req(count, n) }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -823,6 +1328,57 @@ mod tests {
         assert_eq!(split(&line), argv, "{line}");
         let argv0 = vec!["my prog".to_owned(), "x".to_owned()];
         assert_eq!(split(&join_command_line(&argv0)), argv0);
+    }
+
+    fn shell(s: &str) -> Vec<String> {
+        let w: Vec<u16> = s.encode_utf16().collect();
+        shell_split(&w)
+            .iter()
+            .map(|a| String::from_utf16_lossy(a))
+            .collect()
+    }
+
+    #[test]
+    fn command_line_to_argv_w() {
+        // Where shell32 and the CRT agree.
+        for line in [
+            r#"p "a b c" d e"#,
+            r#"p "ab\"c" "\\" d"#,
+            r#"p a\\\b d"e f"g h"#,
+            r#"p a\\\"b c d"#,
+            r#"p a\\\\"b c" d e"#,
+            r#""C:\Program Files\x.exe" a"#,
+            "p\ta\t\tb   ",
+            r#"p """#,
+        ] {
+            assert_eq!(shell(line), split(line), "{line}");
+        }
+        // shell32's older rule for runs of quotes: `""` inside quotes ends the quoting.
+        assert_eq!(shell(r#"p a"b"" c d"#), ["p", "ab\"", "c", "d"]);
+        assert_eq!(shell(r#"p """"a"#), ["p", "\"a"]);
+        assert_eq!(shell("p"), ["p"]);
+        assert_eq!(shell(r#""a b"c d"#), ["a b", "c", "d"]);
+    }
+
+    #[test]
+    fn startup_info_round_trips() {
+        for p in [
+            Passed::default(),
+            Passed {
+                nums: [1, 2, 3, 4, 5, 6, 7, 8, u32::MAX],
+                desktop: Some("winsta0\\default".into()),
+                title: Some("a\ntitle - with = and \n".into()),
+            },
+            Passed {
+                nums: [0; 9],
+                desktop: None,
+                title: Some(String::new()),
+            },
+        ] {
+            assert_eq!(Passed::decode(&p.encode()), Some(p.clone()));
+        }
+        assert_eq!(Passed::decode("1 2\n-\n-"), None);
+        assert_eq!(Passed::decode("garbage"), None);
     }
 
     #[test]

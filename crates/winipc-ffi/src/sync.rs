@@ -667,6 +667,13 @@ pub extern "C" fn WaitForSingleObject(h: HANDLE, ms: DWORD) -> DWORD {
             Some(r) => r,
             None => {
                 if let crate::handle::H::Std(fd) = crate::handle::classify(h)? {
+                    // A named pipe's handle in overlapped mode is a file object: its own
+                    // state.
+                    if crate::namedpipe::is_pipe_fd(fd)
+                        && let Some(r) = crate::overlapped::wait_file_object(h, ms)
+                    {
+                        return Ok(r);
+                    }
                     return crate::files::wait_fd(fd, ms);
                 }
                 waitable(h)?

@@ -235,6 +235,7 @@ fn c_suite_clang() {
 const MODE_PROGRAMS: &[&str] = &[
     "headers",
     "semantics",
+    "processes",
     "threads",
     "environment",
     "files",
@@ -242,6 +243,8 @@ const MODE_PROGRAMS: &[&str] = &[
     "pipes",
     "overlapped",
     "namedpipes",
+    "pipeconf",
+    "mspipes",
     "filemapping",
     "threadpool",
     "tpool",

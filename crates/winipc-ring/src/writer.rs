@@ -6,7 +6,7 @@ use crate::layout::{
     SLEEPING_BIT, count_unit, cursor_ok,
 };
 use crate::record::{self, Claim, State};
-use crate::sync::{Ordering, trace};
+use crate::sync::{AtomicU32, Ordering, trace};
 use crate::{Futex, Ring};
 use std::time::Instant;
 
@@ -70,11 +70,8 @@ impl<F: Futex> Ring<'_, F> {
             // lock (the heavy fence orders it against our registration, Dekker-style), or with
             // its releasing RMW under a classic one (whichever RMW comes second sees the other).
             // Without a heavy fence a biased reader may miss us: sleep in short slices then.
-            let space = self.hdr(H_SPACE);
-            let seen = space.load(Ordering::Acquire);
-            let lock = self.data(D_READER_LOCK);
-            lock.fetch_add(LOCK_WAITER, Ordering::AcqRel);
-            let fenced = self.futex.heavy_fence();
+            let (seen, fenced) = self.announce_space_waiter();
+            let space = self.space_word();
             let retry = self.reserve(writer, msg.len(), size);
             if let Err(SendError::Full) = retry {
                 trace!("writer sleeps");
@@ -87,7 +84,7 @@ impl<F: Futex> Ring<'_, F> {
                 self.futex.wait(space, seen, until);
                 trace!("writer woke");
             }
-            lock.fetch_sub(LOCK_WAITER, Ordering::Relaxed);
+            self.withdraw_space_waiter();
             match retry {
                 Ok((t, pos)) => {
                     self.publish(t, pos, writer, msg);
@@ -97,6 +94,35 @@ impl<F: Futex> Ring<'_, F> {
                 Err(e) => return Err(e),
             }
         }
+    }
+
+    /// Announces a writer that found the ring full and will wait for room *outside* the ring
+    /// (an event loop, through a readiness bridge), as [`send`](Ring::send) does before it
+    /// sleeps: from now until [`withdraw_space_waiter`](Ring::withdraw_space_waiter), every
+    /// consumption bumps [`space_word`](Ring::space_word) and wakes its sleepers. Returns the
+    /// word's value from before the announcement and whether the announcement was fenced.
+    ///
+    /// Protocol: announce, then try the send again; if it is still full, wait until the word
+    /// differs from the value returned (if the announcement was not fenced, a consumption may
+    /// be missed: wait in short slices), then withdraw and start over. Every announcement must
+    /// be withdrawn exactly once.
+    pub fn announce_space_waiter(&self) -> (u32, bool) {
+        let seen = self.space_word().load(Ordering::Acquire);
+        self.data(D_READER_LOCK)
+            .fetch_add(LOCK_WAITER, Ordering::AcqRel);
+        (seen, self.futex.heavy_fence())
+    }
+
+    /// Withdraws one [`announce_space_waiter`](Ring::announce_space_waiter).
+    pub fn withdraw_space_waiter(&self) {
+        self.data(D_READER_LOCK)
+            .fetch_sub(LOCK_WAITER, Ordering::Relaxed);
+    }
+
+    /// The word a writer waiting for room sleeps on: bumped (and woken) by consumptions while
+    /// writers are announced, and by [`close`](Ring::close).
+    pub fn space_word(&self) -> &AtomicU32 {
+        self.hdr(H_SPACE)
     }
 
     /// Test hook: reserves a record and writes half the payload, then stops as if the writer

@@ -135,6 +135,73 @@ pub fn pending(fd: &impl AsFd) -> io::Result<usize> {
     Ok(rustix::io::ioctl_fionread(fd)? as usize)
 }
 
+/// How many records (messages) are queued to be read on the `SOCK_SEQPACKET` socket `fd`,
+/// counting at most `cap` of them: walks the queue with `MSG_PEEK` at increasing peek offsets
+/// (`SO_PEEK_OFF`), then turns peek offsets off again. `None` where the kernel refuses peek
+/// offsets. Nothing is consumed; concurrent peeks of this socket must be held off by the
+/// caller (the offset is the socket's).
+///
+/// ```
+/// use winipc_sys::pipes::{self, Kind};
+/// let (a, b) = pipes::pair(Kind::Message).unwrap();
+/// for m in [&b"\0one"[..], b"\0", b"\0three"] {
+///     pipes::send(&a, &[m], true).unwrap();
+/// }
+/// assert_eq!(pipes::queued_records(&b, 100), Some(3));
+/// assert_eq!(pipes::queued_records(&b, 2), Some(2));
+/// // Nothing was taken: the first record is still the next one.
+/// let mut buf = [0u8; 8];
+/// let (n, _) = pipes::recv(&b, &mut [&mut buf], false, true).unwrap();
+/// assert_eq!(&buf[..n], b"\0one");
+/// ```
+pub fn queued_records(fd: &impl AsFd, cap: usize) -> Option<usize> {
+    use std::os::fd::AsRawFd;
+    let raw = fd.as_fd().as_raw_fd();
+    let set = |off: libc::c_int| {
+        // SAFETY: SO_PEEK_OFF takes one int, read from `off` for the duration of the call.
+        let r = unsafe {
+            libc::setsockopt(
+                raw,
+                libc::SOL_SOCKET,
+                libc::SO_PEEK_OFF,
+                (&raw const off).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            )
+        };
+        r == 0
+    };
+    let mut off: usize = 0;
+    let mut count = 0;
+    while count < cap {
+        let Ok(o) = libc::c_int::try_from(off) else {
+            break;
+        };
+        if !set(o) {
+            if count == 0 {
+                return None;
+            }
+            break;
+        }
+        // SAFETY: a zero-length read into a NULL buffer: MSG_TRUNC reports the length of the
+        // record at the peek offset without copying anything.
+        let n = unsafe {
+            libc::recv(
+                raw,
+                std::ptr::null_mut(),
+                0,
+                libc::MSG_PEEK | libc::MSG_DONTWAIT | libc::MSG_TRUNC,
+            )
+        };
+        if n <= 0 {
+            break;
+        }
+        count += 1;
+        off += n as usize;
+    }
+    set(-1);
+    Some(count)
+}
+
 /// Bytes written on this end that the peer has not read yet (`SIOCOUTQ`; for Unix sockets
 /// the memory those bytes occupy, so 0 exactly when the peer has read everything).
 pub fn unread_by_peer(fd: &impl AsFd) -> io::Result<usize> {

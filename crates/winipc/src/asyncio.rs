@@ -30,6 +30,7 @@ use tokio::io::unix::AsyncFd;
 
 use crate::error::Error;
 use crate::handles::{Handle, RawHandle};
+use crate::mailslot::RoomWatch;
 use crate::readiness::Readiness;
 use crate::wait::WaitOutcome;
 use crate::{Mailslot, MailslotWriter, Process};
@@ -246,22 +247,68 @@ pub async fn recv_vec(slot: &Mailslot) -> io::Result<Vec<u8>> {
     .await
 }
 
-/// Sends one message. A send waits only when the slot's quota is full; there is no
-/// readiness for room, so a full slot is retried every 1–10 ms until it has room (or the
-/// receiver is gone). Dropping the future never leaves half a message. The writer's write
-/// timeout is `None` afterwards.
+/// Sends one message. A send waits only when the slot's quota is full: it then announces
+/// itself to the slot's reader, which wakes it (through this process's readiness bridge)
+/// after each message it consumes, and tries again — no polling. Dropping the future never
+/// leaves half a message and never sends after the drop. The writer's write timeout is
+/// `None` afterwards.
+///
+/// ```
+/// # winipc::__doc::isolate();
+/// use std::time::Duration;
+/// use winipc::{Mailslot, MailslotOptions, MailslotWriter, asyncio};
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+/// let name = format!(r"\\.\mailslot\doc_async_full_{}", std::process::id());
+/// let opts = MailslotOptions { quota: 4096, ..Default::default() };
+/// let slot = Mailslot::create_with(&name, opts)?;
+/// let mut w = MailslotWriter::open(&name)?;
+/// let big = vec![7u8; 1000];
+/// w.set_write_timeout(Some(Duration::ZERO));
+/// while w.send(&big).is_ok() {} // fill the quota
+/// let reader = std::thread::spawn(move || {
+///     std::thread::sleep(Duration::from_millis(50));
+///     (slot.recv_vec(), slot) // makes room (and keeps the slot open)
+/// });
+/// rt.block_on(asyncio::send(&mut w, &big))?; // sleeps until the reader consumed one
+/// assert_eq!(reader.join().unwrap().0?.len(), 1000);
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub async fn send(w: &mut MailslotWriter, msg: &[u8]) -> io::Result<()> {
-    let mut pause = Duration::from_millis(1);
-    loop {
+    // One attempt that never blocks, and reports whether the slot was full.
+    let attempt = |w: &mut MailslotWriter| {
         w.set_write_timeout(Some(Duration::ZERO));
         let r = w.send(msg);
         w.set_write_timeout(None);
         match r {
-            Err(e) if matches!(Error::from_io(&e), Some(Error::MailslotFull)) => {
-                tokio::time::sleep(pause).await;
-                pause = (pause * 2).min(Duration::from_millis(10));
-            }
-            r => return r,
+            Err(e) if matches!(Error::from_io(&e), Some(Error::MailslotFull)) => None,
+            r => Some(r),
+        }
+    };
+    loop {
+        if let Some(r) = attempt(w) {
+            return r;
+        }
+        // Full: announce a waiter, then try again (a consumption between the two tries is
+        // seen either by the reader, which then bumps the word, or by the second try).
+        let Some(room) = RoomWatch::announce(w) else {
+            return Err(Error::MailslotFull.into()); // a remote writer's queue is not ours
+        };
+        if let Some(r) = attempt(w) {
+            return r;
+        }
+        let fenced = room.fenced;
+        let ready = Readiness::for_external(std::sync::Arc::new(room))?;
+        #[allow(deprecated)] // as in `arm_all`
+        let fd = AsyncFd::with_interest(ready, tokio::io::Interest::READABLE)?;
+        if fenced {
+            drop(fd.readable().await?);
+        } else {
+            // Without a heavy fence a consumption may pass unseen: look again soon.
+            let _ = tokio::time::timeout(UNFENCED_SLICE, fd.readable()).await;
         }
     }
 }
+
+/// How long an async send waiting for room sleeps at a time when its announcement could not
+/// be fenced (no `membarrier`), as the ring's own blocked writers do.
+const UNFENCED_SLICE: Duration = Duration::from_millis(1);

@@ -36,3 +36,19 @@ pub fn walk_store_file(path: &Path, global: bool, procs: u32) -> Result<usize> {
     }
     Ok(seen)
 }
+
+/// Parses a pipe name as `CreateNamedPipe` and `CreateFile` do; the canonical (lower-case)
+/// form it returns is what names the pipe.
+pub fn pipe_name(full: &str) -> Result<String> {
+    crate::pipe::name::parse(full)
+}
+
+/// Decodes `b` as a pipe handshake's hello and as its reply (the records a peer of another
+/// user may send); returns each one re-encoded, for a round-trip check.
+pub fn pipe_handshake(b: &[u8]) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+    use crate::pipe::frame::{Hello, Reply};
+    (
+        Hello::decode(b).map(|h| h.encode().to_vec()),
+        Reply::decode(b).map(|r| r.encode().to_vec()),
+    )
+}

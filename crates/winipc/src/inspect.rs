@@ -164,6 +164,21 @@ pub enum Details {
         /// Open receive handles.
         receivers: u32,
     },
+    /// A named pipe (one reference per server instance).
+    Pipe {
+        /// Message pipe (`PIPE_TYPE_MESSAGE`), else byte.
+        message: bool,
+        /// Direction (`PIPE_ACCESS_*`), as the server sees it.
+        access: crate::pipe::PipeAccess,
+        /// Instance limit (255 = `PIPE_UNLIMITED_INSTANCES`).
+        max_instances: u32,
+        /// Output buffer size asked for.
+        out_buffer: u32,
+        /// Input buffer size asked for.
+        in_buffer: u32,
+        /// Default timeout of `WaitNamedPipe`, ms.
+        default_timeout_ms: u32,
+    },
     /// A file mapping.
     Section {
         /// Its size in bytes.
@@ -367,6 +382,7 @@ fn display_name(s: &Store, ix: u32, kind: Kind) -> Option<String> {
     let name = String::from_utf8_lossy(&bytes).into_owned();
     Some(match (kind, s.ns) {
         (Kind::Mailslot, _) => format!(r"\\.\mailslot\{name}"),
+        (Kind::Pipe, _) => name, // already `\\.\pipe\...`
         (_, Namespace::Global) => format!("Global\\{name}"),
         (_, Namespace::Local) => name,
     })
@@ -440,6 +456,18 @@ fn describe(s: &Store, ix: u32, kind: Kind) -> (bool, Details) {
             Details::Section {
                 size: u64::from(w(st::SEC_SIZE_LO)) | u64::from(w(st::SEC_SIZE_HI)) << 32,
                 file_backed: w(st::SEC_FILE) != 0,
+            },
+        ),
+        Kind::Pipe => (
+            false,
+            Details::Pipe {
+                message: w(st::PP_FLAGS) & crate::pipe::listing::MESSAGE != 0,
+                access: crate::pipe::listing::access_of(w(st::PP_FLAGS))
+                    .unwrap_or(crate::pipe::PipeAccess::Duplex),
+                max_instances: w(st::PP_MAX),
+                out_buffer: w(st::PP_OUT_BUF),
+                in_buffer: w(st::PP_IN_BUF),
+                default_timeout_ms: w(st::PP_TIMEOUT_MS),
             },
         ),
         Kind::Mailslot => {

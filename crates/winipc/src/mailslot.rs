@@ -1251,6 +1251,63 @@ impl External for OpenRing {
     }
 }
 
+/// A writer waiting for room in a full local slot without sleeping in the ring (an async
+/// send, `crate::asyncio::send`): it announces itself to the ring's reader
+/// ([`Ring::announce_space_waiter`]) on creation and withdraws when dropped, and is signaled
+/// once a consumption or the slot's close has bumped the ring's space word since.
+#[cfg(feature = "tokio")]
+#[derive(Debug)]
+pub(crate) struct RoomWatch {
+    ring: Arc<OpenRing>,
+    seen: u32,
+    /// Whether the announcement was fenced: if not, a consumption may be missed, and the
+    /// waiter must look again in short slices.
+    pub(crate) fenced: bool,
+    id: usize,
+}
+
+#[cfg(feature = "tokio")]
+impl RoomWatch {
+    /// Announces a writer of `w` waiting for room; `None` for a remote writer (never full).
+    pub(crate) fn announce(w: &MailslotWriter) -> Option<RoomWatch> {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+        let Dest::Local(ring) = &w.dest else {
+            return None;
+        };
+        let (seen, fenced) = ring.ring().announce_space_waiter();
+        Some(RoomWatch {
+            ring: Arc::clone(ring),
+            seen,
+            fenced,
+            // Odd, and distinct from every ring's id (`OpenRing::id` hashes a digest): the
+            // bridge keys registrations by id.
+            id: NEXT.fetch_add(1, Ordering::Relaxed).wrapping_mul(2) | 1 | 1 << 63,
+        })
+    }
+}
+
+#[cfg(feature = "tokio")]
+impl Drop for RoomWatch {
+    fn drop(&mut self) {
+        self.ring.ring().withdraw_space_waiter();
+    }
+}
+
+#[cfg(feature = "tokio")]
+impl External for RoomWatch {
+    fn is_signaled(&self) -> bool {
+        let ring = self.ring.ring();
+        ring.space_word().load(Ordering::Acquire) != self.seen || ring.is_closed()
+    }
+    fn arm(&self) -> (&AtomicU32, u32) {
+        (self.ring.ring().space_word(), self.seen)
+    }
+    fn disarm(&self) {}
+    fn id(&self) -> usize {
+        self.id
+    }
+}
+
 /// The wait target for a raw handle: mailslots wait on their ring, others on their object.
 pub(crate) fn wait_target(h: RawHandle) -> Result<Target> {
     wait_target_of(h, &handles::resolve(h)?)
@@ -1258,8 +1315,10 @@ pub(crate) fn wait_target(h: RawHandle) -> Result<Target> {
 
 /// [`wait_target`] for handle `h`, whose entry is `e`.
 pub(crate) fn wait_target_of(h: RawHandle, e: &handles::Entry) -> Result<Target> {
-    if e.kind == Kind::Section {
-        return Err(Error::InvalidHandle); // a file mapping is not waitable (as on Windows)
+    if matches!(e.kind, Kind::Section | Kind::Pipe) {
+        // A file mapping is not waitable (as on Windows); a pipe's listing is not a handle
+        // Win32 code is given.
+        return Err(Error::InvalidHandle);
     }
     if e.kind != Kind::Mailslot {
         return Ok(Target::Obj(e.obj));

@@ -39,6 +39,10 @@ pub enum Kind {
     Mailslot = 7,
     /// A file mapping (`CreateFileMapping`): named shared memory; not waitable.
     Section = 8,
+    /// A named pipe's listing: what the inspector shows of a pipe served by this user's
+    /// processes (one reference per server instance). Not a handle Win32 code sees, and not
+    /// waitable; the pipe itself is sockets (`crate::pipe`).
+    Pipe = 9,
 }
 
 impl Kind {
@@ -52,6 +56,7 @@ impl Kind {
             6 => Kind::Thread,
             7 => Kind::Mailslot,
             8 => Kind::Section,
+            9 => Kind::Pipe,
             _ => return None,
         })
     }
@@ -67,6 +72,7 @@ impl Kind {
             Kind::Thread => "thread",
             Kind::Mailslot => "mailslot",
             Kind::Section => "section",
+            Kind::Pipe => "pipe",
         }
     }
 }
@@ -131,6 +137,14 @@ pub(crate) mod st {
     pub const SEC_ID_HI: u32 = 4;
     /// 0: backed by a file of winipc's (pagefile-backed); 1: by the user's file.
     pub const SEC_FILE: u32 = 5;
+
+    // Named pipes' listings (`pipe::listing`): the settings the first instance fixed.
+    /// Bit 0: message pipe; bits 1–2: `PIPE_ACCESS_*` (1 inbound, 2 outbound, 3 duplex).
+    pub const PP_FLAGS: u32 = 0;
+    pub const PP_MAX: u32 = 1;
+    pub const PP_OUT_BUF: u32 = 2;
+    pub const PP_IN_BUF: u32 = 3;
+    pub const PP_TIMEOUT_MS: u32 = 4;
 }
 
 /// A reference to an object: its store, slot and generation.
@@ -418,7 +432,7 @@ pub(crate) fn peek_signaled(s: &Store, ix: u32) -> bool {
         }
         Some(Kind::Process) => w(st::PR_EXITED) != 0,
         Some(Kind::Thread) => w(st::TH_EXITED) != 0,
-        Some(Kind::Mailslot | Kind::Section) | None => false,
+        Some(Kind::Mailslot | Kind::Section | Kind::Pipe) | None => false,
     }
 }
 
@@ -442,7 +456,7 @@ pub(crate) fn is_signaled(g: &mut Guard<'_>, ix: u32, t: Option<u32>) -> Result<
         Kind::Process => g.get(sw(ix, st::PR_EXITED)) != 0,
         Kind::Thread => g.get(sw(ix, st::TH_EXITED)) != 0,
         Kind::Mailslot => false, // tracked by the ring; see `wait`
-        Kind::Section => false,  // not waitable: refused before any wait
+        Kind::Section | Kind::Pipe => false, // not waitable: refused before any wait
     })
 }
 
@@ -484,7 +498,7 @@ pub(crate) fn acquire(g: &mut Guard<'_>, ix: u32, t: u32) -> Result<bool> {
                 g.set(sw(ix, st::TM_SIGNALED), 0)?;
             }
         }
-        Kind::Process | Kind::Thread | Kind::Mailslot | Kind::Section => {}
+        Kind::Process | Kind::Thread | Kind::Mailslot | Kind::Section | Kind::Pipe => {}
     }
     Ok(false)
 }

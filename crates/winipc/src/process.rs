@@ -108,12 +108,25 @@ impl Process {
         // The private store always (it holds the child's process object); the others if this
         // process has them mapped.
         let _ = Store::get(StoreId::PRIVATE);
+        // Handles this process inherited and has not used yet are passed on too (a child
+        // that hands an inherited handle to its own child): take them over first.
+        for id in StoreId::all() {
+            if std::env::var_os(registry::inherit_var(id)).is_some()
+                && let Ok(s) = Store::get(id)
+            {
+                let _ = s.me();
+            }
+        }
         for id in StoreId::all() {
             cmd.env_remove(registry::inherit_var(id));
         }
+        // A pending slot in every store this process uses, with copies of the inheritable
+        // handles when `inherit_handles`: the child takes it over on its first use of the
+        // store, and until then handles can be duplicated into it (DuplicateHandle right
+        // after CreateProcess, as Windows allows).
         for s in Store::all_opened() {
-            if inherit_handles && s.my_proc().is_some() {
-                let (slot, generation, objs) = prepare_inheritance(s)?;
+            if s.my_proc().is_some() {
+                let (slot, generation, objs) = prepare_inheritance(s, inherit_handles)?;
                 cmd.env(registry::inherit_var(s.id), format!("{slot}.{generation}"));
                 pending.push((s.id, slot));
                 inherited.extend(objs);
@@ -198,7 +211,9 @@ impl Process {
     }
 
     fn open_for(pid: u32, desired: Option<u32>) -> Result<Process> {
-        let start = proc::start_time(pid).ok_or(Error::InvalidParameter("no such process"))?;
+        let Some(start) = proc::start_time(pid) else {
+            return Process::open_ended(pid, desired);
+        };
         let allowed = rights_on(pid);
         let rights = match desired {
             None => allowed,
@@ -211,6 +226,34 @@ impl Process {
             // waits, the pidfd still gives its status (`PIDFD_INFO_EXIT`).
             crate::monitor::watch_if_process(handle.obj())?;
         }
+        Ok(Process {
+            handle,
+            pid,
+            main_thread: None,
+        })
+    }
+
+    /// `OpenProcess` of a pid that no longer runs: as on Windows, the process can still be
+    /// opened while a handle to it is open somewhere (its object lives on, with its exit
+    /// code); otherwise [`Error::InvalidParameter`].
+    fn open_ended(pid: u32, desired: Option<u32>) -> Result<Process> {
+        let rights = desired.map_or(access::PROCESS_ALL, |d| d & access::PROCESS_ALL);
+        let (handle, _) =
+            handles::open_with(StoreId::PRIVATE, Kind::Process, rights, false, |g| {
+                let start_of = |g: &Guard<'_>, ix: u32| {
+                    u64::from(g.get(sw(ix, st::PR_START_LO)))
+                        | u64::from(g.get(sw(ix, st::PR_START_HI))) << 32
+                };
+                // The latest process with that pid (a pid can have been reused).
+                (0..MAX_OBJECTS)
+                    .filter(|&ix| {
+                        objects::kind_gen(g.s, ix).0 == Some(Kind::Process)
+                            && g.get(sw(ix, st::PR_PID)) == pid
+                    })
+                    .max_by_key(|&ix| start_of(g, ix))
+                    .map(Made::Existing)
+                    .ok_or(Error::InvalidParameter("no such process"))
+            })?;
         Ok(Process {
             handle,
             pid,
@@ -263,6 +306,53 @@ impl Process {
         })
     }
 
+    /// When the process started: clock ticks after boot (`/proc/PID/stat` field 22), as
+    /// recorded in its object (so still known after it has exited); 0 if unknown.
+    ///
+    /// ```
+    /// # winipc::__doc::isolate();
+    /// let me = winipc::Process::current()?;
+    /// assert!(me.start_ticks() > 0);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn start_ticks(&self) -> u64 {
+        let o = self.handle.obj();
+        Store::get(o.store).map_or(0, |s| {
+            u64::from(s.load(sw(o.ix, st::PR_START_LO)))
+                | u64::from(s.load(sw(o.ix, st::PR_START_HI))) << 32
+        })
+    }
+
+    /// How many winipc handles process `pid` holds in the stores this process has opened
+    /// (`GetProcessHandleCount`); 0 for a process without any.
+    ///
+    /// ```
+    /// # winipc::__doc::isolate();
+    /// let before = winipc::Process::handle_count_of(std::process::id())?;
+    /// let ev = winipc::Event::new(winipc::EventReset::Manual, false)?;
+    /// assert_eq!(winipc::Process::handle_count_of(std::process::id())?, before + 1);
+    /// # drop(ev);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn handle_count_of(pid: u32) -> io::Result<u32> {
+        let _ = Store::get(StoreId::PRIVATE)?.me()?;
+        let mut n = 0u32;
+        for s in Store::all_opened() {
+            let slot = if pid == proc::getpid() {
+                s.my_proc()
+            } else {
+                (0..MAX_PROCS).find(|&p| {
+                    matches!(s.load(Store::pr(p, pr::STATE)), SLOT_LIVE | SLOT_PENDING)
+                        && s.load(Store::pr(p, pr::PID)) == pid
+                })
+            };
+            if let Some(p) = slot {
+                n += s.load(Store::pr(p, pr::HANDLE_COUNT));
+            }
+        }
+        Ok(n)
+    }
+
     /// The exit code, or [`STILL_ACTIVE`] while the process runs.
     pub fn exit_code(&self) -> io::Result<u32> {
         Ok(exit_code(self.handle.as_raw())?)
@@ -280,11 +370,10 @@ impl Process {
     }
 }
 
-/// Copies every inheritable handle of this process into a fresh pending process slot, at the
-/// same table indices. Returns (slot, generation).
-/// Copies this process's inheritable handles of `s` into a pending slot for a child; returns
-/// the slot, its generation, and the objects the child inherits.
-fn prepare_inheritance(s: &Store) -> Result<(u32, u32, Vec<ObjRef>)> {
+/// Makes a pending process slot in `s` for a child and, with `inherit`, copies this process's
+/// inheritable handles into it at the same table indices; returns the slot, its generation,
+/// and the objects the child inherits.
+fn prepare_inheritance(s: &Store, inherit: bool) -> Result<(u32, u32, Vec<ObjRef>)> {
     let me = s.me()?;
     let mine = s.my_proc().ok_or(Error::InvalidHandle)?;
     let mut g = s.lock(me, None)?;
@@ -292,7 +381,7 @@ fn prepare_inheritance(s: &Store) -> Result<(u32, u32, Vec<ObjRef>)> {
     let mut objs = Vec::new();
     for h in 0..HANDLES_PER_PROC {
         let obj = g.get(Store::hd(mine, h, hd::OBJ));
-        if obj == 0 || g.get(Store::hd(mine, h, hd::FLAGS)) & HF_INHERIT == 0 {
+        if !inherit || obj == 0 || g.get(Store::hd(mine, h, hd::FLAGS)) & HF_INHERIT == 0 {
             continue;
         }
         copy_entry(&mut g, mine, slot, h)?;

@@ -19,7 +19,7 @@ use std::time::Duration;
 use crate::error::{Error, Result};
 use crate::handles::{self, RawHandle, access};
 use crate::objects::Kind;
-use crate::store::layout::{HANDLES_PER_PROC, MAX_PROCS, SLOT_LIVE, pr};
+use crate::store::layout::{HANDLES_PER_PROC, MAX_PROCS, SLOT_LIVE, SLOT_PENDING, pr};
 use crate::store::{Namespace, Store, StoreId};
 use crate::timer::DueTime;
 use crate::wait::WaitOutcome;
@@ -101,7 +101,8 @@ pub fn duplicate_into(h: RawHandle, target_pid: u32, inherit: bool) -> Result<Ra
     let s = Store::get(ns)?;
     let target = (0..MAX_PROCS)
         .find(|&p| {
-            s.load(Store::pr(p, pr::STATE)) == SLOT_LIVE
+            // A child that has not used winipc yet has its pending slot (Process::spawn).
+            matches!(s.load(Store::pr(p, pr::STATE)), SLOT_LIVE | SLOT_PENDING)
                 && s.load(Store::pr(p, pr::PID)) == target_pid
         })
         .ok_or(Error::InvalidParameter(

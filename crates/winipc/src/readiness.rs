@@ -284,21 +284,23 @@ fn run(b: &'static Bridge) {
             (todo, regs.always.clone())
         };
         let mut wake_at = next_full;
-        // Arm the rings before looking at them, so that a message after the look wakes us.
-        let mut words: Vec<(&AtomicU32, u32)> = Vec::with_capacity(3 + always.len());
-        words.push((&b.poke, poked));
-        words.extend(seqs.iter().map(|&(_, s, v)| (s.w(hdr::OBSERVE_SEQ), v)));
-        let mut rings = 0;
+        // The rings watched by their word (the registrations themselves are not kept across
+        // the sleep: a released registration's eventfd closes at once, not at the next wake).
+        let mut rings: Vec<Arc<dyn External>> = Vec::new();
         for reg in &always {
             if let Watch::Ring(e) = &reg.watch {
-                if rings < MAX_MAILSLOTS {
-                    words.push(e.arm());
-                    rings += 1;
+                if rings.len() < MAX_MAILSLOTS {
+                    rings.push(e.clone());
                 } else {
                     wake_at = wake_at.min(now + OVERFLOW_RECHECK_NS);
                 }
             }
         }
+        // Arm the rings before looking at them, so that a message after the look wakes us.
+        let mut words: Vec<(&AtomicU32, u32)> = Vec::with_capacity(3 + always.len());
+        words.push((&b.poke, poked));
+        words.extend(seqs.iter().map(|&(_, s, v)| (s.w(hdr::OBSERVE_SEQ), v)));
+        words.extend(rings.iter().map(|e| e.arm()));
         for reg in todo.iter().chain(&always) {
             if let Some(due) = update(reg) {
                 wake_at = wake_at.min(due);
@@ -312,11 +314,10 @@ fn run(b: &'static Bridge) {
                 _ => wake_at = wake_at.min(now + DEATH_POLL_NS),
             }
         }
+        drop((todo, always));
         futex::wait_any(&words, Some(wake_at));
-        for reg in &always {
-            if let Watch::Ring(e) = &reg.watch {
-                e.disarm();
-            }
+        for e in &rings {
+            e.disarm();
         }
     }
 }
@@ -373,6 +374,18 @@ impl Readiness {
             }
             Target::External(e) => (Key::Ring(e.id()), Watch::Ring(e)),
         };
+        Readiness::register(key, watch)
+    }
+
+    /// Registers a watch on something that is not a handle's object (a mailslot writer
+    /// waiting for room, [`crate::mailslot::RoomWatch`]); readable while it is signaled.
+    /// `e.id()` must be unique among this process's registrations.
+    #[cfg(feature = "tokio")]
+    pub(crate) fn for_external(e: Arc<dyn External>) -> Result<Readiness> {
+        Readiness::register(Key::Ring(e.id()), Watch::Ring(e))
+    }
+
+    fn register(key: Key, watch: Watch) -> Result<Readiness> {
         let always = match &watch {
             Watch::Ring(_) => true,
             Watch::Obj(r) => matches!(

@@ -39,6 +39,24 @@ fn child() {
             drop(m);
         }
         "sleep" => std::thread::sleep(Duration::from_secs(60)),
+        // A slot of 4 KiB that starts reading after a pause, and says what it got until "end".
+        "small-slot" => {
+            let opts = winipc::MailslotOptions {
+                quota: 4096,
+                ..Default::default()
+            };
+            let slot = Mailslot::create_with(&args[0], opts).unwrap();
+            say("ready");
+            std::thread::sleep(Duration::from_millis(args[1].parse().unwrap()));
+            loop {
+                let m = String::from_utf8(slot.recv_vec().unwrap()).unwrap();
+                let tag = m.trim_end_matches('.').to_owned();
+                say(&tag);
+                if tag == "end" {
+                    break;
+                }
+            }
+        }
         // Sets the named event but stops forever just before the commit, holding the lock.
         "stall-set" => {
             let ev = Event::create(&args[0], EventReset::Auto, false).unwrap();
@@ -201,6 +219,68 @@ fn mailslot_recv_across_processes_and_cancellation_loses_nothing() {
     let mut w = MailslotWriter::open(&name).unwrap();
     rt.block_on(asyncio::send(&mut w, b"four")).unwrap();
     assert_eq!(slot.recv_vec().unwrap(), b"four");
+}
+
+#[test]
+fn async_send_to_a_full_slot_sleeps_until_room_and_a_cancelled_one_sends_nothing() {
+    init();
+    let _w = watchdog(Duration::from_secs(60));
+    let name = format!(r"\\.\mailslot\{}", uniq("async-full"));
+    let mut k = spawn("small-slot", &[&name, "400"]);
+    assert_eq!(k.line(), "ready");
+    let mut w = MailslotWriter::open(&name).unwrap();
+    // Fill the quota with 1000-byte messages "0....", "1....", ...
+    let msg = |tag: &str| format!("{tag:.<1000}");
+    w.set_write_timeout(Some(Duration::ZERO));
+    let mut filled = 0;
+    while w.send(msg(&filled.to_string()).as_bytes()).is_ok() {
+        filled += 1;
+    }
+    assert!(filled >= 2, "{filled}");
+    let rt = rt();
+    // Cancelled while the slot is full: it must never be sent, even after room appears.
+    rt.block_on(async {
+        let r = tokio::time::timeout(
+            Duration::from_millis(50),
+            asyncio::send(&mut w, msg("cancelled").as_bytes()),
+        )
+        .await;
+        assert!(r.is_err(), "the slot was full: {r:?}");
+    });
+    // This one sleeps until the reader (asleep 400 ms, then reading) makes room.
+    let t0 = Instant::now();
+    let cpu0 = cpu_time();
+    rt.block_on(async {
+        tokio::time::timeout(T, asyncio::send(&mut w, msg("after").as_bytes()))
+            .await
+            .unwrap()
+            .unwrap();
+    });
+    let (waited, cpu) = (t0.elapsed(), cpu_time() - cpu0);
+    assert!(waited >= Duration::from_millis(200), "{waited:?}");
+    // Asleep, not polling: far less CPU than the time it waited.
+    assert!(cpu < waited / 4, "{cpu:?} of CPU in {waited:?}");
+    w.send(msg("end").as_bytes()).unwrap();
+    let mut got = Vec::new();
+    loop {
+        let l = k.line();
+        if l == "end" || l.is_empty() {
+            break;
+        }
+        got.push(l);
+    }
+    let mut want: Vec<String> = (0..filled).map(|i| i.to_string()).collect();
+    want.push("after".into());
+    assert_eq!(got, want);
+    assert_eq!(k.finish(), 0);
+}
+
+/// This process's user + system CPU time.
+fn cpu_time() -> Duration {
+    let s = std::fs::read_to_string("/proc/self/stat").unwrap();
+    let f: Vec<&str> = s.rsplit_once(')').unwrap().1.split_whitespace().collect();
+    let ticks: u64 = f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap();
+    Duration::from_millis(ticks * 10) // USER_HZ = 100
 }
 
 #[test]

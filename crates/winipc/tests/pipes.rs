@@ -293,11 +293,19 @@ fn another_process_of_the_user_adds_instances() {
     let d = c.recv(&mut b).unwrap();
     assert_eq!(&b[..d.len], b"from the joined instance");
     assert_eq!(kid.finish(), 0);
-    // A different type or direction for an existing pipe is refused.
+    // A different direction for an existing pipe is refused; another type is not asked of
+    // later instances (the first instance's holds, as on Windows).
     assert_eq!(
-        err_code(PipeOptions::new().create(&name)),
+        err_code(
+            message_pipe()
+                .access(winipc::pipe::PipeAccess::Inbound)
+                .create(&name)
+        ),
         ERROR_ACCESS_DENIED
     );
+    let other = PipeOptions::new().create(&name).unwrap();
+    assert_eq!(other.info().pipe_type, PipeType::Message);
+    drop(other);
     drop(mine);
 }
 
@@ -386,10 +394,33 @@ fn killing_the_server_breaks_the_pipe_and_frees_the_name() {
     assert_eq!(err_code(c.send(b"hello?")), ERROR_NO_DATA);
     assert_eq!(err_code(PipeClient::open(&name)), ERROR_FILE_NOT_FOUND);
     // The name is free for anyone now.
-    let _s = PipeOptions::new()
+    let s = PipeOptions::new()
         .first_instance(true)
         .create(&name)
         .unwrap();
+    let snap = winipc::inspect::snapshot(false).unwrap();
+    let listed: Vec<_> = snap
+        .objects()
+        .filter(|o| o.name.as_deref() == Some(name.to_lowercase().as_str()))
+        .map(|o| o.usage)
+        .collect();
+    assert_eq!(listed, [1], "only our own instance is listed");
+    drop(s);
+    // The killed server's listing (what `winipc ls` shows) was reaped with it, ours went with
+    // its instance, and the store is sound: named objects are created and found (removing a
+    // listing's name once failed as corrupt, and every later lookup with ERROR_FILE_CORRUPT).
+    let ev_name = format!("{}-ev", uniq("pipe-kill"));
+    let ev = winipc::Event::create(&ev_name, winipc::EventReset::Manual, false).unwrap();
+    assert!(!ev.already_existed());
+    let again = winipc::Event::open(&ev_name).unwrap();
+    drop((ev, again));
+    let snap = winipc::inspect::snapshot(false).unwrap();
+    assert!(
+        snap.objects().all(|o| o.kind != winipc::Kind::Pipe
+            || o.name.as_deref() != Some(name.to_lowercase().as_str())),
+        "no listing left"
+    );
+    assert_eq!(snap.stores.iter().map(|s| s.corruptions).sum::<u32>(), 0);
 }
 
 #[test]
@@ -426,12 +457,18 @@ fn a_second_user_can_neither_connect_to_nor_squat_a_private_pipe() {
             .unwrap(),
     );
     p.connect().unwrap();
+    // Whose client it is (what ImpersonateNamedPipeClient checks): the other user.
+    assert_eq!(p.client_uid().unwrap(), other);
     let mut b = [0u8; 64];
     let d = p.recv(&mut b).unwrap();
     assert_eq!(&b[..d.len], b"hi from another user");
     p.send(b"welcome").unwrap();
     assert_eq!(kid.line(), "reply welcome");
     assert_eq!(kid.finish(), 0);
+    // A client of this user is this user's.
+    let _mine = PipeClient::open(&name).unwrap();
+    assert!(s.try_connect().unwrap().is_some());
+    assert_eq!(s.client_uid().unwrap(), winipc_sys::proc::geteuid());
 }
 
 #[test]

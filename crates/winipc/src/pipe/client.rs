@@ -170,6 +170,11 @@ impl PipeClient {
         Ok(self.modes.transact(&self.conn, input, output)?)
     }
 
+    /// The first half of [`PipeClient::transact`] (see [`super::PipeInstance::transact_write`]).
+    pub fn transact_write(&self, input: &[u8]) -> io::Result<()> {
+        Ok(self.modes.transact_write(&self.conn, input)?)
+    }
+
     /// `FlushFileBuffers`: waits until the server has read everything written.
     pub fn flush_buffers(&self) -> io::Result<()> {
         Ok(self.conn.flush(None)?)
@@ -197,6 +202,11 @@ impl PipeClient {
                 max_instances: super::flags::PIPE_UNLIMITED_INSTANCES,
             },
         }
+    }
+
+    /// Whether `PIPE_NOWAIT` is set on this end (see [`super::PipeOptions::nowait`]).
+    pub fn nowait(&self) -> bool {
+        self.modes.nowait()
     }
 
     /// `GetNamedPipeHandleState` (`instances` is 1: see decision 0011).

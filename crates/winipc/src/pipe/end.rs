@@ -56,7 +56,8 @@ impl Modes {
         }
     }
 
-    fn nowait(&self) -> bool {
+    /// `PIPE_NOWAIT` is set on this handle.
+    pub(crate) fn nowait(&self) -> bool {
         self.nowait.load(Ordering::Relaxed)
     }
 
@@ -129,6 +130,13 @@ impl Modes {
     /// `TransactNamedPipe`: one message out, one in. Needs message-read mode
     /// (`ERROR_BAD_PIPE`) and nothing unread (`ERROR_PIPE_BUSY`).
     pub(crate) fn transact(&self, c: &Conn, input: &[u8], output: &mut [u8]) -> Result<ReadDone> {
+        self.transact_write(c, input)?;
+        c.read(ReadMode::Message, false, output, None)
+    }
+
+    /// The first half of [`Modes::transact`]: its checks and the message written (an
+    /// overlapped `TransactNamedPipe` then waits for the answer as for a read).
+    pub(crate) fn transact_write(&self, c: &Conn, input: &[u8]) -> Result<()> {
         Modes::check(self.can_read && self.can_write)?;
         if c.kind != Kind::Message || self.read_mode() != ReadMode::Message {
             return Err(Error::BadPipe("a transaction needs message-read mode"));
@@ -137,7 +145,7 @@ impl Modes {
             return Err(Error::PipeBusy);
         }
         c.write(false, input, None)?;
-        c.read(ReadMode::Message, false, output, None)
+        Ok(())
     }
 }
 
@@ -156,6 +164,8 @@ pub(crate) struct Conn {
     /// was ended by `DisconnectNamedPipe` rather than closed.
     disconnected: AtomicBool,
     rest: Mutex<Rest>,
+    /// Held by a peek (see [`Conn::peek`]).
+    peeking: Mutex<()>,
     /// Where a message read puts the part beyond the caller's buffer (allocated on the first
     /// message read; its pages are touched only as far as messages reach). Its lock orders
     /// message reads.
@@ -171,6 +181,7 @@ impl Conn {
             peer_pid,
             disconnected: AtomicBool::new(false),
             rest: Mutex::new(Rest::default()),
+            peeking: Mutex::new(()),
             scratch: Mutex::new(Vec::new()),
         }
     }
@@ -206,6 +217,14 @@ impl Conn {
     /// queued.
     pub(crate) fn close(&self) {
         sys::shutdown(&self.data);
+    }
+
+    /// The user of the process on the other end of the rendezvous connection (on a server
+    /// end: the client's, as the kernel reported it when it connected); `None` for an end
+    /// without one.
+    pub(crate) fn peer_uid(&self) -> Option<u32> {
+        let c = self.control.as_ref()?;
+        winipc_sys::names::peer_of(c).ok().map(|p| p.uid)
     }
 
     /// Whether the peer has closed its end (or died).
@@ -286,10 +305,18 @@ impl Conn {
         match self.kind {
             Kind::Byte => {
                 if buf.is_empty() {
-                    return Ok(Some(ReadDone {
-                        len: 0,
-                        more: false,
-                    }));
+                    // A read of 0 bytes completes once data is there (taking none of it),
+                    // or fails once the pipe ended, as on Windows; until then it waits.
+                    if sys::pending(&self.data)? > 0 {
+                        return Ok(Some(ReadDone {
+                            len: 0,
+                            more: false,
+                        }));
+                    }
+                    if self.peer_gone() {
+                        return Err(self.ended());
+                    }
+                    return Ok(None);
                 }
                 match sys::recv(&self.data, &mut [buf], false, dontwait) {
                     Ok((0, _)) => Err(self.ended()),
@@ -302,44 +329,82 @@ impl Conn {
             }
             Kind::Message => {
                 let mut scratch = self.scratch.lock().expect("pipe read scratch");
-                if let Some(done) = self.take_rest(mode, buf) {
-                    return Ok(Some(done));
-                }
-                if scratch.is_empty() {
-                    *scratch = vec![0u8; MAX_MESSAGE];
-                }
-                let mut header = [0u8; 1];
-                let room = buf.len();
-                let got = sys::recv(
-                    &self.data,
-                    &mut [&mut header, buf, &mut scratch],
-                    false,
-                    dontwait,
-                );
-                match got {
-                    Ok((0, _)) => Err(self.ended()),
-                    Ok((_, true)) => Err(Error::Corrupt("a pipe message beyond the maximum")),
-                    Ok((n, false)) => {
-                        if header[0] != HEADER_DATA {
-                            return Err(Error::Corrupt("a pipe message's header"));
+                let first = self.recv_record(mode, buf, dontwait, &mut scratch)?;
+                let Some(mut done) = first else {
+                    return Ok(None);
+                };
+                // In byte-read mode a read goes on over message boundaries while messages are
+                // queued and the buffer has room, as on Windows (a zero-length message stops
+                // it: it is read by itself).
+                if mode == ReadMode::Byte && done.len > 0 {
+                    while done.len < buf.len() && self.next_record_has_data() {
+                        match self.recv_record(mode, &mut buf[done.len..], true, &mut scratch) {
+                            Ok(Some(d)) => done.len += d.len,
+                            _ => break,
                         }
-                        let len = n - 1;
-                        if len <= room {
-                            return Ok(Some(ReadDone { len, more: false }));
-                        }
-                        let over = len - room;
-                        let mut rest = self.rest.lock().expect("pipe read state");
-                        rest.buf.clear();
-                        rest.buf.extend_from_slice(&scratch[..over]);
-                        rest.pos = 0;
-                        Ok(Some(ReadDone {
-                            len: room,
-                            more: mode == ReadMode::Message,
-                        }))
                     }
-                    Err(e) => self.read_error(e),
                 }
+                Ok(Some(done))
             }
+        }
+    }
+
+    /// Whether a record is queued and carries at least one byte of payload.
+    fn next_record_has_data(&self) -> bool {
+        // A peek: not while a peek elsewhere in this process moves the peek offset.
+        let _peeking = self.peeking.lock().expect("pipe peek");
+        let (mut header, mut one) = ([0u8; 1], [0u8; 1]);
+        matches!(
+            sys::recv(&self.data, &mut [&mut header, &mut one], true, true),
+            Ok((n, _)) if n > 1
+        )
+    }
+
+    /// One message record (or what is left of a partly read one) into `buf`; see
+    /// [`Conn::recv_once`].
+    fn recv_record(
+        &self,
+        mode: ReadMode,
+        buf: &mut [u8],
+        dontwait: bool,
+        scratch: &mut Vec<u8>,
+    ) -> Result<Option<ReadDone>> {
+        if let Some(done) = self.take_rest(mode, buf) {
+            return Ok(Some(done));
+        }
+        if scratch.is_empty() {
+            *scratch = vec![0u8; MAX_MESSAGE];
+        }
+        let mut header = [0u8; 1];
+        let room = buf.len();
+        let got = sys::recv(
+            &self.data,
+            &mut [&mut header, buf, &mut scratch[..]],
+            false,
+            dontwait,
+        );
+        match got {
+            Ok((0, _)) => Err(self.ended()),
+            Ok((_, true)) => Err(Error::Corrupt("a pipe message beyond the maximum")),
+            Ok((n, false)) => {
+                if header[0] != HEADER_DATA {
+                    return Err(Error::Corrupt("a pipe message's header"));
+                }
+                let len = n - 1;
+                if len <= room {
+                    return Ok(Some(ReadDone { len, more: false }));
+                }
+                let over = len - room;
+                let mut rest = self.rest.lock().expect("pipe read state");
+                rest.buf.clear();
+                rest.buf.extend_from_slice(&scratch[..over]);
+                rest.pos = 0;
+                Ok(Some(ReadDone {
+                    len: room,
+                    more: mode == ReadMode::Message,
+                }))
+            }
+            Err(e) => self.read_error(e),
         }
     }
 
@@ -457,10 +522,26 @@ impl Conn {
         }
     }
 
+    /// The payload bytes queued on the socket: all of them on a byte pipe; on a message pipe
+    /// the records' bytes less their header bytes (one a message, counted by walking the
+    /// queue; past [`PEEK_COUNT_CAP`] messages, or where the kernel cannot, the rest are
+    /// reckoned as one).
+    fn queued_payload(&self) -> Result<usize> {
+        let queued = sys::pending(&self.data)?;
+        if self.kind == Kind::Byte || queued == 0 {
+            return Ok(queued);
+        }
+        let records = sys::queued_records(&self.data, PEEK_COUNT_CAP).unwrap_or(1);
+        Ok(queued.saturating_sub(records.max(1)))
+    }
+
     /// `PeekNamedPipe`: copies what is next without consuming it.
     pub(crate) fn peek(&self, buf: &mut [u8]) -> Result<Peek> {
+        // One peek at a time in this process: the message count moves the socket's peek
+        // offset.
+        let _peeking = self.peeking.lock().expect("pipe peek");
         let rest = self.rest.lock().expect("pipe read state");
-        let queued = sys::pending(&self.data)?;
+        let queued = self.queued_payload()?;
         if rest.pos < rest.buf.len() {
             let left = rest.left();
             let n = left.len().min(buf.len());
@@ -511,9 +592,7 @@ impl Conn {
                 let read = len.min(room);
                 Ok(Peek {
                     read,
-                    // Every queued message carries one header byte; the next one's is
-                    // excluded (the count of further messages is not known).
-                    available: queued.saturating_sub(1),
+                    available: queued,
                     left_in_message: len - read,
                 })
             }
@@ -543,6 +622,9 @@ impl Conn {
     }
 }
 
+/// Most queued messages a peek counts one by one (to report the bytes available exactly).
+const PEEK_COUNT_CAP: usize = 256;
+
 /// The errno values the pipe code tells apart.
 mod libc_errno {
     pub const EPIPE: i32 = 32;
@@ -567,34 +649,33 @@ mod tests {
 
         /// Any messages (zero-length ones included), read in message mode through buffers of
         /// any size, come back whole and in order, `more` set exactly while a message has
-        /// bytes left; in byte-read mode the same bytes come back, one message at a time.
+        /// bytes left, and a peek sees what the read then takes.
         #[test]
         fn messages_survive_any_read_sizes(
             msgs in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..3000), 1..12),
             sizes in proptest::collection::vec(0usize..4000, 1..8),
-            byte_mode: bool,
         ) {
             let (w, r) = pair(Kind::Message);
             for m in &msgs {
                 prop_assert_eq!(w.write(false, m, None).unwrap(), m.len());
             }
-            let mode = if byte_mode { ReadMode::Byte } else { ReadMode::Message };
             let mut k = 0;
-            for m in &msgs {
+            for (i, m) in msgs.iter().enumerate() {
                 let mut got = Vec::new();
                 loop {
                     let size = sizes[k % sizes.len()];
                     k += 1;
                     let mut buf = vec![0u8; size];
                     let peek = r.peek(&mut buf).unwrap();
-                    let d = r.try_read(mode, &mut buf).unwrap().expect("queued");
+                    let d = r.try_read(ReadMode::Message, &mut buf).unwrap().expect("queued");
                     prop_assert_eq!(peek.read, d.len);
                     got.extend_from_slice(&buf[..d.len]);
                     let left = m.len() - got.len();
                     prop_assert_eq!(peek.left_in_message, left);
-                    if !byte_mode {
-                        prop_assert_eq!(d.more, left > 0);
-                    }
+                    // What is available: this message's rest and every later message.
+                    let later: usize = msgs[i + 1..].iter().map(Vec::len).sum();
+                    prop_assert_eq!(peek.available, m.len() - (got.len() - d.len) + later);
+                    prop_assert_eq!(d.more, left > 0);
                     if left == 0 {
                         break;
                     }
@@ -603,9 +684,40 @@ mod tests {
                 }
                 prop_assert_eq!(&got, m);
             }
-            prop_assert!(r.try_read(mode, &mut [0u8; 8]).unwrap().is_none());
+            prop_assert!(r.try_read(ReadMode::Message, &mut [0u8; 8]).unwrap().is_none());
             drop(w);
-            prop_assert!(matches!(r.try_read(mode, &mut [0u8; 8]), Err(Error::BrokenPipe)));
+            prop_assert!(matches!(r.try_read(ReadMode::Message, &mut [0u8; 8]), Err(Error::BrokenPipe)));
+        }
+
+        /// In byte-read mode a message pipe is read as a stream: reads go on over message
+        /// boundaries while the buffer has room, and the same bytes come back in order
+        /// (a zero-length message reads as 0 bytes by itself).
+        #[test]
+        fn byte_reads_of_a_message_pipe_are_a_stream(
+            msgs in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..3000), 1..12),
+            sizes in proptest::collection::vec(1usize..4000, 1..8),
+        ) {
+            let (w, r) = pair(Kind::Message);
+            for m in &msgs {
+                prop_assert_eq!(w.write(false, m, None).unwrap(), m.len());
+            }
+            let want: Vec<u8> = msgs.concat();
+            let mut got = Vec::new();
+            let mut k = 0;
+            loop {
+                let size = sizes[k % sizes.len()];
+                k += 1;
+                let mut buf = vec![0u8; size];
+                match r.try_read(ReadMode::Byte, &mut buf).unwrap() {
+                    Some(d) => {
+                        prop_assert!(!d.more);
+                        got.extend_from_slice(&buf[..d.len]);
+                    }
+                    None => break,
+                }
+                prop_assume!(k < 10_000);
+            }
+            prop_assert_eq!(got, want);
         }
     }
 

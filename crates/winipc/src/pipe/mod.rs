@@ -61,8 +61,9 @@ macro_rules! stream_io {
 
 mod client;
 mod end;
-mod frame;
-mod name;
+pub(crate) mod frame;
+pub(crate) mod listing;
+pub(crate) mod name;
 mod rendezvous;
 mod server;
 

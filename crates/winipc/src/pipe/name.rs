@@ -12,7 +12,8 @@ pub(crate) const MAX_PIPE_NAME: usize = 256;
 /// - anything else, NUL characters and names over 256 characters are `ERROR_INVALID_NAME`.
 pub(crate) fn parse(full: &str) -> Result<String> {
     const PREFIX: &str = r"\\.\pipe\";
-    if full.chars().count() > MAX_PIPE_NAME {
+    // Counted as Windows counts it: in UTF-16 units.
+    if full.encode_utf16().count() > MAX_PIPE_NAME {
         return Err(Error::InvalidName("pipe names are at most 256 characters"));
     }
     if full.contains('\0') {

@@ -51,6 +51,15 @@ pub(crate) struct InstanceState {
     /// A `ConnectNamedPipe` is waiting (or pending, overlapped): a client that arrives
     /// completes it ([`super::Connected::Now`]) rather than being found already there.
     pub connect_pending: bool,
+    /// When the instance last began listening ([`next_listen_seq`]): a client goes to the
+    /// instance that has listened longest, as on Windows.
+    pub listen_seq: u64,
+}
+
+/// A number for an instance that begins listening now (later instances get larger ones).
+pub(crate) fn next_listen_seq() -> u64 {
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// One server instance as the acceptor sees it.
@@ -125,6 +134,7 @@ impl Name {
             state: Mutex::new(InstanceState {
                 link: Link::Listening,
                 connect_pending: false,
+                listen_seq: next_listen_seq(),
             }),
             changed: Condvar::new(),
             notify: sys::eventfd()?,
@@ -516,15 +526,21 @@ fn has_listening(name: &Name) -> bool {
 /// Gives the client on `conn` a connection to one of the name's listening instances; hands
 /// `conn` back if none is free.
 fn assign(name: &Name, conn: OwnedFd, peer: Peer) -> std::result::Result<(), OwnedFd> {
-    let instances: Vec<Arc<Instance>> = name
+    let mut instances: Vec<(u64, Arc<Instance>)> = name
         .inner
         .lock()
         .expect("pipe name")
         .instances
         .iter()
         .filter_map(Weak::upgrade)
+        .map(|i| {
+            let seq = i.state.lock().expect("pipe instance").listen_seq;
+            (seq, i)
+        })
         .collect();
-    for inst in instances {
+    // The instance listening longest first.
+    instances.sort_by_key(|(seq, _)| *seq);
+    for (_, inst) in instances {
         let mut st = inst.state.lock().expect("pipe instance");
         if !matches!(st.link, Link::Listening) {
             continue;

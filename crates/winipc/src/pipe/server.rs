@@ -267,21 +267,30 @@ impl PipeOptions {
         }
         let name_ref = named.ok_or(Error::Timeout)?;
         let have = name_ref.settings;
-        if have.kind != want.kind || have.access != want.access {
+        // Later instances must keep the pipe's direction; their type (like their limit,
+        // sizes and timeout) is the first instance's, whatever they ask (as on Windows).
+        if have.access != want.access {
             return Err(Error::AccessDenied);
         }
+        let read_mode = if have.kind == Kind::Byte {
+            ReadMode::Byte
+        } else {
+            self.read_mode
+        };
         let slot = if have.max_instances < flags::PIPE_UNLIMITED_INSTANCES {
             Some(rendezvous::claim_slot(&name_ref, have.max_instances)?.ok_or(Error::PipeBusy)?)
         } else {
             None
         };
         let inst = name_ref.add_instance(slot)?;
+        let listing = super::listing::list(&canon, &have);
         Ok(PipeInstance {
+            _listing: listing,
             name: name_ref,
             inst,
             display: canon,
             modes: Modes::new(
-                self.read_mode,
+                read_mode,
                 self.nowait,
                 have.access.server_reads(),
                 have.access.server_writes(),
@@ -323,6 +332,8 @@ pub struct PipeInstance {
     inst: Arc<Instance>,
     display: String,
     modes: Modes,
+    /// What the inspector shows of the pipe while this instance lives.
+    _listing: super::listing::Listing,
 }
 
 impl PipeInstance {
@@ -421,6 +432,7 @@ impl PipeInstance {
             }
             Link::Disconnected => {
                 st.link = Link::Listening;
+                st.listen_seq = rendezvous::next_listen_seq();
                 st.connect_pending = true;
                 drop(st);
                 self.name.instance_listening();
@@ -508,6 +520,26 @@ impl PipeInstance {
         Ok(self.modes.transact(&*self.conn()?, input, output)?)
     }
 
+    /// The first half of [`PipeInstance::transact`] (its checks and the message written),
+    /// for an overlapped `TransactNamedPipe` that then waits for the answer as for a read.
+    ///
+    /// ```
+    /// # winipc::__doc::isolate();
+    /// use winipc::pipe::{PipeClient, PipeOptions, PipeType, ReadMode};
+    /// let name = format!(r"\\.\pipe\tw-{}", std::process::id());
+    /// let server = PipeOptions::new().pipe_type(PipeType::Message).read_mode(ReadMode::Message).create(&name)?;
+    /// let client = PipeClient::open(&name)?;
+    /// client.set_handle_state(Some(ReadMode::Message), None)?;
+    /// client.transact_write(b"question")?; // the answer is read later
+    /// let mut b = [0u8; 16];
+    /// let got = server.recv(&mut b)?;
+    /// assert_eq!(&b[..got.len], b"question");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn transact_write(&self, input: &[u8]) -> io::Result<()> {
+        Ok(self.modes.transact_write(&*self.conn()?, input)?)
+    }
+
     /// `FlushFileBuffers`: waits until the client has read everything written.
     pub fn flush_buffers(&self) -> io::Result<()> {
         Ok(self.conn()?.flush(None)?)
@@ -526,6 +558,11 @@ impl PipeInstance {
             in_buffer: s.in_buffer,
             max_instances: s.max_instances,
         }
+    }
+
+    /// Whether `PIPE_NOWAIT` is set on this end (see [`PipeOptions::nowait`]).
+    pub fn nowait(&self) -> bool {
+        self.modes.nowait()
     }
 
     /// `GetNamedPipeHandleState` (`instances`: this process's instances of the pipe).
@@ -547,6 +584,25 @@ impl PipeInstance {
     /// / `ERROR_PIPE_NOT_CONNECTED` without one).
     pub fn client_pid(&self) -> io::Result<u32> {
         Ok(self.conn()?.peer_pid)
+    }
+
+    /// The connected client's user (`ImpersonateNamedPipeClient` compares it with this
+    /// process's): `ERROR_PIPE_LISTENING` / `ERROR_PIPE_NOT_CONNECTED` without a client.
+    ///
+    /// ```
+    /// # winipc::__doc::isolate();
+    /// use winipc::pipe::{PipeClient, PipeOptions};
+    /// let name = format!(r"\\.\pipe\uid-{}", std::process::id());
+    /// let server = PipeOptions::new().create(&name)?;
+    /// assert!(server.client_uid().is_err()); // no client yet
+    /// let _client = PipeClient::open(&name)?;
+    /// assert_eq!(server.client_uid()?, winipc_sys::proc::geteuid());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn client_uid(&self) -> io::Result<u32> {
+        self.conn()?
+            .peer_uid()
+            .ok_or_else(|| Error::InvalidHandle.into())
     }
 
     /// `GetNamedPipeServerProcessId` on the server end: this process.

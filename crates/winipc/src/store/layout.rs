@@ -7,7 +7,7 @@
 /// `"WIPC"`: the first word of every store.
 pub const MAGIC: u32 = 0x5749_5043;
 /// Bumped whenever the layout or the meaning of a word changes.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 
 /// Thread slots (threads registered in this store at once).
 pub const MAX_THREADS: u32 = 1024;

@@ -21,13 +21,21 @@ pub(crate) enum Tag {
     /// `Global\` objects that live in their creator's private store (the machine-wide name
     /// itself is held by `crate::machine_names`).
     Global = 4,
+    /// Named pipes' listings, by the pipe's lower-cased name (`\\.\pipe\...`).
+    Pipe = 5,
 }
 
 /// Object flag: the object has an entry in the name index.
 pub(crate) const NAMED: u32 = 1;
 
 fn hash(tag: Tag, bytes: &[u8]) -> u32 {
-    let mut h: u32 = 0x811c_9dc5 ^ tag as u32;
+    hash_raw(tag as u8, bytes)
+}
+
+/// The bucket of a name stored with tag byte `tag` (as [`read`] returns it): the same
+/// function as [`hash`], so that no tag can be left out of one of them.
+fn hash_raw(tag: u8, bytes: &[u8]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5 ^ u32::from(tag);
     for &b in bytes {
         h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
     }
@@ -110,16 +118,6 @@ pub(crate) fn remove(g: &mut Guard<'_>, ix: u32) -> Result<()> {
         cur = s.obj_link(next)?;
     }
     Err(s.corrupt("cycle in a name bucket"))
-}
-
-fn hash_raw(tag: u8, bytes: &[u8]) -> u32 {
-    let t = match tag {
-        2 => Tag::Mailslot,
-        3 => Tag::Process,
-        4 => Tag::Global,
-        _ => Tag::Object,
-    };
-    hash(t, bytes)
 }
 
 /// Reads object `ix`'s stored name as (tag, bytes); works without the lock (an inspector may

@@ -215,12 +215,43 @@ fn claim_inherited(g: &mut Guard<'_>, pid: u32) -> Result<Option<u32>> {
     let parent_pid =
         g.s.proc_link(g.get(Store::pr(p, pr::PARENT)))?
             .map(|pp| g.get(Store::pr(pp, pr::PID)));
+    // The child itself, or a descendant of a child that never used winipc (`sh -c`, `env`,
+    // `make`: a program in between that forked instead of exec'ing), as handles pass through
+    // an intermediary on Windows when it creates its children inheriting. Before the parent
+    // has written the child's pid: a descendant of the parent.
     let ours = if want != 0 {
-        want == pid
+        want == pid || is_ancestor(want)
     } else {
-        parent_pid == Some(proc::getppid())
+        parent_pid.is_some_and(is_ancestor)
     };
     Ok(ours.then_some(p))
+}
+
+/// Whether `pid` is among the calling process's ancestors (up to eight generations).
+fn is_ancestor(pid: u32) -> bool {
+    let parent_of = |p: u32| -> Option<u32> {
+        let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?;
+        // Field 4, after the command name (which may hold spaces and parentheses).
+        stat[stat.rfind(')')? + 1..]
+            .split_ascii_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()
+    };
+    let mut p = proc::getppid();
+    for _ in 0..8 {
+        if p == pid {
+            return true;
+        }
+        if p <= 1 {
+            return false;
+        }
+        match parent_of(p) {
+            Some(pp) => p = pp,
+            None => return false,
+        }
+    }
+    false
 }
 
 /// Whether thread slot `t` (in any non-free state) belongs to a live thread.

@@ -571,7 +571,7 @@ int main(int argc, char **argv)
     CHECK_FAIL(CreateNamedPipeA("plainname", PIPE_ACCESS_DUPLEX, 0, 1, 0, 0, 0, NULL),
                INVALID_HANDLE_VALUE, ERROR_INVALID_NAME);
     CHECK_FAIL(CreateNamedPipeA(NULL, PIPE_ACCESS_DUPLEX, 0, 1, 0, 0, 0, NULL),
-               INVALID_HANDLE_VALUE, ERROR_INVALID_NAME);
+               INVALID_HANDLE_VALUE, ERROR_PATH_NOT_FOUND);
     snprintf(name, sizeof name, "\\\\.\\pipe\\%s", uniq("bad"));
     CHECK_FAIL(CreateNamedPipeA(name, 0, 0, 1, 0, 0, 0, NULL), INVALID_HANDLE_VALUE,
                ERROR_INVALID_PARAMETER);
@@ -588,10 +588,19 @@ int main(int argc, char **argv)
     CHECK_FAIL(CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE, 0,
                                 PIPE_UNLIMITED_INSTANCES, 0, 0, 0, NULL),
                INVALID_HANDLE_VALUE, ERROR_ACCESS_DENIED);
-    /* A different type than the first instance. */
-    CHECK_FAIL(CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE,
-                                PIPE_UNLIMITED_INSTANCES, 0, 0, 0, NULL),
+    /* A different direction than the first instance; a different type is the first's. */
+    CHECK_FAIL(CreateNamedPipeA(name, PIPE_ACCESS_INBOUND, 0, PIPE_UNLIMITED_INSTANCES, 0, 0, 0,
+                                NULL),
                INVALID_HANDLE_VALUE, ERROR_ACCESS_DENIED);
+    {
+        DWORD fl = 0;
+        HANDLE s2 = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE,
+                                     PIPE_UNLIMITED_INSTANCES, 0, 0, 0, NULL);
+        CHECK(s2 != INVALID_HANDLE_VALUE);
+        CHECK_OK(GetNamedPipeInfo(s2, &fl, NULL, NULL, NULL));
+        CHECK_EQ(fl, PIPE_SERVER_END | PIPE_TYPE_BYTE);
+        CloseHandle(s2);
+    }
     /* Reading an unconnected instance: ERROR_PIPE_LISTENING. */
     CHECK_FAIL(ReadFile(s, buf, 1, &n, NULL), FALSE, ERROR_PIPE_LISTENING);
     CHECK_FAIL(GetNamedPipeClientProcessId(s, &pid), FALSE, ERROR_PIPE_LISTENING);
