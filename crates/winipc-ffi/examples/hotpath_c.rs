@@ -7,6 +7,14 @@
 //! libwinipc calls them.
 //!
 //! `cargo run --release -p winipc-ffi --example hotpath_c`
+//!
+//! `HOTPATH_C_MAILSLOT_ONLY=1` runs only the C mailslot loop (2,000,000 pairs), `=rust` only the
+//! Rust one; `HOTPATH_C_ONLY=event` (or `rust-event`) only `SetEvent` + `WaitForSingleObject(h,
+//! 0)` (or `Event::set` + `wait(0)`), `=wake` a Rust receiver woken by each of 2,000 messages, `=pingpong` 20,000 round trips of
+//! `SetEvent` + `WaitForSingleObject(INFINITE)` between two threads, for
+//! profilers (`valgrind --tool=callgrind`; build with
+//! `RUSTFLAGS=--cfg=rustix_use_libc` for valgrind 3.19, which does not map the vDSO that rustix's
+//! own backend reads).
 #![allow(unsafe_code)]
 
 use std::ffi::{CString, c_char, c_void};
@@ -86,6 +94,81 @@ fn main() -> std::io::Result<()> {
         ("event reset, uncontended", vec![], vec![]),
         ("event poll (wait with timeout 0)", vec![], vec![]),
     ];
+    match std::env::var("HOTPATH_C_ONLY").as_deref() {
+        // For profiling the event paths alone: set + poll (signaled) of a manual-reset event.
+        Ok("event") => {
+            for _ in 0..10 * N {
+                // SAFETY: an event handle made above.
+                unsafe {
+                    SetEvent(cev);
+                    WaitForSingleObject(cev, 0);
+                }
+            }
+            return Ok(());
+        }
+        // A receiver woken by each message (a writer thread sleeps 200 µs before each send):
+        // the receiver's own work per wake-up, for profilers (`--tool=callgrind`).
+        Ok("wake") => {
+            let writer = std::thread::spawn(move || -> std::io::Result<()> {
+                for _ in 0..2000 {
+                    std::thread::sleep(Duration::from_micros(200));
+                    w.send(&msg)?;
+                }
+                Ok(())
+            });
+            for _ in 0..2000 {
+                slot.recv_timeout(&mut buf, None)?;
+            }
+            writer.join().expect("writer")?;
+            return Ok(());
+        }
+        // Ping-pong between two threads on two auto-reset events through the C ABI
+        // (`SetEvent` + `WaitForSingleObject(INFINITE)`), 20,000 round trips.
+        Ok("pingpong") => {
+            // SAFETY: NULL attributes and names.
+            let (a, b) = unsafe {
+                (
+                    CreateEventA(std::ptr::null(), 0, 0, std::ptr::null()),
+                    CreateEventA(std::ptr::null(), 0, 0, std::ptr::null()),
+                )
+            };
+            let (a2, b2) = (a as usize, b as usize);
+            let peer = std::thread::spawn(move || {
+                for _ in 0..20_000 {
+                    // SAFETY: event handles made above, open until the join.
+                    unsafe {
+                        WaitForSingleObject(a2 as Handle, u32::MAX);
+                        SetEvent(b2 as Handle);
+                    }
+                }
+            });
+            for _ in 0..20_000 {
+                // SAFETY: as above.
+                unsafe {
+                    SetEvent(a);
+                    WaitForSingleObject(b, u32::MAX);
+                }
+            }
+            peer.join().expect("peer");
+            return Ok(());
+        }
+        Ok("rust-event") => {
+            for _ in 0..10 * N {
+                ev.set()?;
+                ev.wait(Some(Duration::ZERO))?;
+            }
+            return Ok(());
+        }
+        _ => {}
+    }
+    if std::env::var_os("HOTPATH_C_MAILSLOT_ONLY").is_some_and(|v| v == "rust") {
+        // For profiling the Rust mailslot path alone (the same loop as below).
+        for _ in 0..10 * N {
+            w.send(&msg)?;
+            slot.recv(&mut buf)?;
+        }
+        return Ok(());
+    }
     if std::env::var_os("HOTPATH_C_MAILSLOT_ONLY").is_some() {
         // For profiling the C mailslot path alone.
         for _ in 0..10 * N {

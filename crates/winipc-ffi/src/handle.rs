@@ -107,6 +107,17 @@ pub(crate) fn classify(h: HANDLE) -> R<H> {
     }
 }
 
+/// [`classify`]'s answer for a core handle value, computed alone (the hot paths' first test):
+/// `Some(r)` exactly when `classify(h)` is `Ok(H::Raw(r))` (core values lie below every
+/// pseudo, descriptor and local value).
+#[inline(always)]
+pub(crate) fn raw_value(h: HANDLE) -> Option<RawHandle> {
+    const _: () =
+        assert!((raw::HANDLE_VALUE_LIMIT as usize) <= LOCAL_BASE && LOCAL_BASE < STD_BASE);
+    let v = h as usize & !3;
+    (v != 0 && v < raw::HANDLE_VALUE_LIMIT as usize).then_some(v as RawHandle)
+}
+
 /// A handle that must be a core handle (pseudo and standard handles are invalid here).
 pub(crate) fn raw_of(h: HANDLE) -> R<RawHandle> {
     match classify(h)? {

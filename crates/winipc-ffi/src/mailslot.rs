@@ -7,10 +7,10 @@ use std::ffi::{c_char, c_void};
 
 use winipc_core::{
     Error, MAILSLOT_NO_MESSAGE, Mailslot, MailslotName, MailslotOptions, MailslotTarget,
-    MailslotWriter, raw,
+    MailslotWriter, RawHandle, raw,
 };
 
-use crate::handle::{CURRENT_PROCESS, H, classify, raw_of, to_handle};
+use crate::handle::{CURRENT_PROCESS, H, classify, raw_of, raw_value, to_handle};
 use crate::overlapped::{Side, complete_sync};
 use crate::util::*;
 
@@ -165,6 +165,31 @@ pub unsafe extern "C" fn ReadFile(
 ) -> BOOL {
     // SAFETY: the caller's contract.
     unsafe { write_opt(read, 0) };
+    if overlapped.is_null()
+        && let Some(r) = raw_value(h)
+    {
+        // The hot path: a core handle (a mailslot's, or the core reports what else it is),
+        // no OVERLAPPED: what the general path below does for it, without its dispatch.
+        // SAFETY: the caller's contract.
+        return unsafe { read_raw(r, buf, len, read) };
+    }
+    // SAFETY: the caller's contract.
+    unsafe { read_file_general(h, buf, len, read, overlapped) }
+}
+
+/// `ReadFile` on any other handle, or with an OVERLAPPED (out of line: the hot path above
+/// then saves and restores fewer registers).
+///
+/// # Safety
+/// As `ReadFile`.
+#[inline(never)]
+unsafe fn read_file_general(
+    h: HANDLE,
+    buf: *mut c_void,
+    len: DWORD,
+    read: *mut DWORD,
+    overlapped: *mut c_void,
+) -> BOOL {
     let ov = overlapped.cast::<OVERLAPPED>();
     if let Some(t) = crate::overlapped::target_of(h) {
         // SAFETY: the caller's contract (buffer and OVERLAPPED valid until completion).
@@ -182,6 +207,45 @@ pub unsafe extern "C" fn ReadFile(
     let r = || unsafe { complete_sync(h, ov, || read_file(h, buf, len, offset)) };
     // SAFETY: the caller's contract.
     unsafe { transfer(r, read, ov.is_null()) }
+}
+
+/// `ReadFile` on core handle `r` without an OVERLAPPED: the count pointer is required
+/// (`ERROR_INVALID_PARAMETER`), the buffer probed (`ERROR_NOACCESS`), then one message read.
+///
+/// # Safety
+/// `buf` NULL or valid for `len` bytes of writes; `read` NULL or valid for a `DWORD` write.
+#[inline(always)]
+unsafe fn read_raw(r: RawHandle, buf: *mut c_void, len: DWORD, read: *mut DWORD) -> BOOL {
+    ffi_bool(|| {
+        if read.is_null() {
+            return Err(invalid_parameter("lpNumberOfBytes is NULL"));
+        }
+        // SAFETY: the caller's contract.
+        let b = unsafe { bytes_mut(buf, len as usize) }?;
+        let n = raw::mailslot_read(r, b)?;
+        // SAFETY: the caller's contract; checked non-NULL.
+        unsafe { read.write(n as DWORD) };
+        Ok(())
+    })
+}
+
+/// `WriteFile` on core handle `r` without an OVERLAPPED: as [`read_raw`], one message sent.
+///
+/// # Safety
+/// `buf` NULL or valid for `len` bytes of reads; `written` NULL or valid for a `DWORD` write.
+#[inline(always)]
+unsafe fn write_raw(r: RawHandle, buf: *const c_void, len: DWORD, written: *mut DWORD) -> BOOL {
+    ffi_bool(|| {
+        if written.is_null() {
+            return Err(invalid_parameter("lpNumberOfBytes is NULL"));
+        }
+        // SAFETY: the caller's contract.
+        let msg = unsafe { bytes(buf, len as usize) }?;
+        raw::mailslot_write(r, msg)?;
+        // SAFETY: the caller's contract; checked non-NULL.
+        unsafe { written.write(len) };
+        Ok(())
+    })
 }
 
 /// `ReadFile` on a named-pipe end without `FILE_FLAG_OVERLAPPED`: a message that does not
@@ -318,6 +382,29 @@ pub unsafe extern "C" fn WriteFile(
 ) -> BOOL {
     // SAFETY: the caller's contract.
     unsafe { write_opt(written, 0) };
+    if overlapped.is_null()
+        && let Some(r) = raw_value(h)
+    {
+        // The hot path, as in `ReadFile`.
+        // SAFETY: the caller's contract.
+        return unsafe { write_raw(r, buf, len, written) };
+    }
+    // SAFETY: the caller's contract.
+    unsafe { write_file_general(h, buf, len, written, overlapped) }
+}
+
+/// `WriteFile` on any other handle, or with an OVERLAPPED (out of line, as for `ReadFile`).
+///
+/// # Safety
+/// As `WriteFile`.
+#[inline(never)]
+unsafe fn write_file_general(
+    h: HANDLE,
+    buf: *const c_void,
+    len: DWORD,
+    written: *mut DWORD,
+    overlapped: *mut c_void,
+) -> BOOL {
     let ov = overlapped.cast::<OVERLAPPED>();
     if let Some(t) = crate::overlapped::target_of(h) {
         // SAFETY: the caller's contract (buffer and OVERLAPPED valid until completion).

@@ -681,16 +681,23 @@ pub(crate) fn wait_result(o: WaitOutcome) -> DWORD {
 #[unsafe(no_mangle)]
 pub extern "C" fn WaitForSingleObject(h: HANDLE, ms: DWORD) -> DWORD {
     ffi(WAIT_FAILED, || {
-        if let crate::handle::H::Std(fd) = crate::handle::classify(h)? {
-            // A named pipe's handle in overlapped mode is a file object: its own state.
-            if crate::namedpipe::is_pipe_fd(fd)
-                && let Some(r) = crate::overlapped::wait_file_object(h, ms)
-            {
-                return Ok(r);
+        // A core handle (the common case) is used as it is; the others are sorted out here.
+        let r = match crate::handle::raw_value(h) {
+            Some(r) => r,
+            None => {
+                if let crate::handle::H::Std(fd) = crate::handle::classify(h)? {
+                    // A named pipe's handle in overlapped mode is a file object: its own
+                    // state.
+                    if crate::namedpipe::is_pipe_fd(fd)
+                        && let Some(r) = crate::overlapped::wait_file_object(h, ms)
+                    {
+                        return Ok(r);
+                    }
+                    return crate::files::wait_fd(fd, ms);
+                }
+                waitable(h)?
             }
-            return crate::files::wait_fd(fd, ms);
-        }
-        let r = waitable(h)?;
+        };
         Ok(wait_result(raw::wait(&[r], false, timeout(ms))?))
     })
 }

@@ -9,10 +9,9 @@
 //! before its `exec` (see `process.rs`) and released by writing to a pipe; a running one is
 //! stopped with `SIGSTOP` and continued with `SIGCONT` (which stops every thread of it).
 
-use std::cell::Cell;
 use std::collections::HashMap;
 use std::os::fd::OwnedFd;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU32, Ordering, compiler_fence};
 use std::sync::{Mutex, Once};
 use std::time::{Duration, Instant};
 
@@ -96,13 +95,13 @@ extern "C" fn on_suspend(_sig: i32) {
     // SAFETY: errno is thread-local; saved and restored around the handler.
     let errno = unsafe { *libc::__errno_location() };
     if let Some(slot) = find(winipc_sys::proc::gettid()) {
-        if DEPTH.with(Cell::get) == 0 {
+        if BOUNDARY.with(|b| b.depth.load(Ordering::Relaxed)) == 0 {
             park(slot);
         } else {
             // Inside libwinipc (maybe holding the store lock, or blocked in a wait): like a
             // Windows thread suspended in a system call, it finishes the call and stops on
             // its way out. SuspendThread may return now.
-            SUSPEND_PENDING.with(|p| p.set(true));
+            BOUNDARY.with(|b| b.pending.fetch_or(SUSPEND_PENDING, Ordering::Relaxed));
             slot.parked.store(1, Ordering::Release);
         }
     }
@@ -110,13 +109,29 @@ extern "C" fn on_suspend(_sig: i32) {
     unsafe { *libc::__errno_location() = errno };
 }
 
-thread_local! {
+/// [`Boundary::pending`]: a `TerminateThread` arrived while the thread was inside libwinipc.
+const TERMINATED: u8 = 1;
+/// [`Boundary::pending`]: a `SuspendThread` arrived while the thread was inside libwinipc.
+const SUSPEND_PENDING: u8 = 2;
+
+/// A thread's crossing of the library boundary, in one thread-local (one TLS address per
+/// entry or exit, and every exported function crosses it twice). Both words are written by the
+/// thread itself and by its signal handlers (which run on the same thread): atomics, read and
+/// written with plain loads and stores except for the handlers' `or` and the slow path's swap.
+struct Boundary {
     /// How deep the calling thread is inside libwinipc's exported functions.
-    static DEPTH: Cell<u32> = const { Cell::new(0) };
-    /// A `TerminateThread` arrived while the thread was inside libwinipc.
-    static TERMINATED: Cell<bool> = const { Cell::new(false) };
-    /// A `SuspendThread` arrived while the thread was inside libwinipc.
-    static SUSPEND_PENDING: Cell<bool> = const { Cell::new(false) };
+    depth: AtomicU32,
+    /// [`TERMINATED`] and [`SUSPEND_PENDING`], set by the handlers while `depth > 0`.
+    pending: AtomicU8,
+}
+
+thread_local! {
+    static BOUNDARY: Boundary = const {
+        Boundary {
+            depth: AtomicU32::new(0),
+            pending: AtomicU8::new(0),
+        }
+    };
 }
 
 /// Parks the calling thread forever: what `TerminateThread` leaves of it.
@@ -128,29 +143,56 @@ fn park_forever() -> ! {
 }
 
 extern "C" fn on_terminate(_sig: i32) {
-    if DEPTH.with(Cell::get) == 0 {
+    if BOUNDARY.with(|b| b.depth.load(Ordering::Relaxed)) == 0 {
         park_forever();
     }
-    TERMINATED.with(|t| t.set(true));
+    BOUNDARY.with(|b| b.pending.fetch_or(TERMINATED, Ordering::Relaxed));
 }
 
 /// Called by [`ffi`] around every exported function: a thread terminated while inside
 /// libwinipc (where it may hold the store lock) stops when it leaves.
+#[inline(always)]
 pub(crate) fn enter_library() {
-    DEPTH.with(|d| d.set(d.get() + 1));
+    BOUNDARY.with(|b| {
+        // A plain load and store: only this thread writes `depth` (a handler reads it).
+        b.depth
+            .store(b.depth.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+    });
+    // The handlers must see the thread inside before it does anything inside.
+    compiler_fence(Ordering::SeqCst);
 }
 
+#[inline(always)]
 pub(crate) fn leave_library() {
-    let d = DEPTH.with(|d| {
-        let v = d.get().saturating_sub(1);
-        d.set(v);
-        v
+    compiler_fence(Ordering::SeqCst);
+    let pending = BOUNDARY.with(|b| {
+        // At least 1: `enter_library` counted this call.
+        let d = b.depth.load(Ordering::Relaxed).wrapping_sub(1);
+        b.depth.store(d, Ordering::Relaxed);
+        // A signal after this store finds the thread outside and acts at once; one before it
+        // left its flag, read here (the fence keeps the read after the store).
+        compiler_fence(Ordering::SeqCst);
+        if d == 0 {
+            b.pending.load(Ordering::Relaxed)
+        } else {
+            0
+        }
     });
-    if d == 0 && TERMINATED.with(Cell::get) {
+    if pending != 0 {
+        left_with_pending();
+    }
+}
+
+/// [`leave_library`]'s slow path: a `TerminateThread` or `SuspendThread` arrived while the
+/// thread was inside.
+#[cold]
+#[inline(never)]
+fn left_with_pending() {
+    let pending = BOUNDARY.with(|b| b.pending.fetch_and(!SUSPEND_PENDING, Ordering::Relaxed));
+    if pending & TERMINATED != 0 {
         park_forever();
     }
-    if d == 0
-        && SUSPEND_PENDING.with(|p| p.replace(false))
+    if pending & SUSPEND_PENDING != 0
         && let Some(slot) = find(gettid())
     {
         park(slot);
@@ -382,7 +424,7 @@ pub extern "C" fn TerminateThread(h: HANDLE, code: DWORD) -> BOOL {
             let _ = raw::close(r);
         }
         if tid == gettid() {
-            TERMINATED.with(|t| t.set(true));
+            BOUNDARY.with(|b| b.pending.fetch_or(TERMINATED, Ordering::Relaxed));
             return Ok(()); // parks when leaving libwinipc
         }
         install_handlers();

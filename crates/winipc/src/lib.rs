@@ -129,10 +129,11 @@ pub fn wait_raw(
     all: bool,
     timeout: Option<Duration>,
 ) -> io::Result<WaitOutcome> {
-    let targets = handles
-        .iter()
-        .map(|&h| readiness::wait_target(h))
-        .collect::<error::Result<smallvec::SmallVec<[_; 4]>>>()?;
+    // A plain loop (a `collect` into a `Result` cost more than the lookups).
+    let mut targets: smallvec::SmallVec<[_; 4]> = smallvec::SmallVec::new();
+    for &h in handles {
+        targets.push(readiness::wait_target(h)?);
+    }
     Ok(wait::wait(&targets, all, wait::deadline(timeout))?)
 }
 

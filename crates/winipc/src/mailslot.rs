@@ -346,18 +346,24 @@ fn handle_entry_released() {
     RAW_EPOCH.fetch_add(1, Ordering::Release);
 }
 
+/// Called in the child after `fork()` (with the fork epoch's bump): the child has its own
+/// handle table, so the forking thread's cached resolutions, copied into the child, are
+/// stale there.
+pub(crate) fn after_fork_in_child() {
+    RAW_EPOCH.fetch_add(1, Ordering::Release);
+}
+
 /// Entries of a thread's [`RAW_CACHE`] (a thread that writes one slot and reads another hits
 /// both).
 const RAW_CACHE_WAYS: usize = 2;
 
-/// A thread's resolution of a raw mailslot handle: the value, the epochs it was resolved in
-/// ([`RAW_EPOCH`] and the fork epoch: a child after `fork` has its own handle table), its
-/// entry (object, kind, access) and its ring.
+/// A thread's resolution of a raw mailslot handle: the value, the epoch it was resolved in
+/// ([`RAW_EPOCH`], which a `fork()` bumps in the child too: the child has its own handle
+/// table), its entry (object, kind, access) and its ring.
 #[derive(Debug)]
 struct RawHit {
     h: RawHandle,
     epoch: u64,
-    fork: u32,
     entry: handles::Entry,
     ring: Arc<OpenRing>,
 }
@@ -372,12 +378,11 @@ thread_local! {
         const { std::cell::RefCell::new([const { None }; RAW_CACHE_WAYS]) };
 }
 
-/// The epochs a resolution made now belongs to (read *before* resolving: an entry released
-/// after this read bumps [`RAW_EPOCH`] past it).
+/// The epoch a resolution made now belongs to (read *before* resolving: an entry released
+/// after this read, or a fork, bumps [`RAW_EPOCH`] past it).
 #[derive(Debug, Clone, Copy)]
 struct RawKey {
     epoch: u64,
-    fork: u32,
 }
 
 impl RawKey {
@@ -387,27 +392,15 @@ impl RawKey {
             // Acquire: pairs with the release bump, so a resolution that follows sees the
             // cleared entry of any release counted in `epoch`.
             epoch: RAW_EPOCH.load(Ordering::Acquire),
-            fork: crate::store::registry::fork_epoch(),
         }
     }
 
-    /// Runs `f` on this thread's cached entry and ring for `h`, if it has a current one.
-    #[inline]
-    fn hit<T>(
-        self,
-        h: RawHandle,
-        f: &mut impl FnMut(&handles::Entry, &OpenRing) -> T,
-    ) -> Option<T> {
-        RAW_CACHE.with(|c| {
-            // Shared borrow: `f` may block (a read waiting for a message) and a re-entry would
-            // only find the cache busy for insertion.
-            let c = c.try_borrow().ok()?;
-            let w = c
-                .iter()
-                .flatten()
-                .find(|w| w.h == h && w.epoch == self.epoch && w.fork == self.fork)?;
-            Some(f(&w.entry, &w.ring))
-        })
+    /// This thread's current cached resolution of `h` among `ways`, if any.
+    #[inline(always)]
+    fn find(self, ways: &[Option<RawHit>; RAW_CACHE_WAYS], h: RawHandle) -> Option<&RawHit> {
+        ways.iter()
+            .flatten()
+            .find(|w| w.h == h && w.epoch == self.epoch)
     }
 
     /// Caches `h`'s resolution `(e, ring)`, made after this key was read.
@@ -419,7 +412,6 @@ impl RawKey {
             c[0] = Some(RawHit {
                 h,
                 epoch: self.epoch,
-                fork: self.fork,
                 entry: e,
                 ring,
             });
@@ -429,26 +421,56 @@ impl RawKey {
     }
 }
 
-/// Runs `f` on the entry and ring of raw handle `h`, which must be a mailslot handle of the
-/// direction `receive` asks for.
-fn with_raw_mailslot<T>(
+/// `ReadFile` on a raw handle through this thread's cache, if `h` is in it (the hit path: one
+/// thread-local borrow; issue 16). Out of line, so that `LocalKey::with` around it inlines
+/// (with the closure inside, it did not, and reached the thread-local through a pointer).
+#[inline(never)]
+fn read_cached(
+    c: &std::cell::RefCell<[Option<RawHit>; RAW_CACHE_WAYS]>,
+    key: RawKey,
+    h: RawHandle,
+    buf: &mut [u8],
+) -> Option<Result<usize>> {
+    // Shared borrow: the read may block (waiting for a message) and a re-entry would only
+    // find the cache busy for insertion.
+    let c = c.try_borrow().ok()?;
+    let w = key.find(&c, h)?;
+    Some(match check_direction(&w.entry, true) {
+        Ok(()) => read(w.entry.obj, &w.ring, buf, None),
+        Err(e) => Err(e),
+    })
+}
+
+/// `WriteFile` on a raw handle through this thread's cache, as [`read_cached`].
+#[inline(never)]
+fn write_cached(
+    c: &std::cell::RefCell<[Option<RawHit>; RAW_CACHE_WAYS]>,
+    key: RawKey,
+    h: RawHandle,
+    msg: &[u8],
+) -> Option<Result<()>> {
+    let c = c.try_borrow().ok()?;
+    let w = key.find(&c, h)?;
+    Some(match check_direction(&w.entry, false) {
+        Ok(()) => write(&w.ring, msg, None),
+        Err(e) => Err(e),
+    })
+}
+
+/// A raw handle missing from this thread's cache: resolves it (checking its direction) and
+/// caches it.
+#[cold]
+#[inline(never)]
+fn resolve_raw(
+    key: RawKey,
     h: RawHandle,
     receive: bool,
-    mut f: impl FnMut(&handles::Entry, &OpenRing) -> Result<T>,
-) -> Result<T> {
-    let key = RawKey::now();
-    let mut checked = |e: &handles::Entry, ring: &OpenRing| {
-        check_direction(e, receive)?;
-        f(e, ring)
-    };
-    if let Some(r) = key.hit(h, &mut checked) {
-        return r;
-    }
+) -> Result<(handles::Entry, Arc<OpenRing>)> {
     let e = handles::resolve(h)?;
     check_direction(&e, receive)?;
     let ring = raw_ring(h, &e)?;
     key.remember(h, e, ring.clone());
-    checked(&e, &ring)
+    Ok((e, ring))
 }
 
 /// `CloseHandle` hook: drops the ring a raw handle kept mapped.
@@ -943,6 +965,7 @@ fn open_writer(name: &str, inherit: bool) -> Result<MailslotWriter> {
 }
 
 /// Checks that a handle is a mailslot handle opened for receiving (or for sending).
+#[inline(always)]
 fn check_direction(e: &handles::Entry, receive: bool) -> Result<()> {
     if e.kind != Kind::Mailslot {
         return Err(Error::InvalidHandle);
@@ -1051,10 +1074,17 @@ fn read(
     let live = Threads;
     let me = my_id();
     let r = ring.ring();
-    // The fast path: a message is there (no clock, no syscall).
-    let first = r.try_recv(me, buf, &live);
-    if !matches!(first, Ok(None) | Err(RecvError::Busy)) {
-        return recv_result(s, ring, first);
+    // The fast path: a message is there (no clock, no syscall). On an idle ring with nothing
+    // queued (two loads) the attempt is left to the blocking receive below, whose first step
+    // is the same: the reader lock is taken once, not twice, before sleeping (issue 16: the
+    // CPU time a woken receiver spends per message decides whether it preempts the writer
+    // that woke it on a shared CPU).
+    let idle_and_empty = ring.quiet.load(Ordering::Relaxed) && !r.has_message();
+    if !idle_and_empty {
+        let first = r.try_recv(me, buf, &live);
+        if !matches!(first, Ok(None) | Err(RecvError::Busy)) {
+            return recv_result(s, ring, first);
+        }
     }
     let timeout = match timeout {
         Some(t) => t,
@@ -1168,20 +1198,34 @@ pub(crate) fn set_read_timeout(h: RawHandle, ms: u32) -> Result<()> {
 }
 
 /// `ReadFile` on a raw handle (the C ABI's path).
+#[inline]
 pub(crate) fn read_raw(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
-    with_raw_mailslot(h, true, |e, ring| read(e.obj, ring, buf, None))
+    let key = RawKey::now();
+    if let Some(r) = RAW_CACHE.with(|c| read_cached(c, key, h, buf)) {
+        return r;
+    }
+    let (e, ring) = resolve_raw(key, h, true)?;
+    read(e.obj, &ring, buf, None)
 }
 
 /// `WriteFile` on a raw handle (the C ABI's path).
+#[inline]
 pub(crate) fn write_raw(h: RawHandle, msg: &[u8]) -> Result<()> {
     let key = RawKey::now();
-    let mut send = |e: &handles::Entry, ring: &OpenRing| {
+    if let Some(r) = RAW_CACHE.with(|c| write_cached(c, key, h, msg)) {
+        return r;
+    }
+    write_raw_miss(key, h, msg)
+}
+
+/// [`write_raw`]'s miss: resolves `h` (a local mailslot's send handle, or a remote one's).
+#[cold]
+#[inline(never)]
+fn write_raw_miss(key: RawKey, h: RawHandle, msg: &[u8]) -> Result<()> {
+    let send = |e: &handles::Entry, ring: &OpenRing| {
         check_direction(e, false)?;
         write(ring, msg, None)
     };
-    if let Some(r) = key.hit(h, &mut send) {
-        return r;
-    }
     let e = handles::resolve(h)?;
     if e.kind == Kind::Event
         && let Some(remote) = crate::remote::lookup(e.obj)
@@ -1266,7 +1310,11 @@ impl External for RoomWatch {
 
 /// The wait target for a raw handle: mailslots wait on their ring, others on their object.
 pub(crate) fn wait_target(h: RawHandle) -> Result<Target> {
-    let e = handles::resolve(h)?;
+    wait_target_of(h, &handles::resolve(h)?)
+}
+
+/// [`wait_target`] for handle `h`, whose entry is `e`.
+pub(crate) fn wait_target_of(h: RawHandle, e: &handles::Entry) -> Result<Target> {
     if matches!(e.kind, Kind::Section | Kind::Pipe) {
         // A file mapping is not waitable (as on Windows); a pipe's listing is not a handle
         // Win32 code is given.
@@ -1275,7 +1323,7 @@ pub(crate) fn wait_target(h: RawHandle) -> Result<Target> {
     if e.kind != Kind::Mailslot {
         return Ok(Target::Obj(e.obj));
     }
-    Ok(Target::External(raw_ring(h, &e)?))
+    Ok(Target::External(raw_ring(h, e)?))
 }
 
 /// Test hook behind [`crate::__doc::send_killed_before_wake`].

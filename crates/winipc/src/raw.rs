@@ -143,14 +143,24 @@ pub const HANDLE_VALUE_LIMIT: RawHandle =
 
 /// `WaitForSingleObject` / `WaitForMultipleObjects` on raw handles (no 64-object limit here).
 pub fn wait(handles: &[RawHandle], all: bool, timeout: Option<Duration>) -> Result<WaitOutcome> {
-    let targets = handles
-        .iter()
-        .map(|&h| {
-            check_access(h, access::SYNCHRONIZE)?;
-            crate::readiness::wait_target(h)
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let targets = wait_targets(handles)?;
     wait::wait(&targets, all, wait::deadline(timeout))
+}
+
+/// The wait targets of `handles`, each checked for `SYNCHRONIZE` (mailslots need no right):
+/// one handle-table read per handle, and no allocation for up to four (the C ABI's
+/// `WaitForSingleObject` went through a `Vec` and read each entry twice; issue 16).
+fn wait_targets(handles: &[RawHandle]) -> Result<smallvec::SmallVec<[wait::Target; 4]>> {
+    // A plain loop: `collect` into a `Result` went through a generic adapter that cost more
+    // than the lookups themselves.
+    let mut targets = smallvec::SmallVec::new();
+    for &h in handles {
+        targets.push(crate::readiness::wait_target_checked(
+            h,
+            access::SYNCHRONIZE,
+        )?);
+    }
+    Ok(targets)
 }
 
 /// An alertable wait (`WaitForSingleObjectEx`/`WaitForMultipleObjectsEx` with `bAlertable`):
@@ -163,13 +173,7 @@ pub fn wait_alertable(
     timeout: Option<Duration>,
     alert: (&std::sync::atomic::AtomicU32, u32),
 ) -> Result<Option<WaitOutcome>> {
-    let targets = handles
-        .iter()
-        .map(|&h| {
-            check_access(h, access::SYNCHRONIZE)?;
-            crate::readiness::wait_target(h)
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let targets = wait_targets(handles)?;
     wait::wait_alertable(&targets, all, wait::deadline(timeout), Some(alert))
 }
 
@@ -318,20 +322,27 @@ pub fn thread_finished(own: RawHandle, code: u32) -> Result<()> {
 
 /// `ReadFile` on a mailslot receive handle: one message, waiting up to the slot's read
 /// timeout.
+#[inline(always)]
 pub fn mailslot_read(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
     let n = mailslot::read_raw(h, buf)?;
     crate::readiness::after_mailslot_read();
     Ok(n)
 }
 /// `WriteFile` on a mailslot send handle: one message.
+#[inline(always)]
 pub fn mailslot_write(h: RawHandle, msg: &[u8]) -> Result<()> {
-    mailslot::write_raw(h, msg).map_err(|e| match e {
+    mailslot::write_raw(h, msg).map_err(write_error)
+}
+
+#[cold]
+fn write_error(e: Error) -> Error {
+    match e {
         // Closing the slot unlinks its ring file and drops it from the closing process's ring
         // registry, so a sender that must (re)open the ring by id finds no file: that is the
         // receiver being gone, not a missing file.
         Error::NotFound => Error::ReceiverGone,
         e => e,
-    })
+    }
 }
 /// `GetMailslotInfo`.
 pub fn mailslot_info(h: RawHandle) -> Result<MailslotInfo> {

@@ -499,6 +499,7 @@ fn release(b: &Bridge, key: &Key, reg: &Arc<Reg>) {
 
 /// After this process consumed a mailslot message (`ReadFile`): let the bridge see whether
 /// the slot is now empty (one load when no mailslot is registered).
+#[inline(always)]
 pub(crate) fn after_mailslot_read() {
     if RING_REGS.load(Ordering::Relaxed) != 0
         && let Some(b) = current_bridge()
@@ -674,4 +675,18 @@ pub(crate) fn wait_target(h: RawHandle) -> Result<Target> {
         return Ok(Target::External(w));
     }
     crate::mailslot::wait_target(h)
+}
+
+/// [`wait_target`] for a handle that must also hold the rights `need` (a mailslot handle
+/// needs none): `ERROR_INVALID_HANDLE`, then `ERROR_ACCESS_DENIED`, then the target, from one
+/// read of the handle's entry.
+pub(crate) fn wait_target_checked(h: RawHandle, need: u32) -> Result<Target> {
+    let e = handles::resolve(h)?;
+    if e.kind != Kind::Mailslot && e.access & need != need {
+        return Err(Error::AccessDenied);
+    }
+    if let Some(w) = fd_watch(h) {
+        return Ok(Target::External(w));
+    }
+    crate::mailslot::wait_target_of(h, &e)
 }

@@ -179,13 +179,13 @@ pub(crate) fn wait_alertable(
         }
     }
     if stores.len() == 1 && !external {
-        let objs: SmallVec<[ObjRef; 8]> = targets
-            .iter()
-            .map(|t| match t {
-                Target::Obj(r) => *r,
+        let mut objs: SmallVec<[ObjRef; 8]> = SmallVec::new();
+        for t in targets {
+            match t {
+                Target::Obj(r) => objs.push(*r),
                 Target::External(_) => unreachable!("no externals in a single-store wait"),
-            })
-            .collect();
+            }
+        }
         let s = Store::get(stores[0])?;
         let got = single(s, &objs, all, deadline_ns, alert);
         s.check_pages()?;
@@ -242,7 +242,10 @@ fn single(
     for r in objs {
         objects::check(&g, *r, None)?;
     }
-    let ixs: SmallVec<[u32; 8]> = objs.iter().map(|r| r.ix).collect();
+    let mut ixs: SmallVec<[u32; 8]> = SmallVec::new();
+    for r in objs {
+        ixs.push(r.ix);
+    }
     if let Some(r) = poll(&mut g, &ixs, all)? {
         g.commit();
         return Ok(Some(r));
@@ -267,7 +270,10 @@ fn single(
     link(&mut g, &ixs, all, false)?;
     g.commit();
     let state = s.w(Store::th(me, th::WAIT_STATE));
-    let extra: SmallVec<[(&AtomicU32, u32); 1]> = alert.into_iter().collect();
+    let mut extra: SmallVec<[(&AtomicU32, u32); 1]> = SmallVec::new();
+    if let Some(a) = alert {
+        extra.push(a);
+    }
     loop {
         sleep(s, me, &ixs, deadline_ns, &extra);
         if state.load(Ordering::Acquire) == WAIT_SATISFIED {

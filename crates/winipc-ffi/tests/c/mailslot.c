@@ -2,12 +2,14 @@
  * mailslot.c - CreateMailslot, CreateFile, ReadFile, WriteFile, GetMailslotInfo,
  * SetMailslotInfo, CloseHandle on mailslots; a second process as the writer.
  *
- *   mailslot                 the tests
+ *   mailslot                 the tests (one forks: a forked child's handle table is its own)
  *   mailslot child NAME N    (role) writes N messages "msg <i>" to NAME
  */
 #include "harness.h"
 
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static void slot_name(char *buf, size_t n, const char *tag)
 {
@@ -370,6 +372,38 @@ static void test_cross_process(void)
     CloseHandle(s);
 }
 
+/* A child made by fork() has a handle table of its own: a send handle its parent had used
+ * (and so cached, per thread, with its ring) names nothing there, and the child's WriteFile
+ * on that value must not reach the parent's slot. */
+static void test_forked_child(void)
+{
+    char name[200], buf[64];
+    HANDLE s, c;
+    DWORD n;
+    pid_t pid;
+    int status = -1;
+
+    slot_name(name, sizeof name, "fork");
+    s = CreateMailslotA(name, 0, 0, NULL);
+    CHECK(s != INVALID_HANDLE_VALUE);
+    c = CreateFileA(name, GENERIC_WRITE, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(c != INVALID_HANDLE_VALUE);
+    CHECK_OK(WriteFile(c, "parent", 6, &n, NULL));
+    CHECK_OK(ReadFile(s, buf, sizeof buf, &n, NULL));
+    fflush(NULL);
+    pid = fork();
+    if (pid == 0) {
+        BOOL ok = WriteFile(c, "child", 5, &n, NULL);
+        _exit(ok ? 1 : GetLastError() == ERROR_INVALID_HANDLE ? 0 : 2);
+    }
+    CHECK(pid > 0);
+    CHECK(waitpid(pid, &status, 0) == pid);
+    CHECK_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : 100 + status, 0);
+    CHECK_FAIL(ReadFile(s, buf, sizeof buf, &n, NULL), FALSE, ERROR_SEM_TIMEOUT);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "child") == 0)
@@ -379,5 +413,6 @@ int main(int argc, char **argv)
     test_wide_and_local_names();
     test_inherited_slot();
     test_cross_process();
+    test_forked_child();
     return SUMMARY();
 }

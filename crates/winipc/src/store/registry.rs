@@ -59,6 +59,7 @@ fn retire(s: &Store, t: u32) -> Result<()> {
 }
 
 /// This process's fork epoch: it changes in the child of every `fork()` (never 0).
+#[inline]
 pub(crate) fn fork_epoch() -> u32 {
     FORK_EPOCH.load(Ordering::Relaxed)
 }
@@ -66,6 +67,7 @@ pub(crate) fn fork_epoch() -> u32 {
 /// Called in the child after `fork()`: the child is a new process with one new thread.
 pub(crate) fn after_fork_in_child() {
     FORK_EPOCH.fetch_add(1, Ordering::Relaxed);
+    crate::mailslot::after_fork_in_child();
     for s in super::STORES.iter().filter_map(|c| c.get()) {
         s.proc_slot.store(0, Ordering::Relaxed);
     }
