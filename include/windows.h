@@ -1733,6 +1733,7 @@ typedef LPSTARTUPINFOA LPSTARTUPINFO;
 } /* extern "C" */
 #endif
 
+#include "fileapi.h" /* locks, attributes, directories, FindFirstFile */
 #include "memoryapi.h" /* file mappings */
 #include "threadpoollegacyapiset.h" /* RegisterWaitForSingleObject, QueueUserWorkItem */
 #include "threadpoolapiset.h" /* CreateThreadpoolWork/Wait/Timer */

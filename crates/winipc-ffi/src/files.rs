@@ -247,6 +247,7 @@ pub(crate) fn close_fd(fd: i32) -> R<()> {
         return Err(invalid_handle());
     }
     set_inheritable(fd, false);
+    crate::fslock::forget(fd);
     crate::consoleio::note_device(fd, None);
     let mut d = DELETE_ON_CLOSE.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(i) = d.iter().position(|(f, _)| *f == fd) {
@@ -353,14 +354,14 @@ pub(crate) fn wait_fd(fd: i32, ms: DWORD) -> R<DWORD> {
     }
 }
 
-fn fd_of(h: HANDLE) -> R<i32> {
+pub(crate) fn fd_of(h: HANDLE) -> R<i32> {
     match classify(h)? {
         H::Std(fd) => Ok(fd),
         _ => Err(invalid_handle()),
     }
 }
 
-fn fstat(fd: i32) -> R<libc::stat> {
+pub(crate) fn fstat(fd: i32) -> R<libc::stat> {
     let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
     // SAFETY: fstat fills `st` on success.
     if unsafe { libc::fstat(fd, st.as_mut_ptr()) } != 0 {
