@@ -158,6 +158,10 @@ WINBASEAPI BOOL WINAPI GetFileInformationByHandle(
 WINBASEAPI BOOL WINAPI GetFileTime(HANDLE hFile, LPFILETIME lpCreationTime,
                                    LPFILETIME lpLastAccessTime, LPFILETIME lpLastWriteTime);
 WINBASEAPI LONG WINAPI CompareFileTime(const FILETIME *lpFileTime1, const FILETIME *lpFileTime2);
+WINBASEAPI BOOL WINAPI FileTimeToLocalFileTime(const FILETIME *lpFileTime,
+                                               LPFILETIME lpLocalFileTime);
+WINBASEAPI BOOL WINAPI LocalFileTimeToFileTime(const FILETIME *lpLocalFileTime,
+                                               LPFILETIME lpFileTime);
 WINBASEAPI BOOL WINAPI SetFileTime(HANDLE hFile, const FILETIME *lpCreationTime,
                                    const FILETIME *lpLastAccessTime,
                                    const FILETIME *lpLastWriteTime);

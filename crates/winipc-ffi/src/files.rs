@@ -510,11 +510,14 @@ pub extern "C" fn GetFileType(h: HANDLE) -> DWORD {
 }
 
 fn delete_file(name: R<Option<String>>) -> BOOL {
+    use std::os::unix::fs::PermissionsExt;
     ffi_bool(|| {
         let name = name?.ok_or(Fail(code::ERROR_PATH_NOT_FOUND))?;
         let path = linux_path(&name);
         let meta = std::fs::symlink_metadata(&path).map_err(|e| path_error(&path, e))?;
-        if meta.is_dir() {
+        // Windows deletes neither directories nor read-only files (even for an
+        // administrator, where root could).
+        if meta.is_dir() || (meta.is_file() && meta.permissions().mode() & 0o222 == 0) {
             return Err(winipc_core::Error::AccessDenied.into());
         }
         std::fs::remove_file(&path).map_err(|e| path_error(&path, e))?;

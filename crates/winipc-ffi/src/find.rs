@@ -75,7 +75,7 @@ pub(crate) fn matches(pattern: &str, name: &str, case_sensitive: bool) -> bool {
             Some('?') => {
                 // A run of `?` before a dot or the end also matches fewer characters.
                 let dos = p[1..].iter().find(|&&c| c != '?').is_none_or(|&c| c == '.');
-                let one = !n.is_empty() && !(dos && n[0] == '.') && m(&p[1..], &n[1..]);
+                let one = !(n.is_empty() || dos && n[0] == '.') && m(&p[1..], &n[1..]);
                 let zero = dos && (n.is_empty() || n[0] == '.') && m(&p[1..], n);
                 one || zero
             }

@@ -355,3 +355,50 @@ pub unsafe extern "C" fn CompareFileTime(a: *const FILETIME, b: *const FILETIME)
         Ok(v(a).cmp(&v(b)) as LONG)
     })
 }
+
+/// `FILETIME` ticks of `f` shifted by the local time zone's offset at `f` (`sign` 1: to
+/// local time, -1: from local time).
+fn shift_local(f: FILETIME, sign: i64) -> R<FILETIME> {
+    let t = (u64::from(f.high) << 32) | u64::from(f.low);
+    if t >= 1 << 63 {
+        return Err(invalid_parameter("FILETIME out of range"));
+    }
+    let secs = (t / 10_000_000) as i64 - EPOCH_DIFF;
+    let off = crate::wallclock::local_offset(secs) * 10_000_000 * sign;
+    let v = (t as i64).checked_add(off).filter(|v| *v >= 0);
+    let v = v.ok_or_else(|| invalid_parameter("FILETIME out of range"))? as u64;
+    Ok(FILETIME {
+        low: v as u32,
+        high: (v >> 32) as u32,
+    })
+}
+
+/// # Safety
+/// `utc` valid for a `FILETIME` read, `local` for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn FileTimeToLocalFileTime(
+    utc: *const FILETIME,
+    local: *mut FILETIME,
+) -> BOOL {
+    ffi_bool(|| {
+        // SAFETY: the caller's contract.
+        let v = shift_local(unsafe { read_req(utc) }?, 1)?;
+        // SAFETY: the caller's contract.
+        unsafe { write_req(local, v) }
+    })
+}
+
+/// # Safety
+/// `local` valid for a `FILETIME` read, `utc` for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn LocalFileTimeToFileTime(
+    local: *const FILETIME,
+    utc: *mut FILETIME,
+) -> BOOL {
+    ffi_bool(|| {
+        // SAFETY: the caller's contract.
+        let v = shift_local(unsafe { read_req(local) }?, -1)?;
+        // SAFETY: the caller's contract.
+        unsafe { write_req(utc, v) }
+    })
+}

@@ -227,7 +227,12 @@ pub unsafe extern "C" fn LockFileEx(
         done.Internal = STATUS_SUCCESS;
         done.InternalHigh = 0;
         // SAFETY: the caller's contract (checked readable above; written as Windows does).
-        unsafe { write_req(ov, done) }
+        unsafe { write_req(ov, done) }?;
+        // The event says the request completed, for callers that wait for it.
+        if let Some(ev) = o.event() {
+            let _ = winipc_core::raw::event_set(ev);
+        }
+        Ok(())
     })
 }
 

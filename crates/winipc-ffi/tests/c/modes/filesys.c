@@ -83,6 +83,15 @@ static void test_locks(const char *self, const TCHAR *path, const char *apath)
     CHECK_FAIL(LockFile(h, 205, 0, 1, 0), FALSE, ERROR_LOCK_VIOLATION); /* one still held */
     CHECK_OK(UnlockFileEx(h2, 0, 10, 0, &ov));
     CHECK_OK(LockFile(h, 205, 0, 1, 0));
+    /* Granted at once: the OVERLAPPED's event is signaled, as for a completed request. */
+    ov.Offset = 300;
+    ov.hEvent = CreateEvent(NULL, TRUE, FALSE, NULL);
+    CHECK_OK(LockFileEx(h2, LOCKFILE_EXCLUSIVE_LOCK, 0, 1, 0, &ov));
+    CHECK_EQ(WaitForSingleObject(ov.hEvent, 0), WAIT_OBJECT_0);
+    CHECK_OK(UnlockFileEx(h2, 0, 1, 0, &ov));
+    CloseHandle(ov.hEvent);
+    ov.hEvent = NULL;
+    ov.Offset = 200;
     CHECK_OK(UnlockFile(h, 205, 0, 1, 0));
     /* Unlocking what is not locked (or not exactly a locked range). */
     CHECK_FAIL(UnlockFile(h, 205, 0, 1, 0), FALSE, ERROR_NOT_LOCKED);
@@ -167,6 +176,14 @@ static void test_info(const TCHAR *path)
     CHECK_EQ(wt.dwLowDateTime, set.dwLowDateTime);
     CHECK_EQ(wt.dwHighDateTime, set.dwHighDateTime);
     CHECK_EQ(CompareFileTime(&wt, &set), 0);
+    CHECK_EQ(CompareFileTime(&ct, &set), 1);
+    CHECK_EQ(CompareFileTime(&set, &ct), -1);
+    {
+        FILETIME local, back;
+        CHECK_OK(FileTimeToLocalFileTime(&set, &local));
+        CHECK_OK(LocalFileTimeToFileTime(&local, &back));
+        CHECK_EQ(CompareFileTime(&back, &set), 0);
+    }
     CHECK_OK(GetFileAttributesEx(path, GetFileExInfoStandard, &fad));
     CHECK_EQ(fad.nFileSizeLow, 5000);
     CHECK_EQ(fad.ftLastWriteTime.dwLowDateTime, set.dwLowDateTime);
@@ -189,6 +206,7 @@ static void test_info(const TCHAR *path)
     CHECK(GetFileAttributes(_T(".")) & FILE_ATTRIBUTE_DIRECTORY);
     CHECK_OK(SetFileAttributes(path, FILE_ATTRIBUTE_READONLY));
     CHECK(GetFileAttributes(path) & FILE_ATTRIBUTE_READONLY);
+    CHECK_FAIL(DeleteFile(path), FALSE, ERROR_ACCESS_DENIED); /* read-only, even for root */
     CHECK_OK(SetFileAttributes(path, FILE_ATTRIBUTE_NORMAL));
     CHECK_EQ(GetFileAttributes(path) & FILE_ATTRIBUTE_READONLY, 0);
     CHECK_FAIL(SetFileAttributes(_T("no_such_file_fs.txt"), FILE_ATTRIBUTE_NORMAL), FALSE,
