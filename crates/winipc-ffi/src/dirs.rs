@@ -12,6 +12,7 @@ use crate::util::*;
 const ERROR_NOT_SAME_DEVICE: u32 = 17;
 const ERROR_DIR_NOT_EMPTY: u32 = 145;
 const ERROR_FILE_EXISTS: u32 = 80;
+const ERROR_SHARING_VIOLATION: u32 = 32;
 
 const MOVEFILE_REPLACE_EXISTING: DWORD = 0x1;
 const MOVEFILE_COPY_ALLOWED: DWORD = 0x2;
@@ -70,7 +71,7 @@ unsafe fn remove_directory<T: Unit>(p: *const T) -> BOOL {
         }
         std::fs::remove_dir(&path).map_err(|e| match e.raw_os_error() {
             Some(libc::ENOTEMPTY) | Some(libc::EEXIST) => Fail(ERROR_DIR_NOT_EMPTY),
-            Some(libc::EBUSY) => Fail(32), // ERROR_SHARING_VIOLATION: a mount point
+            Some(libc::EBUSY) => Fail(ERROR_SHARING_VIOLATION), // a mount point
             _ => path_error(&path, e),
         })
     })
@@ -100,6 +101,11 @@ fn copy_file(src: &str, dst: &str, fail_if_exists: bool) -> R<()> {
         return Err(winipc_core::Error::AccessDenied.into());
     }
     if let Ok(d) = std::fs::metadata(dst) {
+        use std::os::unix::fs::MetadataExt;
+        if (d.dev(), d.ino()) == (meta.dev(), meta.ino()) {
+            // The file onto itself: Windows finds it open (and it would be emptied here).
+            return Err(Fail(ERROR_SHARING_VIOLATION));
+        }
         if fail_if_exists {
             return Err(Fail(ERROR_FILE_EXISTS));
         }
@@ -153,7 +159,7 @@ pub unsafe extern "C" fn CopyFileW(src: *const WCHAR, dst: *const WCHAR, fail: B
     unsafe { copy(src, dst, fail) }
 }
 
-fn move_file(src: &str, dst: &str, flags: DWORD) -> R<()> {
+fn move_flags(flags: DWORD) -> R<()> {
     let known = MOVEFILE_REPLACE_EXISTING | MOVEFILE_COPY_ALLOWED | MOVEFILE_WRITE_THROUGH;
     if flags & MOVEFILE_DELAY_UNTIL_REBOOT != 0 {
         return Err(not_supported("MOVEFILE_DELAY_UNTIL_REBOOT"));
@@ -161,6 +167,10 @@ fn move_file(src: &str, dst: &str, flags: DWORD) -> R<()> {
     if flags & !known != 0 {
         return Err(invalid_parameter("MoveFileEx flags"));
     }
+    Ok(())
+}
+
+fn move_file(src: &str, dst: &str, flags: DWORD) -> R<()> {
     let src_meta = std::fs::symlink_metadata(src).map_err(|e| path_error(src, e))?;
     let replace = flags & MOVEFILE_REPLACE_EXISTING != 0;
     if let Ok(d) = std::fs::symlink_metadata(dst) {
@@ -207,6 +217,7 @@ fn move_file(src: &str, dst: &str, flags: DWORD) -> R<()> {
 
 unsafe fn mv<T: Unit>(src: *const T, dst: *const T, flags: DWORD) -> BOOL {
     ffi_bool(|| {
+        move_flags(flags)?;
         // SAFETY: the caller's contract.
         let s = unsafe { path_arg(src) }?;
         // SAFETY: the caller's contract.

@@ -238,6 +238,8 @@ pub(crate) fn close_fd(fd: i32) -> R<()> {
     // Pending overlapped operations are cancelled first (while the descriptor is still open,
     // so that epoll forgets it).
     crate::overlapped::forget(crate::overlapped::key_of(std_handle(fd)));
+    // The byte-range locks recorded for the number (the kernel drops its own with the file).
+    crate::fslock::forget(fd);
     // A named-pipe end: dropping it closes its socket (and a server's own descriptors). What
     // winipc knew of the number is forgotten *before* the number is released: afterwards it
     // may already name another thread's new pipe end.
@@ -247,7 +249,6 @@ pub(crate) fn close_fd(fd: i32) -> R<()> {
         return Err(invalid_handle());
     }
     set_inheritable(fd, false);
-    crate::fslock::forget(fd);
     crate::consoleio::note_device(fd, None);
     let mut d = DELETE_ON_CLOSE.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(i) = d.iter().position(|(f, _)| *f == fd) {

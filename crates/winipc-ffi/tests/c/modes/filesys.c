@@ -279,6 +279,9 @@ static void test_dirs(const TCHAR *d)
     CHECK_EQ(get(c, buf, sizeof buf), 5);
     CHECK(strcmp(buf, "alpha") == 0);
     CHECK_FAIL(CopyFile(_T("no_such_file_fs.txt"), c, FALSE), FALSE, ERROR_FILE_NOT_FOUND);
+    CHECK_FAIL(CopyFile(c, c, FALSE), FALSE, ERROR_SHARING_VIOLATION); /* not emptied */
+    CHECK_EQ(get(c, buf, sizeof buf), 5);
+    CHECK_FAIL(MoveFileEx(c, NULL, MOVEFILE_DELAY_UNTIL_REBOOT), FALSE, ERROR_NOT_SUPPORTED);
     CHECK_OK(SetFileAttributes(c, FILE_ATTRIBUTE_READONLY));
     CHECK_FAIL(CopyFile(a, c, FALSE), FALSE, ERROR_ACCESS_DENIED);
     CHECK_OK(SetFileAttributes(c, FILE_ATTRIBUTE_NORMAL));
