@@ -21,6 +21,12 @@ extern "C" {
 #define LOCKFILE_FAIL_IMMEDIATELY   0x00000001
 #define LOCKFILE_EXCLUSIVE_LOCK     0x00000002
 
+/* Access rights for attributes only (CreateFile: the handle can query and set times). */
+#ifndef FILE_READ_ATTRIBUTES
+#  define FILE_READ_ATTRIBUTES  0x0080
+#  define FILE_WRITE_ATTRIBUTES 0x0100
+#endif
+
 /* Attributes. */
 #ifndef FILE_ATTRIBUTE_DIRECTORY
 #  define FILE_ATTRIBUTE_DIRECTORY     0x00000010

@@ -54,15 +54,15 @@ fn to_timespec(ft: Option<FILETIME>) -> libc::timespec {
     }
 }
 
-/// The attributes Windows would report for `st`: directories, read-only (no write bit for
-/// anyone), and `FILE_ATTRIBUTE_ARCHIVE` for other files (as NTFS files normally have).
+/// The attributes Windows would report for `st`: directories, read-only (a file with no write
+/// bit for anyone), and `FILE_ATTRIBUTE_ARCHIVE` for other files (as NTFS files normally have).
 pub(crate) fn attributes(st: &libc::stat) -> DWORD {
     let mut a = if st.st_mode & libc::S_IFMT == libc::S_IFDIR {
         FILE_ATTRIBUTE_DIRECTORY
     } else {
         FILE_ATTRIBUTE_ARCHIVE
     };
-    if st.st_mode & 0o222 == 0 {
+    if a != FILE_ATTRIBUTE_DIRECTORY && st.st_mode & 0o222 == 0 {
         a |= FILE_ATTRIBUTE_READONLY;
     }
     a
@@ -210,7 +210,16 @@ pub unsafe extern "C" fn SetFileTime(
         let ts = [to_timespec(a), to_timespec(w)];
         // The creation time cannot be set on Linux: it is accepted and ignored.
         // SAFETY: two timespecs, as futimens reads.
-        if unsafe { libc::futimens(fd, ts.as_ptr()) } != 0 {
+        let mut r = unsafe { libc::futimens(fd, ts.as_ptr()) };
+        if r != 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EBADF) {
+            // A handle opened for attributes only (FILE_WRITE_ATTRIBUTES) is an O_PATH
+            // descriptor, which futimens refuses: the file is reached by its /proc name.
+            let name = std::ffi::CString::new(format!("/proc/self/fd/{fd}"))
+                .map_err(|_| invalid_handle())?;
+            // SAFETY: a NUL-terminated path and two timespecs.
+            r = unsafe { libc::utimensat(libc::AT_FDCWD, name.as_ptr(), ts.as_ptr(), 0) };
+        }
+        if r != 0 {
             let e = std::io::Error::last_os_error();
             return Err(match e.raw_os_error() {
                 Some(libc::EBADF) => winipc_core::Error::AccessDenied.into(),
@@ -308,6 +317,11 @@ unsafe fn set_attributes<T: Unit>(p: *const T, attrs: DWORD) -> BOOL {
         let path = unsafe { path_arg(p) }?;
         let st = stat_path(&path)?;
         let mode = st.st_mode & 0o7777;
+        if st.st_mode & libc::S_IFMT == libc::S_IFDIR {
+            // Windows' read-only attribute does not keep files out of a directory; a
+            // directory's permissions are left as they are.
+            return Ok(());
+        }
         // Read-only clears every write bit; clearing it gives the owner write access back.
         // The other attributes (hidden, system, archive, ...) have no Linux meaning.
         let new = if attrs & FILE_ATTRIBUTE_READONLY != 0 {

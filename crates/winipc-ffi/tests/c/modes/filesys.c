@@ -211,6 +211,21 @@ static void test_info(const TCHAR *path)
     CHECK_EQ(GetFileAttributes(path) & FILE_ATTRIBUTE_READONLY, 0);
     CHECK_FAIL(SetFileAttributes(_T("no_such_file_fs.txt"), FILE_ATTRIBUTE_NORMAL), FALSE,
                ERROR_FILE_NOT_FOUND);
+    {
+        TCHAR below[200];
+        _stprintf(below, _T("%s\\x"), path); /* a file is not a directory */
+        CHECK_FAIL(GetFileAttributes(below), INVALID_FILE_ATTRIBUTES, ERROR_PATH_NOT_FOUND);
+    }
+    /* touch: a handle for attributes only sets the times. */
+    h = CreateFile(path, FILE_WRITE_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                   OPEN_EXISTING, 0, NULL);
+    CHECK(h != INVALID_HANDLE_VALUE);
+    GetSystemTimeAsFileTime(&set);
+    CHECK_OK(SetFileTime(h, NULL, &set, &set));
+    CloseHandle(h);
+    CHECK_OK(GetFileAttributesEx(path, GetFileExInfoStandard, &fad));
+    CHECK_EQ(fad.ftLastWriteTime.dwHighDateTime, set.dwHighDateTime);
+    CHECK_EQ(fad.ftLastAccessTime.dwLowDateTime / 10, set.dwLowDateTime / 10);
     CHECK_OK(DeleteFile(path));
 }
 
