@@ -55,6 +55,10 @@ pub(crate) struct FindData<T> {
     alternate: [T; 14],
 }
 
+// Windows' sizes (MAX_PATH + 14 units of names after 44 bytes, 4-byte aligned).
+const _: () = assert!(std::mem::size_of::<FindData<u8>>() == 320);
+const _: () = assert!(std::mem::size_of::<FindData<u16>>() == 592);
+
 fn fold(c: char) -> char {
     c.to_lowercase().next().unwrap_or(c)
 }

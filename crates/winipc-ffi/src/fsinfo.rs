@@ -144,6 +144,8 @@ pub(crate) struct ByHandleFileInformation {
     index_low: DWORD,
 }
 
+const _: () = assert!(std::mem::size_of::<ByHandleFileInformation>() == 52);
+
 /// # Safety
 /// `info` valid for a `BY_HANDLE_FILE_INFORMATION` write.
 #[unsafe(no_mangle)]
@@ -262,6 +264,8 @@ pub(crate) struct FileAttributeData {
     size_high: DWORD,
     size_low: DWORD,
 }
+
+const _: () = assert!(std::mem::size_of::<FileAttributeData>() == 36);
 
 unsafe fn get_attributes_ex<T: Unit>(p: *const T, level: u32, out: *mut FileAttributeData) -> BOOL {
     ffi_bool(|| {

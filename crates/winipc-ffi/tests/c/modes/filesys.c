@@ -405,6 +405,45 @@ static void test_find(const TCHAR *d)
                ERROR_FILE_NOT_FOUND);
 }
 
+/* Hart's ls -R: FindFirstFile("*") in each directory, entering subdirectories with
+ * SetCurrentDirectory, skipping "." and "..". Counts files and directories. */
+static void traverse(int *files, int *dirs, int depth)
+{
+    WIN32_FIND_DATA fd;
+    HANDLE h = FindFirstFile(_T("*"), &fd);
+    if (h == INVALID_HANDLE_VALUE || depth > 8)
+        return;
+    do {
+        if (_tcscmp(fd.cFileName, _T(".")) == 0 || _tcscmp(fd.cFileName, _T("..")) == 0)
+            continue;
+        if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) {
+            (*dirs)++;
+            if (SetCurrentDirectory(fd.cFileName)) {
+                traverse(files, dirs, depth + 1);
+                SetCurrentDirectory(_T(".."));
+            }
+        } else {
+            (*files)++;
+        }
+    } while (FindNextFile(h, &fd));
+    FindClose(h);
+}
+
+static void test_traverse(const TCHAR *d)
+{
+    TCHAR cwd[MAX_PATH], p[200];
+    int files = 0, dirs = 0;
+    _stprintf(p, _T("%s\\sub\\deep.txt"), d);
+    put(p, "x");
+    CHECK(GetCurrentDirectory(MAX_PATH, cwd) > 0);
+    CHECK_OK(SetCurrentDirectory(d));
+    traverse(&files, &dirs, 0);
+    CHECK_OK(SetCurrentDirectory(cwd));
+    CHECK_EQ(files, 4); /* a.txt b.txt c.txt sub\deep.txt */
+    CHECK_EQ(dirs, 1);
+    CHECK_OK(DeleteFile(p));
+}
+
 static void cleanup(const TCHAR *d)
 {
     TCHAR p[200];
@@ -464,6 +503,12 @@ int main(int argc, char **argv)
     if (argc == 4 && strcmp(argv[1], "lockchild") == 0)
         return lock_child(argv);
 
+    /* Windows' layouts. */
+    CHECK_EQ(sizeof(WIN32_FIND_DATAA), 320);
+    CHECK_EQ(sizeof(WIN32_FIND_DATAW), 592);
+    CHECK_EQ(sizeof(BY_HANDLE_FILE_INFORMATION), 52);
+    CHECK_EQ(sizeof(WIN32_FILE_ATTRIBUTE_DATA), 36);
+
     _stprintf(path, _T("fs_%u.dat"), (unsigned)GetCurrentProcessId());
     snprintf(apath, sizeof apath, "fs_%u.dat", (unsigned)GetCurrentProcessId());
     _stprintf(dir, _T("fs_%u_dir"), (unsigned)GetCurrentProcessId());
@@ -472,6 +517,7 @@ int main(int argc, char **argv)
     test_info(path);
     test_dirs(dir);
     test_find(dir);
+    test_traverse(dir);
     cleanup(dir);
     test_names();
     return SUMMARY();
