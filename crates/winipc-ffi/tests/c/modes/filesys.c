@@ -459,6 +459,21 @@ static void cleanup(const TCHAR *d)
     CHECK(!exists(d));
 }
 
+/* ReportError-style messages for the new codes. */
+static void test_messages(void)
+{
+    char msg[256];
+    DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
+                             ERROR_LOCK_VIOLATION, 0, msg, sizeof msg, NULL);
+    CHECK(n > 0 && strstr(msg, "locked a portion") != NULL);
+    n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
+                       ERROR_DIR_NOT_EMPTY, 0, msg, sizeof msg, NULL);
+    CHECK(n > 0 && strstr(msg, "not empty") != NULL);
+    n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
+                       ERROR_NOT_SAME_DEVICE, 0, msg, sizeof msg, NULL);
+    CHECK(n > 0 && strstr(msg, "different disk drive") != NULL);
+}
+
 static void test_names(void)
 {
     TCHAR buf[MAX_PATH], cwd[MAX_PATH], want[MAX_PATH + 20], *part = NULL;
@@ -520,5 +535,6 @@ int main(int argc, char **argv)
     test_traverse(dir);
     cleanup(dir);
     test_names();
+    test_messages();
     return SUMMARY();
 }
