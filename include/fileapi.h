@@ -142,7 +142,8 @@ typedef enum _FINDEX_SEARCH_OPS {
     FindExSearchMaxSearchOp
 } FINDEX_SEARCH_OPS;
 
-/* Byte-range locks (Linux open-file-description locks: advisory, see docs/c-abi.md). */
+/* Byte-range locks (Linux open-file-description locks; ReadFile/WriteFile honour them,
+ * other Linux programs need not: see docs/c-abi.md). */
 WINBASEAPI BOOL WINAPI LockFile(HANDLE hFile, DWORD dwFileOffsetLow, DWORD dwFileOffsetHigh,
                                 DWORD nNumberOfBytesToLockLow,
                                 DWORD nNumberOfBytesToLockHigh);

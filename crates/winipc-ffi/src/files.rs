@@ -201,6 +201,9 @@ pub(crate) fn open(
         unsafe { libc::close(fd) };
         return Err(winipc_core::Error::AccessDenied.into());
     }
+    if let Ok(st) = fstat(fd) {
+        crate::fslock::note_open(fd, &st, flags & FILE_FLAG_OVERLAPPED != 0);
+    }
     if flags & FILE_FLAG_OVERLAPPED != 0
         && let Err(e) = crate::overlapped::FdTarget::register(fd)
     {

@@ -6,9 +6,13 @@
 //! locked (else `ERROR_NOT_LOCKED`), and a handle's own exclusive lock conflicts with a second
 //! lock of the same handle. Linux merges the ranges of one description, so the ranges each
 //! handle locked are kept here, and the kernel's lock is recomputed from them on unlock.
+//!
+//! Linux locks are advisory; Windows' are mandatory, so `ReadFile`/`WriteFile` of the handles
+//! `CreateFile` opened on regular files ask the kernel (`F_OFD_GETLK`) first ([`check_io`]).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::files::fd_of;
 use crate::util::*;
@@ -48,7 +52,86 @@ fn held<T>(f: impl FnOnce(&mut HashMap<i32, Vec<Range>>) -> T) -> T {
 /// `CloseHandle` of a descriptor: the kernel drops its locks with the last descriptor of the
 /// description; the ranges recorded for this number are forgotten.
 pub(crate) fn forget(fd: i32) {
+    mark(fd, false);
     held(|m| m.remove(&fd));
+}
+
+/// Descriptors of regular files opened by `CreateFile` (without `FILE_FLAG_OVERLAPPED`), one
+/// bit each: their `ReadFile`/`WriteFile` honour other handles' locks, as on Windows.
+static REGULAR: [AtomicU64; FD_BITS / 64] = [const { AtomicU64::new(0) }; FD_BITS / 64];
+const FD_BITS: usize = 1 << 20;
+
+fn mark(fd: i32, on: bool) {
+    let Ok(i) = usize::try_from(fd) else { return };
+    if i >= FD_BITS {
+        return;
+    }
+    let bit = 1u64 << (i % 64);
+    if on {
+        REGULAR[i / 64].fetch_or(bit, Ordering::Relaxed);
+    } else {
+        REGULAR[i / 64].fetch_and(!bit, Ordering::Relaxed);
+    }
+}
+
+fn marked(fd: i32) -> bool {
+    usize::try_from(fd)
+        .ok()
+        .filter(|&i| i < FD_BITS)
+        .is_some_and(|i| REGULAR[i / 64].load(Ordering::Relaxed) & (1 << (i % 64)) != 0)
+}
+
+/// `CreateFile` opened `fd`: a regular file's transfers will be checked against locks.
+pub(crate) fn note_open(fd: i32, st: &libc::stat, overlapped: bool) {
+    mark(
+        fd,
+        !overlapped && st.st_mode & libc::S_IFMT == libc::S_IFREG,
+    );
+}
+
+/// Windows' locks are mandatory: before `ReadFile`/`WriteFile` of `len` bytes at `offset` (the
+/// file pointer when `None`) through `fd`, a range that another handle locked exclusively
+/// (for reading) or at all (for writing), or that this handle locked shared (for writing),
+/// fails the transfer with `ERROR_LOCK_VIOLATION`. Only descriptors `CreateFile` opened on
+/// regular files are checked (one `fcntl` more per transfer).
+pub(crate) fn check_io(fd: i32, offset: Option<i64>, len: usize, write: bool) -> R<()> {
+    if len == 0 || !marked(fd) {
+        return Ok(());
+    }
+    let start = match offset {
+        Some(o) => o,
+        // SAFETY: lseek on a descriptor number.
+        None => unsafe { libc::lseek(fd, 0, libc::SEEK_CUR) },
+    };
+    if start < 0 {
+        return Ok(());
+    }
+    let r = Range {
+        start: start as u64,
+        len: len as u64,
+        exclusive: false,
+    };
+    if write
+        && held(|m| {
+            m.get(&fd)
+                .is_some_and(|v| v.iter().any(|o| !o.exclusive && o.overlaps(&r)))
+        })
+    {
+        return Err(Fail(ERROR_LOCK_VIOLATION));
+    }
+    // SAFETY: flock is plain data; zeroed is a valid value (l_pid must be 0 for OFD locks).
+    let mut fl: libc::flock = unsafe { std::mem::zeroed() };
+    fl.l_type = if write { libc::F_WRLCK } else { libc::F_RDLCK } as i16;
+    fl.l_whence = libc::SEEK_SET as i16;
+    fl.l_start = start;
+    fl.l_len = i64::try_from(len).unwrap_or(0);
+    // SAFETY: fcntl with a valid flock for the duration of the call (it is written back).
+    if unsafe { libc::fcntl(fd, libc::F_OFD_GETLK, &mut fl) } == 0
+        && fl.l_type != libc::F_UNLCK as i16
+    {
+        return Err(Fail(ERROR_LOCK_VIOLATION));
+    }
+    Ok(())
 }
 
 /// Applies `kind` (`F_RDLCK`, `F_WRLCK`, `F_UNLCK`) to `[start, end)` of `fd`'s description.

@@ -34,9 +34,18 @@ static int lock_child(char **argv)
     /* Bytes beyond the held range are free. */
     if (!LockFile(h, 100, 0, 10, 0) || !UnlockFile(h, 100, 0, 10, 0))
         return 13;
-    /* Advisory on Linux: reading the locked range is not refused (documented). */
-    if (!ReadFile(h, buf, 4, &n, NULL))
+    /* Mandatory, as on Windows: another handle's exclusive range can be neither read nor
+     * written; the bytes beyond it can. */
+    SetLastError(0);
+    if (ReadFile(h, buf, 4, &n, NULL) || GetLastError() != ERROR_LOCK_VIOLATION)
         return 14;
+    SetLastError(0);
+    if (WriteFile(h, "xx", 2, &n, NULL) || GetLastError() != ERROR_LOCK_VIOLATION)
+        return 19;
+    ZeroMemory(&ov, sizeof ov);
+    ov.Offset = 100;
+    if (!WriteFile(h, "yy", 2, &n, &ov) || n != 2)
+        return 20;
     ready = OpenEventA(EVENT_MODIFY_STATE, FALSE, argv[3]);
     if (ready == NULL)
         return 15;
@@ -93,6 +102,24 @@ static void test_locks(const char *self, const TCHAR *path, const char *apath)
     ov.hEvent = NULL;
     ov.Offset = 200;
     CHECK_OK(UnlockFile(h, 205, 0, 1, 0));
+    /* Transfers: the holder reads and writes its exclusive range; another handle does not. */
+    CHECK_EQ(SetFilePointer(h, 0, NULL, FILE_BEGIN), 0);
+    CHECK_OK(ReadFile(h, line, 4, &n, NULL));
+    CHECK_EQ(n, 4);
+    CHECK_EQ(SetFilePointer(h2, 2, NULL, FILE_BEGIN), 2);
+    CHECK_FAIL(ReadFile(h2, line, 4, &n, NULL), FALSE, ERROR_LOCK_VIOLATION);
+    CHECK_FAIL(WriteFile(h2, "zz", 2, &n, NULL), FALSE, ERROR_LOCK_VIOLATION);
+    ov.Offset = 150; /* beyond the range */
+    CHECK_OK(WriteFile(h2, "zz", 2, &n, &ov));
+    /* A shared lock: everyone reads, nobody writes - not even its holder. */
+    ov.Offset = 150;
+    CHECK_OK(LockFileEx(h2, 0, 0, 2, 0, &ov));
+    CHECK_OK(ReadFile(h, line, 2, &n, &ov));
+    CHECK_FAIL(WriteFile(h2, "zz", 2, &n, &ov), FALSE, ERROR_LOCK_VIOLATION);
+    CHECK_FAIL(WriteFile(h, "zz", 2, &n, &ov), FALSE, ERROR_LOCK_VIOLATION);
+    CHECK_OK(UnlockFileEx(h2, 0, 2, 0, &ov));
+    CHECK_OK(WriteFile(h, "zz", 2, &n, &ov));
+    ov.Offset = 200;
     /* Unlocking what is not locked (or not exactly a locked range). */
     CHECK_FAIL(UnlockFile(h, 205, 0, 1, 0), FALSE, ERROR_NOT_LOCKED);
     CHECK_FAIL(UnlockFile(h, 0, 0, 50, 0), FALSE, ERROR_NOT_LOCKED);
