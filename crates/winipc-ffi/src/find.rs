@@ -16,6 +16,8 @@ use crate::util::*;
 /// Find handles: `FIND_BASE + 4 * id`, apart from every other kind of handle (`CloseHandle`
 /// refuses them with `ERROR_INVALID_HANDLE`, as Windows does).
 const FIND_BASE: usize = 0x1000_0000;
+/// Search numbers run from 1 to this.
+const MAX_SEARCHES: usize = 1 << 24;
 const INVALID_HANDLE_VALUE: HANDLE = usize::MAX as HANDLE;
 const MAX_PATH: usize = 260;
 const FIND_FIRST_EX_CASE_SENSITIVE: DWORD = 0x1;
@@ -136,7 +138,12 @@ fn start(spec: &str, case_sensitive: bool) -> R<Search> {
         }
     });
     if !wild && names.len() > 1 {
-        names.retain(|n| n == &pattern);
+        // Names that differ only by case: the exact one, else the first.
+        if names.contains(&pattern) {
+            names.retain(|n| n == &pattern);
+        } else {
+            names.truncate(1);
+        }
     }
     if names.is_empty() {
         return Err(Fail(code::ERROR_FILE_NOT_FOUND));
@@ -206,11 +213,18 @@ unsafe fn find_first<T: Unit>(
             return Err(Fail(code::ERROR_FILE_NOT_FOUND));
         }
         let id = table(|t| {
-            let id = t.next_id;
-            t.next_id = if id >= (1 << 24) { 1 } else { id + 1 };
+            if t.searches.len() >= MAX_SEARCHES {
+                return Err(Fail(code::ERROR_NOT_ENOUGH_MEMORY));
+            }
+            // The next number no open search holds (numbers wrap after 2^24).
+            let mut id = t.next_id;
+            while t.searches.contains_key(&id) {
+                id = if id >= MAX_SEARCHES { 1 } else { id + 1 };
+            }
+            t.next_id = if id >= MAX_SEARCHES { 1 } else { id + 1 };
             t.searches.insert(id, s);
-            id
-        });
+            Ok(id)
+        })?;
         set_last_error(code::ERROR_SUCCESS);
         Ok((FIND_BASE + 4 * id) as HANDLE)
     })
@@ -218,7 +232,7 @@ unsafe fn find_first<T: Unit>(
 
 fn id_of(h: HANDLE) -> Option<usize> {
     let v = h as usize;
-    (v > FIND_BASE && v < FIND_BASE + 4 * (1 << 24) + 4 && v % 4 == 0).then(|| (v - FIND_BASE) / 4)
+    (v > FIND_BASE && v <= FIND_BASE + 4 * MAX_SEARCHES && v % 4 == 0).then(|| (v - FIND_BASE) / 4)
 }
 
 unsafe fn find_next<T: Unit>(h: HANDLE, out: *mut FindData<T>) -> BOOL {
