@@ -131,6 +131,15 @@ static void test_locks(const char *self, const TCHAR *path, const char *apath)
     CHECK_FAIL(LockFileEx(h2, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, MAXDWORD,
                           MAXDWORD, &ov), FALSE, ERROR_LOCK_VIOLATION);
     CloseHandle(h2);
+    /* A read-only handle: shared locks; an exclusive one needs write access on Linux
+     * (documented difference: Windows grants it). */
+    h2 = CreateFile(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                    0, NULL);
+    ov.Offset = 400;
+    CHECK_OK(LockFileEx(h2, LOCKFILE_FAIL_IMMEDIATELY, 0, 4, 0, &ov));
+    CHECK_OK(UnlockFileEx(h2, 0, 4, 0, &ov));
+    CHECK_FAIL(LockFile(h2, 400, 0, 4, 0), FALSE, ERROR_ACCESS_DENIED);
+    CloseHandle(h2);
 
     /* A second process: refused at once, then waiting in LockFileEx until released. */
     snprintf(ev, sizeof ev, "filesys_ready_%u", (unsigned)GetCurrentProcessId());
