@@ -153,13 +153,7 @@ impl<F: Futex> Ring<'_, F> {
         };
         let mut spins = 0u32;
         loop {
-            // An unclaimed head is what the locked step would find first: the empty ring is
-            // seen without taking the reader lock (an RMW and a release per look; issue 16).
-            let step = if self.head_unclaimed() {
-                Step::Empty
-            } else {
-                self.locked_step(reader, buf, liveness)?
-            };
+            let step = self.locked_step(reader, buf, liveness)?;
             if let Step::Delivered(n) = step {
                 if spins > 0 && spins <= budget {
                     self.adapt_spin(true);
@@ -219,20 +213,6 @@ impl<F: Futex> Ring<'_, F> {
         trace!("armed");
         fence(Ordering::SeqCst);
         (notify, seen)
-    }
-
-    /// Whether no record was ever claimed at the head cursor (its word still holds the free
-    /// tag for that cursor): the case in which [`step`](Self::step) reports `Empty` at its
-    /// first look, before any recovery or liveness question. Lock-free and read-only; a stale
-    /// head (another reader moved on) fails the tag check, so `true` never hides a message
-    /// that was claimed before the load.
-    fn head_unclaimed(&self) -> bool {
-        let h = self.head().load(Ordering::Acquire);
-        cursor_ok(h)
-            && self
-                .ring_word(h % u64::from(self.geo.capacity))
-                .load(Ordering::Acquire)
-                == record::free_tag(h)
     }
 
     /// Whether a complete (READY) message can be delivered: at the head, looking past padding
