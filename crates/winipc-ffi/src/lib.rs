@@ -46,5 +46,6 @@ mod timerqueue;
 mod toolhelp;
 mod tp;
 mod util;
+mod virt;
 mod waitaddr;
 mod wallclock;
