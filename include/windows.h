@@ -1734,6 +1734,7 @@ typedef LPSTARTUPINFOA LPSTARTUPINFO;
 #endif
 
 #include "memoryapi.h" /* file mappings */
+#include "heapapi.h" /* HeapWalk, HeapLock, HeapValidate, HeapCompact */
 #include "threadpoollegacyapiset.h" /* RegisterWaitForSingleObject, QueueUserWorkItem */
 #include "threadpoolapiset.h" /* CreateThreadpoolWork/Wait/Timer */
 

@@ -276,6 +276,7 @@ const MODE_PROGRAMS: &[&str] = &[
     "console",
     "apc",
     "virtualmem",
+    "heaps",
 ];
 
 /// Compiles `src` in one language mode.
