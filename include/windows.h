@@ -1735,6 +1735,8 @@ typedef LPSTARTUPINFOA LPSTARTUPINFO;
 
 #include "memoryapi.h" /* file mappings */
 #include "heapapi.h" /* HeapWalk, HeapLock, HeapValidate, HeapCompact */
+#include "jobapi.h" /* IsProcessInJob */
+#include "jobapi2.h" /* job objects */
 #include "threadpoollegacyapiset.h" /* RegisterWaitForSingleObject, QueueUserWorkItem */
 #include "threadpoolapiset.h" /* CreateThreadpoolWork/Wait/Timer */
 

@@ -26,6 +26,7 @@ mod files;
 pub mod fuzz_support;
 mod handle;
 mod iocp;
+mod job;
 mod mailslot;
 mod mapping;
 mod memory;

@@ -277,6 +277,7 @@ const MODE_PROGRAMS: &[&str] = &[
     "apc",
     "virtualmem",
     "heaps",
+    "jobs",
 ];
 
 /// Compiles `src` in one language mode.
