@@ -19,7 +19,8 @@ extern "C" {
 
 /* HeapWalk's entry (minwinbase.h). winipc reports allocated blocks only (wFlags
  * PROCESS_HEAP_ENTRY_BUSY, plus PROCESS_HEAP_ENTRY_MOVEABLE with Block.hMem for a moveable
- * GlobalAlloc/LocalAlloc block); no region, uncommitted-range or free entries. */
+ * GlobalAlloc/LocalAlloc block); no region, uncommitted-range or free entries. Without
+ * nameless unions (NONAMELESSUNION, strict C89/C99) the union is named u. */
 #define PROCESS_HEAP_REGION             0x0001
 #define PROCESS_HEAP_UNCOMMITTED_RANGE  0x0002
 #define PROCESS_HEAP_ENTRY_BUSY         0x0004
@@ -33,6 +34,20 @@ typedef struct _PROCESS_HEAP_ENTRY {
     BYTE cbOverhead;
     BYTE iRegionIndex;
     WORD wFlags;
+#ifdef WINIPC_NAMELESS_OK
+    WINIPC_EXTENSION union {
+        WINIPC_EXTENSION struct {
+            HANDLE hMem;
+            DWORD dwReserved[3];
+        } Block;
+        WINIPC_EXTENSION struct {
+            DWORD dwCommittedSize;
+            DWORD dwUnCommittedSize;
+            LPVOID lpFirstBlock;
+            LPVOID lpLastBlock;
+        } Region;
+    };
+#else
     union {
         struct {
             HANDLE hMem;
@@ -44,7 +59,8 @@ typedef struct _PROCESS_HEAP_ENTRY {
             LPVOID lpFirstBlock;
             LPVOID lpLastBlock;
         } Region;
-    };
+    } u;
+#endif
 } PROCESS_HEAP_ENTRY, *LPPROCESS_HEAP_ENTRY, *PPROCESS_HEAP_ENTRY;
 
 WINBASEAPI BOOL WINAPI HeapValidate(HANDLE hHeap, DWORD dwFlags, LPCVOID lpMem);
