@@ -428,18 +428,31 @@ fn query(addr: usize) -> R<Region> {
             kind: MEM_PRIVATE,
         });
     }
-    // Not ours: what the kernel says, with the next reservation of ours as a free region's end.
+    // The rest of a reservation's last 64 KiB: unusable, reported free as Windows does.
+    if let Some((&base, r)) = t.range(..=at).next_back()
+        && at < base + r.mapped
+    {
+        return Ok(Region {
+            base: at,
+            alloc_base: 0,
+            alloc_protect: 0,
+            size: base + r.mapped - at,
+            state: MEM_FREE,
+            protect: PAGE_NOACCESS,
+            kind: 0,
+        });
+    }
+    // Not ours: what the kernel says, from the queried page up to the next reservation of ours
+    // (the kernel may show a neighbouring mapping and ours as one).
     let next_ours = t.range(at + 1..).next().map(|(&b, _)| b);
     drop(t);
     let mut m = foreign(at).ok_or_else(|| invalid_parameter("address"))?;
-    if m.state == MEM_FREE {
-        if let Some(n) = next_ours {
-            m.size = m.size.min(n - m.base);
-        }
-        // A free region starts at the queried page.
-        m.size -= at - m.base;
-        m.base = at;
+    let mut end = m.base + m.size;
+    if let Some(n) = next_ours {
+        end = end.min(n);
     }
+    m.base = at;
+    m.size = end - at;
     Ok(m)
 }
 

@@ -151,6 +151,11 @@ int main(int argc, char **argv)
     q = (BYTE *)VirtualAlloc(p + 100, 10, MEM_RESERVE, PAGE_NOACCESS);
     CHECK(q == p);
     CHECK(VirtualQuery(q, &mbi, sizeof mbi) && mbi.RegionSize == sinf.dwPageSize);
+    /* The rest of its 64 KiB is unusable and reported free. */
+    CHECK(VirtualQuery(q + sinf.dwPageSize, &mbi, sizeof mbi) == sizeof mbi);
+    CHECK_EQ(mbi.State, MEM_FREE);
+    CHECK(mbi.BaseAddress == q + sinf.dwPageSize);
+    CHECK_EQ(mbi.RegionSize, 65536 - sinf.dwPageSize);
     /* The same range again is in use. */
     CHECK_FAIL(VirtualAlloc(q, 10, MEM_RESERVE, PAGE_NOACCESS), NULL, ERROR_INVALID_ADDRESS);
     CHECK_OK(VirtualFree(q, 0, MEM_RELEASE));
@@ -185,8 +190,8 @@ int main(int argc, char **argv)
         BYTE *at = (BYTE *)sinf.lpMinimumApplicationAddress;
         int regions = 0;
         while (VirtualQuery(at, &mbi, sizeof mbi) == sizeof mbi && regions < 100000) {
-            if ((BYTE *)mbi.BaseAddress + mbi.RegionSize <= at)
-                break; /* must advance */
+            if (mbi.BaseAddress != at || mbi.RegionSize == 0)
+                break; /* each region starts where the last one ended */
             at = (BYTE *)mbi.BaseAddress + mbi.RegionSize;
             regions++;
         }
