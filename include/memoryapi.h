@@ -123,6 +123,16 @@ WINBASEAPI SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATI
                                       SIZE_T dwLength);
 WINBASEAPI BOOL WINAPI VirtualLock(LPVOID lpAddress, SIZE_T dwSize);
 WINBASEAPI BOOL WINAPI VirtualUnlock(LPVOID lpAddress, SIZE_T dwSize);
+/* The Ex forms: hProcess the caller (GetCurrentProcess() or a handle to it); for another
+ * process VirtualQueryEx reads its mappings, the others fail with ERROR_NOT_SUPPORTED. */
+WINBASEAPI LPVOID WINAPI VirtualAllocEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
+                                        DWORD flAllocationType, DWORD flProtect);
+WINBASEAPI BOOL WINAPI VirtualFreeEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
+                                     DWORD dwFreeType);
+WINBASEAPI BOOL WINAPI VirtualProtectEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
+                                        DWORD flNewProtect, PDWORD lpflOldProtect);
+WINBASEAPI SIZE_T WINAPI VirtualQueryEx(HANDLE hProcess, LPCVOID lpAddress,
+                                        PMEMORY_BASIC_INFORMATION lpBuffer, SIZE_T dwLength);
 
 #ifdef UNICODE
 #  define CreateFileMapping CreateFileMappingW

@@ -469,7 +469,11 @@ fn protect_of_perms(perms: &[u8]) -> DWORD {
 
 /// The region of `/proc/self/maps` holding `at`, or the free gap around it.
 fn foreign(at: usize) -> Option<Region> {
-    let maps = std::fs::read_to_string("/proc/self/maps").ok()?;
+    region_in(&std::fs::read_to_string("/proc/self/maps").ok()?, at)
+}
+
+/// The region of a `maps` listing holding `at`, or the free gap around it.
+fn region_in(maps: &str, at: usize) -> Option<Region> {
     let mut prev_end = page(); // below the lowest application address: not queried
     for line in maps.lines() {
         let mut f = line.split_whitespace();
@@ -653,6 +657,122 @@ pub extern "C" fn VirtualLock(addr: *mut c_void, size: SIZE_T) -> BOOL {
 #[unsafe(no_mangle)]
 pub extern "C" fn VirtualUnlock(addr: *mut c_void, size: SIZE_T) -> BOOL {
     ffi_bool(|| lock(addr as usize, size, false))
+}
+
+// ---- the *Ex forms: the calling process, or (VirtualQueryEx) another one's mappings ----------
+
+/// `Some(pid)` for another process, `None` for the caller.
+fn other_process(h: HANDLE) -> R<Option<u32>> {
+    use crate::handle::{ProcArg, pid_of, process_arg};
+    let p = process_arg(h)?;
+    let pid = pid_of(p)?;
+    Ok((p != ProcArg::Current && pid != std::process::id()).then_some(pid))
+}
+
+fn not_other(h: HANDLE) -> R<()> {
+    match other_process(h)? {
+        None => Ok(()),
+        Some(_) => Err(not_supported("virtual memory of another process")),
+    }
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn VirtualAllocEx(
+    process: HANDLE,
+    addr: *mut c_void,
+    size: SIZE_T,
+    kind: DWORD,
+    protect: DWORD,
+) -> *mut c_void {
+    if let Err(Fail(c)) = ffi(Err(Fail(0)), || Ok(not_other(process))) {
+        set_last_error(c);
+        return null_mut();
+    }
+    VirtualAlloc(addr, size, kind, protect)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn VirtualFreeEx(
+    process: HANDLE,
+    addr: *mut c_void,
+    size: SIZE_T,
+    kind: DWORD,
+) -> BOOL {
+    ffi_bool(|| {
+        not_other(process)?;
+        virtual_free(addr as usize, size, kind)
+    })
+}
+
+/// # Safety
+/// As `VirtualProtect`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn VirtualProtectEx(
+    process: HANDLE,
+    addr: *mut c_void,
+    size: SIZE_T,
+    protect: DWORD,
+    old: *mut DWORD,
+) -> BOOL {
+    if ffi_bool(|| not_other(process)) == FALSE {
+        return FALSE;
+    }
+    // SAFETY: forwarded contract.
+    unsafe { VirtualProtect(addr, size, protect, old) }
+}
+
+/// `VirtualQueryEx`: the caller as `VirtualQuery`; another process from its
+/// `/proc/PID/maps` (`ERROR_ACCESS_DENIED` where the kernel refuses to show it).
+///
+/// # Safety
+/// As `VirtualQuery`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn VirtualQueryEx(
+    process: HANDLE,
+    addr: *const c_void,
+    info: *mut c_void,
+    len: SIZE_T,
+) -> SIZE_T {
+    let pid = match ffi(Err(Fail(0)), || Ok(other_process(process))) {
+        Ok(p) => p,
+        Err(Fail(c)) => {
+            set_last_error(c);
+            return 0;
+        }
+    };
+    let Some(pid) = pid else {
+        // SAFETY: forwarded contract.
+        return unsafe { VirtualQuery(addr, info, len) };
+    };
+    ffi(0, || {
+        let n = std::mem::size_of::<MemoryBasicInformation>();
+        if len < n {
+            return Err(Fail(code::ERROR_BAD_LENGTH));
+        }
+        if info.is_null() || !writable(info, n) {
+            return Err(noaccess());
+        }
+        let at = addr as usize & !(page() - 1);
+        if at > MAX_ADDRESS {
+            return Err(invalid_parameter("address above the application range"));
+        }
+        let maps = std::fs::read_to_string(format!("/proc/{pid}/maps"))
+            .map_err(|_| Fail(code::ERROR_ACCESS_DENIED))?;
+        let r = region_in(&maps, at).ok_or_else(|| invalid_parameter("address"))?;
+        let mbi = MemoryBasicInformation {
+            base: at as *mut c_void,
+            alloc_base: r.alloc_base as *mut c_void,
+            alloc_protect: r.alloc_protect,
+            partition: 0,
+            size: r.base + r.size - at,
+            state: r.state,
+            protect: if r.state == MEM_COMMIT { r.protect } else { 0 },
+            kind: r.kind,
+        };
+        // SAFETY: checked writable for `n` bytes.
+        unsafe { info.cast::<MemoryBasicInformation>().write_unaligned(mbi) };
+        Ok(n)
+    })
 }
 
 #[cfg(test)]

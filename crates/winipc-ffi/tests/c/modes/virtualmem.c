@@ -16,6 +16,10 @@ typedef struct {
 
 static int child(char **argv)
 {
+    if (!strcmp(argv[1], "sleep")) {
+        Sleep(30000);
+        return 5;
+    }
     if (!strcmp(argv[1], "fault")) {
         /* Reserved but not committed: reading it is an access violation. */
         volatile BYTE *p = (volatile BYTE *)VirtualAlloc(NULL, 65536, MEM_RESERVE,
@@ -198,6 +202,41 @@ int main(int argc, char **argv)
         CHECK(regions > 5 && regions < 100000);
         CHECK_EQ(GetLastError(), ERROR_INVALID_PARAMETER);
     }
+
+    /* The Ex forms: the caller's own memory, and another process's map read-only. */
+    p = (BYTE *)VirtualAllocEx(GetCurrentProcess(), NULL, 8192, MEM_COMMIT, PAGE_READWRITE);
+    CHECK(p != NULL);
+    CHECK(VirtualQueryEx(GetCurrentProcess(), p, &mbi, sizeof mbi) == sizeof mbi);
+    CHECK(mbi.State == MEM_COMMIT && mbi.RegionSize == 8192 && mbi.AllocationBase == p);
+    CHECK_OK(VirtualProtectEx(GetCurrentProcess(), p, 1, PAGE_READONLY, &old));
+    CHECK_EQ(old, PAGE_READWRITE);
+    CHECK_OK(VirtualFreeEx(GetCurrentProcess(), p, 0, MEM_RELEASE));
+    {
+        char line[512];
+        STARTUPINFOA si;
+        PROCESS_INFORMATION pi;
+        BYTE *at = (BYTE *)sinf.lpMinimumApplicationAddress;
+        int regions = 0, committed = 0;
+        snprintf(line, sizeof line, "\"%s\" sleep", argv[0]);
+        ZeroMemory(&si, sizeof si);
+        si.cb = sizeof si;
+        CHECK_OK(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
+        while (VirtualQueryEx(pi.hProcess, at, &mbi, sizeof mbi) == sizeof mbi &&
+               mbi.BaseAddress == at && mbi.RegionSize > 0 && regions < 100000) {
+            committed += mbi.State == MEM_COMMIT;
+            at = (BYTE *)mbi.BaseAddress + mbi.RegionSize;
+            regions++;
+        }
+        CHECK(regions > 5 && committed > 3);
+        CHECK_FAIL(VirtualAllocEx(pi.hProcess, NULL, 4096, MEM_COMMIT, PAGE_READWRITE), NULL,
+                   ERROR_NOT_SUPPORTED);
+        CHECK_FAIL(VirtualFreeEx(pi.hProcess, at, 0, MEM_RELEASE), FALSE, ERROR_NOT_SUPPORTED);
+        TerminateProcess(pi.hProcess, 1);
+        WaitForSingleObject(pi.hProcess, 10000);
+        CloseHandle(pi.hProcess);
+        CloseHandle(pi.hThread);
+    }
+    CHECK_FAIL(VirtualQueryEx(NULL, &mbi, &mbi, sizeof mbi), 0, ERROR_INVALID_HANDLE);
 
     /* Uncommitted or read-only memory faults: the child dies of the access violation. */
     code = RunChild(argv[0], "fault");
