@@ -22,6 +22,7 @@ use winipc_core::{Event, EventReset, Process, RawHandle, STILL_ACTIVE, raw};
 use crate::handle::{Local, ProcArg, process_arg, with_local};
 use crate::util::*;
 
+const JOB_OBJECT_LIMIT_PROCESS_TIME: DWORD = 0x0002;
 const JOB_OBJECT_LIMIT_ACTIVE_PROCESS: DWORD = 0x0008;
 const JOB_OBJECT_LIMIT_PRESERVE_JOB_TIME: DWORD = 0x0040;
 const JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION: DWORD = 0x0400;
@@ -29,7 +30,8 @@ const JOB_OBJECT_LIMIT_BREAKAWAY_OK: DWORD = 0x0800;
 const JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK: DWORD = 0x1000;
 const JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE: DWORD = 0x2000;
 /// The limits winipc keeps; every other `JOB_OBJECT_LIMIT_*` bit -> `ERROR_NOT_SUPPORTED`.
-const SUPPORTED_LIMITS: DWORD = JOB_OBJECT_LIMIT_ACTIVE_PROCESS
+const SUPPORTED_LIMITS: DWORD = JOB_OBJECT_LIMIT_PROCESS_TIME
+    | JOB_OBJECT_LIMIT_ACTIVE_PROCESS
     | JOB_OBJECT_LIMIT_PRESERVE_JOB_TIME
     | JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION
     | JOB_OBJECT_LIMIT_BREAKAWAY_OK
@@ -270,6 +272,7 @@ fn refresh(st: &mut State) {
                 continue;
             }
             if let Ok(p) = Process::open(pid) {
+                apply_limits(&st.limits.basic, pid);
                 st.members.push(Member {
                     pid,
                     process: p.into_handle().into_raw(),
@@ -287,6 +290,22 @@ fn refresh(st: &mut State) {
             return;
         }
     }
+}
+
+/// Applies the per-process user-time limit to `pid` as a CPU-time limit (`RLIMIT_CPU`, whole
+/// seconds rounded up, user and system time together): the kernel ends the process with
+/// `SIGXCPU` when it passes, `SIGKILL` a second later.
+fn apply_limits(limits: &BasicLimit, pid: u32) {
+    if limits.limit_flags & JOB_OBJECT_LIMIT_PROCESS_TIME == 0 {
+        return;
+    }
+    let secs = (limits.per_process_user_time.max(1) as u64).div_ceil(10_000_000);
+    let lim = libc::rlimit {
+        rlim_cur: secs,
+        rlim_max: secs + 1,
+    };
+    // SAFETY: prlimit reads `lim`; the old value is not asked for.
+    unsafe { libc::prlimit(pid as libc::pid_t, libc::RLIMIT_CPU, &lim, null_mut()) };
 }
 
 fn terminate_all(st: &mut State, code: u32) {
@@ -439,6 +458,7 @@ pub extern "C" fn AssignProcessToJobObject(job: HANDLE, process: HANDLE) -> BOOL
             st.terminated += 1;
             return Err(Fail(ERROR_NOT_ENOUGH_QUOTA));
         }
+        apply_limits(&limits, pid);
         let (user, kernel, faults) = stat(pid).map_or((0, 0, 0), |s| (s.1, s.2, s.3));
         st.members.push(Member {
             pid,
@@ -683,6 +703,10 @@ pub unsafe extern "C" fn SetInformationJobObject(
                 st.end_of_job_action = a;
             }
             _ => return Err(not_supported("job information class")),
+        }
+        let limits = st.limits.basic;
+        for m in st.members.iter().filter(|m| !m.ended) {
+            apply_limits(&limits, m.pid);
         }
         if st.limits.basic.limit_flags & JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE != 0 {
             static HOOK: Once = Once::new();

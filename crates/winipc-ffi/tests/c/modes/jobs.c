@@ -9,14 +9,21 @@
 
 static const char *g_self;
 
+static BOOL StartFlags(const char *args, DWORD flags, PROCESS_INFORMATION *pi);
+
 static BOOL Start(const char *args, PROCESS_INFORMATION *pi)
+{
+    return StartFlags(args, 0, pi);
+}
+
+static BOOL StartFlags(const char *args, DWORD flags, PROCESS_INFORMATION *pi)
 {
     char line[512];
     STARTUPINFOA si;
     snprintf(line, sizeof line, "\"%s\" %s", g_self, args);
     ZeroMemory(&si, sizeof si);
     si.cb = sizeof si;
-    return CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, pi);
+    return CreateProcessA(NULL, line, NULL, NULL, FALSE, flags, NULL, NULL, &si, pi);
 }
 
 static void Done(PROCESS_INFORMATION *pi)
@@ -56,6 +63,14 @@ static int child(int argc, char **argv)
 {
     if (!strcmp(argv[1], "sleep")) {
         Sleep(30000);
+        return 5;
+    }
+    if (!strcmp(argv[1], "burn")) {
+        /* Spins for 20 s of wall-clock time unless a CPU-time limit ends it. */
+        DWORD start = GetTickCount();
+        volatile unsigned long x = 0;
+        while (GetTickCount() - start < 20000)
+            x++;
         return 5;
     }
     if (!strcmp(argv[1], "spawn") && argc == 3) {
@@ -231,6 +246,22 @@ int main(int argc, char **argv)
     CHECK_OK(CloseHandle(job)); /* the last handle: its process ends */
     CHECK_EQ(WaitForSingleObject(pi[0].hProcess, 10000), WAIT_OBJECT_0);
     Done(&pi[0]);
+
+    /* Richter's pattern: created suspended, put in the job, then resumed; a per-process
+     * user-time limit ends a process that spins past it. */
+    job = CreateJobObjectA(NULL, NULL);
+    ZeroMemory(&bl, sizeof bl);
+    bl.LimitFlags = JOB_OBJECT_LIMIT_PROCESS_TIME;
+    bl.PerProcessUserTimeLimit.QuadPart = 10000000; /* 1 s */
+    CHECK_OK(SetInformationJobObject(job, JobObjectBasicLimitInformation, &bl, sizeof bl));
+    CHECK_OK(StartFlags("burn", CREATE_SUSPENDED, &pi[0]));
+    CHECK_OK(AssignProcessToJobObject(job, pi[0].hProcess));
+    CHECK_EQ(ResumeThread(pi[0].hThread), 1);
+    CHECK_EQ(WaitForSingleObject(pi[0].hProcess, 15000), WAIT_OBJECT_0);
+    CHECK_OK(GetExitCodeProcess(pi[0].hProcess, &code));
+    CHECK(code != 5 && code != STILL_ACTIVE);
+    Done(&pi[0]);
+    CloseHandle(job);
 
     /* The same when the holder of the job ends normally. */
     CHECK_OK(Start("holder", &px));
