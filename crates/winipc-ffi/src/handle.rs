@@ -430,7 +430,18 @@ fn duplicate(
                 "duplicating a file handle into another process",
             ));
         }
-        H::Local(_) => return Err(not_supported("duplicating a snapshot handle")),
+        H::Local(i) if target_pid == me => {
+            let h = (LOCAL_BASE + 4 * i) as HANDLE;
+            return match crate::job::duplicate(h) {
+                Ok(d) => Ok(d as usize as RawHandle),
+                Err(_) => Err(not_supported("duplicating a snapshot or port handle")),
+            };
+        }
+        H::Local(_) => {
+            return Err(not_supported(
+                "duplicating a local handle out of the process",
+            ));
+        }
     };
     if let Some(desired) = access {
         let kind = raw::kind(local)?;

@@ -319,6 +319,11 @@ fn terminate_all(st: &mut State, code: u32) {
 
 // ---- creating and opening --------------------------------------------------------------------
 
+/// `DuplicateHandle` of a job handle within this process: another handle to the job.
+pub(crate) fn duplicate(h: HANDLE) -> R<HANDLE> {
+    new_handle(&job_of(h)?)
+}
+
 fn new_handle(job: &Arc<Job>) -> R<HANDLE> {
     crate::handle::local_insert(Local::Job(JobHandle::new(job)))
 }

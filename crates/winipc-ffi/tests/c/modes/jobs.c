@@ -243,7 +243,12 @@ int main(int argc, char **argv)
     CHECK_FAIL(SetInformationJobObject(job, JobObjectExtendedLimitInformation, &xl, 16), FALSE,
                ERROR_BAD_LENGTH);
     CHECK_EQ(WaitForSingleObject(pi[0].hProcess, 0), WAIT_TIMEOUT);
-    CHECK_OK(CloseHandle(job)); /* the last handle: its process ends */
+    CHECK_OK(DuplicateHandle(GetCurrentProcess(), job, GetCurrentProcess(), &job2, 0, FALSE,
+                             DUPLICATE_SAME_ACCESS));
+    CHECK_OK(CloseHandle(job)); /* not the last handle: the process lives on */
+    CHECK_EQ(WaitForSingleObject(pi[0].hProcess, 300), WAIT_TIMEOUT);
+    CHECK_EQ(ActiveOf(job2, NULL, NULL), 1);
+    CHECK_OK(CloseHandle(job2)); /* the last handle: its process ends */
     CHECK_EQ(WaitForSingleObject(pi[0].hProcess, 10000), WAIT_OBJECT_0);
     Done(&pi[0]);
 
