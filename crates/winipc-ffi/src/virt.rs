@@ -775,6 +775,111 @@ pub unsafe extern "C" fn VirtualQueryEx(
     })
 }
 
+// ---- GlobalMemoryStatus(Ex) ----------------------------------------------------------------
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+struct MemoryStatusEx {
+    length: DWORD,
+    load: DWORD,
+    total_phys: u64,
+    avail_phys: u64,
+    total_page_file: u64,
+    avail_page_file: u64,
+    total_virtual: u64,
+    avail_virtual: u64,
+    avail_extended_virtual: u64,
+}
+
+fn memory_status() -> MemoryStatusEx {
+    let info = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let kb = |key: &str| -> u64 {
+        info.lines()
+            .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
+            .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+            .unwrap_or(0)
+            * 1024
+    };
+    let (total, avail) = (kb("MemTotal"), kb("MemAvailable"));
+    let (swap_total, swap_free) = (kb("SwapTotal"), kb("SwapFree"));
+    // The user address space from the lowest application address up, less what is mapped.
+    let total_virtual = (MAX_ADDRESS + 1 - GRANULARITY) as u64;
+    let mapped: u64 = std::fs::read_to_string("/proc/self/maps")
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let (s, e) = l.split_whitespace().next()?.split_once('-')?;
+            let (s, e) = (
+                u64::from_str_radix(s, 16).ok()?,
+                u64::from_str_radix(e, 16).ok()?,
+            );
+            (e <= MAX_ADDRESS as u64 + 1).then(|| e - s)
+        })
+        .sum();
+    MemoryStatusEx {
+        length: std::mem::size_of::<MemoryStatusEx>() as DWORD,
+        load: if total == 0 {
+            0
+        } else {
+            (100 - avail.min(total) * 100 / total) as DWORD
+        },
+        total_phys: total,
+        avail_phys: avail,
+        total_page_file: total + swap_total,
+        avail_page_file: avail + swap_free,
+        total_virtual,
+        avail_virtual: total_virtual.saturating_sub(mapped),
+        avail_extended_virtual: 0,
+    }
+}
+
+/// `GlobalMemoryStatusEx`: `dwLength` must be `sizeof(MEMORYSTATUSEX)`
+/// (`ERROR_INVALID_PARAMETER` otherwise).
+///
+/// # Safety
+/// `buf` is NULL or a writable `MEMORYSTATUSEX`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GlobalMemoryStatusEx(buf: *mut c_void) -> BOOL {
+    ffi_bool(|| {
+        let p = buf.cast::<MemoryStatusEx>();
+        // SAFETY: checked by `read_req`.
+        let cur = unsafe { read_req(p.cast::<DWORD>())? };
+        if cur as usize != std::mem::size_of::<MemoryStatusEx>() {
+            return Err(invalid_parameter("dwLength"));
+        }
+        // SAFETY: checked by `write_req`.
+        unsafe { write_req(p, memory_status()) }
+    })
+}
+
+/// `GlobalMemoryStatus`: the same figures in `SIZE_T`s; `dwLength` is set.
+///
+/// # Safety
+/// `buf` is NULL or a writable `MEMORYSTATUS`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GlobalMemoryStatus(buf: *mut c_void) {
+    ffi((), || {
+        let m = memory_status();
+        #[repr(C)]
+        #[derive(Clone, Copy)]
+        struct MemoryStatus(DWORD, DWORD, [usize; 6]);
+        let s = MemoryStatus(
+            std::mem::size_of::<MemoryStatus>() as DWORD,
+            m.load,
+            [
+                m.total_phys as usize,
+                m.avail_phys as usize,
+                m.total_page_file as usize,
+                m.avail_page_file as usize,
+                m.total_virtual as usize,
+                m.avail_virtual as usize,
+            ],
+        );
+        // SAFETY: checked by `write_req`.
+        unsafe { write_req(buf.cast::<MemoryStatus>(), s) }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -238,6 +238,31 @@ int main(int argc, char **argv)
     }
     CHECK_FAIL(VirtualQueryEx(NULL, &mbi, &mbi, sizeof mbi), 0, ERROR_INVALID_HANDLE);
 
+    /* VMStat: GlobalMemoryStatus(Ex); a 1 GiB reservation shows in the available virtual
+     * memory. */
+    {
+        MEMORYSTATUSEX ms, ms2;
+        MEMORYSTATUS m1;
+        ZeroMemory(&ms, sizeof ms);
+        ms.dwLength = sizeof ms;
+        CHECK_OK(GlobalMemoryStatusEx(&ms));
+        CHECK(ms.ullTotalPhys > 0 && ms.ullAvailPhys <= ms.ullTotalPhys);
+        CHECK(ms.dwMemoryLoad <= 100);
+        CHECK(ms.ullTotalPageFile >= ms.ullTotalPhys);
+        CHECK(ms.ullAvailVirtual < ms.ullTotalVirtual);
+        p = (BYTE *)VirtualAlloc(NULL, (SIZE_T)1 << 30, MEM_RESERVE, PAGE_NOACCESS);
+        CHECK(p != NULL);
+        ms2.dwLength = sizeof ms2;
+        CHECK_OK(GlobalMemoryStatusEx(&ms2));
+        CHECK(ms.ullAvailVirtual - ms2.ullAvailVirtual >= ((DWORDLONG)1 << 30) - (64 << 20));
+        CHECK_OK(VirtualFree(p, 0, MEM_RELEASE));
+        ms.dwLength = 3;
+        CHECK_FAIL(GlobalMemoryStatusEx(&ms), FALSE, ERROR_INVALID_PARAMETER);
+        GlobalMemoryStatus(&m1);
+        CHECK_EQ(m1.dwLength, sizeof m1);
+        CHECK(m1.dwTotalPhys == ms2.ullTotalPhys);
+    }
+
     /* Uncommitted or read-only memory faults: the child dies of the access violation. */
     code = RunChild(argv[0], "fault");
     CHECK(code != 77 && code != 0 && code != 0xDEADBEEF && code != 0xBAD);
