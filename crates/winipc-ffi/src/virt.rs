@@ -818,11 +818,9 @@ fn memory_status() -> MemoryStatusEx {
         .sum();
     MemoryStatusEx {
         length: std::mem::size_of::<MemoryStatusEx>() as DWORD,
-        load: if total == 0 {
-            0
-        } else {
-            (100 - avail.min(total) * 100 / total) as DWORD
-        },
+        load: (avail.min(total) * 100)
+            .checked_div(total)
+            .map_or(0, |free| (100 - free) as DWORD),
         total_phys: total,
         avail_phys: avail,
         total_page_file: total + swap_total,
