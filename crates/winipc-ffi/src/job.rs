@@ -168,9 +168,11 @@ struct Registry {
     names: HashMap<String, Weak<Job>>,
 }
 
+static REGISTRY: OnceLock<Mutex<Registry>> = OnceLock::new();
+
 fn registry() -> MutexGuard<'static, Registry> {
-    static REG: OnceLock<Mutex<Registry>> = OnceLock::new();
-    REG.get_or_init(Default::default)
+    REGISTRY
+        .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|e| e.into_inner())
 }
@@ -221,18 +223,47 @@ fn stat(pid: u32) -> Option<(u64, u64, u64, u64)> {
     ))
 }
 
-/// The direct children of `pid`.
+/// The direct children of `pid`: from `/proc/PID/task/*/children`, or where the kernel has no
+/// such file (`CONFIG_PROC_CHILDREN` off), from every process's parent id.
 fn children(pid: u32) -> Vec<u32> {
     let mut out = Vec::new();
     let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
         return out;
     };
+    let mut listed = false;
     for t in tasks.flatten() {
         if let Ok(s) = std::fs::read_to_string(t.path().join("children")) {
+            listed = true;
             out.extend(
                 s.split_ascii_whitespace()
                     .filter_map(|v| v.parse::<u32>().ok()),
             );
+        }
+    }
+    if !listed {
+        out = children_by_parent_id(pid);
+    }
+    out
+}
+
+/// The processes whose parent id is `pid`, from every `/proc/PID/stat`.
+fn children_by_parent_id(pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let Ok(all) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for e in all.flatten() {
+        let Some(c) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
+        let ppid = std::fs::read_to_string(format!("/proc/{c}/stat"))
+            .ok()
+            .and_then(|s| {
+                let rest = &s[s.rfind(')')? + 1..];
+                rest.split_ascii_whitespace().nth(1)?.parse::<u32>().ok()
+            });
+        if ppid == Some(pid) {
+            out.push(c);
         }
     }
     out
@@ -647,9 +678,15 @@ pub unsafe extern "C" fn QueryInformationJobObject(
 /// The exit hook: a process ending normally closes its handles, so its kill-on-close jobs end
 /// their processes (a `SIGKILL`ed process runs no hook: its jobs' processes live on).
 extern "C" fn at_exit() {
-    let jobs: Vec<Arc<Job>> = registry().all.iter().filter_map(Weak::upgrade).collect();
+    // `try_lock`: a thread stopped in the middle of a job call must not hang the exit.
+    let Some(reg) = REGISTRY.get() else { return };
+    let Ok(reg) = reg.try_lock() else { return };
+    let jobs: Vec<Arc<Job>> = reg.all.iter().filter_map(Weak::upgrade).collect();
+    drop(reg);
     for j in jobs {
-        let mut st = j.state();
+        let Ok(mut st) = j.state.try_lock() else {
+            continue;
+        };
         if st.limits.basic.limit_flags & JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE != 0 {
             terminate_all(&mut st, 0);
         }
@@ -733,5 +770,19 @@ mod tests {
         assert_eq!(std::mem::size_of::<BasicLimit>(), 64);
         assert_eq!(std::mem::size_of::<ExtendedLimit>(), 144);
         assert_eq!(std::mem::size_of::<BasicAccounting>(), 48);
+    }
+
+    #[test]
+    fn children_both_ways() {
+        let mut c = std::process::Command::new("sleep")
+            .arg("5")
+            .spawn()
+            .expect("spawn sleep");
+        let me = std::process::id();
+        assert!(children(me).contains(&c.id()));
+        assert!(children_by_parent_id(me).contains(&c.id()));
+        assert!(!children_by_parent_id(c.id()).contains(&me));
+        c.kill().expect("kill");
+        c.wait().expect("wait");
     }
 }
