@@ -42,11 +42,20 @@ const SUPPORTED_LIMITS: DWORD = JOB_OBJECT_LIMIT_PROCESS_TIME
 const BASIC_ACCOUNTING: u32 = 1;
 const BASIC_LIMIT: u32 = 2;
 const BASIC_PROCESS_ID_LIST: u32 = 3;
+const BASIC_UI_RESTRICTIONS: u32 = 4;
 const END_OF_JOB_TIME: u32 = 6;
+const ASSOCIATE_COMPLETION_PORT: u32 = 7;
 const BASIC_AND_IO_ACCOUNTING: u32 = 8;
 const EXTENDED_LIMIT: u32 = 9;
 
 const ERROR_NOT_ENOUGH_QUOTA: u32 = 1816;
+
+// Completion-port messages (the packet's byte count; its OVERLAPPED pointer is the pid).
+const JOB_OBJECT_MSG_ACTIVE_PROCESS_LIMIT: u32 = 3;
+const JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO: u32 = 4;
+const JOB_OBJECT_MSG_NEW_PROCESS: u32 = 6;
+const JOB_OBJECT_MSG_EXIT_PROCESS: u32 = 7;
+const JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS: u32 = 8;
 
 /// `JOBOBJECT_BASIC_LIMIT_INFORMATION`.
 #[repr(C)]
@@ -104,16 +113,40 @@ struct Member {
     ended: bool,
 }
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct State {
     members: Vec<Member>,
     total: u32,
     terminated: u32,
     limits: ExtendedLimit,
     end_of_job_action: DWORD,
+    ui_restrictions: DWORD,
+    /// The associated completion port and key.
+    port: Option<(Arc<crate::iocp::Port>, usize)>,
+    /// `JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO` was posted since the last process joined.
+    zero_posted: bool,
 }
 
-#[derive(Debug)]
+impl State {
+    /// Posts a job message to the associated completion port, if any.
+    fn notify(&self, msg: u32, pid: u32) {
+        if let Some((port, key)) = &self.port {
+            port.post(crate::iocp::Packet {
+                bytes: msg as usize,
+                key: *key,
+                ov: pid as usize,
+                status: 0,
+            });
+        }
+    }
+
+    fn joined(&mut self, pid: u32) {
+        self.total += 1;
+        self.zero_posted = false;
+        self.notify(JOB_OBJECT_MSG_NEW_PROCESS, pid);
+    }
+}
+
 pub(crate) struct Job {
     /// The never-signaled event a wait on the job waits for (and holds the name).
     event: RawHandle,
@@ -139,7 +172,6 @@ impl Job {
 
 /// What a job handle holds: the job, counted, so closing the last handle can end its
 /// processes (`JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE`).
-#[derive(Debug)]
 pub(crate) struct JobHandle(Arc<Job>);
 
 impl JobHandle {
@@ -278,12 +310,14 @@ fn alive(m: &Member) -> bool {
 fn refresh(st: &mut State) {
     loop {
         let mut found = Vec::new();
+        let mut ended = Vec::new();
         for m in st.members.iter_mut() {
             if m.ended {
                 continue;
             }
             if !alive(m) {
                 m.ended = true;
+                ended.push((m.pid, raw::process_exit_code(m.process).unwrap_or(0)));
                 continue;
             }
             if let Some((_, user, kernel, faults)) = stat(m.pid) {
@@ -296,6 +330,15 @@ fn refresh(st: &mut State) {
                     found.push((c, start));
                 }
             }
+        }
+        for (pid, code) in ended {
+            // An exit code of the exception kind (0xC0000005, ...) is an abnormal end.
+            let msg = if code & 0xC000_0000 == 0xC000_0000 {
+                JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS
+            } else {
+                JOB_OBJECT_MSG_EXIT_PROCESS
+            };
+            st.notify(msg, pid);
         }
         let mut added = false;
         for (pid, start) in found {
@@ -313,12 +356,44 @@ fn refresh(st: &mut State) {
                     faults: 0,
                     ended: false,
                 });
-                st.total += 1;
+                st.joined(pid);
                 added = true;
             }
         }
         if !added {
-            return;
+            break;
+        }
+    }
+    if st.total > 0 && !st.zero_posted && st.members.iter().all(|m| m.ended) {
+        st.zero_posted = true;
+        st.notify(JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO, 0);
+    }
+}
+
+/// The thread that watches a job with a completion port: it wakes when a member ends (or
+/// every 100 ms, to adopt children) and lets `refresh` post the messages. It ends with the
+/// job.
+fn monitor(job: Weak<Job>) {
+    loop {
+        let Some(j) = job.upgrade() else { return };
+        let live: Vec<RawHandle> = {
+            let mut st = j.state();
+            refresh(&mut st);
+            st.members
+                .iter()
+                .filter(|m| !m.ended)
+                .map(|m| m.process)
+                .take(64)
+                .collect()
+        };
+        let tick = std::time::Duration::from_millis(100);
+        if live.is_empty() {
+            drop(j);
+            std::thread::sleep(tick);
+        } else {
+            // The job (and so the handles) stays alive during the wait.
+            let _ = raw::wait(&live, false, Some(tick));
+            drop(j);
         }
     }
 }
@@ -492,6 +567,7 @@ pub extern "C" fn AssignProcessToJobObject(job: HANDLE, process: HANDLE) -> BOOL
             let _ = raw::process_terminate(own, ERROR_NOT_ENOUGH_QUOTA);
             let _ = raw::close(own);
             st.terminated += 1;
+            st.notify(JOB_OBJECT_MSG_ACTIVE_PROCESS_LIMIT, 0);
             return Err(Fail(ERROR_NOT_ENOUGH_QUOTA));
         }
         apply_limits(&limits, pid);
@@ -505,7 +581,7 @@ pub extern "C" fn AssignProcessToJobObject(job: HANDLE, process: HANDLE) -> BOOL
             faults,
             ended: false,
         });
-        st.total += 1;
+        st.joined(pid);
         Ok(())
     })
 }
@@ -628,6 +704,10 @@ pub unsafe extern "C" fn QueryInformationJobObject(
                 // SAFETY: forwarded contract.
                 unsafe { put(info, len, &st.limits, ret) }
             }
+            BASIC_UI_RESTRICTIONS => {
+                // SAFETY: forwarded contract.
+                unsafe { put(info, len, &st.ui_restrictions, ret) }
+            }
             END_OF_JOB_TIME => {
                 // SAFETY: forwarded contract.
                 unsafe { put(info, len, &st.end_of_job_action, ret) }
@@ -743,6 +823,35 @@ pub unsafe extern "C" fn SetInformationJobObject(
                     return Err(invalid_parameter("EndOfJobTimeAction"));
                 }
                 st.end_of_job_action = a;
+            }
+            BASIC_UI_RESTRICTIONS => {
+                let r: DWORD = read(info, len)?;
+                if r & !0xFF != 0 {
+                    return Err(invalid_parameter("UIRestrictionsClass"));
+                }
+                st.ui_restrictions = r;
+            }
+            ASSOCIATE_COMPLETION_PORT => {
+                #[repr(C)]
+                #[derive(Clone, Copy)]
+                struct Associate {
+                    key: usize,
+                    port: HANDLE,
+                }
+                let a: Associate = read(info, len)?;
+                if st.port.is_some() {
+                    return Err(invalid_parameter("a completion port is already associated"));
+                }
+                let port = with_local(a.port, |l| match l {
+                    Local::Port(p) => Ok(p.clone()),
+                    _ => Err(invalid_handle()),
+                })?;
+                st.port = Some((port, a.key));
+                let weak = Arc::downgrade(&job);
+                std::thread::Builder::new()
+                    .name("winipc-job".into())
+                    .spawn(move || monitor(weak))
+                    .map_err(|_| Fail(code::ERROR_NOT_ENOUGH_MEMORY))?;
             }
             _ => return Err(not_supported("job information class")),
         }

@@ -180,6 +180,63 @@ int main(int argc, char **argv)
     CHECK_OK(CloseHandle(job));
     CHECK_FAIL(TerminateJobObject(job, 1), FALSE, ERROR_INVALID_HANDLE);
 
+    /* Richter's JobLab: job notifications through a completion port. */
+    {
+        JOBOBJECT_ASSOCIATE_COMPLETION_PORT acp;
+        JOBOBJECT_BASIC_UI_RESTRICTIONS ui;
+        HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+        DWORD msg, news = 0, exits = 0, zero = 0;
+        ULONG_PTR key;
+        LPOVERLAPPED ov;
+        CHECK(port != NULL);
+        job = CreateJobObjectA(NULL, NULL);
+        acp.CompletionKey = (PVOID)77;
+        acp.CompletionPort = port;
+        CHECK_OK(SetInformationJobObject(job, JobObjectAssociateCompletionPortInformation, &acp,
+                                         sizeof acp));
+        CHECK_FAIL(SetInformationJobObject(job, JobObjectAssociateCompletionPortInformation,
+                                           &acp, sizeof acp),
+                   FALSE, ERROR_INVALID_PARAMETER);
+        ui.UIRestrictionsClass = JOB_OBJECT_UILIMIT_DESKTOP | JOB_OBJECT_UILIMIT_HANDLES;
+        CHECK_OK(SetInformationJobObject(job, JobObjectBasicUIRestrictions, &ui, sizeof ui));
+        ui.UIRestrictionsClass = 0;
+        CHECK_OK(QueryInformationJobObject(job, JobObjectBasicUIRestrictions, &ui, sizeof ui,
+                                           NULL));
+        CHECK_EQ(ui.UIRestrictionsClass, JOB_OBJECT_UILIMIT_DESKTOP | JOB_OBJECT_UILIMIT_HANDLES);
+        for (i = 0; i < 2; i++) {
+            CHECK_OK(Start("sleep", &pi[i]));
+            CHECK_OK(AssignProcessToJobObject(job, pi[i].hProcess));
+        }
+        CHECK_OK(TerminateJobObject(job, 9));
+        /* Two new processes, two exits, then "no active process", in that order. */
+        while (GetQueuedCompletionStatus(port, &msg, &key, &ov, 10000)) {
+            CHECK_EQ(key, 77);
+            if (msg == JOB_OBJECT_MSG_NEW_PROCESS) {
+                CHECK(exits == 0);
+                CHECK((DWORD)(ULONG_PTR)ov == pi[0].dwProcessId ||
+                      (DWORD)(ULONG_PTR)ov == pi[1].dwProcessId);
+                news++;
+            } else if (msg == JOB_OBJECT_MSG_EXIT_PROCESS) {
+                CHECK((DWORD)(ULONG_PTR)ov == pi[0].dwProcessId ||
+                      (DWORD)(ULONG_PTR)ov == pi[1].dwProcessId);
+                exits++;
+            } else if (msg == JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO) {
+                CHECK_EQ(exits, 2);
+                zero++;
+                break;
+            } else {
+                CHECK_EQ(msg, 0); /* unexpected */
+            }
+        }
+        CHECK_EQ(news, 2);
+        CHECK_EQ(exits, 2);
+        CHECK_EQ(zero, 1);
+        for (i = 0; i < 2; i++)
+            Done(&pi[i]);
+        CloseHandle(job);
+        CloseHandle(port);
+    }
+
     /* A member's later child joins the job, and dies with it. */
     job = CreateJobObjectA(NULL, NULL);
     snprintf(ev, sizeof ev, "%s", uniq("jobgo"));
