@@ -410,7 +410,9 @@ pub extern "C" fn HeapDestroy(heap: HANDLE) -> BOOL {
         let h = heap as usize;
         let mut t = table_for(h);
         t.heaps.remove(&h).ok_or_else(invalid_handle)?;
-        t.locked.remove(&h);
+        if t.locked.remove(&h).is_some() {
+            UNLOCKED.notify_all();
+        }
         let doomed: Vec<usize> = t
             .blocks
             .iter()
