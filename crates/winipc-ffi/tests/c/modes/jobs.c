@@ -6,6 +6,7 @@
 #include <windows.h>
 #include <tchar.h>
 #include "harness.h"
+#include <sys/resource.h> /* the children that die of a signal leave no core file */
 
 static const char *g_self;
 
@@ -61,6 +62,8 @@ static DWORD ActiveOf(HANDLE job, DWORD *total, DWORD *terminated)
 
 static int child(int argc, char **argv)
 {
+    struct rlimit no_core = {0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
     if (!strcmp(argv[1], "sleep")) {
         Sleep(30000);
         return 5;

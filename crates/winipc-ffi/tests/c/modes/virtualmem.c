@@ -7,6 +7,7 @@
 #include <windows.h>
 #include <tchar.h>
 #include "harness.h"
+#include <sys/resource.h> /* the children that die of a signal leave no core file */
 
 typedef struct {
     BOOL bInUse;
@@ -16,6 +17,8 @@ typedef struct {
 
 static int child(char **argv)
 {
+    struct rlimit no_core = {0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
     if (!strcmp(argv[1], "sleep")) {
         Sleep(30000);
         return 5;
