@@ -1758,6 +1758,7 @@ typedef LPSTARTUPINFOA LPSTARTUPINFO;
 } /* extern "C" */
 #endif
 
+#include "fileapi.h" /* locks, attributes, directories, FindFirstFile */
 #include "memoryapi.h" /* file mappings */
 #include "heapapi.h" /* HeapWalk, HeapLock, HeapValidate, HeapCompact */
 #include "jobapi.h" /* IsProcessInJob */

@@ -87,7 +87,12 @@ pub(crate) fn path_error(path: &str, e: std::io::Error) -> Fail {
             code::ERROR_PATH_NOT_FOUND
         });
     }
-    e.into()
+    match e.raw_os_error() {
+        // A file where a directory was expected ("file\\x"): no such path.
+        Some(libc::ENOTDIR) => Fail(code::ERROR_PATH_NOT_FOUND),
+        Some(libc::ENAMETOOLONG) => Fail(code::ERROR_FILENAME_EXCED_RANGE),
+        _ => e.into(),
+    }
 }
 
 // ---- environment variables -----------------------------------------------------------------

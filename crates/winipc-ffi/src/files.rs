@@ -201,6 +201,9 @@ pub(crate) fn open(
         unsafe { libc::close(fd) };
         return Err(winipc_core::Error::AccessDenied.into());
     }
+    if let Ok(st) = fstat(fd) {
+        crate::fslock::note_open(fd, &st, flags & FILE_FLAG_OVERLAPPED != 0);
+    }
     if flags & FILE_FLAG_OVERLAPPED != 0
         && let Err(e) = crate::overlapped::FdTarget::register(fd)
     {
@@ -238,6 +241,8 @@ pub(crate) fn close_fd(fd: i32) -> R<()> {
     // Pending overlapped operations are cancelled first (while the descriptor is still open,
     // so that epoll forgets it).
     crate::overlapped::forget(crate::overlapped::key_of(std_handle(fd)));
+    // The byte-range locks recorded for the number (the kernel drops its own with the file).
+    crate::fslock::forget(fd);
     // A named-pipe end: dropping it closes its socket (and a server's own descriptors). What
     // winipc knew of the number is forgotten *before* the number is released: afterwards it
     // may already name another thread's new pipe end.
@@ -353,14 +358,14 @@ pub(crate) fn wait_fd(fd: i32, ms: DWORD) -> R<DWORD> {
     }
 }
 
-fn fd_of(h: HANDLE) -> R<i32> {
+pub(crate) fn fd_of(h: HANDLE) -> R<i32> {
     match classify(h)? {
         H::Std(fd) => Ok(fd),
         _ => Err(invalid_handle()),
     }
 }
 
-fn fstat(fd: i32) -> R<libc::stat> {
+pub(crate) fn fstat(fd: i32) -> R<libc::stat> {
     let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
     // SAFETY: fstat fills `st` on success.
     if unsafe { libc::fstat(fd, st.as_mut_ptr()) } != 0 {
@@ -509,11 +514,14 @@ pub extern "C" fn GetFileType(h: HANDLE) -> DWORD {
 }
 
 fn delete_file(name: R<Option<String>>) -> BOOL {
+    use std::os::unix::fs::PermissionsExt;
     ffi_bool(|| {
         let name = name?.ok_or(Fail(code::ERROR_PATH_NOT_FOUND))?;
         let path = linux_path(&name);
         let meta = std::fs::symlink_metadata(&path).map_err(|e| path_error(&path, e))?;
-        if meta.is_dir() {
+        // Windows deletes neither directories nor read-only files (even for an
+        // administrator, where root could).
+        if meta.is_dir() || (meta.is_file() && meta.permissions().mode() & 0o222 == 0) {
             return Err(winipc_core::Error::AccessDenied.into());
         }
         std::fs::remove_file(&path).map_err(|e| path_error(&path, e))?;

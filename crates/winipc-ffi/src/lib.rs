@@ -19,9 +19,13 @@ mod barrier;
 mod console;
 mod consoleio;
 mod critical_section;
+mod dirs;
 mod env;
 mod fd;
 mod files;
+mod find;
+mod fsinfo;
+mod fslock;
 #[doc(hidden)]
 pub mod fuzz_support;
 mod handle;

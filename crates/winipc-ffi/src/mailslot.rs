@@ -341,6 +341,7 @@ unsafe fn read_file(h: HANDLE, buf: *mut c_void, len: DWORD, offset: Option<i64>
         H::Raw(r) => raw::mailslot_read(r, buf)?,
         H::Std(fd) => {
             let at = offset.filter(|_| seekable(fd));
+            crate::fslock::check_io(fd, at, buf.len(), false)?;
             let n = loop {
                 // SAFETY: `buf` is a valid writable slice.
                 let n = unsafe {
@@ -440,6 +441,7 @@ unsafe fn write_file(h: HANDLE, buf: *const c_void, len: DWORD, offset: Option<i
         }
         H::Std(fd) => {
             let at = offset.filter(|_| seekable(fd));
+            crate::fslock::check_io(fd, at, msg.len(), true)?;
             let mut rest = msg;
             while !rest.is_empty() {
                 let done = (msg.len() - rest.len()) as i64;

@@ -69,10 +69,14 @@ pub(crate) fn system_message(code: u32) -> Option<&'static str> {
         12 => "The access code is invalid.",
         13 => "The data is invalid.",
         14 => "Not enough memory resources are available to complete this operation.",
+        17 => "The system cannot move the file to a different disk drive.",
         18 => "There are no more files.",
         24 => "The program issued a command but the command length is incorrect.",
         31 => "A device attached to the system is not functioning.",
         32 => "The process cannot access the file because it is being used by another process.",
+        33 => {
+            "The process cannot access the file because another process has locked a portion of the file."
+        }
         38 => "Reached the end of the file.",
         50 => "The request is not supported.",
         53 => "The network path was not found.",
@@ -85,6 +89,7 @@ pub(crate) fn system_message(code: u32) -> Option<&'static str> {
         121 => "The semaphore timeout period has expired.",
         122 => "The data area passed to a system call is too small.",
         123 => "The filename, directory name, or volume label syntax is incorrect.",
+        145 => "The directory is not empty.",
         158 => "The segment is already unlocked.",
         183 => "Cannot create a file when that file already exists.",
         126 => "The specified module could not be found.",

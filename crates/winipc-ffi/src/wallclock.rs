@@ -137,7 +137,7 @@ pub unsafe extern "C" fn GetSystemTime(st: *mut SystemTime) {
 }
 
 /// The local time zone's offset from UTC at Unix time `secs`, in seconds east.
-fn local_offset(secs: i64) -> i64 {
+pub(crate) fn local_offset(secs: i64) -> i64 {
     let t = secs as libc::time_t;
     // SAFETY: all-zero is a valid `tm`; localtime_r writes it and reads `t`.
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };

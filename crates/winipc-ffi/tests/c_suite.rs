@@ -275,6 +275,7 @@ const MODE_PROGRAMS: &[&str] = &[
     // with -O1 -Werror: winipc_scanf.h's `c` maybe uninitialized).
     "console",
     "apc",
+    "filesys",
     "virtualmem",
     "heaps",
     "jobs",

@@ -1195,11 +1195,16 @@ static HANDLE async_wait_pipe(void)
     return t;
 }
 
+/* A pending ConnectNamedPipe writes its OVERLAPPED when a client comes, after this function
+ * returned: each call gets an OVERLAPPED that lives until the program ends (a local one was
+ * overwritten on the stack of later calls - a crash under load). */
 static void connected(HANDLE s, DWORD want)
 {
-    OVERLAPPED ov;
-    memset(&ov, 0, sizeof ov);
-    CHECK_FAIL(ConnectNamedPipe(s, &ov), FALSE, want);
+    static OVERLAPPED ovs[64];
+    static unsigned next;
+    OVERLAPPED *ov = &ovs[next++ % 64];
+    memset(ov, 0, sizeof *ov);
+    CHECK_FAIL(ConnectNamedPipe(s, ov), FALSE, want);
 }
 
 static void test_multi(void)

@@ -1182,6 +1182,9 @@ int main(int argc, char **argv)
         return CheckLine(argc, argv);
     if (argc > 1)
         return Child(argc, argv);
+    /* Started with Ctrl+C ignored (a background job of a non-interactive shell is): take
+     * Ctrl+C processing back, so the children that raise SIGINT below die of it. */
+    CHECK_OK(SetConsoleCtrlHandler(NULL, FALSE));
     wd = CreateThread(NULL, 0, Watchdog, NULL, 0, NULL);
     CloseHandle(wd);
 
