@@ -1,7 +1,8 @@
 /*
  * memoryapi.h - part of the winipc C ABI (see docs/c-abi.md): file mappings, the shared
  * memory of Win32 IPC (CreateFileMapping, OpenFileMapping, MapViewOfFile, UnmapViewOfFile,
- * FlushViewOfFile). <windows.h> includes it.
+ * FlushViewOfFile), and virtual memory (VirtualAlloc, VirtualFree, VirtualProtect,
+ * VirtualQuery, VirtualLock, VirtualUnlock). <windows.h> includes it.
  */
 #ifndef WINIPC_MEMORYAPI_H
 #define WINIPC_MEMORYAPI_H
@@ -77,6 +78,61 @@ WINBASEAPI LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesi
                                          SIZE_T dwNumberOfBytesToMap, LPVOID lpBaseAddress);
 WINBASEAPI BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress);
 WINBASEAPI BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush);
+
+/* Virtual memory (winnt.h's MEM_ and PAGE_ modifiers, MEMORY_BASIC_INFORMATION). */
+#ifndef MEM_COMMIT
+#  define MEM_COMMIT       0x00001000
+#  define MEM_RESERVE      0x00002000
+#  define MEM_DECOMMIT     0x00004000
+#  define MEM_RELEASE      0x00008000
+#  define MEM_FREE         0x00010000
+#  define MEM_PRIVATE      0x00020000
+#  define MEM_MAPPED       0x00040000
+#  define MEM_RESET        0x00080000
+#  define MEM_TOP_DOWN     0x00100000
+#  define MEM_IMAGE        0x01000000
+#endif
+#ifndef PAGE_GUARD
+#  define PAGE_GUARD        0x100
+#  define PAGE_NOCACHE      0x200
+#  define PAGE_WRITECOMBINE 0x400
+#endif
+#ifndef ERROR_WORKING_SET_QUOTA
+#  define ERROR_WORKING_SET_QUOTA 1453
+#endif
+
+typedef struct _MEMORY_BASIC_INFORMATION {
+    PVOID BaseAddress;
+    PVOID AllocationBase;
+    DWORD AllocationProtect;
+    WORD PartitionId;
+    SIZE_T RegionSize;
+    DWORD State;
+    DWORD Protect;
+    DWORD Type;
+} MEMORY_BASIC_INFORMATION, *PMEMORY_BASIC_INFORMATION;
+
+/* Reservations are aligned to 64 KiB and released whole (MEM_RELEASE with dwSize 0); commits
+ * are by page. PAGE_GUARD is not supported (ERROR_NOT_SUPPORTED). */
+WINBASEAPI LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationType,
+                                      DWORD flProtect);
+WINBASEAPI BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType);
+WINBASEAPI BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flNewProtect,
+                                      PDWORD lpflOldProtect);
+WINBASEAPI SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer,
+                                      SIZE_T dwLength);
+WINBASEAPI BOOL WINAPI VirtualLock(LPVOID lpAddress, SIZE_T dwSize);
+WINBASEAPI BOOL WINAPI VirtualUnlock(LPVOID lpAddress, SIZE_T dwSize);
+/* The Ex forms: hProcess the caller (GetCurrentProcess() or a handle to it); for another
+ * process VirtualQueryEx reads its mappings, the others fail with ERROR_NOT_SUPPORTED. */
+WINBASEAPI LPVOID WINAPI VirtualAllocEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
+                                        DWORD flAllocationType, DWORD flProtect);
+WINBASEAPI BOOL WINAPI VirtualFreeEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
+                                     DWORD dwFreeType);
+WINBASEAPI BOOL WINAPI VirtualProtectEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
+                                        DWORD flNewProtect, PDWORD lpflOldProtect);
+WINBASEAPI SIZE_T WINAPI VirtualQueryEx(HANDLE hProcess, LPCVOID lpAddress,
+                                        PMEMORY_BASIC_INFORMATION lpBuffer, SIZE_T dwLength);
 
 #ifdef UNICODE
 #  define CreateFileMapping CreateFileMappingW

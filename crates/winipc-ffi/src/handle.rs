@@ -39,6 +39,8 @@ pub(crate) enum Local {
     Snapshot(crate::toolhelp::Snapshot),
     /// An I/O completion port.
     Port(std::sync::Arc<crate::iocp::Port>),
+    /// A job object.
+    Job(crate::job::JobHandle),
 }
 
 static LOCALS: std::sync::Mutex<Vec<Option<Local>>> = std::sync::Mutex::new(Vec::new());
@@ -183,6 +185,7 @@ pub(crate) fn never_signaled(which: H) -> R<RawHandle> {
 pub(crate) fn waitable_multi(h: HANDLE) -> R<RawHandle> {
     match classify(h)? {
         H::Raw(r) => Ok(r),
+        H::Local(_) => crate::job::wait_object(h),
         _ => Err(invalid_handle()),
     }
 }
@@ -273,7 +276,8 @@ pub(crate) fn waitable(h: HANDLE) -> R<RawHandle> {
     match classify(h)? {
         H::Raw(r) => Ok(r),
         which @ (H::CurrentProcess | H::CurrentThread) => never_signaled(which),
-        H::Std(_) | H::Local(_) => Err(invalid_handle()),
+        H::Local(_) => crate::job::wait_object(h),
+        H::Std(_) => Err(invalid_handle()),
     }
 }
 
@@ -426,7 +430,18 @@ fn duplicate(
                 "duplicating a file handle into another process",
             ));
         }
-        H::Local(_) => return Err(not_supported("duplicating a snapshot handle")),
+        H::Local(i) if target_pid == me => {
+            let h = (LOCAL_BASE + 4 * i) as HANDLE;
+            return match crate::job::duplicate(h) {
+                Ok(d) => Ok(d as usize as RawHandle),
+                Err(_) => Err(not_supported("duplicating a snapshot or port handle")),
+            };
+        }
+        H::Local(_) => {
+            return Err(not_supported(
+                "duplicating a local handle out of the process",
+            ));
+        }
     };
     if let Some(desired) = access {
         let kind = raw::kind(local)?;

@@ -1,6 +1,7 @@
 //! Process memory: `GlobalAlloc`/`LocalAlloc` and their `Free`, `Size`, `Lock`, `Unlock`,
 //! `ReAlloc`; `GetProcessHeap`, `HeapCreate`/`HeapDestroy`, `HeapAlloc`, `HeapFree`,
-//! `HeapReAlloc`, `HeapSize`.
+//! `HeapReAlloc`, `HeapSize`, `HeapValidate`, `HeapCompact`, `HeapLock`/`HeapUnlock`,
+//! `HeapWalk`, `GetProcessHeaps`.
 //!
 //! Win32 programs allocate with these (FormatMessage's `FORMAT_MESSAGE_ALLOCATE_BUFFER` uses
 //! `LocalAlloc`, and the classic mailslot examples use `GlobalAlloc(GPTR, …)`). Every block is
@@ -12,7 +13,7 @@
 use std::collections::HashMap;
 use std::ffi::c_void;
 use std::ptr::null_mut;
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
 
 use winipc_core::Error;
 
@@ -45,20 +46,56 @@ struct Block {
     locks: u32,
 }
 
+/// A heap made by `HeapCreate`.
+#[derive(Debug, Default, Clone, Copy)]
+struct HeapInfo {
+    /// `dwMaximumSize`: 0 for a growable heap, else the bytes its blocks may hold in all.
+    max: usize,
+    /// The bytes its live blocks hold.
+    used: usize,
+}
+
 #[derive(Debug, Default)]
 struct Table {
     blocks: HashMap<usize, Block>,
     /// Heaps made by `HeapCreate`, and the next handle value to give out.
-    heaps: Vec<usize>,
+    heaps: HashMap<usize, HeapInfo>,
     next_heap: usize,
+    /// `HeapLock` holders: heap -> (thread, depth).
+    locked: HashMap<usize, (std::thread::ThreadId, u32)>,
 }
 
+static TABLE: OnceLock<Mutex<Table>> = OnceLock::new();
+static UNLOCKED: Condvar = Condvar::new();
+
 fn table() -> MutexGuard<'static, Table> {
-    static TABLE: OnceLock<Mutex<Table>> = OnceLock::new();
     TABLE
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|e| e.into_inner())
+}
+
+/// The table, once no other thread holds `heap` with `HeapLock`.
+fn table_for(heap: usize) -> MutexGuard<'static, Table> {
+    let me = std::thread::current().id();
+    let mut t = table();
+    while t.locked.get(&heap).is_some_and(|&(owner, _)| owner != me) {
+        t = UNLOCKED.wait(t).unwrap_or_else(|e| e.into_inner());
+    }
+    t
+}
+
+/// Counts `delta` bytes against a `HeapCreate` heap's maximum; `false` if they do not fit.
+fn charge(t: &mut Table, heap: usize, old: usize, new: usize) -> bool {
+    let Some(h) = t.heaps.get_mut(&heap) else {
+        return true; // the process heap
+    };
+    let used = h.used - old.min(h.used) + new;
+    if h.max != 0 && used > h.max {
+        return false;
+    }
+    h.used = used;
+    true
 }
 
 fn out_of_memory() -> Fail {
@@ -67,6 +104,9 @@ fn out_of_memory() -> Fail {
 
 /// Allocates `size` bytes (at least one, so every block has its own address) in `heap`.
 fn alloc(heap: usize, size: usize, zero: bool, moveable: bool) -> R<*mut c_void> {
+    if !charge(&mut table_for(heap), heap, 0, size) {
+        return Err(out_of_memory());
+    }
     // SAFETY: plain allocations; NULL is checked below.
     let p = unsafe {
         if zero {
@@ -76,6 +116,7 @@ fn alloc(heap: usize, size: usize, zero: bool, moveable: bool) -> R<*mut c_void>
         }
     };
     if p.is_null() {
+        charge(&mut table(), heap, size, 0);
         return Err(out_of_memory());
     }
     let block = Block {
@@ -90,10 +131,11 @@ fn alloc(heap: usize, size: usize, zero: bool, moveable: bool) -> R<*mut c_void>
 
 /// Frees a block recorded in the table (in `heap`, if given).
 fn free(p: *mut c_void, heap: Option<usize>) -> R<()> {
-    let mut t = table();
-    match t.blocks.get(&(p as usize)) {
+    let mut t = table_for(heap.unwrap_or(PROCESS_HEAP));
+    match t.blocks.get(&(p as usize)).copied() {
         Some(b) if heap.is_none_or(|h| h == b.heap) => {
             t.blocks.remove(&(p as usize));
+            charge(&mut t, b.heap, b.size, 0);
             drop(t);
             // SAFETY: `p` was allocated by `alloc` with malloc/calloc and was still recorded,
             // so it has not been freed.
@@ -120,24 +162,34 @@ fn realloc(
     zero: bool,
     in_place: bool,
 ) -> R<*mut c_void> {
-    let mut t = table();
+    let mut t = table_for(heap.unwrap_or(PROCESS_HEAP));
     let Some(old) = t.blocks.get(&(p as usize)).copied() else {
         return Err(invalid_handle());
     };
     if heap.is_some_and(|h| h != old.heap) {
         return Err(invalid_handle());
     }
-    if in_place && size > old.size {
+    // SAFETY: `p` is a live malloc'ed block (recorded; the table lock is held).
+    let usable = unsafe { libc::malloc_usable_size(p) };
+    if in_place && size > usable.max(old.size) {
+        return Err(out_of_memory());
+    }
+    if !charge(&mut t, old.heap, old.size, size) {
         return Err(out_of_memory());
     }
     if in_place {
         t.blocks.insert(p as usize, Block { size, ..old });
+        if zero && size > old.size {
+            // SAFETY: the block's usable size covers `size` bytes.
+            unsafe { p.cast::<u8>().add(old.size).write_bytes(0, size - old.size) };
+        }
         return Ok(p);
     }
     // SAFETY: `p` is a live malloc'ed block (recorded, and the table lock is held, so no other
     // thread frees it meanwhile).
     let q = unsafe { libc::realloc(p, size.max(1)) };
     if q.is_null() {
+        charge(&mut t, old.heap, size, old.size);
         return Err(out_of_memory());
     }
     t.blocks.remove(&(p as usize));
@@ -315,7 +367,7 @@ pub(crate) fn local_alloc(bytes: usize) -> R<*mut c_void> {
 // ---- heaps -------------------------------------------------------------------------------
 
 fn heap_known(heap: usize) -> bool {
-    heap == PROCESS_HEAP || table().heaps.contains(&heap)
+    heap == PROCESS_HEAP || table().heaps.contains_key(&heap)
 }
 
 #[unsafe(no_mangle)]
@@ -323,20 +375,30 @@ pub extern "C" fn GetProcessHeap() -> HANDLE {
     PROCESS_HEAP as HANDLE
 }
 
-/// `HeapCreate`: sizes are accepted and not enforced (the heap grows as `malloc` does).
+/// `HeapCreate`: a `dwMaximumSize` other than 0 caps the bytes the heap's blocks hold
+/// together (allocations past it fail); the initial size is not reserved ahead.
 #[unsafe(no_mangle)]
-pub extern "C" fn HeapCreate(options: DWORD, _initial: SIZE_T, _maximum: SIZE_T) -> HANDLE {
+pub extern "C" fn HeapCreate(options: DWORD, initial: SIZE_T, maximum: SIZE_T) -> HANDLE {
     ffi(null_mut(), || {
         if options & !(HEAP_NO_SERIALIZE | HEAP_GENERATE_EXCEPTIONS | HEAP_CREATE_ENABLE_EXECUTE)
             != 0
         {
             return Err(invalid_parameter("unknown HeapCreate options"));
         }
+        if maximum != 0 && initial > maximum {
+            return Err(invalid_parameter("dwInitialSize above dwMaximumSize"));
+        }
         let mut t = table();
         // Heap handles: distinct values above the process heap's, never reused.
         t.next_heap = t.next_heap.max(PROCESS_HEAP) + 0x10;
         let h = t.next_heap;
-        t.heaps.push(h);
+        t.heaps.insert(
+            h,
+            HeapInfo {
+                max: maximum,
+                used: 0,
+            },
+        );
         Ok(h as HANDLE)
     })
 }
@@ -346,13 +408,11 @@ pub extern "C" fn HeapCreate(options: DWORD, _initial: SIZE_T, _maximum: SIZE_T)
 pub extern "C" fn HeapDestroy(heap: HANDLE) -> BOOL {
     ffi_bool(|| {
         let h = heap as usize;
-        let mut t = table();
-        let at = t
-            .heaps
-            .iter()
-            .position(|&x| x == h)
-            .ok_or_else(invalid_handle)?;
-        t.heaps.swap_remove(at);
+        let mut t = table_for(h);
+        t.heaps.remove(&h).ok_or_else(invalid_handle)?;
+        if t.locked.remove(&h).is_some() {
+            UNLOCKED.notify_all();
+        }
         let doomed: Vec<usize> = t
             .blocks
             .iter()
@@ -395,7 +455,8 @@ pub extern "C" fn HeapFree(heap: HANDLE, _flags: DWORD, mem: *mut c_void) -> BOO
     })
 }
 
-/// `HeapReAlloc`: NULL on failure, without setting the last error (as on Windows).
+/// `HeapReAlloc`: NULL on failure with `ERROR_NOT_ENOUGH_MEMORY` (also when
+/// `HEAP_REALLOC_IN_PLACE_ONLY` cannot grow the block where it is).
 #[unsafe(no_mangle)]
 pub extern "C" fn HeapReAlloc(
     heap: HANDLE,
@@ -403,8 +464,7 @@ pub extern "C" fn HeapReAlloc(
     mem: *mut c_void,
     bytes: SIZE_T,
 ) -> *mut c_void {
-    let last = last_error();
-    let p = ffi(null_mut(), || {
+    ffi(null_mut(), || {
         if !heap_known(heap as usize) {
             return Err(invalid_handle());
         }
@@ -415,9 +475,11 @@ pub extern "C" fn HeapReAlloc(
             flags & HEAP_ZERO_MEMORY != 0,
             flags & HEAP_REALLOC_IN_PLACE_ONLY != 0,
         )
-    });
-    set_last_error(last);
-    p
+        .map_err(|e| match e {
+            Fail(code::ERROR_INVALID_HANDLE) => invalid_parameter("not a block of this heap"),
+            e => e,
+        })
+    })
 }
 
 /// `HeapSize`: `(SIZE_T)-1` on failure.
@@ -428,6 +490,160 @@ pub extern "C" fn HeapSize(heap: HANDLE, _flags: DWORD, mem: *const c_void) -> S
             return Err(invalid_handle());
         }
         size_of_block(mem, Some(heap as usize))
+    })
+}
+
+/// `HeapValidate`: TRUE for a known heap (`lpMem` NULL) or one of its live blocks; FALSE
+/// otherwise, without a last error (as on Windows).
+#[unsafe(no_mangle)]
+pub extern "C" fn HeapValidate(heap: HANDLE, _flags: DWORD, mem: *const c_void) -> BOOL {
+    let h = heap as usize;
+    let t = table();
+    let ok = (h == PROCESS_HEAP || t.heaps.contains_key(&h))
+        && (mem.is_null() || t.blocks.get(&(mem as usize)).is_some_and(|b| b.heap == h));
+    if ok { TRUE } else { FALSE }
+}
+
+/// `HeapCompact`: returns the C allocator's free bytes after trimming (an upper bound of the
+/// largest free block Windows reports); an unknown heap: 0 + `ERROR_INVALID_HANDLE`.
+#[unsafe(no_mangle)]
+pub extern "C" fn HeapCompact(heap: HANDLE, _flags: DWORD) -> SIZE_T {
+    ffi(0, || {
+        if !heap_known(heap as usize) {
+            return Err(invalid_handle());
+        }
+        // SAFETY: malloc_trim and mallinfo2 only inspect and trim the C allocator.
+        let free = unsafe {
+            libc::malloc_trim(0);
+            libc::mallinfo2().fordblks
+        };
+        set_last_error(code::ERROR_SUCCESS);
+        Ok(free)
+    })
+}
+
+/// `GetProcessHeaps`: the number of heaps; up to `count` handles go to `heaps`.
+///
+/// # Safety
+/// `heaps` is NULL or points to `count` writable handles.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GetProcessHeaps(count: DWORD, heaps: *mut HANDLE) -> DWORD {
+    ffi(0, || {
+        let mut all: Vec<usize> = table().heaps.keys().copied().collect();
+        all.sort_unstable();
+        all.insert(0, PROCESS_HEAP);
+        let n = all.len().min(count as usize);
+        if n > 0 {
+            if heaps.is_null() || !writable(heaps.cast(), n * std::mem::size_of::<HANDLE>()) {
+                return Err(noaccess());
+            }
+            for (i, &h) in all[..n].iter().enumerate() {
+                // SAFETY: checked writable for `n` handles.
+                unsafe { heaps.add(i).write(h as HANDLE) };
+            }
+        }
+        Ok(all.len() as DWORD)
+    })
+}
+
+/// `HeapLock`: other threads' calls on the heap wait until the matching `HeapUnlock`.
+#[unsafe(no_mangle)]
+pub extern "C" fn HeapLock(heap: HANDLE) -> BOOL {
+    ffi_bool(|| {
+        let h = heap as usize;
+        let mut t = table_for(h);
+        if h != PROCESS_HEAP && !t.heaps.contains_key(&h) {
+            return Err(invalid_handle());
+        }
+        let me = std::thread::current().id();
+        t.locked.entry(h).or_insert((me, 0)).1 += 1;
+        Ok(())
+    })
+}
+
+/// `HeapUnlock`: a heap this thread did not lock -> `ERROR_NOT_OWNER`.
+#[unsafe(no_mangle)]
+pub extern "C" fn HeapUnlock(heap: HANDLE) -> BOOL {
+    ffi_bool(|| {
+        let h = heap as usize;
+        let mut t = table();
+        if h != PROCESS_HEAP && !t.heaps.contains_key(&h) {
+            return Err(invalid_handle());
+        }
+        let me = std::thread::current().id();
+        match t.locked.get_mut(&h) {
+            Some((owner, depth)) if *owner == me => {
+                *depth -= 1;
+                if *depth == 0 {
+                    t.locked.remove(&h);
+                    UNLOCKED.notify_all();
+                }
+                Ok(())
+            }
+            _ => Err(Fail(ERROR_NOT_OWNER)),
+        }
+    })
+}
+
+/// `PROCESS_HEAP_ENTRY` (64-bit layout).
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct ProcessHeapEntry {
+    data: *mut c_void,
+    cb_data: DWORD,
+    overhead: u8,
+    region_index: u8,
+    flags: u16,
+    mem: HANDLE,
+    reserved: [DWORD; 4],
+}
+
+const PROCESS_HEAP_ENTRY_BUSY: u16 = 0x0004;
+const PROCESS_HEAP_ENTRY_MOVEABLE: u16 = 0x0010;
+const ERROR_NOT_OWNER: u32 = 288;
+const ERROR_NO_MORE_ITEMS: u32 = 259;
+
+/// `HeapWalk`: the heap's allocated blocks in address order (`lpData` NULL starts); then
+/// FALSE + `ERROR_NO_MORE_ITEMS`. Only busy entries are reported (no region or free entries).
+///
+/// # Safety
+/// `entry` is NULL or points to a writable `PROCESS_HEAP_ENTRY`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn HeapWalk(heap: HANDLE, entry: *mut c_void) -> BOOL {
+    ffi_bool(|| {
+        let h = heap as usize;
+        let e = entry.cast::<ProcessHeapEntry>();
+        // SAFETY: checked readable (and writable below) by `read_req`/`write_req`.
+        let mut cur = unsafe { read_req(e)? };
+        let t = table_for(h);
+        if h != PROCESS_HEAP && !t.heaps.contains_key(&h) {
+            return Err(invalid_handle());
+        }
+        let after = cur.data as usize;
+        let next = t
+            .blocks
+            .iter()
+            .filter(|&(&p, b)| b.heap == h && (after == 0 || p > after))
+            .min_by_key(|&(&p, _)| p)
+            .map(|(&p, &b)| (p, b));
+        let Some((p, b)) = next else {
+            return Err(Fail(ERROR_NO_MORE_ITEMS));
+        };
+        // SAFETY: a live recorded block (the table lock is held).
+        let usable = unsafe { libc::malloc_usable_size(p as *mut c_void) };
+        cur.data = p as *mut c_void;
+        cur.cb_data = b.size.min(u32::MAX as usize) as DWORD;
+        cur.overhead = usable.saturating_sub(b.size).min(255) as u8;
+        cur.region_index = 0;
+        cur.flags = PROCESS_HEAP_ENTRY_BUSY
+            | if b.moveable {
+                PROCESS_HEAP_ENTRY_MOVEABLE
+            } else {
+                0
+            };
+        cur.mem = if b.moveable { p as HANDLE } else { null_mut() };
+        // SAFETY: as above.
+        unsafe { write_req(e, cur) }
     })
 }
 

@@ -276,6 +276,9 @@ const MODE_PROGRAMS: &[&str] = &[
     "console",
     "apc",
     "filesys",
+    "virtualmem",
+    "heaps",
+    "jobs",
 ];
 
 /// Compiles `src` in one language mode.
