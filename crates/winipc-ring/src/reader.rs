@@ -325,11 +325,19 @@ impl<F: Futex> Ring<'_, F> {
         buf: &mut [u8],
         liveness: &impl Liveness,
     ) -> Result<Step, RecvError> {
+        // Whether this consumption made room: the head moved between here and the release
+        // (read before locking, so a head a taken-over dead reader's recovery moves counts
+        // too; a move by another reader before we lock only adds a harmless wake-up). A
+        // delivery past a stuck head record (decision 0010) makes none: waking blocked writers
+        // then only sends them back to sleep, and with 8 writers sharing a CPU, where a writer
+        // preempted mid-write is common, those futile wake-ups cost the stream about 15 %.
+        let head = self.head().load(Ordering::Relaxed);
         let Some(hold) = self.lock_reader(reader, liveness) else {
             return Ok(Step::Busy);
         };
         let step = self.step(buf, liveness);
-        self.unlock_reader(hold);
+        let made_room = self.head().load(Ordering::Relaxed) != head;
+        self.unlock_reader(hold, made_room);
         step
     }
 

@@ -173,8 +173,11 @@ impl<F: Futex> Ring<'_, F> {
         None
     }
 
-    /// Releases the lock after a consumption and wakes blocked writers if any registered.
-    pub(crate) fn unlock_reader(&self, hold: Hold) {
+    /// Releases the lock after a consumption and, if it `made_room` (moved the head), wakes
+    /// blocked writers if any registered. A consumption that leaves the head where it was
+    /// frees no space: a writer that registered finds the ring as full as it left it, and the
+    /// release that does move the head wakes it.
+    pub(crate) fn unlock_reader(&self, hold: Hold, made_room: bool) {
         let old = match hold {
             Hold::Biased(e) => {
                 self.entry_inside(e).store(0, Ordering::Release);
@@ -186,7 +189,7 @@ impl<F: Futex> Ring<'_, F> {
                 .lock_word()
                 .fetch_and(!(LOCK_HOLDER_MASK | LOCK_REVOKE), Ordering::AcqRel),
         };
-        if old & LOCK_WAITERS_MASK != 0 {
+        if made_room && old & LOCK_WAITERS_MASK != 0 {
             let space = self.hdr(H_SPACE);
             space.fetch_add(1, Ordering::Release);
             self.futex.wake(space, u32::MAX);

@@ -362,6 +362,33 @@ fn a_stalled_writer_does_not_hold_back_other_writers() {
     assert!(room_in_records(&r) >= 512 / 24 - 1);
 }
 
+/// A consumption past a stuck head record frees no space (the head stays), so it does not wake
+/// writers waiting for room: they would only find the ring as full and sleep again. The
+/// consumption that moves the head does.
+#[test]
+fn only_a_consumption_that_moves_the_head_wakes_writers_waiting_for_room() {
+    let mem = Mem::new(512);
+    let r = ring(&mem, 512, 0);
+    let (seen, _) = r.announce_space_waiter();
+    r.simulate_stalled_send(1, b"a0", || {
+        r.try_send(2, b"b0").unwrap();
+        assert_eq!(recv_vec(&r).unwrap(), b"b0");
+        assert_eq!(
+            r.space_word().load(Ordering::Acquire),
+            seen,
+            "woken for no room"
+        );
+    })
+    .unwrap();
+    assert_eq!(recv_vec(&r).unwrap(), b"a0");
+    assert_ne!(
+        r.space_word().load(Ordering::Acquire),
+        seen,
+        "room made, nobody woken"
+    );
+    r.withdraw_space_waiter();
+}
+
 /// Several stuck records, one of them dead, interleaved with published ones: everything
 /// published is delivered once, in order per writer; the dead writer's torn record never.
 #[test]
