@@ -1509,6 +1509,9 @@ WINBASEAPI HWND WINAPI GetConsoleWindow(void);
 /* Handlers run on a thread of their own: SIGINT is CTRL_C_EVENT, SIGQUIT CTRL_BREAK_EVENT,
  * SIGHUP CTRL_CLOSE_EVENT. */
 WINBASEAPI BOOL WINAPI SetConsoleCtrlHandler(PHANDLER_ROUTINE HandlerRoutine, BOOL Add);
+/* CTRL_C_EVENT is SIGINT, CTRL_BREAK_EVENT SIGQUIT, sent to the process group
+ * dwProcessGroupId (a CREATE_NEW_PROCESS_GROUP child's process id), or 0: the caller's group. */
+WINBASEAPI BOOL WINAPI GenerateConsoleCtrlEvent(DWORD dwCtrlEvent, DWORD dwProcessGroupId);
 
 /* MessageBox (winuser.h): no windows here; the caption and text go to standard error and
  * the answer is the default button (IDOK, IDYES, ...). */

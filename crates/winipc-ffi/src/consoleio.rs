@@ -524,6 +524,35 @@ pub extern "C" fn SetConsoleCtrlHandler(handler: Option<Handler>, add: BOOL) -> 
     })
 }
 
+/// `GenerateConsoleCtrlEvent`: `CTRL_C_EVENT` is `SIGINT`, `CTRL_BREAK_EVENT` `SIGQUIT`, sent
+/// to the process group `group` (a process started with `CREATE_NEW_PROCESS_GROUP` leads a
+/// group whose id is its process id), or with 0 to the caller's own group (the processes
+/// sharing its console, the caller included). Processes of a new group ignore Ctrl+C, as on
+/// Windows, unless they re-enabled it with `SetConsoleCtrlHandler(NULL, FALSE)`.
+#[unsafe(no_mangle)]
+pub extern "C" fn GenerateConsoleCtrlEvent(event: DWORD, group: DWORD) -> BOOL {
+    ffi_bool(|| {
+        let sig = match event {
+            CTRL_C_EVENT => libc::SIGINT,
+            CTRL_BREAK_EVENT => libc::SIGQUIT,
+            _ => return Err(invalid_parameter("dwCtrlEvent")),
+        };
+        let target = match i32::try_from(group) {
+            Ok(0) => 0,
+            Ok(g) => -g,
+            Err(_) => return Err(invalid_parameter("dwProcessGroupId")),
+        };
+        // SAFETY: kill(2) takes no pointers; a negative target names a process group.
+        if unsafe { libc::kill(target, sig) } == 0 {
+            return Ok(());
+        }
+        match std::io::Error::last_os_error().raw_os_error() {
+            Some(libc::EPERM) => Err(Fail(code::ERROR_ACCESS_DENIED)),
+            _ => Err(invalid_parameter("no such process group")),
+        }
+    })
+}
+
 // ---- MessageBox ----------------------------------------------------------------------------
 
 /// The button a message box of type `t` answers with: its default (the first button, or the

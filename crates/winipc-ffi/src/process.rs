@@ -456,13 +456,15 @@ const DEBUG_PROCESS: DWORD = 0x1;
 const DEBUG_ONLY_THIS_PROCESS: DWORD = 0x2;
 const CREATE_SUSPENDED: DWORD = 0x4;
 const CREATE_UNICODE_ENVIRONMENT: DWORD = 0x400;
+/// The child leads a process group of its own (its id is the child's process id) and starts
+/// with Ctrl+C ignored (`SIGINT` ignored), as Windows disables Ctrl+C in a new group.
+const CREATE_NEW_PROCESS_GROUP: DWORD = 0x200;
 const DETACHED_PROCESS: DWORD = 0x8;
 const CREATE_NEW_CONSOLE: DWORD = 0x10;
 /// Accepted and without effect: console, window, priority, group and error-mode flags.
 const HARMLESS_FLAGS: DWORD = 0x8 // DETACHED_PROCESS
     | 0x10 // CREATE_NEW_CONSOLE
     | 0x20 | 0x40 | 0x80 | 0x100 | 0x4000 | 0x8000 // priority classes
-    | 0x200 // CREATE_NEW_PROCESS_GROUP
     | 0x0100_0000 // CREATE_BREAKAWAY_FROM_JOB
     | 0x0400_0000 // CREATE_DEFAULT_ERROR_MODE
     | 0x0800_0000; // CREATE_NO_WINDOW
@@ -539,7 +541,13 @@ fn create_process(a: Args) -> R<ProcessInformation> {
     if a.flags & (DEBUG_PROCESS | DEBUG_ONLY_THIS_PROCESS) != 0 {
         return Err(not_supported("debugging"));
     }
-    if a.flags & !(HARMLESS_FLAGS | CREATE_UNICODE_ENVIRONMENT | CREATE_SUSPENDED) != 0 {
+    if a.flags
+        & !(HARMLESS_FLAGS
+            | CREATE_UNICODE_ENVIRONMENT
+            | CREATE_SUSPENDED
+            | CREATE_NEW_PROCESS_GROUP)
+        != 0
+    {
         return Err(invalid_parameter("dwCreationFlags"));
     }
     if a.flags & (DETACHED_PROCESS | CREATE_NEW_CONSOLE) == DETACHED_PROCESS | CREATE_NEW_CONSOLE {
@@ -620,6 +628,16 @@ fn create_process(a: Args) -> R<ProcessInformation> {
         unsafe {
             cmd.pre_exec(move || {
                 libc::setpriority(libc::PRIO_PROCESS, 0, nice);
+                Ok(())
+            });
+        }
+    }
+    if a.flags & CREATE_NEW_PROCESS_GROUP != 0 {
+        cmd.process_group(0);
+        // SAFETY: signal(2) is async-signal-safe.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::signal(libc::SIGINT, libc::SIG_IGN);
                 Ok(())
             });
         }

@@ -77,6 +77,30 @@ static int ignoring_child(void)
     return r;
 }
 
+/* The child of CREATE_NEW_PROCESS_GROUP: it leads its own group, Ctrl+C is ignored there,
+   Ctrl+Break reaches its handler. */
+static int group_child(const char *ready_name)
+{
+    int r = 0;
+    HANDLE ready = OpenEventA(EVENT_MODIFY_STATE, FALSE, ready_name);
+    if (!ready)
+        return 20;
+    g_called = CreateEvent(NULL, FALSE, FALSE, NULL);
+    if (getpgrp() != getpid())
+        r |= 4;
+    if (!SetConsoleCtrlHandler(Handler1, TRUE))
+        return 21;
+    SetEvent(ready);
+    /* The parent sends Ctrl+C first (ignored here), then Ctrl+Break. */
+    if (WaitForSingleObject(g_called, 10000) != WAIT_OBJECT_0)
+        return r | 1;
+    if (g_type != CTRL_BREAK_EVENT)
+        r |= 2;
+    if (g_calls[0] != 1)
+        r |= 8;
+    return r;
+}
+
 int main(int argc, char **argv)
 {
     static const WCHAR wtext[] = {'h', 0xE9, '\n', 0};
@@ -87,6 +111,8 @@ int main(int argc, char **argv)
     WCHAR wbuf[16];
     int saved0, saved1, slave, i;
 
+    if (argc > 2 && strcmp(argv[1], "group") == 0)
+        return group_child(argv[2]);
     if (argc > 1)
         return ignoring_child();
     (void)argv;
@@ -332,6 +358,38 @@ int main(int argc, char **argv)
         CHECK_EQ(code, 0);
         CloseHandle(pi.hThread);
         CloseHandle(pi.hProcess);
+    }
+
+    /* A new process group: GenerateConsoleCtrlEvent reaches it by the child's process id;
+       Ctrl+C is disabled there, Ctrl+Break is not. */
+    {
+        STARTUPINFOA si;
+        PROCESS_INFORMATION pi;
+        char self[512], cmd[700], ready_name[160];
+        DWORD code = 99, len = GetModuleFileNameA(NULL, self, sizeof self);
+        HANDLE ready;
+        CHECK(len > 0 && len < sizeof self);
+        snprintf(ready_name, sizeof ready_name, "Local\\%s", uniq("ctrlgroup"));
+        ready = CreateEventA(NULL, FALSE, FALSE, ready_name);
+        CHECK(ready != NULL);
+        snprintf(cmd, sizeof cmd, "\"%s\" group %s", self, ready_name);
+        memset(&si, 0, sizeof si);
+        si.cb = sizeof si;
+        CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, CREATE_NEW_PROCESS_GROUP, NULL,
+                                NULL, &si, &pi));
+        CHECK_EQ(WaitForSingleObject(ready, 10000), WAIT_OBJECT_0);
+        CHECK_OK(GenerateConsoleCtrlEvent(CTRL_C_EVENT, pi.dwProcessId));
+        Sleep(200);
+        CHECK_OK(GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, pi.dwProcessId));
+        CHECK_EQ(WaitForSingleObject(pi.hProcess, 10000), WAIT_OBJECT_0);
+        CHECK_OK(GetExitCodeProcess(pi.hProcess, &code));
+        CHECK_EQ(code, 0);
+        CloseHandle(pi.hThread);
+        CloseHandle(pi.hProcess);
+        CloseHandle(ready);
+        CHECK_FAIL(GenerateConsoleCtrlEvent(7, 0), FALSE, ERROR_INVALID_PARAMETER);
+        CHECK_FAIL(GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, 0x7FFFFFF0), FALSE,
+                   ERROR_INVALID_PARAMETER);
     }
 
     /* MessageBox without windows: the default button. */
