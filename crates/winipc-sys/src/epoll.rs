@@ -47,6 +47,18 @@ impl Poller {
         .map_err(Into::into)
     }
 
+    /// Adds `fd`, reported once with `key` when its peer hangs up (`EPOLLRDHUP`, `EPOLLHUP`,
+    /// `EPOLLERR`) — not when it is merely readable.
+    pub fn add_hangup(&self, fd: &impl AsFd, key: u64) -> io::Result<()> {
+        epoll::add(
+            &self.ep,
+            fd,
+            epoll::EventData::new_u64(key),
+            epoll::EventFlags::RDHUP | epoll::EventFlags::ONESHOT,
+        )
+        .map_err(Into::into)
+    }
+
     /// Re-enables a descriptor added with [`Poller::add_oneshot`] after it was reported.
     pub fn rearm(&self, fd: &impl AsFd, key: u64) -> io::Result<()> {
         epoll::modify(
