@@ -445,8 +445,9 @@ impl Conn {
         if let Some(done) = self.take_rest(mode, buf) {
             return Ok(Some(done));
         }
-        if scratch.is_empty() {
-            *scratch = vec![0u8; MAX_MESSAGE];
+        if scratch.len() < MAX_MESSAGE {
+            // (A ring read may have sized it for a smaller record.)
+            scratch.resize(MAX_MESSAGE, 0);
         }
         let mut header = [0u8; 1];
         let room = buf.len();
