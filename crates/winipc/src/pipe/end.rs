@@ -59,6 +59,10 @@ const BUSY_RETRIES: u32 = 1000;
 /// Cheap checks for a message a blocking read makes before it sleeps.
 const READ_SPINS: u32 = 200;
 
+/// How many times a writer facing a full ring yields the CPU before it sleeps (as a mailslot
+/// writer does).
+const YIELD_SPINS: u32 = 16;
+
 /// One handle's view of an end: its read mode and `PIPE_NOWAIT` (both changeable), and the
 /// directions it may use. The I/O every end offers goes through here.
 #[derive(Debug)]
@@ -927,6 +931,7 @@ impl Conn {
     ) -> Result<std::result::Result<usize, usize>> {
         let tx = l.tx();
         let mut done = 0;
+        let mut yields = 0;
         loop {
             match self.ring_put(l, &buf[done..])? {
                 Put::All => return Ok(Ok(buf.len())),
@@ -935,6 +940,13 @@ impl Conn {
             }
             if nowait {
                 return Ok(Ok(done));
+            }
+            // Full: let the reader run for a moment (it may share our CPU) before sleeping, so
+            // that it drains the ring in a batch instead of waking us once per message.
+            if yields < YIELD_SPINS {
+                yields += 1;
+                std::thread::yield_now();
+                continue;
             }
             if deadline_ns.is_some_and(|d| winipc_sys::time::monotonic_ns() >= d) {
                 return Err(Error::Timeout);
