@@ -56,8 +56,16 @@ const CHUNK: usize = 16 * 1024;
 /// How many times a read retries a reader lock held by another reader before it sleeps.
 const BUSY_RETRIES: u32 = 1000;
 
-/// Cheap checks for a message a blocking read makes before it sleeps.
-const READ_SPINS: u32 = 200;
+/// How many times a blocking read facing an empty ring yields the CPU (looking again after
+/// each) before it sleeps, as a mailslot reader does.
+const READ_SPINS: u32 = 16;
+
+/// Bounds of `Conn::spin_budget`.
+const SPIN_MIN: u32 = 16;
+const SPIN_MAX: u32 = 8192;
+
+/// A blocking ring read that slept at least this long found an idle pipe (see `Conn::quiet`).
+const QUIET_NS: u64 = 100_000;
 
 /// How many times a writer facing a full ring yields the CPU before it sleeps (as a mailslot
 /// writer does).
@@ -207,6 +215,15 @@ pub(crate) struct Conn {
     scratch: Mutex<Vec<u8>>,
     /// The shared-memory rings, when both ends asked for them (decision 0016).
     ring: Option<Link>,
+    /// Set when this end's last blocking ring read slept [`QUIET_NS`] or more and woke to a
+    /// lone message (request / response traffic): the next one sleeps at once instead of
+    /// spinning and yielding first, which on a CPU shared with the writer costs the wake-up
+    /// (as for mailslots, decision 0015).
+    quiet: AtomicBool,
+    /// Adaptive budget of cheap checks a blocking ring read makes after its yields and before
+    /// it sleeps (a writer on another CPU answers within microseconds): doubled when a check
+    /// finds a message, halved when the budget runs out.
+    spin_budget: std::sync::atomic::AtomicU32,
 }
 
 impl Conn {
@@ -221,6 +238,8 @@ impl Conn {
             peeking: Mutex::new(()),
             scratch: Mutex::new(Vec::new()),
             ring: None,
+            quiet: AtomicBool::new(false),
+            spin_budget: std::sync::atomic::AtomicU32::new(SPIN_MIN * 8),
         }
     }
 
@@ -844,9 +863,15 @@ impl Conn {
         deadline_ns: Option<u64>,
     ) -> Result<ReadDone> {
         let rx = l.rx();
-        let mut spins = 0u32;
+        let quiet = self.quiet.load(Ordering::Relaxed);
+        let mut spins = if quiet { READ_SPINS } else { 0 };
+        let mut slept_ns = 0u64;
         loop {
             if let Some(done) = self.recv_once(mode, buf, true)? {
+                let idle = slept_ns >= QUIET_NS && !rx.has_message();
+                if idle != quiet {
+                    self.quiet.store(idle, Ordering::Relaxed);
+                }
                 return Ok(done);
             }
             if nowait {
@@ -864,13 +889,27 @@ impl Conn {
                 sys::poll(&self.data, true, false, Some(at))?;
                 continue;
             }
+            // Let the writer run for a moment (it may share our CPU) before sleeping.
             if spins < READ_SPINS {
                 spins += 1;
-                if spins % 16 == 0 {
-                    std::thread::yield_now();
-                } else {
+                std::thread::yield_now();
+                continue;
+            }
+            if spins == READ_SPINS && !quiet {
+                // Then look without a system call for a while (a writer on another CPU).
+                spins += 1;
+                let budget = self.spin_budget.load(Ordering::Relaxed);
+                let mut n = 0;
+                while n < budget && !rx.has_message() && !rx.is_closed() {
                     std::hint::spin_loop();
+                    n += 1;
                 }
+                let next = if n < budget {
+                    (budget * 2).min(SPIN_MAX)
+                } else {
+                    (budget / 2).max(SPIN_MIN)
+                };
+                self.spin_budget.store(next, Ordering::Relaxed);
                 continue;
             }
             // Sleep on the ring's notify word: writers wake it, and so does a close (ours, the
@@ -879,7 +918,9 @@ impl Conn {
             if rx.has_message() || rx.is_closed() {
                 continue;
             }
+            let t0 = winipc_sys::time::monotonic_ns();
             crate::mailslot::SysFutex.wait(word, seen, Some(ring::slice_until(deadline_ns)));
+            slept_ns += winipc_sys::time::monotonic_ns().saturating_sub(t0);
         }
     }
 
