@@ -327,7 +327,11 @@ pub fn recv_handshake_fds(
 }
 
 /// Sends one handshake record with the descriptors in `share`.
-pub fn send_handshake_fds(conn: &impl AsFd, bytes: &[u8], share: &[BorrowedFd<'_>]) -> io::Result<()> {
+pub fn send_handshake_fds(
+    conn: &impl AsFd,
+    bytes: &[u8],
+    share: &[BorrowedFd<'_>],
+) -> io::Result<()> {
     crate::names::send_reply(conn, bytes, share)
 }
 

@@ -50,7 +50,9 @@ fn messages() -> Vec<Vec<u8>> {
 
 /// The bytes of the byte-stream test.
 fn stream() -> Vec<u8> {
-    (0..600_000u32).map(|k| (k.wrapping_mul(2_654_435_761) >> 13) as u8).collect()
+    (0..600_000u32)
+        .map(|k| (k.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect()
 }
 
 fn connect_shared(name: &str) -> PipeClient {
@@ -199,7 +201,10 @@ fn killing_the_client_wakes_a_server_asleep_in_a_ring_read() {
     let s2 = s.clone();
     let (r, after) = kill_during(&mut kid, move || s2.recv(&mut [0u8; 32]));
     assert_eq!(err_code(r), ERROR_BROKEN_PIPE);
-    assert!(after < Duration::from_millis(100), "woken {after:?} after the kill");
+    assert!(
+        after < Duration::from_millis(100),
+        "woken {after:?} after the kill"
+    );
     assert_eq!(err_code(s.send(b"anyone?")), ERROR_NO_DATA);
     assert_eq!(err_code(s.peek(&mut b)), ERROR_BROKEN_PIPE);
 }
@@ -219,7 +224,10 @@ fn killing_the_server_wakes_a_client_asleep_in_a_ring_read() {
     let c2 = c.clone();
     let (r, after) = kill_during(&mut kid, move || c2.recv(&mut [0u8; 32]));
     assert_eq!(err_code(r), ERROR_BROKEN_PIPE);
-    assert!(after < Duration::from_millis(100), "woken {after:?} after the kill");
+    assert!(
+        after < Duration::from_millis(100),
+        "woken {after:?} after the kill"
+    );
     assert_eq!(err_code(c.send(b"hello?")), ERROR_NO_DATA);
 }
 
@@ -289,7 +297,8 @@ fn peeks_transactions_flushes_and_nowait_work_over_shared_memory() {
     // In byte-read mode a read takes what is queued.
     s.set_handle_state(Some(ReadMode::Byte), None).unwrap();
     assert_eq!(s.recv(&mut big).unwrap().len, 6);
-    s.set_handle_state(Some(ReadMode::Message), Some(true)).unwrap();
+    s.set_handle_state(Some(ReadMode::Message), Some(true))
+        .unwrap();
     assert_eq!(err_code(s.recv(&mut big)), ERROR_NO_DATA, "PIPE_NOWAIT");
     s.set_handle_state(None, Some(false)).unwrap();
     // A transaction: the server answers in a thread.
@@ -368,5 +377,8 @@ fn a_client_scribbling_over_the_shared_memory_gets_the_server_an_error() {
     let w = s.send_timeout(b"x", Some(Duration::from_millis(500)));
     let _ = w;
     kid.kill();
-    assert!(s.recv_timeout(&mut b, Some(Duration::from_secs(5))).is_err());
+    assert!(
+        s.recv_timeout(&mut b, Some(Duration::from_secs(5)))
+            .is_err()
+    );
 }

@@ -244,7 +244,11 @@ impl Conn {
     }
 
     /// Links this end (the server's if `server`) to the connection's shared memory.
-    pub(crate) fn with_ring(mut self, shared: std::sync::Arc<ring::Shared>, server: bool) -> Result<Conn> {
+    pub(crate) fn with_ring(
+        mut self,
+        shared: std::sync::Arc<ring::Shared>,
+        server: bool,
+    ) -> Result<Conn> {
         self.ring = Some(Link::new(shared, server, self.data.as_fd())?);
         Ok(self)
     }
@@ -763,7 +767,6 @@ impl Conn {
     }
 }
 
-
 /// The shared-memory path (decision 0016; see [`super::ring`]).
 impl Conn {
     /// Reads from the ring (after what is left of a message): `None` when it has nothing now.
@@ -813,7 +816,12 @@ impl Conn {
         let (rx, me) = (l.rx(), ring::my_id());
         for _ in 0..BUSY_RETRIES {
             let needed = match rx.try_recv(me, buf, &Threads) {
-                Ok(Some(n)) => return Ok(Some(ReadDone { len: n, more: false })),
+                Ok(Some(n)) => {
+                    return Ok(Some(ReadDone {
+                        len: n,
+                        more: false,
+                    }));
+                }
                 Ok(None) => return Ok(None),
                 Err(RecvError::Busy) => {
                     std::thread::yield_now();
@@ -1214,6 +1222,9 @@ mod scribbled {
             let soon = winipc_sys::time::monotonic_ns() + 20_000_000;
             let _ = a.flush(Some(soon));
         }
-        assert!(corrupt > 10, "most garbage is noticed as such ({corrupt} of 63)");
+        assert!(
+            corrupt > 10,
+            "most garbage is noticed as such ({corrupt} of 63)"
+        );
     }
 }

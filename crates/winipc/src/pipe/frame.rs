@@ -150,7 +150,16 @@ impl Reply {
             PipeAccess::Duplex => 3,
         };
         let mut b = [0u8; REPLY_LEN];
-        b[..8].copy_from_slice(&[b'W', b'P', 1, status, kind, access, u8::from(s.public), u8::from(self.ring)]);
+        b[..8].copy_from_slice(&[
+            b'W',
+            b'P',
+            1,
+            status,
+            kind,
+            access,
+            u8::from(s.public),
+            u8::from(self.ring),
+        ]);
         b[8..12].copy_from_slice(&s.max_instances.to_le_bytes());
         b[12..16].copy_from_slice(&s.default_timeout_ms.to_le_bytes());
         b[16..20].copy_from_slice(&s.out_buffer.to_le_bytes());
@@ -163,7 +172,17 @@ impl Reply {
         if b.len() != REPLY_LEN {
             return None;
         }
-        let [b'W', b'P', 1, status, kind, access, public @ (0 | 1), ring @ (0 | 1)] = b[..8] else {
+        let [
+            b'W',
+            b'P',
+            1,
+            status,
+            kind,
+            access,
+            public @ (0 | 1),
+            ring @ (0 | 1),
+        ] = b[..8]
+        else {
             return None;
         };
         let status = match status {
