@@ -207,6 +207,9 @@ pub(crate) struct Conn {
     /// was ended by `DisconnectNamedPipe` rather than closed.
     disconnected: AtomicBool,
     rest: Mutex<Rest>,
+    /// Mirrors `rest.held`, so reads need not lock `rest` when nothing is held. Changed only
+    /// under the `scratch` lock, which every read holds.
+    rest_held: AtomicBool,
     /// Held by a peek (see [`Conn::peek`]).
     peeking: Mutex<()>,
     /// Where a message read puts the part beyond the caller's buffer (allocated on the first
@@ -222,7 +225,7 @@ pub(crate) struct Conn {
     quiet: AtomicBool,
     /// Adaptive budget of cheap checks a blocking ring read makes after its yields and before
     /// it sleeps (a writer on another CPU answers within microseconds): doubled when a check
-    /// finds a message, halved when the budget runs out.
+    /// finds a message or a sleep ends soon, halved when a sleep was long.
     spin_budget: std::sync::atomic::AtomicU32,
 }
 
@@ -235,6 +238,7 @@ impl Conn {
             peer_pid,
             disconnected: AtomicBool::new(false),
             rest: Mutex::new(Rest::default()),
+            rest_held: AtomicBool::new(false),
             peeking: Mutex::new(()),
             scratch: Mutex::new(Vec::new()),
             ring: None,
@@ -360,8 +364,18 @@ impl Conn {
         }
     }
 
+    /// Keeps `bytes` as a held message (the rest of one, or one a peek took out of the ring).
+    /// Called under the `scratch` lock.
+    fn hold_rest(&self, bytes: &[u8]) {
+        self.rest.lock().expect("pipe read state").hold(bytes);
+        self.rest_held.store(true, Ordering::Release);
+    }
+
     /// Hands out what is left of a partly read message, if anything.
     fn take_rest(&self, mode: ReadMode, buf: &mut [u8]) -> Option<ReadDone> {
+        if !self.rest_held.load(Ordering::Acquire) {
+            return None;
+        }
         let mut rest = self.rest.lock().expect("pipe read state");
         if !rest.held {
             return None;
@@ -375,6 +389,7 @@ impl Conn {
             rest.buf.clear();
             rest.pos = 0;
             rest.held = false;
+            self.rest_held.store(false, Ordering::Release);
         }
         Some(ReadDone {
             len: n,
@@ -496,10 +511,7 @@ impl Conn {
                     return Ok(Some(ReadDone { len, more: false }));
                 }
                 let over = len - room;
-                self.rest
-                    .lock()
-                    .expect("pipe read state")
-                    .hold(&scratch[..over]);
+                self.hold_rest(&scratch[..over]);
                 Ok(Some(ReadDone {
                     len: room,
                     more: mode == ReadMode::Message,
@@ -776,7 +788,7 @@ impl Conn {
         let mut scratch = self.scratch.lock().expect("pipe read scratch");
         if self.kind == Kind::Byte && buf.is_empty() {
             // A read of 0 bytes completes once data is there (taking none of it).
-            let there = self.rest.lock().expect("pipe read state").held || l.rx().has_message();
+            let there = self.rest_held.load(Ordering::Acquire) || l.rx().has_message();
             return Ok(there.then_some(ReadDone {
                 len: 0,
                 more: false,
@@ -790,7 +802,7 @@ impl Conn {
             return Ok(None);
         };
         if mode == ReadMode::Byte && done.len > 0 {
-            while done.len < buf.len() && !self.rest.lock().expect("pipe read state").held {
+            while done.len < buf.len() && !self.rest_held.load(Ordering::Acquire) {
                 if !matches!(l.rx().info().next_size, Some(1..)) {
                     break;
                 }
@@ -840,10 +852,7 @@ impl Conn {
                     let room = buf.len().min(n);
                     buf[..room].copy_from_slice(&scratch[..room]);
                     if n > room {
-                        self.rest
-                            .lock()
-                            .expect("pipe read state")
-                            .hold(&scratch[room..n]);
+                        self.hold_rest(&scratch[room..n]);
                     }
                     return Ok(Some(ReadDone {
                         len: room,
@@ -876,6 +885,18 @@ impl Conn {
         let mut slept_ns = 0u64;
         loop {
             if let Some(done) = self.recv_once(mode, buf, true)? {
+                if slept_ns > 0 {
+                    // Slept: a short sleep means the writer was about to write (a wake-up
+                    // from another CPU takes tens of µs here) — spin longer next time; a long
+                    // one, that the pipe was idle — spin less.
+                    let budget = self.spin_budget.load(Ordering::Relaxed);
+                    let next = if slept_ns < QUIET_NS {
+                        (budget * 2).min(SPIN_MAX)
+                    } else {
+                        (budget / 2).max(SPIN_MIN)
+                    };
+                    self.spin_budget.store(next, Ordering::Relaxed);
+                }
                 let idle = slept_ns >= QUIET_NS && !rx.has_message();
                 if idle != quiet {
                     self.quiet.store(idle, Ordering::Relaxed);
@@ -912,12 +933,10 @@ impl Conn {
                     std::hint::spin_loop();
                     n += 1;
                 }
-                let next = if n < budget {
-                    (budget * 2).min(SPIN_MAX)
-                } else {
-                    (budget / 2).max(SPIN_MIN)
-                };
-                self.spin_budget.store(next, Ordering::Relaxed);
+                if n < budget {
+                    self.spin_budget
+                        .store((budget * 2).min(SPIN_MAX), Ordering::Relaxed);
+                }
                 continue;
             }
             // Sleep on the ring's notify word: writers wake it, and so does a close (ours, the
@@ -1028,7 +1047,7 @@ impl Conn {
     /// Takes the next message out of the ring into this process's rest (for a peek), if
     /// nothing is held yet.
     fn ring_pull(&self, l: &Link, scratch: &mut Vec<u8>) -> Result<()> {
-        if self.rest.lock().expect("pipe read state").held || !l.rx().has_message() {
+        if self.rest_held.load(Ordering::Acquire) || !l.rx().has_message() {
             return Ok(());
         }
         let mut none = [0u8; 0];
@@ -1037,7 +1056,7 @@ impl Conn {
             && !d.more
         {
             // A zero-length message.
-            self.rest.lock().expect("pipe read state").hold(&[]);
+            self.hold_rest(&[]);
         }
         Ok(())
     }
