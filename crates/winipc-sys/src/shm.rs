@@ -349,6 +349,11 @@ pub fn sealed_memfd(name: &str, len: usize) -> io::Result<OwnedFd> {
     Ok(fd)
 }
 
+/// The size of the file behind `fd`, in bytes.
+pub fn file_len(fd: &impl AsFd) -> io::Result<usize> {
+    Ok(rfs::fstat(fd)?.st_size as usize)
+}
+
 /// Maps a descriptor made by [`sealed_memfd`] in another process, after checking that its size
 /// can no longer change (so the mapping cannot lose pages under us).
 pub fn map_sealed(fd: OwnedFd) -> io::Result<Mapping> {

@@ -105,9 +105,14 @@ impl Shared {
     /// Client side: maps the rings the server passed (validating everything: the server may
     /// be hostile too).
     pub(crate) fn attach(fd: OwnedFd) -> Result<Arc<Shared>> {
+        // A size no server of ours makes is refused before it is mapped.
+        let len = winipc_sys::shm::file_len(&fd).map_err(Error::Io)?;
+        let region = len / 2;
+        if region % 4096 != 0 || region == 0 || region > region_bytes(MAX_RING) {
+            return Err(Error::Corrupt("pipe ring size"));
+        }
         let m = shm::map_sealed(fd).map_err(Error::Io)?;
-        let region = m.len() / 2;
-        if region % 4096 != 0 || region == 0 {
+        if m.len() != len {
             return Err(Error::Corrupt("pipe ring size"));
         }
         let cell = DuoCell::try_new(m, |m| {
@@ -117,6 +122,14 @@ impl Shared {
             })
         })
         .map_err(|_| Error::Corrupt("pipe ring"))?;
+        // Both rings exactly as a server of ours makes them (their capacity bounds what a
+        // read may have to hold).
+        let fits = |r: &PipeRing<'_>| {
+            (MIN_RING..=MAX_RING).contains(&r.capacity()) && region_bytes(r.capacity()) == region
+        };
+        if !cell.borrow_dependent().rings.iter().all(fits) {
+            return Err(Error::Corrupt("pipe ring size"));
+        }
         Ok(Arc::new(Shared { cell, region }))
     }
 
@@ -261,4 +274,36 @@ pub(crate) fn slice_until(deadline_ns: Option<u64>) -> Instant {
     let cap = now_ns + SLICE.as_nanos() as u64;
     let until = deadline_ns.map_or(cap, |d| d.min(cap));
     Instant::now() + Duration::from_nanos(until.saturating_sub(now_ns))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capacities_follow_the_buffer_sizes_within_bounds() {
+        assert_eq!(capacity_for(0, 0), MIN_RING);
+        assert_eq!(capacity_for(4096, 100_000), 128 * 1024);
+        assert_eq!(capacity_for(u32::MAX, 0), MAX_RING);
+    }
+
+    #[test]
+    fn a_client_refuses_memory_no_server_of_ours_makes() {
+        // Uninitialised, too large, and an odd size.
+        for len in [8192, 2 * region_bytes(MAX_RING) + 8192, 4096 * 3] {
+            let fd = shm::sealed_memfd("test", len).unwrap();
+            assert!(
+                matches!(Shared::attach(fd), Err(Error::Corrupt(_))),
+                "{len}"
+            );
+        }
+        // Ours attaches, and both ends see one pair of rings.
+        let (a, fd) = Shared::create(MIN_RING).unwrap();
+        let b = Shared::attach(fd).unwrap();
+        a.ring(0).try_send(1, b"across").unwrap();
+        let mut buf = [0u8; 16];
+        assert_eq!(b.ring(0).try_recv(2, &mut buf, &Threads).unwrap(), Some(6));
+        b.close_all();
+        assert!(a.ring(0).is_closed() && a.ring(1).is_closed());
+    }
 }
