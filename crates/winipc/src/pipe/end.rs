@@ -947,7 +947,13 @@ impl Conn {
             }
             let t0 = winipc_sys::time::monotonic_ns();
             crate::mailslot::SysFutex.wait(word, seen, Some(ring::slice_until(deadline_ns)));
-            slept_ns += winipc_sys::time::monotonic_ns().saturating_sub(t0);
+            let t1 = winipc_sys::time::monotonic_ns();
+            slept_ns += t1.saturating_sub(t0);
+            if t1.saturating_sub(t0) >= ring::SLICE.as_nanos() as u64 / 2 && self.peer_gone() {
+                // A whole slice asleep: look at the socket ourselves too (the monitor's watch
+                // is per process: a forked child, or a monitor that stopped, has none).
+                l.close();
+            }
         }
     }
 
@@ -1033,7 +1039,12 @@ impl Conn {
                         return Ok(Ok(buf.len()));
                     }
                 }
-                Err(SendError::Full) => {}
+                Err(SendError::Full) => {
+                    // A slice without room: the peer may be gone (see `read_ringed`).
+                    if self.peer_gone() {
+                        l.close();
+                    }
+                }
                 Err(SendError::Closed) => return Ok(Err(done)),
                 Err(SendError::TooBig { .. } | SendError::ExceedsCapacity { .. }) => {
                     tx.close();
