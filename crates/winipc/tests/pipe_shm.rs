@@ -98,6 +98,11 @@ fn child() {
             say(format!("ready {}", c.uses_shared_memory()));
             std::thread::sleep(Duration::from_secs(60));
         }
+        "hold-silent" => {
+            let c = connect_shared(name);
+            say(format!("ready {}", c.uses_shared_memory()));
+            std::thread::sleep(Duration::from_secs(60));
+        }
         "server-hold" => {
             let s = options(true).create(name).unwrap();
             say("ready");
@@ -229,6 +234,48 @@ fn killing_the_server_wakes_a_client_asleep_in_a_ring_read() {
         "woken {after:?} after the kill"
     );
     assert_eq!(err_code(c.send(b"hello?")), ERROR_NO_DATA);
+}
+
+#[test]
+fn killing_the_client_wakes_a_server_blocked_on_a_full_ring() {
+    let _w = watchdog(Duration::from_secs(30));
+    let name = pipe_name("shm-killw");
+    let s = std::sync::Arc::new(options(true).create(&name).unwrap());
+    let mut kid = spawn("hold-silent", &[&name]);
+    assert_eq!(kid.line(), "ready true");
+    s.connect_timeout(Some(Duration::from_secs(10))).unwrap();
+    let msg = vec![3u8; 1000];
+    while s.try_write(&msg).unwrap().is_some() {}
+    let s2 = s.clone();
+    let (r, after) = kill_during(&mut kid, move || s2.send(&[3u8; 1000]));
+    assert_eq!(err_code(r), ERROR_NO_DATA);
+    assert!(
+        after < Duration::from_millis(100),
+        "woken {after:?} after the kill"
+    );
+}
+
+#[test]
+fn closing_the_server_wakes_a_client_asleep_in_a_ring_read() {
+    let _w = watchdog(Duration::from_secs(30));
+    let (s, c) = local_pair("shm-close", false, 0);
+    s.send(b"first").unwrap();
+    std::thread::scope(|sc| {
+        let reader = sc.spawn(|| {
+            let mut b = [0u8; 16];
+            let d = c.recv(&mut b).unwrap();
+            assert_eq!(&b[..d.len], b"first");
+            let r = c.recv(&mut b);
+            (r, Instant::now())
+        });
+        std::thread::sleep(Duration::from_millis(200));
+        let closed = Instant::now();
+        drop(s);
+        let (r, at) = reader.join().unwrap();
+        assert_eq!(err_code(r), ERROR_BROKEN_PIPE);
+        assert!(at.duration_since(closed) < Duration::from_millis(100));
+    });
+    assert_eq!(err_code(c.send(b"x")), ERROR_NO_DATA);
 }
 
 /// A server instance and a client with shared memory in this process.
