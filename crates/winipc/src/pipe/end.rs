@@ -760,15 +760,22 @@ impl Conn {
 
     /// `FlushFileBuffers`: waits until the peer has read everything written on this end.
     pub(crate) fn flush(&self, deadline_ns: Option<u64>) -> Result<()> {
-        loop {
+        let drained = || -> Result<bool> {
             let in_ring = self.ring.as_ref().is_some_and(|l| {
                 let i = l.tx().info();
                 i.messages > 0 || i.bytes > 0 || i.next_size.is_some()
             });
-            if !in_ring && sys::unread_by_peer(&self.data)? == 0 {
+            Ok(!in_ring && sys::unread_by_peer(&self.data)? == 0)
+        };
+        loop {
+            if drained()? {
                 return Ok(());
             }
             if self.peer_gone() {
+                // It may have read the rest and left between the two looks: look again.
+                if drained()? {
+                    return Ok(());
+                }
                 return Err(self.ended());
             }
             if deadline_ns.is_some_and(|d| winipc_sys::time::monotonic_ns() >= d) {
