@@ -336,6 +336,13 @@ pub fn map_fd(fd: OwnedFd) -> io::Result<Mapping> {
 /// An anonymous shared-memory file of `len` bytes (`memfd_create`), sealed so that nobody
 /// (the processes it is passed to included) can shrink or grow it: a mapping of it can never
 /// lose pages. It has no name in any directory; only processes it is passed to can map it.
+///
+/// ```
+/// let fd = winipc_sys::shm::sealed_memfd("example", 8192).unwrap();
+/// assert_eq!(winipc_sys::shm::file_len(&fd).unwrap(), 8192);
+/// let m = winipc_sys::shm::map_sealed(fd).unwrap();
+/// assert_eq!(m.len(), 8192);
+/// ```
 pub fn sealed_memfd(name: &str, len: usize) -> io::Result<OwnedFd> {
     let fd = rfs::memfd_create(
         name,
