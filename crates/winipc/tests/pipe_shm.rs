@@ -390,6 +390,29 @@ fn peeks_transactions_flushes_and_nowait_work_over_shared_memory() {
 }
 
 #[test]
+fn a_disconnected_instance_serves_its_next_client_over_new_shared_memory() {
+    let _w = watchdog(Duration::from_secs(30));
+    let name = pipe_name("shm-again");
+    let s = options(true).create(&name).unwrap();
+    for round in 0..3u8 {
+        if round > 0 {
+            // ConnectNamedPipe again: listening (pending) until the client comes.
+            assert!(s.try_connect().unwrap().is_none());
+        }
+        let c = connect_shared(&name);
+        s.connect().unwrap();
+        assert!(c.uses_shared_memory(), "round {round}");
+        c.send(&[round; 100]).unwrap();
+        let mut b = [0u8; 200];
+        assert_eq!(s.recv(&mut b).unwrap().len, 100);
+        assert_eq!(b[0], round);
+        s.send(b"bye").unwrap();
+        s.disconnect().unwrap();
+        assert_eq!(err_code(c.send(b"late")), ERROR_PIPE_NOT_CONNECTED);
+    }
+}
+
+#[test]
 fn only_both_sides_asking_get_shared_memory() {
     let _w = watchdog(Duration::from_secs(30));
     let name = pipe_name("shm-ask");
