@@ -302,8 +302,7 @@ fn run(m: &'static Monitor) {
             );
         }
         for k in ready {
-            if k >> 61 == crate::pipe::ring::RING_KEY >> 61 {
-                crate::pipe::ring::hangup(k);
+            if k >> 61 == crate::pipe::ring::RING_KEY >> 61 && crate::pipe::ring::hangup(k) {
                 continue;
             }
             if k & crate::machine_names::POLL_KEY != 0 {

@@ -189,15 +189,20 @@ fn links() -> &'static Mutex<HashMap<u64, Weak<Shared>>> {
 
 /// The monitor saw the data socket of link `key` hang up: the peer closed, died or was
 /// disconnected. Both directions move to the socket (which reports it) and sleepers wake.
-pub(crate) fn hangup(key: u64) {
-    let shared = links()
+/// Returns whether `key` is a link's (else the monitor treats it as its other keys).
+pub(crate) fn hangup(key: u64) -> bool {
+    let Some(shared) = links()
         .lock()
         .expect("pipe ring links")
         .get(&key)
-        .and_then(Weak::upgrade);
+        .map(Weak::upgrade)
+    else {
+        return false;
+    };
     if let Some(s) = shared {
         s.close_all();
     }
+    true
 }
 
 impl Link {
