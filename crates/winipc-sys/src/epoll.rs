@@ -47,6 +47,30 @@ impl Poller {
         .map_err(Into::into)
     }
 
+    /// Adds `fd`, reported once with `key` when its peer hangs up (`EPOLLRDHUP`, `EPOLLHUP`,
+    /// `EPOLLERR`) — not when it is merely readable.
+    ///
+    /// ```
+    /// use winipc_sys::pipes::{pair, send, Kind};
+    /// let p = winipc_sys::epoll::Poller::new().unwrap();
+    /// let (a, b) = pair(Kind::Byte).unwrap();
+    /// p.add_hangup(&a, 7).unwrap();
+    /// send(&b, &[b"data"], false).unwrap();
+    /// let soon = || winipc_sys::time::monotonic_ns() + 20_000_000;
+    /// assert!(p.wait(Some(soon())).unwrap().is_empty(), "readable is not a hang-up");
+    /// drop(b);
+    /// assert_eq!(p.wait(Some(soon())).unwrap(), [7]);
+    /// ```
+    pub fn add_hangup(&self, fd: &impl AsFd, key: u64) -> io::Result<()> {
+        epoll::add(
+            &self.ep,
+            fd,
+            epoll::EventData::new_u64(key),
+            epoll::EventFlags::RDHUP | epoll::EventFlags::ONESHOT,
+        )
+        .map_err(Into::into)
+    }
+
     /// Re-enables a descriptor added with [`Poller::add_oneshot`] after it was reported.
     pub fn rearm(&self, fd: &impl AsFd, key: u64) -> io::Result<()> {
         epoll::modify(

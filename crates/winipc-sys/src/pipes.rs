@@ -18,7 +18,7 @@
 //! ```
 
 use std::io::{self, IoSliceMut};
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use rustix::event::{PollFd, PollFlags};
 use rustix::io::Errno;
@@ -315,6 +315,24 @@ pub fn recv_handshake(
         crate::names::recv_reply(conn, buf, deadline_ns.unwrap_or(u64::MAX))?
             .map(|(n, fds)| (n, fds.into_iter().next())),
     )
+}
+
+/// Receives one handshake record with every descriptor it carries (at most a few).
+pub fn recv_handshake_fds(
+    conn: &impl AsFd,
+    buf: &mut [u8],
+    deadline_ns: Option<u64>,
+) -> io::Result<Option<(usize, Vec<OwnedFd>)>> {
+    crate::names::recv_reply(conn, buf, deadline_ns.unwrap_or(u64::MAX))
+}
+
+/// Sends one handshake record with the descriptors in `share`.
+pub fn send_handshake_fds(
+    conn: &impl AsFd,
+    bytes: &[u8],
+    share: &[BorrowedFd<'_>],
+) -> io::Result<()> {
+    crate::names::send_reply(conn, bytes, share)
 }
 
 /// Sends one handshake record with an optional descriptor (see [`crate::names::send_reply`]).

@@ -333,6 +333,47 @@ pub fn map_fd(fd: OwnedFd) -> io::Result<Mapping> {
     Mapping::map(File::from(fd), st.st_size as usize, true)
 }
 
+/// An anonymous shared-memory file of `len` bytes (`memfd_create`), sealed so that nobody
+/// (the processes it is passed to included) can shrink or grow it: a mapping of it can never
+/// lose pages. It has no name in any directory; only processes it is passed to can map it.
+///
+/// ```
+/// let fd = winipc_sys::shm::sealed_memfd("example", 8192).unwrap();
+/// assert_eq!(winipc_sys::shm::file_len(&fd).unwrap(), 8192);
+/// let m = winipc_sys::shm::map_sealed(fd).unwrap();
+/// assert_eq!(m.len(), 8192);
+/// ```
+pub fn sealed_memfd(name: &str, len: usize) -> io::Result<OwnedFd> {
+    let fd = rfs::memfd_create(
+        name,
+        rfs::MemfdFlags::CLOEXEC | rfs::MemfdFlags::ALLOW_SEALING,
+    )?;
+    rfs::ftruncate(&fd, len as u64)?;
+    rfs::fcntl_add_seals(
+        &fd,
+        rfs::SealFlags::SHRINK | rfs::SealFlags::GROW | rfs::SealFlags::SEAL,
+    )?;
+    Ok(fd)
+}
+
+/// The size of the file behind `fd`, in bytes.
+pub fn file_len(fd: &impl AsFd) -> io::Result<usize> {
+    Ok(rfs::fstat(fd)?.st_size as usize)
+}
+
+/// Maps a descriptor made by [`sealed_memfd`] in another process, after checking that its size
+/// can no longer change (so the mapping cannot lose pages under us).
+pub fn map_sealed(fd: OwnedFd) -> io::Result<Mapping> {
+    let seals = rfs::fcntl_get_seals(&fd)?;
+    if !seals.contains(rfs::SealFlags::SHRINK | rfs::SealFlags::GROW) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "shared memory whose size is not sealed",
+        ));
+    }
+    map_fd(fd)
+}
+
 /// Takes over descriptor `raw` that a parent left open across `exec` for this process, if it
 /// is open and a regular file (`None` otherwise).
 pub fn adopt_inherited_fd(raw: std::os::fd::RawFd) -> Option<OwnedFd> {

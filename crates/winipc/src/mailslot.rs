@@ -69,7 +69,7 @@ const RECEIVER_CHECK: Duration = Duration::from_millis(100);
 
 /// Futexes over shared memory, for the ring.
 #[derive(Debug, Clone, Copy)]
-struct SysFutex;
+pub(crate) struct SysFutex;
 
 impl Futex for SysFutex {
     fn wait(&self, word: &winipc_ring::AtomicU32, expected: u32, deadline: Option<Instant>) {

@@ -189,6 +189,20 @@ pub(crate) fn unwatch_fd(fd: &OwnedFd) -> Result<()> {
     Ok(())
 }
 
+/// Adds a pipe end's data socket, reported once (to [`crate::pipe::ring::hangup`]) when its
+/// peer hangs up.
+pub(crate) fn watch_hangup(fd: &OwnedFd, key: u64) -> Result<()> {
+    monitor()?.poller.add_hangup(fd, key)?;
+    Ok(())
+}
+
+/// Removes a descriptor added with [`watch_hangup`].
+pub(crate) fn unwatch_hangup(fd: &OwnedFd) {
+    if let Some(m) = current_monitor() {
+        let _ = m.poller.remove(fd);
+    }
+}
+
 /// Adds a descriptor handle's descriptor (`crate::readiness::fd_handle`), reported once
 /// when readable; [`rearm_ready_fd`] reports it again.
 pub(crate) fn watch_ready_fd(fd: &OwnedFd, key: u64) -> Result<()> {
@@ -288,6 +302,9 @@ fn run(m: &'static Monitor) {
             );
         }
         for k in ready {
+            if k >> 61 == crate::pipe::ring::RING_KEY >> 61 && crate::pipe::ring::hangup(k) {
+                continue;
+            }
             if k & crate::machine_names::POLL_KEY != 0 {
                 crate::machine_names::serve(k);
                 continue;

@@ -29,6 +29,8 @@ pub static REGISTRY: &[&dyn Transport] = &[
     &winipc_c_event::WinipcCEvent,
     &winipc_pipe::WinipcPipeMsg,
     &winipc_pipe::WinipcPipeByte,
+    &winipc_pipe::WinipcPipeMsgShm,
+    &winipc_pipe::WinipcPipeByteShm,
     &unix_dgram::UnixDgram,
     &unix_seqpacket::UnixSeqpacket,
     &posix_mq::PosixMq,

@@ -2,7 +2,9 @@
 //! for its client, the sender opens the pipe and writes. `winipc-pipe-msg` is a message pipe
 //! (one message per write, boundaries kept; compare with `unix-seqpacket`), `winipc-pipe-byte`
 //! a byte pipe read in fixed-size messages (compare with `interprocess`, a `SOCK_STREAM`). One
-//! instance, one writer: the eight-writer stream is `n/a`.
+//! instance, one writer: the eight-writer stream is `n/a`. The `-shm` variants ask for the
+//! shared-memory data path on both ends (decision 0016: two rings in memory the two
+//! processes share, no system call per message).
 
 use std::io;
 
@@ -20,6 +22,12 @@ pub struct WinipcPipeMsg;
 /// A winipc byte pipe.
 #[derive(Debug)]
 pub struct WinipcPipeByte;
+/// A winipc message pipe over shared memory.
+#[derive(Debug)]
+pub struct WinipcPipeMsgShm;
+/// A winipc byte pipe over shared memory.
+#[derive(Debug)]
+pub struct WinipcPipeByteShm;
 
 fn pipe_name(channel: &Channel) -> String {
     format!(r"\\.\pipe\bench-{}", channel.name)
@@ -33,7 +41,7 @@ struct Rx {
 }
 struct Tx(PipeClient);
 
-fn receiver(channel: &Channel, message: bool) -> io::Result<Box<dyn Receiver>> {
+fn receiver(channel: &Channel, message: bool, shm: bool) -> io::Result<Box<dyn Receiver>> {
     use_channel_dir(channel);
     let (kind, mode) = if message {
         (PipeType::Message, ReadMode::Message)
@@ -45,6 +53,7 @@ fn receiver(channel: &Channel, message: bool) -> io::Result<Box<dyn Receiver>> {
         .pipe_type(kind)
         .read_mode(mode)
         .max_instances(1)
+        .shared_memory(shm)
         .create(&pipe_name(channel))?;
     Ok(Box::new(Rx {
         pipe,
@@ -53,16 +62,19 @@ fn receiver(channel: &Channel, message: bool) -> io::Result<Box<dyn Receiver>> {
     }))
 }
 
-fn sender(channel: &Channel) -> io::Result<Box<dyn Sender>> {
+fn sender(channel: &Channel, shm: bool) -> io::Result<Box<dyn Sender>> {
     use_channel_dir(channel);
     let access = ClientAccess {
         read: false,
         write: true,
     };
-    Ok(Box::new(Tx(PipeClient::open_with(
-        &pipe_name(channel),
-        access,
-    )?)))
+    let name = pipe_name(channel);
+    let client = if shm {
+        PipeClient::open_shared(&name, access)?
+    } else {
+        PipeClient::open_with(&name, access)?
+    };
+    Ok(Box::new(Tx(client)))
 }
 
 impl Transport for WinipcPipeMsg {
@@ -76,10 +88,10 @@ impl Transport for WinipcPipeMsg {
         scenario != Scenario::Stream8w
     }
     fn receiver(&self, channel: &Channel) -> io::Result<Box<dyn Receiver>> {
-        receiver(channel, true)
+        receiver(channel, true, false)
     }
     fn sender(&self, channel: &Channel) -> io::Result<Box<dyn Sender>> {
-        sender(channel)
+        sender(channel, false)
     }
 }
 
@@ -94,10 +106,46 @@ impl Transport for WinipcPipeByte {
         scenario != Scenario::Stream8w
     }
     fn receiver(&self, channel: &Channel) -> io::Result<Box<dyn Receiver>> {
-        receiver(channel, false)
+        receiver(channel, false, false)
     }
     fn sender(&self, channel: &Channel) -> io::Result<Box<dyn Sender>> {
-        sender(channel)
+        sender(channel, false)
+    }
+}
+
+impl Transport for WinipcPipeMsgShm {
+    fn id(&self) -> &'static str {
+        "winipc-pipe-msg-shm"
+    }
+    fn label(&self) -> &'static str {
+        "winipc named pipe, message, shared memory"
+    }
+    fn supports(&self, scenario: Scenario) -> bool {
+        scenario != Scenario::Stream8w
+    }
+    fn receiver(&self, channel: &Channel) -> io::Result<Box<dyn Receiver>> {
+        receiver(channel, true, true)
+    }
+    fn sender(&self, channel: &Channel) -> io::Result<Box<dyn Sender>> {
+        sender(channel, true)
+    }
+}
+
+impl Transport for WinipcPipeByteShm {
+    fn id(&self) -> &'static str {
+        "winipc-pipe-byte-shm"
+    }
+    fn label(&self) -> &'static str {
+        "winipc named pipe, byte, shared memory"
+    }
+    fn supports(&self, scenario: Scenario) -> bool {
+        scenario != Scenario::Stream8w
+    }
+    fn receiver(&self, channel: &Channel) -> io::Result<Box<dyn Receiver>> {
+        receiver(channel, false, true)
+    }
+    fn sender(&self, channel: &Channel) -> io::Result<Box<dyn Sender>> {
+        sender(channel, true)
     }
 }
 

@@ -46,7 +46,7 @@ pub struct PipeClient {
 }
 
 /// Connects to a free instance of `name` (one attempt: no waiting).
-fn open_inner(name: &str, access: ClientAccess) -> Result<PipeClient> {
+fn open_inner(name: &str, access: ClientAccess, shm: bool) -> Result<PipeClient> {
     let canon = super::name::parse(name)?;
     let sock = crate::machine_names::pipe_socket_name(canon.as_bytes(), None);
     // A holder that closes the connection without answering is letting go of the name:
@@ -62,11 +62,12 @@ fn open_inner(name: &str, access: ClientAccess) -> Result<PipeClient> {
             op: Op::Connect,
             read: access.read,
             write: access.write,
+            shm,
         };
         sys::send(&conn, &[&hello.encode()], false)?;
         let mut b = [0u8; frame::REPLY_LEN];
         let until = winipc_sys::time::monotonic_ns() + ANSWER_NS;
-        let (n, fd) = match sys::recv_handshake(&conn, &mut b, Some(until))? {
+        let (n, fds) = match sys::recv_handshake_fds(&conn, &mut b, Some(until))? {
             None => return Err(Error::PipeBusy),
             Some((0, _)) => {
                 std::thread::sleep(Duration::from_millis(1));
@@ -75,6 +76,8 @@ fn open_inner(name: &str, access: ClientAccess) -> Result<PipeClient> {
             Some(x) => x,
         };
         let reply = Reply::decode(&b[..n]).ok_or(Error::Corrupt("a pipe server's answer"))?;
+        let mut fds = fds.into_iter();
+        let (fd, memory) = (fds.next(), fds.next());
         return match (reply.status, fd) {
             (Status::Ok, Some(fd)) => {
                 if sys::kind_of(&fd) != Some(reply.settings.kind) || !sys::is_connected_socket(&fd)
@@ -82,8 +85,17 @@ fn open_inner(name: &str, access: ClientAccess) -> Result<PipeClient> {
                     return Err(Error::Corrupt("a pipe server's answer"));
                 }
                 let server_pid = names::peer_of(&fd)?.pid;
+                let mut end = Conn::new(fd, Some(conn), reply.settings.kind, server_pid);
+                match (reply.ring && shm, memory) {
+                    (true, Some(memory)) => {
+                        let shared = super::ring::Shared::attach(memory)?;
+                        end = end.with_ring(shared, false)?;
+                    }
+                    (false, None) => {}
+                    _ => return Err(Error::Corrupt("a pipe server's answer")),
+                }
                 Ok(PipeClient {
-                    conn: Conn::new(fd, Some(conn), reply.settings.kind, server_pid),
+                    conn: end,
                     settings: Some(reply.settings),
                     modes: Modes::new(ReadMode::Byte, false, access.read, access.write),
                 })
@@ -109,7 +121,48 @@ impl PipeClient {
     /// `CreateFile` with the given access: reading needs a pipe the server writes
     /// (`PIPE_ACCESS_OUTBOUND` or `DUPLEX`), writing one it reads.
     pub fn open_with(name: &str, access: ClientAccess) -> io::Result<PipeClient> {
-        Ok(open_inner(name, access)?)
+        Ok(open_inner(name, access, false)?)
+    }
+
+    /// [`open_with`](PipeClient::open_with), asking for the shared-memory data path
+    /// (decision 0016): if the server's instance was made with
+    /// [`PipeOptions::shared_memory`](super::PipeOptions::shared_memory), reads and writes go
+    /// through two rings in memory shared by the two processes, without a system call per
+    /// message; otherwise the end is an ordinary one. Use such an end through its methods
+    /// only: its descriptor ([`AsFd`]) shows the server's hang-up but not the data in shared
+    /// memory, and an end turned into an [`OwnedFd`] leaves behind what the server had
+    /// written into shared memory and this end had not read yet (from then on both
+    /// directions use the socket).
+    ///
+    /// ```
+    /// # winipc::__doc::isolate();
+    /// use winipc::pipe::{ClientAccess, PipeClient, PipeOptions, PipeType, ReadMode};
+    /// let name = format!(r"\\.\pipe\shared-{}", std::process::id());
+    /// let server = PipeOptions::new()
+    ///     .pipe_type(PipeType::Message)
+    ///     .read_mode(ReadMode::Message)
+    ///     .shared_memory(true)
+    ///     .create(&name)?;
+    /// let client = PipeClient::open_shared(&name, ClientAccess::DUPLEX)?;
+    /// assert!(client.uses_shared_memory());
+    /// client.send(b"hello")?;
+    /// let mut buf = [0u8; 16];
+    /// assert_eq!(server.recv(&mut buf)?.len, 5);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn open_shared(name: &str, access: ClientAccess) -> io::Result<PipeClient> {
+        Ok(open_inner(name, access, true)?)
+    }
+
+    /// Whether this end uses the shared-memory data path for at least one direction now.
+    pub fn uses_shared_memory(&self) -> bool {
+        self.conn.uses_ring()
+    }
+
+    #[doc(hidden)]
+    /// Test hook: writes garbage over both rings' words, as a hostile client could.
+    pub fn scribble_shared_memory(&self, seed: u64) {
+        self.conn.scribble_ring(seed);
     }
 
     /// Adopts a pipe end received as a bare descriptor (an inherited stdin, say): a
@@ -324,6 +377,7 @@ fn wait_inner(name: &str, timeout: Option<Option<Duration>>) -> Result<()> {
             op: Op::Wait,
             read: false,
             write: false,
+            shm: false,
         };
         sys::send(&conn, &[&hello.encode()], false)?;
         let mut b = [0u8; frame::REPLY_LEN];
@@ -408,7 +462,7 @@ pub fn call_named_pipe(
 ) -> io::Result<ReadDone> {
     let until = deadline(timeout);
     let client = loop {
-        match open_inner(name, ClientAccess::DUPLEX) {
+        match open_inner(name, ClientAccess::DUPLEX, false) {
             Ok(c) => break c,
             Err(Error::PipeBusy) => {
                 let left = until.map(|u| {

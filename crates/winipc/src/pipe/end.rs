@@ -8,25 +8,68 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
+use winipc_ring::{Futex, RecvError, SendError};
 use winipc_sys::pipes::{self as sys, Kind};
 
 use super::frame::{self, HEADER_DATA, MAX_MESSAGE, Reply, Status};
+use super::ring::{self, Link, Threads};
 use super::{HandleState, Peek, ReadDone, ReadMode};
 use crate::error::{Error, Result};
 
-/// The rest of a message that did not fit a reader's buffer, for its next reads. It lives in
-/// this process only: an end passed to another process leaves it behind (decision 0011).
+/// The rest of a message that did not fit a reader's buffer, for its next reads — or, on an
+/// end with shared memory, a whole message a peek took out of the ring. It lives in this
+/// process only: an end passed to another process leaves it behind (decision 0011).
 #[derive(Debug, Default)]
 struct Rest {
     buf: Vec<u8>,
     pos: usize,
+    /// A message (possibly of zero bytes) is held.
+    held: bool,
 }
 
 impl Rest {
     fn left(&self) -> &[u8] {
         &self.buf[self.pos..]
     }
+
+    fn hold(&mut self, bytes: &[u8]) {
+        self.buf.clear();
+        self.buf.extend_from_slice(bytes);
+        self.pos = 0;
+        self.held = true;
+    }
 }
+
+/// How a write into the outgoing ring went.
+enum Put {
+    /// All of it is queued.
+    All,
+    /// The ring is full after this many bytes (a message: 0).
+    Part(usize),
+    /// The direction uses the socket (from now on) after this many bytes.
+    Closed(usize),
+}
+
+/// Largest chunk of a byte write put in the ring as one record.
+const CHUNK: usize = 16 * 1024;
+
+/// How many times a read retries a reader lock held by another reader before it sleeps.
+const BUSY_RETRIES: u32 = 1000;
+
+/// How many times a blocking read facing an empty ring yields the CPU (looking again after
+/// each) before it sleeps, as a mailslot reader does.
+const READ_SPINS: u32 = 16;
+
+/// Bounds of `Conn::spin_budget`.
+const SPIN_MIN: u32 = 16;
+const SPIN_MAX: u32 = 8192;
+
+/// A blocking ring read that slept at least this long found an idle pipe (see `Conn::quiet`).
+const QUIET_NS: u64 = 100_000;
+
+/// How many times a writer facing a full ring yields the CPU before it sleeps (as a mailslot
+/// writer does).
+const YIELD_SPINS: u32 = 16;
 
 /// One handle's view of an end: its read mode and `PIPE_NOWAIT` (both changeable), and the
 /// directions it may use. The I/O every end offers goes through here.
@@ -164,12 +207,26 @@ pub(crate) struct Conn {
     /// was ended by `DisconnectNamedPipe` rather than closed.
     disconnected: AtomicBool,
     rest: Mutex<Rest>,
+    /// Mirrors `rest.held`, so reads need not lock `rest` when nothing is held. Changed only
+    /// under the `scratch` lock, which every read holds.
+    rest_held: AtomicBool,
     /// Held by a peek (see [`Conn::peek`]).
     peeking: Mutex<()>,
     /// Where a message read puts the part beyond the caller's buffer (allocated on the first
     /// message read; its pages are touched only as far as messages reach). Its lock orders
     /// message reads.
     scratch: Mutex<Vec<u8>>,
+    /// The shared-memory rings, when both ends asked for them (decision 0016).
+    ring: Option<Link>,
+    /// Set when this end's last blocking ring read slept [`QUIET_NS`] or more and woke to a
+    /// lone message (request / response traffic): the next one sleeps at once instead of
+    /// spinning and yielding first, which on a CPU shared with the writer costs the wake-up
+    /// (as for mailslots, decision 0015).
+    quiet: AtomicBool,
+    /// Adaptive budget of cheap checks a blocking ring read makes after its yields and before
+    /// it sleeps (a writer on another CPU answers within microseconds): doubled when a check
+    /// finds a message or a sleep ends soon, halved when a sleep was long.
+    spin_budget: std::sync::atomic::AtomicU32,
 }
 
 impl Conn {
@@ -181,8 +238,36 @@ impl Conn {
             peer_pid,
             disconnected: AtomicBool::new(false),
             rest: Mutex::new(Rest::default()),
+            rest_held: AtomicBool::new(false),
             peeking: Mutex::new(()),
             scratch: Mutex::new(Vec::new()),
+            ring: None,
+            quiet: AtomicBool::new(false),
+            spin_budget: std::sync::atomic::AtomicU32::new(SPIN_MIN * 8),
+        }
+    }
+
+    /// Links this end (the server's if `server`) to the connection's shared memory.
+    pub(crate) fn with_ring(
+        mut self,
+        shared: std::sync::Arc<ring::Shared>,
+        server: bool,
+    ) -> Result<Conn> {
+        self.ring = Some(Link::new(shared, server, self.data.as_fd())?);
+        Ok(self)
+    }
+
+    /// Whether a direction of this end goes through shared memory now.
+    pub(crate) fn uses_ring(&self) -> bool {
+        self.ring
+            .as_ref()
+            .is_some_and(|l| !l.rx().is_closed() || !l.tx().is_closed())
+    }
+
+    /// Test hook: garbage over every word of both rings (what a hostile peer can do).
+    pub(crate) fn scribble_ring(&self, seed: u64) {
+        if let Some(l) = &self.ring {
+            l.scribble(seed);
         }
     }
 
@@ -201,11 +286,15 @@ impl Conn {
     /// blocked readers and writers wake.
     pub(crate) fn disconnect(&self, settings: frame::Settings) {
         self.disconnected.store(true, Ordering::Release);
+        if let Some(l) = &self.ring {
+            l.close();
+        }
         if let Some(c) = &self.control {
             let notice = Reply {
                 status: Status::Disconnected,
                 settings,
                 secret: 0,
+                ring: false,
             };
             let _ = sys::send(c, &[&notice.encode()], true);
         }
@@ -216,6 +305,9 @@ impl Conn {
     /// wake, and the peer sees the end of the stream (`ERROR_BROKEN_PIPE`) after what is
     /// queued.
     pub(crate) fn close(&self) {
+        if let Some(l) = &self.ring {
+            l.close();
+        }
         sys::shutdown(&self.data);
     }
 
@@ -272,10 +364,20 @@ impl Conn {
         }
     }
 
+    /// Keeps `bytes` as a held message (the rest of one, or one a peek took out of the ring).
+    /// Called under the `scratch` lock.
+    fn hold_rest(&self, bytes: &[u8]) {
+        self.rest.lock().expect("pipe read state").hold(bytes);
+        self.rest_held.store(true, Ordering::Release);
+    }
+
     /// Hands out what is left of a partly read message, if anything.
     fn take_rest(&self, mode: ReadMode, buf: &mut [u8]) -> Option<ReadDone> {
+        if !self.rest_held.load(Ordering::Acquire) {
+            return None;
+        }
         let mut rest = self.rest.lock().expect("pipe read state");
-        if rest.pos >= rest.buf.len() {
+        if !rest.held {
             return None;
         }
         let left = rest.left();
@@ -286,6 +388,8 @@ impl Conn {
         if !more {
             rest.buf.clear();
             rest.pos = 0;
+            rest.held = false;
+            self.rest_held.store(false, Ordering::Release);
         }
         Some(ReadDone {
             len: n,
@@ -300,8 +404,19 @@ impl Conn {
         &self,
         mode: ReadMode,
         buf: &mut [u8],
-        dontwait: bool,
+        mut dontwait: bool,
     ) -> Result<Option<ReadDone>> {
+        if let Some(l) = &self.ring {
+            if let Some(done) = self.ring_read(l, mode, buf)? {
+                return Ok(Some(done));
+            }
+            if !l.rx().is_closed() {
+                return Ok(None);
+            }
+            // The peer writes on the socket now (a blocking wait is the caller's: it keeps
+            // looking at the ring, where a write begun before the switch may still land).
+            dontwait = true;
+        }
         match self.kind {
             Kind::Byte => {
                 if buf.is_empty() {
@@ -372,8 +487,9 @@ impl Conn {
         if let Some(done) = self.take_rest(mode, buf) {
             return Ok(Some(done));
         }
-        if scratch.is_empty() {
-            *scratch = vec![0u8; MAX_MESSAGE];
+        if scratch.len() < MAX_MESSAGE {
+            // (A ring read may have sized it for a smaller record.)
+            scratch.resize(MAX_MESSAGE, 0);
         }
         let mut header = [0u8; 1];
         let room = buf.len();
@@ -395,10 +511,7 @@ impl Conn {
                     return Ok(Some(ReadDone { len, more: false }));
                 }
                 let over = len - room;
-                let mut rest = self.rest.lock().expect("pipe read state");
-                rest.buf.clear();
-                rest.buf.extend_from_slice(&scratch[..over]);
-                rest.pos = 0;
+                self.hold_rest(&scratch[..over]);
                 Ok(Some(ReadDone {
                     len: room,
                     more: mode == ReadMode::Message,
@@ -430,6 +543,9 @@ impl Conn {
         buf: &mut [u8],
         deadline_ns: Option<u64>,
     ) -> Result<ReadDone> {
+        if let Some(l) = &self.ring {
+            return self.read_ringed(l, mode, nowait, buf, deadline_ns);
+        }
         if !nowait && deadline_ns.is_none() {
             loop {
                 if let Some(done) = self.recv_once(mode, buf, false)? {
@@ -456,6 +572,21 @@ impl Conn {
     /// Writes without blocking: `None` if the pipe is full. A message goes whole or not at
     /// all; a byte pipe may take part of `buf`.
     pub(crate) fn try_write(&self, buf: &[u8]) -> Result<Option<usize>> {
+        if self.kind == Kind::Message && buf.len() > MAX_MESSAGE {
+            return Err(Error::InvalidParameter(
+                "a pipe message is at most winipc::pipe::MAX_MESSAGE bytes",
+            ));
+        }
+        if let Some(l) = &self.ring
+            && !l.tx().is_closed()
+        {
+            match self.ring_put(l, buf)? {
+                Put::All => return Ok(Some(buf.len())),
+                Put::Part(0) => return Ok(None),
+                Put::Part(n) | Put::Closed(n @ 1..) => return Ok(Some(n)),
+                Put::Closed(_) => {}
+            }
+        }
         let sent = match self.kind {
             Kind::Byte => {
                 if buf.is_empty() {
@@ -497,6 +628,19 @@ impl Conn {
         deadline_ns: Option<u64>,
     ) -> Result<usize> {
         let mut done = 0;
+        if let Some(l) = &self.ring
+            && !l.tx().is_closed()
+        {
+            if self.kind == Kind::Message && buf.len() > MAX_MESSAGE {
+                return Err(Error::InvalidParameter(
+                    "a pipe message is at most winipc::pipe::MAX_MESSAGE bytes",
+                ));
+            }
+            match self.write_ringed(l, nowait, buf, deadline_ns)? {
+                Ok(n) => return Ok(n),
+                Err(n) => done = n,
+            }
+        }
         loop {
             match self.try_write(&buf[done..])? {
                 Some(n) => {
@@ -537,12 +681,20 @@ impl Conn {
 
     /// `PeekNamedPipe`: copies what is next without consuming it.
     pub(crate) fn peek(&self, buf: &mut [u8]) -> Result<Peek> {
+        // With shared memory: the next message comes out of the ring into this process's
+        // rest (reads take it from there), and what the ring holds counts as available.
+        let mut ring_bytes = 0;
+        if let Some(l) = &self.ring {
+            let mut scratch = self.scratch.lock().expect("pipe read scratch");
+            self.ring_pull(l, &mut scratch)?;
+            ring_bytes = l.rx().info().bytes as usize;
+        }
         // One peek at a time in this process: the message count moves the socket's peek
         // offset.
         let _peeking = self.peeking.lock().expect("pipe peek");
         let rest = self.rest.lock().expect("pipe read state");
-        let queued = self.queued_payload()?;
-        if rest.pos < rest.buf.len() {
+        let queued = self.queued_payload()? + ring_bytes;
+        if rest.held {
             let left = rest.left();
             let n = left.len().min(buf.len());
             buf[..n].copy_from_slice(&left[..n]);
@@ -602,16 +754,28 @@ impl Conn {
     /// Whether anything waits to be read (the rest of a message, or queued data).
     pub(crate) fn has_unread(&self) -> Result<bool> {
         let rest = self.rest.lock().expect("pipe read state");
-        Ok(rest.pos < rest.buf.len() || sys::pending(&self.data)? > 0)
+        let in_ring = self.ring.as_ref().is_some_and(|l| l.rx().has_message());
+        Ok(rest.held || in_ring || sys::pending(&self.data)? > 0)
     }
 
     /// `FlushFileBuffers`: waits until the peer has read everything written on this end.
     pub(crate) fn flush(&self, deadline_ns: Option<u64>) -> Result<()> {
+        let drained = || -> Result<bool> {
+            let in_ring = self.ring.as_ref().is_some_and(|l| {
+                let i = l.tx().info();
+                i.messages > 0 || i.bytes > 0 || i.next_size.is_some()
+            });
+            Ok(!in_ring && sys::unread_by_peer(&self.data)? == 0)
+        };
         loop {
-            if sys::unread_by_peer(&self.data)? == 0 {
+            if drained()? {
                 return Ok(());
             }
             if self.peer_gone() {
+                // It may have read the rest and left between the two looks: look again.
+                if drained()? {
+                    return Ok(());
+                }
                 return Err(self.ended());
             }
             if deadline_ns.is_some_and(|d| winipc_sys::time::monotonic_ns() >= d) {
@@ -619,6 +783,300 @@ impl Conn {
             }
             std::thread::sleep(std::time::Duration::from_micros(500));
         }
+    }
+}
+
+/// The shared-memory path (decision 0016; see [`super::ring`]).
+impl Conn {
+    /// Reads from the ring (after what is left of a message): `None` when it has nothing now.
+    /// In byte-read mode the read goes on over records while the ring has more and the buffer
+    /// room (a zero-length message stops it: it is read by itself).
+    fn ring_read(&self, l: &Link, mode: ReadMode, buf: &mut [u8]) -> Result<Option<ReadDone>> {
+        let mut scratch = self.scratch.lock().expect("pipe read scratch");
+        if self.kind == Kind::Byte && buf.is_empty() {
+            // A read of 0 bytes completes once data is there (taking none of it).
+            let there = self.rest_held.load(Ordering::Acquire) || l.rx().has_message();
+            return Ok(there.then_some(ReadDone {
+                len: 0,
+                more: false,
+            }));
+        }
+        let first = match self.take_rest(mode, buf) {
+            Some(d) => Some(d),
+            None => self.ring_one(l, mode, buf, &mut scratch)?,
+        };
+        let Some(mut done) = first else {
+            return Ok(None);
+        };
+        if mode == ReadMode::Byte && done.len > 0 {
+            while done.len < buf.len() && !self.rest_held.load(Ordering::Acquire) {
+                if !matches!(l.rx().info().next_size, Some(1..)) {
+                    break;
+                }
+                match self.ring_one(l, mode, &mut buf[done.len..], &mut scratch)? {
+                    Some(d) => done.len += d.len,
+                    None => break,
+                }
+            }
+            done.more = false;
+        }
+        Ok(Some(done))
+    }
+
+    /// One record from the ring into `buf`; the part of it beyond `buf` is kept for the next
+    /// reads. `None` when the ring has nothing now.
+    fn ring_one(
+        &self,
+        l: &Link,
+        mode: ReadMode,
+        buf: &mut [u8],
+        scratch: &mut Vec<u8>,
+    ) -> Result<Option<ReadDone>> {
+        let (rx, me) = (l.rx(), ring::my_id());
+        for _ in 0..BUSY_RETRIES {
+            let needed = match rx.try_recv(me, buf, &Threads) {
+                Ok(Some(n)) => {
+                    return Ok(Some(ReadDone {
+                        len: n,
+                        more: false,
+                    }));
+                }
+                Ok(None) => return Ok(None),
+                Err(RecvError::Busy) => {
+                    std::thread::yield_now();
+                    continue;
+                }
+                Err(RecvError::InsufficientBuffer { needed }) => needed,
+                Err(_) => return Err(Error::Corrupt("a pipe's shared memory")),
+            };
+            // Larger than the caller's buffer (at most the ring's capacity: the ring checks
+            // record lengths against it).
+            if scratch.len() < needed {
+                scratch.resize(needed, 0);
+            }
+            match rx.try_recv(me, &mut scratch[..needed], &Threads) {
+                Ok(Some(n)) => {
+                    let room = buf.len().min(n);
+                    buf[..room].copy_from_slice(&scratch[..room]);
+                    if n > room {
+                        self.hold_rest(&scratch[room..n]);
+                    }
+                    return Ok(Some(ReadDone {
+                        len: room,
+                        more: n > room && mode == ReadMode::Message,
+                    }));
+                }
+                Ok(None) => return Ok(None),
+                Err(RecvError::Busy | RecvError::InsufficientBuffer { .. }) => {
+                    std::thread::yield_now();
+                }
+                Err(_) => return Err(Error::Corrupt("a pipe's shared memory")),
+            }
+        }
+        Ok(None)
+    }
+
+    /// A blocking read on an end with shared memory: the ring (and, once the peer writes on
+    /// the socket, the socket) until something comes, `deadline_ns` passes, or the pipe ends.
+    fn read_ringed(
+        &self,
+        l: &Link,
+        mode: ReadMode,
+        nowait: bool,
+        buf: &mut [u8],
+        deadline_ns: Option<u64>,
+    ) -> Result<ReadDone> {
+        let rx = l.rx();
+        let quiet = self.quiet.load(Ordering::Relaxed);
+        let mut spins = if quiet { READ_SPINS } else { 0 };
+        let mut slept_ns = 0u64;
+        loop {
+            if let Some(done) = self.recv_once(mode, buf, true)? {
+                if slept_ns > 0 {
+                    // Slept: a short sleep means the writer was about to write (a wake-up
+                    // from another CPU takes tens of µs here) — spin longer next time; a long
+                    // one, that the pipe was idle — spin less.
+                    let budget = self.spin_budget.load(Ordering::Relaxed);
+                    let next = if slept_ns < QUIET_NS {
+                        (budget * 2).min(SPIN_MAX)
+                    } else {
+                        (budget / 2).max(SPIN_MIN)
+                    };
+                    self.spin_budget.store(next, Ordering::Relaxed);
+                }
+                let idle = slept_ns >= QUIET_NS && !rx.has_message();
+                if idle != quiet {
+                    self.quiet.store(idle, Ordering::Relaxed);
+                }
+                return Ok(done);
+            }
+            if nowait {
+                return Err(Error::NoData);
+            }
+            if deadline_ns.is_some_and(|d| winipc_sys::time::monotonic_ns() >= d) {
+                return Err(Error::Timeout);
+            }
+            if rx.is_closed() {
+                // The socket, in slices: a writer that reserved its record before the switch
+                // may still publish it in the ring.
+                let until = ring::slice_until(deadline_ns);
+                let left = until.saturating_duration_since(std::time::Instant::now());
+                let at = winipc_sys::time::monotonic_ns() + left.as_nanos() as u64;
+                sys::poll(&self.data, true, false, Some(at))?;
+                continue;
+            }
+            // Let the writer run for a moment (it may share our CPU) before sleeping.
+            if spins < READ_SPINS {
+                spins += 1;
+                std::thread::yield_now();
+                continue;
+            }
+            if spins == READ_SPINS && !quiet {
+                // Then look without a system call for a while (a writer on another CPU).
+                spins += 1;
+                let budget = self.spin_budget.load(Ordering::Relaxed);
+                let mut n = 0;
+                while n < budget && !rx.has_message() && !rx.is_closed() {
+                    std::hint::spin_loop();
+                    n += 1;
+                }
+                if n < budget {
+                    self.spin_budget
+                        .store((budget * 2).min(SPIN_MAX), Ordering::Relaxed);
+                }
+                continue;
+            }
+            // Sleep on the ring's notify word: writers wake it, and so does a close (ours, the
+            // peer's, or the monitor's on the peer's hang-up).
+            let (word, seen) = rx.notify_word();
+            if rx.has_message() || rx.is_closed() {
+                continue;
+            }
+            let t0 = winipc_sys::time::monotonic_ns();
+            crate::mailslot::SysFutex.wait(word, seen, Some(ring::slice_until(deadline_ns)));
+            let t1 = winipc_sys::time::monotonic_ns();
+            slept_ns += t1.saturating_sub(t0);
+            if t1.saturating_sub(t0) >= ring::SLICE.as_nanos() as u64 / 2 && self.peer_gone() {
+                // A whole slice asleep: look at the socket ourselves too (the monitor's watch
+                // is per process: a forked child, or a monitor that stopped, has none).
+                l.close();
+            }
+        }
+    }
+
+    /// Puts what fits now of `buf` in the outgoing ring: all of a message or nothing, as many
+    /// chunks of a byte write as fit.
+    fn ring_put(&self, l: &Link, buf: &[u8]) -> Result<Put> {
+        let (tx, me) = (l.tx(), ring::my_id());
+        let one = |part: &[u8]| -> Result<Option<bool>> {
+            match tx.try_send(me, part) {
+                Ok(()) => Ok(Some(true)),
+                Err(SendError::Full) => Ok(Some(false)),
+                Err(SendError::Closed) => Ok(None),
+                Err(SendError::TooBig { .. } | SendError::ExceedsCapacity { .. }) => {
+                    // Larger than the ring: this direction uses the socket from now on (the
+                    // reader drains the ring first, so the order holds).
+                    tx.close();
+                    Ok(None)
+                }
+                Err(_) => Err(Error::Corrupt("a pipe's shared memory")),
+            }
+        };
+        if self.kind == Kind::Message {
+            return Ok(match one(buf)? {
+                Some(true) => Put::All,
+                Some(false) => Put::Part(0),
+                None => Put::Closed(0),
+            });
+        }
+        let mut done = 0;
+        while done < buf.len() {
+            let end = (done + CHUNK).min(buf.len());
+            match one(&buf[done..end])? {
+                Some(true) => done = end,
+                Some(false) => return Ok(Put::Part(done)),
+                None => return Ok(Put::Closed(done)),
+            }
+        }
+        Ok(Put::All)
+    }
+
+    /// A write on an end with shared memory: returns the bytes written, or `Err(done)` when
+    /// the direction moved to the socket after `done` bytes.
+    fn write_ringed(
+        &self,
+        l: &Link,
+        nowait: bool,
+        buf: &[u8],
+        deadline_ns: Option<u64>,
+    ) -> Result<std::result::Result<usize, usize>> {
+        let tx = l.tx();
+        let mut done = 0;
+        let mut yields = 0;
+        loop {
+            match self.ring_put(l, &buf[done..])? {
+                Put::All => return Ok(Ok(buf.len())),
+                Put::Closed(n) => return Ok(Err(done + n)),
+                Put::Part(n) => done += n,
+            }
+            if nowait {
+                return Ok(Ok(done));
+            }
+            // Full: let the reader run for a moment (it may share our CPU) before sleeping, so
+            // that it drains the ring in a batch instead of waking us once per message.
+            if yields < YIELD_SPINS {
+                yields += 1;
+                std::thread::yield_now();
+                continue;
+            }
+            if deadline_ns.is_some_and(|d| winipc_sys::time::monotonic_ns() >= d) {
+                return Err(Error::Timeout);
+            }
+            // Full: sleep until the reader makes room (or a close — ours, the peer's, the
+            // monitor's — wakes us), in slices.
+            let end = match self.kind {
+                Kind::Message => buf.len(),
+                Kind::Byte => (done + CHUNK).min(buf.len()),
+            };
+            let until = ring::slice_until(deadline_ns);
+            match tx.send(ring::my_id(), &buf[done..end], Some(until)) {
+                Ok(()) => {
+                    done = end;
+                    if done == buf.len() {
+                        return Ok(Ok(buf.len()));
+                    }
+                }
+                Err(SendError::Full) => {
+                    // A slice without room: the peer may be gone (see `read_ringed`).
+                    if self.peer_gone() {
+                        l.close();
+                    }
+                }
+                Err(SendError::Closed) => return Ok(Err(done)),
+                Err(SendError::TooBig { .. } | SendError::ExceedsCapacity { .. }) => {
+                    tx.close();
+                    return Ok(Err(done));
+                }
+                Err(_) => return Err(Error::Corrupt("a pipe's shared memory")),
+            }
+        }
+    }
+
+    /// Takes the next message out of the ring into this process's rest (for a peek), if
+    /// nothing is held yet.
+    fn ring_pull(&self, l: &Link, scratch: &mut Vec<u8>) -> Result<()> {
+        if self.rest_held.load(Ordering::Acquire) || !l.rx().has_message() {
+            return Ok(());
+        }
+        let mut none = [0u8; 0];
+        if let Some(d) = self.ring_one(l, ReadMode::Message, &mut none, scratch)?
+            && d.len == 0
+            && !d.more
+        {
+            // A zero-length message.
+            self.hold_rest(&[]);
+        }
+        Ok(())
     }
 }
 
@@ -644,6 +1102,21 @@ mod tests {
         (Conn::new(a, None, kind, 0), Conn::new(b, None, kind, 0))
     }
 
+    /// A pair of ends with shared memory (decision 0016) if `ringed`: the first end is the
+    /// server's.
+    fn pair_of(kind: Kind, ringed: bool) -> (Conn, Conn) {
+        if !ringed {
+            return pair(kind);
+        }
+        let (a, b) = sys::pair(kind).unwrap();
+        let (shared, fd) = ring::Shared::create(ring::MIN_RING).unwrap();
+        let other = ring::Shared::attach(fd).unwrap();
+        let a = Conn::new(a, None, kind, 0).with_ring(shared, true).unwrap();
+        let b = Conn::new(b, None, kind, 0).with_ring(other, false).unwrap();
+        assert!(a.uses_ring() && b.uses_ring());
+        (a, b)
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -654,8 +1127,9 @@ mod tests {
         fn messages_survive_any_read_sizes(
             msgs in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..3000), 1..12),
             sizes in proptest::collection::vec(0usize..4000, 1..8),
+            ringed in any::<bool>(),
         ) {
-            let (w, r) = pair(Kind::Message);
+            let (w, r) = pair_of(Kind::Message, ringed);
             for m in &msgs {
                 prop_assert_eq!(w.write(false, m, None).unwrap(), m.len());
             }
@@ -696,8 +1170,9 @@ mod tests {
         fn byte_reads_of_a_message_pipe_are_a_stream(
             msgs in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..3000), 1..12),
             sizes in proptest::collection::vec(1usize..4000, 1..8),
+            ringed in any::<bool>(),
         ) {
-            let (w, r) = pair(Kind::Message);
+            let (w, r) = pair_of(Kind::Message, ringed);
             for m in &msgs {
                 prop_assert_eq!(w.write(false, m, None).unwrap(), m.len());
             }
@@ -748,5 +1223,45 @@ mod tests {
         let (w, r) = pair(Kind::Byte);
         drop(r);
         assert!(matches!(w.try_write(b"x"), Err(Error::PipeClosing)));
+    }
+}
+#[cfg(test)]
+mod scribbled {
+    use super::*;
+
+    /// A peer that writes garbage over both rings gets this end errors or nothing — never a
+    /// panic, an out-of-bounds access or a hang — from every operation.
+    #[test]
+    fn garbage_in_shared_memory_gives_errors_not_panics_or_hangs() {
+        let mut corrupt = 0;
+        for seed in 1..64u64 {
+            let (a, b) = sys::pair(Kind::Message).unwrap();
+            let (shared, fd) = ring::Shared::create(ring::MIN_RING).unwrap();
+            let other = ring::Shared::attach(fd).unwrap();
+            let a = Conn::new(a, None, Kind::Message, 0)
+                .with_ring(shared, true)
+                .unwrap();
+            let b = Conn::new(b, None, Kind::Message, 0)
+                .with_ring(other, false)
+                .unwrap();
+            b.write(false, b"x", None).unwrap();
+            b.scribble_ring(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            let mut buf = [0u8; 64];
+            let r = a.try_read(ReadMode::Message, &mut buf);
+            corrupt += usize::from(matches!(r, Err(Error::Corrupt(_))));
+            let soon = winipc_sys::time::monotonic_ns() + 20_000_000;
+            assert!(a.read(ReadMode::Byte, false, &mut buf, Some(soon)).is_err());
+            let _ = a.peek(&mut buf);
+            let _ = a.has_unread();
+            let _ = a.try_write(b"y");
+            let soon = winipc_sys::time::monotonic_ns() + 20_000_000;
+            let _ = a.write(false, &[1u8; 3000], Some(soon));
+            let soon = winipc_sys::time::monotonic_ns() + 20_000_000;
+            let _ = a.flush(Some(soon));
+        }
+        assert!(
+            corrupt > 10,
+            "most garbage is noticed as such ({corrupt} of 63)"
+        );
     }
 }

@@ -41,6 +41,9 @@ pub(crate) struct Hello {
     pub read: bool,
     /// The client wants to write (`GENERIC_WRITE`).
     pub write: bool,
+    /// The client asks for the shared-memory data path (decision 0016): every reader of its
+    /// end will drain the ring before the socket.
+    pub shm: bool,
 }
 
 pub(crate) const HELLO_LEN: usize = 8;
@@ -53,11 +56,11 @@ impl Hello {
             Op::Join => 3,
         };
         let access = u8::from(self.read) | u8::from(self.write) << 1;
-        [b'W', b'P', 1, op, access, 0, 0, 0]
+        [b'W', b'P', 1, op, access, u8::from(self.shm), 0, 0]
     }
 
     pub(crate) fn decode(b: &[u8]) -> Option<Hello> {
-        let [b'W', b'P', 1, op, access, 0, 0, 0] = *b else {
+        let [b'W', b'P', 1, op, access, shm @ (0 | 1), 0, 0] = *b else {
             return None;
         };
         let op = match op {
@@ -73,6 +76,7 @@ impl Hello {
             op,
             read: access & 1 != 0,
             write: access & 2 != 0,
+            shm: shm == 1,
         })
     }
 }
@@ -117,6 +121,9 @@ pub(crate) struct Reply {
     /// `Join` only (0 otherwise): the pipe's secret, from which its instance slot names are
     /// derived, so that only admitted holders can name (and so squat) a free slot.
     pub secret: u64,
+    /// `Connect` only: the record also carries the connection's shared memory (decision
+    /// 0016), after the client's end.
+    pub ring: bool,
 }
 
 pub(crate) const REPLY_LEN: usize = 32;
@@ -143,7 +150,16 @@ impl Reply {
             PipeAccess::Duplex => 3,
         };
         let mut b = [0u8; REPLY_LEN];
-        b[..8].copy_from_slice(&[b'W', b'P', 1, status, kind, access, u8::from(s.public), 0]);
+        b[..8].copy_from_slice(&[
+            b'W',
+            b'P',
+            1,
+            status,
+            kind,
+            access,
+            u8::from(s.public),
+            u8::from(self.ring),
+        ]);
         b[8..12].copy_from_slice(&s.max_instances.to_le_bytes());
         b[12..16].copy_from_slice(&s.default_timeout_ms.to_le_bytes());
         b[16..20].copy_from_slice(&s.out_buffer.to_le_bytes());
@@ -156,7 +172,17 @@ impl Reply {
         if b.len() != REPLY_LEN {
             return None;
         }
-        let [b'W', b'P', 1, status, kind, access, public @ (0 | 1), 0] = b[..8] else {
+        let [
+            b'W',
+            b'P',
+            1,
+            status,
+            kind,
+            access,
+            public @ (0 | 1),
+            ring @ (0 | 1),
+        ] = b[..8]
+        else {
             return None;
         };
         let status = match status {
@@ -188,6 +214,7 @@ impl Reply {
         Some(Reply {
             status,
             secret: u64::from_le_bytes(b[24..32].try_into().expect("8 bytes")),
+            ring: ring == 1,
             settings: Settings {
                 kind,
                 access,
@@ -233,17 +260,17 @@ mod tests {
 
     proptest! {
         #[test]
-        fn hellos_round_trip(op in 0u8..3, read: bool, write: bool) {
+        fn hellos_round_trip(op in 0u8..3, read: bool, write: bool, shm: bool) {
             let op = [Op::Connect, Op::Wait, Op::Join][usize::from(op)];
-            let h = Hello { op, read, write };
+            let h = Hello { op, read, write, shm };
             prop_assert_eq!(Hello::decode(&h.encode()), Some(h));
         }
 
         #[test]
-        fn replies_round_trip(st in 0u8..7, s in settings(), secret: u64) {
+        fn replies_round_trip(st in 0u8..7, s in settings(), secret: u64, ring: bool) {
             let status = [Status::Ok, Status::Busy, Status::Denied, Status::WrongAccess,
                 Status::Queued, Status::Free, Status::Disconnected][usize::from(st)];
-            let r = Reply { status, settings: s, secret };
+            let r = Reply { status, settings: s, secret, ring };
             prop_assert_eq!(Reply::decode(&r.encode()), Some(r));
         }
 
@@ -262,9 +289,11 @@ mod tests {
     fn short_and_bad_records_are_refused() {
         assert_eq!(Hello::decode(b"WP\x01\x01\x04\0\0\0"), None, "access bits");
         assert_eq!(Hello::decode(b"WP\x01\x01"), None);
+        assert_eq!(Hello::decode(b"WP\x01\x01\x03\x02\0\0"), None, "shm flag");
         let mut r = Reply {
             status: Status::Ok,
             secret: 0,
+            ring: false,
             settings: Settings {
                 kind: Kind::Byte,
                 access: PipeAccess::Duplex,

@@ -65,6 +65,7 @@ pub(crate) mod frame;
 pub(crate) mod listing;
 pub(crate) mod name;
 mod rendezvous;
+pub(crate) mod ring;
 mod server;
 
 use std::time::Duration;

@@ -17,7 +17,7 @@
 //!   slot with its instance, SIGKILL included.
 
 use std::collections::HashMap;
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsFd, OwnedFd};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, Weak};
 
@@ -73,6 +73,8 @@ pub(crate) struct Instance {
     _slot: Option<OwnedFd>,
     /// Set when its `PipeInstance` is dropped (the acceptor may hold it a moment longer).
     pub closed: std::sync::atomic::AtomicBool,
+    /// Offers its clients the shared-memory data path ([`super::ring`]).
+    pub shm: bool,
 }
 
 /// A pipe name this process holds instances of.
@@ -121,6 +123,7 @@ impl Name {
             status: Status::Free,
             settings: self.settings,
             secret: 0,
+            ring: false,
         }
         .encode();
         for w in waiters {
@@ -129,7 +132,7 @@ impl Name {
     }
 
     /// Registers a new listening instance (holding `slot` if the pipe is limited).
-    pub(crate) fn add_instance(&self, slot: Option<OwnedFd>) -> Result<Arc<Instance>> {
+    pub(crate) fn add_instance(&self, slot: Option<OwnedFd>, shm: bool) -> Result<Arc<Instance>> {
         let inst = Arc::new(Instance {
             state: Mutex::new(InstanceState {
                 link: Link::Listening,
@@ -140,6 +143,7 @@ impl Name {
             notify: sys::eventfd()?,
             _slot: slot,
             closed: std::sync::atomic::AtomicBool::new(false),
+            shm,
         });
         self.inner
             .lock()
@@ -314,6 +318,7 @@ pub(crate) fn join(sock: &[u8]) -> Result<Option<(OwnedFd, Settings, u64)>> {
         op: Op::Join,
         read: false,
         write: false,
+        shm: false,
     };
     sys::send(&conn, &[&hello.encode()], false)?;
     let mut b = [0u8; frame::REPLY_LEN];
@@ -451,6 +456,7 @@ fn answer(poller: &Poller, p: Pending, key: u64) -> bool {
             name.settings
         },
         secret: 0,
+        ring: false,
     };
     let me = winipc_sys::proc::geteuid();
     let same_user = p.peer.uid == me || p.peer.uid == 0;
@@ -506,7 +512,7 @@ fn answer(poller: &Poller, p: Pending, key: u64) -> bool {
                     &reply(Status::WrongAccess).encode(),
                     None::<&OwnedFd>,
                 );
-            } else if let Err(conn) = assign(&name, p.conn, p.peer) {
+            } else if let Err(conn) = assign(&name, p.conn, p.peer, hello.shm) {
                 let _ = sys::send_handshake(&conn, &reply(Status::Busy).encode(), None::<&OwnedFd>);
             }
         }
@@ -525,7 +531,12 @@ fn has_listening(name: &Name) -> bool {
 
 /// Gives the client on `conn` a connection to one of the name's listening instances; hands
 /// `conn` back if none is free.
-fn assign(name: &Name, conn: OwnedFd, peer: Peer) -> std::result::Result<(), OwnedFd> {
+fn assign(
+    name: &Name,
+    conn: OwnedFd,
+    peer: Peer,
+    client_shm: bool,
+) -> std::result::Result<(), OwnedFd> {
     let mut instances: Vec<(u64, Arc<Instance>)> = name
         .inner
         .lock()
@@ -548,20 +559,39 @@ fn assign(name: &Name, conn: OwnedFd, peer: Peer) -> std::result::Result<(), Own
         let Ok((server, client)) = sys::pair(name.settings.kind) else {
             return Err(conn);
         };
+        // The shared-memory path when both sides ask for it (a failure to make it leaves the
+        // connection an ordinary one).
+        let memory = if inst.shm && client_shm {
+            let s = &name.settings;
+            super::ring::Shared::create(super::ring::capacity_for(s.out_buffer, s.in_buffer))
+                .map_err(|e| tracing::debug!(error = %e, "pipe shared memory"))
+                .ok()
+        } else {
+            None
+        };
         let ok = Reply {
             status: Status::Ok,
             settings: name.settings,
             secret: 0,
+            ring: memory.is_some(),
         };
-        if sys::send_handshake(&conn, &ok.encode(), Some(&client)).is_err() {
+        let mut share = vec![client.as_fd()];
+        if let Some((_, fd)) = &memory {
+            share.push(fd.as_fd());
+        }
+        if sys::send_handshake_fds(&conn, &ok.encode(), &share).is_err() {
             return Ok(()); // the client left: the instance stays listening
         }
-        st.link = Link::Connected(Arc::new(Conn::new(
-            server,
-            Some(conn),
-            name.settings.kind,
-            peer.pid,
-        )));
+        let mut end = Conn::new(server, Some(conn), name.settings.kind, peer.pid);
+        if let Some((shared, _)) = memory {
+            end = match end.with_ring(shared, true) {
+                Ok(e) => e,
+                // The client has the rings and will use them: without a link of our own we
+                // could not read them. Drop the connection (the client sees it closed).
+                Err(_) => return Ok(()),
+            };
+        }
+        st.link = Link::Connected(Arc::new(end));
         sys::signal(&inst.notify);
         inst.changed.notify_all();
         return Ok(());

@@ -46,6 +46,7 @@ pub struct PipeOptions {
     default_timeout: Duration,
     first_instance: bool,
     security: Security,
+    shared_memory: bool,
 }
 
 impl Default for PipeOptions {
@@ -69,6 +70,7 @@ impl PipeOptions {
             default_timeout: DEFAULT_TIMEOUT,
             first_instance: false,
             security: Security::default(),
+            shared_memory: false,
         }
     }
 
@@ -195,6 +197,18 @@ impl PipeOptions {
         self
     }
 
+    /// Offers this instance's clients the shared-memory data path (decision 0016; default
+    /// off): a client that asks for it ([`PipeClient::open_shared`](super::PipeClient::open_shared))
+    /// gets two rings in a sealed, unnamed memory file made for that connection alone, one
+    /// per direction, of the buffer sizes rounded up to a power of two (64 KiB to 1 MiB);
+    /// messages and byte chunks then go through them without a system call each. Use such an
+    /// instance through its methods: [`PipeInstance::readiness_fd`] shows the client's
+    /// hang-up, not the data in shared memory.
+    pub fn shared_memory(&mut self, on: bool) -> &mut Self {
+        self.shared_memory = on;
+        self
+    }
+
     /// Who may connect: the creator's user (default) or everyone ([`Security::everyone`], a
     /// NULL DACL). Root may always connect.
     pub fn security(&mut self, s: Security) -> &mut Self {
@@ -282,7 +296,7 @@ impl PipeOptions {
         } else {
             None
         };
-        let inst = name_ref.add_instance(slot)?;
+        let inst = name_ref.add_instance(slot, self.shared_memory)?;
         let listing = super::listing::list(&canon, &have);
         Ok(PipeInstance {
             _listing: listing,
