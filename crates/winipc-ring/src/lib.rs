@@ -164,6 +164,13 @@ pub trait Futex {
     /// Wake up to `count` sleepers on `word`.
     fn wake(&self, word: &AtomicU32, count: u32);
 
+    /// Wakes every reader sleeping on `word` after a publish (readers only: writers waiting
+    /// for room are woken with [`wake`](Futex::wake)). An implementation may hand the CPU to
+    /// a reader it woke. Default: `wake(word, u32::MAX)`.
+    fn wake_readers(&self, word: &AtomicU32) {
+        self.wake(word, u32::MAX);
+    }
+
     /// Whether this process is registered for asymmetric fences: another process's
     /// [`heavy_fence`](Futex::heavy_fence) then runs a full barrier on every CPU running one of
     /// our threads (`MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED`, which `fork` does not inherit).
@@ -186,6 +193,9 @@ impl<T: Futex + ?Sized> Futex for &T {
     }
     fn wake(&self, word: &AtomicU32, count: u32) {
         (**self).wake(word, count);
+    }
+    fn wake_readers(&self, word: &AtomicU32) {
+        (**self).wake_readers(word);
     }
     fn fences_registered(&self) -> bool {
         (**self).fences_registered()

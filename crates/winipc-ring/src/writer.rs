@@ -348,7 +348,7 @@ impl<F: Futex> Ring<'_, F> {
             let notify = self.hdr(H_NOTIFY);
             let _n = notify.fetch_add(1, Ordering::Release);
             trace!("woke reader notify={}", _n + 1);
-            self.futex.wake(notify, u32::MAX);
+            self.futex.wake_readers(notify);
         }
     }
 }
