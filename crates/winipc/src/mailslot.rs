@@ -85,15 +85,20 @@ impl Futex for SysFutex {
     fn wake(&self, word: &winipc_ring::AtomicU32, count: u32) {
         winipc_sys::futex::wake(word, count);
     }
-    fn wake_readers(&self, word: &winipc_ring::AtomicU32) {
-        // Hand the CPU to a reader woken from its sleep (decision 0016): on a CPU shared with
-        // it, the scheduler otherwise often lets this writer run on until it blocks, and the
-        // reader waits for that (≈ 8 µs more per wake-up in this project's VMs). Windows gets
-        // the same effect from the priority boost a thread receives when its wait completes.
-        // A reader woken on another CPU costs this writer one cheap `sched_yield`.
-        if winipc_sys::futex::wake(word, u32::MAX) > 0 {
+    fn wake_readers(&self, word: &winipc_ring::AtomicU32, sleeper_cpu: u32) {
+        // Hand the CPU to a reader woken from its sleep on this CPU (decision 0016): the
+        // scheduler otherwise often lets this writer run on until it blocks, and the reader
+        // waits for that (≈ 8 µs more per wake-up in this project's VMs). Windows gets the
+        // same effect from the priority boost a thread receives when its wait completes. A
+        // reader that slept on another CPU is left to it (`sleeper_cpu` 0: unknown, yield).
+        if winipc_sys::futex::wake(word, u32::MAX) > 0
+            && (sleeper_cpu == 0 || sleeper_cpu == self.current_cpu())
+        {
             std::thread::yield_now();
         }
+    }
+    fn current_cpu(&self) -> u32 {
+        winipc_sys::futex::current_cpu().map_or(0, |c| c.saturating_add(1))
     }
     fn fences_registered(&self) -> bool {
         // `fork_epoch << 1 | registered`, for the epoch it was tried in: the registration is
