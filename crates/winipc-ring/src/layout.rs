@@ -12,7 +12,8 @@
 //!       mailslot; not interpreted by the ring)     [9]  consumed counter
 //!  line 1 (written only around a reader sleep):    [10] reader lock (see below)
 //!   [16] notify futex word                       lines 5..13, one per reader entry i < 8:
-//!  line 2 (written only around a writer sleep):    [16 + 8i]     reader id + 1 (0 = free)
+//!   [17] sleeping reader's CPU + 1 (a hint)        [16 + 8i]     reader id + 1 (0 = free)
+//!  line 2 (written only around a writer sleep):
 //!   [32] space futex word                          [16 + 8i + 1] inside: 1 while consuming
 //!                                                [80..] ring words (records, 8-byte aligned)
 //! ```
