@@ -222,9 +222,9 @@ unsafe fn read_raw(r: RawHandle, buf: *mut c_void, len: DWORD, read: *mut DWORD)
         }
         // SAFETY: the caller's contract.
         let b = unsafe { bytes_mut(buf, len as usize) }?;
-        let n = raw::mailslot_read(r, b)?;
+        let n = raw::mailslot_read_win32(r, b).map_err(Fail)?;
         // SAFETY: the caller's contract; checked non-NULL.
-        unsafe { read.write(n as DWORD) };
+        unsafe { read.write(n) };
         Ok(())
     })
 }
@@ -241,7 +241,7 @@ unsafe fn write_raw(r: RawHandle, buf: *const c_void, len: DWORD, written: *mut 
         }
         // SAFETY: the caller's contract.
         let msg = unsafe { bytes(buf, len as usize) }?;
-        raw::mailslot_write(r, msg)?;
+        raw::mailslot_write_win32(r, msg).map_err(Fail)?;
         // SAFETY: the caller's contract; checked non-NULL.
         unsafe { written.write(len) };
         Ok(())

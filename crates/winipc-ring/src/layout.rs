@@ -12,7 +12,8 @@
 //!       mailslot; not interpreted by the ring)     [9]  consumed counter
 //!  line 1 (written only around a reader sleep):    [10] reader lock (see below)
 //!   [16] notify futex word                       lines 5..13, one per reader entry i < 8:
-//!  line 2 (written only around a writer sleep):    [16 + 8i]     reader id + 1 (0 = free)
+//!   [17] sleeping reader's CPU + 1 (a hint)        [16 + 8i]     reader id + 1 (0 = free)
+//!  line 2 (written only around a writer sleep):
 //!   [32] space futex word                          [16 + 8i + 1] inside: 1 while consuming
 //!                                                [80..] ring words (records, 8-byte aligned)
 //! ```
@@ -66,6 +67,10 @@ pub(crate) const H_MAX_MESSAGE: usize = 3;
 pub(crate) const H_FLAGS: usize = 4;
 pub(crate) const H_READ_TIMEOUT: usize = 5;
 pub(crate) const H_NOTIFY: usize = 16;
+/// The CPU a reader was on when it last armed the sleeping flag, plus one (0: unknown, as in
+/// rings whose readers predate it). Only a hint for the writer that wakes it (decision 0016):
+/// nothing else reads it, and any value is harmless.
+pub(crate) const H_SLEEPER_CPU: usize = 17;
 pub(crate) const H_SPACE: usize = 32;
 
 pub(crate) const D_TAIL: usize = 0;

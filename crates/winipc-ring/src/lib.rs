@@ -164,6 +164,22 @@ pub trait Futex {
     /// Wake up to `count` sleepers on `word`.
     fn wake(&self, word: &AtomicU32, count: u32);
 
+    /// Wakes every reader sleeping on `word` after a publish (readers only: writers waiting
+    /// for room are woken with [`wake`](Futex::wake)). `sleeper_cpu` is the CPU the last
+    /// reader to arm the sleeping flag was on, plus one (0: unknown; a hint from shared
+    /// memory, so any value). An implementation may hand the CPU to a reader it woke there.
+    /// Default: `wake(word, u32::MAX)`.
+    fn wake_readers(&self, word: &AtomicU32, sleeper_cpu: u32) {
+        let _ = sleeper_cpu;
+        self.wake(word, u32::MAX);
+    }
+
+    /// The CPU the calling thread runs on, plus one, or 0 when unknown (the default): what a
+    /// reader about to sleep records for [`wake_readers`](Futex::wake_readers).
+    fn current_cpu(&self) -> u32 {
+        0
+    }
+
     /// Whether this process is registered for asymmetric fences: another process's
     /// [`heavy_fence`](Futex::heavy_fence) then runs a full barrier on every CPU running one of
     /// our threads (`MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED`, which `fork` does not inherit).
@@ -186,6 +202,12 @@ impl<T: Futex + ?Sized> Futex for &T {
     }
     fn wake(&self, word: &AtomicU32, count: u32) {
         (**self).wake(word, count);
+    }
+    fn wake_readers(&self, word: &AtomicU32, sleeper_cpu: u32) {
+        (**self).wake_readers(word, sleeper_cpu);
+    }
+    fn current_cpu(&self) -> u32 {
+        (**self).current_cpu()
     }
     fn fences_registered(&self) -> bool {
         (**self).fences_registered()

@@ -3,7 +3,8 @@
 
 use crate::error::{Corruption, RecvError};
 use crate::layout::{
-    COUNT_SHIFT, D_CONSUMED, D_PUBLISHED, H_NOTIFY, SLEEPING_BIT, count_unit, cursor_ok,
+    COUNT_SHIFT, D_CONSUMED, D_PUBLISHED, H_NOTIFY, H_SLEEPER_CPU, SLEEPING_BIT, count_unit,
+    cursor_ok,
 };
 use crate::record::{self, Claim, State};
 use crate::sync::{AtomicU32, Ordering, fence, spin_hint, trace};
@@ -206,6 +207,11 @@ impl<F: Futex> Ring<'_, F> {
     pub fn notify_word(&self) -> (&AtomicU32, u32) {
         let notify = self.hdr(H_NOTIFY);
         let seen = notify.load(Ordering::Acquire);
+        if !cfg!(loom) {
+            // Where this reader sleeps, for the writer that wakes it (a hint; decision 0016).
+            self.hdr(H_SLEEPER_CPU)
+                .store(self.futex.current_cpu(), Ordering::Relaxed);
+        }
         // An RMW on the writers' published word: publishing writers RMW it after READY, so
         // either they see the bit or this RMW synchronizes with theirs (see `publish`).
         self.data(D_PUBLISHED)

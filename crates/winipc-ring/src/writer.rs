@@ -2,8 +2,8 @@
 
 use crate::error::SendError;
 use crate::layout::{
-    D_PUBLISHED, D_READER_LOCK, D_TAIL, FLAG_CLOSED, H_FLAGS, H_NOTIFY, H_SPACE, LOCK_WAITER,
-    SLEEPING_BIT, count_unit, cursor_ok,
+    D_PUBLISHED, D_READER_LOCK, D_TAIL, FLAG_CLOSED, H_FLAGS, H_NOTIFY, H_SLEEPER_CPU, H_SPACE,
+    LOCK_WAITER, SLEEPING_BIT, count_unit, cursor_ok,
 };
 use crate::record::{self, Claim, State};
 use crate::sync::{AtomicU32, Ordering, trace};
@@ -348,7 +348,13 @@ impl<F: Futex> Ring<'_, F> {
             let notify = self.hdr(H_NOTIFY);
             let _n = notify.fetch_add(1, Ordering::Release);
             trace!("woke reader notify={}", _n + 1);
-            self.futex.wake(notify, u32::MAX);
+            // A hint only (the loom models leave it out: it orders nothing).
+            let sleeper_cpu = if cfg!(loom) {
+                0
+            } else {
+                self.hdr(H_SLEEPER_CPU).load(Ordering::Relaxed)
+            };
+            self.futex.wake_readers(notify, sleeper_cpu);
         }
     }
 }

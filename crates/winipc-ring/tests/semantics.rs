@@ -714,3 +714,49 @@ fn hostile_cursor_is_reported_not_followed() {
     ));
     assert_eq!(r.info().next_size, None);
 }
+
+/// A futex that reports CPU 6 (+1) and records the hint each reader wake-up is given.
+#[derive(Debug, Default, Clone)]
+struct CpuHintFutex {
+    hints: std::sync::Arc<std::sync::Mutex<Vec<u32>>>,
+}
+
+impl Futex for CpuHintFutex {
+    fn wait(&self, word: &winipc_ring::AtomicU32, expected: u32, deadline: Option<Instant>) {
+        ParkFutex.wait(word, expected, deadline);
+    }
+    fn wake(&self, word: &winipc_ring::AtomicU32, count: u32) {
+        ParkFutex.wake(word, count);
+    }
+    fn wake_readers(&self, word: &winipc_ring::AtomicU32, sleeper_cpu: u32) {
+        self.hints.lock().unwrap().push(sleeper_cpu);
+        self.wake(word, u32::MAX);
+    }
+    fn current_cpu(&self) -> u32 {
+        7
+    }
+}
+
+/// The writer that wakes a reader learns the CPU the reader armed its sleep on (decision 0016),
+/// and only a reader that armed gets a wake-up; a ring nobody armed on reports 0 (unknown).
+#[test]
+fn reader_wake_carries_the_sleepers_cpu() {
+    let f = CpuHintFutex::default();
+    let mem = Mem::new(4096);
+    let r = Ring::init(mem.view(), 4096, 0, f.clone()).unwrap();
+    r.try_send(1, b"no sleeper").unwrap();
+    assert!(f.hints.lock().unwrap().is_empty(), "nobody armed: no wake");
+    assert_eq!(recv_vec(&r).as_deref(), Some(&b"no sleeper"[..]));
+    let (_word, _seen) = r.notify_word(); // a reader arms its sleep on "CPU 6"
+    r.try_send(1, b"wakes").unwrap();
+    assert_eq!(*f.hints.lock().unwrap(), [7]);
+
+    let f = CpuHintFutex::default();
+    let mem = Mem::new(4096);
+    let r = Ring::init(mem.view(), 4096, 0, f.clone()).unwrap();
+    // The hint word starts at 0, as in a ring whose readers predate it.
+    let other = Ring::attach(mem.view(), ParkFutex).unwrap();
+    let (_word, _seen) = other.notify_word(); // a reader without CPU hints arms
+    r.try_send(1, b"x").unwrap();
+    assert_eq!(*f.hints.lock().unwrap(), [0]);
+}

@@ -89,6 +89,16 @@ pub fn wait(word: &AtomicU32, expected: u32, deadline_ns: Option<u64>) -> Woken 
     }
 }
 
+/// The CPU the calling thread is running on (`sched_getcpu`, served by the vDSO), if known.
+///
+/// ```
+/// let cpu = winipc_sys::futex::current_cpu();
+/// assert!(cpu.is_none_or(|c| (c as usize) < 1 << 20));
+/// ```
+pub fn current_cpu() -> Option<u32> {
+    u32::try_from(rustix::thread::sched_getcpu()).ok()
+}
+
 /// Wakes up to `count` sleepers on `word` (`u32::MAX` = all); returns how many woke.
 ///
 /// ```

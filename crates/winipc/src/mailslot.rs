@@ -85,6 +85,21 @@ impl Futex for SysFutex {
     fn wake(&self, word: &winipc_ring::AtomicU32, count: u32) {
         winipc_sys::futex::wake(word, count);
     }
+    fn wake_readers(&self, word: &winipc_ring::AtomicU32, sleeper_cpu: u32) {
+        // Hand the CPU to a reader woken from its sleep on this CPU (decision 0016): the
+        // scheduler otherwise often lets this writer run on until it blocks, and the reader
+        // waits for that (≈ 8 µs more per wake-up in this project's VMs). Windows gets the
+        // same effect from the priority boost a thread receives when its wait completes. A
+        // reader that slept on another CPU is left to it (`sleeper_cpu` 0: unknown, yield).
+        if winipc_sys::futex::wake(word, u32::MAX) > 0
+            && (sleeper_cpu == 0 || sleeper_cpu == self.current_cpu())
+        {
+            std::thread::yield_now();
+        }
+    }
+    fn current_cpu(&self) -> u32 {
+        winipc_sys::futex::current_cpu().map_or(0, |c| c.saturating_add(1))
+    }
     fn fences_registered(&self) -> bool {
         // `fork_epoch << 1 | registered`, for the epoch it was tried in: the registration is
         // per process and a forked child starts unregistered.
@@ -421,6 +436,43 @@ impl RawKey {
     }
 }
 
+/// The outcome of a transfer on a raw handle for the C ABI, in one register (issue 16: an
+/// `Option<Result<usize>>` travelled through memory, and the C face's 16-byte load of what the
+/// callee had stored as two 8-byte words stalled store forwarding, ≈ 40 % of `ReadFile`'s and
+/// `WriteFile`'s own cycles): the byte count (`0..=u32::MAX`), [`Packed::MISS`] (the handle is
+/// not in this thread's cache), or [`Packed::FAILED`] with the failure's Win32 code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Packed(u64);
+
+impl Packed {
+    const MISS: Packed = Packed(u64::MAX);
+    const FAILED: u64 = 1 << 32;
+
+    #[inline(always)]
+    fn of(r: Result<usize>) -> Packed {
+        match r {
+            // A message's length is a `u32` (the ring's record header).
+            Ok(n) => Packed(n as u32 as u64),
+            Err(e) => Packed::failed(e),
+        }
+    }
+
+    #[cold]
+    fn failed(e: Error) -> Packed {
+        Packed(Packed::FAILED | u64::from(e.win32_code()))
+    }
+
+    /// The byte count, or the Win32 code of the failure (never called on a miss).
+    #[inline(always)]
+    fn win32(self) -> std::result::Result<u32, u32> {
+        if self.0 & Packed::FAILED == 0 {
+            Ok(self.0 as u32)
+        } else {
+            Err(self.0 as u32)
+        }
+    }
+}
+
 /// `ReadFile` on a raw handle through this thread's cache, if `h` is in it (the hit path: one
 /// thread-local borrow; issue 16). Out of line, so that `LocalKey::with` around it inlines
 /// (with the closure inside, it did not, and reached the thread-local through a pointer).
@@ -430,12 +482,16 @@ fn read_cached(
     key: RawKey,
     h: RawHandle,
     buf: &mut [u8],
-) -> Option<Result<usize>> {
+) -> Packed {
     // Shared borrow: the read may block (waiting for a message) and a re-entry would only
     // find the cache busy for insertion.
-    let c = c.try_borrow().ok()?;
-    let w = key.find(&c, h)?;
-    Some(match check_direction(&w.entry, true) {
+    let Ok(c) = c.try_borrow() else {
+        return Packed::MISS;
+    };
+    let Some(w) = key.find(&c, h) else {
+        return Packed::MISS;
+    };
+    Packed::of(match check_direction(&w.entry, true) {
         Ok(()) => read(w.entry.obj, &w.ring, buf, None),
         Err(e) => Err(e),
     })
@@ -448,11 +504,15 @@ fn write_cached(
     key: RawKey,
     h: RawHandle,
     msg: &[u8],
-) -> Option<Result<()>> {
-    let c = c.try_borrow().ok()?;
-    let w = key.find(&c, h)?;
-    Some(match check_direction(&w.entry, false) {
-        Ok(()) => write(&w.ring, msg, None),
+) -> Packed {
+    let Ok(c) = c.try_borrow() else {
+        return Packed::MISS;
+    };
+    let Some(w) = key.find(&c, h) else {
+        return Packed::MISS;
+    };
+    Packed::of(match check_direction(&w.entry, false) {
+        Ok(()) => write(&w.ring, msg, None).map(|()| 0).map_err(write_error),
         Err(e) => Err(e),
     })
 }
@@ -1197,28 +1257,86 @@ pub(crate) fn set_read_timeout(h: RawHandle, ms: u32) -> Result<()> {
     })
 }
 
-/// `ReadFile` on a raw handle (the C ABI's path).
-#[inline]
+/// `ReadFile` on a raw handle (typed; the C ABI uses [`read_raw_win32`]).
 pub(crate) fn read_raw(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
     let key = RawKey::now();
-    if let Some(r) = RAW_CACHE.with(|c| read_cached(c, key, h, buf)) {
+    let hit = RAW_CACHE.with(|c| {
+        let c = c.try_borrow().ok()?;
+        let w = key.find(&c, h)?;
+        Some(check_direction(&w.entry, true).and_then(|()| read(w.entry.obj, &w.ring, buf, None)))
+    });
+    if let Some(r) = hit {
         return r;
     }
     let (e, ring) = resolve_raw(key, h, true)?;
     read(e.obj, &ring, buf, None)
 }
 
-/// `WriteFile` on a raw handle (the C ABI's path).
-#[inline]
+/// `WriteFile` on a raw handle (typed; the C ABI uses [`write_raw_win32`]).
 pub(crate) fn write_raw(h: RawHandle, msg: &[u8]) -> Result<()> {
     let key = RawKey::now();
-    if let Some(r) = RAW_CACHE.with(|c| write_cached(c, key, h, msg)) {
-        return r;
+    let hit = RAW_CACHE.with(|c| {
+        let c = c.try_borrow().ok()?;
+        let w = key.find(&c, h)?;
+        Some(check_direction(&w.entry, false).and_then(|()| write(&w.ring, msg, None)))
+    });
+    match hit {
+        Some(r) => r,
+        None => write_raw_miss(key, h, msg),
     }
-    write_raw_miss(key, h, msg)
+    .map_err(write_error)
 }
 
-/// [`write_raw`]'s miss: resolves `h` (a local mailslot's send handle, or a remote one's).
+/// A send's error as `WriteFile` reports it. Closing the slot unlinks its ring file and drops
+/// it from the closing process's ring registry, so a sender that must (re)open the ring by id
+/// finds no file: that is the receiver being gone, not a missing file.
+#[cold]
+fn write_error(e: Error) -> Error {
+    match e {
+        Error::NotFound => Error::ReceiverGone,
+        e => e,
+    }
+}
+
+/// `ReadFile` on a raw handle for the C ABI (its hot path): as [`read_raw`], with a failure
+/// as its Win32 code, so that the outcome travels in registers.
+#[inline(always)]
+pub(crate) fn read_raw_win32(h: RawHandle, buf: &mut [u8]) -> std::result::Result<u32, u32> {
+    let key = RawKey::now();
+    let mut p = RAW_CACHE.with(|c| read_cached(c, key, h, buf));
+    if p == Packed::MISS {
+        p = read_raw_miss(key, h, buf);
+    }
+    p.win32()
+}
+
+/// [`read_raw_win32`]'s miss: resolves `h` and caches it.
+#[cold]
+#[inline(never)]
+fn read_raw_miss(key: RawKey, h: RawHandle, buf: &mut [u8]) -> Packed {
+    Packed::of(resolve_raw(key, h, true).and_then(|(e, ring)| read(e.obj, &ring, buf, None)))
+}
+
+/// `WriteFile` on a raw handle for the C ABI (its hot path), as [`read_raw_win32`].
+#[inline(always)]
+pub(crate) fn write_raw_win32(h: RawHandle, msg: &[u8]) -> std::result::Result<(), u32> {
+    let key = RawKey::now();
+    let mut p = RAW_CACHE.with(|c| write_cached(c, key, h, msg));
+    if p == Packed::MISS {
+        p = write_raw_miss_packed(key, h, msg);
+    }
+    p.win32().map(|_| ())
+}
+
+/// [`write_raw_win32`]'s miss.
+#[cold]
+#[inline(never)]
+fn write_raw_miss_packed(key: RawKey, h: RawHandle, msg: &[u8]) -> Packed {
+    Packed::of(write_raw_miss(key, h, msg).map(|()| 0).map_err(write_error))
+}
+
+/// A miss of [`write_raw`]/[`write_raw_win32`]: resolves `h` (a local mailslot's send handle,
+/// or a remote one's).
 #[cold]
 #[inline(never)]
 fn write_raw_miss(key: RawKey, h: RawHandle, msg: &[u8]) -> Result<()> {

@@ -322,28 +322,34 @@ pub fn thread_finished(own: RawHandle, code: u32) -> Result<()> {
 
 /// `ReadFile` on a mailslot receive handle: one message, waiting up to the slot's read
 /// timeout.
-#[inline(always)]
+#[inline]
 pub fn mailslot_read(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
     let n = mailslot::read_raw(h, buf)?;
     crate::readiness::after_mailslot_read();
     Ok(n)
 }
-/// `WriteFile` on a mailslot send handle: one message.
+
+/// [`mailslot_read`] for the C ABI's `ReadFile`: the bytes read, or the failure's Win32 code
+/// ([`Error::win32_code`]). The same work, with an outcome that travels in registers.
 #[inline(always)]
-pub fn mailslot_write(h: RawHandle, msg: &[u8]) -> Result<()> {
-    mailslot::write_raw(h, msg).map_err(write_error)
+pub fn mailslot_read_win32(h: RawHandle, buf: &mut [u8]) -> std::result::Result<u32, u32> {
+    let n = mailslot::read_raw_win32(h, buf)?;
+    crate::readiness::after_mailslot_read();
+    Ok(n)
 }
 
-#[cold]
-fn write_error(e: Error) -> Error {
-    match e {
-        // Closing the slot unlinks its ring file and drops it from the closing process's ring
-        // registry, so a sender that must (re)open the ring by id finds no file: that is the
-        // receiver being gone, not a missing file.
-        Error::NotFound => Error::ReceiverGone,
-        e => e,
-    }
+/// `WriteFile` on a mailslot send handle: one message.
+#[inline]
+pub fn mailslot_write(h: RawHandle, msg: &[u8]) -> Result<()> {
+    mailslot::write_raw(h, msg)
 }
+
+/// [`mailslot_write`] for the C ABI's `WriteFile`, with the failure as its Win32 code.
+#[inline(always)]
+pub fn mailslot_write_win32(h: RawHandle, msg: &[u8]) -> std::result::Result<(), u32> {
+    mailslot::write_raw_win32(h, msg)
+}
+
 /// `GetMailslotInfo`.
 pub fn mailslot_info(h: RawHandle) -> Result<MailslotInfo> {
     mailslot::info(h)
