@@ -16,7 +16,7 @@ Per wake-up (a bench process waking another), medians in µs of:
   R2  that return to the receiver's next system call (its work until it sleeps again)
   tot W1 + W2 + S + R1
 split by whether the receiver ran first (the signaler switched out runnable: preempted, or
-yielding after decision 0016) or only once
+yielding after decision 0017) or only once
 the signaler slept (the scheduler let it run on into `clock_nanosleep`).
 Only the timestamps of the tracepoints are used; the bench's own figure also contains the
 signaler's clock read before W1 and the receiver's after R1.

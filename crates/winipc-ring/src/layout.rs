@@ -68,7 +68,7 @@ pub(crate) const H_FLAGS: usize = 4;
 pub(crate) const H_READ_TIMEOUT: usize = 5;
 pub(crate) const H_NOTIFY: usize = 16;
 /// The CPU a reader was on when it last armed the sleeping flag, plus one (0: unknown, as in
-/// rings whose readers predate it). Only a hint for the writer that wakes it (decision 0016):
+/// rings whose readers predate it). Only a hint for the writer that wakes it (decision 0017):
 /// nothing else reads it, and any value is harmless.
 pub(crate) const H_SLEEPER_CPU: usize = 17;
 pub(crate) const H_SPACE: usize = 32;

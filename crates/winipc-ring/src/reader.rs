@@ -208,7 +208,7 @@ impl<F: Futex> Ring<'_, F> {
         let notify = self.hdr(H_NOTIFY);
         let seen = notify.load(Ordering::Acquire);
         if !cfg!(loom) {
-            // Where this reader sleeps, for the writer that wakes it (a hint; decision 0016).
+            // Where this reader sleeps, for the writer that wakes it (a hint; decision 0017).
             self.hdr(H_SLEEPER_CPU)
                 .store(self.futex.current_cpu(), Ordering::Relaxed);
         }

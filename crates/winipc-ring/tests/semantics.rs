@@ -737,7 +737,7 @@ impl Futex for CpuHintFutex {
     }
 }
 
-/// The writer that wakes a reader learns the CPU the reader armed its sleep on (decision 0016),
+/// The writer that wakes a reader learns the CPU the reader armed its sleep on (decision 0017),
 /// and only a reader that armed gets a wake-up; a ring nobody armed on reports 0 (unknown).
 #[test]
 fn reader_wake_carries_the_sleepers_cpu() {

@@ -86,7 +86,7 @@ impl Futex for SysFutex {
         winipc_sys::futex::wake(word, count);
     }
     fn wake_readers(&self, word: &winipc_ring::AtomicU32, sleeper_cpu: u32) {
-        // Hand the CPU to a reader woken from its sleep on this CPU (decision 0016): the
+        // Hand the CPU to a reader woken from its sleep on this CPU (decision 0017): the
         // scheduler otherwise often lets this writer run on until it blocks, and the reader
         // waits for that (≈ 8 µs more per wake-up in this project's VMs). Windows gets the
         // same effect from the priority boost a thread receives when its wait completes. A
