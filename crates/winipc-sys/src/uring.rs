@@ -97,7 +97,8 @@ impl FutexRing {
 
     /// Submits a wait that completes once one of `words` is woken or no longer holds its
     /// expected value (at once, `-EAGAIN`, if one already differs), or after `timeout_ns`
-    /// (`-ECANCELED`, by its linked timeout). Returns the wait's tag, for [`FutexRing::take`]
+    /// (`-ECANCELED`, by its linked timeout); a wake completes with 0 or the index of the woken
+/// word. Returns the wait's tag, for [`FutexRing::take`]
     /// and [`FutexRing::cancel`]. The completion is posted by the submitting thread (task
     /// work), which the kernel wakes for it; the ring's descriptor becomes readable then.
     pub fn submit_wait(&mut self, words: &[(&AtomicU32, u32)], timeout_ns: u64) -> io::Result<u64> {
@@ -157,7 +158,7 @@ impl FutexRing {
     }
 
     /// Consumes the completions posted so far; returns wait `tag`'s result if it is among
-    /// them (0: woken; `-EAGAIN`: a word differed; `-ECANCELED`: timed out or cancelled;
+    /// them (0 or more: woken; `-EAGAIN`: a word differed; `-ECANCELED`: timed out or cancelled;
     /// other negative errno values: the wait failed). Completions of other tags are dropped.
     pub fn take(&mut self, tag: u64) -> Option<i32> {
         let mut got = None;
@@ -199,6 +200,22 @@ impl AsFd for FutexRing {
     }
 }
 
+/// What a wait's completion result means to a waiter: `Ok` — look again (woken, a word
+/// differed, timed out or cancelled, interrupted); `Err` — the wait failed.
+///
+/// ```
+/// assert!(winipc_sys::uring::wait_result(-libc::EAGAIN).is_ok());
+/// assert!(winipc_sys::uring::wait_result(-libc::EFAULT).is_err());
+/// ```
+pub fn wait_result(res: i32) -> io::Result<()> {
+    match -res {
+        // 0 or more: woken (the kernel may name the word's index).
+        e if e <= 0 => Ok(()),
+        libc::EAGAIN | libc::ECANCELED | libc::ETIME | libc::EINTR => Ok(()),
+        e => Err(io::Error::from_raw_os_error(e)),
+    }
+}
+
 /// Whether futex waits through io_uring work here: a ring can be created, knows the
 /// operations, and a real wait on a word whose value differs completes with `-EAGAIN` (a
 /// seccomp filter, an LSM or an old kernel fail one of these). Costs a ring setup; callers
@@ -216,7 +233,11 @@ pub fn probe() -> io::Result<()> {
     let tag = r.submit_wait(&[(&w, 0)], 1_000_000_000)?;
     match r.wait_for(tag)? {
         e if e == -libc::EAGAIN => Ok(()),
-        e => Err(io::Error::from_raw_os_error(if e < 0 { -e } else { libc::EIO })),
+        e => Err(io::Error::from_raw_os_error(if e < 0 {
+            -e
+        } else {
+            libc::EIO
+        })),
     }
 }
 
@@ -238,7 +259,7 @@ mod tests {
             W.store(1, Ordering::Release);
             crate::futex::wake(&W, u32::MAX);
         });
-        assert_eq!(r.wait_for(tag).unwrap(), 0);
+        assert!(r.wait_for(tag).unwrap() >= 0);
         t.join().unwrap();
         let t0 = std::time::Instant::now();
         let tag = r.submit_wait(&[(&W, 1)], 20_000_000).unwrap();

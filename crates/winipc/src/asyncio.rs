@@ -32,6 +32,7 @@ use crate::error::Error;
 use crate::handles::{Handle, RawHandle};
 use crate::mailslot::RoomWatch;
 use crate::readiness::Readiness;
+use crate::uring_wait;
 use crate::wait::WaitOutcome;
 use crate::{Mailslot, MailslotWriter, Process};
 
@@ -109,6 +110,13 @@ async fn retry<T>(
 }
 
 async fn wait_raw(raws: &[RawHandle], all: bool) -> io::Result<WaitOutcome> {
+    let attempt = || match crate::wait_raw(raws, all, Some(Duration::ZERO))? {
+        WaitOutcome::TimedOut => Ok(None),
+        done => Ok(Some(done)),
+    };
+    if uring_wait::available() {
+        return uring_retry(raws, attempt).await;
+    }
     retry(
         raws,
         // Wait-any: any change helps. Wait-all: only the objects not signaled now matter (a
@@ -119,12 +127,21 @@ async fn wait_raw(raws: &[RawHandle], all: bool) -> io::Result<WaitOutcome> {
                 .map(|x| !all || !x.fd.get_ref().is_signaled())
                 .collect()
         },
-        || match crate::wait_raw(raws, all, Some(Duration::ZERO))? {
-            WaitOutcome::TimedOut => Ok(None),
-            done => Ok(Some(done)),
-        },
+        attempt,
     )
     .await
+}
+
+/// [`retry`] sleeping through io_uring on the objects' words (no bridge thread).
+async fn uring_retry<T>(
+    raws: &[RawHandle],
+    mut attempt: impl FnMut() -> io::Result<Option<T>>,
+) -> io::Result<T> {
+    if let Some(v) = attempt()? {
+        return Ok(v);
+    }
+    let watch = uring_wait::Watch::for_raws(raws)?;
+    uring_wait::retry(&watch, attempt).await
 }
 
 /// Waits until one of `handles` is signaled and acquires it (the lowest signaled index wins),
@@ -207,44 +224,44 @@ fn timed_out(e: &io::Error) -> bool {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub async fn recv(slot: &Mailslot, buf: &mut [u8]) -> io::Result<usize> {
-    retry(
-        &[slot.handle().as_raw()],
-        |_| vec![true],
-        || match slot.recv_timeout(buf, Some(Duration::ZERO)) {
-            Err(e) if timed_out(&e) => Ok(None),
-            r => r.map(Some),
-        },
-    )
-    .await
+    let raws = [slot.handle().as_raw()];
+    let attempt = || match slot.recv_timeout(buf, Some(Duration::ZERO)) {
+        Err(e) if timed_out(&e) => Ok(None),
+        r => r.map(Some),
+    };
+    if uring_wait::available() {
+        return uring_retry(&raws, attempt).await;
+    }
+    retry(&raws, |_| vec![true], attempt).await
 }
 
 /// Receives the next message into a new vector of its exact size.
 pub async fn recv_vec(slot: &Mailslot) -> io::Result<Vec<u8>> {
-    retry(
-        &[slot.handle().as_raw()],
-        |_| vec![true],
-        || {
-            let Some(next) = slot.info()?.next_size else {
-                return Ok(None);
-            };
-            let mut buf = vec![0u8; next as usize];
-            match slot.recv_timeout(&mut buf, Some(Duration::ZERO)) {
-                Ok(n) => {
-                    buf.truncate(n);
-                    Ok(Some(buf))
-                }
-                // Taken by another reader, or a bigger message arrived first: look again.
-                Err(e)
-                    if timed_out(&e)
-                        || matches!(Error::from_io(&e), Some(Error::InsufficientBuffer { .. })) =>
-                {
-                    Ok(None)
-                }
-                Err(e) => Err(e),
+    let raws = [slot.handle().as_raw()];
+    let attempt = || {
+        let Some(next) = slot.info()?.next_size else {
+            return Ok(None);
+        };
+        let mut buf = vec![0u8; next as usize];
+        match slot.recv_timeout(&mut buf, Some(Duration::ZERO)) {
+            Ok(n) => {
+                buf.truncate(n);
+                Ok(Some(buf))
             }
-        },
-    )
-    .await
+            // Taken by another reader, or a bigger message arrived first: look again.
+            Err(e)
+                if timed_out(&e)
+                    || matches!(Error::from_io(&e), Some(Error::InsufficientBuffer { .. })) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    };
+    if uring_wait::available() {
+        return uring_retry(&raws, attempt).await;
+    }
+    retry(&raws, |_| vec![true], attempt).await
 }
 
 /// Sends one message. A send waits only when the slot's quota is full: it then announces
@@ -297,6 +314,19 @@ pub async fn send(w: &mut MailslotWriter, msg: &[u8]) -> io::Result<()> {
             return r;
         }
         let fenced = room.fenced;
+        if uring_wait::available() {
+            // Without a heavy fence a consumption may pass unseen: look again soon.
+            let slice = (!fenced).then_some(UNFENCED_SLICE.as_nanos() as u64);
+            let watch = uring_wait::Watch::external(std::sync::Arc::new(room), slice);
+            let mut first = true;
+            // One sleep (a wake, a changed word or the slice), then the outer loop tries.
+            uring_wait::retry(&watch, || {
+                let again = !std::mem::replace(&mut first, false);
+                Ok(again.then_some(()))
+            })
+            .await?;
+            continue;
+        }
         let ready = Readiness::for_external(std::sync::Arc::new(room))?;
         #[allow(deprecated)] // as in `arm_all`
         let fd = AsyncFd::with_interest(ready, tokio::io::Interest::READABLE)?;

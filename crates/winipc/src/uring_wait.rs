@@ -1,0 +1,244 @@
+//! Async sleeps on futex words through io_uring (decision 0013, alternative (d)): an async
+//! waiter submits one `FUTEX_WAITV` on the words a synchronous waiter would watch — its
+//! objects' store `OBSERVE_SEQ`, a mailslot ring's notify word, a full slot's space word, a
+//! mutex owner's liveness token — and sleeps on the ring's descriptor, registered with tokio's
+//! `AsyncFd`. A signaler's `FUTEX_WAKE` completes the wait in the kernel: no bridge thread in
+//! between, one thread hop as for a socket.
+//!
+//! Where io_uring is unavailable (`kernel.io_uring_disabled`, seccomp, an old kernel: probed
+//! once per process) the async waits use the readiness bridge instead ([`crate::readiness`]).
+//!
+//! Rings are pooled per process; a waiter takes one, registers it with the runtime it runs on,
+//! and gives it back when done. A waiter dropped with its wait in flight cancels it
+//! (`IORING_OP_ASYNC_CANCEL`, not awaited: its late completion carries a tag no later waiter
+//! takes for its own). Every wait is bounded by a linked timeout: the 1-second backstop, a
+//! timer's due time, or the short slice of a watch that cannot be woken reliably.
+
+use std::io;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use tokio::io::unix::AsyncFd;
+use winipc_sys::uring::{FutexRing, WAITV_MAX};
+use winipc_sys::{proc, time};
+
+use crate::error::Result;
+use crate::handles::RawHandle;
+use crate::objects::{self, Kind, ObjRef};
+use crate::store::layout::hdr;
+use crate::store::lock::DEATH_POLL_NS;
+use crate::store::{Store, StoreId};
+use crate::wait::{BACKSTOP_NS, External, Target};
+
+/// Test hook: async waits use the bridge even where io_uring works.
+pub(crate) static FORCE_BRIDGE: AtomicBool = AtomicBool::new(false);
+
+/// Whether async waits sleep through io_uring in this process (probed once).
+pub(crate) fn available() -> bool {
+    static PROBED: OnceLock<bool> = OnceLock::new();
+    !FORCE_BRIDGE.load(Ordering::Relaxed)
+        && *PROBED.get_or_init(|| match winipc_sys::uring::probe() {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::debug!(
+                    "io_uring futex waits unavailable ({e}): async waits use the bridge"
+                );
+                false
+            }
+        })
+}
+
+/// What an async waiter sleeps on.
+#[derive(Debug, Default)]
+pub(crate) struct Watch {
+    stores: Vec<StoreId>,
+    objs: Vec<ObjRef>,
+    ext: Vec<Arc<dyn External>>,
+    /// Look again at least this often (a watch whose wake-up may be missed).
+    slice_ns: Option<u64>,
+}
+
+impl Watch {
+    /// The watch of an async wait on `raws` (each flagged observed, processes watched).
+    pub(crate) fn for_raws(raws: &[RawHandle]) -> Result<Watch> {
+        let mut w = Watch::default();
+        for &h in raws {
+            match crate::readiness::observed_target(h)? {
+                Target::Obj(r) => {
+                    if !w.stores.contains(&r.store) {
+                        w.stores.push(r.store);
+                    }
+                    w.objs.push(r);
+                }
+                Target::External(e) => w.ext.push(e),
+            }
+        }
+        Ok(w)
+    }
+
+    /// The watch of one external word (a room watch); looked at every `slice_ns` at least.
+    pub(crate) fn external(e: Arc<dyn External>, slice_ns: Option<u64>) -> Watch {
+        Watch {
+            ext: vec![e],
+            slice_ns,
+            ..Watch::default()
+        }
+    }
+
+    /// The words to sleep on with the values they hold now, and how long to sleep at most.
+    /// Called *before* the attempt that decides to sleep: a change after these loads makes a
+    /// word differ, and the wait then completes at once.
+    fn snapshot(&self) -> Result<(Vec<(&AtomicU32, u32)>, u64)> {
+        let mut words: Vec<(&AtomicU32, u32)> = Vec::with_capacity(self.stores.len() + 2);
+        let mut limit = self.slice_ns.unwrap_or(BACKSTOP_NS).min(BACKSTOP_NS);
+        for &id in &self.stores {
+            let s = Store::get(id)?;
+            let w = s.w(hdr::OBSERVE_SEQ);
+            words.push((w, w.load(Ordering::Acquire)));
+        }
+        for e in &self.ext {
+            words.push(e.arm());
+        }
+        let now = time::monotonic_ns();
+        for r in &self.objs {
+            let Some(s) = Store::opened(r.store) else {
+                continue;
+            };
+            match objects::kind_gen(s, r.ix) {
+                (Some(Kind::Mutex), g) if g == r.generation => {
+                    match crate::readiness::owner_death_word(*r) {
+                        Ok(Some(w)) if words.len() < WAITV_MAX => words.push(w),
+                        Ok(None) => {}
+                        _ => limit = limit.min(DEATH_POLL_NS),
+                    }
+                }
+                (Some(Kind::Timer), g) if g == r.generation => {
+                    let due = objects::timer_due(s, r.ix);
+                    if due != u64::MAX {
+                        // Due already but not signaled (taken): look again soon, not at once.
+                        limit = limit.min(due.saturating_sub(now).max(1_000_000));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if words.len() > WAITV_MAX {
+            words.truncate(WAITV_MAX);
+            limit = limit.min(DEATH_POLL_NS);
+        }
+        Ok((words, limit))
+    }
+
+    fn disarm(&self) {
+        for e in &self.ext {
+            e.disarm();
+        }
+    }
+}
+
+/// Runs `attempt` (the only place anything is taken; atomic and synchronous) until it
+/// succeeds, sleeping on `watch`'s words in between. Dropping the future at its `.await`
+/// acquires nothing: the in-flight wait is cancelled.
+pub(crate) async fn retry<T>(
+    watch: &Watch,
+    mut attempt: impl FnMut() -> io::Result<Option<T>>,
+) -> io::Result<T> {
+    let mut sleeper: Option<Sleeper> = None;
+    loop {
+        let (words, limit) = watch.snapshot()?;
+        match attempt() {
+            Ok(None) => {}
+            done => {
+                watch.disarm();
+                return done.map(|v| v.expect("not None"));
+            }
+        }
+        let s = match sleeper.as_mut() {
+            Some(s) => s,
+            None => sleeper.insert(Sleeper::new()?),
+        };
+        let r = s.sleep(&words, limit).await;
+        watch.disarm();
+        r?;
+    }
+}
+
+/// A pooled ring registered with the current runtime, and the wait it has in flight.
+#[derive(Debug)]
+struct Sleeper {
+    fd: Option<AsyncFd<FutexRing>>,
+    inflight: Option<u64>,
+}
+
+/// Idle rings of this process (a `fork` child starts its own pool).
+static POOL: Mutex<Option<(u32, Vec<FutexRing>)>> = Mutex::new(None);
+
+/// Rings kept idle at most; more are closed when given back.
+const POOL_MAX: usize = 32;
+
+impl Sleeper {
+    fn new() -> io::Result<Sleeper> {
+        let pid = proc::getpid();
+        let pooled = {
+            let mut pool = POOL.lock().unwrap_or_else(|p| p.into_inner());
+            match pool.as_mut() {
+                Some((owner, rings)) if *owner == pid => rings.pop(),
+                _ => {
+                    // Inherited through fork(): the parent's rings are not ours to use
+                    // (closing our copies leaves the parent's untouched).
+                    *pool = Some((pid, Vec::new()));
+                    None
+                }
+            }
+        };
+        let ring = match pooled {
+            Some(r) => r,
+            None => FutexRing::new()?,
+        };
+        // As in `asyncio::arm_all`: the ring owns its descriptor for its whole life.
+        #[allow(deprecated)]
+        let fd = AsyncFd::with_interest(ring, tokio::io::Interest::READABLE)?;
+        Ok(Sleeper {
+            fd: Some(fd),
+            inflight: None,
+        })
+    }
+
+    /// Sleeps until one of `words` is woken or differs from its value, or `limit_ns` passes.
+    async fn sleep(&mut self, words: &[(&AtomicU32, u32)], limit_ns: u64) -> io::Result<()> {
+        let Sleeper { fd, inflight } = self;
+        let fd = fd.as_mut().expect("a sleeper's ring");
+        let tag = fd.get_mut().submit_wait(words, limit_ns)?;
+        *inflight = Some(tag);
+        loop {
+            let mut g = fd.readable_mut().await?;
+            if let Some(res) = g.get_inner_mut().take(tag) {
+                *inflight = None;
+                return winipc_sys::uring::wait_result(res);
+            }
+            g.clear_ready();
+        }
+    }
+}
+
+impl Drop for Sleeper {
+    fn drop(&mut self) {
+        let Some(fd) = self.fd.take() else {
+            return;
+        };
+        let mut ring = fd.into_inner();
+        if let Some(tag) = self.inflight.take()
+            && ring.cancel(tag).is_err()
+        {
+            // Not cancellable now: closing the ring cancels it.
+            return;
+        }
+        let mut pool = POOL.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((owner, rings)) = pool.as_mut()
+            && *owner == proc::getpid()
+            && rings.len() < POOL_MAX
+        {
+            rings.push(ring);
+        }
+    }
+}
