@@ -72,7 +72,8 @@ impl FutexRing {
     /// `kernel.io_uring_disabled` sysctl, seccomp), `ENOMEM`, `EMFILE`.
     pub fn new() -> io::Result<FutexRing> {
         let mut b = IoUring::builder();
-        b.dontfork().setup_cqsize(32);
+        b.setup_cqsize(32);
+        if std::env::var("EXP_COOP").is_ok() { b.setup_coop_taskrun(); }
         let ring = b.build(8)?;
         Ok(FutexRing {
             ring,

@@ -36,6 +36,18 @@ use crate::uring_wait;
 use crate::wait::WaitOutcome;
 use crate::{Mailslot, MailslotWriter, Process};
 
+/// Whether async waits in this process sleep on their futex words through io_uring (Linux ≥
+/// 6.7 with io_uring enabled; probed once per process), rather than through the readiness
+/// bridge thread. Either way they behave the same; the io_uring path wakes a task with one
+/// thread hop fewer.
+///
+/// ```
+/// let _direct = winipc::asyncio::sleeps_through_io_uring();
+/// ```
+pub fn sleeps_through_io_uring() -> bool {
+    uring_wait::available()
+}
+
 /// One object's readiness, registered with the runtime.
 struct Armed {
     fd: AsyncFd<Readiness>,

@@ -8,8 +8,8 @@
 //! Where io_uring is unavailable (`kernel.io_uring_disabled`, seccomp, an old kernel: probed
 //! once per process) the async waits use the readiness bridge instead ([`crate::readiness`]).
 //!
-//! Rings are pooled per process; a waiter takes one, registers it with the runtime it runs on,
-//! and gives it back when done. A waiter dropped with its wait in flight cancels it
+//! Rings are pooled per runtime, registered with it; a waiter takes one of its runtime's and
+//! gives it back when done. A waiter dropped with its wait in flight cancels it
 //! (`IORING_OP_ASYNC_CANCEL`, not awaited: its late completion carries a tag no later waiter
 //! takes for its own). Every wait is bounded by a linked timeout: the 1-second backstop, a
 //! timer's due time, or the short slice of a watch that cannot be woken reliably.
@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use tokio::io::unix::AsyncFd;
 use winipc_sys::uring::{FutexRing, WAITV_MAX};
-use winipc_sys::{proc, time};
+use winipc_sys::time;
 
 use crate::error::Result;
 use crate::handles::RawHandle;
@@ -166,40 +166,39 @@ pub(crate) async fn retry<T>(
 /// A pooled ring registered with the current runtime, and the wait it has in flight.
 #[derive(Debug)]
 struct Sleeper {
-    fd: Option<AsyncFd<FutexRing>>,
+    fd: Option<(tokio::runtime::Id, AsyncFd<FutexRing>)>,
     inflight: Option<u64>,
 }
 
-/// Idle rings of this process (a `fork` child starts its own pool).
-static POOL: Mutex<Option<(u32, Vec<FutexRing>)>> = Mutex::new(None);
+/// Idle rings of this process, registered with the runtime whose id they carry (kept
+/// registered, so that a wait costs no `epoll_ctl`). Runtime ids are unique in a process and
+/// a `fork` child's runtimes get new ones, so a child never uses its parent's rings.
+static POOL: Mutex<Vec<(tokio::runtime::Id, Vec<AsyncFd<FutexRing>>)>> = Mutex::new(Vec::new());
 
-/// Rings kept idle at most; more are closed when given back.
-const POOL_MAX: usize = 32;
+/// Runtimes whose idle rings are kept (the least recently used beyond are closed: a runtime
+/// that was shut down leaves its rings behind), and idle rings kept per runtime.
+const POOL_RUNTIMES: usize = 4;
+const POOL_RINGS: usize = 16;
 
 impl Sleeper {
     fn new() -> io::Result<Sleeper> {
-        let pid = proc::getpid();
+        let rt = tokio::runtime::Handle::try_current()
+            .map_err(|e| io::Error::other(e.to_string()))?
+            .id();
         let pooled = {
             let mut pool = POOL.lock().unwrap_or_else(|p| p.into_inner());
-            match pool.as_mut() {
-                Some((owner, rings)) if *owner == pid => rings.pop(),
-                _ => {
-                    // Inherited through fork(): the parent's rings are not ours to use
-                    // (closing our copies leaves the parent's untouched).
-                    *pool = Some((pid, Vec::new()));
-                    None
-                }
-            }
+            pool.iter_mut()
+                .find(|(id, _)| *id == rt)
+                .and_then(|(_, rings)| rings.pop())
         };
-        let ring = match pooled {
-            Some(r) => r,
-            None => FutexRing::new()?,
+        let fd = match pooled {
+            Some(fd) => fd,
+            // As in `asyncio::arm_all`: the ring owns its descriptor for its whole life.
+            #[allow(deprecated)]
+            None => AsyncFd::with_interest(FutexRing::new()?, tokio::io::Interest::READABLE)?,
         };
-        // As in `asyncio::arm_all`: the ring owns its descriptor for its whole life.
-        #[allow(deprecated)]
-        let fd = AsyncFd::with_interest(ring, tokio::io::Interest::READABLE)?;
         Ok(Sleeper {
-            fd: Some(fd),
+            fd: Some((rt, fd)),
             inflight: None,
         })
     }
@@ -207,7 +206,7 @@ impl Sleeper {
     /// Sleeps until one of `words` is woken or differs from its value, or `limit_ns` passes.
     async fn sleep(&mut self, words: &[(&AtomicU32, u32)], limit_ns: u64) -> io::Result<()> {
         let Sleeper { fd, inflight } = self;
-        let fd = fd.as_mut().expect("a sleeper's ring");
+        let (_, fd) = fd.as_mut().expect("a sleeper's ring");
         let tag = fd.get_mut().submit_wait(words, limit_ns)?;
         *inflight = Some(tag);
         loop {
@@ -223,22 +222,34 @@ impl Sleeper {
 
 impl Drop for Sleeper {
     fn drop(&mut self) {
-        let Some(fd) = self.fd.take() else {
+        let Some((rt, mut fd)) = self.fd.take() else {
             return;
         };
-        let mut ring = fd.into_inner();
         if let Some(tag) = self.inflight.take()
-            && ring.cancel(tag).is_err()
+            && fd.get_mut().cancel(tag).is_err()
         {
             // Not cancellable now: closing the ring cancels it.
             return;
         }
-        let mut pool = POOL.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((owner, rings)) = pool.as_mut()
-            && *owner == proc::getpid()
-            && rings.len() < POOL_MAX
+        // Closed outside the lock.
+        let mut closed: Vec<AsyncFd<FutexRing>> = Vec::new();
         {
-            rings.push(ring);
+            let mut pool = POOL.lock().unwrap_or_else(|p| p.into_inner());
+            let mut entry = match pool.iter().position(|(id, _)| *id == rt) {
+                Some(at) => pool.remove(at),
+                None => (rt, Vec::new()),
+            };
+            if entry.1.len() < POOL_RINGS {
+                entry.1.push(fd);
+            } else {
+                closed.push(fd);
+            }
+            if pool.len() >= POOL_RUNTIMES {
+                closed.extend(pool.remove(0).1);
+            }
+            // Most recently used last.
+            pool.push(entry);
         }
+        drop(closed);
     }
 }
