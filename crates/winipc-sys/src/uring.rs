@@ -67,13 +67,13 @@ impl std::fmt::Debug for FutexRing {
 }
 
 impl FutexRing {
-    /// Creates a ring (close-on-exec, its memory not inherited by `fork` children). Fails
+    /// Creates a ring (close-on-exec; a `fork` child inherits a copy it must not use, as the
+    /// parent's submissions and completions would mix with its own). Fails
     /// where io_uring is unavailable: `ENOSYS` (old kernel), `EPERM` (the
     /// `kernel.io_uring_disabled` sysctl, seccomp), `ENOMEM`, `EMFILE`.
     pub fn new() -> io::Result<FutexRing> {
         let mut b = IoUring::builder();
         b.setup_cqsize(32);
-        if std::env::var("EXP_COOP").is_ok() { b.setup_coop_taskrun(); }
         let ring = b.build(8)?;
         Ok(FutexRing {
             ring,
