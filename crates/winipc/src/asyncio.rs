@@ -1,5 +1,11 @@
-//! Async waits for tokio (feature `tokio`, off by default), over [`Readiness`] descriptors
-//! registered with [`tokio::io::unix::AsyncFd`].
+//! Async waits for tokio (feature `tokio`, off by default).
+//!
+//! A waiting task sleeps on the objects' futex words through io_uring (`FUTEX_WAITV` on a
+//! ring registered with [`tokio::io::unix::AsyncFd`]; Linux ≥ 6.7): a signaler's wake
+//! completes the wait in the kernel, with no helper thread in between. Where io_uring is
+//! unavailable (disabled by `kernel.io_uring_disabled` or seccomp, an older kernel; probed
+//! once per process, see [`sleeps_through_io_uring`]) it sleeps on [`Readiness`] descriptors
+//! kept by the process's readiness bridge thread instead. Both behave the same.
 //!
 //! Every future here acquires only inside a zero-timeout wait, which is atomic and
 //! synchronous: dropping a future at any `.await` acquires nothing and loses no message
@@ -277,8 +283,8 @@ pub async fn recv_vec(slot: &Mailslot) -> io::Result<Vec<u8>> {
 }
 
 /// Sends one message. A send waits only when the slot's quota is full: it then announces
-/// itself to the slot's reader, which wakes it (through this process's readiness bridge)
-/// after each message it consumes, and tries again — no polling. Dropping the future never
+/// itself to the slot's reader, which wakes it (through io_uring, or this process's readiness
+/// bridge) after each message it consumes, and tries again — no polling. Dropping the future never
 /// leaves half a message and never sends after the drop. The writer's write timeout is
 /// `None` afterwards.
 ///

@@ -26,6 +26,9 @@
 //! [`MAX_MAILSLOTS`] mailslots per process are watched by their futex; beyond that the bridge
 //! re-checks them every 10 ms.
 //!
+//! Async waits (`asyncio`, feature `tokio`) use the bridge only where io_uring futex waits are
+//! unavailable; otherwise they sleep on the same words through io_uring (`uring_wait`).
+//!
 //! **Descriptors → objects.** [`fd_handle`] makes a handle that is signaled while a
 //! descriptor is readable, for `WaitForMultipleObjects`. Its object is an unnamed event with
 //! synchronize access only (so `SetEvent` on it fails with `ERROR_ACCESS_DENIED`); waits on it

@@ -19,8 +19,8 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use tokio::io::unix::AsyncFd;
-use winipc_sys::uring::{FutexRing, WAITV_MAX};
 use winipc_sys::time;
+use winipc_sys::uring::{FutexRing, WAITV_MAX};
 
 use crate::error::Result;
 use crate::handles::RawHandle;
