@@ -36,6 +36,17 @@ pub(crate) static FORCE_BRIDGE: AtomicBool = AtomicBool::new(false);
 /// Whether async waits sleep through io_uring in this process (probed once).
 pub(crate) fn available() -> bool {
     static PROBED: OnceLock<bool> = OnceLock::new();
+    // With the test hooks, `WINIPC_TEST_ASYNC_BRIDGE=1` runs a whole test binary on the
+    // fallback path.
+    #[cfg(any(test, feature = "test-hooks"))]
+    {
+        static ENV: OnceLock<bool> = OnceLock::new();
+        if *ENV
+            .get_or_init(|| std::env::var_os("WINIPC_TEST_ASYNC_BRIDGE").is_some_and(|v| v == "1"))
+        {
+            return false;
+        }
+    }
     !FORCE_BRIDGE.load(Ordering::Relaxed)
         && *PROBED.get_or_init(|| match winipc_sys::uring::probe() {
             Ok(()) => true,
@@ -116,7 +127,8 @@ impl Watch {
                     let due = objects::timer_due(s, r.ix);
                     if due != u64::MAX {
                         // Due already but not signaled (taken): look again soon, not at once.
-                        limit = limit.min(due.saturating_sub(now).max(1_000_000));
+                        let left = if due > now { due - now } else { 1_000_000 };
+                        limit = limit.min(left);
                     }
                 }
                 _ => {}

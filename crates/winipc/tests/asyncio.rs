@@ -626,7 +626,10 @@ fn multi_thread_runtime_tasks_migrating_between_workers() {
     });
     setter.join().unwrap();
     let seen = threads.lock().unwrap().len();
-    eprintln!("woken on {seen} worker threads");
+    eprintln!(
+        "woken on {seen} worker threads (io_uring: {})",
+        winipc::asyncio::sleeps_through_io_uring()
+    );
     assert!(seen >= 2, "the tasks never ran on a second worker");
 }
 
