@@ -719,3 +719,47 @@ fn cancelled_waits_in_flight_leave_no_stale_completion() {
         t.join().unwrap();
     }
 }
+
+/// Timers become signaled by the clock, not by a wake-up: an async wait on one wakes at its due
+/// time (neither late by the 1-second backstop nor early), a periodic one on every period.
+#[test]
+fn async_timer_waits_wake_at_the_due_time() {
+    init();
+    let _w = watchdog(Duration::from_secs(60));
+    let t = winipc::Timer::new(false).unwrap();
+    let rt = rt();
+    for due_ms in [0u64, 3, 40] {
+        let t0 = Instant::now();
+        t.set(winipc::DueTime::After(Duration::from_millis(due_ms)), None)
+            .unwrap();
+        let got =
+            rt.block_on(async { tokio::time::timeout(T, asyncio::wait_any(&[t.handle()])).await });
+        assert_eq!(got.unwrap().unwrap(), WaitOutcome::Signaled(0));
+        let took = t0.elapsed();
+        assert!(
+            took >= Duration::from_millis(due_ms),
+            "{due_ms} ms: early, {took:?}"
+        );
+        assert!(
+            took < Duration::from_millis(due_ms + 300),
+            "{due_ms} ms: late, {took:?}"
+        );
+    }
+    t.set(
+        winipc::DueTime::After(Duration::from_millis(5)),
+        Some(Duration::from_millis(5)),
+    )
+    .unwrap();
+    let t0 = Instant::now();
+    rt.block_on(async {
+        for _ in 0..10 {
+            let got = tokio::time::timeout(T, asyncio::wait_any(&[t.handle()])).await;
+            assert_eq!(got.unwrap().unwrap(), WaitOutcome::Signaled(0));
+        }
+    });
+    let took = t0.elapsed();
+    assert!(
+        took < Duration::from_millis(700),
+        "10 periods of 5 ms took {took:?}"
+    );
+}
