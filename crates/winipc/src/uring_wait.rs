@@ -156,7 +156,15 @@ pub(crate) async fn retry<T>(
     mut attempt: impl FnMut() -> io::Result<Option<T>>,
 ) -> io::Result<T> {
     let mut sleeper: Option<Sleeper> = None;
+    let mut woken = false;
     loop {
+        // After a wake-up, try first: the snapshot is needed only before going back to sleep.
+        if woken {
+            match attempt() {
+                Ok(None) => {}
+                done => return done.map(|v| v.expect("not None")),
+            }
+        }
         let (words, limit) = watch.snapshot()?;
         match attempt() {
             Ok(None) => {}
@@ -172,6 +180,7 @@ pub(crate) async fn retry<T>(
         let r = s.sleep(&words, limit).await;
         watch.disarm();
         r?;
+        woken = true;
     }
 }
 
