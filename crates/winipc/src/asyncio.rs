@@ -132,34 +132,37 @@ async fn wait_raw(raws: &[RawHandle], all: bool) -> io::Result<WaitOutcome> {
         WaitOutcome::TimedOut => Ok(None),
         done => Ok(Some(done)),
     };
-    if uring_wait::available() {
-        return uring_retry(raws, attempt).await;
-    }
-    retry(
-        raws,
-        // Wait-any: any change helps. Wait-all: only the objects not signaled now matter (a
-        // signaled one readable forever must not spin the loop).
-        |armed| {
-            armed
-                .iter()
-                .map(|x| !all || !x.fd.get_ref().is_signaled())
-                .collect()
-        },
-        attempt,
-    )
-    .await
+    // Wait-any: any change helps. Wait-all: only the objects not signaled now matter (a
+    // signaled one readable forever must not spin the loop).
+    let which = |armed: &[Armed]| {
+        armed
+            .iter()
+            .map(|x| !all || !x.fd.get_ref().is_signaled())
+            .collect()
+    };
+    uring_retry(raws, which, attempt).await
 }
 
-/// [`retry`] sleeping through io_uring on the objects' words (no bridge thread).
+/// [`retry`] sleeping through io_uring on the objects' words (no bridge thread) where it
+/// works, through the bridge where not.
 async fn uring_retry<T>(
     raws: &[RawHandle],
+    which: impl Fn(&[Armed]) -> Vec<bool>,
     mut attempt: impl FnMut() -> io::Result<Option<T>>,
 ) -> io::Result<T> {
-    if let Some(v) = attempt()? {
-        return Ok(v);
+    if uring_wait::available() {
+        if let Some(v) = attempt()? {
+            return Ok(v);
+        }
+        let watch = uring_wait::Watch::for_raws(raws)?;
+        match uring_wait::retry(&watch, &mut attempt).await? {
+            uring_wait::Slept::Done(v) => return Ok(v),
+            uring_wait::Slept::Unavailable(e) => {
+                tracing::debug!("no io_uring for an async wait ({e}): through the bridge");
+            }
+        }
     }
-    let watch = uring_wait::Watch::for_raws(raws)?;
-    uring_wait::retry(&watch, attempt).await
+    retry(raws, which, attempt).await
 }
 
 /// Waits until one of `handles` is signaled and acquires it (the lowest signaled index wins),
@@ -247,10 +250,7 @@ pub async fn recv(slot: &Mailslot, buf: &mut [u8]) -> io::Result<usize> {
         Err(e) if timed_out(&e) => Ok(None),
         r => r.map(Some),
     };
-    if uring_wait::available() {
-        return uring_retry(&raws, attempt).await;
-    }
-    retry(&raws, |_| vec![true], attempt).await
+    uring_retry(&raws, |_| vec![true], attempt).await
 }
 
 /// Receives the next message into a new vector of its exact size.
@@ -276,10 +276,7 @@ pub async fn recv_vec(slot: &Mailslot) -> io::Result<Vec<u8>> {
             Err(e) => Err(e),
         }
     };
-    if uring_wait::available() {
-        return uring_retry(&raws, attempt).await;
-    }
-    retry(&raws, |_| vec![true], attempt).await
+    uring_retry(&raws, |_| vec![true], attempt).await
 }
 
 /// Sends one message. A send waits only when the slot's quota is full: it then announces
@@ -332,20 +329,23 @@ pub async fn send(w: &mut MailslotWriter, msg: &[u8]) -> io::Result<()> {
             return r;
         }
         let fenced = room.fenced;
+        let room = std::sync::Arc::new(room);
         if uring_wait::available() {
             // Without a heavy fence a consumption may pass unseen: look again soon.
             let slice = (!fenced).then_some(UNFENCED_SLICE.as_nanos() as u64);
-            let watch = uring_wait::Watch::external(std::sync::Arc::new(room), slice);
+            let watch = uring_wait::Watch::external(room.clone(), slice);
             let mut first = true;
             // One sleep (a wake, a changed word or the slice), then the outer loop tries.
-            uring_wait::retry(&watch, || {
+            let slept = uring_wait::retry(&watch, || {
                 let again = !std::mem::replace(&mut first, false);
                 Ok(again.then_some(()))
             })
             .await?;
-            continue;
+            if let uring_wait::Slept::Done(()) = slept {
+                continue;
+            }
         }
-        let ready = Readiness::for_external(std::sync::Arc::new(room))?;
+        let ready = Readiness::for_external(room)?;
         #[allow(deprecated)] // as in `arm_all`
         let fd = AsyncFd::with_interest(ready, tokio::io::Interest::READABLE)?;
         if fenced {

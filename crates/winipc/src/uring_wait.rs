@@ -148,36 +148,53 @@ impl Watch {
     }
 }
 
+/// How [`retry`] ended.
+#[derive(Debug)]
+pub(crate) enum Slept<T> {
+    /// The attempt succeeded.
+    Done(T),
+    /// No ring could be set up or take a wait (descriptors exhausted, memory): the caller
+    /// sleeps through the bridge instead. Nothing was acquired.
+    Unavailable(io::Error),
+}
+
 /// Runs `attempt` (the only place anything is taken; atomic and synchronous) until it
 /// succeeds, sleeping on `watch`'s words in between. Dropping the future at its `.await`
 /// acquires nothing: the in-flight wait is cancelled.
 pub(crate) async fn retry<T>(
     watch: &Watch,
     mut attempt: impl FnMut() -> io::Result<Option<T>>,
-) -> io::Result<T> {
+) -> io::Result<Slept<T>> {
     let mut sleeper: Option<Sleeper> = None;
     let mut woken = false;
     loop {
         // After a wake-up, try first: the snapshot is needed only before going back to sleep.
-        if woken {
-            match attempt() {
-                Ok(None) => {}
-                done => return done.map(|v| v.expect("not None")),
-            }
+        if woken && let Some(v) = attempt()? {
+            return Ok(Slept::Done(v));
         }
         let (words, limit) = watch.snapshot()?;
         match attempt() {
             Ok(None) => {}
             done => {
                 watch.disarm();
-                return done.map(|v| v.expect("not None"));
+                return done.map(|v| Slept::Done(v.expect("not None")));
             }
         }
         let s = match sleeper.as_mut() {
             Some(s) => s,
-            None => sleeper.insert(Sleeper::new()?),
+            None => match Sleeper::new() {
+                Ok(s) => sleeper.insert(s),
+                Err(e) => {
+                    watch.disarm();
+                    return Ok(Slept::Unavailable(e));
+                }
+            },
         };
-        let r = s.sleep(&words, limit).await;
+        if let Err(e) = s.submit(&words, limit) {
+            watch.disarm();
+            return Ok(Slept::Unavailable(e));
+        }
+        let r = s.completion().await;
         watch.disarm();
         r?;
         woken = true;
@@ -224,12 +241,19 @@ impl Sleeper {
         })
     }
 
-    /// Sleeps until one of `words` is woken or differs from its value, or `limit_ns` passes.
-    async fn sleep(&mut self, words: &[(&AtomicU32, u32)], limit_ns: u64) -> io::Result<()> {
+    /// Submits a wait until one of `words` is woken or differs from its value, or `limit_ns`
+    /// passes.
+    fn submit(&mut self, words: &[(&AtomicU32, u32)], limit_ns: u64) -> io::Result<()> {
+        let (_, fd) = self.fd.as_mut().expect("a sleeper's ring");
+        self.inflight = Some(fd.get_mut().submit_wait(words, limit_ns)?);
+        Ok(())
+    }
+
+    /// Sleeps until the submitted wait completes.
+    async fn completion(&mut self) -> io::Result<()> {
         let Sleeper { fd, inflight } = self;
         let (_, fd) = fd.as_mut().expect("a sleeper's ring");
-        let tag = fd.get_mut().submit_wait(words, limit_ns)?;
-        *inflight = Some(tag);
+        let tag = inflight.expect("a submitted wait");
         loop {
             let mut g = fd.readable_mut().await?;
             if let Some(res) = g.get_inner_mut().take(tag) {
