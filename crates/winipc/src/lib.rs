@@ -230,6 +230,13 @@ pub mod __doc {
         crate::uring_wait::FORCE_BRIDGE.store(on, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// Test hook: setting up an io_uring for an async wait fails (`true`), as when descriptors
+    /// run out after io_uring was found to work: the wait then sleeps through the bridge.
+    #[cfg(all(feature = "tokio", any(test, feature = "test-hooks")))]
+    pub fn fail_async_ring_setup(on: bool) {
+        crate::uring_wait::FAIL_RING_SETUP.store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Whether async waits sleep through io_uring in this process (probed once; `false`
     /// where io_uring is disabled or refuses futex waits, or after
     /// [`async_waits_use_bridge`]`(true)`).

@@ -33,6 +33,10 @@ use crate::wait::{BACKSTOP_NS, External, Target};
 /// Test hook: async waits use the bridge even where io_uring works.
 pub(crate) static FORCE_BRIDGE: AtomicBool = AtomicBool::new(false);
 
+/// Test hook: ring setups fail (`EMFILE`) after a successful probe.
+#[cfg(any(test, feature = "test-hooks"))]
+pub(crate) static FAIL_RING_SETUP: AtomicBool = AtomicBool::new(false);
+
 /// Whether async waits sleep through io_uring in this process (probed once).
 pub(crate) fn available() -> bool {
     static PROBED: OnceLock<bool> = OnceLock::new();
@@ -220,6 +224,10 @@ const POOL_RINGS: usize = 16;
 
 impl Sleeper {
     fn new() -> io::Result<Sleeper> {
+        #[cfg(any(test, feature = "test-hooks"))]
+        if FAIL_RING_SETUP.load(Ordering::Relaxed) {
+            return Err(io::Error::from_raw_os_error(24)); // EMFILE
+        }
         let rt = tokio::runtime::Handle::try_current()
             .map_err(|e| io::Error::other(e.to_string()))?
             .id();

@@ -81,6 +81,17 @@ fn child() {
             async_waits_of_every_kind(&format!("{}b", args[0]));
             say(format!("bridge={}", bridge_thread_exists()));
         }
+        // io_uring works, but no ring can be set up: every kind of wait falls back to the
+        // bridge, one wait at a time.
+        "ring-setup-fails" => {
+            say(format!(
+                "uring={}",
+                winipc::__doc::async_waits_use_io_uring()
+            ));
+            winipc::__doc::fail_async_ring_setup(true);
+            async_waits_of_every_kind(&args[0]);
+            say(format!("bridge={}", bridge_thread_exists()));
+        }
         // Pinned to CPU args[2]: `n` times, waits for "ping" args[0] and sets "pong" args[1].
         "pong" => {
             pin_to(args[2].parse().unwrap());
@@ -504,6 +515,16 @@ fn async_waits_take_io_uring_without_a_bridge_thread_and_fall_back_to_the_bridge
         ["uring=true", "bridge=false", "uring=false", "bridge=true"],
         "io_uring futex waits must work on this kernel (>= 6.7, io_uring enabled)"
     );
+}
+
+/// After a successful probe, a ring that cannot be set up (descriptors exhausted) sends the
+/// wait through the bridge instead of failing it.
+#[test]
+fn a_failed_ring_setup_falls_back_to_the_bridge_for_that_wait() {
+    init();
+    let _w = watchdog(Duration::from_secs(60));
+    let lines = run("ring-setup-fails", &[&uniq("ringfail")]);
+    assert_eq!(lines, ["uring=true", "bridge=true"]);
 }
 
 /// Cross-process round trips with the signaler on the waiter's CPU and on another CPU: every
