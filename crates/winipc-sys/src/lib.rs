@@ -12,7 +12,8 @@
 //! - [`pipes`]: the sockets, polls and eventfds behind named pipes;
 //! - [`proc`]: process identity (pid, tid, start time), pidfds, exit statuses, signals;
 //! - [`sigbus`]: surviving a peer that truncates a mapped region file;
-//! - [`time`]: the monotonic and real-time clocks as nanosecond counts.
+//! - [`time`]: the monotonic and real-time clocks as nanosecond counts;
+//! - [`uring`]: futex waits as io_uring completions, for async runtimes.
 //!
 //! `unsafe` is confined to the few functions that must dereference raw pointers (the mapping, the
 //! token's pthread calls and one ioctl); each block carries a `// SAFETY:` comment.
@@ -35,4 +36,5 @@ pub mod shm;
 pub mod sigbus;
 pub mod time;
 pub mod token;
+pub mod uring;
 pub mod view;

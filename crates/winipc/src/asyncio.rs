@@ -1,5 +1,11 @@
-//! Async waits for tokio (feature `tokio`, off by default), over [`Readiness`] descriptors
-//! registered with [`tokio::io::unix::AsyncFd`].
+//! Async waits for tokio (feature `tokio`, off by default).
+//!
+//! A waiting task sleeps on the objects' futex words through io_uring (`FUTEX_WAITV` on a
+//! ring registered with [`tokio::io::unix::AsyncFd`]; Linux ≥ 6.7): a signaler's wake
+//! completes the wait in the kernel, with no helper thread in between. Where io_uring is
+//! unavailable (disabled by `kernel.io_uring_disabled` or seccomp, an older kernel; probed
+//! once per process, see [`sleeps_through_io_uring`]) it sleeps on [`Readiness`] descriptors
+//! kept by the process's readiness bridge thread instead. Both behave the same.
 //!
 //! Every future here acquires only inside a zero-timeout wait, which is atomic and
 //! synchronous: dropping a future at any `.await` acquires nothing and loses no message
@@ -32,8 +38,21 @@ use crate::error::Error;
 use crate::handles::{Handle, RawHandle};
 use crate::mailslot::RoomWatch;
 use crate::readiness::Readiness;
+use crate::uring_wait;
 use crate::wait::WaitOutcome;
 use crate::{Mailslot, MailslotWriter, Process};
+
+/// Whether async waits in this process sleep on their futex words through io_uring (Linux ≥
+/// 6.7 with io_uring enabled; probed once per process), rather than through the readiness
+/// bridge thread. Either way they behave the same; the io_uring path wakes a task with one
+/// thread hop fewer.
+///
+/// ```
+/// let _direct = winipc::asyncio::sleeps_through_io_uring();
+/// ```
+pub fn sleeps_through_io_uring() -> bool {
+    uring_wait::available()
+}
 
 /// One object's readiness, registered with the runtime.
 struct Armed {
@@ -109,22 +128,41 @@ async fn retry<T>(
 }
 
 async fn wait_raw(raws: &[RawHandle], all: bool) -> io::Result<WaitOutcome> {
-    retry(
-        raws,
-        // Wait-any: any change helps. Wait-all: only the objects not signaled now matter (a
-        // signaled one readable forever must not spin the loop).
-        |armed| {
-            armed
-                .iter()
-                .map(|x| !all || !x.fd.get_ref().is_signaled())
-                .collect()
-        },
-        || match crate::wait_raw(raws, all, Some(Duration::ZERO))? {
-            WaitOutcome::TimedOut => Ok(None),
-            done => Ok(Some(done)),
-        },
-    )
-    .await
+    let attempt = || match crate::wait_raw(raws, all, Some(Duration::ZERO))? {
+        WaitOutcome::TimedOut => Ok(None),
+        done => Ok(Some(done)),
+    };
+    // Wait-any: any change helps. Wait-all: only the objects not signaled now matter (a
+    // signaled one readable forever must not spin the loop).
+    let which = |armed: &[Armed]| {
+        armed
+            .iter()
+            .map(|x| !all || !x.fd.get_ref().is_signaled())
+            .collect()
+    };
+    uring_retry(raws, which, attempt).await
+}
+
+/// [`retry`] sleeping through io_uring on the objects' words (no bridge thread) where it
+/// works, through the bridge where not.
+async fn uring_retry<T>(
+    raws: &[RawHandle],
+    which: impl Fn(&[Armed]) -> Vec<bool>,
+    mut attempt: impl FnMut() -> io::Result<Option<T>>,
+) -> io::Result<T> {
+    if uring_wait::available() {
+        if let Some(v) = attempt()? {
+            return Ok(v);
+        }
+        let watch = uring_wait::Watch::for_raws(raws)?;
+        match uring_wait::retry(&watch, &mut attempt).await? {
+            uring_wait::Slept::Done(v) => return Ok(v),
+            uring_wait::Slept::Unavailable(e) => {
+                tracing::debug!("no io_uring for an async wait ({e}): through the bridge");
+            }
+        }
+    }
+    retry(raws, which, attempt).await
 }
 
 /// Waits until one of `handles` is signaled and acquires it (the lowest signaled index wins),
@@ -207,49 +245,43 @@ fn timed_out(e: &io::Error) -> bool {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub async fn recv(slot: &Mailslot, buf: &mut [u8]) -> io::Result<usize> {
-    retry(
-        &[slot.handle().as_raw()],
-        |_| vec![true],
-        || match slot.recv_timeout(buf, Some(Duration::ZERO)) {
-            Err(e) if timed_out(&e) => Ok(None),
-            r => r.map(Some),
-        },
-    )
-    .await
+    let raws = [slot.handle().as_raw()];
+    let attempt = || match slot.recv_timeout(buf, Some(Duration::ZERO)) {
+        Err(e) if timed_out(&e) => Ok(None),
+        r => r.map(Some),
+    };
+    uring_retry(&raws, |_| vec![true], attempt).await
 }
 
 /// Receives the next message into a new vector of its exact size.
 pub async fn recv_vec(slot: &Mailslot) -> io::Result<Vec<u8>> {
-    retry(
-        &[slot.handle().as_raw()],
-        |_| vec![true],
-        || {
-            let Some(next) = slot.info()?.next_size else {
-                return Ok(None);
-            };
-            let mut buf = vec![0u8; next as usize];
-            match slot.recv_timeout(&mut buf, Some(Duration::ZERO)) {
-                Ok(n) => {
-                    buf.truncate(n);
-                    Ok(Some(buf))
-                }
-                // Taken by another reader, or a bigger message arrived first: look again.
-                Err(e)
-                    if timed_out(&e)
-                        || matches!(Error::from_io(&e), Some(Error::InsufficientBuffer { .. })) =>
-                {
-                    Ok(None)
-                }
-                Err(e) => Err(e),
+    let raws = [slot.handle().as_raw()];
+    let attempt = || {
+        let Some(next) = slot.info()?.next_size else {
+            return Ok(None);
+        };
+        let mut buf = vec![0u8; next as usize];
+        match slot.recv_timeout(&mut buf, Some(Duration::ZERO)) {
+            Ok(n) => {
+                buf.truncate(n);
+                Ok(Some(buf))
             }
-        },
-    )
-    .await
+            // Taken by another reader, or a bigger message arrived first: look again.
+            Err(e)
+                if timed_out(&e)
+                    || matches!(Error::from_io(&e), Some(Error::InsufficientBuffer { .. })) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    };
+    uring_retry(&raws, |_| vec![true], attempt).await
 }
 
 /// Sends one message. A send waits only when the slot's quota is full: it then announces
-/// itself to the slot's reader, which wakes it (through this process's readiness bridge)
-/// after each message it consumes, and tries again — no polling. Dropping the future never
+/// itself to the slot's reader, which wakes it (through io_uring, or this process's readiness
+/// bridge) after each message it consumes, and tries again — no polling. Dropping the future never
 /// leaves half a message and never sends after the drop. The writer's write timeout is
 /// `None` afterwards.
 ///
@@ -297,7 +329,23 @@ pub async fn send(w: &mut MailslotWriter, msg: &[u8]) -> io::Result<()> {
             return r;
         }
         let fenced = room.fenced;
-        let ready = Readiness::for_external(std::sync::Arc::new(room))?;
+        let room = std::sync::Arc::new(room);
+        if uring_wait::available() {
+            // Without a heavy fence a consumption may pass unseen: look again soon.
+            let slice = (!fenced).then_some(UNFENCED_SLICE.as_nanos() as u64);
+            let watch = uring_wait::Watch::external(room.clone(), slice);
+            let mut first = true;
+            // One sleep (a wake, a changed word or the slice), then the outer loop tries.
+            let slept = uring_wait::retry(&watch, || {
+                let again = !std::mem::replace(&mut first, false);
+                Ok(again.then_some(()))
+            })
+            .await?;
+            if let uring_wait::Slept::Done(()) = slept {
+                continue;
+            }
+        }
+        let ready = Readiness::for_external(room)?;
         #[allow(deprecated)] // as in `arm_all`
         let fd = AsyncFd::with_interest(ready, tokio::io::Interest::READABLE)?;
         if fenced {

@@ -54,6 +54,8 @@ mod store;
 mod sync;
 mod thread;
 mod timer;
+#[cfg(feature = "tokio")]
+mod uring_wait;
 mod wait;
 mod wiring;
 
@@ -218,6 +220,29 @@ pub mod __doc {
     /// Parses an object name into (namespace, name).
     pub fn parse_object_name(s: &str) -> Result<(crate::Namespace, String), crate::Error> {
         crate::names::parse_object_name(s).map(|n| (n.ns, n.name))
+    }
+
+    /// Test hook: async waits (`asyncio`) sleep through this process's readiness bridge
+    /// thread, as where io_uring is unavailable (`true`), or through io_uring where it works
+    /// (`false`, the default).
+    #[cfg(all(feature = "tokio", any(test, feature = "test-hooks")))]
+    pub fn async_waits_use_bridge(on: bool) {
+        crate::uring_wait::FORCE_BRIDGE.store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Test hook: setting up an io_uring for an async wait fails (`true`), as when descriptors
+    /// run out after io_uring was found to work: the wait then sleeps through the bridge.
+    #[cfg(all(feature = "tokio", any(test, feature = "test-hooks")))]
+    pub fn fail_async_ring_setup(on: bool) {
+        crate::uring_wait::FAIL_RING_SETUP.store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether async waits sleep through io_uring in this process (probed once; `false`
+    /// where io_uring is disabled or refuses futex waits, or after
+    /// [`async_waits_use_bridge`]`(true)`).
+    #[cfg(all(feature = "tokio", any(test, feature = "test-hooks")))]
+    pub fn async_waits_use_io_uring() -> bool {
+        crate::uring_wait::available()
     }
 
     /// Test hook: the next transaction that changes anything stops forever just before its

@@ -26,6 +26,9 @@
 //! [`MAX_MAILSLOTS`] mailslots per process are watched by their futex; beyond that the bridge
 //! re-checks them every 10 ms.
 //!
+//! Async waits (`asyncio`, feature `tokio`) use the bridge only where io_uring futex waits are
+//! unavailable; otherwise they sleep on the same words through io_uring (`uring_wait`).
+//!
 //! **Descriptors → objects.** [`fd_handle`] makes a handle that is signaled while a
 //! descriptor is readable, for `WaitForMultipleObjects`. Its object is an unnamed event with
 //! synchronize access only (so `SetEvent` on it fails with `ERROR_ACCESS_DENIED`); waits on it
@@ -194,12 +197,22 @@ fn death_watch(reg: &Reg) -> std::result::Result<Option<(&'static AtomicU32, u32
     let Watch::Obj(r) = &reg.watch else {
         return Ok(None);
     };
+    if reg.readable.load(Ordering::Relaxed) {
+        return Ok(None);
+    }
+    owner_death_word(*r)
+}
+
+/// The futex word and value to sleep on until the owner of mutex `r` dies, if `r` is a mutex
+/// with a live owner; `Err(())` if its death can only be noticed by looking again soon
+/// ([`DEATH_POLL_NS`]).
+pub(crate) fn owner_death_word(
+    r: ObjRef,
+) -> std::result::Result<Option<(&'static AtomicU32, u32)>, ()> {
     let Some(s) = Store::opened(r.store) else {
         return Ok(None);
     };
-    if objects::kind_gen(s, r.ix) != (Some(Kind::Mutex), r.generation)
-        || reg.readable.load(Ordering::Relaxed)
-    {
+    if objects::kind_gen(s, r.ix) != (Some(Kind::Mutex), r.generation) {
         return Ok(None);
     }
     let owner = s.load(sw(r.ix, st::MX_OWNER));
@@ -360,18 +373,8 @@ impl Readiness {
 
     /// As [`Readiness::new`], for a raw handle value.
     pub(crate) fn for_raw(h: RawHandle) -> Result<Readiness> {
-        if fd_watch(h).is_some() {
-            return Err(Error::NotSupported(
-                "a readiness descriptor for a descriptor's handle (poll the descriptor)",
-            ));
-        }
-        crate::raw::check_access(h, handles::access::SYNCHRONIZE)?;
-        let (key, watch) = match crate::mailslot::wait_target(h)? {
-            Target::Obj(r) => {
-                observe(r)?;
-                crate::monitor::watch_if_process(r)?;
-                (Key::Obj(r), Watch::Obj(r))
-            }
+        let (key, watch) = match observed_target(h)? {
+            Target::Obj(r) => (Key::Obj(r), Watch::Obj(r)),
             Target::External(e) => (Key::Ring(e.id()), Watch::Ring(e)),
         };
         Readiness::register(key, watch)
@@ -510,6 +513,25 @@ pub(crate) fn after_mailslot_read() {
 
 /// Mailslot registrations of this process.
 static RING_REGS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The target of waitable handle `h` prepared for observation without a waiter entry: an
+/// object flagged observed (its changes bump its store's `OBSERVE_SEQ`; a process is watched
+/// by the monitor), or a mailslot's ring. A descriptor's handle is refused (poll the
+/// descriptor), as is a handle without synchronize access.
+pub(crate) fn observed_target(h: RawHandle) -> Result<Target> {
+    if fd_watch(h).is_some() {
+        return Err(Error::NotSupported(
+            "a readiness descriptor for a descriptor's handle (poll the descriptor)",
+        ));
+    }
+    crate::raw::check_access(h, handles::access::SYNCHRONIZE)?;
+    let t = crate::mailslot::wait_target(h)?;
+    if let Target::Obj(r) = t {
+        observe(r)?;
+        crate::monitor::watch_if_process(r)?;
+    }
+    Ok(t)
+}
 
 /// Flags `r` observed, so that its state changes wake the bridges.
 fn observe(r: ObjRef) -> Result<()> {

@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -62,6 +63,46 @@ fn child() {
             let ev = Event::create(&args[0], EventReset::Auto, false).unwrap();
             winipc::__doc::stall_in_next_transaction();
             ev.set().unwrap();
+        }
+        // Async waits of every kind on the io_uring path, then whether a bridge thread
+        // exists; then the same with the bridge forced (the fallback).
+        "uring-no-bridge" => {
+            say(format!(
+                "uring={}",
+                winipc::__doc::async_waits_use_io_uring()
+            ));
+            async_waits_of_every_kind(&args[0]);
+            say(format!("bridge={}", bridge_thread_exists()));
+            winipc::__doc::async_waits_use_bridge(true);
+            say(format!(
+                "uring={}",
+                winipc::__doc::async_waits_use_io_uring()
+            ));
+            async_waits_of_every_kind(&format!("{}b", args[0]));
+            say(format!("bridge={}", bridge_thread_exists()));
+        }
+        // io_uring works, but no ring can be set up: every kind of wait falls back to the
+        // bridge, one wait at a time.
+        "ring-setup-fails" => {
+            say(format!(
+                "uring={}",
+                winipc::__doc::async_waits_use_io_uring()
+            ));
+            winipc::__doc::fail_async_ring_setup(true);
+            async_waits_of_every_kind(&args[0]);
+            say(format!("bridge={}", bridge_thread_exists()));
+        }
+        // Pinned to CPU args[2]: `n` times, waits for "ping" args[0] and sets "pong" args[1].
+        "pong" => {
+            pin_to(args[2].parse().unwrap());
+            let ping = Event::create(&args[0], EventReset::Auto, false).unwrap();
+            let pong = Event::create(&args[1], EventReset::Auto, false).unwrap();
+            say("ready");
+            let n: u32 = args[3].parse().unwrap();
+            for _ in 0..n {
+                assert!(wait_for(ping.handle(), Some(T)).unwrap().is_signaled());
+                pong.set().unwrap();
+            }
         }
         other => panic!("unknown role {other}"),
     }
@@ -387,5 +428,359 @@ fn event_signaler_killed_mid_transaction() {
         wait_for(ev.handle(), Some(Duration::ZERO)).unwrap(),
         WaitOutcome::TimedOut,
         "signaled once, taken once"
+    );
+}
+
+/// Whether this process has a readiness bridge thread (`winipc-ready`).
+fn bridge_thread_exists() -> bool {
+    std::fs::read_dir("/proc/self/task").unwrap().any(|t| {
+        std::fs::read_to_string(t.unwrap().path().join("comm"))
+            .is_ok_and(|c| c.trim_end() == "winipc-ready")
+    })
+}
+
+/// Pins the calling thread to `cpu`.
+fn pin_to(cpu: usize) {
+    let mut set = rustix::thread::CpuSet::new();
+    set.set(cpu);
+    rustix::thread::sched_setaffinity(None, &set).unwrap();
+}
+
+/// The CPUs this process may run on.
+fn cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// One async wait of each kind, each woken by another thread or process after it slept: an
+/// event (wait-any), a mailslot receive, a send to a full slot, a process exit.
+fn async_waits_of_every_kind(tag: &str) {
+    let rt = rt();
+    let ev = Event::new(EventReset::Auto, false).unwrap();
+    let raw = ev.handle().try_clone().unwrap();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(30));
+        winipc::raw::event_set(raw.as_raw()).unwrap();
+    });
+    let got =
+        rt.block_on(async { tokio::time::timeout(T, asyncio::wait_any(&[ev.handle()])).await });
+    assert_eq!(got.unwrap().unwrap(), WaitOutcome::Signaled(0));
+    t.join().unwrap();
+
+    let name = format!(r"\\.\mailslot\{}", uniq(&format!("kinds{tag}")));
+    let opts = winipc::MailslotOptions {
+        quota: 4096,
+        ..Default::default()
+    };
+    let slot = Mailslot::create_with(&name, opts).unwrap();
+    let mut w = MailslotWriter::open(&name).unwrap();
+    let w2 = MailslotWriter::open(&name).unwrap();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(30));
+        w2.send(b"late").unwrap();
+    });
+    let got = rt.block_on(async { tokio::time::timeout(T, asyncio::recv_vec(&slot)).await });
+    assert_eq!(got.unwrap().unwrap(), b"late");
+    t.join().unwrap();
+
+    let big = vec![1u8; 1000];
+    w.set_write_timeout(Some(Duration::ZERO));
+    while w.send(&big).is_ok() {}
+    let reader = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(30));
+        let m = slot.recv_vec().unwrap();
+        (m, slot)
+    });
+    let sent = rt.block_on(async { tokio::time::timeout(T, asyncio::send(&mut w, &big)).await });
+    sent.unwrap().unwrap();
+    assert_eq!(reader.join().unwrap().0.len(), 1000);
+
+    let mut cmd = std::process::Command::new("sh");
+    cmd.args(["-c", "sleep 0.05; exit 3"]);
+    let p = Process::spawn(cmd, false).unwrap();
+    let code = rt.block_on(async { tokio::time::timeout(T, asyncio::process_exit(&p)).await });
+    assert_eq!(code.unwrap().unwrap(), 3);
+}
+
+/// Async waits sleep through io_uring where it works: after waits of every kind, no bridge
+/// thread exists; with io_uring turned off (the fallback, as where it is disabled) the same
+/// waits work through the bridge thread.
+#[test]
+fn async_waits_take_io_uring_without_a_bridge_thread_and_fall_back_to_the_bridge() {
+    init();
+    let _w = watchdog(Duration::from_secs(60));
+    let tag = uniq("nobridge");
+    let lines = run("uring-no-bridge", &[&tag]);
+    assert_eq!(
+        lines,
+        ["uring=true", "bridge=false", "uring=false", "bridge=true"],
+        "io_uring futex waits must work on this kernel (>= 6.7, io_uring enabled)"
+    );
+}
+
+/// After a successful probe, a ring that cannot be set up (descriptors exhausted) sends the
+/// wait through the bridge instead of failing it.
+#[test]
+fn a_failed_ring_setup_falls_back_to_the_bridge_for_that_wait() {
+    init();
+    let _w = watchdog(Duration::from_secs(60));
+    let lines = run("ring-setup-fails", &[&uniq("ringfail")]);
+    assert_eq!(lines, ["uring=true", "bridge=true"]);
+}
+
+/// Cross-process round trips with the signaler on the waiter's CPU and on another CPU: every
+/// wake arrives (the prototype of decision 0013 hung across CPUs).
+#[test]
+fn cross_process_wakes_on_one_cpu_and_across_cpus() {
+    init();
+    let _w = watchdog(Duration::from_secs(60));
+    const N: u32 = 200;
+    let placements: &[(usize, usize)] = if cpus() >= 2 {
+        &[(0, 0), (0, 1), (1, 0)]
+    } else {
+        &[(0, 0)]
+    };
+    for &(me, other) in placements {
+        let (ping_n, pong_n) = (uniq("ping"), uniq("pong"));
+        let ping = Event::create(&ping_n, EventReset::Auto, false).unwrap();
+        let pong = Event::create(&pong_n, EventReset::Auto, false).unwrap();
+        let mut k = spawn(
+            "pong",
+            &[&ping_n, &pong_n, &other.to_string(), &N.to_string()],
+        );
+        assert_eq!(k.line(), "ready");
+        // The test's own thread runs the runtime: pinned, then unpinned for the next tests.
+        pin_to(me);
+        let rt = rt();
+        let t0 = Instant::now();
+        rt.block_on(async {
+            for i in 0..N {
+                ping.set().unwrap();
+                let got = tokio::time::timeout(
+                    Duration::from_secs(5),
+                    asyncio::wait_any(&[pong.handle()]),
+                )
+                .await
+                .unwrap_or_else(|_| panic!("round {i} on CPUs {me}/{other}: no wake in 5 s"));
+                assert_eq!(got.unwrap(), WaitOutcome::Signaled(0));
+            }
+        });
+        let per = t0.elapsed() / N;
+        eprintln!("CPUs {me}/{other}: {per:?} per round trip");
+        assert_eq!(k.finish(), 0);
+        // Well under the 1-second backstop: woken, not rescued by the timeout.
+        assert!(per < Duration::from_millis(100), "{per:?} per round trip");
+    }
+    let mut all = rustix::thread::CpuSet::new();
+    for c in 0..cpus() {
+        all.set(c);
+    }
+    rustix::thread::sched_setaffinity(None, &all).unwrap();
+}
+
+/// A multi-thread runtime whose tasks move between workers: every wake arrives, whichever
+/// worker submitted the io_uring wait and whichever polls its ring.
+#[test]
+fn multi_thread_runtime_tasks_migrating_between_workers() {
+    init();
+    let _w = watchdog(Duration::from_secs(60));
+    const TASKS: usize = 6;
+    const ROUNDS: usize = 60;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let evs: Vec<(Event, Event)> = (0..TASKS)
+        .map(|_| {
+            (
+                Event::new(EventReset::Auto, false).unwrap(),
+                Event::new(EventReset::Auto, false).unwrap(),
+            )
+        })
+        .collect();
+    // Another thread sets each task's event and waits for its acknowledgement, round-robin.
+    let raws: Vec<_> = evs
+        .iter()
+        .map(|(go, ack)| {
+            (
+                go.handle().try_clone().unwrap(),
+                ack.handle().try_clone().unwrap(),
+            )
+        })
+        .collect();
+    let setter = std::thread::spawn(move || {
+        for _ in 0..ROUNDS {
+            for (go, ack) in &raws {
+                winipc::raw::event_set(go.as_raw()).unwrap();
+                assert!(wait_for(ack, Some(T)).unwrap().is_signaled());
+            }
+        }
+    });
+    let threads = std::sync::Arc::new(std::sync::Mutex::new(std::collections::HashSet::new()));
+    let tasks: Vec<_> = evs
+        .into_iter()
+        .enumerate()
+        .map(|(i, (go, ack))| {
+            let threads = threads.clone();
+            rt.spawn(async move {
+                for r in 0..ROUNDS {
+                    let got = tokio::time::timeout(
+                        Duration::from_secs(5),
+                        asyncio::wait_any(&[go.handle()]),
+                    )
+                    .await
+                    .unwrap_or_else(|_| panic!("task {i} round {r}: no wake in 5 s"));
+                    assert_eq!(got.unwrap(), WaitOutcome::Signaled(0));
+                    threads.lock().unwrap().insert(std::thread::current().id());
+                    // Move: a yield and a spawned hop give the other worker a chance to steal.
+                    tokio::task::yield_now().await;
+                    tokio::spawn(async {}).await.unwrap();
+                    ack.set().unwrap();
+                }
+            })
+        })
+        .collect();
+    rt.block_on(async {
+        for t in tasks {
+            t.await.unwrap();
+        }
+    });
+    setter.join().unwrap();
+    let seen = threads.lock().unwrap().len();
+    eprintln!(
+        "woken on {seen} worker threads (io_uring: {})",
+        winipc::asyncio::sleeps_through_io_uring()
+    );
+    assert!(seen >= 2, "the tasks never ran on a second worker");
+}
+
+/// The io_uring wait's completion is task work of the thread that submitted it: a wait
+/// submitted by one thread, which then sleeps in another system call or exits, and polled to
+/// its end by another, still wakes promptly (no hang, no rescue by the 1-second backstop).
+#[test]
+fn a_wait_submitted_by_a_thread_that_then_sleeps_or_exits_still_wakes() {
+    init();
+    let _w = watchdog(Duration::from_secs(60));
+    let rt = std::sync::Arc::new(rt());
+    for exits in [false, true] {
+        let ev = Event::new(EventReset::Auto, false).unwrap();
+        let setter = ev.handle().try_clone().unwrap();
+        let mut fut = Box::pin(async move { asyncio::wait_any(&[ev.handle()]).await });
+        let (tx, rx) = std::sync::mpsc::channel();
+        let rt2 = rt.clone();
+        let submitter = std::thread::spawn(move || {
+            let _in = rt2.enter();
+            let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+            // Not signaled: this poll submits the wait (from this thread) and returns Pending.
+            assert!(fut.as_mut().poll(&mut cx).is_pending());
+            tx.send(fut).unwrap();
+            if !exits {
+                std::thread::sleep(Duration::from_secs(3));
+            }
+        });
+        let fut = rx.recv().unwrap();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            winipc::raw::event_set(setter.as_raw()).unwrap();
+        });
+        let t0 = Instant::now();
+        let got = rt.block_on(async { tokio::time::timeout(T, fut).await });
+        assert_eq!(got.unwrap().unwrap(), WaitOutcome::Signaled(0));
+        let took = t0.elapsed();
+        eprintln!(
+            "submitter {}: woken after {took:?}",
+            if exits { "exited" } else { "asleep" }
+        );
+        assert!(
+            took < Duration::from_millis(700),
+            "{took:?}: not woken, rescued by the backstop"
+        );
+        submitter.join().unwrap();
+    }
+}
+
+/// Cancelled io_uring waits (dropped with their wait in flight) leave nothing behind: the
+/// pooled ring a later wait reuses does not take their late completions for its own, and a
+/// later signal still wakes.
+#[test]
+fn cancelled_waits_in_flight_leave_no_stale_completion() {
+    init();
+    let _w = watchdog(Duration::from_secs(60));
+    let ev = Event::new(EventReset::Auto, false).unwrap();
+    let rt = rt();
+    for round in 0..20 {
+        rt.block_on(async {
+            for _ in 0..10 {
+                let r = tokio::time::timeout(
+                    Duration::from_millis(1),
+                    asyncio::wait_any(&[ev.handle()]),
+                )
+                .await;
+                assert!(r.is_err(), "nothing was signaled");
+            }
+        });
+        let raw = ev.handle().try_clone().unwrap();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(20));
+            winipc::raw::event_set(raw.as_raw()).unwrap();
+        });
+        let t0 = Instant::now();
+        let got =
+            rt.block_on(async { tokio::time::timeout(T, asyncio::wait_any(&[ev.handle()])).await });
+        assert_eq!(
+            got.unwrap().unwrap(),
+            WaitOutcome::Signaled(0),
+            "round {round}"
+        );
+        assert!(
+            t0.elapsed() < Duration::from_millis(700),
+            "round {round}: {:?}",
+            t0.elapsed()
+        );
+        t.join().unwrap();
+    }
+}
+
+/// Timers become signaled by the clock, not by a wake-up: an async wait on one wakes at its due
+/// time (neither late by the 1-second backstop nor early), a periodic one on every period.
+#[test]
+fn async_timer_waits_wake_at_the_due_time() {
+    init();
+    let _w = watchdog(Duration::from_secs(60));
+    let t = winipc::Timer::new(false).unwrap();
+    let rt = rt();
+    for due_ms in [0u64, 3, 40] {
+        let t0 = Instant::now();
+        t.set(winipc::DueTime::After(Duration::from_millis(due_ms)), None)
+            .unwrap();
+        let got =
+            rt.block_on(async { tokio::time::timeout(T, asyncio::wait_any(&[t.handle()])).await });
+        assert_eq!(got.unwrap().unwrap(), WaitOutcome::Signaled(0));
+        let took = t0.elapsed();
+        assert!(
+            took >= Duration::from_millis(due_ms),
+            "{due_ms} ms: early, {took:?}"
+        );
+        assert!(
+            took < Duration::from_millis(due_ms + 300),
+            "{due_ms} ms: late, {took:?}"
+        );
+    }
+    t.set(
+        winipc::DueTime::After(Duration::from_millis(5)),
+        Some(Duration::from_millis(5)),
+    )
+    .unwrap();
+    let t0 = Instant::now();
+    rt.block_on(async {
+        for _ in 0..10 {
+            let got = tokio::time::timeout(T, asyncio::wait_any(&[t.handle()])).await;
+            assert_eq!(got.unwrap().unwrap(), WaitOutcome::Signaled(0));
+        }
+    });
+    let took = t0.elapsed();
+    assert!(
+        took < Duration::from_millis(700),
+        "10 periods of 5 ms took {took:?}"
     );
 }

@@ -25,15 +25,26 @@ fn runtime() -> io::Result<Runtime> {
         .build()
 }
 
+/// A readiness registration to keep, where async waits use the bridge.
+fn keep_registered(h: &winipc::Handle) -> io::Result<Option<Readiness>> {
+    if winipc::asyncio::sleeps_through_io_uring() {
+        Ok(None)
+    } else {
+        Readiness::new(h).map(Some)
+    }
+}
+
 // ---- winipc mailslot ---------------------------------------------------------------------
 
 /// winipc's mailslot, received in tokio.
 #[derive(Debug)]
 pub struct WinipcMailslotAsync;
 
-/// The slot, the runtime, and a registration kept for the receiver's life (as a server would:
-/// each receive then reuses it instead of registering the slot anew).
-struct MsRx(Mailslot, Runtime, #[allow(dead_code)] Readiness);
+/// The slot, the runtime, and, where async waits go through the readiness bridge (io_uring
+/// unavailable), a registration kept for the receiver's life (as a server would: each receive
+/// then reuses it instead of registering the slot anew). On the io_uring path a registration
+/// would only wake the bridge thread for nothing on every message.
+struct MsRx(Mailslot, Runtime, #[allow(dead_code)] Option<Readiness>);
 struct MsTx(MailslotWriter);
 
 impl Transport for WinipcMailslotAsync {
@@ -53,7 +64,7 @@ impl Transport for WinipcMailslotAsync {
             ..Default::default()
         };
         let slot = Mailslot::create_with(&slot_name(channel), opts)?;
-        let keep = Readiness::new(slot.handle())?;
+        let keep = keep_registered(slot.handle())?;
         Ok(Box::new(MsRx(slot, runtime()?, keep)))
     }
     fn sender(&self, channel: &Channel) -> io::Result<Box<dyn Sender>> {
@@ -89,7 +100,7 @@ struct AsyncEvents {
     full: Event,
     empty: Event,
     /// The receiver's runtime and its registration of "full", kept for its life.
-    rt: Option<(Runtime, Readiness)>,
+    rt: Option<(Runtime, Option<Readiness>)>,
 }
 
 impl Signals for AsyncEvents {
@@ -122,7 +133,7 @@ impl EvEnd {
         };
         let full = event("full")?;
         let rt = if receiver {
-            Some((runtime()?, Readiness::new(full.handle())?))
+            Some((runtime()?, keep_registered(full.handle())?))
         } else {
             None
         };

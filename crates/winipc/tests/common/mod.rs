@@ -64,6 +64,8 @@ pub fn child_cmd(role: &str, args: &[&str]) -> Command {
         .env("WINIPC_TEST_ARGS", args.join("\u{1f}"))
         .env("WINIPC_DIR", winipc::store_dir())
         .env("RUST_BACKTRACE", "0")
+        // Children choose their async path themselves (tests/asyncio.rs).
+        .env_remove("WINIPC_TEST_ASYNC_BRIDGE")
         .stdin(Stdio::null())
         // The child's own libtest summary must not reach the parent's output.
         .stdout(Stdio::null());
