@@ -15,6 +15,33 @@ use winipc::{
 
 const T: Duration = Duration::from_secs(10);
 
+/// Every other test of this file again, on the readiness-bridge fallback (as where io_uring is
+/// disabled, decision 0013): the binary re-runs itself with `WINIPC_TEST_ASYNC_BRIDGE=1`, so
+/// `cargo test` covers both paths.
+#[test]
+fn every_test_again_on_the_bridge_fallback() {
+    if std::env::var_os("WINIPC_TEST_ASYNC_BRIDGE").is_some() {
+        return; // the re-run itself
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .env("WINIPC_TEST_ASYNC_BRIDGE", "1")
+        .args([
+            "--skip",
+            "every_test_again_on_the_bridge_fallback",
+            "--skip",
+            "child",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("test result: ok"), "{text}");
+}
+
 #[test]
 fn child() {
     let Some((role, args)) = role_args() else {
