@@ -44,6 +44,43 @@ extern "C" {
 #define WINBASEAPI
 #define NTAPI
 
+/* MSVC's calling-convention keywords, which the x64 compiler accepts and ignores
+ * (`unsigned __stdcall ThreadFunc(void *)` for _beginthreadex), and __declspec with the
+ * storage classes Windows code uses: thread (a thread-local variable), dllexport (visible),
+ * dllimport, noinline, noreturn, selectany (weak), align(n), novtable and nothrow. */
+#if !defined(_MSC_VER) && !defined(__MINGW32__)
+#  ifndef __stdcall
+#    define __stdcall
+#  endif
+#  ifndef _stdcall
+#    define _stdcall
+#  endif
+#  ifndef __cdecl
+#    define __cdecl
+#  endif
+#  ifndef _cdecl
+#    define _cdecl
+#  endif
+#  ifndef __fastcall
+#    define __fastcall
+#  endif
+#  ifndef __thiscall
+#    define __thiscall
+#  endif
+#  if !defined(__declspec) && (defined(__GNUC__) || defined(__clang__))
+#    define __declspec(x) __winipc_declspec_##x
+#    define __winipc_declspec_thread __thread
+#    define __winipc_declspec_dllexport __attribute__((__visibility__("default")))
+#    define __winipc_declspec_dllimport
+#    define __winipc_declspec_noinline __attribute__((__noinline__))
+#    define __winipc_declspec_noreturn __attribute__((__noreturn__))
+#    define __winipc_declspec_selectany __attribute__((__weak__))
+#    define __winipc_declspec_align(n) __attribute__((__aligned__(n)))
+#    define __winipc_declspec_novtable
+#    define __winipc_declspec_nothrow
+#  endif
+#endif
+
 #if defined(__GNUC__) || defined(__clang__)
 #  define DECLSPEC_NORETURN __attribute__((__noreturn__))
 #elif defined(__cplusplus) && __cplusplus >= 201103L
@@ -1385,6 +1422,14 @@ WINBASEAPI LPWSTR WINAPI GetCommandLineW(void);
 extern int __argc;
 extern char **__argv;
 extern WCHAR **__wargv;
+/* A reference to libwinipc from every program that includes <windows.h>, so that the linker
+ * keeps the library (and its handler recording the full 32-bit code of exit(n) / a return from
+ * main) also in a program that calls no Win32 function - a child that only returns a sum -
+ * when it links with --as-needed, the default of most distributions. WINIPC_NO_LINK_ANCHOR
+ * leaves it out (for code using only the headers' inline functions, without -lwinipc). */
+#if !defined(WINIPC_NO_LINK_ANCHOR) && (defined(__GNUC__) || defined(__clang__))
+static int *const winipc_link_anchor_ __attribute__((__used__, __unused__)) = &__argc;
+#endif
 /* shell32's splitter (<shellapi.h>, which the SDK's <windows.h> includes); free the array
  * with LocalFree. */
 WINBASEAPI LPWSTR *WINAPI CommandLineToArgvW(LPCWSTR lpCmdLine, int *pNumArgs);
