@@ -1435,6 +1435,60 @@ static int *const winipc_link_anchor_ __attribute__((__used__, __unused__)) = &_
 WINBASEAPI LPWSTR *WINAPI CommandLineToArgvW(LPCWSTR lpCmdLine, int *pNumArgs);
 WINBASEAPI BOOL WINAPI GetComputerNameA(LPSTR lpBuffer, LPDWORD nSize);
 WINBASEAPI BOOL WINAPI GetComputerNameW(LPWSTR lpBuffer, LPDWORD nSize);
+/* The Windows version: 6.2 build 9200, what Windows 8 and later report to a program without
+ * a compatibility manifest (docs/c-abi.md). */
+typedef struct _OSVERSIONINFOA {
+    DWORD dwOSVersionInfoSize;
+    DWORD dwMajorVersion;
+    DWORD dwMinorVersion;
+    DWORD dwBuildNumber;
+    DWORD dwPlatformId;
+    CHAR szCSDVersion[128];
+} OSVERSIONINFOA, *POSVERSIONINFOA, *LPOSVERSIONINFOA;
+typedef struct _OSVERSIONINFOW {
+    DWORD dwOSVersionInfoSize;
+    DWORD dwMajorVersion;
+    DWORD dwMinorVersion;
+    DWORD dwBuildNumber;
+    DWORD dwPlatformId;
+    WCHAR szCSDVersion[128];
+} OSVERSIONINFOW, *POSVERSIONINFOW, *LPOSVERSIONINFOW;
+typedef struct _OSVERSIONINFOEXA {
+    DWORD dwOSVersionInfoSize;
+    DWORD dwMajorVersion;
+    DWORD dwMinorVersion;
+    DWORD dwBuildNumber;
+    DWORD dwPlatformId;
+    CHAR szCSDVersion[128];
+    WORD wServicePackMajor;
+    WORD wServicePackMinor;
+    WORD wSuiteMask;
+    BYTE wProductType;
+    BYTE wReserved;
+} OSVERSIONINFOEXA, *POSVERSIONINFOEXA, *LPOSVERSIONINFOEXA;
+typedef struct _OSVERSIONINFOEXW {
+    DWORD dwOSVersionInfoSize;
+    DWORD dwMajorVersion;
+    DWORD dwMinorVersion;
+    DWORD dwBuildNumber;
+    DWORD dwPlatformId;
+    WCHAR szCSDVersion[128];
+    WORD wServicePackMajor;
+    WORD wServicePackMinor;
+    WORD wSuiteMask;
+    BYTE wProductType;
+    BYTE wReserved;
+} OSVERSIONINFOEXW, *POSVERSIONINFOEXW, *LPOSVERSIONINFOEXW;
+#define VER_PLATFORM_WIN32s        0
+#define VER_PLATFORM_WIN32_WINDOWS 1
+#define VER_PLATFORM_WIN32_NT      2
+#define VER_NT_WORKSTATION         0x0000001
+#define VER_NT_DOMAIN_CONTROLLER   0x0000002
+#define VER_NT_SERVER              0x0000003
+#define VER_SUITE_SINGLEUSERTS     0x00000100
+WINBASEAPI BOOL WINAPI GetVersionExA(LPOSVERSIONINFOA lpVersionInformation);
+WINBASEAPI BOOL WINAPI GetVersionExW(LPOSVERSIONINFOW lpVersionInformation);
+WINBASEAPI DWORD WINAPI GetVersion(void);
 WINBASEAPI int WINAPI lstrlenA(LPCSTR lpString);
 WINBASEAPI int WINAPI lstrlenW(LPCWSTR lpString);
 WINBASEAPI LPSTR WINAPI lstrcpyA(LPSTR lpString1, LPCSTR lpString2);
@@ -1749,6 +1803,13 @@ WINBASEAPI DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, D
 #  define GetModuleFileName        GetModuleFileNameW
 typedef STARTUPINFOW   STARTUPINFO;
 typedef LPSTARTUPINFOW LPSTARTUPINFO;
+#  define GetVersionEx             GetVersionExW
+typedef OSVERSIONINFOW   OSVERSIONINFO;
+typedef POSVERSIONINFOW  POSVERSIONINFO;
+typedef LPOSVERSIONINFOW LPOSVERSIONINFO;
+typedef OSVERSIONINFOEXW   OSVERSIONINFOEX;
+typedef POSVERSIONINFOEXW  POSVERSIONINFOEX;
+typedef LPOSVERSIONINFOEXW LPOSVERSIONINFOEX;
 #else
 #  define CreateMailslot       CreateMailslotA
 #  define CreateFile           CreateFileA
@@ -1800,6 +1861,13 @@ typedef LPSTARTUPINFOW LPSTARTUPINFO;
 #  define GetModuleFileName        GetModuleFileNameA
 typedef STARTUPINFOA   STARTUPINFO;
 typedef LPSTARTUPINFOA LPSTARTUPINFO;
+#  define GetVersionEx             GetVersionExA
+typedef OSVERSIONINFOA   OSVERSIONINFO;
+typedef POSVERSIONINFOA  POSVERSIONINFO;
+typedef LPOSVERSIONINFOA LPOSVERSIONINFO;
+typedef OSVERSIONINFOEXA   OSVERSIONINFOEX;
+typedef POSVERSIONINFOEXA  POSVERSIONINFOEX;
+typedef LPOSVERSIONINFOEXA LPOSVERSIONINFOEX;
 #endif
 
 #ifdef __cplusplus

@@ -52,6 +52,7 @@ static LONG g_nConsumed = 0, g_nSum = 0, g_nPeeks = 0;
 static DWORD g_tlsIndex;
 static INIT_ONCE g_initOnce = INIT_ONCE_STATIC_INIT;
 static LONG g_nInits = 0;
+static LONG g_initValue = 1234; /* the context: its low 2 bits must be 0 (aligned) */
 
 static BOOL CALLBACK InitHandleFunction(PINIT_ONCE, PVOID Parameter, PVOID *lpContext)
 {
@@ -64,7 +65,7 @@ static unsigned __stdcall WriterThread(PVOID pvParam)
 {
     int nThreadNum = (int)(INT_PTR)pvParam;
     PVOID ctx = NULL;
-    InitOnceExecuteOnce(&g_initOnce, InitHandleFunction, (PVOID)_T("once"), &ctx);
+    InitOnceExecuteOnce(&g_initOnce, InitHandleFunction, &g_initValue, &ctx);
     TlsSetValue(g_tlsIndex, (LPVOID)(INT_PTR)(nThreadNum + 100));
     for (int nRequestNum = 1; nRequestNum <= 100; nRequestNum++) {
         CQueue::ELEMENT e = {nThreadNum, nRequestNum};
@@ -147,8 +148,8 @@ int _tmain(int, TCHAR *[])
     _tprintf(_T("thread exit codes (TLS values) sum %u, mine still %d\n"), (unsigned)codes,
              (int)(INT_PTR)TlsGetValue(g_tlsIndex));
     InitOnceBeginInitialize(&g_initOnce, INIT_ONCE_CHECK_ONLY, &pending, &ctx);
-    _tprintf(_T("init once: %d call(s), context %s\n"), (int)g_nInits,
-             ctx ? (const TCHAR *)ctx : _T("(null)"));
+    _tprintf(_T("init once: %d call(s), context %d\n"), (int)g_nInits,
+             ctx ? (int)*(LONG *)ctx : -1);
     TlsFree(g_tlsIndex);
 
     /* TryAcquire and a timed-out wait. */

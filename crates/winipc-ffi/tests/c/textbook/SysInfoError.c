@@ -70,7 +70,15 @@ int _tmain(int argc, TCHAR *argv[])
     ZeroMemory(&ver, sizeof(ver));
     ver.dwOSVersionInfoSize = sizeof(ver);
     if (GetVersionEx(&ver))
-        _tprintf(_T("GetVersionEx: major >= 5: %s\n"), ver.dwMajorVersion >= 5 ? _T("yes") : _T("no"));
+        _tprintf(_T("GetVersionEx: %u.%u.%u platform %u\n"), (unsigned)ver.dwMajorVersion,
+                 (unsigned)ver.dwMinorVersion, (unsigned)ver.dwBuildNumber,
+                 (unsigned)ver.dwPlatformId);
+    n = GetVersion();
+    _tprintf(_T("GetVersion: %u.%u build %u\n"), (unsigned)LOBYTE(LOWORD(n)),
+             (unsigned)HIBYTE(LOWORD(n)), (unsigned)HIWORD(n));
+    ver.dwOSVersionInfoSize = 12;
+    if (!GetVersionEx(&ver))
+        ShowError(_T("GetVersionEx with a bad size"));
     _tprintf(_T("GetTickCount64 > 0: %s\n"), GetTickCount64() > 0 ? _T("yes") : _T("no"));
     return 0;
 }
