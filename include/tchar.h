@@ -142,6 +142,7 @@ typedef unsigned char TBYTE, *PTBYTE;
 #define _tcstoui64 strtoull
 #define _tcstod    strtod
 #define _ttof      atof
+#define _tstof     atof
 
 /* Character classes. */
 #define _totupper  toupper
@@ -419,6 +420,16 @@ static inline winipc_wchar *winipc_tcstok(winipc_wchar *s, const winipc_wchar *d
     return tok;
 }
 
+static inline winipc_wchar *winipc_tcspbrk(const winipc_wchar *s, const winipc_wchar *set)
+{
+    const winipc_wchar *k;
+    for (; *s != 0; s++)
+        for (k = set; *k != 0; k++)
+            if (*k == *s)
+                return (winipc_wchar *)(uintptr_t)s;
+    return WINIPC_NULLPTR;
+}
+
 static inline winipc_wchar *winipc_tcsdup(const winipc_wchar *s)
 {
     size_t n = (winipc_tcslen(s) + 1) * sizeof(winipc_wchar);
@@ -458,6 +469,26 @@ static inline long winipc_tcstol(const winipc_wchar *s, winipc_wchar **end, int 
         *end = (winipc_wchar *)(uintptr_t)s;
     }
     return v;
+}
+
+static inline double winipc_tcstod(const winipc_wchar *s, winipc_wchar **end)
+{
+    char *a = winipc_tcs_ascii_prefix(s), *e = WINIPC_NULLPTR;
+    double v = 0;
+    if (a != WINIPC_NULLPTR) {
+        v = strtod(a, &e);
+        if (end != WINIPC_NULLPTR)
+            *end = (winipc_wchar *)(uintptr_t)(s + (e - a));
+        free(a);
+    } else if (end != WINIPC_NULLPTR) {
+        *end = (winipc_wchar *)(uintptr_t)s;
+    }
+    return v;
+}
+
+static inline double winipc_ttof(const winipc_wchar *s)
+{
+    return winipc_tcstod(s, WINIPC_NULLPTR);
 }
 
 static inline unsigned long winipc_tcstoul(const winipc_wchar *s, winipc_wchar **end, int base)
@@ -660,6 +691,10 @@ static inline void winipc_tperror(const winipc_wchar *s)
 #define _tcstoul   winipc_tcstoul
 #define _tcstoi64  winipc_tcstoll
 #define _tcstoui64 winipc_tcstoull
+#define _tcstod    winipc_tcstod
+#define _ttof      winipc_ttof
+#define _tstof     winipc_ttof
+#define _tcspbrk   winipc_tcspbrk
 
 /* Classification of one UTF-16 code unit as a code point: exact for the
  * BMP; surrogate halves classify as nothing and map to themselves. */
@@ -831,6 +866,288 @@ static inline errno_t winipc_tfopen_s(FILE **pf, const winipc_wchar *name,
 }
 
 #endif /* _UNICODE */
+
+/* ---- MSVC runtime string functions, both modes (on _TCHAR) ----------------------------
+ * _tcscat_s, _tcsncpy_s, _tcsncat_s (with _TRUNCATE), _tcsupr/_tcslwr (and their _s forms;
+ * case mapping per unit: ASCII in ANSI mode, towupper/towlower under _UNICODE), _tcsrev,
+ * _tcsset, _tcsnset, _tcsnlen, _itot/_ltot/_ultot/_i64tot/_ui64tot (and _itot_s, _ltot_s),
+ * the _tcsclen, _tcsnccmp, ... names of SBCS/UTF-16 code (no multi-byte characters here), _tcsinc,
+ * _tcsdec, _tcsninc, _tcsnextc, _tprintf_s, _ftprintf_s, __targv. */
+
+#ifndef _TRUNCATE
+#  define _TRUNCATE ((size_t)-1)
+#endif
+#ifndef STRUNCATE
+#  define STRUNCATE 80
+#endif
+
+static inline size_t winipc_tcsnlen_(const _TCHAR *s, size_t max)
+{
+    size_t n = 0;
+    while (n < max && s[n] != 0)
+        n++;
+    return n;
+}
+
+static inline _TCHAR winipc_tupper_(_TCHAR c)
+{
+#ifdef _UNICODE
+    return (_TCHAR)towupper((wint_t)c);
+#else
+    return (c >= 'a' && c <= 'z') ? (_TCHAR)(c - 'a' + 'A') : c;
+#endif
+}
+
+static inline _TCHAR winipc_tlower_(_TCHAR c)
+{
+#ifdef _UNICODE
+    return (_TCHAR)towlower((wint_t)c);
+#else
+    return (c >= 'A' && c <= 'Z') ? (_TCHAR)(c - 'A' + 'a') : c;
+#endif
+}
+
+/* strncpy_s/strncat_s: at most `count` characters of src (all that fit with _TRUNCATE:
+ * then STRUNCATE when cut); too long otherwise -> ERANGE with dst emptied. */
+static inline errno_t winipc_tcsncat_s_(_TCHAR *dst, size_t cap, const _TCHAR *src,
+                                        size_t count, int append)
+{
+    size_t used, n, room;
+    if (dst == WINIPC_NULLPTR || cap == 0)
+        return EINVAL;
+    used = append ? winipc_tcsnlen_(dst, cap) : 0;
+    if (used == cap) {
+        dst[0] = 0;
+        return EINVAL; /* not terminated */
+    }
+    if (src == WINIPC_NULLPTR) {
+        dst[0] = 0;
+        return EINVAL;
+    }
+    n = winipc_tcsnlen_(src, count);
+    room = cap - used - 1;
+    if (n > room) {
+        if (count == _TRUNCATE) {
+            memcpy(dst + used, src, room * sizeof(_TCHAR));
+            dst[used + room] = 0;
+            return STRUNCATE;
+        }
+        dst[0] = 0;
+        return ERANGE;
+    }
+    memcpy(dst + used, src, n * sizeof(_TCHAR));
+    dst[used + n] = 0;
+    return 0;
+}
+
+static inline errno_t winipc_tcscat_s(_TCHAR *dst, size_t cap, const _TCHAR *src)
+{
+    return winipc_tcsncat_s_(dst, cap, src, (size_t)-2, 1);
+}
+
+static inline errno_t winipc_tcsncpy_s(_TCHAR *dst, size_t cap, const _TCHAR *src, size_t count)
+{
+    return winipc_tcsncat_s_(dst, cap, src, count, 0);
+}
+
+static inline errno_t winipc_tcsncat_s(_TCHAR *dst, size_t cap, const _TCHAR *src, size_t count)
+{
+    return winipc_tcsncat_s_(dst, cap, src, count, 1);
+}
+
+static inline _TCHAR *winipc_tcsupr(_TCHAR *s)
+{
+    _TCHAR *p;
+    for (p = s; *p != 0; p++)
+        *p = winipc_tupper_(*p);
+    return s;
+}
+
+static inline _TCHAR *winipc_tcslwr(_TCHAR *s)
+{
+    _TCHAR *p;
+    for (p = s; *p != 0; p++)
+        *p = winipc_tlower_(*p);
+    return s;
+}
+
+static inline errno_t winipc_tcscase_s_(_TCHAR *s, size_t cap, int upper)
+{
+    size_t n;
+    if (s == WINIPC_NULLPTR || cap == 0)
+        return EINVAL;
+    n = winipc_tcsnlen_(s, cap);
+    if (n == cap) {
+        s[0] = 0;
+        return EINVAL;
+    }
+    if (upper)
+        winipc_tcsupr(s);
+    else
+        winipc_tcslwr(s);
+    return 0;
+}
+
+static inline errno_t winipc_tcsupr_s(_TCHAR *s, size_t cap)
+{
+    return winipc_tcscase_s_(s, cap, 1);
+}
+
+static inline errno_t winipc_tcslwr_s(_TCHAR *s, size_t cap)
+{
+    return winipc_tcscase_s_(s, cap, 0);
+}
+
+static inline _TCHAR *winipc_tcsrev(_TCHAR *s)
+{
+    size_t i = 0, j = 0;
+    while (s[j] != 0)
+        j++;
+    while (j > 0 && i < --j) {
+        _TCHAR t = s[i];
+        s[i++] = s[j];
+        s[j] = t;
+    }
+    return s;
+}
+
+static inline _TCHAR *winipc_tcsnset(_TCHAR *s, int c, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n && s[i] != 0; i++)
+        s[i] = (_TCHAR)c;
+    return s;
+}
+
+static inline _TCHAR *winipc_tcsset(_TCHAR *s, int c)
+{
+    return winipc_tcsnset(s, c, (size_t)-1);
+}
+
+static inline size_t winipc_tcsnlen(const _TCHAR *s, size_t max)
+{
+    return winipc_tcsnlen_(s, max);
+}
+
+/* _itoa and friends: `value` in `radix` (2..36), lowercase digits; a minus sign only for a
+ * negative value in radix 10 (other radixes show the two's complement, as MSVC). */
+static inline _TCHAR *winipc_u64tot_(unsigned long long v, _TCHAR *buf, int radix, int neg)
+{
+    char tmp[72];
+    int n = 0, i = 0;
+    if (radix < 2 || radix > 36) {
+        buf[0] = 0;
+        return buf;
+    }
+    do {
+        tmp[n++] = "0123456789abcdefghijklmnopqrstuvwxyz"[v % (unsigned)radix];
+        v /= (unsigned)radix;
+    } while (v != 0);
+    if (neg)
+        buf[i++] = '-';
+    while (n > 0)
+        buf[i++] = (_TCHAR)tmp[--n];
+    buf[i] = 0;
+    return buf;
+}
+
+static inline _TCHAR *winipc_i64tot(long long v, _TCHAR *buf, int radix)
+{
+    if (radix == 10 && v < 0)
+        return winipc_u64tot_(0ULL - (unsigned long long)v, buf, radix, 1);
+    return winipc_u64tot_((unsigned long long)v, buf, radix, 0);
+}
+
+static inline _TCHAR *winipc_ui64tot(unsigned long long v, _TCHAR *buf, int radix)
+{
+    return winipc_u64tot_(v, buf, radix, 0);
+}
+
+static inline _TCHAR *winipc_itot(int v, _TCHAR *buf, int radix)
+{
+    if (radix == 10)
+        return winipc_i64tot(v, buf, radix);
+    return winipc_u64tot_((unsigned)v, buf, radix, 0); /* 32 bits, as MSVC's _itoa */
+}
+
+static inline _TCHAR *winipc_ltot(long v, _TCHAR *buf, int radix)
+{
+    return winipc_itot((int)v, buf, radix); /* long is 32-bit on Windows */
+}
+
+static inline _TCHAR *winipc_ultot(unsigned long v, _TCHAR *buf, int radix)
+{
+    return winipc_u64tot_((unsigned)v, buf, radix, 0);
+}
+
+/* _itoa_s: EINVAL for a bad buffer or radix, ERANGE (buffer emptied) when it does not fit. */
+static inline errno_t winipc_itot_s(int v, _TCHAR *buf, size_t cap, int radix)
+{
+    _TCHAR tmp[72];
+    size_t n;
+    if (buf == WINIPC_NULLPTR || cap == 0)
+        return EINVAL;
+    if (radix < 2 || radix > 36) {
+        buf[0] = 0;
+        return EINVAL;
+    }
+    winipc_itot(v, tmp, radix);
+    n = winipc_tcsnlen_(tmp, 72);
+    if (n >= cap) {
+        buf[0] = 0;
+        return ERANGE;
+    }
+    memcpy(buf, tmp, (n + 1) * sizeof(_TCHAR));
+    return 0;
+}
+
+static inline _TCHAR *winipc_tcsdec(const _TCHAR *start, const _TCHAR *p)
+{
+    return (start != WINIPC_NULLPTR && p != WINIPC_NULLPTR && p > start)
+               ? (_TCHAR *)(uintptr_t)(p - 1)
+               : WINIPC_NULLPTR;
+}
+
+static inline _TCHAR *winipc_tcsninc(const _TCHAR *p, size_t n)
+{
+    return p == WINIPC_NULLPTR ? WINIPC_NULLPTR
+                               : (_TCHAR *)(uintptr_t)(p + winipc_tcsnlen_(p, n));
+}
+
+#define _tcscat_s  winipc_tcscat_s
+#define _tcsncpy_s winipc_tcsncpy_s
+#define _tcsncat_s winipc_tcsncat_s
+#define _tcsupr    winipc_tcsupr
+#define _tcslwr    winipc_tcslwr
+#define _tcsupr_s  winipc_tcsupr_s
+#define _tcslwr_s  winipc_tcslwr_s
+#define _tcsrev    winipc_tcsrev
+#define _tcsset    winipc_tcsset
+#define _tcsnset   winipc_tcsnset
+#define _tcsnlen   winipc_tcsnlen
+#define _itot      winipc_itot
+#define _ltot      winipc_ltot
+#define _ultot     winipc_ultot
+#define _i64tot    winipc_i64tot
+#define _ui64tot   winipc_ui64tot
+#define _itot_s    winipc_itot_s
+#define _tcsclen   _tcslen
+#define _tcsnccmp  _tcsncmp
+#define _tcsncicmp _tcsnicmp
+#define _tcsnccpy  _tcsncpy
+#define _tcsnccat  _tcsncat
+#define _tcsccmp(a, b) ((int)*(a) - (int)*(b))
+#define _tcsinc(p) ((_TCHAR *)(uintptr_t)((p) + 1))
+#define _tcsdec    winipc_tcsdec
+#define _tcsninc   winipc_tcsninc
+#define _tcsnextc(p) ((unsigned int)(_TUCHAR)*(p))
+#define _tprintf_s _tprintf
+#define _ftprintf_s _ftprintf
+#ifdef _UNICODE
+#  define __targv __wargv
+#else
+#  define __targv __argv
+#endif
 
 /* ---- the char forms of MSVC's _s functions (used by the ANSI mapping) ---------------- */
 

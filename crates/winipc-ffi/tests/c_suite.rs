@@ -1249,6 +1249,11 @@ const TEXTBOOK: &[&str] = &[
     "ListDir.c",
     "SysInfoError.c",
     "ApcSignal.c",
+    "StringUtil.c",
+    "AbandonedMutex.c",
+    "ThreadControl.c",
+    "SemaphoreProc.c",
+    "TimeFuncs.c",
     "SyncQueue.cpp",
 ];
 
@@ -1611,6 +1616,53 @@ fn textbook_run(dir: &Path, cxx: bool, tag: &str) {
              SleepConditionVariableCS: ERROR_TIMEOUT\n",
         );
     }
+    exact(
+        "StringUtil",
+        &["arg one"],
+        None,
+        "Hello, World (12)\ntoo long: ERANGE, emptied: yes\ntruncated: 0123456 (STRUNCATE)\n\
+         first 3: abc\nupper: HELLO, WORLD\nlower: hello, world\nreversed: dlrow ,olleh\n\
+         _itot: 12345 -255 ff ffffffff 101\n_ttoi: 42, _tcstol: 255, _ttof: 3.25\n\
+         token 0: alpha\ntoken 1: beta\ntoken 2: gamma\n_tcspbrk: ind: the vowel\n\
+         _tcsstr: vowel\n_stprintf_s: n=7\n__targv[1]: arg one, argc 2\n",
+    );
+    exact(
+        "AbandonedMutex",
+        &[],
+        None,
+        "ReleaseMutex by another thread: 288\nrelease 1: 1, release 2: 1, release 3: 0 (288)\n\
+         after the owner thread ended: WAIT_ABANDONED\nagain: WAIT_OBJECT_0\n\
+         after the owner process ended: WAIT_ABANDONED\n",
+    );
+    exact(
+        "ThreadControl",
+        &[],
+        None,
+        "suspended: count 0\nResumeThread returned 1\nSuspendThread returned 0\n\
+         SuspendThread again returned 1\nwhile suspended it ran: no\n\
+         two ResumeThread, the last returned 1\nthread priority: -1\nown priority: 0\n\
+         class: NORMAL_PRIORITY_CLASS\nclass now: BELOW_NORMAL_PRIORITY_CLASS\n\
+         running: STILL_ACTIVE\nterminated with 77\nexit after creation: yes\n\
+         returned 123456\nuser time below 10 s: yes\n",
+    );
+    exact(
+        "SemaphoreProc",
+        &[],
+        None,
+        "OpenSemaphore of a missing name: 2\ninitial count above the maximum: 87\n\
+         nothing released yet\nreleased by 3 children\nchild 0: 10\nchild 1: 11\n\
+         child 2: 12\nprevious count 0\n",
+    );
+    exact(
+        "TimeFuncs",
+        &[],
+        None,
+        "FILETIME: 133537247700000000\none minute later: 2024-03-01 00:00:30, day of week 5\n\
+         CompareFileTime: -1 1 0\nmonth 13: 87\n\
+         GetSystemTime and GetSystemTimeAsFileTime agree: yes\nlocal time sane: yes\n\
+         Sleep(20) took at least 20 ms: yes\nchild ran under 10 s: yes\n\
+         elapsed as SYSTEMTIME: year 1601\n",
+    );
     // PartAdder alone: the shell sees 8 bits of the sum, GetExitCodeProcess saw all 32.
     let o = run(&bin("PartAdder"), dir, &["1", "100000"], None);
     assert_eq!(o.status.code(), Some(705_082_704 & 0xff), "{tag}");
