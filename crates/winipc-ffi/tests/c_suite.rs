@@ -1254,6 +1254,9 @@ const TEXTBOOK: &[&str] = &[
     "ThreadControl.c",
     "SemaphoreProc.c",
     "TimeFuncs.c",
+    "IocpEcho.c",
+    "RegisterWait.c",
+    "PipeUtils.c",
     "SyncQueue.cpp",
 ];
 
@@ -1662,6 +1665,28 @@ fn textbook_run(dir: &Path, cxx: bool, tag: &str) {
          GetSystemTime and GetSystemTimeAsFileTime agree: yes\nlocal time sane: yes\n\
          Sleep(20) took at least 20 ms: yes\nchild ran under 10 s: yes\n\
          elapsed as SYSTEMTIME: year 1601\n",
+    );
+    exact(
+        "IocpEcho",
+        &[],
+        None,
+        "empty port: 258\nwrites completed: 4 (400 bytes), work sum 55\nfile size: 400\n\
+         deleted on close: yes\n",
+    );
+    exact(
+        "RegisterWait",
+        &[],
+        None,
+        "signaled callbacks: 3\nWT_EXECUTEONLYONCE callbacks: 1\ntimed-out callbacks: 1\n\
+         work items sum: 15\n",
+    );
+    exact(
+        "PipeUtils",
+        &[],
+        None,
+        "empty pipe: 0 bytes available\npeeked 4 (peek), 8 available\nread after peek: 8 bytes\n\
+         TransactNamedPipe: TRANSACT\nclient end: yes, message type: yes, max instances 1\n\
+         instances: 1\nCallNamedPipe: CALL ME\nWaitNamedPipe with no server: 2\n",
     );
     // PartAdder alone: the shell sees 8 bits of the sum, GetExitCodeProcess saw all 32.
     let o = run(&bin("PartAdder"), dir, &["1", "100000"], None);
