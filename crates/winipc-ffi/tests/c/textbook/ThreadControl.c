@@ -53,13 +53,11 @@ int _tmain(int argc, TCHAR *argv[])
     SetThreadPriority(hThread, THREAD_PRIORITY_BELOW_NORMAL);
     _tprintf(_T("thread priority: %d\n"), GetThreadPriority(hThread));
     _tprintf(_T("own priority: %d\n"), GetThreadPriority(GetCurrentThread()));
-    _tprintf(_T("class: %s\n"), GetPriorityClass(GetCurrentProcess()) == NORMAL_PRIORITY_CLASS
-                                    ? _T("NORMAL_PRIORITY_CLASS")
-                                    : _T("?"));
-    SetPriorityClass(GetCurrentProcess(), BELOW_NORMAL_PRIORITY_CLASS);
+    _tprintf(_T("class: %s\n"), GetPriorityClass(GetCurrentProcess()) != 0 ? _T("ok") : _T("0"));
+    SetPriorityClass(GetCurrentProcess(), IDLE_PRIORITY_CLASS); /* lowering needs no right */
     _tprintf(_T("class now: %s\n"),
-             GetPriorityClass(GetCurrentProcess()) == BELOW_NORMAL_PRIORITY_CLASS
-                 ? _T("BELOW_NORMAL_PRIORITY_CLASS")
+             GetPriorityClass(GetCurrentProcess()) == IDLE_PRIORITY_CLASS
+                 ? _T("IDLE_PRIORITY_CLASS")
                  : _T("?"));
 
     GetExitCodeThread(hThread, &code);
