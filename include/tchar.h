@@ -73,11 +73,63 @@ typedef unsigned char TBYTE, *PTBYTE;
 
 #define _tmain     main
 
-/* Formatted I/O. */
-#define _tprintf   printf
-#define _ftprintf  fprintf
-#define _stprintf  sprintf
-#define _sntprintf snprintf   /* NB: C snprintf, which always terminates (MSVC's _snprintf may not) */
+/* Formatted I/O: the C library's, through wrappers without GCC's printf format check, which
+ * rejects MSVC's `%hs`/`%hc` (a narrow string/character in every mode; the C library prints
+ * them right, as it ignores `h` there) - generic-text code prints char strings so. */
+#if defined(__GNUC__) || defined(__clang__)
+#  pragma GCC diagnostic push
+#  pragma GCC diagnostic ignored "-Wpragmas"
+#  pragma GCC diagnostic ignored "-Wunknown-warning-option"
+#  pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#  pragma GCC diagnostic ignored "-Wsuggest-attribute=format"
+#endif
+static inline int winipc_tprintf_a(const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = vprintf(fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+static inline int winipc_ftprintf_a(FILE *f, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = vfprintf(f, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+static inline int winipc_stprintf_a(char *buf, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = vsprintf(buf, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+static inline int winipc_sntprintf_a(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    return n;
+}
+#if defined(__GNUC__) || defined(__clang__)
+#  pragma GCC diagnostic pop
+#endif
+
+#define _tprintf   winipc_tprintf_a
+#define _ftprintf  winipc_ftprintf_a
+#define _stprintf  winipc_stprintf_a
+#define _sntprintf winipc_sntprintf_a /* NB: like C snprintf, always terminates (MSVC's _snprintf may not) */
 #define _vtprintf  vprintf
 #define _vftprintf vfprintf
 #define _vstprintf vsprintf

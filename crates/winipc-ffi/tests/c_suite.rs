@@ -1260,6 +1260,8 @@ const TEXTBOOK: &[&str] = &[
     "MailslotInfo.c",
     "EnvChild.c",
     "StdHandles.c",
+    "FileLock.c",
+    "SharedMemIPC.c",
     "SyncQueue.cpp",
 ];
 
@@ -1724,6 +1726,21 @@ fn textbook_run(dir: &Path, cxx: bool, tag: &str) {
         "stdin: FILE_TYPE_PIPE, stdout: FILE_TYPE_PIPE\nread 6 bytes, 3 lines\n\
          file: FILE_TYPE_DISK\nthe child wrote: one\ntwo\nfour\nthrough a duplicate\n\
          stdout still open\n",
+    );
+    exact(
+        "FileLock",
+        &[],
+        None,
+        "overlapping LockFile in the same process: 33\n[child] read of the locked bytes: 33\n\
+         [child] read of the shared-locked bytes: ok\n\
+         [child] write of the shared-locked bytes: 33\n[child] LockFileEx: 33\n\
+         UnlockFile of an unlocked range: 158\n[child] after UnlockFile: read 0123\n",
+    );
+    exact(
+        "SharedMemIPC",
+        &[],
+        None,
+        "ready 1, sum of squares 285, text \"from the child\"\nchild exit code 0\n",
     );
     // PartAdder alone: the shell sees 8 bits of the sum, GetExitCodeProcess saw all 32.
     let o = run(&bin("PartAdder"), dir, &["1", "100000"], None);
