@@ -1262,6 +1262,7 @@ const TEXTBOOK: &[&str] = &[
     "StdHandles.c",
     "FileLock.c",
     "SharedMemIPC.c",
+    "PathsAndNames.c",
     "SyncQueue.cpp",
 ];
 
@@ -1741,6 +1742,17 @@ fn textbook_run(dir: &Path, cxx: bool, tag: &str) {
         &[],
         None,
         "ready 1, sum of squares 285, text \"from the child\"\nchild exit code 0\n",
+    );
+    exact(
+        "PathsAndNames",
+        &[],
+        None,
+        ".\\bin\\PartAdder.exe: 55\nfull path with \\: 5050\nlpApplicationName: 10\n\
+         missing program: 2\nfound one.txt\npn\\*.txt: 1 match\nRemoveDirectory: 1\n\
+         GetFullPathName(..\\x.txt): file part x.txt, no backslash: yes\n\
+         Global\\ event opened: yes\nLocal\\ event: created\nfirst instance: alone\n\
+         second instance exit code: 5\n65 handles: 87\n64 handles: WAIT_OBJECT_0\n\
+         0 handles: 87\n",
     );
     // PartAdder alone: the shell sees 8 bits of the sum, GetExitCodeProcess saw all 32.
     let o = run(&bin("PartAdder"), dir, &["1", "100000"], None);
