@@ -639,6 +639,7 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define ERROR_IO_INCOMPLETE         996
 #define ERROR_NOACCESS              998
 #define ERROR_INVALID_FLAGS         1004
+#define ERROR_NO_UNICODE_TRANSLATION 1113
 #define ERROR_FILE_CORRUPT          1392
 #define ERROR_TIMEOUT               1460
 #define ERROR_NOT_ENOUGH_QUOTA      1816
@@ -1499,6 +1500,49 @@ WINBASEAPI LPSTR WINAPI lstrcpynA(LPSTR lpString1, LPCSTR lpString2, int iMaxLen
 WINBASEAPI LPWSTR WINAPI lstrcpynW(LPWSTR lpString1, LPCWSTR lpString2, int iMaxLength);
 WINBASEAPI int WINAPI lstrcmpA(LPCSTR lpString1, LPCSTR lpString2);
 WINBASEAPI int WINAPI lstrcmpW(LPCWSTR lpString1, LPCWSTR lpString2);
+/* Case-insensitive: each character folded to lower case, then compared ordinally. */
+WINBASEAPI int WINAPI lstrcmpiA(LPCSTR lpString1, LPCSTR lpString2);
+WINBASEAPI int WINAPI lstrcmpiW(LPCWSTR lpString1, LPCWSTR lpString2);
+
+/* Code pages: the A functions take UTF-8, so CP_ACP and CP_OEMCP are UTF-8 (GetACP() ==
+ * CP_UTF8). */
+#define CP_ACP               0
+#define CP_OEMCP             1
+#define CP_MACCP             2
+#define CP_THREAD_ACP        3
+#define CP_SYMBOL            42
+#define CP_UTF7              65000
+#define CP_UTF8              65001
+#define MB_PRECOMPOSED       0x00000001
+#define MB_COMPOSITE         0x00000002
+#define MB_USEGLYPHCHARS     0x00000004
+#define MB_ERR_INVALID_CHARS 0x00000008
+#define WC_DISCARDNS         0x00000010
+#define WC_SEPCHARS          0x00000020
+#define WC_DEFAULTCHAR       0x00000040
+#define WC_ERR_INVALID_CHARS 0x00000080
+#define WC_COMPOSITECHECK    0x00000200
+#define WC_NO_BEST_FIT_CHARS 0x00000400
+WINBASEAPI int WINAPI MultiByteToWideChar(UINT CodePage, DWORD dwFlags, LPCCH lpMultiByteStr,
+                                          int cbMultiByte, LPWSTR lpWideCharStr,
+                                          int cchWideChar);
+WINBASEAPI int WINAPI WideCharToMultiByte(UINT CodePage, DWORD dwFlags, LPCWCH lpWideCharStr,
+                                          int cchWideChar, LPSTR lpMultiByteStr,
+                                          int cbMultiByte, LPCCH lpDefaultChar,
+                                          LPBOOL lpUsedDefaultChar);
+WINBASEAPI UINT WINAPI GetACP(void);
+WINBASEAPI UINT WINAPI GetOEMCP(void);
+
+/* advapi32's GetUserName: the effective user's login name. */
+#define UNLEN 256
+WINBASEAPI BOOL WINAPI GetUserNameA(LPSTR lpBuffer, LPDWORD pcbBuffer);
+WINBASEAPI BOOL WINAPI GetUserNameW(LPWSTR lpBuffer, LPDWORD pcbBuffer);
+
+#define ALL_PROCESSOR_GROUPS 0xffff
+WINBASEAPI DWORD WINAPI GetActiveProcessorCount(WORD GroupNumber);
+WINBASEAPI BOOL WINAPI IsDebuggerPresent(void);
+WINBASEAPI VOID WINAPI OutputDebugStringA(LPCSTR lpOutputString);
+WINBASEAPI VOID WINAPI OutputDebugStringW(LPCWSTR lpOutputString);
 
 /* Console odds: a bell, the terminal's title, attaching a terminal. */
 #define MB_OK                0x00000000
@@ -1776,6 +1820,9 @@ WINBASEAPI DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, D
 #  define lstrcat              lstrcatW
 #  define lstrcpyn             lstrcpynW
 #  define lstrcmp              lstrcmpW
+#  define lstrcmpi             lstrcmpiW
+#  define GetUserName          GetUserNameW
+#  define OutputDebugString    OutputDebugStringW
 #  define DeleteFile               DeleteFileW
 #  define CreateEventEx            CreateEventExW
 #  define CreateMutexEx            CreateMutexExW
@@ -1834,6 +1881,9 @@ typedef LPOSVERSIONINFOEXW LPOSVERSIONINFOEX;
 #  define lstrcat              lstrcatA
 #  define lstrcpyn             lstrcpynA
 #  define lstrcmp              lstrcmpA
+#  define lstrcmpi             lstrcmpiA
+#  define GetUserName          GetUserNameA
+#  define OutputDebugString    OutputDebugStringA
 #  define DeleteFile               DeleteFileA
 #  define CreateEventEx            CreateEventExA
 #  define CreateMutexEx            CreateMutexExA

@@ -121,6 +121,7 @@ pub(crate) fn system_message(code: u32) -> Option<&'static str> {
         997 => "Overlapped I/O operation is in progress.",
         998 => "Invalid access to memory location.",
         1004 => "Invalid flags.",
+        1113 => "No mapping for the Unicode character exists in the target multi-byte code page.",
         1168 => "Element not found.",
         1368 => "Unable to impersonate using a named pipe until data has been read from that pipe.",
         1392 => "The file or directory is corrupted and unreadable.",

@@ -1263,6 +1263,7 @@ const TEXTBOOK: &[&str] = &[
     "FileLock.c",
     "SharedMemIPC.c",
     "PathsAndNames.c",
+    "CodePages.c",
     "SyncQueue.cpp",
 ];
 
@@ -1753,6 +1754,22 @@ fn textbook_run(dir: &Path, cxx: bool, tag: &str) {
          Global\\ event opened: yes\nLocal\\ event: created\nfirst instance: alone\n\
          second instance exit code: 5\n65 handles: 87\n64 handles: WAIT_OBJECT_0\n\
          0 handles: 87\n",
+    );
+    exact(
+        "CodePages",
+        &[],
+        None,
+        "UTF-16 units needed (with the terminator): 9\n\
+         converted 9: 0068 00E9 006C 006C 006F 0020 D55C AE00\n\
+         3 bytes -> 2 units, not terminated\nsmall buffer: 122\n\
+         invalid UTF-8, MB_ERR_INVALID_CHARS: 1113\ninvalid UTF-8: 3 units, U+FFFD\n\
+         MB_PRECOMPOSED with CP_UTF8: 1004\nempty input: 87\nUTF-8 bytes needed: 14\n\
+         round trip: same, 14 bytes, default used: 0\nCP_UTF8 with lpUsedDefaultChar: 87\n\
+         lone surrogate, WC_ERR_INVALID_CHARS: 1113\nlone surrogate: 6 bytes\n\
+         GetACP: 65001, GetOEMCP: 65001\nlstrcmpi: 0 -1 1\n\
+         GetUserName, 1 character: 122, size needed > 1: yes\n\
+         GetUserName: size = length + 1: yes\n\
+         GetActiveProcessorCount matches GetSystemInfo: yes\nIsDebuggerPresent: 0\n",
     );
     // PartAdder alone: the shell sees 8 bits of the sum, GetExitCodeProcess saw all 32.
     let o = run(&bin("PartAdder"), dir, &["1", "100000"], None);
