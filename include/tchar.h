@@ -279,7 +279,12 @@ typedef winipc_wchar  TBYTE, *PTBYTE;
 
 #define _tmain     wmain
 #ifdef __cplusplus
+#  if defined(WINIPC_WMAIN_SHIM)
+/* Weak: the shim below calls whichever form of wmain the program defines. */
+int wmain(int argc, _TCHAR **argv) __attribute__((__weak__));
+#  else
 int wmain(int argc, _TCHAR **argv);
+#  endif
 #endif
 /* Not declared in C, so that both `int _tmain()` (the "Creating Threads" sample) and
    `int _tmain(int argc, TCHAR *argv[])` define it; the shim below calls it by symbol. */
@@ -1294,24 +1299,58 @@ static inline errno_t winipc_fopen_s(FILE **pf, const char *name, const char *mo
 #endif
 
 #if defined(_UNICODE) && defined(WINIPC_WMAIN_SHIM)
-/* main() for _UNICODE programs: argv converted from UTF-8 to UTF-16. */
+/* main() for _UNICODE programs: argv and the environment converted from UTF-8 to UTF-16,
+ * then wmain(argc, argv) - or wmain(argc, argv, envp), or wmain() - whichever the program
+ * defines. */
 #ifndef __cplusplus
-int winipc_wmain_(int argc, _TCHAR **argv) __asm__("wmain");
+/* The System V calling convention lets a caller pass more arguments than the callee reads,
+ * so one call reaches any of the three forms. */
+int winipc_wmain_(int argc, _TCHAR **argv, _TCHAR **envp) __asm__("wmain");
 #  define wmain winipc_wmain_
+#else
+/* C++: each form is an overload (the two-argument one is declared above, weak too); the
+ * program defines one, the others stay weak and NULL. */
+int wmain(int argc, _TCHAR **argv, _TCHAR **envp) __attribute__((__weak__));
+int wmain() __attribute__((__weak__));
 #endif
-int main(int argc, char **argv);
-int main(int argc, char **argv)
+static _TCHAR **winipc_wide_vector_(int n, char **v)
 {
     int i;
-    _TCHAR **wargv = (_TCHAR **)calloc((size_t)argc + 1, sizeof(_TCHAR *));
-    if (wargv == WINIPC_NULLPTR)
-        return 1;
-    for (i = 0; i < argc; i++) {
-        wargv[i] = winipc_utf8_to_utf16(argv[i]);
-        if (wargv[i] == WINIPC_NULLPTR)
-            return 1;
+    _TCHAR **w = (_TCHAR **)calloc((size_t)n + 1, sizeof(_TCHAR *));
+    if (w == WINIPC_NULLPTR)
+        return WINIPC_NULLPTR;
+    for (i = 0; i < n; i++) {
+        w[i] = winipc_utf8_to_utf16(v[i]);
+        if (w[i] == WINIPC_NULLPTR)
+            return WINIPC_NULLPTR;
     }
-    return wmain(argc, wargv);
+    return w;
+}
+int main(int argc, char **argv, char **envp);
+int main(int argc, char **argv, char **envp)
+{
+    int envc = 0;
+    _TCHAR **wargv, **wenvp;
+    while (envp != WINIPC_NULLPTR && envp[envc] != WINIPC_NULLPTR)
+        envc++;
+    wargv = winipc_wide_vector_(argc, argv);
+    wenvp = winipc_wide_vector_(envc, envp);
+    if (wargv == WINIPC_NULLPTR || wenvp == WINIPC_NULLPTR)
+        return 1;
+#ifndef __cplusplus
+    return wmain(argc, wargv, wenvp);
+#else
+    {
+        int (*with_env)(int, _TCHAR **, _TCHAR **) = wmain;
+        int (*with_args)(int, _TCHAR **) = wmain;
+        int (*without)() = wmain;
+        if (with_env != WINIPC_NULLPTR)
+            return with_env(argc, wargv, wenvp);
+        if (with_args != WINIPC_NULLPTR)
+            return with_args(argc, wargv);
+        return without != WINIPC_NULLPTR ? without() : 1;
+    }
+#endif
 }
 #ifndef __cplusplus
 #  undef wmain

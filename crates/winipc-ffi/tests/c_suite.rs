@@ -1264,6 +1264,7 @@ const TEXTBOOK: &[&str] = &[
     "SharedMemIPC.c",
     "PathsAndNames.c",
     "CodePages.c",
+    "EnvMain.c",
     "SyncQueue.cpp",
 ];
 
@@ -1770,6 +1771,16 @@ fn textbook_run(dir: &Path, cxx: bool, tag: &str) {
          GetUserName, 1 character: 122, size needed > 1: yes\n\
          GetUserName: size = length + 1: yes\n\
          GetActiveProcessorCount matches GetSystemInfo: yes\nIsDebuggerPresent: 0\n",
+    );
+    // `_tmain(argc, argv, envp)`: envp converted too (it was garbage under UNICODE in C, and
+    // a link error in C++).
+    let mut cmd = command(&bin("EnvMain"), dir, &["h\u{e9}"]);
+    cmd.env("ENVMAIN_TEST", "caf\u{e9} \u{d55c}");
+    let o = wait_output(cmd.spawn().expect("spawn EnvMain"), "EnvMain");
+    assert_eq!(
+        out_of(&o, "EnvMain"),
+        "ENVMAIN_TEST=caf\u{e9} \u{d55c}\nargc 2, argv[1] h\u{e9}, found 1\n",
+        "{tag}"
     );
     // PartAdder alone: the shell sees 8 bits of the sum, GetExitCodeProcess saw all 32.
     let o = run(&bin("PartAdder"), dir, &["1", "100000"], None);
