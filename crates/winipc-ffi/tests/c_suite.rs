@@ -1265,6 +1265,7 @@ const TEXTBOOK: &[&str] = &[
     "PathsAndNames.c",
     "CodePages.c",
     "EnvMain.c",
+    "BeginThread.c",
     "SyncQueue.cpp",
 ];
 
@@ -1781,6 +1782,12 @@ fn textbook_run(dir: &Path, cxx: bool, tag: &str) {
         out_of(&o, "EnvMain"),
         "ENVMAIN_TEST=caf\u{e9} \u{d55c}\nargc 2, argv[1] h\u{e9}, found 1\n",
         "{tag}"
+    );
+    exact(
+        "BeginThread",
+        &[],
+        None,
+        "total 505605\n_endthread: ok\nNULL routine: -1, errno EINVAL: yes\n",
     );
     // PartAdder alone: the shell sees 8 bits of the sum, GetExitCodeProcess saw all 32.
     let o = run(&bin("PartAdder"), dir, &["1", "100000"], None);
