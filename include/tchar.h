@@ -75,7 +75,8 @@ typedef unsigned char TBYTE, *PTBYTE;
 
 /* Formatted I/O: the C library's, through wrappers without GCC's printf format check, which
  * rejects MSVC's `%hs`/`%hc` (a narrow string/character in every mode; the C library prints
- * them right, as it ignores `h` there) - generic-text code prints char strings so. */
+ * them right, as it ignores `h` there) - generic-text code prints char strings so - and
+ * MSVC's `%I64d` (rewritten to `%lld`, which the C library would misread). */
 #if defined(__GNUC__) || defined(__clang__)
 #  pragma GCC diagnostic push
 #  pragma GCC diagnostic ignored "-Wpragmas"
@@ -83,23 +84,70 @@ typedef unsigned char TBYTE, *PTBYTE;
 #  pragma GCC diagnostic ignored "-Wformat-nonliteral"
 #  pragma GCC diagnostic ignored "-Wsuggest-attribute=format"
 #endif
+/* MSVC's size prefixes I64, I32 and I (%I64d, %10I64u, %Iu), which the C library reads as
+ * its own 'I' flag and a width of 64: a copy of `fmt` with ll, nothing and z in their place
+ * (never longer), or NULL when `fmt` has none (or no memory: then printed as written). */
+static inline char *winipc_msvc_fmt_(const char *fmt)
+{
+    const char *p;
+    char *out, *o;
+    if (strchr(fmt, 'I') == WINIPC_NULLPTR)
+        return WINIPC_NULLPTR;
+    out = (char *)malloc(strlen(fmt) + 1);
+    if (out == WINIPC_NULLPTR)
+        return WINIPC_NULLPTR;
+    for (p = fmt, o = out; *p != 0;) {
+        if (*p != '%') {
+            *o++ = *p++;
+            continue;
+        }
+        *o++ = *p++;
+        if (*p == '%') {
+            *o++ = *p++;
+            continue;
+        }
+        while (*p != 0 && strchr("-+ #0'", *p) != WINIPC_NULLPTR)
+            *o++ = *p++;
+        while (*p == '*' || (*p >= '0' && *p <= '9') || *p == '.')
+            *o++ = *p++;
+        if (*p == 'I') {
+            if (p[1] == '6' && p[2] == '4') {
+                *o++ = 'l';
+                *o++ = 'l';
+                p += 3;
+            } else if (p[1] == '3' && p[2] == '2') {
+                p += 3;
+            } else {
+                *o++ = 'z';
+                p++;
+            }
+        }
+    }
+    *o = 0;
+    return out;
+}
+
 static inline int winipc_tprintf_a(const char *fmt, ...)
 {
     va_list ap;
     int n;
+    char *f = winipc_msvc_fmt_(fmt);
     va_start(ap, fmt);
-    n = vprintf(fmt, ap);
+    n = vprintf(f != WINIPC_NULLPTR ? f : fmt, ap);
     va_end(ap);
+    free(f);
     return n;
 }
 
-static inline int winipc_ftprintf_a(FILE *f, const char *fmt, ...)
+static inline int winipc_ftprintf_a(FILE *stream, const char *fmt, ...)
 {
     va_list ap;
     int n;
+    char *f = winipc_msvc_fmt_(fmt);
     va_start(ap, fmt);
-    n = vfprintf(f, fmt, ap);
+    n = vfprintf(stream, f != WINIPC_NULLPTR ? f : fmt, ap);
     va_end(ap);
+    free(f);
     return n;
 }
 
@@ -107,9 +155,11 @@ static inline int winipc_stprintf_a(char *buf, const char *fmt, ...)
 {
     va_list ap;
     int n;
+    char *f = winipc_msvc_fmt_(fmt);
     va_start(ap, fmt);
-    n = vsprintf(buf, fmt, ap);
+    n = vsprintf(buf, f != WINIPC_NULLPTR ? f : fmt, ap);
     va_end(ap);
+    free(f);
     return n;
 }
 
@@ -117,9 +167,11 @@ static inline int winipc_sntprintf_a(char *buf, size_t size, const char *fmt, ..
 {
     va_list ap;
     int n;
+    char *f = winipc_msvc_fmt_(fmt);
     va_start(ap, fmt);
-    n = vsnprintf(buf, size, fmt, ap);
+    n = vsnprintf(buf, size, f != WINIPC_NULLPTR ? f : fmt, ap);
     va_end(ap);
+    free(f);
     return n;
 }
 #if defined(__GNUC__) || defined(__clang__)

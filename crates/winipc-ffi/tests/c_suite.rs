@@ -1266,6 +1266,7 @@ const TEXTBOOK: &[&str] = &[
     "CodePages.c",
     "EnvMain.c",
     "BeginThread.c",
+    "Print64.c",
     "SyncQueue.cpp",
 ];
 
@@ -1788,6 +1789,13 @@ fn textbook_run(dir: &Path, cxx: bool, tag: &str) {
         &[],
         None,
         "total 505605\n_endthread: ok\nNULL routine: -1, errno EINVAL: yes\n",
+    );
+    exact(
+        "Print64",
+        &[],
+        None,
+        "size: 5368709120 bytes, 5368709120, 0x140000000, [     5368709120]\n\
+         2000-01-01 as FILETIME: 125911584000000000\n%I32d: 42, %Iu: 4096, 100%\n",
     );
     // PartAdder alone: the shell sees 8 bits of the sum, GetExitCodeProcess saw all 32.
     let o = run(&bin("PartAdder"), dir, &["1", "100000"], None);
