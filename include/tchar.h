@@ -174,6 +174,41 @@ static inline int winipc_sntprintf_a(char *buf, size_t size, const char *fmt, ..
     free(f);
     return n;
 }
+static inline int winipc_tscanf_a(const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *f = winipc_msvc_fmt_(fmt);
+    va_start(ap, fmt);
+    n = vscanf(f != WINIPC_NULLPTR ? f : fmt, ap);
+    va_end(ap);
+    free(f);
+    return n;
+}
+
+static inline int winipc_ftscanf_a(FILE *stream, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *f = winipc_msvc_fmt_(fmt);
+    va_start(ap, fmt);
+    n = vfscanf(stream, f != WINIPC_NULLPTR ? f : fmt, ap);
+    va_end(ap);
+    free(f);
+    return n;
+}
+
+static inline int winipc_stscanf_a(const char *str, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *f = winipc_msvc_fmt_(fmt);
+    va_start(ap, fmt);
+    n = vsscanf(str, f != WINIPC_NULLPTR ? f : fmt, ap);
+    va_end(ap);
+    free(f);
+    return n;
+}
 #if defined(__GNUC__) || defined(__clang__)
 #  pragma GCC diagnostic pop
 #endif
@@ -186,9 +221,9 @@ static inline int winipc_sntprintf_a(char *buf, size_t size, const char *fmt, ..
 #define _vftprintf vfprintf
 #define _vstprintf vsprintf
 #define _vsntprintf vsnprintf
-#define _tscanf    scanf
-#define _ftscanf   fscanf
-#define _stscanf   sscanf
+#define _tscanf    winipc_tscanf_a   /* MSVC's %I64d/%I32d/%Id rewritten, as for printf */
+#define _ftscanf   winipc_ftscanf_a
+#define _stscanf   winipc_stscanf_a
 #define _tscanf_s  winipc_scanf_s   /* MSVC's scanf_s: a size follows %s/%c/%[ buffers */
 #define _ftscanf_s winipc_fscanf_s
 #define _stscanf_s winipc_sscanf_s

@@ -1795,7 +1795,8 @@ fn textbook_run(dir: &Path, cxx: bool, tag: &str) {
         &[],
         None,
         "size: 5368709120 bytes, 5368709120, 0x140000000, [     5368709120]\n\
-         2000-01-01 as FILETIME: 125911584000000000\n%I32d: 42, %Iu: 4096, 100%\n",
+         2000-01-01 as FILETIME: 125911584000000000\n%I32d: 42, %Iu: 4096, 100%\n\
+         _stscanf: 2 fields, 12345678901 and 7\n",
     );
     // PartAdder alone: the shell sees 8 bits of the sum, GetExitCodeProcess saw all 32.
     let o = run(&bin("PartAdder"), dir, &["1", "100000"], None);

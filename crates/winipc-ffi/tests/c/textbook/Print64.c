@@ -1,7 +1,7 @@
 /*
  * Print64.c - 64-bit values printed the MSVC way (%I64d, %I64u, %I64x, %I32d, %Iu) with
  * _tprintf/_stprintf, as Hart's programs print file sizes and times: a 5 GiB sparse file's
- * size from GetFileSizeEx, a FILETIME, and a SIZE_T.
+ * size from GetFileSizeEx, a FILETIME, and a SIZE_T; and read back with _stscanf.
  */
 #include <windows.h>
 #include <tchar.h>
@@ -33,5 +33,11 @@ int _tmain(int argc, TCHAR *argv[])
     _stprintf(buf, _T("%I64u"), ft.QuadPart);
     _tprintf(_T("2000-01-01 as FILETIME: %s\n"), buf);
     _tprintf(_T("%%I32d: %I32d, %%Iu: %Iu, 100%%\n"), 42, sz);
+    {
+        LONGLONG big = 0;
+        int small = 0, fields;
+        fields = _stscanf(_T("12345678901 7"), _T("%I64d %I32d"), &big, &small);
+        _tprintf(_T("_stscanf: %d fields, %I64d and %d\n"), fields, big, small);
+    }
     return 0;
 }
