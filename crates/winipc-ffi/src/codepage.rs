@@ -171,7 +171,8 @@ pub unsafe extern "C" fn WideCharToMultiByte(
 
 /// Compares case-insensitively: each character folded to lower case, then ordinally.
 fn compare_folded(a: Option<String>, b: Option<String>) -> i32 {
-    let fold = |s: Option<String>| s.map(|s| s.chars().flat_map(char::to_lowercase).collect::<Vec<_>>());
+    let fold =
+        |s: Option<String>| s.map(|s| s.chars().flat_map(char::to_lowercase).collect::<Vec<_>>());
     match fold(a).cmp(&fold(b)) {
         std::cmp::Ordering::Less => -1,
         std::cmp::Ordering::Equal => 0,

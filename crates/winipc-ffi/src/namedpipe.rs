@@ -856,7 +856,11 @@ pub unsafe extern "C" fn PeekNamedPipe(
                 let available = n.max(0) as usize;
                 let want = b.len().min(available);
                 winipc_core::pipe::Peek {
-                    read: if want > 0 { tee_peek(fd, &mut b[..want]) } else { 0 },
+                    read: if want > 0 {
+                        tee_peek(fd, &mut b[..want])
+                    } else {
+                        0
+                    },
                     available,
                     left_in_message: 0,
                 }
@@ -892,8 +896,7 @@ fn tee_peek(fd: i32, buf: &mut [u8]) -> usize {
     let (r, w) = unsafe { (OwnedFd::from_raw_fd(p[0]), OwnedFd::from_raw_fd(p[1])) };
     // SAFETY: plain descriptors; tee neither reads nor writes our memory. The bytes are
     // there (FIONREAD), so it does not wait for data.
-    let copied =
-        unsafe { libc::tee(fd, w.as_raw_fd(), buf.len(), libc::SPLICE_F_NONBLOCK) };
+    let copied = unsafe { libc::tee(fd, w.as_raw_fd(), buf.len(), libc::SPLICE_F_NONBLOCK) };
     if copied <= 0 {
         return 0;
     }

@@ -169,9 +169,7 @@ fn windows_spelled(name: &str) -> bool {
 /// Linux path of that Windows path (`\` a separator, the drive dropped), as for CreateFile.
 pub(crate) fn find_program(name: &str) -> R<PathBuf> {
     match find_program_as_written(name) {
-        Err(_) if windows_spelled(name) => {
-            find_program_as_written(&crate::env::linux_path(name))
-        }
+        Err(_) if windows_spelled(name) => find_program_as_written(&crate::env::linux_path(name)),
         r => r,
     }
 }
@@ -1427,8 +1425,14 @@ mod tests {
     /// Windows spellings of a path reach the Linux file: `\` separators, a drive letter.
     #[test]
     fn lookup_windows_spelling() {
-        assert_eq!(find_program(r"\bin\sh").ok(), Some(PathBuf::from("/bin/sh")));
-        assert_eq!(find_program(r"C:\bin\sh.exe").ok(), Some(PathBuf::from("/bin/sh")));
+        assert_eq!(
+            find_program(r"\bin\sh").ok(),
+            Some(PathBuf::from("/bin/sh"))
+        );
+        assert_eq!(
+            find_program(r"C:\bin\sh.exe").ok(),
+            Some(PathBuf::from("/bin/sh"))
+        );
         assert_eq!(
             find_program(r"C:\no-such-dir-winipc\x.exe").unwrap_err(),
             Fail(code::ERROR_PATH_NOT_FOUND)

@@ -1298,12 +1298,11 @@ fn textbook_build(cc: &str, cxx: bool, unicode: bool, dir: &Path, syntax_only: b
                 cmd.arg("-DWINIPC_WMAIN_SHIM");
             }
         }
-        cmd.args(["-O1", "-Wall", "-Wextra", "-Werror"])
-            .args([
-                "-Wno-unused-parameter",
-                "-Wno-cast-function-type",
-                "-Wno-missing-field-initializers",
-            ]);
+        cmd.args(["-O1", "-Wall", "-Wextra", "-Werror"]).args([
+            "-Wno-unused-parameter",
+            "-Wno-cast-function-type",
+            "-Wno-missing-field-initializers",
+        ]);
         cmd.arg(format!("-I{}", repo().join("include").display()))
             .arg(&src);
         if syntax_only {
@@ -1368,7 +1367,9 @@ fn textbook_run(dir: &Path, cxx: bool, tag: &str) {
 
     // Mailslots: a receiver, a sender reading its input; then a sender whose child writes
     // through the inherited handle it found in a file.
-    let receiver = command(&bin("MailReceiver"), dir, &[]).spawn().expect("receiver");
+    let receiver = command(&bin("MailReceiver"), dir, &[])
+        .spawn()
+        .expect("receiver");
     let o = run_client(
         &bin("MailSender"),
         dir,
@@ -1387,7 +1388,9 @@ fn textbook_run(dir: &Path, cxx: bool, tag: &str) {
         "******** Message ********\nhello\nworld\nGood Bye!\n",
         "{tag}"
     );
-    let receiver = command(&bin("MailReceiver"), dir, &[]).spawn().expect("receiver");
+    let receiver = command(&bin("MailReceiver"), dir, &[])
+        .spawn()
+        .expect("receiver");
     let o = run_client(
         &bin("MailSender2_1"),
         dir,
@@ -1508,7 +1511,11 @@ fn textbook_run(dir: &Path, cxx: bool, tag: &str) {
     let out = out_of(&o, "StringEvent");
     let mut lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.first(), Some(&"Insert string: "), "{tag}: {out}");
-    assert_eq!(lines.get(3), Some(&"manual-reset event stays signaled"), "{tag}: {out}");
+    assert_eq!(
+        lines.get(3),
+        Some(&"manual-reset event stays signaled"),
+        "{tag}: {out}"
+    );
     lines.sort_unstable();
     assert_eq!(
         lines,
