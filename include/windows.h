@@ -412,6 +412,27 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define WAIT_IO_COMPLETION    0x000000C0
 #define STILL_ACTIVE          STATUS_PENDING   /* 259 */
 
+/* Exception codes (winnt.h) and filter results (excpt.h), for code written with
+ * __try/__except: it builds, but no exception is caught (section 3 of docs/c-abi.md). */
+#define EXCEPTION_ACCESS_VIOLATION         ((DWORD)0xC0000005)
+#define EXCEPTION_DATATYPE_MISALIGNMENT    ((DWORD)0x80000002)
+#define EXCEPTION_BREAKPOINT               ((DWORD)0x80000003)
+#define EXCEPTION_SINGLE_STEP              ((DWORD)0x80000004)
+#define EXCEPTION_ARRAY_BOUNDS_EXCEEDED    ((DWORD)0xC000008C)
+#define EXCEPTION_FLT_DIVIDE_BY_ZERO       ((DWORD)0xC000008E)
+#define EXCEPTION_INT_DIVIDE_BY_ZERO       ((DWORD)0xC0000094)
+#define EXCEPTION_INT_OVERFLOW             ((DWORD)0xC0000095)
+#define EXCEPTION_PRIV_INSTRUCTION         ((DWORD)0xC0000096)
+#define EXCEPTION_IN_PAGE_ERROR            ((DWORD)0xC0000006)
+#define EXCEPTION_ILLEGAL_INSTRUCTION      ((DWORD)0xC000001D)
+#define EXCEPTION_NONCONTINUABLE_EXCEPTION ((DWORD)0xC0000025)
+#define EXCEPTION_STACK_OVERFLOW           ((DWORD)0xC00000FD)
+#define EXCEPTION_GUARD_PAGE               ((DWORD)0x80000001)
+#define EXCEPTION_INVALID_HANDLE           ((DWORD)0xC0000008)
+#define EXCEPTION_EXECUTE_HANDLER          1
+#define EXCEPTION_CONTINUE_SEARCH          0
+#define EXCEPTION_CONTINUE_EXECUTION       (-1)
+
 /* Mailslots. */
 #define MAILSLOT_NO_MESSAGE   ((DWORD)-1)
 #define MAILSLOT_WAIT_FOREVER ((DWORD)-1)
@@ -715,6 +736,9 @@ typedef LONG HRESULT;
 #  define __try        if (1)
 #  define __finally    if (1)
 #  define __except(f)  else if (0)
+/* Inside an __except block, which never runs. */
+#  define GetExceptionCode()        ((DWORD)0)
+#  define GetExceptionInformation() ((void *)0)
 #endif
 
 /* min/max as in <windef.h>, but never in C++ (they would break std::min). */
