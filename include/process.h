@@ -56,7 +56,7 @@ struct winipc_beginthread_ {
     HANDLE self;
 };
 
-static inline DWORD WINAPI winipc_beginthread_run_(LPVOID p)
+static inline DWORD winipc_beginthread_run_(LPVOID p)
 {
     struct winipc_beginthread_ b = *(struct winipc_beginthread_ *)p;
     free(p);
