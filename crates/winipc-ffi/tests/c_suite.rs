@@ -1267,7 +1267,9 @@ const TEXTBOOK: &[&str] = &[
     "EnvMain.c",
     "BeginThread.c",
     "Print64.c",
+    "SehFilter.c",
     "SyncQueue.cpp",
+    "HelloMain.cpp",
 ];
 
 /// Builds every textbook program in one mode into `dir/bin`. The programs are unchanged; the
@@ -1639,6 +1641,14 @@ fn textbook_run(dir: &Path, cxx: bool, tag: &str) {
              TryAcquireSRWLockExclusive while shared: 0\n\
              SleepConditionVariableCS: ERROR_TIMEOUT\n",
         );
+        // `int _tmain()`: under UNICODE the shim finds this form too (a link error before).
+        let o = run(&bin("HelloMain"), dir, &[], None);
+        assert_eq!(o.status.code(), Some(3), "{tag}: HelloMain");
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout),
+            "Hello, World!\n",
+            "{tag}"
+        );
     }
     exact(
         "StringUtil",
@@ -1804,6 +1814,12 @@ fn textbook_run(dir: &Path, cxx: bool, tag: &str) {
         "size: 5368709120 bytes, 5368709120, 0x140000000, [     5368709120]\n\
          2000-01-01 as FILETIME: 125911584000000000\n%I32d: 42, %Iu: 4096, 100%\n\
          _stscanf: 2 fields, 12345678901 and 7\n",
+    );
+    exact(
+        "SehFilter",
+        &[],
+        None,
+        "filter: 1 -1 0\nEXCEPTION_ACCESS_VIOLATION = 0xC0000005\nvalue 11, lock free: 1\n",
     );
     // PartAdder alone: the shell sees 8 bits of the sum, GetExitCodeProcess saw all 32.
     let o = run(&bin("PartAdder"), dir, &["1", "100000"], None);
