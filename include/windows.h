@@ -44,6 +44,14 @@ extern "C" {
 #define WINBASEAPI
 #define NTAPI
 
+/* MSVC's own pragmas - #pragma comment(lib, "ws2_32.lib"), #pragma warning(disable: 4996),
+ * #pragma region - are everywhere in Windows code and mean nothing here: from this point on,
+ * unknown pragmas are not reported (-Wunknown-pragmas, part of -Wall). g++ before 13 does not
+ * honour this for its preprocessor's warnings (GCC bug 53431): there, -Wno-unknown-pragmas. */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(WINIPC_KEEP_UNKNOWN_PRAGMAS)
+#  pragma GCC diagnostic ignored "-Wunknown-pragmas"
+#endif
+
 /* MSVC's calling-convention keywords, which the x64 compiler accepts and ignores
  * (`unsigned __stdcall ThreadFunc(void *)` for _beginthreadex), and __declspec with the
  * storage classes Windows code uses: thread (a thread-local variable), dllexport (visible),

@@ -1,11 +1,15 @@
 /*
  * IncCounter.c - _beginthreadex threads incrementing a shared counter, protected by a
- * CRITICAL_SECTION, by InterlockedIncrement, and by a named mutex.
+ * CRITICAL_SECTION, by InterlockedIncrement, and by a named mutex; with the MSVC pragmas
+ * such files carry.
  */
 #include <windows.h>
 #include <tchar.h>
 #include <stdio.h>
 #include <process.h>
+
+#pragma warning(disable: 4996)
+#pragma comment(lib, "kernel32.lib")
 
 #define NUM_OF_GATE 6
 #define LOOP 20000
