@@ -14,6 +14,7 @@
 #include <windows.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #if defined(__cplusplus) && __cplusplus >= 201103L
 #  define WINIPC_PROCESS_H_NULL nullptr
@@ -42,6 +43,59 @@ static inline uintptr_t _beginthreadex(void *security, unsigned stack_size,
 static inline void _endthreadex(unsigned retval)
 {
     ExitThread(retval);
+}
+
+/* _beginthread: start_address(arglist) on a new thread whose handle closes itself when the
+ * routine returns (as the C runtime's: do not wait on it); -1 on failure (errno EAGAIN or
+ * EINVAL). _endthread ends the calling thread (its handle then stays open). */
+typedef void (*_beginthread_proc_type)(void *);
+
+struct winipc_beginthread_ {
+    void (*start)(void *);
+    void *arg;
+    HANDLE self;
+};
+
+static inline DWORD winipc_beginthread_run_(LPVOID p)
+{
+    struct winipc_beginthread_ b = *(struct winipc_beginthread_ *)p;
+    free(p);
+    b.start(b.arg);
+    CloseHandle(b.self);
+    return 0;
+}
+
+static inline uintptr_t _beginthread(void (*start_address)(void *), unsigned stack_size,
+                                     void *arglist)
+{
+    struct winipc_beginthread_ *b;
+    HANDLE h;
+    if (start_address == WINIPC_PROCESS_H_NULL) {
+        errno = EINVAL;
+        return (uintptr_t)-1;
+    }
+    b = (struct winipc_beginthread_ *)malloc(sizeof *b);
+    if (b == WINIPC_PROCESS_H_NULL) {
+        errno = EAGAIN;
+        return (uintptr_t)-1;
+    }
+    b->start = start_address;
+    b->arg = arglist;
+    h = CreateThread(WINIPC_PROCESS_H_NULL, stack_size, winipc_beginthread_run_, b,
+                     CREATE_SUSPENDED, WINIPC_PROCESS_H_NULL);
+    if (h == WINIPC_PROCESS_H_NULL) {
+        free(b);
+        errno = EAGAIN;
+        return (uintptr_t)-1;
+    }
+    b->self = h;
+    ResumeThread(h);
+    return (uintptr_t)h;
+}
+
+static inline void _endthread(void)
+{
+    ExitThread(0);
 }
 
 #ifdef __cplusplus

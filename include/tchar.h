@@ -73,18 +73,157 @@ typedef unsigned char TBYTE, *PTBYTE;
 
 #define _tmain     main
 
-/* Formatted I/O. */
-#define _tprintf   printf
-#define _ftprintf  fprintf
-#define _stprintf  sprintf
-#define _sntprintf snprintf   /* NB: C snprintf, which always terminates (MSVC's _snprintf may not) */
+/* Formatted I/O: the C library's, through wrappers without GCC's printf format check, which
+ * rejects MSVC's `%hs`/`%hc` (a narrow string/character in every mode; the C library prints
+ * them right, as it ignores `h` there) - generic-text code prints char strings so - and
+ * MSVC's `%I64d` (rewritten to `%lld`, which the C library would misread). */
+#if defined(__GNUC__) || defined(__clang__)
+#  pragma GCC diagnostic push
+#  pragma GCC diagnostic ignored "-Wpragmas"
+#  pragma GCC diagnostic ignored "-Wunknown-warning-option"
+#  pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#  pragma GCC diagnostic ignored "-Wsuggest-attribute=format"
+#endif
+/* MSVC's size prefixes I64, I32 and I (%I64d, %10I64u, %Iu), which the C library reads as
+ * its own 'I' flag and a width of 64: a copy of `fmt` with ll, nothing and z in their place
+ * (never longer), or NULL when `fmt` has none (or no memory: then printed as written). */
+static inline char *winipc_msvc_fmt_(const char *fmt)
+{
+    const char *p;
+    char *out, *o;
+    if (strchr(fmt, 'I') == WINIPC_NULLPTR)
+        return WINIPC_NULLPTR;
+    out = (char *)malloc(strlen(fmt) + 1);
+    if (out == WINIPC_NULLPTR)
+        return WINIPC_NULLPTR;
+    for (p = fmt, o = out; *p != 0;) {
+        if (*p != '%') {
+            *o++ = *p++;
+            continue;
+        }
+        *o++ = *p++;
+        if (*p == '%') {
+            *o++ = *p++;
+            continue;
+        }
+        while (*p != 0 && strchr("-+ #0'", *p) != WINIPC_NULLPTR)
+            *o++ = *p++;
+        while (*p == '*' || (*p >= '0' && *p <= '9') || *p == '.')
+            *o++ = *p++;
+        if (*p == 'I') {
+            if (p[1] == '6' && p[2] == '4') {
+                *o++ = 'l';
+                *o++ = 'l';
+                p += 3;
+            } else if (p[1] == '3' && p[2] == '2') {
+                p += 3;
+            } else {
+                *o++ = 'z';
+                p++;
+            }
+        }
+    }
+    *o = 0;
+    return out;
+}
+
+static inline int winipc_tprintf_a(const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *f = winipc_msvc_fmt_(fmt);
+    va_start(ap, fmt);
+    n = vprintf(f != WINIPC_NULLPTR ? f : fmt, ap);
+    va_end(ap);
+    free(f);
+    return n;
+}
+
+static inline int winipc_ftprintf_a(FILE *stream, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *f = winipc_msvc_fmt_(fmt);
+    va_start(ap, fmt);
+    n = vfprintf(stream, f != WINIPC_NULLPTR ? f : fmt, ap);
+    va_end(ap);
+    free(f);
+    return n;
+}
+
+static inline int winipc_stprintf_a(char *buf, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *f = winipc_msvc_fmt_(fmt);
+    va_start(ap, fmt);
+    n = vsprintf(buf, f != WINIPC_NULLPTR ? f : fmt, ap);
+    va_end(ap);
+    free(f);
+    return n;
+}
+
+static inline int winipc_sntprintf_a(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *f = winipc_msvc_fmt_(fmt);
+    va_start(ap, fmt);
+    n = vsnprintf(buf, size, f != WINIPC_NULLPTR ? f : fmt, ap);
+    va_end(ap);
+    free(f);
+    return n;
+}
+static inline int winipc_tscanf_a(const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *f = winipc_msvc_fmt_(fmt);
+    va_start(ap, fmt);
+    n = vscanf(f != WINIPC_NULLPTR ? f : fmt, ap);
+    va_end(ap);
+    free(f);
+    return n;
+}
+
+static inline int winipc_ftscanf_a(FILE *stream, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *f = winipc_msvc_fmt_(fmt);
+    va_start(ap, fmt);
+    n = vfscanf(stream, f != WINIPC_NULLPTR ? f : fmt, ap);
+    va_end(ap);
+    free(f);
+    return n;
+}
+
+static inline int winipc_stscanf_a(const char *str, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *f = winipc_msvc_fmt_(fmt);
+    va_start(ap, fmt);
+    n = vsscanf(str, f != WINIPC_NULLPTR ? f : fmt, ap);
+    va_end(ap);
+    free(f);
+    return n;
+}
+#if defined(__GNUC__) || defined(__clang__)
+#  pragma GCC diagnostic pop
+#endif
+
+#define _tprintf   winipc_tprintf_a
+#define _ftprintf  winipc_ftprintf_a
+#define _stprintf  winipc_stprintf_a
+#define _sntprintf winipc_sntprintf_a /* NB: like C snprintf, always terminates (MSVC's _snprintf may not) */
 #define _vtprintf  vprintf
 #define _vftprintf vfprintf
 #define _vstprintf vsprintf
 #define _vsntprintf vsnprintf
-#define _tscanf    scanf
-#define _ftscanf   fscanf
-#define _stscanf   sscanf
+#define _tscanf    winipc_tscanf_a   /* MSVC's %I64d/%I32d/%Id rewritten, as for printf */
+#define _ftscanf   winipc_ftscanf_a
+#define _stscanf   winipc_stscanf_a
 #define _tscanf_s  winipc_scanf_s   /* MSVC's scanf_s: a size follows %s/%c/%[ buffers */
 #define _ftscanf_s winipc_fscanf_s
 #define _stscanf_s winipc_sscanf_s
@@ -142,6 +281,7 @@ typedef unsigned char TBYTE, *PTBYTE;
 #define _tcstoui64 strtoull
 #define _tcstod    strtod
 #define _ttof      atof
+#define _tstof     atof
 
 /* Character classes. */
 #define _totupper  toupper
@@ -226,7 +366,12 @@ typedef winipc_wchar  TBYTE, *PTBYTE;
 
 #define _tmain     wmain
 #ifdef __cplusplus
+#  if defined(WINIPC_WMAIN_SHIM)
+/* Weak: the shim below calls whichever form of wmain the program defines. */
+int wmain(int argc, _TCHAR **argv) __attribute__((__weak__));
+#  else
 int wmain(int argc, _TCHAR **argv);
+#  endif
 #endif
 /* Not declared in C, so that both `int _tmain()` (the "Creating Threads" sample) and
    `int _tmain(int argc, TCHAR *argv[])` define it; the shim below calls it by symbol. */
@@ -419,6 +564,16 @@ static inline winipc_wchar *winipc_tcstok(winipc_wchar *s, const winipc_wchar *d
     return tok;
 }
 
+static inline winipc_wchar *winipc_tcspbrk(const winipc_wchar *s, const winipc_wchar *set)
+{
+    const winipc_wchar *k;
+    for (; *s != 0; s++)
+        for (k = set; *k != 0; k++)
+            if (*k == *s)
+                return (winipc_wchar *)(uintptr_t)s;
+    return WINIPC_NULLPTR;
+}
+
 static inline winipc_wchar *winipc_tcsdup(const winipc_wchar *s)
 {
     size_t n = (winipc_tcslen(s) + 1) * sizeof(winipc_wchar);
@@ -458,6 +613,26 @@ static inline long winipc_tcstol(const winipc_wchar *s, winipc_wchar **end, int 
         *end = (winipc_wchar *)(uintptr_t)s;
     }
     return v;
+}
+
+static inline double winipc_tcstod(const winipc_wchar *s, winipc_wchar **end)
+{
+    char *a = winipc_tcs_ascii_prefix(s), *e = WINIPC_NULLPTR;
+    double v = 0;
+    if (a != WINIPC_NULLPTR) {
+        v = strtod(a, &e);
+        if (end != WINIPC_NULLPTR)
+            *end = (winipc_wchar *)(uintptr_t)(s + (e - a));
+        free(a);
+    } else if (end != WINIPC_NULLPTR) {
+        *end = (winipc_wchar *)(uintptr_t)s;
+    }
+    return v;
+}
+
+static inline double winipc_ttof(const winipc_wchar *s)
+{
+    return winipc_tcstod(s, WINIPC_NULLPTR);
 }
 
 static inline unsigned long winipc_tcstoul(const winipc_wchar *s, winipc_wchar **end, int base)
@@ -660,6 +835,10 @@ static inline void winipc_tperror(const winipc_wchar *s)
 #define _tcstoul   winipc_tcstoul
 #define _tcstoi64  winipc_tcstoll
 #define _tcstoui64 winipc_tcstoull
+#define _tcstod    winipc_tcstod
+#define _ttof      winipc_ttof
+#define _tstof     winipc_ttof
+#define _tcspbrk   winipc_tcspbrk
 
 /* Classification of one UTF-16 code unit as a code point: exact for the
  * BMP; surrogate halves classify as nothing and map to themselves. */
@@ -832,6 +1011,288 @@ static inline errno_t winipc_tfopen_s(FILE **pf, const winipc_wchar *name,
 
 #endif /* _UNICODE */
 
+/* ---- MSVC runtime string functions, both modes (on _TCHAR) ----------------------------
+ * _tcscat_s, _tcsncpy_s, _tcsncat_s (with _TRUNCATE), _tcsupr/_tcslwr (and their _s forms;
+ * case mapping per unit: ASCII in ANSI mode, towupper/towlower under _UNICODE), _tcsrev,
+ * _tcsset, _tcsnset, _tcsnlen, _itot/_ltot/_ultot/_i64tot/_ui64tot (and _itot_s, _ltot_s),
+ * the _tcsclen, _tcsnccmp, ... names of SBCS/UTF-16 code (no multi-byte characters here), _tcsinc,
+ * _tcsdec, _tcsninc, _tcsnextc, _tprintf_s, _ftprintf_s, __targv. */
+
+#ifndef _TRUNCATE
+#  define _TRUNCATE ((size_t)-1)
+#endif
+#ifndef STRUNCATE
+#  define STRUNCATE 80
+#endif
+
+static inline size_t winipc_tcsnlen_(const _TCHAR *s, size_t max)
+{
+    size_t n = 0;
+    while (n < max && s[n] != 0)
+        n++;
+    return n;
+}
+
+static inline _TCHAR winipc_tupper_(_TCHAR c)
+{
+#ifdef _UNICODE
+    return (_TCHAR)towupper((wint_t)c);
+#else
+    return (c >= 'a' && c <= 'z') ? (_TCHAR)(c - 'a' + 'A') : c;
+#endif
+}
+
+static inline _TCHAR winipc_tlower_(_TCHAR c)
+{
+#ifdef _UNICODE
+    return (_TCHAR)towlower((wint_t)c);
+#else
+    return (c >= 'A' && c <= 'Z') ? (_TCHAR)(c - 'A' + 'a') : c;
+#endif
+}
+
+/* strncpy_s/strncat_s: at most `count` characters of src (all that fit with _TRUNCATE:
+ * then STRUNCATE when cut); too long otherwise -> ERANGE with dst emptied. */
+static inline errno_t winipc_tcsncat_s_(_TCHAR *dst, size_t cap, const _TCHAR *src,
+                                        size_t count, int append)
+{
+    size_t used, n, room;
+    if (dst == WINIPC_NULLPTR || cap == 0)
+        return EINVAL;
+    used = append ? winipc_tcsnlen_(dst, cap) : 0;
+    if (used == cap) {
+        dst[0] = 0;
+        return EINVAL; /* not terminated */
+    }
+    if (src == WINIPC_NULLPTR) {
+        dst[0] = 0;
+        return EINVAL;
+    }
+    n = winipc_tcsnlen_(src, count);
+    room = cap - used - 1;
+    if (n > room) {
+        if (count == _TRUNCATE) {
+            memcpy(dst + used, src, room * sizeof(_TCHAR));
+            dst[used + room] = 0;
+            return STRUNCATE;
+        }
+        dst[0] = 0;
+        return ERANGE;
+    }
+    memcpy(dst + used, src, n * sizeof(_TCHAR));
+    dst[used + n] = 0;
+    return 0;
+}
+
+static inline errno_t winipc_tcscat_s(_TCHAR *dst, size_t cap, const _TCHAR *src)
+{
+    return winipc_tcsncat_s_(dst, cap, src, (size_t)-2, 1);
+}
+
+static inline errno_t winipc_tcsncpy_s(_TCHAR *dst, size_t cap, const _TCHAR *src, size_t count)
+{
+    return winipc_tcsncat_s_(dst, cap, src, count, 0);
+}
+
+static inline errno_t winipc_tcsncat_s(_TCHAR *dst, size_t cap, const _TCHAR *src, size_t count)
+{
+    return winipc_tcsncat_s_(dst, cap, src, count, 1);
+}
+
+static inline _TCHAR *winipc_tcsupr(_TCHAR *s)
+{
+    _TCHAR *p;
+    for (p = s; *p != 0; p++)
+        *p = winipc_tupper_(*p);
+    return s;
+}
+
+static inline _TCHAR *winipc_tcslwr(_TCHAR *s)
+{
+    _TCHAR *p;
+    for (p = s; *p != 0; p++)
+        *p = winipc_tlower_(*p);
+    return s;
+}
+
+static inline errno_t winipc_tcscase_s_(_TCHAR *s, size_t cap, int upper)
+{
+    size_t n;
+    if (s == WINIPC_NULLPTR || cap == 0)
+        return EINVAL;
+    n = winipc_tcsnlen_(s, cap);
+    if (n == cap) {
+        s[0] = 0;
+        return EINVAL;
+    }
+    if (upper)
+        winipc_tcsupr(s);
+    else
+        winipc_tcslwr(s);
+    return 0;
+}
+
+static inline errno_t winipc_tcsupr_s(_TCHAR *s, size_t cap)
+{
+    return winipc_tcscase_s_(s, cap, 1);
+}
+
+static inline errno_t winipc_tcslwr_s(_TCHAR *s, size_t cap)
+{
+    return winipc_tcscase_s_(s, cap, 0);
+}
+
+static inline _TCHAR *winipc_tcsrev(_TCHAR *s)
+{
+    size_t i = 0, j = 0;
+    while (s[j] != 0)
+        j++;
+    while (j > 0 && i < --j) {
+        _TCHAR t = s[i];
+        s[i++] = s[j];
+        s[j] = t;
+    }
+    return s;
+}
+
+static inline _TCHAR *winipc_tcsnset(_TCHAR *s, int c, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n && s[i] != 0; i++)
+        s[i] = (_TCHAR)c;
+    return s;
+}
+
+static inline _TCHAR *winipc_tcsset(_TCHAR *s, int c)
+{
+    return winipc_tcsnset(s, c, (size_t)-1);
+}
+
+static inline size_t winipc_tcsnlen(const _TCHAR *s, size_t max)
+{
+    return winipc_tcsnlen_(s, max);
+}
+
+/* _itoa and friends: `value` in `radix` (2..36), lowercase digits; a minus sign only for a
+ * negative value in radix 10 (other radixes show the two's complement, as MSVC). */
+static inline _TCHAR *winipc_u64tot_(unsigned long long v, _TCHAR *buf, int radix, int neg)
+{
+    char tmp[72];
+    int n = 0, i = 0;
+    if (radix < 2 || radix > 36) {
+        buf[0] = 0;
+        return buf;
+    }
+    do {
+        tmp[n++] = "0123456789abcdefghijklmnopqrstuvwxyz"[v % (unsigned)radix];
+        v /= (unsigned)radix;
+    } while (v != 0);
+    if (neg)
+        buf[i++] = '-';
+    while (n > 0)
+        buf[i++] = (_TCHAR)tmp[--n];
+    buf[i] = 0;
+    return buf;
+}
+
+static inline _TCHAR *winipc_i64tot(long long v, _TCHAR *buf, int radix)
+{
+    if (radix == 10 && v < 0)
+        return winipc_u64tot_(0ULL - (unsigned long long)v, buf, radix, 1);
+    return winipc_u64tot_((unsigned long long)v, buf, radix, 0);
+}
+
+static inline _TCHAR *winipc_ui64tot(unsigned long long v, _TCHAR *buf, int radix)
+{
+    return winipc_u64tot_(v, buf, radix, 0);
+}
+
+static inline _TCHAR *winipc_itot(int v, _TCHAR *buf, int radix)
+{
+    if (radix == 10)
+        return winipc_i64tot(v, buf, radix);
+    return winipc_u64tot_((unsigned)v, buf, radix, 0); /* 32 bits, as MSVC's _itoa */
+}
+
+static inline _TCHAR *winipc_ltot(long v, _TCHAR *buf, int radix)
+{
+    return winipc_itot((int)v, buf, radix); /* long is 32-bit on Windows */
+}
+
+static inline _TCHAR *winipc_ultot(unsigned long v, _TCHAR *buf, int radix)
+{
+    return winipc_u64tot_((unsigned)v, buf, radix, 0);
+}
+
+/* _itoa_s: EINVAL for a bad buffer or radix, ERANGE (buffer emptied) when it does not fit. */
+static inline errno_t winipc_itot_s(int v, _TCHAR *buf, size_t cap, int radix)
+{
+    _TCHAR tmp[72];
+    size_t n;
+    if (buf == WINIPC_NULLPTR || cap == 0)
+        return EINVAL;
+    if (radix < 2 || radix > 36) {
+        buf[0] = 0;
+        return EINVAL;
+    }
+    winipc_itot(v, tmp, radix);
+    n = winipc_tcsnlen_(tmp, 72);
+    if (n >= cap) {
+        buf[0] = 0;
+        return ERANGE;
+    }
+    memcpy(buf, tmp, (n + 1) * sizeof(_TCHAR));
+    return 0;
+}
+
+static inline _TCHAR *winipc_tcsdec(const _TCHAR *start, const _TCHAR *p)
+{
+    return (start != WINIPC_NULLPTR && p != WINIPC_NULLPTR && p > start)
+               ? (_TCHAR *)(uintptr_t)(p - 1)
+               : WINIPC_NULLPTR;
+}
+
+static inline _TCHAR *winipc_tcsninc(const _TCHAR *p, size_t n)
+{
+    return p == WINIPC_NULLPTR ? WINIPC_NULLPTR
+                               : (_TCHAR *)(uintptr_t)(p + winipc_tcsnlen_(p, n));
+}
+
+#define _tcscat_s  winipc_tcscat_s
+#define _tcsncpy_s winipc_tcsncpy_s
+#define _tcsncat_s winipc_tcsncat_s
+#define _tcsupr    winipc_tcsupr
+#define _tcslwr    winipc_tcslwr
+#define _tcsupr_s  winipc_tcsupr_s
+#define _tcslwr_s  winipc_tcslwr_s
+#define _tcsrev    winipc_tcsrev
+#define _tcsset    winipc_tcsset
+#define _tcsnset   winipc_tcsnset
+#define _tcsnlen   winipc_tcsnlen
+#define _itot      winipc_itot
+#define _ltot      winipc_ltot
+#define _ultot     winipc_ultot
+#define _i64tot    winipc_i64tot
+#define _ui64tot   winipc_ui64tot
+#define _itot_s    winipc_itot_s
+#define _tcsclen   _tcslen
+#define _tcsnccmp  _tcsncmp
+#define _tcsncicmp _tcsnicmp
+#define _tcsnccpy  _tcsncpy
+#define _tcsnccat  _tcsncat
+#define _tcsccmp(a, b) ((int)*(a) - (int)*(b))
+#define _tcsinc(p) ((_TCHAR *)(uintptr_t)((p) + 1))
+#define _tcsdec    winipc_tcsdec
+#define _tcsninc   winipc_tcsninc
+#define _tcsnextc(p) ((unsigned int)(_TUCHAR)*(p))
+#define _tprintf_s _tprintf
+#define _ftprintf_s _ftprintf
+#ifdef _UNICODE
+#  define __targv __wargv
+#else
+#  define __targv __argv
+#endif
+
 /* ---- the char forms of MSVC's _s functions (used by the ANSI mapping) ---------------- */
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -925,24 +1386,58 @@ static inline errno_t winipc_fopen_s(FILE **pf, const char *name, const char *mo
 #endif
 
 #if defined(_UNICODE) && defined(WINIPC_WMAIN_SHIM)
-/* main() for _UNICODE programs: argv converted from UTF-8 to UTF-16. */
+/* main() for _UNICODE programs: argv and the environment converted from UTF-8 to UTF-16,
+ * then wmain(argc, argv) - or wmain(argc, argv, envp), or wmain() - whichever the program
+ * defines. */
 #ifndef __cplusplus
-int winipc_wmain_(int argc, _TCHAR **argv) __asm__("wmain");
+/* The System V calling convention lets a caller pass more arguments than the callee reads,
+ * so one call reaches any of the three forms. */
+int winipc_wmain_(int argc, _TCHAR **argv, _TCHAR **envp) __asm__("wmain");
 #  define wmain winipc_wmain_
+#else
+/* C++: each form is an overload (the two-argument one is declared above, weak too); the
+ * program defines one, the others stay weak and NULL. */
+int wmain(int argc, _TCHAR **argv, _TCHAR **envp) __attribute__((__weak__));
+int wmain() __attribute__((__weak__));
 #endif
-int main(int argc, char **argv);
-int main(int argc, char **argv)
+static _TCHAR **winipc_wide_vector_(int n, char **v)
 {
     int i;
-    _TCHAR **wargv = (_TCHAR **)calloc((size_t)argc + 1, sizeof(_TCHAR *));
-    if (wargv == WINIPC_NULLPTR)
-        return 1;
-    for (i = 0; i < argc; i++) {
-        wargv[i] = winipc_utf8_to_utf16(argv[i]);
-        if (wargv[i] == WINIPC_NULLPTR)
-            return 1;
+    _TCHAR **w = (_TCHAR **)calloc((size_t)n + 1, sizeof(_TCHAR *));
+    if (w == WINIPC_NULLPTR)
+        return WINIPC_NULLPTR;
+    for (i = 0; i < n; i++) {
+        w[i] = winipc_utf8_to_utf16(v[i]);
+        if (w[i] == WINIPC_NULLPTR)
+            return WINIPC_NULLPTR;
     }
-    return wmain(argc, wargv);
+    return w;
+}
+int main(int argc, char **argv, char **envp);
+int main(int argc, char **argv, char **envp)
+{
+    int envc = 0;
+    _TCHAR **wargv, **wenvp;
+    while (envp != WINIPC_NULLPTR && envp[envc] != WINIPC_NULLPTR)
+        envc++;
+    wargv = winipc_wide_vector_(argc, argv);
+    wenvp = winipc_wide_vector_(envc, envp);
+    if (wargv == WINIPC_NULLPTR || wenvp == WINIPC_NULLPTR)
+        return 1;
+#ifndef __cplusplus
+    return wmain(argc, wargv, wenvp);
+#else
+    {
+        int (*with_env)(int, _TCHAR **, _TCHAR **) = wmain;
+        int (*with_args)(int, _TCHAR **) = wmain;
+        int (*without)() = wmain;
+        if (with_env != WINIPC_NULLPTR)
+            return with_env(argc, wargv, wenvp);
+        if (with_args != WINIPC_NULLPTR)
+            return with_args(argc, wargv);
+        return without != WINIPC_NULLPTR ? without() : 1;
+    }
+#endif
 }
 #ifndef __cplusplus
 #  undef wmain

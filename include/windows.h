@@ -44,6 +44,51 @@ extern "C" {
 #define WINBASEAPI
 #define NTAPI
 
+/* MSVC's own pragmas - #pragma comment(lib, "ws2_32.lib"), #pragma warning(disable: 4996),
+ * #pragma region - are everywhere in Windows code and mean nothing here: from this point on,
+ * unknown pragmas are not reported (-Wunknown-pragmas, part of -Wall). g++ before 13 does not
+ * honour this for its preprocessor's warnings (GCC bug 53431): there, -Wno-unknown-pragmas. */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(WINIPC_KEEP_UNKNOWN_PRAGMAS)
+#  pragma GCC diagnostic ignored "-Wunknown-pragmas"
+#endif
+
+/* MSVC's calling-convention keywords, which the x64 compiler accepts and ignores
+ * (`unsigned __stdcall ThreadFunc(void *)` for _beginthreadex), and __declspec with the
+ * storage classes Windows code uses: thread (a thread-local variable), dllexport (visible),
+ * dllimport, noinline, noreturn, selectany (weak), align(n), novtable and nothrow. */
+#if !defined(_MSC_VER) && !defined(__MINGW32__)
+#  ifndef __stdcall
+#    define __stdcall
+#  endif
+#  ifndef _stdcall
+#    define _stdcall
+#  endif
+#  ifndef __cdecl
+#    define __cdecl
+#  endif
+#  ifndef _cdecl
+#    define _cdecl
+#  endif
+#  ifndef __fastcall
+#    define __fastcall
+#  endif
+#  ifndef __thiscall
+#    define __thiscall
+#  endif
+#  if !defined(__declspec) && (defined(__GNUC__) || defined(__clang__))
+#    define __declspec(x) __winipc_declspec_##x
+#    define __winipc_declspec_thread __thread
+#    define __winipc_declspec_dllexport __attribute__((__visibility__("default")))
+#    define __winipc_declspec_dllimport
+#    define __winipc_declspec_noinline __attribute__((__noinline__))
+#    define __winipc_declspec_noreturn __attribute__((__noreturn__))
+#    define __winipc_declspec_selectany __attribute__((__weak__))
+#    define __winipc_declspec_align(n) __attribute__((__aligned__(n)))
+#    define __winipc_declspec_novtable
+#    define __winipc_declspec_nothrow
+#  endif
+#endif
+
 #if defined(__GNUC__) || defined(__clang__)
 #  define DECLSPEC_NORETURN __attribute__((__noreturn__))
 #elif defined(__cplusplus) && __cplusplus >= 201103L
@@ -375,6 +420,27 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define WAIT_IO_COMPLETION    0x000000C0
 #define STILL_ACTIVE          STATUS_PENDING   /* 259 */
 
+/* Exception codes (winnt.h) and filter results (excpt.h), for code written with
+ * __try/__except: it builds, but no exception is caught (section 3 of docs/c-abi.md). */
+#define EXCEPTION_ACCESS_VIOLATION         ((DWORD)0xC0000005)
+#define EXCEPTION_DATATYPE_MISALIGNMENT    ((DWORD)0x80000002)
+#define EXCEPTION_BREAKPOINT               ((DWORD)0x80000003)
+#define EXCEPTION_SINGLE_STEP              ((DWORD)0x80000004)
+#define EXCEPTION_ARRAY_BOUNDS_EXCEEDED    ((DWORD)0xC000008C)
+#define EXCEPTION_FLT_DIVIDE_BY_ZERO       ((DWORD)0xC000008E)
+#define EXCEPTION_INT_DIVIDE_BY_ZERO       ((DWORD)0xC0000094)
+#define EXCEPTION_INT_OVERFLOW             ((DWORD)0xC0000095)
+#define EXCEPTION_PRIV_INSTRUCTION         ((DWORD)0xC0000096)
+#define EXCEPTION_IN_PAGE_ERROR            ((DWORD)0xC0000006)
+#define EXCEPTION_ILLEGAL_INSTRUCTION      ((DWORD)0xC000001D)
+#define EXCEPTION_NONCONTINUABLE_EXCEPTION ((DWORD)0xC0000025)
+#define EXCEPTION_STACK_OVERFLOW           ((DWORD)0xC00000FD)
+#define EXCEPTION_GUARD_PAGE               ((DWORD)0x80000001)
+#define EXCEPTION_INVALID_HANDLE           ((DWORD)0xC0000008)
+#define EXCEPTION_EXECUTE_HANDLER          1
+#define EXCEPTION_CONTINUE_SEARCH          0
+#define EXCEPTION_CONTINUE_EXECUTION       (-1)
+
 /* Mailslots. */
 #define MAILSLOT_NO_MESSAGE   ((DWORD)-1)
 #define MAILSLOT_WAIT_FOREVER ((DWORD)-1)
@@ -602,6 +668,7 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define ERROR_IO_INCOMPLETE         996
 #define ERROR_NOACCESS              998
 #define ERROR_INVALID_FLAGS         1004
+#define ERROR_NO_UNICODE_TRANSLATION 1113
 #define ERROR_FILE_CORRUPT          1392
 #define ERROR_TIMEOUT               1460
 #define ERROR_NOT_ENOUGH_QUOTA      1816
@@ -677,6 +744,9 @@ typedef LONG HRESULT;
 #  define __try        if (1)
 #  define __finally    if (1)
 #  define __except(f)  else if (0)
+/* Inside an __except block, which never runs. */
+#  define GetExceptionCode()        ((DWORD)0)
+#  define GetExceptionInformation() ((void *)0)
 #endif
 
 /* min/max as in <windef.h>, but never in C++ (they would break std::min). */
@@ -1385,11 +1455,73 @@ WINBASEAPI LPWSTR WINAPI GetCommandLineW(void);
 extern int __argc;
 extern char **__argv;
 extern WCHAR **__wargv;
+/* A reference to libwinipc from every program that includes <windows.h>, so that the linker
+ * keeps the library (and its handler recording the full 32-bit code of exit(n) / a return from
+ * main) also in a program that calls no Win32 function - a child that only returns a sum -
+ * when it links with --as-needed, the default of most distributions. WINIPC_NO_LINK_ANCHOR
+ * leaves it out (for code using only the headers' inline functions, without -lwinipc). */
+#if !defined(WINIPC_NO_LINK_ANCHOR) && (defined(__GNUC__) || defined(__clang__))
+static int *const winipc_link_anchor_ __attribute__((__used__, __unused__)) = &__argc;
+#endif
 /* shell32's splitter (<shellapi.h>, which the SDK's <windows.h> includes); free the array
  * with LocalFree. */
 WINBASEAPI LPWSTR *WINAPI CommandLineToArgvW(LPCWSTR lpCmdLine, int *pNumArgs);
 WINBASEAPI BOOL WINAPI GetComputerNameA(LPSTR lpBuffer, LPDWORD nSize);
 WINBASEAPI BOOL WINAPI GetComputerNameW(LPWSTR lpBuffer, LPDWORD nSize);
+/* The Windows version: 6.2 build 9200, what Windows 8 and later report to a program without
+ * a compatibility manifest (docs/c-abi.md). */
+typedef struct _OSVERSIONINFOA {
+    DWORD dwOSVersionInfoSize;
+    DWORD dwMajorVersion;
+    DWORD dwMinorVersion;
+    DWORD dwBuildNumber;
+    DWORD dwPlatformId;
+    CHAR szCSDVersion[128];
+} OSVERSIONINFOA, *POSVERSIONINFOA, *LPOSVERSIONINFOA;
+typedef struct _OSVERSIONINFOW {
+    DWORD dwOSVersionInfoSize;
+    DWORD dwMajorVersion;
+    DWORD dwMinorVersion;
+    DWORD dwBuildNumber;
+    DWORD dwPlatformId;
+    WCHAR szCSDVersion[128];
+} OSVERSIONINFOW, *POSVERSIONINFOW, *LPOSVERSIONINFOW;
+typedef struct _OSVERSIONINFOEXA {
+    DWORD dwOSVersionInfoSize;
+    DWORD dwMajorVersion;
+    DWORD dwMinorVersion;
+    DWORD dwBuildNumber;
+    DWORD dwPlatformId;
+    CHAR szCSDVersion[128];
+    WORD wServicePackMajor;
+    WORD wServicePackMinor;
+    WORD wSuiteMask;
+    BYTE wProductType;
+    BYTE wReserved;
+} OSVERSIONINFOEXA, *POSVERSIONINFOEXA, *LPOSVERSIONINFOEXA;
+typedef struct _OSVERSIONINFOEXW {
+    DWORD dwOSVersionInfoSize;
+    DWORD dwMajorVersion;
+    DWORD dwMinorVersion;
+    DWORD dwBuildNumber;
+    DWORD dwPlatformId;
+    WCHAR szCSDVersion[128];
+    WORD wServicePackMajor;
+    WORD wServicePackMinor;
+    WORD wSuiteMask;
+    BYTE wProductType;
+    BYTE wReserved;
+} OSVERSIONINFOEXW, *POSVERSIONINFOEXW, *LPOSVERSIONINFOEXW;
+#define VER_PLATFORM_WIN32s        0
+#define VER_PLATFORM_WIN32_WINDOWS 1
+#define VER_PLATFORM_WIN32_NT      2
+#define VER_NT_WORKSTATION         0x0000001
+#define VER_NT_DOMAIN_CONTROLLER   0x0000002
+#define VER_NT_SERVER              0x0000003
+#define VER_SUITE_SINGLEUSERTS     0x00000100
+WINBASEAPI BOOL WINAPI GetVersionExA(LPOSVERSIONINFOA lpVersionInformation);
+WINBASEAPI BOOL WINAPI GetVersionExW(LPOSVERSIONINFOW lpVersionInformation);
+WINBASEAPI DWORD WINAPI GetVersion(void);
 WINBASEAPI int WINAPI lstrlenA(LPCSTR lpString);
 WINBASEAPI int WINAPI lstrlenW(LPCWSTR lpString);
 WINBASEAPI LPSTR WINAPI lstrcpyA(LPSTR lpString1, LPCSTR lpString2);
@@ -1400,6 +1532,49 @@ WINBASEAPI LPSTR WINAPI lstrcpynA(LPSTR lpString1, LPCSTR lpString2, int iMaxLen
 WINBASEAPI LPWSTR WINAPI lstrcpynW(LPWSTR lpString1, LPCWSTR lpString2, int iMaxLength);
 WINBASEAPI int WINAPI lstrcmpA(LPCSTR lpString1, LPCSTR lpString2);
 WINBASEAPI int WINAPI lstrcmpW(LPCWSTR lpString1, LPCWSTR lpString2);
+/* Case-insensitive: each character folded to lower case, then compared ordinally. */
+WINBASEAPI int WINAPI lstrcmpiA(LPCSTR lpString1, LPCSTR lpString2);
+WINBASEAPI int WINAPI lstrcmpiW(LPCWSTR lpString1, LPCWSTR lpString2);
+
+/* Code pages: the A functions take UTF-8, so CP_ACP and CP_OEMCP are UTF-8 (GetACP() ==
+ * CP_UTF8). */
+#define CP_ACP               0
+#define CP_OEMCP             1
+#define CP_MACCP             2
+#define CP_THREAD_ACP        3
+#define CP_SYMBOL            42
+#define CP_UTF7              65000
+#define CP_UTF8              65001
+#define MB_PRECOMPOSED       0x00000001
+#define MB_COMPOSITE         0x00000002
+#define MB_USEGLYPHCHARS     0x00000004
+#define MB_ERR_INVALID_CHARS 0x00000008
+#define WC_DISCARDNS         0x00000010
+#define WC_SEPCHARS          0x00000020
+#define WC_DEFAULTCHAR       0x00000040
+#define WC_ERR_INVALID_CHARS 0x00000080
+#define WC_COMPOSITECHECK    0x00000200
+#define WC_NO_BEST_FIT_CHARS 0x00000400
+WINBASEAPI int WINAPI MultiByteToWideChar(UINT CodePage, DWORD dwFlags, LPCCH lpMultiByteStr,
+                                          int cbMultiByte, LPWSTR lpWideCharStr,
+                                          int cchWideChar);
+WINBASEAPI int WINAPI WideCharToMultiByte(UINT CodePage, DWORD dwFlags, LPCWCH lpWideCharStr,
+                                          int cchWideChar, LPSTR lpMultiByteStr,
+                                          int cbMultiByte, LPCCH lpDefaultChar,
+                                          LPBOOL lpUsedDefaultChar);
+WINBASEAPI UINT WINAPI GetACP(void);
+WINBASEAPI UINT WINAPI GetOEMCP(void);
+
+/* advapi32's GetUserName: the effective user's login name. */
+#define UNLEN 256
+WINBASEAPI BOOL WINAPI GetUserNameA(LPSTR lpBuffer, LPDWORD pcbBuffer);
+WINBASEAPI BOOL WINAPI GetUserNameW(LPWSTR lpBuffer, LPDWORD pcbBuffer);
+
+#define ALL_PROCESSOR_GROUPS 0xffff
+WINBASEAPI DWORD WINAPI GetActiveProcessorCount(WORD GroupNumber);
+WINBASEAPI BOOL WINAPI IsDebuggerPresent(void);
+WINBASEAPI VOID WINAPI OutputDebugStringA(LPCSTR lpOutputString);
+WINBASEAPI VOID WINAPI OutputDebugStringW(LPCWSTR lpOutputString);
 
 /* Console odds: a bell, the terminal's title, attaching a terminal. */
 #define MB_OK                0x00000000
@@ -1677,6 +1852,9 @@ WINBASEAPI DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, D
 #  define lstrcat              lstrcatW
 #  define lstrcpyn             lstrcpynW
 #  define lstrcmp              lstrcmpW
+#  define lstrcmpi             lstrcmpiW
+#  define GetUserName          GetUserNameW
+#  define OutputDebugString    OutputDebugStringW
 #  define DeleteFile               DeleteFileW
 #  define CreateEventEx            CreateEventExW
 #  define CreateMutexEx            CreateMutexExW
@@ -1704,6 +1882,13 @@ WINBASEAPI DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, D
 #  define GetModuleFileName        GetModuleFileNameW
 typedef STARTUPINFOW   STARTUPINFO;
 typedef LPSTARTUPINFOW LPSTARTUPINFO;
+#  define GetVersionEx             GetVersionExW
+typedef OSVERSIONINFOW   OSVERSIONINFO;
+typedef POSVERSIONINFOW  POSVERSIONINFO;
+typedef LPOSVERSIONINFOW LPOSVERSIONINFO;
+typedef OSVERSIONINFOEXW   OSVERSIONINFOEX;
+typedef POSVERSIONINFOEXW  POSVERSIONINFOEX;
+typedef LPOSVERSIONINFOEXW LPOSVERSIONINFOEX;
 #else
 #  define CreateMailslot       CreateMailslotA
 #  define CreateFile           CreateFileA
@@ -1728,6 +1913,9 @@ typedef LPSTARTUPINFOW LPSTARTUPINFO;
 #  define lstrcat              lstrcatA
 #  define lstrcpyn             lstrcpynA
 #  define lstrcmp              lstrcmpA
+#  define lstrcmpi             lstrcmpiA
+#  define GetUserName          GetUserNameA
+#  define OutputDebugString    OutputDebugStringA
 #  define DeleteFile               DeleteFileA
 #  define CreateEventEx            CreateEventExA
 #  define CreateMutexEx            CreateMutexExA
@@ -1755,6 +1943,13 @@ typedef LPSTARTUPINFOW LPSTARTUPINFO;
 #  define GetModuleFileName        GetModuleFileNameA
 typedef STARTUPINFOA   STARTUPINFO;
 typedef LPSTARTUPINFOA LPSTARTUPINFO;
+#  define GetVersionEx             GetVersionExA
+typedef OSVERSIONINFOA   OSVERSIONINFO;
+typedef POSVERSIONINFOA  POSVERSIONINFO;
+typedef LPOSVERSIONINFOA LPOSVERSIONINFO;
+typedef OSVERSIONINFOEXA   OSVERSIONINFOEX;
+typedef POSVERSIONINFOEXA  POSVERSIONINFOEX;
+typedef LPOSVERSIONINFOEXA LPOSVERSIONINFOEX;
 #endif
 
 #ifdef __cplusplus

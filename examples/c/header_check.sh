@@ -141,7 +141,7 @@ for cfg in "gcc -std=c99" "gcc -std=c11 -DUNICODE -D_UNICODE" \
     have "$1" || continue
     for t in tchar_run strsafe_run; do
         exe="$tmp/$t"
-        run "run $t ($cfg)" sh -c "$cfg $base '$hc/$t.c' -o '$exe' && '$exe'"
+        run "run $t ($cfg)" sh -c "$cfg $base -DWINIPC_NO_LINK_ANCHOR '$hc/$t.c' -o '$exe' && '$exe'"
     done
 done
 # The UTF-16 formatter against the C library's snprintf, under ASan and UBSan.
@@ -156,7 +156,7 @@ for cfg in "gcc -std=c99" "clang++ -x c++ -std=c++11"; do
     set -- $cfg
     have "$1" || continue
     exe="$tmp/wmain_shim"
-    run "run wmain_shim ($cfg)" sh -c "$cfg $base -DUNICODE -D_UNICODE -fshort-wchar '$hc/wmain_shim.c' -o '$exe' && \
+    run "run wmain_shim ($cfg)" sh -c "$cfg $base -DWINIPC_NO_LINK_ANCHOR -DUNICODE -D_UNICODE -fshort-wchar '$hc/wmain_shim.c' -o '$exe' && \
         out=\$('$exe' 'h\303\251llo' 'a b'); rc=\$?; \
         [ \"\$out\" = 'h\303\251llo|a b|' ] && [ \$rc -eq 3 ] || { echo \"got '\$out' rc=\$rc\"; exit 1; }"
 done

@@ -16,6 +16,7 @@
 
 mod apc;
 mod barrier;
+mod codepage;
 mod console;
 mod consoleio;
 mod critical_section;

@@ -121,6 +121,7 @@ pub(crate) fn system_message(code: u32) -> Option<&'static str> {
         997 => "Overlapped I/O operation is in progress.",
         998 => "Invalid access to memory location.",
         1004 => "Invalid flags.",
+        1113 => "No mapping for the Unicode character exists in the target multi-byte code page.",
         1168 => "Element not found.",
         1368 => "Unable to impersonate using a named pipe until data has been read from that pipe.",
         1392 => "The file or directory is corrupted and unreadable.",
@@ -659,6 +660,77 @@ pub unsafe extern "C" fn SetSecurityDescriptorDacl(
         // SAFETY: the caller's contract.
         unsafe { write_req(sd, v) }
     })
+}
+
+// ---- the Windows version -------------------------------------------------------------------
+
+/// What Windows 8 and later report to a program without a compatibility manifest: 6.2, build
+/// 9200, `VER_PLATFORM_WIN32_NT`.
+const VERSION: (DWORD, DWORD, DWORD) = (6, 2, 9200);
+const VER_PLATFORM_WIN32_NT: DWORD = 2;
+const VER_SUITE_SINGLEUSERTS: u16 = 0x0100;
+const VER_NT_WORKSTATION: u8 = 1;
+
+/// `GetVersionExA/W`: `unit` is the size of one `szCSDVersion` character (1 or 2). The
+/// structure is `OSVERSIONINFO` (5 DWORDs, 128 characters) or `OSVERSIONINFOEX` (8 more
+/// bytes), told apart by `dwOSVersionInfoSize`; any other size -> `ERROR_INSUFFICIENT_BUFFER`,
+/// as Windows.
+///
+/// # Safety
+/// `info` NULL or valid for `dwOSVersionInfoSize` bytes.
+unsafe fn get_version_ex(info: *mut u8, unit: usize) -> R<()> {
+    if info.is_null() || !writable(info.cast(), 4) {
+        return Err(noaccess());
+    }
+    let base = 20 + 128 * unit;
+    // SAFETY: `info` is writable for its first DWORD (checked); unaligned read.
+    let size = unsafe { info.cast::<DWORD>().read_unaligned() } as usize;
+    if size != base && size != base + 8 {
+        return Err(Fail(code::ERROR_INSUFFICIENT_BUFFER));
+    }
+    if !writable(info.cast(), size) {
+        return Err(noaccess());
+    }
+    let (major, minor, build) = VERSION;
+    let mut bytes = vec![0u8; size];
+    for (i, v) in [size as DWORD, major, minor, build, VER_PLATFORM_WIN32_NT]
+        .into_iter()
+        .enumerate()
+    {
+        bytes[i * 4..i * 4 + 4].copy_from_slice(&v.to_ne_bytes());
+    }
+    // szCSDVersion stays empty (no service pack); the EX part: service pack 0.0, the suite
+    // mask and product type of a Windows desktop.
+    if size == base + 8 {
+        bytes[base + 4..base + 6].copy_from_slice(&VER_SUITE_SINGLEUSERTS.to_ne_bytes());
+        bytes[base + 6] = VER_NT_WORKSTATION;
+    }
+    // SAFETY: `info` is writable for `size` bytes (checked).
+    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), info, size) };
+    Ok(())
+}
+
+/// # Safety
+/// `info` NULL or an `OSVERSIONINFOA`/`OSVERSIONINFOEXA` whose `dwOSVersionInfoSize` is set.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GetVersionExA(info: *mut c_void) -> BOOL {
+    // SAFETY: the caller's contract.
+    ffi_bool(|| unsafe { get_version_ex(info.cast(), 1) })
+}
+
+/// # Safety
+/// `info` NULL or an `OSVERSIONINFOW`/`OSVERSIONINFOEXW` whose `dwOSVersionInfoSize` is set.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GetVersionExW(info: *mut c_void) -> BOOL {
+    // SAFETY: the caller's contract.
+    ffi_bool(|| unsafe { get_version_ex(info.cast(), 2) })
+}
+
+/// `GetVersion`: major version in the low byte, minor in the next, build in the high word.
+#[unsafe(no_mangle)]
+pub extern "C" fn GetVersion() -> DWORD {
+    let (major, minor, build) = VERSION;
+    major | (minor << 8) | (build << 16)
 }
 
 #[cfg(test)]

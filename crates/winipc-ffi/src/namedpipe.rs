@@ -845,17 +845,23 @@ pub unsafe extern "C" fn PeekNamedPipe(
                 byte_pipe = info.pipe_type == PipeType::Byte;
                 r?
             }
-            // An anonymous pipe (an OS pipe): what is available; its bytes cannot be copied
-            // without taking them (docs/c-abi.md).
+            // An anonymous pipe (an OS pipe): what is available, and a copy of its first bytes
+            // made with tee(2), which duplicates pipe data without consuming it.
             None => {
                 let mut n: libc::c_int = 0;
                 // SAFETY: FIONREAD writes one int.
                 if unsafe { libc::ioctl(fd, libc::FIONREAD, &mut n) } < 0 {
                     return Err(invalid_handle());
                 }
+                let available = n.max(0) as usize;
+                let want = b.len().min(available);
                 winipc_core::pipe::Peek {
-                    read: 0,
-                    available: n.max(0) as usize,
+                    read: if want > 0 {
+                        tee_peek(fd, &mut b[..want])
+                    } else {
+                        0
+                    },
+                    available,
                     left_in_message: 0,
                 }
             }
@@ -875,6 +881,28 @@ pub unsafe extern "C" fn PeekNamedPipe(
         }
         Ok(())
     })
+}
+
+/// Copies the first `buf.len()` bytes queued in the OS pipe `fd` (which has at least that
+/// many) into `buf` without taking them: tee(2) duplicates them into a private pipe, which is
+/// then read. 0 when that is not possible (`fd` not the read end of a pipe).
+fn tee_peek(fd: i32, buf: &mut [u8]) -> usize {
+    let mut p = [0 as libc::c_int; 2];
+    // SAFETY: pipe2 writes two descriptors into `p`.
+    if unsafe { libc::pipe2(p.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) } != 0 {
+        return 0;
+    }
+    // SAFETY: both descriptors were just created and are owned here (closed on drop).
+    let (r, w) = unsafe { (OwnedFd::from_raw_fd(p[0]), OwnedFd::from_raw_fd(p[1])) };
+    // SAFETY: plain descriptors; tee neither reads nor writes our memory. The bytes are
+    // there (FIONREAD), so it does not wait for data.
+    let copied = unsafe { libc::tee(fd, w.as_raw_fd(), buf.len(), libc::SPLICE_F_NONBLOCK) };
+    if copied <= 0 {
+        return 0;
+    }
+    // SAFETY: `buf` is valid for `copied` <= buf.len() bytes.
+    let got = unsafe { libc::read(r.as_raw_fd(), buf.as_mut_ptr().cast(), copied as usize) };
+    got.max(0) as usize
 }
 
 /// # Safety

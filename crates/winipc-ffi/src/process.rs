@@ -155,10 +155,26 @@ fn candidates(name: &str) -> Vec<String> {
     v
 }
 
+/// A name written the Windows way: with a `\` or a drive (`C:`).
+fn windows_spelled(name: &str) -> bool {
+    let b = name.as_bytes();
+    name.contains('\\') || (b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':')
+}
+
 /// Finds the program the Windows way: a name with a `/` is a path (relative to the current
 /// directory); a bare name is searched in the caller's executable's directory, the current
-/// directory, then `PATH`; in each place the exact name first, then without `.exe`.
+/// directory, then `PATH`; in each place the exact name first, then without `.exe`. A name
+/// that is not found as written and is spelled the Windows way (`.\child.exe`,
+/// `C:\dir\child.exe`, a directory from GetCurrentDirectory joined with `\`) is then the
+/// Linux path of that Windows path (`\` a separator, the drive dropped), as for CreateFile.
 pub(crate) fn find_program(name: &str) -> R<PathBuf> {
+    match find_program_as_written(name) {
+        Err(_) if windows_spelled(name) => find_program_as_written(&crate::env::linux_path(name)),
+        r => r,
+    }
+}
+
+fn find_program_as_written(name: &str) -> R<PathBuf> {
     if name.is_empty() {
         return Err(Error::NotFound.into());
     }
@@ -565,7 +581,7 @@ fn create_process(a: Args) -> R<ProcessInformation> {
     };
     let program = match &a.application {
         // lpApplicationName: a path (relative to the current directory), `.exe` optional.
-        Some(app) if app.contains('/') => find_program(app)?,
+        Some(app) if app.contains('/') || windows_spelled(app) => find_program(app)?,
         Some(app) => find_program(&format!("./{app}"))?,
         None => find_unquoted(&cmdline, argv.first().map_or("", String::as_str))?,
     };
@@ -1404,6 +1420,23 @@ mod tests {
         assert_eq!(candidates("a.EXE"), ["a.EXE", "a"]);
         assert_eq!(candidates("a"), ["a"]);
         assert_eq!(candidates(".exe"), [".exe"]);
+    }
+
+    /// Windows spellings of a path reach the Linux file: `\` separators, a drive letter.
+    #[test]
+    fn lookup_windows_spelling() {
+        assert_eq!(
+            find_program(r"\bin\sh").ok(),
+            Some(PathBuf::from("/bin/sh"))
+        );
+        assert_eq!(
+            find_program(r"C:\bin\sh.exe").ok(),
+            Some(PathBuf::from("/bin/sh"))
+        );
+        assert_eq!(
+            find_program(r"C:\no-such-dir-winipc\x.exe").unwrap_err(),
+            Fail(code::ERROR_PATH_NOT_FOUND)
+        );
     }
 
     #[test]

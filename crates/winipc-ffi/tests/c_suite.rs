@@ -1212,3 +1212,678 @@ fn control_handler_sample_on_a_terminal() {
     assert_eq!(st.signal(), Some(libc::SIGQUIT), "{st:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ---- textbook programs (tests/c/textbook/) ---------------------------------------------------
+
+/// The programs of `tests/c/textbook/`, written the way the Korean systems-programming
+/// textbook (윤성우) and Hart's / Richter's books write them; children first (they are
+/// started by name, next to their parents). `.cpp` files build in the C++ modes only.
+const TEXTBOOK: &[&str] = &[
+    "PartAdder.c",
+    "InfiniteLoop.c",
+    "KernelObjProb2.c",
+    "MailSender2_2.c",
+    "tgrep.c",
+    "CtrlChild.c",
+    "MailReceiver.c",
+    "MailSender.c",
+    "MailSender2_1.c",
+    "KernelObjProb1.c",
+    "NonStopAdderManager.c",
+    "ListProcessInfo.c",
+    "AnonymousPipe.c",
+    "grepMP.c",
+    "JobShell.c",
+    "NamedPipeServer.c",
+    "NamedPipeClient.c",
+    "IncCounter.c",
+    "MyongDongKyoJa.c",
+    "StringEvent.c",
+    "PeriodicTimer.c",
+    "ThreadPooling.c",
+    "DynamicArray.c",
+    "PrivateHeap.c",
+    "MMFSort.c",
+    "CompletionRoutine.c",
+    "FileInfo.c",
+    "ListDir.c",
+    "SysInfoError.c",
+    "ApcSignal.c",
+    "StringUtil.c",
+    "AbandonedMutex.c",
+    "ThreadControl.c",
+    "SemaphoreProc.c",
+    "TimeFuncs.c",
+    "IocpEcho.c",
+    "RegisterWait.c",
+    "PipeUtils.c",
+    "MailslotInfo.c",
+    "EnvChild.c",
+    "StdHandles.c",
+    "FileLock.c",
+    "SharedMemIPC.c",
+    "PathsAndNames.c",
+    "CodePages.c",
+    "EnvMain.c",
+    "BeginThread.c",
+    "Print64.c",
+    "SehFilter.c",
+    "SyncQueue.cpp",
+    "HelloMain.cpp",
+];
+
+/// Builds every textbook program in one mode into `dir/bin`. The programs are unchanged; the
+/// only flags beyond `-Wall -Wextra -Werror` silence warnings that are the programs' own
+/// (MSVC's /W4 gives them too): unused `argc`/`argv` (C4100), the book's thread pool casting
+/// a `void` function to `LPTHREAD_START_ROUTINE`, and `STARTUPINFO si = { sizeof(si) };` /
+/// (in C++) `STARTUPINFO si = {0,};` (-Wmissing-field-initializers). UNICODE builds of a program with `_tmain` define
+/// `WINIPC_WMAIN_SHIM` (docs/c-abi.md, "ANSI and UNICODE").
+fn textbook_build(cc: &str, cxx: bool, unicode: bool, dir: &Path, syntax_only: bool) {
+    let lib = lib_dir();
+    let src_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/c/textbook");
+    for name in TEXTBOOK {
+        if name.ends_with(".cpp") && !cxx {
+            continue;
+        }
+        let src = src_dir.join(name);
+        let stem = name.rsplit_once('.').map_or(*name, |(s, _)| s);
+        let text = std::fs::read_to_string(&src).expect("textbook source");
+        let mut cmd = Command::new(cc);
+        if cxx {
+            cmd.args(["-x", "c++", "-std=gnu++17"]);
+            if cc == "g++" {
+                // #pragma warning/comment: g++ 12 ignores windows.h's pragma that silences
+                // them (GCC bug 53431; docs/c-abi.md).
+                cmd.arg("-Wno-unknown-pragmas");
+            }
+        } else {
+            cmd.arg("-std=gnu11");
+        }
+        if unicode {
+            cmd.args(["-DUNICODE", "-D_UNICODE"]);
+            if text.contains("_tmain") {
+                cmd.arg("-DWINIPC_WMAIN_SHIM");
+            }
+        }
+        cmd.args(["-O1", "-Wall", "-Wextra", "-Werror"]).args([
+            "-Wno-unused-parameter",
+            "-Wno-cast-function-type",
+            "-Wno-missing-field-initializers",
+        ]);
+        cmd.arg(format!("-I{}", repo().join("include").display()))
+            .arg(&src);
+        if syntax_only {
+            cmd.arg("-fsyntax-only");
+        } else {
+            cmd.arg("-o").arg(dir.join("bin").join(stem));
+            if cxx {
+                cmd.args(["-x", "none"]);
+            }
+            cmd.arg(format!("-L{}", lib.display()))
+                .arg(format!("-Wl,-rpath,{}", lib.display()))
+                .args(["-lwinipc", "-lpthread"]);
+        }
+        let o = cmd.output().expect("run the compiler");
+        assert!(
+            o.status.success(),
+            "{cc} (unicode={unicode}) {name} failed:\n{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+fn out_of(o: &Output, what: &str) -> String {
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        o.status.success(),
+        "{what}: exit {:?}\nstdout: {out}\nstderr: {}",
+        o.status,
+        String::from_utf8_lossy(&o.stderr)
+    );
+    out
+}
+
+/// Runs a program that opens a server's object by name, again while it reports that the
+/// server has not created it yet (`retry_on` in its output).
+fn run_client(bin: &Path, dir: &Path, args: &[&str], input: &[u8], retry_on: &str) -> Output {
+    let start = Instant::now();
+    loop {
+        let mut cmd = command(bin, dir, args);
+        cmd.stdin(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn");
+        // A client that gives up at once does not read its input: EPIPE is fine here.
+        let _ = child.stdin.take().expect("stdin").write_all(input);
+        let o = wait_output(child, &format!("{} {args:?}", bin.display()));
+        if !String::from_utf8_lossy(&o.stdout).contains(retry_on)
+            || start.elapsed() > Duration::from_secs(20)
+        {
+            return o;
+        }
+        std::thread::sleep(Duration::from_millis(30));
+    }
+}
+
+/// Runs every textbook program of one build and checks its output against what it prints on
+/// Windows.
+fn textbook_run(dir: &Path, cxx: bool, tag: &str) {
+    let bin = |n: &str| dir.join("bin").join(n);
+    let exact = |prog: &str, args: &[&str], input: Option<&[u8]>, want: &str| {
+        let o = run(&bin(prog), dir, args, input);
+        assert_eq!(out_of(&o, prog), want, "{tag}: {prog} {args:?}");
+    };
+
+    // Mailslots: a receiver, a sender reading its input; then a sender whose child writes
+    // through the inherited handle it found in a file.
+    let receiver = command(&bin("MailReceiver"), dir, &[])
+        .spawn()
+        .expect("receiver");
+    let o = run_client(
+        &bin("MailSender"),
+        dir,
+        &[],
+        b"hello\nworld\nexit\n",
+        "Unable to create mailslot!",
+    );
+    assert_eq!(
+        out_of(&o, "MailSender"),
+        "MY CMD>MY CMD>MY CMD>Good Bye!\n",
+        "{tag}"
+    );
+    let o = wait_output(receiver, "MailReceiver");
+    assert_eq!(
+        out_of(&o, "MailReceiver"),
+        "******** Message ********\nhello\nworld\nGood Bye!\n",
+        "{tag}"
+    );
+    let receiver = command(&bin("MailReceiver"), dir, &[])
+        .spawn()
+        .expect("receiver");
+    let o = run_client(
+        &bin("MailSender2_1"),
+        dir,
+        &[],
+        b"parent line\nexit\n",
+        "Unable to create mailslot!",
+    );
+    let out = out_of(&o, "MailSender2_1");
+    let rest = out
+        .strip_prefix("Inheritable Handle : ")
+        .and_then(|r| r.split_once('\n'))
+        .map(|(_, r)| r);
+    assert_eq!(
+        rest,
+        Some("wrote 21 characters\nchild exit code: 0\nGood Bye!\n"),
+        "{tag}: {out}"
+    );
+    let o = wait_output(receiver, "MailReceiver");
+    assert_eq!(
+        out_of(&o, "MailReceiver"),
+        "******** Message ********\nhello from the child\nparent line\nGood Bye!\n",
+        "{tag}"
+    );
+
+    // Named pipes: a server for two clients in turn, replies read in pieces.
+    let server = command(&bin("NamedPipeServer"), dir, &["2"])
+        .spawn()
+        .expect("server");
+    let o = run(
+        &bin("NamedPipeClient"),
+        dir,
+        &[],
+        Some(b"abc\nhello world\n"),
+    );
+    assert_eq!(
+        out_of(&o, "NamedPipeClient"),
+        "reply: abc|abc|abc\nreply: hello world|hello world|hello world\n",
+        "{tag}"
+    );
+    exact("NamedPipeClient", &[], Some(b"x\n"), "reply: x|x|x\n");
+    let o = wait_output(server, "NamedPipeServer");
+    assert_eq!(o.status.code(), Some(1), "{tag}: NamedPipeServer");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "served 2 requests\nserved 1 requests\n",
+        "{tag}"
+    );
+
+    exact(
+        "KernelObjProb1",
+        &[],
+        None,
+        "STILL_ACTIVE\nError Exit\nchild object signaled\n",
+    );
+    exact(
+        "NonStopAdderManager",
+        &[],
+        None,
+        "total : 55 \nbig total : 705082704 \nfirst done: 1\nagain: 1\nloop: WAIT_TIMEOUT\n",
+    );
+    exact(
+        "ListProcessInfo",
+        &[],
+        None,
+        "          ListProcessInfo  (me)\nInfiniteLoop found\nkilled, exit code 7\n\
+         OpenProcess after exit: 87\n",
+    );
+    exact(
+        "AnonymousPipe",
+        &[],
+        None,
+        "string send: anonymous pipe \nstring recv: anonymous pipe \none pipe\nthree pipes\n\
+         ReadFile after the writer closed: 109\n",
+    );
+
+    std::fs::write(dir.join("a.txt"), "foo bar\nbaz\nbar\n").expect("a.txt");
+    std::fs::write(dir.join("b.txt"), "nothing\nbarbar\n").expect("b.txt");
+    exact(
+        "grepMP",
+        &["bar", "a.txt", "b.txt", "missing.txt"],
+        None,
+        "a.txt:\nfoo bar\nbar\nb.txt:\nbarbar\nmissing.txt: exit code 2\n",
+    );
+    let temps: Vec<_> = std::fs::read_dir(dir)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(temps.is_empty(), "{tag}: temporary files left: {temps:?}");
+
+    exact(
+        "JobShell",
+        &[],
+        Some(b"jobbg one\njobbg two\njobbg three\njobs\nkill 1\nterm 2\njobs\nbogus\nquit\n"),
+        "[1] one started\n[2] two started\n[3] three started\n[1] one Running\n\
+         [2] two Running\n[3] three Running\n[1] one exited with 3\n[2] two exited with 9\n\
+         TerminateProcess again: 5\n[1] one Done\n[2] two Done\n[3] three Running\n\
+         Illegal command: bogus\n[3] ignores Ctrl+C\n",
+    );
+
+    exact(
+        "IncCounter",
+        &[],
+        None,
+        "critical     total count: 120000 (exit codes 0)\n\
+         interlocked  total count: 120000 (exit codes 0)\n\
+         second CreateMutex: ERROR_ALREADY_EXISTS\n\
+         mutex        total count: 12000 (exit codes 15)\n",
+    );
+    exact(
+        "MyongDongKyoJa",
+        &[],
+        None,
+        "----END-----------\nserved 50, at most 10 at once (<= 10: yes)\n\
+         ReleaseSemaphore over the maximum: 298\n",
+    );
+    let o = run(&bin("StringEvent"), dir, &[], Some(b"hello string\n"));
+    let out = out_of(&o, "StringEvent");
+    let mut lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.first(), Some(&"Insert string: "), "{tag}: {out}");
+    assert_eq!(
+        lines.get(3),
+        Some(&"manual-reset event stays signaled"),
+        "{tag}: {out}"
+    );
+    lines.sort_unstable();
+    assert_eq!(
+        lines,
+        [
+            "Insert string: ",
+            "Output string length: 12 ",
+            "Output string length: 4 ",
+            "Output string: auto",
+            "Output string: hello string",
+            "after ResetEvent: WAIT_TIMEOUT",
+            "auto-reset event released one thread",
+            "manual-reset event stays signaled",
+        ],
+        "{tag}: {out}"
+    );
+    exact(
+        "PeriodicTimer",
+        &[],
+        None,
+        "Waiting for 0.1 seconds...\nTimer was signaled (on time).\n\
+         a manual-reset timer stays signaled\nTimer was signaled 1\nTimer was signaled 2\n\
+         Timer was signaled 3\nTimer was signaled 4\nTimer was signaled 5\n\
+         five periods: on time\ncanceled: WAIT_TIMEOUT\n",
+    );
+    exact(
+        "ThreadPooling",
+        &[],
+        None,
+        "works done: 100\nall 3 workers ended\n",
+    );
+    exact(
+        "DynamicArray",
+        &[],
+        None,
+        "page size 4096, allocation granularity 65536, processors >= 1: yes\n\
+         base address on the allocation granularity\nreserved: MEM_RESERVE, 10 pages\n\
+         committed 10 pages, sample sum 46080\nafter decommit of one page: TRUE MEM_RESERVE\n\
+         MEM_RELEASE with a size: 87\nRelease succeeded!\n",
+    );
+    exact(
+        "PrivateHeap",
+        &[],
+        None,
+        "zeroed: yes, size 40\nafter HeapReAlloc: size 4000, sum 45\n\
+         in place past the maximum: NULL\nfixed heap: ran out before 64 pages: yes\n\
+         too big: NULL\nprocess heap: ok\n",
+    );
+    exact(
+        "MMFSort",
+        &[],
+        None,
+        "mapped: 7 3 9 ...\nsorted (40 bytes): 0 1 2 3 4 5 6 7 8 9\nsecond view: shared string\n\
+         gone after the last close: 2\n",
+    );
+    exact(
+        "CompletionRoutine",
+        &[],
+        None,
+        "********* File write result *********\nError code : 0\nTransfered characters : 111\n\
+         The other info : Nothing\nSleepEx: WAIT_IO_COMPLETION\n\
+         read completed: error 0, offset 54\n\
+         Royal Liverpool was outdated and not worthy of hosting ~\nread 57 characters\n\
+         overlapped read: 8 characters: Nobody w\nread past the end: ERROR_HANDLE_EOF\n",
+    );
+    exact(
+        "FileInfo",
+        &[],
+        None,
+        "Written characters: 17\nGetFileSize: 17 characters (high 0)\n\
+         GetFileSizeEx: 17 characters\nfrom 4:  test string~\nend-7: string\n\
+         current: 16 high 0\nnegative seek: 131\nfar: low 16 high 1\n\
+         after SetEndOfFile: 4 characters\nwritten this year: yes\nlocal month in 1..12: yes\n\
+         links 1, size 4, archive/normal: yes\nNot Read Only\nRead Only\n\
+         file part: data.txt, absolute: yes\nCopyFile onto an existing file: 80\nmoved: yes\n\
+         DeleteFile again: 2\n",
+    );
+    exact(
+        "ListDir",
+        &[],
+        None,
+        "CreateDirectory again: 183\nnow in testdir\n*.txt:\n  a.txt        10\n\
+         \x20 b.txt        20\n  (2 entries)\n*:\n  .            <DIR>\n  ..           <DIR>\n\
+         \x20 a.txt        10\n  b.txt        20\n  c.log        30\n  sub          <DIR>\n\
+         \x20 (6 entries)\n*.none: no match (2)\n\
+         RemoveDirectory of a non-empty directory: 145\nremoved\n\
+         SetCurrentDirectory to a removed directory: 2\nback: yes\n",
+    );
+    exact(
+        "SysInfoError",
+        &[],
+        None,
+        "CreateFile: error 2: The system cannot find the file specified.\r\n\
+         CreateFile in a missing directory: error 3: The system cannot find the path specified.\r\n\
+         CloseHandle: error 6: The handle is invalid.\r\n\
+         CreateMutex on an event's name: error 6: The handle is invalid.\r\n\
+         OpenEvent: error 2: The system cannot find the file specified.\r\n\
+         WaitForSingleObject(NULL): error 6: The handle is invalid.\r\n\
+         5: Access is denied.\r\nfrom string: list has 3 items\n\
+         GetSystemInfo leaves the last error: 0\nGetComputerName: ok\n\
+         GetVersionEx: 6.2.9200 platform 2\nGetVersion: 6.2 build 9200\n\
+         GetVersionEx with a bad size: error 122: The data area passed to a system call is too \
+         small.\r\nGetTickCount64 > 0: yes\n",
+    );
+    exact(
+        "ApcSignal",
+        &[],
+        None,
+        "before the alertable wait: \"\"\n\
+         thread: SleepEx WAIT_IO_COMPLETION, then WAIT_OBJECT_0, 3 APCs, log: 1 2 3 \n\
+         main: WAIT_IO_COMPLETION, 1 APC, log: 42 \nnothing queued: SleepEx returns 0\n\
+         rounds: 1000\nSignalObjectAndWait with no partner: WAIT_TIMEOUT\n",
+    );
+    if cxx {
+        exact(
+            "SyncQueue",
+            &[],
+            None,
+            "consumed 300 elements, sum 15150, queue empty: yes\n\
+             thread exit codes (TLS values) sum 906, mine still 7\n\
+             init once: 1 call(s), context 1234\n\
+             TryAcquireSRWLockExclusive while shared: 0\n\
+             SleepConditionVariableCS: ERROR_TIMEOUT\n",
+        );
+        // `int _tmain()`: under UNICODE the shim finds this form too (a link error before).
+        let o = run(&bin("HelloMain"), dir, &[], None);
+        assert_eq!(o.status.code(), Some(3), "{tag}: HelloMain");
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout),
+            "Hello, World!\n",
+            "{tag}"
+        );
+    }
+    exact(
+        "StringUtil",
+        &["arg one"],
+        None,
+        "Hello, World (12)\ntoo long: ERANGE, emptied: yes\ntruncated: 0123456 (STRUNCATE)\n\
+         first 3: abc\nupper: HELLO, WORLD\nlower: hello, world\nreversed: dlrow ,olleh\n\
+         _itot: 12345 -255 ff ffffffff 101\n_ttoi: 42, _tcstol: 255, _ttof: 3.25\n\
+         token 0: alpha\ntoken 1: beta\ntoken 2: gamma\n_tcspbrk: ind: the vowel\n\
+         _tcsstr: vowel\n_stprintf_s: n=7\n__targv[1]: arg one, argc 2\n",
+    );
+    exact(
+        "AbandonedMutex",
+        &[],
+        None,
+        "ReleaseMutex by another thread: 288\nrelease 1: 1, release 2: 1, release 3: 0 (288)\n\
+         after the owner thread ended: WAIT_ABANDONED\nagain: WAIT_OBJECT_0\n\
+         after the owner process ended: WAIT_ABANDONED\n",
+    );
+    exact(
+        "ThreadControl",
+        &[],
+        None,
+        "suspended: count 0\nResumeThread returned 1\nSuspendThread returned 0\n\
+         SuspendThread again returned 1\nwhile suspended it ran: no\n\
+         two ResumeThread, the last returned 1\nthread priority: -1\nown priority: 0\n\
+         class: ok\nclass now: IDLE_PRIORITY_CLASS\n\
+         running: STILL_ACTIVE\nterminated with 77\nexit after creation: yes\n\
+         returned 123456\nuser time below 10 s: yes\n",
+    );
+    exact(
+        "SemaphoreProc",
+        &[],
+        None,
+        "OpenSemaphore of a missing name: 2\ninitial count above the maximum: 87\n\
+         nothing released yet\nreleased by 3 children\nchild 0: 10\nchild 1: 11\n\
+         child 2: 12\nprevious count 0\n",
+    );
+    exact(
+        "TimeFuncs",
+        &[],
+        None,
+        "FILETIME: 133537247700000000\none minute later: 2024-03-01 00:00:30, day of week 5\n\
+         CompareFileTime: -1 1 0\nmonth 13: 87\n\
+         GetSystemTime and GetSystemTimeAsFileTime agree: yes\nlocal time sane: yes\n\
+         Sleep(20) took at least 20 ms: yes\nchild ran under 10 s: yes\n\
+         elapsed as SYSTEMTIME: year 1601\n",
+    );
+    exact(
+        "IocpEcho",
+        &[],
+        None,
+        "empty port: 258\nwrites completed: 4 (400 bytes), work sum 55\nfile size: 400\n\
+         deleted on close: yes\n",
+    );
+    exact(
+        "RegisterWait",
+        &[],
+        None,
+        "signaled callbacks: 3\nWT_EXECUTEONLYONCE callbacks: 1\ntimed-out callbacks: 1\n\
+         work items sum: 15\n",
+    );
+    exact(
+        "PipeUtils",
+        &[],
+        None,
+        "empty pipe: 0 bytes available\npeeked 4 (peek), 8 available\nread after peek: 8 bytes\n\
+         TransactNamedPipe: TRANSACT\nclient end: yes, message type: yes, max instances 1\n\
+         instances: 1\nCallNamedPipe: CALL ME\nWaitNamedPipe with no server: 2\n",
+    );
+    exact(
+        "MailslotInfo",
+        &[],
+        None,
+        "second server: 183\nmax 100, next MAILSLOT_NO_MESSAGE, count 0, timeout 0\n\
+         empty, timeout 0: 121\nnext 10 characters, count 3\n\
+         read 10 characters: message 1 (2 left)\n\
+         read 20 characters: message 2 is longer (1 left)\n\
+         read 10 characters: message 3 (0 left)\nsmall buffer: 122\nstill queued: 1\n\
+         timeout now 50\nafter 50 ms: 121\n",
+    );
+    exact(
+        "EnvChild",
+        &[],
+        None,
+        "module file name ends with EnvChild: yes\ntoo small: returns 10 (the size needed)\n\
+         missing: 203\nexpanded: [inherited] [%EC_NONE%]\n[child] EC_VAR=inherited\n\
+         [child] EC_OTHER=(not set)\n[child] in sub: yes\n\
+         [child] command line ends: child \"with space\"\n[child] EC_VAR=(not set)\n\
+         [child] EC_OTHER=from block\n[child] in sub: yes\n\
+         [child] command line ends: child \"with space\"\n",
+    );
+    exact(
+        "StdHandles",
+        &[],
+        Some(b"a\nb\nc\n"),
+        "stdin: FILE_TYPE_PIPE, stdout: FILE_TYPE_PIPE\nread 6 bytes, 3 lines\n\
+         file: FILE_TYPE_DISK\nthe child wrote: one\ntwo\nfour\nthrough a duplicate\n\
+         stdout still open\n",
+    );
+    exact(
+        "FileLock",
+        &[],
+        None,
+        "overlapping LockFile in the same process: 33\n[child] read of the locked bytes: 33\n\
+         [child] read of the shared-locked bytes: ok\n\
+         [child] write of the shared-locked bytes: 33\n[child] LockFileEx: 33\n\
+         UnlockFile of an unlocked range: 158\n[child] after UnlockFile: read 0123\n",
+    );
+    exact(
+        "SharedMemIPC",
+        &[],
+        None,
+        "ready 1, sum of squares 285, text \"from the child\"\nchild exit code 0\n",
+    );
+    exact(
+        "PathsAndNames",
+        &[],
+        None,
+        ".\\bin\\PartAdder.exe: 55\nfull path with \\: 5050\nlpApplicationName: 10\n\
+         missing program: 2\nfound one.txt\npn\\*.txt: 1 match\nRemoveDirectory: 1\n\
+         GetFullPathName(..\\x.txt): file part x.txt, no backslash: yes\n\
+         Global\\ event opened: yes\nLocal\\ event: created\nfirst instance: alone\n\
+         second instance exit code: 5\n65 handles: 87\n64 handles: WAIT_OBJECT_0\n\
+         0 handles: 87\n",
+    );
+    exact(
+        "CodePages",
+        &[],
+        None,
+        "UTF-16 units needed (with the terminator): 9\n\
+         converted 9: 0068 00E9 006C 006C 006F 0020 D55C AE00\n\
+         3 bytes -> 2 units, not terminated\nsmall buffer: 122\n\
+         invalid UTF-8, MB_ERR_INVALID_CHARS: 1113\ninvalid UTF-8: 3 units, U+FFFD\n\
+         MB_PRECOMPOSED with CP_UTF8: 1004\nempty input: 87\nUTF-8 bytes needed: 14\n\
+         round trip: same, 14 bytes, default used: 0\nCP_UTF8 with lpUsedDefaultChar: 87\n\
+         lone surrogate, WC_ERR_INVALID_CHARS: 1113\nlone surrogate: 6 bytes\n\
+         GetACP: 65001, GetOEMCP: 65001\nlstrcmpi: 0 -1 1\n\
+         GetUserName, 1 character: 122, size needed > 1: yes\n\
+         GetUserName: size = length + 1: yes\n\
+         GetActiveProcessorCount matches GetSystemInfo: yes\nIsDebuggerPresent: 0\n",
+    );
+    // `_tmain(argc, argv, envp)`: envp converted too (it was garbage under UNICODE in C, and
+    // a link error in C++).
+    let mut cmd = command(&bin("EnvMain"), dir, &["h\u{e9}"]);
+    cmd.env("ENVMAIN_TEST", "caf\u{e9} \u{d55c}");
+    let o = wait_output(cmd.spawn().expect("spawn EnvMain"), "EnvMain");
+    assert_eq!(
+        out_of(&o, "EnvMain"),
+        "ENVMAIN_TEST=caf\u{e9} \u{d55c}\nargc 2, argv[1] h\u{e9}, found 1\n",
+        "{tag}"
+    );
+    exact(
+        "BeginThread",
+        &[],
+        None,
+        "total 505605\n_endthread: ok\nNULL routine: -1, errno EINVAL: yes\n",
+    );
+    exact(
+        "Print64",
+        &[],
+        None,
+        "size: 5368709120 bytes, 5368709120, 0x140000000, [     5368709120]\n\
+         2000-01-01 as FILETIME: 125911584000000000\n%I32d: 42, %Iu: 4096, 100%\n\
+         _stscanf: 2 fields, 12345678901 and 7\n",
+    );
+    exact(
+        "SehFilter",
+        &[],
+        None,
+        "filter: 1 -1 0\nEXCEPTION_ACCESS_VIOLATION = 0xC0000005\nvalue 11, lock free: 1\n",
+    );
+    // PartAdder alone: the shell sees 8 bits of the sum, GetExitCodeProcess saw all 32.
+    let o = run(&bin("PartAdder"), dir, &["1", "100000"], None);
+    assert_eq!(o.status.code(), Some(705_082_704 & 0xff), "{tag}");
+}
+
+/// Textbook Win32 programs (mailslots with an inherited handle passed in a file, process
+/// usage counts and exit codes, WaitForMultipleObjects over children, Tool Help, anonymous
+/// and named pipes, _beginthreadex with critical sections / interlocked / mutexes /
+/// semaphores / events, waitable timers, a hand-made thread pool, VirtualAlloc, heaps,
+/// memory-mapped files, completion routines, file and directory functions, FormatMessage,
+/// Hart's grepMP and JobShell, Richter's SRW-lock queue, APCs, SignalObjectAndWait), built
+/// unchanged as C and C++, ANSI and UNICODE with gcc (and checked by clang++ in C++ UNICODE),
+/// each build run in its own store, the builds side by side.
+#[test]
+fn textbook_programs() {
+    let builds: &[(&str, bool, bool)] = &[
+        ("gcc", false, false),
+        ("gcc", false, true),
+        ("g++", true, false),
+        ("g++", true, true),
+    ];
+    let started = Instant::now();
+    let handles: Vec<_> = builds
+        .iter()
+        .filter(|(cc, _, _)| compiler_available(cc))
+        .map(|&(cc, cxx, unicode)| {
+            let tag = format!("{cc}-{}", if unicode { "unicode" } else { "ansi" });
+            std::thread::spawn(move || {
+                let dir = work_dir(&format!("textbook-{tag}"));
+                let t = Instant::now();
+                textbook_build(cc, cxx, unicode, &dir, false);
+                let built = t.elapsed();
+                textbook_run(&dir, cxx, &tag);
+                eprintln!(
+                    "textbook {tag}: built in {:.1}s, ran in {:.1}s",
+                    built.as_secs_f64(),
+                    (t.elapsed() - built).as_secs_f64()
+                );
+                let _ = std::fs::remove_dir_all(&dir);
+            })
+        })
+        .collect();
+    // clang's warnings too, without building again: C++ UNICODE, the strictest mode.
+    let clang = std::thread::spawn(|| {
+        if compiler_available("clang++") {
+            let dir = work_dir("textbook-clang");
+            textbook_build("clang++", true, true, &dir, true);
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    });
+    let mut failure = None;
+    for h in handles.into_iter().chain([clang]) {
+        if let Err(e) = h.join() {
+            failure.get_or_insert(e);
+        }
+    }
+    eprintln!("textbook: {:.1}s", started.elapsed().as_secs_f64());
+    if let Some(e) = failure {
+        std::panic::resume_unwind(e);
+    }
+}

@@ -45,6 +45,8 @@ CHECK(tchar, sizeof(TCHAR) == 1 && sizeof(TBYTE) == 1);
 #endif
 CHECK(sa, sizeof(SECURITY_ATTRIBUTES) == 24);
 CHECK(si, sizeof(STARTUPINFOA) == 104 && sizeof(STARTUPINFOW) == 104 && sizeof(STARTUPINFO) == 104);
+CHECK(osver, sizeof(OSVERSIONINFOA) == 148 && sizeof(OSVERSIONINFOW) == 276 &&
+                 sizeof(OSVERSIONINFOEXA) == 156 && sizeof(OSVERSIONINFOEXW) == 284);
 CHECK(pi, sizeof(PROCESS_INFORMATION) == 24);
 CHECK(ft, sizeof(FILETIME) == 8);
 CHECK(st, sizeof(SYSTEMTIME) == 16);
@@ -376,6 +378,9 @@ int winipc_use_everything(void)
     SIG(LPWSTR, GetCommandLineW, (void))
     SIG(BOOL, GetComputerNameA, (LPSTR, LPDWORD))
     SIG(BOOL, GetComputerNameW, (LPWSTR, LPDWORD))
+    SIG(BOOL, GetVersionExA, (LPOSVERSIONINFOA))
+    SIG(BOOL, GetVersionExW, (LPOSVERSIONINFOW))
+    SIG(DWORD, GetVersion, (void))
     SIG(int, lstrlenA, (LPCSTR))
     SIG(int, lstrlenW, (LPCWSTR))
     SIG(LPSTR, lstrcpyA, (LPSTR, LPCSTR))
@@ -386,6 +391,18 @@ int winipc_use_everything(void)
     SIG(LPWSTR, lstrcpynW, (LPWSTR, LPCWSTR, int))
     SIG(int, lstrcmpA, (LPCSTR, LPCSTR))
     SIG(int, lstrcmpW, (LPCWSTR, LPCWSTR))
+    SIG(int, lstrcmpiA, (LPCSTR, LPCSTR))
+    SIG(int, lstrcmpiW, (LPCWSTR, LPCWSTR))
+    SIG(int, MultiByteToWideChar, (UINT, DWORD, LPCCH, int, LPWSTR, int))
+    SIG(int, WideCharToMultiByte, (UINT, DWORD, LPCWCH, int, LPSTR, int, LPCCH, LPBOOL))
+    SIG(UINT, GetACP, (void))
+    SIG(UINT, GetOEMCP, (void))
+    SIG(BOOL, GetUserNameA, (LPSTR, LPDWORD))
+    SIG(BOOL, GetUserNameW, (LPWSTR, LPDWORD))
+    SIG(DWORD, GetActiveProcessorCount, (WORD))
+    SIG(BOOL, IsDebuggerPresent, (void))
+    SIG(VOID, OutputDebugStringA, (LPCSTR))
+    SIG(VOID, OutputDebugStringW, (LPCWSTR))
 #undef SIG
     /* The C runtime's thread functions (process.h). */
     {
@@ -413,9 +430,13 @@ int winipc_use_everything(void)
     GENERIC(DWORD, FormatMessage, (DWORD, LPCVOID, DWORD, DWORD, LPTSTR, DWORD, va_list *))
     GENERIC(LPTSTR, GetCommandLine, (void))
     GENERIC(BOOL, GetComputerName, (LPTSTR, LPDWORD))
+    GENERIC(BOOL, GetVersionEx, (LPOSVERSIONINFO))
     GENERIC(int, lstrlen, (LPCTSTR))
     GENERIC(LPTSTR, lstrcpy, (LPTSTR, LPCTSTR))
     GENERIC(int, lstrcmp, (LPCTSTR, LPCTSTR))
+    GENERIC(int, lstrcmpi, (LPCTSTR, LPCTSTR))
+    GENERIC(BOOL, GetUserName, (LPTSTR, LPDWORD))
+    GENERIC(VOID, OutputDebugString, (LPCTSTR))
     GENERIC(LPTSTR, lstrcat, (LPTSTR, LPCTSTR))
     GENERIC(LPTSTR, lstrcpyn, (LPTSTR, LPCTSTR, int))
 #undef GENERIC
