@@ -65,6 +65,10 @@ const BUSY_RETRIES: u32 = 10_000;
 /// How often a writer blocked on a full slot checks that the receiver is still alive.
 const RECEIVER_CHECK: Duration = Duration::from_millis(100);
 
+/// A writer that finds the slot full asks whether the receiver lives at most this often (per
+/// process and slot) before it yields and sleeps.
+const RECEIVER_RECHECK_NS: u64 = 10_000_000;
+
 // ---- the ring files ----------------------------------------------------------------------
 
 /// Futexes over shared memory, for the ring.
@@ -151,6 +155,9 @@ pub(crate) struct OpenRing {
     /// when a blocking read ends sooner or finds more messages queued. A reader of a quiet ring sleeps at once instead of yielding
     /// and spinning first (see [`read`]).
     quiet: std::sync::atomic::AtomicBool,
+    /// When (monotonic ns) a writer of this process last found the slot's receiver alive by
+    /// asking the kernel who holds its name (0: never); see [`receiver_alive_lately`].
+    alive_at: AtomicU64,
 }
 
 fn ring_memory(m: &Mapping) -> RingMemory<'_> {
@@ -241,6 +248,7 @@ impl OpenRing {
             id,
             poisoned,
             quiet: std::sync::atomic::AtomicBool::new(false),
+            alive_at: AtomicU64::new(0),
         })
     }
 
@@ -1064,7 +1072,7 @@ fn write(ring: &OpenRing, msg: &[u8], timeout: Option<Duration>) -> Result<()> {
     }
     // Full. A receiver that died without closing its ring shows in its name: check, and
     // finish the close.
-    receiver_alive(ring)?;
+    receiver_alive_lately(ring)?;
     // Full: let the receiver run for a moment (it may share our CPU) before sleeping.
     for _ in 0..YIELD_SPINS {
         std::thread::yield_now();
@@ -1097,10 +1105,26 @@ fn write(ring: &OpenRing, msg: &[u8], timeout: Option<Duration>) -> Result<()> {
 fn receiver_alive(ring: &OpenRing) -> Result<()> {
     let holder = machine_names::holder(Space::Mailslot, ring.id.digest)?;
     if holder.is_some_and(|p| p.uid == ring.id.uid) {
+        ring.alive_at
+            .store(winipc_sys::time::monotonic_ns().max(1), Ordering::Relaxed);
         return Ok(());
     }
     ring.ring().close();
     Err(Error::ReceiverGone)
+}
+
+/// [`receiver_alive`], unless a writer of this process found the receiver alive less than
+/// [`RECEIVER_RECHECK`] ago. Asking the kernel connects to the name's holder (its monitor
+/// thread answers), which a stream that keeps filling the ring would otherwise pay at every
+/// fill: with 8 writers on one CPU and the reader on the other, 20 % of the throughput
+/// (`docs/performance.md`, issue 13). A receiver that died is still noticed at the first full
+/// ring after that, or by the blocked writer's own check every [`RECEIVER_CHECK`].
+fn receiver_alive_lately(ring: &OpenRing) -> Result<()> {
+    let at = ring.alive_at.load(Ordering::Relaxed);
+    if at != 0 && winipc_sys::time::monotonic_ns().saturating_sub(at) < RECEIVER_RECHECK_NS {
+        return Ok(());
+    }
+    receiver_alive(ring)
 }
 
 #[cold]
