@@ -243,6 +243,20 @@ WINBASEAPI BOOL WINAPI GetDiskFreeSpaceExW(LPCWSTR lpDirectoryName,
                                            PULARGE_INTEGER lpFreeBytesAvailableToCaller,
                                            PULARGE_INTEGER lpTotalNumberOfBytes,
                                            PULARGE_INTEGER lpTotalNumberOfFreeBytes);
+/* Drives: C: is the root of the file system (paths map as CreateFile's do); GetDriveType
+ * classifies a directory by its file system (docs/c-abi.md). */
+#define DRIVE_UNKNOWN     0
+#define DRIVE_NO_ROOT_DIR 1
+#define DRIVE_REMOVABLE   2
+#define DRIVE_FIXED       3
+#define DRIVE_REMOTE      4
+#define DRIVE_CDROM       5
+#define DRIVE_RAMDISK     6
+WINBASEAPI DWORD WINAPI GetLogicalDrives(void);
+WINBASEAPI DWORD WINAPI GetLogicalDriveStringsA(DWORD nBufferLength, LPSTR lpBuffer);
+WINBASEAPI DWORD WINAPI GetLogicalDriveStringsW(DWORD nBufferLength, LPWSTR lpBuffer);
+WINBASEAPI UINT WINAPI GetDriveTypeA(LPCSTR lpRootPathName);
+WINBASEAPI UINT WINAPI GetDriveTypeW(LPCWSTR lpRootPathName);
 
 #ifdef UNICODE
 #  define GetFileAttributes    GetFileAttributesW
@@ -261,6 +275,8 @@ WINBASEAPI BOOL WINAPI GetDiskFreeSpaceExW(LPCWSTR lpDirectoryName,
 #  define SearchPath           SearchPathW
 #  define GetDiskFreeSpace     GetDiskFreeSpaceW
 #  define GetDiskFreeSpaceEx   GetDiskFreeSpaceExW
+#  define GetLogicalDriveStrings GetLogicalDriveStringsW
+#  define GetDriveType         GetDriveTypeW
 typedef WIN32_FIND_DATAW   WIN32_FIND_DATA;
 typedef PWIN32_FIND_DATAW  PWIN32_FIND_DATA;
 typedef LPWIN32_FIND_DATAW LPWIN32_FIND_DATA;
@@ -281,6 +297,8 @@ typedef LPWIN32_FIND_DATAW LPWIN32_FIND_DATA;
 #  define SearchPath           SearchPathA
 #  define GetDiskFreeSpace     GetDiskFreeSpaceA
 #  define GetDiskFreeSpaceEx   GetDiskFreeSpaceExA
+#  define GetLogicalDriveStrings GetLogicalDriveStringsA
+#  define GetDriveType         GetDriveTypeA
 typedef WIN32_FIND_DATAA   WIN32_FIND_DATA;
 typedef PWIN32_FIND_DATAA  PWIN32_FIND_DATA;
 typedef LPWIN32_FIND_DATAA LPWIN32_FIND_DATA;

@@ -1,5 +1,5 @@
 //! Directories and names: `CreateDirectory`, `RemoveDirectory`, `MoveFile(Ex)`, `CopyFile`,
-//! `CreateHardLink`, `GetFullPathName`, `SearchPath`, `GetDiskFreeSpace(Ex)`. Paths map as
+//! `CreateHardLink`, `GetFullPathName`, `SearchPath`, `GetDiskFreeSpace(Ex)`, the drives. Paths map as
 //! `CreateFile`'s do (`\` is `/`, a drive letter is dropped).
 
 use std::ffi::{CString, c_char, c_void};
@@ -634,4 +634,110 @@ pub unsafe extern "C" fn GetDiskFreeSpaceExW(
 ) -> BOOL {
     // SAFETY: the caller's contract.
     unsafe { disk_free_ex(dir, avail, total, free) }
+}
+
+// ---- drives --------------------------------------------------------------------------------
+
+/// `DRIVE_NO_ROOT_DIR`: no such drive or directory.
+const DRIVE_NO_ROOT_DIR: u32 = 1;
+const DRIVE_REMOTE: u32 = 4;
+const DRIVE_FIXED: u32 = 3;
+const DRIVE_CDROM: u32 = 5;
+const DRIVE_RAMDISK: u32 = 6;
+
+/// The drives there are: `C:`, the root of the file system (paths map as `CreateFile`'s do).
+const DRIVES: &str = "C:\\\0";
+
+/// `GetLogicalDrives`: bit 2, drive `C:`.
+#[unsafe(no_mangle)]
+pub extern "C" fn GetLogicalDrives() -> DWORD {
+    1 << 2
+}
+
+fn drive_strings<T: Unit>(cap: DWORD, buf: *mut T) -> DWORD {
+    ffi(0, || put(buf, cap, DRIVES))
+}
+
+/// `GetLogicalDriveStringsA`: `"C:\\\0\0"`; the length without the final NUL, or the size
+/// needed when `cap` is too small.
+#[unsafe(no_mangle)]
+pub extern "C" fn GetLogicalDriveStringsA(cap: DWORD, buf: *mut c_char) -> DWORD {
+    drive_strings(cap, buf.cast::<u8>())
+}
+
+/// As `GetLogicalDriveStringsA`.
+#[unsafe(no_mangle)]
+pub extern "C" fn GetLogicalDriveStringsW(cap: DWORD, buf: *mut WCHAR) -> DWORD {
+    drive_strings(cap, buf)
+}
+
+/// The kind of the file system holding directory `p`, as a `DRIVE_*` type.
+fn drive_type_of(p: &str) -> u32 {
+    let Ok(c) = cpath(p) else {
+        return DRIVE_NO_ROOT_DIR;
+    };
+    if !stat_path(p).is_ok_and(|st| st.st_mode & libc::S_IFMT == libc::S_IFDIR) {
+        return DRIVE_NO_ROOT_DIR;
+    }
+    let mut v = std::mem::MaybeUninit::<libc::statfs>::uninit();
+    // SAFETY: a NUL-terminated path; `v` is written on success.
+    if unsafe { libc::statfs(c.as_ptr(), v.as_mut_ptr()) } != 0 {
+        return DRIVE_NO_ROOT_DIR;
+    }
+    // SAFETY: initialised by the successful call.
+    let kind = unsafe { v.assume_init() }.f_type as u32;
+    match kind {
+        // NFS, SMB, CIFS, SMB2, AFS, Ceph, 9P.
+        0x6969 | 0x517B | 0xFF53_4D42 | 0xFE53_4D42 | 0x5346_414F | 0x00C3_6400 | 0x0102_1997 => {
+            DRIVE_REMOTE
+        }
+        // tmpfs, ramfs.
+        0x0102_1994 | 0x8584_58F6 => DRIVE_RAMDISK,
+        // ISO 9660, UDF.
+        0x9660 | 0x1501_3346 => DRIVE_CDROM,
+        _ => DRIVE_FIXED,
+    }
+}
+
+/// `GetDriveType`: `C:` (with or without its backslash), NULL (the current directory's drive),
+/// or a directory (treated as a mounted folder) is classified by its file system; another
+/// drive letter, or a path that is no directory, is `DRIVE_NO_ROOT_DIR`.
+unsafe fn drive_type<T: Unit>(root: *const T) -> u32 {
+    // SAFETY: the caller's contract.
+    let s = match unsafe { text_arg(root) } {
+        Err(_) => return DRIVE_NO_ROOT_DIR,
+        Ok(None) => String::new(),
+        Ok(Some(s)) => s,
+    };
+    let b = s.as_bytes();
+    let path = if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
+        if !b[0].eq_ignore_ascii_case(&b'c') {
+            return DRIVE_NO_ROOT_DIR;
+        }
+        match &s[2..] {
+            "" | "\\" | "/" => "/".to_owned(),
+            _ => crate::env::linux_path(&s),
+        }
+    } else if s.is_empty() {
+        ".".to_owned()
+    } else {
+        crate::env::linux_path(&s)
+    };
+    drive_type_of(&path)
+}
+
+/// # Safety
+/// `root` NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GetDriveTypeA(root: *const c_char) -> u32 {
+    // SAFETY: the caller's contract.
+    unsafe { drive_type(root.cast::<u8>()) }
+}
+
+/// # Safety
+/// `root` NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GetDriveTypeW(root: *const WCHAR) -> u32 {
+    // SAFETY: the caller's contract.
+    unsafe { drive_type(root) }
 }

@@ -545,6 +545,21 @@ static void test_names(void)
           avail.QuadPart <= freeb.QuadPart);
     CHECK_FAIL(GetDiskFreeSpaceEx(_T("no_such_dir_fs\\"), &avail, NULL, NULL), FALSE,
                ERROR_PATH_NOT_FOUND);
+
+    /* Drives: C: is the root. */
+    CHECK_EQ(GetLogicalDrives(), 1u << 2);
+    {
+        TCHAR drives[8];
+        CHECK_EQ(GetLogicalDriveStrings(2, drives), 5);
+        CHECK_EQ(GetLogicalDriveStrings(8, drives), 4);
+        CHECK(_tcscmp(drives, _T("C:\\")) == 0 && drives[4] == 0);
+    }
+    CHECK_EQ(GetDriveType(_T("C:\\")), DRIVE_FIXED);
+    CHECK_EQ(GetDriveType(_T("c:")), DRIVE_FIXED);
+    CHECK(GetDriveType(NULL) >= DRIVE_FIXED);
+    CHECK_EQ(GetDriveType(_T("Q:\\")), DRIVE_NO_ROOT_DIR);
+    CHECK_EQ(GetDriveType(_T("no_such_dir_fs\\")), DRIVE_NO_ROOT_DIR);
+    CHECK_EQ(GetDriveType(_T("/dev/shm")), DRIVE_RAMDISK);
 }
 
 int main(int argc, char **argv)
