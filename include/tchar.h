@@ -301,6 +301,13 @@ static inline int winipc_stscanf_a(const char *str, const char *fmt, ...)
 #define _tfopen    fopen
 #define _tfreopen  freopen
 #define _tremove   remove
+/* <direct.h> and <io.h> declare these. */
+#define _tgetcwd   _getcwd
+#define _tchdir    _chdir
+#define _tmkdir    _mkdir
+#define _trmdir    _rmdir
+#define _taccess   _access
+#define _tunlink   _unlink
 #define _trename   rename
 #define _tperror   perror
 #define _tgetenv   getenv
@@ -863,6 +870,13 @@ static inline void winipc_tperror(const winipc_wchar *s)
 #define _puttchar(c) winipc_fputtc((c), stdout)
 #define _tfopen    winipc_tfopen
 #define _tremove   winipc_tremove
+/* <direct.h> and <io.h> declare these. */
+#define _tgetcwd   _wgetcwd
+#define _tchdir    _wchdir
+#define _tmkdir    _wmkdir
+#define _trmdir    _wrmdir
+#define _taccess   _waccess
+#define _tunlink   _wunlink
 #define _tsystem   winipc_tsystem
 #define _tperror   winipc_tperror
 

@@ -66,7 +66,7 @@ strict_c="$strict_common -Wstrict-prototypes -Wmissing-prototypes -Wold-style-de
 -Wbad-function-cast -Wnested-externs"
 strict_cxx="$strict_common -Wzero-as-null-pointer-constant"
 
-header_units="include_only.c all_decls.c tchar_run.c strsafe_run.c wmain_shim.c win32_surface.c"
+header_units="include_only.c all_decls.c tchar_run.c strsafe_run.c wmain_shim.c win32_surface.c direct_run.c"
 examples="mailslot_server.c mailslot_client.c sum_child.c sum_manager.c events_demo.c \
           process_manager.c redirect_sort.c apc_pool.c proc_list.c"
 
@@ -139,7 +139,7 @@ for cfg in "gcc -std=c99" "gcc -std=c11 -DUNICODE -D_UNICODE" \
            "g++ -x c++ -std=c++17"; do
     set -- $cfg
     have "$1" || continue
-    for t in tchar_run strsafe_run; do
+    for t in tchar_run strsafe_run direct_run; do
         exe="$tmp/$t"
         run "run $t ($cfg)" sh -c "$cfg $base -DWINIPC_NO_LINK_ANCHOR '$hc/$t.c' -o '$exe' && '$exe'"
     done
