@@ -1,6 +1,6 @@
 //! Wall-clock time and the performance counter: `GetSystemTime`, `GetLocalTime`,
 //! `GetSystemTimeAsFileTime`, `FileTimeToSystemTime`, `SystemTimeToFileTime`,
-//! `QueryPerformanceCounter`, `QueryPerformanceFrequency`.
+//! `QueryPerformanceCounter`, `QueryPerformanceFrequency`, `GetTimeZoneInformation`.
 //!
 //! A `FILETIME` counts 100 ns intervals since 1601-01-01 UTC; a `SYSTEMTIME` is the broken-down
 //! Gregorian date (proleptic before 1582, as on Windows). The calendar arithmetic is pure
@@ -268,5 +268,190 @@ mod tests {
             })
             .is_none()
         );
+    }
+}
+
+// ---- time zone -----------------------------------------------------------------------------
+
+/// `TIME_ZONE_INFORMATION`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct TimeZoneInformation {
+    bias: i32,
+    standard_name: [u16; 32],
+    standard_date: SystemTime,
+    standard_bias: i32,
+    daylight_name: [u16; 32],
+    daylight_date: SystemTime,
+    daylight_bias: i32,
+}
+
+const TIME_ZONE_ID_UNKNOWN: DWORD = 0;
+const TIME_ZONE_ID_STANDARD: DWORD = 1;
+const TIME_ZONE_ID_DAYLIGHT: DWORD = 2;
+const TIME_ZONE_ID_INVALID: DWORD = 0xFFFF_FFFF;
+
+/// The local zone at `secs`: (UTC offset in seconds, daylight saving, abbreviation).
+fn zone_at(secs: i64) -> (i64, bool, String) {
+    let t = secs as libc::time_t;
+    // SAFETY: all-zero is a valid `tm`; localtime_r writes it and reads `t`.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    // SAFETY: valid pointers to `t` and `tm`; localtime_r is thread-safe.
+    if unsafe { libc::localtime_r(&t, &mut tm) }.is_null() {
+        return (0, false, "UTC".to_owned());
+    }
+    let name = if tm.tm_zone.is_null() {
+        String::new()
+    } else {
+        // SAFETY: glibc's tm_zone points to a NUL-terminated abbreviation that lives as long
+        // as the zone data (never freed while the process runs).
+        unsafe { std::ffi::CStr::from_ptr(tm.tm_zone) }
+            .to_string_lossy()
+            .into_owned()
+    };
+    (tm.tm_gmtoff, tm.tm_isdst > 0, name)
+}
+
+/// The first second at or after which the zone's daylight flag is `to`, searched in
+/// `(from, until]` (the flag is `!to` at `from`), to the second.
+fn transition(mut from: i64, mut until: i64, to: bool) -> i64 {
+    while until - from > 1 {
+        let mid = from + (until - from) / 2;
+        if zone_at(mid).1 == to {
+            until = mid;
+        } else {
+            from = mid;
+        }
+    }
+    until
+}
+
+/// A transition instant as Windows' yearly rule: the local wall time it happens at (in the
+/// offset in force *before* it), with `wDay` the week of the month (5 = the last).
+fn rule_of(instant: i64, offset_before: i64) -> SystemTime {
+    let local = instant + offset_before;
+    let days = local.div_euclid(86_400);
+    let in_day = local.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    let week = if d + 7 > days_in_month(y, m) {
+        5
+    } else {
+        (d - 1) / 7 + 1
+    };
+    SystemTime {
+        year: 0,
+        month: m as u16,
+        day_of_week: (days + 4).rem_euclid(7) as u16,
+        day: week as u16,
+        hour: (in_day / 3600) as u16,
+        minute: (in_day / 60 % 60) as u16,
+        second: 0,
+        milliseconds: 0,
+    }
+}
+
+fn utf16_name(s: &str) -> [u16; 32] {
+    let mut out = [0u16; 32];
+    for (o, u) in out.iter_mut().take(31).zip(s.encode_utf16()) {
+        *o = u;
+    }
+    out
+}
+
+/// The local zone's rules for the current year: its standard offset, its daylight-saving
+/// transitions found by looking at the zone hour by hour (to the second at each change), and
+/// which of the two is in force now.
+fn time_zone_information() -> (TimeZoneInformation, DWORD) {
+    unsafe extern "C" {
+        /// POSIX `tzset` (the `libc` crate does not bind it).
+        fn tzset();
+    }
+    // SAFETY: tzset re-reads TZ; it only touches libc's zone state.
+    unsafe { tzset() };
+    let now = ((now_ticks() - UNIX_EPOCH_AS_FILETIME) / 10_000_000) as i64;
+    let (now_off, now_dst, now_name) = zone_at(now);
+    let (year, _, _) = civil_from_days((now + now_off).div_euclid(86_400));
+    let start = days_from_civil(year, 1, 1) * 86_400 - 14 * 3600;
+    let end = days_from_civil(year + 1, 1, 1) * 86_400 + 14 * 3600;
+    let mut std_zone: Option<(i64, String)> = None;
+    let mut dst_zone: Option<(i64, String)> = None;
+    let (mut on, mut off) = (None, None);
+    let mut prev = zone_at(start);
+    let mut t = start;
+    while t < end {
+        let next = zone_at(t + 3600);
+        let which = if next.1 { &mut dst_zone } else { &mut std_zone };
+        which.get_or_insert_with(|| (next.0, next.2.clone()));
+        if next.1 != prev.1 {
+            let at = transition(t, t + 3600, next.1);
+            if next.1 {
+                on.get_or_insert(rule_of(at, prev.0));
+            } else {
+                off.get_or_insert(rule_of(at, prev.0));
+            }
+        }
+        prev = next;
+        t += 3600;
+    }
+    let (std_off, std_name) = std_zone.unwrap_or((now_off, now_name.clone()));
+    let mut tzi = TimeZoneInformation {
+        bias: (-std_off / 60) as i32,
+        standard_name: utf16_name(&std_name),
+        standard_date: SystemTime::default(),
+        standard_bias: 0,
+        daylight_name: utf16_name(&std_name),
+        daylight_date: SystemTime::default(),
+        daylight_bias: 0,
+    };
+    let (Some(on), Some(off), Some((dst_off, dst_name))) = (on, off, dst_zone) else {
+        return (tzi, TIME_ZONE_ID_UNKNOWN);
+    };
+    tzi.daylight_name = utf16_name(&dst_name);
+    tzi.daylight_date = on;
+    tzi.standard_date = off;
+    tzi.daylight_bias = (-(dst_off - std_off) / 60) as i32;
+    let id = if now_dst {
+        TIME_ZONE_ID_DAYLIGHT
+    } else {
+        TIME_ZONE_ID_STANDARD
+    };
+    (tzi, id)
+}
+
+/// `GetTimeZoneInformation`: the local zone (`TZ`, else `/etc/localtime`) as Windows describes
+/// it: `Bias` in minutes (UTC = local + bias), the zone abbreviations as names, and this year's
+/// daylight-saving transitions as yearly rules. `TIME_ZONE_ID_UNKNOWN` for a zone without
+/// daylight saving, else `TIME_ZONE_ID_STANDARD` or `_DAYLIGHT` for the one in force now.
+///
+/// # Safety
+/// `tzi` valid for a `TIME_ZONE_INFORMATION` write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GetTimeZoneInformation(tzi: *mut TimeZoneInformation) -> DWORD {
+    ffi(TIME_ZONE_ID_INVALID, || {
+        out_ok(tzi)?;
+        if tzi.is_null() {
+            return Err(noaccess());
+        }
+        let (info, id) = time_zone_information();
+        // SAFETY: the caller's contract (checked writable above).
+        unsafe { write_opt(tzi, info) };
+        Ok(id)
+    })
+}
+
+#[cfg(test)]
+mod zone_tests {
+    use super::*;
+
+    #[test]
+    fn rules_name_the_week_of_the_month() {
+        // 2026-03-29 01:00 UTC (the last Sunday of March), seen at UTC+1: 02:00.
+        let t = days_from_civil(2026, 3, 29) * 86_400 + 3600;
+        let r = rule_of(t, 3600);
+        assert_eq!((r.month, r.day_of_week, r.day, r.hour), (3, 0, 5, 2));
+        // 2026-03-08 (the second Sunday) 10:00 UTC at UTC-8: 02:00.
+        let t = days_from_civil(2026, 3, 8) * 86_400 + 10 * 3600;
+        let r = rule_of(t, -8 * 3600);
+        assert_eq!((r.month, r.day_of_week, r.day, r.hour), (3, 0, 2, 2));
     }
 }

@@ -352,6 +352,55 @@ static void test_wall_clock(void)
     CHECK_FAIL(QueryPerformanceCounter(NULL), FALSE, ERROR_NOACCESS);
 }
 
+/* The local zone as Windows describes it, from a POSIX TZ rule (no zone files needed). */
+static void test_time_zone(void)
+{
+    TIME_ZONE_INFORMATION tz;
+    DWORD id;
+    char *saved = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+
+    setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3", 1);
+    id = GetTimeZoneInformation(&tz);
+    CHECK(id == TIME_ZONE_ID_STANDARD || id == TIME_ZONE_ID_DAYLIGHT);
+    CHECK_EQ(tz.Bias, -60);
+    CHECK_EQ(tz.StandardBias, 0);
+    CHECK_EQ(tz.DaylightBias, -60);
+    /* Daylight saving begins on the last Sunday of March at 02:00 standard time and ends on
+       the last Sunday of October at 03:00 daylight time. */
+    CHECK(tz.DaylightDate.wYear == 0 && tz.DaylightDate.wMonth == 3 &&
+          tz.DaylightDate.wDayOfWeek == 0 && tz.DaylightDate.wDay == 5 &&
+          tz.DaylightDate.wHour == 2 && tz.DaylightDate.wMinute == 0);
+    CHECK(tz.StandardDate.wMonth == 10 && tz.StandardDate.wDayOfWeek == 0 &&
+          tz.StandardDate.wDay == 5 && tz.StandardDate.wHour == 3);
+    CHECK(tz.StandardName[0] == 'C' && tz.StandardName[1] == 'E' && tz.StandardName[2] == 'T' &&
+          tz.StandardName[3] == 0);
+    CHECK(tz.DaylightName[0] == 'C' && tz.DaylightName[3] == 'T' && tz.DaylightName[4] == 0);
+
+    /* A zone without daylight saving: UTC-5 all year. */
+    setenv("TZ", "EST5", 1);
+    CHECK_EQ(GetTimeZoneInformation(&tz), TIME_ZONE_ID_UNKNOWN);
+    CHECK_EQ(tz.Bias, 300);
+    CHECK_EQ(tz.DaylightBias, 0);
+    CHECK_EQ(tz.DaylightDate.wMonth, 0);
+    CHECK_EQ(tz.StandardDate.wMonth, 0);
+
+    /* Southern hemisphere: daylight saving from October to April. */
+    setenv("TZ", "AEST-10AEDT,M10.1.0,M4.1.0/3", 1);
+    CHECK(GetTimeZoneInformation(&tz) != TIME_ZONE_ID_INVALID);
+    CHECK_EQ(tz.Bias, -600);
+    CHECK(tz.DaylightDate.wMonth == 10 && tz.DaylightDate.wDay == 1 &&
+          tz.DaylightDate.wHour == 2);
+    CHECK(tz.StandardDate.wMonth == 4 && tz.StandardDate.wDay == 1 &&
+          tz.StandardDate.wHour == 3);
+
+    if (saved) {
+        setenv("TZ", saved, 1);
+        free(saved);
+    } else {
+        unsetenv("TZ");
+    }
+}
+
 static void test_command_line(int argc, char **argv)
 {
     /* Without a winipc parent, argv joined with the quoting the splitting rules invert. */
@@ -403,6 +452,7 @@ int main(int argc, char **argv)
     test_more_strings();
     test_memory();
     test_wall_clock();
+    test_time_zone();
     test_command_line(argc, argv);
     test_computer_name();
     SetLastError(31337);
