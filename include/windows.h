@@ -1427,6 +1427,13 @@ typedef struct _TIME_ZONE_INFORMATION {
 #define TIME_ZONE_ID_DAYLIGHT 2
 #define TIME_ZONE_ID_INVALID  ((DWORD)0xFFFFFFFF)
 WINBASEAPI DWORD WINAPI GetTimeZoneInformation(LPTIME_ZONE_INFORMATION lpTimeZoneInformation);
+/* NULL zone: the local one. */
+WINBASEAPI BOOL WINAPI SystemTimeToTzSpecificLocalTime(
+    const TIME_ZONE_INFORMATION *lpTimeZoneInformation, const SYSTEMTIME *lpUniversalTime,
+    LPSYSTEMTIME lpLocalTime);
+WINBASEAPI BOOL WINAPI TzSpecificLocalTimeToSystemTime(
+    const TIME_ZONE_INFORMATION *lpTimeZoneInformation, const SYSTEMTIME *lpLocalTime,
+    LPSYSTEMTIME lpUniversalTime);
 WINBASEAPI VOID WINAPI GetSystemTimeAsFileTime(LPFILETIME lpSystemTimeAsFileTime);
 WINBASEAPI BOOL WINAPI FileTimeToSystemTime(const FILETIME *lpFileTime, LPSYSTEMTIME lpSystemTime);
 WINBASEAPI BOOL WINAPI SystemTimeToFileTime(const SYSTEMTIME *lpSystemTime, LPFILETIME lpFileTime);

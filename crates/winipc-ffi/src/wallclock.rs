@@ -1,6 +1,7 @@
 //! Wall-clock time and the performance counter: `GetSystemTime`, `GetLocalTime`,
 //! `GetSystemTimeAsFileTime`, `FileTimeToSystemTime`, `SystemTimeToFileTime`,
-//! `QueryPerformanceCounter`, `QueryPerformanceFrequency`, `GetTimeZoneInformation`.
+//! `QueryPerformanceCounter`, `QueryPerformanceFrequency`, `GetTimeZoneInformation` and the
+//! conversions between UTC and a zone's wall time.
 //!
 //! A `FILETIME` counts 100 ns intervals since 1601-01-01 UTC; a `SYSTEMTIME` is the broken-down
 //! Gregorian date (proleptic before 1582, as on Windows). The calendar arithmetic is pure
@@ -436,6 +437,148 @@ pub unsafe extern "C" fn GetTimeZoneInformation(tzi: *mut TimeZoneInformation) -
         // SAFETY: the caller's contract (checked writable above).
         unsafe { write_opt(tzi, info) };
         Ok(id)
+    })
+}
+
+/// Seconds since 1970 of a `SYSTEMTIME`'s wall time (validated as `SystemTimeToFileTime`
+/// does).
+fn secs_of(st: &SystemTime) -> Option<i64> {
+    let t = ticks_of_system_time(st)?;
+    Some(((t - t % 10_000_000) as i64 - UNIX_EPOCH_AS_FILETIME as i64) / 10_000_000)
+}
+
+/// The wall time (seconds since 1970, in the offset the rule is written in) at which yearly
+/// rule `r` falls in `year`: the `wDay`-th `wDayOfWeek` of `wMonth` (5 = the last), or the
+/// date itself for a rule with a year.
+fn rule_wall_secs(r: &SystemTime, year: i64) -> Option<i64> {
+    if r.year != 0 {
+        return secs_of(&SystemTime {
+            milliseconds: 0,
+            ..*r
+        });
+    }
+    let m = u32::from(r.month);
+    if !(1..=12).contains(&m) || !(1..=5).contains(&r.day) || r.day_of_week > 6 {
+        return None;
+    }
+    let first = days_from_civil(year, m, 1);
+    let first_dow = (first + 4).rem_euclid(7);
+    let mut day =
+        1 + (i64::from(r.day_of_week) - first_dow).rem_euclid(7) + 7 * (i64::from(r.day) - 1);
+    while day > i64::from(days_in_month(year, m)) {
+        day -= 7;
+    }
+    Some(
+        (first + day - 1) * 86_400
+            + i64::from(r.hour) * 3600
+            + i64::from(r.minute) * 60
+            + i64::from(r.second),
+    )
+}
+
+/// The bias in force (minutes, UTC = local + bias) at UTC second `utc` under zone `z`.
+fn bias_at(z: &TimeZoneInformation, utc: i64) -> Option<i64> {
+    let bias = i64::from(z.bias);
+    if z.daylight_date.month == 0 || z.standard_date.month == 0 {
+        return Some(bias + i64::from(z.standard_bias));
+    }
+    let year = civil_from_days((utc - bias * 60).div_euclid(86_400)).0;
+    // DaylightDate is standard wall time, StandardDate daylight wall time.
+    let start = rule_wall_secs(&z.daylight_date, year)? + (bias + i64::from(z.standard_bias)) * 60;
+    let end = rule_wall_secs(&z.standard_date, year)? + (bias + i64::from(z.daylight_bias)) * 60;
+    let daylight = if start < end {
+        start <= utc && utc < end
+    } else {
+        !(end <= utc && utc < start)
+    };
+    Some(
+        bias + i64::from(if daylight {
+            z.daylight_bias
+        } else {
+            z.standard_bias
+        }),
+    )
+}
+
+fn system_time_of_secs(secs: i64, ms: u16) -> Option<SystemTime> {
+    let ticks =
+        u64::try_from(secs.checked_mul(10_000_000)? + UNIX_EPOCH_AS_FILETIME as i64).ok()?;
+    let mut st = system_time_of_ticks(ticks);
+    st.milliseconds = ms;
+    Some(st)
+}
+
+/// `SystemTimeToTzSpecificLocalTime`: UTC to the wall time of zone `tzi` (its bias and yearly
+/// rules), or with `NULL` of the local zone (as `GetLocalTime` sees it).
+///
+/// # Safety
+/// `tzi` NULL or valid for reading a `TIME_ZONE_INFORMATION`; `utc` and `local` valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn SystemTimeToTzSpecificLocalTime(
+    tzi: *const TimeZoneInformation,
+    utc: *const SystemTime,
+    local: *mut SystemTime,
+) -> BOOL {
+    ffi_bool(|| {
+        // SAFETY: the caller's contract.
+        let u = unsafe { read_req(utc) }?;
+        let t = secs_of(&u).ok_or_else(|| invalid_parameter("SYSTEMTIME out of range"))?;
+        let offset = if tzi.is_null() {
+            local_offset(t)
+        } else {
+            // SAFETY: the caller's contract.
+            let z = unsafe { read_req(tzi) }?;
+            -bias_at(&z, t).ok_or_else(|| invalid_parameter("time zone rule"))? * 60
+        };
+        let st = system_time_of_secs(t + offset, u.milliseconds)
+            .ok_or_else(|| invalid_parameter("SYSTEMTIME out of range"))?;
+        // SAFETY: the caller's contract.
+        unsafe { write_req(local, st) }
+    })
+}
+
+/// `TzSpecificLocalTimeToSystemTime`: the inverse. A wall time that occurs twice (the hour
+/// daylight saving ends) is taken in standard time, one that does not occur (the hour it
+/// begins) with the offset before the change.
+///
+/// # Safety
+/// As `SystemTimeToTzSpecificLocalTime`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn TzSpecificLocalTimeToSystemTime(
+    tzi: *const TimeZoneInformation,
+    local: *const SystemTime,
+    utc: *mut SystemTime,
+) -> BOOL {
+    ffi_bool(|| {
+        // SAFETY: the caller's contract.
+        let l = unsafe { read_req(local) }?;
+        let w = secs_of(&l).ok_or_else(|| invalid_parameter("SYSTEMTIME out of range"))?;
+        let z = if tzi.is_null() {
+            None
+        } else {
+            // SAFETY: the caller's contract.
+            Some(unsafe { read_req(tzi) }?)
+        };
+        // The offset in force at a UTC instant, in seconds east of UTC.
+        let offset_at = |t: i64| -> R<i64> {
+            Ok(match &z {
+                None => local_offset(t),
+                Some(z) => -bias_at(z, t).ok_or_else(|| invalid_parameter("time zone rule"))? * 60,
+            })
+        };
+        // Try the offset of a day before and a day after: one of them is right unless the
+        // wall time falls in a change's gap or overlap.
+        let (a, b) = (offset_at(w - 86_400)?, offset_at(w + 86_400)?);
+        let candidates = [a.min(b), a.max(b)];
+        let t = candidates
+            .iter()
+            .map(|off| w - off)
+            .find(|&t| offset_at(t).is_ok_and(|o| t + o == w))
+            .unwrap_or(w - a);
+        let st = system_time_of_secs(t, l.milliseconds)
+            .ok_or_else(|| invalid_parameter("SYSTEMTIME out of range"))?;
+        // SAFETY: the caller's contract.
+        unsafe { write_req(utc, st) }
     })
 }
 

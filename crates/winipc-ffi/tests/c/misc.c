@@ -376,6 +376,37 @@ static void test_time_zone(void)
           tz.StandardName[3] == 0);
     CHECK(tz.DaylightName[0] == 'C' && tz.DaylightName[3] == 'T' && tz.DaylightName[4] == 0);
 
+    /* Converting with those rules, and with the local zone (NULL). */
+    {
+        SYSTEMTIME utc = {2026, 7, 0, 15, 10, 30, 0, 250}, loc, back;
+        CHECK_OK(SystemTimeToTzSpecificLocalTime(&tz, &utc, &loc));
+        CHECK(loc.wMonth == 7 && loc.wDay == 15 && loc.wHour == 12 && loc.wMinute == 30 &&
+              loc.wMilliseconds == 250 && loc.wDayOfWeek == 3);
+        CHECK_OK(TzSpecificLocalTimeToSystemTime(&tz, &loc, &back));
+        CHECK(back.wHour == 10 && back.wDay == 15 && back.wMilliseconds == 250);
+        utc.wMonth = 1;
+        CHECK_OK(SystemTimeToTzSpecificLocalTime(&tz, &utc, &loc));
+        CHECK_EQ(loc.wHour, 11);
+        CHECK_OK(SystemTimeToTzSpecificLocalTime(NULL, &utc, &loc)); /* TZ is CET too */
+        CHECK_EQ(loc.wHour, 11);
+        /* The change itself: 2026-03-29 00:59:59 UTC is 01:59:59 CET, 01:00 UTC 03:00 CEST. */
+        utc.wMonth = 3;
+        utc.wDay = 29;
+        utc.wHour = 0;
+        utc.wMinute = 59;
+        utc.wSecond = 59;
+        CHECK_OK(SystemTimeToTzSpecificLocalTime(&tz, &utc, &loc));
+        CHECK(loc.wHour == 1 && loc.wMinute == 59);
+        utc.wHour = 1;
+        utc.wMinute = 0;
+        utc.wSecond = 0;
+        CHECK_OK(SystemTimeToTzSpecificLocalTime(&tz, &utc, &loc));
+        CHECK(loc.wHour == 3 && loc.wMinute == 0);
+        utc.wMonth = 13;
+        CHECK_FAIL(SystemTimeToTzSpecificLocalTime(&tz, &utc, &loc), FALSE,
+                   ERROR_INVALID_PARAMETER);
+    }
+
     /* A zone without daylight saving: UTC-5 all year. */
     setenv("TZ", "EST5", 1);
     CHECK_EQ(GetTimeZoneInformation(&tz), TIME_ZONE_ID_UNKNOWN);
