@@ -1427,6 +1427,43 @@ typedef struct _TIME_ZONE_INFORMATION {
 #define TIME_ZONE_ID_DAYLIGHT 2
 #define TIME_ZONE_ID_INVALID  ((DWORD)0xFFFFFFFF)
 WINBASEAPI DWORD WINAPI GetTimeZoneInformation(LPTIME_ZONE_INFORMATION lpTimeZoneInformation);
+/* Date and time pictures (dddd, MMMM d, yyyy / hh:mm:ss tt, 'quoted'); every locale is
+ * English (United States). lpDate/lpTime NULL: now, local. */
+#define DATE_SHORTDATE          0x00000001
+#define DATE_LONGDATE           0x00000002
+#define DATE_USE_ALT_CALENDAR   0x00000004
+#define DATE_YEARMONTH          0x00000008
+#define DATE_LTRREADING         0x00000010
+#define DATE_RTLREADING         0x00000020
+#define DATE_AUTOLAYOUT         0x00000040
+#define TIME_NOMINUTESORSECONDS 0x00000001
+#define TIME_NOSECONDS          0x00000002
+#define TIME_NOTIMEMARKER       0x00000004
+#define TIME_FORCE24HOURFORMAT  0x00000008
+typedef DWORD LCID;
+#ifndef LOCALE_USER_DEFAULT
+#  define LOCALE_USER_DEFAULT   0x0400
+#  define LOCALE_SYSTEM_DEFAULT 0x0800
+#  define LOCALE_INVARIANT      0x007f
+#endif
+#ifndef LOCALE_NOUSEROVERRIDE
+#  define LOCALE_NOUSEROVERRIDE 0x80000000
+#endif
+WINBASEAPI int WINAPI GetDateFormatA(LCID Locale, DWORD dwFlags, const SYSTEMTIME *lpDate,
+                                     LPCSTR lpFormat, LPSTR lpDateStr, int cchDate);
+WINBASEAPI int WINAPI GetDateFormatW(LCID Locale, DWORD dwFlags, const SYSTEMTIME *lpDate,
+                                     LPCWSTR lpFormat, LPWSTR lpDateStr, int cchDate);
+WINBASEAPI int WINAPI GetTimeFormatA(LCID Locale, DWORD dwFlags, const SYSTEMTIME *lpTime,
+                                     LPCSTR lpFormat, LPSTR lpTimeStr, int cchTime);
+WINBASEAPI int WINAPI GetTimeFormatW(LCID Locale, DWORD dwFlags, const SYSTEMTIME *lpTime,
+                                     LPCWSTR lpFormat, LPWSTR lpTimeStr, int cchTime);
+#ifdef UNICODE
+#  define GetDateFormat GetDateFormatW
+#  define GetTimeFormat GetTimeFormatW
+#else
+#  define GetDateFormat GetDateFormatA
+#  define GetTimeFormat GetTimeFormatA
+#endif
 /* NULL zone: the local one. */
 WINBASEAPI BOOL WINAPI SystemTimeToTzSpecificLocalTime(
     const TIME_ZONE_INFORMATION *lpTimeZoneInformation, const SYSTEMTIME *lpUniversalTime,

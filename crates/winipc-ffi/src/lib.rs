@@ -20,6 +20,7 @@ mod codepage;
 mod console;
 mod consoleio;
 mod critical_section;
+mod datefmt;
 mod dirs;
 mod env;
 mod fd;

@@ -13,14 +13,14 @@ use crate::util::*;
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SystemTime {
-    year: u16,
-    month: u16,
-    day_of_week: u16,
-    day: u16,
-    hour: u16,
-    minute: u16,
-    second: u16,
-    milliseconds: u16,
+    pub(crate) year: u16,
+    pub(crate) month: u16,
+    pub(crate) day_of_week: u16,
+    pub(crate) day: u16,
+    pub(crate) hour: u16,
+    pub(crate) minute: u16,
+    pub(crate) second: u16,
+    pub(crate) milliseconds: u16,
 }
 
 /// `FILETIME`.
@@ -45,7 +45,7 @@ impl FileTime {
 }
 
 /// 100 ns intervals from 1601-01-01 to 1970-01-01.
-const UNIX_EPOCH_AS_FILETIME: u64 = 116_444_736_000_000_000;
+pub(crate) const UNIX_EPOCH_AS_FILETIME: u64 = 116_444_736_000_000_000;
 /// Days from 1601-01-01 to 1970-01-01.
 const DAYS_1601_TO_1970: i64 = 134_774;
 const TICKS_PER_DAY: u64 = 864_000_000_000;
@@ -84,7 +84,7 @@ fn days_in_month(y: i64, m: u32) -> u32 {
 }
 
 /// The `SYSTEMTIME` of a `FILETIME` value (100 ns ticks since 1601).
-fn system_time_of_ticks(ticks: u64) -> SystemTime {
+pub(crate) fn system_time_of_ticks(ticks: u64) -> SystemTime {
     let days = (ticks / TICKS_PER_DAY) as i64 - DAYS_1601_TO_1970;
     let in_day = ticks % TICKS_PER_DAY;
     let (y, m, d) = civil_from_days(days);
@@ -104,7 +104,7 @@ fn system_time_of_ticks(ticks: u64) -> SystemTime {
 
 /// The `FILETIME` ticks of a `SYSTEMTIME`, if every field is in range (`wDayOfWeek` is
 /// ignored, as on Windows).
-fn ticks_of_system_time(st: &SystemTime) -> Option<u64> {
+pub(crate) fn ticks_of_system_time(st: &SystemTime) -> Option<u64> {
     let y = i64::from(st.year);
     let m = u32::from(st.month);
     let d = u32::from(st.day);
@@ -125,7 +125,7 @@ fn ticks_of_system_time(st: &SystemTime) -> Option<u64> {
     Some(days * TICKS_PER_DAY + ms * 10_000)
 }
 
-fn now_ticks() -> u64 {
+pub(crate) fn now_ticks() -> u64 {
     winipc_sys::time::realtime_ns() / 100 + UNIX_EPOCH_AS_FILETIME
 }
 

@@ -432,6 +432,40 @@ static void test_time_zone(void)
     }
 }
 
+static void test_date_format(void)
+{
+    SYSTEMTIME st = {2026, 3, 6 /* ignored */, 5, 14, 7, 9, 0};
+    char buf[64];
+    WCHAR w[64];
+    int n;
+
+    n = GetDateFormatA(LOCALE_USER_DEFAULT, 0, &st, "dddd, MMMM d, yyyy", buf, sizeof buf);
+    CHECK_EQ(n, 24);
+    CHECK(strcmp(buf, "Thursday, March 5, 2026") == 0);
+    CHECK_EQ(GetDateFormatA(LOCALE_USER_DEFAULT, DATE_SHORTDATE, &st, NULL, buf, 64), 9);
+    CHECK(strcmp(buf, "3/5/2026") == 0);
+    CHECK_EQ(GetDateFormatA(LOCALE_USER_DEFAULT, DATE_LONGDATE, &st, NULL, NULL, 0), 24);
+    CHECK_FAIL(GetDateFormatA(LOCALE_USER_DEFAULT, 0, &st, "yyyy-MM-dd", buf, 5), 0,
+               ERROR_INSUFFICIENT_BUFFER);
+    CHECK_FAIL(GetDateFormatA(LOCALE_USER_DEFAULT, DATE_LONGDATE, &st, "yyyy", buf, 64), 0,
+               ERROR_INVALID_FLAGS);
+    n = GetDateFormatA(LOCALE_USER_DEFAULT, 0, &st, "'day' dd 'of' MMM yy", buf, 64);
+    CHECK(n > 0 && strcmp(buf, "day 05 of Mar 26") == 0);
+    CHECK_EQ(GetDateFormatW(LOCALE_USER_DEFAULT, DATE_SHORTDATE, &st, NULL, w, 64), 9);
+    CHECK(w[0] == '3' && w[1] == '/' && w[8] == 0);
+    CHECK(GetDateFormatA(LOCALE_USER_DEFAULT, 0, NULL, "yyyy", buf, 64) == 5); /* today */
+
+    CHECK_EQ(GetTimeFormatA(LOCALE_USER_DEFAULT, 0, &st, NULL, buf, 64), 11);
+    CHECK(strcmp(buf, "2:07:09 PM") == 0);
+    CHECK(GetTimeFormatA(LOCALE_USER_DEFAULT, TIME_NOSECONDS, &st, "hh:mm:ss tt", buf, 64) > 0);
+    CHECK(strcmp(buf, "02:07 PM") == 0);
+    CHECK(GetTimeFormatA(LOCALE_USER_DEFAULT, 0, &st, "HH'h'mm", buf, 64) > 0);
+    CHECK(strcmp(buf, "14h07") == 0);
+    st.wHour = 25;
+    CHECK_FAIL(GetTimeFormatA(LOCALE_USER_DEFAULT, 0, &st, NULL, buf, 64), 0,
+               ERROR_INVALID_PARAMETER);
+}
+
 static void test_command_line(int argc, char **argv)
 {
     /* Without a winipc parent, argv joined with the quoting the splitting rules invert. */
@@ -484,6 +518,7 @@ int main(int argc, char **argv)
     test_memory();
     test_wall_clock();
     test_time_zone();
+    test_date_format();
     test_command_line(argc, argv);
     test_computer_name();
     SetLastError(31337);
