@@ -243,6 +243,24 @@ WINBASEAPI BOOL WINAPI GetDiskFreeSpaceExW(LPCWSTR lpDirectoryName,
                                            PULARGE_INTEGER lpFreeBytesAvailableToCaller,
                                            PULARGE_INTEGER lpTotalNumberOfBytes,
                                            PULARGE_INTEGER lpTotalNumberOfFreeBytes);
+/* Directory change notifications (inotify): the handle is signaled while changes are
+ * unread; FindNextChangeNotification reads them away (docs/c-abi.md). */
+#ifndef FILE_NOTIFY_CHANGE_FILE_NAME
+#  define FILE_NOTIFY_CHANGE_FILE_NAME   0x00000001
+#  define FILE_NOTIFY_CHANGE_DIR_NAME    0x00000002
+#  define FILE_NOTIFY_CHANGE_ATTRIBUTES  0x00000004
+#  define FILE_NOTIFY_CHANGE_SIZE        0x00000008
+#  define FILE_NOTIFY_CHANGE_LAST_WRITE  0x00000010
+#  define FILE_NOTIFY_CHANGE_LAST_ACCESS 0x00000020
+#  define FILE_NOTIFY_CHANGE_CREATION    0x00000040
+#  define FILE_NOTIFY_CHANGE_SECURITY    0x00000100
+#endif
+WINBASEAPI HANDLE WINAPI FindFirstChangeNotificationA(LPCSTR lpPathName, BOOL bWatchSubtree,
+                                                      DWORD dwNotifyFilter);
+WINBASEAPI HANDLE WINAPI FindFirstChangeNotificationW(LPCWSTR lpPathName, BOOL bWatchSubtree,
+                                                      DWORD dwNotifyFilter);
+WINBASEAPI BOOL WINAPI FindNextChangeNotification(HANDLE hChangeHandle);
+WINBASEAPI BOOL WINAPI FindCloseChangeNotification(HANDLE hChangeHandle);
 /* Drives: C: is the root of the file system (paths map as CreateFile's do); GetDriveType
  * classifies a directory by its file system (docs/c-abi.md). */
 #define DRIVE_UNKNOWN     0
@@ -277,6 +295,7 @@ WINBASEAPI UINT WINAPI GetDriveTypeW(LPCWSTR lpRootPathName);
 #  define GetDiskFreeSpaceEx   GetDiskFreeSpaceExW
 #  define GetLogicalDriveStrings GetLogicalDriveStringsW
 #  define GetDriveType         GetDriveTypeW
+#  define FindFirstChangeNotification FindFirstChangeNotificationW
 typedef WIN32_FIND_DATAW   WIN32_FIND_DATA;
 typedef PWIN32_FIND_DATAW  PWIN32_FIND_DATA;
 typedef LPWIN32_FIND_DATAW LPWIN32_FIND_DATA;
@@ -299,6 +318,7 @@ typedef LPWIN32_FIND_DATAW LPWIN32_FIND_DATA;
 #  define GetDiskFreeSpaceEx   GetDiskFreeSpaceExA
 #  define GetLogicalDriveStrings GetLogicalDriveStringsA
 #  define GetDriveType         GetDriveTypeA
+#  define FindFirstChangeNotification FindFirstChangeNotificationA
 typedef WIN32_FIND_DATAA   WIN32_FIND_DATA;
 typedef PWIN32_FIND_DATAA  PWIN32_FIND_DATA;
 typedef LPWIN32_FIND_DATAA LPWIN32_FIND_DATA;

@@ -38,6 +38,7 @@ mod mapping;
 mod memory;
 mod misc;
 mod namedpipe;
+mod notify;
 mod overlapped;
 mod pipe;
 mod probe;

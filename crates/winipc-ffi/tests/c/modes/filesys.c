@@ -546,6 +546,47 @@ static void test_names(void)
     CHECK_FAIL(GetDiskFreeSpaceEx(_T("no_such_dir_fs\\"), &avail, NULL, NULL), FALSE,
                ERROR_PATH_NOT_FOUND);
 
+    /* Change notifications: signaled by a new file, reset by FindNext, in a multi-wait. */
+    {
+        HANDLE ch, ev, both[2];
+        CreateDirectory(_T("fs_watch"), NULL);
+        CreateDirectory(_T("fs_watch\\sub"), NULL);
+        ch = FindFirstChangeNotification(_T("fs_watch"), FALSE, FILE_NOTIFY_CHANGE_FILE_NAME);
+        CHECK(ch != INVALID_HANDLE_VALUE);
+        CHECK_EQ(WaitForSingleObject(ch, 0), WAIT_TIMEOUT);
+        CloseHandle(CreateFile(_T("fs_watch\\a.txt"), GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
+                               FILE_ATTRIBUTE_NORMAL, NULL));
+        CHECK_EQ(WaitForSingleObject(ch, 5000), WAIT_OBJECT_0);
+        CHECK_OK(FindNextChangeNotification(ch));
+        CHECK_EQ(WaitForSingleObject(ch, 0), WAIT_TIMEOUT);
+        ev = CreateEvent(NULL, TRUE, FALSE, NULL);
+        both[0] = ev;
+        both[1] = ch;
+        CHECK_EQ(WaitForMultipleObjects(2, both, FALSE, 50), WAIT_TIMEOUT);
+        CHECK_OK(DeleteFile(_T("fs_watch\\a.txt")));
+        CHECK_EQ(WaitForMultipleObjects(2, both, FALSE, 5000), WAIT_OBJECT_0 + 1);
+        /* Not in the subtree: a change below is not seen. */
+        CHECK_OK(FindNextChangeNotification(ch));
+        CloseHandle(CreateFile(_T("fs_watch\\sub\\b.txt"), GENERIC_WRITE, 0, NULL,
+                               CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL));
+        CHECK_EQ(WaitForSingleObject(ch, 200), WAIT_TIMEOUT);
+        CHECK_OK(FindCloseChangeNotification(ch));
+        ch = FindFirstChangeNotification(_T("fs_watch"), TRUE, FILE_NOTIFY_CHANGE_FILE_NAME);
+        CHECK(ch != INVALID_HANDLE_VALUE);
+        CHECK_OK(DeleteFile(_T("fs_watch\\sub\\b.txt")));
+        CHECK_EQ(WaitForSingleObject(ch, 5000), WAIT_OBJECT_0);
+        CHECK_OK(FindCloseChangeNotification(ch));
+        CloseHandle(ev);
+        CHECK_OK(RemoveDirectory(_T("fs_watch\\sub")));
+        CHECK_OK(RemoveDirectory(_T("fs_watch")));
+        CHECK(FindFirstChangeNotification(_T("fs_no_such_dir"), FALSE,
+                                          FILE_NOTIFY_CHANGE_FILE_NAME) == INVALID_HANDLE_VALUE);
+        CHECK_EQ(GetLastError(), ERROR_FILE_NOT_FOUND);
+        CHECK(FindFirstChangeNotification(_T("."), FALSE, 0) == INVALID_HANDLE_VALUE);
+        CHECK_EQ(GetLastError(), ERROR_INVALID_PARAMETER);
+        CHECK_FAIL(FindNextChangeNotification(ev), FALSE, ERROR_INVALID_HANDLE);
+    }
+
     /* Drives: C: is the root. */
     CHECK_EQ(GetLogicalDrives(), 1u << 2);
     {
