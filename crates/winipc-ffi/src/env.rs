@@ -543,7 +543,7 @@ fn dlopen(name: Option<&str>, flags: i32) -> *mut c_void {
     }
 }
 
-fn load(name: Option<String>, only_loaded: bool) -> R<*mut c_void> {
+pub(crate) fn load(name: Option<String>, only_loaded: bool) -> R<*mut c_void> {
     let flags = libc::RTLD_LAZY | if only_loaded { libc::RTLD_NOLOAD } else { 0 };
     let Some(name) = name else {
         return Ok(remember(dlopen(None, flags)));
@@ -638,7 +638,7 @@ pub extern "C" fn FreeLibrary(module: *mut c_void) -> BOOL {
     })
 }
 
-fn module_path(module: *mut c_void) -> R<String> {
+pub(crate) fn module_path(module: *mut c_void) -> R<String> {
     let exe = || -> R<String> {
         let p = std::fs::read_link("/proc/self/exe")?;
         Ok(String::from_utf8_lossy(&p.into_os_string().into_vec()).into_owned())
@@ -668,7 +668,7 @@ fn module_path(module: *mut c_void) -> R<String> {
 
 /// `GetModuleFileName`'s convention: truncated to `size - 1` units and terminated, returning
 /// `size` with `ERROR_INSUFFICIENT_BUFFER`, when the name does not fit.
-fn put_truncating<T: Unit>(dst: *mut T, size: u32, s: &str) -> R<u32> {
+pub(crate) fn put_truncating<T: Unit>(dst: *mut T, size: u32, s: &str) -> R<u32> {
     let units = T::encode(s);
     if size == 0 {
         set_last_error(code::ERROR_INSUFFICIENT_BUFFER);

@@ -43,6 +43,7 @@ mod overlapped;
 mod pipe;
 mod probe;
 mod process;
+mod psapi;
 mod sched;
 mod slim;
 mod slist;

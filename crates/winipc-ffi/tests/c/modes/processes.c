@@ -25,6 +25,7 @@
  */
 #include <windows.h>
 #include <shellapi.h>
+#include <psapi.h>
 #include <tchar.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -1171,6 +1172,67 @@ static DWORD WINAPI Watchdog(LPVOID p)
     return 0;
 }
 
+/* psapi: the process list, modules and memory counters, for this process and a child
+   that is no winipc program. */
+static void TestPsapi(void)
+{
+    static DWORD ids[65536];
+    DWORD needed = 0, i, me = GetCurrentProcessId();
+    BOOL found = FALSE;
+    HMODULE mod = NULL;
+    char name[MAX_PATH], path[MAX_PATH];
+    PROCESS_MEMORY_COUNTERS pmc;
+    PROCESS_MEMORY_COUNTERS_EX pmcx;
+    STARTUPINFOA si;
+    PROCESS_INFORMATION pi;
+    char cmd[] = "sleep 30";
+
+    CHECK_OK(EnumProcesses(ids, sizeof ids, &needed));
+    CHECK(needed > 0 && needed % sizeof(DWORD) == 0 && needed < sizeof ids);
+    for (i = 0; i < needed / sizeof(DWORD); i++)
+        found |= ids[i] == me;
+    CHECK(found);
+    CHECK_OK(EnumProcesses(ids, 2 * sizeof(DWORD), &needed));
+    CHECK_EQ(needed, 2 * sizeof(DWORD)); /* as much as fits */
+
+    CHECK_OK(EnumProcessModules(GetCurrentProcess(), &mod, sizeof mod, &needed));
+    CHECK_EQ(needed, sizeof(HMODULE));
+    CHECK(mod == GetModuleHandleA(NULL));
+    CHECK(GetModuleBaseNameA(GetCurrentProcess(), mod, name, sizeof name) > 0);
+    CHECK(strcmp(name, g_base) == 0);
+    CHECK(GetModuleFileNameExA(GetCurrentProcess(), NULL, path, sizeof path) > 0);
+    CHECK(strcmp(path, g_self) == 0);
+
+    memset(&pmc, 0, sizeof pmc);
+    CHECK_OK(GetProcessMemoryInfo(GetCurrentProcess(), &pmc, sizeof pmc));
+    CHECK(pmc.cb == sizeof pmc && pmc.WorkingSetSize > 0 &&
+          pmc.PeakWorkingSetSize >= pmc.WorkingSetSize && pmc.PageFaultCount > 0);
+    CHECK_OK(GetProcessMemoryInfo(GetCurrentProcess(), (PROCESS_MEMORY_COUNTERS *)&pmcx,
+                                  sizeof pmcx));
+    CHECK(pmcx.cb == sizeof pmcx && pmcx.PrivateUsage > 0);
+    CHECK_FAIL(GetProcessMemoryInfo(GetCurrentProcess(), &pmc, 4), FALSE,
+               ERROR_INSUFFICIENT_BUFFER);
+
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
+    Sleep(100); /* let it exec */
+    CHECK_OK(EnumProcessModules(pi.hProcess, &mod, sizeof mod, &needed));
+    CHECK(GetModuleBaseNameA(pi.hProcess, mod, name, sizeof name) > 0);
+    CHECK(strcmp(name, "sleep") == 0);
+    CHECK(GetProcessImageFileNameA(pi.hProcess, path, sizeof path) > 0);
+    CHECK(strstr(path, "/sleep") != NULL);
+    CHECK_OK(GetProcessMemoryInfo(pi.hProcess, &pmc, sizeof pmc));
+    CHECK(pmc.WorkingSetSize > 0);
+    CHECK_FAIL(GetModuleBaseNameA(pi.hProcess, (HMODULE)(ULONG_PTR)0x1234, name, sizeof name), 0,
+               ERROR_INVALID_HANDLE);
+    CHECK_OK(TerminateProcess(pi.hProcess, 1));
+    CHECK_EQ(WaitForSingleObject(pi.hProcess, 10000), WAIT_OBJECT_0);
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    CHECK_FAIL(EnumProcessModules(NULL, &mod, sizeof mod, &needed), FALSE, ERROR_INVALID_HANDLE);
+}
+
 int main(int argc, char **argv)
 {
     char *slash;
@@ -1197,5 +1259,6 @@ int main(int argc, char **argv)
     TestDuplicateIntoChild(TRUE, 0);
     TestDuplicateIntoChild(FALSE, CREATE_SUSPENDED);
     TestInheritance();
+    TestPsapi();
     return SUMMARY();
 }
