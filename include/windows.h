@@ -668,6 +668,8 @@ typedef VOID (CALLBACK *PTIMERAPCROUTINE)(LPVOID lpArgToCompletionRoutine,
 #define ERROR_IO_INCOMPLETE         996
 #define ERROR_NOACCESS              998
 #define ERROR_INVALID_FLAGS         1004
+#define ERROR_ALREADY_FIBER         1280
+#define ERROR_ALREADY_THREAD        1281
 #define ERROR_NO_UNICODE_TRANSLATION 1113
 #define ERROR_FILE_CORRUPT          1392
 #define ERROR_TIMEOUT               1460
@@ -1089,6 +1091,24 @@ WINBASEAPI HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes,
                                       LPDWORD lpThreadId);
 WINBASEAPI BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode);
 WINBASEAPI DECLSPEC_NORETURN VOID WINAPI ExitThread(DWORD dwExitCode);
+/* Fibers (makecontext/swapcontext; docs/c-abi.md). GetCurrentFiber and GetFiberData are
+ * functions here (macros reading the TEB on Windows). */
+typedef VOID(WINAPI *PFIBER_START_ROUTINE)(LPVOID lpFiberParameter);
+typedef PFIBER_START_ROUTINE LPFIBER_START_ROUTINE;
+#define FIBER_FLAG_FLOAT_SWITCH 0x1
+WINBASEAPI LPVOID WINAPI ConvertThreadToFiber(LPVOID lpParameter);
+WINBASEAPI LPVOID WINAPI ConvertThreadToFiberEx(LPVOID lpParameter, DWORD dwFlags);
+WINBASEAPI BOOL WINAPI ConvertFiberToThread(void);
+WINBASEAPI LPVOID WINAPI CreateFiber(SIZE_T dwStackSize, LPFIBER_START_ROUTINE lpStartAddress,
+                                     LPVOID lpParameter);
+WINBASEAPI LPVOID WINAPI CreateFiberEx(SIZE_T dwStackCommitSize, SIZE_T dwStackReserveSize,
+                                       DWORD dwFlags, LPFIBER_START_ROUTINE lpStartAddress,
+                                       LPVOID lpParameter);
+WINBASEAPI VOID WINAPI SwitchToFiber(LPVOID lpFiber);
+WINBASEAPI VOID WINAPI DeleteFiber(LPVOID lpFiber);
+WINBASEAPI PVOID WINAPI GetCurrentFiber(void);
+WINBASEAPI PVOID WINAPI GetFiberData(void);
+WINBASEAPI BOOL WINAPI IsThreadAFiber(void);
 
 /* Critical sections. */
 WINBASEAPI VOID WINAPI InitializeCriticalSection(LPCRITICAL_SECTION lpCriticalSection);

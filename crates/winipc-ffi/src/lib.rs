@@ -24,6 +24,7 @@ mod datefmt;
 mod dirs;
 mod env;
 mod fd;
+mod fiber;
 mod files;
 mod find;
 mod fsinfo;

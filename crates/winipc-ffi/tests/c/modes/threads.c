@@ -157,6 +157,81 @@ static int child(char **argv)
     return 200000;
 }
 
+/* Fibers, as the Microsoft sample uses them: a primary fiber and two workers that hand the
+   thread to each other, each with its own stack and data. */
+static LPVOID g_primary, g_fib[2];
+static int g_trace[16], g_ntrace;
+
+static VOID WINAPI FiberWork(LPVOID param)
+{
+    int me = (int)(INT_PTR)param, i;
+    for (i = 0; i < 3; i++) {
+        char big[8192]; /* on the fiber's own stack */
+        memset(big, me, sizeof big);
+        if (g_ntrace < 16)
+            g_trace[g_ntrace++] = me * 10 + i + big[100] * 0;
+        CHECK(GetFiberData() == param);
+        CHECK(GetCurrentFiber() == g_fib[me - 1]);
+        SwitchToFiber(me == 1 ? g_fib[1] : (i == 2 ? g_primary : g_fib[0]));
+    }
+    SwitchToFiber(g_primary);
+}
+
+static volatile LONG g_after_return;
+
+static VOID WINAPI FiberReturns(LPVOID param)
+{
+    (void)param;
+}
+
+/* A fiber whose routine returns ends the thread running it (exit code 0). */
+static DWORD WINAPI ThreadWithReturningFiber(LPVOID param)
+{
+    LPVOID f;
+    (void)param;
+    ConvertThreadToFiber(NULL);
+    f = CreateFiber(0, FiberReturns, NULL);
+    SwitchToFiber(f);
+    InterlockedIncrement(&g_after_return); /* never reached */
+    return 5;
+}
+
+static void TestFibers(void)
+{
+    int i;
+    static const int want[] = {10, 20, 11, 21, 12, 22};
+    CHECK(!IsThreadAFiber());
+    g_primary = ConvertThreadToFiber((LPVOID)(INT_PTR)7);
+    CHECK(g_primary != NULL);
+    CHECK(IsThreadAFiber());
+    CHECK(GetFiberData() == (LPVOID)(INT_PTR)7);
+    CHECK_FAIL(ConvertThreadToFiber(NULL) != NULL, FALSE, ERROR_ALREADY_FIBER);
+    g_fib[0] = CreateFiber(0, FiberWork, (LPVOID)(INT_PTR)1);
+    g_fib[1] = CreateFiberEx(0, 64 * 1024, 0, FiberWork, (LPVOID)(INT_PTR)2);
+    CHECK(g_fib[0] != NULL && g_fib[1] != NULL);
+    SwitchToFiber(g_fib[0]);
+    CHECK(GetCurrentFiber() == g_primary);
+    CHECK_EQ(g_ntrace, 6);
+    for (i = 0; i < 6; i++)
+        CHECK_EQ(g_trace[i], want[i]);
+    DeleteFiber(g_fib[0]);
+    DeleteFiber(g_fib[1]);
+    CHECK(CreateFiber(0, NULL, NULL) == NULL);
+    CHECK_EQ(GetLastError(), ERROR_INVALID_PARAMETER);
+    CHECK_OK(ConvertFiberToThread());
+    CHECK(!IsThreadAFiber());
+    CHECK_FAIL(ConvertFiberToThread(), FALSE, ERROR_ALREADY_THREAD);
+    {
+        DWORD code = 99;
+        HANDLE t = CreateThread(NULL, 0, ThreadWithReturningFiber, NULL, 0, NULL);
+        CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+        CHECK_OK(GetExitCodeThread(t, &code));
+        CHECK_EQ(code, 0);
+        CHECK_EQ(g_after_return, 0);
+        CloseHandle(t);
+    }
+}
+
 int main(int argc, char **argv)
 {
     HANDLE h, hs[4], ev;
@@ -411,5 +486,6 @@ int main(int argc, char **argv)
     CloseHandle(pi.hThread);
     CloseHandle(ev);
 
+    TestFibers();
     return SUMMARY();
 }
