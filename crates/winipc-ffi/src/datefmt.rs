@@ -355,6 +355,21 @@ pub unsafe extern "C" fn GetTimeFormatW(
     unsafe { time_format(flags, st, fmt, buf, cch) }
 }
 
+/// A valid date and time from any `seed` (2000-01-01 plus up to ~100 years), for the fuzz
+/// targets.
+fn time_of_seed(seed: u64) -> SystemTime {
+    let secs = seed % (100 * 366 * 86_400);
+    system_time_of_ticks(125_911_584_000_000_000 + secs * 10_000_000)
+}
+
+pub(crate) fn fuzz_date(seed: u64, picture: &str) -> String {
+    format_date(&time_of_seed(seed), picture)
+}
+
+pub(crate) fn fuzz_time(seed: u64, picture: &str, flags: u32) -> String {
+    format_time(&time_of_seed(seed), picture, flags)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,3 +16,14 @@ pub fn quote_arg(a: &str) -> String {
 pub fn shell_split(s: &[u16]) -> Vec<Vec<u16>> {
     crate::process::shell_split(s)
 }
+
+/// `GetDateFormat`'s picture formatting of a valid date (from `seed`) through any picture.
+pub fn format_date(seed: u64, picture: &str) -> String {
+    crate::datefmt::fuzz_date(seed, picture)
+}
+
+/// `GetTimeFormat`'s picture formatting of a valid time (from `seed`) through any picture,
+/// with any `TIME_*` flags.
+pub fn format_time(seed: u64, picture: &str, flags: u32) -> String {
+    crate::datefmt::fuzz_time(seed, picture, flags)
+}
