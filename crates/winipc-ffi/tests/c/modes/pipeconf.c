@@ -1376,6 +1376,15 @@ static void test_anon(void)
 static char g_echo[200];
 static HANDLE g_port_h;
 
+/* A server's failure: which step for which client, and the error, before the exit code. */
+static DWORD failed(const char *tag, int i, const char *step, DWORD code)
+{
+    DWORD err = GetLastError();
+    printf("  (%s server: client %d: %s failed with error %u: exit %u)\n", tag, i, step,
+           (unsigned)err, (unsigned)code);
+    return code;
+}
+
 static DWORD WINAPI Server1(LPVOID p)
 {
     int i;
@@ -1388,13 +1397,15 @@ static DWORD WINAPI Server1(LPVOID p)
         char buf[512];
         DWORD r, w;
         if (!ConnectNamedPipe(h, NULL) && GetLastError() != ERROR_PIPE_CONNECTED)
-            return 2;
+            return failed("echo1", i, "ConnectNamedPipe", 2);
         if (!ReadFile(h, buf, sizeof buf, &r, NULL) || !r)
-            return 3;
+            return failed("echo1", i, "ReadFile", 3);
         if (!WriteFile(h, buf, r, &w, NULL) || w != r)
-            return 4;
-        if (!FlushFileBuffers(h) || !DisconnectNamedPipe(h))
-            return 5;
+            return failed("echo1", i, "WriteFile", 4);
+        if (!FlushFileBuffers(h))
+            return failed("echo1", i, "FlushFileBuffers", 5);
+        if (!DisconnectNamedPipe(h))
+            return failed("echo1", i, "DisconnectNamedPipe", 9);
     }
     CloseHandle(h);
     return 0;
@@ -1419,13 +1430,15 @@ static DWORD WINAPI Server2(LPVOID p)
         if (i == 0)
             QueueUserAPC(UserApc, GetCurrentThread(), (ULONG_PTR)&apc_ran);
         if (!ConnectNamedPipe(h, NULL) && GetLastError() != ERROR_PIPE_CONNECTED)
-            return 2;
+            return failed("echo2", i, "ConnectNamedPipe", 2);
         if (!ReadFile(h, buf, sizeof buf, &r, NULL))
-            return 3;
+            return failed("echo2", i, "ReadFile", 3);
         if (!WriteFile(h, buf, r, &w, NULL) || w != r)
-            return 4;
-        if (!FlushFileBuffers(h) || !DisconnectNamedPipe(h))
-            return 5;
+            return failed("echo2", i, "WriteFile", 4);
+        if (!FlushFileBuffers(h))
+            return failed("echo2", i, "FlushFileBuffers", 5);
+        if (!DisconnectNamedPipe(h))
+            return failed("echo2", i, "DisconnectNamedPipe", 9);
         if (i == 0) {
             if (apc_ran)
                 return 6; /* pipe I/O is not alertable */
@@ -1434,7 +1447,7 @@ static DWORD WINAPI Server2(LPVOID p)
         next = CreateNamedPipeA(g_echo, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_WAIT, 2, 1024,
                                 1024, NMPWAIT_USE_DEFAULT_WAIT, NULL);
         if (next == INVALID_HANDLE_VALUE)
-            return 7;
+            return failed("echo2", i, "CreateNamedPipe", 7);
         CloseHandle(h);
         h = next;
     }
