@@ -246,16 +246,21 @@ pub(crate) fn close_fd(fd: i32) -> R<()> {
     // A named-pipe end: dropping it closes its socket (and a server's own descriptors). What
     // winipc knew of the number is forgotten *before* the number is released: afterwards it
     // may already name another thread's new pipe end.
+    // The same for the inheritance mark, the console note and a delete-on-close entry.
+    set_inheritable(fd, false);
+    crate::consoleio::note_device(fd, None);
+    let doomed = {
+        let mut d = DELETE_ON_CLOSE.lock().unwrap_or_else(|e| e.into_inner());
+        d.iter()
+            .position(|(f, _)| *f == fd)
+            .map(|i| d.swap_remove(i).1)
+    };
     let closed = crate::namedpipe::close(fd);
     // SAFETY: closing a descriptor number has no memory-safety preconditions.
     if !closed && unsafe { libc::close(fd) } != 0 {
         return Err(invalid_handle());
     }
-    set_inheritable(fd, false);
-    crate::consoleio::note_device(fd, None);
-    let mut d = DELETE_ON_CLOSE.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(i) = d.iter().position(|(f, _)| *f == fd) {
-        let (_, path) = d.swap_remove(i);
+    if let Some(path) = doomed {
         let _ = std::fs::remove_file(path);
     }
     Ok(())
