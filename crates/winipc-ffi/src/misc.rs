@@ -123,6 +123,8 @@ pub(crate) fn system_message(code: u32) -> Option<&'static str> {
         1004 => "Invalid flags.",
         1113 => "No mapping for the Unicode character exists in the target multi-byte code page.",
         1168 => "Element not found.",
+        1280 => "The current thread has already been converted to a fiber.",
+        1281 => "The current thread has already been converted from a fiber.",
         1368 => "Unable to impersonate using a named pipe until data has been read from that pipe.",
         1392 => "The file or directory is corrupted and unreadable.",
         1460 => "This operation returned because the timeout period expired.",
