@@ -6,9 +6,7 @@ use std::ffi::c_char;
 
 use crate::env::{Unit, text_arg};
 use crate::util::*;
-use crate::wallclock::{
-    SystemTime, local_offset, now_ticks, system_time_of_ticks, ticks_of_system_time,
-};
+use crate::wallclock::{SystemTime, local_now, system_time_of_ticks, ticks_of_system_time};
 
 const ERROR_INVALID_FLAGS: u32 = 1004;
 
@@ -185,12 +183,7 @@ fn format_time(st: &SystemTime, picture: &str, flags: DWORD) -> String {
 unsafe fn time_arg(st: *const SystemTime, date: bool) -> R<SystemTime> {
     // SAFETY: the caller's contract.
     match unsafe { read_opt(st) } {
-        None => {
-            let utc = now_ticks();
-            let secs = (utc - crate::wallclock::UNIX_EPOCH_AS_FILETIME) as i64 / 10_000_000;
-            let local = utc as i64 + local_offset(secs) * 10_000_000;
-            Ok(system_time_of_ticks(local.max(0) as u64))
-        }
+        None => Ok(local_now()),
         Some(mut t) => {
             if !date {
                 // Only the time fields matter (and must be valid).

@@ -18,7 +18,6 @@ use crate::util::*;
 const FIND_BASE: usize = 0x1000_0000;
 /// Search numbers run from 1 to this.
 const MAX_SEARCHES: usize = 1 << 24;
-const INVALID_HANDLE_VALUE: HANDLE = usize::MAX as HANDLE;
 const MAX_PATH: usize = 260;
 const FIND_FIRST_EX_CASE_SENSITIVE: DWORD = 0x1;
 const FIND_FIRST_EX_LARGE_FETCH: DWORD = 0x2;

@@ -18,7 +18,6 @@ use crate::overlapped::{WAIT_IO_COMPLETION, WAIT_TIMEOUT, associate, key_of};
 use crate::util::*;
 
 const ERROR_ABANDONED_WAIT_0: u32 = 735;
-const INVALID_HANDLE_VALUE: usize = usize::MAX;
 
 /// A completion packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,7 +114,7 @@ pub extern "C" fn CreateIoCompletionPort(
     _threads: DWORD,
 ) -> HANDLE {
     ffi(std::ptr::null_mut(), || {
-        if file as usize == INVALID_HANDLE_VALUE {
+        if file == INVALID_HANDLE_VALUE {
             if !existing.is_null() {
                 return Err(invalid_parameter(
                     "ExistingCompletionPort with no FileHandle",

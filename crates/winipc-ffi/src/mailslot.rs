@@ -10,11 +10,10 @@ use winipc_core::{
     MailslotWriter, RawHandle, raw,
 };
 
-use crate::handle::{CURRENT_PROCESS, H, classify, raw_of, raw_value, to_handle};
+use crate::handle::{H, classify, raw_of, raw_value, to_handle};
 use crate::overlapped::{Side, complete_sync};
 use crate::util::*;
 
-const INVALID_HANDLE_VALUE: HANDLE = CURRENT_PROCESS as HANDLE;
 const OPEN_EXISTING: DWORD = 3;
 const FILE_FLAG_OVERLAPPED: DWORD = 0x4000_0000;
 

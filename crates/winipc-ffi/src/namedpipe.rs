@@ -27,7 +27,6 @@ use crate::handle::{H, classify, std_handle};
 use crate::overlapped::{Attempt, IN, OUT, Outcome, Side, Started, Target};
 use crate::util::*;
 
-const INVALID_HANDLE_VALUE: HANDLE = usize::MAX as HANDLE;
 const ERROR_PIPE_CONNECTED: u32 = 535;
 const FILE_FLAG_OVERLAPPED: DWORD = 0x4000_0000;
 

@@ -28,8 +28,6 @@ const ALL_FILTERS: DWORD = 0x17F;
 /// Most directories a subtree watch covers (more are left unwatched).
 const SUBTREE_MAX: usize = 8192;
 
-const INVALID_HANDLE_VALUE: HANDLE = usize::MAX as HANDLE;
-
 /// The inotify descriptor behind each change-notification handle, for draining.
 static WATCHES: Mutex<Option<HashMap<usize, OwnedFd>>> = Mutex::new(None);
 

@@ -134,8 +134,6 @@ struct ProcHead {
 /// `szExeFile` follows `dwFlags` directly (offset 44; `ProcHead` itself is padded to 48).
 const NAME_OFFSET: usize = std::mem::offset_of!(ProcHead, flags) + 4;
 
-const INVALID_HANDLE_VALUE: HANDLE = usize::MAX as HANDLE;
-
 /// Fills the caller's entry with process `first ? 0 : next`.
 ///
 /// # Safety

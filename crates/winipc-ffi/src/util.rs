@@ -165,6 +165,9 @@ pub(crate) fn invalid_parameter(what: &'static str) -> Fail {
     Error::InvalidParameter(what).into()
 }
 
+/// `INVALID_HANDLE_VALUE`, `(HANDLE)-1` (the same value as `GetCurrentProcess()`).
+pub(crate) const INVALID_HANDLE_VALUE: HANDLE = usize::MAX as HANDLE;
+
 pub(crate) fn invalid_handle() -> Fail {
     Error::InvalidHandle.into()
 }

@@ -45,7 +45,7 @@ impl FileTime {
 }
 
 /// 100 ns intervals from 1601-01-01 to 1970-01-01.
-pub(crate) const UNIX_EPOCH_AS_FILETIME: u64 = 116_444_736_000_000_000;
+const UNIX_EPOCH_AS_FILETIME: u64 = 116_444_736_000_000_000;
 /// Days from 1601-01-01 to 1970-01-01.
 const DAYS_1601_TO_1970: i64 = 134_774;
 const TICKS_PER_DAY: u64 = 864_000_000_000;
@@ -125,7 +125,7 @@ pub(crate) fn ticks_of_system_time(st: &SystemTime) -> Option<u64> {
     Some(days * TICKS_PER_DAY + ms * 10_000)
 }
 
-pub(crate) fn now_ticks() -> u64 {
+fn now_ticks() -> u64 {
     winipc_sys::time::realtime_ns() / 100 + UNIX_EPOCH_AS_FILETIME
 }
 
@@ -151,11 +151,16 @@ pub(crate) fn local_offset(secs: i64) -> i64 {
 /// `st` NULL or valid for a `SYSTEMTIME` write.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn GetLocalTime(st: *mut SystemTime) {
+    // SAFETY: the caller's contract.
+    unsafe { write_opt(st, local_now()) };
+}
+
+/// Now, in the local time zone.
+pub(crate) fn local_now() -> SystemTime {
     let utc = now_ticks();
     let secs = (utc - UNIX_EPOCH_AS_FILETIME) as i64 / 10_000_000;
     let local = utc as i64 + local_offset(secs) * 10_000_000;
-    // SAFETY: the caller's contract.
-    unsafe { write_opt(st, system_time_of_ticks(local.max(0) as u64)) };
+    system_time_of_ticks(local.max(0) as u64)
 }
 
 /// # Safety
