@@ -947,7 +947,11 @@ fn microsoft_learn_sync_samples() {
     assert_eq!(o.status.code(), Some(1));
 
     // WriteConsole on a redirected handle fails, as on Windows: nothing is shown.
-    for b in ["creating_threads", "creating_threads_w", "creating_threads_ws"] {
+    for b in [
+        "creating_threads",
+        "creating_threads_w",
+        "creating_threads_ws",
+    ] {
         let o = run(&bin(b), &dir, &[], None);
         assert!(o.status.success(), "{b}: {o:?}");
         assert_eq!(String::from_utf8_lossy(&o.stdout), "", "{b}");
