@@ -328,6 +328,15 @@ fn run(b: &'static Bridge) {
             }
         }
         drop((todo, always));
+        // This thread is the stores' latest sleeper: a signaler on its CPU hands it the CPU
+        // (decision 0018).
+        let hint = futex::sleeper_hint();
+        for &(_, s, _) in &seqs {
+            let w = s.w(hdr::OBSERVE_SLEEPER);
+            if w.load(Ordering::Relaxed) != hint {
+                w.store(hint, Ordering::Relaxed);
+            }
+        }
         futex::wait_any(&words, Some(wake_at));
         for e in &rings {
             e.disarm();

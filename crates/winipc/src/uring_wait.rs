@@ -145,6 +145,23 @@ impl Watch {
         Ok((words, limit))
     }
 
+    /// Records this thread (the one whose task work completes the wait) as its stores'
+    /// latest sleeper, so that a signaler on its CPU hands it the CPU (decision 0018).
+    fn record_sleeper(&self) {
+        if self.stores.is_empty() {
+            return;
+        }
+        let hint = winipc_sys::futex::sleeper_hint();
+        for &id in &self.stores {
+            if let Some(s) = Store::opened(id) {
+                let w = s.w(hdr::OBSERVE_SLEEPER);
+                if w.load(Ordering::Relaxed) != hint {
+                    w.store(hint, Ordering::Relaxed);
+                }
+            }
+        }
+    }
+
     fn disarm(&self) {
         for e in &self.ext {
             e.disarm();
@@ -194,6 +211,7 @@ pub(crate) async fn retry<T>(
                 }
             },
         };
+        watch.record_sleeper();
         if let Err(e) = s.submit(&words, limit) {
             watch.disarm();
             return Ok(Slept::Unavailable(e));

@@ -90,11 +90,17 @@ pub mod hdr {
     /// `seq % LEN` holds `(seq & 0xffff) << 16 | object index`, so a bridge re-checks just the
     /// objects that changed (a hint: a torn or overwritten entry makes it re-check them all).
     pub const OBSERVE_RING: u32 = 17;
+    /// The `winipc_sys::futex::sleeper_hint` (CPU and thread) of the last thread that went to
+    /// sleep on `OBSERVE_SEQ` (an async waiter or a readiness bridge): a signaler that woke
+    /// someone hands that CPU over when it is its own (decision 0018). A hint, written and
+    /// read without ordering; 0 in stores made before it (any CPU).
+    pub const OBSERVE_SLEEPER: u32 = 49;
 }
 
 /// Entries of [`hdr::OBSERVE_RING`].
 pub const OBSERVE_RING_LEN: u32 = 32;
-const _: () = assert!(hdr::OBSERVE_RING + OBSERVE_RING_LEN <= HEADER_WORDS);
+const _: () = assert!(hdr::OBSERVE_RING + OBSERVE_RING_LEN <= hdr::OBSERVE_SLEEPER);
+const _: () = assert!(hdr::OBSERVE_SLEEPER < HEADER_WORDS);
 const _: () = assert!(MAX_OBJECTS <= 0x1_0000);
 
 /// Lock-word bit: someone sleeps on the lock.
