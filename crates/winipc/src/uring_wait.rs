@@ -108,8 +108,9 @@ impl Watch {
         let mut limit = self.slice_ns.unwrap_or(BACKSTOP_NS).min(BACKSTOP_NS);
         for &id in &self.stores {
             let s = Store::get(id)?;
+            // Announced: a change after this wakes the sleep (`store::observe`).
             let w = s.w(hdr::OBSERVE_SEQ);
-            words.push((w, w.load(Ordering::Acquire)));
+            words.push((w, crate::store::observe::arm(w)));
         }
         for e in &self.ext {
             words.push(e.arm());
