@@ -338,10 +338,13 @@ mod tests {
     #[test]
     fn a_sleeping_async_wait_records_its_thread_for_the_signaler() {
         crate::__doc::isolate();
-        assert!(available(), "io_uring futex waits (Linux >= 6.7, io_uring enabled)");
+        assert!(
+            available(),
+            "io_uring futex waits (Linux >= 6.7, io_uring enabled)"
+        );
         let ev = Event::new(EventReset::Auto, false).unwrap();
-        let crate::wait::Target::Obj(r) = crate::readiness::observed_target(ev.handle().as_raw())
-            .unwrap()
+        let crate::wait::Target::Obj(r) =
+            crate::readiness::observed_target(ev.handle().as_raw()).unwrap()
         else {
             panic!("an event is a store object");
         };
@@ -362,12 +365,18 @@ mod tests {
         let tid = rx.recv().unwrap();
         let t0 = std::time::Instant::now();
         while word.load(Ordering::Relaxed) == 0 {
-            assert!(t0.elapsed() < Duration::from_secs(20), "the wait never slept");
+            assert!(
+                t0.elapsed() < Duration::from_secs(20),
+                "the wait never slept"
+            );
             std::thread::sleep(Duration::from_millis(1));
         }
         assert_eq!(word.load(Ordering::Relaxed) >> 16, tid & 0xffff);
         ev.set().unwrap();
-        let got = waiter.join().unwrap().expect("woken by the signal, not the watchdog");
+        let got = waiter
+            .join()
+            .unwrap()
+            .expect("woken by the signal, not the watchdog");
         assert_eq!(got.unwrap(), crate::WaitOutcome::Signaled(0));
     }
 }
