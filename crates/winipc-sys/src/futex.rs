@@ -100,7 +100,7 @@ pub fn current_cpu() -> Option<u32> {
 }
 
 /// What a thread about to sleep on a shared word records for its wakers (decisions 0017,
-/// 0018): its CPU + 1 in the low 16 bits (0: unknown) and the low 16 bits of its thread id in
+/// 0019): its CPU + 1 in the low 16 bits (0: unknown) and the low 16 bits of its thread id in
 /// the high ones. A waker that woke someone passes it to [`hand_off`]. The thread remembers
 /// the last hint it made, so that [`hand_off`] recognises its own without a system call.
 ///

@@ -412,7 +412,7 @@ pub(crate) fn note_change(g: &mut Guard<'_>, ix: u32) {
             // a change while every observer is awake): `store::observe`.
             if sleepers && winipc_sys::futex::wake(w, u32::MAX) > 0 {
                 // Hand the CPU to an observer woken from its sleep on this CPU (decision
-                // 0018, as a mailslot writer does for its reader, 0017): the scheduler often
+                // 0019, as a mailslot writer does for its reader, 0017): the scheduler often
                 // lets the signaler run on until it blocks, and the observer waits for that.
                 winipc_sys::futex::hand_off(s.w(hdr::OBSERVE_SLEEPER).load(Ordering::Relaxed));
             }

@@ -331,7 +331,7 @@ fn run(b: &'static Bridge) {
         }
         drop((todo, always));
         // This thread is the stores' latest sleeper: a signaler on its CPU hands it the CPU
-        // (decision 0018).
+        // (decision 0019).
         let hint = futex::sleeper_hint();
         for &(_, s, _) in &seqs {
             let w = s.w(hdr::OBSERVE_SLEEPER);

@@ -147,7 +147,7 @@ impl Watch {
     }
 
     /// Records this thread (the one whose task work completes the wait) as its stores'
-    /// latest sleeper, so that a signaler on its CPU hands it the CPU (decision 0018).
+    /// latest sleeper, so that a signaler on its CPU hands it the CPU (decision 0019).
     fn record_sleeper(&self) {
         if self.stores.is_empty() {
             return;
@@ -334,7 +334,7 @@ mod tests {
     use crate::{Event, EventReset, asyncio};
 
     /// An async wait asleep on an object's store names its thread and CPU there, which is what a
-    /// signaler reads to hand over its CPU (decision 0018); the signal still wakes it.
+    /// signaler reads to hand over its CPU (decision 0019); the signal still wakes it.
     #[test]
     fn a_sleeping_async_wait_records_its_thread_for_the_signaler() {
         crate::__doc::isolate();

@@ -86,7 +86,7 @@ pub mod hdr {
     /// Readiness sequence: bits 0–30 are bumped after every committed state change of an
     /// object some process observes for a readiness descriptor or an async wait
     /// (`crate::readiness`); bit 31 says someone may sleep on the word, and only then is the
-    /// bump futex-woken (`super::observe`, decision 0018; layout version 7).
+    /// bump futex-woken (`super::observe`, decision 0019; layout version 7).
     pub const OBSERVE_SEQ: u32 = 16;
     /// The last [`super::OBSERVE_RING_LEN`] changes counted by `OBSERVE_SEQ`: entry
     /// `seq % LEN` holds `(seq & 0xffff) << 16 | object index`, so a bridge re-checks just the
@@ -94,7 +94,7 @@ pub mod hdr {
     pub const OBSERVE_RING: u32 = 17;
     /// The `winipc_sys::futex::sleeper_hint` (CPU and thread) of the last thread that went to
     /// sleep on `OBSERVE_SEQ` (an async waiter or a readiness bridge): a signaler that woke
-    /// someone hands that CPU over when it is its own (decision 0018). A hint, written and
+    /// someone hands that CPU over when it is its own (decision 0019). A hint, written and
     /// read without ordering; 0 in stores made before it (any CPU).
     pub const OBSERVE_SLEEPER: u32 = 49;
 }

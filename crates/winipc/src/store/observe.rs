@@ -1,4 +1,4 @@
-//! The protocol of a store's readiness word (`hdr::OBSERVE_SEQ`, decisions 0013 and 0018):
+//! The protocol of a store's readiness word (`hdr::OBSERVE_SEQ`, decisions 0013 and 0019):
 //! bits 0–30 count the committed changes of observed objects (wrapping at 2^31), bit 31
 //! ([`SLEEPING`]) says that someone may sleep on the word.
 //!
