@@ -1109,6 +1109,16 @@ WINBASEAPI VOID WINAPI DeleteFiber(LPVOID lpFiber);
 WINBASEAPI PVOID WINAPI GetCurrentFiber(void);
 WINBASEAPI PVOID WINAPI GetFiberData(void);
 WINBASEAPI BOOL WINAPI IsThreadAFiber(void);
+/* Fiber-local storage: values follow the fiber (a thread that is not a fiber has its own,
+ * as with TLS); a slot's callback gets each non-NULL value when its fiber is deleted or its
+ * thread exits, and from FlsFree. */
+typedef VOID(WINAPI *PFLS_CALLBACK_FUNCTION)(PVOID lpFlsData);
+#define FLS_OUT_OF_INDEXES    ((DWORD)0xFFFFFFFF)
+#define FLS_MAXIMUM_AVAILABLE 128
+WINBASEAPI DWORD WINAPI FlsAlloc(PFLS_CALLBACK_FUNCTION lpCallback);
+WINBASEAPI BOOL WINAPI FlsFree(DWORD dwFlsIndex);
+WINBASEAPI PVOID WINAPI FlsGetValue(DWORD dwFlsIndex);
+WINBASEAPI BOOL WINAPI FlsSetValue(DWORD dwFlsIndex, PVOID lpFlsData);
 
 /* Critical sections. */
 WINBASEAPI VOID WINAPI InitializeCriticalSection(LPCRITICAL_SECTION lpCriticalSection);
@@ -2043,5 +2053,6 @@ typedef LPOSVERSIONINFOEXA LPOSVERSIONINFOEX;
 #include "jobapi2.h" /* job objects */
 #include "threadpoollegacyapiset.h" /* RegisterWaitForSingleObject, QueueUserWorkItem */
 #include "threadpoolapiset.h" /* CreateThreadpoolWork/Wait/Timer */
+#include "winipc_wsprintf.h" /* wsprintfA/W, wvsprintfA/W (header-only) */
 
 #endif /* WINIPC_WINDOWS_H */

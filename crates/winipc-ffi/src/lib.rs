@@ -27,6 +27,7 @@ mod fd;
 mod fiber;
 mod files;
 mod find;
+mod fls;
 mod fsinfo;
 mod fslock;
 #[doc(hidden)]

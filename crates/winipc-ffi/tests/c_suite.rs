@@ -279,6 +279,7 @@ const MODE_PROGRAMS: &[&str] = &[
     "virtualmem",
     "heaps",
     "jobs",
+    "strings",
 ];
 
 /// Compiles `src` in one language mode.

@@ -232,6 +232,87 @@ static void TestFibers(void)
     }
 }
 
+/* Fiber-local storage: values follow the fiber; callbacks on DeleteFiber, thread exit and
+   FlsFree; without fibers, FLS is TLS. */
+static DWORD g_fls;
+static volatile LONG g_fls_calls, g_fls_sum;
+static LPVOID g_fls_main, g_fls_fiber;
+
+static VOID WINAPI FlsCallback(PVOID value)
+{
+    InterlockedIncrement(&g_fls_calls);
+    InterlockedExchangeAdd(&g_fls_sum, (LONG)(INT_PTR)value);
+}
+
+static VOID WINAPI FlsFiber(LPVOID param)
+{
+    (void)param;
+    CHECK(FlsGetValue(g_fls) == NULL); /* a new fiber starts with NULL */
+    CHECK_EQ(GetLastError(), ERROR_SUCCESS);
+    CHECK_OK(FlsSetValue(g_fls, (PVOID)(INT_PTR)20));
+    SwitchToFiber(g_fls_main);
+    CHECK(FlsGetValue(g_fls) == (PVOID)(INT_PTR)20); /* still its own */
+    SwitchToFiber(g_fls_main);
+}
+
+static DWORD WINAPI FlsThread(LPVOID param)
+{
+    CHECK(FlsGetValue(g_fls) == NULL); /* another thread: its own value */
+    CHECK_OK(FlsSetValue(g_fls, param));
+    CHECK(FlsGetValue(g_fls) == param);
+    return 0; /* the callback gets param at the thread's exit */
+}
+
+static void TestFiberLocalStorage(void)
+{
+    DWORD plain;
+    HANDLE t;
+    g_fls = FlsAlloc(FlsCallback);
+    CHECK(g_fls != FLS_OUT_OF_INDEXES);
+    plain = FlsAlloc(NULL);
+    CHECK(plain != FLS_OUT_OF_INDEXES && plain != g_fls);
+    SetLastError(5);
+    CHECK(FlsGetValue(g_fls) == NULL);
+    CHECK_EQ(GetLastError(), ERROR_SUCCESS);
+    CHECK_OK(FlsSetValue(g_fls, (PVOID)(INT_PTR)1));
+    CHECK_OK(FlsSetValue(plain, (PVOID)(INT_PTR)2));
+    CHECK(FlsGetValue(g_fls) == (PVOID)(INT_PTR)1);
+
+    /* Threads without fibers: as TLS, the callback runs at the thread's exit. */
+    t = CreateThread(NULL, 0, FlsThread, (LPVOID)(INT_PTR)100, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    CloseHandle(t);
+    CHECK_EQ(g_fls_calls, 1);
+    CHECK_EQ(g_fls_sum, 100);
+    CHECK(FlsGetValue(g_fls) == (PVOID)(INT_PTR)1);
+
+    /* Fibers: the converted thread keeps its values, a new fiber has its own. */
+    g_fls_main = ConvertThreadToFiber(NULL);
+    CHECK(FlsGetValue(g_fls) == (PVOID)(INT_PTR)1);
+    g_fls_fiber = CreateFiber(0, FlsFiber, NULL);
+    SwitchToFiber(g_fls_fiber);
+    CHECK(FlsGetValue(g_fls) == (PVOID)(INT_PTR)1);
+    CHECK(FlsGetValue(plain) == (PVOID)(INT_PTR)2);
+    SwitchToFiber(g_fls_fiber);
+    CHECK_EQ(g_fls_calls, 1);
+    DeleteFiber(g_fls_fiber); /* the callback gets the fiber's 20 */
+    CHECK_EQ(g_fls_calls, 2);
+    CHECK_EQ(g_fls_sum, 120);
+    CHECK_OK(ConvertFiberToThread());
+    CHECK(FlsGetValue(g_fls) == (PVOID)(INT_PTR)1);
+
+    /* FlsFree: the callback for every non-NULL value; then the index is invalid. */
+    CHECK_OK(FlsFree(g_fls));
+    CHECK_EQ(g_fls_calls, 3);
+    CHECK_EQ(g_fls_sum, 121);
+    CHECK_FAIL(FlsGetValue(g_fls), 0, ERROR_INVALID_PARAMETER);
+    CHECK_FAIL(FlsSetValue(g_fls, NULL), FALSE, ERROR_INVALID_PARAMETER);
+    CHECK_FAIL(FlsFree(g_fls), FALSE, ERROR_INVALID_PARAMETER);
+    CHECK_FAIL(FlsGetValue(FLS_OUT_OF_INDEXES), 0, ERROR_INVALID_PARAMETER);
+    CHECK_OK(FlsFree(plain));
+    CHECK_EQ(g_fls_calls, 3);
+}
+
 int main(int argc, char **argv)
 {
     HANDLE h, hs[4], ev;
@@ -487,5 +568,6 @@ int main(int argc, char **argv)
     CloseHandle(ev);
 
     TestFibers();
+    TestFiberLocalStorage();
     return SUMMARY();
 }
