@@ -53,7 +53,16 @@ struct ExitGuard;
 
 impl Drop for ExitGuard {
     fn drop(&mut self) {
-        release(CURRENT.replace(0));
+        thread_exit();
+    }
+}
+
+/// Ends the calling thread's current block: called as the thread exits, before its thread
+/// object is signaled (`ExitThread`, a return from a `CreateThread` routine), and by the
+/// thread-local guard for threads that end otherwise. Runs once (later calls find no block).
+pub(crate) fn thread_exit() {
+    if let Ok(block) = CURRENT.try_with(|c| c.replace(0)) {
+        release(block);
     }
 }
 
