@@ -1039,6 +1039,74 @@ static inline errno_t winipc_tfopen_s(FILE **pf, const winipc_wchar *name,
 #  define STRUNCATE 80
 #endif
 
+/* _vstprintf_s, _sntprintf_s, _vsntprintf_s (MSVC's vsprintf_s, _snprintf_s, _vsnprintf_s):
+ * at most `count` characters (as many as fit with _TRUNCATE) and a terminator; the length,
+ * or -1 when the text was cut. More than fits without _TRUNCATE: -1, errno ERANGE and an
+ * empty buffer (MSVC calls its invalid-parameter handler). */
+static inline int winipc_vsntprintf_s_(_TCHAR *dst, size_t size, size_t count,
+                                       const _TCHAR *fmt, va_list ap)
+{
+    size_t limit;
+    int n;
+    if (dst == WINIPC_NULLPTR || size == 0 || fmt == WINIPC_NULLPTR) {
+        errno = EINVAL;
+        return -1;
+    }
+    limit = count == _TRUNCATE || count > size - 1 ? size - 1 : count;
+#ifdef _UNICODE
+    n = winipc_vsnwprintf16(dst, limit + 1, fmt, ap);
+#else
+    n = vsnprintf(dst, limit + 1, fmt, ap);
+#endif
+    if (n < 0) {
+        dst[0] = 0;
+        errno = EINVAL;
+        return -1;
+    }
+    if (count != _TRUNCATE && (count < (size_t)n ? count : (size_t)n) + 1 > size) {
+        dst[0] = 0;
+        errno = ERANGE;
+        return -1;
+    }
+    return (size_t)n > limit ? -1 : n;
+}
+
+static inline int winipc_sntprintf_s_(_TCHAR *dst, size_t size, size_t count,
+                                      const _TCHAR *fmt, ...)
+{
+    int n;
+    va_list ap;
+    va_start(ap, fmt);
+    n = winipc_vsntprintf_s_(dst, size, count, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+/* vsprintf_s: the whole text or -1 with an empty buffer (errno ERANGE). */
+static inline int winipc_vstprintf_s_(_TCHAR *dst, size_t size, const _TCHAR *fmt, va_list ap)
+{
+    int n;
+    if (dst == WINIPC_NULLPTR || size == 0 || fmt == WINIPC_NULLPTR) {
+        errno = EINVAL;
+        return -1;
+    }
+#ifdef _UNICODE
+    n = winipc_vsnwprintf16(dst, size, fmt, ap);
+#else
+    n = vsnprintf(dst, size, fmt, ap);
+#endif
+    if (n < 0 || (size_t)n >= size) {
+        dst[0] = 0;
+        errno = n < 0 ? EINVAL : ERANGE;
+        return -1;
+    }
+    return n;
+}
+
+#define _vstprintf_s  winipc_vstprintf_s_
+#define _sntprintf_s  winipc_sntprintf_s_
+#define _vsntprintf_s winipc_vsntprintf_s_
+
 static inline size_t winipc_tcsnlen_(const _TCHAR *s, size_t max)
 {
     size_t n = 0;

@@ -1614,6 +1614,42 @@ WINBASEAPI BOOL WINAPI GetVersionExW(LPOSVERSIONINFOW lpVersionInformation);
 WINBASEAPI DWORD WINAPI GetVersion(void);
 WINBASEAPI int WINAPI lstrlenA(LPCSTR lpString);
 WINBASEAPI int WINAPI lstrlenW(LPCWSTR lpString);
+/* user32's character functions (UTF-8 / UTF-16; Unicode simple case mapping) and MulDiv.
+ * CharUpper/CharLower take a string (converted in place, returned) or one character in the
+ * low word of the pointer (returned the same way). */
+WINBASEAPI LPSTR WINAPI CharUpperA(LPSTR lpsz);
+WINBASEAPI LPWSTR WINAPI CharUpperW(LPWSTR lpsz);
+WINBASEAPI LPSTR WINAPI CharLowerA(LPSTR lpsz);
+WINBASEAPI LPWSTR WINAPI CharLowerW(LPWSTR lpsz);
+WINBASEAPI DWORD WINAPI CharUpperBuffA(LPSTR lpsz, DWORD cchLength);
+WINBASEAPI DWORD WINAPI CharUpperBuffW(LPWSTR lpsz, DWORD cchLength);
+WINBASEAPI DWORD WINAPI CharLowerBuffA(LPSTR lpsz, DWORD cchLength);
+WINBASEAPI DWORD WINAPI CharLowerBuffW(LPWSTR lpsz, DWORD cchLength);
+WINBASEAPI LPSTR WINAPI CharNextA(LPCSTR lpsz);
+WINBASEAPI LPWSTR WINAPI CharNextW(LPCWSTR lpsz);
+WINBASEAPI LPSTR WINAPI CharPrevA(LPCSTR lpszStart, LPCSTR lpszCurrent);
+WINBASEAPI LPWSTR WINAPI CharPrevW(LPCWSTR lpszStart, LPCWSTR lpszCurrent);
+WINBASEAPI BOOL WINAPI IsCharAlphaA(CHAR ch);
+WINBASEAPI BOOL WINAPI IsCharAlphaW(WCHAR ch);
+WINBASEAPI BOOL WINAPI IsCharAlphaNumericA(CHAR ch);
+WINBASEAPI BOOL WINAPI IsCharAlphaNumericW(WCHAR ch);
+WINBASEAPI BOOL WINAPI IsCharUpperA(CHAR ch);
+WINBASEAPI BOOL WINAPI IsCharUpperW(WCHAR ch);
+WINBASEAPI BOOL WINAPI IsCharLowerA(CHAR ch);
+WINBASEAPI BOOL WINAPI IsCharLowerW(WCHAR ch);
+WINBASEAPI int WINAPI MulDiv(int nNumber, int nNumerator, int nDenominator);
+/* SecureZeroMemory: zeroes memory with stores the compiler may not remove. */
+static inline PVOID RtlSecureZeroMemory(PVOID ptr, SIZE_T cnt)
+{
+    volatile char *vptr = (volatile char *)ptr;
+    while (cnt > 0) {
+        *vptr++ = 0;
+        cnt--;
+    }
+    return ptr;
+}
+#define SecureZeroMemory RtlSecureZeroMemory
+
 WINBASEAPI LPSTR WINAPI lstrcpyA(LPSTR lpString1, LPCSTR lpString2);
 WINBASEAPI LPWSTR WINAPI lstrcpyW(LPWSTR lpString1, LPCWSTR lpString2);
 WINBASEAPI LPSTR WINAPI lstrcatA(LPSTR lpString1, LPCSTR lpString2);
@@ -1939,6 +1975,16 @@ WINBASEAPI DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, D
 #  define GetComputerName      GetComputerNameW
 #  define lstrlen              lstrlenW
 #  define lstrcpy              lstrcpyW
+#  define CharUpper            CharUpperW
+#  define CharLower            CharLowerW
+#  define CharUpperBuff        CharUpperBuffW
+#  define CharLowerBuff        CharLowerBuffW
+#  define CharNext             CharNextW
+#  define CharPrev             CharPrevW
+#  define IsCharAlpha          IsCharAlphaW
+#  define IsCharAlphaNumeric   IsCharAlphaNumericW
+#  define IsCharUpper          IsCharUpperW
+#  define IsCharLower          IsCharLowerW
 #  define lstrcat              lstrcatW
 #  define lstrcpyn             lstrcpynW
 #  define lstrcmp              lstrcmpW
@@ -2000,6 +2046,16 @@ typedef LPOSVERSIONINFOEXW LPOSVERSIONINFOEX;
 #  define GetComputerName      GetComputerNameA
 #  define lstrlen              lstrlenA
 #  define lstrcpy              lstrcpyA
+#  define CharUpper            CharUpperA
+#  define CharLower            CharLowerA
+#  define CharUpperBuff        CharUpperBuffA
+#  define CharLowerBuff        CharLowerBuffA
+#  define CharNext             CharNextA
+#  define CharPrev             CharPrevA
+#  define IsCharAlpha          IsCharAlphaA
+#  define IsCharAlphaNumeric   IsCharAlphaNumericA
+#  define IsCharUpper          IsCharUpperA
+#  define IsCharLower          IsCharLowerA
 #  define lstrcat              lstrcatA
 #  define lstrcpyn             lstrcpynA
 #  define lstrcmp              lstrcmpA

@@ -16,6 +16,7 @@
 
 mod apc;
 mod barrier;
+mod chars;
 mod codepage;
 mod console;
 mod consoleio;
