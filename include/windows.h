@@ -1614,6 +1614,30 @@ WINBASEAPI BOOL WINAPI GetVersionExW(LPOSVERSIONINFOW lpVersionInformation);
 WINBASEAPI DWORD WINAPI GetVersion(void);
 WINBASEAPI int WINAPI lstrlenA(LPCSTR lpString);
 WINBASEAPI int WINAPI lstrlenW(LPCWSTR lpString);
+/* Initialization files (UTF-8; a name without a directory is in GetWindowsDirectory's). */
+WINBASEAPI DWORD WINAPI GetPrivateProfileStringA(LPCSTR lpAppName, LPCSTR lpKeyName,
+                                                 LPCSTR lpDefault, LPSTR lpReturnedString,
+                                                 DWORD nSize, LPCSTR lpFileName);
+WINBASEAPI DWORD WINAPI GetPrivateProfileStringW(LPCWSTR lpAppName, LPCWSTR lpKeyName,
+                                                 LPCWSTR lpDefault, LPWSTR lpReturnedString,
+                                                 DWORD nSize, LPCWSTR lpFileName);
+WINBASEAPI UINT WINAPI GetPrivateProfileIntA(LPCSTR lpAppName, LPCSTR lpKeyName, INT nDefault,
+                                             LPCSTR lpFileName);
+WINBASEAPI UINT WINAPI GetPrivateProfileIntW(LPCWSTR lpAppName, LPCWSTR lpKeyName, INT nDefault,
+                                             LPCWSTR lpFileName);
+WINBASEAPI BOOL WINAPI WritePrivateProfileStringA(LPCSTR lpAppName, LPCSTR lpKeyName,
+                                                  LPCSTR lpString, LPCSTR lpFileName);
+WINBASEAPI BOOL WINAPI WritePrivateProfileStringW(LPCWSTR lpAppName, LPCWSTR lpKeyName,
+                                                  LPCWSTR lpString, LPCWSTR lpFileName);
+WINBASEAPI DWORD WINAPI GetPrivateProfileSectionA(LPCSTR lpAppName, LPSTR lpReturnedString,
+                                                  DWORD nSize, LPCSTR lpFileName);
+WINBASEAPI DWORD WINAPI GetPrivateProfileSectionW(LPCWSTR lpAppName, LPWSTR lpReturnedString,
+                                                  DWORD nSize, LPCWSTR lpFileName);
+WINBASEAPI DWORD WINAPI GetPrivateProfileSectionNamesA(LPSTR lpszReturnBuffer, DWORD nSize,
+                                                       LPCSTR lpFileName);
+WINBASEAPI DWORD WINAPI GetPrivateProfileSectionNamesW(LPWSTR lpszReturnBuffer, DWORD nSize,
+                                                       LPCWSTR lpFileName);
+
 /* user32's character functions (UTF-8 / UTF-16; Unicode simple case mapping) and MulDiv.
  * CharUpper/CharLower take a string (converted in place, returned) or one character in the
  * low word of the pointer (returned the same way). */
@@ -1976,6 +2000,11 @@ WINBASEAPI DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, D
 #  define lstrlen              lstrlenW
 #  define lstrcpy              lstrcpyW
 #  define CharUpper            CharUpperW
+#  define GetPrivateProfileString GetPrivateProfileStringW
+#  define GetPrivateProfileInt  GetPrivateProfileIntW
+#  define WritePrivateProfileString WritePrivateProfileStringW
+#  define GetPrivateProfileSection GetPrivateProfileSectionW
+#  define GetPrivateProfileSectionNames GetPrivateProfileSectionNamesW
 #  define CharLower            CharLowerW
 #  define CharUpperBuff        CharUpperBuffW
 #  define CharLowerBuff        CharLowerBuffW
@@ -2047,6 +2076,11 @@ typedef LPOSVERSIONINFOEXW LPOSVERSIONINFOEX;
 #  define lstrlen              lstrlenA
 #  define lstrcpy              lstrcpyA
 #  define CharUpper            CharUpperA
+#  define GetPrivateProfileString GetPrivateProfileStringA
+#  define GetPrivateProfileInt  GetPrivateProfileIntA
+#  define WritePrivateProfileString WritePrivateProfileStringA
+#  define GetPrivateProfileSection GetPrivateProfileSectionA
+#  define GetPrivateProfileSectionNames GetPrivateProfileSectionNamesA
 #  define CharLower            CharLowerA
 #  define CharUpperBuff        CharUpperBuffA
 #  define CharLowerBuff        CharLowerBuffA

@@ -46,6 +46,7 @@ mod overlapped;
 mod pipe;
 mod probe;
 mod process;
+mod profile;
 mod psapi;
 mod sched;
 mod slim;
