@@ -1911,6 +1911,59 @@ WINBASEAPI DWORD_PTR WINAPI SetThreadAffinityMask(HANDLE hThread, DWORD_PTR dwTh
 WINBASEAPI DWORD WINAPI GetCurrentProcessorNumber(void);
 WINBASEAPI VOID WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo);
 WINBASEAPI VOID WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo);
+
+/* GetLogicalProcessorInformation: cores, packages, the NUMA node and caches (sysfs). */
+typedef enum _LOGICAL_PROCESSOR_RELATIONSHIP {
+    RelationProcessorCore = 0,
+    RelationNumaNode = 1,
+    RelationCache = 2,
+    RelationProcessorPackage = 3,
+    RelationGroup = 4,
+    RelationAll = 0xffff
+} LOGICAL_PROCESSOR_RELATIONSHIP;
+typedef enum _PROCESSOR_CACHE_TYPE {
+    CacheUnified,
+    CacheInstruction,
+    CacheData,
+    CacheTrace
+} PROCESSOR_CACHE_TYPE;
+#define LTP_PC_SMT 0x1
+typedef struct _CACHE_DESCRIPTOR {
+    BYTE Level;
+    BYTE Associativity;
+    WORD LineSize;
+    DWORD Size;
+    PROCESSOR_CACHE_TYPE Type;
+} CACHE_DESCRIPTOR, *PCACHE_DESCRIPTOR;
+typedef struct _SYSTEM_LOGICAL_PROCESSOR_INFORMATION {
+    ULONG_PTR ProcessorMask;
+    LOGICAL_PROCESSOR_RELATIONSHIP Relationship;
+#ifdef WINIPC_NAMELESS_OK
+    WINIPC_EXTENSION union {
+#else
+    union {
+#endif
+        struct {
+            BYTE Flags;
+        } ProcessorCore;
+        struct {
+            DWORD NodeNumber;
+        } NumaNode;
+        CACHE_DESCRIPTOR Cache;
+        ULONGLONG Reserved[2];
+#ifdef WINIPC_NAMELESS_OK
+    };
+#else
+    } DUMMYUNIONNAME;
+#endif
+} SYSTEM_LOGICAL_PROCESSOR_INFORMATION, *PSYSTEM_LOGICAL_PROCESSOR_INFORMATION;
+WINBASEAPI BOOL WINAPI GetLogicalProcessorInformation(PSYSTEM_LOGICAL_PROCESSOR_INFORMATION Buffer,
+                                                      PDWORD ReturnedLength);
+/* GetSystemTimes: /proc/stat (kernel time includes idle time, as on Windows). */
+WINBASEAPI BOOL WINAPI GetSystemTimes(LPFILETIME lpIdleTime, LPFILETIME lpKernelTime,
+                                      LPFILETIME lpUserTime);
+/* IsWow64Process: always FALSE here. */
+WINBASEAPI BOOL WINAPI IsWow64Process(HANDLE hProcess, PBOOL Wow64Process);
 /* Memory status (sysinfoapi.h, winbase.h): physical memory and swap from /proc/meminfo, the
  * virtual figures of this process's user address space. */
 typedef struct _MEMORYSTATUSEX {

@@ -57,6 +57,7 @@ mod threadctl;
 mod threadpool;
 mod timerqueue;
 mod toolhelp;
+mod topology;
 mod tp;
 mod util;
 mod virt;
