@@ -1502,6 +1502,8 @@ WINBASEAPI BOOL WINAPI TzSpecificLocalTimeToSystemTime(
     const TIME_ZONE_INFORMATION *lpTimeZoneInformation, const SYSTEMTIME *lpLocalTime,
     LPSYSTEMTIME lpUniversalTime);
 WINBASEAPI VOID WINAPI GetSystemTimeAsFileTime(LPFILETIME lpSystemTimeAsFileTime);
+WINBASEAPI VOID WINAPI GetSystemTimePreciseAsFileTime(LPFILETIME lpSystemTimeAsFileTime);
+WINBASEAPI BOOL WINAPI QueryUnbiasedInterruptTime(PULONGLONG UnbiasedTime);
 WINBASEAPI BOOL WINAPI FileTimeToSystemTime(const FILETIME *lpFileTime, LPSYSTEMTIME lpSystemTime);
 WINBASEAPI BOOL WINAPI SystemTimeToFileTime(const SYSTEMTIME *lpSystemTime, LPFILETIME lpFileTime);
 WINBASEAPI BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER *lpPerformanceCount);
@@ -1713,6 +1715,15 @@ WINBASEAPI int WINAPI WideCharToMultiByte(UINT CodePage, DWORD dwFlags, LPCWCH l
                                           int cbMultiByte, LPCCH lpDefaultChar,
                                           LPBOOL lpUsedDefaultChar);
 WINBASEAPI UINT WINAPI GetACP(void);
+#define MAX_LEADBYTES    12
+#define MAX_DEFAULTCHAR  2
+typedef struct _cpinfo {
+    UINT MaxCharSize;
+    BYTE DefaultChar[MAX_DEFAULTCHAR];
+    BYTE LeadByte[MAX_LEADBYTES];
+} CPINFO, *LPCPINFO;
+WINBASEAPI BOOL WINAPI GetCPInfo(UINT CodePage, LPCPINFO lpCPInfo);
+WINBASEAPI BOOL WINAPI IsValidCodePage(UINT CodePage);
 WINBASEAPI UINT WINAPI GetOEMCP(void);
 
 /* advapi32's GetUserName: the effective user's login name. */
@@ -1988,6 +1999,22 @@ typedef struct _MEMORYSTATUS {
     SIZE_T dwAvailVirtual;
 } MEMORYSTATUS, *LPMEMORYSTATUS;
 WINBASEAPI BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer);
+WINBASEAPI BOOL WINAPI GetPhysicallyInstalledSystemMemory(PULONGLONG TotalMemoryInKilobytes);
+/* Error mode: kept and reported (no dialog boxes here). */
+#define SEM_FAILCRITICALERRORS     0x0001
+#define SEM_NOGPFAULTERRORBOX      0x0002
+#define SEM_NOALIGNMENTFAULTEXCEPT 0x0004
+#define SEM_NOOPENFILEERRORBOX     0x8000
+WINBASEAPI UINT WINAPI SetErrorMode(UINT uMode);
+WINBASEAPI UINT WINAPI GetErrorMode(void);
+WINBASEAPI VOID WINAPI DebugBreak(void);
+WINBASEAPI BOOL WINAPI DisableThreadLibraryCalls(HMODULE hLibModule);
+/* QueryFullProcessImageName: the program's Linux path (PROCESS_NAME_NATIVE the same). */
+#define PROCESS_NAME_NATIVE 0x00000001
+WINBASEAPI BOOL WINAPI QueryFullProcessImageNameA(HANDLE hProcess, DWORD dwFlags, LPSTR lpExeName,
+                                                  PDWORD lpdwSize);
+WINBASEAPI BOOL WINAPI QueryFullProcessImageNameW(HANDLE hProcess, DWORD dwFlags, LPWSTR lpExeName,
+                                                  PDWORD lpdwSize);
 WINBASEAPI VOID WINAPI GlobalMemoryStatus(LPMEMORYSTATUS lpBuffer);
 
 /* The process environment, directories, modules (dlopen), temporary files. */
@@ -2053,6 +2080,7 @@ WINBASEAPI DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, D
 #  define lstrlen              lstrlenW
 #  define lstrcpy              lstrcpyW
 #  define CharUpper            CharUpperW
+#  define QueryFullProcessImageName QueryFullProcessImageNameW
 #  define GetPrivateProfileString GetPrivateProfileStringW
 #  define GetPrivateProfileInt  GetPrivateProfileIntW
 #  define WritePrivateProfileString WritePrivateProfileStringW
@@ -2129,6 +2157,7 @@ typedef LPOSVERSIONINFOEXW LPOSVERSIONINFOEX;
 #  define lstrlen              lstrlenA
 #  define lstrcpy              lstrcpyA
 #  define CharUpper            CharUpperA
+#  define QueryFullProcessImageName QueryFullProcessImageNameA
 #  define GetPrivateProfileString GetPrivateProfileStringA
 #  define GetPrivateProfileInt  GetPrivateProfileIntA
 #  define WritePrivateProfileString WritePrivateProfileStringA

@@ -280,6 +280,7 @@ const MODE_PROGRAMS: &[&str] = &[
     "heaps",
     "jobs",
     "strings",
+    "sysmisc",
 ];
 
 /// Compiles `src` in one language mode.
