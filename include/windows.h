@@ -2226,5 +2226,6 @@ typedef LPOSVERSIONINFOEXA LPOSVERSIONINFOEX;
 #include "threadpoollegacyapiset.h" /* RegisterWaitForSingleObject, QueueUserWorkItem */
 #include "threadpoolapiset.h" /* CreateThreadpoolWork/Wait/Timer */
 #include "winipc_wsprintf.h" /* wsprintfA/W, wvsprintfA/W (header-only) */
+#include "winipc_crt.h" /* MSVC's C runtime names: sprintf_s, strcpy_s, _stricmp, ... */
 
 #endif /* WINIPC_WINDOWS_H */

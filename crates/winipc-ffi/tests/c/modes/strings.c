@@ -37,6 +37,55 @@ static int CallWvsprintf(LPTSTR out, LPCTSTR fmt, ...)
     return n;
 }
 
+static int CallVsprintfS(char *buf, size_t n, const char *fmt, ...)
+{
+    int r;
+    va_list ap;
+    va_start(ap, fmt);
+    r = vsprintf_s(buf, n, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+/* MSVC's narrow C runtime names, which <windows.h> gives in every mode (winipc_crt.h). */
+static void TestCrtNames(void)
+{
+    char buf[16], *next = NULL, *tok, *dup;
+    char list[] = "a,b,,c";
+    int count = 0;
+    CHECK_EQ(sprintf_s(buf, sizeof buf, "%d-%s", 12, "ab"), 5);
+    CHECK(strcmp(buf, "12-ab") == 0);
+    CHECK_EQ(sprintf_s(buf, 4, "%s", "toolong"), -1);
+    CHECK_EQ(buf[0], 0);
+    CHECK_EQ(CallVsprintfS(buf, sizeof buf, "%c%c", 'o', 'k'), 2);
+    CHECK_EQ(_snprintf_s(buf, sizeof buf, _TRUNCATE, "%s", "0123456789abcdefXYZ"), -1);
+    CHECK(strcmp(buf, "0123456789abcde") == 0);
+    CHECK_EQ(_snprintf_s(buf, sizeof buf, 3, "%s", "abcdef"), -1);
+    CHECK(strcmp(buf, "abc") == 0);
+    CHECK_EQ(_snprintf_s(buf, sizeof buf, 10, "%d", 42), 2);
+    CHECK_EQ(_snprintf(buf, sizeof buf, "%s", "x"), 1);
+    CHECK_EQ(strcpy_s(buf, sizeof buf, "hello"), 0);
+    CHECK_EQ(strcat_s(buf, sizeof buf, ", you"), 0);
+    CHECK(strcmp(buf, "hello, you") == 0);
+    CHECK_EQ(strcat_s(buf, sizeof buf, " are too long"), ERANGE);
+    CHECK_EQ(buf[0], 0);
+    CHECK_EQ(strncpy_s(buf, sizeof buf, "abcdef", 3), 0);
+    CHECK(strcmp(buf, "abc") == 0);
+    CHECK_EQ(strncat_s(buf, 6, "defgh", _TRUNCATE), STRUNCATE);
+    CHECK(strcmp(buf, "abcde") == 0);
+    CHECK_EQ(strcpy_s(buf, 3, "abc"), ERANGE);
+    CHECK(_stricmp("Hello", "hELLO") == 0);
+    CHECK(_stricmp("a", "B") < 0);
+    CHECK(_strnicmp("HelloX", "hellOY", 5) == 0);
+    dup = _strdup("Mixed Case");
+    CHECK(strcmp(_strupr(dup), "MIXED CASE") == 0);
+    CHECK(strcmp(_strlwr(dup), "mixed case") == 0);
+    free(dup);
+    for (tok = strtok_s(list, ",", &next); tok != NULL; tok = strtok_s(NULL, ",", &next))
+        count++;
+    CHECK_EQ(count, 3);
+}
+
 int main(void)
 {
     char a[2048], big[1500];
@@ -141,5 +190,6 @@ int main(void)
     CHECK_EQ(_stprintf(t, _T("%200d|%d"), 6, 7), 202);
     CHECK_EQ(t[199], '6');
     CHECK_EQ(t[201], '7');
+    TestCrtNames();
     return SUMMARY();
 }
