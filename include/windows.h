@@ -1841,6 +1841,19 @@ WINBASEAPI BOOL WINAPI SetConsoleTextAttribute(HANDLE hConsoleOutput, WORD wAttr
 WINBASEAPI BOOL WINAPI GetConsoleScreenBufferInfo(
     HANDLE hConsoleOutput, PCONSOLE_SCREEN_BUFFER_INFO lpConsoleScreenBufferInfo);
 WINBASEAPI BOOL WINAPI FlushConsoleInputBuffer(HANDLE hConsoleInput);
+/* The cursor and cell fills on a terminal (escape sequences): FillConsoleOutputCharacter writes
+ * from the position and restores the cursor; FillConsoleOutputAttribute cannot recolour cells
+ * and sets the attribute for what is written next. */
+WINBASEAPI BOOL WINAPI SetConsoleCursorPosition(HANDLE hConsoleOutput, COORD dwCursorPosition);
+WINBASEAPI BOOL WINAPI FillConsoleOutputCharacterA(HANDLE hConsoleOutput, CHAR cCharacter,
+                                                   DWORD nLength, COORD dwWriteCoord,
+                                                   LPDWORD lpNumberOfCharsWritten);
+WINBASEAPI BOOL WINAPI FillConsoleOutputCharacterW(HANDLE hConsoleOutput, WCHAR cCharacter,
+                                                   DWORD nLength, COORD dwWriteCoord,
+                                                   LPDWORD lpNumberOfCharsWritten);
+WINBASEAPI BOOL WINAPI FillConsoleOutputAttribute(HANDLE hConsoleOutput, WORD wAttribute,
+                                                  DWORD nLength, COORD dwWriteCoord,
+                                                  LPDWORD lpNumberOfAttrsWritten);
 WINBASEAPI HWND WINAPI GetConsoleWindow(void);
 /* Handlers run on a thread of their own: SIGINT is CTRL_C_EVENT, SIGQUIT CTRL_BREAK_EVENT,
  * SIGHUP CTRL_CLOSE_EVENT. */
@@ -2080,6 +2093,7 @@ WINBASEAPI DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, D
 #  define lstrlen              lstrlenW
 #  define lstrcpy              lstrcpyW
 #  define CharUpper            CharUpperW
+#  define FillConsoleOutputCharacter FillConsoleOutputCharacterW
 #  define QueryFullProcessImageName QueryFullProcessImageNameW
 #  define GetPrivateProfileString GetPrivateProfileStringW
 #  define GetPrivateProfileInt  GetPrivateProfileIntW
@@ -2157,6 +2171,7 @@ typedef LPOSVERSIONINFOEXW LPOSVERSIONINFOEX;
 #  define lstrlen              lstrlenA
 #  define lstrcpy              lstrcpyA
 #  define CharUpper            CharUpperA
+#  define FillConsoleOutputCharacter FillConsoleOutputCharacterA
 #  define QueryFullProcessImageName QueryFullProcessImageNameA
 #  define GetPrivateProfileString GetPrivateProfileStringA
 #  define GetPrivateProfileInt  GetPrivateProfileIntA

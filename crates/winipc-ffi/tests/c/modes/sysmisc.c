@@ -147,5 +147,21 @@ int main(void)
     CHECK_EQ(GetLastError(), ERROR_FILE_NOT_FOUND);
     CHECK_EQ(GetPrivateProfileString(TEXT("a"), TEXT("b"), TEXT("x"), value, 0, ini), 0);
     CHECK(DeleteFile(ini));
+
+    /* The console cell functions on a handle that is no console (the suite's stdout is a
+     * pipe): ERROR_INVALID_HANDLE, as on Windows. */
+    {
+        COORD at = {0, 0};
+        DWORD done = 7;
+        HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+        if (GetFileType(out) != FILE_TYPE_CHAR) {
+            CHECK_FAIL(SetConsoleCursorPosition(out, at), FALSE, ERROR_INVALID_HANDLE);
+            CHECK_FAIL(FillConsoleOutputCharacter(out, TEXT(' '), 10, at, &done), FALSE,
+                       ERROR_INVALID_HANDLE);
+            CHECK_FAIL(FillConsoleOutputAttribute(out, 7, 10, at, &done), FALSE,
+                       ERROR_INVALID_HANDLE);
+            CHECK_EQ(done, 7);
+        }
+    }
     return SUMMARY();
 }
