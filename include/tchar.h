@@ -41,6 +41,7 @@
 #include <time.h>
 
 #include "winipc_scanf.h"
+#include "winipc_crt.h" /* the char forms of MSVC's CRT functions */
 
 #ifdef __cplusplus
 extern "C" {
@@ -314,39 +315,6 @@ static inline int winipc_stscanf_a(const char *str, const char *fmt, ...)
 #define _tperror   perror
 #define _tgetenv   getenv
 #define _tsystem   system
-
-/* MSVC's _stricmp/_strnicmp/_strdup, which strict ISO C modes of glibc do not
- * declare: case folding is ASCII (the "C" locale), as in MSVC's default. */
-static inline int winipc_stricmp(const char *a, const char *b)
-{
-    int ca, cb;
-    do {
-        ca = tolower((unsigned char)*a++);
-        cb = tolower((unsigned char)*b++);
-    } while (ca == cb && ca != 0);
-    return ca - cb;
-}
-
-static inline int winipc_strnicmp(const char *a, const char *b, size_t n)
-{
-    int ca = 0, cb = 0;
-    while (n-- > 0) {
-        ca = tolower((unsigned char)*a++);
-        cb = tolower((unsigned char)*b++);
-        if (ca != cb || ca == 0)
-            break;
-    }
-    return ca - cb;
-}
-
-static inline char *winipc_strdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = (char *)malloc(n);
-    if (p != WINIPC_NULLPTR)
-        memcpy(p, s, n);
-    return p;
-}
 
 #else /* _UNICODE */
 /* ======================================================================== */
@@ -1049,6 +1017,74 @@ static inline errno_t winipc_tfopen_s(FILE **pf, const winipc_wchar *name,
 #  define STRUNCATE 80
 #endif
 
+/* _vstprintf_s, _sntprintf_s, _vsntprintf_s (MSVC's vsprintf_s, _snprintf_s, _vsnprintf_s):
+ * at most `count` characters (as many as fit with _TRUNCATE) and a terminator; the length,
+ * or -1 when the text was cut. More than fits without _TRUNCATE: -1, errno ERANGE and an
+ * empty buffer (MSVC calls its invalid-parameter handler). */
+static inline int winipc_vsntprintf_s_(_TCHAR *dst, size_t size, size_t count,
+                                       const _TCHAR *fmt, va_list ap)
+{
+    size_t limit;
+    int n;
+    if (dst == WINIPC_NULLPTR || size == 0 || fmt == WINIPC_NULLPTR) {
+        errno = EINVAL;
+        return -1;
+    }
+    limit = count == _TRUNCATE || count > size - 1 ? size - 1 : count;
+#ifdef _UNICODE
+    n = winipc_vsnwprintf16(dst, limit + 1, fmt, ap);
+#else
+    n = vsnprintf(dst, limit + 1, fmt, ap);
+#endif
+    if (n < 0) {
+        dst[0] = 0;
+        errno = EINVAL;
+        return -1;
+    }
+    if (count != _TRUNCATE && (count < (size_t)n ? count : (size_t)n) + 1 > size) {
+        dst[0] = 0;
+        errno = ERANGE;
+        return -1;
+    }
+    return (size_t)n > limit ? -1 : n;
+}
+
+static inline int winipc_sntprintf_s_(_TCHAR *dst, size_t size, size_t count,
+                                      const _TCHAR *fmt, ...)
+{
+    int n;
+    va_list ap;
+    va_start(ap, fmt);
+    n = winipc_vsntprintf_s_(dst, size, count, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+/* vsprintf_s: the whole text or -1 with an empty buffer (errno ERANGE). */
+static inline int winipc_vstprintf_s_(_TCHAR *dst, size_t size, const _TCHAR *fmt, va_list ap)
+{
+    int n;
+    if (dst == WINIPC_NULLPTR || size == 0 || fmt == WINIPC_NULLPTR) {
+        errno = EINVAL;
+        return -1;
+    }
+#ifdef _UNICODE
+    n = winipc_vsnwprintf16(dst, size, fmt, ap);
+#else
+    n = vsnprintf(dst, size, fmt, ap);
+#endif
+    if (n < 0 || (size_t)n >= size) {
+        dst[0] = 0;
+        errno = n < 0 ? EINVAL : ERANGE;
+        return -1;
+    }
+    return n;
+}
+
+#define _vstprintf_s  winipc_vstprintf_s_
+#define _sntprintf_s  winipc_sntprintf_s_
+#define _vsntprintf_s winipc_vsntprintf_s_
+
 static inline size_t winipc_tcsnlen_(const _TCHAR *s, size_t max)
 {
     size_t n = 0;
@@ -1316,94 +1352,6 @@ static inline _TCHAR *winipc_tcsninc(const _TCHAR *p, size_t n)
 #else
 #  define __targv __argv
 #endif
-
-/* ---- the char forms of MSVC's _s functions (used by the ANSI mapping) ---------------- */
-
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static inline int winipc_sprintf_s(char *dst, size_t cap, const char *fmt, ...)
-{
-    int n;
-    va_list ap;
-    if (dst == WINIPC_NULLPTR || cap == 0) {
-        errno = EINVAL;
-        return -1;
-    }
-    va_start(ap, fmt);
-    n = vsnprintf(dst, cap, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= cap) {
-        dst[0] = 0;
-        errno = ERANGE;
-        return -1;
-    }
-    return n;
-}
-
-static inline errno_t winipc_strcpy_s(char *dst, size_t cap, const char *src)
-{
-    size_t n;
-    if (dst == WINIPC_NULLPTR || cap == 0)
-        return EINVAL;
-    if (src == WINIPC_NULLPTR) {
-        dst[0] = 0;
-        return EINVAL;
-    }
-    n = strlen(src);
-    if (n >= cap) {
-        dst[0] = 0;
-        return ERANGE;
-    }
-    memcpy(dst, src, n + 1);
-    return 0;
-}
-
-static inline char *winipc_gets_s(char *buf, size_t cap)
-{
-    size_t i = 0;
-    int c, any = 0, overflow = 0;
-    if (buf == WINIPC_NULLPTR || cap == 0)
-        return WINIPC_NULLPTR;
-    while ((c = getchar()) != EOF) {
-        any = 1;
-        if (c == '\n')
-            break;
-        if (i + 1 < cap)
-            buf[i++] = (char)c;
-        else
-            overflow = 1;
-    }
-    buf[overflow ? 0 : i] = 0;
-    return (!any || overflow) ? WINIPC_NULLPTR : buf;
-}
-
-static inline char *winipc_strtok_s(char *s, const char *delim, char **context)
-{
-    char *end;
-    if (s == WINIPC_NULLPTR)
-        s = *context;
-    if (s == WINIPC_NULLPTR)
-        return WINIPC_NULLPTR;
-    s += strspn(s, delim);
-    if (*s == 0) {
-        *context = s;
-        return WINIPC_NULLPTR;
-    }
-    end = s + strcspn(s, delim);
-    if (*end != 0)
-        *end++ = 0;
-    *context = end;
-    return s;
-}
-
-static inline errno_t winipc_fopen_s(FILE **pf, const char *name, const char *mode)
-{
-    if (pf == WINIPC_NULLPTR || name == WINIPC_NULLPTR || mode == WINIPC_NULLPTR)
-        return EINVAL;
-    *pf = fopen(name, mode);
-    return (*pf == WINIPC_NULLPTR) ? (errno != 0 ? errno : EINVAL) : 0;
-}
 
 #ifdef __cplusplus
 } /* extern "C" */

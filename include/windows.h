@@ -1109,6 +1109,16 @@ WINBASEAPI VOID WINAPI DeleteFiber(LPVOID lpFiber);
 WINBASEAPI PVOID WINAPI GetCurrentFiber(void);
 WINBASEAPI PVOID WINAPI GetFiberData(void);
 WINBASEAPI BOOL WINAPI IsThreadAFiber(void);
+/* Fiber-local storage: values follow the fiber (a thread that is not a fiber has its own,
+ * as with TLS); a slot's callback gets each non-NULL value when its fiber is deleted or its
+ * thread exits, and from FlsFree. */
+typedef VOID(WINAPI *PFLS_CALLBACK_FUNCTION)(PVOID lpFlsData);
+#define FLS_OUT_OF_INDEXES    ((DWORD)0xFFFFFFFF)
+#define FLS_MAXIMUM_AVAILABLE 128
+WINBASEAPI DWORD WINAPI FlsAlloc(PFLS_CALLBACK_FUNCTION lpCallback);
+WINBASEAPI BOOL WINAPI FlsFree(DWORD dwFlsIndex);
+WINBASEAPI PVOID WINAPI FlsGetValue(DWORD dwFlsIndex);
+WINBASEAPI BOOL WINAPI FlsSetValue(DWORD dwFlsIndex, PVOID lpFlsData);
 
 /* Critical sections. */
 WINBASEAPI VOID WINAPI InitializeCriticalSection(LPCRITICAL_SECTION lpCriticalSection);
@@ -1492,6 +1502,8 @@ WINBASEAPI BOOL WINAPI TzSpecificLocalTimeToSystemTime(
     const TIME_ZONE_INFORMATION *lpTimeZoneInformation, const SYSTEMTIME *lpLocalTime,
     LPSYSTEMTIME lpUniversalTime);
 WINBASEAPI VOID WINAPI GetSystemTimeAsFileTime(LPFILETIME lpSystemTimeAsFileTime);
+WINBASEAPI VOID WINAPI GetSystemTimePreciseAsFileTime(LPFILETIME lpSystemTimeAsFileTime);
+WINBASEAPI BOOL WINAPI QueryUnbiasedInterruptTime(PULONGLONG UnbiasedTime);
 WINBASEAPI BOOL WINAPI FileTimeToSystemTime(const FILETIME *lpFileTime, LPSYSTEMTIME lpSystemTime);
 WINBASEAPI BOOL WINAPI SystemTimeToFileTime(const SYSTEMTIME *lpSystemTime, LPFILETIME lpFileTime);
 WINBASEAPI BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER *lpPerformanceCount);
@@ -1604,6 +1616,66 @@ WINBASEAPI BOOL WINAPI GetVersionExW(LPOSVERSIONINFOW lpVersionInformation);
 WINBASEAPI DWORD WINAPI GetVersion(void);
 WINBASEAPI int WINAPI lstrlenA(LPCSTR lpString);
 WINBASEAPI int WINAPI lstrlenW(LPCWSTR lpString);
+/* Initialization files (UTF-8; a name without a directory is in GetWindowsDirectory's). */
+WINBASEAPI DWORD WINAPI GetPrivateProfileStringA(LPCSTR lpAppName, LPCSTR lpKeyName,
+                                                 LPCSTR lpDefault, LPSTR lpReturnedString,
+                                                 DWORD nSize, LPCSTR lpFileName);
+WINBASEAPI DWORD WINAPI GetPrivateProfileStringW(LPCWSTR lpAppName, LPCWSTR lpKeyName,
+                                                 LPCWSTR lpDefault, LPWSTR lpReturnedString,
+                                                 DWORD nSize, LPCWSTR lpFileName);
+WINBASEAPI UINT WINAPI GetPrivateProfileIntA(LPCSTR lpAppName, LPCSTR lpKeyName, INT nDefault,
+                                             LPCSTR lpFileName);
+WINBASEAPI UINT WINAPI GetPrivateProfileIntW(LPCWSTR lpAppName, LPCWSTR lpKeyName, INT nDefault,
+                                             LPCWSTR lpFileName);
+WINBASEAPI BOOL WINAPI WritePrivateProfileStringA(LPCSTR lpAppName, LPCSTR lpKeyName,
+                                                  LPCSTR lpString, LPCSTR lpFileName);
+WINBASEAPI BOOL WINAPI WritePrivateProfileStringW(LPCWSTR lpAppName, LPCWSTR lpKeyName,
+                                                  LPCWSTR lpString, LPCWSTR lpFileName);
+WINBASEAPI DWORD WINAPI GetPrivateProfileSectionA(LPCSTR lpAppName, LPSTR lpReturnedString,
+                                                  DWORD nSize, LPCSTR lpFileName);
+WINBASEAPI DWORD WINAPI GetPrivateProfileSectionW(LPCWSTR lpAppName, LPWSTR lpReturnedString,
+                                                  DWORD nSize, LPCWSTR lpFileName);
+WINBASEAPI DWORD WINAPI GetPrivateProfileSectionNamesA(LPSTR lpszReturnBuffer, DWORD nSize,
+                                                       LPCSTR lpFileName);
+WINBASEAPI DWORD WINAPI GetPrivateProfileSectionNamesW(LPWSTR lpszReturnBuffer, DWORD nSize,
+                                                       LPCWSTR lpFileName);
+
+/* user32's character functions (UTF-8 / UTF-16; Unicode simple case mapping) and MulDiv.
+ * CharUpper/CharLower take a string (converted in place, returned) or one character in the
+ * low word of the pointer (returned the same way). */
+WINBASEAPI LPSTR WINAPI CharUpperA(LPSTR lpsz);
+WINBASEAPI LPWSTR WINAPI CharUpperW(LPWSTR lpsz);
+WINBASEAPI LPSTR WINAPI CharLowerA(LPSTR lpsz);
+WINBASEAPI LPWSTR WINAPI CharLowerW(LPWSTR lpsz);
+WINBASEAPI DWORD WINAPI CharUpperBuffA(LPSTR lpsz, DWORD cchLength);
+WINBASEAPI DWORD WINAPI CharUpperBuffW(LPWSTR lpsz, DWORD cchLength);
+WINBASEAPI DWORD WINAPI CharLowerBuffA(LPSTR lpsz, DWORD cchLength);
+WINBASEAPI DWORD WINAPI CharLowerBuffW(LPWSTR lpsz, DWORD cchLength);
+WINBASEAPI LPSTR WINAPI CharNextA(LPCSTR lpsz);
+WINBASEAPI LPWSTR WINAPI CharNextW(LPCWSTR lpsz);
+WINBASEAPI LPSTR WINAPI CharPrevA(LPCSTR lpszStart, LPCSTR lpszCurrent);
+WINBASEAPI LPWSTR WINAPI CharPrevW(LPCWSTR lpszStart, LPCWSTR lpszCurrent);
+WINBASEAPI BOOL WINAPI IsCharAlphaA(CHAR ch);
+WINBASEAPI BOOL WINAPI IsCharAlphaW(WCHAR ch);
+WINBASEAPI BOOL WINAPI IsCharAlphaNumericA(CHAR ch);
+WINBASEAPI BOOL WINAPI IsCharAlphaNumericW(WCHAR ch);
+WINBASEAPI BOOL WINAPI IsCharUpperA(CHAR ch);
+WINBASEAPI BOOL WINAPI IsCharUpperW(WCHAR ch);
+WINBASEAPI BOOL WINAPI IsCharLowerA(CHAR ch);
+WINBASEAPI BOOL WINAPI IsCharLowerW(WCHAR ch);
+WINBASEAPI int WINAPI MulDiv(int nNumber, int nNumerator, int nDenominator);
+/* SecureZeroMemory: zeroes memory with stores the compiler may not remove. */
+static inline PVOID RtlSecureZeroMemory(PVOID ptr, SIZE_T cnt)
+{
+    volatile char *vptr = (volatile char *)ptr;
+    while (cnt > 0) {
+        *vptr++ = 0;
+        cnt--;
+    }
+    return ptr;
+}
+#define SecureZeroMemory RtlSecureZeroMemory
+
 WINBASEAPI LPSTR WINAPI lstrcpyA(LPSTR lpString1, LPCSTR lpString2);
 WINBASEAPI LPWSTR WINAPI lstrcpyW(LPWSTR lpString1, LPCWSTR lpString2);
 WINBASEAPI LPSTR WINAPI lstrcatA(LPSTR lpString1, LPCSTR lpString2);
@@ -1643,6 +1715,15 @@ WINBASEAPI int WINAPI WideCharToMultiByte(UINT CodePage, DWORD dwFlags, LPCWCH l
                                           int cbMultiByte, LPCCH lpDefaultChar,
                                           LPBOOL lpUsedDefaultChar);
 WINBASEAPI UINT WINAPI GetACP(void);
+#define MAX_LEADBYTES    12
+#define MAX_DEFAULTCHAR  2
+typedef struct _cpinfo {
+    UINT MaxCharSize;
+    BYTE DefaultChar[MAX_DEFAULTCHAR];
+    BYTE LeadByte[MAX_LEADBYTES];
+} CPINFO, *LPCPINFO;
+WINBASEAPI BOOL WINAPI GetCPInfo(UINT CodePage, LPCPINFO lpCPInfo);
+WINBASEAPI BOOL WINAPI IsValidCodePage(UINT CodePage);
 WINBASEAPI UINT WINAPI GetOEMCP(void);
 
 /* advapi32's GetUserName: the effective user's login name. */
@@ -1760,6 +1841,19 @@ WINBASEAPI BOOL WINAPI SetConsoleTextAttribute(HANDLE hConsoleOutput, WORD wAttr
 WINBASEAPI BOOL WINAPI GetConsoleScreenBufferInfo(
     HANDLE hConsoleOutput, PCONSOLE_SCREEN_BUFFER_INFO lpConsoleScreenBufferInfo);
 WINBASEAPI BOOL WINAPI FlushConsoleInputBuffer(HANDLE hConsoleInput);
+/* The cursor and cell fills on a terminal (escape sequences): FillConsoleOutputCharacter writes
+ * from the position and restores the cursor; FillConsoleOutputAttribute cannot recolour cells
+ * and sets the attribute for what is written next. */
+WINBASEAPI BOOL WINAPI SetConsoleCursorPosition(HANDLE hConsoleOutput, COORD dwCursorPosition);
+WINBASEAPI BOOL WINAPI FillConsoleOutputCharacterA(HANDLE hConsoleOutput, CHAR cCharacter,
+                                                   DWORD nLength, COORD dwWriteCoord,
+                                                   LPDWORD lpNumberOfCharsWritten);
+WINBASEAPI BOOL WINAPI FillConsoleOutputCharacterW(HANDLE hConsoleOutput, WCHAR cCharacter,
+                                                   DWORD nLength, COORD dwWriteCoord,
+                                                   LPDWORD lpNumberOfCharsWritten);
+WINBASEAPI BOOL WINAPI FillConsoleOutputAttribute(HANDLE hConsoleOutput, WORD wAttribute,
+                                                  DWORD nLength, COORD dwWriteCoord,
+                                                  LPDWORD lpNumberOfAttrsWritten);
 WINBASEAPI HWND WINAPI GetConsoleWindow(void);
 /* Handlers run on a thread of their own: SIGINT is CTRL_C_EVENT, SIGQUIT CTRL_BREAK_EVENT,
  * SIGHUP CTRL_CLOSE_EVENT. */
@@ -1841,6 +1935,59 @@ WINBASEAPI DWORD_PTR WINAPI SetThreadAffinityMask(HANDLE hThread, DWORD_PTR dwTh
 WINBASEAPI DWORD WINAPI GetCurrentProcessorNumber(void);
 WINBASEAPI VOID WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo);
 WINBASEAPI VOID WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo);
+
+/* GetLogicalProcessorInformation: cores, packages, the NUMA node and caches (sysfs). */
+typedef enum _LOGICAL_PROCESSOR_RELATIONSHIP {
+    RelationProcessorCore = 0,
+    RelationNumaNode = 1,
+    RelationCache = 2,
+    RelationProcessorPackage = 3,
+    RelationGroup = 4,
+    RelationAll = 0xffff
+} LOGICAL_PROCESSOR_RELATIONSHIP;
+typedef enum _PROCESSOR_CACHE_TYPE {
+    CacheUnified,
+    CacheInstruction,
+    CacheData,
+    CacheTrace
+} PROCESSOR_CACHE_TYPE;
+#define LTP_PC_SMT 0x1
+typedef struct _CACHE_DESCRIPTOR {
+    BYTE Level;
+    BYTE Associativity;
+    WORD LineSize;
+    DWORD Size;
+    PROCESSOR_CACHE_TYPE Type;
+} CACHE_DESCRIPTOR, *PCACHE_DESCRIPTOR;
+typedef struct _SYSTEM_LOGICAL_PROCESSOR_INFORMATION {
+    ULONG_PTR ProcessorMask;
+    LOGICAL_PROCESSOR_RELATIONSHIP Relationship;
+#ifdef WINIPC_NAMELESS_OK
+    WINIPC_EXTENSION union {
+#else
+    union {
+#endif
+        struct {
+            BYTE Flags;
+        } ProcessorCore;
+        struct {
+            DWORD NodeNumber;
+        } NumaNode;
+        CACHE_DESCRIPTOR Cache;
+        ULONGLONG Reserved[2];
+#ifdef WINIPC_NAMELESS_OK
+    };
+#else
+    } DUMMYUNIONNAME;
+#endif
+} SYSTEM_LOGICAL_PROCESSOR_INFORMATION, *PSYSTEM_LOGICAL_PROCESSOR_INFORMATION;
+WINBASEAPI BOOL WINAPI GetLogicalProcessorInformation(PSYSTEM_LOGICAL_PROCESSOR_INFORMATION Buffer,
+                                                      PDWORD ReturnedLength);
+/* GetSystemTimes: /proc/stat (kernel time includes idle time, as on Windows). */
+WINBASEAPI BOOL WINAPI GetSystemTimes(LPFILETIME lpIdleTime, LPFILETIME lpKernelTime,
+                                      LPFILETIME lpUserTime);
+/* IsWow64Process: always FALSE here. */
+WINBASEAPI BOOL WINAPI IsWow64Process(HANDLE hProcess, PBOOL Wow64Process);
 /* Memory status (sysinfoapi.h, winbase.h): physical memory and swap from /proc/meminfo, the
  * virtual figures of this process's user address space. */
 typedef struct _MEMORYSTATUSEX {
@@ -1865,6 +2012,22 @@ typedef struct _MEMORYSTATUS {
     SIZE_T dwAvailVirtual;
 } MEMORYSTATUS, *LPMEMORYSTATUS;
 WINBASEAPI BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer);
+WINBASEAPI BOOL WINAPI GetPhysicallyInstalledSystemMemory(PULONGLONG TotalMemoryInKilobytes);
+/* Error mode: kept and reported (no dialog boxes here). */
+#define SEM_FAILCRITICALERRORS     0x0001
+#define SEM_NOGPFAULTERRORBOX      0x0002
+#define SEM_NOALIGNMENTFAULTEXCEPT 0x0004
+#define SEM_NOOPENFILEERRORBOX     0x8000
+WINBASEAPI UINT WINAPI SetErrorMode(UINT uMode);
+WINBASEAPI UINT WINAPI GetErrorMode(void);
+WINBASEAPI VOID WINAPI DebugBreak(void);
+WINBASEAPI BOOL WINAPI DisableThreadLibraryCalls(HMODULE hLibModule);
+/* QueryFullProcessImageName: the program's Linux path (PROCESS_NAME_NATIVE the same). */
+#define PROCESS_NAME_NATIVE 0x00000001
+WINBASEAPI BOOL WINAPI QueryFullProcessImageNameA(HANDLE hProcess, DWORD dwFlags, LPSTR lpExeName,
+                                                  PDWORD lpdwSize);
+WINBASEAPI BOOL WINAPI QueryFullProcessImageNameW(HANDLE hProcess, DWORD dwFlags, LPWSTR lpExeName,
+                                                  PDWORD lpdwSize);
 WINBASEAPI VOID WINAPI GlobalMemoryStatus(LPMEMORYSTATUS lpBuffer);
 
 /* The process environment, directories, modules (dlopen), temporary files. */
@@ -1929,6 +2092,23 @@ WINBASEAPI DWORD WINAPI GetModuleFileNameW(HMODULE hModule, LPWSTR lpFilename, D
 #  define GetComputerName      GetComputerNameW
 #  define lstrlen              lstrlenW
 #  define lstrcpy              lstrcpyW
+#  define CharUpper            CharUpperW
+#  define FillConsoleOutputCharacter FillConsoleOutputCharacterW
+#  define QueryFullProcessImageName QueryFullProcessImageNameW
+#  define GetPrivateProfileString GetPrivateProfileStringW
+#  define GetPrivateProfileInt  GetPrivateProfileIntW
+#  define WritePrivateProfileString WritePrivateProfileStringW
+#  define GetPrivateProfileSection GetPrivateProfileSectionW
+#  define GetPrivateProfileSectionNames GetPrivateProfileSectionNamesW
+#  define CharLower            CharLowerW
+#  define CharUpperBuff        CharUpperBuffW
+#  define CharLowerBuff        CharLowerBuffW
+#  define CharNext             CharNextW
+#  define CharPrev             CharPrevW
+#  define IsCharAlpha          IsCharAlphaW
+#  define IsCharAlphaNumeric   IsCharAlphaNumericW
+#  define IsCharUpper          IsCharUpperW
+#  define IsCharLower          IsCharLowerW
 #  define lstrcat              lstrcatW
 #  define lstrcpyn             lstrcpynW
 #  define lstrcmp              lstrcmpW
@@ -1990,6 +2170,23 @@ typedef LPOSVERSIONINFOEXW LPOSVERSIONINFOEX;
 #  define GetComputerName      GetComputerNameA
 #  define lstrlen              lstrlenA
 #  define lstrcpy              lstrcpyA
+#  define CharUpper            CharUpperA
+#  define FillConsoleOutputCharacter FillConsoleOutputCharacterA
+#  define QueryFullProcessImageName QueryFullProcessImageNameA
+#  define GetPrivateProfileString GetPrivateProfileStringA
+#  define GetPrivateProfileInt  GetPrivateProfileIntA
+#  define WritePrivateProfileString WritePrivateProfileStringA
+#  define GetPrivateProfileSection GetPrivateProfileSectionA
+#  define GetPrivateProfileSectionNames GetPrivateProfileSectionNamesA
+#  define CharLower            CharLowerA
+#  define CharUpperBuff        CharUpperBuffA
+#  define CharLowerBuff        CharLowerBuffA
+#  define CharNext             CharNextA
+#  define CharPrev             CharPrevA
+#  define IsCharAlpha          IsCharAlphaA
+#  define IsCharAlphaNumeric   IsCharAlphaNumericA
+#  define IsCharUpper          IsCharUpperA
+#  define IsCharLower          IsCharLowerA
 #  define lstrcat              lstrcatA
 #  define lstrcpyn             lstrcpynA
 #  define lstrcmp              lstrcmpA
@@ -2043,5 +2240,7 @@ typedef LPOSVERSIONINFOEXA LPOSVERSIONINFOEX;
 #include "jobapi2.h" /* job objects */
 #include "threadpoollegacyapiset.h" /* RegisterWaitForSingleObject, QueueUserWorkItem */
 #include "threadpoolapiset.h" /* CreateThreadpoolWork/Wait/Timer */
+#include "winipc_wsprintf.h" /* wsprintfA/W, wvsprintfA/W (header-only) */
+#include "winipc_crt.h" /* MSVC's C runtime names: sprintf_s, strcpy_s, _stricmp, ... */
 
 #endif /* WINIPC_WINDOWS_H */

@@ -200,11 +200,13 @@ static inline void winipc_spec_number(char *spec, size_t *n, int v)
 #endif
 
 /* Formats one numeric value with the narrow conversion spec (which holds its
- * width and precision as digits) and puts it; on failure jumps to `fail`. */
+ * width and precision as digits) and puts it; on failure jumps to `fail`.
+ * `value` (a va_arg) is evaluated once, even when the text is formatted twice. */
 #define WINIPC_WPUT_NUMBER(sink, spec, value)                                  \
     do {                                                                       \
         char tmp_[128];                                                        \
-        int n_ = snprintf(tmp_, sizeof tmp_, (spec), (value));                 \
+        __typeof__(value) v_ = (value);                                        \
+        int n_ = snprintf(tmp_, sizeof tmp_, (spec), v_);                      \
         if (n_ < 0)                                                            \
             goto fail;                                                         \
         if ((size_t)n_ < sizeof tmp_) {                                        \
@@ -213,7 +215,7 @@ static inline void winipc_spec_number(char *spec, size_t *n, int v)
             char *big_ = (char *)malloc((size_t)n_ + 1);                       \
             if (big_ == WINIPC_NULLPTR)                                        \
                 goto fail;                                                     \
-            snprintf(big_, (size_t)n_ + 1, (spec), (value));                   \
+            snprintf(big_, (size_t)n_ + 1, (spec), v_);                        \
             winipc_wsink_utf8((sink), big_, (size_t)n_);                       \
             free(big_);                                                        \
         }                                                                      \
@@ -222,11 +224,69 @@ static inline void winipc_spec_number(char *spec, size_t *n, int v)
 enum winipc_wlen { WINIPC_LEN_NONE, WINIPC_LEN_HH, WINIPC_LEN_H, WINIPC_LEN_L, WINIPC_LEN_LL,
                    WINIPC_LEN_BIG_L, WINIPC_LEN_Z, WINIPC_LEN_J, WINIPC_LEN_T };
 
+/* Modes of winipc_vsnwprintf16_mode. */
+#define WINIPC_FMT_ANSI 1u     /* %s and %c take narrow arguments, %S and %C wide ones */
+#define WINIPC_FMT_WSPRINTF 2u /* user32's wsprintf: its grammar, no floating point */
+
+/* Parses one wsprintf conversion spec (after its '%') as user32 does:
+ * [-][#][0][width][.precision][l|h|w|I|I32|I64]type, in that order; no '*',
+ * '+' or ' '.  A precision of 0 counts as none.  Returns the type character
+ * (0 at the end of the format) and leaves *fmt on it. */
+static inline winipc_wchar winipc_wsprintf_spec(const winipc_wchar **fmt, char *spec, size_t *sn,
+                                                int *left, int *width, int *prec, int *wide,
+                                                enum winipc_wlen *len)
+{
+    const winipc_wchar *f = *fmt;
+    int alt = 0;
+    if (*f == '-') { *left = 1; spec[(*sn)++] = '-'; f++; }
+    if (*f == '#') { alt = 1; f++; }
+    if (*f == '0') { spec[(*sn)++] = '0'; f++; }
+    if (*f >= '0' && *f <= '9') {
+        *width = 0;
+        while (*f >= '0' && *f <= '9') {
+            if (*width < 1024) /* the output never exceeds 1024 units */
+                *width = *width * 10 + (int)(*f - '0');
+            f++;
+        }
+        if (*width > 1024)
+            *width = 1024;
+    }
+    if (*f == '.') {
+        f++;
+        *prec = 0;
+        while (*f >= '0' && *f <= '9') {
+            if (*prec < 1024)
+                *prec = *prec * 10 + (int)(*f - '0');
+            f++;
+        }
+        if (*prec > 1024)
+            *prec = 1024;
+        if (*prec == 0)
+            *prec = -1;
+    }
+    switch (*f) {
+    case 'l': f++; *wide = 1; break;      /* %ld: a LONG, 32 bits */
+    case 'h': f++; *wide = 0; break;
+    case 'w': f++; *wide = 1; break;
+    case 'I':
+        if (f[1] == '6' && f[2] == '4') { f += 3; *len = WINIPC_LEN_LL; }
+        else if (f[1] == '3' && f[2] == '2') f += 3;
+        else { f++; *len = WINIPC_LEN_Z; }
+        break;
+    default: break;
+    }
+    if (alt && (*f == 'x' || *f == 'X'))
+        spec[(*sn)++] = '#';
+    *fmt = f;
+    return *f;
+}
+
 /* vsnprintf for UTF-16: writes at most cap units including the terminator
  * (dst may be NULL when cap is 0) and returns the length the whole result
- * has, or -1 for a bad format. */
-static inline int winipc_vsnwprintf16(winipc_wchar *dst, size_t cap, const winipc_wchar *fmt,
-                                      va_list ap)
+ * has, or -1 for a bad format.  mode: WINIPC_FMT_ANSI, WINIPC_FMT_WSPRINTF
+ * (which never fails: an unknown type, %f for one, is output as text). */
+static inline int winipc_vsnwprintf16_mode(winipc_wchar *dst, size_t cap,
+                                           const winipc_wchar *fmt, va_list ap, unsigned mode)
 {
     winipc_wsink s;
     va_list args;
@@ -250,6 +310,35 @@ static inline int winipc_vsnwprintf16(winipc_wchar *dst, size_t cap, const winip
             continue;
         }
         spec[0] = '%';
+        if (mode & WINIPC_FMT_WSPRINTF) {
+            conv = winipc_wsprintf_spec(&fmt, spec, &sn, &left, &width, &prec, &wide, &len);
+            if (conv == 0)
+                break;
+            /* As user32, a field is never wider than the room left (so a number padded
+             * past the end still shows). */
+            if (width > 0 && s.len < 1023 && (size_t)width > 1023 - s.len)
+                width = (int)(1023 - s.len);
+            if (conv == 'p') {
+                /* As wide as a pointer in hex digits, zero-padded, upper case. */
+                static const char pspec[] = {'%', '0', (char)('0' + 2 * sizeof(void *) / 10),
+                                             (char)('0' + 2 * sizeof(void *) % 10), 'z', 'X', 0};
+                fmt++;
+                WINIPC_WPUT_NUMBER(&s, pspec, (size_t)(uintptr_t)va_arg(args, void *));
+                continue;
+            }
+            if (conv == 'd' || conv == 'i' || conv == 'u' || conv == 'x' || conv == 'X') {
+                /* The size is the I-prefix's alone: %d, %ld and %hd all take an INT. */
+                wide = -1;
+            } else if (conv != 's' && conv != 'S' && conv != 'c' && conv != 'C') {
+                /* Unknown: as user32, the padding a right-aligned field would have, then
+                 * the type character itself as text (no argument is taken). */
+                if (!left && width > (prec > 0 ? prec : 0))
+                    winipc_wsink_pad(&s, (size_t)(width - (prec > 0 ? prec : 0)));
+                continue;
+            }
+            fmt++;
+            goto convert;
+        }
         while (*fmt == '-' || *fmt == '+' || *fmt == ' ' || *fmt == '#' || *fmt == '0') {
             if (*fmt == '-')
                 left = 1;
@@ -319,9 +408,12 @@ static inline int winipc_vsnwprintf16(winipc_wchar *dst, size_t cap, const winip
         if (conv == 0)
             goto fail;
         fmt++;
+    convert:
         if (conv == 's' || conv == 'S' || conv == 'c' || conv == 'C') {
-            /* In wide functions the lower-case forms are wide by default. */
-            int is_wide = wide >= 0 ? wide : (conv == 's' || conv == 'c');
+            /* In wide functions the lower-case forms are wide by default, in ANSI ones
+             * the upper-case forms. */
+            int is_wide = wide >= 0 ? wide
+                                    : ((conv == 's' || conv == 'c') != ((mode & WINIPC_FMT_ANSI) != 0));
             size_t units, bytes = 0, pad;
             if (conv == 'c' || conv == 'C') {
                 int arg = va_arg(args, int);
@@ -435,6 +527,13 @@ fail:
     if (cap > 0)
         dst[0] = 0;
     return -1;
+}
+
+/* vsnprintf for UTF-16 (Microsoft's meaning of %s in wide functions). */
+static inline int winipc_vsnwprintf16(winipc_wchar *dst, size_t cap, const winipc_wchar *fmt,
+                                      va_list ap)
+{
+    return winipc_vsnwprintf16_mode(dst, cap, fmt, ap, 0);
 }
 
 #if defined(__GNUC__)

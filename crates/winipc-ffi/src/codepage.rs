@@ -309,3 +309,38 @@ pub unsafe extern "C" fn OutputDebugStringW(s: *const WCHAR) {
         debug_output(&String::from_utf16_lossy(w));
     }
 }
+
+/// `CPINFO`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct CpInfo {
+    max_char_size: u32,
+    default_char: [u8; 2],
+    lead_byte: [u8; 12],
+}
+
+/// `GetCPInfo`: UTF-8's figures (4 bytes at most, `?` as the default character, no DBCS lead
+/// byte ranges) for the code pages accepted (`CP_ACP`, `CP_OEMCP`, `CP_THREAD_ACP`,
+/// `CP_UTF8`); others -> `ERROR_INVALID_PARAMETER`; NULL -> `ERROR_NOACCESS`.
+///
+/// # Safety
+/// `info` NULL or valid for a `CPINFO` write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GetCPInfo(cp: u32, info: *mut std::ffi::c_void) -> BOOL {
+    ffi_bool(|| {
+        utf8_page(cp)?;
+        let v = CpInfo {
+            max_char_size: 4,
+            default_char: [b'?', 0],
+            lead_byte: [0; 12],
+        };
+        // SAFETY: the caller's contract (NULL or unwritable -> ERROR_NOACCESS).
+        unsafe { write_req(info.cast::<CpInfo>(), v) }
+    })
+}
+
+/// `IsValidCodePage`: TRUE for 65001 (UTF-8), the only code page converted here.
+#[unsafe(no_mangle)]
+pub extern "C" fn IsValidCodePage(cp: u32) -> BOOL {
+    BOOL::from(cp == CP_UTF8)
+}

@@ -9,7 +9,7 @@
 //! Windows. Control handlers run on a dispatcher thread for `SIGINT` (`CTRL_C_EVENT`),
 //! `SIGQUIT` (`CTRL_BREAK_EVENT`) and `SIGHUP` (`CTRL_CLOSE_EVENT`).
 
-use std::ffi::c_void;
+use std::ffi::{c_char, c_void};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering};
 
@@ -759,6 +759,130 @@ pub unsafe extern "C" fn GetConsoleScreenBufferInfo(
         };
         // SAFETY: the caller's contract (NULL or unwritable -> ERROR_NOACCESS).
         unsafe { write_req(info, v) }
+    })
+}
+
+/// `COORD`, passed by value.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct Coord {
+    x: i16,
+    y: i16,
+}
+
+/// The terminal's (columns, rows), 80 x 25 when it does not say.
+fn terminal_size(fd: i32) -> (u32, u32) {
+    let mut ws = libc::winsize {
+        ws_row: 0,
+        ws_col: 0,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: TIOCGWINSZ writes the local winsize.
+    let ok = unsafe { libc::ioctl(fd, libc::TIOCGWINSZ, &mut ws) } == 0;
+    (
+        u32::from(if ok && ws.ws_col > 0 { ws.ws_col } else { 80 }),
+        u32::from(if ok && ws.ws_row > 0 { ws.ws_row } else { 25 }),
+    )
+}
+
+/// `SetConsoleCursorPosition`: moves the terminal's cursor (`CSI row;col H`). A position
+/// outside the screen -> `ERROR_INVALID_PARAMETER`.
+#[unsafe(no_mangle)]
+pub extern "C" fn SetConsoleCursorPosition(h: HANDLE, pos: Coord) -> BOOL {
+    ffi_bool(|| {
+        let fd = output_fd(h)?;
+        let (cols, rows) = terminal_size(fd);
+        if pos.x < 0 || pos.y < 0 || pos.x as u32 >= cols || pos.y as u32 >= rows {
+            return Err(invalid_parameter("dwCursorPosition"));
+        }
+        write_all(fd, format!("\x1b[{};{}H", pos.y + 1, pos.x + 1).as_bytes())
+    })
+}
+
+/// The cells from `pos` to the end of the screen, at most `n` (what Windows fills: rows
+/// wrap, the buffer's end stops it).
+fn cells(fd: i32, pos: Coord, n: DWORD) -> R<u32> {
+    let (cols, rows) = terminal_size(fd);
+    if pos.x < 0 || pos.y < 0 || pos.x as u32 >= cols || pos.y as u32 >= rows {
+        return Err(invalid_parameter("dwWriteCoord"));
+    }
+    let left = cols * rows - (pos.y as u32 * cols + pos.x as u32);
+    Ok(n.min(left))
+}
+
+/// # Safety
+/// `written` valid for a `DWORD` write.
+unsafe fn fill_chars(h: HANDLE, c: char, n: DWORD, pos: Coord, written: *mut DWORD) -> BOOL {
+    ffi_bool(|| {
+        let fd = output_fd(h)?;
+        let count = cells(fd, pos, n)?;
+        // Save the cursor, write from `pos`, restore: the cursor does not move (Windows').
+        let mut out = format!("\x1b7\x1b[{};{}H", pos.y + 1, pos.x + 1);
+        out.extend(std::iter::repeat_n(c, count as usize));
+        out.push_str("\x1b8");
+        write_all(fd, out.as_bytes())?;
+        // SAFETY: the caller's contract (NULL or unwritable -> ERROR_NOACCESS).
+        unsafe { write_req(written, count) }
+    })
+}
+
+/// `FillConsoleOutputCharacterA`: `n` copies of an ASCII character from `pos` (a byte of a
+/// multi-byte sequence is written as `?`); the cursor stays where it is.
+///
+/// # Safety
+/// `written` valid for a `DWORD` write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn FillConsoleOutputCharacterA(
+    h: HANDLE,
+    c: c_char,
+    n: DWORD,
+    pos: Coord,
+    written: *mut DWORD,
+) -> BOOL {
+    let b = c as u8;
+    let ch = if b < 0x80 { char::from(b) } else { '?' };
+    // SAFETY: forwarded contract.
+    unsafe { fill_chars(h, ch, n, pos, written) }
+}
+
+/// # Safety
+/// `written` valid for a `DWORD` write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn FillConsoleOutputCharacterW(
+    h: HANDLE,
+    c: WCHAR,
+    n: DWORD,
+    pos: Coord,
+    written: *mut DWORD,
+) -> BOOL {
+    let ch = char::from_u32(u32::from(c)).unwrap_or('\u{fffd}');
+    // SAFETY: forwarded contract.
+    unsafe { fill_chars(h, ch, n, pos, written) }
+}
+
+/// `FillConsoleOutputAttribute`: a terminal cannot recolour cells without rewriting them, so
+/// the cells keep their colours; the count Windows would report is returned and the
+/// attribute becomes the one for what is written next (as `SetConsoleTextAttribute`), which
+/// is what the "clear the screen" sample wants.
+///
+/// # Safety
+/// `written` valid for a `DWORD` write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn FillConsoleOutputAttribute(
+    h: HANDLE,
+    attr: u16,
+    n: DWORD,
+    pos: Coord,
+    written: *mut DWORD,
+) -> BOOL {
+    ffi_bool(|| {
+        let fd = output_fd(h)?;
+        let count = cells(fd, pos, n)?;
+        write_all(fd, sgr(attr).as_bytes())?;
+        ATTRIBUTES.store(u32::from(attr), Ordering::Relaxed);
+        // SAFETY: the caller's contract (NULL or unwritable -> ERROR_NOACCESS).
+        unsafe { write_req(written, count) }
     })
 }
 

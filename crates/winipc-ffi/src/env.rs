@@ -336,6 +336,11 @@ const SYSTEM_DIRECTORY: &str = "/usr/bin";
 /// Windows' directory (`C:\Windows`): `/usr`.
 const WINDOWS_DIRECTORY: &str = "/usr";
 
+/// `GetWindowsDirectory`'s answer (where a profile file named without a directory is).
+pub(crate) fn windows_directory() -> &'static str {
+    WINDOWS_DIRECTORY
+}
+
 /// # Safety
 /// `buf` valid for `size` units.
 #[unsafe(no_mangle)]

@@ -27,6 +27,8 @@ struct Fiber {
     stack: *mut c_void,
     stack_len: usize,
     start: Option<StartRoutine>,
+    /// The fiber's fiber-local storage while it is not running (`fls`; 0: none).
+    fls: u64,
 }
 
 thread_local! {
@@ -50,6 +52,7 @@ fn new_fiber(param: *mut c_void) -> *mut Fiber {
         stack: null_mut(),
         stack_len: 0,
         start: None,
+        fls: 0,
     }))
 }
 
@@ -179,12 +182,17 @@ pub unsafe extern "C-unwind" fn SwitchToFiber(to: *mut c_void) {
     }
     CURRENT.set(to);
     // SAFETY: both are live fibers (the caller's contract); `from`'s context is saved here
-    // and resumed by a later switch back, on whichever thread makes it.
-    unsafe { libc::swapcontext(&raw mut (*from).ctx, &raw const (*to).ctx) };
+    // and resumed by a later switch back, on whichever thread makes it. Its fiber-local
+    // storage goes with it; `to` brings its own.
+    unsafe {
+        (*from).fls = crate::fls::current();
+        crate::fls::set_current((*to).fls);
+        libc::swapcontext(&raw mut (*from).ctx, &raw const (*to).ctx);
+    }
 }
 
-/// `DeleteFiber`: frees a fiber that is not running; deleting the running one ends the
-/// thread (`ExitThread(0)`), as on Windows.
+/// `DeleteFiber`: frees a fiber that is not running (its fiber-local storage callbacks run
+/// first); deleting the running one ends the thread (`ExitThread(0)`), as on Windows.
 ///
 /// # Safety
 /// `f` is a fiber from `CreateFiber`/`ConvertThreadToFiber`, deleted once.
@@ -200,6 +208,7 @@ pub unsafe extern "C-unwind" fn DeleteFiber(f: *mut c_void) {
     // SAFETY: the caller's contract: a fiber not running, owned by us since its creation.
     unsafe {
         let b = Box::from_raw(f);
+        crate::fls::release(b.fls);
         if !b.stack.is_null() {
             libc::munmap(b.stack, b.stack_len);
         }

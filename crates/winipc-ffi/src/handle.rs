@@ -41,6 +41,8 @@ pub(crate) enum Local {
     Port(std::sync::Arc<crate::iocp::Port>),
     /// A job object.
     Job(crate::job::JobHandle),
+    /// A thread of another process (`OpenThread`).
+    Thread(crate::thread::ForeignThread),
 }
 
 static LOCALS: std::sync::Mutex<Vec<Option<Local>>> = std::sync::Mutex::new(Vec::new());
@@ -77,6 +79,10 @@ fn local_close(i: usize) -> R<()> {
     match t.get_mut(i).and_then(Option::take) {
         Some(Local::Port(p)) => {
             p.close();
+            Ok(())
+        }
+        Some(Local::Thread(t)) => {
+            let _ = raw::close(t.wait);
             Ok(())
         }
         Some(_) => Ok(()),
@@ -185,9 +191,21 @@ pub(crate) fn never_signaled(which: H) -> R<RawHandle> {
 pub(crate) fn waitable_multi(h: HANDLE) -> R<RawHandle> {
     match classify(h)? {
         H::Raw(r) => Ok(r),
-        H::Local(_) => crate::job::wait_object(h),
+        H::Local(_) => local_wait_object(h),
         _ => Err(invalid_handle()),
     }
+}
+
+/// What a wait on a local handle waits for: a job's event, or what ends with a thread of
+/// another process (which needs `SYNCHRONIZE`, as on Windows).
+fn local_wait_object(h: HANDLE) -> R<RawHandle> {
+    if let Some(t) = crate::thread::foreign_thread(h) {
+        if t.access & SYNCHRONIZE == 0 {
+            return Err(winipc_core::Error::AccessDenied.into());
+        }
+        return Ok(t.wait);
+    }
+    crate::job::wait_object(h)
 }
 
 // ---- access rights -------------------------------------------------------------------------
@@ -276,7 +294,7 @@ pub(crate) fn waitable(h: HANDLE) -> R<RawHandle> {
     match classify(h)? {
         H::Raw(r) => Ok(r),
         which @ (H::CurrentProcess | H::CurrentThread) => never_signaled(which),
-        H::Local(_) => crate::job::wait_object(h),
+        H::Local(_) => local_wait_object(h),
         H::Std(_) => Err(invalid_handle()),
     }
 }
@@ -432,6 +450,9 @@ fn duplicate(
         }
         H::Local(i) if target_pid == me => {
             let h = (LOCAL_BASE + 4 * i) as HANDLE;
+            if let Some(t) = crate::thread::foreign_thread(h) {
+                return Ok(crate::thread::duplicate_foreign(t)? as usize as RawHandle);
+            }
             return match crate::job::duplicate(h) {
                 Ok(d) => Ok(d as usize as RawHandle),
                 Err(_) => Err(not_supported("duplicating a snapshot or port handle")),
@@ -533,6 +554,9 @@ pub extern "C" fn GetThreadId(h: HANDLE) -> DWORD {
     ffi(0, || match classify(h)? {
         H::CurrentThread => Ok(gettid()),
         H::Raw(r) => Ok(raw::thread_id(r)?),
+        H::Local(_) => crate::thread::foreign_thread(h)
+            .map(|t| t.tid)
+            .ok_or_else(invalid_handle),
         _ => Err(invalid_handle()),
     })
 }

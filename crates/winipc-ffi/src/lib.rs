@@ -16,6 +16,7 @@
 
 mod apc;
 mod barrier;
+mod chars;
 mod codepage;
 mod console;
 mod consoleio;
@@ -27,6 +28,7 @@ mod fd;
 mod fiber;
 mod files;
 mod find;
+mod fls;
 mod fsinfo;
 mod fslock;
 #[doc(hidden)]
@@ -44,6 +46,7 @@ mod overlapped;
 mod pipe;
 mod probe;
 mod process;
+mod profile;
 mod psapi;
 mod sched;
 mod slim;
@@ -54,6 +57,7 @@ mod threadctl;
 mod threadpool;
 mod timerqueue;
 mod toolhelp;
+mod topology;
 mod tp;
 mod util;
 mod virt;

@@ -735,6 +735,36 @@ pub extern "C" fn GetVersion() -> DWORD {
     major | (minor << 8) | (build << 16)
 }
 
+/// The process's error mode (`SetErrorMode`/`GetErrorMode`): kept and reported; no dialog
+/// boxes exist here to suppress.
+static ERROR_MODE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// `SetErrorMode`: sets the mode, returns the previous one.
+#[unsafe(no_mangle)]
+pub extern "C" fn SetErrorMode(mode: u32) -> u32 {
+    ERROR_MODE.swap(mode, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// `GetErrorMode`.
+#[unsafe(no_mangle)]
+pub extern "C" fn GetErrorMode() -> u32 {
+    ERROR_MODE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// `DebugBreak`: `SIGTRAP` to the calling thread (a debugger stops there; without one the
+/// process ends, as an unhandled breakpoint exception ends a Windows process).
+#[unsafe(no_mangle)]
+pub extern "C" fn DebugBreak() {
+    // SAFETY: raise takes no pointers.
+    unsafe { libc::raise(libc::SIGTRAP) };
+}
+
+/// `DisableThreadLibraryCalls`: TRUE (no `DllMain` thread notifications exist here).
+#[unsafe(no_mangle)]
+pub extern "C" fn DisableThreadLibraryCalls(_module: *mut c_void) -> BOOL {
+    TRUE
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -272,3 +272,58 @@ pub unsafe extern "C" fn GetProcessMemoryInfo(
         Ok(())
     })
 }
+
+/// `QueryFullProcessImageNameA/W`: the program's path (a Linux path; `PROCESS_NAME_NATIVE`
+/// gives the same). `*size` is the buffer's size in characters on entry and the length written
+/// (without the terminator) on return; too small -> `ERROR_INSUFFICIENT_BUFFER`.
+///
+/// # Safety
+/// `buf` valid for `*size` units; `size` valid for a `DWORD` read and write.
+unsafe fn full_image_name<T: Unit>(h: HANDLE, flags: DWORD, buf: *mut T, size: *mut DWORD) -> BOOL {
+    const PROCESS_NAME_NATIVE: DWORD = 1;
+    ffi_bool(|| {
+        if flags & !PROCESS_NAME_NATIVE != 0 {
+            return Err(invalid_parameter("dwFlags"));
+        }
+        // SAFETY: the caller's contract (NULL or unreadable -> ERROR_NOACCESS).
+        let cap = unsafe { read_req(size) }? as usize;
+        let (pid, _) = target(h)?;
+        let units = T::encode(&exe_of(pid)?);
+        if units.len() >= cap {
+            return Err(Fail(code::ERROR_INSUFFICIENT_BUFFER));
+        }
+        if buf.is_null() || !writable(buf.cast(), (units.len() + 1) * std::mem::size_of::<T>()) {
+            return Err(noaccess());
+        }
+        // SAFETY: checked writable for the path and its terminator.
+        unsafe { copy_terminated(buf, units.len() + 1, &units) };
+        // SAFETY: as above.
+        unsafe { write_req(size, units.len() as DWORD) }
+    })
+}
+
+/// # Safety
+/// As [`full_image_name`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn QueryFullProcessImageNameA(
+    h: HANDLE,
+    flags: DWORD,
+    buf: *mut c_char,
+    size: *mut DWORD,
+) -> BOOL {
+    // SAFETY: the caller's contract.
+    unsafe { full_image_name(h, flags, buf.cast::<u8>(), size) }
+}
+
+/// # Safety
+/// As [`full_image_name`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn QueryFullProcessImageNameW(
+    h: HANDLE,
+    flags: DWORD,
+    buf: *mut WCHAR,
+    size: *mut DWORD,
+) -> BOOL {
+    // SAFETY: the caller's contract.
+    unsafe { full_image_name(h, flags, buf, size) }
+}

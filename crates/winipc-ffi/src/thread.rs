@@ -62,8 +62,11 @@ fn by_tid() -> std::sync::MutexGuard<'static, Option<std::collections::HashMap<u
     BY_TID.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Publishes the calling thread's exit code to its thread object, once.
+/// Publishes the calling thread's exit code to its thread object, once. The thread's
+/// fiber-local storage callbacks run first, so that a waiter for the thread sees their work
+/// done, as on Windows.
 fn finish_current(code: DWORD) {
+    crate::fls::thread_exit();
     let _ = catch_unwind(|| {
         crate::apc::forget(gettid());
         let own = OWN.with(|o| o.replace(0));
@@ -240,6 +243,10 @@ pub unsafe extern "C" fn GetExitCodeThread(h: HANDLE, code: *mut DWORD) -> BOOL 
         let c = match classify(h)? {
             H::CurrentThread => STILL_ACTIVE,
             H::Raw(r) => raw::thread_exit_code(r)?,
+            H::Local(_) => match foreign_thread(h) {
+                Some(t) => foreign_exit_code(&t)?,
+                None => return Err(invalid_handle()),
+            },
             _ => return Err(invalid_handle()),
         };
         // SAFETY: the caller's contract.
@@ -268,11 +275,112 @@ fn tgid_of(tid: u32) -> Option<u32> {
 /// another user's process: waiting and querying).
 const THREAD_OTHER_USER: DWORD = 0x0010_0000 | 0x0800 | 0x0040; // SYNCHRONIZE | QUERY_(LIMITED_)INFORMATION
 
+/// A handle to a thread of another process (`OpenThread`): a local handle holding what ends
+/// with the thread. Thread objects belong to their process, so another process's thread is
+/// followed from outside: its main thread through its process object (signaled with the
+/// process, whose exit code is the thread's, as for this process's main thread), any other
+/// thread through a thread pidfd (`PIDFD_THREAD`), which is readable once the thread ended.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ForeignThread {
+    pub(crate) tid: u32,
+    pub(crate) pid: u32,
+    /// The rights asked for, mapped (`THREAD_*`).
+    pub(crate) access: u32,
+    /// Signaled once the thread has ended: a process handle (`process`) or a descriptor handle.
+    pub(crate) wait: RawHandle,
+    pub(crate) process: bool,
+}
+
+/// The thread of another process behind `h`, if it is one.
+pub(crate) fn foreign_thread(h: HANDLE) -> Option<ForeignThread> {
+    crate::handle::with_local(h, |l| match l {
+        crate::handle::Local::Thread(t) => Ok(*t),
+        _ => Err(invalid_handle()),
+    })
+    .ok()
+}
+
+/// `DuplicateHandle` of such a handle within this process.
+pub(crate) fn duplicate_foreign(t: ForeignThread) -> R<HANDLE> {
+    let wait = raw::duplicate(t.wait, false)?;
+    crate::handle::local_insert(crate::handle::Local::Thread(ForeignThread { wait, ..t }))
+        .inspect_err(|_| {
+            let _ = raw::close(wait);
+        })
+}
+
+const SYNCHRONIZE: DWORD = 0x0010_0000;
+const PROCESS_QUERY_LIMITED_INFORMATION: DWORD = 0x1000;
+
+/// Whether a foreign thread has ended (its wait object is signaled).
+fn foreign_ended(t: &ForeignThread) -> R<bool> {
+    Ok(
+        raw::wait(&[t.wait], false, Some(std::time::Duration::ZERO))?
+            != winipc_core::WaitOutcome::TimedOut,
+    )
+}
+
+/// `GetExitCodeThread` of a foreign thread: `STILL_ACTIVE` while it runs; then its process's
+/// exit code for a main thread, 0 for another thread (Linux keeps no exit value of a thread
+/// for other processes to read).
+fn foreign_exit_code(t: &ForeignThread) -> R<u32> {
+    if t.access & (THREAD_QUERY_INFORMATION | THREAD_QUERY_LIMITED_INFORMATION) == 0 {
+        return Err(Error::AccessDenied.into());
+    }
+    if t.process {
+        return Ok(raw::process_exit_code(t.wait)?);
+    }
+    Ok(if foreign_ended(t)? { 0 } else { STILL_ACTIVE })
+}
+
+/// `OpenThread` on a thread of another process (see [`ForeignThread`]). Not inheritable: the
+/// handle lives in this process only.
+fn open_foreign(tgid: u32, tid: u32, access: DWORD) -> R<HANDLE> {
+    let mapped = crate::handle::map_access(winipc_core::Kind::Thread, access);
+    if mapped == 0 {
+        return Err(Error::AccessDenied.into());
+    }
+    let process = if tid == tgid {
+        winipc_core::Process::open_with_access(
+            tgid,
+            SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION,
+        )
+        .ok()
+        .map(|p| p.into_handle().into_raw())
+    } else {
+        None
+    };
+    let wait = match process {
+        Some(p) => p,
+        None => {
+            let fd =
+                winipc_sys::proc::pidfd_open_thread(tid).map_err(|e| match e.raw_os_error() {
+                    Some(libc::ESRCH) => invalid_parameter("no such thread"),
+                    Some(libc::EINVAL) => not_supported(
+                        "OpenThread on another process's thread needs Linux 6.9 (PIDFD_THREAD)",
+                    ),
+                    _ => Fail::from(e),
+                })?;
+            raw::fd_handle(fd)?
+        }
+    };
+    let t = ForeignThread {
+        tid,
+        pid: tgid,
+        access: mapped,
+        wait,
+        process: process.is_some(),
+    };
+    crate::handle::local_insert(crate::handle::Local::Thread(t)).inspect_err(|_| {
+        let _ = raw::close(wait);
+    })
+}
+
 /// `OpenThread`: a new handle to a thread of this process with a thread object (started by
-/// `CreateThread`, the caller itself, or the main thread). Unknown tid:
-/// `ERROR_INVALID_PARAMETER`; another user's thread with more than wait/query rights:
-/// `ERROR_ACCESS_DENIED`; another process's thread otherwise, or a thread of this process
-/// started outside winipc: `ERROR_NOT_SUPPORTED` (thread objects are per process).
+/// `CreateThread`, the caller itself, or the main thread), or to a thread of another process
+/// ([`ForeignThread`]). Unknown tid: `ERROR_INVALID_PARAMETER`; another user's thread with
+/// more than wait/query rights: `ERROR_ACCESS_DENIED`; a thread of this process started
+/// outside winipc: `ERROR_NOT_SUPPORTED` (its end would not be seen).
 #[unsafe(no_mangle)]
 pub extern "C" fn OpenThread(access: DWORD, inherit: BOOL, tid: DWORD) -> HANDLE {
     ffi(null_mut(), || {
@@ -291,7 +399,7 @@ pub extern "C" fn OpenThread(access: DWORD, inherit: BOOL, tid: DWORD) -> HANDLE
             if mine != 0 && owner != Some(mine) && specific & !THREAD_OTHER_USER != 0 {
                 return Err(Error::AccessDenied.into());
             }
-            return Err(not_supported("OpenThread on another process's thread"));
+            return open_foreign(tgid, tid, access);
         }
         let r = {
             let mut map = by_tid();
@@ -337,6 +445,7 @@ pub extern "C" fn GetProcessIdOfThread(h: HANDLE) -> DWORD {
     ffi(0, || match classify(h)? {
         H::CurrentThread => Ok(std::process::id()),
         H::Raw(r) => Ok(raw::thread_process_id(r)?),
+        H::Local(_) => foreign_thread(h).map(|t| t.pid).ok_or_else(invalid_handle),
         _ => Err(invalid_handle()),
     })
 }
@@ -548,6 +657,10 @@ pub unsafe extern "C" fn GetThreadTimes(
                 }
                 let running = raw::thread_exit_code(r)? == STILL_ACTIVE;
                 (tid, raw::thread_process_id(r)?, running)
+            }
+            H::Local(_) => {
+                let t = foreign_thread(h).ok_or_else(invalid_handle)?;
+                (t.tid, t.pid, foreign_exit_code(&t)? == STILL_ACTIVE)
             }
             _ => return Err(invalid_handle()),
         };

@@ -276,6 +276,20 @@ fn target(h: HANDLE, need: u32) -> R<Target> {
                 Target::Other(tid)
             })
         }
+        // A thread of another process (OpenThread): its main thread is controlled as a
+        // child's; Linux cannot stop or end one other thread of another process.
+        H::Local(_) => {
+            let t = crate::thread::foreign_thread(h).ok_or_else(invalid_handle)?;
+            if t.access & need == 0 {
+                return Err(winipc_core::Error::AccessDenied.into());
+            }
+            if t.tid != t.pid {
+                return Err(crate::util::not_supported(
+                    "suspending or ending another process's thread other than its main thread",
+                ));
+            }
+            Ok(Target::Other(t.tid))
+        }
         _ => Err(invalid_handle()),
     }
 }
@@ -401,6 +415,9 @@ pub extern "C" fn TerminateThread(h: HANDLE, code: DWORD) -> BOOL {
         let r: RawHandle = match classify(h)? {
             H::Raw(r) => r,
             H::CurrentThread => crate::thread::current_thread_handle()?,
+            H::Local(_) if crate::thread::foreign_thread(h).is_some() => {
+                return Err(not_supported("terminating a thread of another process"));
+            }
             _ => return Err(invalid_handle()),
         };
         let owned = !matches!(classify(h)?, H::Raw(_));

@@ -298,6 +298,23 @@ pub(crate) unsafe fn bytes_mut<'a>(p: *mut c_void, len: usize) -> R<&'a mut [u8]
     Ok(unsafe { std::slice::from_raw_parts_mut(p.cast::<u8>(), len) })
 }
 
+/// [`bytes_mut`] for `WCHAR` buffers: `len` units.
+///
+/// # Safety
+/// `p` is NULL or valid (and aligned) for `len` units of reads and writes for `'a`, not
+/// aliased.
+#[inline]
+pub(crate) unsafe fn units_mut<'a>(p: *mut WCHAR, len: usize) -> R<&'a mut [u16]> {
+    if len == 0 {
+        return Ok(&mut []);
+    }
+    if p.is_null() || !writable_owned(p.cast(), len.checked_mul(2).ok_or_else(noaccess)?) {
+        return Err(noaccess());
+    }
+    // SAFETY: non-NULL, len > 0, validity, alignment and exclusivity guaranteed by the caller.
+    Ok(unsafe { std::slice::from_raw_parts_mut(p, len) })
+}
+
 /// A NUL-terminated `char` string (NULL → `None`).
 ///
 /// # Safety

@@ -878,6 +878,22 @@ pub unsafe extern "C" fn GlobalMemoryStatus(buf: *mut c_void) {
     })
 }
 
+/// `GetPhysicallyInstalledSystemMemory`: the physical memory in KiB (Linux's `MemTotal`, which
+/// leaves out what firmware and the kernel reserve, so it is a little below Windows' figure).
+///
+/// # Safety
+/// `kib` valid for a `ULONGLONG` write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GetPhysicallyInstalledSystemMemory(kib: *mut u64) -> BOOL {
+    ffi_bool(|| {
+        if kib.is_null() {
+            return Err(invalid_parameter("TotalMemoryInKilobytes"));
+        }
+        // SAFETY: the caller's contract (unwritable -> ERROR_NOACCESS).
+        unsafe { write_req(kib, memory_status().total_phys / 1024) }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -222,6 +222,28 @@ pub unsafe extern "C" fn QueryPerformanceFrequency(freq: *mut i64) -> BOOL {
     ffi_bool(|| unsafe { write_req(freq, 1_000_000_000) })
 }
 
+/// `GetSystemTimePreciseAsFileTime`: the same clock as `GetSystemTimeAsFileTime`, which here
+/// already has 100 ns resolution.
+///
+/// # Safety
+/// `ft` NULL or valid for a `FILETIME` write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GetSystemTimePreciseAsFileTime(ft: *mut FileTime) {
+    // SAFETY: the caller's contract.
+    unsafe { write_opt(ft, FileTime::of_ticks(now_ticks())) };
+}
+
+/// `QueryUnbiasedInterruptTime`: 100 ns units of `CLOCK_MONOTONIC` (which, like the unbiased
+/// interrupt time, does not count suspended time).
+///
+/// # Safety
+/// `t` valid for a `ULONGLONG` write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn QueryUnbiasedInterruptTime(t: *mut u64) -> BOOL {
+    // SAFETY: the caller's contract (NULL or unwritable -> ERROR_NOACCESS).
+    ffi_bool(|| unsafe { write_req(t, winipc_sys::time::monotonic_ns() / 100) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

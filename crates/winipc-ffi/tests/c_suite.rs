@@ -279,6 +279,8 @@ const MODE_PROGRAMS: &[&str] = &[
     "virtualmem",
     "heaps",
     "jobs",
+    "strings",
+    "sysmisc",
 ];
 
 /// Compiles `src` in one language mode.
@@ -1280,6 +1282,17 @@ const TEXTBOOK: &[&str] = &[
     "SehFilter.c",
     "SyncQueue.cpp",
     "HelloMain.cpp",
+    "ServiceLoop.c",
+    "ProducerConsumer.c",
+    "ThreadStats.c",
+    "ErrorExit.c",
+    "NamedSharedMemory.c",
+    "StringsMemory.c",
+    "IniConfig.c",
+    "SystemReport.c",
+    "TimerApcFls.c",
+    "EnvBlock.c",
+    "TlsHeaps.c",
 ];
 
 /// Builds every textbook program in one mode into `dir/bin`. The programs are unchanged; the
@@ -1832,6 +1845,75 @@ fn textbook_run(dir: &Path, cxx: bool, tag: &str) {
         &[],
         None,
         "filter: 1 -1 0\nEXCEPTION_ACCESS_VIOLATION = 0xC0000005\nvalue 11, lock free: 1\n",
+    );
+    // Tutorial and MSDN-sample shapes: a service-style pipe loop with a stop event, a bounded
+    // buffer, thread results, error texts, named shared memory, strings and memory, an INI
+    // file, system queries, a timer APC with fibers and FLS, environment blocks, TLS and heaps.
+    exact(
+        "ServiceLoop",
+        &[],
+        None,
+        "client got: ACK:status (11 bytes)\nclient got: ACK:reload (11 bytes)\nclient got: ACK:ping (9 bytes)\nSvcLoop: pending connect cancelled\nSvcLoop stopped: served 3, worker exit code 0, under 10 s: yes\n",
+    );
+    exact(
+        "ProducerConsumer",
+        &[],
+        None,
+        "producers' exit codes sum 3, items consumed 1000\nbuffer never over 8: yes\nall slots free: ReleaseSemaphore error 298\nrelease count 0: error 87\n",
+    );
+    exact(
+        "ThreadStats",
+        &[],
+        None,
+        "counter 100000, total 250000, exit codes sum 1000\nowner set: yes\nInterlockedExchange returned 10, InterlockedExchangeAdd returned 20, InterlockedDecrement returned 24, InterlockedCompareExchange (miss) returned 24, now 24\nInterlockedOr 24, InterlockedAnd 280, InterlockedXor 24, now 25\nelapsed >= 50 ms by QueryPerformanceCounter: yes, by GetTickCount64: yes\n",
+    );
+    exact(
+        "ErrorExit",
+        &[],
+        None,
+        "CreateFile failed with error 3: The system cannot find the path specified.\nSetEvent failed with error 6: The handle is invalid.\nOpenMutex failed with error 2: The system cannot find the file specified.\nGetEnvironmentVariable failed with error 203: The system could not find the environment option that was entered.\nGetFileAttributesEx failed with error 2: The system cannot find the file specified.\nNothing failed with error 74565 (no text: 317)\nGetProcessId failed with error 6: The handle is invalid.\r\nchild exit code 6\n",
+    );
+    exact(
+        "NamedSharedMemory",
+        &[],
+        None,
+        "second CreateFileMapping: ERROR_ALREADY_EXISTS\nview: MEM_MAPPED, committed: yes\nsecond process read: Message from first process.\nfirst process read back: Reply from second process.\nafter the last close: gone (2)\n",
+    );
+    exact(
+        "StringsMemory",
+        &[],
+        None,
+        "Hello, World (12)\nlstrcmp: -1, lstrcmpi: 0\nlstrcpyn: Hello\nCharUpper: HELLO, WORLD\nCharLowerBuff(5): hello, WORLD\nCharUpper on a character: Q\nIsCharAlpha('x') 1, IsCharAlpha('1') 0, IsCharAlphaNumeric('1') 1, IsCharUpper('A') 1, IsCharLower('A') 0\nCharNext walked 12 characters, CharPrev from the end: D\nwsprintf: 00042|ab  |BEEF\nlog: count=7\n_tcscpy_s/_tcscat_s: safe copy\n_stprintf_s: 1-2\n_vstprintf_s: [va] (4)\n_sntprintf_s: 0123456789 (10)\n_sntprintf_s truncated: 0123 (-1)\nMulDiv(10, 3, 4) 8, MulDiv(-10, 3, 4) -8, MulDiv(1, 1, 0) -1, MulDiv(0x7FFFFFFF, 2, 2) 2147483647\nmemory sum 1197, x copied: yes\nSecureZeroMemory: zeroed, returns its argument: yes\n",
+    );
+    exact(
+        "IniConfig",
+        &[],
+        None,
+        "no file: Host=localhost (9), error 2\nno file: Port=8080\nHost=example.org (11)\nPort=9091\nName=quoted name\nMissing=fallback (8)\nsmall buffer: exam (4)\nsections: [Server] [Client] [Log]\nClient keys: [Retries] [Name]\nServer section: [Host=example.org] [Port=9091]\nafter deleting: [Server] [Client]\nRetries now 7\n[Server]\r\nHost=example.org\r\nPort=9091\r\n[Client]\r\nName=\"quoted name\"\r\n",
+    );
+    exact(
+        "SystemReport",
+        &[],
+        None,
+        "architecture AMD64: yes, same natively: yes\npage size 4096, granularity 65536, processors >= 1: yes, mask matches: yes\napplication range: yes\nmemory load 0..100: yes, available <= total: yes, total > 16 MB: yes\nbad dwLength: error 87\nGetSystemTimes: user time > 0: yes\nIsWow64Process: FALSE\ncores >= 1: yes, logical processors match: yes\nmodule ends with SystemReport: yes, GetModuleHandle(NULL) != NULL: yes\nGetComputerName: yes, GetUserName: yes\nids: yes, system directory: yes\n",
+    );
+    exact(
+        "TimerApcFls",
+        &[],
+        None,
+        "Message: This is my data\nValue: 100\n\nMessage: This is my data\nValue: 200\n\nMessage: This is my data\nValue: 300\n\nAPC calls: 3\nfiber A runs\nfiber B runs\nback in primary\nfiber A runs\nfiber B runs\nback in primary again\nFLS callback frees the value of fiber A\nFLS callback frees the value of fiber B\nvalues freed: 2\n",
+    );
+    exact(
+        "EnvBlock",
+        &[],
+        None,
+        "[child] MyVariable=Inherited value\n[child] expanded: [Inherited value] [%NotThere%]\n[child] MyVariable=From a new block\n[child] expanded: [From a new block] [%NotThere%]\nparent block has: MyVariable=Inherited value\nparent block has variables: yes\n[child] MyVariable not set (203)\n[child] expanded: [%MyVariable%] [%NotThere%]\n",
+    );
+    exact(
+        "TlsHeaps",
+        &[],
+        None,
+        "TLS: threads returned 68 (each its own block)\nLocalAlloc/LocalReAlloc: size 300, first byte 0\nLocalFree returns NULL: yes\nGlobalAlloc: clipboard-style text, size 128\nHeapCreate: size 80, sum 5, zeroed tail: yes\nGetProcessHeap: process heap string that is lon (31)\n",
     );
     // PartAdder alone: the shell sees 8 bits of the sum, GetExitCodeProcess saw all 32.
     let o = run(&bin("PartAdder"), dir, &["1", "100000"], None);

@@ -133,6 +133,17 @@ pub fn pidfd_open(pid: u32) -> io::Result<OwnedFd> {
     rustix::process::pidfd_open(pid, PidfdFlags::empty()).map_err(Into::into)
 }
 
+/// Opens a pidfd for the thread `tid` of any process (`PIDFD_THREAD`, Linux 6.9+): it polls
+/// readable once that thread has ended. `EINVAL` on older kernels for a thread that is not a
+/// process's main thread; `ESRCH` if there is no such thread.
+pub fn pidfd_open_thread(tid: u32) -> io::Result<OwnedFd> {
+    let tid =
+        Pid::from_raw(tid as i32).ok_or_else(|| io::Error::from(io::ErrorKind::InvalidInput))?;
+    // PIDFD_THREAD is O_EXCL (include/uapi/linux/pidfd.h).
+    let thread = PidfdFlags::from_bits_retain(libc::O_EXCL as u32);
+    rustix::process::pidfd_open(tid, thread).map_err(Into::into)
+}
+
 /// How a process ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {

@@ -5,6 +5,7 @@
  * variables and InitOnceExecuteOnce.
  */
 #include <windows.h>
+#include <tlhelp32.h>
 #include <process.h>
 #include <tchar.h>
 #include "harness.h"
@@ -143,11 +144,31 @@ static DWORD WINAPI OnceThread(LPVOID p)
     return ctx == &g_value ? 0 : 2;
 }
 
+static DWORD WINAPI WaitThenEnd(LPVOID ev)
+{
+    WaitForSingleObject((HANDLE)ev, INFINITE);
+    return 77;
+}
+
 static int child(char **argv)
 {
     HANDLE ev = OpenEventA(EVENT_MODIFY_STATE | SYNCHRONIZE, FALSE, argv[2]);
     if (ev == NULL)
         return 2;
+    if (!strcmp(argv[1], "worker")) {
+        /* A second thread that ends when the event is set; then the process ends. Its id
+         * goes to the parent in the mapping named argv[3]. */
+        DWORD id;
+        HANDLE t = CreateThread(NULL, 0, WaitThenEnd, ev, 0, &id);
+        HANDLE m = OpenFileMappingA(FILE_MAP_WRITE, FALSE, argv[3]);
+        LONG *shared = m != NULL ? (LONG *)MapViewOfFile(m, FILE_MAP_WRITE, 0, 0, 0) : NULL;
+        if (shared == NULL)
+            return 3;
+        InterlockedExchange(shared, (LONG)id);
+        WaitForSingleObject(t, INFINITE);
+        Sleep(300);
+        return 4242;
+    }
     if (!strcmp(argv[1], "started")) {
         SetEvent(ev);
         return 100000;
@@ -232,6 +253,190 @@ static void TestFibers(void)
     }
 }
 
+/* Fiber-local storage: values follow the fiber; callbacks on DeleteFiber, thread exit and
+   FlsFree; without fibers, FLS is TLS. */
+static DWORD g_fls;
+static volatile LONG g_fls_calls, g_fls_sum;
+static LPVOID g_fls_main, g_fls_fiber;
+
+static VOID WINAPI FlsCallback(PVOID value)
+{
+    InterlockedIncrement(&g_fls_calls);
+    InterlockedExchangeAdd(&g_fls_sum, (LONG)(INT_PTR)value);
+}
+
+static VOID WINAPI FlsFiber(LPVOID param)
+{
+    (void)param;
+    CHECK(FlsGetValue(g_fls) == NULL); /* a new fiber starts with NULL */
+    CHECK_EQ(GetLastError(), ERROR_SUCCESS);
+    CHECK_OK(FlsSetValue(g_fls, (PVOID)(INT_PTR)20));
+    SwitchToFiber(g_fls_main);
+    CHECK(FlsGetValue(g_fls) == (PVOID)(INT_PTR)20); /* still its own */
+    SwitchToFiber(g_fls_main);
+}
+
+static DWORD WINAPI FlsThread(LPVOID param)
+{
+    CHECK(FlsGetValue(g_fls) == NULL); /* another thread: its own value */
+    CHECK_OK(FlsSetValue(g_fls, param));
+    CHECK(FlsGetValue(g_fls) == param);
+    return 0; /* the callback gets param at the thread's exit */
+}
+
+static void TestFiberLocalStorage(void)
+{
+    DWORD plain;
+    HANDLE t;
+    g_fls = FlsAlloc(FlsCallback);
+    CHECK(g_fls != FLS_OUT_OF_INDEXES);
+    plain = FlsAlloc(NULL);
+    CHECK(plain != FLS_OUT_OF_INDEXES && plain != g_fls);
+    SetLastError(5);
+    CHECK(FlsGetValue(g_fls) == NULL);
+    CHECK_EQ(GetLastError(), ERROR_SUCCESS);
+    CHECK_OK(FlsSetValue(g_fls, (PVOID)(INT_PTR)1));
+    CHECK_OK(FlsSetValue(plain, (PVOID)(INT_PTR)2));
+    CHECK(FlsGetValue(g_fls) == (PVOID)(INT_PTR)1);
+
+    /* Threads without fibers: as TLS, the callback runs at the thread's exit. */
+    t = CreateThread(NULL, 0, FlsThread, (LPVOID)(INT_PTR)100, 0, NULL);
+    CHECK_EQ(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    CloseHandle(t);
+    CHECK_EQ(g_fls_calls, 1);
+    CHECK_EQ(g_fls_sum, 100);
+    CHECK(FlsGetValue(g_fls) == (PVOID)(INT_PTR)1);
+
+    /* Fibers: the converted thread keeps its values, a new fiber has its own. */
+    g_fls_main = ConvertThreadToFiber(NULL);
+    CHECK(FlsGetValue(g_fls) == (PVOID)(INT_PTR)1);
+    g_fls_fiber = CreateFiber(0, FlsFiber, NULL);
+    SwitchToFiber(g_fls_fiber);
+    CHECK(FlsGetValue(g_fls) == (PVOID)(INT_PTR)1);
+    CHECK(FlsGetValue(plain) == (PVOID)(INT_PTR)2);
+    SwitchToFiber(g_fls_fiber);
+    CHECK_EQ(g_fls_calls, 1);
+    DeleteFiber(g_fls_fiber); /* the callback gets the fiber's 20 */
+    CHECK_EQ(g_fls_calls, 2);
+    CHECK_EQ(g_fls_sum, 120);
+    CHECK_OK(ConvertFiberToThread());
+    CHECK(FlsGetValue(g_fls) == (PVOID)(INT_PTR)1);
+
+    /* FlsFree: the callback for every non-NULL value; then the index is invalid. */
+    CHECK_OK(FlsFree(g_fls));
+    CHECK_EQ(g_fls_calls, 3);
+    CHECK_EQ(g_fls_sum, 121);
+    CHECK_FAIL(FlsGetValue(g_fls), 0, ERROR_INVALID_PARAMETER);
+    CHECK_FAIL(FlsSetValue(g_fls, NULL), FALSE, ERROR_INVALID_PARAMETER);
+    CHECK_FAIL(FlsFree(g_fls), FALSE, ERROR_INVALID_PARAMETER);
+    CHECK_FAIL(FlsGetValue(FLS_OUT_OF_INDEXES), 0, ERROR_INVALID_PARAMETER);
+    CHECK_OK(FlsFree(plain));
+    CHECK_EQ(g_fls_calls, 3);
+}
+
+/* OpenThread on another process's threads: waitable for the thread's end, STILL_ACTIVE while
+   it runs; the main thread's exit code is its process's. */
+static void TestOpenThreadOfAnotherProcess(const char *self)
+{
+    char cmd[600];
+    char mapname[100];
+    const char *name = uniq("otw");
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, name), main_t, worker = NULL, weak, snap, map;
+    STARTUPINFOA si2;
+    PROCESS_INFORMATION pi2;
+    THREADENTRY32 te;
+    DWORD code = 0, worker_tid = 0;
+    volatile LONG *shared;
+    int tries, listed = 0;
+    snprintf(mapname, sizeof mapname, "%s-tid", name);
+    map = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, mapname);
+    shared = (volatile LONG *)MapViewOfFile(map, FILE_MAP_WRITE, 0, 0, 0);
+    CHECK(shared != NULL);
+    if (shared == NULL)
+        return;
+    ZeroMemory(&si2, sizeof si2);
+    si2.cb = sizeof si2;
+    snprintf(cmd, sizeof cmd, "\"%s\" worker %s %s", self, name, mapname);
+    CHECK_OK(CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si2, &pi2));
+    for (tries = 0; tries < 1000 && worker_tid == 0; tries++) {
+        worker_tid = (DWORD)InterlockedCompareExchange(shared, 0, 0);
+        if (worker_tid == 0)
+            Sleep(10);
+    }
+    CHECK(worker_tid != 0);
+    /* Tool Help lists it among the child's threads. */
+    snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
+    te.dwSize = sizeof te;
+    if (snap != INVALID_HANDLE_VALUE && Thread32First(snap, &te)) {
+        do {
+            if (te.th32OwnerProcessID == pi2.dwProcessId && te.th32ThreadID == worker_tid)
+                listed = 1;
+        } while (Thread32Next(snap, &te));
+    }
+    if (snap != INVALID_HANDLE_VALUE)
+        CloseHandle(snap);
+    CHECK(listed);
+    if (worker_tid != 0)
+        worker = OpenThread(SYNCHRONIZE | THREAD_QUERY_INFORMATION, FALSE, worker_tid);
+    CHECK(worker != NULL);
+    main_t = OpenThread(SYNCHRONIZE | THREAD_QUERY_LIMITED_INFORMATION, FALSE, pi2.dwThreadId);
+    CHECK(main_t != NULL);
+    weak = OpenThread(THREAD_QUERY_LIMITED_INFORMATION, FALSE, pi2.dwThreadId);
+    CHECK(weak != NULL);
+    if (worker != NULL && main_t != NULL && weak != NULL) {
+        HANDLE both[2];
+        DWORD n = 0;
+        CHECK_EQ(GetThreadId(worker), worker_tid);
+        CHECK_EQ(GetProcessIdOfThread(worker), pi2.dwProcessId);
+        CHECK_EQ(GetProcessIdOfThread(main_t), pi2.dwProcessId);
+        CHECK_EQ(WaitForSingleObject(worker, 50), WAIT_TIMEOUT);
+        CHECK_OK(GetExitCodeThread(worker, &code));
+        CHECK_EQ(code, STILL_ACTIVE);
+        CHECK_OK(GetExitCodeThread(main_t, &code));
+        CHECK_EQ(code, STILL_ACTIVE);
+        /* No SYNCHRONIZE: not waitable. Not the main thread: not suspended from here. */
+        CHECK_FAIL(WaitForSingleObject(weak, 0), WAIT_FAILED, ERROR_ACCESS_DENIED);
+        CHECK_FAIL(SuspendThread(worker), (DWORD)-1, ERROR_ACCESS_DENIED);
+        {
+            HANDLE all = OpenThread(THREAD_ALL_ACCESS, FALSE, worker_tid);
+            CHECK(all != NULL);
+            CHECK_FAIL(SuspendThread(all), (DWORD)-1, ERROR_NOT_SUPPORTED);
+            CHECK_FAIL(TerminateThread(all, 1), FALSE, ERROR_NOT_SUPPORTED);
+            CHECK_OK(CloseHandle(all));
+        }
+        CHECK_OK(DuplicateHandle(GetCurrentProcess(), worker, GetCurrentProcess(), &both[1], 0,
+                                 FALSE, DUPLICATE_SAME_ACCESS));
+        both[0] = main_t;
+        SetEvent(ev);
+        /* The worker ends first; its process 300 ms later. */
+        CHECK_EQ(WaitForMultipleObjects(2, both, FALSE, 10000), WAIT_OBJECT_0 + 1);
+        CHECK_EQ(WaitForSingleObject(worker, 0), WAIT_OBJECT_0);
+        CHECK_OK(GetExitCodeThread(worker, &code));
+        CHECK_EQ(code, 0); /* another process's thread: its code is not kept (docs/c-abi.md) */
+        CHECK_EQ(WaitForSingleObject(main_t, 10000), WAIT_OBJECT_0);
+        for (n = 0; n < 100; n++) { /* the exit code follows the process object */
+            GetExitCodeThread(main_t, &code);
+            if (code != STILL_ACTIVE)
+                break;
+            Sleep(10);
+        }
+        CHECK_EQ(code, 4242);
+        CHECK_OK(CloseHandle(both[1]));
+    }
+    if (worker != NULL)
+        CHECK_OK(CloseHandle(worker));
+    if (main_t != NULL)
+        CHECK_OK(CloseHandle(main_t));
+    if (weak != NULL)
+        CHECK_OK(CloseHandle(weak));
+    CHECK_EQ(WaitForSingleObject(pi2.hProcess, 10000), WAIT_OBJECT_0);
+    CloseHandle(pi2.hProcess);
+    CloseHandle(pi2.hThread);
+    CloseHandle(ev);
+    UnmapViewOfFile((LPCVOID)shared);
+    CloseHandle(map);
+}
+
 int main(int argc, char **argv)
 {
     HANDLE h, hs[4], ev;
@@ -245,7 +450,7 @@ int main(int argc, char **argv)
     PROCESS_INFORMATION pi;
     const char *evname;
 
-    if (argc == 3)
+    if (argc >= 3)
         return child(argv);
 
     /* ---- CREATE_SUSPENDED threads ---- */
@@ -487,5 +692,7 @@ int main(int argc, char **argv)
     CloseHandle(ev);
 
     TestFibers();
+    TestFiberLocalStorage();
+    TestOpenThreadOfAnotherProcess(argv[0]);
     return SUMMARY();
 }
