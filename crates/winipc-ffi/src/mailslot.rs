@@ -215,17 +215,22 @@ unsafe fn read_file_general(
 /// `buf` NULL or valid for `len` bytes of writes; `read` NULL or valid for a `DWORD` write.
 #[inline(always)]
 unsafe fn read_raw(r: RawHandle, buf: *mut c_void, len: DWORD, read: *mut DWORD) -> BOOL {
-    ffi_bool(|| {
+    let out = boundary(|| {
         if read.is_null() {
-            return Err(invalid_parameter("lpNumberOfBytes is NULL"));
+            return Err(invalid_parameter("lpNumberOfBytes is NULL").0);
         }
         // SAFETY: the caller's contract.
-        let b = unsafe { bytes_mut(buf, len as usize) }?;
-        let n = raw::mailslot_read_win32(r, b).map_err(Fail)?;
-        // SAFETY: the caller's contract; checked non-NULL.
-        unsafe { read.write(n) };
-        Ok(())
-    })
+        let b = unsafe { bytes_mut(buf, len as usize) }.map_err(|f| f.0)?;
+        raw::mailslot_read_win32(r, b)
+    });
+    match out {
+        Ok(n) => {
+            // SAFETY: the caller's contract; checked non-NULL (the body succeeded).
+            unsafe { read.write(n) };
+            TRUE
+        }
+        Err(code) => failed(code),
+    }
 }
 
 /// `WriteFile` on core handle `r` without an OVERLAPPED: as [`read_raw`], one message sent.
@@ -234,17 +239,22 @@ unsafe fn read_raw(r: RawHandle, buf: *mut c_void, len: DWORD, read: *mut DWORD)
 /// `buf` NULL or valid for `len` bytes of reads; `written` NULL or valid for a `DWORD` write.
 #[inline(always)]
 unsafe fn write_raw(r: RawHandle, buf: *const c_void, len: DWORD, written: *mut DWORD) -> BOOL {
-    ffi_bool(|| {
+    let out = boundary(|| {
         if written.is_null() {
-            return Err(invalid_parameter("lpNumberOfBytes is NULL"));
+            return Err(invalid_parameter("lpNumberOfBytes is NULL").0);
         }
         // SAFETY: the caller's contract.
-        let msg = unsafe { bytes(buf, len as usize) }?;
-        raw::mailslot_write_win32(r, msg).map_err(Fail)?;
-        // SAFETY: the caller's contract; checked non-NULL.
-        unsafe { written.write(len) };
-        Ok(())
-    })
+        let msg = unsafe { bytes(buf, len as usize) }.map_err(|f| f.0)?;
+        raw::mailslot_write_win32(r, msg)
+    });
+    match out {
+        Ok(()) => {
+            // SAFETY: the caller's contract; checked non-NULL (the body succeeded).
+            unsafe { written.write(len) };
+            TRUE
+        }
+        Err(code) => failed(code),
+    }
 }
 
 /// `ReadFile` on a named-pipe end without `FILE_FLAG_OVERLAPPED`: a message that does not

@@ -7,7 +7,8 @@
 //! issue 16). The answers are the same: unmapped or protected memory is refused with
 //! `ERROR_NOACCESS`, and nothing is dereferenced blindly.
 //!
-//! The faulting instruction is one of two labelled instructions of [`winipc_touch`]; the
+//! The faulting instruction is one of four labelled instructions of `winipc_touch` (three
+//! entry points, one per kind of access, each entered at its touching instruction); the
 //! handler only acts when the interrupted instruction pointer is exactly one of them, moving
 //! it to the function's failure return. Every other `SIGSEGV` goes to the handler installed
 //! before ours, or to the default action, as in `winipc_sys::sigbus`. A program that installs
@@ -25,24 +26,18 @@ mod imp {
         ".hidden winipc_touch",
         ".type winipc_touch,@function",
         "winipc_touch:",
-        "    test esi, esi",
-        "    jnz 2f",
         ".globl winipc_touch_load",
         ".hidden winipc_touch_load",
         "winipc_touch_load:",
         "    mov al, byte ptr [rdi]",
         "    xor eax, eax",
         "    ret",
-        "2:",
-        "    cmp esi, 2",
-        "    je 3f",
         ".globl winipc_touch_store",
         ".hidden winipc_touch_store",
         "winipc_touch_store:",
         "    lock or byte ptr [rdi], 0",
         "    xor eax, eax",
         "    ret",
-        "3:",
         ".globl winipc_touch_own_load",
         ".hidden winipc_touch_own_load",
         "winipc_touch_own_load:",
@@ -63,12 +58,15 @@ mod imp {
     );
 
     unsafe extern "C" {
-        /// Touches the byte at `addr`: a read (`mode` 0), an atomic `or 0` (1), or a plain
-        /// read and write-back (2); returns 0, or 1 if the access faulted.
-        fn winipc_touch(addr: usize, mode: u32) -> u32;
-        static winipc_touch_load: u8;
-        static winipc_touch_store: u8;
-        static winipc_touch_own_load: u8;
+        // Each of the three entry points below is the labelled instruction itself, entered
+        // directly (no dispatch on a mode: issue 16 counts every instruction of the hot
+        // path): each touches the byte at `addr` and returns 0, or 1 if the access faulted.
+        /// A read.
+        fn winipc_touch_load(addr: usize) -> u32;
+        /// An atomic `or 0`.
+        fn winipc_touch_store(addr: usize) -> u32;
+        /// A plain read and write-back.
+        fn winipc_touch_own_load(addr: usize) -> u32;
         static winipc_touch_own_store: u8;
         static winipc_touch_fault: u8;
     }
@@ -81,9 +79,9 @@ mod imp {
         // Only the addresses of the labels are taken, never their contents.
         (
             [
-                std::ptr::addr_of!(winipc_touch_load) as usize,
-                std::ptr::addr_of!(winipc_touch_store) as usize,
-                std::ptr::addr_of!(winipc_touch_own_load) as usize,
+                winipc_touch_load as *const () as usize,
+                winipc_touch_store as *const () as usize,
+                winipc_touch_own_load as *const () as usize,
                 std::ptr::addr_of!(winipc_touch_own_store) as usize,
             ],
             std::ptr::addr_of!(winipc_touch_fault) as usize,
@@ -180,7 +178,13 @@ mod imp {
         // return of 1 by `on_sigsegv` (installed: `ready()` returned true). The atomic `or 0`
         // leaves the byte's value unchanged, also against concurrent writers; the plain
         // write-back is used only on buffers the call owns (see `Access::WriteOwned`).
-        unsafe { winipc_touch(addr, access as u32) == 0 }
+        unsafe {
+            match access {
+                super::Access::Read => winipc_touch_load(addr) == 0,
+                super::Access::Write => winipc_touch_store(addr) == 0,
+                super::Access::WriteOwned => winipc_touch_own_load(addr) == 0,
+            }
+        }
     }
 }
 

@@ -200,6 +200,32 @@ pub(crate) fn ffi<T>(failed: T, body: impl FnOnce() -> R<T>) -> T {
     }
 }
 
+/// The boundary of a hot path whose body reports a failure as its Win32 code (`ReadFile` /
+/// `WriteFile` on a mailslot): as [`ffi`], but the outcome stays in registers and the last
+/// error is left to the caller ([`failed`]), so that the path that succeeds carries no
+/// packing of a `Result<T, Fail>` (issue 16).
+#[inline(always)]
+pub(crate) fn boundary<T>(body: impl FnOnce() -> Result<T, u32>) -> Result<T, u32> {
+    crate::threadctl::enter_library();
+    let r = catch_unwind(AssertUnwindSafe(body));
+    crate::threadctl::leave_library();
+    match r {
+        Ok(r) => r,
+        Err(payload) => {
+            drop(payload);
+            Err(code::ERROR_GEN_FAILURE)
+        }
+    }
+}
+
+/// A failed call with Win32 code `code`: sets the last error, returns `FALSE`.
+#[cold]
+#[inline(never)]
+pub(crate) fn failed(code: u32) -> BOOL {
+    set_last_error(code);
+    FALSE
+}
+
 /// [`ffi`] for functions returning `BOOL`.
 #[inline(always)]
 pub(crate) fn ffi_bool(body: impl FnOnce() -> R<()>) -> BOOL {

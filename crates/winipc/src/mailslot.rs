@@ -376,9 +376,20 @@ pub(crate) fn after_fork_in_child() {
     RAW_EPOCH.fetch_add(1, Ordering::Release);
 }
 
-/// Entries of a thread's [`RAW_CACHE`] (a thread that writes one slot and reads another hits
-/// both).
+/// Entries of a thread's [`RAW_CACHE`]: one for the handle it last received on
+/// ([`RECEIVE_WAY`]), one for the handle it last sent on ([`SEND_WAY`]) (a thread that writes
+/// one slot and reads another hits both). A resolution is cached in the way of the direction
+/// it was checked for, so a hit needs no search and no direction check (a handle's kind and
+/// access cannot change while its entry lives, and its release moves [`RAW_EPOCH`]).
 const RAW_CACHE_WAYS: usize = 2;
+const RECEIVE_WAY: usize = 0;
+const SEND_WAY: usize = 1;
+
+/// The way of [`RAW_CACHE`] for a resolution checked for receiving (or sending).
+#[inline(always)]
+fn way(receive: bool) -> usize {
+    if receive { RECEIVE_WAY } else { SEND_WAY }
+}
 
 /// A thread's resolution of a raw mailslot handle: the value, the epoch it was resolved in
 /// ([`RAW_EPOCH`], which a `fork()` bumps in the child too: the child has its own handle
@@ -418,27 +429,31 @@ impl RawKey {
         }
     }
 
-    /// This thread's current cached resolution of `h` among `ways`, if any.
+    /// This thread's current cached resolution of `h` for receiving (or sending), if any:
+    /// its direction was checked when it was cached.
     #[inline(always)]
-    fn find(self, ways: &[Option<RawHit>; RAW_CACHE_WAYS], h: RawHandle) -> Option<&RawHit> {
-        ways.iter()
-            .flatten()
-            .find(|w| w.h == h && w.epoch == self.epoch)
+    fn find(
+        self,
+        ways: &[Option<RawHit>; RAW_CACHE_WAYS],
+        h: RawHandle,
+        receive: bool,
+    ) -> Option<&RawHit> {
+        ways[way(receive)]
+            .as_ref()
+            .filter(|w| w.h == h && w.epoch == self.epoch)
     }
 
-    /// Caches `h`'s resolution `(e, ring)`, made after this key was read.
-    fn remember(self, h: RawHandle, e: handles::Entry, ring: Arc<OpenRing>) {
+    /// Caches `h`'s resolution `(e, ring)`, made after this key was read and checked for
+    /// receiving (or sending).
+    fn remember(self, h: RawHandle, e: handles::Entry, ring: Arc<OpenRing>, receive: bool) {
         let evicted = RAW_CACHE.with(|c| {
             let mut c = c.try_borrow_mut().ok()?;
-            let last = c[RAW_CACHE_WAYS - 1].take();
-            c.rotate_right(1);
-            c[0] = Some(RawHit {
+            c[way(receive)].replace(RawHit {
                 h,
                 epoch: self.epoch,
                 entry: e,
                 ring,
-            });
-            last
+            })
         });
         drop(evicted); // unmapping (the last user of a ring) happens outside the borrow
     }
@@ -496,13 +511,10 @@ fn read_cached(
     let Ok(c) = c.try_borrow() else {
         return Packed::MISS;
     };
-    let Some(w) = key.find(&c, h) else {
+    let Some(w) = key.find(&c, h, true) else {
         return Packed::MISS;
     };
-    Packed::of(match check_direction(&w.entry, true) {
-        Ok(()) => read(w.entry.obj, &w.ring, buf, None),
-        Err(e) => Err(e),
-    })
+    Packed::of(read(w.entry.obj, &w.ring, buf, None))
 }
 
 /// `WriteFile` on a raw handle through this thread's cache, as [`read_cached`].
@@ -516,13 +528,10 @@ fn write_cached(
     let Ok(c) = c.try_borrow() else {
         return Packed::MISS;
     };
-    let Some(w) = key.find(&c, h) else {
+    let Some(w) = key.find(&c, h, false) else {
         return Packed::MISS;
     };
-    Packed::of(match check_direction(&w.entry, false) {
-        Ok(()) => write(&w.ring, msg, None).map(|()| 0).map_err(write_error),
-        Err(e) => Err(e),
-    })
+    Packed::of(write(&w.ring, msg, None).map(|()| 0).map_err(write_error))
 }
 
 /// A raw handle missing from this thread's cache: resolves it (checking its direction) and
@@ -537,7 +546,7 @@ fn resolve_raw(
     let e = handles::resolve(h)?;
     check_direction(&e, receive)?;
     let ring = raw_ring(h, &e)?;
-    key.remember(h, e, ring.clone());
+    key.remember(h, e, ring.clone(), receive);
     Ok((e, ring))
 }
 
@@ -1286,8 +1295,8 @@ pub(crate) fn read_raw(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
     let key = RawKey::now();
     let hit = RAW_CACHE.with(|c| {
         let c = c.try_borrow().ok()?;
-        let w = key.find(&c, h)?;
-        Some(check_direction(&w.entry, true).and_then(|()| read(w.entry.obj, &w.ring, buf, None)))
+        let w = key.find(&c, h, true)?;
+        Some(read(w.entry.obj, &w.ring, buf, None))
     });
     if let Some(r) = hit {
         return r;
@@ -1301,8 +1310,8 @@ pub(crate) fn write_raw(h: RawHandle, msg: &[u8]) -> Result<()> {
     let key = RawKey::now();
     let hit = RAW_CACHE.with(|c| {
         let c = c.try_borrow().ok()?;
-        let w = key.find(&c, h)?;
-        Some(check_direction(&w.entry, false).and_then(|()| write(&w.ring, msg, None)))
+        let w = key.find(&c, h, false)?;
+        Some(write(&w.ring, msg, None))
     });
     match hit {
         Some(r) => r,
@@ -1376,7 +1385,7 @@ fn write_raw_miss(key: RawKey, h: RawHandle, msg: &[u8]) -> Result<()> {
     }
     check_direction(&e, false)?;
     let ring = raw_ring(h, &e)?;
-    key.remember(h, e, ring.clone());
+    key.remember(h, e, ring.clone(), false);
     send(&e, &ring)
 }
 
