@@ -143,6 +143,12 @@ mod imp {
         READY.load(Ordering::Acquire) || install()
     }
 
+    /// Whether the handler is installed (without installing it).
+    #[inline(always)]
+    pub(super) fn is_ready() -> bool {
+        READY.load(Ordering::Acquire)
+    }
+
     /// Installs the handler on first use; whether it is in place.
     #[cold]
     #[inline(never)]
@@ -172,19 +178,44 @@ mod imp {
     }
 
     /// Touches one byte at `addr`; `false` if it faulted.
-    #[inline]
+    ///
+    /// The entry point is called from inline assembly that names exactly what it uses (`rdi`
+    /// in, `eax` out, the flags): an ordinary call would make the hot path save and restore
+    /// every caller-saved register it still needs (issue 16).
+    #[inline(always)]
     pub(super) fn touch(addr: usize, access: super::Access) -> bool {
-        // SAFETY: `winipc_touch` accesses one byte at `addr`; a fault there is turned into a
-        // return of 1 by `on_sigsegv` (installed: `ready()` returned true). The atomic `or 0`
-        // leaves the byte's value unchanged, also against concurrent writers; the plain
-        // write-back is used only on buffers the call owns (see `Access::WriteOwned`).
+        let faulted: u32;
+        // SAFETY: each entry point is a leaf of `winipc_touch` that accesses one byte at
+        // `addr` (in `rdi`) and returns 0 in `eax`, or 1 when the access faulted (`on_sigsegv`,
+        // installed: the caller saw `ready()`/`is_ready()` true, moves the interrupted
+        // instruction to `winipc_touch_fault`, which returns 1 the same way); it changes no
+        // other register than `eax` and the flags. The call needs the stack (no `nostack`).
+        // The atomic `or 0` leaves the byte's value unchanged, also against concurrent
+        // writers; the plain write-back is used only on buffers the call owns (see
+        // `Access::WriteOwned`).
         unsafe {
             match access {
-                super::Access::Read => winipc_touch_load(addr) == 0,
-                super::Access::Write => winipc_touch_store(addr) == 0,
-                super::Access::WriteOwned => winipc_touch_own_load(addr) == 0,
+                super::Access::Read => std::arch::asm!(
+                    "call {f}",
+                    f = sym winipc_touch_load,
+                    in("rdi") addr,
+                    out("eax") faulted,
+                ),
+                super::Access::Write => std::arch::asm!(
+                    "call {f}",
+                    f = sym winipc_touch_store,
+                    in("rdi") addr,
+                    out("eax") faulted,
+                ),
+                super::Access::WriteOwned => std::arch::asm!(
+                    "call {f}",
+                    f = sym winipc_touch_own_load,
+                    in("rdi") addr,
+                    out("eax") faulted,
+                ),
             }
         }
+        faulted == 0
     }
 }
 
@@ -201,6 +232,29 @@ pub(crate) enum Access {
     /// concurrent writer would already be the caller's data race. Costs no locked instruction
     /// (the atomic `or` was ≈ 10 % of a 64-byte `WriteFile` + `ReadFile`).
     WriteOwned = 2,
+}
+
+/// Whether `[start, start + len)` lies within one page that can be accessed as `access`
+/// says: `false` also for a range over a page boundary, or before the handler is installed
+/// (the caller then takes its general path, [`probe`]). The hot path's probe (`ReadFile` /
+/// `WriteFile` of a small message): one page test and one touch. `len >= 1`. NULL is refused
+/// (a privileged process may map page 0); a range within the last page, the only one that
+/// could wrap, faults (it is the kernel's).
+#[inline(always)]
+pub(crate) fn probe_one_page(start: usize, len: u32, access: Access) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        const PAGE: usize = 4096;
+        start != 0
+            && (start % PAGE) + len as usize <= PAGE
+            && imp::is_ready()
+            && imp::touch(start, access)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (start, len, access);
+        false
+    }
 }
 
 /// Whether every page of `[start, start + len)` can be accessed as `access` says, or `None`

@@ -462,13 +462,13 @@ impl RawKey {
 /// The outcome of a transfer on a raw handle for the C ABI, in one register (issue 16: an
 /// `Option<Result<usize>>` travelled through memory, and the C face's 16-byte load of what the
 /// callee had stored as two 8-byte words stalled store forwarding, ≈ 40 % of `ReadFile`'s and
-/// `WriteFile`'s own cycles): the byte count (`0..=u32::MAX`), [`Packed::MISS`] (the handle is
-/// not in this thread's cache), or [`Packed::FAILED`] with the failure's Win32 code.
+/// `WriteFile`'s own cycles): the byte count (`0..=u32::MAX`), or [`Packed::FAILED`] with the
+/// failure's Win32 code. A cache miss is resolved by the callee itself, so the caller tests
+/// one bit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Packed(u64);
 
 impl Packed {
-    const MISS: Packed = Packed(u64::MAX);
     const FAILED: u64 = 1 << 32;
 
     #[inline(always)]
@@ -484,16 +484,6 @@ impl Packed {
     fn failed(e: Error) -> Packed {
         Packed(Packed::FAILED | u64::from(e.win32_code()))
     }
-
-    /// The byte count, or the Win32 code of the failure (never called on a miss).
-    #[inline(always)]
-    fn win32(self) -> std::result::Result<u32, u32> {
-        if self.0 & Packed::FAILED == 0 {
-            Ok(self.0 as u32)
-        } else {
-            Err(self.0 as u32)
-        }
-    }
 }
 
 /// `ReadFile` on a raw handle through this thread's cache, if `h` is in it (the hit path: one
@@ -508,13 +498,13 @@ fn read_cached(
 ) -> Packed {
     // Shared borrow: the read may block (waiting for a message) and a re-entry would only
     // find the cache busy for insertion.
-    let Ok(c) = c.try_borrow() else {
-        return Packed::MISS;
-    };
-    let Some(w) = key.find(&c, h, true) else {
-        return Packed::MISS;
-    };
-    Packed::of(read(w.entry.obj, &w.ring, buf, None))
+    if let Ok(c) = c.try_borrow()
+        && let Some(w) = key.find(&c, h, true)
+    {
+        return Packed::of(read(w.entry.obj, &w.ring, buf, None));
+    }
+    // The borrow has ended: the miss may cache its resolution.
+    read_raw_miss(key, h, buf)
 }
 
 /// `WriteFile` on a raw handle through this thread's cache, as [`read_cached`].
@@ -525,13 +515,12 @@ fn write_cached(
     h: RawHandle,
     msg: &[u8],
 ) -> Packed {
-    let Ok(c) = c.try_borrow() else {
-        return Packed::MISS;
-    };
-    let Some(w) = key.find(&c, h, false) else {
-        return Packed::MISS;
-    };
-    Packed::of(write(&w.ring, msg, None).map(|()| 0).map_err(write_error))
+    if let Ok(c) = c.try_borrow()
+        && let Some(w) = key.find(&c, h, false)
+    {
+        return Packed::of(write(&w.ring, msg, None).map(|()| 0).map_err(write_error));
+    }
+    write_raw_miss_packed(key, h, msg)
 }
 
 /// A raw handle missing from this thread's cache: resolves it (checking its direction) and
@@ -1290,7 +1279,7 @@ pub(crate) fn set_read_timeout(h: RawHandle, ms: u32) -> Result<()> {
     })
 }
 
-/// `ReadFile` on a raw handle (typed; the C ABI uses [`read_raw_win32`]).
+/// `ReadFile` on a raw handle (typed; the C ABI uses [`read_raw_packed`]).
 pub(crate) fn read_raw(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
     let key = RawKey::now();
     let hit = RAW_CACHE.with(|c| {
@@ -1305,7 +1294,7 @@ pub(crate) fn read_raw(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
     read(e.obj, &ring, buf, None)
 }
 
-/// `WriteFile` on a raw handle (typed; the C ABI uses [`write_raw_win32`]).
+/// `WriteFile` on a raw handle (typed; the C ABI uses [`write_raw_packed`]).
 pub(crate) fn write_raw(h: RawHandle, msg: &[u8]) -> Result<()> {
     let key = RawKey::now();
     let hit = RAW_CACHE.with(|c| {
@@ -1331,44 +1320,41 @@ fn write_error(e: Error) -> Error {
     }
 }
 
-/// `ReadFile` on a raw handle for the C ABI (its hot path): as [`read_raw`], with a failure
-/// as its Win32 code, so that the outcome travels in registers.
+/// `ReadFile` on a raw handle for the C ABI (its hot path): as [`read_raw`], with the
+/// outcome in one register ([`Packed`]: the byte count, or [`PACKED_FAILED`] with the
+/// failure's Win32 code).
 #[inline(always)]
-pub(crate) fn read_raw_win32(h: RawHandle, buf: &mut [u8]) -> std::result::Result<u32, u32> {
+pub(crate) fn read_raw_packed(h: RawHandle, buf: &mut [u8]) -> u64 {
     let key = RawKey::now();
-    let mut p = RAW_CACHE.with(|c| read_cached(c, key, h, buf));
-    if p == Packed::MISS {
-        p = read_raw_miss(key, h, buf);
-    }
-    p.win32()
+    RAW_CACHE.with(|c| read_cached(c, key, h, buf)).0
 }
 
-/// [`read_raw_win32`]'s miss: resolves `h` and caches it.
+/// [`Packed`]'s failure bit: set, the low 32 bits are a Win32 code; clear, a byte count.
+pub(crate) const PACKED_FAILED: u64 = Packed::FAILED;
+
+/// [`read_cached`]'s miss: resolves `h` and caches it.
 #[cold]
 #[inline(never)]
 fn read_raw_miss(key: RawKey, h: RawHandle, buf: &mut [u8]) -> Packed {
     Packed::of(resolve_raw(key, h, true).and_then(|(e, ring)| read(e.obj, &ring, buf, None)))
 }
 
-/// `WriteFile` on a raw handle for the C ABI (its hot path), as [`read_raw_win32`].
+/// `WriteFile` on a raw handle for the C ABI (its hot path), as [`read_raw_packed`] (0 for
+/// success).
 #[inline(always)]
-pub(crate) fn write_raw_win32(h: RawHandle, msg: &[u8]) -> std::result::Result<(), u32> {
+pub(crate) fn write_raw_packed(h: RawHandle, msg: &[u8]) -> u64 {
     let key = RawKey::now();
-    let mut p = RAW_CACHE.with(|c| write_cached(c, key, h, msg));
-    if p == Packed::MISS {
-        p = write_raw_miss_packed(key, h, msg);
-    }
-    p.win32().map(|_| ())
+    RAW_CACHE.with(|c| write_cached(c, key, h, msg)).0
 }
 
-/// [`write_raw_win32`]'s miss.
+/// [`write_cached`]'s miss.
 #[cold]
 #[inline(never)]
 fn write_raw_miss_packed(key: RawKey, h: RawHandle, msg: &[u8]) -> Packed {
     Packed::of(write_raw_miss(key, h, msg).map(|()| 0).map_err(write_error))
 }
 
-/// A miss of [`write_raw`]/[`write_raw_win32`]: resolves `h` (a local mailslot's send handle,
+/// A miss of [`write_raw`]/[`write_cached`]: resolves `h` (a local mailslot's send handle,
 /// or a remote one's).
 #[cold]
 #[inline(never)]
