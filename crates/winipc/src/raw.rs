@@ -358,7 +358,11 @@ pub fn mailslot_read_packed(h: RawHandle, buf: &mut [u8]) -> u64 {
 #[inline]
 pub fn mailslot_read_win32(h: RawHandle, buf: &mut [u8]) -> std::result::Result<u32, u32> {
     let p = mailslot_read_packed(h, buf);
-    if p & PACKED_FAILED == 0 { Ok(p as u32) } else { Err(p as u32) }
+    if p & PACKED_FAILED == 0 {
+        Ok(p as u32)
+    } else {
+        Err(p as u32)
+    }
 }
 
 /// `WriteFile` on a mailslot send handle: one message.
@@ -378,7 +382,11 @@ pub fn mailslot_write_packed(h: RawHandle, msg: &[u8]) -> u64 {
 #[inline]
 pub fn mailslot_write_win32(h: RawHandle, msg: &[u8]) -> std::result::Result<(), u32> {
     let p = mailslot_write_packed(h, msg);
-    if p & PACKED_FAILED == 0 { Ok(()) } else { Err(p as u32) }
+    if p & PACKED_FAILED == 0 {
+        Ok(())
+    } else {
+        Err(p as u32)
+    }
 }
 
 /// `GetMailslotInfo`.
