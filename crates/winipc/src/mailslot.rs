@@ -501,7 +501,11 @@ fn read_cached(
     if let Ok(c) = c.try_borrow()
         && let Some(w) = key.find(&c, h, true)
     {
-        return Packed::of(read(w.entry.obj, &w.ring, buf, None));
+        let r = read(w.entry.obj, &w.ring, buf, None);
+        if r.is_ok() {
+            crate::readiness::after_mailslot_read();
+        }
+        return Packed::of(r);
     }
     // The borrow has ended: the miss may cache its resolution.
     read_raw_miss(key, h, buf)
@@ -1322,7 +1326,8 @@ fn write_error(e: Error) -> Error {
 
 /// `ReadFile` on a raw handle for the C ABI (its hot path): as [`read_raw`], with the
 /// outcome in one register ([`Packed`]: the byte count, or [`PACKED_FAILED`] with the
-/// failure's Win32 code).
+/// failure's Win32 code), and after a message read the readiness bridges poked
+/// (`readiness::after_mailslot_read`, as [`crate::raw::mailslot_read`] does).
 #[inline(always)]
 pub(crate) fn read_raw_packed(h: RawHandle, buf: &mut [u8]) -> u64 {
     let key = RawKey::now();
@@ -1336,7 +1341,11 @@ pub(crate) const PACKED_FAILED: u64 = Packed::FAILED;
 #[cold]
 #[inline(never)]
 fn read_raw_miss(key: RawKey, h: RawHandle, buf: &mut [u8]) -> Packed {
-    Packed::of(resolve_raw(key, h, true).and_then(|(e, ring)| read(e.obj, &ring, buf, None)))
+    let r = resolve_raw(key, h, true).and_then(|(e, ring)| read(e.obj, &ring, buf, None));
+    if r.is_ok() {
+        crate::readiness::after_mailslot_read();
+    }
+    Packed::of(r)
 }
 
 /// `WriteFile` on a raw handle for the C ABI (its hot path), as [`read_raw_packed`] (0 for

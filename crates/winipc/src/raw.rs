@@ -347,11 +347,7 @@ pub const PACKED_FAILED: u64 = mailslot::PACKED_FAILED;
 /// ```
 #[inline(always)]
 pub fn mailslot_read_packed(h: RawHandle, buf: &mut [u8]) -> u64 {
-    let p = mailslot::read_raw_packed(h, buf);
-    if p & PACKED_FAILED == 0 {
-        crate::readiness::after_mailslot_read();
-    }
-    p
+    mailslot::read_raw_packed(h, buf)
 }
 
 /// [`mailslot_read_packed`] as a `Result`: the bytes read, or the failure's Win32 code.
