@@ -168,12 +168,12 @@ pub unsafe extern "C" fn ReadFile(
         && let Some(r) = raw_value(h)
         && !read.is_null()
         // SAFETY: the caller's contract.
-        && let Some(b) = unsafe { bytes_mut_one_page(buf, len) }
+        && let Some(b) = unsafe { bytes_mut_hot(buf, len) }
     {
         // The hot path: a core handle (a mailslot's, or the core reports what else it is),
-        // no OVERLAPPED, a count pointer and a buffer within one page: what the general path
-        // below does for it, without its dispatch and argument checks (a failed check takes
-        // the general path, which reports it).
+        // no OVERLAPPED, a count pointer and a good buffer: what the general path below does
+        // for it, without its dispatch and argument checks (a failed check takes the general
+        // path, which reports it).
         // SAFETY: the caller's contract.
         return unsafe { read_raw_fast(r, b, read) };
     }
@@ -197,8 +197,7 @@ unsafe fn read_raw_fast(r: RawHandle, b: &mut [u8], read: *mut DWORD) -> BOOL {
 }
 
 /// `ReadFile` on any other handle, with an OVERLAPPED, or with arguments the hot path above
-/// does not take (no count pointer, a buffer over a page boundary or a bad one: checked and
-/// reported here). Out of line: the hot path then saves and restores fewer registers.
+/// does not take (no count pointer, a bad buffer: checked and reported here). Out of line: the hot path then saves and restores fewer registers.
 ///
 /// # Safety
 /// As `ReadFile`.
@@ -421,7 +420,7 @@ pub unsafe extern "C" fn WriteFile(
         && let Some(r) = raw_value(h)
         && !written.is_null()
         // SAFETY: the caller's contract.
-        && let Some(msg) = unsafe { bytes_one_page(buf, len) }
+        && let Some(msg) = unsafe { bytes_hot(buf, len) }
     {
         // The hot path, as in `ReadFile`.
         let p = boundary_packed(|| raw::mailslot_write_packed(r, msg));

@@ -234,27 +234,37 @@ pub(crate) enum Access {
     WriteOwned = 2,
 }
 
-/// Whether `[start, start + len)` lies within one page that can be accessed as `access`
-/// says: `false` also for a range over a page boundary, or before the handler is installed
-/// (the caller then takes its general path, [`probe`]). The hot path's probe (`ReadFile` /
-/// `WriteFile` of a small message): one page test and one touch. `len >= 1`. NULL is refused
-/// (a privileged process may map page 0); a range within the last page, the only one that
-/// could wrap, faults (it is the kernel's).
+/// Whether `[start, start + len)` can be accessed as `access` says, for a hot path: `false`
+/// also before the handler is installed (the caller then takes its general path, which
+/// installs it, and reports). A buffer within one page (every small message) costs one page
+/// test and one touch; a larger one is probed page by page out of line. `len >= 1`. NULL is
+/// refused (a privileged process may map page 0); a one-page range within the last page, the
+/// only one that could wrap, faults (it is the kernel's).
 #[inline(always)]
-pub(crate) fn probe_one_page(start: usize, len: u32, access: Access) -> bool {
+pub(crate) fn probe_hot(start: usize, len: u32, access: Access) -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         const PAGE: usize = 4096;
         start != 0
-            && (start % PAGE) + len as usize <= PAGE
             && imp::is_ready()
-            && imp::touch(start, access)
+            && if (start % PAGE) + len as usize <= PAGE {
+                imp::touch(start, access)
+            } else {
+                probe_pages(start, len as usize, access)
+            }
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
         let _ = (start, len, access);
         false
     }
+}
+
+/// [`probe_hot`] over more than one page.
+#[cfg(target_arch = "x86_64")]
+#[inline(never)]
+fn probe_pages(start: usize, len: usize, access: Access) -> bool {
+    start.checked_add(len).is_some() && probe(start, len, access) == Some(true)
 }
 
 /// Whether every page of `[start, start + len)` can be accessed as `access` says, or `None`

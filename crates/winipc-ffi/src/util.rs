@@ -324,36 +324,36 @@ pub(crate) unsafe fn bytes<'a>(p: *const c_void, len: usize) -> R<&'a [u8]> {
     Ok(unsafe { std::slice::from_raw_parts(p.cast::<u8>(), len) })
 }
 
-/// [`bytes`] on a hot path: a buffer within one page, probed with one touch, or `None` for
-/// anything else (a buffer over a page boundary, a bad one, or the probe not yet installed),
-/// which the caller hands to its general path (that one reports the error). Needs no library
+/// [`bytes`] on a hot path ([`crate::probe::probe_hot`]: one touch for a buffer within one
+/// page), or `None` for a bad buffer or before the probe is installed, which the caller hands
+/// to its general path (that one installs the probe and reports the error). Needs no library
 /// boundary: it takes no lock and installs nothing.
 ///
 /// # Safety
 /// `p` is NULL or valid for `len` bytes of reads for `'a`.
 #[inline(always)]
-pub(crate) unsafe fn bytes_one_page<'a>(p: *const c_void, len: u32) -> Option<&'a [u8]> {
+pub(crate) unsafe fn bytes_hot<'a>(p: *const c_void, len: u32) -> Option<&'a [u8]> {
     if len == 0 {
         return Some(&[]);
     }
-    if !crate::probe::probe_one_page(p as usize, len, Access::Read) {
+    if !crate::probe::probe_hot(p as usize, len, Access::Read) {
         return None;
     }
     // SAFETY: probed (so not NULL, not wrapping), len > 0, validity guaranteed by the caller.
     Some(unsafe { std::slice::from_raw_parts(p.cast::<u8>(), len as usize) })
 }
 
-/// [`bytes_mut`] on a hot path, as [`bytes_one_page`] (the caller owns the buffer for the
-/// call, as `ReadFile`'s: the probe writes back plainly).
+/// [`bytes_mut`] on a hot path, as [`bytes_hot`] (the caller owns the buffer for the call, as
+/// `ReadFile`'s: the probe writes back plainly).
 ///
 /// # Safety
 /// `p` is NULL or valid for `len` bytes of reads and writes for `'a`, not aliased.
 #[inline(always)]
-pub(crate) unsafe fn bytes_mut_one_page<'a>(p: *mut c_void, len: u32) -> Option<&'a mut [u8]> {
+pub(crate) unsafe fn bytes_mut_hot<'a>(p: *mut c_void, len: u32) -> Option<&'a mut [u8]> {
     if len == 0 {
         return Some(&mut []);
     }
-    if !crate::probe::probe_one_page(p as usize, len, Access::WriteOwned) {
+    if !crate::probe::probe_hot(p as usize, len, Access::WriteOwned) {
         return None;
     }
     // SAFETY: probed (so not NULL, not wrapping), len > 0, validity and exclusivity guaranteed
