@@ -295,6 +295,7 @@ fn close_handle(h: HANDLE) -> R<()> {
     match classify(h)? {
         H::Raw(r) => {
             crate::overlapped::forget(crate::overlapped::key_of(h));
+            crate::fastpath::forget(r);
             Ok(raw::close(r)?)
         }
         H::Std(fd) => crate::files::close_fd(fd),

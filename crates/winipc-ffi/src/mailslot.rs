@@ -187,7 +187,7 @@ pub unsafe extern "C" fn ReadFile(
 /// `read` valid for a `DWORD` write.
 #[inline(always)]
 unsafe fn read_raw_fast(r: RawHandle, b: &mut [u8], read: *mut DWORD) -> BOOL {
-    let p = boundary_packed(|| raw::mailslot_read_packed(r, b));
+    let p = boundary_packed(|| crate::fastpath::read(r, b));
     if p & raw::PACKED_FAILED != 0 {
         return failed(p as u32);
     }
@@ -423,7 +423,7 @@ pub unsafe extern "C" fn WriteFile(
         && let Some(msg) = unsafe { bytes_hot(buf, len) }
     {
         // The hot path, as in `ReadFile`.
-        let p = boundary_packed(|| raw::mailslot_write_packed(r, msg));
+        let p = boundary_packed(|| crate::fastpath::write(r, msg));
         if p & raw::PACKED_FAILED != 0 {
             return failed(p as u32);
         }

@@ -543,6 +543,53 @@ fn resolve_raw(
     Ok((e, ring))
 }
 
+/// A raw mailslot handle resolved for one direction, for a cache outside the core (the C ABI's
+/// own, `crate::raw::MailslotPort`): its slot object and ring.
+#[derive(Debug, Clone)]
+pub(crate) struct Port {
+    obj: objects::ObjRef,
+    ring: Arc<OpenRing>,
+}
+
+impl Port {
+    /// Resolves `h` for receiving (or sending); `None` for anything but a local mailslot's
+    /// handle of that direction (the caller then uses the general path, which reports).
+    pub(crate) fn resolve(h: RawHandle, receive: bool) -> Option<Port> {
+        let e = handles::resolve(h).ok()?;
+        check_direction(&e, receive).ok()?;
+        let ring = raw_ring(h, &e).ok()?;
+        Some(Port { obj: e.obj, ring })
+    }
+
+    /// One message read, as [`read_raw_packed`] (the readiness bridges poked after it).
+    #[inline(always)]
+    pub(crate) fn read_packed(&self, buf: &mut [u8]) -> u64 {
+        let r = read(self.obj, &self.ring, buf, None);
+        if r.is_ok() {
+            crate::readiness::after_mailslot_read();
+        }
+        Packed::of(r).0
+    }
+
+    /// One message sent, as [`write_raw_packed`].
+    #[inline(always)]
+    pub(crate) fn write_packed(&self, msg: &[u8]) -> u64 {
+        Packed::of(
+            write(&self.ring, msg, None)
+                .map(|()| 0)
+                .map_err(write_error),
+        )
+        .0
+    }
+}
+
+/// The epoch of raw mailslot handle resolutions ([`RAW_EPOCH`]): a resolution made after
+/// reading it is current while it stays the same.
+#[inline(always)]
+pub(crate) fn raw_epoch() -> u64 {
+    RAW_EPOCH.load(Ordering::Acquire)
+}
+
 /// `CloseHandle` hook: drops the ring a raw handle kept mapped.
 fn forget_raw_handle(h: RawHandle) {
     // This thread's cached resolutions from before the close are stale: drop them now, so

@@ -350,6 +350,61 @@ pub fn mailslot_read_packed(h: RawHandle, buf: &mut [u8]) -> u64 {
     mailslot::read_raw_packed(h, buf)
 }
 
+/// A raw mailslot handle resolved for one direction, for the C ABI's own cache of resolutions:
+/// [`MailslotPort::read_packed`] / [`MailslotPort::write_packed`] do what
+/// [`mailslot_read_packed`] / [`mailslot_write_packed`] do on its handle, without looking the
+/// handle up. Valid while [`mailslot_epoch`] returns the value read before
+/// [`MailslotPort::resolve`] (any mailslot handle's release, and a fork, moves it): a cache
+/// keyed by handle value and that epoch never uses a closed handle's resolution, even when the
+/// value is reused. Holding one keeps the slot's ring mapped.
+///
+/// ```no_run
+/// # fn f(h: winipc::RawHandle) {
+/// let epoch = winipc::raw::mailslot_epoch();
+/// if let Some(port) = winipc::raw::MailslotPort::resolve(h, true) {
+///     let mut buf = [0u8; 64];
+///     if winipc::raw::mailslot_epoch() == epoch {
+///         let _outcome = port.read_packed(&mut buf);
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct MailslotPort(mailslot::Port);
+
+impl MailslotPort {
+    /// Resolves `h` for receiving (`true`) or sending; `None` for anything but a local
+    /// mailslot's handle of that direction (use [`mailslot_read_packed`] /
+    /// [`mailslot_write_packed`] then: they report why).
+    pub fn resolve(h: RawHandle, receive: bool) -> Option<MailslotPort> {
+        mailslot::Port::resolve(h, receive).map(MailslotPort)
+    }
+
+    /// [`mailslot_read_packed`] on the resolved handle.
+    #[inline(always)]
+    pub fn read_packed(&self, buf: &mut [u8]) -> u64 {
+        self.0.read_packed(buf)
+    }
+
+    /// [`mailslot_write_packed`] on the resolved handle.
+    #[inline(always)]
+    pub fn write_packed(&self, msg: &[u8]) -> u64 {
+        self.0.write_packed(msg)
+    }
+}
+
+/// The epoch of raw mailslot handle resolutions (see [`MailslotPort`]); read it *before*
+/// resolving.
+///
+/// ```
+/// let e = winipc::raw::mailslot_epoch();
+/// assert!(winipc::raw::mailslot_epoch() >= e);
+/// ```
+#[inline(always)]
+pub fn mailslot_epoch() -> u64 {
+    mailslot::raw_epoch()
+}
+
 /// [`mailslot_read_packed`] as a `Result`: the bytes read, or the failure's Win32 code.
 #[inline]
 pub fn mailslot_read_win32(h: RawHandle, buf: &mut [u8]) -> std::result::Result<u32, u32> {
