@@ -98,7 +98,7 @@ fn with_port<B>(
 ) -> u64 {
     // The closure given to `with` only takes the address: with the whole body inside, `with`
     // was not inlined (a call and 16 more instructions per transfer).
-    let w: *const Ways = WAYS.with(|w| std::ptr::from_ref(w));
+    let w: *const Ways = WAYS.with(std::ptr::from_ref);
     // SAFETY: this thread's `WAYS`, which has no destructor and so lives as long as the
     // thread, used only during this call on this thread.
     let w = unsafe { &*w };
