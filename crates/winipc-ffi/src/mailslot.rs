@@ -188,7 +188,9 @@ pub unsafe extern "C" fn ReadFile(
 #[inline(always)]
 unsafe fn read_raw_fast(r: RawHandle, b: &mut [u8], read: *mut DWORD) -> BOOL {
     let p = boundary_packed(|| crate::fastpath::read(r, b));
-    if p & raw::PACKED_FAILED != 0 {
+    // A count is below 2^32; a failure is `PACKED_FAILED | code` (one compare, where the bit
+    // test took a 64-bit constant's materialization).
+    if p >= raw::PACKED_FAILED {
         return failed(p as u32);
     }
     // SAFETY: the caller's contract.
@@ -424,7 +426,8 @@ pub unsafe extern "C" fn WriteFile(
     {
         // The hot path, as in `ReadFile`.
         let p = boundary_packed(|| crate::fastpath::write(r, msg));
-        if p & raw::PACKED_FAILED != 0 {
+        // As in `ReadFile`: a failure is `PACKED_FAILED | code`, success 0.
+        if p >= raw::PACKED_FAILED {
             return failed(p as u32);
         }
         // SAFETY: the caller's contract; checked non-NULL.
