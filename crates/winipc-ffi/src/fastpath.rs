@@ -6,7 +6,7 @@
 //! by a fork) to be those the resolution was made under, so a closed handle's resolution is
 //! never used, even when its value is reused. The resolutions themselves are owned through a
 //! second thread-local whose destructor frees them (and empties the ways first). Decision
-//! 0018.
+//! 0020.
 //!
 //! The `unsafe` here: the dereference of a way's resolution (a `Box` the way owns) and of the
 //! thread-local's address.
