@@ -123,7 +123,9 @@ pub(crate) fn raw_value(h: HANDLE) -> Option<RawHandle> {
     const _: () =
         assert!((raw::HANDLE_VALUE_LIMIT as usize) <= LOCAL_BASE && LOCAL_BASE < STD_BASE);
     let v = h as usize & !3;
-    (v != 0 && v < raw::HANDLE_VALUE_LIMIT as usize).then_some(v as RawHandle)
+    // 4 <= v < HANDLE_VALUE_LIMIT, in one comparison (the hot path of ReadFile/WriteFile).
+    const _: () = assert!(raw::HANDLE_VALUE_LIMIT % 4 == 0 && raw::HANDLE_VALUE_LIMIT >= 4);
+    (v.wrapping_sub(4) < raw::HANDLE_VALUE_LIMIT as usize - 4).then_some(v as RawHandle)
 }
 
 /// A handle that must be a core handle (pseudo and standard handles are invalid here).
@@ -311,6 +313,7 @@ fn close_handle(h: HANDLE) -> R<()> {
     match classify(h)? {
         H::Raw(r) => {
             crate::overlapped::forget(crate::overlapped::key_of(h));
+            crate::fastpath::forget(r);
             Ok(raw::close(r)?)
         }
         H::Std(fd) => crate::files::close_fd(fd),

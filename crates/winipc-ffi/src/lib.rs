@@ -24,6 +24,7 @@ mod critical_section;
 mod datefmt;
 mod dirs;
 mod env;
+mod fastpath;
 mod fd;
 mod fiber;
 mod files;

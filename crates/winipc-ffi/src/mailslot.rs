@@ -166,18 +166,40 @@ pub unsafe extern "C" fn ReadFile(
     unsafe { write_opt(read, 0) };
     if overlapped.is_null()
         && let Some(r) = raw_value(h)
+        && !read.is_null()
+        // SAFETY: the caller's contract.
+        && let Some(b) = unsafe { bytes_mut_hot(buf, len) }
     {
         // The hot path: a core handle (a mailslot's, or the core reports what else it is),
-        // no OVERLAPPED: what the general path below does for it, without its dispatch.
+        // no OVERLAPPED, a count pointer and a good buffer: what the general path below does
+        // for it, without its dispatch and argument checks (a failed check takes the general
+        // path, which reports it).
         // SAFETY: the caller's contract.
-        return unsafe { read_raw(r, buf, len, read) };
+        return unsafe { read_raw_fast(r, b, read) };
     }
     // SAFETY: the caller's contract.
     unsafe { read_file_general(h, buf, len, read, overlapped) }
 }
 
-/// `ReadFile` on any other handle, or with an OVERLAPPED (out of line: the hot path above
-/// then saves and restores fewer registers).
+/// `ReadFile`'s hot path: one message read into `b` (checked) from core handle `r`.
+///
+/// # Safety
+/// `read` valid for a `DWORD` write.
+#[inline(always)]
+unsafe fn read_raw_fast(r: RawHandle, b: &mut [u8], read: *mut DWORD) -> BOOL {
+    let p = boundary_packed(|| crate::fastpath::read(r, b));
+    // A count is below 2^32; a failure is `PACKED_FAILED | code` (one compare, where the bit
+    // test took a 64-bit constant's materialization).
+    if p >= raw::PACKED_FAILED {
+        return failed(p as u32);
+    }
+    // SAFETY: the caller's contract.
+    unsafe { read.write(p as u32) };
+    TRUE
+}
+
+/// `ReadFile` on any other handle, with an OVERLAPPED, or with arguments the hot path above
+/// does not take (no count pointer, a bad buffer: checked and reported here). Out of line: the hot path then saves and restores fewer registers.
 ///
 /// # Safety
 /// As `ReadFile`.
@@ -189,6 +211,12 @@ unsafe fn read_file_general(
     read: *mut DWORD,
     overlapped: *mut c_void,
 ) -> BOOL {
+    if overlapped.is_null()
+        && let Some(r) = raw_value(h)
+    {
+        // SAFETY: the caller's contract.
+        return unsafe { read_raw(r, buf, len, read) };
+    }
     let ov = overlapped.cast::<OVERLAPPED>();
     if let Some(t) = crate::overlapped::target_of(h) {
         // SAFETY: the caller's contract (buffer and OVERLAPPED valid until completion).
@@ -213,38 +241,46 @@ unsafe fn read_file_general(
 ///
 /// # Safety
 /// `buf` NULL or valid for `len` bytes of writes; `read` NULL or valid for a `DWORD` write.
-#[inline(always)]
 unsafe fn read_raw(r: RawHandle, buf: *mut c_void, len: DWORD, read: *mut DWORD) -> BOOL {
-    ffi_bool(|| {
+    let out = boundary(|| {
         if read.is_null() {
-            return Err(invalid_parameter("lpNumberOfBytes is NULL"));
+            return Err(invalid_parameter("lpNumberOfBytes is NULL").0);
         }
         // SAFETY: the caller's contract.
-        let b = unsafe { bytes_mut(buf, len as usize) }?;
-        let n = raw::mailslot_read_win32(r, b).map_err(Fail)?;
-        // SAFETY: the caller's contract; checked non-NULL.
-        unsafe { read.write(n) };
-        Ok(())
-    })
+        let b = unsafe { bytes_mut(buf, len as usize) }.map_err(|f| f.0)?;
+        raw::mailslot_read_win32(r, b)
+    });
+    match out {
+        Ok(n) => {
+            // SAFETY: the caller's contract; checked non-NULL (the body succeeded).
+            unsafe { read.write(n) };
+            TRUE
+        }
+        Err(code) => failed(code),
+    }
 }
 
 /// `WriteFile` on core handle `r` without an OVERLAPPED: as [`read_raw`], one message sent.
 ///
 /// # Safety
 /// `buf` NULL or valid for `len` bytes of reads; `written` NULL or valid for a `DWORD` write.
-#[inline(always)]
 unsafe fn write_raw(r: RawHandle, buf: *const c_void, len: DWORD, written: *mut DWORD) -> BOOL {
-    ffi_bool(|| {
+    let out = boundary(|| {
         if written.is_null() {
-            return Err(invalid_parameter("lpNumberOfBytes is NULL"));
+            return Err(invalid_parameter("lpNumberOfBytes is NULL").0);
         }
         // SAFETY: the caller's contract.
-        let msg = unsafe { bytes(buf, len as usize) }?;
-        raw::mailslot_write_win32(r, msg).map_err(Fail)?;
-        // SAFETY: the caller's contract; checked non-NULL.
-        unsafe { written.write(len) };
-        Ok(())
-    })
+        let msg = unsafe { bytes(buf, len as usize) }.map_err(|f| f.0)?;
+        raw::mailslot_write_win32(r, msg)
+    });
+    match out {
+        Ok(()) => {
+            // SAFETY: the caller's contract; checked non-NULL (the body succeeded).
+            unsafe { written.write(len) };
+            TRUE
+        }
+        Err(code) => failed(code),
+    }
 }
 
 /// `ReadFile` on a named-pipe end without `FILE_FLAG_OVERLAPPED`: a message that does not
@@ -384,16 +420,26 @@ pub unsafe extern "C" fn WriteFile(
     unsafe { write_opt(written, 0) };
     if overlapped.is_null()
         && let Some(r) = raw_value(h)
+        && !written.is_null()
+        // SAFETY: the caller's contract.
+        && let Some(msg) = unsafe { bytes_hot(buf, len) }
     {
         // The hot path, as in `ReadFile`.
-        // SAFETY: the caller's contract.
-        return unsafe { write_raw(r, buf, len, written) };
+        let p = boundary_packed(|| crate::fastpath::write(r, msg));
+        // As in `ReadFile`: a failure is `PACKED_FAILED | code`, success 0.
+        if p >= raw::PACKED_FAILED {
+            return failed(p as u32);
+        }
+        // SAFETY: the caller's contract; checked non-NULL.
+        unsafe { written.write(len) };
+        return TRUE;
     }
     // SAFETY: the caller's contract.
     unsafe { write_file_general(h, buf, len, written, overlapped) }
 }
 
-/// `WriteFile` on any other handle, or with an OVERLAPPED (out of line, as for `ReadFile`).
+/// `WriteFile` on any other handle, with an OVERLAPPED, or with arguments its hot path does
+/// not take (out of line, as for `ReadFile`).
 ///
 /// # Safety
 /// As `WriteFile`.
@@ -405,6 +451,12 @@ unsafe fn write_file_general(
     written: *mut DWORD,
     overlapped: *mut c_void,
 ) -> BOOL {
+    if overlapped.is_null()
+        && let Some(r) = raw_value(h)
+    {
+        // SAFETY: the caller's contract.
+        return unsafe { write_raw(r, buf, len, written) };
+    }
     let ov = overlapped.cast::<OVERLAPPED>();
     if let Some(t) = crate::overlapped::target_of(h) {
         // SAFETY: the caller's contract (buffer and OVERLAPPED valid until completion).

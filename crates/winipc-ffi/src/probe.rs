@@ -7,7 +7,8 @@
 //! issue 16). The answers are the same: unmapped or protected memory is refused with
 //! `ERROR_NOACCESS`, and nothing is dereferenced blindly.
 //!
-//! The faulting instruction is one of two labelled instructions of [`winipc_touch`]; the
+//! The faulting instruction is one of four labelled instructions of `winipc_touch` (three
+//! entry points, one per kind of access, each entered at its touching instruction); the
 //! handler only acts when the interrupted instruction pointer is exactly one of them, moving
 //! it to the function's failure return. Every other `SIGSEGV` goes to the handler installed
 //! before ours, or to the default action, as in `winipc_sys::sigbus`. A program that installs
@@ -25,24 +26,18 @@ mod imp {
         ".hidden winipc_touch",
         ".type winipc_touch,@function",
         "winipc_touch:",
-        "    test esi, esi",
-        "    jnz 2f",
         ".globl winipc_touch_load",
         ".hidden winipc_touch_load",
         "winipc_touch_load:",
         "    mov al, byte ptr [rdi]",
         "    xor eax, eax",
         "    ret",
-        "2:",
-        "    cmp esi, 2",
-        "    je 3f",
         ".globl winipc_touch_store",
         ".hidden winipc_touch_store",
         "winipc_touch_store:",
         "    lock or byte ptr [rdi], 0",
         "    xor eax, eax",
         "    ret",
-        "3:",
         ".globl winipc_touch_own_load",
         ".hidden winipc_touch_own_load",
         "winipc_touch_own_load:",
@@ -63,12 +58,15 @@ mod imp {
     );
 
     unsafe extern "C" {
-        /// Touches the byte at `addr`: a read (`mode` 0), an atomic `or 0` (1), or a plain
-        /// read and write-back (2); returns 0, or 1 if the access faulted.
-        fn winipc_touch(addr: usize, mode: u32) -> u32;
-        static winipc_touch_load: u8;
-        static winipc_touch_store: u8;
-        static winipc_touch_own_load: u8;
+        // Each of the three entry points below is the labelled instruction itself, entered
+        // directly (no dispatch on a mode: issue 16 counts every instruction of the hot
+        // path): each touches the byte at `addr` and returns 0, or 1 if the access faulted.
+        /// A read.
+        fn winipc_touch_load(addr: usize) -> u32;
+        /// An atomic `or 0`.
+        fn winipc_touch_store(addr: usize) -> u32;
+        /// A plain read and write-back.
+        fn winipc_touch_own_load(addr: usize) -> u32;
         static winipc_touch_own_store: u8;
         static winipc_touch_fault: u8;
     }
@@ -81,9 +79,9 @@ mod imp {
         // Only the addresses of the labels are taken, never their contents.
         (
             [
-                std::ptr::addr_of!(winipc_touch_load) as usize,
-                std::ptr::addr_of!(winipc_touch_store) as usize,
-                std::ptr::addr_of!(winipc_touch_own_load) as usize,
+                winipc_touch_load as *const () as usize,
+                winipc_touch_store as *const () as usize,
+                winipc_touch_own_load as *const () as usize,
                 std::ptr::addr_of!(winipc_touch_own_store) as usize,
             ],
             std::ptr::addr_of!(winipc_touch_fault) as usize,
@@ -145,6 +143,12 @@ mod imp {
         READY.load(Ordering::Acquire) || install()
     }
 
+    /// Whether the handler is installed (without installing it).
+    #[inline(always)]
+    pub(super) fn is_ready() -> bool {
+        READY.load(Ordering::Acquire)
+    }
+
     /// Installs the handler on first use; whether it is in place.
     #[cold]
     #[inline(never)]
@@ -174,13 +178,44 @@ mod imp {
     }
 
     /// Touches one byte at `addr`; `false` if it faulted.
-    #[inline]
+    ///
+    /// The entry point is called from inline assembly that names exactly what it uses (`rdi`
+    /// in, `eax` out, the flags): an ordinary call would make the hot path save and restore
+    /// every caller-saved register it still needs (issue 16).
+    #[inline(always)]
     pub(super) fn touch(addr: usize, access: super::Access) -> bool {
-        // SAFETY: `winipc_touch` accesses one byte at `addr`; a fault there is turned into a
-        // return of 1 by `on_sigsegv` (installed: `ready()` returned true). The atomic `or 0`
-        // leaves the byte's value unchanged, also against concurrent writers; the plain
-        // write-back is used only on buffers the call owns (see `Access::WriteOwned`).
-        unsafe { winipc_touch(addr, access as u32) == 0 }
+        let faulted: u32;
+        // SAFETY: each entry point is a leaf of `winipc_touch` that accesses one byte at
+        // `addr` (in `rdi`) and returns 0 in `eax`, or 1 when the access faulted (`on_sigsegv`,
+        // installed: the caller saw `ready()`/`is_ready()` true, moves the interrupted
+        // instruction to `winipc_touch_fault`, which returns 1 the same way); it changes no
+        // other register than `eax` and the flags. The call needs the stack (no `nostack`).
+        // The atomic `or 0` leaves the byte's value unchanged, also against concurrent
+        // writers; the plain write-back is used only on buffers the call owns (see
+        // `Access::WriteOwned`).
+        unsafe {
+            match access {
+                super::Access::Read => std::arch::asm!(
+                    "call {f}",
+                    f = sym winipc_touch_load,
+                    in("rdi") addr,
+                    out("eax") faulted,
+                ),
+                super::Access::Write => std::arch::asm!(
+                    "call {f}",
+                    f = sym winipc_touch_store,
+                    in("rdi") addr,
+                    out("eax") faulted,
+                ),
+                super::Access::WriteOwned => std::arch::asm!(
+                    "call {f}",
+                    f = sym winipc_touch_own_load,
+                    in("rdi") addr,
+                    out("eax") faulted,
+                ),
+            }
+        }
+        faulted == 0
     }
 }
 
@@ -197,6 +232,39 @@ pub(crate) enum Access {
     /// concurrent writer would already be the caller's data race. Costs no locked instruction
     /// (the atomic `or` was ≈ 10 % of a 64-byte `WriteFile` + `ReadFile`).
     WriteOwned = 2,
+}
+
+/// Whether `[start, start + len)` can be accessed as `access` says, for a hot path: `false`
+/// also before the handler is installed (the caller then takes its general path, which
+/// installs it, and reports). A buffer within one page (every small message) costs one page
+/// test and one touch; a larger one is probed page by page out of line. `len >= 1`. NULL is
+/// refused (a privileged process may map page 0); a one-page range within the last page, the
+/// only one that could wrap, faults (it is the kernel's).
+#[inline(always)]
+pub(crate) fn probe_hot(start: usize, len: u32, access: Access) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        const PAGE: usize = 4096;
+        start != 0
+            && imp::is_ready()
+            && if (start % PAGE) + len as usize <= PAGE {
+                imp::touch(start, access)
+            } else {
+                probe_pages(start, len as usize, access)
+            }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (start, len, access);
+        false
+    }
+}
+
+/// [`probe_hot`] over more than one page.
+#[cfg(target_arch = "x86_64")]
+#[inline(never)]
+fn probe_pages(start: usize, len: usize, access: Access) -> bool {
+    start.checked_add(len).is_some() && probe(start, len, access) == Some(true)
 }
 
 /// Whether every page of `[start, start + len)` can be accessed as `access` says, or `None`

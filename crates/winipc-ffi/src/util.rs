@@ -200,6 +200,49 @@ pub(crate) fn ffi<T>(failed: T, body: impl FnOnce() -> R<T>) -> T {
     }
 }
 
+/// The boundary of a hot path whose body reports a failure as its Win32 code (`ReadFile` /
+/// `WriteFile` on a mailslot): as [`ffi`], but the outcome stays in registers and the last
+/// error is left to the caller ([`failed`]), so that the path that succeeds carries no
+/// packing of a `Result<T, Fail>` (issue 16).
+#[inline(always)]
+pub(crate) fn boundary<T>(body: impl FnOnce() -> Result<T, u32>) -> Result<T, u32> {
+    crate::threadctl::enter_library();
+    let r = catch_unwind(AssertUnwindSafe(body));
+    crate::threadctl::leave_library();
+    match r {
+        Ok(r) => r,
+        Err(payload) => {
+            drop(payload);
+            Err(code::ERROR_GEN_FAILURE)
+        }
+    }
+}
+
+/// [`boundary`] for a body whose outcome is packed in one word (`winipc::raw`'s
+/// `mailslot_read_packed`): a panic becomes [`winipc::raw::PACKED_FAILED`] with
+/// `ERROR_GEN_FAILURE`.
+#[inline(always)]
+pub(crate) fn boundary_packed(body: impl FnOnce() -> u64) -> u64 {
+    crate::threadctl::enter_library();
+    let r = catch_unwind(AssertUnwindSafe(body));
+    crate::threadctl::leave_library();
+    match r {
+        Ok(p) => p,
+        Err(payload) => {
+            drop(payload);
+            winipc_core::raw::PACKED_FAILED | u64::from(code::ERROR_GEN_FAILURE)
+        }
+    }
+}
+
+/// A failed call with Win32 code `code`: sets the last error, returns `FALSE`.
+#[cold]
+#[inline(never)]
+pub(crate) fn failed(code: u32) -> BOOL {
+    set_last_error(code);
+    FALSE
+}
+
 /// [`ffi`] for functions returning `BOOL`.
 #[inline(always)]
 pub(crate) fn ffi_bool(body: impl FnOnce() -> R<()>) -> BOOL {
@@ -279,6 +322,43 @@ pub(crate) unsafe fn bytes<'a>(p: *const c_void, len: usize) -> R<&'a [u8]> {
     }
     // SAFETY: non-NULL, len > 0, validity guaranteed by the caller.
     Ok(unsafe { std::slice::from_raw_parts(p.cast::<u8>(), len) })
+}
+
+/// [`bytes`] on a hot path ([`crate::probe::probe_hot`]: one touch for a buffer within one
+/// page), or `None` for a bad buffer or before the probe is installed, which the caller hands
+/// to its general path (that one installs the probe and reports the error). Needs no library
+/// boundary: it takes no lock and installs nothing.
+///
+/// # Safety
+/// `p` is NULL or valid for `len` bytes of reads for `'a`.
+#[inline(always)]
+pub(crate) unsafe fn bytes_hot<'a>(p: *const c_void, len: u32) -> Option<&'a [u8]> {
+    if len == 0 {
+        return Some(&[]);
+    }
+    if !crate::probe::probe_hot(p as usize, len, Access::Read) {
+        return None;
+    }
+    // SAFETY: probed (so not NULL, not wrapping), len > 0, validity guaranteed by the caller.
+    Some(unsafe { std::slice::from_raw_parts(p.cast::<u8>(), len as usize) })
+}
+
+/// [`bytes_mut`] on a hot path, as [`bytes_hot`] (the caller owns the buffer for the call, as
+/// `ReadFile`'s: the probe writes back plainly).
+///
+/// # Safety
+/// `p` is NULL or valid for `len` bytes of reads and writes for `'a`, not aliased.
+#[inline(always)]
+pub(crate) unsafe fn bytes_mut_hot<'a>(p: *mut c_void, len: u32) -> Option<&'a mut [u8]> {
+    if len == 0 {
+        return Some(&mut []);
+    }
+    if !crate::probe::probe_hot(p as usize, len, Access::WriteOwned) {
+        return None;
+    }
+    // SAFETY: probed (so not NULL, not wrapping), len > 0, validity and exclusivity guaranteed
+    // by the caller.
+    Some(unsafe { std::slice::from_raw_parts_mut(p.cast::<u8>(), len as usize) })
 }
 
 /// A mutable byte buffer from C; NULL is allowed only for length 0.

@@ -388,9 +388,20 @@ pub(crate) fn after_fork_in_child() {
     RAW_EPOCH.fetch_add(1, Ordering::Release);
 }
 
-/// Entries of a thread's [`RAW_CACHE`] (a thread that writes one slot and reads another hits
-/// both).
+/// Entries of a thread's [`RAW_CACHE`]: one for the handle it last received on
+/// ([`RECEIVE_WAY`]), one for the handle it last sent on ([`SEND_WAY`]) (a thread that writes
+/// one slot and reads another hits both). A resolution is cached in the way of the direction
+/// it was checked for, so a hit needs no search and no direction check (a handle's kind and
+/// access cannot change while its entry lives, and its release moves [`RAW_EPOCH`]).
 const RAW_CACHE_WAYS: usize = 2;
+const RECEIVE_WAY: usize = 0;
+const SEND_WAY: usize = 1;
+
+/// The way of [`RAW_CACHE`] for a resolution checked for receiving (or sending).
+#[inline(always)]
+fn way(receive: bool) -> usize {
+    if receive { RECEIVE_WAY } else { SEND_WAY }
+}
 
 /// A thread's resolution of a raw mailslot handle: the value, the epoch it was resolved in
 /// ([`RAW_EPOCH`], which a `fork()` bumps in the child too: the child has its own handle
@@ -430,27 +441,31 @@ impl RawKey {
         }
     }
 
-    /// This thread's current cached resolution of `h` among `ways`, if any.
+    /// This thread's current cached resolution of `h` for receiving (or sending), if any:
+    /// its direction was checked when it was cached.
     #[inline(always)]
-    fn find(self, ways: &[Option<RawHit>; RAW_CACHE_WAYS], h: RawHandle) -> Option<&RawHit> {
-        ways.iter()
-            .flatten()
-            .find(|w| w.h == h && w.epoch == self.epoch)
+    fn find(
+        self,
+        ways: &[Option<RawHit>; RAW_CACHE_WAYS],
+        h: RawHandle,
+        receive: bool,
+    ) -> Option<&RawHit> {
+        ways[way(receive)]
+            .as_ref()
+            .filter(|w| w.h == h && w.epoch == self.epoch)
     }
 
-    /// Caches `h`'s resolution `(e, ring)`, made after this key was read.
-    fn remember(self, h: RawHandle, e: handles::Entry, ring: Arc<OpenRing>) {
+    /// Caches `h`'s resolution `(e, ring)`, made after this key was read and checked for
+    /// receiving (or sending).
+    fn remember(self, h: RawHandle, e: handles::Entry, ring: Arc<OpenRing>, receive: bool) {
         let evicted = RAW_CACHE.with(|c| {
             let mut c = c.try_borrow_mut().ok()?;
-            let last = c[RAW_CACHE_WAYS - 1].take();
-            c.rotate_right(1);
-            c[0] = Some(RawHit {
+            c[way(receive)].replace(RawHit {
                 h,
                 epoch: self.epoch,
                 entry: e,
                 ring,
-            });
-            last
+            })
         });
         drop(evicted); // unmapping (the last user of a ring) happens outside the borrow
     }
@@ -459,13 +474,13 @@ impl RawKey {
 /// The outcome of a transfer on a raw handle for the C ABI, in one register (issue 16: an
 /// `Option<Result<usize>>` travelled through memory, and the C face's 16-byte load of what the
 /// callee had stored as two 8-byte words stalled store forwarding, ≈ 40 % of `ReadFile`'s and
-/// `WriteFile`'s own cycles): the byte count (`0..=u32::MAX`), [`Packed::MISS`] (the handle is
-/// not in this thread's cache), or [`Packed::FAILED`] with the failure's Win32 code.
+/// `WriteFile`'s own cycles): the byte count (`0..=u32::MAX`), or [`Packed::FAILED`] with the
+/// failure's Win32 code. A cache miss is resolved by the callee itself, so the caller tests
+/// one bit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Packed(u64);
 
 impl Packed {
-    const MISS: Packed = Packed(u64::MAX);
     const FAILED: u64 = 1 << 32;
 
     #[inline(always)]
@@ -481,16 +496,6 @@ impl Packed {
     fn failed(e: Error) -> Packed {
         Packed(Packed::FAILED | u64::from(e.win32_code()))
     }
-
-    /// The byte count, or the Win32 code of the failure (never called on a miss).
-    #[inline(always)]
-    fn win32(self) -> std::result::Result<u32, u32> {
-        if self.0 & Packed::FAILED == 0 {
-            Ok(self.0 as u32)
-        } else {
-            Err(self.0 as u32)
-        }
-    }
 }
 
 /// `ReadFile` on a raw handle through this thread's cache, if `h` is in it (the hit path: one
@@ -505,16 +510,17 @@ fn read_cached(
 ) -> Packed {
     // Shared borrow: the read may block (waiting for a message) and a re-entry would only
     // find the cache busy for insertion.
-    let Ok(c) = c.try_borrow() else {
-        return Packed::MISS;
-    };
-    let Some(w) = key.find(&c, h) else {
-        return Packed::MISS;
-    };
-    Packed::of(match check_direction(&w.entry, true) {
-        Ok(()) => read(w.entry.obj, &w.ring, buf, None),
-        Err(e) => Err(e),
-    })
+    if let Ok(c) = c.try_borrow()
+        && let Some(w) = key.find(&c, h, true)
+    {
+        let r = read(w.entry.obj, &w.ring, buf, None);
+        if r.is_ok() {
+            crate::readiness::after_mailslot_read();
+        }
+        return Packed::of(r);
+    }
+    // The borrow has ended: the miss may cache its resolution.
+    read_raw_miss(key, h, buf)
 }
 
 /// `WriteFile` on a raw handle through this thread's cache, as [`read_cached`].
@@ -525,16 +531,12 @@ fn write_cached(
     h: RawHandle,
     msg: &[u8],
 ) -> Packed {
-    let Ok(c) = c.try_borrow() else {
-        return Packed::MISS;
-    };
-    let Some(w) = key.find(&c, h) else {
-        return Packed::MISS;
-    };
-    Packed::of(match check_direction(&w.entry, false) {
-        Ok(()) => write(&w.ring, msg, None).map(|()| 0).map_err(write_error),
-        Err(e) => Err(e),
-    })
+    if let Ok(c) = c.try_borrow()
+        && let Some(w) = key.find(&c, h, false)
+    {
+        return Packed::of(write(&w.ring, msg, None).map(|()| 0).map_err(write_error));
+    }
+    write_raw_miss_packed(key, h, msg)
 }
 
 /// A raw handle missing from this thread's cache: resolves it (checking its direction) and
@@ -549,8 +551,55 @@ fn resolve_raw(
     let e = handles::resolve(h)?;
     check_direction(&e, receive)?;
     let ring = raw_ring(h, &e)?;
-    key.remember(h, e, ring.clone());
+    key.remember(h, e, ring.clone(), receive);
     Ok((e, ring))
+}
+
+/// A raw mailslot handle resolved for one direction, for a cache outside the core (the C ABI's
+/// own, `crate::raw::MailslotPort`): its slot object and ring.
+#[derive(Debug, Clone)]
+pub(crate) struct Port {
+    obj: objects::ObjRef,
+    ring: Arc<OpenRing>,
+}
+
+impl Port {
+    /// Resolves `h` for receiving (or sending); `None` for anything but a local mailslot's
+    /// handle of that direction (the caller then uses the general path, which reports).
+    pub(crate) fn resolve(h: RawHandle, receive: bool) -> Option<Port> {
+        let e = handles::resolve(h).ok()?;
+        check_direction(&e, receive).ok()?;
+        let ring = raw_ring(h, &e).ok()?;
+        Some(Port { obj: e.obj, ring })
+    }
+
+    /// One message read, as [`read_raw_packed`] (the readiness bridges poked after it).
+    #[inline(always)]
+    pub(crate) fn read_packed(&self, buf: &mut [u8]) -> u64 {
+        let r = read(self.obj, &self.ring, buf, None);
+        if r.is_ok() {
+            crate::readiness::after_mailslot_read();
+        }
+        Packed::of(r).0
+    }
+
+    /// One message sent, as [`write_raw_packed`].
+    #[inline(always)]
+    pub(crate) fn write_packed(&self, msg: &[u8]) -> u64 {
+        Packed::of(
+            write(&self.ring, msg, None)
+                .map(|()| 0)
+                .map_err(write_error),
+        )
+        .0
+    }
+}
+
+/// The epoch of raw mailslot handle resolutions ([`RAW_EPOCH`]): a resolution made after
+/// reading it is current while it stays the same.
+#[inline(always)]
+pub(crate) fn raw_epoch() -> u64 {
+    RAW_EPOCH.load(Ordering::Acquire)
 }
 
 /// `CloseHandle` hook: drops the ring a raw handle kept mapped.
@@ -1293,13 +1342,13 @@ pub(crate) fn set_read_timeout(h: RawHandle, ms: u32) -> Result<()> {
     })
 }
 
-/// `ReadFile` on a raw handle (typed; the C ABI uses [`read_raw_win32`]).
+/// `ReadFile` on a raw handle (typed; the C ABI uses [`read_raw_packed`]).
 pub(crate) fn read_raw(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
     let key = RawKey::now();
     let hit = RAW_CACHE.with(|c| {
         let c = c.try_borrow().ok()?;
-        let w = key.find(&c, h)?;
-        Some(check_direction(&w.entry, true).and_then(|()| read(w.entry.obj, &w.ring, buf, None)))
+        let w = key.find(&c, h, true)?;
+        Some(read(w.entry.obj, &w.ring, buf, None))
     });
     if let Some(r) = hit {
         return r;
@@ -1308,13 +1357,13 @@ pub(crate) fn read_raw(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
     read(e.obj, &ring, buf, None)
 }
 
-/// `WriteFile` on a raw handle (typed; the C ABI uses [`write_raw_win32`]).
+/// `WriteFile` on a raw handle (typed; the C ABI uses [`write_raw_packed`]).
 pub(crate) fn write_raw(h: RawHandle, msg: &[u8]) -> Result<()> {
     let key = RawKey::now();
     let hit = RAW_CACHE.with(|c| {
         let c = c.try_borrow().ok()?;
-        let w = key.find(&c, h)?;
-        Some(check_direction(&w.entry, false).and_then(|()| write(&w.ring, msg, None)))
+        let w = key.find(&c, h, false)?;
+        Some(write(&w.ring, msg, None))
     });
     match hit {
         Some(r) => r,
@@ -1334,44 +1383,46 @@ fn write_error(e: Error) -> Error {
     }
 }
 
-/// `ReadFile` on a raw handle for the C ABI (its hot path): as [`read_raw`], with a failure
-/// as its Win32 code, so that the outcome travels in registers.
+/// `ReadFile` on a raw handle for the C ABI (its hot path): as [`read_raw`], with the
+/// outcome in one register ([`Packed`]: the byte count, or [`PACKED_FAILED`] with the
+/// failure's Win32 code), and after a message read the readiness bridges poked
+/// (`readiness::after_mailslot_read`, as [`crate::raw::mailslot_read`] does).
 #[inline(always)]
-pub(crate) fn read_raw_win32(h: RawHandle, buf: &mut [u8]) -> std::result::Result<u32, u32> {
+pub(crate) fn read_raw_packed(h: RawHandle, buf: &mut [u8]) -> u64 {
     let key = RawKey::now();
-    let mut p = RAW_CACHE.with(|c| read_cached(c, key, h, buf));
-    if p == Packed::MISS {
-        p = read_raw_miss(key, h, buf);
-    }
-    p.win32()
+    RAW_CACHE.with(|c| read_cached(c, key, h, buf)).0
 }
 
-/// [`read_raw_win32`]'s miss: resolves `h` and caches it.
+/// [`Packed`]'s failure bit: set, the low 32 bits are a Win32 code; clear, a byte count.
+pub(crate) const PACKED_FAILED: u64 = Packed::FAILED;
+
+/// [`read_cached`]'s miss: resolves `h` and caches it.
 #[cold]
 #[inline(never)]
 fn read_raw_miss(key: RawKey, h: RawHandle, buf: &mut [u8]) -> Packed {
-    Packed::of(resolve_raw(key, h, true).and_then(|(e, ring)| read(e.obj, &ring, buf, None)))
-}
-
-/// `WriteFile` on a raw handle for the C ABI (its hot path), as [`read_raw_win32`].
-#[inline(always)]
-pub(crate) fn write_raw_win32(h: RawHandle, msg: &[u8]) -> std::result::Result<(), u32> {
-    let key = RawKey::now();
-    let mut p = RAW_CACHE.with(|c| write_cached(c, key, h, msg));
-    if p == Packed::MISS {
-        p = write_raw_miss_packed(key, h, msg);
+    let r = resolve_raw(key, h, true).and_then(|(e, ring)| read(e.obj, &ring, buf, None));
+    if r.is_ok() {
+        crate::readiness::after_mailslot_read();
     }
-    p.win32().map(|_| ())
+    Packed::of(r)
 }
 
-/// [`write_raw_win32`]'s miss.
+/// `WriteFile` on a raw handle for the C ABI (its hot path), as [`read_raw_packed`] (0 for
+/// success).
+#[inline(always)]
+pub(crate) fn write_raw_packed(h: RawHandle, msg: &[u8]) -> u64 {
+    let key = RawKey::now();
+    RAW_CACHE.with(|c| write_cached(c, key, h, msg)).0
+}
+
+/// [`write_cached`]'s miss.
 #[cold]
 #[inline(never)]
 fn write_raw_miss_packed(key: RawKey, h: RawHandle, msg: &[u8]) -> Packed {
     Packed::of(write_raw_miss(key, h, msg).map(|()| 0).map_err(write_error))
 }
 
-/// A miss of [`write_raw`]/[`write_raw_win32`]: resolves `h` (a local mailslot's send handle,
+/// A miss of [`write_raw`]/[`write_cached`]: resolves `h` (a local mailslot's send handle,
 /// or a remote one's).
 #[cold]
 #[inline(never)]
@@ -1388,7 +1439,7 @@ fn write_raw_miss(key: RawKey, h: RawHandle, msg: &[u8]) -> Result<()> {
     }
     check_direction(&e, false)?;
     let ring = raw_ring(h, &e)?;
-    key.remember(h, e, ring.clone());
+    key.remember(h, e, ring.clone(), false);
     send(&e, &ring)
 }
 

@@ -329,13 +329,91 @@ pub fn mailslot_read(h: RawHandle, buf: &mut [u8]) -> Result<usize> {
     Ok(n)
 }
 
-/// [`mailslot_read`] for the C ABI's `ReadFile`: the bytes read, or the failure's Win32 code
-/// ([`Error::win32_code`]). The same work, with an outcome that travels in registers.
+/// The bit of [`mailslot_read_packed`]'s and [`mailslot_write_packed`]'s outcome that marks
+/// a failure (the low 32 bits are then its Win32 code, [`Error::win32_code`]).
+pub const PACKED_FAILED: u64 = mailslot::PACKED_FAILED;
+
+/// [`mailslot_read`] for the C ABI's `ReadFile`: the same work, with the outcome in one
+/// register: the bytes read, or [`PACKED_FAILED`] with the failure's Win32 code.
+///
+/// ```no_run
+/// # fn f(h: winipc::RawHandle) {
+/// let mut buf = [0u8; 64];
+/// match winipc::raw::mailslot_read_packed(h, &mut buf) {
+///     p if p & winipc::raw::PACKED_FAILED == 0 => println!("{p} bytes"),
+///     p => println!("failed, Win32 error {}", p as u32),
+/// }
+/// # }
+/// ```
 #[inline(always)]
+pub fn mailslot_read_packed(h: RawHandle, buf: &mut [u8]) -> u64 {
+    mailslot::read_raw_packed(h, buf)
+}
+
+/// A raw mailslot handle resolved for one direction, for the C ABI's own cache of resolutions:
+/// [`MailslotPort::read_packed`] / [`MailslotPort::write_packed`] do what
+/// [`mailslot_read_packed`] / [`mailslot_write_packed`] do on its handle, without looking the
+/// handle up. Valid while [`mailslot_epoch`] returns the value read before
+/// [`MailslotPort::resolve`] (any mailslot handle's release, and a fork, moves it): a cache
+/// keyed by handle value and that epoch never uses a closed handle's resolution, even when the
+/// value is reused. Holding one keeps the slot's ring mapped.
+///
+/// ```no_run
+/// # fn f(h: winipc::RawHandle) {
+/// let epoch = winipc::raw::mailslot_epoch();
+/// if let Some(port) = winipc::raw::MailslotPort::resolve(h, true) {
+///     let mut buf = [0u8; 64];
+///     if winipc::raw::mailslot_epoch() == epoch {
+///         let _outcome = port.read_packed(&mut buf);
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct MailslotPort(mailslot::Port);
+
+impl MailslotPort {
+    /// Resolves `h` for receiving (`true`) or sending; `None` for anything but a local
+    /// mailslot's handle of that direction (use [`mailslot_read_packed`] /
+    /// [`mailslot_write_packed`] then: they report why).
+    pub fn resolve(h: RawHandle, receive: bool) -> Option<MailslotPort> {
+        mailslot::Port::resolve(h, receive).map(MailslotPort)
+    }
+
+    /// [`mailslot_read_packed`] on the resolved handle.
+    #[inline(always)]
+    pub fn read_packed(&self, buf: &mut [u8]) -> u64 {
+        self.0.read_packed(buf)
+    }
+
+    /// [`mailslot_write_packed`] on the resolved handle.
+    #[inline(always)]
+    pub fn write_packed(&self, msg: &[u8]) -> u64 {
+        self.0.write_packed(msg)
+    }
+}
+
+/// The epoch of raw mailslot handle resolutions (see [`MailslotPort`]); read it *before*
+/// resolving.
+///
+/// ```
+/// let e = winipc::raw::mailslot_epoch();
+/// assert!(winipc::raw::mailslot_epoch() >= e);
+/// ```
+#[inline(always)]
+pub fn mailslot_epoch() -> u64 {
+    mailslot::raw_epoch()
+}
+
+/// [`mailslot_read_packed`] as a `Result`: the bytes read, or the failure's Win32 code.
+#[inline]
 pub fn mailslot_read_win32(h: RawHandle, buf: &mut [u8]) -> std::result::Result<u32, u32> {
-    let n = mailslot::read_raw_win32(h, buf)?;
-    crate::readiness::after_mailslot_read();
-    Ok(n)
+    let p = mailslot_read_packed(h, buf);
+    if p & PACKED_FAILED == 0 {
+        Ok(p as u32)
+    } else {
+        Err(p as u32)
+    }
 }
 
 /// `WriteFile` on a mailslot send handle: one message.
@@ -344,10 +422,22 @@ pub fn mailslot_write(h: RawHandle, msg: &[u8]) -> Result<()> {
     mailslot::write_raw(h, msg)
 }
 
-/// [`mailslot_write`] for the C ABI's `WriteFile`, with the failure as its Win32 code.
+/// [`mailslot_write`] for the C ABI's `WriteFile`, as [`mailslot_read_packed`]: 0, or
+/// [`PACKED_FAILED`] with the failure's Win32 code.
 #[inline(always)]
+pub fn mailslot_write_packed(h: RawHandle, msg: &[u8]) -> u64 {
+    mailslot::write_raw_packed(h, msg)
+}
+
+/// [`mailslot_write_packed`] as a `Result`: the failure as its Win32 code.
+#[inline]
 pub fn mailslot_write_win32(h: RawHandle, msg: &[u8]) -> std::result::Result<(), u32> {
-    mailslot::write_raw_win32(h, msg)
+    let p = mailslot_write_packed(h, msg);
+    if p & PACKED_FAILED == 0 {
+        Ok(())
+    } else {
+        Err(p as u32)
+    }
 }
 
 /// `GetMailslotInfo`.

@@ -404,12 +404,93 @@ static void test_forked_child(void)
     CloseHandle(s);
 }
 
+/* The hot path keeps each thread's last receive and send handles resolved, keyed by the
+ * handle value and the release epoch (issue 16): a closed handle's value, reused by another
+ * slot, must reach the new slot, in the thread that closed it and in one that had cached the
+ * old handle. */
+static HANDLE g_reuse_slot;
+static HANDLE g_reuse_go;
+static HANDLE g_reuse_done;
+static char g_reuse_got[2][16];
+static DWORD g_reuse_n[2];
+static BOOL g_reuse_ok[2];
+
+static DWORD WINAPI reuse_reader(LPVOID arg)
+{
+    int round;
+    (void)arg;
+    for (round = 0; round < 2; round++) {
+        if (round == 1 && WaitForSingleObject(g_reuse_go, 10000) != WAIT_OBJECT_0)
+            return 1;
+        g_reuse_ok[round] = ReadFile(g_reuse_slot, g_reuse_got[round],
+                                     sizeof g_reuse_got[round], &g_reuse_n[round], NULL);
+        SetEvent(g_reuse_done);
+    }
+    return 0;
+}
+
+static void test_reused_handle_value(void)
+{
+    char a_name[200], b_name[200], buf[16];
+    HANDLE a, aw, b, bw, th;
+    DWORD n;
+
+    slot_name(a_name, sizeof a_name, "reuse_a");
+    slot_name(b_name, sizeof b_name, "reuse_b");
+    a = CreateMailslotA(a_name, 0, 0, NULL);
+    CHECK(a != INVALID_HANDLE_VALUE);
+    aw = CreateFileA(a_name, GENERIC_WRITE, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(aw != INVALID_HANDLE_VALUE);
+    g_reuse_go = CreateEventA(NULL, FALSE, FALSE, NULL);
+    g_reuse_done = CreateEventA(NULL, FALSE, FALSE, NULL);
+    CHECK_OK(WriteFile(aw, "A1", 2, &n, NULL));
+    CHECK_OK(WriteFile(aw, "A2", 2, &n, NULL));
+    /* Both threads read A once: each caches its resolution. */
+    g_reuse_slot = a;
+    th = CreateThread(NULL, 0, reuse_reader, NULL, 0, NULL);
+    CHECK(th != NULL);
+    CHECK_EQ(WaitForSingleObject(g_reuse_done, 10000), WAIT_OBJECT_0);
+    CHECK(g_reuse_ok[0]);
+    CHECK_EQ(g_reuse_n[0], 2);
+    CHECK_OK(ReadFile(a, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 2);
+    CHECK(memcmp(buf, "A2", 2) == 0);
+    /* A goes; B is made, most likely under the same handle values (lowest free). */
+    CHECK_OK(CloseHandle(aw));
+    CHECK_OK(CloseHandle(a));
+    b = CreateMailslotA(b_name, 0, 0, NULL);
+    CHECK(b != INVALID_HANDLE_VALUE);
+    bw = CreateFileA(b_name, GENERIC_WRITE, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    CHECK(bw != INVALID_HANDLE_VALUE);
+    if (b != a || bw != aw)
+        printf("note: handle values not reused (%p %p, %p %p)\n", a, b, aw, bw);
+    CHECK_OK(WriteFile(bw, "B1", 2, &n, NULL));
+    CHECK_OK(WriteFile(bw, "B2", 2, &n, NULL));
+    CHECK_OK(ReadFile(b, buf, sizeof buf, &n, NULL));
+    CHECK_EQ(n, 2);
+    CHECK(memcmp(buf, "B1", 2) == 0);
+    /* The other thread, which cached A under this value, reads B. */
+    g_reuse_slot = b;
+    SetEvent(g_reuse_go);
+    CHECK_EQ(WaitForSingleObject(g_reuse_done, 10000), WAIT_OBJECT_0);
+    CHECK(g_reuse_ok[1]);
+    CHECK_EQ(g_reuse_n[1], 2);
+    CHECK(memcmp(g_reuse_got[1], "B2", 2) == 0);
+    CHECK_EQ(WaitForSingleObject(th, 10000), WAIT_OBJECT_0);
+    CloseHandle(th);
+    CloseHandle(bw);
+    CloseHandle(b);
+    CloseHandle(g_reuse_go);
+    CloseHandle(g_reuse_done);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "child") == 0)
         return child(argv[2], atoi(argv[3]));
     test_create();
     test_io();
+    test_reused_handle_value();
     test_wide_and_local_names();
     test_inherited_slot();
     test_cross_process();
