@@ -33,7 +33,20 @@ fn lib_dir() -> PathBuf {
             .and_then(Path::parent)
             .expect("target/<profile>/deps")
             .to_path_buf();
-        if profile_dir.join("libwinipc.so").exists() {
+        let lib = profile_dir.join("libwinipc.so");
+        if lib.exists() {
+            // `cargo test` rebuilds the library in deps/ but leaves the copy a `cargo build`
+            // put beside it as it was: refresh a stale one rather than test old code.
+            let built = profile_dir.join("deps/libwinipc.so");
+            let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+            if let (Some(new), Some(old)) = (modified(&built), modified(&lib))
+                && new > old
+            {
+                let tmp = profile_dir.join("libwinipc.so.c_suite-tmp");
+                std::fs::copy(&built, &tmp).expect("copy the freshly built libwinipc.so");
+                std::fs::rename(&tmp, &lib).expect("replace the stale libwinipc.so");
+                eprintln!("c_suite: refreshed {lib:?} from {built:?}");
+            }
             return profile_dir;
         }
         let _lock = BUILD.lock().unwrap_or_else(|e| e.into_inner());
