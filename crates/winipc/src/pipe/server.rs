@@ -386,16 +386,22 @@ impl PipeInstance {
         let mut f = Some(f);
         let id = self.inst.current.load(Ordering::Acquire);
         if id != 0 {
-            let hit = LAST
-                .try_with(|last| {
-                    let last = last.try_borrow().ok()?;
-                    let (seen, c) = last.as_ref()?;
-                    (*seen == id).then(|| f.take().map(|f| f(c)))?
-                })
-                .ok()
-                .flatten();
+            // The result leaves the closure as an `io::Result` (a pointer-sized error): the
+            // crate's error packed around `R` was copied in odd-sized overlapping pieces whose
+            // re-read could not be forwarded from the store buffer, and so waited for the
+            // ring read's stores (`perf annotate`, issue 17).
+            let mut hit = None;
+            let _ = LAST.try_with(|last| {
+                if let Ok(last) = last.try_borrow()
+                    && let Some((seen, c)) = last.as_ref()
+                    && *seen == id
+                    && let Some(f) = f.take()
+                {
+                    hit = Some(f(c).map_err(io::Error::from));
+                }
+            });
             if let Some(r) = hit {
-                return Ok(r?);
+                return r;
             }
         }
         let c = self.conn()?;
