@@ -452,3 +452,134 @@ fn a_client_scribbling_over_the_shared_memory_gets_the_server_an_error() {
             .is_err()
     );
 }
+
+/// Several threads reading one end (decision 0018: reads are biased to the first reader
+/// thread, and the second one's first read revokes that): every part of every message comes
+/// out exactly once, with `ERROR_MORE_DATA` on all but its last part, and each thread sees
+/// the parts in the stream's order (reads are serialized, so a thread's reads are a
+/// subsequence of it). Many fresh connections, so the revocation meets the owner mid-read.
+#[test]
+fn reads_on_several_threads_stay_whole_and_in_order() {
+    let _w = watchdog(Duration::from_secs(120));
+    const PARTS: usize = 3;
+    const MESSAGES: u32 = 3000;
+    for round in 0..10 {
+        let (s, c) = local_pair("shm-threads", true, 0);
+        // Message i: PARTS parts of 7 bytes, each [i (4 bytes LE), part, round, 0xA5].
+        let part = |i: u32, p: usize| {
+            let mut b = [0u8; 7];
+            b[..4].copy_from_slice(&i.to_le_bytes());
+            b[4] = p as u8;
+            b[5] = round;
+            b[6] = 0xA5;
+            b
+        };
+        let seen: Vec<Vec<(u32, usize)>> = std::thread::scope(|sc| {
+            sc.spawn(|| {
+                for i in 0..MESSAGES {
+                    let m: Vec<u8> = (0..PARTS).flat_map(|p| part(i, p)).collect();
+                    c.send(&m).unwrap();
+                }
+                c.send(b"").unwrap(); // one empty message per reader: stop
+                c.send(b"").unwrap();
+            });
+            let read = || {
+                let mut got = Vec::new();
+                loop {
+                    let mut b = [0u8; 7];
+                    let d = s.recv(&mut b).unwrap();
+                    if d.len == 0 {
+                        return got;
+                    }
+                    let i = u32::from_le_bytes(b[..4].try_into().unwrap());
+                    let p = usize::from(b[4]);
+                    assert!(i < MESSAGES && p < PARTS, "a torn part: {b:?}");
+                    assert_eq!(b, part(i, p), "a torn part");
+                    assert_eq!(d.more, p + 1 < PARTS, "ERROR_MORE_DATA on part {p}");
+                    got.push((i, p));
+                }
+            };
+            let first = sc.spawn(read);
+            std::thread::sleep(Duration::from_micros(100 * u64::from(round % 3)));
+            let second = sc.spawn(read);
+            vec![first.join().unwrap(), second.join().unwrap()]
+        });
+        let mut all: Vec<(u32, usize)> = seen.concat();
+        for (t, v) in seen.iter().enumerate() {
+            assert!(
+                v.windows(2).all(|w| w[0] < w[1]),
+                "round {round}: thread {t} read parts out of the stream's order"
+            );
+        }
+        all.sort_unstable();
+        let want: Vec<(u32, usize)> = (0..MESSAGES)
+            .flat_map(|i| (0..PARTS).map(move |p| (i, p)))
+            .collect();
+        assert_eq!(all, want, "round {round}: every part exactly once");
+    }
+}
+
+/// A thread that read an instance finds its next client after a disconnect on another
+/// thread (it keeps a reference to the connection it used last: decision 0018), and
+/// dropping the instance on another thread closes the connection for the client at once,
+/// whatever that reader thread still holds.
+#[test]
+fn a_reader_thread_follows_its_instance_to_the_next_client() {
+    let _w = watchdog(Duration::from_secs(30));
+    let name = pipe_name("shm-follow");
+    let s = options(true).create(&name).unwrap();
+    let (to_reader, work) = std::sync::mpsc::channel::<()>();
+    let (to_main, done) = std::sync::mpsc::channel::<std::io::Result<Vec<u8>>>();
+    std::thread::scope(|sc| {
+        let s = &s;
+        sc.spawn(move || {
+            while work.recv().is_ok() {
+                let mut b = [0u8; 16];
+                let r = s
+                    .recv_timeout(&mut b, Some(Duration::from_secs(5)))
+                    .map(|d| b[..d.len].to_vec());
+                to_main.send(r).unwrap();
+            }
+        });
+        for round in 0..3u8 {
+            if round > 0 {
+                assert!(s.try_connect().unwrap().is_none());
+            }
+            let c = connect_shared(&name);
+            s.connect().unwrap();
+            c.send(&[round; 5]).unwrap();
+            to_reader.send(()).unwrap();
+            assert_eq!(done.recv().unwrap().unwrap(), vec![round; 5], "round {round}");
+            s.disconnect().unwrap();
+            // The reader thread's next read is on the disconnected instance.
+            to_reader.send(()).unwrap();
+            assert_eq!(err_code(done.recv().unwrap()), ERROR_PIPE_NOT_CONNECTED);
+        }
+        drop(to_reader);
+    });
+    // The instance dropped on this thread while a reader thread that lives on read it last.
+    let name = pipe_name("shm-follow-drop");
+    let s = std::sync::Arc::new(options(true).create(&name).unwrap());
+    let c = connect_shared(&name);
+    s.connect().unwrap();
+    c.send(b"one").unwrap();
+    let (to_main, done) = std::sync::mpsc::channel::<()>();
+    let (release, hold) = std::sync::mpsc::channel::<()>();
+    let reader = {
+        let s = s.clone();
+        std::thread::spawn(move || {
+            assert_eq!(s.recv(&mut [0u8; 8]).unwrap().len, 3);
+            drop(s);
+            to_main.send(()).unwrap();
+            let _ = hold.recv();
+        })
+    };
+    done.recv().unwrap();
+    let t0 = Instant::now();
+    drop(s); // the last handle: the instance closes here
+    assert_eq!(err_code(c.recv(&mut [0u8; 8])), ERROR_BROKEN_PIPE);
+    assert_eq!(err_code(c.send(b"x")), ERROR_NO_DATA);
+    assert!(t0.elapsed() < Duration::from_secs(1));
+    drop(release);
+    reader.join().unwrap();
+}
