@@ -1210,6 +1210,40 @@ mod tests {
         }
     }
 
+    /// A message larger than the ring (a peer may make rings as small as `MIN_RING`; ours
+    /// hold every message) moves its direction to the socket, and the reader gets everything
+    /// in order: what was queued in the ring first.
+    #[test]
+    fn a_message_larger_than_the_ring_moves_its_direction_to_the_socket_in_order() {
+        let (w, r) = pair_of(Kind::Message, true);
+        let msgs: Vec<Vec<u8>> = vec![
+            b"first".to_vec(),
+            (0..100_000u32).map(|k| (k % 251) as u8).collect(),
+            b"after".to_vec(),
+            Vec::new(),
+        ];
+        std::thread::scope(|sc| {
+            sc.spawn(|| {
+                for m in &msgs {
+                    assert_eq!(w.write(false, m, None).unwrap(), m.len());
+                }
+            });
+            for m in &msgs {
+                let mut got = Vec::new();
+                loop {
+                    let mut b = vec![0u8; 4096];
+                    let d = r.read(ReadMode::Message, false, &mut b, None).unwrap();
+                    got.extend_from_slice(&b[..d.len]);
+                    if !d.more {
+                        break;
+                    }
+                }
+                assert!(&got == m, "{} bytes, want {}", got.len(), m.len());
+            }
+        });
+        assert!(w.ring.as_ref().is_some_and(|l| l.tx().is_closed()));
+    }
+
     #[test]
     fn writes_to_a_closed_peer_fail_with_no_data_and_big_messages_are_refused() {
         let (w, r) = pair(Kind::Message);

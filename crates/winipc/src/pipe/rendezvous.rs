@@ -567,8 +567,7 @@ fn assign(
         // The shared-memory path when both sides ask for it (a failure to make it leaves the
         // connection an ordinary one).
         let memory = if inst.shm && client_shm {
-            let s = &name.settings;
-            super::ring::Shared::create(super::ring::capacity_for(s.out_buffer, s.in_buffer))
+            super::ring::Shared::create(super::ring::RING)
                 .map_err(|e| tracing::debug!(error = %e, "pipe shared memory"))
                 .ok()
         } else {

@@ -202,8 +202,9 @@ impl PipeOptions {
     /// Offers this instance's clients the shared-memory data path (decision 0016; default
     /// off): a client that asks for it ([`PipeClient::open_shared`](super::PipeClient::open_shared))
     /// gets two rings in a sealed, unnamed memory file made for that connection alone, one
-    /// per direction, of the buffer sizes rounded up to a power of two (64 KiB to 1 MiB);
-    /// messages and byte chunks then go through them without a system call each. Use such an
+    /// per direction, of 1 MiB each whatever the buffer sizes (decision 0018; 2 MiB of shared
+    /// memory per connection, written when it is made); messages and byte chunks then go
+    /// through them without a system call each. Use such an
     /// instance through its methods: [`PipeInstance::readiness_fd`] shows the client's
     /// hang-up, not the data in shared memory.
     pub fn shared_memory(&mut self, on: bool) -> &mut Self {
