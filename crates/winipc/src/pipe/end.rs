@@ -296,9 +296,6 @@ impl Conn {
     /// blocked readers and writers wake.
     pub(crate) fn disconnect(&self, settings: frame::Settings) {
         self.disconnected.store(true, Ordering::Release);
-        if let Some(l) = &self.ring {
-            l.close();
-        }
         if let Some(c) = &self.control {
             let notice = Reply {
                 status: Status::Disconnected,
@@ -308,17 +305,24 @@ impl Conn {
             };
             let _ = sys::send(c, &[&notice.encode()], true);
         }
+        // The socket before the rings: a writer the ring's close wakes goes to the socket,
+        // which must refuse it by then (a stream of several threads under load found it
+        // still open).
         sys::shutdown(&self.data);
+        if let Some(l) = &self.ring {
+            l.close();
+        }
     }
 
     /// Closes this side for good (the last handle of the end): blocked calls on other threads
     /// wake, and the peer sees the end of the stream (`ERROR_BROKEN_PIPE`) after what is
     /// queued.
     pub(crate) fn close(&self) {
+        // The socket first, as in `disconnect`.
+        sys::shutdown(&self.data);
         if let Some(l) = &self.ring {
             l.close();
         }
-        sys::shutdown(&self.data);
     }
 
     /// The user of the process on the other end of the rendezvous connection (on a server
@@ -589,7 +593,7 @@ impl Conn {
             ));
         }
         if let Some(l) = &self.ring
-            && !l.tx().is_closed()
+            && l.tx_open()
         {
             match self.ring_put(l, buf)? {
                 Put::All => return Ok(Some(buf.len())),
@@ -640,7 +644,7 @@ impl Conn {
     ) -> Result<usize> {
         let mut done = 0;
         if let Some(l) = &self.ring
-            && !l.tx().is_closed()
+            && l.tx_open()
         {
             if self.kind == Kind::Message && buf.len() > MAX_MESSAGE {
                 return Err(Error::InvalidParameter(

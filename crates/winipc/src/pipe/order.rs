@@ -83,14 +83,20 @@ impl ReadOrder {
         if ringed {
             let me = u64::from(super::ring::my_id()) + 1;
             let mut cur = self.owner.load(Ordering::Relaxed);
-            if cur == 0 && SysFutex.fences_registered() {
-                // The first reader of the end becomes its owner (SeqCst: a claim and a
+            if cur == 0 {
+                // The first reader of the end becomes its owner — or, in a process whose
+                // threads cannot be fenced, makes sure nobody ever does (SeqCst: a claim and a
                 // revocation racing for the word are ordered; the loser sees the winner).
+                let want = if SysFutex.fences_registered() {
+                    me
+                } else {
+                    NOBODY
+                };
                 cur = match self
                     .owner
-                    .compare_exchange(0, me, Ordering::SeqCst, Ordering::SeqCst)
+                    .compare_exchange(0, want, Ordering::SeqCst, Ordering::SeqCst)
                 {
-                    Ok(_) => me,
+                    Ok(_) => want,
                     Err(now) => now,
                 };
             }
@@ -107,7 +113,7 @@ impl ReadOrder {
                     };
                 }
                 self.inside.store(0, Ordering::Release);
-            } else if cur != 0 && cur != NOBODY {
+            } else if cur != NOBODY {
                 self.revoke();
             }
         }
@@ -122,12 +128,14 @@ impl ReadOrder {
     #[cold]
     fn revoke(&self) {
         self.owner.swap(NOBODY, Ordering::SeqCst);
-        // The heavy fence runs a full barrier on every CPU running a thread of this process
-        // (registered: the owner claimed the bias only then): an owner that stored `inside`
-        // before it shows it now, and one that did not will see NOBODY when it re-reads.
+        // The heavy fence runs a full barrier on every CPU running a thread of this process:
+        // an owner that stored `inside` before it shows it now, and one that did not will see
+        // NOBODY when it re-reads. The process registered when the owner claimed the bias —
+        // unless it is a child forked since (the registration is not inherited, the owner
+        // word is): register again first.
         let mut fenced = false;
         for _ in 0..FENCE_RETRIES {
-            if SysFutex.heavy_fence() {
+            if SysFutex.fences_registered() && SysFutex.heavy_fence() {
                 fenced = true;
                 break;
             }

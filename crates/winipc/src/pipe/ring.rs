@@ -233,6 +233,23 @@ impl Link {
         self.shared.ring(1 - self.incoming)
     }
 
+    /// Whether writes go to the ring: neither ring is closed. Both close when the connection
+    /// ends (`Shared::close_all`, one after the other): a reader woken by its ring's close
+    /// may write next, and must not find the other ring still open. An incoming ring closed
+    /// alone (the peer's message was too large for it) moves this end's writes to the socket
+    /// too: the outgoing ring is closed first, so the peer, which reads its ring until it is
+    /// closed and empty before the socket, keeps their order.
+    pub(crate) fn tx_open(&self) -> bool {
+        if self.tx().is_closed() {
+            return false;
+        }
+        if self.rx().is_closed() {
+            self.tx().close();
+            return false;
+        }
+        true
+    }
+
     /// Moves both directions to the socket.
     pub(crate) fn close(&self) {
         self.shared.close_all();

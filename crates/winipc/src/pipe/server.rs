@@ -317,11 +317,11 @@ impl PipeOptions {
 }
 
 thread_local! {
-    /// The connection this thread last used through a [`PipeInstance`], with its
-    /// [`Conn::id`] (see [`PipeInstance::with_conn`]). It keeps that connection's descriptors
-    /// open after its instance dropped or disconnected it on another thread, until this thread
-    /// uses another connection or ends (the instance shut the connection down already: the
-    /// peer sees it closed).
+    /// The connection with shared memory this thread last used through a [`PipeInstance`],
+    /// with its [`Conn::id`] (see [`PipeInstance::with_conn`]; decision 0018). It keeps that
+    /// connection's descriptors and memory after its instance dropped or disconnected it on
+    /// another thread, until this thread uses another such connection or ends (the instance
+    /// shut the connection down already: the peer sees it closed).
     static LAST: RefCell<Option<(u64, Arc<Conn>)>> = const { RefCell::new(None) };
 }
 
