@@ -15,9 +15,11 @@
  * docs/c-abi.md lists exactly what works.
  *
  * _tmain under _UNICODE is wmain(int, wchar_t **), which Linux never calls.
- * Define WINIPC_WMAIN_SHIM before including <tchar.h> in exactly one
- * translation unit to get a main() that converts argv from UTF-8 to UTF-16
- * and calls wmain.
+ * The file that defines _tmain also gets a weak main() that converts argv
+ * (and the environment) from UTF-8 to UTF-16 and calls it; a program's own
+ * main() wins over it. WINIPC_WMAIN_SHIM, defined before <tchar.h> in one
+ * translation unit, instead emits a strong main() there (the older way,
+ * for a program that calls its wmain under another name).
  */
 #ifndef WINIPC_TCHAR_H
 #define WINIPC_TCHAR_H
@@ -371,14 +373,22 @@ typedef winipc_wchar  TBYTE, *PTBYTE;
 #define _TEXT(x)   __T(x)
 #define _TEOF      (-1)
 
-#define _tmain     wmain
+#if defined(WINIPC_WMAIN_SHIM)
+#  define _tmain   wmain
+#else
+/* `int _tmain(...)` becomes `int winipc_tmain_N_(void); #pragma weak main = ... int wmain(...)`:
+ * the translation unit that defines _tmain makes main() a weak alias of the entry below. A
+ * main() the program defines itself is strong and wins; files without _tmain get none. The declaration in
+ * front only gives the pragma a place of its own (numbered, so that a prototype of _tmain
+ * before its definition is no redundant redeclaration). */
+#  define _tmain   WINIPC_TMAIN_(__COUNTER__)
+#  define WINIPC_TMAIN_(n)  WINIPC_TMAIN2_(n)
+#  define WINIPC_TMAIN2_(n) \
+    winipc_tmain_##n##_(void); _Pragma("weak main = winipc_wmain_entry_") int wmain
+#endif
 #ifdef __cplusplus
-#  if defined(WINIPC_WMAIN_SHIM)
-/* Weak: the shim below calls whichever form of wmain the program defines. */
+/* Weak: the entry (or the shim) calls whichever form of wmain the program defines. */
 int wmain(int argc, _TCHAR **argv) __attribute__((__weak__));
-#  else
-int wmain(int argc, _TCHAR **argv);
-#  endif
 #endif
 /* Not declared in C, so that both `int _tmain()` (the "Creating Threads" sample) and
    `int _tmain(int argc, TCHAR *argv[])` define it; the shim below calls it by symbol. */
@@ -1399,21 +1409,22 @@ static inline errno_t winipc_fopen_s(FILE **pf, const char *name, const char *mo
 } /* extern "C" */
 #endif
 
-#if defined(_UNICODE) && defined(WINIPC_WMAIN_SHIM)
-/* main() for _UNICODE programs: argv and the environment converted from UTF-8 to UTF-16,
+#if defined(_UNICODE)
+/* The entry of _UNICODE programs: argv and the environment converted from UTF-8 to UTF-16,
  * then wmain(argc, argv) - or wmain(argc, argv, envp), or wmain() - whichever the program
- * defines. */
+ * defines. main() is its weak alias in the file that defines _tmain (see _tmain above), or
+ * calls it under WINIPC_WMAIN_SHIM; elsewhere it is never referenced, so never emitted. */
 #ifndef __cplusplus
 /* The System V calling convention lets a caller pass more arguments than the callee reads,
  * so one call reaches any of the three forms. */
-int winipc_wmain_(int argc, _TCHAR **argv, _TCHAR **envp) __asm__("wmain");
-#  define wmain winipc_wmain_
+int winipc_wmain_(int argc, _TCHAR **argv, _TCHAR **envp) __asm__("wmain") __attribute__((__weak__));
 #else
 /* C++: each form is an overload (the two-argument one is declared above, weak too); the
  * program defines one, the others stay weak and NULL. */
 int wmain(int argc, _TCHAR **argv, _TCHAR **envp) __attribute__((__weak__));
 int wmain() __attribute__((__weak__));
 #endif
+static _TCHAR **winipc_wide_vector_(int n, char **v) __attribute__((__unused__));
 static _TCHAR **winipc_wide_vector_(int n, char **v)
 {
     int i;
@@ -1427,8 +1438,10 @@ static _TCHAR **winipc_wide_vector_(int n, char **v)
     }
     return w;
 }
-int main(int argc, char **argv, char **envp);
-int main(int argc, char **argv, char **envp)
+/* The assembler name is fixed (C++ would mangle it) for the pragma's alias. */
+static int winipc_wmain_entry_(int argc, char **argv, char **envp)
+    __asm__("winipc_wmain_entry_") __attribute__((__unused__));
+static int winipc_wmain_entry_(int argc, char **argv, char **envp)
 {
     int envc = 0;
     _TCHAR **wargv, **wenvp;
@@ -1439,7 +1452,8 @@ int main(int argc, char **argv, char **envp)
     if (wargv == WINIPC_NULLPTR || wenvp == WINIPC_NULLPTR)
         return 1;
 #ifndef __cplusplus
-    return wmain(argc, wargv, wenvp);
+    /* Weak, as the entry is compiled (unused) into any file with _UNICODE at -O0. */
+    return winipc_wmain_ != WINIPC_NULLPTR ? winipc_wmain_(argc, wargv, wenvp) : 1;
 #else
     {
         int (*with_env)(int, _TCHAR **, _TCHAR **) = wmain;
@@ -1453,8 +1467,12 @@ int main(int argc, char **argv, char **envp)
     }
 #endif
 }
-#ifndef __cplusplus
-#  undef wmain
+#if defined(WINIPC_WMAIN_SHIM)
+int main(int argc, char **argv, char **envp);
+int main(int argc, char **argv, char **envp)
+{
+    return winipc_wmain_entry_(argc, argv, envp);
+}
 #endif
 #endif
 

@@ -66,7 +66,7 @@ strict_c="$strict_common -Wstrict-prototypes -Wmissing-prototypes -Wold-style-de
 -Wbad-function-cast -Wnested-externs"
 strict_cxx="$strict_common -Wzero-as-null-pointer-constant"
 
-header_units="include_only.c all_decls.c tchar_run.c strsafe_run.c wmain_shim.c win32_surface.c direct_run.c"
+header_units="include_only.c all_decls.c tchar_run.c strsafe_run.c wmain_shim.c wmain_auto.c win32_surface.c direct_run.c"
 examples="mailslot_server.c mailslot_client.c sum_child.c sum_manager.c events_demo.c \
           process_manager.c redirect_sort.c apc_pool.c proc_list.c"
 
@@ -155,10 +155,12 @@ done
 for cfg in "gcc -std=c99" "clang++ -x c++ -std=c++11"; do
     set -- $cfg
     have "$1" || continue
-    exe="$tmp/wmain_shim"
-    run "run wmain_shim ($cfg)" sh -c "$cfg $base -DWINIPC_NO_LINK_ANCHOR -DUNICODE -D_UNICODE -fshort-wchar '$hc/wmain_shim.c' -o '$exe' && \
-        out=\$('$exe' 'h\303\251llo' 'a b'); rc=\$?; \
-        [ \"\$out\" = 'h\303\251llo|a b|' ] && [ \$rc -eq 3 ] || { echo \"got '\$out' rc=\$rc\"; exit 1; }"
+    for t in wmain_shim wmain_auto; do
+        exe="$tmp/$t"
+        run "run $t ($cfg)" sh -c "$cfg $base -DWINIPC_NO_LINK_ANCHOR -DUNICODE -D_UNICODE -fshort-wchar '$hc/$t.c' -o '$exe' && \
+            out=\$('$exe' 'h\303\251llo' 'a b'); rc=\$?; \
+            [ \"\$out\" = 'h\303\251llo|a b|' ] && [ \$rc -eq 3 ] || { echo \"got '\$out' rc=\$rc\"; exit 1; }"
+    done
 done
 
 echo "header_check: $pass passed, $fail failed, $skip skipped"

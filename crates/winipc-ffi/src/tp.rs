@@ -852,6 +852,11 @@ pub unsafe extern "C" fn CloseThreadpoolCleanupGroupMembers(
         return;
     };
     let members = std::mem::take(&mut *lock(&g.members));
+    // Timers and waits stop first: a tick that fired after a member's wait below would
+    // otherwise run its callback after this call returned.
+    for m in &members {
+        disarm(&m.tp, true);
+    }
     for m in members {
         if cancel != 0 {
             // Queued callbacks that have not started are dropped; the cancel callback is

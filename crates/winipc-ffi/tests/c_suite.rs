@@ -822,9 +822,15 @@ fn microsoft_learn_sync_samples() {
         ("mutex_objects.c", "mutex_objects", &[]),
         ("semaphore_objects.c", "semaphore_objects", &[]),
         ("creating_threads.c", "creating_threads", &[]),
+        // UNICODE `int _tmain()`: main() from <tchar.h>'s weak entry, and from the opt-in shim.
         (
             "creating_threads.c",
             "creating_threads_w",
+            &["-DUNICODE", "-D_UNICODE"],
+        ),
+        (
+            "creating_threads.c",
+            "creating_threads_ws",
             &["-DUNICODE", "-D_UNICODE", "-DWINIPC_WMAIN_SHIM"],
         ),
         ("condition_variables.cpp", "condition_variables", &[]),
@@ -941,7 +947,11 @@ fn microsoft_learn_sync_samples() {
     assert_eq!(o.status.code(), Some(1));
 
     // WriteConsole on a redirected handle fails, as on Windows: nothing is shown.
-    for b in ["creating_threads", "creating_threads_w"] {
+    for b in [
+        "creating_threads",
+        "creating_threads_w",
+        "creating_threads_ws",
+    ] {
         let o = run(&bin(b), &dir, &[], None);
         assert!(o.status.success(), "{b}: {o:?}");
         assert_eq!(String::from_utf8_lossy(&o.stdout), "", "{b}");
@@ -1276,8 +1286,9 @@ const TEXTBOOK: &[&str] = &[
 /// only flags beyond `-Wall -Wextra -Werror` silence warnings that are the programs' own
 /// (MSVC's /W4 gives them too): unused `argc`/`argv` (C4100), the book's thread pool casting
 /// a `void` function to `LPTHREAD_START_ROUTINE`, and `STARTUPINFO si = { sizeof(si) };` /
-/// (in C++) `STARTUPINFO si = {0,};` (-Wmissing-field-initializers). UNICODE builds of a program with `_tmain` define
-/// `WINIPC_WMAIN_SHIM` (docs/c-abi.md, "ANSI and UNICODE").
+/// (in C++) `STARTUPINFO si = {0,};` (-Wmissing-field-initializers). UNICODE builds of a
+/// program with `_tmain` get their `main()` from `<tchar.h>` (docs/c-abi.md, "ANSI and
+/// UNICODE").
 fn textbook_build(cc: &str, cxx: bool, unicode: bool, dir: &Path, syntax_only: bool) {
     let lib = lib_dir();
     let src_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/c/textbook");
@@ -1287,7 +1298,6 @@ fn textbook_build(cc: &str, cxx: bool, unicode: bool, dir: &Path, syntax_only: b
         }
         let src = src_dir.join(name);
         let stem = name.rsplit_once('.').map_or(*name, |(s, _)| s);
-        let text = std::fs::read_to_string(&src).expect("textbook source");
         let mut cmd = Command::new(cc);
         if cxx {
             cmd.args(["-x", "c++", "-std=gnu++17"]);
@@ -1301,9 +1311,6 @@ fn textbook_build(cc: &str, cxx: bool, unicode: bool, dir: &Path, syntax_only: b
         }
         if unicode {
             cmd.args(["-DUNICODE", "-D_UNICODE"]);
-            if text.contains("_tmain") {
-                cmd.arg("-DWINIPC_WMAIN_SHIM");
-            }
         }
         cmd.args(["-O1", "-Wall", "-Wextra", "-Werror"]).args([
             "-Wno-unused-parameter",

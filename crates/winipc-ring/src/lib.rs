@@ -174,8 +174,10 @@ pub trait Futex {
         self.wake(word, u32::MAX);
     }
 
-    /// The CPU the calling thread runs on, plus one, or 0 when unknown (the default): what a
-    /// reader about to sleep records for [`wake_readers`](Futex::wake_readers).
+    /// What a reader about to sleep records for [`wake_readers`](Futex::wake_readers): the
+    /// CPU the calling thread runs on, plus one, or 0 when unknown (the default). The ring
+    /// passes it on without reading it, so an implementation may keep flags of its own in the
+    /// bits above any CPU number (winipc marks a reader that will preempt its waker).
     fn current_cpu(&self) -> u32 {
         0
     }

@@ -99,6 +99,55 @@ pub fn current_cpu() -> Option<u32> {
     u32::try_from(rustix::thread::sched_getcpu()).ok()
 }
 
+/// What a thread about to sleep on a shared word records for its wakers (decisions 0017,
+/// 0019): its CPU + 1 in the low 16 bits (0: unknown) and the low 16 bits of its thread id in
+/// the high ones. A waker that woke someone passes it to [`hand_off`]. The thread remembers
+/// the last hint it made, so that [`hand_off`] recognises its own without a system call.
+///
+/// ```
+/// let hint = winipc_sys::futex::sleeper_hint();
+/// assert_eq!(hint >> 16, winipc_sys::proc::gettid() & 0xffff);
+/// ```
+pub fn sleeper_hint() -> u32 {
+    let hint = (crate::proc::gettid() & 0xffff) << 16 | cpu_plus_one();
+    MY_HINT.with(|h| h.set(hint));
+    hint
+}
+
+thread_local! {
+    /// The last [`sleeper_hint`] this thread made (0: none). After a `fork`, the child's
+    /// thread still holds its parent's: at worst a missed hand-off.
+    static MY_HINT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+fn cpu_plus_one() -> u32 {
+    current_cpu().map_or(0, |c| c.saturating_add(1).min(0xffff))
+}
+
+/// Called by a waker right after a wake-up that woke at least one sleeper, with the
+/// [`sleeper_hint`] that sleeper recorded: yields the CPU (`sched_yield`) if the sleeper slept
+/// on the caller's CPU (or the hint names no CPU) and is not the calling thread itself, so
+/// that the woken thread runs now rather than when the waker next blocks (Windows gets the
+/// same from the priority boost of a thread whose wait completes). Returns whether it yielded.
+///
+/// The hint is a hint: a stale or forged one costs at most a needless or a missed yield.
+///
+/// ```
+/// // The caller itself is never yielded to.
+/// assert!(!winipc_sys::futex::hand_off(winipc_sys::futex::sleeper_hint()));
+/// ```
+pub fn hand_off(hint: u32) -> bool {
+    let cpu = hint & 0xffff;
+    if cpu != 0 && cpu != cpu_plus_one() {
+        return false;
+    }
+    if hint != 0 && hint == MY_HINT.with(|h| h.get()) {
+        return false;
+    }
+    std::thread::yield_now();
+    true
+}
+
 /// Wakes up to `count` sleepers on `word` (`u32::MAX` = all); returns how many woke.
 ///
 /// ```

@@ -11,6 +11,7 @@
 //! - [`names`]: machine-wide names held by abstract Unix sockets (kernel-enforced lifetime);
 //! - [`pipes`]: the sockets, polls and eventfds behind named pipes;
 //! - [`proc`]: process identity (pid, tid, start time), pidfds, exit statuses, signals;
+//! - [`sched`]: the calling thread's time-slice request (EEVDF's custom slice);
 //! - [`sigbus`]: surviving a peer that truncates a mapped region file;
 //! - [`time`]: the monotonic and real-time clocks as nanosecond counts;
 //! - [`uring`]: futex waits as io_uring completions, for async runtimes.
@@ -32,6 +33,7 @@ pub mod membarrier;
 pub mod names;
 pub mod pipes;
 pub mod proc;
+pub mod sched;
 pub mod shm;
 pub mod sigbus;
 pub mod time;

@@ -28,6 +28,7 @@
 
 #[cfg(feature = "tokio")]
 pub mod asyncio;
+mod boost;
 mod error;
 mod event;
 #[doc(hidden)]

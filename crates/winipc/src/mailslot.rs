@@ -84,25 +84,37 @@ impl Futex for SysFutex {
             let left = d.saturating_duration_since(Instant::now());
             winipc_sys::time::monotonic_ns().saturating_add(left.as_nanos() as u64)
         }));
+        // (Readers asked for their boost when they armed this sleep, in `current_cpu`; a
+        // writer waiting for room does not ask: decision 0018.)
         winipc_sys::futex::wait(word, expected, Some(deadline_ns));
     }
     fn wake(&self, word: &winipc_ring::AtomicU32, count: u32) {
         winipc_sys::futex::wake(word, count);
     }
-    fn wake_readers(&self, word: &winipc_ring::AtomicU32, sleeper_cpu: u32) {
-        // Hand the CPU to a reader woken from its sleep on this CPU (decision 0017): the
-        // scheduler otherwise often lets this writer run on until it blocks, and the reader
-        // waits for that (≈ 8 µs more per wake-up in this project's VMs). Windows gets the
-        // same effect from the priority boost a thread receives when its wait completes. A
-        // reader that slept on another CPU is left to it (`sleeper_cpu` 0: unknown, yield).
-        if winipc_sys::futex::wake(word, u32::MAX) > 0
-            && (sleeper_cpu == 0 || sleeper_cpu == self.current_cpu())
-        {
-            std::thread::yield_now();
+    fn wake_readers(&self, word: &winipc_ring::AtomicU32, sleeper_hint: u32) {
+        // Hand the CPU to a reader woken from its sleep on this CPU (decision 0017) unless it
+        // preempts us by itself (its wait-completion boost, decision 0018): the scheduler
+        // otherwise often lets this writer run on until it blocks, and the reader waits for
+        // that (≈ 8 µs more per wake-up in this project's VMs). Windows gets the same effect
+        // from the priority boost a thread receives when its wait completes. A reader that
+        // slept on another CPU is left to it (hint 0: unknown, yield).
+        if winipc_sys::futex::wake(word, u32::MAX) > 0 {
+            let cpu = winipc_sys::futex::current_cpu().map_or(0, |c| c.saturating_add(1));
+            if crate::boost::writer_should_yield(sleeper_hint, cpu) {
+                std::thread::yield_now();
+            }
         }
     }
     fn current_cpu(&self) -> u32 {
-        winipc_sys::futex::current_cpu().map_or(0, |c| c.saturating_add(1))
+        // Called by a reader arming its sleep: its CPU plus one, and whether it will preempt
+        // the writer that wakes it.
+        let boosted = crate::boost::before_sleep();
+        let cpu = winipc_sys::futex::current_cpu().map_or(0, |c| c.saturating_add(1));
+        if boosted {
+            cpu | crate::boost::HINT_BOOSTED
+        } else {
+            cpu
+        }
     }
     fn fences_registered(&self) -> bool {
         // `fork_epoch << 1 | registered`, for the epoch it was tried in: the registration is

@@ -395,7 +395,7 @@ const _: () = assert!(OBSERVED & names::NAMED == 0);
 
 /// Records that `ix`'s state may have changed. If a process observes it (see
 /// [`OBSERVED`]), the store's readiness sequence is bumped and its sleepers woken after the
-/// commit; otherwise this costs one load.
+/// commit (and the CPU handed to one that slept on this CPU); otherwise this costs one load.
 pub(crate) fn note_change(g: &mut Guard<'_>, ix: u32) {
     if g.get(Store::ob(ix, ob::FLAGS)) & OBSERVED == 0 {
         return;
@@ -405,10 +405,17 @@ pub(crate) fn note_change(g: &mut Guard<'_>, ix: u32) {
         if let Some(s) = Store::opened(id) {
             use std::sync::atomic::Ordering;
             let w = s.w(hdr::OBSERVE_SEQ);
-            let seq = w.fetch_add(1, Ordering::AcqRel);
+            let (seq, sleepers) = crate::store::observe::bump(w);
             s.w(hdr::OBSERVE_RING + seq % OBSERVE_RING_LEN)
                 .store((seq & 0xffff) << 16 | ix, Ordering::Release);
-            winipc_sys::futex::wake(w, u32::MAX);
+            // No `FUTEX_WAKE` when nobody announced a sleep (an async waiter's own acquisition,
+            // a change while every observer is awake): `store::observe`.
+            if sleepers && winipc_sys::futex::wake(w, u32::MAX) > 0 {
+                // Hand the CPU to an observer woken from its sleep on this CPU (decision
+                // 0019, as a mailslot writer does for its reader, 0017): the scheduler often
+                // lets the signaler run on until it blocks, and the observer waits for that.
+                winipc_sys::futex::hand_off(s.w(hdr::OBSERVE_SLEEPER).load(Ordering::Relaxed));
+            }
         }
     }));
 }

@@ -50,7 +50,7 @@ use crate::handles::{self, Handle, RawHandle};
 use crate::objects::{self, Kind, ObjRef, st, sw};
 use crate::store::layout::{MAX_THREADS, OBSERVE_RING_LEN, THREAD_TOKEN, hdr, ob};
 use crate::store::lock::DEATH_POLL_NS;
-use crate::store::{MAX_STORES, Store, StoreId};
+use crate::store::{MAX_STORES, Store, StoreId, observe};
 use crate::wait::{External, Target};
 
 /// Mailslots watched by their notify word; more are re-checked every 10 ms.
@@ -235,13 +235,13 @@ pub(crate) fn owner_death_word(
 /// The registrations the changes `from..to` of store `ns`'s change ring name, or `None` if
 /// the ring cannot tell (overwritten or not yet written entries): then look at everything.
 fn changed(regs: &Regs, store: StoreId, s: &Store, from: u32, to: u32) -> Option<Vec<Arc<Reg>>> {
-    let n = to.wrapping_sub(from);
+    let n = observe::between(from, to);
     if n > OBSERVE_RING_LEN {
         return None;
     }
     let mut out = Vec::with_capacity(n as usize);
     for k in 0..n {
-        let seq = from.wrapping_add(k);
+        let seq = from.wrapping_add(k) & observe::COUNT;
         let e = s
             .w(hdr::OBSERVE_RING + seq % OBSERVE_RING_LEN)
             .load(Ordering::Acquire);
@@ -269,10 +269,11 @@ fn run(b: &'static Bridge) {
     let mut next_full = 0u64;
     loop {
         let poked = b.poke.load(Ordering::Acquire);
-        // Sequence words first: a change after these loads wakes the sleep below.
+        // Sequence words first, announcing the sleep below (`store::observe`): a change after
+        // these wakes it. Each holds the armed value (to sleep on); `observe::COUNT` bits count.
         let mut seqs: Vec<(StoreId, &'static Store, u32)> = Vec::with_capacity(2);
         for s in Store::all_opened() {
-            seqs.push((s.id, s, s.w(hdr::OBSERVE_SEQ).load(Ordering::Acquire)));
+            seqs.push((s.id, s, observe::arm(s.w(hdr::OBSERVE_SEQ))));
         }
         let now = time::monotonic_ns();
         // What to look at: what changed, what is new, what is always looked at; everything
@@ -282,7 +283,8 @@ fn run(b: &'static Bridge) {
             let mut regs = b.regs.lock().expect("bridge lock");
             let mut todo = std::mem::take(&mut regs.pending);
             let mut full = now >= next_full;
-            for &(id, s, seq) in &seqs {
+            for &(id, s, armed) in &seqs {
+                let seq = armed & observe::COUNT;
                 let from = seen[id.index()].unwrap_or(seq);
                 match changed(&regs, id, s, from, seq) {
                     Some(c) if !full => todo.extend(c),
@@ -328,6 +330,15 @@ fn run(b: &'static Bridge) {
             }
         }
         drop((todo, always));
+        // This thread is the stores' latest sleeper: a signaler on its CPU hands it the CPU
+        // (decision 0019).
+        let hint = futex::sleeper_hint();
+        for &(_, s, _) in &seqs {
+            let w = s.w(hdr::OBSERVE_SLEEPER);
+            if w.load(Ordering::Relaxed) != hint {
+                w.store(hint, Ordering::Relaxed);
+            }
+        }
         futex::wait_any(&words, Some(wake_at));
         for e in &rings {
             e.disarm();

@@ -108,8 +108,9 @@ impl Watch {
         let mut limit = self.slice_ns.unwrap_or(BACKSTOP_NS).min(BACKSTOP_NS);
         for &id in &self.stores {
             let s = Store::get(id)?;
+            // Announced: a change after this wakes the sleep (`store::observe`).
             let w = s.w(hdr::OBSERVE_SEQ);
-            words.push((w, w.load(Ordering::Acquire)));
+            words.push((w, crate::store::observe::arm(w)));
         }
         for e in &self.ext {
             words.push(e.arm());
@@ -143,6 +144,23 @@ impl Watch {
             limit = limit.min(DEATH_POLL_NS);
         }
         Ok((words, limit))
+    }
+
+    /// Records this thread (the one whose task work completes the wait) as its stores'
+    /// latest sleeper, so that a signaler on its CPU hands it the CPU (decision 0019).
+    fn record_sleeper(&self) {
+        if self.stores.is_empty() {
+            return;
+        }
+        let hint = winipc_sys::futex::sleeper_hint();
+        for &id in &self.stores {
+            if let Some(s) = Store::opened(id) {
+                let w = s.w(hdr::OBSERVE_SLEEPER);
+                if w.load(Ordering::Relaxed) != hint {
+                    w.store(hint, Ordering::Relaxed);
+                }
+            }
+        }
     }
 
     fn disarm(&self) {
@@ -194,6 +212,7 @@ pub(crate) async fn retry<T>(
                 }
             },
         };
+        watch.record_sleeper();
         if let Err(e) = s.submit(&words, limit) {
             watch.disarm();
             return Ok(Slept::Unavailable(e));
@@ -304,5 +323,60 @@ impl Drop for Sleeper {
             pool.push(entry);
         }
         drop(closed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::{Event, EventReset, asyncio};
+
+    /// An async wait asleep on an object's store names its thread and CPU there, which is what a
+    /// signaler reads to hand over its CPU (decision 0019); the signal still wakes it.
+    #[test]
+    fn a_sleeping_async_wait_records_its_thread_for_the_signaler() {
+        crate::__doc::isolate();
+        assert!(
+            available(),
+            "io_uring futex waits (Linux >= 6.7, io_uring enabled)"
+        );
+        let ev = Event::new(EventReset::Auto, false).unwrap();
+        let crate::wait::Target::Obj(r) =
+            crate::readiness::observed_target(ev.handle().as_raw()).unwrap()
+        else {
+            panic!("an event is a store object");
+        };
+        let word = Store::get(r.store).unwrap().w(hdr::OBSERVE_SLEEPER);
+        word.store(0, Ordering::Relaxed);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let h = ev.handle().try_clone().unwrap();
+        let waiter = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            tx.send(winipc_sys::proc::gettid()).unwrap();
+            rt.block_on(async {
+                tokio::time::timeout(Duration::from_secs(30), asyncio::wait_any(&[&h])).await
+            })
+        });
+        let tid = rx.recv().unwrap();
+        let t0 = std::time::Instant::now();
+        while word.load(Ordering::Relaxed) == 0 {
+            assert!(
+                t0.elapsed() < Duration::from_secs(20),
+                "the wait never slept"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert_eq!(word.load(Ordering::Relaxed) >> 16, tid & 0xffff);
+        ev.set().unwrap();
+        let got = waiter
+            .join()
+            .unwrap()
+            .expect("woken by the signal, not the watchdog");
+        assert_eq!(got.unwrap(), crate::WaitOutcome::Signaled(0));
     }
 }

@@ -392,6 +392,7 @@ fn sleep(s: &Store, me: u32, ixs: &[u32], deadline_ns: Option<u64>, extra: &[(&A
             break;
         }
     }
+    crate::boost::before_sleep();
     futex::wait_any(&words, until);
 }
 
@@ -740,6 +741,7 @@ fn multi(
 fn sleep_externals(words: &[(&AtomicU32, u32)], deadline_ns: Option<u64>) {
     let until = capped_by_backstop(deadline_ns);
     let n = words.len().min(futex::WAITV_MAX);
+    crate::boost::before_sleep();
     futex::wait_any(&words[..n], Some(until));
 }
 

@@ -7,7 +7,7 @@
 /// `"WIPC"`: the first word of every store.
 pub const MAGIC: u32 = 0x5749_5043;
 /// Bumped whenever the layout or the meaning of a word changes.
-pub const VERSION: u32 = 6;
+pub const VERSION: u32 = 7;
 
 /// Thread slots (threads registered in this store at once).
 pub const MAX_THREADS: u32 = 1024;
@@ -83,18 +83,26 @@ pub mod hdr {
     pub const OBJ_LIVE: u32 = 14;
     /// Next entry of the exit log to overwrite.
     pub const EXIT_LOG_NEXT: u32 = 15;
-    /// Readiness sequence: bumped (and futex-woken) after every committed state change of an
-    /// object some process observes for a readiness descriptor (`crate::readiness`).
+    /// Readiness sequence: bits 0–30 are bumped after every committed state change of an
+    /// object some process observes for a readiness descriptor or an async wait
+    /// (`crate::readiness`); bit 31 says someone may sleep on the word, and only then is the
+    /// bump futex-woken (`super::observe`, decision 0019; layout version 7).
     pub const OBSERVE_SEQ: u32 = 16;
     /// The last [`super::OBSERVE_RING_LEN`] changes counted by `OBSERVE_SEQ`: entry
     /// `seq % LEN` holds `(seq & 0xffff) << 16 | object index`, so a bridge re-checks just the
     /// objects that changed (a hint: a torn or overwritten entry makes it re-check them all).
     pub const OBSERVE_RING: u32 = 17;
+    /// The `winipc_sys::futex::sleeper_hint` (CPU and thread) of the last thread that went to
+    /// sleep on `OBSERVE_SEQ` (an async waiter or a readiness bridge): a signaler that woke
+    /// someone hands that CPU over when it is its own (decision 0019). A hint, written and
+    /// read without ordering; 0 in stores made before it (any CPU).
+    pub const OBSERVE_SLEEPER: u32 = 49;
 }
 
 /// Entries of [`hdr::OBSERVE_RING`].
 pub const OBSERVE_RING_LEN: u32 = 32;
-const _: () = assert!(hdr::OBSERVE_RING + OBSERVE_RING_LEN <= HEADER_WORDS);
+const _: () = assert!(hdr::OBSERVE_RING + OBSERVE_RING_LEN <= hdr::OBSERVE_SLEEPER);
+const _: () = assert!(hdr::OBSERVE_SLEEPER < HEADER_WORDS);
 const _: () = assert!(MAX_OBJECTS <= 0x1_0000);
 
 /// Lock-word bit: someone sleeps on the lock.

@@ -539,3 +539,53 @@ fn loom_forged_locks_and_logs_are_refused() {
         }
     });
 }
+
+/// The readiness word's protocol (`observe.rs`): a sleeper that arms, looks at its object and
+/// sleeps while the word holds the armed value is always woken by a change of that object,
+/// even when another change (of another object) cleared the sleeping bit in between, and a
+/// changer that saw no sleeper wakes nobody. A lost wake-up deadlocks the model. Checked to
+/// fail with the bit kept in a separate word (a late clear by one changer
+/// hides a sleeper from the next: deadlocks) and with the wake skipped for every other count.
+#[test]
+fn loom_observe_wakes_are_never_lost() {
+    use super::observe::{arm, bump};
+    const SEQ: u32 = D;
+    const A: u32 = D + 1;
+    const B: u32 = D + 2;
+    let sleep_until = |m: &Model, obj: u32| loop {
+        let v = arm(m.word(SEQ));
+        if m.word(obj).load(Ordering::SeqCst) != 0 {
+            return;
+        }
+        m.sleep_while(SEQ, v);
+    };
+    let change = |m: &Model, obj: u32| {
+        m.word(obj).store(1, Ordering::SeqCst); // the commit
+        if bump(m.word(SEQ)).1 {
+            m.wake(SEQ, u32::MAX);
+        }
+    };
+    // One sleeper; its object's change races with another object's.
+    model(move || {
+        let m = Model::new();
+        let (m1, m2) = (m.clone(), m.clone());
+        let c1 = thread::spawn(move || change(&m1, A));
+        let c2 = thread::spawn(move || change(&m2, B));
+        sleep_until(&m, A);
+        c1.join().unwrap();
+        c2.join().unwrap();
+    });
+    // Two sleepers on one word, each for its own object, and one changer of both.
+    model(move || {
+        let m = Model::new();
+        let (m1, m2) = (m.clone(), m.clone());
+        let s = thread::spawn(move || sleep_until(&m1, B));
+        let c = thread::spawn(move || {
+            change(&m2, A);
+            change(&m2, B);
+        });
+        sleep_until(&m, A);
+        s.join().unwrap();
+        c.join().unwrap();
+    });
+}

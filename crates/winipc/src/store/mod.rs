@@ -72,6 +72,7 @@ pub(crate) mod lock;
 #[cfg(test)]
 mod loom_tests;
 pub(crate) mod names;
+pub(crate) mod observe;
 pub(crate) mod registry;
 pub(crate) mod txn;
 

@@ -717,8 +717,11 @@ static int CallClient(LPCTSTR lpszPipename, LPCTSTR lpszWrite)
                                  (lstrlen(lpszWrite) + 1) * sizeof(TCHAR), shortBuf,
                                  sizeof shortBuf, &cbRead, 20000);
     while (!fSuccess && GetLastError() == ERROR_FILE_NOT_FOUND && ++gone < 250 && (Sleep(20), 1));
-    if (fSuccess || GetLastError() != ERROR_MORE_DATA || cbRead != sizeof shortBuf)
+    if (fSuccess || GetLastError() != ERROR_MORE_DATA || cbRead != sizeof shortBuf) {
+        printf("CallNamedPipe with a short buffer: %d, error %u, %u bytes\n", (int)fSuccess,
+               (unsigned)GetLastError(), (unsigned)cbRead);
         return 62;
+    }
     if (memcmp(shortBuf, chReadBuf, sizeof shortBuf) != 0)
         return 63;
     return 0;
