@@ -101,18 +101,9 @@ impl ReadOrder {
                 };
             }
             if cur == me {
-                self.inside.store(1, Ordering::Relaxed);
-                compiler_fence(Ordering::SeqCst);
-                // Acquire: a revoker's reads under the mutex happened before its swap, and
-                // were released by the mutex; re-reading our own word costs nothing.
-                if self.owner.load(Ordering::Acquire) == me {
-                    return Reading {
-                        order: self,
-                        guard: None,
-                        biased: true,
-                    };
+                if let Some(r) = self.enter_biased_as(me) {
+                    return r;
                 }
-                self.inside.store(0, Ordering::Release);
             } else if cur != NOBODY {
                 self.revoke();
             }
@@ -122,6 +113,34 @@ impl ReadOrder {
             guard: Some(self.scratch.lock().expect("pipe read scratch")),
             biased: false,
         }
+    }
+
+    /// Enters a read biased if thread `me` ([`super::ring::my_id`]) owns this end's reads;
+    /// `None` otherwise (then [`ReadOrder::enter`] decides, claiming or revoking).
+    #[inline]
+    pub(crate) fn enter_biased(&self, me: u32) -> Option<Reading<'_>> {
+        let me = u64::from(me) + 1;
+        if self.owner.load(Ordering::Relaxed) != me {
+            return None;
+        }
+        self.enter_biased_as(me)
+    }
+
+    #[inline]
+    fn enter_biased_as(&self, me: u64) -> Option<Reading<'_>> {
+        self.inside.store(1, Ordering::Relaxed);
+        compiler_fence(Ordering::SeqCst);
+        // Acquire: a revoker's reads under the mutex happened before its swap, and were
+        // released by the mutex; re-reading our own word costs nothing.
+        if self.owner.load(Ordering::Acquire) == me {
+            return Some(Reading {
+                order: self,
+                guard: None,
+                biased: true,
+            });
+        }
+        self.inside.store(0, Ordering::Release);
+        None
     }
 
     /// Takes the bias away from its owner for good and waits until it is outside its read.
