@@ -59,6 +59,7 @@ pub fn run(cli: &Cli, dir: PathBuf) -> Result<Results, String> {
     let columns: Vec<Column> = Column::ALL
         .into_iter()
         .filter(|c| cli.scenario.is_empty() || cli.scenario.contains(&c.scenario))
+        .filter(|c| cli.placement.is_empty() || cli.placement.contains(&c.placement))
         .collect();
     let reps = cli.reps.unwrap_or(if cli.quick { 3 } else { 5 }) as usize;
     let duration_ms = cli.duration_ms.unwrap_or(if cli.quick { 60 } else { 300 });

@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::message;
 use crate::protocol::Role;
-use crate::scenario::Scenario;
+use crate::scenario::{Placement, Scenario};
 
 /// Cross-process transport benchmark: winipc against the Linux IPC a user would pick instead.
 ///
@@ -26,6 +26,10 @@ pub struct Cli {
     /// Only these scenarios (repeat or comma-separate).
     #[arg(long, value_enum, value_delimiter = ',')]
     pub scenario: Vec<Scenario>,
+
+    /// Only these CPU placements (default both; e.g. one placement under `perf record`).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub placement: Vec<Placement>,
 
     /// Only these transports, by id (see --list).
     #[arg(long, value_delimiter = ',')]

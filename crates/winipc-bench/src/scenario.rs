@@ -45,12 +45,14 @@ impl Scenario {
 }
 
 /// Where the processes of a run are pinned. `a` and `b` are the first two CPUs we may use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Placement {
     /// Every process on CPU `a`.
+    #[value(name = "same")]
     SameCpu,
     /// The receiving side (reader, pinger, waiter) on `a`, the other side on `b`.
+    #[value(name = "cross")]
     CrossCpu,
 }
 

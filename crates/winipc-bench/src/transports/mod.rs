@@ -10,6 +10,7 @@ mod shm_ring;
 mod slot;
 mod unix_dgram;
 mod unix_seqpacket;
+mod unix_stream;
 mod winipc_c_event;
 mod winipc_c_mailslot;
 mod winipc_event;
@@ -33,6 +34,7 @@ pub static REGISTRY: &[&dyn Transport] = &[
     &winipc_pipe::WinipcPipeByteShm,
     &unix_dgram::UnixDgram,
     &unix_seqpacket::UnixSeqpacket,
+    &unix_stream::UnixStream,
     &posix_mq::PosixMq,
     &fifo::Fifo,
     &local_socket::LocalSocket,

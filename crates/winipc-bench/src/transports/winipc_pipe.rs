@@ -1,7 +1,8 @@
 //! winipc's named pipes (`winipc::pipe`): the receiver creates an inbound instance and waits
 //! for its client, the sender opens the pipe and writes. `winipc-pipe-msg` is a message pipe
 //! (one message per write, boundaries kept; compare with `unix-seqpacket`), `winipc-pipe-byte`
-//! a byte pipe read in fixed-size messages (compare with `interprocess`, a `SOCK_STREAM`). One
+//! a byte pipe read in fixed-size messages (compare with `unix-stream`, a `SOCK_STREAM` with
+//! the same buffers and reads; `interprocess` is that socket behind a crate's API). One
 //! instance, one writer: the eight-writer stream is `n/a`. The `-shm` variants ask for the
 //! shared-memory data path on both ends (decision 0016: two rings in memory the two
 //! processes share, no system call per message).

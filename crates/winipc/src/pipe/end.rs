@@ -12,6 +12,7 @@ use winipc_ring::{Futex, RecvError, SendError};
 use winipc_sys::pipes::{self as sys, Kind};
 
 use super::frame::{self, HEADER_DATA, MAX_MESSAGE, Reply, Status};
+use super::order::{ReadOrder, Reading};
 use super::ring::{self, Link, Threads};
 use super::{HandleState, Peek, ReadDone, ReadMode};
 use crate::error::{Error, Result};
@@ -195,6 +196,8 @@ impl Modes {
 /// One connected pipe end.
 #[derive(Debug)]
 pub(crate) struct Conn {
+    /// Unique in this process (never 0).
+    pub id: u64,
     data: OwnedFd,
     /// The rendezvous connection: the server sends [`Status::Disconnected`] on it before it
     /// drops a connection with `DisconnectNamedPipe`. `None` for an end adopted from a bare
@@ -208,14 +211,14 @@ pub(crate) struct Conn {
     disconnected: AtomicBool,
     rest: Mutex<Rest>,
     /// Mirrors `rest.held`, so reads need not lock `rest` when nothing is held. Changed only
-    /// under the `scratch` lock, which every read holds.
+    /// inside a read's hold on `reads`, which every read takes.
     rest_held: AtomicBool,
     /// Held by a peek (see [`Conn::peek`]).
     peeking: Mutex<()>,
-    /// Where a message read puts the part beyond the caller's buffer (allocated on the first
-    /// message read; its pages are touched only as far as messages reach). Its lock orders
-    /// message reads.
-    scratch: Mutex<Vec<u8>>,
+    /// Orders message reads (and every read of an end with shared memory) and holds the
+    /// buffer where a read puts the part of a message beyond the caller's buffer: a mutex,
+    /// biased to the thread that reads an end with shared memory (decision 0020).
+    reads: ReadOrder,
     /// The shared-memory rings, when both ends asked for them (decision 0016).
     ring: Option<Link>,
     /// Set when this end's last blocking ring read slept [`QUIET_NS`] or more and woke to a
@@ -231,7 +234,9 @@ pub(crate) struct Conn {
 
 impl Conn {
     pub(crate) fn new(data: OwnedFd, control: Option<OwnedFd>, kind: Kind, peer_pid: u32) -> Conn {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Conn {
+            id: NEXT.fetch_add(1, Ordering::Relaxed),
             data,
             control,
             kind,
@@ -240,7 +245,7 @@ impl Conn {
             rest: Mutex::new(Rest::default()),
             rest_held: AtomicBool::new(false),
             peeking: Mutex::new(()),
-            scratch: Mutex::new(Vec::new()),
+            reads: ReadOrder::default(),
             ring: None,
             quiet: AtomicBool::new(false),
             spin_budget: std::sync::atomic::AtomicU32::new(SPIN_MIN * 8),
@@ -255,6 +260,11 @@ impl Conn {
     ) -> Result<Conn> {
         self.ring = Some(Link::new(shared, server, self.data.as_fd())?);
         Ok(self)
+    }
+
+    /// Whether this end was connected with shared memory (decision 0016).
+    pub(crate) fn has_ring(&self) -> bool {
+        self.ring.is_some()
     }
 
     /// Whether a direction of this end goes through shared memory now.
@@ -286,9 +296,6 @@ impl Conn {
     /// blocked readers and writers wake.
     pub(crate) fn disconnect(&self, settings: frame::Settings) {
         self.disconnected.store(true, Ordering::Release);
-        if let Some(l) = &self.ring {
-            l.close();
-        }
         if let Some(c) = &self.control {
             let notice = Reply {
                 status: Status::Disconnected,
@@ -298,17 +305,24 @@ impl Conn {
             };
             let _ = sys::send(c, &[&notice.encode()], true);
         }
+        // The socket before the rings: a writer the ring's close wakes goes to the socket,
+        // which must refuse it by then (a stream of several threads under load found it
+        // still open).
         sys::shutdown(&self.data);
+        if let Some(l) = &self.ring {
+            l.close();
+        }
     }
 
     /// Closes this side for good (the last handle of the end): blocked calls on other threads
     /// wake, and the peer sees the end of the stream (`ERROR_BROKEN_PIPE`) after what is
     /// queued.
     pub(crate) fn close(&self) {
+        // The socket first, as in `disconnect`.
+        sys::shutdown(&self.data);
         if let Some(l) = &self.ring {
             l.close();
         }
-        sys::shutdown(&self.data);
     }
 
     /// The user of the process on the other end of the rendezvous connection (on a server
@@ -365,7 +379,7 @@ impl Conn {
     }
 
     /// Keeps `bytes` as a held message (the rest of one, or one a peek took out of the ring).
-    /// Called under the `scratch` lock.
+    /// Called inside a read's hold on `reads`.
     fn hold_rest(&self, bytes: &[u8]) {
         self.rest.lock().expect("pipe read state").hold(bytes);
         self.rest_held.store(true, Ordering::Release);
@@ -398,7 +412,7 @@ impl Conn {
     }
 
     /// One read: `dontwait` returns `None` if nothing is there yet; otherwise it blocks in
-    /// the kernel (one system call), holding only the receive scratch's lock, so peeks and
+    /// the kernel (one system call), holding only the read order (`reads`), so peeks and
     /// writes on other threads go on.
     fn recv_once(
         &self,
@@ -443,8 +457,9 @@ impl Conn {
                 }
             }
             Kind::Message => {
-                let mut scratch = self.scratch.lock().expect("pipe read scratch");
-                let first = self.recv_record(mode, buf, dontwait, &mut scratch)?;
+                let mut reading = self.reads.enter(self.ring.is_some());
+                let scratch = reading.scratch();
+                let first = self.recv_record(mode, buf, dontwait, scratch)?;
                 let Some(mut done) = first else {
                     return Ok(None);
                 };
@@ -453,7 +468,7 @@ impl Conn {
                 // it: it is read by itself).
                 if mode == ReadMode::Byte && done.len > 0 {
                     while done.len < buf.len() && self.next_record_has_data() {
-                        match self.recv_record(mode, &mut buf[done.len..], true, &mut scratch) {
+                        match self.recv_record(mode, &mut buf[done.len..], true, scratch) {
                             Ok(Some(d)) => done.len += d.len,
                             _ => break,
                         }
@@ -544,6 +559,9 @@ impl Conn {
         deadline_ns: Option<u64>,
     ) -> Result<ReadDone> {
         if let Some(l) = &self.ring {
+            if let Some(done) = self.ring_fast(l, mode, buf)? {
+                return Ok(done);
+            }
             return self.read_ringed(l, mode, nowait, buf, deadline_ns);
         }
         if !nowait && deadline_ns.is_none() {
@@ -578,7 +596,7 @@ impl Conn {
             ));
         }
         if let Some(l) = &self.ring
-            && !l.tx().is_closed()
+            && l.tx_open()
         {
             match self.ring_put(l, buf)? {
                 Put::All => return Ok(Some(buf.len())),
@@ -629,7 +647,7 @@ impl Conn {
     ) -> Result<usize> {
         let mut done = 0;
         if let Some(l) = &self.ring
-            && !l.tx().is_closed()
+            && l.tx_open()
         {
             if self.kind == Kind::Message && buf.len() > MAX_MESSAGE {
                 return Err(Error::InvalidParameter(
@@ -685,8 +703,8 @@ impl Conn {
         // rest (reads take it from there), and what the ring holds counts as available.
         let mut ring_bytes = 0;
         if let Some(l) = &self.ring {
-            let mut scratch = self.scratch.lock().expect("pipe read scratch");
-            self.ring_pull(l, &mut scratch)?;
+            let mut reading = self.reads.enter(true);
+            self.ring_pull(l, &mut reading)?;
             ring_bytes = l.rx().info().bytes as usize;
         }
         // One peek at a time in this process: the message count moves the socket's peek
@@ -792,7 +810,9 @@ impl Conn {
     /// In byte-read mode the read goes on over records while the ring has more and the buffer
     /// room (a zero-length message stops it: it is read by itself).
     fn ring_read(&self, l: &Link, mode: ReadMode, buf: &mut [u8]) -> Result<Option<ReadDone>> {
-        let mut scratch = self.scratch.lock().expect("pipe read scratch");
+        // No lock for the thread that reads this end (decision 0020): a locked instruction
+        // here would wait for the ring read's stores to lines the writer is using.
+        let mut reading = self.reads.enter(true);
         if self.kind == Kind::Byte && buf.is_empty() {
             // A read of 0 bytes completes once data is there (taking none of it).
             let there = self.rest_held.load(Ordering::Acquire) || l.rx().has_message();
@@ -803,22 +823,64 @@ impl Conn {
         }
         let first = match self.take_rest(mode, buf) {
             Some(d) => Some(d),
-            None => self.ring_one(l, mode, buf, &mut scratch)?,
+            None => self.ring_one(l, mode, buf, &mut reading)?,
         };
         let Some(mut done) = first else {
             return Ok(None);
         };
         if mode == ReadMode::Byte && done.len > 0 {
-            while done.len < buf.len() && !self.rest_held.load(Ordering::Acquire) {
-                if !matches!(l.rx().info().next_size, Some(1..)) {
-                    break;
-                }
-                match self.ring_one(l, mode, &mut buf[done.len..], &mut scratch)? {
-                    Some(d) => done.len += d.len,
-                    None => break,
-                }
+            self.ring_more(l, buf, &mut done, &mut reading)?;
+        }
+        Ok(Some(done))
+    }
+
+    /// A byte-read-mode read goes on over records while the ring has more and `buf` room (a
+    /// zero-length message stops it: it is read by itself).
+    fn ring_more(
+        &self,
+        l: &Link,
+        buf: &mut [u8],
+        done: &mut ReadDone,
+        reading: &mut Reading<'_>,
+    ) -> Result<()> {
+        while done.len < buf.len() && !self.rest_held.load(Ordering::Acquire) {
+            if !matches!(l.rx().info().next_size, Some(1..)) {
+                break;
             }
-            done.more = false;
+            match self.ring_one(l, ReadMode::Byte, &mut buf[done.len..], reading)? {
+                Some(d) => done.len += d.len,
+                None => break,
+            }
+        }
+        done.more = false;
+        Ok(())
+    }
+
+    /// The common read on an end with shared memory, in as few steps as a mailslot's: this
+    /// thread holds the end's reads biased, nothing is held, and the next message fits `buf`
+    /// (decision 0020). `None` sends the read the long way (`read_ringed`), which handles
+    /// every other case — an empty ring, a message larger than `buf`, another reader.
+    #[inline]
+    fn ring_fast(&self, l: &Link, mode: ReadMode, buf: &mut [u8]) -> Result<Option<ReadDone>> {
+        if buf.is_empty() {
+            return Ok(None);
+        }
+        let me = ring::my_id();
+        let Some(mut reading) = self.reads.enter_biased(me) else {
+            return Ok(None);
+        };
+        if self.rest_held.load(Ordering::Acquire) {
+            return Ok(None);
+        }
+        let Ok(Some(n)) = l.rx().try_recv(me, buf, &Threads) else {
+            return Ok(None);
+        };
+        let mut done = ReadDone {
+            len: n,
+            more: false,
+        };
+        if mode == ReadMode::Byte && n > 0 {
+            self.ring_more(l, buf, &mut done, &mut reading)?;
         }
         Ok(Some(done))
     }
@@ -830,7 +892,7 @@ impl Conn {
         l: &Link,
         mode: ReadMode,
         buf: &mut [u8],
-        scratch: &mut Vec<u8>,
+        reading: &mut Reading<'_>,
     ) -> Result<Option<ReadDone>> {
         let (rx, me) = (l.rx(), ring::my_id());
         for _ in 0..BUSY_RETRIES {
@@ -851,6 +913,7 @@ impl Conn {
             };
             // Larger than the caller's buffer (at most the ring's capacity: the ring checks
             // record lengths against it).
+            let scratch = reading.scratch();
             if scratch.len() < needed {
                 scratch.resize(needed, 0);
             }
@@ -1064,12 +1127,12 @@ impl Conn {
 
     /// Takes the next message out of the ring into this process's rest (for a peek), if
     /// nothing is held yet.
-    fn ring_pull(&self, l: &Link, scratch: &mut Vec<u8>) -> Result<()> {
+    fn ring_pull(&self, l: &Link, reading: &mut Reading<'_>) -> Result<()> {
         if self.rest_held.load(Ordering::Acquire) || !l.rx().has_message() {
             return Ok(());
         }
         let mut none = [0u8; 0];
-        if let Some(d) = self.ring_one(l, ReadMode::Message, &mut none, scratch)?
+        if let Some(d) = self.ring_one(l, ReadMode::Message, &mut none, reading)?
             && d.len == 0
             && !d.more
         {
@@ -1194,6 +1257,40 @@ mod tests {
             }
             prop_assert_eq!(got, want);
         }
+    }
+
+    /// A message larger than the ring (a peer may make rings as small as `MIN_RING`; ours
+    /// hold every message) moves its direction to the socket, and the reader gets everything
+    /// in order: what was queued in the ring first.
+    #[test]
+    fn a_message_larger_than_the_ring_moves_its_direction_to_the_socket_in_order() {
+        let (w, r) = pair_of(Kind::Message, true);
+        let msgs: Vec<Vec<u8>> = vec![
+            b"first".to_vec(),
+            (0..100_000u32).map(|k| (k % 251) as u8).collect(),
+            b"after".to_vec(),
+            Vec::new(),
+        ];
+        std::thread::scope(|sc| {
+            sc.spawn(|| {
+                for m in &msgs {
+                    assert_eq!(w.write(false, m, None).unwrap(), m.len());
+                }
+            });
+            for m in &msgs {
+                let mut got = Vec::new();
+                loop {
+                    let mut b = vec![0u8; 4096];
+                    let d = r.read(ReadMode::Message, false, &mut b, None).unwrap();
+                    got.extend_from_slice(&b[..d.len]);
+                    if !d.more {
+                        break;
+                    }
+                }
+                assert!(&got == m, "{} bytes, want {}", got.len(), m.len());
+            }
+        });
+        assert!(w.ring.as_ref().is_some_and(|l| l.tx().is_closed()));
     }
 
     #[test]

@@ -64,6 +64,7 @@ mod end;
 pub(crate) mod frame;
 pub(crate) mod listing;
 pub(crate) mod name;
+mod order;
 mod rendezvous;
 pub(crate) mod ring;
 mod server;

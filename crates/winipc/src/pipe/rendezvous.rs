@@ -75,6 +75,10 @@ pub(crate) struct Instance {
     pub closed: std::sync::atomic::AtomicBool,
     /// Offers its clients the shared-memory data path ([`super::ring`]).
     pub shm: bool,
+    /// The [`Conn::id`] of the connection in `state.link` while it is
+    /// [`Link::Connected`], else 0 (changed only under `state`): lets a thread that used
+    /// that connection last find it again without the lock (`PipeInstance::with_conn`).
+    pub current: AtomicU64,
 }
 
 /// A pipe name this process holds instances of.
@@ -144,6 +148,7 @@ impl Name {
             _slot: slot,
             closed: std::sync::atomic::AtomicBool::new(false),
             shm,
+            current: AtomicU64::new(0),
         });
         self.inner
             .lock()
@@ -562,8 +567,7 @@ fn assign(
         // The shared-memory path when both sides ask for it (a failure to make it leaves the
         // connection an ordinary one).
         let memory = if inst.shm && client_shm {
-            let s = &name.settings;
-            super::ring::Shared::create(super::ring::capacity_for(s.out_buffer, s.in_buffer))
+            super::ring::Shared::create(super::ring::RING)
                 .map_err(|e| tracing::debug!(error = %e, "pipe shared memory"))
                 .ok()
         } else {
@@ -591,6 +595,7 @@ fn assign(
                 Err(_) => return Ok(()),
             };
         }
+        inst.current.store(end.id, Ordering::Release);
         st.link = Link::Connected(Arc::new(end));
         sys::signal(&inst.notify);
         inst.changed.notify_all();

@@ -28,10 +28,16 @@ use crate::mailslot::SysFutex;
 /// One direction's ring.
 pub(crate) type PipeRing<'a> = Ring<'a, SysFutex>;
 
-/// Smallest and largest ring, in bytes (each direction). The pipe's buffer sizes, rounded up
-/// to a power of two, choose within these bounds.
+/// Smallest and largest ring a peer's memory may hold, in bytes (each direction).
 pub(crate) const MIN_RING: u32 = 64 * 1024;
 pub(crate) const MAX_RING: u32 = 1024 * 1024;
+
+/// The rings an acceptor makes, whatever the pipe's buffer sizes (each direction): as large
+/// as a mailslot's default quota. A stream across CPUs fills a smaller ring faster than a
+/// writer that slept on it is woken (20–40 µs here, far more on a busy machine): a 64 KiB
+/// ring holds 800 64-byte messages, under 100 µs of a stream, and the stream stalled on every
+/// fill (issue 17, decision 0020). Every message fits (`MAX_MESSAGE` is 128 KiB).
+pub(crate) const RING: u32 = MAX_RING;
 
 /// The two rings of a connection: `[server → client, client → server]`.
 #[derive(Debug)]
@@ -74,14 +80,6 @@ fn ring_memory(m: &Mapping, i: usize, region: usize) -> RingMemory<'_> {
         .get(at / 8 + winipc_ring::HEADER_WORDS / 2..(at + region) / 8)
         .unwrap_or(&[]);
     RingMemory::new(header, data)
-}
-
-/// The ring capacity for a pipe whose buffer sizes are `out` and `in_`.
-pub(crate) fn capacity_for(out: u32, in_: u32) -> u32 {
-    out.max(in_)
-        .checked_next_power_of_two()
-        .unwrap_or(MAX_RING)
-        .clamp(MIN_RING, MAX_RING)
 }
 
 impl Shared {
@@ -235,6 +233,23 @@ impl Link {
         self.shared.ring(1 - self.incoming)
     }
 
+    /// Whether writes go to the ring: neither ring is closed. Both close when the connection
+    /// ends (`Shared::close_all`, one after the other): a reader woken by its ring's close
+    /// may write next, and must not find the other ring still open. An incoming ring closed
+    /// alone (the peer's message was too large for it) moves this end's writes to the socket
+    /// too: the outgoing ring is closed first, so the peer, which reads its ring until it is
+    /// closed and empty before the socket, keeps their order.
+    pub(crate) fn tx_open(&self) -> bool {
+        if self.tx().is_closed() {
+            return false;
+        }
+        if self.rx().is_closed() {
+            self.tx().close();
+            return false;
+        }
+        true
+    }
+
     /// Moves both directions to the socket.
     pub(crate) fn close(&self) {
         self.shared.close_all();
@@ -286,10 +301,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn capacities_follow_the_buffer_sizes_within_bounds() {
-        assert_eq!(capacity_for(0, 0), MIN_RING);
-        assert_eq!(capacity_for(4096, 100_000), 128 * 1024);
-        assert_eq!(capacity_for(u32::MAX, 0), MAX_RING);
+    fn the_rings_made_hold_every_message_and_are_accepted() {
+        const { assert!(RING >= MIN_RING && RING <= MAX_RING) };
+        assert!(super::super::frame::MAX_MESSAGE + 16 <= RING as usize);
+        let (_a, fd) = Shared::create(RING).unwrap();
+        Shared::attach(fd).unwrap();
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! The server side: [`PipeOptions`] (`CreateNamedPipe`'s arguments) and [`PipeInstance`]
 //! (one instance: `ConnectNamedPipe`, `DisconnectNamedPipe`, I/O).
 
+use std::cell::RefCell;
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, MutexGuard};
 use std::time::Duration;
 
@@ -200,8 +202,9 @@ impl PipeOptions {
     /// Offers this instance's clients the shared-memory data path (decision 0016; default
     /// off): a client that asks for it ([`PipeClient::open_shared`](super::PipeClient::open_shared))
     /// gets two rings in a sealed, unnamed memory file made for that connection alone, one
-    /// per direction, of the buffer sizes rounded up to a power of two (64 KiB to 1 MiB);
-    /// messages and byte chunks then go through them without a system call each. Use such an
+    /// per direction, of 1 MiB each whatever the buffer sizes (decision 0020; 2 MiB of shared
+    /// memory per connection, written when it is made); messages and byte chunks then go
+    /// through them without a system call each. Use such an
     /// instance through its methods: [`PipeInstance::readiness_fd`] shows the client's
     /// hang-up, not the data in shared memory.
     pub fn shared_memory(&mut self, on: bool) -> &mut Self {
@@ -313,6 +316,15 @@ impl PipeOptions {
     }
 }
 
+thread_local! {
+    /// The connection with shared memory this thread last used through a [`PipeInstance`],
+    /// with its [`Conn::id`] (see [`PipeInstance::with_conn`]; decision 0020). It keeps that
+    /// connection's descriptors and memory after its instance dropped or disconnected it on
+    /// another thread, until this thread uses another such connection or ends (the instance
+    /// shut the connection down already: the peer sees it closed).
+    static LAST: RefCell<Option<(u64, Arc<Conn>)>> = const { RefCell::new(None) };
+}
+
 /// One server instance of a named pipe (the handle `CreateNamedPipe` returns).
 ///
 /// Reading and writing need a connected client: before one is assigned they fail with
@@ -362,6 +374,61 @@ impl PipeInstance {
             Link::Listening => Err(Error::PipeListening),
             Link::Disconnected => Err(Error::PipeNotConnected),
         }
+    }
+
+    /// Runs `f` on the connection, as [`PipeInstance::conn`] would give it — but when this
+    /// thread used the same connection last, without the instance's lock or a reference
+    /// count: their read-modify-writes would wait for the stores of a shared-memory read or
+    /// write to lines the peer on another CPU is using (decision 0020). The thread keeps a
+    /// reference to the connection it used last ([`LAST`]); a connection replaced or
+    /// dropped since (the instance's `current` id changed) is looked up again. Only
+    /// connections with shared memory are kept so.
+    fn with_conn<R>(&self, f: impl FnOnce(&Conn) -> Result<R>) -> io::Result<R> {
+        let mut f = Some(f);
+        let id = self.inst.current.load(Ordering::Acquire);
+        if id != 0 {
+            // The result leaves the closure as an `io::Result` (a pointer-sized error): the
+            // crate's error packed around `R` was copied in odd-sized overlapping pieces whose
+            // re-read could not be forwarded from the store buffer, and so waited for the
+            // ring read's stores (`perf annotate`, issue 17).
+            let mut hit = None;
+            let _ = LAST.try_with(|last| {
+                if let Ok(last) = last.try_borrow()
+                    && let Some((seen, c)) = last.as_ref()
+                    && *seen == id
+                    && let Some(f) = f.take()
+                {
+                    hit = Some(f(c).map_err(io::Error::from));
+                }
+            });
+            if let Some(r) = hit {
+                return r;
+            }
+        }
+        let c = self.conn()?;
+        if c.has_ring() {
+            // (Only ends with shared memory: a socket end makes a system call per read or
+            // write anyway, and its descriptors close with the instance.)
+            let _ = LAST.try_with(|last| {
+                if let Ok(mut last) = last.try_borrow_mut() {
+                    *last = Some((c.id, c.clone()));
+                }
+            });
+        }
+        let f = f.take().ok_or(Error::InvalidHandle)?;
+        Ok(f(&c)?)
+    }
+
+    /// Forgets this thread's reference to connection `id` (it is being dropped from the
+    /// instance: its descriptors should close with it).
+    fn forget_conn(id: u64) {
+        let _ = LAST.try_with(|last| {
+            if let Ok(mut last) = last.try_borrow_mut()
+                && last.as_ref().is_some_and(|(seen, _)| *seen == id)
+            {
+                *last = None;
+            }
+        });
     }
 
     /// The pipe's name, lower-cased (`\\.\pipe\...`).
@@ -476,6 +543,8 @@ impl PipeInstance {
         let mut st = self.state();
         match std::mem::replace(&mut st.link, Link::Disconnected) {
             Link::Connected(c) => {
+                self.inst.current.store(0, Ordering::Release);
+                PipeInstance::forget_conn(c.id);
                 c.disconnect(self.name.settings);
                 st.connect_pending = false;
                 sys::clear(&self.inst.notify);
@@ -499,12 +568,13 @@ impl PipeInstance {
 
     /// [`PipeInstance::recv`] with a timeout (`ERROR_TIMEOUT`).
     pub fn recv_timeout(&self, buf: &mut [u8], timeout: Option<Duration>) -> io::Result<ReadDone> {
-        Ok(self.modes.recv(&*self.conn()?, buf, deadline(timeout))?)
+        let until = deadline(timeout);
+        self.with_conn(|c| self.modes.recv(c, buf, until))
     }
 
     /// Reads without blocking: `None` if nothing is there yet (whatever `PIPE_NOWAIT` says).
     pub fn try_read(&self, buf: &mut [u8]) -> io::Result<Option<ReadDone>> {
-        Ok(self.modes.try_read(&*self.conn()?, buf)?)
+        self.with_conn(|c| self.modes.try_read(c, buf))
     }
 
     /// `WriteFile`: writes all of `buf` (one message on a message pipe; a zero-length message
@@ -515,12 +585,13 @@ impl PipeInstance {
 
     /// [`PipeInstance::send`] with a timeout (`ERROR_TIMEOUT`).
     pub fn send_timeout(&self, buf: &[u8], timeout: Option<Duration>) -> io::Result<usize> {
-        Ok(self.modes.send(&*self.conn()?, buf, deadline(timeout))?)
+        let until = deadline(timeout);
+        self.with_conn(|c| self.modes.send(c, buf, until))
     }
 
     /// Writes without blocking: `None` if the pipe is full.
     pub fn try_write(&self, buf: &[u8]) -> io::Result<Option<usize>> {
-        Ok(self.modes.try_write(&*self.conn()?, buf)?)
+        self.with_conn(|c| self.modes.try_write(c, buf))
     }
 
     /// `PeekNamedPipe`.
@@ -629,6 +700,8 @@ impl Drop for PipeInstance {
     fn drop(&mut self) {
         let mut st = self.state();
         if let Link::Connected(c) = &st.link {
+            self.inst.current.store(0, Ordering::Release);
+            PipeInstance::forget_conn(c.id);
             c.close();
         }
         // Not listening any more: the acceptor, which may still hold the instance for a
