@@ -456,7 +456,7 @@ fn a_client_scribbling_over_the_shared_memory_gets_the_server_an_error() {
     );
 }
 
-/// Several threads reading one end (decision 0020: reads are biased to the first reader
+/// Several threads reading one end (decision 0022: reads are biased to the first reader
 /// thread, and the second one's first read revokes that): every part of every message comes
 /// out exactly once, with `ERROR_MORE_DATA` on all but its last part, and each thread sees
 /// the parts in the stream's order (reads are serialized, so a thread's reads are a
@@ -524,7 +524,7 @@ fn reads_on_several_threads_stay_whole_and_in_order() {
 }
 
 /// A thread that read an instance finds its next client after a disconnect on another
-/// thread (it keeps a reference to the connection it used last: decision 0020), and
+/// thread (it keeps a reference to the connection it used last: decision 0022), and
 /// dropping the instance on another thread closes the connection for the client at once,
 /// whatever that reader thread still holds.
 #[test]

@@ -217,7 +217,7 @@ pub(crate) struct Conn {
     peeking: Mutex<()>,
     /// Orders message reads (and every read of an end with shared memory) and holds the
     /// buffer where a read puts the part of a message beyond the caller's buffer: a mutex,
-    /// biased to the thread that reads an end with shared memory (decision 0020).
+    /// biased to the thread that reads an end with shared memory (decision 0022).
     reads: ReadOrder,
     /// The shared-memory rings, when both ends asked for them (decision 0016).
     ring: Option<Link>,
@@ -810,7 +810,7 @@ impl Conn {
     /// In byte-read mode the read goes on over records while the ring has more and the buffer
     /// room (a zero-length message stops it: it is read by itself).
     fn ring_read(&self, l: &Link, mode: ReadMode, buf: &mut [u8]) -> Result<Option<ReadDone>> {
-        // No lock for the thread that reads this end (decision 0020): a locked instruction
+        // No lock for the thread that reads this end (decision 0022): a locked instruction
         // here would wait for the ring read's stores to lines the writer is using.
         let mut reading = self.reads.enter(true);
         if self.kind == Kind::Byte && buf.is_empty() {
@@ -858,7 +858,7 @@ impl Conn {
 
     /// The common read on an end with shared memory, in as few steps as a mailslot's: this
     /// thread holds the end's reads biased, nothing is held, and the next message fits `buf`
-    /// (decision 0020). `None` sends the read the long way (`read_ringed`), which handles
+    /// (decision 0022). `None` sends the read the long way (`read_ringed`), which handles
     /// every other case — an empty ring, a message larger than `buf`, another reader.
     #[inline]
     fn ring_fast(&self, l: &Link, mode: ReadMode, buf: &mut [u8]) -> Result<Option<ReadDone>> {

@@ -1,5 +1,5 @@
 //! The order of reads on one pipe end with shared memory, without a locked instruction per
-//! read for the thread that reads the end (decision 0020).
+//! read for the thread that reads the end (decision 0022).
 //!
 //! Reads of an end are serialized: what is left of a message (`ERROR_MORE_DATA`), a message a
 //! peek took out of the ring, and the ring's own order must be seen the same way by every

@@ -36,7 +36,7 @@ pub(crate) const MAX_RING: u32 = 1024 * 1024;
 /// as a mailslot's default quota. A stream across CPUs fills a smaller ring faster than a
 /// writer that slept on it is woken (20–40 µs here, far more on a busy machine): a 64 KiB
 /// ring holds 800 64-byte messages, under 100 µs of a stream, and the stream stalled on every
-/// fill (issue 17, decision 0020). Every message fits (`MAX_MESSAGE` is 128 KiB).
+/// fill (issue 17, decision 0022). Every message fits (`MAX_MESSAGE` is 128 KiB).
 pub(crate) const RING: u32 = MAX_RING;
 
 /// The two rings of a connection: `[server → client, client → server]`.

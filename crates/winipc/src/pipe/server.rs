@@ -202,7 +202,7 @@ impl PipeOptions {
     /// Offers this instance's clients the shared-memory data path (decision 0016; default
     /// off): a client that asks for it ([`PipeClient::open_shared`](super::PipeClient::open_shared))
     /// gets two rings in a sealed, unnamed memory file made for that connection alone, one
-    /// per direction, of 1 MiB each whatever the buffer sizes (decision 0020; 2 MiB of shared
+    /// per direction, of 1 MiB each whatever the buffer sizes (decision 0022; 2 MiB of shared
     /// memory per connection, written when it is made); messages and byte chunks then go
     /// through them without a system call each. Use such an
     /// instance through its methods: [`PipeInstance::readiness_fd`] shows the client's
@@ -318,7 +318,7 @@ impl PipeOptions {
 
 thread_local! {
     /// The connection with shared memory this thread last used through a [`PipeInstance`],
-    /// with its [`Conn::id`] (see [`PipeInstance::with_conn`]; decision 0020). It keeps that
+    /// with its [`Conn::id`] (see [`PipeInstance::with_conn`]; decision 0022). It keeps that
     /// connection's descriptors and memory after its instance dropped or disconnected it on
     /// another thread, until this thread uses another such connection or ends (the instance
     /// shut the connection down already: the peer sees it closed).
@@ -379,7 +379,7 @@ impl PipeInstance {
     /// Runs `f` on the connection, as [`PipeInstance::conn`] would give it — but when this
     /// thread used the same connection last, without the instance's lock or a reference
     /// count: their read-modify-writes would wait for the stores of a shared-memory read or
-    /// write to lines the peer on another CPU is using (decision 0020). The thread keeps a
+    /// write to lines the peer on another CPU is using (decision 0022). The thread keeps a
     /// reference to the connection it used last ([`LAST`]); a connection replaced or
     /// dropped since (the instance's `current` id changed) is looked up again. Only
     /// connections with shared memory are kept so.
