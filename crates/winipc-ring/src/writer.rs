@@ -17,6 +17,9 @@ const UNFENCED_SLEEP: std::time::Duration = std::time::Duration::from_millis(1);
 /// Bound on re-reads of the head and tail hint within one reservation (a walk that keeps
 /// landing on words that are neither free nor a plausible record).
 const STALL_LIMIT: u32 = 256;
+/// Re-reads of the head while the record at the walk's cursor is already freed for the next
+/// lap but the head does not show it yet, before the reservation reports `Full`.
+const FREED_AHEAD_LIMIT: u32 = 64;
 
 impl<F: Futex> Ring<'_, F> {
     /// Queues `msg` without blocking.
@@ -208,6 +211,7 @@ impl<F: Futex> Ring<'_, F> {
         let mut fresh_head = false;
         let mut t = tail.load(Ordering::Acquire).max(h);
         let mut refreshes = 0u32;
+        let mut freed_ahead = 0u32;
         for _ in 0..RETRY_LIMIT {
             if self.hdr(H_FLAGS).load(Ordering::Acquire) & FLAG_CLOSED != 0 {
                 return Err(SendError::Closed);
@@ -279,9 +283,21 @@ impl<F: Futex> Ring<'_, F> {
                     continue;
                 }
             }
-            refreshes += 1;
-            if refreshes > STALL_LIMIT {
-                return Err(crate::Corruption::RetryLimit.into());
+            if seen == record::free_tag(t + cap) {
+                // The reader consumed and freed the record at `t` but has not published its
+                // head yet: it frees a batch, then stores the head once, and may be preempted
+                // or stopped in between for as long as it likes. Not corruption, and not our
+                // room until the head moves: look again a few times, then report a full ring,
+                // so that a blocking sender sleeps until the reader's head store wakes it.
+                freed_ahead += 1;
+                if freed_ahead > FREED_AHEAD_LIMIT {
+                    return Err(SendError::Full);
+                }
+            } else {
+                refreshes += 1;
+                if refreshes > STALL_LIMIT {
+                    return Err(crate::Corruption::RetryLimit.into());
+                }
             }
             crate::sync::spin_hint();
             h = self.head().load(Ordering::Acquire);

@@ -760,3 +760,29 @@ fn reader_wake_carries_the_sleepers_cpu() {
     r.try_send(1, b"x").unwrap();
     assert_eq!(*f.hints.lock().unwrap(), [0]);
 }
+
+/// A reader that has freed the record at the head for the next lap but not yet stored the
+/// new head (it frees a batch, then stores the head once; preempted or stopped in between),
+/// seen by a writer whose tail hint is at the head (hints go backwards when writers race):
+/// the ring is full for now, not corrupt. Before the fix the writer gave up after 256
+/// re-reads with `Corrupt(RetryLimit)`, which the process-exit benchmark met in most runs.
+#[test]
+fn a_record_freed_before_the_head_moves_is_not_corruption() {
+    let cap = 128;
+    let mem = Mem::new(cap);
+    let r = Ring::init(mem.view(), cap, 0, FencedFutex).unwrap();
+    let stalled = Ring::attach(mem.view(), FencedFutex).unwrap();
+    let heir = Ring::attach(mem.view(), FencedFutex).unwrap();
+    r.try_send(7, b"first").unwrap();
+    // The reader copies the message and re-tags its record, then stops before the head.
+    assert_eq!(stalled.simulate_crashed_recv(1, 2, &AllAlive), Ok(true));
+    // A racing writer's late hint store left the tail hint at the head.
+    mem.data[0].store(0, Ordering::Relaxed);
+    assert_eq!(r.try_send(7, b"second"), Err(SendError::Full));
+    // Once the reader is gone, its heir moves the head and the room is there again.
+    let mut buf = [0u8; 16];
+    assert_eq!(heir.try_recv(2, &mut buf, &Dead::of(&[1])), Ok(None));
+    r.try_send(7, b"second").unwrap();
+    assert_eq!(heir.try_recv(2, &mut buf, &Dead::of(&[1])), Ok(Some(6)));
+    assert_eq!(&buf[..6], b"second");
+}
