@@ -8,9 +8,8 @@ mod mux;
 mod posix_mq;
 mod shm_ring;
 mod slot;
+mod unix_connected;
 mod unix_dgram;
-mod unix_seqpacket;
-mod unix_stream;
 mod winipc_c_event;
 mod winipc_c_mailslot;
 mod winipc_event;
@@ -33,8 +32,8 @@ pub static REGISTRY: &[&dyn Transport] = &[
     &winipc_pipe::WinipcPipeMsgShm,
     &winipc_pipe::WinipcPipeByteShm,
     &unix_dgram::UnixDgram,
-    &unix_seqpacket::UnixSeqpacket,
-    &unix_stream::UnixStream,
+    &unix_connected::SEQPACKET,
+    &unix_connected::STREAM,
     &posix_mq::PosixMq,
     &fifo::Fifo,
     &local_socket::LocalSocket,
