@@ -198,10 +198,37 @@ fn read(name: &str) -> Option<Ini> {
 }
 
 fn write(name: &str, ini: &Ini) -> R<()> {
+    use std::io::Write;
     let path = file_path(name);
-    let tmp = format!("{path}.winipc-{}.tmp", std::process::id());
-    std::fs::write(&tmp, render(ini)).map_err(|e| crate::env::path_error(&path, e))?;
-    std::fs::rename(&tmp, &path).map_err(|e| {
+    // The new text goes to a file of our own beside the old one, then replaces it. Created
+    // exclusively (`O_EXCL`, which also refuses a symbolic link in its place): in a directory
+    // others can write to, such as /tmp, a name planted in advance - a link to one of the
+    // caller's files - must not receive the text. A name taken is tried again with another.
+    let mut attempt = 0u32;
+    let (tmp, mut file) = loop {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let tmp = format!(
+            "{path}.winipc-{}-{nanos:x}-{attempt}.tmp",
+            std::process::id()
+        );
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => break (tmp, f),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 16 => {
+                attempt += 1;
+            }
+            Err(e) => return Err(crate::env::path_error(&path, e)),
+        }
+    };
+    let done = file
+        .write_all(render(ini).as_bytes())
+        .and_then(|()| std::fs::rename(&tmp, &path));
+    done.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         crate::env::path_error(&path, e)
     })
@@ -565,6 +592,35 @@ pub unsafe extern "C" fn GetPrivateProfileSectionNamesW(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_planted_beside_the_file_does_not_receive_its_text() {
+        let dir = std::env::temp_dir().join(format!("winipc-ini-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let victim = dir.join("victim");
+        std::fs::write(&victim, "keep").unwrap();
+        let ini_path = dir.join("app.ini");
+        let ini_name = ini_path.to_str().unwrap();
+        // What another user could plant in a shared directory: the temporary name a writer
+        // used to pick (path, pid), as a link to one of the writer's files.
+        let planted = format!("{ini_name}.winipc-{}.tmp", std::process::id());
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        let mut ini = parse("");
+        ini.set("Main", Some("key"), Some("value"));
+        write(ini_name, &ini).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+        let back = read(ini_name).unwrap();
+        assert_eq!(back.get("main", "key").as_deref(), Some("value"));
+        // Nothing of ours is left beside it.
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".tmp") && !planted.ends_with(n.as_str()))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn parse_get_set_round_trip() {
